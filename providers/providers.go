@@ -1,0 +1,297 @@
+// Package providers holds the neutral vocabulary every flight provider
+// adapter maps to (offers, slices, segments, money, parts, ancillaries,
+// price checks), one small interface per provider capability, and the
+// fan-out that runs a search across providers in parallel.
+//
+// Adapters live in sub-packages (providers/citizenplane, providers/liteapi),
+// each with an HTTP simulator of its provider beside it.
+package providers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// FareType tells how an offer, or one provider part of it, is priced.
+type FareType string
+
+const (
+	// OneWay is a single slice priced on its own.
+	OneWay FareType = "ONE_WAY"
+	// RoundTrip is an outbound and a return slice priced together by one provider.
+	RoundTrip FareType = "ROUND_TRIP"
+	// CombinedOneWays is two one-way fares sold together (only on offers, never on parts).
+	CombinedOneWays FareType = "COMBINED_ONE_WAYS"
+)
+
+// Passengers counts travellers by type. Infants travel on an adult's lap
+// and take no seat.
+type Passengers struct {
+	Adults   int `json:"ad"`
+	Children int `json:"ch,omitempty"`
+	Infants  int `json:"in,omitempty"`
+}
+
+// Seats is the number of seats the passengers take.
+func (p Passengers) Seats() int { return p.Adults + p.Children }
+
+// Total is the number of travellers.
+func (p Passengers) Total() int { return p.Adults + p.Children + p.Infants }
+
+// Date is a calendar day, formatted "2006-01-02".
+type Date string
+
+// Time parses d at midnight UTC.
+func (d Date) Time() (time.Time, error) { return time.Parse(time.DateOnly, string(d)) }
+
+// Leg is one direction of a search: from Origin to Destination on Date.
+type Leg struct {
+	Origin      string `json:"o"`
+	Destination string `json:"d"`
+	Date        Date   `json:"t"`
+}
+
+// Query is a one-way search.
+type Query struct {
+	Leg
+	Passengers Passengers
+	// Currency is the currency the caller wants prices in; providers that
+	// can price in only one currency ignore it.
+	Currency string
+}
+
+// RoundTripQuery is a search for fares that price an outbound and a return
+// leg together.
+type RoundTripQuery struct {
+	Outbound   Leg
+	Return     Leg
+	Passengers Passengers
+	Currency   string
+}
+
+// Segment is one flight.
+type Segment struct {
+	CarrierCode  string `json:"cc"`
+	FlightNumber string `json:"fn"`
+	Origin       string `json:"o"`
+	Destination  string `json:"d"`
+	// DepartureAt and ArrivalAt are local to their airport and carry its UTC offset.
+	DepartureAt time.Time `json:"dep"`
+	ArrivalAt   time.Time `json:"arr"`
+}
+
+// Slice is one direction of a journey: one or more segments.
+type Slice struct {
+	Segments []Segment `json:"s"`
+}
+
+// Origin is the first segment's origin.
+func (s Slice) Origin() string { return s.Segments[0].Origin }
+
+// Destination is the last segment's destination.
+func (s Slice) Destination() string { return s.Segments[len(s.Segments)-1].Destination }
+
+// DepartureAt is the first segment's departure.
+func (s Slice) DepartureAt() time.Time { return s.Segments[0].DepartureAt }
+
+// ArrivalAt is the last segment's arrival.
+func (s Slice) ArrivalAt() time.Time { return s.Segments[len(s.Segments)-1].ArrivalAt }
+
+// Duration is the time from first departure to last arrival.
+func (s Slice) Duration() time.Duration { return s.ArrivalAt().Sub(s.DepartureAt()) }
+
+// Conditions are the fare rules that matter to a traveller.
+type Conditions struct {
+	Refundable bool `json:"rf,omitempty"`
+	Changeable bool `json:"cg,omitempty"`
+}
+
+// PassengerPrice is the price of one passenger of a type.
+type PassengerPrice struct {
+	Adult  Money  `json:"ad"`
+	Child  *Money `json:"ch,omitempty"`
+	Infant *Money `json:"in,omitempty"`
+}
+
+// Part is one provider booking unit: what is held and booked with the
+// provider in one go. Ref is the provider's own id of it and is opaque to
+// everything outside the adapter.
+type Part struct {
+	Provider string   `json:"p"`
+	Ref      string   `json:"r"`
+	FareType FareType `json:"f"`
+	// Legs are the searched legs the part covers (one, or two for a round trip).
+	Legs       []Leg      `json:"l"`
+	Passengers Passengers `json:"px"`
+	Total      Money      `json:"t"`
+}
+
+// Key identifies the part for deduplication: the same provider and ref for
+// the same passengers is the same provider call.
+func (p Part) Key() string {
+	return fmt.Sprintf("%s|%s|%d.%d.%d", p.Provider, p.Ref, p.Passengers.Adults, p.Passengers.Children, p.Passengers.Infants)
+}
+
+// Offer is a priced journey: one slice (one way) or two (outbound, return),
+// made of one or more provider parts.
+type Offer struct {
+	FareType       FareType       `json:"ft"`
+	Slices         []Slice        `json:"sl"`
+	Parts          []Part         `json:"pt"`
+	Total          Money          `json:"t"`
+	PerPassenger   PassengerPrice `json:"pp"`
+	SeatsAvailable int            `json:"sa"`
+	Conditions     Conditions     `json:"cn"`
+	ExpiresAt      time.Time      `json:"x"`
+}
+
+// Duration is the summed duration of the offer's slices.
+func (o Offer) Duration() time.Duration {
+	var d time.Duration
+	for _, s := range o.Slices {
+		d += s.Duration()
+	}
+	return d
+}
+
+// AncillaryKind is the kind of an extra sold with a fare.
+type AncillaryKind string
+
+const (
+	CheckedBag AncillaryKind = "CHECKED_BAG"
+	CabinBag   AncillaryKind = "CABIN_BAG"
+	Seat       AncillaryKind = "SEAT"
+)
+
+// Ancillary is an extra that can be bought with a part, priced per unit and
+// per passenger.
+type Ancillary struct {
+	// Ref is the provider's own id of the option, opaque outside the adapter
+	// (CitizenPlane: flight id and bag option; LiteAPI: serviceId).
+	Ref         string        `json:"r"`
+	Kind        AncillaryKind `json:"k"`
+	Description string        `json:"ds"`
+	Price       Money         `json:"p"`
+	// WeightKg is set for bags sold by weight.
+	WeightKg int `json:"w,omitempty"`
+	// Dimensions is "56x45x25" (cm) for bags sold by size.
+	Dimensions string `json:"dm,omitempty"`
+	// Segment is the flight (carrier code and number) it applies to, empty for the whole part.
+	Segment string `json:"sg,omitempty"`
+}
+
+// PriceCheck is a live check of a part's price and availability.
+type PriceCheck struct {
+	Available      bool
+	Total          Money
+	SeatsAvailable int
+	// Ancillaries is set by providers whose price check also returns the
+	// extras on sale; nil means the check did not say.
+	Ancillaries []Ancillary
+}
+
+// Searcher searches one-way fares. Every provider has it.
+//
+// Search returns the offers for q, each with one slice and one part. An
+// empty result is not an error. Errors are *Error values.
+type Searcher interface {
+	Name() string
+	Search(ctx context.Context, q Query) ([]Offer, error)
+}
+
+// RoundTripSearcher searches fares that price both directions together.
+// Providers that have none do not implement it.
+//
+// SearchRoundTrips returns offers with two slices and one part of fare type
+// RoundTrip. An empty result is not an error.
+type RoundTripSearcher interface {
+	SearchRoundTrips(ctx context.Context, q RoundTripQuery) ([]Offer, error)
+}
+
+// PriceChecker re-checks the live price and availability of a part with the
+// provider. A part the provider no longer sells (sold out, fare gone, offer
+// id expired at the provider) is a PriceCheck with Available false, not an
+// error; errors are failures to get an answer (*Error values).
+type PriceChecker interface {
+	CheckPrice(ctx context.Context, p Part) (*PriceCheck, error)
+}
+
+// AncillaryLister lists the extras on sale with parts. It takes a batch so
+// that a provider can answer many parts with few calls; the result has one
+// entry per part, in the order of parts. Providers whose price check returns
+// the extras do not implement it.
+type AncillaryLister interface {
+	ListAncillaries(ctx context.Context, parts []Part) []AncillaryResult
+}
+
+// AncillaryResult is the answer for one part of a ListAncillaries batch.
+type AncillaryResult struct {
+	Ancillaries []Ancillary
+	Err         error
+}
+
+// ErrorCode classifies provider failures for callers.
+type ErrorCode string
+
+const (
+	// Unavailable: the provider answered with an error or could not be reached.
+	Unavailable ErrorCode = "PROVIDER_UNAVAILABLE"
+	// Timeout: the provider did not answer before the deadline.
+	Timeout ErrorCode = "PROVIDER_TIMEOUT"
+	// OfferExpired: the provider says the offer or fare is gone (search again).
+	OfferExpired ErrorCode = "OFFER_EXPIRED"
+	// NotFound: the provider does not know the id.
+	NotFound ErrorCode = "NOT_FOUND"
+	// Rejected: the provider refused the request as invalid (a bug of ours
+	// or bad input that passed our validation).
+	Rejected ErrorCode = "PROVIDER_REJECTED"
+)
+
+// Error is a failed provider call. Message is safe to show to API clients
+// (it never carries the provider's raw body); Err has the detail for logs.
+type Error struct {
+	Provider string
+	Op       string
+	Code     ErrorCode
+	// Status is the HTTP status of the answer, 0 when there was none.
+	Status int
+	// ProviderCode is the provider's own error code or type, if any.
+	ProviderCode string
+	Message      string
+	Err          error
+}
+
+func (e *Error) Error() string {
+	s := fmt.Sprintf("%s %s: %s", e.Provider, e.Op, e.Code)
+	if e.Status != 0 {
+		s += fmt.Sprintf(" (HTTP %d", e.Status)
+		if e.ProviderCode != "" {
+			s += " " + e.ProviderCode
+		}
+		s += ")"
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// CodeOf returns the ErrorCode of err: the code of a wrapped *Error,
+// Timeout for deadline errors, Unavailable for anything else.
+func CodeOf(err error) ErrorCode {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return Timeout
+	}
+	return Unavailable
+}
