@@ -1,0 +1,219 @@
+// Package citizenplane is the adapter for the CitizenPlane booking API v3:
+// one-way search, round-trip fares, price verification and the bags sold
+// with a flight, mapped to the neutral vocabulary of package providers.
+//
+// The package also holds Simulator, an http.Handler that speaks the same
+// API from a deterministic inventory, for tests and local runs.
+package citizenplane
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Name is the provider name the adapter reports and puts on its parts.
+const Name = "citizenplane"
+
+// Operations, as errors and the observer name them.
+const (
+	opSearch      = "search"
+	opRoundTrips  = "round_trips"
+	opVerify      = "verify"
+	opAncillaries = "ancillaries"
+)
+
+const (
+	defaultOfferTTL = 20 * time.Minute
+	// defaultHTTPTimeout is a safety net; callers bound calls with contexts.
+	defaultHTTPTimeout = 30 * time.Second
+	// maxBody caps the bytes read from one answer.
+	maxBody = 10 << 20
+	// maxPages caps the pages followed for one search.
+	maxPages = 20
+)
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API origin without the version, such as
+	// https://booking-api.citizenplane.com; the adapter appends /v3/... paths.
+	BaseURL string
+	// Token is the API token, sent as "Authorization: Bearer <token>".
+	Token string
+	// CustomerCode is the customer code CitizenPlane assigned us, sent with
+	// price verifications.
+	CustomerCode string
+	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Observer is told about every HTTP call; it may be nil.
+	Observer providers.Observer
+	// OfferTTL is how long offers are valid after a search; 0 means 20 minutes.
+	OfferTTL time.Duration
+	// Now is the clock for offer expiry; nil means time.Now.
+	Now func() time.Time
+}
+
+// Client is a CitizenPlane adapter. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base string
+	hc   *http.Client
+	now  func() time.Time
+	ttl  time.Duration
+}
+
+var (
+	_ providers.Searcher          = (*Client)(nil)
+	_ providers.RoundTripSearcher = (*Client)(nil)
+	_ providers.PriceChecker      = (*Client)(nil)
+	_ providers.AncillaryLister   = (*Client)(nil)
+)
+
+// New returns a Client for cfg, filling in the defaults described on Config.
+func New(cfg Config) *Client {
+	c := &Client{
+		cfg:  cfg,
+		base: strings.TrimRight(cfg.BaseURL, "/"),
+		hc:   cfg.HTTPClient,
+		now:  cfg.Now,
+		ttl:  cfg.OfferTTL,
+	}
+	if c.hc == nil {
+		c.hc = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.ttl <= 0 {
+		c.ttl = defaultOfferTTL
+	}
+	return c
+}
+
+// Name returns "citizenplane".
+func (c *Client) Name() string { return Name }
+
+// call sends one request and decodes a 2xx answer into out. Every failure
+// is a *providers.Error. The call is reported to the observer; statuses
+// listed in answers (a sold-out flight at verify) are answers the caller
+// expects, so the observer counts them as successful calls.
+func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any, answers ...int) (err error) {
+	start := time.Now()
+	status := 0
+	defer func() {
+		observed := err
+		if slices.Contains(answers, status) {
+			observed = nil
+		}
+		providers.Observe(c.cfg.Observer, Name, op, start, observed)
+	}()
+
+	name := method + " " + path
+	u := c.base + path
+	if len(query) > 0 {
+		u += "?" + query.Encode()
+	}
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return c.fail(op, providers.Rejected, 0, "", "request could not be encoded", fmt.Errorf("%s: %w", name, err))
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	if err != nil {
+		return c.fail(op, providers.Unavailable, 0, "", "provider URL is invalid", fmt.Errorf("%s: %w", name, err))
+	}
+	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	req.Header.Set("Accept", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, err))
+	}
+	defer resp.Body.Close()
+	status = resp.StatusCode
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return c.transportError(ctx, op, status, fmt.Errorf("%s: read answer: %w", name, err))
+	}
+	if len(data) > maxBody {
+		return c.fail(op, providers.Unavailable, status, "", "provider answer too large", fmt.Errorf("%s: answer over %d bytes", name, maxBody))
+	}
+	if status < 200 || status > 299 {
+		return c.statusError(op, name, status, data)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(out); err != nil {
+		return c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("%s: decode: %w", name, err))
+	}
+	return nil
+}
+
+// fail builds the *providers.Error of a failed operation.
+func (c *Client) fail(op string, code providers.ErrorCode, status int, providerCode, msg string, err error) *providers.Error {
+	return &providers.Error{Provider: Name, Op: op, Code: code, Status: status, ProviderCode: providerCode, Message: msg, Err: err}
+}
+
+// transportError classifies a call that got no complete answer.
+func (c *Client) transportError(ctx context.Context, op string, status int, err error) *providers.Error {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
+		(errors.As(err, &ne) && ne.Timeout()) {
+		return c.fail(op, providers.Timeout, status, "", "provider did not answer in time", err)
+	}
+	return c.fail(op, providers.Unavailable, status, "", "provider could not be reached", err)
+}
+
+// statusError maps a non-2xx answer. The provider's own message goes to Err
+// (for logs, shortened); Message is ours.
+func (c *Client) statusError(op, name string, status int, data []byte) *providers.Error {
+	var eb errorBody
+	_ = json.Unmarshal(data, &eb) // a body that is not the error shape leaves eb empty
+	detail := fmt.Errorf("%s: HTTP %d", name, status)
+	if eb.Type != "" || eb.Message != "" {
+		detail = fmt.Errorf("%s: HTTP %d %s: %s", name, status, eb.Type, shorten(eb.Message, 200))
+	}
+	code, msg := providers.Unavailable, "provider answered with an error"
+	switch {
+	case status == http.StatusNotFound:
+		code, msg = providers.NotFound, "flight not found"
+	case status == http.StatusConflict:
+		code, msg = providers.OfferExpired, "flight no longer available"
+	case status == http.StatusBadRequest || status == http.StatusUnprocessableEntity:
+		code, msg = providers.Rejected, "provider rejected the request"
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		msg = "provider refused our authentication"
+	case status >= 500:
+		msg = "provider failed"
+	}
+	return c.fail(op, code, status, eb.Type, msg, detail)
+}
+
+// shorten cuts s to at most n bytes on a rune boundary.
+func shorten(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,148 @@
+package citizenplane
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Search returns one one-way offer per CitizenPlane flight that departs on
+// q's date (local to the origin airport) with enough seats for q's
+// passengers. Offers are always in EUR, whatever q.Currency asks for.
+func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
+	if err := checkPassengers(q.Passengers); err != nil {
+		return nil, c.fail(opSearch, providers.Rejected, 0, "", "invalid passengers", err)
+	}
+	flights, err := c.flights(ctx, opSearch, q.Leg, q.Passengers.Seats())
+	if err != nil {
+		return nil, err
+	}
+	expires := c.now().Add(c.ttl)
+	offers := make([]providers.Offer, 0, len(flights))
+	for _, f := range flights {
+		o, ok, err := oneWayOffer(f, q, expires)
+		if err != nil {
+			return nil, c.fail(opSearch, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathFlights, err))
+		}
+		if ok {
+			offers = append(offers, o)
+		}
+	}
+	return offers, nil
+}
+
+// SearchRoundTrips returns CitizenPlane's round-trip fares for q: offers
+// with two slices and one RoundTrip part whose ref holds both flight ids.
+// CitizenPlane prices only returns on the reverse route, so an open-jaw
+// query has no offers.
+func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
+	if err := checkPassengers(q.Passengers); err != nil {
+		return nil, c.fail(opRoundTrips, providers.Rejected, 0, "", "invalid passengers", err)
+	}
+	if q.Return.Origin != q.Outbound.Destination || q.Return.Destination != q.Outbound.Origin {
+		return nil, nil
+	}
+	rts, err := c.roundTrips(ctx, opRoundTrips, q.Outbound, q.Return, q.Passengers.Seats())
+	if err != nil {
+		return nil, err
+	}
+	expires := c.now().Add(c.ttl)
+	offers := make([]providers.Offer, 0, len(rts))
+	for _, rt := range rts {
+		o, ok, err := roundTripOffer(rt, q, expires)
+		if err != nil {
+			return nil, c.fail(opRoundTrips, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathRoundTrips, err))
+		}
+		if ok {
+			offers = append(offers, o)
+		}
+	}
+	return offers, nil
+}
+
+// flights fetches the flights of leg's day with at least seats seats.
+func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seats int) ([]flight, error) {
+	start, end, err := dayWindow(leg.Date)
+	if err != nil {
+		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
+	}
+	v := url.Values{
+		"origin":      {leg.Origin},
+		"destination": {leg.Destination},
+		"start":       {start},
+		"end":         {end},
+		"seats":       {strconv.Itoa(seats)},
+	}
+	return getAll[flight](ctx, c, op, pathFlights, v)
+}
+
+// roundTrips fetches the round-trip fares for out and back with at least
+// seats seats.
+func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.Leg, seats int) ([]roundTrip, error) {
+	start, end, err := dayWindow(out.Date)
+	if err != nil {
+		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
+	}
+	returnStart, returnEnd, err := dayWindow(back.Date)
+	if err != nil {
+		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
+	}
+	v := url.Values{
+		"origin":      {out.Origin},
+		"destination": {out.Destination},
+		"start":       {start},
+		"end":         {end},
+		"returnStart": {returnStart},
+		"returnEnd":   {returnEnd},
+		"seats":       {strconv.Itoa(seats)},
+	}
+	return getAll[roundTrip](ctx, c, op, pathRoundTrips, v)
+}
+
+// getAll gets path and the further pages the answer announces. It stops
+// when an answer is not the page asked for, so an API that ignores the
+// page parameter costs one extra call, not duplicated results.
+func getAll[T any](ctx context.Context, c *Client, op, path string, v url.Values) ([]T, error) {
+	var all []T
+	for n := 0; n < maxPages; n++ {
+		if n > 0 {
+			v.Set(pageParam, strconv.Itoa(n))
+		}
+		var p page[T]
+		if err := c.call(ctx, op, http.MethodGet, path, v, nil, &p); err != nil {
+			return nil, err
+		}
+		if n > 0 && p.Page != n {
+			break
+		}
+		all = append(all, p.Results...)
+		if n+1 >= p.TotalPages {
+			break
+		}
+	}
+	return all, nil
+}
+
+// dayWindow returns the start and end parameters that bound departures to
+// the day d.
+func dayWindow(d providers.Date) (start, end string, err error) {
+	t, err := d.Time()
+	if err != nil {
+		return "", "", fmt.Errorf("date %q: %w", d, err)
+	}
+	return t.Format(time.DateOnly), t.AddDate(0, 0, 1).Format(time.DateOnly), nil
+}
+
+// checkPassengers rejects parties CitizenPlane cannot seat: at least one
+// adult, and no more infants (on a lap) than adults.
+func checkPassengers(p providers.Passengers) error {
+	if p.Adults < 1 || p.Children < 0 || p.Infants < 0 || p.Infants > p.Adults {
+		return fmt.Errorf("passengers %d adults, %d children, %d infants: need an adult and no more infants than adults", p.Adults, p.Children, p.Infants)
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+// Package liteapi is an adapter for the LiteAPI flights API v3.0: one-way
+// and round-trip search (POST /flights/rates) and offer verification (POST
+// /flights/verify), mapped to the neutral vocabulary of package providers.
+//
+// The package also holds Simulator, an HTTP server speaking the same API
+// from a deterministic inventory, so that the adapter runs unchanged in
+// tests, benchmarks and the no-setup default mode.
+package liteapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Name is the provider's name on parts, errors and metrics.
+const Name = "liteapi"
+
+// maxBodyBytes caps what the adapter reads of an answer.
+const maxBodyBytes = 10 << 20
+
+// defaultHTTPTimeout bounds a call made with the default HTTP client when
+// the caller's context has no deadline. Buffered searches take 2–20 s.
+const defaultHTTPTimeout = 60 * time.Second
+
+// Config configures a Client.
+type Config struct {
+	// BaseURL is the API root including its version, without a trailing
+	// slash: https://api.liteapi.travel/v3.0 in production, a Simulator's
+	// URL in tests. The adapter appends /flights/rates and /flights/verify.
+	BaseURL string
+	// APIKey is sent in the X-API-Key header.
+	APIKey string
+	// HTTPClient makes the calls. Nil means a client of its own with a
+	// 60-second timeout; deadlines normally come from the context.
+	HTTPClient *http.Client
+	// Observer is told about every HTTP call; it may be nil.
+	Observer providers.Observer
+	// Now is the clock, time.Now when nil. It dates the expiry of offers
+	// that come without one.
+	Now func() time.Time
+}
+
+// Client calls LiteAPI. It is safe for concurrent use.
+type Client struct {
+	cfg  Config
+	base string
+	hc   *http.Client
+}
+
+var (
+	_ providers.Searcher          = (*Client)(nil)
+	_ providers.RoundTripSearcher = (*Client)(nil)
+	_ providers.PriceChecker      = (*Client)(nil)
+)
+
+// New returns a client for the API at cfg.BaseURL.
+func New(cfg Config) *Client {
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: defaultHTTPTimeout}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: hc}
+}
+
+// Name returns "liteapi".
+func (c *Client) Name() string { return Name }
+
+// Search returns LiteAPI's one-way offers for q: one slice and one part
+// each. Prices are in q.Currency, EUR when it is empty. Errors are
+// *providers.Error values with Op "search".
+func (c *Client) Search(ctx context.Context, q providers.Query) (_ []providers.Offer, err error) {
+	const op = "search"
+	start := time.Now()
+	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
+
+	req := newRatesRequest([]wireLeg{toWireLeg(q.Leg, directionOutbound)}, q.Passengers, q.Currency)
+	var resp ratesResponse
+	status, err := c.post(ctx, op, ratesPath, req, &resp)
+	if err != nil {
+		return nil, err
+	}
+	offers, err := toOffers(resp, search{fareType: providers.OneWay, legs: []providers.Leg{q.Leg},
+		pax: q.Passengers, now: c.cfg.Now()})
+	if err != nil {
+		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s: %w", ratesPath, q.Origin, q.Destination, q.Date, err))
+	}
+	return offers, nil
+}
+
+// SearchRoundTrips returns LiteAPI's round-trip offers for q: two slices
+// (outbound, return) priced together in one part of fare type RoundTrip.
+// Errors are *providers.Error values with Op "round_trips".
+func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) (_ []providers.Offer, err error) {
+	const op = "round_trips"
+	start := time.Now()
+	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
+
+	legs := []wireLeg{toWireLeg(q.Outbound, directionOutbound), toWireLeg(q.Return, directionInbound)}
+	req := newRatesRequest(legs, q.Passengers, q.Currency)
+	var resp ratesResponse
+	status, err := c.post(ctx, op, ratesPath, req, &resp)
+	if err != nil {
+		return nil, err
+	}
+	offers, err := toOffers(resp, search{fareType: providers.RoundTrip, legs: []providers.Leg{q.Outbound, q.Return},
+		pax: q.Passengers, now: c.cfg.Now()})
+	if err != nil {
+		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s/%s: %w", ratesPath,
+			q.Outbound.Origin, q.Outbound.Destination, q.Outbound.Date, q.Return.Date, err))
+	}
+	return offers, nil
+}
+
+// CheckPrice verifies a LiteAPI part (its Ref is the offerId) and returns
+// its live total, seats and baggage options. An offer the provider no
+// longer sells (expired, unknown, lapsed session) is Available false with
+// no error. A malformed offerId (400 42013) is an error with Code
+// Rejected, since refs come from our own searches. Errors are
+// *providers.Error values with Op "verify".
+func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (_ *providers.PriceCheck, err error) {
+	const op = "verify"
+	if p.Provider != Name || p.Ref == "" {
+		return nil, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
+			Message: "not a LiteAPI offer", Err: fmt.Errorf("verify part %q of provider %q", p.Ref, p.Provider)}
+	}
+	start := time.Now()
+	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
+
+	var resp verifyResponse
+	status, err := c.post(ctx, op, verifyPath, verifyRequest{OfferID: p.Ref}, &resp)
+	if isOfferGone(err) {
+		return &providers.PriceCheck{Available: false}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pc, err := toPriceCheck(resp)
+	if err != nil {
+		return nil, unreadable(op, status, fmt.Errorf("map %s: %w", verifyPath, err))
+	}
+	return pc, nil
+}
+
+// post sends in as JSON to path and decodes a 2xx answer into out, keeping
+// the exact digits of numbers. It returns the HTTP status and a
+// *providers.Error on failure.
+func (c *Client) post(ctx context.Context, op, path string, in, out any) (int, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return 0, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
+			Message: "the request could not be encoded", Err: fmt.Errorf("encode %s: %w", path, err)}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return 0, &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable,
+			Message: msgUnreachable, Err: fmt.Errorf("new request %s: %w", path, err)}
+	}
+	req.Header.Set("X-API-Key", c.cfg.APIKey)
+	req.Header.Set("Content-Type", "application/json")
+	// Not text/event-stream: the rates answer then comes as one JSON body.
+	req.Header.Set("Accept", "application/json")
+
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return 0, transportFailure(ctx, op, path, err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if err != nil {
+		pe := transportFailure(ctx, op, path, fmt.Errorf("read body: %w", err))
+		pe.Status = resp.StatusCode
+		return resp.StatusCode, pe
+	}
+	if len(raw) > maxBodyBytes {
+		return resp.StatusCode, unreadable(op, resp.StatusCode, fmt.Errorf("POST %s: body over %d bytes", path, maxBodyBytes))
+	}
+
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		var env errorEnvelope
+		if json.Unmarshal(raw, &env) != nil {
+			env.Error = nil
+		}
+		return resp.StatusCode, apiFailure(op, path, resp.StatusCode, env.Error)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(out); err != nil {
+		return resp.StatusCode, unreadable(op, resp.StatusCode, fmt.Errorf("decode %s: %w", path, err))
+	}
+	// An error envelope decides even under a 2xx status.
+	if f, ok := out.(interface{ failure() *apiError }); ok && f.failure() != nil {
+		return resp.StatusCode, apiFailure(op, path, resp.StatusCode, f.failure())
+	}
+	return resp.StatusCode, nil
+}

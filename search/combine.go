@@ -1,0 +1,93 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Limits on round-trip combinations: the cheapest legsPerSide outbound and
+// return one-way offers are paired, and the best maxCombinations kept.
+const (
+	legsPerSide     = 20
+	maxCombinations = 100
+	// minTurnaround is the least time between landing and flying back when
+	// both slices are on the same day.
+	minTurnaround = 2 * time.Hour
+)
+
+// combine pairs outbound and return one-way offers, from the same or
+// different providers, into COMBINED_ONE_WAYS offers, cheapest first.
+// Offers in another currency than currency are not combined.
+func combine(out, ret []providers.Offer, currency string) []providers.Offer {
+	out = cheapest(out, currency, legsPerSide)
+	ret = cheapest(ret, currency, legsPerSide)
+	var combos []providers.Offer
+	for _, o := range out {
+		for _, r := range ret {
+			if r.Slices[0].DepartureAt().Before(o.Slices[0].ArrivalAt().Add(minTurnaround)) {
+				continue
+			}
+			combos = append(combos, pair(o, r))
+		}
+	}
+	slices.SortStableFunc(combos, func(a, b providers.Offer) int {
+		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount), a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()))
+	})
+	if len(combos) > maxCombinations {
+		combos = combos[:maxCombinations]
+	}
+	return combos
+}
+
+func cheapest(offers []providers.Offer, currency string, n int) []providers.Offer {
+	var kept []providers.Offer
+	for _, o := range offers {
+		if o.Total.Currency == currency && len(o.Slices) == 1 {
+			kept = append(kept, o)
+		}
+	}
+	slices.SortStableFunc(kept, func(a, b providers.Offer) int { return cmp.Compare(a.Total.Amount, b.Total.Amount) })
+	if len(kept) > n {
+		kept = kept[:n]
+	}
+	return kept
+}
+
+// pair makes one offer of an outbound and a return one-way offer.
+func pair(o, r providers.Offer) providers.Offer {
+	total, _ := o.Total.Add(r.Total)
+	c := providers.Offer{
+		FareType:       providers.CombinedOneWays,
+		Slices:         []providers.Slice{o.Slices[0], r.Slices[0]},
+		Parts:          append(append([]providers.Part{}, o.Parts...), r.Parts...),
+		Total:          total,
+		SeatsAvailable: min(o.SeatsAvailable, r.SeatsAvailable),
+		Conditions: providers.Conditions{
+			Refundable: o.Conditions.Refundable && r.Conditions.Refundable,
+			Changeable: o.Conditions.Changeable && r.Conditions.Changeable,
+		},
+		ExpiresAt: minTime(o.ExpiresAt, r.ExpiresAt),
+	}
+	c.PerPassenger.Adult, _ = o.PerPassenger.Adult.Add(r.PerPassenger.Adult)
+	c.PerPassenger.Child = addOpt(o.PerPassenger.Child, r.PerPassenger.Child)
+	c.PerPassenger.Infant = addOpt(o.PerPassenger.Infant, r.PerPassenger.Infant)
+	return c
+}
+
+func addOpt(a, b *providers.Money) *providers.Money {
+	if a == nil || b == nil {
+		return nil
+	}
+	s, _ := a.Add(*b)
+	return &s
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}

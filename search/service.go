@@ -1,0 +1,369 @@
+package search
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/faregraph/faregraph/ids"
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Errors of Get and DecodeOffer.
+var (
+	// ErrNotFound: no such search or offer (or a forged id).
+	ErrNotFound = errors.New("search: not found")
+	// ErrOfferExpired: the offer id is genuine but past its expiry.
+	ErrOfferExpired = errors.New("search: offer expired")
+)
+
+// Store keeps search results so that any replica can page them until they
+// expire. LoadSearch returns ErrNotFound for an unknown or expired id.
+type Store interface {
+	SaveSearch(ctx context.Context, id string, createdAt, expiresAt time.Time, body []byte) error
+	LoadSearch(ctx context.Context, id string, now time.Time) ([]byte, error)
+}
+
+// Config configures a Service.
+type Config struct {
+	Providers *providers.Set
+	Store     Store
+	Signer    *ids.Signer
+	Logger    *slog.Logger
+	// ProviderTimeout is each provider's deadline for one search.
+	ProviderTimeout time.Duration
+	// ResultTTL is how long a stored search can be paged (default 15m).
+	ResultTTL time.Duration
+	// ReuseTTL is how long an identical search is answered from the last
+	// result instead of asking the providers again (default 60s).
+	ReuseTTL time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Service runs and stores searches. It is safe for concurrent use.
+type Service struct {
+	cfg    Config
+	flight singleflight.Group
+
+	mu        sync.Mutex
+	byID      map[string]*Result
+	byKey     map[string]*Result
+	lastSweep time.Time
+}
+
+// maxCached bounds the results kept in memory; the store holds them all.
+const maxCached = 4096
+
+// New returns a Service.
+func New(cfg Config) *Service {
+	if cfg.ProviderTimeout <= 0 {
+		cfg.ProviderTimeout = 5 * time.Second
+	}
+	if cfg.ResultTTL <= 0 {
+		cfg.ResultTTL = 15 * time.Minute
+	}
+	if cfg.ReuseTTL <= 0 {
+		cfg.ReuseTTL = time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, byID: map[string]*Result{}, byKey: map[string]*Result{}}
+}
+
+// Providers returns the names of the providers searched by default.
+func (s *Service) Providers() []string { return s.cfg.Providers.Names() }
+
+// Search validates r, then answers it from a recent identical search or
+// runs it. Identical searches in flight at once share one run; the run goes
+// on for the others when one caller gives up. An invalid request is an
+// *InputError and reaches no provider. Provider failures are not errors:
+// they are in Result.Providers.
+func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
+	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	key := requestKey(r)
+	if res := s.reusable(key); res != nil {
+		return res, nil
+	}
+	ch := s.flight.DoChan(key, func() (any, error) {
+		if res := s.reusable(key); res != nil {
+			return res, nil
+		}
+		// Detached from the first caller: its cancellation must not fail
+		// the others sharing this run. Provider deadlines bound it.
+		res, err := s.run(context.WithoutCancel(ctx), r)
+		if err != nil {
+			return nil, err
+		}
+		s.remember(key, res)
+		return res, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case out := <-ch:
+		if out.Err != nil {
+			return nil, out.Err
+		}
+		return out.Val.(*Result), nil
+	}
+}
+
+func requestKey(r Request) string {
+	b, _ := json.Marshal(r)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+func (s *Service) reusable(key string) *Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := s.byKey[key]
+	if res != nil && s.cfg.Now().Before(res.CreatedAt.Add(s.cfg.ReuseTTL)) {
+		return res
+	}
+	return nil
+}
+
+func (s *Service) remember(key string, res *Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.cfg.Now()
+	if now.Sub(s.lastSweep) > time.Minute || len(s.byID) >= maxCached {
+		s.lastSweep = now
+		for id, r := range s.byID {
+			if !now.Before(r.ExpiresAt) || len(s.byID) >= maxCached {
+				delete(s.byID, id)
+			}
+		}
+		for k, r := range s.byKey {
+			if !now.Before(r.CreatedAt.Add(s.cfg.ReuseTTL)) || s.byID[r.ID] == nil {
+				delete(s.byKey, k)
+			}
+		}
+	}
+	s.byID[res.ID] = res
+	if key != "" {
+		s.byKey[key] = res
+	}
+}
+
+// Get returns a stored search by its id, from memory or from the store.
+// It returns ErrNotFound for an unknown or expired id.
+func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
+	now := s.cfg.Now()
+	s.mu.Lock()
+	res := s.byID[id]
+	s.mu.Unlock()
+	if res != nil {
+		if !now.Before(res.ExpiresAt) {
+			return nil, ErrNotFound
+		}
+		return res, nil
+	}
+	body, err := s.cfg.Store.LoadSearch(ctx, id, now)
+	if err != nil {
+		return nil, err
+	}
+	res = &Result{}
+	if err := json.Unmarshal(body, res); err != nil {
+		return nil, fmt.Errorf("search: decode stored search %s: %w", id, err)
+	}
+	if !now.Before(res.ExpiresAt) {
+		return nil, ErrNotFound
+	}
+	if err := s.sign(res.Offers); err != nil {
+		return nil, err
+	}
+	s.remember("", res)
+	return res, nil
+}
+
+// DecodeOffer opens a signed offer id. A forged or malformed id is
+// ErrNotFound; a genuine one past its expiry is ErrOfferExpired (with the
+// offer, for callers that want to say what expired).
+func (s *Service) DecodeOffer(id string) (*Offer, error) {
+	var o providers.Offer
+	if err := s.cfg.Signer.Open(offerType, id, &o); err != nil || len(o.Slices) == 0 || len(o.Parts) == 0 {
+		return nil, ErrNotFound
+	}
+	off := &Offer{Offer: o, ID: id}
+	if !s.cfg.Now().Before(o.ExpiresAt) {
+		return off, ErrOfferExpired
+	}
+	return off, nil
+}
+
+// DecodeOfferKey is DecodeOffer for a key already split from its global id.
+func (s *Service) DecodeOfferKey(key string) (*Offer, error) {
+	return s.DecodeOffer(ids.Global(offerType, key))
+}
+
+const offerType = "Offer"
+
+func (s *Service) sign(offers []*Offer) error {
+	for _, o := range offers {
+		id, err := s.cfg.Signer.Seal(offerType, o.Offer)
+		if err != nil {
+			return err
+		}
+		o.ID = id
+	}
+	return nil
+}
+
+// legResult is what one provider answered for a search.
+type legResult struct {
+	out, ret, rt []providers.Offer
+}
+
+func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
+	start := s.cfg.Now()
+	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
+	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (legResult, error) {
+		return searchProvider(ctx, p, r, q)
+	})
+
+	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
+	var out, ret, offers []providers.Offer
+	for _, c := range calls {
+		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
+		if c.Err != nil {
+			pr.Code = providers.CodeOf(c.Err)
+			pr.Status = StatusError
+			if pr.Code == providers.Timeout {
+				pr.Status = StatusTimeout
+			}
+			pr.Message = safeMessage(c.Err)
+			s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
+		}
+		kept, dropped := sameCurrency(c.Value.out, r.Currency)
+		out = append(out, kept...)
+		k, d := sameCurrency(c.Value.ret, r.Currency)
+		ret, dropped = append(ret, k...), dropped+d
+		k, d = sameCurrency(c.Value.rt, r.Currency)
+		offers, dropped = append(offers, k...), dropped+d
+		if dropped > 0 && pr.Message == "" {
+			pr.Message = fmt.Sprintf("%d offers priced in another currency than %s were left out", dropped, r.Currency)
+		}
+		res.Providers = append(res.Providers, pr)
+	}
+	if r.RoundTrip() {
+		offers = append(offers, combine(out, ret, r.Currency)...)
+	} else {
+		offers = append(offers, out...)
+	}
+	slices.SortStableFunc(offers, func(a, b providers.Offer) int {
+		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount),
+			a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()),
+			cmp.Compare(a.Parts[0].Provider, b.Parts[0].Provider))
+	})
+	for i := range offers {
+		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
+	}
+	for i := range res.Providers {
+		res.Providers[i].OfferCount = countFrom(offers, res.Providers[i].Provider)
+	}
+	if err := s.sign(res.Offers); err != nil {
+		return nil, err
+	}
+	res.ID = newID()
+	body, err := json.Marshal(res)
+	if err != nil {
+		return nil, fmt.Errorf("search: encode result: %w", err)
+	}
+	if err := s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err != nil {
+		return nil, fmt.Errorf("search: save result: %w", err)
+	}
+	return res, nil
+}
+
+// searchProvider asks one provider everything a request needs, in parallel:
+// the outbound one-way fares, and for a round trip the return one-way fares
+// and its own round-trip fares. What arrives is kept even if a call fails.
+func searchProvider(ctx context.Context, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
+	var res legResult
+	if !r.RoundTrip() {
+		offers, err := p.Search(ctx, q)
+		res.out = offers
+		return res, err
+	}
+	back := q
+	back.Leg = providers.Leg{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
+	var wg sync.WaitGroup
+	var errOut, errRet, errRT error
+	wg.Add(2)
+	go func() { defer wg.Done(); res.out, errOut = p.Search(ctx, q) }()
+	go func() { defer wg.Done(); res.ret, errRet = p.Search(ctx, back) }()
+	if rts, ok := p.(providers.RoundTripSearcher); ok {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.Leg, Return: back.Leg, Passengers: r.Passengers, Currency: r.Currency})
+		}()
+	}
+	wg.Wait()
+	return res, cmp.Or(errOut, errRet, errRT)
+}
+
+func sameCurrency(offers []providers.Offer, currency string) (kept []providers.Offer, dropped int) {
+	for _, o := range offers {
+		if o.Total.Currency == currency {
+			kept = append(kept, o)
+		} else {
+			dropped++
+		}
+	}
+	return kept, dropped
+}
+
+func countFrom(offers []providers.Offer, provider string) int {
+	n := 0
+	for _, o := range offers {
+		for _, p := range o.Parts {
+			if p.Provider == provider {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// safeMessage is the client-safe text of a provider failure.
+func safeMessage(err error) string {
+	var pe *providers.Error
+	if errors.As(err, &pe) && pe.Message != "" {
+		return pe.Message
+	}
+	switch providers.CodeOf(err) {
+	case providers.Timeout:
+		return "the provider did not answer in time"
+	default:
+		return "the provider could not be reached"
+	}
+}
+
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
