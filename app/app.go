@@ -1,0 +1,219 @@
+// Package app assembles a whole faregraph server from a Config: database,
+// provider adapters (or the built-in simulators, served in-process over real
+// HTTP), search, loaders, metrics and the HTTP handler. cmd/faregraph fills
+// the Config from the environment; tests and the bench command fill it
+// directly.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/ids"
+	"github.com/faregraph/faregraph/loaders"
+	"github.com/faregraph/faregraph/metrics"
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane"
+	"github.com/faregraph/faregraph/providers/liteapi"
+	"github.com/faregraph/faregraph/search"
+	"github.com/faregraph/faregraph/server"
+)
+
+// Config is everything a server needs, parsed once.
+type Config struct {
+	// DatabaseURL is a postgres:// URL; empty means the SQLite file DBPath.
+	DatabaseURL string
+	DBPath      string
+	// Secret signs offer ids. Empty in development: one is generated once
+	// and kept in the database.
+	Secret string
+	// ProviderTimeout is each provider's deadline per search.
+	ProviderTimeout time.Duration
+
+	CitizenPlane CitizenPlaneConfig
+	LiteAPI      LiteAPIConfig
+	// Sim configures the built-in simulators of providers without a URL.
+	Sim SimConfig
+
+	Playground    bool
+	Introspection bool
+	Logger        *slog.Logger
+	// Now is the clock of searches and resolvers (not of simulators: see
+	// SimConfig); time.Now when nil.
+	Now func() time.Time
+}
+
+// CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
+type CitizenPlaneConfig struct {
+	URL, Token, CustomerCode string
+}
+
+// LiteAPIConfig points at LiteAPI; an empty URL uses the simulator.
+type LiteAPIConfig struct {
+	URL, Key string
+}
+
+// SimConfig configures the built-in simulators, by provider name.
+type SimConfig struct {
+	Latency     map[string]time.Duration
+	FailureRate map[string]float64
+	Seed        int64
+	Now         func() time.Time
+}
+
+// App is an assembled server.
+type App struct {
+	Handler http.Handler
+	DB      *db.DB
+	Search  *search.Service
+	Metrics *metrics.Metrics
+	// SimURL is the base URL of the in-process simulators, if any run.
+	SimURL string
+	// Simulators are the running simulators, to turn their knobs in tests.
+	CitizenPlaneSim *citizenplane.Simulator
+	LiteAPISim      *liteapi.Simulator
+
+	searches *db.Searches
+	closers  []func()
+}
+
+// New opens the database, applies migrations, starts simulators for
+// providers without a URL and builds the handler. Close releases it all.
+func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &App{Metrics: metrics.New()}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+
+	url := cfg.DatabaseURL
+	if url == "" {
+		url = cfg.DBPath
+	}
+	a.DB, err = db.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { a.DB.Close() })
+	if _, err := a.DB.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	secret := cfg.Secret
+	if secret == "" {
+		if secret, err = db.DevelopmentSecret(ctx, a.DB); err != nil {
+			return nil, err
+		}
+	}
+	signer, err := ids.NewSigner([]byte(secret))
+	if err != nil {
+		return nil, fmt.Errorf("app: FAREGRAPH_SECRET: %w", err)
+	}
+
+	set, err := a.providers(cfg)
+	if err != nil {
+		return nil, err
+	}
+	a.searches = db.NewSearches(a.DB)
+	a.Search = search.New(search.Config{
+		Providers:       set,
+		Store:           a.searches,
+		Signer:          signer,
+		Logger:          cfg.Logger,
+		ProviderTimeout: cfg.ProviderTimeout,
+		Now:             cfg.Now,
+	})
+	a.Handler = server.New(server.Config{
+		Search:        a.Search,
+		Loaders:       loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
+		Metrics:       a.Metrics,
+		Logger:        cfg.Logger,
+		Ready:         func(ctx context.Context) error { return a.DB.PingContext(ctx) },
+		Playground:    cfg.Playground,
+		Introspection: cfg.Introspection,
+		Now:           cfg.Now,
+	})
+	return a, nil
+}
+
+// providers builds the provider set: the place that lists providers.
+func (a *App) providers(cfg Config) (*providers.Set, error) {
+	hc := &http.Client{Transport: &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}}
+	a.closers = append(a.closers, hc.CloseIdleConnections)
+
+	cp, la := cfg.CitizenPlane, cfg.LiteAPI
+	if cp.URL == "" || la.URL == "" {
+		simURL, err := a.startSimulators(cfg.Sim)
+		if err != nil {
+			return nil, err
+		}
+		if cp.URL == "" {
+			cp = CitizenPlaneConfig{URL: simURL + "/citizenplane", Token: "sim-token", CustomerCode: "faregraph"}
+		}
+		if la.URL == "" {
+			la = LiteAPIConfig{URL: simURL + "/liteapi", Key: "sim-key"}
+		}
+	}
+	return providers.NewSet(
+		citizenplane.New(citizenplane.Config{BaseURL: cp.URL, Token: cp.Token, CustomerCode: cp.CustomerCode, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now}),
+		liteapi.New(liteapi.Config{BaseURL: la.URL, APIKey: la.Key, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now}),
+	)
+}
+
+// startSimulators serves both simulators on one loopback port, each under
+// its provider's name, and returns the base URL.
+func (a *App) startSimulators(cfg SimConfig) (string, error) {
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	a.CitizenPlaneSim = citizenplane.NewSimulator(citizenplane.SimConfig{
+		Token: "sim-token", Seed: seed, Now: cfg.Now,
+		Latency: cfg.Latency[citizenplane.Name], FailureRate: cfg.FailureRate[citizenplane.Name],
+	})
+	a.LiteAPISim = liteapi.NewSimulator(liteapi.SimConfig{
+		APIKey: "sim-key", Seed: seed, Now: cfg.Now,
+		Latency: cfg.Latency[liteapi.Name], FailureRate: cfg.FailureRate[liteapi.Name],
+	})
+	mux := http.NewServeMux()
+	mux.Handle("/citizenplane/", http.StripPrefix("/citizenplane", a.CitizenPlaneSim))
+	mux.Handle("/liteapi/", http.StripPrefix("/liteapi", a.LiteAPISim))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("app: start simulators: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	a.closers = append(a.closers, func() { srv.Close() })
+	a.SimURL = "http://" + ln.Addr().String()
+	return a.SimURL, nil
+}
+
+// Sweep deletes stored searches that have expired; run it now and then.
+func (a *App) Sweep(ctx context.Context) (int64, error) {
+	return a.searches.DeleteExpiredSearches(ctx, time.Now())
+}
+
+// Close stops the simulators and closes the database.
+func (a *App) Close() error {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+	return nil
+}

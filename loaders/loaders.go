@@ -1,0 +1,214 @@
+// Package loaders holds the per-operation dataloaders that batch the
+// provider calls of lazily resolved fields (price checks, ancillaries).
+// A new set is made for every GraphQL operation and reached through the
+// typed helpers PriceCheck and Ancillaries; mutations never use them.
+//
+// Batch functions group keys by provider, deduplicate them (the loader's
+// cache answers a repeated key within the operation without a call), run
+// each provider's calls in parallel under a concurrency bound, and run on a
+// context detached from the caller that triggered the batch, with its own
+// deadline: one cancelled caller must not fail the batch for the others.
+package loaders
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Config configures the loaders of every operation.
+type Config struct {
+	Providers *providers.Set
+	// Timeout bounds one batch's provider calls.
+	Timeout time.Duration
+	// Concurrency bounds the calls in flight to one provider per batch.
+	Concurrency int
+	// Wait is how long a loader collects keys before it runs a batch.
+	Wait time.Duration
+}
+
+// Factory makes a fresh set of loaders for each operation.
+type Factory struct {
+	cfg Config
+}
+
+// NewFactory returns a Factory.
+func NewFactory(cfg Config) *Factory {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.Wait <= 0 {
+		cfg.Wait = time.Millisecond
+	}
+	return &Factory{cfg: cfg}
+}
+
+// Loaders is the set of loaders of one operation.
+type Loaders struct {
+	cfg         Config
+	parts       sync.Map // key → providers.Part
+	priceChecks *dataloader.Loader[string, *providers.PriceCheck]
+	ancillaries *dataloader.Loader[string, []providers.Ancillary]
+}
+
+// New returns the loaders for one operation.
+func (f *Factory) New() *Loaders {
+	l := &Loaders{cfg: f.cfg}
+	l.priceChecks = dataloader.NewBatchedLoader(l.batchPriceChecks, dataloader.WithWait[string, *providers.PriceCheck](f.cfg.Wait))
+	l.ancillaries = dataloader.NewBatchedLoader(l.batchAncillaries, dataloader.WithWait[string, []providers.Ancillary](f.cfg.Wait))
+	return l
+}
+
+type ctxKey struct{}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// ErrNoLoaders is returned when a helper is called outside an operation.
+var ErrNoLoaders = errors.New("loaders: no loaders in context")
+
+func from(ctx context.Context) (*Loaders, error) {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		return nil, ErrNoLoaders
+	}
+	return l, nil
+}
+
+// PriceChecks loads the live price checks of parts, one result per part
+// in order. Calls for the same part within an operation happen once. The
+// error is the first part's failure, if any.
+func PriceChecks(ctx context.Context, parts []providers.Part) ([]*providers.PriceCheck, error) {
+	l, err := from(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vals, errs := loadAll(ctx, l, l.priceChecks, parts)
+	return vals, errors.Join(errs...)
+}
+
+// Ancillaries loads the extras on sale with parts, one result per part in
+// order. The error is the first part's failure, if any.
+func Ancillaries(ctx context.Context, parts []providers.Part) ([][]providers.Ancillary, error) {
+	l, err := from(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vals, errs := loadAll(ctx, l, l.ancillaries, parts)
+	return vals, errors.Join(errs...)
+}
+
+// loadAll loads every part through ld, all keys first so that they share
+// a batch, and returns one value and one error per part.
+func loadAll[V any](ctx context.Context, l *Loaders, ld *dataloader.Loader[string, V], parts []providers.Part) ([]V, []error) {
+	thunks := make([]dataloader.Thunk[V], len(parts))
+	for i, p := range parts {
+		k := p.Key()
+		l.parts.LoadOrStore(k, p)
+		thunks[i] = ld.Load(ctx, k)
+	}
+	vals := make([]V, len(parts))
+	errs := make([]error, len(parts))
+	for i, th := range thunks {
+		vals[i], errs[i] = th()
+	}
+	return vals, errs
+}
+
+// detach returns a context that outlives the caller who triggered a batch,
+// bounded by the loaders' own deadline.
+func (l *Loaders) detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), l.cfg.Timeout)
+}
+
+// byProvider groups the batch's keys by provider, keeping each key's index.
+func (l *Loaders) byProvider(keys []string) map[string][]int {
+	groups := map[string][]int{}
+	for i, k := range keys {
+		p, _ := l.parts.Load(k)
+		part := p.(providers.Part)
+		groups[part.Provider] = append(groups[part.Provider], i)
+	}
+	return groups
+}
+
+func (l *Loaders) part(key string) providers.Part {
+	p, _ := l.parts.Load(key)
+	return p.(providers.Part)
+}
+
+func (l *Loaders) batchPriceChecks(ctx context.Context, keys []string) []*dataloader.Result[*providers.PriceCheck] {
+	ctx, cancel := l.detach(ctx)
+	defer cancel()
+	out := make([]*dataloader.Result[*providers.PriceCheck], len(keys))
+	var wg sync.WaitGroup
+	for name, idx := range l.byProvider(keys) {
+		p, _ := l.cfg.Providers.Get(name)
+		pc, ok := p.(providers.PriceChecker)
+		if !ok {
+			for _, i := range idx {
+				out[i] = &dataloader.Result[*providers.PriceCheck]{Error: &providers.Error{Provider: name, Op: "verify", Code: providers.Unavailable, Message: "the provider cannot check prices"}}
+			}
+			continue
+		}
+		sem := make(chan struct{}, l.cfg.Concurrency)
+		for _, i := range idx {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				check, err := pc.CheckPrice(ctx, l.part(keys[i]))
+				out[i] = &dataloader.Result[*providers.PriceCheck]{Data: check, Error: err}
+			}()
+		}
+	}
+	wg.Wait()
+	return out
+}
+
+func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*dataloader.Result[[]providers.Ancillary] {
+	dctx, cancel := l.detach(ctx)
+	defer cancel()
+	out := make([]*dataloader.Result[[]providers.Ancillary], len(keys))
+	var wg sync.WaitGroup
+	for name, idx := range l.byProvider(keys) {
+		p, _ := l.cfg.Providers.Get(name)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts := make([]providers.Part, len(idx))
+			for j, i := range idx {
+				parts[j] = l.part(keys[i])
+			}
+			if al, ok := p.(providers.AncillaryLister); ok {
+				for j, r := range al.ListAncillaries(dctx, parts) {
+					out[idx[j]] = &dataloader.Result[[]providers.Ancillary]{Data: r.Ancillaries, Error: r.Err}
+				}
+				return
+			}
+			// The provider's price check carries its extras: share the
+			// operation's price-check loader so the call happens once.
+			checks, errs := loadAll(dctx, l, l.priceChecks, parts)
+			for j, c := range checks {
+				r := &dataloader.Result[[]providers.Ancillary]{Error: errs[j]}
+				if c != nil {
+					r.Data = c.Ancillaries
+				}
+				out[idx[j]] = r
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}

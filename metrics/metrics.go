@@ -1,0 +1,61 @@
+// Package metrics holds faregraph's Prometheus metrics: provider call
+// latency by provider, operation and outcome, and GraphQL operation latency.
+// Each Metrics has its own registry; nothing is registered globally.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Metrics records what faregraph does. It is safe for concurrent use.
+type Metrics struct {
+	reg           *prometheus.Registry
+	providerCalls *prometheus.HistogramVec
+	operations    *prometheus.HistogramVec
+}
+
+var _ providers.Observer = (*Metrics)(nil)
+
+// New returns Metrics with a fresh registry, including Go runtime and
+// process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		providerCalls: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "faregraph_provider_call_duration_seconds",
+			Help:    "Latency of HTTP calls to flight providers, by provider, operation and outcome (ok, error, timeout).",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"provider", "operation", "outcome"}),
+		operations: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "faregraph_graphql_operation_duration_seconds",
+			Help:    "Latency of GraphQL operations, by operation type, name and outcome (ok, error).",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"type", "name", "outcome"}),
+	}
+	m.reg.MustRegister(m.providerCalls, m.operations,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// ObserveCall records one provider HTTP call.
+func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
+	m.providerCalls.WithLabelValues(provider, op, outcome).Observe(d.Seconds())
+}
+
+// ObserveOperation records one GraphQL operation. name is the client's
+// operation name, or "anonymous".
+func (m *Metrics) ObserveOperation(typ, name, outcome string, d time.Duration) {
+	m.operations.WithLabelValues(typ, name, outcome).Observe(d.Seconds())
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}

@@ -1,0 +1,129 @@
+package resolvers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/loaders"
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/search"
+)
+
+func (r *offerResolver) FareType(_ context.Context, obj *search.Offer) (model.FareType, error) {
+	return model.FareType(obj.FareType), nil
+}
+
+func (r *offerResolver) PricePerPassenger(_ context.Context, obj *search.Offer) ([]model.PassengerPrice, error) {
+	px := obj.Parts[0].Passengers
+	out := []model.PassengerPrice{{Type: model.PassengerTypeAdult, Count: px.Adults, UnitPrice: &obj.PerPassenger.Adult}}
+	if px.Children > 0 && obj.PerPassenger.Child != nil {
+		out = append(out, model.PassengerPrice{Type: model.PassengerTypeChild, Count: px.Children, UnitPrice: obj.PerPassenger.Child})
+	}
+	if px.Infants > 0 && obj.PerPassenger.Infant != nil {
+		out = append(out, model.PassengerPrice{Type: model.PassengerTypeInfant, Count: px.Infants, UnitPrice: obj.PerPassenger.Infant})
+	}
+	return out, nil
+}
+
+func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.OfferPart, error) {
+	out := make([]model.OfferPart, len(obj.Parts))
+	first := 0
+	for i := range obj.Parts {
+		p := &obj.Parts[i]
+		idx := make([]int, len(p.Legs))
+		for j := range idx {
+			idx[j] = first + j
+		}
+		first += len(p.Legs)
+		out[i] = model.OfferPart{Provider: p.Provider, FareType: model.FareType(p.FareType), TotalPrice: &p.Total, SliceIndexes: idx}
+	}
+	return out, nil
+}
+
+func (r *offerResolver) DurationMinutes(_ context.Context, obj *search.Offer) (int, error) {
+	return int(obj.Duration().Minutes()), nil
+}
+
+// Ancillaries lists the extras of every part, each with the index of the
+// slice it applies to. One failing provider nulls only this field.
+func (r *offerResolver) Ancillaries(ctx context.Context, obj *search.Offer) ([]model.Ancillary, error) {
+	lists, err := loaders.Ancillaries(ctx, obj.Parts)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.Ancillary{}
+	first := 0
+	for i, part := range obj.Parts {
+		for _, a := range lists[i] {
+			id, err := r.Search.AncillaryID(part, a)
+			if err != nil {
+				return nil, err
+			}
+			m := model.Ancillary{
+				ID:          id,
+				Kind:        model.AncillaryKind(a.Kind),
+				Description: a.Description,
+				Price:       &a.Price,
+				Provider:    part.Provider,
+				SliceIndex:  sliceOf(obj.Slices, first, len(part.Legs), a.Segment),
+			}
+			if a.WeightKg > 0 {
+				m.WeightKg = &a.WeightKg
+			}
+			if a.Dimensions != "" {
+				m.Dimensions = &a.Dimensions
+			}
+			out = append(out, m)
+		}
+		first += len(part.Legs)
+	}
+	return out, nil
+}
+
+// sliceOf finds which of the n slices from first holds the flight segment
+// ("5O7892"); the part's first slice when none does or none is named.
+func sliceOf(slices []providers.Slice, first, n int, segment string) int {
+	for i := first; i < first+n && i < len(slices); i++ {
+		for _, s := range slices[i].Segments {
+			if s.CarrierCode+s.FlightNumber == segment {
+				return i
+			}
+		}
+	}
+	return first
+}
+
+// PriceCheck asks every part's provider for the live price. The offer is
+// available when every part is; the live total is the sum of the parts'.
+func (r *offerResolver) PriceCheck(ctx context.Context, obj *search.Offer) (*model.PriceCheck, error) {
+	checks, err := loaders.PriceChecks(ctx, obj.Parts)
+	if err != nil {
+		return nil, err
+	}
+	pc := &model.PriceCheck{Available: true, CheckedAt: r.now().UTC()}
+	total := providers.Money{Currency: obj.Total.Currency}
+	seats := -1
+	for i, c := range checks {
+		if c == nil || !c.Available {
+			pc.Available = false
+			continue
+		}
+		if c.Total.Currency != obj.Parts[i].Total.Currency {
+			return nil, fmt.Errorf("price check of %s part: currency %s, offered in %s", obj.Parts[i].Provider, c.Total.Currency, obj.Parts[i].Total.Currency)
+		}
+		total.Amount += c.Total.Amount
+		if c.SeatsAvailable > 0 && (seats < 0 || c.SeatsAvailable < seats) {
+			seats = c.SeatsAvailable
+		}
+	}
+	if !pc.Available {
+		total = obj.Total
+	}
+	pc.TotalPrice = &total
+	pc.PriceChanged = pc.Available && total.Amount != obj.Total.Amount
+	if seats >= 0 {
+		pc.SeatsAvailable = &seats
+	}
+	return pc, nil
+}

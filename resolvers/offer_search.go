@@ -1,0 +1,82 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/ids"
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/search"
+)
+
+func (r *offerSearchResolver) ID(_ context.Context, obj *search.Result) (string, error) {
+	return ids.Global(searchType, obj.ID), nil
+}
+
+func (r *offerSearchResolver) Origin(_ context.Context, obj *search.Result) (string, error) {
+	return obj.Request.Origin, nil
+}
+
+func (r *offerSearchResolver) Destination(_ context.Context, obj *search.Result) (string, error) {
+	return obj.Request.Destination, nil
+}
+
+func (r *offerSearchResolver) DepartureDate(_ context.Context, obj *search.Result) (providers.Date, error) {
+	return obj.Request.DepartureDate, nil
+}
+
+func (r *offerSearchResolver) ReturnDate(_ context.Context, obj *search.Result) (*providers.Date, error) {
+	if obj.Request.ReturnDate == "" {
+		return nil, nil
+	}
+	return &obj.Request.ReturnDate, nil
+}
+
+func (r *offerSearchResolver) CurrencyCode(_ context.Context, obj *search.Result) (string, error) {
+	return obj.Request.Currency, nil
+}
+
+func (r *offerSearchResolver) Offers(_ context.Context, obj *search.Result, first *int, after *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error) {
+	n := 20
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > search.MaxPageSize {
+		return nil, badInput("first", "must be between 0 and %d, got %d", search.MaxPageSize, n)
+	}
+	by := search.ByPrice
+	if sortBy != nil {
+		by = search.SortKey(*sortBy)
+	}
+	page, err := obj.Page(by, n, deref(after))
+	if errors.Is(err, search.ErrBadCursor) {
+		return nil, badInput("after", "is not a cursor of this search in %s order", by)
+	}
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.OfferConnection{
+		Edges:      make([]model.OfferEdge, len(page.Offers)),
+		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage},
+		TotalCount: page.TotalCount,
+	}
+	for i, o := range page.Offers {
+		conn.Edges[i] = model.OfferEdge{Cursor: page.Cursors[i], Node: o}
+	}
+	if len(page.Cursors) > 0 {
+		conn.PageInfo.EndCursor = &page.Cursors[len(page.Cursors)-1]
+	}
+	return conn, nil
+}
+
+func (r *providerResultResolver) Status(_ context.Context, obj *search.ProviderResult) (model.ProviderStatus, error) {
+	return model.ProviderStatus(obj.Status), nil
+}
+
+func (r *providerResultResolver) Message(_ context.Context, obj *search.ProviderResult) (*string, error) {
+	if obj.Message == "" {
+		return nil, nil
+	}
+	return &obj.Message, nil
+}

@@ -1,0 +1,47 @@
+// Package resolvers holds the hand-written GraphQL resolvers: one small
+// resolver per GraphQL type over the root Resolver, which carries the
+// dependencies, and the one error presenter that decides what clients see.
+package resolvers
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/faregraph/faregraph/graph"
+	"github.com/faregraph/faregraph/search"
+)
+
+// Resolver is the root resolver and the dependency-injection point.
+type Resolver struct {
+	Search *search.Service
+	Logger *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+var _ graph.ResolverRoot = (*Resolver)(nil)
+
+func (r *Resolver) now() time.Time {
+	if r.Now == nil {
+		return time.Now()
+	}
+	return r.Now()
+}
+
+func (r *Resolver) Query() graph.QueryResolver             { return &queryResolver{r} }
+func (r *Resolver) Offer() graph.OfferResolver             { return &offerResolver{r} }
+func (r *Resolver) OfferSearch() graph.OfferSearchResolver { return &offerSearchResolver{r} }
+func (r *Resolver) ProviderResult() graph.ProviderResultResolver {
+	return &providerResultResolver{r}
+}
+func (r *Resolver) Slice() graph.SliceResolver     { return &sliceResolver{r} }
+func (r *Resolver) Segment() graph.SegmentResolver { return &segmentResolver{r} }
+
+type (
+	queryResolver          struct{ *Resolver }
+	offerResolver          struct{ *Resolver }
+	offerSearchResolver    struct{ *Resolver }
+	providerResultResolver struct{ *Resolver }
+	sliceResolver          struct{ *Resolver }
+	segmentResolver        struct{ *Resolver }
+)

@@ -1,0 +1,130 @@
+// Package server assembles faregraph's HTTP surface: GraphQL over HTTP at
+// /graphql (GET and POST JSON only), the embedded playground at /, health
+// and readiness probes, Prometheus metrics, and the middleware every
+// request goes through (request id, one structured log line, panic
+// recovery, body limits).
+package server
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/faregraph/faregraph/graph"
+	"github.com/faregraph/faregraph/loaders"
+	"github.com/faregraph/faregraph/metrics"
+	"github.com/faregraph/faregraph/playground"
+	"github.com/faregraph/faregraph/resolvers"
+	"github.com/faregraph/faregraph/search"
+)
+
+// Limits on what one request may ask.
+const (
+	// MaxBodyBytes caps a request body.
+	MaxBodyBytes = 1 << 20
+	// MaxTokens caps the tokens the GraphQL parser reads from one query.
+	MaxTokens = 5000
+	// MaxComplexity caps the fields one operation may resolve (each field
+	// counts one, lists count their children once).
+	MaxComplexity = 2000
+)
+
+// Config is what the server needs.
+type Config struct {
+	Search  *search.Service
+	Loaders *loaders.Factory
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+	// Ready reports whether the server can take traffic (database reachable).
+	Ready func(ctx context.Context) error
+	// Playground serves the GraphiQL page at / when true.
+	Playground bool
+	// Introspection allows introspection queries when true.
+	Introspection bool
+	// Now is the clock of the resolvers; time.Now when nil.
+	Now func() time.Time
+}
+
+// New returns the HTTP handler of the whole server.
+func New(cfg Config) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", limitBody(GraphQL(cfg)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if cfg.Ready != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := cfg.Ready(ctx); err != nil {
+				cfg.Logger.WarnContext(ctx, "not ready", "err", err)
+				http.Error(w, "not ready\n", http.StatusServiceUnavailable)
+				return
+			}
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	if cfg.Playground {
+		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})
+		mux.Handle("GET /{$}", pg)
+		mux.Handle("GET /playground/", pg)
+	}
+	return withRequestLog(cfg.Logger, mux)
+}
+
+// GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
+func GraphQL(cfg Config) http.Handler {
+	res := &resolvers.Resolver{Search: cfg.Search, Logger: cfg.Logger, Now: cfg.Now}
+	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+	// Only GET and POST with a JSON body: no multipart or form posts, which
+	// a browser can send cross-site without a preflight.
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(MaxTokens)
+	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
+	srv.SetRecoverFunc(resolvers.Recover(cfg.Logger))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		setOperation(ctx, oc.OperationName)
+		if oc.Operation != nil && oc.Operation.Operation == ast.Query {
+			ctx = loaders.With(ctx, cfg.Loaders.New())
+		}
+		return next(ctx)
+	})
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp != nil && graphql.HasOperationContext(ctx) {
+			oc := graphql.GetOperationContext(ctx)
+			typ, name := "unknown", oc.OperationName
+			if oc.Operation != nil {
+				typ = string(oc.Operation.Operation)
+			}
+			if name == "" {
+				name = "anonymous"
+			}
+			outcome := "ok"
+			if len(resp.Errors) > 0 {
+				outcome = "error"
+			}
+			cfg.Metrics.ObserveOperation(typ, name, outcome, time.Since(oc.Stats.OperationStart))
+		}
+		return resp
+	})
+	return srv
+}
