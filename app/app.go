@@ -7,6 +7,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -46,6 +47,8 @@ type Config struct {
 	// Now is the clock of searches and resolvers (not of simulators: see
 	// SimConfig); time.Now when nil.
 	Now func() time.Time
+	// NewSearchID makes search ids; random when nil (tests fix it).
+	NewSearchID func() string
 }
 
 // CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
@@ -125,11 +128,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.searches = db.NewSearches(a.DB)
 	a.Search = search.New(search.Config{
 		Providers:       set,
-		Store:           a.searches,
+		Store:           searchStore{a.searches},
 		Signer:          signer,
 		Logger:          cfg.Logger,
 		ProviderTimeout: cfg.ProviderTimeout,
 		Now:             cfg.Now,
+		NewID:           cfg.NewSearchID,
 	})
 	a.Handler = server.New(server.Config{
 		Search:        a.Search,
@@ -202,6 +206,18 @@ func (a *App) startSimulators(cfg SimConfig) (string, error) {
 	a.closers = append(a.closers, func() { srv.Close() })
 	a.SimURL = "http://" + ln.Addr().String()
 	return a.SimURL, nil
+}
+
+// searchStore adapts the database's search store to the contract of
+// search.Store, whose not-found error is search.ErrNotFound.
+type searchStore struct{ *db.Searches }
+
+func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) ([]byte, error) {
+	body, err := s.Searches.LoadSearch(ctx, id, now)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, search.ErrNotFound
+	}
+	return body, err
 }
 
 // Sweep deletes stored searches that have expired; run it now and then.

@@ -2,4 +2,4 @@
 // do not edit it by hand. Run `go generate ./...` after changing either.
 package graph
 
-//go:generate go run github.com/99designs/gqlgen generate --config ../gqlgen.yml
+//go:generate sh -c "cd .. && go run github.com/99designs/gqlgen generate --config gqlgen.yml"

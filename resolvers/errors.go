@@ -36,13 +36,14 @@ func badInput(field, format string, args ...any) error {
 }
 
 // addInputErrors reports every violation of an *search.InputError but the
-// first as its own error entry and returns the first, so that clients see
-// everything wrong with their input at once.
+// last as its own error entry and returns the last, so that clients see
+// everything wrong with their input at once, in order.
 func addInputErrors(ctx context.Context, e *search.InputError) error {
-	for _, v := range e.Violations[1:] {
+	n := len(e.Violations) - 1
+	for _, v := range e.Violations[:n] {
 		graphql.AddError(ctx, &inputError{field: v.Field, message: v.Message})
 	}
-	v := e.Violations[0]
+	v := e.Violations[n]
 	return &inputError{field: v.Field, message: v.Message}
 }
 

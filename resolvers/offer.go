@@ -82,16 +82,20 @@ func (r *offerResolver) Ancillaries(ctx context.Context, obj *search.Offer) ([]m
 }
 
 // sliceOf finds which of the n slices from first holds the flight segment
-// ("5O7892"); the part's first slice when none does or none is named.
-func sliceOf(slices []providers.Slice, first, n int, segment string) int {
+// ("5O7892"). An extra of a one-slice part is on that slice; one that names
+// no flight of a longer part covers all of it (nil).
+func sliceOf(slices []providers.Slice, first, n int, segment string) *int {
 	for i := first; i < first+n && i < len(slices); i++ {
 		for _, s := range slices[i].Segments {
-			if s.CarrierCode+s.FlightNumber == segment {
-				return i
+			if segment != "" && s.CarrierCode+s.FlightNumber == segment {
+				return &i
 			}
 		}
 	}
-	return first
+	if n == 1 {
+		return &first
+	}
+	return nil
 }
 
 // PriceCheck asks every part's provider for the live price. The offer is

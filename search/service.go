@@ -50,6 +50,9 @@ type Config struct {
 	ReuseTTL time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// NewID makes search ids; random 128-bit hex when nil. Tests set it
+	// to get the same ids (and cursors) on every run.
+	NewID func() string
 }
 
 // Service runs and stores searches. It is safe for concurrent use.
@@ -82,6 +85,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = newID
 	}
 	return &Service{cfg: cfg, byID: map[string]*Result{}, byKey: map[string]*Result{}}
 }
@@ -285,7 +291,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	if err := s.sign(res.Offers); err != nil {
 		return nil, err
 	}
-	res.ID = newID()
+	res.ID = s.cfg.NewID()
 	body, err := json.Marshal(res)
 	if err != nil {
 		return nil, fmt.Errorf("search: encode result: %w", err)

@@ -59,6 +59,7 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 		e.add("input.destination", "must differ from origin")
 	}
 
+	// Today at the origin airport (UTC when the origin is not a code).
 	today := now.In(providers.AirportLocation(r.Origin)).Format(time.DateOnly)
 	last := now.Add(Horizon).Format(time.DateOnly)
 	dep, err := r.DepartureDate.Time()
@@ -66,7 +67,7 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 	case err != nil:
 		e.add("input.departureDate", "must be a date like 2026-07-01")
 	case string(r.DepartureDate) < today:
-		e.add("input.departureDate", "is in the past (today is %s at %s)", today, r.Origin)
+		e.add("input.departureDate", "is in the past (today is %s at the origin)", today)
 	case string(r.DepartureDate) > last:
 		e.add("input.departureDate", "is more than 365 days ahead (last bookable day is %s)", last)
 	}

@@ -30,8 +30,8 @@ type Ancillary struct {
 	Description string           `json:"description"`
 	Price       *providers.Money `json:"price"`
 	Provider    string           `json:"provider"`
-	// Index into Offer.slices of the slice it applies to.
-	SliceIndex int  `json:"sliceIndex"`
+	// Index into Offer.slices of the flight it applies to; null when it covers every slice of its part.
+	SliceIndex *int `json:"sliceIndex,omitempty"`
 	WeightKg   *int `json:"weightKg,omitempty"`
 	// Bag size in centimetres, "56x45x25".
 	Dimensions *string `json:"dimensions,omitempty"`
