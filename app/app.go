@@ -75,6 +75,8 @@ type App struct {
 	DB      *db.DB
 	Search  *search.Service
 	Metrics *metrics.Metrics
+	// DBPath is the SQLite file in use, empty on Postgres.
+	DBPath string
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators, to turn their knobs in tests.
@@ -101,6 +103,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	url := cfg.DatabaseURL
 	if url == "" {
 		url = cfg.DBPath
+	}
+	if cfg.DatabaseURL == "" {
+		a.DBPath = cfg.DBPath
 	}
 	a.DB, err = db.Open(ctx, url)
 	if err != nil {
