@@ -94,7 +94,10 @@ func flightsOf(p providers.Part) ([]partFlight, error) {
 	if err != nil {
 		return nil, err
 	}
-	want := map[int]providers.FareType{1: providers.OneWay, 2: providers.RoundTrip}[len(ids)]
+	want := providers.OneWay
+	if len(ids) == 2 {
+		want = providers.RoundTrip
+	}
 	if len(ids) != len(p.Legs) || p.FareType != want {
 		return nil, errors.New("ref " + p.Ref + " does not match the part's legs and fare type")
 	}

@@ -32,9 +32,9 @@ const defaultHTTPTimeout = 60 * time.Second
 
 // Config configures a Client.
 type Config struct {
-	// BaseURL is the API root including its version, without a trailing
-	// slash: https://api.liteapi.travel/v3.0 in production, a Simulator's
-	// URL in tests. The adapter appends /flights/rates and /flights/verify.
+	// BaseURL is the API root including its version:
+	// https://api.liteapi.travel/v3.0 in production, a Simulator's URL in
+	// tests. The adapter appends /flights/rates and /flights/verify.
 	BaseURL string
 	// APIKey is sent in the X-API-Key header.
 	APIKey string
@@ -79,45 +79,32 @@ func (c *Client) Name() string { return Name }
 // Search returns LiteAPI's one-way offers for q: one slice and one part
 // each. Prices are in q.Currency, EUR when it is empty. Errors are
 // *providers.Error values with Op "search".
-func (c *Client) Search(ctx context.Context, q providers.Query) (_ []providers.Offer, err error) {
-	const op = "search"
-	start := time.Now()
-	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
-
-	req := newRatesRequest([]wireLeg{toWireLeg(q.Leg, directionOutbound)}, q.Passengers, q.Currency)
-	var resp ratesResponse
-	status, err := c.post(ctx, op, ratesPath, req, &resp)
-	if err != nil {
-		return nil, err
-	}
-	offers, err := toOffers(resp, search{fareType: providers.OneWay, legs: []providers.Leg{q.Leg},
-		pax: q.Passengers, now: c.cfg.Now()})
-	if err != nil {
-		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s: %w", ratesPath, q.Origin, q.Destination, q.Date, err))
-	}
-	return offers, nil
+func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
+	return c.rates(ctx, "search", providers.OneWay, []providers.Leg{q.Leg}, q.Passengers, q.Currency)
 }
 
 // SearchRoundTrips returns LiteAPI's round-trip offers for q: two slices
 // (outbound, return) priced together in one part of fare type RoundTrip.
 // Errors are *providers.Error values with Op "round_trips".
-func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) (_ []providers.Offer, err error) {
-	const op = "round_trips"
+func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
+	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.Leg{q.Outbound, q.Return}, q.Passengers, q.Currency)
+}
+
+// rates searches legs (outbound, then return) with one call.
+func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.Leg,
+	pax providers.Passengers, currency string) (_ []providers.Offer, err error) {
 	start := time.Now()
 	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
 
-	legs := []wireLeg{toWireLeg(q.Outbound, directionOutbound), toWireLeg(q.Return, directionInbound)}
-	req := newRatesRequest(legs, q.Passengers, q.Currency)
 	var resp ratesResponse
-	status, err := c.post(ctx, op, ratesPath, req, &resp)
+	status, err := c.post(ctx, op, ratesPath, newRatesRequest(legs, pax, currency), &resp)
 	if err != nil {
 		return nil, err
 	}
-	offers, err := toOffers(resp, search{fareType: providers.RoundTrip, legs: []providers.Leg{q.Outbound, q.Return},
-		pax: q.Passengers, now: c.cfg.Now()})
+	offers, err := toOffers(resp, search{fareType: ft, legs: legs, pax: pax, now: c.cfg.Now()})
 	if err != nil {
-		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s/%s: %w", ratesPath,
-			q.Outbound.Origin, q.Outbound.Destination, q.Outbound.Date, q.Return.Date, err))
+		l := legs[0]
+		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s (%d legs): %w", ratesPath, l.Origin, l.Destination, l.Date, len(legs), err))
 	}
 	return offers, nil
 }

@@ -1,6 +1,9 @@
 package liteapi
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // This file holds the JSON shapes of the LiteAPI flights v3.0 API as the
 // adapter and the simulator exchange them (shared/seeds/provider-apis.md,
@@ -35,6 +38,10 @@ const (
 	assumedChildAge  = 8
 	assumedInfantAge = 1
 )
+
+// [assumed] fallbackOfferTTL is the life of an offer that comes without an
+// expiration; the guide only says that offers expire "in minutes".
+const fallbackOfferTTL = 10 * time.Minute
 
 // Layouts of the times LiteAPI sends.
 const (
@@ -76,6 +83,8 @@ type errorEnvelope struct {
 	Error *apiError `json:"error,omitempty"`
 }
 
+// apiError is the body of an error envelope. Code has five digits (first 4
+// client, 5 server; second the operation), a few generic ones fewer.
 type apiError struct {
 	Code        int    `json:"code"`
 	Message     string `json:"message"`
@@ -83,18 +92,15 @@ type apiError struct {
 	Key         string `json:"key,omitempty"`
 }
 
-// failure is the error envelope of a body, nil for a success body.
-func (r *ratesResponse) failure() *apiError { return r.Error }
-
-// failure is the error envelope of a body, nil for a success body.
-func (r *verifyResponse) failure() *apiError { return r.Error }
-
 // ratesResponse is the 200 body of /flights/rates. Data has one item per
 // provider batch (one for buffered JSON).
 type ratesResponse struct {
 	Data  []ratesData `json:"data"`
 	Error *apiError   `json:"error,omitempty"`
 }
+
+// failure is the error envelope of a body, nil for a success body.
+func (r *ratesResponse) failure() *apiError { return r.Error }
 
 type ratesData struct {
 	Journeys []journey `json:"journeys"`
@@ -284,6 +290,9 @@ type verifyResponse struct {
 	Data  []verifyData `json:"data"`
 	Error *apiError    `json:"error,omitempty"`
 }
+
+// failure is the error envelope of a body, nil for a success body.
+func (r *verifyResponse) failure() *apiError { return r.Error }
 
 // verifyData: Changes may be absent; the adapter does not use it (totals
 // are compared upstream).

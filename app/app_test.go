@@ -1,0 +1,57 @@
+package app_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/browser"
+)
+
+// TestPlaygroundRunsASearch loads the playground from a whole server in
+// headless Chromium, runs a real search against the simulators, and sees
+// offers in the result pane, with no request leaving the server.
+func TestPlaygroundRunsASearch(t *testing.T) {
+	browser.Require(t)
+	a, err := app.New(context.Background(), app.Config{
+		DBPath:        filepath.Join(t.TempDir(), "e2e.db"),
+		Playground:    true,
+		Introspection: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+
+	date := time.Now().AddDate(0, 1, 0).Format(time.DateOnly)
+	query := `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "` + date + `", passengers: {adults: 1}}) {
+  providerResults { provider status }
+  offers(first: 2) { totalCount edges { node { totalPrice { amount currencyCode } } } }
+} }`
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	res, err := browser.Run(ctx, srv.URL+"/?query="+url.QueryEscape(query), `"currencyCode": "EUR"`)
+	if err != nil {
+		t.Fatalf("%v\nresult pane: %s\nerrors: %v", err, res.Text, res.Errors)
+	}
+	for _, want := range []string{`"provider": "citizenplane"`, `"provider": "liteapi"`, `"status": "OK"`, `"totalCount"`} {
+		if !strings.Contains(res.Text, want) {
+			t.Errorf("result pane lacks %s:\n%s", want, res.Text)
+		}
+	}
+	for _, u := range res.RequestedURLs {
+		if !strings.HasPrefix(u, srv.URL) && !strings.HasPrefix(u, "data:") {
+			t.Errorf("the page requested %s, outside the server", u)
+		}
+	}
+	if len(res.Errors) > 0 {
+		t.Errorf("browser errors: %v", res.Errors)
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadConfig(t *testing.T) {
+	c, err := loadConfig(env(map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.Env != "development" || c.App.ProviderTimeout != 5*time.Second || c.App.DBPath != "faregraph.db" || !c.App.Playground {
+		t.Errorf("defaults = %+v", c)
+	}
+	c, err = loadConfig(env(map[string]string{
+		"FAREGRAPH_SIM_LATENCY":      "citizenplane=150ms, liteapi=80ms",
+		"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=0.5",
+		"FAREGRAPH_PROVIDER_TIMEOUT": "2s",
+		"FAREGRAPH_LITEAPI_URL":      "https://api.liteapi.travel/v3.0/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.App.Sim.Latency["citizenplane"] != 150*time.Millisecond || c.App.Sim.Latency["liteapi"] != 80*time.Millisecond ||
+		c.App.Sim.FailureRate["liteapi"] != 0.5 || c.App.ProviderTimeout != 2*time.Second || c.App.LiteAPI.URL != "https://api.liteapi.travel/v3.0" {
+		t.Errorf("parsed = %+v", c.App)
+	}
+	for name, e := range map[string]map[string]string{
+		"bad latency":     {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
+		"bad pair":        {"FAREGRAPH_SIM_LATENCY": "liteapi"},
+		"rate above 1":    {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
+		"bad timeout":     {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
+		"bad env":         {"FAREGRAPH_ENV": "staging"},
+		"prod w/o secret": {"FAREGRAPH_ENV": "production"},
+		"bad playground":  {"FAREGRAPH_PLAYGROUND": "maybe"},
+		"bad seed":        {"FAREGRAPH_SIM_SEED": "x"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := loadConfig(env(e)); err == nil {
+				t.Errorf("%v accepted", e)
+			}
+		})
+	}
+}
+
+// TestServeAndShutDown runs the real main loop with no configuration but
+// an address and a database path, waits until it answers, and stops it as
+// a SIGTERM would.
+func TestServeAndShutDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, nil, env(map[string]string{
+			"FAREGRAPH_ADDR":    addr,
+			"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "main.db"),
+		}))
+	}()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not come up: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ __typename }"}`))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("POST /graphql: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run returned %v after shutdown", err)
+		}
+	case <-time.After(25 * time.Second):
+		t.Fatal("no graceful shutdown")
+	}
+}
+
+func TestMigrateCommand(t *testing.T) {
+	if err := run(context.Background(), []string{"migrate"}, env(map[string]string{"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "m.db")})); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, env(nil)); err == nil {
+		t.Error("unknown command accepted")
+	}
+}

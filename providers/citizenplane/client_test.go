@@ -1,0 +1,374 @@
+package citizenplane
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// wantOneWay builds, from the simulator's generator, the offers a search
+// for q must return.
+func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
+	t.Helper()
+	ri, ok := routeIndex(q.Origin, q.Destination)
+	if !ok {
+		return nil
+	}
+	d, err := q.Date.Time()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pax := q.Passengers
+	var offers []providers.Offer
+	for _, f := range schedule(testSeed, ri, dayOf(d)) {
+		if f.seats < pax.Seats() {
+			continue
+		}
+		total := eur(f.price*int64(pax.Seats()) + f.infant*int64(pax.Infants))
+		per := providers.PassengerPrice{Adult: eur(f.price)}
+		if pax.Children > 0 {
+			per.Child = eurp(f.price)
+		}
+		if pax.Infants > 0 {
+			per.Infant = eurp(f.infant)
+		}
+		offers = append(offers, providers.Offer{
+			FareType: providers.OneWay,
+			Slices: []providers.Slice{{Segments: []providers.Segment{{
+				CarrierCode: f.carrier, FlightNumber: f.number[2:],
+				Origin: q.Origin, Destination: q.Destination,
+				DepartureAt: f.dep, ArrivalAt: f.arr,
+			}}}},
+			Parts: []providers.Part{{
+				Provider: Name, Ref: strconv.FormatInt(f.id, 10), FareType: providers.OneWay,
+				Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total,
+			}},
+			Total:          total,
+			PerPassenger:   per,
+			SeatsAvailable: f.seats,
+			ExpiresAt:      testNow.Add(20 * time.Minute),
+		})
+	}
+	return offers
+}
+
+func TestSearchAgainstSimulator(t *testing.T) {
+	_, srv := newSimServer(t)
+	c := newTestClient(srv.URL, nil)
+	tests := []struct {
+		name           string
+		q              providers.Query
+		depOff, arrOff int // UTC offsets in hours
+		wantNone       bool
+	}{
+		{"one adult summer", providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 2, 2, false},
+		{"family with infant", providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 2, Children: 1, Infants: 1}}, 2, 2, false},
+		{"into another offset", providers.Query{Leg: leg("CDG", "HER", "2025-08-06"), Passengers: providers.Passengers{Adults: 2}}, 2, 3, false},
+		{"winter time", providers.Query{Leg: leg("BCN", "CDG", "2025-12-10"), Passengers: providers.Passengers{Adults: 1}}, 1, 1, false},
+		{"currency asked is ignored", providers.Query{Leg: leg("ORY", "AJA", "2025-09-02"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}, 2, 2, false},
+		{"route not flown", providers.Query{Leg: leg("CDG", "JFK", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+		{"beyond a year", providers.Query{Leg: leg("CDG", "PMI", "2026-07-03"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+		{"in the past", providers.Query{Leg: leg("CDG", "PMI", "2025-06-30"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.Search(context.Background(), tt.q)
+			if err != nil {
+				t.Fatalf("Search: %v", err)
+			}
+			if tt.wantNone {
+				if len(got) != 0 {
+					t.Fatalf("got %d offers, want none", len(got))
+				}
+				return
+			}
+			if len(got) < 3 || len(got) > 5 {
+				t.Errorf("got %d offers, want 3 to 5", len(got))
+			}
+			if diff := cmp.Diff(wantOneWay(t, tt.q), got); diff != "" {
+				t.Errorf("offers (-want +got)\n%s", diff)
+			}
+			for _, o := range got {
+				seg := o.Slices[0].Segments[0]
+				if _, off := seg.DepartureAt.Zone(); off != tt.depOff*3600 {
+					t.Errorf("%s departure %s: offset %d, want %dh", seg.FlightNumber, seg.DepartureAt, off, tt.depOff)
+				}
+				if _, off := seg.ArrivalAt.Zone(); off != tt.arrOff*3600 {
+					t.Errorf("%s arrival %s: offset %d, want %dh", seg.FlightNumber, seg.ArrivalAt, off, tt.arrOff)
+				}
+				if got := seg.DepartureAt.Format(time.DateOnly); got != string(tt.q.Date) {
+					t.Errorf("%s departs on %s, want %s", seg.FlightNumber, got, tt.q.Date)
+				}
+			}
+		})
+	}
+}
+
+func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
+	_, srv := newSimServer(t)
+	obs := &recorder{}
+	c := newTestClient(srv.URL, obs)
+	ctx := context.Background()
+	pax := providers.Passengers{Adults: 2, Infants: 1}
+	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
+
+	got, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil {
+		t.Fatalf("SearchRoundTrips: %v", err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("got %d round trips, want 1", len(got))
+	}
+	rt := got[0]
+	outs, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	backs, err := c.Search(ctx, providers.Query{Leg: back, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := outs[0], backs[len(backs)-1]
+	wantPart := providers.Part{
+		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
+		Legs: []providers.Leg{out, back}, Passengers: pax, Total: rt.Total,
+	}
+	if diff := cmp.Diff([]providers.Part{wantPart}, rt.Parts); diff != "" {
+		t.Errorf("parts (-want +got)\n%s", diff)
+	}
+	wantSlices := []providers.Slice{first.Slices[0], last.Slices[0]}
+	if diff := cmp.Diff(wantSlices, rt.Slices); diff != "" {
+		t.Errorf("slices (-want +got)\n%s", diff)
+	}
+	if rt.FareType != providers.RoundTrip {
+		t.Errorf("FareType = %s", rt.FareType)
+	}
+	if want := min(first.SeatsAvailable, last.SeatsAvailable); rt.SeatsAvailable != want {
+		t.Errorf("SeatsAvailable = %d, want %d", rt.SeatsAvailable, want)
+	}
+	sum := first.Total.Amount + last.Total.Amount
+	if rt.Total.Amount >= sum || rt.Total.Currency != "EUR" {
+		t.Errorf("round trip %s, want less than the one-ways' %d EUR cents", rt.Total, sum)
+	}
+	perSeat := rt.PerPassenger.Adult.Amount
+	if want := perSeat*2 + rt.PerPassenger.Infant.Amount; rt.Total.Amount != want {
+		t.Errorf("Total = %d, want 2 × %d + infant %d", rt.Total.Amount, perSeat, rt.PerPassenger.Infant.Amount)
+	}
+
+	t.Run("no round-trip fares on the route", func(t *testing.T) {
+		got, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{
+			Outbound: leg("ORY", "AJA", "2025-08-06"), Return: leg("AJA", "ORY", "2025-08-13"), Passengers: pax})
+		if err != nil || len(got) != 0 {
+			t.Errorf("got %d offers, %v; want none, nil", len(got), err)
+		}
+	})
+	t.Run("open jaw asks nothing", func(t *testing.T) {
+		before := obs.count("round_trips ok")
+		got, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{
+			Outbound: leg("CDG", "PMI", "2025-08-06"), Return: leg("BCN", "CDG", "2025-08-13"), Passengers: pax})
+		if err != nil || len(got) != 0 {
+			t.Errorf("got %d offers, %v; want none, nil", len(got), err)
+		}
+		if n := obs.count("round_trips ok"); n != before {
+			t.Errorf("made %d calls, want none", n-before)
+		}
+	})
+}
+
+func TestCheckPriceAgainstSimulator(t *testing.T) {
+	sim, srv := newSimServer(t)
+	obs := &recorder{}
+	c := newTestClient(srv.URL, obs)
+	ctx := context.Background()
+	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
+	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
+	offers, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
+	}
+	oneWay, soldOut, roundTrip := offers[1].Parts[0], offers[2].Parts[0], rts[0].Parts[0]
+	id := func(ref string) int64 { n, _ := strconv.ParseInt(ref, 10, 64); return n }
+	sim.SellSeats(id(soldOut.Ref), 100)
+	rtGone := roundTrip
+	rtGone.Ref = oneWay.Ref + ",2999999"
+
+	tests := []struct {
+		name string
+		part providers.Part
+		want *providers.PriceCheck
+	}{
+		{"available", oneWay, &providers.PriceCheck{Available: true, Total: oneWay.Total}},
+		{"sold out answers 409", soldOut, &providers.PriceCheck{Available: false}},
+		{"unknown flight answers 404", providers.Part{Provider: Name, Ref: "2999999", FareType: providers.OneWay, Legs: []providers.Leg{out}, Passengers: pax}, &providers.PriceCheck{Available: false}},
+		{"round trip", roundTrip, &providers.PriceCheck{Available: true, Total: roundTrip.Total, SeatsAvailable: rts[0].SeatsAvailable}},
+		{"round-trip pair not on sale", rtGone, &providers.PriceCheck{Available: false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.CheckPrice(ctx, tt.part)
+			if err != nil {
+				t.Fatalf("CheckPrice: %v", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+	if n := obs.count("verify error"); n != 0 {
+		t.Errorf("observer saw %d verify errors; 404 and 409 are answers", n)
+	}
+
+	t.Run("not a CitizenPlane part", func(t *testing.T) {
+		p := oneWay
+		p.Provider = "liteapi"
+		_, err := c.CheckPrice(ctx, p)
+		if pe := asProviderError(t, err); pe.Code != providers.Rejected || pe.Op != "verify" {
+			t.Errorf("got %v, want a Rejected verify error", pe)
+		}
+	})
+}
+
+func TestListAncillariesAgainstSimulator(t *testing.T) {
+	_, srv := newSimServer(t)
+	obs := &recorder{}
+	c := newTestClient(srv.URL, obs)
+	ctx := context.Background()
+	pax := providers.Passengers{Adults: 1}
+	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
+	offers, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
+	}
+	gone := offers[0].Parts[0]
+	gone.Ref = "2999999"
+	notOurs := offers[0].Parts[0]
+	notOurs.Provider = "liteapi"
+	parts := []providers.Part{offers[0].Parts[0], offers[1].Parts[0], rts[0].Parts[0], gone, notOurs}
+
+	got := c.ListAncillaries(ctx, parts)
+
+	// Two groups: (outbound leg, 1 seat) and (return leg, 1 seat).
+	if n := obs.count("ancillaries ok"); n != 2 {
+		t.Errorf("made %d searches, want 2 (one per leg and seat count)", n)
+	}
+	if len(got) != len(parts) {
+		t.Fatalf("got %d results for %d parts", len(got), len(parts))
+	}
+	f, _ := lookup(testSeed, flightIDOf(t, offers[0].Parts[0].Ref))
+	ci := carriers[f.carrier]
+	dims := strconv.Itoa(ci.cabinSize.Width) + "x" + strconv.Itoa(ci.cabinSize.Height) + "x" + strconv.Itoa(ci.cabinSize.Length)
+	want := []providers.Ancillary{
+		{Ref: offers[0].Parts[0].Ref + ":checked:20", Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: eur(ci.checked20), WeightKg: 20, Segment: f.number},
+		{Ref: offers[0].Parts[0].Ref + ":checked:23", Kind: providers.CheckedBag, Description: "Checked bag 23 kg", Price: eur(ci.checked23), WeightKg: 23, Segment: f.number},
+		{Ref: offers[0].Parts[0].Ref + ":cabin:" + dims, Kind: providers.CabinBag,
+			Description: "Cabin bag " + strconv.Itoa(ci.cabinSize.Width) + "×" + strconv.Itoa(ci.cabinSize.Height) + "×" + strconv.Itoa(ci.cabinSize.Length) + " cm",
+			Price:       eur(ci.cabin), Dimensions: dims, Segment: f.number},
+	}
+	if diff := cmp.Diff(providers.AncillaryResult{Ancillaries: want}, got[0]); diff != "" {
+		t.Errorf("first part (-want +got)\n%s", diff)
+	}
+	if got[1].Err != nil || len(got[1].Ancillaries) != 3 {
+		t.Errorf("second part: %d ancillaries, %v; want 3, nil", len(got[1].Ancillaries), got[1].Err)
+	}
+	if got[2].Err != nil || len(got[2].Ancillaries) != 6 {
+		t.Errorf("round-trip part: %d ancillaries, %v; want 6 (both flights), nil", len(got[2].Ancillaries), got[2].Err)
+	}
+	if pe := asProviderError(t, got[3].Err); pe.Code != providers.OfferExpired {
+		t.Errorf("gone flight: code %s, want OfferExpired", pe.Code)
+	}
+	if pe := asProviderError(t, got[4].Err); pe.Code != providers.Rejected {
+		t.Errorf("foreign part: code %s, want Rejected", pe.Code)
+	}
+}
+
+// flightIDOf reads a one-way part ref.
+func flightIDOf(t *testing.T, ref string) int64 {
+	t.Helper()
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func TestSimulatorFailuresThroughAdapter(t *testing.T) {
+	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
+	tests := []struct {
+		name         string
+		setup        func(*Simulator)
+		token        string
+		timeout      time.Duration
+		wantCode     providers.ErrorCode
+		wantStatus   int
+		wantProvider string
+		wantOutcome  string
+	}{
+		{"bad token", func(*Simulator) {}, "wrong", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
+		{"no token", func(*Simulator) {}, "", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
+		{"every request fails", func(s *Simulator) { s.SetFailureRate(1) }, testToken, 0, providers.Unavailable, http.StatusInternalServerError, "INTERNAL_ERROR", "search error"},
+		{"slower than the deadline", func(s *Simulator) { s.SetLatency(time.Minute) }, testToken, 20 * time.Millisecond, providers.Timeout, 0, "", "search timeout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sim, srv := newSimServer(t)
+			tt.setup(sim)
+			obs := &recorder{}
+			c := New(Config{BaseURL: srv.URL, Token: tt.token, Observer: obs, Now: clock})
+			ctx := context.Background()
+			if tt.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.timeout)
+				defer cancel()
+			}
+			_, err := c.Search(ctx, q)
+			pe := asProviderError(t, err)
+			got := [3]any{pe.Code, pe.Status, pe.ProviderCode}
+			if want := [3]any{tt.wantCode, tt.wantStatus, tt.wantProvider}; got != want {
+				t.Errorf("code, status, provider code = %v, want %v (%v)", got, want, err)
+			}
+			if pe.Op != "search" || pe.Message == "" {
+				t.Errorf("Op %q Message %q, want search and a message", pe.Op, pe.Message)
+			}
+			if obs.count(tt.wantOutcome) != 1 {
+				t.Errorf("observer saw %v, want one %q", obs.calls, tt.wantOutcome)
+			}
+		})
+	}
+
+	t.Run("failure rate changed at run time", func(t *testing.T) {
+		sim, srv := newSimServer(t)
+		c := newTestClient(srv.URL, nil)
+		sim.SetFailureRate(1)
+		if _, err := c.Search(context.Background(), q); providers.CodeOf(err) != providers.Unavailable {
+			t.Fatalf("with failure rate 1: %v", err)
+		}
+		sim.SetFailureRate(0)
+		if _, err := c.Search(context.Background(), q); err != nil {
+			t.Fatalf("with failure rate 0: %v", err)
+		}
+	})
+
+	t.Run("nothing listening", func(t *testing.T) {
+		_, srv := newSimServer(t)
+		url := srv.URL
+		srv.Close()
+		_, err := newTestClient(url, nil).Search(context.Background(), q)
+		if pe := asProviderError(t, err); pe.Code != providers.Unavailable || pe.Status != 0 {
+			t.Errorf("got %v, want Unavailable without status", pe)
+		}
+	})
+}

@@ -1,0 +1,242 @@
+package citizenplane
+
+import (
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// The simulator's inventory is a pure function of route, day and seed:
+// the same flights, times, prices and initial seats on every run, and no
+// randomness at request time. Only seat sales (seatLedger) are state.
+
+// route is a charter route the simulator flies every day. Routes are only
+// ever appended to the table: a route's index is part of its flight ids.
+type route struct {
+	from, to string
+	block    time.Duration // scheduled gate-to-gate time
+	baseEUR  int64         // one-way fare on an ordinary day, in euros
+	carriers []string
+	// roundTrips tells whether the route has round-trip fares.
+	roundTrips bool
+}
+
+var routes = []route{
+	{"CDG", "PMI", 125 * time.Minute, 89, []string{"5O", "V7", "TO"}, true},
+	{"PMI", "CDG", 120 * time.Minute, 85, []string{"5O", "V7", "TO"}, true},
+	{"CDG", "BCN", 105 * time.Minute, 69, []string{"V7", "TO"}, true},
+	{"BCN", "CDG", 105 * time.Minute, 69, []string{"V7", "TO"}, true},
+	{"ORY", "AJA", 100 * time.Minute, 79, []string{"V7", "TO"}, false},
+	{"AJA", "ORY", 95 * time.Minute, 79, []string{"V7", "TO"}, false},
+	{"CDG", "HER", 215 * time.Minute, 139, []string{"5O", "TO"}, true},
+	{"HER", "CDG", 230 * time.Minute, 135, []string{"5O", "TO"}, true},
+}
+
+// carrierInfo is what the simulator knows of a charter airline: its name,
+// where its flight numbers start, its bag prices in cents and the size of
+// the cabin bag it sells.
+type carrierInfo struct {
+	name       string
+	numberBase int
+	checked20  int64
+	checked23  int64
+	cabin      int64
+	cabinSize  dimensions
+}
+
+var carriers = map[string]carrierInfo{
+	"5O": {"ASL Airlines France", 7800, 2550, 3200, 1500, dimensions{56, 45, 25}},
+	"V7": {"Volotea", 2100, 2299, 2999, 1299, dimensions{55, 40, 20}},
+	"TO": {"Transavia France", 3400, 2400, 3050, 1400, dimensions{55, 35, 25}},
+}
+
+// airportTax is the airport tax included in a fare, by origin, in cents.
+var airportTax = map[string]int64{
+	"CDG": 1320, "ORY": 1240, "PMI": 985, "BCN": 1105, "AJA": 780, "HER": 1530,
+}
+
+// Flight ids encode (day, route, slot) so that any id a search returned
+// can be decoded back: id = idBase + ((day-idEpoch)*maxRoutes + route)*maxSlots + slot.
+const (
+	idBase      = 3_000_000
+	maxRoutes   = 64
+	maxSlots    = 8
+	horizonDays = 365
+	// firstDeparture and daySpan place the day's departures, in minutes
+	// after local midnight: from 06:05 over the next 15 hours.
+	firstDeparture = 6*60 + 5
+	daySpan        = 15 * 60
+)
+
+// idEpoch is 2020-01-01 as a day number.
+var idEpoch = dayOf(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+
+// day is a calendar day, counted from 1970-01-01.
+type day int64
+
+// dayOf is the calendar day of t in t's location.
+func dayOf(t time.Time) day {
+	y, m, d := t.Date()
+	return day(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+// midnight is d at 00:00 UTC.
+func (d day) midnight() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
+
+// simFlight is one generated flight.
+type simFlight struct {
+	id      int64
+	route   int
+	carrier string
+	number  string
+	dep     time.Time // local to the origin
+	arr     time.Time // local to the destination
+	price   int64     // per seat, in cents
+	infant  int64
+	tax     int64
+	seats   int // seats on sale before any sale
+}
+
+// schedule returns the flights of route ri on day d, in departure order:
+// three to five a day, leaving between 06:05 and about 19:00 local time.
+func schedule(seed int64, ri int, d day) []simFlight {
+	if ri < 0 || ri >= len(routes) || d < idEpoch {
+		return nil
+	}
+	r := routes[ri]
+	y, m, dd := d.midnight().Date()
+	from, to := providers.AirportLocation(r.from), providers.AirportLocation(r.to)
+	n := 3 + int(mix(seed, int64(ri), int64(d), saltCount)%3)
+	step := daySpan / n
+	flights := make([]simFlight, n)
+	for slot := range n {
+		minute := firstDeparture + slot*step + 5*int(mix(seed, int64(ri), int64(d), int64(slot), saltTime)%10)
+		dep := time.Date(y, m, dd, minute/60, minute%60, 0, 0, from)
+		block := r.block + 5*time.Minute*time.Duration(mix(seed, int64(ri), int64(d), int64(slot), saltBlock)%3)
+		cc := r.carriers[mix(seed, int64(ri), int64(slot), saltCarrier)%uint64(len(r.carriers))]
+		infant := int64(2500)
+		if r.block > 3*time.Hour {
+			infant = 3500
+		}
+		flights[slot] = simFlight{
+			id:      flightID(ri, d, slot),
+			route:   ri,
+			carrier: cc,
+			number:  cc + strconv.Itoa(carriers[cc].numberBase+ri*10+slot),
+			dep:     dep,
+			arr:     dep.Add(block).In(to),
+			price:   fareCents(seed, r, ri, d, slot, dep),
+			infant:  infant,
+			tax:     airportTax[r.from],
+			seats:   4 + int(mix(seed, int64(ri), int64(d), int64(slot), saltSeats)%57),
+		}
+	}
+	return flights
+}
+
+// fareCents prices a seat from the route's base fare, the season, the day
+// of the week and the time of day, with some noise: 49.49 to 259.99 EUR.
+func fareCents(seed int64, r route, ri int, d day, slot int, dep time.Time) int64 {
+	season := [...]int64{85, 90, 95, 110, 115, 130, 160, 170, 125, 105, 80, 110}[dep.Month()-1]
+	weekday := [...]int64{115, 95, 85, 88, 100, 120, 105}[dep.Weekday()]
+	hour := int64(95)
+	switch h := dep.Hour(); {
+	case h < 8:
+		hour = 85
+	case h < 12:
+		hour = 105
+	case h >= 17:
+		hour = 110
+	}
+	h := mix(seed, int64(ri), int64(d), int64(slot), saltPrice)
+	noise := 88 + int64(h%25)
+	eur := min(max(r.baseEUR*season*weekday*hour*noise/100_000_000, 49), 259)
+	if (h>>8)%2 == 0 {
+		return eur*100 + 99
+	}
+	return eur*100 + 49
+}
+
+// pairFare is the per-seat and per-infant price of a round trip on
+// out and back: 15% off the two one-way fares, in whole euros.
+func pairFare(out, back simFlight) (price, infant int64) {
+	return (out.price + back.price) * 85 / 100 / 100 * 100, out.infant + back.infant - 500
+}
+
+// flightID is the id of the flight in slot of route ri on day d.
+func flightID(ri int, d day, slot int) int64 {
+	return idBase + ((int64(d-idEpoch)*maxRoutes)+int64(ri))*maxSlots + int64(slot)
+}
+
+// lookup finds the flight an id names.
+func lookup(seed int64, id int64) (simFlight, bool) {
+	x := id - idBase
+	if x < 0 {
+		return simFlight{}, false
+	}
+	slot, ri, d := int(x%maxSlots), int(x/maxSlots%maxRoutes), idEpoch+day(x/maxSlots/maxRoutes)
+	fs := schedule(seed, ri, d)
+	if slot >= len(fs) {
+		return simFlight{}, false
+	}
+	return fs[slot], true
+}
+
+// routeIndex finds the route from one airport to another.
+func routeIndex(from, to string) (int, bool) {
+	for i, r := range routes {
+		if r.from == from && r.to == to {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Salts keep the generator's draws for one flight independent.
+const (
+	saltCount = iota + 1
+	saltTime
+	saltBlock
+	saltCarrier
+	saltPrice
+	saltSeats
+)
+
+// mix hashes seed and xs into a well-spread 64-bit number (splitmix64).
+func mix(seed int64, xs ...int64) uint64 {
+	h := uint64(seed) ^ 0x9e3779b97f4a7c15
+	for _, x := range xs {
+		h ^= uint64(x)
+		h += 0x9e3779b97f4a7c15
+		h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+		h = (h ^ h>>27) * 0x94d049bb133111eb
+		h ^= h >> 31
+	}
+	return h
+}
+
+// seatLedger counts the seats sold per flight. Seats left are the
+// generated seats minus those sold; holds and bookings will sell seats.
+type seatLedger struct {
+	mu   sync.Mutex
+	sold map[int64]int
+}
+
+// left is the number of seats of f still on sale.
+func (l *seatLedger) left(f simFlight) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return max(0, f.seats-l.sold[f.id])
+}
+
+// sell takes n seats of flight id off sale.
+func (l *seatLedger) sell(id int64, n int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.sold == nil {
+		l.sold = map[int64]int{}
+	}
+	l.sold[id] += n
+}

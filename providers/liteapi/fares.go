@@ -1,0 +1,103 @@
+package liteapi
+
+import (
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// family is a fare family the simulator sells.
+type family struct {
+	name        string
+	percent     int64 // of the Basic fare
+	refundable  bool
+	changeable  bool
+	checkedBag  bool // a 23 kg checked bag is included
+	bookingCode string
+}
+
+// families: every journey sells Basic; most also sell Flex.
+var families = []family{
+	{name: "Basic", percent: 100, bookingCode: "Q"},
+	{name: "Flex", percent: 135, refundable: true, changeable: true, checkedBag: true, bookingCode: "Y"},
+}
+
+func familyNamed(name string) (family, bool) {
+	for _, f := range families {
+		if f.name == name {
+			return f, true
+		}
+	}
+	return family{}, false
+}
+
+// sells reports whether fam is sold on every one of its.
+func (f family) sells(its []itinerary) bool {
+	for _, it := range its {
+		if f.name != "Basic" && !it.flex {
+			return false
+		}
+	}
+	return true
+}
+
+// Percentages of the simulated pricing.
+const (
+	roundTripPercent = 92  // a round trip costs this share of its two one-ways
+	childPercent     = 75  // of the adult fare
+	infantPercent    = 10  // of the adult fare
+	markupPercent    = 103 // total over the supplier price (base+taxes)
+	taxPercent       = 28  // of the supplier price
+)
+
+// quote is what one offer sells: a fare family on one itinerary (one way)
+// or two (outbound, return) for a party. Prices are EUR cents per person.
+type quote struct {
+	its                  []itinerary
+	fam                  family
+	pax                  providers.Passengers
+	adult, child, infant int64
+	bagFee               int64 // a paid checked bag for the whole journey, per passenger
+}
+
+func newQuote(its []itinerary, fam family, pax providers.Passengers) quote {
+	q := quote{its: its, fam: fam, pax: pax}
+	for _, it := range its {
+		q.adult += percentOf(it.adult, fam.percent)
+		q.bagFee += it.bagFee
+	}
+	if len(its) > 1 {
+		q.adult = percentOf(q.adult, roundTripPercent)
+	}
+	q.child = percentOf(q.adult, childPercent)
+	q.infant = percentOf(q.adult, infantPercent)
+	return q
+}
+
+// total is the price of the whole party, EUR cents.
+func (q quote) total() int64 {
+	return q.adult*int64(q.pax.Adults) + q.child*int64(q.pax.Children) + q.infant*int64(q.pax.Infants)
+}
+
+// buckets are the seat buckets the offer sells from: each flight on its
+// day, in the offer's family.
+func (q quote) buckets() []string {
+	var b []string
+	for _, it := range q.its {
+		for _, f := range it.flights {
+			b = append(b, f.carrier+f.number+"|"+f.dep.Format(time.DateOnly)+"|"+q.fam.name)
+		}
+	}
+	return b
+}
+
+// percentOf is cents × pct / 100, rounded half up.
+func percentOf(cents, pct int64) int64 { return (cents*pct + 50) / 100 }
+
+// split divides a per-person price into supplier base and taxes; the rest
+// is the partner markup, which only the total carries.
+func split(cents int64) (base, taxes int64) {
+	supplier := cents * 100 / markupPercent
+	taxes = percentOf(supplier, taxPercent)
+	return supplier - taxes, taxes
+}

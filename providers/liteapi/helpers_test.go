@@ -1,0 +1,132 @@
+package liteapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// testNow is the fixed clock of the tests: March, so that July dates are
+// summer time (+02:00 in Paris) and November dates winter time (+01:00).
+var testNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+
+const testKey = "test-key"
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *clock { return &clock{t: testNow} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// call is one observed provider call.
+type call struct{ op, outcome string }
+
+// recorder is an Observer that keeps the calls.
+type recorder struct {
+	mu    sync.Mutex
+	calls []call
+}
+
+func (r *recorder) ObserveCall(provider, op, outcome string, _ time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, call{provider + "/" + op, outcome})
+}
+
+func (r *recorder) all() []call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]call(nil), r.calls...)
+}
+
+// simEnv is a simulator behind a real HTTP server and a client talking to it.
+type simEnv struct {
+	sim    *Simulator
+	srv    *httptest.Server
+	client *Client
+	clock  *clock
+	obs    *recorder
+}
+
+func newSimEnv(t *testing.T, cfg SimConfig) *simEnv {
+	t.Helper()
+	c := newClock()
+	if cfg.Now == nil {
+		cfg.Now = c.Now
+	}
+	if cfg.APIKey == "" {
+		cfg.APIKey = testKey
+	}
+	sim := NewSimulator(cfg)
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	obs := &recorder{}
+	client := New(Config{BaseURL: srv.URL, APIKey: testKey, HTTPClient: srv.Client(), Observer: obs, Now: c.Now})
+	return &simEnv{sim: sim, srv: srv, client: client, clock: c, obs: obs}
+}
+
+// post sends body to the server's path with the test key and returns the
+// status and raw answer.
+func post(t *testing.T, url, key string, body any) (int, []byte) {
+	t.Helper()
+	b, ok := body.([]byte)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("X-API-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+// providerError asserts err is a *providers.Error.
+func providerError(t *testing.T, err error) *providers.Error {
+	t.Helper()
+	var pe *providers.Error
+	if !errors.As(err, &pe) {
+		t.Fatalf("err = %v (%T), want *providers.Error", err, err)
+	}
+	return pe
+}
+
+func leg(o, d string, date providers.Date) providers.Leg {
+	return providers.Leg{Origin: o, Destination: d, Date: date}
+}

@@ -1,0 +1,381 @@
+package liteapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// search is what a rates call asked for, needed to map its answer.
+type search struct {
+	fareType providers.FareType
+	legs     []providers.Leg
+	pax      providers.Passengers
+	now      time.Time
+}
+
+// newRatesRequest is the rates body for legs (outbound, then return) and
+// pax, priced in currency (EUR when empty).
+func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency string) ratesRequest {
+	cur := strings.ToUpper(currency)
+	if cur == "" {
+		cur = defaultCurrency
+	}
+	wl := make([]wireLeg, len(legs))
+	for i, l := range legs {
+		wl[i] = wireLeg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: directionOf(i)}
+	}
+	return ratesRequest{
+		Legs:         wl,
+		Adults:       pax.Adults,
+		Children:     pax.Children,
+		ChildrenAges: repeat(assumedChildAge, pax.Children),
+		Infants:      pax.Infants,
+		InfantAges:   repeat(assumedInfantAge, pax.Infants),
+		CabinClass:   cabinEconomy,
+		Currency:     cur,
+	}
+}
+
+// repeat is n copies of v, never nil: LiteAPI wants [] rather than null.
+func repeat(v, n int) []int {
+	s := make([]int, 0, max(n, 0))
+	for range n {
+		s = append(s, v)
+	}
+	return s
+}
+
+// directionOf is the direction of the searched leg at index i.
+func directionOf(i int) string {
+	if i == 1 {
+		return directionInbound
+	}
+	return directionOutbound
+}
+
+// toOffers maps every offer of every journey to a neutral offer with one
+// part. A journey or offer that cannot be mapped fails the whole answer:
+// a wrong price is worse than no price.
+func toOffers(resp ratesResponse, s search) ([]providers.Offer, error) {
+	offers := []providers.Offer{}
+	for _, d := range resp.Data {
+		for _, j := range d.Journeys {
+			if len(j.Offers) == 0 {
+				continue
+			}
+			sl, err := toSlices(j.Segments, len(s.legs))
+			if err != nil {
+				return nil, fmt.Errorf("journey %s: %w", j.JourneyKey, err)
+			}
+			for i, o := range j.Offers {
+				offer, err := toOffer(o, sl, s)
+				if err != nil {
+					return nil, fmt.Errorf("journey %s offer %d: %w", j.JourneyKey, i, err)
+				}
+				offers = append(offers, offer)
+			}
+		}
+	}
+	return offers, nil
+}
+
+func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {
+	if o.OfferID == "" {
+		return providers.Offer{}, errors.New("no offerId")
+	}
+	d := o.Pricing.Display
+	total, err := requiredMoney(d.Total, d.Currency)
+	if err != nil {
+		return providers.Offer{}, fmt.Errorf("total: %w", err)
+	}
+	pp, err := toPerPassenger(d.PerPassenger, d.Currency, s.pax)
+	if err != nil {
+		return providers.Offer{}, err
+	}
+	exp, err := expiry(o.Expiration, s.now)
+	if err != nil {
+		return providers.Offer{}, err
+	}
+	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
+		Legs: slices.Clone(s.legs), Passengers: s.pax, Total: total}
+	return providers.Offer{
+		FareType:       s.fareType,
+		Slices:         cloneSlices(sl),
+		Parts:          []providers.Part{part},
+		Total:          total,
+		PerPassenger:   pp,
+		SeatsAvailable: o.Fare.SeatsRemaining,
+		Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
+		ExpiresAt:      exp,
+	}, nil
+}
+
+// toSlices groups a journey's segments by direction: OUTBOUND is slice 0,
+// INBOUND slice 1. Every searched leg must have at least one segment.
+func toSlices(segs []segment, legs int) ([]providers.Slice, error) {
+	out := make([]providers.Slice, legs)
+	for i, sg := range segs {
+		idx := -1
+		switch {
+		case sg.Direction == directionOutbound, sg.Direction == "" && legs == 1:
+			idx = 0
+		case sg.Direction == directionInbound:
+			idx = 1
+		}
+		if idx < 0 || idx >= legs {
+			return nil, fmt.Errorf("segment %d: direction %q in a %d-leg search", i, sg.Direction, legs)
+		}
+		seg, err := toSegment(sg)
+		if err != nil {
+			return nil, fmt.Errorf("segment %d: %w", i, err)
+		}
+		out[idx].Segments = append(out[idx].Segments, seg)
+	}
+	for i := range out {
+		if len(out[i].Segments) == 0 {
+			return nil, fmt.Errorf("no segment for leg %d", i)
+		}
+		slices.SortStableFunc(out[i].Segments, func(a, b providers.Segment) int {
+			return a.DepartureAt.Compare(b.DepartureAt)
+		})
+	}
+	return out, nil
+}
+
+func toSegment(sg segment) (providers.Segment, error) {
+	if sg.OriginCode == "" || sg.DestinationCode == "" || sg.Carrier.MarketingCode == "" || sg.Flight.MarketingNumber == "" {
+		return providers.Segment{}, errors.New("missing airport, carrier or flight number")
+	}
+	dep, err := localTime(sg.DepartureTime, sg.OriginCode)
+	if err != nil {
+		return providers.Segment{}, fmt.Errorf("departureTime: %w", err)
+	}
+	arr, err := localTime(sg.ArrivalTime, sg.DestinationCode)
+	if err != nil {
+		return providers.Segment{}, fmt.Errorf("arrivalTime: %w", err)
+	}
+	return providers.Segment{
+		CarrierCode:  sg.Carrier.MarketingCode,
+		FlightNumber: sg.Flight.MarketingNumber,
+		Origin:       sg.OriginCode,
+		Destination:  sg.DestinationCode,
+		DepartureAt:  dep,
+		ArrivalAt:    arr,
+	}, nil
+}
+
+// localTime reads a LiteAPI segment time, which has no offset, in the time
+// zone of the airport it is local to. A time that does carry an offset is
+// taken as is and shown in the airport's zone.
+func localTime(s, iata string) (time.Time, error) {
+	loc := providers.AirportLocation(iata)
+	for _, layout := range []string{localLayout, "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("time %q: %w", s, err)
+	}
+	return t.In(loc), nil
+}
+
+// expiry reads an offer's expiration; an offer without one is given
+// fallbackOfferTTL from now.
+func expiry(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.Add(fallbackOfferTTL).UTC(), nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("expiration %q: %w", s, err)
+	}
+	return t.UTC(), nil
+}
+
+// toPerPassenger takes the price of one adult, and of one child and one
+// infant when the search had some.
+func toPerPassenger(pp *perPassenger, currency string, pax providers.Passengers) (providers.PassengerPrice, error) {
+	if pp == nil || pp.Adult == nil {
+		return providers.PassengerPrice{}, errors.New("no per-passenger adult price")
+	}
+	var out providers.PassengerPrice
+	var err error
+	if out.Adult, err = paxMoney(pp.Adult, currency, 1); err != nil {
+		return providers.PassengerPrice{}, fmt.Errorf("adult price: %w", err)
+	}
+	if pax.Children > 0 {
+		m, err := paxMoney(pp.Child, currency, 0)
+		if err != nil {
+			return providers.PassengerPrice{}, fmt.Errorf("child price: %w", err)
+		}
+		out.Child = &m
+	}
+	if pax.Infants > 0 {
+		m, err := paxMoney(pp.Infant, currency, 0)
+		if err != nil {
+			return providers.PassengerPrice{}, fmt.Errorf("infant price: %w", err)
+		}
+		out.Infant = &m
+	}
+	return out, nil
+}
+
+// paxMoney is the total of one person. Children and infants may travel
+// free (minor 0); an adult may not (minor 1).
+func paxMoney(p *paxPrice, currency string, minor int64) (providers.Money, error) {
+	if p == nil {
+		return providers.Money{}, errors.New("missing")
+	}
+	if p.Currency != "" {
+		currency = p.Currency
+	}
+	return atLeast(p.Total, currency, minor)
+}
+
+// requiredMoney is a price that must be present and positive.
+func requiredMoney(n json.Number, currency string) (providers.Money, error) {
+	return atLeast(n, currency, 1)
+}
+
+// atLeast is a price that must be present and at least minor units.
+func atLeast(n json.Number, currency string, minor int64) (providers.Money, error) {
+	if n == "" {
+		return providers.Money{}, errors.New("no amount")
+	}
+	m, err := providers.MoneyFromJSON(n, currency)
+	if err != nil {
+		return providers.Money{}, err
+	}
+	if m.Amount < minor {
+		return providers.Money{}, fmt.Errorf("amount %s is below %d minor units", m, minor)
+	}
+	return m, nil
+}
+
+// toPriceCheck maps the one item of a verify answer.
+func toPriceCheck(resp verifyResponse) (*providers.PriceCheck, error) {
+	if len(resp.Data) == 0 {
+		return nil, errors.New("no data")
+	}
+	j := resp.Data[0].Journey
+	total, err := requiredMoney(j.Pricing.Display.Total, j.Pricing.Display.Currency)
+	if err != nil {
+		return nil, fmt.Errorf("total: %w", err)
+	}
+	anc, err := toAncillaries(j.Baggage, j.Segments, j.Pricing.Display.Currency)
+	if err != nil {
+		return nil, err
+	}
+	return &providers.PriceCheck{Available: true, Total: total, SeatsAvailable: j.Fare.SeatsRemaining, Ancillaries: anc}, nil
+}
+
+// bagKinds maps LiteAPI bag types; other types are not sold as ancillaries.
+var bagKinds = map[string]providers.AncillaryKind{
+	"checked":  providers.CheckedBag,
+	"cabin":    providers.CabinBag,
+	"personal": providers.CabinBag,
+}
+
+// toAncillaries lists the included bags (price 0) and the paid ones. Items
+// with the same ref (the same allowance for several passenger types) are
+// listed once. The result is never nil.
+func toAncillaries(b baggage, segs []segment, currency string) ([]providers.Ancillary, error) {
+	out := []providers.Ancillary{}
+	seen := map[string]bool{}
+	for _, group := range []struct {
+		bags []bag
+		paid bool
+	}{{b.Included, false}, {b.Paid, true}} {
+		for i, item := range group.bags {
+			a, ok, err := toAncillary(item, group.paid, segs, currency)
+			if err != nil {
+				return nil, fmt.Errorf("baggage %d (paid %t): %w", i, group.paid, err)
+			}
+			if ok && !seen[a.Ref] {
+				seen[a.Ref] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+func toAncillary(item bag, paid bool, segs []segment, currency string) (providers.Ancillary, bool, error) {
+	kind, ok := bagKinds[item.BagType]
+	if !ok {
+		return providers.Ancillary{}, false, nil
+	}
+	weight, err := weightKg(item.WeightKg)
+	if err != nil {
+		return providers.Ancillary{}, false, err
+	}
+	if item.Pricing.Display.Currency != "" {
+		currency = item.Pricing.Display.Currency
+	}
+	price := providers.Money{Currency: strings.ToUpper(currency)}
+	if paid {
+		if price, err = requiredMoney(item.Pricing.Display.Amount, currency); err != nil {
+			return providers.Ancillary{}, false, fmt.Errorf("price: %w", err)
+		}
+	}
+	ref := item.ServiceID
+	if ref == "" {
+		ref = item.BagType + ":" + strconv.Itoa(weight)
+	}
+	desc := item.Description
+	if desc == "" {
+		desc = fmt.Sprintf("%s bag %d kg", item.BagType, weight)
+	}
+	return providers.Ancillary{
+		Ref:         ref,
+		Kind:        kind,
+		Description: desc,
+		Price:       price,
+		WeightKg:    weight,
+		Dimensions:  item.Size,
+		Segment:     flightOf(item.SegmentKey, segs),
+	}, true, nil
+}
+
+// weightKg reads a bag weight, rounding a fractional one to the nearest kg.
+func weightKg(n json.Number) (int, error) {
+	if n == "" {
+		return 0, nil
+	}
+	f, err := n.Float64()
+	if err != nil || f < 0 {
+		return 0, fmt.Errorf("weightKg %q: not a weight", n)
+	}
+	return int(math.Round(f)), nil
+}
+
+// flightOf names the flight ("VY7821") of a segment key, "" for the whole journey.
+func flightOf(key string, segs []segment) string {
+	if key == "" {
+		return ""
+	}
+	for _, s := range segs {
+		if s.SegmentKey == key {
+			return s.Carrier.MarketingCode + s.Flight.MarketingNumber
+		}
+	}
+	return ""
+}
+
+func cloneSlices(sl []providers.Slice) []providers.Slice {
+	out := make([]providers.Slice, len(sl))
+	for i, s := range sl {
+		out[i] = providers.Slice{Segments: slices.Clone(s.Segments)}
+	}
+	return out
+}

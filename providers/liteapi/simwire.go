@@ -1,0 +1,191 @@
+package liteapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// This file renders the simulator's quotes in the wire shapes of wire.go.
+
+// sandboxSupplier is the provider.code of the simulator's offers.
+const sandboxSupplier = "SANDBOX"
+
+// eur is a JSON amount of EUR cents ("89.99").
+func eur(cents int64) json.Number {
+	return providers.Money{Amount: cents, Currency: defaultCurrency}.JSONNumber()
+}
+
+func minutesDuration(d time.Duration) wireDuration {
+	m := int(d / time.Minute)
+	iso := "PT"
+	if h := m / 60; h > 0 {
+		iso += fmt.Sprintf("%dH", h)
+	}
+	if m%60 > 0 || m == 0 {
+		iso += fmt.Sprintf("%dM", m%60)
+	}
+	return wireDuration{ISO8601: iso, Minutes: m}
+}
+
+// journeyKey is the key of a one-way itinerary, or one derived from both
+// of a round trip.
+func (inv inventory) journeyKey(its []itinerary) string {
+	if len(its) == 1 {
+		return its[0].key
+	}
+	return fmt.Sprintf("%016x", inv.hash(its[0].key, its[1].key))
+}
+
+func (s *Simulator) wireJourney(its []itinerary, pax providers.Passengers, now time.Time, offers []offer) journey {
+	j := journey{
+		JourneyKey: s.inv.journeyKey(its),
+		Timestamp:  now.UTC().Format(instantLayout),
+		Parameters: &paxCounts{Adults: pax.Adults, Children: pax.Children, Infants: pax.Infants},
+		Segments:   quote{its: its}.segments(),
+		Offers:     offers,
+	}
+	var total time.Duration
+	for i, it := range its {
+		d := it.arr().Sub(it.dep())
+		total += d
+		dep, arr := it.dep(), it.arr()
+		dayChange := int(time.Date(arr.Year(), arr.Month(), arr.Day(), 0, 0, 0, 0, time.UTC).
+			Sub(time.Date(dep.Year(), dep.Month(), dep.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
+		j.LegDurations = append(j.LegDurations, legDuration{Direction: directionOf(i), Duration: minutesDuration(d), DayChange: dayChange})
+	}
+	td := minutesDuration(total)
+	j.TotalDuration = &td
+	return j
+}
+
+func (s *Simulator) wireOffer(q quote, id string, exp time.Time, seats int) offer {
+	return offer{
+		OfferID:      id,
+		Expiration:   exp.UTC().Format(instantLayout),
+		Pricing:      q.pricing(),
+		Provider:     &supplier{Code: sandboxSupplier},
+		Fare:         q.fare(seats),
+		Baggage:      q.baggage(""),
+		Terms:        q.terms(),
+		SegmentFares: q.segmentFares(seats),
+	}
+}
+
+func (q quote) segments() []segment {
+	var out []segment
+	for i, it := range q.its {
+		for _, f := range it.flights {
+			name := carrierInfo[f.carrier].name
+			out = append(out, segment{
+				SegmentKey:      f.key,
+				OriginCode:      f.from,
+				OriginName:      airportNames[f.from],
+				DestinationCode: f.to,
+				DestinationName: airportNames[f.to],
+				DepartureTime:   f.dep.Format(localLayout),
+				ArrivalTime:     f.arr.Format(localLayout),
+				Direction:       directionOf(i),
+				Duration:        ptr(minutesDuration(f.arr.Sub(f.dep))),
+				Flight:          flightNumbers{MarketingNumber: f.number, OperatingNumber: f.number},
+				Carrier:         carrier{MarketingCode: f.carrier, MarketingName: name, OperatingCode: f.carrier, OperatingName: name},
+			})
+		}
+	}
+	return out
+}
+
+// pricing: the total and per-person totals carry a markup; base and taxes
+// are the supplier's. Types not searched come back as zeros, as LiteAPI does.
+func (q quote) pricing() pricing {
+	per := func(cents int64, n int) *paxPrice {
+		if n == 0 {
+			return &paxPrice{Base: "0", Currency: defaultCurrency, Fees: "0", Taxes: "0", Total: "0"}
+		}
+		base, taxes := split(cents)
+		return &paxPrice{Base: eur(base), Currency: defaultCurrency, Fees: "0", Taxes: eur(taxes), Total: eur(cents)}
+	}
+	var base, taxes int64
+	for _, p := range []struct {
+		cents int64
+		n     int
+	}{{q.adult, q.pax.Adults}, {q.child, q.pax.Children}, {q.infant, q.pax.Infants}} {
+		b, t := split(p.cents)
+		base += b * int64(p.n)
+		taxes += t * int64(p.n)
+	}
+	return pricing{Display: display{
+		Total:    eur(q.total()),
+		Currency: defaultCurrency,
+		Base:     eur(base),
+		Fees:     "0",
+		Taxes:    eur(taxes),
+		PerPassenger: &perPassenger{
+			Adult:  per(q.adult, q.pax.Adults),
+			Child:  per(q.child, q.pax.Children),
+			Infant: per(q.infant, q.pax.Infants),
+		},
+	}}
+}
+
+func (q quote) fare(seats int) fare {
+	return fare{Family: q.fam.name, SeatsRemaining: seats}
+}
+
+func (q quote) segmentFares(seats int) []segmentFare {
+	var out []segmentFare
+	kind := "OW"
+	if len(q.its) > 1 {
+		kind = "RT"
+	}
+	for _, it := range q.its {
+		for _, f := range it.flights {
+			out = append(out, segmentFare{SegmentKey: f.key, BookingCode: q.fam.bookingCode, Cabin: "Economy",
+				FareBasisCode: q.fam.bookingCode + f.carrier + kind, FareFamily: q.fam.name, SeatsRemaining: seats})
+		}
+	}
+	return out
+}
+
+func (q quote) terms() terms {
+	t := terms{Changeable: q.fam.changeable, Refundable: q.fam.refundable}
+	if !q.fam.refundable {
+		t.Summary = append(t.Summary, termSummary{Level: "danger", Message: "Non-refundable"})
+	}
+	if !q.fam.changeable {
+		t.Summary = append(t.Summary, termSummary{Level: "danger", Message: "Changes not allowed"})
+	}
+	return t
+}
+
+// baggage lists the included bags of each passenger type searched (infants
+// have none) and, when paidServiceID is set (verify), a paid 23 kg checked
+// bag per passenger.
+func (q quote) baggage(paidServiceID string) baggage {
+	b := baggage{HasCarryOnBag: true, HasCheckedBag: q.fam.checkedBag, Included: []bag{}}
+	zero := bagPricing{Display: amount{Amount: "0", Currency: defaultCurrency}}
+	for _, pt := range []struct {
+		code string
+		n    int
+	}{{"ADT", q.pax.Adults}, {"CHD", q.pax.Children}} {
+		if pt.n == 0 {
+			continue
+		}
+		b.Included = append(b.Included, bag{BagType: "cabin", Description: "1 carry-on bag up to 8 kg", PassengerType: pt.code,
+			Pieces: 1, Pricing: zero, Unit: "kg", WeightKg: "8", Size: "55x40x20"})
+		if q.fam.checkedBag {
+			b.Included = append(b.Included, bag{BagType: "checked", Description: "1 checked bag up to 23 kg", PassengerType: pt.code,
+				Pieces: 1, Pricing: zero, Unit: "kg", WeightKg: "23"})
+		}
+	}
+	if paidServiceID != "" {
+		b.Paid = []bag{{ServiceID: paidServiceID, BagType: "checked", Description: "Extra checked bag up to 23 kg",
+			PassengerType: "ALL", Pieces: 1, Unit: "kg", WeightKg: "23",
+			Pricing: bagPricing{Display: amount{Amount: eur(q.bagFee), Currency: defaultCurrency}}}}
+	}
+	return b
+}
+
+func ptr[T any](v T) *T { return &v }
