@@ -3,10 +3,8 @@ package resolvers_test
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,39 +17,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden from the current responses")
 
-// goldenNow is the fixed clock of the golden tests, for the server and
-// the simulators alike.
-var goldenNow = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
-
-// newApp starts a whole server on the simulators with a fixed clock, a
-// fixed secret and numbered search ids, so responses are the same on
-// every run.
-func newApp(t testing.TB, mod func(*app.Config)) *app.App {
-	t.Helper()
-	n := 0
-	cfg := app.Config{
-		DBPath:          filepath.Join(t.TempDir(), "golden.db"),
-		Secret:          "golden-test-secret-0123456789abcdef0123456789",
-		ProviderTimeout: 2 * time.Second,
-		Introspection:   true,
-		Now:             func() time.Time { return goldenNow },
-		NewSearchID:     func() string { n++; return fmt.Sprintf("search%04d", n) },
-		Sim:             app.SimConfig{Seed: 1, Now: func() time.Time { return goldenNow }},
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	a, err := app.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
+func newApp(t testing.TB, mod func(*app.Config)) *app.App { return apptest.New(t, mod) }
 
 // gql posts a query to the app and returns the decoded response.
 func gql(t testing.TB, h http.Handler, query string, vars map[string]any) map[string]any {

@@ -2,46 +2,19 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 )
 
 // testNow is the fixed clock of these tests.
-var testNow = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+var testNow = apptest.Now
 
-// newTestApp starts a whole server on the simulators with a fixed clock.
-func newTestApp(t testing.TB, mod func(*app.Config)) *app.App {
-	t.Helper()
-	var n atomic.Int64
-	cfg := app.Config{
-		DBPath:          filepath.Join(t.TempDir(), "server.db"),
-		Secret:          "server-test-secret-0123456789abcdef0123456789",
-		ProviderTimeout: 2 * time.Second,
-		Introspection:   true,
-		Playground:      true,
-		Now:             func() time.Time { return testNow },
-		NewSearchID:     func() string { return fmt.Sprintf("s%04d", n.Add(1)) },
-		Sim:             app.SimConfig{Seed: 1, Now: func() time.Time { return testNow }},
-	}
-	if mod != nil {
-		mod(&cfg)
-	}
-	a, err := app.New(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { a.Close() })
-	return a
-}
+func newTestApp(t testing.TB, mod func(*app.Config)) *app.App { return apptest.New(t, mod) }
 
 type gqlError struct {
 	Message    string         `json:"message"`

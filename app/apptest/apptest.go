@@ -1,0 +1,49 @@
+// Package apptest starts whole faregraph servers for tests: on the
+// built-in simulators, an SQLite file in the test's temp dir, a fixed
+// clock, a fixed secret and numbered search ids, so that responses are the
+// same on every run.
+package apptest
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/app"
+)
+
+// Now is the fixed clock of the servers New starts, for the server and the
+// simulators alike.
+var Now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
+
+// Secret is the signing secret of the servers New starts.
+const Secret = "apptest-secret-0123456789abcdef0123456789"
+
+// New starts a server; mod may change its Config first. The server is
+// closed at the end of the test.
+func New(t testing.TB, mod func(*app.Config)) *app.App {
+	t.Helper()
+	var n atomic.Int64
+	cfg := app.Config{
+		DBPath:          filepath.Join(t.TempDir(), "app.db"),
+		Secret:          Secret,
+		ProviderTimeout: 2 * time.Second,
+		Introspection:   true,
+		Playground:      true,
+		Now:             func() time.Time { return Now },
+		NewSearchID:     func() string { return fmt.Sprintf("search%04d", n.Add(1)) },
+		Sim:             app.SimConfig{Seed: 1, Now: func() time.Time { return Now }},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	a, err := app.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
