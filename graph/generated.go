@@ -36,8 +36,6 @@ type ResolverRoot interface {
 	OfferSearch() OfferSearchResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
-	Segment() SegmentResolver
-	Slice() SliceResolver
 }
 
 type DirectiveRoot struct {
@@ -150,22 +148,22 @@ type ComplexityRoot struct {
 	}
 
 	Segment struct {
-		ArrivalAt       func(childComplexity int) int
-		CarrierCode     func(childComplexity int) int
-		DepartureAt     func(childComplexity int) int
-		Destination     func(childComplexity int) int
-		DurationMinutes func(childComplexity int) int
-		FlightNumber    func(childComplexity int) int
-		Origin          func(childComplexity int) int
+		ArrivalAt          func(childComplexity int) int
+		CarrierCode        func(childComplexity int) int
+		DepartureAt        func(childComplexity int) int
+		DestinationAirport func(childComplexity int) int
+		DurationMinutes    func(childComplexity int) int
+		FlightNumber       func(childComplexity int) int
+		OriginAirport      func(childComplexity int) int
 	}
 
 	Slice struct {
-		ArrivalAt       func(childComplexity int) int
-		DepartureAt     func(childComplexity int) int
-		Destination     func(childComplexity int) int
-		DurationMinutes func(childComplexity int) int
-		Origin          func(childComplexity int) int
-		Segments        func(childComplexity int) int
+		ArrivalAt          func(childComplexity int) int
+		DepartureAt        func(childComplexity int) int
+		DestinationAirport func(childComplexity int) int
+		DurationMinutes    func(childComplexity int) int
+		OriginAirport      func(childComplexity int) int
+		Segments           func(childComplexity int) int
 	}
 }
 
@@ -174,13 +172,9 @@ type ComplexityRoot struct {
 // region    ************************** generated!.gotpl **************************
 
 type OfferResolver interface {
-	FareType(ctx context.Context, obj *search.Offer) (model.FareType, error)
-
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
 
 	Parts(ctx context.Context, obj *search.Offer) ([]model.OfferPart, error)
-
-	DurationMinutes(ctx context.Context, obj *search.Offer) (int, error)
 
 	Ancillaries(ctx context.Context, obj *search.Offer) ([]model.Ancillary, error)
 	PriceCheck(ctx context.Context, obj *search.Offer) (*model.PriceCheck, error)
@@ -197,8 +191,6 @@ type OfferSearchResolver interface {
 	Offers(ctx context.Context, obj *search.Result, first *int, after *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
 }
 type ProviderResultResolver interface {
-	Status(ctx context.Context, obj *search.ProviderResult) (model.ProviderStatus, error)
-
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
 }
 type QueryResolver interface {
@@ -206,18 +198,6 @@ type QueryResolver interface {
 	OfferSearch(ctx context.Context, id string) (*search.Result, error)
 	Offer(ctx context.Context, id string) (*search.Offer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
-}
-type SegmentResolver interface {
-	Origin(ctx context.Context, obj *providers.Segment) (*model.Airport, error)
-	Destination(ctx context.Context, obj *providers.Segment) (*model.Airport, error)
-
-	DurationMinutes(ctx context.Context, obj *providers.Segment) (int, error)
-}
-type SliceResolver interface {
-	Origin(ctx context.Context, obj *providers.Slice) (*model.Airport, error)
-	Destination(ctx context.Context, obj *providers.Slice) (*model.Airport, error)
-
-	DurationMinutes(ctx context.Context, obj *providers.Slice) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -674,11 +654,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Segment.DepartureAt(childComplexity), true
 	case "Segment.destination":
-		if e.ComplexityRoot.Segment.Destination == nil {
+		if e.ComplexityRoot.Segment.DestinationAirport == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Segment.Destination(childComplexity), true
+		return e.ComplexityRoot.Segment.DestinationAirport(childComplexity), true
 	case "Segment.durationMinutes":
 		if e.ComplexityRoot.Segment.DurationMinutes == nil {
 			break
@@ -692,11 +672,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Segment.FlightNumber(childComplexity), true
 	case "Segment.origin":
-		if e.ComplexityRoot.Segment.Origin == nil {
+		if e.ComplexityRoot.Segment.OriginAirport == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Segment.Origin(childComplexity), true
+		return e.ComplexityRoot.Segment.OriginAirport(childComplexity), true
 
 	case "Slice.arrivalAt":
 		if e.ComplexityRoot.Slice.ArrivalAt == nil {
@@ -711,11 +691,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.DepartureAt(childComplexity), true
 	case "Slice.destination":
-		if e.ComplexityRoot.Slice.Destination == nil {
+		if e.ComplexityRoot.Slice.DestinationAirport == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Slice.Destination(childComplexity), true
+		return e.ComplexityRoot.Slice.DestinationAirport(childComplexity), true
 	case "Slice.durationMinutes":
 		if e.ComplexityRoot.Slice.DurationMinutes == nil {
 			break
@@ -723,11 +703,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.DurationMinutes(childComplexity), true
 	case "Slice.origin":
-		if e.ComplexityRoot.Slice.Origin == nil {
+		if e.ComplexityRoot.Slice.OriginAirport == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Slice.Origin(childComplexity), true
+		return e.ComplexityRoot.Slice.OriginAirport(childComplexity), true
 	case "Slice.segments":
 		if e.ComplexityRoot.Slice.Segments == nil {
 			break
@@ -1570,7 +1550,7 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
-func (ec *executionContext) _Airport_iataCode(ctx context.Context, field graphql.CollectedField, obj *model.Airport) (ret graphql.Marshaler) {
+func (ec *executionContext) _Airport_iataCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -1910,18 +1890,18 @@ func (ec *executionContext) _Offer_fareType(ctx context.Context, field graphql.C
 			return ec.fieldContext_Offer_fareType(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Offer().FareType(ctx, obj)
+			return obj.FareType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.FareType) graphql.Marshaler {
-			return ec.marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐFareType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.FareType) graphql.Marshaler {
+			return ec.marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Offer_fareType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type FareType does not have child fields"))
+	return graphql.NewScalarFieldContext("Offer", field, false, false, errors.New("field of type FareType does not have child fields"))
 }
 
 func (ec *executionContext) _Offer_totalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
@@ -2116,7 +2096,7 @@ func (ec *executionContext) _Offer_durationMinutes(ctx context.Context, field gr
 			return ec.fieldContext_Offer_durationMinutes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Offer().DurationMinutes(ctx, obj)
+			return obj.DurationMinutes(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -2127,7 +2107,7 @@ func (ec *executionContext) _Offer_durationMinutes(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Offer_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Offer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
@@ -2394,8 +2374,8 @@ func (ec *executionContext) _OfferPart_fareType(ctx context.Context, field graph
 			return obj.FareType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.FareType) graphql.Marshaler {
-			return ec.marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐFareType(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.FareType) graphql.Marshaler {
+			return ec.marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3000,18 +2980,18 @@ func (ec *executionContext) _ProviderResult_status(ctx context.Context, field gr
 			return ec.fieldContext_ProviderResult_status(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ProviderResult().Status(ctx, obj)
+			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ProviderStatus) graphql.Marshaler {
-			return ec.marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderStatus(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v search.Status) graphql.Marshaler {
+			return ec.marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ProviderResult_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ProviderResult", field, true, true, errors.New("field of type ProviderStatus does not have child fields"))
+	return graphql.NewScalarFieldContext("ProviderResult", field, false, false, errors.New("field of type ProviderStatus does not have child fields"))
 }
 
 func (ec *executionContext) _ProviderResult_offerCount(ctx context.Context, field graphql.CollectedField, obj *search.ProviderResult) (ret graphql.Marshaler) {
@@ -3390,11 +3370,11 @@ func (ec *executionContext) _Segment_origin(ctx context.Context, field graphql.C
 			return ec.fieldContext_Segment_origin(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Segment().Origin(ctx, obj)
+			return obj.OriginAirport(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Airport) graphql.Marshaler {
-			return ec.marshalNAirport2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3405,7 +3385,7 @@ func (ec *executionContext) fieldContext_Segment_origin(_ context.Context, field
 		Object:     "Segment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Airport(ctx, field)
 		},
@@ -3422,11 +3402,11 @@ func (ec *executionContext) _Segment_destination(ctx context.Context, field grap
 			return ec.fieldContext_Segment_destination(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Segment().Destination(ctx, obj)
+			return obj.DestinationAirport(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Airport) graphql.Marshaler {
-			return ec.marshalNAirport2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3437,7 +3417,7 @@ func (ec *executionContext) fieldContext_Segment_destination(_ context.Context, 
 		Object:     "Segment",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Airport(ctx, field)
 		},
@@ -3500,7 +3480,7 @@ func (ec *executionContext) _Segment_durationMinutes(ctx context.Context, field 
 			return ec.fieldContext_Segment_durationMinutes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Segment().DurationMinutes(ctx, obj)
+			return obj.DurationMinutes(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -3511,7 +3491,7 @@ func (ec *executionContext) _Segment_durationMinutes(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Segment_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Segment", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Segment", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Slice_origin(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
@@ -3523,11 +3503,11 @@ func (ec *executionContext) _Slice_origin(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Slice_origin(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Slice().Origin(ctx, obj)
+			return obj.OriginAirport(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Airport) graphql.Marshaler {
-			return ec.marshalNAirport2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3538,7 +3518,7 @@ func (ec *executionContext) fieldContext_Slice_origin(_ context.Context, field g
 		Object:     "Slice",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Airport(ctx, field)
 		},
@@ -3555,11 +3535,11 @@ func (ec *executionContext) _Slice_destination(ctx context.Context, field graphq
 			return ec.fieldContext_Slice_destination(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Slice().Destination(ctx, obj)
+			return obj.DestinationAirport(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Airport) graphql.Marshaler {
-			return ec.marshalNAirport2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirport(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
 		},
 		true,
 		true,
@@ -3570,7 +3550,7 @@ func (ec *executionContext) fieldContext_Slice_destination(_ context.Context, fi
 		Object:     "Slice",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Airport(ctx, field)
 		},
@@ -3633,7 +3613,7 @@ func (ec *executionContext) _Slice_durationMinutes(ctx context.Context, field gr
 			return ec.fieldContext_Slice_durationMinutes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Slice().DurationMinutes(ctx, obj)
+			return obj.DurationMinutes(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -3644,7 +3624,7 @@ func (ec *executionContext) _Slice_durationMinutes(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Slice_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Slice", field, true, true, errors.New("field of type Int does not have child fields"))
+	return graphql.NewScalarFieldContext("Slice", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _Slice_segments(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
@@ -4887,7 +4867,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 var airportImplementors = []string{"Airport"}
 
-func (ec *executionContext) _Airport(ctx context.Context, sel ast.SelectionSet, obj *model.Airport) graphql.Marshaler {
+func (ec *executionContext) _Airport(ctx context.Context, sel ast.SelectionSet, obj *providers.Airport) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, airportImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -5100,43 +5080,10 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "fareType":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Offer_fareType(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Offer_fareType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "totalPrice":
 			out.Values[i] = ec._Offer_totalPrice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -5234,43 +5181,10 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "durationMinutes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Offer_durationMinutes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Offer_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._Offer_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -5998,43 +5912,10 @@ func (ec *executionContext) _ProviderResult(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "status":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._ProviderResult_status(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._ProviderResult_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "offerCount":
 			out.Values[i] = ec._ProviderResult_offerCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -6262,137 +6143,38 @@ func (ec *executionContext) _Segment(ctx context.Context, sel ast.SelectionSet, 
 		case "carrierCode":
 			out.Values[i] = ec._Segment_carrierCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "flightNumber":
 			out.Values[i] = ec._Segment_flightNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "origin":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Segment_origin(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Segment_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "destination":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Segment_destination(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Segment_destination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "departureAt":
 			out.Values[i] = ec._Segment_departureAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "arrivalAt":
 			out.Values[i] = ec._Segment_arrivalAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "durationMinutes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Segment_durationMinutes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Segment_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -6427,133 +6209,34 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Slice")
 		case "origin":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Slice_origin(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Slice_origin(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "destination":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Slice_destination(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Slice_destination(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "departureAt":
 			out.Values[i] = ec._Slice_departureAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "arrivalAt":
 			out.Values[i] = ec._Slice_arrivalAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "durationMinutes":
-			field := field
-
-			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
-				defer func() {
-					if r := recover(); r != nil {
-						ec.Error(ctx, ec.Recover(ctx, r))
-					}
-				}()
-				res = ec._Slice_durationMinutes(ctx, field, obj)
-				if res == graphql.Null {
-					atomic.AddUint32(&fs.Invalids, 1)
-				}
-				return res
+			out.Values[i] = ec._Slice_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
-
-			if field.IsDeferred() {
-				deferredFieldSet.AddField(field)
-				fieldIndex := len(deferredFieldSet.Values) - 1
-				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
-					return innerFunc(ctx, deferredFieldSet)
-				})
-
-				for _, deferrable := range field.Deferrables {
-					view, ok := deferLabelToView[deferrable.Label]
-					if !ok {
-						view = deferredFieldSet.NewView()
-						deferLabelToView[deferrable.Label] = view
-					}
-					view.AddIndices(fieldIndex)
-				}
-
-				// don't run the out.Concurrently() call below
-				out.Values[i] = graphql.Null
-				continue
-			}
-
-			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "segments":
 			out.Values[i] = ec._Slice_segments(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -6968,14 +6651,8 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAirport2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirport(ctx context.Context, sel ast.SelectionSet, v *model.Airport) graphql.Marshaler {
-	if v == nil {
-		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
-			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
-		}
-		return graphql.Null
-	}
-	return ec._Airport(ctx, sel, v)
+func (ec *executionContext) marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx context.Context, sel ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+	return ec._Airport(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNAncillary2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillary(ctx context.Context, sel ast.SelectionSet, v model.Ancillary) graphql.Marshaler {
@@ -7060,15 +6737,35 @@ func (ec *executionContext) marshalNFareConditions2githubᚗcomᚋfaregraphᚋfa
 	return ec._FareConditions(ctx, sel, &v)
 }
 
-func (ec *executionContext) unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐFareType(ctx context.Context, v any) (model.FareType, error) {
-	var res model.FareType
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx context.Context, v any) (providers.FareType, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐFareType(ctx context.Context, sel ast.SelectionSet, v model.FareType) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx context.Context, sel ast.SelectionSet, v providers.FareType) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
+
+var (
+	unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType = map[string]providers.FareType{
+		"ONE_WAY":           providers.OneWay,
+		"ROUND_TRIP":        providers.RoundTrip,
+		"COMBINED_ONE_WAYS": providers.CombinedOneWays,
+	}
+	marshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType = map[providers.FareType]string{
+		providers.OneWay:          "ONE_WAY",
+		providers.RoundTrip:       "ROUND_TRIP",
+		providers.CombinedOneWays: "COMBINED_ONE_WAYS",
+	}
+)
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
@@ -7280,15 +6977,35 @@ func (ec *executionContext) marshalNProviderResult2ᚕgithubᚗcomᚋfaregraph�
 	return ret
 }
 
-func (ec *executionContext) unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderStatus(ctx context.Context, v any) (model.ProviderStatus, error) {
-	var res model.ProviderStatus
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus(ctx context.Context, v any) (search.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderStatus(ctx context.Context, sel ast.SelectionSet, v model.ProviderStatus) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus(ctx context.Context, sel ast.SelectionSet, v search.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
 }
+
+var (
+	unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[string]search.Status{
+		"OK":      search.StatusOK,
+		"TIMEOUT": search.StatusTimeout,
+		"ERROR":   search.StatusError,
+	}
+	marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[search.Status]string{
+		search.StatusOK:      "OK",
+		search.StatusTimeout: "TIMEOUT",
+		search.StatusError:   "ERROR",
+	}
+)
 
 func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx context.Context, v any) (model.SearchOffersInput, error) {
 	res, err := ec.unmarshalInputSearchOffersInput(ctx, v)

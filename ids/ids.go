@@ -5,13 +5,17 @@
 package ids
 
 import (
+	"bytes"
+	"compress/flate"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"sync"
 )
 
 // ErrMalformed is returned for an id that is not one of ours: bad encoding,
@@ -23,10 +27,20 @@ func Global(typ, key string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(typ + ":" + key))
 }
 
-// Parse splits a global id into its type and key.
+// maxID bounds the ids Parse looks at.
+const maxID = 8192
+
+// Parse splits a global id into its type and key. Sealed ids
+// ("<Type>.<payload>.<mac>") split at their first dot.
 func Parse(id string) (typ, key string, err error) {
-	if len(id) > 8192 {
+	if len(id) > maxID {
 		return "", "", ErrMalformed
+	}
+	if typ, key, ok := strings.Cut(id, "."); ok {
+		if typ == "" || key == "" {
+			return "", "", ErrMalformed
+		}
+		return typ, key, nil
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(id)
 	if err != nil {
@@ -56,16 +70,53 @@ func NewSigner(key []byte) (*Signer, error) {
 
 const macLen = 16
 
-// Seal returns a global id of type typ carrying v (JSON) and a MAC over
-// both, so that neither can be changed.
+// Seal returns an id of type typ carrying v and a MAC over both, so that
+// neither can be changed: "<Type>.<payload>.<mac>", where the payload is v's
+// JSON, deflated, in base64url. It is URL-safe as it is.
 func (s *Signer) Seal(typ string, v any) (string, error) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("ids: seal %s: %w", typ, err)
 	}
-	payload := base64.RawURLEncoding.EncodeToString(body)
+	z, err := deflate(body)
+	if err != nil {
+		return "", fmt.Errorf("ids: seal %s: %w", typ, err)
+	}
+	payload := base64.RawURLEncoding.EncodeToString(z)
 	mac := s.mac(typ, payload)
-	return Global(typ, payload+"."+base64.RawURLEncoding.EncodeToString(mac)), nil
+	return typ + "." + payload + "." + base64.RawURLEncoding.EncodeToString(mac), nil
+}
+
+var writers = sync.Pool{New: func() any {
+	w, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return w
+}}
+
+func deflate(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	w := writers.Get().(*flate.Writer)
+	defer writers.Put(w)
+	w.Reset(&buf)
+	if _, err := w.Write(b); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// maxBody bounds what a sealed payload may inflate to.
+const maxBody = 64 << 10
+
+func inflate(z []byte) ([]byte, error) {
+	r := flate.NewReader(bytes.NewReader(z))
+	defer r.Close()
+	b, err := io.ReadAll(io.LimitReader(r, maxBody+1))
+	if err != nil || len(b) > maxBody {
+		return nil, ErrMalformed
+	}
+	return b, nil
 }
 
 // Open checks a token made by Seal for type typ and decodes it into v.
@@ -87,7 +138,11 @@ func (s *Signer) OpenKey(typ, key string, v any) error {
 	if err != nil || !hmac.Equal(mac, s.mac(typ, payload)) {
 		return ErrMalformed
 	}
-	body, err := base64.RawURLEncoding.DecodeString(payload)
+	z, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return ErrMalformed
+	}
+	body, err := inflate(z)
 	if err != nil {
 		return ErrMalformed
 	}

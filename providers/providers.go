@@ -295,3 +295,29 @@ func CodeOf(err error) ErrorCode {
 	}
 	return Unavailable
 }
+
+// Airport is an airport by its IATA code.
+type Airport struct {
+	IataCode string
+}
+
+// OriginAirport is the slice's first origin as an Airport.
+func (s Slice) OriginAirport() Airport { return Airport{s.Origin()} }
+
+// DestinationAirport is the slice's last destination as an Airport.
+func (s Slice) DestinationAirport() Airport { return Airport{s.Destination()} }
+
+// DurationMinutes is Duration in whole minutes.
+func (s Slice) DurationMinutes() int { return int(s.Duration().Minutes()) }
+
+// OriginAirport is the segment's origin as an Airport.
+func (s Segment) OriginAirport() Airport { return Airport{s.Origin} }
+
+// DestinationAirport is the segment's destination as an Airport.
+func (s Segment) DestinationAirport() Airport { return Airport{s.Destination} }
+
+// DurationMinutes is the flight time in whole minutes.
+func (s Segment) DurationMinutes() int { return int(s.ArrivalAt.Sub(s.DepartureAt).Minutes()) }
+
+// DurationMinutes is Duration in whole minutes.
+func (o Offer) DurationMinutes() int { return int(o.Duration().Minutes()) }

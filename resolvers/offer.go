@@ -10,10 +10,6 @@ import (
 	"github.com/faregraph/faregraph/search"
 )
 
-func (r *offerResolver) FareType(_ context.Context, obj *search.Offer) (model.FareType, error) {
-	return model.FareType(obj.FareType), nil
-}
-
 func (r *offerResolver) PricePerPassenger(_ context.Context, obj *search.Offer) ([]model.PassengerPrice, error) {
 	px := obj.Parts[0].Passengers
 	out := []model.PassengerPrice{{Type: model.PassengerTypeAdult, Count: px.Adults, UnitPrice: &obj.PerPassenger.Adult}}
@@ -36,13 +32,9 @@ func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.Off
 			idx[j] = first + j
 		}
 		first += len(p.Legs)
-		out[i] = model.OfferPart{Provider: p.Provider, FareType: model.FareType(p.FareType), TotalPrice: &p.Total, SliceIndexes: idx}
+		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &p.Total, SliceIndexes: idx}
 	}
 	return out, nil
-}
-
-func (r *offerResolver) DurationMinutes(_ context.Context, obj *search.Offer) (int, error) {
-	return int(obj.Duration().Minutes()), nil
 }
 
 // Ancillaries lists the extras of every part, each with the index of the

@@ -70,10 +70,6 @@ func (r *offerSearchResolver) Offers(_ context.Context, obj *search.Result, firs
 	return conn, nil
 }
 
-func (r *providerResultResolver) Status(_ context.Context, obj *search.ProviderResult) (model.ProviderStatus, error) {
-	return model.ProviderStatus(obj.Status), nil
-}
-
 func (r *providerResultResolver) Message(_ context.Context, obj *search.ProviderResult) (*string, error) {
 	if obj.Message == "" {
 		return nil, nil

@@ -34,14 +34,10 @@ func (r *Resolver) OfferSearch() graph.OfferSearchResolver { return &offerSearch
 func (r *Resolver) ProviderResult() graph.ProviderResultResolver {
 	return &providerResultResolver{r}
 }
-func (r *Resolver) Slice() graph.SliceResolver     { return &sliceResolver{r} }
-func (r *Resolver) Segment() graph.SegmentResolver { return &segmentResolver{r} }
 
 type (
 	queryResolver          struct{ *Resolver }
 	offerResolver          struct{ *Resolver }
 	offerSearchResolver    struct{ *Resolver }
 	providerResultResolver struct{ *Resolver }
-	sliceResolver          struct{ *Resolver }
-	segmentResolver        struct{ *Resolver }
 )

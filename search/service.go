@@ -218,11 +218,6 @@ func (s *Service) DecodeOffer(id string) (*Offer, error) {
 	return off, nil
 }
 
-// DecodeOfferKey is DecodeOffer for a key already split from its global id.
-func (s *Service) DecodeOfferKey(key string) (*Offer, error) {
-	return s.DecodeOffer(ids.Global(offerType, key))
-}
-
 const offerType = "Offer"
 
 func (s *Service) sign(offers []*Offer) error {

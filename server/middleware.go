@@ -1,13 +1,10 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -115,34 +112,6 @@ func saneID(s string) bool {
 		}
 	}
 	return true
-}
-
-// limitBody caps POST bodies at MaxBodyBytes and rejects bodies that are not
-// JSON before gqlgen sees them, answering with a GraphQL-shaped error that
-// does not echo the body back.
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than 1 MiB")
-			return
-		case err != nil:
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
-			return
-		case !json.Valid(body):
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not valid JSON")
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		r.ContentLength = int64(len(body))
-		next.ServeHTTP(w, r)
-	})
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {

@@ -56,7 +56,7 @@ type Config struct {
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limitBody(GraphQL(cfg)))
+	mux.Handle("/graphql", GraphQL(cfg))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -90,7 +90,7 @@ func GraphQL(cfg Config) http.Handler {
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
 	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(postJSON{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))

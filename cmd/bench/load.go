@@ -9,7 +9,6 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -117,11 +116,14 @@ func gqlTarget(baseURL string, body []byte) vegeta.Target {
 }
 
 // maxHits is a pacer that sends n requests as fast as the workers go.
-func maxHits(n int) vegeta.Pacer {
-	return vegeta.PacerFunc(func(_ time.Duration, hits uint64) (time.Duration, bool) {
-		return 0, hits >= uint64(n)
-	})
+type maxHits int
+
+func (n maxHits) Pace(_ time.Duration, hits uint64) (time.Duration, bool) {
+	return 0, hits >= uint64(n)
 }
+
+// Rate is the pacer's rate for vegeta's reports: unbounded.
+func (maxHits) Rate(time.Duration) float64 { return 0 }
 
 // memSampler follows the process's peak memory during a scenario: the
 // Go heap (live and not yet swept objects) sampled every 50 ms, and the
@@ -177,13 +179,9 @@ func (s *memSampler) Stop() (rss, heap uint64) {
 	return rss, s.peakHeap
 }
 
-var procStatusMu sync.Mutex
-
 // procStatus returns a "kB" field of /proc/self/status in bytes, 0 when
 // it cannot be read (not Linux).
 func procStatus(field string) uint64 {
-	procStatusMu.Lock()
-	defer procStatusMu.Unlock()
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0

@@ -17,12 +17,16 @@
 //	                as long as its slowest provider and no longer?
 //	dedupe          sequential roundtrip-full requests through a second
 //	                server whose providers sit behind a recording proxy:
-//	                is any provider call repeated within one request?
+//	                is any provider call repeated within one request? Then
+//	                the same requests -workers at a time: is any call made
+//	                more often than there were requests?
 //
 // Throughput is measured closed-loop: -workers requests in flight, each
 // worker sending its next request as soon as the last one is answered
 // (vegeta at rate 0 with a bounded worker pool). The load generator runs
 // in the same process as the server, so both share the machine's CPUs.
+// Runtime settings come from the environment as for any Go program
+// (GOGC=400 go run ./cmd/bench shows what garbage collection costs).
 //
 // Usage:
 //
@@ -38,6 +42,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -64,6 +69,10 @@ type options struct {
 }
 
 func main() {
+	// The same GC setting as cmd/faregraph, so the figures are the server's.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -82,7 +91,7 @@ func parseFlags(args []string) (options, error) {
 	var scenarios string
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each throughput scenario (roundtrip-full, cached-page) runs")
-	fs.IntVar(&o.workers, "workers", 4*runtime.NumCPU(), "requests in flight in the throughput scenarios")
+	fs.IntVar(&o.workers, "workers", 2*runtime.NumCPU(), "requests in flight in the throughput scenarios and dedupe's concurrent phase")
 	fs.StringVar(&scenarios, "scenarios", strings.Join(scenarioNames, ","), "comma-separated scenarios to run: "+strings.Join(scenarioNames, ", "))
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
 	fs.StringVar(&o.databaseURL, "database-url", "", "postgres:// URL of the database; empty uses an SQLite file in a temporary directory")

@@ -18,10 +18,6 @@ type Node interface {
 	IsNode()
 }
 
-type Airport struct {
-	IataCode string `json:"iataCode"`
-}
-
 // An extra on sale with an offer, priced per unit for one passenger.
 type Ancillary struct {
 	// Opaque id to select it at checkout.
@@ -50,9 +46,9 @@ type OfferEdge struct {
 
 // A provider booking unit of an offer.
 type OfferPart struct {
-	Provider   string           `json:"provider"`
-	FareType   FareType         `json:"fareType"`
-	TotalPrice *providers.Money `json:"totalPrice"`
+	Provider   string             `json:"provider"`
+	FareType   providers.FareType `json:"fareType"`
+	TotalPrice *providers.Money   `json:"totalPrice"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
 }
@@ -162,66 +158,6 @@ func (e *AncillaryKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e AncillaryKind) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type FareType string
-
-const (
-	// One slice, one fare.
-	FareTypeOneWay FareType = "ONE_WAY"
-	// Two slices priced together by one provider.
-	FareTypeRoundTrip FareType = "ROUND_TRIP"
-	// Two one-way fares, possibly from different providers, sold together.
-	FareTypeCombinedOneWays FareType = "COMBINED_ONE_WAYS"
-)
-
-var AllFareType = []FareType{
-	FareTypeOneWay,
-	FareTypeRoundTrip,
-	FareTypeCombinedOneWays,
-}
-
-func (e FareType) IsValid() bool {
-	switch e {
-	case FareTypeOneWay, FareTypeRoundTrip, FareTypeCombinedOneWays:
-		return true
-	}
-	return false
-}
-
-func (e FareType) String() string {
-	return string(e)
-}
-
-func (e *FareType) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = FareType(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid FareType", str)
-	}
-	return nil
-}
-
-func (e FareType) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *FareType) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e FareType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -339,63 +275,6 @@ func (e *PassengerType) UnmarshalJSON(b []byte) error {
 }
 
 func (e PassengerType) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type ProviderStatus string
-
-const (
-	ProviderStatusOk      ProviderStatus = "OK"
-	ProviderStatusTimeout ProviderStatus = "TIMEOUT"
-	ProviderStatusError   ProviderStatus = "ERROR"
-)
-
-var AllProviderStatus = []ProviderStatus{
-	ProviderStatusOk,
-	ProviderStatusTimeout,
-	ProviderStatusError,
-}
-
-func (e ProviderStatus) IsValid() bool {
-	switch e {
-	case ProviderStatusOk, ProviderStatusTimeout, ProviderStatusError:
-		return true
-	}
-	return false
-}
-
-func (e ProviderStatus) String() string {
-	return string(e)
-}
-
-func (e *ProviderStatus) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = ProviderStatus(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid ProviderStatus", str)
-	}
-	return nil
-}
-
-func (e ProviderStatus) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *ProviderStatus) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e ProviderStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

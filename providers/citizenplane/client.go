@@ -72,6 +72,8 @@ type Client struct {
 	hc   *http.Client
 	now  func() time.Time
 	ttl  time.Duration
+	// cache reuses search answers for a few seconds (see searchCacheTTL).
+	cache searchCache
 }
 
 var (

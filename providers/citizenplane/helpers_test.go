@@ -44,6 +44,26 @@ func (r *recorder) count(call string) int {
 	return n
 }
 
+// waitCount waits until call was observed n times or a few seconds pass,
+// for calls that finish after their caller gave up (the shared search
+// call runs on to its own deadline), and returns the count.
+func (r *recorder) waitCount(call string, n int) int {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := r.count(call)
+		if got >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (r *recorder) snapshot() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.calls...)
+}
+
 // newSimServer starts a simulator with the test token, seed and clock.
 func newSimServer(t *testing.T) (*Simulator, *httptest.Server) {
 	t.Helper()

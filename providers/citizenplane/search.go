@@ -2,6 +2,7 @@ package citizenplane
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -78,7 +79,10 @@ func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seat
 		"end":         {end},
 		"seats":       {strconv.Itoa(seats)},
 	}
-	return getAll[flight](ctx, c, op, pathFlights, v)
+	fs, err := get(ctx, &c.cache, pathFlights, v, func(ctx context.Context) ([]flight, error) {
+		return getAll[flight](ctx, c, op, pathFlights, v)
+	})
+	return fs, c.gaveUp(ctx, op, err)
 }
 
 // roundTrips fetches the round-trip fares for out and back with at least
@@ -101,7 +105,20 @@ func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.
 		"returnEnd":   {returnEnd},
 		"seats":       {strconv.Itoa(seats)},
 	}
-	return getAll[roundTrip](ctx, c, op, pathRoundTrips, v)
+	rts, err := get(ctx, &c.cache, pathRoundTrips, v, func(ctx context.Context) ([]roundTrip, error) {
+		return getAll[roundTrip](ctx, c, op, pathRoundTrips, v)
+	})
+	return rts, c.gaveUp(ctx, op, err)
+}
+
+// gaveUp maps a caller that stopped waiting for a shared call to the
+// provider error a call of its own would have given; other errors pass.
+func (c *Client) gaveUp(ctx context.Context, op string, err error) error {
+	var g errGaveUp
+	if errors.As(err, &g) {
+		return c.transportError(ctx, op, 0, g.err)
+	}
+	return err
 }
 
 // getAll gets path and the further pages the answer announces. It stops

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// report is everything the command prints.
+type report struct {
+	Machine   machine           `json:"machine"`
+	Scenarios []*scenarioResult `json:"scenarios"`
+	Targets   []target          `json:"targets"`
+}
+
+type machine struct {
+	NumCPU     int    `json:"num_cpu"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	GoVersion  string `json:"go_version"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	Database   string `json:"database"`
+	Duration   string `json:"duration_per_scenario"`
+	Workers    int    `json:"workers"`
+}
+
+func machineInfo(o options, database string) machine {
+	return machine{
+		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(),
+		OS: runtime.GOOS, Arch: runtime.GOARCH, Database: database,
+		Duration: o.duration.String(), Workers: o.workers,
+	}
+}
+
+// scenarioResult is one scenario's figures. Latencies are in milliseconds
+// and memory in bytes; memory is the whole process's (server, simulators
+// and load generator).
+type scenarioResult struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Workers     int            `json:"workers"`
+	Requests    uint64         `json:"requests"`
+	Seconds     float64        `json:"seconds"`
+	RPS         float64        `json:"rps"`
+	P50Ms       float64        `json:"p50_ms"`
+	P95Ms       float64        `json:"p95_ms"`
+	P99Ms       float64        `json:"p99_ms"`
+	Success     float64        `json:"success"`
+	Errors      map[string]int `json:"errors,omitempty"`
+	// ProviderCallsPerQuery is provider HTTP calls per GraphQL request;
+	// ProviderCalls counts them by "provider operation outcome".
+	ProviderCallsPerQuery float64            `json:"provider_calls_per_query"`
+	ProviderCalls         map[string]float64 `json:"provider_calls"`
+	PeakRSSBytes          uint64             `json:"peak_rss_bytes"`
+	PeakHeapBytes         uint64             `json:"peak_heap_bytes"`
+	Notes                 []string           `json:"notes,omitempty"`
+	Fanout                *fanoutResult      `json:"fanout,omitempty"`
+	Dedupe                *dedupeResult      `json:"dedupe,omitempty"`
+
+	providerCallsTotal float64
+}
+
+type fanoutResult struct {
+	SlowestProviderMs float64 `json:"slowest_provider_ms"`
+	// Ratio is the p50 search latency over the slowest injected latency.
+	Ratio float64 `json:"ratio"`
+	// ServerSideSlowestP50Ms is the median of each search's slowest
+	// providerResults.latencyMs: the providers' time as the server saw it.
+	ServerSideSlowestP50Ms float64 `json:"server_side_slowest_provider_p50_ms"`
+}
+
+type dedupeResult struct {
+	// MaxDuplicates is the most times one call was repeated in one request.
+	MaxDuplicates          int      `json:"max_duplicates"`
+	DuplicateCalls         int      `json:"duplicate_calls"`
+	RequestsWithDuplicates int      `json:"requests_with_duplicates"`
+	CallsPerRequest        []int    `json:"calls_per_request"`
+	RecordedCalls          int      `json:"recorded_calls"`
+	ObservedCalls          float64  `json:"observed_calls"`
+	Examples               []string `json:"examples,omitempty"`
+	// Concurrent is the same request sent again with -workers in flight.
+	Concurrent *dedupeConcurrent `json:"concurrent,omitempty"`
+}
+
+type dedupeConcurrent struct {
+	Requests      int     `json:"requests"`
+	Workers       int     `json:"workers"`
+	Success       float64 `json:"success"`
+	RecordedCalls int     `json:"recorded_calls"`
+	ObservedCalls float64 `json:"observed_calls"`
+	// ExcessCalls counts the calls recorded more often than there were
+	// requests: at least that many calls were repeated within a request.
+	ExcessCalls int      `json:"excess_calls"`
+	Examples    []string `json:"examples,omitempty"`
+}
+
+func newScenarioResult(name string, workers int, res *loadResult) *scenarioResult {
+	r := &scenarioResult{
+		Name: name, Workers: workers, Requests: res.m.Requests,
+		Seconds: (res.m.Duration + res.m.Wait).Seconds(),
+		RPS:     res.throughput(),
+		P50Ms:   ms(res.m.Latencies.P50), P95Ms: ms(res.m.Latencies.P95), P99Ms: ms(res.m.Latencies.P99),
+		Success: res.success(),
+	}
+	if len(res.errors) > 0 {
+		r.Errors = res.errors
+	}
+	return r
+}
+
+// target is one goal and whether the run met it.
+type target struct {
+	Scenario string  `json:"scenario"`
+	What     string  `json:"what"`
+	Value    float64 `json:"value"`
+	Pass     bool    `json:"pass"`
+}
+
+// targets judges the scenarios that ran against their goals.
+func targets(rs []*scenarioResult) []target {
+	var ts []target
+	for _, r := range rs {
+		ts = append(ts, target{r.Name, "success = 100%", r.Success * 100, r.Success == 1})
+		switch r.Name {
+		case "cached-page":
+			ts = append(ts,
+				target{r.Name, "throughput ≥ 2000 req/s", r.RPS, r.RPS >= 2000},
+				target{r.Name, "provider calls per query = 0", r.ProviderCallsPerQuery, r.ProviderCallsPerQuery == 0})
+		case "fanout":
+			ts = append(ts, target{r.Name, "p50 / slowest provider latency ≤ 1.15", r.Fanout.Ratio, r.Fanout.Ratio > 0 && r.Fanout.Ratio <= 1.15})
+		case "dedupe":
+			ts = append(ts, target{r.Name, "repeated provider calls per request = 0", float64(r.Dedupe.MaxDuplicates), r.Dedupe.MaxDuplicates == 0})
+			if c := r.Dedupe.Concurrent; c != nil {
+				ts = append(ts, target{r.Name, "repeated calls, concurrent requests = 0", float64(c.ExcessCalls), c.ExcessCalls == 0})
+			}
+		}
+	}
+	return ts
+}
+
+func (rep *report) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(rep)
+}
+
+func (rep *report) writeText(w io.Writer) {
+	m := rep.Machine
+	fmt.Fprintf(w, "faregraph bench: %s %s/%s, NumCPU %d, GOMAXPROCS %d, database %s\n",
+		m.GoVersion, m.OS, m.Arch, m.NumCPU, m.GOMAXPROCS, m.Database)
+	fmt.Fprintf(w, "load generator (vegeta) and server share the process; memory is the whole process's\n")
+	for _, r := range rep.Scenarios {
+		fmt.Fprintf(w, "\n== %s\n   %s\n", r.Name, r.Description)
+		switch r.Name {
+		case "dedupe":
+			fmt.Fprintf(w, "   requests     %d, one at a time, in %.2fs, success %.2f%%\n", r.Requests, r.Seconds, r.Success*100)
+		case "fanout":
+			fmt.Fprintf(w, "   requests     %d, %d in flight, in %.2fs, success %.2f%%\n", r.Requests, r.Workers, r.Seconds, r.Success*100)
+		default:
+			fmt.Fprintf(w, "   requests     %d in %.2fs, %d in flight (closed loop), success %.2f%%\n", r.Requests, r.Seconds, r.Workers, r.Success*100)
+		}
+		fmt.Fprintf(w, "   throughput   %.1f req/s\n", r.RPS)
+		fmt.Fprintf(w, "   latency      p50 %s  p95 %s  p99 %s\n", fmtMs(r.P50Ms), fmtMs(r.P95Ms), fmtMs(r.P99Ms))
+		fmt.Fprintf(w, "   provider     %.2f calls/query%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
+		fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
+		if f := r.Fanout; f != nil {
+			fmt.Fprintf(w, "   fan-out      p50 %s / slowest provider %s = %.3f (providers' own latency as the server saw it: p50 %s)\n",
+				fmtMs(r.P50Ms), fmtMs(f.SlowestProviderMs), f.Ratio, fmtMs(f.ServerSideSlowestP50Ms))
+		}
+		if d := r.Dedupe; d != nil {
+			fmt.Fprintf(w, "   dedupe       max repeats of one call in a request %d, repeated calls %d in %d requests\n",
+				d.MaxDuplicates, d.DuplicateCalls, d.RequestsWithDuplicates)
+			fmt.Fprintf(w, "                calls per request: %s (proxy recorded %d, metrics observed %.0f)\n",
+				callsString(d.CallsPerRequest), d.RecordedCalls, d.ObservedCalls)
+			for _, e := range d.Examples {
+				fmt.Fprintf(w, "                repeated: %s\n", e)
+			}
+			if c := d.Concurrent; c != nil {
+				fmt.Fprintf(w, "   concurrent   the same request %d times, %d in flight: %.2f calls/request (proxy recorded %d, metrics observed %.0f), success %.2f%%\n",
+					c.Requests, c.Workers, float64(c.RecordedCalls)/float64(max(c.Requests, 1)), c.RecordedCalls, c.ObservedCalls, c.Success*100)
+				fmt.Fprintf(w, "                calls made more often than there were requests: %d (so repeated within requests)\n", c.ExcessCalls)
+				for _, e := range c.Examples {
+					fmt.Fprintf(w, "                repeated: %s\n", e)
+				}
+			}
+		}
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "   note         %s\n", n)
+		}
+		for _, e := range slices.Sorted(maps.Keys(r.Errors)) {
+			fmt.Fprintf(w, "   error        %d× %s\n", r.Errors[e], e)
+		}
+	}
+	fmt.Fprintf(w, "\n== targets\n")
+	for _, t := range rep.Targets {
+		verdict := "MISS"
+		if t.Pass {
+			verdict = "PASS"
+		}
+		fmt.Fprintf(w, "   %-4s  %-15s %-42s %.3f\n", verdict, t.Scenario, t.What, t.Value)
+	}
+}
+
+// callBreakdown lists a scenario's calls per query by provider and
+// operation: " (citizenplane verify 12.00, liteapi verify 8.00)".
+func callBreakdown(r *scenarioResult) string {
+	if len(r.ProviderCalls) == 0 || r.Requests == 0 {
+		return ""
+	}
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(r.ProviderCalls)) {
+		parts = append(parts, fmt.Sprintf("%s %.2f", strings.TrimSuffix(k, " ok"), r.ProviderCalls[k]/float64(r.Requests)))
+	}
+	return " (" + strings.Join(parts, ", ") + ")"
+}
+
+func fmtMs(v float64) string {
+	if v < 10 {
+		return fmt.Sprintf("%.2fms", v)
+	}
+	return fmt.Sprintf("%.1fms", v)
+}
+
+func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

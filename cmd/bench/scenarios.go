@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// The round trip of roundtrip-full, cached-page and dedupe: departure in
+// 30 days, return 7 days later.
+const (
+	roundTripOut    = 30
+	roundTripReturn = 37
+	// fanoutFirstDay is the first departure of fanout's distinct searches,
+	// clear of roundTripOut so that none is answered from memory.
+	fanoutFirstDay = 45
+	fanoutStay     = 7
+)
+
+func (b *bench) roundTripBody() []byte {
+	return gqlBody(roundTripFullQuery, "RoundTripFull", map[string]any{
+		"date": b.date(roundTripOut), "return": b.date(roundTripReturn)})
+}
+
+// warmRoundTrip sends the roundtrip-full request once, outside any
+// measurement (it runs the search, which later requests reuse), checks
+// the answer and remembers the search id for cached-page.
+func (b *bench) warmRoundTrip(ctx context.Context) (string, error) {
+	body, err := post(ctx, b.client, b.srv.url, b.roundTripBody())
+	if err != nil {
+		return "", err
+	}
+	s, err := decodeSearch(body)
+	if err != nil {
+		return "", err
+	}
+	if len(s.Offers.Edges) == 0 {
+		return "", errors.New("the round-trip search found no offers")
+	}
+	checks, available, extras := 0, 0, 0
+	for _, e := range s.Offers.Edges {
+		if pc := e.Node.PriceCheck; pc != nil {
+			checks++
+			if pc.Available {
+				available++
+			}
+		}
+		extras += len(e.Node.Ancillaries)
+	}
+	if checks != len(s.Offers.Edges) {
+		return "", fmt.Errorf("%d of %d offers have no priceCheck", len(s.Offers.Edges)-checks, len(s.Offers.Edges))
+	}
+	b.searchID = s.ID
+	return fmt.Sprintf("each answer: %d offers (of %d found), %d price checks (%d available), %d ancillaries",
+		len(s.Offers.Edges), s.Offers.TotalCount, checks, available, extras), nil
+}
+
+// throughput runs a closed-loop attack of body for -duration and measures
+// it: latency, success, provider calls per query and peak memory.
+func (b *bench) throughput(ctx context.Context, name string, body []byte) (*scenarioResult, error) {
+	before, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+	mem := startMemSampler()
+	res := attack(ctx, load{name: name, targeter: staticTarget(b.srv.url, body),
+		duration: b.opts.duration, workers: b.opts.workers})
+	rss, heap := mem.Stop()
+	after, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+	r := newScenarioResult(name, b.opts.workers, res)
+	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap
+	r.ProviderCalls, r.providerCallsTotal = callsBetween(before, after)
+	r.ProviderCallsPerQuery = r.providerCallsTotal / float64(max(res.m.Requests, 1))
+	return r, nil
+}
+
+// roundTripFull: the round-trip search with a live price check and the
+// extras of each of its 20 offers, as fast as -workers go.
+func (b *bench) roundTripFull(ctx context.Context) (*scenarioResult, error) {
+	note, err := b.warmRoundTrip(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	r, err := b.throughput(ctx, "roundtrip-full", b.roundTripBody())
+	if err != nil {
+		return nil, err
+	}
+	r.Description = fmt.Sprintf("round trip CDG→PMI %s/%s, 2 adults, offers(first: 20) with priceCheck and ancillaries; the search is reused from memory",
+		b.date(roundTripOut), b.date(roundTripReturn))
+	r.Notes = append(r.Notes, note)
+	return r, nil
+}
+
+// cachedPage: roundtrip-full's stored search paged with offerSearch(id),
+// which asks no provider, as fast as -workers go.
+func (b *bench) cachedPage(ctx context.Context) (*scenarioResult, error) {
+	if b.searchID == "" {
+		if _, err := b.warmRoundTrip(ctx); err != nil {
+			return nil, fmt.Errorf("warm-up: %w", err)
+		}
+	}
+	body := gqlBody(cachedPageQuery, "CachedPage", map[string]any{"id": b.searchID})
+	page, err := post(ctx, b.client, b.srv.url, body)
+	if err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	s, err := decodeSearch(page)
+	if err != nil {
+		return nil, fmt.Errorf("warm-up: %w", err)
+	}
+	if len(s.Offers.Edges) == 0 {
+		return nil, errors.New("warm-up: the stored search has no offers")
+	}
+	r, err := b.throughput(ctx, "cached-page", body)
+	if err != nil {
+		return nil, err
+	}
+	r.Description = "offerSearch(id) of the round-trip search: a page of 20 offers from memory, no priceCheck or ancillaries"
+	r.Notes = append(r.Notes, fmt.Sprintf("each answer: %d offers, %d bytes", len(s.Offers.Edges), len(page)))
+	return r, nil
+}
+
+// fanout: distinct round-trip searches (one departure date each, so
+// none is reused) with latency injected in the simulators. A round trip
+// makes three calls per provider, all in parallel, so a search should take
+// about the slowest provider's latency.
+func (b *bench) fanout(ctx context.Context) (*scenarioResult, error) {
+	a := b.srv.app
+	cp, la := b.opts.latency["citizenplane"], b.opts.latency["liteapi"]
+	a.CitizenPlaneSim.SetLatency(cp)
+	a.LiteAPISim.SetLatency(la)
+	defer a.CitizenPlaneSim.SetLatency(0)
+	defer a.LiteAPISim.SetLatency(0)
+	slowest := max(cp, la)
+
+	n := b.opts.fanoutSearches
+	bodies := make([]vegeta.Target, n)
+	for i := range bodies {
+		bodies[i] = gqlTarget(b.srv.url, gqlBody(fanoutQuery, "Fanout", map[string]any{
+			"date": b.date(fanoutFirstDay + i), "return": b.date(fanoutFirstDay + i + fanoutStay)}))
+	}
+	next := 0 // the attack asks for targets one at a time
+	targeter := func(t *vegeta.Target) error {
+		if next >= len(bodies) {
+			return vegeta.ErrNoTargets
+		}
+		*t = bodies[next]
+		next++
+		return nil
+	}
+
+	before, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+	var serverSide []time.Duration // slowest provider of each search, as the server saw it
+	mem := startMemSampler()
+	res := attack(ctx, load{name: "fanout", targeter: lockedTargeter(targeter), pacer: maxHits(n),
+		workers: b.opts.fanoutWorkers, check: func(body []byte) error {
+			if err := checkFanout(body); err != nil {
+				return err
+			}
+			s, _ := decodeSearch(body)
+			slow := 0
+			for _, p := range s.ProviderResults {
+				slow = max(slow, p.LatencyMs)
+			}
+			serverSide = append(serverSide, time.Duration(slow)*time.Millisecond)
+			return nil
+		}})
+	rss, heap := mem.Stop()
+	after, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+
+	r := newScenarioResult("fanout", b.opts.fanoutWorkers, res)
+	r.Description = fmt.Sprintf("%d distinct round-trip searches CDG→PMI (departures %s to %s), %d in flight, latency injected: %s",
+		n, b.date(fanoutFirstDay), b.date(fanoutFirstDay+n-1), b.opts.fanoutWorkers, latencyString(b.opts.latency))
+	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap
+	r.ProviderCalls, r.providerCallsTotal = callsBetween(before, after)
+	r.ProviderCallsPerQuery = r.providerCallsTotal / float64(max(res.m.Requests, 1))
+	f := &fanoutResult{SlowestProviderMs: ms(slowest)}
+	if slowest > 0 {
+		f.Ratio = ms(res.m.Latencies.P50) / ms(slowest)
+	}
+	if len(serverSide) > 0 {
+		slices.Sort(serverSide)
+		f.ServerSideSlowestP50Ms = ms(serverSide[len(serverSide)/2])
+	}
+	r.Fanout = f
+	return r, nil
+}
+
+// lockedTargeter serializes a targeter that is not safe for concurrent use.
+func lockedTargeter(tr vegeta.Targeter) vegeta.Targeter {
+	ch := make(chan struct{}, 1)
+	return func(t *vegeta.Target) error {
+		ch <- struct{}{}
+		defer func() { <-ch }()
+		return tr(t)
+	}
+}
+
+func latencyString(m map[string]time.Duration) string {
+	s := ""
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if s != "" {
+			s += ", "
+		}
+		s += k + "=" + m[k].String()
+	}
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,0 +1,74 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+func TestRequestLogRecoversAndKeepsBodiesOut(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(slog.NewJSONHandler(&logs, nil))
+	h := withRequestLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/panic" {
+			panic("boom")
+		}
+		w.Write([]byte("ok"))
+	}))
+
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/panic", strings.NewReader(`{"passport":"ABCDE123"}`))
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "boom") {
+		t.Errorf("panic answered %d %q", rec.Code, rec.Body)
+	}
+
+	rec = httptest.NewRecorder()
+	req = httptest.NewRequest(http.MethodGet, "/ok", nil)
+	req.Header.Set(RequestIDHeader, "client-id-1")
+	h.ServeHTTP(rec, req)
+	if rec.Header().Get(RequestIDHeader) != "client-id-1" {
+		t.Errorf("request id not echoed: %q", rec.Header().Get(RequestIDHeader))
+	}
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	var last map[string]any
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last["msg"] != "request" || last["request_id"] != "client-id-1" || last["status"] != float64(200) || last["path"] != "/ok" {
+		t.Errorf("log line = %v", last)
+	}
+	if strings.Contains(logs.String(), "ABCDE123") {
+		t.Errorf("a request body reached the log:\n%s", logs.String())
+	}
+	if n := strings.Count(logs.String(), `"msg":"request"`); n != 2 {
+		t.Errorf("%d request lines for 2 requests", n)
+	}
+}
+
+func TestWriteResponse(t *testing.T) {
+	for name, tc := range map[string]struct {
+		resp *graphql.Response
+		want string
+	}{
+		"data only":   {&graphql.Response{Data: []byte(`{"a":1}`)}, `{"data":{"a":1}}`},
+		"with errors": {&graphql.Response{Data: []byte(`null`), Errors: gqlerror.List{{Message: "x"}}}, `{"errors":[{"message":"x"}],"data":null}`},
+		"extensions":  {&graphql.Response{Data: []byte(`{}`), Extensions: map[string]any{"k": 1}}, `{"data":{},"extensions":{"k":1}}`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			writeResponse(&b, tc.resp)
+			if got := strings.TrimSpace(b.String()); got != tc.want {
+				t.Errorf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
