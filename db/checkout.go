@@ -1,0 +1,256 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// ErrConflict is returned when a row that must be unique exists already.
+var ErrConflict = errors.New("db: conflict")
+
+// SessionRow is a checkout session. The columns the database filters on
+// are columns; everything else (offer, travellers, cart, holds, payment)
+// is the JSON document Data, owned by package checkout.
+type SessionRow struct {
+	bun.BaseModel `bun:"table:checkout_sessions"`
+
+	ID              string     `bun:"id,pk"`
+	TenantID        string     `bun:"tenant_id"`
+	Status          string     `bun:"status"`
+	Version         int64      `bun:"version"`
+	BusyOp          string     `bun:"busy_op"`
+	BusyUntil       *time.Time `bun:"busy_until"`
+	OfferID         string     `bun:"offer_id"`
+	Data            string     `bun:"data"`
+	TotalAmount     int64      `bun:"total_amount"`
+	Currency        string     `bun:"currency"`
+	GroupIdentifier string     `bun:"group_identifier"`
+	ExpiresAt       time.Time  `bun:"expires_at"`
+	HoldExpiresAt   *time.Time `bun:"hold_expires_at"`
+	CreatedAt       time.Time  `bun:"created_at"`
+	UpdatedAt       time.Time  `bun:"updated_at"`
+}
+
+// EventRow is one state change of a session, in the order they happened.
+type EventRow struct {
+	bun.BaseModel `bun:"table:checkout_events"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	SessionID  string    `bun:"session_id"`
+	Version    int64     `bun:"version"`
+	FromStatus string    `bun:"from_status"`
+	ToStatus   string    `bun:"to_status"`
+	Event      string    `bun:"event"`
+	Detail     string    `bun:"detail"`
+	At         time.Time `bun:"at"`
+}
+
+// BookingRow is one provider booking made by a session (one per part).
+type BookingRow struct {
+	bun.BaseModel `bun:"table:bookings"`
+
+	ID                string    `bun:"id,pk"`
+	TenantID          string    `bun:"tenant_id"`
+	SessionID         string    `bun:"session_id"`
+	PartIndex         int       `bun:"part_index"`
+	Reference         string    `bun:"reference"`
+	Provider          string    `bun:"provider"`
+	ProviderReference string    `bun:"provider_reference"`
+	Status            string    `bun:"status"`
+	Amount            int64     `bun:"amount"`
+	Currency          string    `bun:"currency"`
+	GroupIdentifier   string    `bun:"group_identifier"`
+	Data              string    `bun:"data"`
+	CreatedAt         time.Time `bun:"created_at"`
+	UpdatedAt         time.Time `bun:"updated_at"`
+}
+
+// Sessions stores checkout sessions, their events and their bookings.
+type Sessions struct{}
+
+// InsertSession stores a new session (version 1) and its first event.
+func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
+	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row.Version = 1
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			if isUnique(err) {
+				return ErrConflict
+			}
+			return fmt.Errorf("db: insert session %s: %w", row.ID, err)
+		}
+		return insertEvent(ctx, tx, row, "", event, "")
+	})
+}
+
+// GetSession returns the tenant's session id, or ErrNotFound (also for
+// another tenant's session).
+func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string) (*SessionRow, error) {
+	row := new(SessionRow)
+	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: get session %s: %w", id, err)
+	}
+	return row, nil
+}
+
+// UpdateSession writes row if the stored session still has fromStatus and
+// row.Version: one conditional UPDATE, so that of two concurrent writers
+// only one applies. It bumps row.Version, appends the event when the
+// status changes (or event is named), and reports whether it applied; false
+// means someone else moved the session first.
+func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string) (bool, error) {
+	applied := false
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		from := row.Version
+		res, err := tx.NewUpdate().Model(row).
+			Column("status", "busy_op", "busy_until", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Set("version = ?", from+1).
+			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("db: update session %s: %w", row.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		row.Version = from + 1
+		applied = true
+		if event == "" && fromStatus == row.Status {
+			return nil
+		}
+		return insertEvent(ctx, tx, row, fromStatus, event, detail)
+	})
+	return applied, err
+}
+
+func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, detail string) error {
+	if event == "" {
+		event = strings.ToLower(from + "_to_" + row.Status)
+	}
+	ev := &EventRow{SessionID: row.ID, Version: row.Version, FromStatus: from, ToStatus: row.Status, Event: event, Detail: detail, At: row.UpdatedAt}
+	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
+		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+// Events returns a session's events, oldest first.
+func (Sessions) Events(ctx context.Context, idb bun.IDB, sessionID string) ([]EventRow, error) {
+	var evs []EventRow
+	if err := idb.NewSelect().Model(&evs).Where("session_id = ?", sessionID).Order("version ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: events of %s: %w", sessionID, err)
+	}
+	return evs, nil
+}
+
+// ExpiredSessions returns up to limit sessions in one of statuses whose
+// expiry or hold expiry is at or before now.
+func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("expires_at <= ?", now.UTC()).WhereOr("hold_expires_at <= ?", now.UTC())
+		}).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: expired sessions: %w", err)
+	}
+	return rows, nil
+}
+
+// StaleSessions returns up to limit sessions in one of statuses that
+// have not changed since before.
+func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []string, before time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
+		Where("updated_at <= ?", before.UTC()).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: stale sessions: %w", err)
+	}
+	return rows, nil
+}
+
+// InsertBooking stores a booking; a second booking of the same session
+// part is ErrConflict.
+func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {
+	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
+		if isUnique(err) {
+			return ErrConflict
+		}
+		return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+// UpdateBooking writes a booking's status and data.
+func (Sessions) UpdateBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {
+	if _, err := idb.NewUpdate().Model(row).Column("status", "data", "updated_at").WherePK().Exec(ctx); err != nil {
+		return fmt.Errorf("db: update booking %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+// BookingsOf returns a session's bookings by part.
+func (Sessions) BookingsOf(ctx context.Context, idb bun.IDB, sessionID string) ([]BookingRow, error) {
+	var rows []BookingRow
+	if err := idb.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Order("part_index ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: bookings of %s: %w", sessionID, err)
+	}
+	return rows, nil
+}
+
+// GetBooking returns the tenant's booking id, or ErrNotFound.
+func (Sessions) GetBooking(ctx context.Context, idb bun.IDB, tenantID, id string) (*BookingRow, error) {
+	row := new(BookingRow)
+	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: get booking %s: %w", id, err)
+	}
+	return row, nil
+}
+
+// ListBookings returns up to limit of the tenant's bookings, newest first,
+// after the booking (afterCreated, afterID) when afterID is set.
+func (Sessions) ListBookings(ctx context.Context, idb bun.IDB, tenantID string, afterCreated time.Time, afterID string, limit int) ([]BookingRow, error) {
+	var rows []BookingRow
+	q := idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
+	if afterID != "" {
+		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("created_at < ?", afterCreated.UTC()).
+				WhereOr("created_at = ? AND id < ?", afterCreated.UTC(), afterID)
+		})
+	}
+	if err := q.Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: list bookings: %w", err)
+	}
+	return rows, nil
+}
+
+// CountBookings counts the tenant's bookings.
+func (Sessions) CountBookings(ctx context.Context, idb bun.IDB, tenantID string) (int, error) {
+	n, err := idb.NewSelect().Model((*BookingRow)(nil)).Where("tenant_id = ?", tenantID).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("db: count bookings: %w", err)
+	}
+	return int(n), nil
+}
+
+// isUnique reports whether err is a unique-constraint violation on
+// Postgres (23505) or SQLite.
+func isUnique(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "23505") || strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "duplicate key")
+}

@@ -1,0 +1,148 @@
+package providers
+
+import (
+	"context"
+	"time"
+)
+
+// PassengerType is a traveller's fare type.
+type PassengerType string
+
+const (
+	Adult  PassengerType = "ADULT"  // 12 or more
+	Child  PassengerType = "CHILD"  // 2 to 11
+	Infant PassengerType = "INFANT" // under 2, on an adult's lap
+)
+
+// Traveller is a passenger as providers need one to hold and book.
+// Countries are ISO 3166-1 alpha-2, upper case ("FR").
+type Traveller struct {
+	Type                   PassengerType `json:"type"`
+	GivenName              string        `json:"givenName"`
+	FamilyName             string        `json:"familyName"`
+	Gender                 string        `json:"gender"` // "MALE" or "FEMALE"
+	DateOfBirth            Date          `json:"dateOfBirth"`
+	DocumentNumber         string        `json:"documentNumber"`
+	DocumentExpiresOn      Date          `json:"documentExpiresOn"`
+	DocumentIssuingCountry string        `json:"documentIssuingCountry"`
+	Nationality            string        `json:"nationality"`
+	Email                  string        `json:"email,omitempty"`
+	PhoneNumber            string        `json:"phoneNumber,omitempty"` // E.164
+}
+
+// Contact is who the provider writes to about a booking.
+type Contact struct {
+	GivenName   string `json:"givenName"`
+	FamilyName  string `json:"familyName"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phoneNumber"` // E.164, "+33600000000"
+}
+
+// Selection is an extra chosen for one traveller: an Ancillary.Ref of the
+// part, the 0-based index of the traveller, and how many.
+type Selection struct {
+	Ref            string `json:"ref"`
+	PassengerIndex int    `json:"passengerIndex"`
+	Quantity       int    `json:"quantity"`
+}
+
+// HoldRequest asks a provider to hold a part's seats (and chosen extras)
+// for the travellers, at the price searched.
+type HoldRequest struct {
+	Part       Part
+	Travellers []Traveller
+	Contact    Contact
+	// Selections are the extras chosen with this part (refs of this part's
+	// ancillaries only).
+	Selections []Selection
+}
+
+// Hold is a provider's hold of a part: seats and prices guaranteed until
+// ExpiresAt.
+type Hold struct {
+	// Ref is the provider's own id of the hold (CitizenPlane request ids
+	// "244401,244402", a LiteAPI prebookId), opaque outside the adapter.
+	Ref       string    `json:"ref"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// Total is what the provider will charge for the part with its
+	// extras, as held.
+	Total Money `json:"total"`
+	// Ancillaries are extras the provider offers with the hold, if it says
+	// (LiteAPI servicesAttachable).
+	Ancillaries []Ancillary `json:"ancillaries,omitempty"`
+}
+
+// Holder holds seats. A part that cannot be held because it is sold out
+// is an *Error with code SoldOut; one whose price moved, PriceChanged; an
+// expired offer, OfferExpired. Holding the same part twice makes two holds.
+type Holder interface {
+	Hold(ctx context.Context, r HoldRequest) (*Hold, error)
+}
+
+// BookRequest asks a provider to turn a hold into a booking. We take the
+// payment ourselves: the provider is paid on account (CitizenPlane
+// self_psp, LiteAPI credit).
+type BookRequest struct {
+	Part       Part
+	Hold       Hold
+	Travellers []Traveller
+	Contact    Contact
+	// ExternalID is our own id of the booking, sent where the provider
+	// keeps one so that the booking can be traced back (CitizenPlane
+	// external_id).
+	ExternalID string
+}
+
+// BookingStatus is a provider booking's state, in our words.
+type BookingStatus string
+
+const (
+	// BookingConfirmed: the provider confirmed (ticketed or about to be).
+	BookingConfirmed BookingStatus = "CONFIRMED"
+	// BookingPending: accepted, confirmation to follow.
+	BookingPending BookingStatus = "PENDING"
+	// BookingCancelled: cancelled at the provider.
+	BookingCancelled BookingStatus = "CANCELLED"
+)
+
+// Booking is a provider's booking.
+type Booking struct {
+	// Reference is the provider's reference (cp_reference, LiteAPI bookingId).
+	Reference string        `json:"reference"`
+	Status    BookingStatus `json:"status"`
+	Total     Money         `json:"total"`
+	// Locators are the airlines' record locators (PNRs), when known.
+	Locators []string `json:"locators,omitempty"`
+	// Slices are the flights as the provider has them now (schedule changes).
+	Slices []Slice `json:"slices,omitempty"`
+}
+
+// Booker books held parts.
+//
+// Book answers the booking, or an *Error. An error whose code is Timeout
+// or Unavailable leaves the outcome unknown (the provider may have booked):
+// callers must not book again but ask FindBooking. A hold that expired is
+// HoldExpired; a price that moved, PriceChanged; seats gone, SoldOut.
+//
+// FindBooking looks up the booking made from r's hold, if any, without
+// booking: (nil, nil) means the provider has no booking for the hold.
+type Booker interface {
+	Book(ctx context.Context, r BookRequest) (*Booking, error)
+	FindBooking(ctx context.Context, r BookRequest) (*Booking, error)
+}
+
+// BookingRetriever reads a booking back by the provider's reference, with
+// the latest flight information. An unknown reference is NotFound.
+type BookingRetriever interface {
+	Retrieve(ctx context.Context, reference string) (*Booking, error)
+}
+
+// Error codes of the write side.
+const (
+	// SoldOut: not enough seats left to hold or book.
+	SoldOut ErrorCode = "SOLD_OUT"
+	// PriceChanged: the provider's price is no longer the one held or searched.
+	PriceChanged ErrorCode = "PRICE_CHANGED"
+	// HoldExpired: the hold lapsed before booking.
+	HoldExpired ErrorCode = "HOLD_EXPIRED"
+)

@@ -1,0 +1,110 @@
+// Package sim holds what every provider simulator shares: the knobs tests
+// and operators turn (latency, a random failure rate, and failures of a
+// given operation, before or after it takes effect), safe for concurrent
+// use and deterministic for a seed.
+package sim
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"time"
+)
+
+// FailMode is how a failing operation fails.
+type FailMode string
+
+const (
+	// FailNone: the operation works.
+	FailNone FailMode = ""
+	// FailBefore: the simulator answers a server error without doing anything.
+	FailBefore FailMode = "before"
+	// FailAfter: the simulator does the operation, then answers a server
+	// error, so the caller cannot know it happened ("book, then answer 500").
+	FailAfter FailMode = "after"
+	// FailTimeout: the simulator does the operation, then never answers
+	// until the caller gives up.
+	FailTimeout FailMode = "timeout"
+)
+
+// ParseFailMode reads "before", "after" or "timeout".
+func ParseFailMode(s string) (FailMode, error) {
+	switch m := FailMode(strings.ToLower(strings.TrimSpace(s))); m {
+	case FailNone, FailBefore, FailAfter, FailTimeout:
+		return m, nil
+	default:
+		return "", fmt.Errorf("failure mode %q is not before, after or timeout", s)
+	}
+}
+
+// Knobs are a simulator's run-time settings.
+type Knobs struct {
+	mu          sync.Mutex
+	latency     time.Duration
+	failureRate float64
+	rng         *rand.Rand
+	ops         map[string]FailMode
+}
+
+// NewKnobs returns knobs with a latency, a failure rate (0 to 1) and the
+// seed of the random failures.
+func NewKnobs(latency time.Duration, failureRate float64, seed int64) *Knobs {
+	return &Knobs{latency: latency, failureRate: failureRate, rng: rand.New(rand.NewPCG(uint64(seed), 0x5eed)), ops: map[string]FailMode{}}
+}
+
+// SetLatency changes how long every answer waits.
+func (k *Knobs) SetLatency(d time.Duration) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.latency = d
+}
+
+// SetFailureRate changes the share of requests answered with a provider error.
+func (k *Knobs) SetFailureRate(r float64) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.failureRate = r
+}
+
+// SetFailure makes every call of operation op (a simulator's own name,
+// such as "book" or "hold") fail in mode m; FailNone restores it.
+func (k *Knobs) SetFailure(op string, m FailMode) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if m == FailNone {
+		delete(k.ops, op)
+		return
+	}
+	k.ops[op] = m
+}
+
+// Failure is how operation op fails now.
+func (k *Knobs) Failure(op string) FailMode {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.ops[op]
+}
+
+// Wait sleeps the latency, or less if ctx ends first, and then draws
+// whether this request fails at random. It returns false when ctx ended.
+func (k *Knobs) Wait(ctx context.Context) (fail, ok bool) {
+	k.mu.Lock()
+	d := k.latency
+	fail = k.failureRate > 0 && k.rng.Float64() < k.failureRate
+	k.mu.Unlock()
+	if d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false, false
+		case <-t.C:
+		}
+	}
+	return fail, true
+}
+
+// Hang blocks until ctx ends: the answer of an operation in FailTimeout.
+func Hang(ctx context.Context) { <-ctx.Done() }
