@@ -20,13 +20,15 @@ var ErrConflict = errors.New("db: conflict")
 type SessionRow struct {
 	bun.BaseModel `bun:"table:checkout_sessions"`
 
-	ID              string     `bun:"id,pk"`
-	TenantID        string     `bun:"tenant_id"`
-	Status          string     `bun:"status"`
-	Version         int64      `bun:"version"`
-	BusyOp          string     `bun:"busy_op"`
-	BusyUntil       *time.Time `bun:"busy_until"`
-	OfferID         string     `bun:"offer_id"`
+	ID        string     `bun:"id,pk"`
+	TenantID  string     `bun:"tenant_id"`
+	Status    string     `bun:"status"`
+	Version   int64      `bun:"version"`
+	BusyOp    string     `bun:"busy_op"`
+	BusyUntil *time.Time `bun:"busy_until"`
+	OfferID   string     `bun:"offer_id"`
+	// PaymentRef is the payment gateway's id of the session's payment.
+	PaymentRef      string     `bun:"payment_ref"`
 	Data            string     `bun:"data"`
 	TotalAmount     int64      `bun:"total_amount"`
 	Currency        string     `bun:"currency"`
@@ -112,7 +114,7 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -141,6 +143,20 @@ func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, d
 		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
 	}
 	return nil
+}
+
+// SessionByPaymentRef returns the session whose payment has the gateway
+// id ref, whatever its tenant (webhooks carry no tenant), or ErrNotFound.
+func (Sessions) SessionByPaymentRef(ctx context.Context, idb bun.IDB, ref string) (*SessionRow, error) {
+	row := new(SessionRow)
+	err := idb.NewSelect().Model(row).Where("payment_ref = ? AND payment_ref <> ''", ref).Limit(1).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: session of payment %s: %w", ref, err)
+	}
+	return row, nil
 }
 
 // Events returns a session's events, oldest first.

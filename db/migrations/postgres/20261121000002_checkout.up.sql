@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS checkout_sessions (
 	busy_op          TEXT NOT NULL DEFAULT '',
 	busy_until       TIMESTAMPTZ,
 	offer_id         TEXT NOT NULL,
+	payment_ref      TEXT NOT NULL DEFAULT '',
 	data             TEXT NOT NULL,
 	total_amount     BIGINT NOT NULL,
 	currency         TEXT NOT NULL,
@@ -59,6 +60,10 @@ CREATE INDEX IF NOT EXISTS checkout_sessions_tenant ON checkout_sessions (tenant
 --bun:split
 
 CREATE INDEX IF NOT EXISTS checkout_sessions_status ON checkout_sessions (status, updated_at);
+
+--bun:split
+
+CREATE INDEX IF NOT EXISTS checkout_sessions_payment_ref ON checkout_sessions (payment_ref);
 
 --bun:split
 

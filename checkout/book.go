@@ -1,0 +1,315 @@
+package checkout
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Book books every part of an authorized session, renewing a lapsed hold
+// when its price is unchanged, then captures exactly what was booked (a
+// partial capture when some parts failed) or cancels the authorization
+// when nothing was. Of concurrent calls, one books; the others answer the
+// session as it stands. A provider answer that leaves a booking's outcome
+// unknown moves the session to NEEDS_ATTENTION, for the reconciler.
+func (s *Service) Book(ctx context.Context, tenantID, id, key string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "bookCheckoutSession", id, func() (*Result, error) {
+		return s.book(ctx, tenantID, id)
+	})
+}
+
+func (s *Service) book(ctx context.Context, tenantID, id string) (*Result, error) {
+	sess, ue, err := s.open(ctx, tenantID, id)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	if sess.Status == PaymentPending && sess.Payment != nil && sess.Payment.IntentID != "" {
+		// The card may be authorized before its webhook arrives: ask.
+		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		if err != nil {
+			return nil, fmt.Errorf("checkout: read payment of %s: %w", sess.ID, err)
+		}
+		res, err := s.intentChanged(ctx, sess, in)
+		if err != nil {
+			return nil, err
+		}
+		sess = res.Session
+	}
+	switch sess.Status {
+	case Authorized:
+	case Booking, Booked, PartiallyBooked, NeedsAttention, Failed:
+		return &Result{Session: sess}, nil
+	case PaymentPending:
+		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
+	case Open, Held:
+		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "pay for the checkout session before booking", "checkoutSessionId")}, nil
+	default:
+		return &Result{Session: sess, UserErrors: stateErr(sess, "book")}, nil
+	}
+	sess.Status = Booking
+	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	if err := s.bookParts(ctx, sess); err != nil {
+		return nil, err
+	}
+	return s.finalize(ctx, sess, Booking)
+}
+
+// bookParts books every pending part in parallel and records each outcome.
+func (s *Service) bookParts(ctx context.Context, sess *Session) error {
+	if err := s.renewHolds(ctx, sess); err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for i := range sess.Offer.Parts {
+		if sess.Parts[i].Status != PartPending {
+			continue
+		}
+		wg.Go(func() {
+			st, err := s.bookPart(ctx, sess, i)
+			mu.Lock()
+			defer mu.Unlock()
+			sess.Parts[i] = st
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		})
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// renewHolds holds again every pending part whose hold lapsed. A renewal
+// at another price fails the part with PRICE_CHANGED. Renewed holds are
+// stored before booking, so the reconciler looks up the right one.
+func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
+	now := s.now()
+	renewed := false
+	for i := range sess.Offer.Parts {
+		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Before(sess.Holds[i].Hold.ExpiresAt) {
+			continue
+		}
+		h, err := s.holdPart(ctx, sess, i)
+		if err != nil {
+			ue := providerUserError(sess.Offer.Parts[i].Provider, err)
+			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, ue.Code
+			s.cfg.Logger.WarnContext(ctx, "hold renewal failed", "session", sess.ID, "part", i, "err", err)
+			continue
+		}
+		sess.Holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: now}
+		renewed = true
+	}
+	if renewed {
+		sess.HoldExpiresAt = earliest(sess.Holds)
+	}
+	if _, err := s.move(ctx, sess, Booking, "holds_checked", ""); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (s *Service) request(sess *Session, i int) providers.BookRequest {
+	return providers.BookRequest{
+		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: sess.Passengers, Contact: sess.Contact,
+		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i),
+	}
+}
+
+func (s *Service) booker(name string) (providers.Booker, error) {
+	p, _ := s.cfg.Providers.Get(name)
+	b, ok := p.(providers.Booker)
+	if !ok {
+		return nil, fmt.Errorf("checkout: provider %s cannot book", name)
+	}
+	return b, nil
+}
+
+// bookPart books one part. A definite refusal fails the part; a timeout
+// or server error leaves it unknown.
+func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState, error) {
+	st := sess.Parts[i]
+	b, err := s.booker(sess.Offer.Parts[i].Provider)
+	if err != nil {
+		return st, err
+	}
+	bk, err := b.Book(ctx, s.request(sess, i))
+	switch {
+	case err == nil:
+		return s.recordBooking(ctx, sess, i, bk)
+	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable:
+		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
+		st.Status, st.Code = PartUnknown, string(providers.CodeOf(err))
+	default:
+		s.cfg.Logger.WarnContext(ctx, "booking refused", "session", sess.ID, "part", i, "err", err)
+		st.Status, st.Code = PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code
+	}
+	return st, nil
+}
+
+const referenceAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// newReference makes our six-character booking reference.
+func newReference() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	for i := range b {
+		b[i] = referenceAlphabet[int(b[i])%len(referenceAlphabet)]
+	}
+	return string(b[:])
+}
+
+// recordBooking stores the booking of part i, once: a part booked before
+// (by a concurrent reconciler) keeps its booking.
+func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *providers.Booking) (PartState, error) {
+	st := sess.Parts[i]
+	st.Status, st.Code = PartBooked, ""
+	now := s.now()
+	rec := BookingRecord{
+		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i,
+		Provider: sess.Offer.Parts[i].Provider, ProviderReference: bk.Reference, Status: bk.Status,
+		Amount: providers.Money{Amount: st.Amount, Currency: sess.Total.Currency}, GroupIdentifier: sess.GroupIdentifier,
+		Locators: bk.Locators, CreatedAt: now,
+	}
+	for range 5 {
+		rec.Reference = newReference()
+		row := bookingToRow(rec)
+		err := s.sessions.InsertBooking(ctx, s.cfg.DB, &row)
+		if err == nil {
+			return st, nil
+		}
+		if !errors.Is(err, db.ErrConflict) {
+			return st, err
+		}
+		// Either the part is booked already, or the reference is taken.
+		brs, lerr := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+		if lerr != nil {
+			return st, lerr
+		}
+		for _, b := range brs {
+			if b.PartIndex == i {
+				return st, nil
+			}
+		}
+	}
+	return st, fmt.Errorf("checkout: no free booking reference for %s", sess.ID)
+}
+
+// finalize ends a booking run: NEEDS_ATTENTION while any part's outcome is
+// unknown; otherwise capture what was booked and settle.
+func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Result, error) {
+	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	sess.Bookings = nil
+	for _, b := range brs {
+		sess.Bookings = append(sess.Bookings, bookingFromRow(b))
+	}
+	var booked int64
+	unknown, all := false, true
+	for _, p := range sess.Parts {
+		switch p.Status {
+		case PartBooked:
+			booked += p.Amount
+		case PartUnknown, PartPending:
+			unknown = true
+			all = false
+		default:
+			all = false
+		}
+	}
+	release(sess)
+	sess.Airline.PNRs = nil
+	for _, b := range sess.Bookings {
+		sess.Airline.PNRs = append(sess.Airline.PNRs, b.Locators...)
+		for li := range sess.Airline.Legs {
+			if sess.Airline.Legs[li].PartIndex == b.PartIndex {
+				sess.Airline.Legs[li].BookingCode, sess.Airline.Legs[li].ProviderBookingRef = b.Reference, b.ProviderReference
+			}
+		}
+	}
+	if unknown {
+		sess.Status = NeedsAttention
+		if ok, err := s.move(ctx, sess, from, "needs_attention", "a provider left a booking's outcome unknown"); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
+		return &Result{Session: sess}, nil
+	}
+	if err := s.settle(ctx, sess, booked); err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "settling payment", "session", sess.ID, "err", err)
+		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: "PAYMENT_SETTLEMENT_FAILED", Message: "the bookings are made; the payment is being settled"}
+		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
+		return &Result{Session: sess}, nil
+	}
+	event := "booked"
+	switch {
+	case all:
+		sess.Status, sess.Failure = Booked, nil
+	case booked > 0:
+		sess.Status, event = PartiallyBooked, "partially_booked"
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "some parts could not be booked; only what was booked was charged"}
+	default:
+		sess.Status, event = Failed, "failed"
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released"}
+	}
+	if ok, err := s.move(ctx, sess, from, event, ""); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+func firstCode(parts []PartState) string {
+	for _, p := range parts {
+		if p.Status == PartFailed && p.Code != "" {
+			return p.Code
+		}
+	}
+	return "BOOKING_FAILED"
+}
+
+// settle captures amount (what was booked) of the payment, or releases it
+// all when amount is zero. Captures and cancels are idempotent.
+func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error {
+	p := sess.Payment
+	if p == nil {
+		return nil
+	}
+	switch p.Method {
+	case CreditLine:
+		if err := s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, amount, s.now()); err != nil {
+			return err
+		}
+		p.Captured = amount
+		p.Status = payments.Captured
+		if amount == 0 {
+			p.Status = payments.Canceled
+		}
+		return nil
+	default:
+		var in *payments.Intent
+		var err error
+		if amount > 0 {
+			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
+		} else {
+			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+		}
+		if err != nil {
+			return err
+		}
+		applyIntent(p, in)
+		return nil
+	}
+}

@@ -1,0 +1,258 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/search"
+)
+
+// Create validates in and opens a checkout session for the tenant. Every
+// rule is checked before any provider call; then the price is re-checked
+// live with each part's provider. Problems the caller can fix come back
+// as user errors, all at once.
+func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (*Result, error) {
+	key := in.IdempotencyKey
+	in.IdempotencyKey = ""
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "createCheckoutSession", in, func() (*Result, error) {
+		return s.create(ctx, tenantID, in)
+	})
+}
+
+func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (*Result, error) {
+	now := s.now()
+	var c checker
+	c.contact(in.Contact)
+	c.metadata(in.Metadata)
+	c.expiresIn(in.ExpiresIn)
+	off, err := s.cfg.Offers.DecodeOffer(in.OfferID)
+	switch {
+	case errors.Is(err, search.ErrOfferExpired):
+		c.add(CodeOfferExpired, "the offer has expired; search again", "offerId")
+	case err != nil:
+		c.add(CodeOfferNotFound, "is not an offer id", "offerId")
+	}
+	if off == nil || err != nil {
+		return &Result{UserErrors: c.errs}, nil
+	}
+	offer := off.Offer
+	c.passengers(in.Passengers, offer, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
+	sels := s.selections(&c, in, offer)
+	if len(c.errs) > 0 {
+		return &Result{UserErrors: c.errs}, nil
+	}
+	if ue, err := s.recheck(ctx, offer); err != nil || ue != nil {
+		return &Result{UserErrors: ue}, err
+	}
+
+	expiresIn := in.ExpiresIn
+	if expiresIn == 0 {
+		expiresIn = minExpiresIn
+	}
+	sess := &Session{
+		ID: newID("cs_"), TenantID: tenantID, Status: Open,
+		OfferID: in.OfferID, Offer: offer, Passengers: in.Passengers, Contact: in.Contact,
+		Selections: sels, Metadata: in.Metadata,
+		GroupIdentifier: newID("grp_"), ExpiresAt: now.Add(time.Duration(expiresIn) * time.Second),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	sess.Items, sess.Parts, sess.Total = cart(offer, sels)
+	if sess.Total.Amount > maxMinorAmount {
+		return &Result{UserErrors: userErr(CodeOutOfRange, "the session total is above 999999.99", "offerId")}, nil
+	}
+	sess.Airline = addendum(offer)
+	row, err := toRow(sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sessions.InsertSession(ctx, s.cfg.DB, row, "created"); err != nil {
+		return nil, err
+	}
+	sess.Version = row.Version
+	return &Result{Session: sess}, nil
+}
+
+// selections opens the chosen ancillaries and ties each to its part.
+func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) []Selection {
+	var out []Selection
+	for i, ch := range in.Ancillaries {
+		f := func(name string) []string { return []string{"ancillaries", fmt.Sprint(i), name} }
+		a, err := s.cfg.Offers.DecodeAncillary(ch.ID)
+		if err != nil {
+			c.add(CodeAncillaryNotFound, "is not an ancillary id", f("ancillaryId")...)
+			continue
+		}
+		part := -1
+		for pi, p := range offer.Parts {
+			if p.Provider == a.Provider && p.Ref == a.PartRef {
+				part = pi
+			}
+		}
+		if part < 0 {
+			c.add(CodeAncillaryNotFound, "is not an ancillary of this offer", f("ancillaryId")...)
+			continue
+		}
+		if a.Price.Currency != offer.Total.Currency {
+			c.add(CodeInvalid, "is priced in another currency than the offer", f("ancillaryId")...)
+		}
+		if ch.PassengerIndex < 0 || ch.PassengerIndex >= len(in.Passengers) {
+			c.add(CodeOutOfRange, fmt.Sprintf("must be between 0 and %d", len(in.Passengers)-1), f("passengerIndex")...)
+		} else if in.Passengers[ch.PassengerIndex].Type == providers.Infant && a.Kind != providers.CabinBag {
+			c.add(CodeInvalid, "infants travel on a lap: no seat or checked bag of their own", f("passengerIndex")...)
+		}
+		maxQ := maxQuantity
+		if a.Kind == providers.Seat {
+			maxQ = 1
+		}
+		if ch.Quantity < 1 || ch.Quantity > maxQ {
+			c.add(CodeOutOfRange, fmt.Sprintf("must be between 1 and %d", maxQ), f("quantity")...)
+		}
+		out = append(out, Selection{PartIndex: part, PassengerIndex: ch.PassengerIndex, Quantity: ch.Quantity, Ancillary: a.Ancillary})
+	}
+	return out
+}
+
+// recheck asks every part's provider for the live price: a part no longer
+// sold, or sold at another price, is a user error; a provider that cannot
+// answer is a user error the caller may retry.
+func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]UserError, error) {
+	type answer struct {
+		check *providers.PriceCheck
+		err   error
+	}
+	answers := make([]answer, len(offer.Parts))
+	var wg sync.WaitGroup
+	for i, p := range offer.Parts {
+		pc, ok := s.priceChecker(p.Provider)
+		if !ok {
+			continue
+		}
+		wg.Go(func() {
+			c, err := pc.CheckPrice(ctx, p)
+			answers[i] = answer{c, err}
+		})
+	}
+	wg.Wait()
+	var ue []UserError
+	for i, a := range answers {
+		p := offer.Parts[i]
+		switch {
+		case a.err != nil:
+			s.cfg.Logger.WarnContext(ctx, "price re-check failed", "provider", p.Provider, "err", a.err)
+			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodeProviderError, Message: p.Provider + " could not confirm the price; retry"})
+		case a.check == nil:
+		case !a.check.Available:
+			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodeSoldOut, Message: p.Provider + " no longer sells this fare; search again"})
+		case a.check.Total != p.Total:
+			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodePriceChanged,
+				Message: fmt.Sprintf("%s now prices this fare at %s instead of %s; search again", p.Provider, a.check.Total, p.Total)})
+		}
+	}
+	return ue, nil
+}
+
+func (s *Service) priceChecker(name string) (providers.PriceChecker, bool) {
+	p, ok := s.cfg.Providers.Get(name)
+	if !ok {
+		return nil, false
+	}
+	pc, ok := p.(providers.PriceChecker)
+	return pc, ok
+}
+
+// cart builds the cart items (one per part, one per chosen extra), each
+// part's booking amount, and the total, all in minor units.
+func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, providers.Money) {
+	cur := offer.Total.Currency
+	var items []Item
+	parts := make([]PartState, len(offer.Parts))
+	first := 0
+	for i, p := range offer.Parts {
+		var route []string
+		for j := range p.Legs {
+			sl := offer.Slices[first+j]
+			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
+		}
+		first += len(p.Legs)
+		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: p.Total.Amount,
+			Total: p.Total.Amount, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
+		parts[i] = PartState{Status: PartPending, Amount: p.Total.Amount}
+	}
+	for _, sel := range sels {
+		line := sel.Ancillary.Price.Amount * int64(sel.Quantity)
+		items = append(items, Item{Name: fmt.Sprintf("%s (passenger %d)", sel.Ancillary.Description, sel.PassengerIndex+1),
+			Quantity: sel.Quantity, UnitAmount: sel.Ancillary.Price.Amount, Total: line, Currency: cur,
+			ProductType: string(sel.Ancillary.Kind), PartIndex: sel.PartIndex})
+		parts[sel.PartIndex].Amount += line
+	}
+	total := providers.Money{Currency: cur}
+	for _, it := range items {
+		total.Amount += it.Total
+	}
+	return items, parts, total
+}
+
+// addendum lists every flight with its share of its part's fare (split
+// evenly, the remainder on the first flight, so the shares sum exactly).
+func addendum(offer providers.Offer) Airline {
+	var a Airline
+	first := 0
+	for pi, p := range offer.Parts {
+		var segs []providers.Segment
+		for j := range p.Legs {
+			segs = append(segs, offer.Slices[first+j].Segments...)
+		}
+		first += len(p.Legs)
+		route := "one_way"
+		if p.FareType == providers.RoundTrip {
+			route = "round_trip"
+		}
+		share := p.Total.Amount / int64(len(segs))
+		for k, sg := range segs {
+			amt := share
+			if k == 0 {
+				amt += p.Total.Amount - share*int64(len(segs))
+			}
+			a.Legs = append(a.Legs, Leg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
+				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,
+				FareAmount: amt, Provider: p.Provider, PartIndex: pi})
+		}
+	}
+	return a
+}
+
+// Get returns the tenant's session, moving it to EXPIRED first if it is
+// unpaid and past its expiry or its hold's.
+func (s *Service) Get(ctx context.Context, tenantID, id string) (*Session, error) {
+	sess, err := s.load(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if s.expire(ctx, sess) {
+		return s.load(ctx, tenantID, id)
+	}
+	return sess, nil
+}
+
+// Events returns the recorded history of the tenant's session.
+func (s *Service) Events(ctx context.Context, tenantID, id string) ([]Event, error) {
+	if _, err := s.load(ctx, tenantID, id); err != nil {
+		return nil, err
+	}
+	rows, err := s.sessions.Events(ctx, s.cfg.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	evs := make([]Event, len(rows))
+	for i, r := range rows {
+		evs[i] = Event{Version: r.Version, From: Status(r.FromStatus), To: Status(r.ToStatus), Name: r.Event, Detail: r.Detail, At: r.At.UTC()}
+	}
+	return evs, nil
+}

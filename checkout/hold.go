@@ -1,0 +1,165 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Hold asks every part's provider to hold the seats (CitizenPlane booking
+// requests, LiteAPI prebooks), all parts or none. The session records each
+// hold and the earliest hold expiry. Holding a held session answers it as
+// it is.
+func (s *Service) Hold(ctx context.Context, tenantID, id, key string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "holdCheckoutSession", id, func() (*Result, error) {
+		return s.hold(ctx, tenantID, id)
+	})
+}
+
+func (s *Service) hold(ctx context.Context, tenantID, id string) (*Result, error) {
+	sess, ue, err := s.open(ctx, tenantID, id)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	switch sess.Status {
+	case Open:
+	case Held, PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
+		return &Result{Session: sess}, nil
+	default:
+		return &Result{Session: sess, UserErrors: stateErr(sess, "hold")}, nil
+	}
+	if ok, err := s.claim(ctx, sess, "hold"); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	holds, ue := s.holdParts(ctx, sess)
+	release(sess)
+	if ue != nil {
+		if _, err := s.move(ctx, sess, Open, "hold_failed", ue[0].Code); err != nil {
+			return nil, err
+		}
+		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	sess.Holds = holds
+	sess.HoldExpiresAt = earliest(holds)
+	sess.Status = Held
+	if ok, err := s.move(ctx, sess, Open, "held", ""); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+// open loads a session for a mutation: an unknown id is a user error on
+// checkoutSessionId, exactly like another tenant's.
+func (s *Service) open(ctx context.Context, tenantID, id string) (*Session, []UserError, error) {
+	sess, err := s.Get(ctx, tenantID, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, userErr("NOT_FOUND", "no such checkout session", "checkoutSessionId"), nil
+	}
+	return sess, nil, err
+}
+
+// busy answers a call that lost a race: the session as another call left it.
+func (s *Service) busy(ctx context.Context, sess *Session, err error) (*Result, error) {
+	if err != nil {
+		return nil, err
+	}
+	cur, err := s.load(ctx, sess.TenantID, sess.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Session: cur, UserErrors: userErr(CodeInProgress, "another request is working on this checkout session; read it again shortly", "checkoutSessionId")}, nil
+}
+
+func stateErr(sess *Session, step string) []UserError {
+	return userErr(CodeInvalidState, fmt.Sprintf("cannot %s a checkout session that is %s", step, sess.Status), "checkoutSessionId")
+}
+
+// earliest is the first expiry among holds.
+func earliest(holds []PartHold) *time.Time {
+	var t *time.Time
+	for _, h := range holds {
+		if e := h.Hold.ExpiresAt.UTC(); t == nil || e.Before(*t) {
+			t = &e
+		}
+	}
+	return t
+}
+
+// holdParts holds every part in parallel. Any failure fails the whole
+// hold; the holds that were made lapse at their providers.
+func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []UserError) {
+	holds := make([]PartHold, len(sess.Offer.Parts))
+	errs := make([]error, len(sess.Offer.Parts))
+	var wg sync.WaitGroup
+	for i := range sess.Offer.Parts {
+		wg.Go(func() {
+			h, err := s.holdPart(ctx, sess, i)
+			if h != nil {
+				holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: s.now()}
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	var ue []UserError
+	for i, err := range errs {
+		if err != nil {
+			s.cfg.Logger.WarnContext(ctx, "hold failed", "session", sess.ID, "provider", sess.Offer.Parts[i].Provider, "err", err)
+			ue = append(ue, providerUserError(sess.Offer.Parts[i].Provider, err))
+		}
+	}
+	return holds, ue
+}
+
+func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*providers.Hold, error) {
+	part := sess.Offer.Parts[i]
+	p, ok := s.cfg.Providers.Get(part.Provider)
+	holder, ok2 := p.(providers.Holder)
+	if !ok || !ok2 {
+		return nil, &providers.Error{Provider: part.Provider, Op: "hold", Code: providers.Unavailable, Message: "the provider cannot hold seats"}
+	}
+	req := providers.HoldRequest{Part: part, Travellers: sess.Passengers, Contact: sess.Contact}
+	for _, sel := range sess.Selections {
+		if sel.PartIndex == i {
+			req.Selections = append(req.Selections, providers.Selection{Ref: sel.Ancillary.Ref, PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity})
+		}
+	}
+	h, err := holder.Hold(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if want := (providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency}); h.Total != want {
+		return h, &providers.Error{Provider: part.Provider, Op: "hold", Code: providers.PriceChanged,
+			Message: fmt.Sprintf("the provider holds this part at %s instead of %s", h.Total, want)}
+	}
+	return h, nil
+}
+
+// providerUserError turns a provider failure into what the caller is told.
+func providerUserError(provider string, err error) UserError {
+	var pe *providers.Error
+	msg := provider + " could not answer; retry"
+	if errors.As(err, &pe) && pe.Message != "" {
+		msg = provider + ": " + pe.Message
+	}
+	code := CodeProviderError
+	switch providers.CodeOf(err) {
+	case providers.SoldOut:
+		code = CodeSoldOut
+	case providers.PriceChanged:
+		code = CodePriceChanged
+	case providers.OfferExpired, providers.NotFound:
+		code = CodeOfferExpired
+	case providers.HoldExpired:
+		code = CodeHoldExpired
+	case providers.Rejected:
+		code = CodeInvalid
+	}
+	return UserError{Field: []string{"checkoutSessionId"}, Code: code, Message: msg}
+}

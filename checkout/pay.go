@@ -1,0 +1,203 @@
+package checkout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/payments"
+)
+
+// Pay sets up the payment of a held session. CARD creates one payment
+// intent for the session total with manual capture and answers what the
+// payment SDKs need (client secret, ephemeral key, customer id); the card
+// is confirmed by the client, then a webhook (or confirmSandboxPayment in
+// the sandbox) authorizes the session. CREDIT_LINE reserves the total on
+// the tenant's credit line at once, if it has one enabled with room
+// enough; otherwise it is a user error.
+func (s *Service) Pay(ctx context.Context, tenantID, id string, method PaymentMethod, key string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "payCheckoutSession", []string{id, string(method)}, func() (*Result, error) {
+		return s.pay(ctx, tenantID, id, method)
+	})
+}
+
+func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMethod) (*Result, error) {
+	if method != Card && method != CreditLine {
+		return &Result{UserErrors: userErr(CodeInvalid, "must be CARD or CREDIT_LINE", "method")}, nil
+	}
+	sess, ue, err := s.open(ctx, tenantID, id)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	switch sess.Status {
+	case Held:
+	case PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
+		if sess.Payment != nil && sess.Payment.Method != method {
+			return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")}, nil
+		}
+		return &Result{Session: sess}, nil
+	case Open:
+		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "hold the checkout session before paying", "checkoutSessionId")}, nil
+	default:
+		return &Result{Session: sess, UserErrors: stateErr(sess, "pay")}, nil
+	}
+	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	if method == CreditLine {
+		return s.payByCredit(ctx, sess)
+	}
+	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
+		Key: sess.ID, Amount: sess.Total.Amount, Currency: sess.Total.Currency,
+		Email: sess.Contact.Email, Name: sess.Contact.GivenName + " " + sess.Contact.FamilyName,
+		Description: "faregraph checkout " + sess.ID,
+		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
+	})
+	if err != nil {
+		release(sess)
+		if _, merr := s.move(ctx, sess, Held, "payment_setup_failed", err.Error()); merr != nil {
+			return nil, merr
+		}
+		s.cfg.Logger.ErrorContext(ctx, "create payment intent", "session", sess.ID, "err", err)
+		return &Result{Session: sess, UserErrors: userErr("PAYMENT_UNAVAILABLE", "the payment could not be set up; retry", "checkoutSessionId")}, nil
+	}
+	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: sess.Total.Amount, Currency: sess.Total.Currency}
+	applyIntent(sess.Payment, in)
+	sess.Status = PaymentPending
+	if in.Status == payments.Authorized {
+		sess.Status = Authorized
+	}
+	release(sess)
+	if ok, err := s.move(ctx, sess, Held, "payment_started", in.ID); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, error) {
+	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, sess.ID, sess.Total.Amount, sess.Total.Currency, s.now())
+	var ue []UserError
+	switch {
+	case errors.Is(err, db.ErrNoCreditLine):
+		ue = userErr(CodeCreditUnavailable, "this API client has no enabled credit line in "+sess.Total.Currency+"; pay by CARD", "method")
+	case errors.Is(err, db.ErrInsufficientCredit):
+		ue = userErr(CodeInsufficientCredit, "the credit line's available balance is below the session total", "method")
+	case err != nil:
+		return nil, err
+	}
+	release(sess)
+	if ue != nil {
+		if _, err := s.move(ctx, sess, Held, "", ""); err != nil {
+			return nil, err
+		}
+		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	sess.Payment = &Payment{Method: CreditLine, Status: payments.Authorized, Amount: sess.Total.Amount, Currency: sess.Total.Currency}
+	sess.Status = Authorized
+	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
+	if err != nil || !ok {
+		// The session moved under us (expired, canceled): give the credit back.
+		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, 0, s.now())
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+func applyIntent(p *Payment, in *payments.Intent) {
+	p.IntentID, p.Status = in.ID, in.Status
+	p.Captured = in.AmountCaptured
+	if in.ClientSecret != "" {
+		p.ClientSecret = in.ClientSecret
+	}
+	if in.EphemeralKey != "" {
+		p.EphemeralKey = in.EphemeralKey
+	}
+	if in.CustomerID != "" {
+		p.CustomerID = in.CustomerID
+	}
+	if in.Card != nil {
+		p.Card = in.Card
+	}
+	p.FailureCode, p.FailureMsg = in.FailureCode, in.FailureMessage
+}
+
+// ConfirmSandboxPayment plays the card form of the sandbox gateway:
+// 4242424242424242 authorizes, 4000000000000002 is declined,
+// 4000000000009995 has insufficient funds. A declined card leaves the
+// session waiting for another card.
+func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardNumber string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	sess, ue, err := s.open(ctx, tenantID, id)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	if s.cfg.Sandbox == nil {
+		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
+	}
+	switch {
+	case sess.Status == Authorized || sess.Status == Booking || sess.Status.Final() && sess.Payment != nil:
+		return &Result{Session: sess}, nil
+	case sess.Status != PaymentPending || sess.Payment == nil || sess.Payment.Method != Card:
+		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
+	}
+	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
+	var de *payments.DeclineError
+	if errors.As(err, &de) {
+		sess.Payment.Status, sess.Payment.FailureCode, sess.Payment.FailureMsg = payments.Failed, de.Code, de.Message
+		if _, err := s.move(ctx, sess, PaymentPending, "payment_declined", de.Code); err != nil {
+			return nil, err
+		}
+		return &Result{Session: sess, UserErrors: userErr(CodeCardDeclined, "the card was declined: "+de.Message, "cardNumber")}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.intentChanged(ctx, sess, in)
+}
+
+// intentChanged records what the gateway says of a session's intent: an
+// authorization moves PAYMENT_PENDING to AUTHORIZED.
+func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
+	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
+		return &Result{Session: sess}, nil
+	}
+	from := sess.Status
+	applyIntent(sess.Payment, in)
+	event := "payment_updated"
+	if from == PaymentPending && in.Status == payments.Authorized {
+		sess.Status, event = Authorized, "payment_authorized"
+	} else if from != PaymentPending {
+		return &Result{Session: sess}, nil
+	}
+	if ok, err := s.move(ctx, sess, from, event, in.ID); err != nil || !ok {
+		cur, lerr := s.load(ctx, sess.TenantID, sess.ID)
+		if lerr != nil || err != nil {
+			return nil, errors.Join(err, lerr)
+		}
+		return &Result{Session: cur}, nil
+	}
+	return &Result{Session: sess}, nil
+}
+
+// PaymentEvent handles a gateway's notice (a verified webhook) about an
+// intent: the session that owns it moves as the intent says. Unknown
+// intents are ignored.
+func (s *Service) PaymentEvent(ctx context.Context, in *payments.Intent) error {
+	row, err := s.sessions.SessionByPaymentRef(ctx, s.cfg.DB, in.ID)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sess, err := s.load(ctx, row.TenantID, row.ID)
+	if err != nil {
+		return err
+	}
+	_, err = s.intentChanged(ctx, sess, in)
+	return err
+}

@@ -1,0 +1,305 @@
+package checkout
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/search"
+)
+
+// ErrNotFound is returned for a session or booking the tenant cannot see
+// (unknown, or another tenant's: both answer the same).
+var ErrNotFound = errors.New("checkout: not found")
+
+// Offers opens the signed offer and ancillary ids a checkout starts from.
+type Offers interface {
+	DecodeOffer(id string) (*search.Offer, error)
+	DecodeAncillary(id string) (*search.Ancillary, error)
+}
+
+// CardConfirmer plays the card form of a sandbox gateway.
+type CardConfirmer interface {
+	Confirm(ctx context.Context, intentID, cardNumber string) (*payments.Intent, error)
+}
+
+// Config configures a Service.
+type Config struct {
+	DB        *db.DB
+	Providers *providers.Set
+	Offers    Offers
+	Gateway   payments.Gateway
+	// Sandbox is set when Gateway is the sandbox, to confirm test cards.
+	Sandbox CardConfirmer
+	Logger  *slog.Logger
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// OperationTimeout bounds one saga step (all its provider and payment
+	// calls); 60 s when zero.
+	OperationTimeout time.Duration
+	// Lease is how long a step holds a session against concurrent steps
+	// of the same kind before another may take over; 2 minutes when zero.
+	Lease time.Duration
+}
+
+// Service runs checkout sessions. It is safe for concurrent use, and any
+// number of replicas may run it on the same database.
+type Service struct {
+	cfg      Config
+	sessions db.Sessions
+	tenants  db.Tenants
+	idem     db.Idempotency
+}
+
+// New returns a Service.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.OperationTimeout <= 0 {
+		cfg.OperationTimeout = time.Minute
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
+	}
+	return &Service{cfg: cfg}
+}
+
+func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// detach gives a saga step a context that a client who disconnects cannot
+// cancel halfway through a payment or a booking, bounded by its own timeout.
+func (s *Service) detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), s.cfg.OperationTimeout)
+}
+
+func newID(prefix string) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// load reads a session with its bookings.
+func (s *Service) load(ctx context.Context, tenantID, id string) (*Session, error) {
+	row, err := s.sessions.GetSession(ctx, s.cfg.DB, tenantID, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	sess, err := fromRow(row)
+	if err != nil {
+		return nil, err
+	}
+	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range brs {
+		sess.Bookings = append(sess.Bookings, bookingFromRow(b))
+	}
+	return sess, nil
+}
+
+func fromRow(row *db.SessionRow) (*Session, error) {
+	sess := &Session{}
+	if err := json.Unmarshal([]byte(row.Data), sess); err != nil {
+		return nil, fmt.Errorf("checkout: decode session %s: %w", row.ID, err)
+	}
+	sess.ID, sess.TenantID, sess.Status, sess.Version = row.ID, row.TenantID, Status(row.Status), row.Version
+	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
+	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
+	sess.busyOp, sess.busyUntil = row.BusyOp, row.BusyUntil
+	if sess.HoldExpiresAt != nil {
+		t := sess.HoldExpiresAt.UTC()
+		sess.HoldExpiresAt = &t
+	}
+	return sess, nil
+}
+
+func toRow(sess *Session) (*db.SessionRow, error) {
+	data, err := json.Marshal(sess)
+	if err != nil {
+		return nil, fmt.Errorf("checkout: encode session %s: %w", sess.ID, err)
+	}
+	return &db.SessionRow{
+		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
+		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil,
+		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
+		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
+		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
+	}, nil
+}
+
+func bookingFromRow(b db.BookingRow) BookingRecord {
+	r := BookingRecord{
+		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
+		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: providers.BookingStatus(b.Status),
+		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
+	}
+	var d struct {
+		Locators []string `json:"locators"`
+	}
+	if json.Unmarshal([]byte(b.Data), &d) == nil {
+		r.Locators = d.Locators
+	}
+	return r
+}
+
+// move writes sess, which the caller changed from status from, as one
+// conditional UPDATE. It reports false when another call changed the
+// session first; the caller then reloads and answers from what is stored.
+func (s *Service) move(ctx context.Context, sess *Session, from Status, event, detail string) (bool, error) {
+	sess.UpdatedAt = s.now()
+	row, err := toRow(sess)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail)
+	if ok {
+		sess.Version = row.Version
+	}
+	return ok, err
+}
+
+// claim takes the session's lease for op (hold, pay, book...), so that a
+// concurrent call of the same step does not run it twice. It reports false
+// when another call holds the lease or moved the session.
+func (s *Service) claim(ctx context.Context, sess *Session, op string) (bool, error) {
+	now := s.now()
+	if sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
+		return false, nil
+	}
+	until := now.Add(s.cfg.Lease)
+	sess.busyOp, sess.busyUntil = op, &until
+	return s.move(ctx, sess, sess.Status, "", "")
+}
+
+// release clears the lease as part of the step's final write.
+func release(sess *Session) { sess.busyOp, sess.busyUntil = "", nil }
+
+// Result is the outcome of a mutation: the session as it stands, and the
+// problems the caller can fix.
+type Result struct {
+	Session    *Session
+	UserErrors []UserError
+}
+
+func userErr(code, msg string, field ...string) []UserError {
+	return []UserError{{Field: field, Code: code, Message: msg}}
+}
+
+// snapshot is what an idempotency key stores: the answer as it was given.
+type snapshot struct {
+	Row        *db.SessionRow  `json:"row,omitempty"`
+	Bookings   []db.BookingRow `json:"bookings,omitempty"`
+	UserErrors []UserError     `json:"userErrors,omitempty"`
+}
+
+// idempotent runs op once per (tenant, key). A repeat with the same input
+// gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
+// the first call is still running, the repeat waits for it a while.
+func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func() (*Result, error)) (*Result, error) {
+	if key == "" {
+		return run()
+	}
+	if len(key) > 255 {
+		return &Result{UserErrors: userErr(CodeTooLong, "must be at most 255 characters", "idempotencyKey")}, nil
+	}
+	b, _ := json.Marshal(input)
+	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
+	hash := hex.EncodeToString(h[:])
+	deadline := time.Now().Add(s.cfg.OperationTimeout)
+	for {
+		row, err := s.idem.Claim(ctx, s.cfg.DB, tenantID, key, op, hash, s.now(), s.cfg.OperationTimeout+time.Minute)
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		if row.Operation != op || row.RequestHash != hash {
+			return &Result{UserErrors: userErr(CodeIdempotencyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
+		}
+		if row.State == "DONE" {
+			return s.replay(row.Response)
+		}
+		if time.Now().After(deadline) {
+			return &Result{UserErrors: userErr(CodeInProgress, "a request with this idempotency key is still running; retry later", "idempotencyKey")}, nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	res, err := run()
+	if err != nil {
+		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
+		return nil, err
+	}
+	snap := snapshot{UserErrors: res.UserErrors}
+	if res.Session != nil {
+		if snap.Row, err = toRow(res.Session); err != nil {
+			return nil, err
+		}
+		snap.Row.Version = res.Session.Version
+		for _, b := range res.Session.Bookings {
+			snap.Bookings = append(snap.Bookings, bookingToRow(b))
+		}
+	}
+	body, _ := json.Marshal(snap)
+	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, string(body), s.now()); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func (s *Service) replay(body string) (*Result, error) {
+	var snap snapshot
+	if err := json.Unmarshal([]byte(body), &snap); err != nil {
+		return nil, fmt.Errorf("checkout: decode idempotent answer: %w", err)
+	}
+	res := &Result{UserErrors: snap.UserErrors}
+	if snap.Row != nil {
+		sess, err := fromRow(snap.Row)
+		if err != nil {
+			return nil, err
+		}
+		for _, b := range snap.Bookings {
+			sess.Bookings = append(sess.Bookings, bookingFromRow(b))
+		}
+		res.Session = sess
+	}
+	return res, nil
+}
+
+func bookingToRow(b BookingRecord) db.BookingRow {
+	data, _ := json.Marshal(map[string]any{"locators": b.Locators})
+	return db.BookingRow{
+		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
+		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: string(b.Status),
+		Amount: b.Amount.Amount, Currency: b.Amount.Currency, GroupIdentifier: b.GroupIdentifier, Data: string(data),
+		CreatedAt: b.CreatedAt, UpdatedAt: b.CreatedAt,
+	}
+}
+
+func paymentRef(sess *Session) string {
+	if sess.Payment == nil {
+		return ""
+	}
+	return sess.Payment.IntentID
+}
