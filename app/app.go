@@ -14,10 +14,15 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
+	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/payments/sandbox"
+	stripegw "github.com/faregraph/faregraph/payments/stripe"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -43,7 +48,17 @@ type Config struct {
 
 	Playground    bool
 	Introspection bool
-	Logger        *slog.Logger
+	// Development lets requests without an API key act as the sandbox
+	// tenant; production requires a key for every operation.
+	Development bool
+	// AllowSandboxPayments allows the sandbox gateway when Stripe is not
+	// configured (always in development).
+	AllowSandboxPayments bool
+	// AllowSimulators allows the built-in simulators for providers without
+	// a URL (always in development).
+	AllowSimulators bool
+	Stripe          StripeConfig
+	Logger          *slog.Logger
 	// Now is the clock of searches and resolvers (not of simulators: see
 	// SimConfig); time.Now when nil.
 	Now func() time.Time
@@ -54,6 +69,11 @@ type Config struct {
 // CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
 type CitizenPlaneConfig struct {
 	URL, Token, CustomerCode string
+}
+
+// StripeConfig configures Stripe; an empty SecretKey means no Stripe.
+type StripeConfig struct {
+	SecretKey, APIURL, WebhookSecret string
 }
 
 // LiteAPIConfig points at LiteAPI; an empty URL uses the simulator.
@@ -71,10 +91,12 @@ type SimConfig struct {
 
 // App is an assembled server.
 type App struct {
-	Handler http.Handler
-	DB      *db.DB
-	Search  *search.Service
-	Metrics *metrics.Metrics
+	Handler  http.Handler
+	DB       *db.DB
+	Search   *search.Service
+	Checkout *checkout.Service
+	Auth     *auth.Authenticator
+	Metrics  *metrics.Metrics
 	// DBPath is the SQLite file in use, empty on Postgres.
 	DBPath string
 	// SimURL is the base URL of the in-process simulators, if any run.
@@ -140,8 +162,25 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Now:             cfg.Now,
 		NewID:           cfg.NewSearchID,
 	})
+	a.Auth = &auth.Authenticator{DB: a.DB, AllowAnonymous: cfg.Development}
+	if err := a.Auth.EnsureSandbox(ctx, time.Now()); err != nil {
+		return nil, err
+	}
+	gw, confirmer, webhooks, err := gateway(cfg, a.DB)
+	if err != nil {
+		return nil, err
+	}
+	a.Checkout = checkout.New(checkout.Config{
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
+		Logger: cfg.Logger, Now: cfg.Now, OperationTimeout: 2 * cfg.ProviderTimeout,
+	})
 	a.Handler = server.New(server.Config{
 		Search:        a.Search,
+		Checkout:      a.Checkout,
+		Providers:     set,
+		Auth:          a.Auth,
+		Webhooks:      webhooks,
+		DB:            a.DB,
 		Loaders:       loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
 		Metrics:       a.Metrics,
 		Logger:        cfg.Logger,
@@ -151,6 +190,27 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Now:           cfg.Now,
 	})
 	return a, nil
+}
+
+// gateway picks the payment gateway: Stripe when a secret key is set,
+// otherwise the sandbox, where it is allowed.
+func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
+	if cfg.Stripe.SecretKey != "" {
+		g, err := stripegw.New(stripegw.Config{SecretKey: cfg.Stripe.SecretKey, APIURL: cfg.Stripe.APIURL, WebhookSecret: cfg.Stripe.WebhookSecret})
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		var wh server.WebhookParser
+		if cfg.Stripe.WebhookSecret != "" {
+			wh = g
+		}
+		return g, nil, wh, nil
+	}
+	if !cfg.Development && !cfg.AllowSandboxPayments {
+		return nil, nil, nil, fmt.Errorf("app: no payment gateway: set STRIPE_SECRET_KEY, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true to take sandbox payments")
+	}
+	g := sandbox.New(d, cfg.Now)
+	return g, g, nil, nil
 }
 
 // providers builds the provider set: the place that lists providers.
@@ -166,6 +226,9 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 	a.closers = append(a.closers, hc.CloseIdleConnections)
 
 	cp, la := cfg.CitizenPlane, cfg.LiteAPI
+	if (cp.URL == "" || la.URL == "") && !cfg.Development && !cfg.AllowSimulators {
+		return nil, fmt.Errorf("app: a provider has no URL and simulators are not allowed in production: set FAREGRAPH_CITIZENPLANE_URL and FAREGRAPH_LITEAPI_URL, or FAREGRAPH_ALLOW_SIMULATORS=true")
+	}
 	if cp.URL == "" || la.URL == "" {
 		simURL, err := a.startSimulators(cfg.Sim)
 		if err != nil {
@@ -225,9 +288,13 @@ func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) (
 	return body, err
 }
 
-// Sweep deletes stored searches that have expired; run it now and then.
-func (a *App) Sweep(ctx context.Context) (int64, error) {
-	return a.searches.DeleteExpiredSearches(ctx, time.Now())
+// Sweep deletes stored searches that have expired, expires checkout
+// sessions that are due and reconciles the ones that need attention; run
+// it now and then (every replica may).
+func (a *App) Sweep(ctx context.Context) error {
+	_, err := a.searches.DeleteExpiredSearches(ctx, time.Now())
+	_, _, cerr := a.Checkout.Sweep(ctx)
+	return errors.Join(err, cerr)
 }
 
 // Close stops the simulators and closes the database.

@@ -22,6 +22,7 @@ func TestPlaygroundRunsASearch(t *testing.T) {
 		DBPath:        filepath.Join(t.TempDir(), "e2e.db"),
 		Playground:    true,
 		Introspection: true,
+		Development:   true,
 	})
 	if err != nil {
 		t.Fatal(err)

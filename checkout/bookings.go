@@ -50,3 +50,26 @@ func (s *Service) Retriever(name string) (providers.BookingRetriever, bool) {
 	r, ok := p.(providers.BookingRetriever)
 	return r, ok
 }
+
+// CreditLineBalance is a tenant's credit line: its limit and what is available.
+type CreditLineBalance struct {
+	Enabled   bool
+	Limit     providers.Money
+	Available providers.Money
+}
+
+// CreditLine returns the tenant's credit line, nil when it has none.
+func (s *Service) CreditLine(ctx context.Context, tenantID string) (*CreditLineBalance, error) {
+	t, err := s.tenants.GetTenant(ctx, s.cfg.DB, tenantID)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if t.CreditCurrency == "" {
+		return nil, nil
+	}
+	return &CreditLineBalance{Enabled: t.CreditEnabled, Limit: providers.Money{Amount: t.CreditLimit, Currency: t.CreditCurrency},
+		Available: providers.Money{Amount: max(0, t.CreditLimit-t.CreditUsed), Currency: t.CreditCurrency}}, nil
+}

@@ -145,6 +145,10 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
 	}
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
+	if errors.Is(err, payments.ErrInvalidState) {
+		// Confirmed already, by a concurrent call: record what it is.
+		in, err = s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+	}
 	var de *payments.DeclineError
 	if errors.As(err, &de) {
 		sess.Payment.Status, sess.Payment.FailureCode, sess.Payment.FailureMsg = payments.Failed, de.Code, de.Message

@@ -303,3 +303,6 @@ func paymentRef(sess *Session) string {
 	}
 	return sess.Payment.IntentID
 }
+
+// Gateway is the payment gateway the service uses.
+func (s *Service) Gateway() payments.Gateway { return s.cfg.Gateway }

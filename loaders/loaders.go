@@ -57,6 +57,12 @@ type Loaders struct {
 	parts       sync.Map // key → providers.Part
 	priceChecks *dataloader.Loader[string, *providers.PriceCheck]
 	ancillaries *dataloader.Loader[string, []providers.Ancillary]
+	bookings    *dataloader.Loader[BookingKey, *providers.Booking]
+}
+
+// BookingKey names a provider booking.
+type BookingKey struct {
+	Provider, Reference string
 }
 
 // New returns the loaders for one operation.
@@ -64,6 +70,7 @@ func (f *Factory) New() *Loaders {
 	l := &Loaders{cfg: f.cfg}
 	l.priceChecks = dataloader.NewBatchedLoader(l.batchPriceChecks, dataloader.WithWait[string, *providers.PriceCheck](f.cfg.Wait))
 	l.ancillaries = dataloader.NewBatchedLoader(l.batchAncillaries, dataloader.WithWait[string, []providers.Ancillary](f.cfg.Wait))
+	l.bookings = dataloader.NewBatchedLoader(l.batchBookings, dataloader.WithWait[BookingKey, *providers.Booking](f.cfg.Wait))
 	return l
 }
 
@@ -208,6 +215,50 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 				out[idx[j]] = r
 			}
 		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// ProviderBooking reads a booking back from its provider, with the latest
+// flight information. Within an operation each booking is read once; outside
+// one (mutations never use loaders) it is read directly.
+func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
+	l, err := from(ctx)
+	if err != nil {
+		return retrieve(ctx, set, k)
+	}
+	return l.bookings.Load(ctx, k)()
+}
+
+func retrieve(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
+	p, _ := set.Get(k.Provider)
+	r, ok := p.(providers.BookingRetriever)
+	if !ok {
+		return nil, &providers.Error{Provider: k.Provider, Op: "retrieve", Code: providers.Unavailable, Message: "the provider cannot read bookings back"}
+	}
+	return r.Retrieve(ctx, k.Reference)
+}
+
+func (l *Loaders) batchBookings(ctx context.Context, keys []BookingKey) []*dataloader.Result[*providers.Booking] {
+	ctx, cancel := l.detach(ctx)
+	defer cancel()
+	out := make([]*dataloader.Result[*providers.Booking], len(keys))
+	sems := map[string]chan struct{}{}
+	for _, k := range keys {
+		if sems[k.Provider] == nil {
+			sems[k.Provider] = make(chan struct{}, l.cfg.Concurrency)
+		}
+	}
+	var wg sync.WaitGroup
+	for i, k := range keys {
+		sem := sems[k.Provider]
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			b, err := retrieve(ctx, l.cfg.Providers, k)
+			out[i] = &dataloader.Result[*providers.Booking]{Data: b, Error: err}
+		})
 	}
 	wg.Wait()
 	return out

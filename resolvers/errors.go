@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -72,6 +73,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			e.Message = in.Error()
 			e.Extensions["code"] = CodeBadUserInput
 			e.Extensions["field"] = in.field
+		case errors.Is(err, auth.ErrUnauthenticated):
+			e.Message = "an API key is required: send Authorization: Bearer <key>"
+			e.Extensions["code"] = "UNAUTHENTICATED"
+		case errors.Is(err, auth.ErrForbidden):
+			e.Message = "the API key does not grant " + strings.TrimPrefix(err.Error(), auth.ErrForbidden.Error()+": ")
+			e.Extensions["code"] = "FORBIDDEN"
 		case errors.Is(err, search.ErrOfferExpired):
 			e.Message = "the offer has expired; search again"
 			e.Extensions["code"] = CodeOfferExpired

@@ -6,6 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
@@ -13,6 +14,9 @@ import (
 )
 
 func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersInput) (*search.Result, error) {
+	if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
+		return nil, err
+	}
 	req := search.Request{
 		Origin:        in.Origin,
 		Destination:   in.Destination,
@@ -48,6 +52,9 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 }
 
 func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Result, error) {
+	if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
+		return nil, err
+	}
 	typ, key, err := ids.Parse(id)
 	if err != nil || typ != searchType {
 		return nil, nil
@@ -60,6 +67,9 @@ func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Res
 }
 
 func (r *queryResolver) Offer(ctx context.Context, id string) (*search.Offer, error) {
+	if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
+		return nil, err
+	}
 	return r.Search.DecodeOffer(id)
 }
 
@@ -73,6 +83,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	}
 	switch typ {
 	case "Offer":
+		if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
+			return nil, err
+		}
 		o, err := r.Search.DecodeOffer(id)
 		if errors.Is(err, search.ErrNotFound) {
 			return nil, nil
@@ -87,6 +100,18 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 			return nil, err
 		}
 		return res, nil
+	case checkoutSessionType:
+		s, err := r.CheckoutSession(ctx, id)
+		if s == nil || err != nil {
+			return nil, err
+		}
+		return s, nil
+	case bookingType:
+		b, err := r.Booking(ctx, id)
+		if b == nil || err != nil {
+			return nil, err
+		}
+		return b, nil
 	}
 	return nil, nil
 }

@@ -7,14 +7,18 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/graph"
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
 
 // Resolver is the root resolver and the dependency-injection point.
 type Resolver struct {
-	Search *search.Service
-	Logger *slog.Logger
+	Search    *search.Service
+	Checkout  *checkout.Service
+	Providers *providers.Set
+	Logger    *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -28,7 +32,12 @@ func (r *Resolver) now() time.Time {
 	return r.Now()
 }
 
-func (r *Resolver) Query() graph.QueryResolver             { return &queryResolver{r} }
+func (r *Resolver) Query() graph.QueryResolver       { return &queryResolver{r} }
+func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{r} }
+func (r *Resolver) CheckoutSession() graph.CheckoutSessionResolver {
+	return &checkoutSessionResolver{r}
+}
+func (r *Resolver) Booking() graph.BookingResolver         { return &bookingResolver{r} }
 func (r *Resolver) Offer() graph.OfferResolver             { return &offerResolver{r} }
 func (r *Resolver) OfferSearch() graph.OfferSearchResolver { return &offerSearchResolver{r} }
 func (r *Resolver) ProviderResult() graph.ProviderResultResolver {

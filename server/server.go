@@ -18,10 +18,14 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
 	"github.com/faregraph/faregraph/playground"
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/resolvers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -39,10 +43,17 @@ const (
 
 // Config is what the server needs.
 type Config struct {
-	Search  *search.Service
-	Loaders *loaders.Factory
-	Metrics *metrics.Metrics
-	Logger  *slog.Logger
+	Search    *search.Service
+	Checkout  *checkout.Service
+	Providers *providers.Set
+	// Auth authenticates API keys; requests pass through it to /graphql.
+	Auth *auth.Authenticator
+	// Webhooks verifies Stripe webhooks; nil when Stripe is not configured.
+	Webhooks WebhookParser
+	DB       *db.DB
+	Loaders  *loaders.Factory
+	Metrics  *metrics.Metrics
+	Logger   *slog.Logger
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
 	// Playground serves the GraphiQL page at / when true.
@@ -56,7 +67,10 @@ type Config struct {
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", GraphQL(cfg))
+	mux.Handle("/graphql", cfg.Auth.Middleware(GraphQL(cfg)))
+	if cfg.Webhooks != nil {
+		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -85,7 +99,7 @@ func New(cfg Config) http.Handler {
 
 // GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
 func GraphQL(cfg Config) http.Handler {
-	res := &resolvers.Resolver{Search: cfg.Search, Logger: cfg.Logger, Now: cfg.Now}
+	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
 	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.

@@ -33,6 +33,7 @@ func New(t testing.TB, mod func(*app.Config)) *app.App {
 		ProviderTimeout: 2 * time.Second,
 		Introspection:   true,
 		Playground:      true,
+		Development:     true,
 		Now:             func() time.Time { return Now },
 		NewSearchID:     func() string { return fmt.Sprintf("search%04d", n.Add(1)) },
 		Sim:             app.SimConfig{Seed: 1, Now: func() time.Time { return Now }},

@@ -68,6 +68,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("FAREGRAPH_SIM_SEED: %w", err)
 		}
 	}
+	a.Development = c.Env == "development"
+	if a.AllowSandboxPayments, err = boolean(getenv, "FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", a.Development); err != nil {
+		return c, err
+	}
+	if a.AllowSimulators, err = boolean(getenv, "FAREGRAPH_ALLOW_SIMULATORS", a.Development); err != nil {
+		return c, err
+	}
+	a.Stripe = app.StripeConfig{
+		SecretKey:     getenv("STRIPE_SECRET_KEY"),
+		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
+		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
+	}
 	if a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", c.Env == "development"); err != nil {
 		return c, err
 	}

@@ -1,7 +1,9 @@
 // Command faregraph serves the faregraph GraphQL API.
 //
-//	faregraph [serve]   serve on FAREGRAPH_ADDR (default :8080)
-//	faregraph migrate   apply database migrations and exit
+//	faregraph [serve]                                      serve on FAREGRAPH_ADDR (default :8080)
+//	faregraph migrate                                      apply database migrations and exit
+//	faregraph apikey create --tenant NAME --scopes LIST    create an API key (printed once)
+//	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
 //
 // With no configuration it runs on an SQLite file (./faregraph.db) and the
 // built-in provider simulators. See README.md for every variable.
@@ -55,8 +57,12 @@ func run(ctx context.Context, args []string, getenv func(string) string) error {
 		return serve(ctx, cfg, log)
 	case "migrate":
 		return migrate(ctx, cfg, log)
+	case "apikey":
+		return apikey(ctx, cfg, args[1:], os.Stdout)
+	case "creditline":
+		return creditline(ctx, cfg, args[1:], os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, migrate)", cmd)
+		return fmt.Errorf("unknown command %q (commands: serve, migrate, apikey create, creditline set)", cmd)
 	}
 }
 
@@ -121,19 +127,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	return nil
 }
 
-// sweep deletes expired searches every few minutes until ctx ends.
+// sweep deletes expired searches, expires checkout sessions and
+// reconciles bookings every few seconds until ctx ends.
 func sweep(ctx context.Context, a *app.App, log *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
+	t := time.NewTicker(15 * time.Second)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := a.Sweep(ctx); err != nil {
-				log.Warn("sweeping expired searches", "err", err)
-			} else if n > 0 {
-				log.Info("swept expired searches", "deleted", n)
+			if err := a.Sweep(ctx); err != nil {
+				log.Warn("sweeping", "err", err)
 			}
 		}
 	}

@@ -40,6 +40,20 @@ func SQLite(t testing.TB) *db.DB {
 // the end of the test.
 func Postgres(t testing.TB) *db.DB {
 	t.Helper()
+	d, err := db.Open(context.Background(), PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	migrate(t, d)
+	return d
+}
+
+// PostgresURL creates an empty schema of the test's own and returns a URL
+// whose connections use it; the schema is dropped at the end of the test.
+// It skips (or fails, with FAREGRAPH_REQUIRE_POSTGRES=1) without Postgres.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("FAREGRAPH_TEST_DATABASE_URL")
 	if base == "" {
 		if os.Getenv("FAREGRAPH_REQUIRE_POSTGRES") == "1" {
@@ -66,19 +80,13 @@ func Postgres(t testing.TB) *db.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	d, err := db.Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		d.Close()
 		if a, err := db.Open(context.Background(), base); err == nil {
 			_, _ = a.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
 			a.Close()
 		}
 	})
-	migrate(t, d)
-	return d
+	return u.String()
 }
 
 func migrate(t testing.TB, d *db.DB) {

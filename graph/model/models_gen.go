@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -16,6 +17,38 @@ import (
 // An object with a global id.
 type Node interface {
 	IsNode()
+}
+
+type AirlineAddendum struct {
+	Legs       []AirlineLeg       `json:"legs"`
+	Passengers []AirlinePassenger `json:"passengers"`
+	// Airline record locators, once booked.
+	Pnrs []string `json:"pnrs"`
+}
+
+type AirlineLeg struct {
+	CarrierCode      string    `json:"carrierCode"`
+	FlightNumber     string    `json:"flightNumber"`
+	DepartureAirport string    `json:"departureAirport"`
+	ArrivalAirport   string    `json:"arrivalAirport"`
+	DepartureAt      time.Time `json:"departureAt"`
+	ArrivalAt        time.Time `json:"arrivalAt"`
+	// one_way or round_trip.
+	RouteType  string           `json:"routeType"`
+	FareAmount *providers.Money `json:"fareAmount"`
+	FeeAmount  *providers.Money `json:"feeAmount"`
+	TaxAmount  *providers.Money `json:"taxAmount"`
+	Provider   string           `json:"provider"`
+	// Our booking reference for this flight, once booked.
+	BookingCode *string `json:"bookingCode,omitempty"`
+}
+
+type AirlinePassenger struct {
+	Type           PassengerType  `json:"type"`
+	GivenName      string         `json:"givenName"`
+	FamilyName     string         `json:"familyName"`
+	DateOfBirth    providers.Date `json:"dateOfBirth"`
+	PassportNumber string         `json:"passportNumber"`
 }
 
 // An extra on sale with an offer, priced per unit for one passenger.
@@ -31,6 +64,138 @@ type Ancillary struct {
 	WeightKg   *int `json:"weightKg,omitempty"`
 	// Bag size in centimetres, "56x45x25".
 	Dimensions *string `json:"dimensions,omitempty"`
+}
+
+type AncillarySelectionInput struct {
+	// An Ancillary.id of the offer.
+	AncillaryID string `json:"ancillaryId"`
+	// Index into passengers.
+	PassengerIndex int `json:"passengerIndex"`
+	Quantity       int `json:"quantity"`
+}
+
+type BookCheckoutSessionInput struct {
+	CheckoutSessionID string  `json:"checkoutSessionId"`
+	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+}
+
+type BookingConnection struct {
+	Edges      []BookingEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type BookingEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   *checkout.BookingRecord `json:"node"`
+}
+
+type Buyer struct {
+	GivenName   string `json:"givenName"`
+	FamilyName  string `json:"familyName"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phoneNumber"`
+}
+
+type CancelCheckoutSessionInput struct {
+	CheckoutSessionID string  `json:"checkoutSessionId"`
+	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+}
+
+type CardSummary struct {
+	Scheme   string  `json:"scheme"`
+	Last4    string  `json:"last4"`
+	Bin      *string `json:"bin,omitempty"`
+	CardType string  `json:"cardType"`
+	Country  *string `json:"country,omitempty"`
+}
+
+// A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount.
+type CartItem struct {
+	Name           string           `json:"name"`
+	Quantity       int              `json:"quantity"`
+	UnitAmount     *providers.Money `json:"unitAmount"`
+	DiscountAmount *providers.Money `json:"discountAmount"`
+	TaxAmount      *providers.Money `json:"taxAmount"`
+	Total          *providers.Money `json:"total"`
+	// FLIGHT, CHECKED_BAG, CABIN_BAG or SEAT.
+	ProductType string `json:"productType"`
+}
+
+type CheckoutEvent struct {
+	At    time.Time        `json:"at"`
+	From  *checkout.Status `json:"from,omitempty"`
+	To    checkout.Status  `json:"to"`
+	Event string           `json:"event"`
+}
+
+type CheckoutInput struct {
+	OfferID        string                    `json:"offerId"`
+	Passengers     []PassengerInput          `json:"passengers"`
+	Contact        *ContactInput             `json:"contact"`
+	Ancillaries    []AncillarySelectionInput `json:"ancillaries,omitempty"`
+	ExpiresIn      *int                      `json:"expiresIn,omitempty"`
+	Metadata       []MetadataEntryInput      `json:"metadata,omitempty"`
+	Method         PaymentMethodType         `json:"method"`
+	IdempotencyKey *string                   `json:"idempotencyKey,omitempty"`
+}
+
+// The answer of every checkout mutation.
+type CheckoutSessionPayload struct {
+	// The session as it stands, also when there are user errors (null only when none exists).
+	CheckoutSession *checkout.Session `json:"checkoutSession,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []UserError `json:"userErrors"`
+}
+
+type ConfirmSandboxPaymentInput struct {
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// A test card number; 4242424242424242 when absent.
+	CardNumber *string `json:"cardNumber,omitempty"`
+}
+
+type ContactInput struct {
+	GivenName  string `json:"givenName"`
+	FamilyName string `json:"familyName"`
+	Email      string `json:"email"`
+	// E.164, like +33612345678.
+	PhoneNumber string `json:"phoneNumber"`
+}
+
+type CreateCheckoutSessionInput struct {
+	OfferID     string                    `json:"offerId"`
+	Passengers  []PassengerInput          `json:"passengers"`
+	Contact     *ContactInput             `json:"contact"`
+	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
+	// Lifetime of the session in seconds, 3600 to 86400; 3600 when absent.
+	ExpiresIn *int                 `json:"expiresIn,omitempty"`
+	Metadata  []MetadataEntryInput `json:"metadata,omitempty"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+type CreditLine struct {
+	Enabled   bool             `json:"enabled"`
+	Limit     *providers.Money `json:"limit"`
+	Available *providers.Money `json:"available"`
+}
+
+type HoldCheckoutSessionInput struct {
+	CheckoutSessionID string  `json:"checkoutSessionId"`
+	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+}
+
+type MetadataEntry struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type MetadataEntryInput struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+type Mutation struct {
 }
 
 type OfferConnection struct {
@@ -68,11 +233,44 @@ type PassengerCountsInput struct {
 	Infants *int `json:"infants,omitempty"`
 }
 
+type PassengerInput struct {
+	Type        PassengerType        `json:"type"`
+	GivenName   string               `json:"givenName"`
+	FamilyName  string               `json:"familyName"`
+	Gender      Gender               `json:"gender"`
+	DateOfBirth providers.Date       `json:"dateOfBirth"`
+	Document    *TravelDocumentInput `json:"document"`
+	Email       *string              `json:"email,omitempty"`
+	// E.164, like +33612345678.
+	PhoneNumber *string `json:"phoneNumber,omitempty"`
+}
+
 type PassengerPrice struct {
 	Type  PassengerType `json:"type"`
 	Count int           `json:"count"`
 	// Price for one passenger of this type.
 	UnitPrice *providers.Money `json:"unitPrice"`
+}
+
+type PayCheckoutSessionInput struct {
+	CheckoutSessionID string            `json:"checkoutSessionId"`
+	Method            PaymentMethodType `json:"method"`
+	IdempotencyKey    *string           `json:"idempotencyKey,omitempty"`
+}
+
+type Payment struct {
+	Method PaymentMethodType `json:"method"`
+	// REQUIRES_PAYMENT_METHOD, PROCESSING, AUTHORIZED, CAPTURED, CANCELED or FAILED.
+	Status         string           `json:"status"`
+	Amount         *providers.Money `json:"amount"`
+	CapturedAmount *providers.Money `json:"capturedAmount"`
+	// For Stripe's SDKs (card payments).
+	ClientSecret   *string      `json:"clientSecret,omitempty"`
+	EphemeralKey   *string      `json:"ephemeralKey,omitempty"`
+	CustomerID     *string      `json:"customerId,omitempty"`
+	Card           *CardSummary `json:"card,omitempty"`
+	FailureCode    *string      `json:"failureCode,omitempty"`
+	FailureMessage *string      `json:"failureMessage,omitempty"`
 }
 
 // A live answer from the providers for an offer.
@@ -104,6 +302,24 @@ type SearchOffersInput struct {
 	CurrencyCode *string `json:"currencyCode,omitempty"`
 	// Provider names to search (see providerResults); every provider when absent.
 	Providers []string `json:"providers,omitempty"`
+}
+
+type TravelDocumentInput struct {
+	// Passport number.
+	Number string `json:"number"`
+	// After the end of the journey.
+	ExpiresOn providers.Date `json:"expiresOn"`
+	// ISO 3166-1 alpha-2, like FR.
+	IssuingCountry string `json:"issuingCountry"`
+	// ISO 3166-1 alpha-2, like FR.
+	Nationality string `json:"nationality"`
+}
+
+type UserError struct {
+	// Path of the input field, like ["passengers", "0", "dateOfBirth"].
+	Field   []string `json:"field,omitempty"`
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
 }
 
 type AncillaryKind string
@@ -158,6 +374,61 @@ func (e *AncillaryKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e AncillaryKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type Gender string
+
+const (
+	GenderMale   Gender = "MALE"
+	GenderFemale Gender = "FEMALE"
+)
+
+var AllGender = []Gender{
+	GenderMale,
+	GenderFemale,
+}
+
+func (e Gender) IsValid() bool {
+	switch e {
+	case GenderMale, GenderFemale:
+		return true
+	}
+	return false
+}
+
+func (e Gender) String() string {
+	return string(e)
+}
+
+func (e *Gender) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Gender(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Gender", str)
+	}
+	return nil
+}
+
+func (e Gender) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Gender) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Gender) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -275,6 +546,61 @@ func (e *PassengerType) UnmarshalJSON(b []byte) error {
 }
 
 func (e PassengerType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PaymentMethodType string
+
+const (
+	PaymentMethodTypeCard       PaymentMethodType = "CARD"
+	PaymentMethodTypeCreditLine PaymentMethodType = "CREDIT_LINE"
+)
+
+var AllPaymentMethodType = []PaymentMethodType{
+	PaymentMethodTypeCard,
+	PaymentMethodTypeCreditLine,
+}
+
+func (e PaymentMethodType) IsValid() bool {
+	switch e {
+	case PaymentMethodTypeCard, PaymentMethodTypeCreditLine:
+		return true
+	}
+	return false
+}
+
+func (e PaymentMethodType) String() string {
+	return string(e)
+}
+
+func (e *PaymentMethodType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentMethodType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentMethodType", str)
+	}
+	return nil
+}
+
+func (e PaymentMethodType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentMethodType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentMethodType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

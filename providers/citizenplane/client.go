@@ -1,6 +1,7 @@
 // Package citizenplane is the adapter for the CitizenPlane booking API v3:
-// one-way search, round-trip fares, price verification and the bags sold
-// with a flight, mapped to the neutral vocabulary of package providers.
+// one-way search, round-trip fares, price verification, the bags sold with
+// a flight, booking requests (holds), bookings and their retrieval, mapped
+// to the neutral vocabulary of package providers.
 //
 // The package also holds Simulator, an http.Handler that speaks the same
 // API from a deterministic inventory, for tests and local runs.
@@ -33,6 +34,10 @@ const (
 	opRoundTrips  = "round_trips"
 	opVerify      = "verify"
 	opAncillaries = "ancillaries"
+	opHold        = "hold"
+	opBook        = "book"
+	opFindBooking = "find_booking"
+	opRetrieve    = "retrieve"
 )
 
 const (
@@ -53,7 +58,7 @@ type Config struct {
 	// Token is the API token, sent as "Authorization: Bearer <token>".
 	Token string
 	// CustomerCode is the customer code CitizenPlane assigned us, sent with
-	// price verifications.
+	// price verifications, booking requests and bookings.
 	CustomerCode string
 	// HTTPClient makes the calls; nil means a client with a 30 s timeout.
 	HTTPClient *http.Client
@@ -81,6 +86,9 @@ var (
 	_ providers.RoundTripSearcher = (*Client)(nil)
 	_ providers.PriceChecker      = (*Client)(nil)
 	_ providers.AncillaryLister   = (*Client)(nil)
+	_ providers.Holder            = (*Client)(nil)
+	_ providers.Booker            = (*Client)(nil)
+	_ providers.BookingRetriever  = (*Client)(nil)
 )
 
 // New returns a Client for cfg, filling in the defaults described on Config.
@@ -111,9 +119,15 @@ func (c *Client) Name() string { return Name }
 // is a *providers.Error. The call is reported to the observer; statuses
 // listed in answers (a sold-out flight at verify) are answers the caller
 // expects, so the observer counts them as successful calls.
-func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any, answers ...int) (err error) {
+func (c *Client) call(ctx context.Context, op, method, path string, query url.Values, in, out any, answers ...int) error {
+	_, err := c.do(ctx, op, method, path, query, in, out, answers...)
+	return err
+}
+
+// do is call that also returns the HTTP status of the answer, 0 when there
+// was none.
+func (c *Client) do(ctx context.Context, op, method, path string, query url.Values, in, out any, answers ...int) (status int, err error) {
 	start := time.Now()
-	status := 0
 	defer func() {
 		observed := err
 		if slices.Contains(answers, status) {
@@ -131,13 +145,13 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
-			return c.fail(op, providers.Rejected, 0, "", "request could not be encoded", fmt.Errorf("%s: %w", name, err))
+			return status, c.fail(op, providers.Rejected, 0, "", "request could not be encoded", fmt.Errorf("%s: %w", name, err))
 		}
 		body = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, body)
 	if err != nil {
-		return c.fail(op, providers.Unavailable, 0, "", "provider URL is invalid", fmt.Errorf("%s: %w", name, err))
+		return status, c.fail(op, providers.Unavailable, 0, "", "provider URL is invalid", fmt.Errorf("%s: %w", name, err))
 	}
 	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
 	req.Header.Set("Accept", "application/json")
@@ -147,26 +161,26 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, err))
+		return status, c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, err))
 	}
 	defer resp.Body.Close()
 	status = resp.StatusCode
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return c.transportError(ctx, op, status, fmt.Errorf("%s: read answer: %w", name, err))
+		return status, c.transportError(ctx, op, status, fmt.Errorf("%s: read answer: %w", name, err))
 	}
 	if len(data) > maxBody {
-		return c.fail(op, providers.Unavailable, status, "", "provider answer too large", fmt.Errorf("%s: answer over %d bytes", name, maxBody))
+		return status, c.fail(op, providers.Unavailable, status, "", "provider answer too large", fmt.Errorf("%s: answer over %d bytes", name, maxBody))
 	}
 	if status < 200 || status > 299 {
-		return c.statusError(op, name, status, data)
+		return status, c.statusError(op, name, status, data)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("%s: decode: %w", name, err))
+		return status, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("%s: decode: %w", name, err))
 	}
-	return nil
+	return status, nil
 }
 
 // fail builds the *providers.Error of a failed operation.
@@ -187,12 +201,9 @@ func (c *Client) transportError(ctx context.Context, op string, status int, err 
 // statusError maps a non-2xx answer. The provider's own message goes to Err
 // (for logs, shortened); Message is ours.
 func (c *Client) statusError(op, name string, status int, data []byte) *providers.Error {
-	var eb errorBody
-	_ = json.Unmarshal(data, &eb) // a body that is not the error shape leaves eb empty
-	detail := fmt.Errorf("%s: HTTP %d", name, status)
-	if eb.Type != "" || eb.Message != "" {
-		detail = fmt.Errorf("%s: HTTP %d %s: %s", name, status, eb.Type, shorten(eb.Message, 200))
-	}
+	detail := &apiError{call: name, status: status}
+	_ = json.Unmarshal(data, &detail.body) // a body that is not the error shape leaves it empty
+	eb := detail.body
 	code, msg := providers.Unavailable, "provider answered with an error"
 	switch {
 	case status == http.StatusNotFound:
@@ -207,6 +218,23 @@ func (c *Client) statusError(op, name string, status int, data []byte) *provider
 		msg = "provider failed"
 	}
 	return c.fail(op, code, status, eb.Type, msg, detail)
+}
+
+// apiError is the detail of a non-2xx answer: the call, the status and
+// the error body as far as it could be read. Callers that need more than
+// the type (the cp_reference of REQUEST_ALREADY_BOOKED) find it with
+// errors.As.
+type apiError struct {
+	call   string // "POST /v3/bookings"
+	status int
+	body   errorBody
+}
+
+func (e *apiError) Error() string {
+	if e.body.Type == "" && e.body.Message == "" {
+		return fmt.Sprintf("%s: HTTP %d", e.call, e.status)
+	}
+	return fmt.Sprintf("%s: HTTP %d %s: %s", e.call, e.status, e.body.Type, shorten(e.body.Message, 200))
 }
 
 // shorten cuts s to at most n bytes on a rune boundary.

@@ -2,7 +2,6 @@ package citizenplane
 
 import (
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
@@ -10,7 +9,8 @@ import (
 
 // The simulator's inventory is a pure function of route, day and seed:
 // the same flights, times, prices and initial seats on every run, and no
-// randomness at request time. Only seat sales (seatLedger) are state.
+// randomness at request time. Only seats held and sold, requests, bookings
+// and schedule changes are state (see Simulator).
 
 // route is a charter route the simulator flies every day. Routes are only
 // ever appended to the table: a route's index is part of its flight ids.
@@ -159,6 +159,22 @@ func fareCents(seed int64, r route, ri int, d day, slot int, dep time.Time) int6
 	return eur*100 + 49
 }
 
+// isPair reports whether out and back have a round-trip fare: on a route
+// with round-trip fares, the first flight of an outbound day with the last
+// flight of a return day on the reverse route, when the return leaves at
+// least two hours after the outbound lands (as scheduled at first: a
+// schedule change does not take a fare off sale).
+func isPair(seed int64, out, back simFlight) bool {
+	r, b := routes[out.route], routes[back.route]
+	if !r.roundTrips || b.from != r.to || b.to != r.from {
+		return false
+	}
+	outs := schedule(seed, out.route, dayOf(out.dep))
+	backs := schedule(seed, back.route, dayOf(back.dep))
+	return len(outs) > 0 && len(backs) > 0 && outs[0].id == out.id && backs[len(backs)-1].id == back.id &&
+		!back.dep.Before(out.arr.Add(2*time.Hour))
+}
+
 // pairFare is the per-seat and per-infant price of a round trip on
 // out and back: 15% off the two one-way fares, in whole euros.
 func pairFare(out, back simFlight) (price, infant int64) {
@@ -202,6 +218,7 @@ const (
 	saltCarrier
 	saltPrice
 	saltSeats
+	saltReference
 )
 
 // mix hashes seed and xs into a well-spread 64-bit number (splitmix64).
@@ -215,28 +232,4 @@ func mix(seed int64, xs ...int64) uint64 {
 		h ^= h >> 31
 	}
 	return h
-}
-
-// seatLedger counts the seats sold per flight. Seats left are the
-// generated seats minus those sold; holds and bookings will sell seats.
-type seatLedger struct {
-	mu   sync.Mutex
-	sold map[int64]int
-}
-
-// left is the number of seats of f still on sale.
-func (l *seatLedger) left(f simFlight) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return max(0, f.seats-l.sold[f.id])
-}
-
-// sell takes n seats of flight id off sale.
-func (l *seatLedger) sell(id int64, n int) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.sold == nil {
-		l.sold = map[int64]int{}
-	}
-	l.sold[id] += n
 }

@@ -4,13 +4,13 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // SimConfig configures a Simulator.
@@ -25,82 +25,151 @@ type SimConfig struct {
 	// Seed makes the inventory and the failures; the same seed gives the
 	// same flights.
 	Seed int64
-	// Now is the simulator's clock; nil means time.Now.
+	// Now is the simulator's clock; nil means time.Now. It drives what is
+	// on sale and the expiry of booking requests, so tests can move it.
 	Now func() time.Time
 }
 
+// Operations of the simulator, as SetFailure names them.
+const (
+	simOpSearch     = "search"      // GET /v3/flights
+	simOpRoundTrips = "round_trips" // GET /v3/roundTrips
+	simOpVerify     = "verify"      // POST /v3/flights/verify
+	simOpHold       = "hold"        // POST /v3/requests
+	simOpBook       = "book"        // POST /v3/bookings
+	simOpRetrieve   = "retrieve"    // GET /v3/bookings
+)
+
 // Simulator is an http.Handler that speaks the CitizenPlane booking API v3
-// (GET /v3/flights, GET /v3/roundTrips, POST /v3/flights/verify) from a
-// deterministic inventory of French charter routes (CDG–PMI, CDG–BCN,
-// ORY–AJA, CDG–HER, both ways), on every day from today to a year ahead.
+// (GET /v3/flights, GET /v3/roundTrips, POST /v3/flights/verify, POST
+// /v3/requests, POST /v3/bookings, GET /v3/bookings) from a deterministic
+// inventory of French charter routes (CDG–PMI, CDG–BCN, ORY–AJA, CDG–HER,
+// both ways), on every day from today to a year ahead. Booking requests
+// hold seats for 3 minutes of the configured clock; bookings sell them.
 // It is safe for concurrent use.
 type Simulator struct {
 	token string
 	seed  int64
 	now   func() time.Time
 	mux   *http.ServeMux
-	seats seatLedger
+	knobs *sim.Knobs
 
-	mu          sync.Mutex
-	latency     time.Duration
-	failureRate float64
-	rng         *rand.Rand
+	// mu guards the state below: every change of seats, requests and
+	// bookings happens under it, so holds and bookings are atomic.
+	mu       sync.Mutex
+	sold     map[int64]int           // seats sold per flight
+	held     map[int64][]*simRequest // requests per flight that may hold seats
+	requests map[int64]*simRequest   // by id
+	bookings map[string]*simBooking  // by cp_reference
+	shifts   map[int64]time.Duration // schedule changes per flight
+	nextID   int64                   // the next request id
+	refSeq   uint64                  // draws of booking references so far
 }
 
 // NewSimulator returns a Simulator for cfg.
 func NewSimulator(cfg SimConfig) *Simulator {
 	s := &Simulator{
-		token:       cfg.Token,
-		seed:        cfg.Seed,
-		now:         cfg.Now,
-		latency:     cfg.Latency,
-		failureRate: cfg.FailureRate,
-		rng:         rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed)),
+		token:    cfg.Token,
+		seed:     cfg.Seed,
+		now:      cfg.Now,
+		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
+		sold:     map[int64]int{},
+		held:     map[int64][]*simRequest{},
+		requests: map[int64]*simRequest{},
+		bookings: map[string]*simBooking{},
+		shifts:   map[int64]time.Duration{},
+		nextID:   firstRequestID,
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	s.mux = http.NewServeMux()
-	s.mux.HandleFunc("GET "+pathFlights, s.searchFlights)
-	s.mux.HandleFunc("GET "+pathRoundTrips, s.searchRoundTrips)
-	s.mux.HandleFunc("POST "+pathVerify, s.verify)
+	s.handle("GET "+pathFlights, simOpSearch, s.searchFlights)
+	s.handle("GET "+pathRoundTrips, simOpRoundTrips, s.searchRoundTrips)
+	s.handle("POST "+pathVerify, simOpVerify, s.verify)
+	s.handle("POST "+pathRequests, simOpHold, s.createRequests)
+	s.handle("POST "+pathBookings, simOpBook, s.createBooking)
+	s.handle("GET "+pathBookings, simOpRetrieve, s.getBooking)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, typeNotFound, fmt.Sprintf("No endpoint %s %s", r.Method, r.URL.Path))
 	})
 	return s
 }
 
-// SetLatency changes how long the simulator waits before answering.
-func (s *Simulator) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
+// handle routes pattern to h, failing as SetFailure set operation op.
+func (s *Simulator) handle(pattern, op string, h http.HandlerFunc) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		switch s.knobs.Failure(op) {
+		case sim.FailBefore:
+			writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+		case sim.FailAfter:
+			h(discardWriter{}, r)
+			writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+		case sim.FailTimeout:
+			h(discardWriter{}, r)
+			sim.Hang(r.Context())
+		default:
+			h(w, r)
+		}
+	})
 }
 
+// discardWriter is the answer of an operation whose caller never sees it.
+type discardWriter struct{}
+
+func (discardWriter) Header() http.Header         { return http.Header{} }
+func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (discardWriter) WriteHeader(int)             {}
+
+// SetLatency changes how long the simulator waits before answering.
+func (s *Simulator) SetLatency(d time.Duration) { s.knobs.SetLatency(d) }
+
 // SetFailureRate changes the share of requests answered with a 500.
-func (s *Simulator) SetFailureRate(r float64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failureRate = r
-}
+func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
+
+// SetFailure makes every call of operation op fail in mode m, until it is
+// set to sim.FailNone: FailBefore answers 500 without doing anything,
+// FailAfter does the operation and then answers 500 {"message": "Internal
+// server error", "type": "INTERNAL_ERROR"}, FailTimeout does it and then
+// never answers until the client gives up. The operations are "search"
+// (GET /v3/flights), "round_trips" (GET /v3/roundTrips), "verify" (POST
+// /v3/flights/verify), "hold" (POST /v3/requests), "book" (POST
+// /v3/bookings) and "retrieve" (GET /v3/bookings); other names have no
+// effect.
+func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
 
 // SellSeats takes n seats of a flight off sale, as a booking made elsewhere
 // would; tests use it to sell a flight out.
-func (s *Simulator) SellSeats(flightID int64, n int) { s.seats.sell(flightID, n) }
+func (s *Simulator) SellSeats(flightID int64, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sold[flightID] += n
+}
+
+// ShiftSchedule moves a flight's departure and arrival by d, as an
+// airline's schedule change does: every answer that shows the flight
+// (searches, bookings) shows the new times from now on. Shifts add up.
+func (s *Simulator) ShiftSchedule(flightID int64, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shifts[flightID] += d
+}
+
+// BookingCount is the number of bookings made, for tests that check that
+// a retried booking was made once.
+func (s *Simulator) BookingCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.bookings)
+}
 
 // ServeHTTP answers one API request: after the configured latency (or
 // when the client gives up), a random failure if one is drawn, then the
-// token check, then the endpoint.
+// token check, then the endpoint, failing as SetFailure says.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	latency, fail := s.draw()
-	if latency > 0 {
-		t := time.NewTimer(latency)
-		defer t.Stop()
-		select {
-		case <-r.Context().Done():
-			return
-		case <-t.C:
-		}
+	fail, ok := s.knobs.Wait(r.Context())
+	if !ok {
+		return
 	}
 	if fail {
 		writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
@@ -111,13 +180,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mux.ServeHTTP(w, r)
-}
-
-// draw reads the latency and draws whether this request fails.
-func (s *Simulator) draw() (time.Duration, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.latency, s.failureRate > 0 && s.rng.Float64() < s.failureRate
 }
 
 // authorized checks an Authorization header, "Bearer <token>" or the bare
@@ -144,6 +206,7 @@ func (s *Simulator) searchFlights(w http.ResponseWriter, r *http.Request) {
 	if ri, ok := routeIndex(p.origin, p.destination); ok {
 		for d := p.start; d < p.end; d++ {
 			for _, f := range schedule(s.seed, ri, d) {
+				f = s.live(f)
 				if left, ok := s.onSale(f, p.seats); ok {
 					all = append(all, toWire(f, left))
 				}
@@ -157,10 +220,7 @@ func (s *Simulator) searchFlights(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
-// searchRoundTrips answers GET /v3/roundTrips. A route with round-trip
-// fares pairs the first flight of each outbound day with the last flight
-// of each return day, when the return leaves at least two hours after the
-// outbound lands.
+// searchRoundTrips answers GET /v3/roundTrips: the pairs of isPair.
 func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 	p, err := parseSearch(r.URL.Query(), true)
 	if err != nil {
@@ -177,7 +237,8 @@ func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			out := outs[0]
-			outLeft, ok := s.onSale(out, p.seats)
+			outLive := s.live(out)
+			outLeft, ok := s.onSale(outLive, p.seats)
 			if !ok {
 				continue
 			}
@@ -187,14 +248,15 @@ func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 				back := backs[len(backs)-1]
-				backLeft, ok := s.onSale(back, p.seats)
-				if !ok || back.dep.Before(out.arr.Add(2*time.Hour)) {
+				backLive := s.live(back)
+				backLeft, ok := s.onSale(backLive, p.seats)
+				if !ok || !isPair(s.seed, out, back) {
 					continue
 				}
 				price, infant := pairFare(out, back)
 				all = append(all, roundTrip{
-					Outbound:    toWire(out, outLeft),
-					Inbound:     toWire(back, backLeft),
+					Outbound:    toWire(outLive, outLeft),
+					Inbound:     toWire(backLive, backLeft),
 					Price:       cents(price),
 					InfantPrice: cents(infant),
 					Currency:    currencyEUR,
@@ -216,8 +278,8 @@ func (s *Simulator) verify(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
 		return
 	}
-	f, ok := lookup(s.seed, req.FlightID)
-	if !ok || dayOf(f.dep) > s.today(f)+horizonDays {
+	f, ok := s.find(req.FlightID)
+	if !ok {
 		writeError(w, http.StatusNotFound, typeFlightNotFound, fmt.Sprintf("Flight %d not found", req.FlightID))
 		return
 	}
@@ -265,14 +327,44 @@ func (s *Simulator) today(f simFlight) day {
 	return dayOf(s.now().In(f.dep.Location()))
 }
 
+// find looks up a flight by id, with its schedule changes, among the
+// flights sold up to the booking horizon.
+func (s *Simulator) find(id int64) (simFlight, bool) {
+	f, ok := lookup(s.seed, id)
+	if !ok || dayOf(f.dep) > s.today(f)+horizonDays {
+		return simFlight{}, false
+	}
+	return s.live(f), true
+}
+
+// live is f with its schedule changes.
+func (s *Simulator) live(f simFlight) simFlight {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.liveLocked(f)
+}
+
+func (s *Simulator) liveLocked(f simFlight) simFlight {
+	if d := s.shifts[f.id]; d != 0 {
+		f.dep, f.arr = f.dep.Add(d), f.arr.Add(d)
+	}
+	return f
+}
+
 // onSale reports whether f is sold today: in the booking horizon, not yet
 // departed and with seats seats left. It returns the seats left.
 func (s *Simulator) onSale(f simFlight, seats int) (int, bool) {
-	today := s.today(f)
-	if d := dayOf(f.dep); d < today || d > today+horizonDays || !f.dep.After(s.now()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.onSaleLocked(f, seats, s.now())
+}
+
+func (s *Simulator) onSaleLocked(f simFlight, seats int, now time.Time) (int, bool) {
+	today := dayOf(now.In(f.dep.Location()))
+	if d := dayOf(f.dep); d < today || d > today+horizonDays || !f.dep.After(now) {
 		return 0, false
 	}
-	left := s.seats.left(f)
+	left := s.leftLocked(f, now)
 	return left, left >= seats
 }
 
@@ -294,11 +386,36 @@ func toWire(f simFlight, left int) flight {
 		InfantPrice:        cents(f.infant),
 		IncludedAirportTax: cents(f.tax),
 		Currency:           currencyEUR,
-		Bags: bags{
-			Checked: []checkedBag{{Weight: 20, Price: cents(c.checked20)}, {Weight: 23, Price: cents(c.checked23)}},
-			Cabin:   []cabinBag{{Dimensions: c.cabinSize, Price: cents(c.cabin)}},
-		},
+		Bags:               wireBags(f),
 	}
+}
+
+// simBag is a bag option of a flight: a checked bag by weight or a cabin
+// bag by size, and its price in cents.
+type simBag struct {
+	weight int
+	dims   dimensions
+	cents  int64
+}
+
+// bagOptions are the bags sold with f, from its carrier's prices.
+func bagOptions(f simFlight) (checked, cabin []simBag) {
+	c := carriers[f.carrier]
+	return []simBag{{weight: 20, cents: c.checked20}, {weight: 23, cents: c.checked23}},
+		[]simBag{{dims: c.cabinSize, cents: c.cabin}}
+}
+
+// wireBags is the bags object of f.
+func wireBags(f simFlight) bags {
+	checked, cabin := bagOptions(f)
+	b := bags{Checked: make([]checkedBag, len(checked)), Cabin: make([]cabinBag, len(cabin))}
+	for i, o := range checked {
+		b.Checked[i] = checkedBag{Weight: o.weight, Price: cents(o.cents)}
+	}
+	for i, o := range cabin {
+		b.Cabin[i] = cabinBag{Dimensions: o.dims, Price: cents(o.cents)}
+	}
+	return b
 }
 
 // cents is an amount of euro cents as the API's JSON number ("89.99").

@@ -1,20 +1,30 @@
 package citizenplane
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // This file holds the JSON shapes of the CitizenPlane booking API v3 that
 // the adapter reads and writes and the simulator serves, as described in
 // section A of provider-apis.md.
 //
-// The paths, query parameters, the verify request and response, the status
-// codes and the integer ids are documented by CitizenPlane [doc]. The
-// following are ASSUMED and are to be confirmed against the sandbox: they
-// are kept here, and only here, so that they are easy to change:
+// The paths, query parameters, the verify request and response, the
+// bodies of POST /v3/requests and POST /v3/bookings, the status codes and
+// the integer ids are documented by CitizenPlane [doc]. The following are
+// ASSUMED and are to be confirmed against the sandbox: they are kept here,
+// and only here, so that they are easy to change:
 //   - the response bodies of GET /v3/flights (the flight object and the
 //     results/total/page/total_pages envelope) and GET /v3/roundTrips;
-//   - the error body {"message": ..., "type": ...} and its type values;
+//   - the error body {"message": ..., "type": ...} and its type values,
+//     and the cp_reference it carries with REQUEST_ALREADY_BOOKED;
 //   - the "page" query parameter, sent only when an answer says there are
-//     further pages (pageParam).
+//     further pages (pageParam);
+//   - the response of POST /v3/requests (requestsResponse) and the booking
+//     object answered by POST /v3/bookings and GET /v3/bookings (booking),
+//     with its status values;
+//   - how a 409 says the price moved rather than the seats being gone
+//     (isPriceType).
 //
 // Prices are JSON numbers in EUR with at most two decimals; they are kept
 // as json.Number so that they never pass through a float.
@@ -24,7 +34,12 @@ const (
 	pathFlights    = "/v3/flights"
 	pathRoundTrips = "/v3/roundTrips"
 	pathVerify     = "/v3/flights/verify"
+	pathRequests   = "/v3/requests"
+	pathBookings   = "/v3/bookings"
 )
+
+// referenceParam is the query parameter of GET /v3/bookings [doc].
+const referenceParam = "cp_reference"
 
 // pageParam is the query parameter that asks for a further page of results
 // [assumed]; pages are numbered from 0 like the "page" field of the answer.
@@ -42,7 +57,19 @@ const (
 	typeFlightNotFound    = "FLIGHT_NOT_FOUND"
 	typeFlightUnavailable = "FLIGHT_UNAVAILABLE"
 	typeInternal          = "INTERNAL_ERROR"
+	typeRequestNotFound   = "REQUEST_NOT_FOUND"
+	typeRequestExpired    = "REQUEST_EXPIRED"
+	typeRequestAborted    = "REQUEST_ABORTED"
+	typeAlreadyBooked     = "REQUEST_ALREADY_BOOKED"
+	typePriceChanged      = "PRICE_CHANGED"
+	typePaymentFailed     = "PAYMENT_FAILED"
+	typeBookingNotFound   = "BOOKING_NOT_FOUND"
 )
+
+// isPriceType reports whether the type of a 409 says that the price moved
+// [assumed: any type naming the price, such as PRICE_CHANGED]; any other
+// 409 of a hold or booking is read as the seats being gone.
+func isPriceType(typ string) bool { return strings.Contains(strings.ToUpper(typ), "PRICE") }
 
 // page is the envelope of search answers [assumed]. A round-trip answer
 // carries only Results; a zero TotalPages means a single page.
@@ -142,8 +169,138 @@ type verifyResponse struct {
 	IncludedAirportTax json.Number  `json:"included_airport_tax"`
 }
 
-// errorBody is the body of every error answer [assumed].
+// errorBody is the body of every error answer [assumed]. CPReference is
+// set on a 409 REQUEST_ALREADY_BOOKED: the booking that holds the request.
 type errorBody struct {
-	Message string `json:"message"`
-	Type    string `json:"type"`
+	Message     string `json:"message"`
+	Type        string `json:"type"`
+	CPReference string `json:"cp_reference,omitempty"`
 }
+
+// Fare types of a booking request [doc].
+const (
+	fareOneWay    = "one_way"
+	fareRoundTrip = "round_trip"
+)
+
+// Formats of the dates of a booking request's passengers [doc].
+const (
+	birthDateLayout  = "2006-01-02" // date_of_birth, YYYY-MM-DD
+	expiryDateLayout = "02/01/2006" // passport_expiry_date, DD/MM/YYYY
+)
+
+// requestBody is the body of POST /v3/requests [doc]: one request is made
+// per flight id. Bags are keyed by flight id as a string and must list
+// every option of every flight, with quantity 0 where none is chosen.
+type requestBody struct {
+	FlightIDs    []int64              `json:"flight_ids"`
+	Passengers   []requestPassenger   `json:"passengers"`
+	Bags         map[string]bagChoice `json:"bags"`
+	FareType     string               `json:"fare_type"`
+	CustomerCode string               `json:"customer_code"`
+}
+
+// requestPassenger is a traveller of a booking request [doc], infants
+// included. Gender is "male" or "female"; countries are lower-case ISO
+// 3166-1 alpha-2 codes ("fr").
+type requestPassenger struct {
+	FirstName              string `json:"first_name"`
+	LastName               string `json:"last_name"`
+	Gender                 string `json:"gender"`
+	DateOfBirth            string `json:"date_of_birth"` // birthDateLayout
+	PassportNumber         string `json:"passport_number"`
+	PassportExpiryDate     string `json:"passport_expiry_date"` // expiryDateLayout
+	Nationality            string `json:"nationality"`
+	PassportCountryOfIssue string `json:"passport_country_of_issue"`
+}
+
+// bagChoice is how many bags of each option of one flight are bought [doc].
+type bagChoice struct {
+	Checked []checkedChoice `json:"checked"`
+	Cabin   []cabinChoice   `json:"cabin"`
+}
+
+// checkedChoice is a quantity of a checked-bag option, named by weight [doc].
+type checkedChoice struct {
+	Weight   int `json:"weight"`
+	Quantity int `json:"quantity"`
+}
+
+// cabinChoice is a quantity of a cabin-bag option, named by size [doc].
+type cabinChoice struct {
+	Dimensions dimensions `json:"dimensions"`
+	Quantity   int        `json:"quantity"`
+}
+
+// requestsResponse is the answer of POST /v3/requests [assumed].
+type requestsResponse struct {
+	Requests []request `json:"requests"`
+}
+
+// request is one booking request: the seats and bags of one flight,
+// guaranteed until ExpiresAt (UTC, RFC 3339) [assumed]. Price is per seat
+// (the flight's share of the pair price for a round trip); InfantPrice is
+// null without infants; TotalPrice is everything the request costs.
+type request struct {
+	ID          int64        `json:"id"`
+	FlightID    int64        `json:"flight_id"`
+	Status      string       `json:"status"`
+	ExpiresAt   string       `json:"expires_at"`
+	Price       json.Number  `json:"price"`
+	InfantPrice *json.Number `json:"infant_price"`
+	BagsPrice   json.Number  `json:"bags_price"`
+	TotalPrice  json.Number  `json:"total_price"`
+	Currency    string       `json:"currency"`
+}
+
+// Request statuses [assumed].
+const (
+	requestPending = "pending"
+	requestBooked  = "booked"
+	requestExpired = "expired"
+	requestAborted = "aborted"
+)
+
+// bookingBody is the body of POST /v3/bookings [doc]. Either
+// PaymentMethod (a Stripe PaymentMethod id, with ThreeDSecure if any) or
+// SelfPSP; the adapter always sends self_psp.
+type bookingBody struct {
+	RequestIDs    []int64       `json:"request_ids"`
+	CustomerCode  string        `json:"customer_code"`
+	ExternalID    string        `json:"external_id,omitempty"`
+	FirstName     string        `json:"first_name"`
+	LastName      string        `json:"last_name"`
+	Gender        string        `json:"gender,omitempty"`
+	Email         string        `json:"email"`
+	PhoneNumber   string        `json:"phonenumber"`
+	PaymentMethod string        `json:"payment_method,omitempty"`
+	ThreeDSecure  *threeDSecure `json:"three_d_secure,omitempty"`
+	SelfPSP       bool          `json:"self_psp,omitempty"`
+}
+
+// threeDSecure is the result of a 3-D Secure authentication [doc].
+type threeDSecure struct {
+	Version                     string `json:"version"`
+	ElectronicCommerceIndicator string `json:"electronic_commerce_indicator"`
+	Cryptogram                  string `json:"cryptogram"`
+	TransactionID               string `json:"transaction_id"`
+}
+
+// booking is a booking as POST /v3/bookings and GET /v3/bookings answer it
+// [assumed], with its flights as they are now.
+type booking struct {
+	CPReference string      `json:"cp_reference"`
+	Status      string      `json:"status"`
+	ExternalID  string      `json:"external_id,omitempty"`
+	RequestIDs  []int64     `json:"request_ids"`
+	TotalPrice  json.Number `json:"total_price"`
+	Currency    string      `json:"currency"`
+	Flights     []flight    `json:"flights"`
+}
+
+// Booking statuses [assumed]: "confirmed" once ticketed or about to be;
+// anything else but a cancellation is read as pending.
+const (
+	bookingConfirmed = "confirmed"
+	bookingCancelled = "cancelled"
+)

@@ -1,6 +1,9 @@
-// Package liteapi is an adapter for the LiteAPI flights API v3.0: one-way
-// and round-trip search (POST /flights/rates) and offer verification (POST
-// /flights/verify), mapped to the neutral vocabulary of package providers.
+// Package liteapi is an adapter for the LiteAPI flights API v3.0, mapped to
+// the neutral vocabulary of package providers: one-way and round-trip
+// search (POST /flights/rates), offer verification (POST /flights/verify),
+// holds (POST /flights/prebooks and its services), bookings paid on the
+// credit line (POST /flights/bookings) and booking reads (GET
+// /flights/bookings/{id}).
 //
 // The package also holds Simulator, an HTTP server speaking the same API
 // from a deterministic inventory, so that the adapter runs unchanged in
@@ -34,7 +37,7 @@ const defaultHTTPTimeout = 60 * time.Second
 type Config struct {
 	// BaseURL is the API root including its version:
 	// https://api.liteapi.travel/v3.0 in production, a Simulator's URL in
-	// tests. The adapter appends /flights/rates and /flights/verify.
+	// tests. The adapter appends the /flights/... paths.
 	BaseURL string
 	// APIKey is sent in the X-API-Key header.
 	APIKey string
@@ -44,7 +47,7 @@ type Config struct {
 	// Observer is told about every HTTP call; it may be nil.
 	Observer providers.Observer
 	// Now is the clock, time.Now when nil. It dates the expiry of offers
-	// that come without one.
+	// and holds that come without one.
 	Now func() time.Time
 }
 
@@ -59,6 +62,9 @@ var (
 	_ providers.Searcher          = (*Client)(nil)
 	_ providers.RoundTripSearcher = (*Client)(nil)
 	_ providers.PriceChecker      = (*Client)(nil)
+	_ providers.Holder            = (*Client)(nil)
+	_ providers.Booker            = (*Client)(nil)
+	_ providers.BookingRetriever  = (*Client)(nil)
 )
 
 // New returns a client for the API at cfg.BaseURL.
@@ -143,51 +149,84 @@ func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (_ *providers
 // the exact digits of numbers. It returns the HTTP status and a
 // *providers.Error on failure.
 func (c *Client) post(ctx context.Context, op, path string, in, out any) (int, error) {
-	body, err := json.Marshal(in)
+	return c.call(ctx, op, http.MethodPost, path, in, out)
+}
+
+// get is post for a GET of path.
+func (c *Client) get(ctx context.Context, op, path string, out any) (int, error) {
+	return c.call(ctx, op, http.MethodGet, path, nil, out)
+}
+
+// call makes one request and decodes its answer into out.
+func (c *Client) call(ctx context.Context, op, method, path string, in, out any) (int, error) {
+	status, raw, err := c.exchange(ctx, op, method, path, in)
 	if err != nil {
-		return 0, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
-			Message: "the request could not be encoded", Err: fmt.Errorf("encode %s: %w", path, err)}
+		return status, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+path, bytes.NewReader(body))
+	return status, decodeAnswer(op, method, path, status, raw, out)
+}
+
+// exchange sends one request (in as JSON, none when in is nil) and reads
+// the answer's status and body, whatever the status. Redirects are
+// followed by the HTTP client, body and key included (B.10: 307 to the
+// trailing-slash path). Its errors are failures to get a whole answer.
+func (c *Client) exchange(ctx context.Context, op, method, path string, in any) (int, []byte, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return 0, nil, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
+				Message: "the request could not be encoded", Err: fmt.Errorf("encode %s %s: %w", method, path, err)}
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
 	if err != nil {
-		return 0, &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable,
-			Message: msgUnreachable, Err: fmt.Errorf("new request %s: %w", path, err)}
+		return 0, nil, &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable,
+			Message: msgUnreachable, Err: fmt.Errorf("new request %s %s: %w", method, path, err)}
 	}
 	req.Header.Set("X-API-Key", c.cfg.APIKey)
-	req.Header.Set("Content-Type", "application/json")
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	// Not text/event-stream: the rates answer then comes as one JSON body.
 	req.Header.Set("Accept", "application/json")
 
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return 0, transportFailure(ctx, op, path, err)
+		return 0, nil, transportFailure(ctx, op, method, path, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
-		pe := transportFailure(ctx, op, path, fmt.Errorf("read body: %w", err))
+		pe := transportFailure(ctx, op, method, path, fmt.Errorf("read body: %w", err))
 		pe.Status = resp.StatusCode
-		return resp.StatusCode, pe
+		return resp.StatusCode, nil, pe
 	}
 	if len(raw) > maxBodyBytes {
-		return resp.StatusCode, unreadable(op, resp.StatusCode, fmt.Errorf("POST %s: body over %d bytes", path, maxBodyBytes))
+		return resp.StatusCode, nil, unreadable(op, resp.StatusCode, fmt.Errorf("%s %s: body over %d bytes", method, path, maxBodyBytes))
 	}
+	return resp.StatusCode, raw, nil
+}
 
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+// decodeAnswer classifies a non-2xx answer, or decodes a 2xx one into out
+// keeping the exact digits of numbers. An error envelope decides even
+// under a 2xx status.
+func decodeAnswer(op, method, path string, status int, raw []byte, out any) error {
+	if status < 200 || status > 299 {
 		var env errorEnvelope
 		if json.Unmarshal(raw, &env) != nil {
 			env.Error = nil
 		}
-		return resp.StatusCode, apiFailure(op, path, resp.StatusCode, env.Error)
+		return apiFailure(op, method, path, status, env.Error)
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(out); err != nil {
-		return resp.StatusCode, unreadable(op, resp.StatusCode, fmt.Errorf("decode %s: %w", path, err))
+		return unreadable(op, status, fmt.Errorf("decode %s %s: %w", method, path, err))
 	}
-	// An error envelope decides even under a 2xx status.
 	if f, ok := out.(interface{ failure() *apiError }); ok && f.failure() != nil {
-		return resp.StatusCode, apiFailure(op, path, resp.StatusCode, f.failure())
+		return apiFailure(op, method, path, status, f.failure())
 	}
-	return resp.StatusCode, nil
+	return nil
 }

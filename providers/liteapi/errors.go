@@ -18,8 +18,10 @@ import (
 var (
 	// rateLimitCodes: 429 is documented, 4290 was seen in the sandbox.
 	rateLimitCodes = map[int]bool{429: true, 4290: true}
-	// keyRefusedCodes are the 401 and 403 answers of the operations we call.
-	keyRefusedCodes = map[int]bool{401: true, 40301: true, 41004: true, 41011: true, 42003: true, 42016: true}
+	// keyRefusedCodes are the 401 and 403 answers of the operations we call:
+	// rates, verify, prebook (B.3, B.4), services, book, get booking.
+	keyRefusedCodes = map[int]bool{401: true, 40301: true, 41004: true, 41011: true, 42003: true, 42016: true,
+		43003: true, 43016: true, 44003: true, 44014: true, 45028: true, 45082: true, 45083: true, 47001: true, 47006: true}
 	// offerGoneCodes are verify answers meaning the offer is no longer sold:
 	// expired (42004, 42017, 52016), unknown (42018, 52019) or a search
 	// session that has lapsed (42015, 42019). Search again, never retry.
@@ -39,9 +41,9 @@ const (
 
 // apiFailure classifies an answer that carries an error envelope or a
 // non-2xx status. e is nil when the body had no envelope.
-func apiFailure(op, path string, status int, e *apiError) *providers.Error {
+func apiFailure(op, method, path string, status int, e *apiError) *providers.Error {
 	pe := &providers.Error{Provider: Name, Op: op, Status: status, Code: providers.Unavailable}
-	detail := fmt.Sprintf("POST %s: HTTP %d", path, status)
+	detail := fmt.Sprintf("%s %s: HTTP %d", method, path, status)
 	code := 0
 	if e != nil && e.Code != 0 {
 		code = e.Code
@@ -81,9 +83,9 @@ func apiFailure(op, path string, status int, e *apiError) *providers.Error {
 
 // transportFailure classifies an error of the HTTP exchange itself: no
 // answer, or an answer cut short.
-func transportFailure(ctx context.Context, op, path string, err error) *providers.Error {
+func transportFailure(ctx context.Context, op, method, path string, err error) *providers.Error {
 	pe := &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable, Message: msgUnreachable,
-		Err: fmt.Errorf("POST %s: %w", path, err)}
+		Err: fmt.Errorf("%s %s: %w", method, path, err)}
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded),
@@ -118,4 +120,87 @@ func isOfferGone(err error) bool {
 	}
 	code, convErr := strconv.Atoi(pe.ProviderCode)
 	return convErr == nil && offerGoneCodes[code]
+}
+
+// verdict is how the adapter reports one provider code of the write side:
+// the neutral code and a message safe to show.
+type verdict struct {
+	code providers.ErrorCode
+	msg  string
+}
+
+var (
+	vSoldOut       = verdict{providers.SoldOut, "the flight is sold out at LiteAPI"}
+	vSeatTaken     = verdict{providers.SoldOut, "a seat chosen is no longer available at LiteAPI"}
+	vPriceChanged  = verdict{providers.PriceChanged, "the flight or its price changed at LiteAPI"}
+	vOfferExpired  = verdict{providers.OfferExpired, "the LiteAPI offer expired: search again"}
+	vHoldExpired   = verdict{providers.HoldExpired, "the LiteAPI hold expired before booking"}
+	vBookInFlight  = verdict{providers.Unavailable, "a booking of this hold is already in progress at LiteAPI"}
+	vAlreadyBooked = verdict{providers.Unavailable, "LiteAPI already has a booking for this hold"}
+	vPaymentFailed = verdict{providers.Rejected, "LiteAPI refused the payment on account"}
+	vNoBooking     = verdict{providers.NotFound, "LiteAPI has no such booking"}
+)
+
+// Provider codes of the write side that mean more than "client error" or
+// "server error". Codes not listed fall back to apiFailure's rules:
+// 4xxxx Rejected, 5xxxx Unavailable.
+var (
+	// holdCodes: prebook (B.3) and attach (B.5). Expired offers and lapsed
+	// search sessions (43015, 44013 on an expired prebook) send the
+	// traveller back to search.
+	//
+	// [assumed] 44005 (404 on attach, undocumented meaning) is taken as an
+	// expired prebook, like 44013.
+	holdCodes = map[int]verdict{
+		53010: vSoldOut, 44012: vSeatTaken,
+		53001: vPriceChanged, 52001: vPriceChanged,
+		43004: vOfferExpired, 43015: vOfferExpired, 43017: vOfferExpired, 43019: vOfferExpired,
+		53016: vOfferExpired, 53019: vOfferExpired, 44005: vOfferExpired, 44013: vOfferExpired,
+	}
+	// bookCodes: POST /flights/bookings (B.6). A prebook that lapsed or is
+	// unknown, an expired offer or session: the hold is gone and nothing
+	// was booked. 409 45035 (another book of the prebook in progress) and
+	// 45036/45087 (a booking exists) leave the outcome to FindBooking, so
+	// they are Unavailable and never Rejected.
+	bookCodes = map[int]verdict{
+		45084: vHoldExpired, 45033: vHoldExpired, 45029: vHoldExpired, 45063: vHoldExpired,
+		45035: vBookInFlight, 45036: vAlreadyBooked, 45087: vAlreadyBooked,
+		55004: vPaymentFailed,
+	}
+	// retrieveCodes: GET /flights/bookings/{id} (B.7); 47002 is documented
+	// under both 400 and 404.
+	retrieveCodes = map[int]verdict{47002: vNoBooking, 47003: vNoBooking}
+)
+
+// Book codes whose answer says a booking of the prebook already exists.
+const (
+	codeDuplicateBooking = 45036
+	codeAlreadyTicketed  = 45087
+)
+
+// reclassify gives err the verdict table has for its provider code, if any.
+func reclassify(err error, table map[int]verdict) error {
+	var pe *providers.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	if v, ok := table[providerCode(pe)]; ok {
+		pe.Code, pe.Message = v.code, v.msg
+	}
+	return err
+}
+
+// providerCode is the provider's code of pe as a number, 0 when none.
+func providerCode(pe *providers.Error) int {
+	n, err := strconv.Atoi(pe.ProviderCode)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// rejected is a request the adapter refuses to send: bad input that
+// passed the caller's validation.
+func rejected(op, msg string, err error) *providers.Error {
+	return &providers.Error{Provider: Name, Op: op, Code: providers.Rejected, Message: msg, Err: err}
 }

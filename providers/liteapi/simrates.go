@@ -59,9 +59,9 @@ type tokenLeg struct {
 	Index int    `json:"i"`
 }
 
-func (s *Simulator) rates(w http.ResponseWriter, body []byte) {
+func (s *Simulator) rates(w http.ResponseWriter, r simRequest) {
 	var req simRatesRequest
-	if err := json.Unmarshal(body, &req); err != nil {
+	if err := json.Unmarshal(r.body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
@@ -216,7 +216,7 @@ func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin stri
 				continue
 			}
 			id := s.sign(newOfferToken(legs, its, q, exp))
-			offers = append(offers, s.wireOffer(q, id, exp, seats))
+			offers = append(offers, s.wireOffer(q, id, exp, min(seats, maxShownSeats)))
 		}
 		if len(offers) > 0 {
 			out = append(out, s.wireJourney(its, pax, now, offers))

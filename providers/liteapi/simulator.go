@@ -1,18 +1,20 @@
 package liteapi
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // SimConfig configures a Simulator.
@@ -22,46 +24,74 @@ type SimConfig struct {
 	APIKey string
 	// Latency is how long the simulator waits before answering.
 	Latency time.Duration
-	// FailureRate is the share of requests (0 to 1) answered 503.
+	// FailureRate is the share of requests (0 to 1) answered with the
+	// operation's "unavailable" error.
 	FailureRate float64
-	// Seed fixes the inventory, the offer ids and the failure sequence.
+	// Seed fixes the inventory, the ids and the failure sequence.
 	Seed int64
-	// Now is the simulator's clock, time.Now when nil.
+	// Now is the simulator's clock, time.Now when nil. Offers, prebooks
+	// and bookings are dated and expire by it.
 	Now func() time.Time
 	// OfferTTL is how long an offerId stays valid after the search; 30
 	// minutes when zero.
 	OfferTTL time.Duration
 }
 
-// Simulator is an http.Handler speaking the LiteAPI flights v3.0 API
-// (POST /flights/rates and POST /flights/verify, same JSON fields, envelopes
-// and error codes) from a deterministic inventory: CDG↔PMI, CDG↔BCN,
-// CDG↔MAD and ORY↔LIS, every day, 3 to 6 journeys a day, with one-stop
-// journeys among them. It prices in EUR only and answers any other currency
-// 400 41006. Two-leg searches combine every outbound with every return, 8%
-// below the two one-ways. Search answers carry the included bags; verify
-// adds a paid 23 kg checked bag with a serviceId.
+// Simulator is an http.Handler speaking the LiteAPI flights v3.0 API from a
+// deterministic inventory, with the paths, JSON fields, envelopes and error
+// codes of shared/seeds/provider-apis.md section B:
+//
+//   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
+//     day, 3 to 6 journeys a day, with one-stop journeys among them. Prices
+//     are in EUR only (any other currency is 400 41006). Two-leg searches
+//     combine every outbound with every return, 8% below the two one-ways.
+//     Search answers carry the included bags.
+//   - POST /flights/verify (B.2): the live price, and a paid 23 kg checked
+//     bag with a serviceId.
+//   - POST /flights/prebooks (B.3): holds the seats of the adults and
+//     children for 15 minutes of the simulator's clock (seats come back when
+//     the prebook lapses) and lists attachable seats and bags (B.8). The
+//     simulated account has payment bypass and a credit line, so
+//     usePaymentSdk false is accepted; with true the answer carries a fake
+//     transactionId and secretKey.
+//   - GET /flights/prebooks/{id} (B.4) and POST /flights/prebooks/{id}/services
+//     (B.5): attach seats and bags; the price grows by theirs.
+//   - POST /flights/bookings, and /flights/bookings/ (B.6): books a prebook,
+//     paid with CREDIT, ACC_CREDIT_CARD or TRANSACTION_ID (the prebook's
+//     latest), idempotent per prebookId: 201 with the booking the first
+//     time, 200 with the replay shape after. Bookings are CONFIRMED at once.
+//   - GET /flights/bookings/{id} (B.7), with flight times moved by
+//     ShiftSchedule and ShiftBooking.
 //
 // The paths are served at the handler's root, so the base URL of a client
 // is the server's URL itself, where in production it is
 // https://api.liteapi.travel/v3.0.
 //
-// Offer ids are self-contained and signed with a key derived from the
-// seed: a simulator restarted with the same seed still accepts them, and
-// any other string is answered 400 42013. Verify re-derives the price from
-// the inventory; an offer whose seats ran out is answered 404 42018 (not
-// found), the verify code for an offer no longer sold. A Simulator is safe
-// for concurrent use.
+// Offer and service ids are self-contained and signed with a key derived
+// from the seed: a simulator restarted with the same seed still accepts
+// them, and any other string is refused (400 42013 on verify). Verify
+// re-derives the price from the inventory; an offer whose seats ran out is
+// answered 404 42018 (not found), the verify code for an offer no longer
+// sold. Prebooks and bookings live in memory; their ids are UUIDv7 made
+// from the clock and the seed, so a run is reproducible when its requests
+// come in the same order. Which codes the simulator answers for what the
+// documentation leaves open is said where they are defined (simprebook.go,
+// simbook.go). A Simulator is safe for concurrent use.
 type Simulator struct {
 	cfg   SimConfig
 	inv   inventory
 	seats *seatStore
 	key   []byte
+	knobs *sim.Knobs
+	tap   atomic.Pointer[func(method, path string, body []byte)] // tests: sees every request
 
-	mu          sync.Mutex
-	latency     time.Duration
-	failureRate float64
-	rng         *rand.Rand
+	mu         sync.Mutex // guards what follows
+	prebooks   map[string]*simPrebook
+	bookings   map[string]*simBooking
+	seatMap    map[string]string // segmentKey|seat number → prebookId holding or sold
+	nextExpiry time.Time         // earliest expiry of a live prebook, zero when none
+	ids        uint64            // ids made so far
+	shift      time.Duration     // ShiftSchedule
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -80,40 +110,121 @@ func NewSimulator(cfg SimConfig) *Simulator {
 	inv := inventory{seed: cfg.Seed}
 	key := sha256.Sum256(fmt.Appendf(nil, "faregraph liteapi simulator %d", cfg.Seed))
 	return &Simulator{
-		cfg:         cfg,
-		inv:         inv,
-		seats:       newSeatStore(inv),
-		key:         key[:],
-		latency:     cfg.Latency,
-		failureRate: cfg.FailureRate,
-		rng:         rand.New(rand.NewSource(cfg.Seed)),
+		cfg:      cfg,
+		inv:      inv,
+		seats:    newSeatStore(inv),
+		key:      key[:],
+		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
+		prebooks: map[string]*simPrebook{},
+		bookings: map[string]*simBooking{},
+		seatMap:  map[string]string{},
 	}
 }
 
 // SetLatency changes the delay before every answer.
-func (s *Simulator) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
+func (s *Simulator) SetLatency(d time.Duration) { s.knobs.SetLatency(d) }
+
+// SetFailureRate changes the share of requests answered with their
+// operation's "unavailable" error (0 to 1).
+func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
+
+// SetFailure makes every call of operation op fail in mode m; sim.FailNone
+// restores it. The operations are "rates", "verify", "prebook" (POST
+// /flights/prebooks), "get_prebook", "services", "book" and "retrieve" (GET
+// /flights/bookings/{id}). sim.FailBefore answers the operation's
+// "unavailable" error without doing anything; sim.FailAfter does the
+// operation, then answers that error; sim.FailTimeout does it, then never
+// answers until the client gives up. The errors are 503 51004 (rates), 503
+// 52014 (verify), 503 53014 (prebook), 500 53020 (get_prebook), 502 54001
+// (services), 503 55035 (book) and 500 57099 (retrieve). [assumed] The
+// documentation has no 503 for services and get booking: their generic
+// server errors are used.
+func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
+
+// SetCapacity gives a flight ("VY7821") on a date ("2026-07-01") seats
+// seats in each fare family before any sale, in place of the generated 1
+// to 9. Seats held and sold still count against it. Answers show at most 9.
+func (s *Simulator) SetCapacity(flight, date string, seats int) {
+	var buckets []string
+	for _, f := range families {
+		buckets = append(buckets, flight+"|"+date+"|"+f.name)
+	}
+	s.seats.setCapacity(buckets, seats)
 }
 
-// SetFailureRate changes the share of requests answered 503 (0 to 1).
-func (s *Simulator) SetFailureRate(r float64) {
+// ShiftSchedule moves the flights of every booking by d (a schedule
+// change), as GET /flights/bookings/{id} shows them from now on; 0 puts
+// them back. Searches are not affected.
+func (s *Simulator) ShiftSchedule(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.failureRate = r
+	s.shift = d
 }
 
-// endpoint is one simulated path with its operation's error codes.
+// ShiftBooking moves the flights of one booking by d, on top of
+// ShiftSchedule; it reports whether the booking exists.
+func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[bookingID]
+	if ok {
+		b.shift = d
+	}
+	return ok
+}
+
+// simRequest is what a handler gets: the body, the id in the path and the
+// query.
+type simRequest struct {
+	body  []byte
+	id    string
+	query url.Values
+}
+
+// endpoint is one simulated operation with its error codes.
 type endpoint struct {
-	handle      func(s *Simulator, w http.ResponseWriter, body []byte)
-	keyRefused  int // 401
-	unavailable int // 503
+	op                string // SetFailure's name
+	method            string
+	handle            func(s *Simulator, w http.ResponseWriter, r simRequest)
+	keyRefused        int // 401
+	unavailable       int
+	unavailableStatus int
 }
 
-var endpoints = map[string]endpoint{
-	ratesPath:  {handle: (*Simulator).rates, keyRefused: 41004, unavailable: 51004},
-	verifyPath: {handle: (*Simulator).verify, keyRefused: 42003, unavailable: 52014},
+var (
+	epRates      = endpoint{"rates", http.MethodPost, (*Simulator).rates, 41004, 51004, http.StatusServiceUnavailable}
+	epVerify     = endpoint{"verify", http.MethodPost, (*Simulator).verify, 42003, 52014, http.StatusServiceUnavailable}
+	epPrebook    = endpoint{"prebook", http.MethodPost, (*Simulator).prebook, 43003, 53014, http.StatusServiceUnavailable}
+	epGetPrebook = endpoint{"get_prebook", http.MethodGet, (*Simulator).getPrebook, 47001, 53020, http.StatusInternalServerError}
+	epServices   = endpoint{"services", http.MethodPost, (*Simulator).services, 44003, 54001, http.StatusBadGateway}
+	epBook       = endpoint{"book", http.MethodPost, (*Simulator).book, 45028, 55035, http.StatusServiceUnavailable}
+	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
+)
+
+// route finds the endpoint of path and the id it names.
+func route(path string) (*endpoint, string) {
+	switch path {
+	case ratesPath:
+		return &epRates, ""
+	case verifyPath:
+		return &epVerify, ""
+	case prebooksPath:
+		return &epPrebook, ""
+	case bookingsPath, bookingsPath + "/":
+		return &epBook, ""
+	}
+	if rest, ok := strings.CutPrefix(path, prebooksPath+"/"); ok {
+		if id, ok := strings.CutSuffix(rest, "/services"); ok && id != "" && !strings.Contains(id, "/") {
+			return &epServices, id
+		}
+		if rest != "" && !strings.Contains(rest, "/") {
+			return &epGetPrebook, rest
+		}
+	}
+	if id, ok := strings.CutPrefix(path, bookingsPath+"/"); ok && !strings.Contains(id, "/") {
+		return &epRetrieve, id
+	}
+	return nil, ""
 }
 
 // maxRequestBytes caps the request bodies the simulator reads.
@@ -126,15 +237,16 @@ const (
 )
 
 // ServeHTTP answers one request: after the configured latency, it checks
-// the API key, then may fail at the configured rate, then serves the path.
+// the API key, then may fail at the configured rate or as SetFailure says,
+// then serves the path.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ep, ok := endpoints[r.URL.Path]
-	if !ok {
+	ep, id := route(r.URL.Path)
+	if ep == nil {
 		writeError(w, http.StatusNotFound, apiError{Code: codeNotFound, Message: "Not found"})
 		return
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
+	if r.Method != ep.method {
+		w.Header().Set("Allow", ep.method)
 		writeError(w, http.StatusMethodNotAllowed, apiError{Code: codeBadRequest, Message: "Method not allowed"})
 		return
 	}
@@ -145,45 +257,46 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, apiError{Code: codeBadRequest, Message: "Request body too large"})
 		return
 	}
-	if !s.wait(r.Context()) {
+	if tap := s.tap.Load(); tap != nil {
+		(*tap)(r.Method, r.URL.Path, body)
+	}
+	fail, ok := s.knobs.Wait(r.Context())
+	if !ok {
 		return
 	}
 	if key := r.Header.Get("X-API-Key"); key == "" || (s.cfg.APIKey != "" && key != s.cfg.APIKey) {
 		writeError(w, http.StatusUnauthorized, apiError{Code: ep.keyRefused, Message: "Invalid API key"})
 		return
 	}
-	if s.fails() {
-		writeError(w, http.StatusServiceUnavailable, apiError{Code: ep.unavailable, Message: "Provider unavailable"})
+	unavailable := func() {
+		writeError(w, ep.unavailableStatus, apiError{Code: ep.unavailable, Message: "Provider unavailable"})
+	}
+	mode := s.knobs.Failure(ep.op)
+	if fail || mode == sim.FailBefore {
+		unavailable()
 		return
 	}
-	ep.handle(s, w, body)
-}
-
-// wait sleeps for the latency; it reports false if the request was
-// abandoned first.
-func (s *Simulator) wait(ctx context.Context) bool {
-	s.mu.Lock()
-	d := s.latency
-	s.mu.Unlock()
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
+	s.expire()
+	req := simRequest{body: body, id: id, query: r.URL.Query()}
+	switch mode {
+	case sim.FailAfter:
+		ep.handle(s, discard{}, req)
+		unavailable()
+	case sim.FailTimeout:
+		ep.handle(s, discard{}, req)
+		sim.Hang(r.Context())
+	default:
+		ep.handle(s, w, req)
 	}
 }
 
-// fails draws whether this request fails.
-func (s *Simulator) fails() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.failureRate > 0 && s.rng.Float64() < s.failureRate
-}
+// discard is a ResponseWriter that drops the answer of an operation done
+// before a simulated failure.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

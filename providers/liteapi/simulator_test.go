@@ -76,7 +76,7 @@ func TestSimulatorRejects(t *testing.T) {
 		{"verify no offerId", verifyPath, testKey, map[string]any{}, 400, apiError{Code: 42001, Key: "bodyRequest.offerId"}},
 		{"verify malformed", verifyPath, testKey, map[string]any{"offerId": "h6NwaWTZJDAx"}, 400,
 			apiError{Code: 42013, Key: "bodyRequest.offerId"}},
-		{"unknown path", "/flights/prebooks", testKey, map[string]any{}, 404, apiError{Code: 4004}},
+		{"unknown path", "/flights/nothing", testKey, map[string]any{}, 404, apiError{Code: 4004}},
 	}
 	sim := NewSimulator(SimConfig{APIKey: testKey, Seed: 1, Now: newClock().Now})
 	srv := httptest.NewServer(sim)

@@ -16,9 +16,9 @@ const (
 	codeOfferNotFound  = 42018
 )
 
-func (s *Simulator) verify(w http.ResponseWriter, body []byte) {
+func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
 	var req verifyRequest
-	if err := json.Unmarshal(body, &req); err != nil {
+	if err := json.Unmarshal(r.body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
@@ -47,17 +47,18 @@ func (s *Simulator) verify(w http.ResponseWriter, body []byte) {
 		writeError(w, http.StatusNotFound, apiError{Code: codeOfferNotFound, Message: "Offer not found", Description: "sold out"})
 		return
 	}
+	shown := min(seats, maxShownSeats)
 	j := verifiedJourney{
 		JourneyKey:   s.inv.journeyKey(q.its),
 		Expiration:   exp.UTC().Format(instantLayout),
 		Timestamp:    now.UTC().Format(instantLayout),
 		Provider:     &supplier{Code: sandboxSupplier},
 		Pricing:      q.pricing(),
-		Baggage:      q.baggage(s.sign(serviceToken{Journey: s.inv.journeyKey(q.its), BagType: "checked", WeightKg: 23, Price: q.bagFee})),
-		Fare:         q.fare(seats),
+		Baggage:      q.baggage(s.paidBagID(q)),
+		Fare:         q.fare(shown),
 		Passengers:   &paxCounts{Adults: q.pax.Adults, Children: q.pax.Children, Infants: q.pax.Infants},
 		Segments:     q.segments(),
-		SegmentFares: q.segmentFares(seats),
+		SegmentFares: q.segmentFares(shown),
 		Terms:        q.terms(),
 	}
 	writeJSON(w, http.StatusOK, verifyResponse{Data: []verifyData{{
@@ -91,10 +92,25 @@ func (s *Simulator) requote(tok offerToken) (quote, bool) {
 	return newQuote(its, fam, providers.Passengers{Adults: tok.Pax[0], Children: tok.Pax[1], Infants: tok.Pax[2]}), true
 }
 
-// serviceToken is what the simulator's baggage serviceId carries.
+// serviceToken is what the simulator's serviceIds carry: a paid bag
+// (BagType, WeightKg) for the whole journey, or a seat (Kind "seat") on one
+// segment. The seat fields are left out of bag ids, so those are the same
+// as before seats existed.
 type serviceToken struct {
 	Journey  string `json:"j"`
 	BagType  string `json:"b"`
 	WeightKg int    `json:"w"`
-	Price    int64  `json:"p"` // EUR cents per passenger
+	Price    int64  `json:"p"` // EUR cents per unit
+	Kind     string `json:"k,omitempty"`
+	Segment  string `json:"s,omitempty"` // segmentKey
+	Seat     string `json:"n,omitempty"` // "12A"
 }
+
+// paidBagID is the serviceId of the paid 23 kg checked bag of q's journey,
+// the same on verify and on prebooks.
+func (s *Simulator) paidBagID(q quote) string {
+	return s.sign(serviceToken{Journey: s.inv.journeyKey(q.its), BagType: "checked", WeightKg: paidBagKg, Price: q.bagFee})
+}
+
+// paidBagKg is the weight of the paid checked bag.
+const paidBagKg = 23

@@ -1,0 +1,199 @@
+// Package auth identifies API clients: tenants and their API keys
+// ("Authorization: Bearer <key>", stored hashed), the scopes a key grants,
+// and the built-in sandbox tenant that anonymous requests act as in
+// development.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/faregraph/faregraph/db"
+)
+
+// Scopes a key can grant.
+const (
+	ScopeOffersRead    = "offers:read"
+	ScopeCheckoutWrite = "checkout:write"
+	ScopeBookingsRead  = "bookings:read"
+)
+
+// AllScopes lists every scope.
+var AllScopes = []string{ScopeOffersRead, ScopeCheckoutWrite, ScopeBookingsRead}
+
+// SandboxTenant is the tenant anonymous requests act as in development.
+const SandboxTenant = "sandbox"
+
+// Principal is who a request acts for.
+type Principal struct {
+	TenantID   string
+	TenantName string
+	Scopes     []string
+	// Anonymous is true for the development sandbox principal.
+	Anonymous bool
+}
+
+// Has reports whether p was granted scope.
+func (p *Principal) Has(scope string) bool { return slices.Contains(p.Scopes, scope) }
+
+type ctxKey struct{}
+
+// With returns ctx carrying p.
+func With(ctx context.Context, p *Principal) context.Context { return context.WithValue(ctx, ctxKey{}, p) }
+
+// From returns the request's principal, if any.
+func From(ctx context.Context) (*Principal, bool) {
+	p, ok := ctx.Value(ctxKey{}).(*Principal)
+	return p, ok
+}
+
+// Errors of authorization, mapped to UNAUTHENTICATED and FORBIDDEN.
+var (
+	ErrUnauthenticated = errors.New("auth: an API key is required")
+	ErrForbidden       = errors.New("auth: the API key lacks a scope")
+)
+
+// Require returns the request's principal if it has scope.
+func Require(ctx context.Context, scope string) (*Principal, error) {
+	p, ok := From(ctx)
+	if !ok {
+		return nil, ErrUnauthenticated
+	}
+	if !p.Has(scope) {
+		return nil, fmt.Errorf("%w: %s", ErrForbidden, scope)
+	}
+	return p, nil
+}
+
+// Authenticator checks API keys against the database.
+type Authenticator struct {
+	DB *db.DB
+	// AllowAnonymous lets requests without a key act as the sandbox tenant
+	// (development).
+	AllowAnonymous bool
+	tenants        db.Tenants
+}
+
+// EnsureSandbox creates the sandbox tenant if it does not exist.
+func (a *Authenticator) EnsureSandbox(ctx context.Context, now time.Time) error {
+	_, err := a.tenants.EnsureTenant(ctx, a.DB, SandboxTenant, SandboxTenant, now)
+	return err
+}
+
+// Middleware authenticates every request: a valid key's principal goes in
+// the context; a bad key is 401; no key is the sandbox principal when
+// anonymous requests are allowed, and no principal otherwise (each
+// operation then answers UNAUTHENTICATED).
+func (a *Authenticator) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			if a.AllowAnonymous {
+				r = r.WithContext(With(r.Context(), &Principal{TenantID: SandboxTenant, TenantName: SandboxTenant, Scopes: AllScopes, Anonymous: true}))
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		key, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			unauthorized(w, "the Authorization header must be \"Bearer <API key>\"")
+			return
+		}
+		p, err := a.Authenticate(r.Context(), strings.TrimSpace(key))
+		if err != nil {
+			unauthorized(w, "the API key is not valid")
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), p)))
+	})
+}
+
+func unauthorized(w http.ResponseWriter, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", `Bearer realm="faregraph"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": "UNAUTHENTICATED"}}}})
+}
+
+const keyPrefix = "fg_"
+
+// Authenticate checks a key and returns its principal.
+func (a *Authenticator) Authenticate(ctx context.Context, key string) (*Principal, error) {
+	rest, ok := strings.CutPrefix(key, keyPrefix)
+	id, _, ok2 := strings.Cut(rest, "_")
+	if !ok || !ok2 || len(key) > 200 {
+		return nil, ErrUnauthenticated
+	}
+	k, t, err := a.tenants.Key(ctx, a.DB, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, ErrUnauthenticated
+	}
+	if err != nil {
+		return nil, err
+	}
+	if subtle.ConstantTimeCompare([]byte(hash(key)), []byte(k.Hash)) != 1 {
+		return nil, ErrUnauthenticated
+	}
+	return &Principal{TenantID: t.ID, TenantName: t.Name, Scopes: strings.Fields(k.Scopes)}, nil
+}
+
+func hash(key string) string {
+	h := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(h[:])
+}
+
+// ParseScopes reads "offers:read,checkout:write" and checks each scope.
+func ParseScopes(s string) ([]string, error) {
+	var out []string
+	for _, sc := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if !slices.Contains(AllScopes, sc) {
+			return nil, fmt.Errorf("unknown scope %q (scopes: %s)", sc, strings.Join(AllScopes, ", "))
+		}
+		if !slices.Contains(out, sc) {
+			out = append(out, sc)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("at least one scope is required (scopes: %s)", strings.Join(AllScopes, ", "))
+	}
+	return out, nil
+}
+
+// CreateKey creates an API key for the tenant called tenant (creating the
+// tenant if needed) and returns the key. Only its hash is stored: the key
+// cannot be shown again.
+func (a *Authenticator) CreateKey(ctx context.Context, tenant string, scopes []string, now time.Time) (string, error) {
+	if strings.TrimSpace(tenant) == "" || len(tenant) > 100 {
+		return "", errors.New("the tenant name must be 1 to 100 characters")
+	}
+	t, err := a.tenants.EnsureTenant(ctx, a.DB, "tn_"+random(8), tenant, now)
+	if err != nil {
+		return "", err
+	}
+	id := random(8)
+	key := keyPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(randomBytes(32))
+	row := &db.APIKeyRow{ID: id, TenantID: t.ID, Hash: hash(key), Scopes: strings.Join(scopes, " "), CreatedAt: now.UTC()}
+	if err := a.tenants.InsertKey(ctx, a.DB, row); err != nil {
+		return "", err
+	}
+	return key, nil
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+func random(n int) string { return hex.EncodeToString(randomBytes(n)) }

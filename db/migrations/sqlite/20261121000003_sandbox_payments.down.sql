@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS sandbox_payment_intents;

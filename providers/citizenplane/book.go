@@ -1,0 +1,213 @@
+package citizenplane
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Book books the requests of r's hold: POST /v3/bookings with the request
+// ids, our customer code, r.ExternalID, the contact's name, email and
+// phone number, the gender of the first adult traveller and self_psp
+// (we take the payment ourselves).
+//
+// The booking's Status is BookingConfirmed when CitizenPlane answers
+// "confirmed", BookingCancelled for "cancelled" and BookingPending for
+// anything else. A 409 REQUEST_ALREADY_BOOKED means the hold was booked
+// already, by an earlier attempt whose answer was lost: the booking it
+// names is read back (GET /v3/bookings) and returned, not an error.
+//
+// Errors are *providers.Error values: Rejected, without a call, for a
+// hold ref that is not CitizenPlane request ids or a contact or adult
+// traveller missing what the booking needs; HoldExpired for 403 (the
+// requests expired, or were aborted); PriceChanged or SoldOut for another
+// 409, by its type; NotFound for request ids CitizenPlane does not know
+// (404); Rejected for 400 and 422. Unavailable or Timeout (server errors,
+// no answer, an answer that cannot be read) leave the outcome unknown:
+// ask FindBooking.
+func (c *Client) Book(ctx context.Context, r providers.BookRequest) (*providers.Booking, error) {
+	return c.book(ctx, opBook, r)
+}
+
+// FindBooking finds the booking made from r's hold, if any, the way
+// CitizenPlane documents: it replays the POST /v3/bookings that Book makes
+// and reads the reference of the booking from the 409
+// REQUEST_ALREADY_BOOKED, then reads that booking back.
+//
+// CitizenPlane books a request at most once, so the replay cannot make a
+// second booking. But it can make the first: when the earlier Book never
+// reached CitizenPlane and the hold is still valid, the replay books it
+// (201) and FindBooking returns that booking. A 403 (the requests expired
+// or were aborted, and so were never booked) is (nil, nil). Any error
+// leaves the question open; its codes are Book's.
+func (c *Client) FindBooking(ctx context.Context, r providers.BookRequest) (*providers.Booking, error) {
+	b, err := c.book(ctx, opFindBooking, r)
+	if providers.CodeOf(err) == providers.HoldExpired {
+		return nil, nil
+	}
+	return b, err
+}
+
+// Retrieve reads a booking back by its cp_reference (GET
+// /v3/bookings?cp_reference=...), with its flights as CitizenPlane has
+// them now: schedule changes show in the slices' times. An unknown
+// reference is NotFound.
+func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Booking, error) {
+	ref := strings.TrimSpace(reference)
+	if ref == "" {
+		return nil, c.fail(opRetrieve, providers.Rejected, 0, "", "no booking reference", errors.New("empty cp_reference"))
+	}
+	return c.retrieve(ctx, opRetrieve, ref)
+}
+
+// book posts the booking of r for op (book or find_booking).
+func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (*providers.Booking, error) {
+	body, err := c.bookingBody(r)
+	if err != nil {
+		return nil, c.fail(op, providers.Rejected, 0, "", err.Error(), err)
+	}
+	var resp booking
+	status, err := c.do(ctx, op, http.MethodPost, pathBookings, nil, body, &resp, http.StatusForbidden, http.StatusConflict)
+	if err != nil {
+		var ae *apiError
+		if errors.As(err, &ae) && ae.status == http.StatusConflict && ae.body.Type == typeAlreadyBooked {
+			if ae.body.CPReference == "" {
+				return nil, c.fail(op, providers.Unavailable, ae.status, ae.body.Type, "hold already booked; the provider did not say which booking", err)
+			}
+			return c.retrieveBooked(ctx, op, ae.body.CPReference)
+		}
+		return nil, c.bookError(err)
+	}
+	b, err := bookingOf(resp)
+	if err != nil {
+		// Booked, most likely, but unreadable: the outcome is unknown.
+		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", pathBookings, err))
+	}
+	return b, nil
+}
+
+// bookingBody is the POST /v3/bookings of r, the same every time for the
+// same r, so that FindBooking replays exactly what Book sent.
+func (c *Client) bookingBody(r providers.BookRequest) (bookingBody, error) {
+	ids, err := parseRef(r.Hold.Ref)
+	if err != nil {
+		return bookingBody{}, errors.New("not a CitizenPlane hold")
+	}
+	ct := r.Contact
+	b := bookingBody{
+		RequestIDs:   ids,
+		CustomerCode: c.cfg.CustomerCode,
+		ExternalID:   r.ExternalID,
+		FirstName:    strings.TrimSpace(ct.GivenName),
+		LastName:     strings.TrimSpace(ct.FamilyName),
+		Email:        strings.TrimSpace(ct.Email),
+		PhoneNumber:  strings.TrimSpace(ct.PhoneNumber),
+		SelfPSP:      true,
+	}
+	if b.FirstName == "" || b.LastName == "" || b.Email == "" || b.PhoneNumber == "" {
+		return bookingBody{}, errors.New("contact needs given and family names, email and phone number")
+	}
+	for _, t := range r.Travellers {
+		if t.Type == providers.Adult {
+			if b.Gender, err = wireGender(t.Gender); err != nil {
+				return bookingBody{}, fmt.Errorf("first adult traveller: %w", err)
+			}
+			return b, nil
+		}
+	}
+	return bookingBody{}, errors.New("no adult traveller")
+}
+
+// bookError maps a failed POST /v3/bookings to the write side's codes.
+func (c *Client) bookError(err error) error {
+	var pe *providers.Error
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Status {
+	case http.StatusForbidden:
+		pe.Code, pe.Message = providers.HoldExpired, "the hold expired"
+	case http.StatusConflict:
+		if isPriceType(pe.ProviderCode) {
+			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
+		} else {
+			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
+		}
+	case http.StatusNotFound:
+		pe.Code, pe.Message = providers.NotFound, "hold not found"
+	case http.StatusUnprocessableEntity:
+		pe.Code, pe.Message = providers.Rejected, "provider refused the booking"
+	}
+	return pe
+}
+
+// retrieveBooked reads back the booking that holds our requests. The
+// booking exists, so a failure to read it is never a definite answer:
+// it is Timeout or Unavailable (ask again), whatever the call's code.
+func (c *Client) retrieveBooked(ctx context.Context, op, ref string) (*providers.Booking, error) {
+	b, err := c.retrieve(ctx, op, ref)
+	if err != nil {
+		var pe *providers.Error
+		if errors.As(err, &pe) && pe.Code != providers.Timeout {
+			pe.Code, pe.Message = providers.Unavailable, "booking made but could not be read"
+		}
+		return nil, err
+	}
+	return b, nil
+}
+
+// retrieve gets booking ref for op.
+func (c *Client) retrieve(ctx context.Context, op, ref string) (*providers.Booking, error) {
+	var resp booking
+	status, err := c.do(ctx, op, http.MethodGet, pathBookings, url.Values{referenceParam: {ref}}, nil, &resp, http.StatusNotFound)
+	if err != nil {
+		var pe *providers.Error
+		if errors.As(err, &pe) && pe.Status == http.StatusNotFound {
+			pe.Code, pe.Message = providers.NotFound, "booking not found"
+		}
+		return nil, err
+	}
+	b, err := bookingOf(resp)
+	if err == nil && !strings.EqualFold(b.Reference, ref) {
+		err = fmt.Errorf("asked for %s, got %s", ref, b.Reference)
+	}
+	if err != nil {
+		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathBookings, err))
+	}
+	return b, nil
+}
+
+// bookingOf maps a booking answer: one slice per flight, in the order
+// CitizenPlane lists them (outbound, then inbound).
+func bookingOf(b booking) (*providers.Booking, error) {
+	if b.CPReference == "" {
+		return nil, errors.New("no cp_reference")
+	}
+	if b.TotalPrice == "" {
+		return nil, fmt.Errorf("booking %s: no total_price", b.CPReference)
+	}
+	total, err := providers.MoneyFromJSON(b.TotalPrice, currencyOr(b.Currency))
+	if err != nil {
+		return nil, fmt.Errorf("booking %s: total_price: %w", b.CPReference, err)
+	}
+	out := &providers.Booking{Reference: b.CPReference, Status: providers.BookingPending, Total: total}
+	switch strings.ToLower(b.Status) {
+	case bookingConfirmed:
+		out.Status = providers.BookingConfirmed
+	case bookingCancelled, "canceled":
+		out.Status = providers.BookingCancelled
+	}
+	for _, f := range b.Flights {
+		seg, err := segmentOf(f)
+		if err != nil {
+			return nil, fmt.Errorf("booking %s: %w", b.CPReference, err)
+		}
+		out.Slices = append(out.Slices, providers.Slice{Segments: []providers.Segment{seg}})
+	}
+	return out, nil
+}

@@ -1,0 +1,271 @@
+package liteapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Book completes the booking of a prebook (POST /flights/bookings, B.6)
+// paid on account: {prebookId: the Hold's Ref, payment {method CREDIT},
+// customTags {FAREGRAPH_REF: ExternalID}}. The part, travellers and
+// contact are not sent: LiteAPI took them at the prebook and its booking
+// call accepts nothing else.
+//
+// A 201 answer is the booking. LiteAPI books a prebook at most once and
+// answers a second call 200 with only the existing bookingId and status;
+// the booking is then read back (GET /flights/bookings/{id}, observed as
+// "retrieve") and returned, not an error. So do 409 45036 (duplicate) and
+// 45087 (already ticketed) when they name the booking.
+//
+// Errors are *providers.Error values with Op "book": HoldExpired when the
+// prebook lapsed or is unknown (404 45084, 45033, 45029; 400 45063),
+// Rejected for a refused payment (502 55004) or an invalid request (other
+// 4xxxx), and Unavailable or Timeout when the outcome is unknown: a server
+// error, no answer, another booking call of the prebook in progress (409
+// 45035), a booking that exists but could not be read. After those, ask
+// FindBooking; never book again with another hold.
+func (c *Client) Book(ctx context.Context, r providers.BookRequest) (*providers.Booking, error) {
+	return c.book(ctx, "book", r)
+}
+
+// FindBooking finds the booking made from r's hold by replaying the
+// booking call, which LiteAPI makes idempotent per prebookId (B.6): a
+// prebook is booked at most once, so the replay can never book twice, and
+// for a booked prebook it answers the existing booking (200 replay, or 201).
+// A prebook that is gone without a booking (404 45084, 45033, 45029; 400
+// 45063) gives (nil, nil).
+//
+// LiteAPI has no read-only lookup of a prebook's booking (its prebook
+// snapshots carry no bookingId), so a replay for a prebook that is still
+// live and was never booked does book it, exactly once. Callers ask
+// FindBooking after a Book whose outcome is unknown, when booking is what
+// they want anyway; they must not use it to probe a hold they no longer
+// mean to book. Errors are those of Book, with Op "find_booking".
+func (c *Client) FindBooking(ctx context.Context, r providers.BookRequest) (*providers.Booking, error) {
+	b, err := c.book(ctx, "find_booking", r)
+	if providers.CodeOf(err) == providers.HoldExpired {
+		return nil, nil
+	}
+	return b, err
+}
+
+// Retrieve reads a booking (GET /flights/bookings/{bookingId}, B.7) with
+// the flights as LiteAPI has them now. An unknown bookingId (47002) is
+// NotFound. Errors are *providers.Error values with Op "retrieve".
+func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Booking, error) {
+	const op = "retrieve"
+	if reference == "" {
+		return nil, rejected(op, "no LiteAPI booking id", errors.New("retrieve an empty booking id"))
+	}
+	path := bookingPath(reference)
+	var resp bookResponse
+	var status int
+	if err := c.observe(op, func() (err error) {
+		status, err = c.get(ctx, op, path, &resp)
+		return reclassify(err, retrieveCodes)
+	}); err != nil {
+		return nil, err
+	}
+	if len(resp.Data) == 0 {
+		return nil, unreadable(op, status, fmt.Errorf("map %s: no data", path))
+	}
+	b, err := toBooking(resp.Data[0].Booking)
+	if err != nil {
+		return nil, unreadable(op, status, fmt.Errorf("map %s: %w", path, err))
+	}
+	return b, nil
+}
+
+// book makes the booking call for op ("book" or "find_booking") and reads
+// back a booking the answer only names.
+func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (*providers.Booking, error) {
+	req, err := newBookRequest(r)
+	if err != nil {
+		return nil, rejected(op, "the booking cannot be sent to LiteAPI", err)
+	}
+	var (
+		booking  *providers.Booking
+		existing string
+	)
+	if err := c.observe(op, func() (err error) {
+		booking, existing, err = c.postBooking(ctx, op, req)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if booking != nil {
+		return booking, nil
+	}
+	booking, err = c.Retrieve(ctx, existing)
+	if err != nil {
+		code := providers.Unavailable
+		if providers.CodeOf(err) == providers.Timeout {
+			code = providers.Timeout
+		}
+		return nil, &providers.Error{Provider: Name, Op: op, Code: code,
+			Message: "LiteAPI has a booking for this hold but it could not be read", Err: err}
+	}
+	return booking, nil
+}
+
+// postBooking sends the booking call. It returns the booking of a full
+// answer, or the bookingId of an answer that only names one (the 200
+// replay, a 409 duplicate that carries it).
+func (c *Client) postBooking(ctx context.Context, op string, req bookRequest) (*providers.Booking, string, error) {
+	status, raw, err := c.exchange(ctx, op, http.MethodPost, bookingsPath, req)
+	if err != nil {
+		return nil, "", err
+	}
+	var resp bookResponse
+	if err := decodeAnswer(op, http.MethodPost, bookingsPath, status, raw, &resp); err != nil {
+		err = reclassify(err, bookCodes)
+		var pe *providers.Error
+		if errors.As(err, &pe) && (providerCode(pe) == codeDuplicateBooking || providerCode(pe) == codeAlreadyTicketed) {
+			if id := duplicateBookingID(raw); id != "" {
+				return nil, id, nil
+			}
+		}
+		return nil, "", err
+	}
+	if len(resp.Data) == 0 || resp.Data[0].Booking.BookingID == "" {
+		return nil, "", unreadable(op, status, fmt.Errorf("map %s: no booking id", bookingsPath))
+	}
+	fb := resp.Data[0].Booking
+	// The 200 replay has only bookingId and status; a full booking is
+	// mapped whatever the status says.
+	if fb.Pricing == nil && (fb.Order == nil || fb.Order.Price == nil) {
+		return nil, fb.BookingID, nil
+	}
+	b, err := toBooking(fb)
+	if err != nil {
+		return nil, "", unreadable(op, status, fmt.Errorf("map %s: %w", bookingsPath, err))
+	}
+	return b, "", nil
+}
+
+// duplicateBookingID is the bookingId a 409 answer names, "" when none.
+func duplicateBookingID(raw []byte) string {
+	var d duplicateBody
+	if json.Unmarshal(raw, &d) != nil {
+		return ""
+	}
+	if len(d.Data) > 0 && d.Data[0].Booking.BookingID != "" {
+		return d.Data[0].Booking.BookingID
+	}
+	if d.Error != nil {
+		return d.Error.BookingID
+	}
+	return ""
+}
+
+// newBookRequest is the booking body for r: payment on the credit line,
+// and our own id in a custom tag when there is one.
+func newBookRequest(r providers.BookRequest) (bookRequest, error) {
+	if r.Part.Provider != "" && r.Part.Provider != Name {
+		return bookRequest{}, fmt.Errorf("book a part of provider %q", r.Part.Provider)
+	}
+	if r.Hold.Ref == "" {
+		return bookRequest{}, errors.New("no prebook id in the hold")
+	}
+	req := bookRequest{PrebookID: r.Hold.Ref, Payment: bookPayment{Method: paymentCredit}}
+	if r.ExternalID != "" {
+		if len(r.ExternalID) > maxCustomTagValue {
+			return bookRequest{}, fmt.Errorf("external id of %d bytes, LiteAPI keeps %d", len(r.ExternalID), maxCustomTagValue)
+		}
+		req.CustomTags = map[string]string{customTagRef: r.ExternalID}
+	}
+	return req, nil
+}
+
+// bookingStatuses maps FlightBooking statuses.
+var bookingStatuses = map[string]providers.BookingStatus{
+	statusConfirmed:            providers.BookingConfirmed,
+	statusTicketed:             providers.BookingConfirmed,
+	statusCreated:              providers.BookingPending,
+	statusPendingConfirmation:  providers.BookingPending,
+	statusCancelled:            providers.BookingCancelled,
+	statusCancelledWithCharges: providers.BookingCancelled,
+}
+
+// toBooking maps a FlightBooking. The total is pricing.totalAmount, else
+// order.price.total; the locators are airlineLocators, else the order's
+// airline bookings; the slices are the journey's segments as they are now.
+//
+// [assumed] A status the documentation does not list is taken as PENDING:
+// the booking exists and its confirmation is to follow.
+func toBooking(fb flightBooking) (*providers.Booking, error) {
+	if fb.BookingID == "" {
+		return nil, errors.New("no bookingId")
+	}
+	status, ok := bookingStatuses[strings.ToUpper(fb.Status)]
+	if !ok {
+		status = providers.BookingPending
+	}
+	total, err := bookingTotal(fb)
+	if err != nil {
+		return nil, err
+	}
+	b := &providers.Booking{Reference: fb.BookingID, Status: status, Total: total}
+	for _, l := range fb.AirlineLocators {
+		b.Locators = appendLocator(b.Locators, l.AirlinePnr)
+	}
+	if len(b.Locators) == 0 && fb.Order != nil {
+		for _, ab := range fb.Order.Reference.AirlineBookings {
+			b.Locators = appendLocator(b.Locators, ab.AirlinePnr)
+		}
+	}
+	if fb.Journey != nil && len(fb.Journey.Segments) > 0 {
+		if b.Slices, err = toSlices(fb.Journey.Segments, legsOf(fb.Journey.Segments)); err != nil {
+			return nil, fmt.Errorf("journey: %w", err)
+		}
+	}
+	return b, nil
+}
+
+func bookingTotal(fb flightBooking) (providers.Money, error) {
+	if p := fb.Pricing; p != nil && p.TotalAmount != "" {
+		m, err := requiredMoney(p.TotalAmount, p.Currency)
+		if err != nil {
+			return providers.Money{}, fmt.Errorf("pricing.totalAmount: %w", err)
+		}
+		return m, nil
+	}
+	if o := fb.Order; o != nil && o.Price != nil && o.Price.Total != "" {
+		cur := o.Price.Currency
+		if cur == "" {
+			cur = o.Currency
+		}
+		m, err := requiredMoney(o.Price.Total, cur)
+		if err != nil {
+			return providers.Money{}, fmt.Errorf("order.price.total: %w", err)
+		}
+		return m, nil
+	}
+	return providers.Money{}, errors.New("no total (pricing.totalAmount or order.price.total)")
+}
+
+func appendLocator(ls []string, pnr string) []string {
+	pnr = strings.TrimSpace(pnr)
+	if pnr == "" || slices.Contains(ls, pnr) {
+		return ls
+	}
+	return append(ls, pnr)
+}
+
+// legsOf is the number of directions of a booked journey: two when a
+// segment is INBOUND.
+func legsOf(segs []segment) int {
+	for _, s := range segs {
+		if s.Direction == directionInbound {
+			return 2
+		}
+	}
+	return 1
+}

@@ -1,0 +1,235 @@
+package liteapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Booking codes (B.6, B.7) the simulator answers. [assumed] B.6 numbers no
+// validation error of the request itself; the simulator answers 400 45002
+// for a missing or invalid prebookId, payment or customTags and for a
+// field the call does not take (holder, passengers, clientReference: B.10),
+// with the field in key. A malformed booking id on GET is 400 47005.
+const (
+	codeBookInvalid         = 45002
+	codeBookPrebookNotFound = 45033
+	codeBookPrebookExpired  = 45084
+	codeBookPaymentFailed   = 55004
+	codeGetBookingNotFound  = 47002
+	codeGetBookingBadID     = 47005
+)
+
+// ticketLimit is how long after booking the airline must ticket.
+const ticketLimit = 24 * time.Hour
+
+// simBooking is a booking of a prebook.
+type simBooking struct {
+	id, ref string
+	prebook *simPrebook
+	status  string
+	created time.Time
+	payment bookPayment
+	tags    map[string]string
+	shift   time.Duration // ShiftBooking
+}
+
+// simBookRequest is a booking body as the simulator reads it.
+type simBookRequest struct {
+	PrebookID  string            `json:"prebookId"`
+	Payment    *simPayment       `json:"payment"`
+	CustomTags map[string]string `json:"customTags"`
+	Metadata   json.RawMessage   `json:"metadata"`
+}
+
+type simPayment struct {
+	Method        string          `json:"method"`
+	TransactionID string          `json:"transactionId"`
+	Token         string          `json:"token"`
+	BillingInfo   json.RawMessage `json:"billingInfo"`
+}
+
+func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
+	var req simBookRequest
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			writeError(w, http.StatusBadRequest, *invalid(codeBookInvalid, "bodyRequest."+strings.Trim(field, `"`),
+				"the booking takes only prebookId, payment, customTags and metadata"))
+			return
+		}
+		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		return
+	}
+	if bad := checkBook(req); bad != nil {
+		writeError(w, http.StatusBadRequest, *bad)
+		return
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.prebooks[req.PrebookID]
+	switch {
+	case !ok:
+		writeError(w, http.StatusNotFound, apiError{Code: codeBookPrebookNotFound, Message: "Prebook not found"})
+		return
+	case p.bookingID != "":
+		// Idempotent per prebookId: the booking that exists, whatever the body.
+		b := s.bookings[p.bookingID]
+		writeJSON(w, http.StatusOK, replayResponse{Data: []replayData{{
+			Booking: replayBooking{BookingID: b.id, Status: b.status}, Message: replayMessage}}})
+		return
+	case p.released:
+		writeError(w, http.StatusNotFound, apiError{Code: codeBookPrebookExpired, Message: "Booking expired", Description: "the prebook expired"})
+		return
+	case req.Payment.Method == paymentTransactionID && (!p.sdk || req.Payment.TransactionID != p.transactionID):
+		writeError(w, http.StatusBadGateway, apiError{Code: codeBookPaymentFailed, Message: "Payment failed",
+			Description: "the transactionId is not the prebook's latest payment intent"})
+		return
+	}
+	now := s.cfg.Now()
+	s.seats.sell(p.q.buckets(), p.q.pax.Seats())
+	b := &simBooking{
+		id:      s.newIDLocked("booking"),
+		prebook: p,
+		status:  statusConfirmed,
+		created: now,
+		payment: bookPayment{Method: req.Payment.Method, TransactionID: req.Payment.TransactionID},
+		tags:    req.CustomTags,
+	}
+	b.ref = fmt.Sprintf("FH-%02d%c-%s", now.Year()%100, "123456789ABC"[now.Month()-1], s.token("ref", b.id, 8, upperAlnum))
+	p.bookingID = b.id
+	s.bookings[b.id] = b
+	writeJSON(w, http.StatusCreated, bookResponse{Data: []bookData{{Booking: s.flightBookingLocked(b)}}})
+}
+
+// checkBook applies the request rules of B.6.
+func checkBook(req simBookRequest) *apiError {
+	bad := func(key, msg string) *apiError { return invalid(codeBookInvalid, "bodyRequest."+key, msg) }
+	switch {
+	case req.PrebookID == "":
+		return bad("prebookId", "prebookId is required")
+	case req.Payment == nil || req.Payment.Method == "":
+		return bad("payment.method", "payment.method is required")
+	}
+	switch req.Payment.Method {
+	case paymentCredit, paymentAccCreditCard: // a credit line; a card on the account (simulated)
+	case paymentTransactionID:
+		if req.Payment.TransactionID == "" {
+			return bad("payment.transactionId", "transactionId is required with TRANSACTION_ID")
+		}
+	case paymentThirdParty, paymentCreditCard:
+		return bad("payment.method", req.Payment.Method+" is not available to this account (CREDIT_CARD goes to the pci-book host)")
+	default:
+		return bad("payment.method", "method must be TRANSACTION_ID, CREDIT, THIRD_PARTY, CREDIT_CARD or ACC_CREDIT_CARD")
+	}
+	if len(req.CustomTags) > maxCustomTags {
+		return bad("customTags", fmt.Sprintf("at most %d tags", maxCustomTags))
+	}
+	for k, v := range req.CustomTags {
+		if k == "" || strings.Trim(k, customTagKeyLetter) != "" {
+			return bad("customTags", fmt.Sprintf("tag %q: keys match ^[A-Z0-9_-]+$", k))
+		}
+		if len(v) > maxCustomTagValue {
+			return bad("customTags", fmt.Sprintf("tag %s: values have at most %d characters", k, maxCustomTagValue))
+		}
+	}
+	return nil
+}
+
+func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
+	if !isUUID(r.id) {
+		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[r.id]
+	if !ok {
+		writeError(w, http.StatusNotFound, apiError{Code: codeGetBookingNotFound, Message: "Booking not found"})
+		return
+	}
+	writeJSON(w, http.StatusOK, bookResponse{Data: []bookData{{Booking: s.flightBookingLocked(b)}}})
+}
+
+// flightBookingLocked renders a booking (B.6) with its flights moved by
+// the schedule shifts. The payment amount is the supplier's price, the
+// total without the partner markup: the sandbox's was ~3% below the total
+// (B.10).
+func (s *Simulator) flightBookingLocked(b *simBooking) flightBooking {
+	p := b.prebook
+	q := p.q.shifted(s.shift + b.shift)
+	total := p.price()
+	var seatsAmt, bagsAmt int64
+	for _, a := range p.services {
+		if a.svc.Category == categorySeat {
+			seatsAmt += p.unit(a) * int64(a.sel.Quantity)
+		} else {
+			bagsAmt += p.unit(a) * int64(a.sel.Quantity)
+		}
+	}
+	created := b.created.UTC().Format(instantLayout)
+	limit := b.created.Add(ticketLimit).UTC().Format(instantLayout)
+	var locators []airlineLocator
+	for _, ab := range p.order.AirlineBookings {
+		locators = append(locators, airlineLocator{AirlineCode: ab.AirlineCode, AirlinePnr: ab.AirlinePnr})
+	}
+	var tickets []ticket
+	for i, px := range p.passengers {
+		tickets = append(tickets, ticket{PassengerIndex: i, Status: "issued",
+			TicketNumber: s.token("ticket", b.id+strconv.Itoa(i), 13, digitChars), DocumentNumber: px.DocumentNumber})
+	}
+	sel, booked := p.selected("booking", "confirmed")
+	contact := p.contact
+	payment := b.payment
+	return flightBooking{
+		BookingID:           b.id,
+		BookingRef:          b.ref,
+		Status:              b.status,
+		Timestamp:           created,
+		OfferID:             p.offerID,
+		PaymentStatus:       "completed",
+		ProviderEnvironment: "sandbox",
+		TicketLimitTime:     limit,
+		Journey:             s.bookedJourneyLocked(p, q),
+		Passengers:          p.passengers,
+		Contact:             &contact,
+		Order: &order{Reference: p.order, Currency: defaultCurrency, Status: "created",
+			Price: &orderPrice{Currency: defaultCurrency, Total: eur(total)}, TicketLimitTime: limit},
+		AirlineLocators: locators,
+		Pricing: &bookingPricing{Subtotal: eur(p.fare), ServicesAmount: eur(seatsAmt + bagsAmt), SeatsAmount: eur(seatsAmt),
+			BaggageAmount: eur(bagsAmt), TotalAmount: eur(total), MerchantOfRecordFee: "0", TicketingFee: "0",
+			FeesIncludedInTotal: true, Currency: defaultCurrency},
+		Payment:          &paymentAmount{Amount: eur(total * 100 / markupPercent), Currency: defaultCurrency},
+		SelectedServices: sel,
+		BookedServices:   booked,
+		TicketData:       &ticketData{ConfirmationID: locators[0].AirlinePnr, TicketedAt: created, Tickets: tickets},
+		PaymentInput:     &payment,
+		CustomTags:       b.tags,
+	}
+}
+
+// shifted is q with every flight moved by d, each time staying in its
+// airport's zone.
+func (q quote) shifted(d time.Duration) quote {
+	if d == 0 {
+		return q
+	}
+	its := make([]itinerary, len(q.its))
+	for i, it := range q.its {
+		it.flights = slices.Clone(it.flights)
+		for k := range it.flights {
+			it.flights[k].dep = it.flights[k].dep.Add(d)
+			it.flights[k].arr = it.flights[k].arr.Add(d)
+		}
+		its[i] = it
+	}
+	q.its = its
+	return q
+}

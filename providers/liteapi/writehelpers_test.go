@@ -1,0 +1,211 @@
+package liteapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// testContact is the contact of every test booking.
+var testContact = providers.Contact{GivenName: "Marie", FamilyName: "Dupont", Email: "marie.dupont@example.com", PhoneNumber: "+33 6 12 34 56 78"}
+
+// testTravellers are the first adults, children and infants of a family
+// flying in July 2026: two adults, a child of 8 and an infant of 9 months.
+func testTravellers(pax providers.Passengers) []providers.Traveller {
+	adults := []providers.Traveller{
+		{Type: providers.Adult, GivenName: "Jean", FamilyName: "Dupont", Gender: "MALE", DateOfBirth: "1985-04-12",
+			DocumentNumber: "19AB12345", DocumentExpiresOn: "2031-01-01", DocumentIssuingCountry: "fr", Nationality: "FR"},
+		{Type: providers.Adult, GivenName: "Marie", FamilyName: "Dupont", Gender: "FEMALE", DateOfBirth: "1988-11-30",
+			DocumentNumber: "20CD67890", DocumentExpiresOn: "2032-06-30", DocumentIssuingCountry: "FR", Nationality: "FR"},
+	}
+	child := providers.Traveller{Type: providers.Child, GivenName: "Léa", FamilyName: "Dupont", Gender: "FEMALE", DateOfBirth: "2018-05-20",
+		DocumentNumber: "21EF13579", DocumentExpiresOn: "2030-05-20", DocumentIssuingCountry: "FR", Nationality: "FR"}
+	infant := providers.Traveller{Type: providers.Infant, GivenName: "Hugo", FamilyName: "Dupont", Gender: "MALE", DateOfBirth: "2025-09-14",
+		DocumentNumber: "25GH24680", DocumentExpiresOn: "2030-09-14", DocumentIssuingCountry: "FR", Nationality: "FR"}
+	var out []providers.Traveller
+	out = append(out, adults[:pax.Adults]...)
+	for range pax.Children {
+		out = append(out, child)
+	}
+	for range pax.Infants {
+		out = append(out, infant)
+	}
+	return out
+}
+
+// searchOffer searches l for pax and returns the first offer that ok
+// accepts (any when ok is nil).
+func searchOffer(t *testing.T, env *simEnv, l providers.Leg, pax providers.Passengers, ok func(providers.Offer) bool) providers.Offer {
+	t.Helper()
+	offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range offers {
+		if ok == nil || ok(o) {
+			return o
+		}
+	}
+	t.Fatalf("no offer fits among %d", len(offers))
+	return providers.Offer{}
+}
+
+// nonstop accepts offers of one flight.
+func nonstop(o providers.Offer) bool { return len(o.Slices[0].Segments) == 1 }
+
+// roomy gives every flight of o n seats, so that tests can hold it often.
+func roomy(env *simEnv, o providers.Offer, n int) {
+	for _, sl := range o.Slices {
+		for _, s := range sl.Segments {
+			env.sim.SetCapacity(s.CarrierCode+s.FlightNumber, s.DepartureAt.Format(time.DateOnly), n)
+		}
+	}
+}
+
+// holdRequest is a hold of o's part for the test travellers.
+func holdRequest(o providers.Offer, sel ...providers.Selection) providers.HoldRequest {
+	p := o.Parts[0]
+	return providers.HoldRequest{Part: p, Travellers: testTravellers(p.Passengers), Contact: testContact, Selections: sel}
+}
+
+// bookRequest books h of o.
+func bookRequestFor(o providers.Offer, h *providers.Hold, externalID string) providers.BookRequest {
+	p := o.Parts[0]
+	return providers.BookRequest{Part: p, Hold: *h, Travellers: testTravellers(p.Passengers), Contact: testContact, ExternalID: externalID}
+}
+
+// mustHold holds o or fails the test.
+func mustHold(t *testing.T, env *simEnv, o providers.Offer, sel ...providers.Selection) *providers.Hold {
+	t.Helper()
+	h, err := env.client.Hold(context.Background(), holdRequest(o, sel...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// tapped is one request the simulator received.
+type tapped struct {
+	method, path string
+	body         []byte
+}
+
+// tapLog keeps the requests the simulator receives.
+type tapLog struct {
+	mu   sync.Mutex
+	reqs []tapped
+}
+
+// tap starts recording the simulator's requests.
+func (e *simEnv) tap() *tapLog {
+	l := &tapLog{}
+	f := func(method, path string, body []byte) {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.reqs = append(l.reqs, tapped{method, path, body})
+	}
+	e.sim.tap.Store(&f)
+	return l
+}
+
+// bodies are the decoded bodies of the requests to paths starting with prefix.
+func (l *tapLog) bodies(t *testing.T, method, prefix string) []map[string]any {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []map[string]any
+	for _, r := range l.reqs {
+		if r.method != method || !strings.HasPrefix(r.path, prefix) {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal(r.body, &m); err != nil {
+			t.Fatalf("%s %s body %s: %v", r.method, r.path, r.body, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// get sends a GET to url with key and returns the status and raw answer.
+func get(t *testing.T, url, key string) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-API-Key", key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, raw
+}
+
+// envelope decodes an error answer, failing the test if it is not one.
+func envelope(t *testing.T, status int, raw []byte) apiError {
+	t.Helper()
+	var env errorEnvelope
+	if err := json.Unmarshal(raw, &env); err != nil || env.Error == nil {
+		t.Fatalf("HTTP %d %s: not an error envelope", status, raw)
+	}
+	return *env.Error
+}
+
+// prebookOf returns the simulator's prebook by id.
+func (e *simEnv) prebookOf(t *testing.T, id string) *simPrebook {
+	t.Helper()
+	e.sim.mu.Lock()
+	defer e.sim.mu.Unlock()
+	p, ok := e.sim.prebooks[id]
+	if !ok {
+		t.Fatalf("no prebook %s", id)
+	}
+	return p
+}
+
+// seatsLeft is what the seat store has left for o's part.
+func (e *simEnv) seatsLeft(t *testing.T, o providers.Offer) int {
+	t.Helper()
+	var tok offerToken
+	if !e.sim.open(o.Parts[0].Ref, &tok) {
+		t.Fatal("not a simulator offer id")
+	}
+	q, ok := e.sim.requote(tok)
+	if !ok {
+		t.Fatal("offer not in the inventory")
+	}
+	return e.sim.seats.left(q.buckets())
+}
+
+// bookingCount is how many bookings the simulator made.
+func (e *simEnv) bookingCount() int {
+	e.sim.mu.Lock()
+	defer e.sim.mu.Unlock()
+	return len(e.sim.bookings)
+}
+
+// codeOf asserts err is a *providers.Error with code and provider code.
+func wantError(t *testing.T, err error, op string, code providers.ErrorCode, providerCode string) *providers.Error {
+	t.Helper()
+	pe := providerError(t, err)
+	if pe.Op != op || pe.Code != code || pe.ProviderCode != providerCode {
+		t.Errorf("error op %s code %s provider code %q, want %s %s %q (%v)", pe.Op, pe.Code, pe.ProviderCode, op, code, providerCode, err)
+	}
+	if pe.Message == "" || pe.Err == nil {
+		t.Errorf("error without message or detail: %+v", pe)
+	}
+	return pe
+}

@@ -1,0 +1,145 @@
+package resolvers
+
+import (
+	"context"
+	"sort"
+
+	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/ids"
+	"github.com/faregraph/faregraph/loaders"
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/search"
+)
+
+type (
+	checkoutSessionResolver struct{ *Resolver }
+	bookingResolver         struct{ *Resolver }
+)
+
+func (r *checkoutSessionResolver) ID(_ context.Context, obj *checkout.Session) (string, error) {
+	return ids.Global(checkoutSessionType, obj.ID), nil
+}
+
+func (r *checkoutSessionResolver) Offer(_ context.Context, obj *checkout.Session) (*search.Offer, error) {
+	return &search.Offer{Offer: obj.Offer, ID: obj.OfferID}, nil
+}
+
+func money(amount int64, currency string) *providers.Money {
+	return &providers.Money{Amount: amount, Currency: currency}
+}
+
+func (r *checkoutSessionResolver) Items(_ context.Context, obj *checkout.Session) ([]model.CartItem, error) {
+	out := make([]model.CartItem, len(obj.Items))
+	for i, it := range obj.Items {
+		out[i] = model.CartItem{Name: it.Name, Quantity: it.Quantity, UnitAmount: money(it.UnitAmount, it.Currency),
+			DiscountAmount: money(it.Discount, it.Currency), TaxAmount: money(it.Tax, it.Currency), Total: money(it.Total, it.Currency),
+			ProductType: it.ProductType}
+	}
+	return out, nil
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (r *checkoutSessionResolver) Payment(_ context.Context, obj *checkout.Session) (*model.Payment, error) {
+	p := obj.Payment
+	if p == nil {
+		return nil, nil
+	}
+	out := &model.Payment{Method: model.PaymentMethodType(p.Method), Status: string(p.Status),
+		Amount: money(p.Amount, p.Currency), CapturedAmount: money(p.Captured, p.Currency),
+		ClientSecret: opt(p.ClientSecret), EphemeralKey: opt(p.EphemeralKey), CustomerID: opt(p.CustomerID),
+		FailureCode: opt(p.FailureCode), FailureMessage: opt(p.FailureMsg)}
+	if p.Card != nil {
+		out.Card = &model.CardSummary{Scheme: p.Card.Scheme, Last4: p.Card.Last4, Bin: opt(p.Card.BIN), CardType: p.Card.CardType, Country: opt(p.Card.Country)}
+	}
+	return out, nil
+}
+
+func (r *checkoutSessionResolver) Bookings(_ context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error) {
+	if obj.Bookings == nil {
+		return []checkout.BookingRecord{}, nil
+	}
+	return obj.Bookings, nil
+}
+
+func (r *checkoutSessionResolver) BookingCodes(_ context.Context, obj *checkout.Session) ([]string, error) {
+	out := []string{}
+	for _, b := range obj.Bookings {
+		out = append(out, b.Reference)
+	}
+	return out, nil
+}
+
+func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Session) (*model.AirlineAddendum, error) {
+	cur := obj.Total.Currency
+	a := &model.AirlineAddendum{Legs: []model.AirlineLeg{}, Passengers: []model.AirlinePassenger{}, Pnrs: []string{}}
+	for _, l := range obj.Airline.Legs {
+		a.Legs = append(a.Legs, model.AirlineLeg{CarrierCode: l.CarrierCode, FlightNumber: l.FlightNumber,
+			DepartureAirport: l.DepartureAirport, ArrivalAirport: l.ArrivalAirport, DepartureAt: l.DepartureAt, ArrivalAt: l.ArrivalAt,
+			RouteType: l.RouteType, FareAmount: money(l.FareAmount, cur), FeeAmount: money(l.FeeAmount, cur), TaxAmount: money(l.TaxAmount, cur),
+			Provider: l.Provider, BookingCode: opt(l.BookingCode)})
+	}
+	for _, p := range obj.Passengers {
+		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName,
+			FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
+	}
+	a.Pnrs = append(a.Pnrs, obj.Airline.PNRs...)
+	return a, nil
+}
+
+func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {
+	c := obj.Contact
+	return &model.Buyer{GivenName: c.GivenName, FamilyName: c.FamilyName, Email: c.Email, PhoneNumber: c.PhoneNumber}, nil
+}
+
+func (r *checkoutSessionResolver) Metadata(_ context.Context, obj *checkout.Session) ([]model.MetadataEntry, error) {
+	out := []model.MetadataEntry{}
+	for k, v := range obj.Metadata {
+		out = append(out, model.MetadataEntry{Key: k, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out, nil
+}
+
+func (r *checkoutSessionResolver) Events(ctx context.Context, obj *checkout.Session) ([]model.CheckoutEvent, error) {
+	evs, err := r.Checkout.Events(ctx, obj.TenantID, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.CheckoutEvent, len(evs))
+	for i, e := range evs {
+		out[i] = model.CheckoutEvent{At: e.At, To: e.To, Event: e.Name}
+		if e.From != "" {
+			from := e.From
+			out[i].From = &from
+		}
+	}
+	return out, nil
+}
+
+func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (string, error) {
+	return ids.Global(bookingType, obj.ID), nil
+}
+
+func (r *bookingResolver) Status(_ context.Context, obj *checkout.BookingRecord) (string, error) {
+	return string(obj.Status), nil
+}
+
+// Flights reads the booking back from its provider (batched per
+// operation), for schedule changes. A provider that fails nulls only this.
+func (r *bookingResolver) Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error) {
+	b, err := loaders.ProviderBooking(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
+	if err != nil {
+		return nil, err
+	}
+	if b.Slices == nil {
+		return []providers.Slice{}, nil
+	}
+	return b.Slices, nil
+}
