@@ -50,7 +50,9 @@ func (p *Principal) Has(scope string) bool { return slices.Contains(p.Scopes, sc
 type ctxKey struct{}
 
 // With returns ctx carrying p.
-func With(ctx context.Context, p *Principal) context.Context { return context.WithValue(ctx, ctxKey{}, p) }
+func With(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, ctxKey{}, p)
+}
 
 // From returns the request's principal, if any.
 func From(ctx context.Context) (*Principal, bool) {
