@@ -48,6 +48,8 @@ type Config struct {
 
 	Playground    bool
 	Introspection bool
+	// CORSOrigins are the browser origins allowed to call the API.
+	CORSOrigins []string
 	// Development lets requests without an API key act as the sandbox
 	// tenant; production requires a key for every operation.
 	Development bool
@@ -185,6 +187,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Metrics:       a.Metrics,
 		Logger:        cfg.Logger,
 		Ready:         func(ctx context.Context) error { return a.DB.PingContext(ctx) },
+		CORSOrigins:   cfg.CORSOrigins,
 		Playground:    cfg.Playground,
 		Introspection: cfg.Introspection,
 		Now:           cfg.Now,

@@ -5,6 +5,7 @@ package metrics
 
 import (
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -16,6 +17,9 @@ import (
 
 // Metrics records what faregraph does. It is safe for concurrent use.
 type Metrics struct {
+	mu    sync.Mutex
+	names map[string]bool
+
 	reg           *prometheus.Registry
 	providerCalls *prometheus.HistogramVec
 	operations    *prometheus.HistogramVec
@@ -27,7 +31,8 @@ var _ providers.Observer = (*Metrics)(nil)
 // process collectors.
 func New() *Metrics {
 	m := &Metrics{
-		reg: prometheus.NewRegistry(),
+		names: map[string]bool{},
+		reg:   prometheus.NewRegistry(),
 		providerCalls: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "faregraph_provider_call_duration_seconds",
 			Help:    "Latency of HTTP calls to flight providers, by provider, operation and outcome (ok, error, timeout).",
@@ -49,9 +54,25 @@ func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
 	m.providerCalls.WithLabelValues(provider, op, outcome).Observe(d.Seconds())
 }
 
-// ObserveOperation records one GraphQL operation. name is the client's
-// operation name, or "anonymous".
+// maxOperationNames bounds the operation names kept as labels; later
+// names are counted as "other", so clients cannot grow the series forever.
+const maxOperationNames = 200
+
+// ObserveOperation records one GraphQL operation. name is the operation's
+// name in the document, "anonymous" when it has none.
 func (m *Metrics) ObserveOperation(typ, name, outcome string, d time.Duration) {
+	if name == "" {
+		name = "anonymous"
+	}
+	m.mu.Lock()
+	if !m.names[name] {
+		if len(m.names) >= maxOperationNames {
+			name = "other"
+		} else {
+			m.names[name] = true
+		}
+	}
+	m.mu.Unlock()
 	m.operations.WithLabelValues(typ, name, outcome).Observe(d.Seconds())
 }
 

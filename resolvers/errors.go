@@ -8,10 +8,12 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/scalars"
 	"github.com/faregraph/faregraph/search"
 )
 
@@ -67,8 +69,14 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		var (
 			in *inputError
 			pe *providers.Error
+			se *scalars.Error
 		)
 		switch {
+		case errors.As(err, &se):
+			field := inputField(e.Path)
+			e.Message = field + ": " + se.Message
+			e.Extensions["code"] = CodeBadUserInput
+			e.Extensions["field"] = field
 		case errors.As(err, &in):
 			e.Message = in.Error()
 			e.Extensions["code"] = CodeBadUserInput
@@ -89,9 +97,12 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			e.Message = providerMessage(pe)
 			e.Extensions["code"] = providerCode(err)
 			e.Extensions["provider"] = pe.Provider
-		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-			e.Message = "the request was cancelled or timed out"
+		case errors.Is(err, context.DeadlineExceeded):
+			e.Message = "the request timed out"
 			e.Extensions["code"] = CodeProviderTimeout
+		case errors.Is(err, context.Canceled):
+			e.Message = "the request was cancelled"
+			e.Extensions["code"] = "CANCELLED"
 		default:
 			log.ErrorContext(ctx, "unexpected resolver error", "path", e.Path.String(), "err", err)
 			e.Message = "internal error"
@@ -102,10 +113,36 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 }
 
 func providerCode(err error) string {
-	if providers.CodeOf(err) == providers.Timeout {
+	switch providers.CodeOf(err) {
+	case providers.Timeout:
 		return CodeProviderTimeout
+	case providers.OfferExpired, providers.NotFound:
+		return CodeOfferExpired
+	default:
+		return CodeProviderUnavailable
 	}
-	return CodeProviderUnavailable
+}
+
+// inputField names an argument from an error's path, which starts with the
+// field the argument was given to: [searchOffers input departureDate] is
+// "input.departureDate".
+func inputField(p ast.Path) string {
+	var parts []string
+	for i, el := range p {
+		if i == 0 {
+			continue
+		}
+		switch v := el.(type) {
+		case ast.PathName:
+			parts = append(parts, string(v))
+		case ast.PathIndex:
+			parts = append(parts, fmt.Sprint(int(v)))
+		}
+	}
+	if len(parts) == 0 {
+		return p.String()
+	}
+	return strings.Join(parts, ".")
 }
 
 func providerMessage(pe *providers.Error) string {

@@ -14,6 +14,12 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
+// Error is a value that is not of its scalar's type; the error presenter
+// shows it as BAD_USER_INPUT on the field it was given for.
+type Error struct{ Message string }
+
+func (e *Error) Error() string { return e.Message }
+
 // MarshalDate writes a Date as a JSON string.
 func MarshalDate(d providers.Date) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) { io.WriteString(w, strconv.Quote(string(d))) })
@@ -24,7 +30,7 @@ func MarshalDate(d providers.Date) graphql.Marshaler {
 func UnmarshalDate(v any) (providers.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", fmt.Errorf("a Date must be a string like \"2026-07-01\", got %T", v)
+		return "", &Error{fmt.Sprintf("must be a Date string like \"2026-07-01\", got %s", kind(v))}
 	}
 	return providers.Date(s), nil
 }
@@ -45,11 +51,28 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("a DateTime must be an RFC 3339 string, got %T", v)
+		return time.Time{}, &Error{fmt.Sprintf("must be an RFC 3339 DateTime string, got %s", kind(v))}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("a DateTime must be an RFC 3339 string like \"2026-07-01T10:00:00Z\"")
+		return time.Time{}, &Error{"must be an RFC 3339 DateTime string like \"2026-07-01T10:00:00Z\""}
 	}
 	return t, nil
+}
+
+func kind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case string:
+		return "a string"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "a list"
+	default:
+		return "a number"
+	}
 }

@@ -167,7 +167,9 @@ func (s *Service) remember(key string, res *Result) {
 		}
 	}
 	s.byID[res.ID] = res
-	if key != "" {
+	if key != "" && res.allAnswered() {
+		// A result with a failed provider is not reused: the next identical
+		// search asks again instead of repeating the failure for a minute.
 		s.byKey[key] = res
 	}
 }
@@ -367,4 +369,14 @@ func newID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// allAnswered reports whether every provider answered.
+func (r *Result) allAnswered() bool {
+	for _, p := range r.Providers {
+		if p.Status != StatusOK {
+			return false
+		}
+	}
+	return true
 }

@@ -73,7 +73,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 		}
 		w.Header().Set(RequestIDHeader, id)
 		ri := &reqInfo{}
-		ctx := context.WithValue(r.Context(), reqInfoKey{}, ri)
+		ctx := context.WithValue(context.WithValue(r.Context(), reqInfoKey{}, ri), requestIDKey{}, id)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -88,7 +88,7 @@ func withRequestLog(log *slog.Logger, next http.Handler) http.Handler {
 			ri.mu.Lock()
 			op := ri.operation
 			ri.mu.Unlock()
-			log.LogAttrs(ctx, slog.LevelInfo, "request",
+			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("request_id", id),
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),

@@ -72,3 +72,39 @@ func TestWriteResponse(t *testing.T) {
 		})
 	}
 }
+
+func TestLogLinesCarryTheRequestID(t *testing.T) {
+	var logs bytes.Buffer
+	log := slog.New(LogHandler(slog.NewJSONHandler(&logs, nil)))
+	h := withRequestLog(log, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		log.WarnContext(r.Context(), "inside")
+	}))
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set(RequestIDHeader, "rid-42")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if !strings.Contains(line, `"request_id":"rid-42"`) {
+			t.Errorf("log line without the request id: %s", line)
+		}
+	}
+}
+
+func TestCORS(t *testing.T) {
+	h := cors([]string{"https://app.example.com"}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
+	pre := httptest.NewRequest(http.MethodOptions, "/graphql", nil)
+	pre.Header.Set("Origin", "https://app.example.com")
+	pre.Header.Set("Access-Control-Request-Method", "POST")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, pre)
+	if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != "https://app.example.com" ||
+		!strings.Contains(rec.Header().Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Errorf("preflight: %d %v", rec.Code, rec.Header())
+	}
+	other := httptest.NewRequest(http.MethodPost, "/graphql", nil)
+	other.Header.Set("Origin", "https://evil.example")
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, other)
+	if rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("an unlisted origin was allowed")
+	}
+}

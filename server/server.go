@@ -36,9 +36,8 @@ const (
 	MaxBodyBytes = 1 << 20
 	// MaxTokens caps the tokens the GraphQL parser reads from one query.
 	MaxTokens = 5000
-	// MaxComplexity caps the fields one operation may resolve (each field
-	// counts one, lists count their children once).
-	MaxComplexity = 2000
+	// MaxComplexity caps what one operation may cost (see cost.go).
+	MaxComplexity = 5000
 )
 
 // Config is what the server needs.
@@ -56,6 +55,8 @@ type Config struct {
 	Logger   *slog.Logger
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
+	// CORSOrigins are the browser origins allowed to call /graphql ("*": any).
+	CORSOrigins []string
 	// Playground serves the GraphiQL page at / when true.
 	Playground bool
 	// Introspection allows introspection queries when true.
@@ -67,7 +68,7 @@ type Config struct {
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cfg.Auth.Middleware(GraphQL(cfg)))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.Auth.Middleware(GraphQL(cfg))))
 	if cfg.Webhooks != nil {
 		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
 	}
@@ -100,7 +101,9 @@ func New(cfg Config) http.Handler {
 // GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
 func GraphQL(cfg Config) http.Handler {
 	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
-	srv := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: res}))
+	gc := graph.Config{Resolvers: res}
+	complexity(&gc.Complexity)
+	srv := handler.New(graph.NewExecutableSchema(gc))
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
 	srv.AddTransport(transport.GET{})
@@ -125,12 +128,10 @@ func GraphQL(cfg Config) http.Handler {
 		resp := next(ctx)
 		if resp != nil && graphql.HasOperationContext(ctx) {
 			oc := graphql.GetOperationContext(ctx)
-			typ, name := "unknown", oc.OperationName
+			// Only names of operations that parsed: a client cannot make up labels.
+			typ, name := "invalid", "invalid"
 			if oc.Operation != nil {
-				typ = string(oc.Operation.Operation)
-			}
-			if name == "" {
-				name = "anonymous"
+				typ, name = string(oc.Operation.Operation), oc.Operation.Name
 			}
 			outcome := "ok"
 			if len(resp.Errors) > 0 {

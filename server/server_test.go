@@ -116,14 +116,25 @@ func TestRequestLimits(t *testing.T) {
 		t.Errorf("a 6000-token query was accepted")
 	}
 
+	// Searches cost most: five in one request is too many, and nothing
+	// reaches a provider.
 	var c strings.Builder
-	c.WriteString(`{ offerSearch(id: "x") { `)
-	for i := range 700 {
-		fmt.Fprintf(&c, "p%d: providerResults { provider status } ", i)
+	c.WriteString("{ ")
+	for i := range 5 {
+		fmt.Fprintf(&c, `s%d: searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-%02d", passengers: {adults: 1}}) { id } `, i, i+1)
 	}
-	c.WriteString("} }")
+	c.WriteString("}")
 	if r := post(t, a.Handler, c.String(), nil); len(r.Errors) == 0 || !strings.Contains(r.Errors[0].Message, "complexity") {
-		t.Errorf("an over-complex query was accepted: %+v", r.Errors)
+		t.Errorf("five searches in one request were accepted: %+v", r.Errors)
+	}
+	if n := providerCalls(t, a.Handler, ""); n != 0 {
+		t.Errorf("%d provider calls for a refused request", n)
+	}
+	// A page of 20 offers with live checks is within the limit.
+	r := post(t, a.Handler, `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", returnDate: "2026-07-08", passengers: {adults: 1}}) {
+	  offers(first: 20) { edges { node { id totalPrice { amount } slices { segments { flightNumber } } priceCheck { available } ancillaries { id } } } } } }`, nil)
+	if len(r.Errors) > 0 {
+		t.Errorf("a page of 20 offers with live checks was refused: %+v", r.Errors)
 	}
 }
 

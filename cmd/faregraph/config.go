@@ -80,6 +80,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
 		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
 	}
+	cors := getenv("FAREGRAPH_CORS_ORIGINS")
+	if cors == "" && a.Development {
+		cors = "*"
+	}
+	for _, o := range strings.Split(cors, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			a.CORSOrigins = append(a.CORSOrigins, o)
+		}
+	}
 	if a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", c.Env == "development"); err != nil {
 		return c, err
 	}

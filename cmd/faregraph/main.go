@@ -24,6 +24,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/server"
 )
 
 // gcPercent is the GOGC used when the environment sets none: the live heap
@@ -42,7 +43,7 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string) error {
-	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	log := slog.New(server.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err

@@ -220,7 +220,9 @@ const documentedBookBody = `POST /flights/bookings {"prebookId":"019d0674-834d-7
 // TestDocumentedBook: a 201 FlightBooking is the booking; a 200 replay is
 // read back with GET and is the booking too.
 func TestDocumentedBook(t *testing.T) {
-	booking := func(status string) string { return `{"data":[{"booking":` + fmt.Sprintf(documentedFlightBooking, status) + `}]}` }
+	booking := func(status string) string {
+		return `{"data":[{"booking":` + fmt.Sprintf(documentedFlightBooking, status) + `}]}`
+	}
 	want := &providers.Booking{Reference: "019d0677-1c2a-7f3e-8a41-5c0e7d9b2f10", Status: providers.BookingPending,
 		Total: providers.Money{Amount: 76110, Currency: "USD"}, Locators: []string{"K7XQ2M"}, Slices: documentedSlices}
 
@@ -242,7 +244,7 @@ func TestDocumentedBook(t *testing.T) {
 	})
 	t.Run("200 replay", func(t *testing.T) {
 		f, c, obs := newFakeAPI(t, map[string]fakeAnswer{
-			"POST /flights/bookings": {200, documentedReplay},
+			"POST /flights/bookings":                                     {200, documentedReplay},
 			"GET /flights/bookings/019d0677-1c2a-7f3e-8a41-5c0e7d9b2f10": {200, booking("CONFIRMED")},
 		})
 		b, err := c.Book(context.Background(), documentedBookRequest())
@@ -434,7 +436,7 @@ func TestBookDuplicateNamed(t *testing.T) {
 // the outcome to FindBooking: Unavailable, never NotFound.
 func TestBookReplayUnreadable(t *testing.T) {
 	_, c, _ := newFakeAPI(t, map[string]fakeAnswer{
-		"POST /flights/bookings": {200, documentedReplay},
+		"POST /flights/bookings":                                     {200, documentedReplay},
 		"GET /flights/bookings/019d0677-1c2a-7f3e-8a41-5c0e7d9b2f10": {404, `{"error":{"code":47002,"message":"not found"}}`},
 	})
 	_, err := c.Book(context.Background(), documentedBookRequest())

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -184,8 +185,8 @@ func (s *Simulator) prebook(w http.ResponseWriter, r simRequest) {
 		s.newIntentLocked(p)
 	}
 	s.prebooks[p.id] = p
-	if s.nextExpiry.IsZero() || p.expires.Before(s.nextExpiry) {
-		s.nextExpiry = p.expires
+	if next := s.nextExpiry.Load(); next == 0 || p.expires.UnixNano() < next {
+		s.nextExpiry.Store(p.expires.UnixNano())
 	}
 	writeJSON(w, http.StatusOK, prebookResponse{Data: []prebookData{s.prebookDataLocked(p, req.IncludeCreditBalance)}})
 }
@@ -429,26 +430,27 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 // expire lets prebooks that lapsed give their seats back. It runs before
 // every operation, so expiry is lazy but never visible late.
 func (s *Simulator) expire() {
-	now := s.cfg.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.nextExpiry.IsZero() || now.Before(s.nextExpiry) {
+	now := s.cfg.Now().UnixNano()
+	if next := s.nextExpiry.Load(); next == 0 || now < next {
 		return
 	}
-	var next time.Time
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var next int64
 	for _, p := range s.prebooks {
 		if p.released || p.bookingID != "" {
 			continue
 		}
-		if !now.Before(p.expires) {
+		exp := p.expires.UnixNano()
+		if now >= exp {
 			s.releaseLocked(p)
 			continue
 		}
-		if next.IsZero() || p.expires.Before(next) {
-			next = p.expires
+		if next == 0 || exp < next {
+			next = exp
 		}
 	}
-	s.nextExpiry = next
+	s.nextExpiry.Store(next)
 }
 
 // releaseLocked gives back a lapsed prebook's seats and chosen seats.
@@ -618,21 +620,12 @@ func (q quote) carriers() []string {
 	var out []string
 	for _, it := range q.its {
 		for _, f := range it.flights {
-			if !containsString(out, f.carrier) {
+			if !slices.Contains(out, f.carrier) {
 				out = append(out, f.carrier)
 			}
 		}
 	}
 	return out
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // newIntentLocked gives a prebook a new fake payment intent.

@@ -85,13 +85,17 @@ type Simulator struct {
 	knobs *sim.Knobs
 	tap   atomic.Pointer[func(method, path string, body []byte)] // tests: sees every request
 
-	mu         sync.Mutex // guards what follows
-	prebooks   map[string]*simPrebook
-	bookings   map[string]*simBooking
-	seatMap    map[string]string // segmentKey|seat number → prebookId holding or sold
-	nextExpiry time.Time         // earliest expiry of a live prebook, zero when none
-	ids        uint64            // ids made so far
-	shift      time.Duration     // ShiftSchedule
+	// nextExpiry is the earliest expiry of a live prebook (Unix
+	// nanoseconds, 0 when none), read without the lock so that requests
+	// have nothing to expire cheaply; written under mu.
+	nextExpiry atomic.Int64
+
+	mu       sync.Mutex // guards what follows
+	prebooks map[string]*simPrebook
+	bookings map[string]*simBooking
+	seatMap  map[string]string // segmentKey|seat number → prebookId holding or sold
+	ids      uint64            // ids made so far
+	shift    time.Duration     // ShiftSchedule
 }
 
 var _ http.Handler = (*Simulator)(nil)

@@ -363,8 +363,9 @@ const (
 	paymentAccCreditCard = "ACC_CREDIT_CARD"
 )
 
-// customTagRef is the customTags key carrying our own booking id (B.6: keys
-// ^[A-Z0-9_-]+$, at most 5 keys, values at most 255 characters).
+// Custom tags of a booking (B.6): at most 5 keys of customTagKeyLetter
+// (^[A-Z0-9_-]+$), values at most 255 characters. customTagRef is the key
+// carrying our own booking id.
 const (
 	customTagRef       = "FAREGRAPH_REF"
 	maxCustomTagValue  = 255
