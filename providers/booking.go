@@ -124,8 +124,12 @@ type Booking struct {
 // callers must not book again but ask FindBooking. A hold that expired is
 // HoldExpired; a price that moved, PriceChanged; seats gone, SoldOut.
 //
-// FindBooking looks up the booking made from r's hold, if any, without
-// booking: (nil, nil) means the provider has no booking for the hold.
+// FindBooking looks up the booking made from r's hold: (nil, nil) means
+// the provider has none and will make none for it (the hold is gone). The
+// providers we sell have no read-only lookup by hold; their documented way
+// is to replay the booking request, which they accept at most once per
+// hold. So a hold still live and never booked may be booked by this call:
+// call it only for a booking that is still wanted, never to probe.
 type Booker interface {
 	Book(ctx context.Context, r BookRequest) (*Booking, error)
 	FindBooking(ctx context.Context, r BookRequest) (*Booking, error)

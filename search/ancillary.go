@@ -5,7 +5,7 @@ import "github.com/faregraph/faregraph/providers"
 // Ancillary is an extra on sale with one part of an offer, as its signed
 // id carries it to checkout.
 type Ancillary struct {
-	Provider string `json:"p"`
+	Provider string `json:"pv"`
 	// PartRef is the Ref of the part it is sold with.
 	PartRef string `json:"pr"`
 	providers.Ancillary

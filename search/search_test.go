@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 )
 
@@ -95,5 +96,20 @@ func TestCombine(t *testing.T) {
 	}
 	if got[2].Parts[0].Provider != "a" || got[2].Parts[1].Provider != "b" {
 		t.Errorf("cross-provider combination missing: %+v", got[2])
+	}
+}
+
+func TestAncillaryIDKeepsEverything(t *testing.T) {
+	signer, _ := ids.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	s := New(Config{Signer: signer})
+	part := providers.Part{Provider: "citizenplane", Ref: "42"}
+	a := providers.Ancillary{Ref: "42:checked:20", Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: providers.Money{Amount: 2550, Currency: "EUR"}, WeightKg: 20, Segment: "5O1"}
+	id, err := s.AncillaryID(part, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DecodeAncillary(id)
+	if err != nil || got.Provider != "citizenplane" || got.PartRef != "42" || got.Ancillary != a {
+		t.Errorf("DecodeAncillary = %+v, %v", got, err)
 	}
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -73,4 +74,9 @@ func dig(v any, path ...any) any {
 		}
 	}
 	return v
+}
+
+func decodeGlobal(id string) (string, error) {
+	b, err := base64.RawURLEncoding.DecodeString(id)
+	return string(b), err
 }

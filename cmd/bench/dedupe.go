@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -80,14 +79,9 @@ func (b *bench) dedupe(ctx context.Context) (*scenarioResult, error) {
 	defer proxy.Close()
 	proxyURL := "http://" + ln.Addr().String()
 
-	cfg := app.Config{
-		DatabaseURL:  b.opts.databaseURL,
-		CitizenPlane: app.CitizenPlaneConfig{URL: proxyURL + "/citizenplane", Token: "sim-token", CustomerCode: "faregraph"},
-		LiteAPI:      app.LiteAPIConfig{URL: proxyURL + "/liteapi", Key: "sim-key"},
-	}
-	if b.dir != "" {
-		cfg.DBPath = filepath.Join(b.dir, "dedupe.db")
-	}
+	cfg := b.config("dedupe.db")
+	cfg.CitizenPlane = app.CitizenPlaneConfig{URL: proxyURL + "/citizenplane", Token: "sim-token", CustomerCode: "faregraph"}
+	cfg.LiteAPI = app.LiteAPIConfig{URL: proxyURL + "/liteapi", Key: "sim-key"}
 	srv, err := startServer(ctx, cfg)
 	if err != nil {
 		return nil, err

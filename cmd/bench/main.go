@@ -20,6 +20,22 @@
 //	                is any provider call repeated within one request? Then
 //	                the same requests -workers at a time: is any call made
 //	                more often than there were requests?
+//	saga            checkouts from create to BOOKED over GraphQL with the
+//	                sandbox card gateway, -saga-workers in flight for
+//	                -duration: createCheckoutSession, holdCheckoutSession,
+//	                payCheckoutSession(CARD), confirmSandboxPayment,
+//	                bookCheckoutSession (reported as saga), then the
+//	                one-step checkout mutation, confirm and book (reported
+//	                as saga-checkout). Offers come from a pool of one-way
+//	                searches over 12 routes and many days, made before the
+//	                clock starts, so that no flight sells out. Reports
+//	                checkouts per second, latency of checkouts and of each
+//	                step, failures by user error code, provider calls per
+//	                checkout; no goal yet.
+//
+// The server runs in development mode (requests without an API key act as
+// the sandbox tenant; sandbox payments). With -database-url it uses a new
+// schema of that database, created before the run and dropped after it.
 //
 // Throughput is measured closed-loop: -workers requests in flight, each
 // worker sending its next request as soon as the last one is answered
@@ -33,6 +49,8 @@
 //	go run ./cmd/bench [-duration 10s] [-workers N] [-scenarios a,b] [-json]
 //	                   [-latency citizenplane=150ms,liteapi=80ms]
 //	                   [-database-url postgres://...] [-cpuprofile file]
+//	                   [-saga-workers 4] [-saga-variants steps,checkout]
+//	                   [-saga-days 0]
 package main
 
 import (
@@ -51,7 +69,7 @@ import (
 )
 
 // scenarioNames lists the scenarios in the order they run.
-var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "dedupe"}
+var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "dedupe", "saga"}
 
 // options are the command's flags.
 type options struct {
@@ -66,6 +84,9 @@ type options struct {
 	fanoutWorkers  int
 	dedupeRequests int
 	cpuprofile     string
+	sagaWorkers    int
+	sagaVariants   []string
+	sagaDays       int
 }
 
 func main() {
@@ -88,9 +109,9 @@ func main() {
 
 func parseFlags(args []string) (options, error) {
 	var o options
-	var scenarios string
+	var scenarios, variants string
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each throughput scenario (roundtrip-full, cached-page) runs")
+	fs.DurationVar(&o.duration, "duration", 10*time.Second, "how long each throughput scenario (roundtrip-full, cached-page) and each saga variant runs")
 	fs.IntVar(&o.workers, "workers", 2*runtime.NumCPU(), "requests in flight in the throughput scenarios and dedupe's concurrent phase")
 	fs.StringVar(&scenarios, "scenarios", strings.Join(scenarioNames, ","), "comma-separated scenarios to run: "+strings.Join(scenarioNames, ", "))
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
@@ -100,14 +121,35 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.fanoutWorkers, "fanout-workers", 4, "searches in flight in the fanout scenario")
 	fs.IntVar(&o.dedupeRequests, "dedupe-requests", 20, "sequential requests in the dedupe scenario")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
+	fs.IntVar(&o.sagaWorkers, "saga-workers", 4, "checkouts in flight in the saga scenario")
+	fs.StringVar(&variants, "saga-variants", strings.Join(sagaVariantNames, ","), "comma-separated saga variants, each run for -duration: steps (create, hold, pay, confirm, book), checkout (checkout, confirm, book)")
+	fs.IntVar(&o.sagaDays, "saga-days", 0, "departure days the saga's offer pool searches (12 routes a day); 0 searches until the pool has seats for the run")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 {
-		return o, fmt.Errorf("-duration, -workers, -fanout-searches, -fanout-workers and -dedupe-requests must be positive")
+	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 || o.sagaWorkers <= 0 {
+		return o, fmt.Errorf("-duration, -workers, -fanout-searches, -fanout-workers, -dedupe-requests and -saga-workers must be positive")
+	}
+	if o.sagaDays < 0 || o.sagaDays > sagaMaxDays {
+		return o, fmt.Errorf("-saga-days must be from 0 to %d", sagaMaxDays)
+	}
+	for v := range strings.SplitSeq(variants, ",") {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if _, ok := sagaVariants[v]; !ok {
+			return o, fmt.Errorf("unknown saga variant %q (variants: %s)", v, strings.Join(sagaVariantNames, ", "))
+		}
+		if !slices.Contains(o.sagaVariants, v) {
+			o.sagaVariants = append(o.sagaVariants, v)
+		}
+	}
+	if len(o.sagaVariants) == 0 {
+		return o, fmt.Errorf("-saga-variants names no variant")
 	}
 	for s := range strings.SplitSeq(scenarios, ",") {
 		s = strings.TrimSpace(s)
@@ -184,6 +226,13 @@ func run(ctx context.Context, o options) error {
 		}
 		var res *scenarioResult
 		switch name {
+		case "saga":
+			var rs []*scenarioResult
+			if rs, err = b.saga(ctx); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+			rep.Scenarios = append(rep.Scenarios, rs...)
+			continue
 		case "roundtrip-full":
 			res, err = b.roundTripFull(ctx)
 		case "cached-page":

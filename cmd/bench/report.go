@@ -60,6 +60,7 @@ type scenarioResult struct {
 	Notes                 []string           `json:"notes,omitempty"`
 	Fanout                *fanoutResult      `json:"fanout,omitempty"`
 	Dedupe                *dedupeResult      `json:"dedupe,omitempty"`
+	Saga                  *sagaResult        `json:"saga,omitempty"`
 
 	providerCallsTotal float64
 }
@@ -98,6 +99,50 @@ type dedupeConcurrent struct {
 	Examples    []string `json:"examples,omitempty"`
 }
 
+// sagaResult is a saga variant's figures. In its scenarioResult, Requests
+// counts checkouts started, RPS checkouts BOOKED per second, the
+// latencies are of whole checkouts that reached BOOKED, Success is BOOKED
+// over started and Errors counts failed checkouts by "step: cause" (user
+// error codes joined by +), and provider calls are per checkout started.
+type sagaResult struct {
+	Variant         string           `json:"variant"`
+	Started         int              `json:"started"`
+	Booked          int              `json:"booked"`
+	GraphQLRequests int              `json:"graphql_requests"`
+	Steps           []sagaStepResult `json:"steps"`
+	// SoldOut counts SOLD_OUT user errors, at any step.
+	SoldOut int `json:"sold_out"`
+	// The offer pool: one-way searches made before the run.
+	PoolFirstDay     string         `json:"pool_first_day"`
+	PoolLastDay      string         `json:"pool_last_day"`
+	PoolDays         int            `json:"pool_days"`
+	PoolSearches     int            `json:"pool_searches"`
+	PoolOffers       int            `json:"pool_offers"`
+	PoolFlights      int            `json:"pool_flights"`
+	PoolCapacity     int            `json:"pool_capacity"`
+	PoolBuildSeconds float64        `json:"pool_build_seconds"`
+	PoolNotOK        map[string]int `json:"pool_provider_not_ok,omitempty"`
+	// PoolHandedOut is the offers handed out in this variant; BeyondPool
+	// those handed out after the pool ran out of seats.
+	PoolHandedOut int `json:"pool_handed_out"`
+	BeyondPool    int `json:"beyond_pool"`
+	// FlightsUsed (so far, all variants) and the flight whose seats went
+	// most: MostUsedSeats handed out of MostUsedOf shown.
+	FlightsUsed   int `json:"flights_used"`
+	MostUsedSeats int `json:"most_used_seats"`
+	MostUsedOf    int `json:"most_used_of"`
+}
+
+// sagaStepResult is the latency of one step of a checkout, over every
+// answer it had (successful or not).
+type sagaStepResult struct {
+	Name  string  `json:"name"`
+	Count int     `json:"count"`
+	P50Ms float64 `json:"p50_ms"`
+	P95Ms float64 `json:"p95_ms"`
+	P99Ms float64 `json:"p99_ms"`
+}
+
 func newScenarioResult(name string, workers int, res *loadResult) *scenarioResult {
 	r := &scenarioResult{
 		Name: name, Workers: workers, Requests: res.m.Requests,
@@ -118,25 +163,39 @@ type target struct {
 	What     string  `json:"what"`
 	Value    float64 `json:"value"`
 	Pass     bool    `json:"pass"`
+	// Info marks a figure reported without a goal; Pass is then false.
+	Info bool `json:"info,omitempty"`
+}
+
+// goal is a target with a goal: pass tells whether value meets it.
+func goal(scenario, what string, value float64, pass bool) target {
+	return target{Scenario: scenario, What: what, Value: value, Pass: pass}
 }
 
 // targets judges the scenarios that ran against their goals.
 func targets(rs []*scenarioResult) []target {
 	var ts []target
 	for _, r := range rs {
-		ts = append(ts, target{r.Name, "success = 100%", r.Success * 100, r.Success == 1})
+		ts = append(ts, goal(r.Name, "success = 100%", r.Success*100, r.Success == 1))
 		switch r.Name {
 		case "cached-page":
 			ts = append(ts,
-				target{r.Name, "throughput ≥ 2000 req/s", r.RPS, r.RPS >= 2000},
-				target{r.Name, "provider calls per query = 0", r.ProviderCallsPerQuery, r.ProviderCallsPerQuery == 0})
+				goal(r.Name, "throughput ≥ 2000 req/s", r.RPS, r.RPS >= 2000),
+				goal(r.Name, "provider calls per query = 0", r.ProviderCallsPerQuery, r.ProviderCallsPerQuery == 0))
 		case "fanout":
-			ts = append(ts, target{r.Name, "p50 / slowest provider latency ≤ 1.15", r.Fanout.Ratio, r.Fanout.Ratio > 0 && r.Fanout.Ratio <= 1.15})
+			ts = append(ts, goal(r.Name, "p50 / slowest provider latency ≤ 1.15", r.Fanout.Ratio, r.Fanout.Ratio > 0 && r.Fanout.Ratio <= 1.15))
 		case "dedupe":
-			ts = append(ts, target{r.Name, "repeated provider calls per request = 0", float64(r.Dedupe.MaxDuplicates), r.Dedupe.MaxDuplicates == 0})
+			ts = append(ts, goal(r.Name, "repeated provider calls per request = 0", float64(r.Dedupe.MaxDuplicates), r.Dedupe.MaxDuplicates == 0))
 			if c := r.Dedupe.Concurrent; c != nil {
-				ts = append(ts, target{r.Name, "repeated calls, concurrent requests = 0", float64(c.ExcessCalls), c.ExcessCalls == 0})
+				ts = append(ts, goal(r.Name, "repeated calls, concurrent requests = 0", float64(c.ExcessCalls), c.ExcessCalls == 0))
 			}
+		case "saga", "saga-checkout":
+			// No goal yet: the figures are reported.
+			ts = append(ts,
+				target{Scenario: r.Name, What: "checkouts BOOKED per second", Value: r.RPS, Info: true},
+				target{Scenario: r.Name, What: "p95 checkout latency, ms", Value: r.P95Ms, Info: true},
+				target{Scenario: r.Name, What: "provider calls per checkout", Value: r.ProviderCallsPerQuery, Info: true},
+				target{Scenario: r.Name, What: "SOLD_OUT answers", Value: float64(r.Saga.SoldOut), Info: true})
 		}
 	}
 	return ts
@@ -156,6 +215,10 @@ func (rep *report) writeText(w io.Writer) {
 	fmt.Fprintf(w, "load generator (vegeta) and server share the process; memory is the whole process's\n")
 	for _, r := range rep.Scenarios {
 		fmt.Fprintf(w, "\n== %s\n   %s\n", r.Name, r.Description)
+		if r.Saga != nil {
+			writeSaga(w, r)
+			continue
+		}
 		switch r.Name {
 		case "dedupe":
 			fmt.Fprintf(w, "   requests     %d, one at a time, in %.2fs, success %.2f%%\n", r.Requests, r.Seconds, r.Success*100)
@@ -199,10 +262,41 @@ func (rep *report) writeText(w io.Writer) {
 	fmt.Fprintf(w, "\n== targets\n")
 	for _, t := range rep.Targets {
 		verdict := "MISS"
-		if t.Pass {
+		switch {
+		case t.Info:
+			verdict = "INFO"
+		case t.Pass:
 			verdict = "PASS"
 		}
 		fmt.Fprintf(w, "   %-4s  %-15s %-42s %.3f\n", verdict, t.Scenario, t.What, t.Value)
+	}
+}
+
+// writeSaga writes a saga variant's figures.
+func writeSaga(w io.Writer, r *scenarioResult) {
+	s := r.Saga
+	fmt.Fprintf(w, "   checkouts    %d started, %d BOOKED in %.2fs, %d in flight (closed loop), success %.2f%%\n",
+		s.Started, s.Booked, r.Seconds, r.Workers, r.Success*100)
+	fmt.Fprintf(w, "   throughput   %.1f checkouts/s BOOKED (%d GraphQL requests, %.1f req/s)\n",
+		r.RPS, s.GraphQLRequests, float64(s.GraphQLRequests)/max(r.Seconds, 1e-9))
+	fmt.Fprintf(w, "   checkout     p50 %s  p95 %s  p99 %s (first request to BOOKED)\n", fmtMs(r.P50Ms), fmtMs(r.P95Ms), fmtMs(r.P99Ms))
+	for _, st := range s.Steps {
+		fmt.Fprintf(w, "   %-12s p50 %s  p95 %s  p99 %s (%d answers)\n", st.Name, fmtMs(st.P50Ms), fmtMs(st.P95Ms), fmtMs(st.P99Ms), st.Count)
+	}
+	fmt.Fprintf(w, "   provider     %.2f calls/checkout%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
+	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
+	fmt.Fprintf(w, "   offer pool   %d offers on %d flights (%s to %s, %d searches in %.1fs before the run), seats for %d checkouts\n",
+		s.PoolOffers, s.PoolFlights, s.PoolFirstDay, s.PoolLastDay, s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
+	fmt.Fprintf(w, "                %d flights used so far; the busiest: %d of its %d seats handed out\n", s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf)
+	for _, k := range slices.Sorted(maps.Keys(s.PoolNotOK)) {
+		fmt.Fprintf(w, "                pool searches where %s: %d\n", k, s.PoolNotOK[k])
+	}
+	fmt.Fprintf(w, "   sold out     %d SOLD_OUT answers\n", s.SoldOut)
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "   note         %s\n", n)
+	}
+	for _, e := range slices.Sorted(maps.Keys(r.Errors)) {
+		fmt.Fprintf(w, "   failed       %d× %s\n", r.Errors[e], e)
 	}
 }
 

@@ -4,12 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +20,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/db"
 )
 
 // providerTimeout is app.Config.ProviderTimeout of every server started.
@@ -63,6 +67,10 @@ type bench struct {
 	client   *http.Client
 	dir      string // temporary directory of SQLite files, if any
 	database string // what the report calls the database
+	// databaseURL is -database-url with the search_path of the run's
+	// own schema, which Close drops; empty on SQLite.
+	databaseURL string
+	schema      string
 
 	today    time.Time
 	searchID string // id of the roundtrip-full search, once run
@@ -79,16 +87,18 @@ func newBench(ctx context.Context, o options) (_ *bench, err error) {
 			b.Close()
 		}
 	}()
-	cfg := app.Config{DatabaseURL: o.databaseURL}
 	if o.databaseURL == "" {
 		if b.dir, err = os.MkdirTemp("", "faregraph-bench-"); err != nil {
 			return nil, err
 		}
-		cfg.DBPath = filepath.Join(b.dir, "bench.db")
 		b.database = "sqlite (temporary file)"
 	} else {
-		b.database = "postgres"
+		if b.databaseURL, b.schema, err = createSchema(ctx, o.databaseURL); err != nil {
+			return nil, err
+		}
+		b.database = "postgres (schema " + b.schema + ", dropped at the end)"
 	}
+	cfg := b.config("bench.db")
 	if b.srv, err = startServer(ctx, cfg); err != nil {
 		return nil, err
 	}
@@ -98,6 +108,18 @@ func newBench(ctx context.Context, o options) (_ *bench, err error) {
 	return b, nil
 }
 
+// config is the configuration of a server of the bench: development mode
+// (requests without an API key act as the sandbox tenant, which may check
+// out; sandbox payments; built-in simulators) on the run's database, or on
+// the SQLite file named file in the run's directory.
+func (b *bench) config(file string) app.Config {
+	cfg := app.Config{DatabaseURL: b.databaseURL, Development: true}
+	if b.dir != "" {
+		cfg.DBPath = filepath.Join(b.dir, file)
+	}
+	return cfg
+}
+
 func (b *bench) Close() {
 	if b.srv != nil {
 		b.srv.Close()
@@ -105,6 +127,50 @@ func (b *bench) Close() {
 	if b.dir != "" {
 		os.RemoveAll(b.dir)
 	}
+	if b.schema != "" {
+		if err := dropSchema(b.opts.databaseURL, b.schema); err != nil {
+			fmt.Fprintf(os.Stderr, "bench: drop schema %s: %v\n", b.schema, err)
+		}
+	}
+}
+
+// createSchema creates an empty schema bench_<random> in the Postgres
+// database at base and returns base with that search_path, so that the
+// run starts from an empty database (the app migrates it) and leaves
+// nothing behind once dropSchema has run.
+func createSchema(ctx context.Context, base string) (url, schema string, err error) {
+	u, err := neturl.Parse(base)
+	if err != nil {
+		return "", "", fmt.Errorf("-database-url: %w", err)
+	}
+	var r [6]byte
+	_, _ = rand.Read(r[:])
+	schema = "bench_" + hex.EncodeToString(r[:])
+	admin, err := db.Open(ctx, base)
+	if err != nil {
+		return "", "", err
+	}
+	defer admin.Close()
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		return "", "", fmt.Errorf("create schema: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), schema, nil
+}
+
+// dropSchema drops what createSchema created, also after an interrupt.
+func dropSchema(base, schema string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := db.Open(ctx, base)
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	_, err = admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+	return err
 }
 
 // date returns the day n days from today, as the API writes dates.

@@ -197,7 +197,7 @@ func (e *simEnv) bookingCount() int {
 	return len(e.sim.bookings)
 }
 
-// codeOf asserts err is a *providers.Error with code and provider code.
+// wantError asserts err is a *providers.Error of op with code and provider code.
 func wantError(t *testing.T, err error, op string, code providers.ErrorCode, providerCode string) *providers.Error {
 	t.Helper()
 	pe := providerError(t, err)

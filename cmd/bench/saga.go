@@ -1,0 +1,713 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The saga scenario checks out offers from create to BOOKED over GraphQL,
+// with the sandbox payment gateway: -saga-workers checkouts in flight
+// (closed loop) for -duration, once per variant (-saga-variants):
+//
+//	steps     createCheckoutSession → holdCheckoutSession →
+//	          payCheckoutSession(CARD) → confirmSandboxPayment(4242…) →
+//	          bookCheckoutSession
+//	checkout  checkout(CARD) (create, hold and pay in one request) →
+//	          confirmSandboxPayment → bookCheckoutSession
+//
+// Seats are finite in the simulators (a CitizenPlane flight has 4 to 60,
+// a LiteAPI fare family 1 to 9 per flight; a hold takes them for minutes,
+// a booking for good), so every checkout takes an offer from a pool of
+// one-way searches over many routes and days, made before the clock
+// starts: the pool counts the seats each flight showed and hands out
+// offers round-robin, each flight at most as often as it has seats.
+
+// sagaRoute is a one-way route of the pool with the providers that fly
+// it (naming them spares the calls that would find nothing).
+type sagaRoute struct {
+	from, to  string
+	providers []string
+}
+
+var sagaRoutes = []sagaRoute{
+	{"CDG", "PMI", []string{"citizenplane", "liteapi"}},
+	{"PMI", "CDG", []string{"citizenplane", "liteapi"}},
+	{"CDG", "BCN", []string{"citizenplane", "liteapi"}},
+	{"BCN", "CDG", []string{"citizenplane", "liteapi"}},
+	{"ORY", "AJA", []string{"citizenplane"}},
+	{"AJA", "ORY", []string{"citizenplane"}},
+	{"CDG", "HER", []string{"citizenplane"}},
+	{"HER", "CDG", []string{"citizenplane"}},
+	{"CDG", "MAD", []string{"liteapi"}},
+	{"MAD", "CDG", []string{"liteapi"}},
+	{"ORY", "LIS", []string{"liteapi"}},
+	{"LIS", "ORY", []string{"liteapi"}},
+}
+
+const (
+	// sagaFirstDay is the first departure of the pool, clear of the
+	// other scenarios' dates (30 to about 90 days out).
+	sagaFirstDay = 100
+	// sagaMaxDays bounds the pool's departure days (the simulators fly
+	// up to a year out).
+	sagaMaxDays = 240
+	// sagaSearchesInFlight is how many pool searches run at once.
+	sagaSearchesInFlight = 8
+	// sagaAutoRate is the checkouts per second per worker an automatic
+	// pool is sized for (about three times what a 2-core machine does),
+	// and sagaMinSeats the least it holds.
+	sagaAutoRate = 60
+	sagaMinSeats = 2000
+)
+
+// sagaSearchQuery is one one-way search of the pool, one adult, with what
+// the pool needs of every offer.
+const sagaSearchQuery = `query SagaPool($origin: String!, $destination: String!, $date: Date!, $providers: [String!]) {
+  searchOffers(input: {origin: $origin, destination: $destination, departureDate: $date, passengers: {adults: 1}, providers: $providers}) {
+    providerResults { provider status message }
+    offers(first: 100) {
+      totalCount
+      edges {
+        node {
+          id
+          seatsAvailable
+          expiresAt
+          conditions { refundable }
+          parts { provider }
+          slices { segments { carrierCode flightNumber departureAt } }
+        }
+      }
+    }
+  }
+}`
+
+// The checkout mutations. Every answer is the session's id and status and
+// the user errors; book adds what shows the booking was made.
+const (
+	sagaPayloadFields = `checkoutSession { id status } userErrors { code field message }`
+	sagaCreate        = `mutation SagaCreate($input: CreateCheckoutSessionInput!) {
+  createCheckoutSession(input: $input) { ` + sagaPayloadFields + ` }
+}`
+	sagaCheckout = `mutation SagaCheckout($input: CheckoutInput!) {
+  checkout(input: $input) { ` + sagaPayloadFields + ` }
+}`
+	sagaHold = `mutation SagaHold($id: ID!, $key: String!) {
+  holdCheckoutSession(input: {checkoutSessionId: $id, idempotencyKey: $key}) { ` + sagaPayloadFields + ` }
+}`
+	sagaPay = `mutation SagaPay($id: ID!, $key: String!) {
+  payCheckoutSession(input: {checkoutSessionId: $id, method: CARD, idempotencyKey: $key}) { ` + sagaPayloadFields + ` }
+}`
+	sagaConfirm = `mutation SagaConfirm($id: ID!) {
+  confirmSandboxPayment(input: {checkoutSessionId: $id, cardNumber: "4242424242424242"}) { ` + sagaPayloadFields + ` }
+}`
+	sagaBook = `mutation SagaBook($id: ID!, $key: String!) {
+  bookCheckoutSession(input: {checkoutSessionId: $id, idempotencyKey: $key}) {
+    checkoutSession { id status bookingCodes failure { code message } }
+    userErrors { code field message }
+  }
+}`
+)
+
+// sagaStepDef is one request of a checkout: its mutation, the payload's
+// field in data, and the session status it must leave.
+type sagaStepDef struct {
+	name, operation, query, field, want string
+	// first steps open the session from the offer; the others take its id.
+	first bool
+	// keyed steps carry an idempotency key (confirmSandboxPayment has none).
+	keyed bool
+}
+
+var sagaVariants = map[string][]sagaStepDef{
+	"steps": {
+		{name: "create", operation: "SagaCreate", query: sagaCreate, field: "createCheckoutSession", want: "OPEN", first: true, keyed: true},
+		{name: "hold", operation: "SagaHold", query: sagaHold, field: "holdCheckoutSession", want: "HELD", keyed: true},
+		{name: "pay", operation: "SagaPay", query: sagaPay, field: "payCheckoutSession", want: "PAYMENT_PENDING", keyed: true},
+		{name: "confirm", operation: "SagaConfirm", query: sagaConfirm, field: "confirmSandboxPayment", want: "AUTHORIZED"},
+		{name: "book", operation: "SagaBook", query: sagaBook, field: "bookCheckoutSession", want: "BOOKED", keyed: true},
+	},
+	"checkout": {
+		{name: "checkout", operation: "SagaCheckout", query: sagaCheckout, field: "checkout", want: "PAYMENT_PENDING", first: true, keyed: true},
+		{name: "confirm", operation: "SagaConfirm", query: sagaConfirm, field: "confirmSandboxPayment", want: "AUTHORIZED"},
+		{name: "book", operation: "SagaBook", query: sagaBook, field: "bookCheckoutSession", want: "BOOKED", keyed: true},
+	},
+}
+
+// sagaVariantNames lists the variants in the order they run.
+var sagaVariantNames = []string{"steps", "checkout"}
+
+// sagaScenarioName is the name a variant's result is reported under.
+func sagaScenarioName(variant string) string {
+	if variant == "steps" {
+		return "saga"
+	}
+	return "saga-" + variant
+}
+
+// saga runs every -saga-variants variant for -duration on one offer pool.
+func (b *bench) saga(ctx context.Context) ([]*scenarioResult, error) {
+	pool, err := b.sagaPool(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("offer pool: %w", err)
+	}
+	var out []*scenarioResult
+	for _, v := range b.opts.sagaVariants {
+		r, err := b.sagaRun(ctx, pool, v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", v, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// sagaOffer is an offer of the pool and the flights whose seats it takes.
+type sagaOffer struct {
+	id        string
+	provider  string
+	expiresAt time.Time
+	flights   []string
+}
+
+// sagaPool hands out offers round-robin, each taking a seat of each of its
+// flights, and never more seats of a flight than its offers showed.
+type sagaPool struct {
+	mu      sync.Mutex
+	offers  []*sagaOffer
+	left    map[string]int // seats not yet handed out, by flight
+	seats   map[string]int // seats shown, by flight
+	next    int
+	handed  int
+	beyond  int // offers handed out when no flight had a seat left
+	expired int // offers skipped because they expire too soon
+
+	// What building it took, for the report.
+	days, searches, capacity int
+	notOK                    map[string]int // providers' non-OK answers, "provider STATUS"
+	built                    time.Duration
+}
+
+// take returns the next offer with a seat left on each of its flights
+// after the last one handed out. When none has, it hands out the next
+// offer anyway (the checkout will likely answer SOLD_OUT) and counts it.
+func (p *sagaPool) take(now time.Time) *sagaOffer {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.handed++
+	n := len(p.offers)
+	for i := range n {
+		if p.beyond > 0 {
+			break // no seat comes back: skip the search
+		}
+		o := p.offers[(p.next+i)%n]
+		if o.expiresAt.Before(now.Add(time.Minute)) {
+			p.expired++
+			continue
+		}
+		if !fits(p.left, o) {
+			continue
+		}
+		for _, f := range o.flights {
+			p.left[f]--
+		}
+		p.next = (p.next + i + 1) % n
+		return o
+	}
+	p.beyond++
+	o := p.offers[p.next%n]
+	p.next = (p.next + 1) % n
+	return o
+}
+
+func fits(left map[string]int, o *sagaOffer) bool {
+	for _, f := range o.flights {
+		if left[f] <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// remaining is how many offers round-robin handing out could still give
+// within the seats left.
+func (p *sagaPool) remaining() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	left := make(map[string]int, len(p.left))
+	for k, v := range p.left {
+		left[k] = v
+	}
+	n := 0
+	for {
+		pass := 0
+		for _, o := range p.offers {
+			if fits(left, o) {
+				for _, f := range o.flights {
+					left[f]--
+				}
+				pass++
+			}
+		}
+		if pass == 0 {
+			return n
+		}
+		n += pass
+	}
+}
+
+// usage returns the flights used so far, and the flight whose seats went
+// most: its handed-out seats and the seats it showed.
+func (p *sagaPool) usage() (flights, most, of int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	share := -1.0
+	for f, shown := range p.seats {
+		used := shown - p.left[f]
+		if used == 0 {
+			continue
+		}
+		flights++
+		if s := float64(used) / float64(shown); s > share {
+			share, most, of = s, used, shown
+		}
+	}
+	return flights, most, of
+}
+
+// sagaNeed is the seats the pool should hold for a run: every variant at
+// sagaAutoRate per worker for -duration, with a floor.
+func (b *bench) sagaNeed() int {
+	n := int(b.opts.duration.Seconds()*sagaAutoRate) * b.opts.sagaWorkers * len(b.opts.sagaVariants)
+	return max(n, sagaMinSeats)
+}
+
+// sagaPool searches every route of sagaRoutes one day after another from
+// sagaFirstDay: -saga-days days, or (0) until the pool holds sagaNeed
+// seats. The searches are made before any measurement.
+func (b *bench) sagaPool(ctx context.Context) (*sagaPool, error) {
+	start := time.Now()
+	p := &sagaPool{left: map[string]int{}, seats: map[string]int{}, notOK: map[string]int{}}
+	want, need := b.opts.sagaDays, 0
+	if want == 0 {
+		want, need = sagaMaxDays, b.sagaNeed()
+	}
+	const batch = 10 // days searched between two looks at the capacity
+	for day := 0; day < want; day += batch {
+		days := min(batch, want-day)
+		if err := b.sagaSearchDays(ctx, p, sagaFirstDay+day, days); err != nil {
+			return nil, err
+		}
+		p.days += days
+		if need > 0 && p.remaining() >= need {
+			break
+		}
+	}
+	if len(p.offers) == 0 {
+		return nil, errors.New("the searches found no offer")
+	}
+	// Spread consecutive checkouts over days, routes and providers.
+	rng := mrand.New(mrand.NewPCG(1, 2))
+	rng.Shuffle(len(p.offers), func(i, j int) { p.offers[i], p.offers[j] = p.offers[j], p.offers[i] })
+	p.capacity = p.remaining()
+	p.built = time.Since(start)
+	return p, nil
+}
+
+// sagaSearchDays adds the offers of every route on days [first, first+n).
+func (b *bench) sagaSearchDays(ctx context.Context, p *sagaPool, first, n int) error {
+	type job struct {
+		r   sagaRoute
+		day int
+	}
+	jobs := make(chan job)
+	errc := make(chan error, sagaSearchesInFlight)
+	var wg sync.WaitGroup
+	for range sagaSearchesInFlight {
+		wg.Go(func() {
+			for j := range jobs {
+				if err := b.sagaSearch(ctx, p, j.r, j.day); err != nil {
+					errc <- fmt.Errorf("%s→%s %s: %w", j.r.from, j.r.to, b.date(j.day), err)
+					for range jobs { // drain
+					}
+					return
+				}
+			}
+		})
+	}
+	go func() {
+		defer close(jobs)
+		for d := first; d < first+n; d++ {
+			for _, r := range sagaRoutes {
+				select {
+				case jobs <- job{r, d}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	wg.Wait()
+	close(errc)
+	if err := <-errc; err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// sagaSearch runs one search of the pool and adds its offers.
+func (b *bench) sagaSearch(ctx context.Context, p *sagaPool, r sagaRoute, day int) error {
+	body, err := post(ctx, b.client, b.srv.url, gqlBody(sagaSearchQuery, "SagaPool", map[string]any{
+		"origin": r.from, "destination": r.to, "date": b.date(day), "providers": r.providers}))
+	if err != nil {
+		return err
+	}
+	if err := gqlError(body); err != nil {
+		return err
+	}
+	var a struct {
+		Data struct {
+			SearchOffers struct {
+				ProviderResults []struct {
+					Provider, Status, Message string
+				} `json:"providerResults"`
+				Offers struct {
+					TotalCount int `json:"totalCount"`
+					Edges      []struct {
+						Node struct {
+							ID             string    `json:"id"`
+							SeatsAvailable int       `json:"seatsAvailable"`
+							ExpiresAt      time.Time `json:"expiresAt"`
+							Conditions     struct {
+								Refundable bool `json:"refundable"`
+							} `json:"conditions"`
+							Parts []struct {
+								Provider string `json:"provider"`
+							} `json:"parts"`
+							Slices []struct {
+								Segments []struct {
+									CarrierCode  string `json:"carrierCode"`
+									FlightNumber string `json:"flightNumber"`
+									DepartureAt  string `json:"departureAt"`
+								} `json:"segments"`
+							} `json:"slices"`
+						} `json:"node"`
+					} `json:"edges"`
+				} `json:"offers"`
+			} `json:"searchOffers"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(body, &a); err != nil {
+		return fmt.Errorf("decode answer: %w", err)
+	}
+	s := a.Data.SearchOffers
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.searches++
+	for _, pr := range s.ProviderResults {
+		if pr.Status != "OK" {
+			p.notOK[pr.Provider+" "+pr.Status]++
+		}
+	}
+	for _, e := range s.Offers.Edges {
+		n := e.Node
+		if n.SeatsAvailable <= 0 || len(n.Parts) != 1 {
+			continue
+		}
+		o := &sagaOffer{id: n.ID, provider: n.Parts[0].Provider, expiresAt: n.ExpiresAt}
+		// A CitizenPlane flight sells all its seats at one fare; LiteAPI
+		// sells each fare family (Basic, Flex: told apart here by
+		// refundable) from seats of its own.
+		family := ""
+		if o.provider == "liteapi" {
+			family = "|refundable=" + strconv.FormatBool(n.Conditions.Refundable)
+		}
+		for _, sl := range n.Slices {
+			for _, sg := range sl.Segments {
+				f := o.provider + "|" + sg.CarrierCode + sg.FlightNumber + "|" + sg.DepartureAt + family
+				o.flights = append(o.flights, f)
+				if cur, ok := p.seats[f]; !ok || n.SeatsAvailable < cur {
+					// An offer shows the fewest seats of its flights:
+					// the flight has at least that many.
+					p.seats[f] = n.SeatsAvailable
+					p.left[f] = n.SeatsAvailable
+				}
+			}
+		}
+		p.offers = append(p.offers, o)
+	}
+	return nil
+}
+
+// sagaTimings are one worker's measurements.
+type sagaTimings struct {
+	steps     map[string][]time.Duration
+	checkouts []time.Duration // whole checkouts that reached BOOKED
+	failures  map[string]int
+	started   int
+	booked    int
+	requests  int
+	soldOut   int
+}
+
+// sagaRun runs one variant with -saga-workers checkouts in flight for
+// -duration and measures it.
+func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*scenarioResult, error) {
+	steps := sagaVariants[variant]
+	workers := b.opts.sagaWorkers
+	// A client of the load's own, one connection per worker, as vegeta
+	// keeps them in the other scenarios.
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConnsPerHost: workers, IdleConnTimeout: 90 * time.Second}}
+	defer client.CloseIdleConnections()
+	var run [6]byte
+	_, _ = rand.Read(run[:])
+	runID := hex.EncodeToString(run[:])
+
+	before, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+	beyond0, handed0 := pool.beyond, pool.handed
+	mem := startMemSampler()
+	start := time.Now()
+	deadline := start.Add(b.opts.duration)
+	timings := make([]*sagaTimings, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		t := &sagaTimings{steps: map[string][]time.Duration{}, failures: map[string]int{}}
+		timings[w] = t
+		wg.Go(func() {
+			for n := 0; ctx.Err() == nil && time.Now().Before(deadline); n++ {
+				key := fmt.Sprintf("bench-%s-%s-%d-%d", runID, variant, w, n)
+				b.sagaCheckout(ctx, client, pool, steps, key, w*1_000_000+n, t)
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	rss, heap := mem.Stop()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	after, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+
+	// Merge the workers' measurements.
+	all := &sagaTimings{steps: map[string][]time.Duration{}, failures: map[string]int{}}
+	for _, t := range timings {
+		for k, v := range t.steps {
+			all.steps[k] = append(all.steps[k], v...)
+		}
+		for k, v := range t.failures {
+			all.failures[k] += v
+		}
+		all.checkouts = append(all.checkouts, t.checkouts...)
+		all.started += t.started
+		all.booked += t.booked
+		all.requests += t.requests
+		all.soldOut += t.soldOut
+	}
+
+	names := make([]string, len(steps))
+	for i, s := range steps {
+		names[i] = s.name
+	}
+	r := &scenarioResult{
+		Name:     sagaScenarioName(variant),
+		Workers:  workers,
+		Requests: uint64(all.started),
+		Seconds:  elapsed.Seconds(),
+		RPS:      float64(all.booked) / elapsed.Seconds(),
+	}
+	r.Description = fmt.Sprintf("checkouts from an offer of a one-way search (1 adult) to BOOKED over GraphQL, sandbox card 4242…: %s; each step but confirm with an idempotency key",
+		strings.Join(names, " → "))
+	if all.started > 0 {
+		r.Success = float64(all.booked) / float64(all.started)
+	}
+	if len(all.failures) > 0 {
+		r.Errors = all.failures
+	}
+	slices.Sort(all.checkouts)
+	r.P50Ms, r.P95Ms, r.P99Ms = ms(quantile(all.checkouts, .50)), ms(quantile(all.checkouts, .95)), ms(quantile(all.checkouts, .99))
+	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap
+	r.ProviderCalls, r.providerCallsTotal = callsBetween(before, after)
+	r.ProviderCallsPerQuery = r.providerCallsTotal / float64(max(all.started, 1))
+
+	s := &sagaResult{
+		Variant: variant, Started: all.started, Booked: all.booked, GraphQLRequests: all.requests,
+		SoldOut: all.soldOut, BeyondPool: pool.beyond - beyond0,
+		PoolOffers: len(pool.offers), PoolFlights: len(pool.seats), PoolDays: pool.days, PoolSearches: pool.searches,
+		PoolCapacity: pool.capacity, PoolFirstDay: b.date(sagaFirstDay), PoolLastDay: b.date(sagaFirstDay + pool.days - 1),
+		PoolBuildSeconds: pool.built.Seconds(), PoolNotOK: pool.notOK,
+	}
+	s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf = pool.usage()
+	s.PoolHandedOut = pool.handed - handed0
+	for _, st := range steps {
+		lat := all.steps[st.name]
+		slices.Sort(lat)
+		s.Steps = append(s.Steps, sagaStepResult{Name: st.name, Count: len(lat),
+			P50Ms: ms(quantile(lat, .50)), P95Ms: ms(quantile(lat, .95)), P99Ms: ms(quantile(lat, .99))})
+	}
+	r.Saga = s
+	if s.BeyondPool > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("the offer pool ran out of seats: %d checkouts took an offer beyond them (raise -saga-days)", s.BeyondPool))
+	}
+	if pool.expired > 0 {
+		r.Notes = append(r.Notes, fmt.Sprintf("offers of the pool were skipped %d times: they expire within a minute (a shorter -duration or a smaller pool)", pool.expired))
+	}
+	return r, nil
+}
+
+// sagaCheckout runs one checkout and records it in t.
+func (b *bench) sagaCheckout(ctx context.Context, client *http.Client, pool *sagaPool, steps []sagaStepDef, key string, n int, t *sagaTimings) {
+	t.started++
+	offer := pool.take(time.Now())
+	input := sagaInput(offer.id, key, n)
+	id := ""
+	start := time.Now()
+	for _, st := range steps {
+		vars := map[string]any{}
+		switch {
+		case st.first:
+			input["idempotencyKey"] = key + "-" + st.name
+			if st.name == "checkout" {
+				input["method"] = "CARD"
+			}
+			vars["input"] = input
+		default:
+			vars["id"] = id
+			if st.keyed {
+				vars["key"] = key + "-" + st.name
+			}
+		}
+		t.requests++
+		stepStart := time.Now()
+		body, err := post(ctx, client, b.srv.url, gqlBody(st.query, st.operation, vars))
+		lat := time.Since(stepStart)
+		if err != nil {
+			if ctx.Err() == nil {
+				t.failures[st.name+": "+shorten(err.Error())]++
+			}
+			return
+		}
+		t.steps[st.name] = append(t.steps[st.name], lat)
+		p, fail := decodePayload(body, st.field)
+		if fail == "" && len(p.UserErrors) > 0 {
+			var codes []string
+			for _, ue := range p.UserErrors {
+				codes = append(codes, ue.Code)
+				if ue.Code == "SOLD_OUT" {
+					t.soldOut++
+				}
+			}
+			fail = strings.Join(codes, "+")
+		}
+		if fail == "" && (p.CheckoutSession == nil || p.CheckoutSession.Status != st.want) {
+			got := "no session"
+			if cs := p.CheckoutSession; cs != nil {
+				got = "status " + cs.Status
+				if cs.Failure != nil {
+					got += " (" + cs.Failure.Code + ")"
+				}
+			}
+			fail = got + ", want " + st.want
+		}
+		if fail == "" && st.want == "BOOKED" && len(p.CheckoutSession.BookingCodes) == 0 {
+			fail = "BOOKED without booking codes"
+		}
+		if fail != "" {
+			t.failures[st.name+": "+fail]++
+			return
+		}
+		id = p.CheckoutSession.ID
+	}
+	t.checkouts = append(t.checkouts, time.Since(start))
+	t.booked++
+}
+
+// sagaPayload is a CheckoutSessionPayload as the saga's mutations ask it.
+type sagaPayload struct {
+	CheckoutSession *struct {
+		ID           string   `json:"id"`
+		Status       string   `json:"status"`
+		BookingCodes []string `json:"bookingCodes"`
+		Failure      *struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+		} `json:"failure"`
+	} `json:"checkoutSession"`
+	UserErrors []struct {
+		Code    string   `json:"code"`
+		Field   []string `json:"field"`
+		Message string   `json:"message"`
+	} `json:"userErrors"`
+}
+
+// decodePayload reads the payload at data.field of a mutation's answer;
+// fail describes a GraphQL error or an unreadable answer.
+func decodePayload(body []byte, field string) (p *sagaPayload, fail string) {
+	if err := gqlError(body); err != nil {
+		return nil, "GraphQL error: " + shorten(err.Error())
+	}
+	var a struct {
+		Data map[string]*sagaPayload `json:"data"`
+	}
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, "unreadable answer"
+	}
+	if p = a.Data[field]; p == nil {
+		return nil, "no " + field + " in the answer"
+	}
+	return p, ""
+}
+
+// shorten keeps failure keys readable: the first line, at most 120 bytes.
+func shorten(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
+}
+
+// Travellers of the saga: letters-only names, an adult born in 1985, a
+// passport valid until 2031, as checkout's validation wants them.
+var (
+	sagaGiven  = []struct{ name, gender string }{{"Ana", "FEMALE"}, {"Luc", "MALE"}, {"Ines", "FEMALE"}, {"Hugo", "MALE"}, {"Lea", "FEMALE"}}
+	sagaFamily = []string{"Martin", "Dupont", "Garcia", "Rossi", "Muller", "Nakamura", "Silva", "Leroy", "Moreau"}
+)
+
+// sagaInput is the input of createCheckoutSession (or of checkout, with a
+// method) for one adult on offerID; n varies the traveller.
+func sagaInput(offerID, key string, n int) map[string]any {
+	g := sagaGiven[n%len(sagaGiven)]
+	family := sagaFamily[n/len(sagaGiven)%len(sagaFamily)]
+	email := strings.ToLower(g.name+"."+family) + "@example.com"
+	return map[string]any{
+		"offerId": offerID,
+		"passengers": []map[string]any{{
+			"type": "ADULT", "givenName": g.name, "familyName": family, "gender": g.gender,
+			"dateOfBirth": "1985-03-02",
+			"document": map[string]any{
+				"number": fmt.Sprintf("P%08d", n%100_000_000), "expiresOn": "2031-01-01",
+				"issuingCountry": "FR", "nationality": "FR",
+			},
+			"email": email, "phoneNumber": "+33612345678",
+		}},
+		"contact":  map[string]any{"givenName": g.name, "familyName": family, "email": email, "phoneNumber": "+33612345678"},
+		"metadata": []map[string]any{{"key": "bench", "value": key}},
+	}
+}
