@@ -272,3 +272,56 @@ func TestCreateValidation(t *testing.T) {
 		}
 	})
 }
+
+func TestSweepExpiresAndReleases(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("liteapi"), nil)
+		open := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		pending := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		ok(t)(c.Hold(e.ctx, tenant, pending.ID, ""))
+		pending = ok(t)(c.Pay(e.ctx, tenant, pending.ID, checkout.Card, ""))
+		e.clock.Add(time.Hour + time.Minute) // past both sessions' expiry
+		n, _, err := c.Sweep(e.ctx)
+		if err != nil || n != 2 {
+			t.Fatalf("Sweep expired %d, %v; want 2", n, err)
+		}
+		for _, id := range []string{open.ID, pending.ID} {
+			s, _ := c.Get(e.ctx, tenant, id)
+			want(t, s, checkout.Expired)
+		}
+		in, err := c.Gateway().GetIntent(e.ctx, pending.Payment.IntentID)
+		if err != nil || in.Status != "CANCELED" {
+			t.Errorf("the expired session's intent is %v, %v; want CANCELED", in, err)
+		}
+		if n, _, _ := c.Sweep(e.ctx); n != 0 {
+			t.Errorf("a second sweep expired %d", n)
+		}
+	})
+}
+
+func TestCancel(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("citizenplane"), nil)
+		s := e.payByCard(t, o, input(o))
+		s = ok(t)(c.Cancel(e.ctx, tenant, s.ID, "cancel-1"))
+		want(t, s, checkout.Canceled)
+		if s.Payment.Status != "CANCELED" {
+			t.Errorf("payment after cancel: %+v", s.Payment)
+		}
+		again := ok(t)(c.Cancel(e.ctx, tenant, s.ID, "cancel-1"))
+		want(t, again, checkout.Canceled)
+		res, err := c.Book(e.ctx, tenant, s.ID, "")
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState {
+			t.Errorf("booking a canceled session: %+v %v", res, err)
+		}
+		// A booked session cannot be canceled.
+		b := e.payByCard(t, o, input(o))
+		want(t, ok(t)(c.Book(e.ctx, tenant, b.ID, "")), checkout.Booked)
+		res, _ = c.Cancel(e.ctx, tenant, b.ID, "")
+		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState || res.Session.Status != checkout.Booked {
+			t.Errorf("canceling a booked session: %+v", res)
+		}
+	})
+}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/faregraph/faregraph/auth"
 )
 
 func env(m map[string]string) func(string) string {
@@ -107,5 +109,54 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"frobnicate"}, env(nil)); err == nil {
 		t.Error("unknown command accepted")
+	}
+}
+
+func TestAdminCommands(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "admin.db")
+	e := env(map[string]string{"FAREGRAPH_DB_PATH": path})
+	cfg, _ := loadConfig(e)
+	var out strings.Builder
+	if err := apikey(context.Background(), cfg, []string{"create", "--tenant", "acme", "--scopes", "offers:read,bookings:read"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	key := strings.SplitN(out.String(), "\n", 2)[0]
+	if !strings.HasPrefix(key, "fg_") || len(key) < 40 {
+		t.Fatalf("printed key %q", key)
+	}
+	for _, bad := range [][]string{
+		{"create", "--tenant", "acme", "--scopes", "everything"},
+		{"create", "--tenant", "", "--scopes", "offers:read"},
+		{"delete"},
+	} {
+		if err := apikey(context.Background(), cfg, bad, &out); err == nil {
+			t.Errorf("apikey %v accepted", bad)
+		}
+	}
+	out.Reset()
+	if err := creditline(context.Background(), cfg, []string{"set", "--tenant", "acme", "--limit", "5000.00", "--currency", "EUR"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "5000.00 EUR, enabled") {
+		t.Errorf("creditline printed %q", out.String())
+	}
+	for _, bad := range [][]string{
+		{"set", "--tenant", "nobody", "--limit", "10"},
+		{"set", "--tenant", "acme", "--limit", "10.123"},
+		{"set", "--tenant", "acme", "--limit", "10", "--currency", "EURO"},
+	} {
+		if err := creditline(context.Background(), cfg, bad, &out); err == nil {
+			t.Errorf("creditline %v accepted", bad)
+		}
+	}
+	// The key works against a server on the same database, with its scopes.
+	d, err := openDB(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	p, err := (&auth.Authenticator{DB: d}).Authenticate(context.Background(), key)
+	if err != nil || p.TenantName != "acme" || !p.Has(auth.ScopeBookingsRead) || p.Has(auth.ScopeCheckoutWrite) {
+		t.Errorf("Authenticate = %+v, %v", p, err)
 	}
 }
