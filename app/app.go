@@ -26,6 +26,7 @@ import (
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
+	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
 	"github.com/faregraph/faregraph/server"
 )
@@ -87,8 +88,11 @@ type LiteAPIConfig struct {
 type SimConfig struct {
 	Latency     map[string]time.Duration
 	FailureRate map[string]float64
-	Seed        int64
-	Now         func() time.Time
+	// Failures makes given operations of a simulator fail, by provider
+	// then operation ("book": sim.FailAfter answers 500 after booking).
+	Failures map[string]map[string]sim.FailMode
+	Seed     int64
+	Now      func() time.Time
 }
 
 // App is an assembled server.
@@ -265,6 +269,12 @@ func (a *App) startSimulators(cfg SimConfig) (string, error) {
 		APIKey: "sim-key", Seed: seed, Now: cfg.Now,
 		Latency: cfg.Latency[liteapi.Name], FailureRate: cfg.FailureRate[liteapi.Name],
 	})
+	for op, m := range cfg.Failures[citizenplane.Name] {
+		a.CitizenPlaneSim.SetFailure(op, m)
+	}
+	for op, m := range cfg.Failures[liteapi.Name] {
+		a.LiteAPISim.SetFailure(op, m)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("/citizenplane/", http.StripPrefix("/citizenplane", a.CitizenPlaneSim))
 	mux.Handle("/liteapi/", http.StripPrefix("/liteapi", a.LiteAPISim))

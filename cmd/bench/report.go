@@ -114,7 +114,6 @@ type sagaResult struct {
 	SoldOut int `json:"sold_out"`
 	// The offer pool: one-way searches made before the run.
 	PoolFirstDay     string         `json:"pool_first_day"`
-	PoolLastDay      string         `json:"pool_last_day"`
 	PoolDays         int            `json:"pool_days"`
 	PoolSearches     int            `json:"pool_searches"`
 	PoolOffers       int            `json:"pool_offers"`
@@ -126,7 +125,7 @@ type sagaResult struct {
 	// those handed out after the pool ran out of seats.
 	PoolHandedOut int `json:"pool_handed_out"`
 	BeyondPool    int `json:"beyond_pool"`
-	// FlightsUsed (so far, all variants) and the flight whose seats went
+	// FlightsUsed and the flight whose seats went
 	// most: MostUsedSeats handed out of MostUsedOf shown.
 	FlightsUsed   int `json:"flights_used"`
 	MostUsedSeats int `json:"most_used_seats"`
@@ -279,15 +278,15 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 		s.Started, s.Booked, r.Seconds, r.Workers, r.Success*100)
 	fmt.Fprintf(w, "   throughput   %.1f checkouts/s BOOKED (%d GraphQL requests, %.1f req/s)\n",
 		r.RPS, s.GraphQLRequests, float64(s.GraphQLRequests)/max(r.Seconds, 1e-9))
-	fmt.Fprintf(w, "   checkout     p50 %s  p95 %s  p99 %s (first request to BOOKED)\n", fmtMs(r.P50Ms), fmtMs(r.P95Ms), fmtMs(r.P99Ms))
+	fmt.Fprintf(w, "   end to end   p50 %s  p95 %s  p99 %s (a whole checkout, first request to BOOKED)\n", fmtMs(r.P50Ms), fmtMs(r.P95Ms), fmtMs(r.P99Ms))
 	for _, st := range s.Steps {
 		fmt.Fprintf(w, "   %-12s p50 %s  p95 %s  p99 %s (%d answers)\n", st.Name, fmtMs(st.P50Ms), fmtMs(st.P95Ms), fmtMs(st.P99Ms), st.Count)
 	}
 	fmt.Fprintf(w, "   provider     %.2f calls/checkout%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
 	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
-	fmt.Fprintf(w, "   offer pool   %d offers on %d flights (%s to %s, %d searches in %.1fs before the run), seats for %d checkouts\n",
-		s.PoolOffers, s.PoolFlights, s.PoolFirstDay, s.PoolLastDay, s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
-	fmt.Fprintf(w, "                %d flights used so far; the busiest: %d of its %d seats handed out\n", s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf)
+	fmt.Fprintf(w, "   offer pool   %d offers on %d flights, %d days from %s × %d routes (%d searches in %.1fs before the run): seats for %d checkouts\n",
+		s.PoolOffers, s.PoolFlights, s.PoolDays, s.PoolFirstDay, len(sagaRoutes), s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
+	fmt.Fprintf(w, "                %d flights used; the busiest: %d of its %d seats handed out\n", s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf)
 	for _, k := range slices.Sorted(maps.Keys(s.PoolNotOK)) {
 		fmt.Fprintf(w, "                pool searches where %s: %d\n", k, s.PoolNotOK[k])
 	}

@@ -59,15 +59,17 @@ const (
 	// sagaFirstDay is the first departure of the pool, clear of the
 	// other scenarios' dates (30 to about 90 days out).
 	sagaFirstDay = 100
-	// sagaMaxDays bounds the pool's departure days (the simulators fly
-	// up to a year out).
+	// sagaMaxDays bounds the pools' departure days: sagaFirstDay and
+	// the days after it (the simulators fly up to a year out). Pools
+	// search the days after the last pool's, and start over from
+	// sagaFirstDay past the last one.
 	sagaMaxDays = 240
 	// sagaSearchesInFlight is how many pool searches run at once.
 	sagaSearchesInFlight = 8
 	// sagaAutoRate is the checkouts per second per worker an automatic
 	// pool is sized for (about three times what a 2-core machine does),
 	// and sagaMinSeats the least it holds.
-	sagaAutoRate = 60
+	sagaAutoRate = 150
 	sagaMinSeats = 2000
 )
 
@@ -155,14 +157,17 @@ func sagaScenarioName(variant string) string {
 	return "saga-" + variant
 }
 
-// saga runs every -saga-variants variant for -duration on one offer pool.
+// saga runs every -saga-variants variant for -duration.
 func (b *bench) saga(ctx context.Context) ([]*scenarioResult, error) {
-	pool, err := b.sagaPool(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("offer pool: %w", err)
-	}
 	var out []*scenarioResult
 	for _, v := range b.opts.sagaVariants {
+		// A pool of its own: fresh offers (they expire 20 to 30 minutes
+		// after their search) with fresh seat counts, on days after the
+		// last pool's.
+		pool, err := b.sagaPool(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: offer pool: %w", v, err)
+		}
 		r, err := b.sagaRun(ctx, pool, v)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", v, err)
@@ -193,9 +198,9 @@ type sagaPool struct {
 	expired int // offers skipped because they expire too soon
 
 	// What building it took, for the report.
-	days, searches, capacity int
-	notOK                    map[string]int // providers' non-OK answers, "provider STATUS"
-	built                    time.Duration
+	firstDay, days, searches, capacity int
+	notOK                              map[string]int // providers' non-OK answers, "provider STATUS"
+	built                              time.Duration
 }
 
 // take returns the next offer with a seat left on each of its flights
@@ -285,16 +290,16 @@ func (p *sagaPool) usage() (flights, most, of int) {
 	return flights, most, of
 }
 
-// sagaNeed is the seats the pool should hold for a run: every variant at
-// sagaAutoRate per worker for -duration, with a floor.
+// sagaNeed is the seats a variant's pool should hold: sagaAutoRate
+// checkouts per second per worker for -duration, with a floor.
 func (b *bench) sagaNeed() int {
-	n := int(b.opts.duration.Seconds()*sagaAutoRate) * b.opts.sagaWorkers * len(b.opts.sagaVariants)
+	n := int(b.opts.duration.Seconds()*sagaAutoRate) * b.opts.sagaWorkers
 	return max(n, sagaMinSeats)
 }
 
-// sagaPool searches every route of sagaRoutes one day after another from
-// sagaFirstDay: -saga-days days, or (0) until the pool holds sagaNeed
-// seats. The searches are made before any measurement.
+// sagaPool searches every route of sagaRoutes on one day after another,
+// from the day after the last pool's: -saga-days days, or (0) until the
+// pool holds sagaNeed seats. The searches are made before any measurement.
 func (b *bench) sagaPool(ctx context.Context) (*sagaPool, error) {
 	start := time.Now()
 	p := &sagaPool{left: map[string]int{}, seats: map[string]int{}, notOK: map[string]int{}}
@@ -302,13 +307,18 @@ func (b *bench) sagaPool(ctx context.Context) (*sagaPool, error) {
 	if want == 0 {
 		want, need = sagaMaxDays, b.sagaNeed()
 	}
+	p.firstDay = sagaFirstDay + b.sagaNextDay
 	const batch = 10 // days searched between two looks at the capacity
-	for day := 0; day < want; day += batch {
-		days := min(batch, want-day)
+	for p.days < want {
+		// Past the last day, start over from sagaFirstDay: the searches
+		// see the seats sold since.
+		day := b.sagaNextDay
+		days := min(batch, want-p.days, sagaMaxDays-day)
 		if err := b.sagaSearchDays(ctx, p, sagaFirstDay+day, days); err != nil {
 			return nil, err
 		}
 		p.days += days
+		b.sagaNextDay = (day + days) % sagaMaxDays
 		if need > 0 && p.remaining() >= need {
 			break
 		}
@@ -550,7 +560,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		Variant: variant, Started: all.started, Booked: all.booked, GraphQLRequests: all.requests,
 		SoldOut: all.soldOut, BeyondPool: pool.beyond - beyond0,
 		PoolOffers: len(pool.offers), PoolFlights: len(pool.seats), PoolDays: pool.days, PoolSearches: pool.searches,
-		PoolCapacity: pool.capacity, PoolFirstDay: b.date(sagaFirstDay), PoolLastDay: b.date(sagaFirstDay + pool.days - 1),
+		PoolCapacity: pool.capacity, PoolFirstDay: b.date(pool.firstDay),
 		PoolBuildSeconds: pool.built.Seconds(), PoolNotOK: pool.notOK,
 	}
 	s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf = pool.usage()

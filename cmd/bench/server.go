@@ -74,6 +74,8 @@ type bench struct {
 
 	today    time.Time
 	searchID string // id of the roundtrip-full search, once run
+	// sagaNextDay is where the next saga pool starts, after sagaFirstDay.
+	sagaNextDay int
 }
 
 func newBench(ctx context.Context, o options) (_ *bench, err error) {

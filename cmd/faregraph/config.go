@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // config is the process configuration, read from the environment once.
@@ -62,6 +63,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return f, err
 	}); err != nil {
 		return c, err
+	}
+	// FAREGRAPH_SIM_FAIL="citizenplane.book=after,liteapi.prebook=before"
+	fails, err := perProvider(getenv("FAREGRAPH_SIM_FAIL"), "FAREGRAPH_SIM_FAIL", sim.ParseFailMode)
+	if err != nil {
+		return c, err
+	}
+	for k, m := range fails {
+		provider, op, ok := strings.Cut(k, ".")
+		if !ok || op == "" {
+			return c, fmt.Errorf("FAREGRAPH_SIM_FAIL: %q is not provider.operation=mode", k)
+		}
+		if a.Sim.Failures == nil {
+			a.Sim.Failures = map[string]map[string]sim.FailMode{}
+		}
+		if a.Sim.Failures[provider] == nil {
+			a.Sim.Failures[provider] = map[string]sim.FailMode{}
+		}
+		a.Sim.Failures[provider][op] = m
 	}
 	if s := getenv("FAREGRAPH_SIM_SEED"); s != "" {
 		if a.Sim.Seed, err = strconv.ParseInt(s, 10, 64); err != nil {

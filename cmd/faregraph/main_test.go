@@ -29,12 +29,14 @@ func TestLoadConfig(t *testing.T) {
 		"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=0.5",
 		"FAREGRAPH_PROVIDER_TIMEOUT": "2s",
 		"FAREGRAPH_LITEAPI_URL":      "https://api.liteapi.travel/v3.0/",
+		"FAREGRAPH_SIM_FAIL":         "citizenplane.book=after, liteapi.prebook=timeout",
 	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if c.App.Sim.Latency["citizenplane"] != 150*time.Millisecond || c.App.Sim.Latency["liteapi"] != 80*time.Millisecond ||
-		c.App.Sim.FailureRate["liteapi"] != 0.5 || c.App.ProviderTimeout != 2*time.Second || c.App.LiteAPI.URL != "https://api.liteapi.travel/v3.0" {
+		c.App.Sim.FailureRate["liteapi"] != 0.5 || c.App.ProviderTimeout != 2*time.Second ||
+		c.App.Sim.Failures["citizenplane"]["book"] != "after" || c.App.Sim.Failures["liteapi"]["prebook"] != "timeout" || c.App.LiteAPI.URL != "https://api.liteapi.travel/v3.0" {
 		t.Errorf("parsed = %+v", c.App)
 	}
 	for name, e := range map[string]map[string]string{
