@@ -249,8 +249,8 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 		}
 	}
 	return providers.NewSet(
-		citizenplane.New(citizenplane.Config{BaseURL: cp.URL, Token: cp.Token, CustomerCode: cp.CustomerCode, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now}),
-		liteapi.New(liteapi.Config{BaseURL: la.URL, APIKey: la.Key, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now}),
+		citizenplane.New(citizenplane.Config{BaseURL: cp.URL, Token: cp.Token, CustomerCode: cp.CustomerCode, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
+		liteapi.New(liteapi.Config{BaseURL: la.URL, APIKey: la.Key, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
 	)
 }
 

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -68,6 +69,9 @@ type Config struct {
 	OfferTTL time.Duration
 	// Now is the clock for offer expiry; nil means time.Now.
 	Now func() time.Time
+	// Logger is told, at WARN, about the items of an answer the adapter
+	// could not read and left out. Nil discards.
+	Logger *slog.Logger
 }
 
 // Client is a CitizenPlane adapter. It is safe for concurrent use.
@@ -77,6 +81,7 @@ type Client struct {
 	hc   *http.Client
 	now  func() time.Time
 	ttl  time.Duration
+	log  *slog.Logger
 	// cache reuses search answers for a few seconds (see searchCacheTTL).
 	cache searchCache
 }
@@ -99,6 +104,10 @@ func New(cfg Config) *Client {
 		hc:   cfg.HTTPClient,
 		now:  cfg.Now,
 		ttl:  cfg.OfferTTL,
+		log:  cfg.Logger,
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
 	}
 	if c.hc == nil {
 		c.hc = &http.Client{Timeout: defaultHTTPTimeout}

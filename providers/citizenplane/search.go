@@ -14,7 +14,9 @@ import (
 
 // Search returns one one-way offer per CitizenPlane flight that departs on
 // q's date (local to the origin airport) with enough seats for q's
-// passengers. Offers are always in EUR, whatever q.Currency asks for.
+// passengers. Offers are always in EUR, whatever q.Currency asks for. A
+// flight of the answer that cannot be read is left out and logged; only an
+// answer none of whose flights can be read is an error.
 func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
 	if err := checkPassengers(q.Passengers); err != nil {
 		return nil, c.fail(opSearch, providers.Rejected, 0, "", "invalid passengers", err)
@@ -25,22 +27,47 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 	}
 	expires := c.now().Add(c.ttl)
 	offers := make([]providers.Offer, 0, len(flights))
+	var skipped []error
 	for _, f := range flights {
 		o, ok, err := oneWayOffer(f, q, expires)
 		if err != nil {
-			return nil, c.fail(opSearch, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathFlights, err))
+			skipped = append(skipped, c.skip(ctx, opSearch, pathFlights, err))
+			continue
 		}
 		if ok {
 			offers = append(offers, o)
 		}
 	}
+	if err := c.allUnreadable(opSearch, pathFlights, len(flights), skipped); err != nil {
+		return nil, err
+	}
 	return offers, nil
+}
+
+// skip logs an item of op's answer that could not be read and was left
+// out, and returns err. The reason names the item (a flight id) and the
+// field; answers of search carry no passenger data.
+func (c *Client) skip(ctx context.Context, op, path string, err error) error {
+	c.log.WarnContext(ctx, "citizenplane: unreadable item left out of a search answer",
+		"provider", Name, "op", op, "path", path, "reason", err.Error())
+	return err
+}
+
+// allUnreadable is the error of an answer of n items none of which could
+// be read (skipped holds their errors), nil when any could or when there
+// were none.
+func (c *Client) allUnreadable(op, path string, n int, skipped []error) error {
+	if n == 0 || len(skipped) < n {
+		return nil
+	}
+	return c.fail(op, providers.Unavailable, http.StatusOK, "", "unreadable provider answer",
+		fmt.Errorf("GET %s: none of %d items could be read, first: %w", path, n, skipped[0]))
 }
 
 // SearchRoundTrips returns CitizenPlane's round-trip fares for q: offers
 // with two slices and one RoundTrip part whose ref holds both flight ids.
 // CitizenPlane prices only returns on the reverse route, so an open-jaw
-// query has no offers.
+// query has no offers. Unreadable fares are handled as by Search.
 func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
 	if err := checkPassengers(q.Passengers); err != nil {
 		return nil, c.fail(opRoundTrips, providers.Rejected, 0, "", "invalid passengers", err)
@@ -54,14 +81,19 @@ func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuer
 	}
 	expires := c.now().Add(c.ttl)
 	offers := make([]providers.Offer, 0, len(rts))
+	var skipped []error
 	for _, rt := range rts {
 		o, ok, err := roundTripOffer(rt, q, expires)
 		if err != nil {
-			return nil, c.fail(opRoundTrips, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathRoundTrips, err))
+			skipped = append(skipped, c.skip(ctx, opRoundTrips, pathRoundTrips, err))
+			continue
 		}
 		if ok {
 			offers = append(offers, o)
 		}
+	}
+	if err := c.allUnreadable(opRoundTrips, pathRoundTrips, len(rts), skipped); err != nil {
+		return nil, err
 	}
 	return offers, nil
 }

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -47,8 +48,12 @@ type Config struct {
 	// Observer is told about every HTTP call; it may be nil.
 	Observer providers.Observer
 	// Now is the clock, time.Now when nil. It dates the expiry of offers
-	// and holds that come without one.
+	// and holds that come without one, and decides which dates are within
+	// LiteAPI's search horizon (lastSearchDate).
 	Now func() time.Time
+	// Logger is told, at WARN, about the items of an answer the adapter
+	// could not read and left out. Nil discards.
+	Logger *slog.Logger
 }
 
 // Client calls LiteAPI. It is safe for concurrent use.
@@ -56,6 +61,7 @@ type Client struct {
 	cfg  Config
 	base string
 	hc   *http.Client
+	log  *slog.Logger
 }
 
 var (
@@ -76,14 +82,21 @@ func New(cfg Config) *Client {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: hc}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: hc, log: log}
 }
 
 // Name returns "liteapi".
 func (c *Client) Name() string { return Name }
 
 // Search returns LiteAPI's one-way offers for q: one slice and one part
-// each. Prices are in q.Currency, EUR when it is empty. Errors are
+// each. Prices are in q.Currency, EUR when it is empty. A date past
+// LiteAPI's horizon (lastSearchDate) has no offers and is not sent. An
+// offer of the answer that cannot be read is left out and logged; only an
+// answer none of whose offers can be read is an error. Errors are
 // *providers.Error values with Op "search".
 func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
 	return c.rates(ctx, "search", providers.OneWay, []providers.Leg{q.Leg}, q.Passengers, q.Currency)
@@ -91,6 +104,7 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 
 // SearchRoundTrips returns LiteAPI's round-trip offers for q: two slices
 // (outbound, return) priced together in one part of fare type RoundTrip.
+// Dates past the horizon and unreadable offers are handled as by Search.
 // Errors are *providers.Error values with Op "round_trips".
 func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
 	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.Leg{q.Outbound, q.Return}, q.Passengers, q.Currency)
@@ -99,6 +113,12 @@ func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuer
 // rates searches legs (outbound, then return) with one call.
 func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.Leg,
 	pax providers.Passengers, currency string) (_ []providers.Offer, err error) {
+	now := c.cfg.Now()
+	if beyondHorizon(legs, now) {
+		// LiteAPI would refuse the request (400 41002): it sells nothing
+		// that far ahead, which is no offers rather than a failure.
+		return []providers.Offer{}, nil
+	}
 	start := time.Now()
 	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
 
@@ -107,18 +127,24 @@ func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, le
 	if err != nil {
 		return nil, err
 	}
-	offers, err := toOffers(resp, search{fareType: ft, legs: legs, pax: pax, now: c.cfg.Now()})
-	if err != nil {
-		l := legs[0]
-		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s (%d legs): %w", ratesPath, l.Origin, l.Destination, l.Date, len(legs), err))
+	offers, skipped := toOffers(resp, search{fareType: ft, legs: legs, pax: pax, now: now})
+	l := legs[0]
+	for _, sk := range skipped {
+		c.log.WarnContext(ctx, "liteapi: unreadable offer left out of a search answer",
+			"provider", Name, "op", op, "route", l.Origin+"-"+l.Destination, "date", string(l.Date),
+			"item", sk.item, "reason", sk.err.Error())
+	}
+	if len(offers) == 0 && len(skipped) > 0 {
+		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s (%d legs): none of %d items could be read, first: %s: %w",
+			ratesPath, l.Origin, l.Destination, l.Date, len(legs), len(skipped), skipped[0].item, skipped[0].err))
 	}
 	return offers, nil
 }
 
 // CheckPrice verifies a LiteAPI part (its Ref is the offerId) and returns
 // its live total, seats and baggage options. An offer the provider no
-// longer sells (expired, unknown, lapsed session) is Available false with
-// no error. A malformed offerId (400 42013) is an error with Code
+// longer sells (expired, unknown, lapsed session; any 404) is Available
+// false with no error. A malformed offerId (400 42013) is an error with Code
 // Rejected, since refs come from our own searches. Errors are
 // *providers.Error values with Op "verify".
 func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (_ *providers.PriceCheck, err error) {

@@ -25,11 +25,14 @@ var (
 	// offerGoneCodes are verify answers meaning the offer is no longer sold:
 	// expired (42004, 42017, 52016), unknown (42018, 52019) or a search
 	// session that has lapsed (42015, 42019). Search again, never retry.
+	// Any 404 means the same, whatever its code (isOfferGone).
 	offerGoneCodes = map[int]bool{42004: true, 42015: true, 42017: true, 42018: true, 42019: true, 52016: true, 52019: true}
 )
 
 // Messages of the errors the adapter returns. They are shown to API
-// clients, so they never quote the provider.
+// clients, so they are short sentences of ours: never the provider's text,
+// its request field names or its codes (those are in ProviderCode and,
+// with the detail, in Err for logs).
 const (
 	msgTimeout     = "LiteAPI did not answer in time"
 	msgUnreachable = "LiteAPI could not be reached"
@@ -37,6 +40,17 @@ const (
 	msgRateLimited = "LiteAPI rate limit reached"
 	msgKeyRefused  = "LiteAPI refused the API key"
 	msgUnreadable  = "LiteAPI sent an answer that could not be read"
+	msgRefused     = "LiteAPI refused the request"
+	msgUnavailable = "LiteAPI is unavailable"
+	msgCurrency    = "LiteAPI does not price in this currency"
+)
+
+// [assumed] Rates refuses a currency it does not price with 41006 on this
+// key: B.1 numbers 41006 for invalid request data, and the simulator
+// answers it for the currency.
+const (
+	codeInvalidData = 41006
+	keyCurrency     = "bodyRequest.currency"
 )
 
 // apiFailure classifies an answer that carries an error envelope or a
@@ -64,19 +78,16 @@ func apiFailure(op, method, path string, status int, e *apiError) *providers.Err
 	case keyRefusedCodes[code] || status == http.StatusUnauthorized || status == http.StatusForbidden:
 		pe.Message = msgKeyRefused
 	case code != 0 && firstDigit(code) == 5:
-		pe.Message = fmt.Sprintf("LiteAPI is unavailable (code %d)", code)
+		pe.Message = msgUnavailable
+	case code == codeInvalidData && e.Key == keyCurrency:
+		pe.Code, pe.Message = providers.Rejected, msgCurrency
 	case code != 0 && firstDigit(code) == 4:
-		pe.Code = providers.Rejected
-		pe.Message = fmt.Sprintf("LiteAPI rejected the request (code %d)", code)
-		if e.Key != "" {
-			pe.Message = fmt.Sprintf("LiteAPI rejected the request (code %d, field %s)", code, e.Key)
-		}
+		pe.Code, pe.Message = providers.Rejected, msgRefused
 	case status >= 400 && status < 500 && status != http.StatusRequestTimeout:
 		// No code we know: a 4xx without an envelope is still our request's fault.
-		pe.Code = providers.Rejected
-		pe.Message = fmt.Sprintf("LiteAPI rejected the request (HTTP %d)", status)
+		pe.Code, pe.Message = providers.Rejected, msgRefused
 	default:
-		pe.Message = fmt.Sprintf("LiteAPI is unavailable (HTTP %d)", status)
+		pe.Message = msgUnavailable
 	}
 	return pe
 }
@@ -112,14 +123,18 @@ func firstDigit(code int) int {
 }
 
 // isOfferGone reports whether err is a verify answer saying the offer is no
-// longer sold.
+// longer sold: any 404, whatever its body (LiteAPI's rule: a 404 means the
+// offer expired, back to search), or a code of offerGoneCodes under another
+// status.
 func isOfferGone(err error) bool {
 	var pe *providers.Error
-	if !errors.As(err, &pe) || pe.ProviderCode == "" {
+	if !errors.As(err, &pe) {
 		return false
 	}
-	code, convErr := strconv.Atoi(pe.ProviderCode)
-	return convErr == nil && offerGoneCodes[code]
+	if pe.Status == http.StatusNotFound {
+		return true
+	}
+	return offerGoneCodes[providerCode(pe)]
 }
 
 // verdict is how the adapter reports one provider code of the write side:

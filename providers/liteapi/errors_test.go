@@ -29,19 +29,19 @@ func TestSimulatorFailures(t *testing.T) {
 		{"wrong key", SimConfig{Seed: 1}, "wrong", oneAdultCDGPMI,
 			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 401, ProviderCode: "41004", Message: msgKeyRefused}},
 		{"failure rate 1", SimConfig{Seed: 1, FailureRate: 1}, testKey, oneAdultCDGPMI,
-			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 503, ProviderCode: "51004", Message: "LiteAPI is unavailable (code 51004)"}},
+			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 503, ProviderCode: "51004", Message: msgUnavailable}},
 		{"infants over adults", SimConfig{Seed: 1}, testKey,
 			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1, Infants: 2}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41012",
-				Message: "LiteAPI rejected the request (code 41012, field bodyRequest.infants)"}},
+				Message: msgRefused}},
 		{"currency", SimConfig{Seed: 1}, testKey,
-			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1}, Currency: "usd"},
+			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1}, Currency: "jpy"},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41006",
-				Message: "LiteAPI rejected the request (code 41006, field bodyRequest.currency)"}},
-		{"date too far", SimConfig{Seed: 1}, testKey,
-			providers.Query{Leg: leg("CDG", "PMI", "2027-03-01"), Passengers: providers.Passengers{Adults: 1}},
+				Message: msgCurrency}},
+		{"date in the past", SimConfig{Seed: 1}, testKey,
+			providers.Query{Leg: leg("CDG", "PMI", "2026-03-01"), Passengers: providers.Passengers{Adults: 1}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41002",
-				Message: "LiteAPI rejected the request (code 41002, field bodyRequest.legs)"}},
+				Message: msgRefused}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,18 +122,19 @@ func TestErrorEnvelopes(t *testing.T) {
 		providerCode string
 		message      string
 	}{
-		{"infants over adults", 400, envelope(41012, ""), providers.Rejected, "41012", "LiteAPI rejected the request (code 41012)"},
-		{"missing legs", 400, envelope(41002, "bodyRequest.legs"), providers.Rejected, "41002", "LiteAPI rejected the request (code 41002, field bodyRequest.legs)"},
-		{"unavailable", 503, envelope(51004, ""), providers.Unavailable, "51004", "LiteAPI is unavailable (code 51004)"},
-		{"provider error", 502, envelope(51001, ""), providers.Unavailable, "51001", "LiteAPI is unavailable (code 51001)"},
+		{"infants over adults", 400, envelope(41012, ""), providers.Rejected, "41012", msgRefused},
+		{"missing legs", 400, envelope(41002, "bodyRequest.legs"), providers.Rejected, "41002", msgRefused},
+		{"currency not priced", 400, envelope(41006, "bodyRequest.currency"), providers.Rejected, "41006", msgCurrency},
+		{"unavailable", 503, envelope(51004, ""), providers.Unavailable, "51004", msgUnavailable},
+		{"provider error", 502, envelope(51001, ""), providers.Unavailable, "51001", msgUnavailable},
 		{"rate limited (sandbox)", 429, envelope(4290, ""), providers.Unavailable, "4290", msgRateLimited},
 		{"rate limited (doc)", 429, envelope(429, ""), providers.Unavailable, "429", msgRateLimited},
 		{"key refused", 401, envelope(41004, ""), providers.Unavailable, "41004", msgKeyRefused},
 		{"flights not enabled", 403, envelope(40301, ""), providers.Unavailable, "40301", msgKeyRefused},
-		{"code decides over status", 500, envelope(41006, "bodyRequest.childrenAges"), providers.Rejected, "41006", "LiteAPI rejected the request (code 41006, field bodyRequest.childrenAges)"},
-		{"error envelope under 200", 200, envelope(41006, ""), providers.Rejected, "41006", "LiteAPI rejected the request (code 41006)"},
-		{"gateway page", 502, "<html>SECRET Bad Gateway</html>", providers.Unavailable, "", "LiteAPI is unavailable (HTTP 502)"},
-		{"4xx without envelope", 404, "SECRET not found", providers.Rejected, "", "LiteAPI rejected the request (HTTP 404)"},
+		{"code decides over status", 500, envelope(41006, "bodyRequest.childrenAges"), providers.Rejected, "41006", msgRefused},
+		{"error envelope under 200", 200, envelope(41006, ""), providers.Rejected, "41006", msgRefused},
+		{"gateway page", 502, "<html>SECRET Bad Gateway</html>", providers.Unavailable, "", msgUnavailable},
+		{"4xx without envelope", 404, "SECRET not found", providers.Rejected, "", msgRefused},
 		{"undecodable 200", 200, "SECRET not json", providers.Unavailable, "", msgUnreadable},
 		{"too many decimals", 200, strings.Replace(documentedRates, "753.87", "753.875", 1), providers.Unavailable, "", msgUnreadable},
 	}
@@ -158,35 +159,55 @@ func TestErrorEnvelopes(t *testing.T) {
 			if strings.Contains(pe.Message, "SECRET") || pe.Err == nil {
 				t.Errorf("message %q, err %v", pe.Message, pe.Err)
 			}
+			// Codes and request field names stay out of the message (they
+			// are in ProviderCode and Err).
+			if strings.ContainsAny(pe.Message, "0123456789()") || strings.Contains(pe.Message, "bodyRequest") {
+				t.Errorf("message %q quotes a code or a field", pe.Message)
+			}
 		})
 	}
 }
 
-// TestVerifyEnvelopes: verify answers that mean the offer is gone are
-// Available false; the others are errors.
+// TestVerifyEnvelopes: verify answers that mean the offer is gone (listed
+// codes, and any 404 whatever its body) are Available false; the others
+// are errors.
 func TestVerifyEnvelopes(t *testing.T) {
 	tests := []struct {
 		status, code int
 		gone         bool
 		errCode      providers.ErrorCode
+		body         string // instead of an envelope with code
 	}{
-		{404, 42004, true, ""},
-		{404, 42017, true, ""},
-		{404, 42018, true, ""},
-		{404, 42019, true, ""},
-		{502, 52016, true, ""},
-		{502, 52019, true, ""},
-		{400, 42015, true, ""},
-		{400, 42013, false, providers.Rejected},
-		{400, 42001, false, providers.Rejected},
-		{401, 42003, false, providers.Unavailable},
-		{502, 52001, false, providers.Unavailable},
-		{503, 52014, false, providers.Unavailable},
+		{404, 42004, true, "", ""},
+		{404, 42017, true, "", ""},
+		{404, 42018, true, "", ""},
+		{404, 42019, true, "", ""},
+		{502, 52016, true, "", ""},
+		{502, 52019, true, "", ""},
+		{400, 42015, true, "", ""},
+		{400, 42013, false, providers.Rejected, ""},
+		{400, 42001, false, providers.Rejected, ""},
+		{401, 42003, false, providers.Unavailable, ""},
+		{502, 52001, false, providers.Unavailable, ""},
+		{503, 52014, false, providers.Unavailable, ""},
+		// A 404 means the offer expired, whatever it says.
+		{404, 4004, true, "", ""},
+		{404, 42999, true, "", ""},
+		{404, 0, true, "", " "},
+		{404, 0, true, "", "<html>Not Found</html>"},
+		{404, 0, true, "", `{"error":{"message":"Offer not found"}}`},
+		// Other 4xx keep the code rules.
+		{400, 4000, false, providers.Rejected, ""},
+		{410, 0, false, providers.Rejected, " "},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.code), func(t *testing.T) {
+		t.Run(fmt.Sprint(tt.status, " ", tt.code, " ", tt.body), func(t *testing.T) {
 			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(tt.status)
+				if tt.body != "" {
+					fmt.Fprint(w, strings.TrimSpace(tt.body))
+					return
+				}
 				fmt.Fprintf(w, `{"error":{"code":%d,"message":"m"}}`, tt.code)
 			}))
 			defer srv.Close()
@@ -198,7 +219,11 @@ func TestVerifyEnvelopes(t *testing.T) {
 				}
 				return
 			}
-			if pe := providerError(t, err); pe.Code != tt.errCode || pe.ProviderCode != fmt.Sprint(tt.code) || pe.Op != "verify" {
+			wantCode := fmt.Sprint(tt.code)
+			if tt.code == 0 {
+				wantCode = ""
+			}
+			if pe := providerError(t, err); pe.Code != tt.errCode || pe.ProviderCode != wantCode || pe.Op != "verify" {
 				t.Errorf("%+v", pe)
 			}
 		})

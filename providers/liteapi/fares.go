@@ -1,6 +1,7 @@
 package liteapi
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
@@ -51,17 +52,20 @@ const (
 )
 
 // quote is what one offer sells: a fare family on one itinerary (one way)
-// or two (outbound, return) for a party. Prices are EUR cents per person.
+// or two (outbound, return) for a party. Prices are minor units of cur per
+// person.
 type quote struct {
 	its                  []itinerary
 	fam                  family
 	pax                  providers.Passengers
+	cur                  string // one of sandboxRates
 	adult, child, infant int64
 	bagFee               int64 // a paid checked bag for the whole journey, per passenger
 }
 
+// newQuote prices fam on its for pax in EUR.
 func newQuote(its []itinerary, fam family, pax providers.Passengers) quote {
-	q := quote{its: its, fam: fam, pax: pax}
+	q := quote{its: its, fam: fam, pax: pax, cur: defaultCurrency}
 	for _, it := range its {
 		q.adult += percentOf(it.adult, fam.percent)
 		q.bagFee += it.bagFee
@@ -74,7 +78,26 @@ func newQuote(its []itinerary, fam family, pax providers.Passengers) quote {
 	return q
 }
 
-// total is the price of the whole party, EUR cents.
+// in is q, priced in EUR, converted to cur (one of sandboxRates): each
+// price per person, and the bag, on its own, so that the totals are the
+// sums of the converted prices, as in EUR.
+func (q quote) in(cur string) quote {
+	if cur == q.cur {
+		return q
+	}
+	if q.cur != defaultCurrency {
+		panic("liteapi simulator: a quote is converted from EUR only")
+	}
+	q.cur = cur
+	q.adult, q.child, q.infant = fromEUR(q.adult, cur), fromEUR(q.child, cur), fromEUR(q.infant, cur)
+	q.bagFee = fromEUR(q.bagFee, cur)
+	return q
+}
+
+// money is an amount of minor units of q's currency as JSON.
+func (q quote) money(minor int64) json.Number { return amountIn(minor, q.cur) }
+
+// total is the price of the whole party, in minor units of q.cur.
 func (q quote) total() int64 {
 	return q.adult*int64(q.pax.Adults) + q.child*int64(q.pax.Children) + q.infant*int64(q.pax.Infants)
 }

@@ -61,11 +61,21 @@ func directionOf(i int) string {
 	return directionOutbound
 }
 
+// skippedItem is an item of an answer that could not be read and was left
+// out: what it is ("journey a3bb offer 1") and why. Neither carries
+// passenger data: search answers have none.
+type skippedItem struct {
+	item string
+	err  error
+}
+
 // toOffers maps every offer of every journey to a neutral offer with one
-// part. A journey or offer that cannot be mapped fails the whole answer:
-// a wrong price is worse than no price.
-func toOffers(resp ratesResponse, s search) ([]providers.Offer, error) {
-	offers := []providers.Offer{}
+// part. An offer that cannot be mapped is left out, and so are all the
+// offers of a journey whose segments cannot be: one bad item must not cost
+// the others, and a wrong price is worse than no price. What was left out
+// is returned in skipped (a journey counts once, whatever its offers).
+func toOffers(resp ratesResponse, s search) (offers []providers.Offer, skipped []skippedItem) {
+	offers = []providers.Offer{}
 	for _, d := range resp.Data {
 		for _, j := range d.Journeys {
 			if len(j.Offers) == 0 {
@@ -73,18 +83,20 @@ func toOffers(resp ratesResponse, s search) ([]providers.Offer, error) {
 			}
 			sl, err := toSlices(j.Segments, len(s.legs))
 			if err != nil {
-				return nil, fmt.Errorf("journey %s: %w", j.JourneyKey, err)
+				skipped = append(skipped, skippedItem{fmt.Sprintf("journey %s (%d offers)", j.JourneyKey, len(j.Offers)), err})
+				continue
 			}
 			for i, o := range j.Offers {
 				offer, err := toOffer(o, sl, s)
 				if err != nil {
-					return nil, fmt.Errorf("journey %s offer %d: %w", j.JourneyKey, i, err)
+					skipped = append(skipped, skippedItem{fmt.Sprintf("journey %s offer %d", j.JourneyKey, i), err})
+					continue
 				}
 				offers = append(offers, offer)
 			}
 		}
 	}
-	return offers, nil
+	return offers, skipped
 }
 
 func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {

@@ -166,6 +166,7 @@ func (s *Simulator) flightBookingLocked(b *simBooking) flightBooking {
 	p := b.prebook
 	q := p.q.shifted(s.shift + b.shift)
 	total := p.price()
+	cur, money := p.q.cur, p.q.money
 	var seatsAmt, bagsAmt int64
 	for _, a := range p.services {
 		if a.svc.Category == categorySeat {
@@ -200,13 +201,13 @@ func (s *Simulator) flightBookingLocked(b *simBooking) flightBooking {
 		Journey:             s.bookedJourneyLocked(p, q),
 		Passengers:          p.passengers,
 		Contact:             &contact,
-		Order: &order{Reference: p.order, Currency: defaultCurrency, Status: "created",
-			Price: &orderPrice{Currency: defaultCurrency, Total: eur(total)}, TicketLimitTime: limit},
+		Order: &order{Reference: p.order, Currency: cur, Status: "created",
+			Price: &orderPrice{Currency: cur, Total: money(total)}, TicketLimitTime: limit},
 		AirlineLocators: locators,
-		Pricing: &bookingPricing{Subtotal: eur(p.fare), ServicesAmount: eur(seatsAmt + bagsAmt), SeatsAmount: eur(seatsAmt),
-			BaggageAmount: eur(bagsAmt), TotalAmount: eur(total), MerchantOfRecordFee: "0", TicketingFee: "0",
-			FeesIncludedInTotal: true, Currency: defaultCurrency},
-		Payment:          &paymentAmount{Amount: eur(total * 100 / markupPercent), Currency: defaultCurrency},
+		Pricing: &bookingPricing{Subtotal: money(p.fare), ServicesAmount: money(seatsAmt + bagsAmt), SeatsAmount: money(seatsAmt),
+			BaggageAmount: money(bagsAmt), TotalAmount: money(total), MerchantOfRecordFee: "0", TicketingFee: "0",
+			FeesIncludedInTotal: true, Currency: cur},
+		Payment:          &paymentAmount{Amount: money(total * 100 / markupPercent), Currency: cur},
 		SelectedServices: sel,
 		BookedServices:   booked,
 		TicketData:       &ticketData{ConfirmationID: locators[0].AirlinePnr, TicketedAt: created, Tickets: tickets},

@@ -76,7 +76,7 @@ type simPrebook struct {
 	contact    wireContact
 	passengers []wirePassenger
 	order      orderReference
-	fare       int64 // EUR cents, the offer's total
+	fare       int64 // the offer's total, minor units of q.cur
 	services   []attachedService
 	// sdk: usePaymentSdk was true, so the prebook has a payment intent,
 	// renewed by every attach.
@@ -93,7 +93,7 @@ type attachedService struct {
 	at  time.Time
 }
 
-// price is what the prebook costs now, EUR cents.
+// price is what the prebook costs now, minor units of p.q.cur.
 func (p *simPrebook) price() int64 {
 	total := p.fare
 	for _, a := range p.services {
@@ -102,9 +102,10 @@ func (p *simPrebook) price() int64 {
 	return total
 }
 
-// unit is an attached service's price per unit, EUR cents.
+// unit is an attached service's price per unit, minor units of p.q.cur
+// (services are priced in the prebook's currency).
 func (p *simPrebook) unit(a attachedService) int64 {
-	m, _ := providers.MoneyFromJSON(a.svc.Pricing.Display.Amount, defaultCurrency)
+	m, _ := providers.MoneyFromJSON(a.svc.Pricing.Display.Amount, p.q.cur)
 	return m.Amount
 }
 
@@ -398,10 +399,14 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 		}
 		infant := p.passengers[it.PassengerIndex].PassengerType == paxTypeInfant
 		if tok.Kind != categorySeat {
-			if it.Quantity < 1 || it.Quantity > maxBagsPerService {
+			sv, ok := offered[it.ServiceID]
+			switch {
+			case !ok: // the bag of this journey priced in another currency
+				return notFound("serviceId", "no such service on this prebook")
+			case it.Quantity < 1 || it.Quantity > maxBagsPerService:
 				return notFound("quantity", fmt.Sprintf("1 to %d bags", maxBagsPerService))
 			}
-			out = append(out, attachedService{sel: it, svc: offered[it.ServiceID]})
+			out = append(out, attachedService{sel: it, svc: sv})
 			continue
 		}
 		seatKey := tok.Segment + "|" + tok.Seat
@@ -469,8 +474,8 @@ func (s *Simulator) prebookDataLocked(p *simPrebook, credit bool) prebookData {
 	d := prebookData{
 		PrebookID:          p.id,
 		Booking:            s.prebookBookingLocked(p),
-		Price:              eur(p.price()),
-		Currency:           defaultCurrency,
+		Price:              p.q.money(p.price()),
+		Currency:           p.q.cur,
 		OfferID:            p.offerID,
 		ServicesAttachable: s.attachableLocked(p),
 		PaymentTypes:       paymentTypes,
@@ -561,7 +566,7 @@ func (s *Simulator) attachableLocked(p *simPrebook) *servicesAttachable {
 // serviceId verify gives it. It is for the whole journey (no segmentKey).
 func (s *Simulator) bagService(p *simPrebook) service {
 	return service{ServiceID: s.paidBagID(p.q), Name: "Extra checked bag up to 23 kg", Category: categoryBaggage,
-		PassengerType: "ALL", Pricing: bagPricing{Display: amount{Amount: eur(p.q.bagFee), Currency: defaultCurrency}},
+		PassengerType: "ALL", Pricing: bagPricing{Display: amount{Amount: p.q.money(p.q.bagFee), Currency: p.q.cur}},
 		Metadata: &serviceMetadata{Baggage: &baggageMetadata{BagType: "checked", Pieces: 1, WeightKg: "23"}}}
 }
 
@@ -577,7 +582,7 @@ func (s *Simulator) seatOptions(p *simPrebook) [][]service {
 			var list []service
 			seen := map[string]bool{}
 			for i := range seatCandidates {
-				sv := s.seatService(p.journeyKey, f, i)
+				sv := s.seatService(p.journeyKey, p.q.cur, f, i)
 				if n := sv.Metadata.Seat.SeatNumber; !seen[n] {
 					seen[n] = true
 					list = append(list, sv)
@@ -591,8 +596,9 @@ func (s *Simulator) seatOptions(p *simPrebook) [][]service {
 
 // seatService is the i-th seat of a flight's deterministic list: window
 // and aisle seats cost more than middle ones, rows 1, 12 and 13 have
-// extra legroom.
-func (s *Simulator) seatService(journey string, f flight, i int) service {
+// extra legroom. Prices are set in EUR and shown in cur, the prebook's
+// currency.
+func (s *Simulator) seatService(journey, cur string, f flight, i int) service {
 	h := s.inv.hash("seat", f.key, strconv.Itoa(i))
 	row := 1 + int(h%30)
 	col := "ABCDEF"[(h>>8)%6]
@@ -608,9 +614,10 @@ func (s *Simulator) seatService(journey string, f flight, i int) service {
 	if row == 1 || row == 12 || row == 13 {
 		kind, cents = "extra_legroom", cents+1000
 	}
-	id := s.sign(serviceToken{Journey: journey, Kind: categorySeat, Segment: f.key, Seat: number, Price: cents})
+	price := fromEUR(cents, cur)
+	id := s.sign(serviceToken{Journey: journey, Kind: categorySeat, Segment: f.key, Seat: number, Price: price, Cur: tokenCurrency(cur)})
 	return service{ServiceID: id, Name: "Seat " + number, Category: categorySeat, PassengerType: "ALL", SegmentKey: f.key,
-		Pricing: bagPricing{Display: amount{Amount: eur(cents), Currency: defaultCurrency}},
+		Pricing: bagPricing{Display: amount{Amount: amountIn(price, cur), Currency: cur}},
 		Metadata: &serviceMetadata{Seat: &seatMetadata{Available: true, Position: pos, SeatColumn: string(col),
 			SeatNumber: number, SeatRow: row, SeatType: kind}}}
 }

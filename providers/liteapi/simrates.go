@@ -14,15 +14,12 @@ import (
 // (41006, 41012); the simulator also answers 41002 for a field present but
 // invalid (any leg problem, with key "bodyRequest.legs" and the leg and
 // field in the description; the rejected top-level fields) and 41006 for a
-// currency it cannot price.
+// currency it cannot price (one not in sandboxRates).
 const (
 	codeMissingField   = 41002
 	codeInvalidPax     = 41006
 	codeInfantsTooMany = 41012
 )
-
-// maxMonthsAhead is how far ahead a leg may be searched.
-const maxMonthsAhead = 11
 
 // maxSeats is the most adults and children one search may seat. [assumed]
 const maxSeats = 9
@@ -47,8 +44,19 @@ type offerToken struct {
 	Legs    []tokenLeg `json:"l"`
 	Family  string     `json:"f"`
 	Pax     [3]int     `json:"p"`
-	Total   int64      `json:"t"` // EUR cents
+	Total   int64      `json:"t"` // minor units of the currency
 	Expires int64      `json:"x"` // Unix milliseconds
+	// Cur is the currency the offer was searched in, empty for EUR (so
+	// that EUR ids are those made before other currencies were priced).
+	Cur string `json:"c,omitempty"`
+}
+
+// currency is the currency of the offer.
+func (t offerToken) currency() string {
+	if t.Cur == "" {
+		return defaultCurrency
+	}
+	return t.Cur
 }
 
 // tokenLeg is one leg of an offer and its journey's index in the day's list.
@@ -71,7 +79,7 @@ func (s *Simulator) rates(w http.ResponseWriter, r simRequest) {
 		return
 	}
 	pax := providers.Passengers{Adults: req.Adults, Children: req.Children, Infants: req.Infants}
-	writeJSON(w, http.StatusOK, ratesResponse{Data: []ratesData{{Journeys: s.journeys(legs, pax, req.CabinClass)}}})
+	writeJSON(w, http.StatusOK, ratesResponse{Data: []ratesData{{Journeys: s.journeys(legs, pax, req.CabinClass, req.Currency)}}})
 }
 
 // invalid is a validation error on the request field key.
@@ -98,9 +106,9 @@ func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *apiError) {
 	}
 	switch {
 	case req.Currency == "":
-		return nil, invalid(codeMissingField, "bodyRequest.currency", "currency is required")
-	case req.Currency != defaultCurrency:
-		return nil, invalid(codeInvalidPax, "bodyRequest.currency", "currency not supported by sandbox")
+		return nil, invalid(codeMissingField, keyCurrency, "currency is required")
+	case !pricedIn(req.Currency):
+		return nil, invalid(codeInvalidPax, keyCurrency, "currency not supported by sandbox")
 	case req.Adults < 1:
 		return nil, invalid(codeMissingField, "bodyRequest.adults", "at least one adult is required")
 	case req.Children < 0 || req.Infants < 0 || req.Adults+req.Children > maxSeats:
@@ -123,7 +131,7 @@ func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *apiError) {
 func (s *Simulator) checkLegs(in []wireLeg) ([]simLeg, *apiError) {
 	now := s.cfg.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	last := today.AddDate(0, maxMonthsAhead, 0)
+	last := lastSearchDate(now)
 	var legs []simLeg
 	for i, l := range in {
 		bad := func(field, msg string) *apiError {
@@ -146,7 +154,7 @@ func (s *Simulator) checkLegs(in []wireLeg) ([]simLeg, *apiError) {
 		case d.Before(today):
 			return nil, bad("date", "is in the past")
 		case d.After(last):
-			return nil, bad("date", "is more than 11 months ahead")
+			return nil, bad("date", fmt.Sprintf("is more than %d months ahead", maxMonthsAhead))
 		case i == 1 && d.Before(legs[0].date):
 			return nil, bad("date", "is before the outbound")
 		}
@@ -182,8 +190,8 @@ func agesMatch(ages []int, n, lo, hi int) bool {
 // journeys lists what the inventory sells for legs: one-way journeys, or
 // every outbound combined with every return. Offers without enough seats
 // for the party are left out, and journeys without offers. The sandbox has
-// economy seats only.
-func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin string) []journey {
+// economy seats only. Prices are in cur, one of sandboxRates.
+func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur string) []journey {
 	out := []journey{}
 	if cabin != "" && cabin != cabinEconomy {
 		return out
@@ -210,7 +218,7 @@ func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin stri
 			if !fam.sells(its) {
 				continue
 			}
-			q := newQuote(its, fam, pax)
+			q := newQuote(its, fam, pax).in(cur)
 			seats := s.seats.left(q.buckets())
 			if seats < pax.Seats() {
 				continue
@@ -227,7 +235,7 @@ func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin stri
 
 func newOfferToken(legs []simLeg, its []itinerary, q quote, exp time.Time) offerToken {
 	t := offerToken{Family: q.fam.name, Pax: [3]int{q.pax.Adults, q.pax.Children, q.pax.Infants},
-		Total: q.total(), Expires: exp.UnixMilli()}
+		Total: q.total(), Expires: exp.UnixMilli(), Cur: tokenCurrency(q.cur)}
 	for i, l := range legs {
 		t.Legs = append(t.Legs, tokenLeg{From: l.from, To: l.to, Date: l.date.Format(time.DateOnly), Index: its[i].index})
 	}

@@ -42,10 +42,14 @@ type SimConfig struct {
 // codes of shared/seeds/provider-apis.md section B:
 //
 //   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
-//     day, 3 to 6 journeys a day, with one-stop journeys among them. Prices
-//     are in EUR only (any other currency is 400 41006). Two-leg searches
-//     combine every outbound with every return, 8% below the two one-ways.
-//     Search answers carry the included bags.
+//     day, 3 to 6 journeys a day, with one-stop journeys among them, and
+//     legs at most 11 months ahead (lastSearchDate). The inventory is priced
+//     in EUR and answered in the currency asked for: EUR, USD, GBP or CHF,
+//     at the fixed rates of sandboxRates (any other currency is 400 41006).
+//     The offer keeps its currency: verify, prebooks, services and bookings
+//     answer in it. Two-leg searches combine every outbound with every
+//     return, 8% below the two one-ways. Search answers carry the included
+//     bags.
 //   - POST /flights/verify (B.2): the live price, and a paid 23 kg checked
 //     bag with a serviceId.
 //   - POST /flights/prebooks (B.3): holds the seats of the adults and

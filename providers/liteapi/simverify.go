@@ -67,8 +67,8 @@ func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
 	}}})
 }
 
-// requote rebuilds an offer's quote from the inventory; false when the
-// journey or fare no longer exists.
+// requote rebuilds an offer's quote from the inventory, in the currency it
+// was searched in; false when the journey or fare no longer exists.
 func (s *Simulator) requote(tok offerToken) (quote, bool) {
 	fam, ok := familyNamed(tok.Family)
 	if !ok || len(tok.Legs) == 0 || len(tok.Legs) > 2 {
@@ -89,27 +89,41 @@ func (s *Simulator) requote(tok offerToken) (quote, bool) {
 	if !fam.sells(its) {
 		return quote{}, false
 	}
-	return newQuote(its, fam, providers.Passengers{Adults: tok.Pax[0], Children: tok.Pax[1], Infants: tok.Pax[2]}), true
+	if !pricedIn(tok.currency()) {
+		return quote{}, false
+	}
+	pax := providers.Passengers{Adults: tok.Pax[0], Children: tok.Pax[1], Infants: tok.Pax[2]}
+	return newQuote(its, fam, pax).in(tok.currency()), true
 }
 
 // serviceToken is what the simulator's serviceIds carry: a paid bag
 // (BagType, WeightKg) for the whole journey, or a seat (Kind "seat") on one
 // segment. The seat fields are left out of bag ids, so those are the same
-// as before seats existed.
+// as before seats existed, and so is the currency when it is EUR.
 type serviceToken struct {
 	Journey  string `json:"j"`
 	BagType  string `json:"b"`
 	WeightKg int    `json:"w"`
-	Price    int64  `json:"p"` // EUR cents per unit
+	Price    int64  `json:"p"` // minor units of the currency per unit
 	Kind     string `json:"k,omitempty"`
 	Segment  string `json:"s,omitempty"` // segmentKey
 	Seat     string `json:"n,omitempty"` // "12A"
+	Cur      string `json:"c,omitempty"` // empty for EUR
+}
+
+// tokenCurrency is cur as tokens carry it: empty for EUR.
+func tokenCurrency(cur string) string {
+	if cur == defaultCurrency {
+		return ""
+	}
+	return cur
 }
 
 // paidBagID is the serviceId of the paid 23 kg checked bag of q's journey,
 // the same on verify and on prebooks.
 func (s *Simulator) paidBagID(q quote) string {
-	return s.sign(serviceToken{Journey: s.inv.journeyKey(q.its), BagType: "checked", WeightKg: paidBagKg, Price: q.bagFee})
+	return s.sign(serviceToken{Journey: s.inv.journeyKey(q.its), BagType: "checked", WeightKg: paidBagKg, Price: q.bagFee,
+		Cur: tokenCurrency(q.cur)})
 }
 
 // paidBagKg is the weight of the paid checked bag.

@@ -1,7 +1,6 @@
 package liteapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -12,11 +11,6 @@ import (
 
 // sandboxSupplier is the provider.code of the simulator's offers.
 const sandboxSupplier = "SANDBOX"
-
-// eur is a JSON amount of EUR cents ("89.99").
-func eur(cents int64) json.Number {
-	return providers.Money{Amount: cents, Currency: defaultCurrency}.JSONNumber()
-}
 
 func minutesDuration(d time.Duration) wireDuration {
 	m := int(d / time.Minute)
@@ -102,10 +96,10 @@ func (q quote) segments() []segment {
 func (q quote) pricing() pricing {
 	per := func(cents int64, n int) *paxPrice {
 		if n == 0 {
-			return &paxPrice{Base: "0", Currency: defaultCurrency, Fees: "0", Taxes: "0", Total: "0"}
+			return &paxPrice{Base: "0", Currency: q.cur, Fees: "0", Taxes: "0", Total: "0"}
 		}
 		base, taxes := split(cents)
-		return &paxPrice{Base: eur(base), Currency: defaultCurrency, Fees: "0", Taxes: eur(taxes), Total: eur(cents)}
+		return &paxPrice{Base: q.money(base), Currency: q.cur, Fees: "0", Taxes: q.money(taxes), Total: q.money(cents)}
 	}
 	var base, taxes int64
 	for _, p := range []struct {
@@ -117,11 +111,11 @@ func (q quote) pricing() pricing {
 		taxes += t * int64(p.n)
 	}
 	return pricing{Display: display{
-		Total:    eur(q.total()),
-		Currency: defaultCurrency,
-		Base:     eur(base),
+		Total:    q.money(q.total()),
+		Currency: q.cur,
+		Base:     q.money(base),
 		Fees:     "0",
-		Taxes:    eur(taxes),
+		Taxes:    q.money(taxes),
 		PerPassenger: &perPassenger{
 			Adult:  per(q.adult, q.pax.Adults),
 			Child:  per(q.child, q.pax.Children),
@@ -165,7 +159,7 @@ func (q quote) terms() terms {
 // bag per passenger.
 func (q quote) baggage(paidServiceID string) baggage {
 	b := baggage{HasCarryOnBag: true, HasCheckedBag: q.fam.checkedBag, Included: []bag{}}
-	zero := bagPricing{Display: amount{Amount: "0", Currency: defaultCurrency}}
+	zero := bagPricing{Display: amount{Amount: "0", Currency: q.cur}}
 	for _, pt := range []struct {
 		code string
 		n    int
@@ -183,7 +177,7 @@ func (q quote) baggage(paidServiceID string) baggage {
 	if paidServiceID != "" {
 		b.Paid = []bag{{ServiceID: paidServiceID, BagType: "checked", Description: "Extra checked bag up to 23 kg",
 			PassengerType: "ALL", Pieces: 1, Unit: "kg", WeightKg: "23",
-			Pricing: bagPricing{Display: amount{Amount: eur(q.bagFee), Currency: defaultCurrency}}}}
+			Pricing: bagPricing{Display: amount{Amount: q.money(q.bagFee), Currency: q.cur}}}}
 	}
 	return b
 }

@@ -1,0 +1,372 @@
+package liteapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// TestSearchBeyondHorizon: LiteAPI searches legs at most 11 months ahead
+// (B.1). A search past that day has no offers and no error, and the API
+// is not called; the last day within it is searched.
+func TestSearchBeyondHorizon(t *testing.T) {
+	// testNow is 2026-03-10: the last day LiteAPI searches is 2027-02-10.
+	if got := lastSearchDate(testNow).Format("2006-01-02"); got != "2027-02-10" {
+		t.Fatalf("lastSearchDate = %s", got)
+	}
+	pax := providers.Passengers{Adults: 1}
+	tests := []struct {
+		name   string
+		search func(c *Client) ([]providers.Offer, error)
+		calls  int
+	}{
+		{"one way past the horizon", func(c *Client) ([]providers.Offer, error) {
+			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-02-11"), Passengers: pax})
+		}, 0},
+		{"one way 12 months ahead", func(c *Client) ([]providers.Offer, error) {
+			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-03-09"), Passengers: pax})
+		}, 0},
+		{"return past the horizon", func(c *Client) ([]providers.Offer, error) {
+			return c.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: leg("CDG", "PMI", "2027-02-01"),
+				Return: leg("PMI", "CDG", "2027-02-20"), Passengers: pax})
+		}, 0},
+		{"one way on the last day", func(c *Client) ([]providers.Offer, error) {
+			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-02-10"), Passengers: pax})
+		}, 1},
+		{"round trip within", func(c *Client) ([]providers.Offer, error) {
+			return c.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: leg("CDG", "PMI", "2027-02-01"),
+				Return: leg("PMI", "CDG", "2027-02-10"), Passengers: pax})
+		}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newSimEnv(t, SimConfig{Seed: 3})
+			log := env.tap()
+			offers, err := tt.search(env.client)
+			if err != nil {
+				t.Fatalf("err %v", err)
+			}
+			if n := len(log.bodies(t, "POST", ratesPath)); n != tt.calls {
+				t.Errorf("%d rates calls, want %d", n, tt.calls)
+			}
+			if len(env.obs.all()) != tt.calls {
+				t.Errorf("observed %v", env.obs.all())
+			}
+			if tt.calls == 0 && (offers == nil || len(offers) != 0) {
+				t.Errorf("offers %v, want an empty list", offers)
+			}
+			if tt.calls == 1 && len(offers) == 0 {
+				t.Error("no offers within the horizon")
+			}
+		})
+	}
+}
+
+// TestSearchSkipsUnreadableOffers: an offer (or a journey) that cannot be
+// read is left out and logged at WARN; the others are kept. Only an answer
+// none of whose offers can be read is an error.
+func TestSearchSkipsUnreadableOffers(t *testing.T) {
+	// documentedRates has one journey with one offer; twoOffers has a
+	// second journey, identical but for its key and offer id.
+	second := strings.NewReplacer(`"journeyKey":"a3bbe883fe3a4f6b"`, `"journeyKey":"b4ccf994af4b5a7c"`,
+		`"offerId":"h6NwaWTZJDAx…"`, `"offerId":"second"`).Replace(journeyOf(t, documentedRates))
+	twoOffers := strings.Replace(documentedRates, `"journeys":[`, `"journeys":[`+second+`,`, 1)
+	// Each spoils the first journey (the second one's offer is untouched).
+	threeDecimals := func(s string) string {
+		return strings.Replace(s, `"total":753.87,"currency":"USD","base"`, `"total":753.875,"currency":"USD","base"`, 1)
+	}
+	badTime := func(s string) string {
+		return strings.Replace(s, `"departureTime":"2026-07-01T16:10:00"`, `"departureTime":"soon"`, 1)
+	}
+
+	tests := []struct {
+		name     string
+		body     string
+		wantRefs []string
+		warnings int
+		wantErr  bool
+	}{
+		{"both readable", twoOffers, []string{"second", "h6NwaWTZJDAx…"}, 0, false},
+		{"price with three decimals", threeDecimals(twoOffers), []string{"h6NwaWTZJDAx…"}, 1, false},
+		{"journey time unreadable", badTime(twoOffers), []string{"h6NwaWTZJDAx…"}, 1, false},
+		{"all unreadable", threeDecimals(threeDecimals(badTime(twoOffers))), nil, 2, true},
+		{"no journeys", `{"data":[{"journeys":[]}]}`, []string{}, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, tt.body) }))
+			defer srv.Close()
+			var logs bytes.Buffer
+			c := New(Config{BaseURL: srv.URL, APIKey: testKey, Now: newClock().Now,
+				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+			q := providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
+			offers, err := c.Search(context.Background(), q)
+			if tt.wantErr {
+				pe := providerError(t, err)
+				if pe.Code != providers.Unavailable || pe.Message != msgUnreadable || pe.Op != "search" {
+					t.Errorf("%+v", pe)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.wantErr {
+				refs := []string{}
+				for _, o := range offers {
+					refs = append(refs, o.Parts[0].Ref)
+				}
+				if strings.Join(refs, " ") != strings.Join(tt.wantRefs, " ") {
+					t.Errorf("offers %q, want %q", refs, tt.wantRefs)
+				}
+			}
+			lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+			if logs.Len() == 0 {
+				lines = nil
+			}
+			if len(lines) != tt.warnings {
+				t.Fatalf("%d log lines, want %d:\n%s", len(lines), tt.warnings, logs.String())
+			}
+			for _, l := range lines {
+				if !strings.Contains(l, "level=WARN") || !strings.Contains(l, "reason=") || !strings.Contains(l, "op=search") {
+					t.Errorf("log line %s", l)
+				}
+			}
+		})
+	}
+	t.Run("nil logger", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, threeDecimals(twoOffers)) }))
+		defer srv.Close()
+		c := New(Config{BaseURL: srv.URL, APIKey: testKey, Now: newClock().Now})
+		offers, err := c.Search(context.Background(), providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}})
+		if err != nil || len(offers) != 1 {
+			t.Errorf("%d offers, %v", len(offers), err)
+		}
+	})
+}
+
+// journeyOf is the one journey object of a documented rates answer.
+func journeyOf(t *testing.T, rates string) string {
+	t.Helper()
+	start := strings.Index(rates, `{"journeyKey"`)
+	end := strings.Index(rates, `],`+"\n"+` "sortMetadata"`)
+	if start < 0 || end < 0 {
+		t.Fatalf("no journey in %s", rates)
+	}
+	return rates[start:end]
+}
+
+// TestFromEUR: conversions are exact, rounded half up to the cent.
+func TestFromEUR(t *testing.T) {
+	tests := []struct {
+		cents int64
+		cur   string
+		want  int64
+	}{
+		{8999, "EUR", 8999},
+		{8999, "USD", 9764}, // 97.63915
+		{100, "USD", 109},   // 1.085: half up, not to even
+		{300, "USD", 326},   // 3.255
+		{2, "USD", 2},       // 0.0217
+		{8999, "GBP", 7604}, // 76.04155
+		{100, "GBP", 85},    // 0.845: half up
+		{8999, "CHF", 8459}, // 84.5906
+		{0, "CHF", 0},
+		{123456789, "USD", 133950616}, // 1339506.16065
+	}
+	for _, tt := range tests {
+		if got := fromEUR(tt.cents, tt.cur); got != tt.want {
+			t.Errorf("fromEUR(%d, %s) = %d, want %d", tt.cents, tt.cur, got, tt.want)
+		}
+	}
+	for cur := range sandboxRates {
+		for _, cents := range []int64{1, 50, 99, 100, 8999, 10099} {
+			if got, want := fromEUR(cents, cur), wantFromEUR(t, cents, cur); !pricedIn(cur) || got != want {
+				t.Errorf("fromEUR(%d, %s) = %d, want %d", cents, cur, got, want)
+			}
+		}
+	}
+	if pricedIn("JPY") || pricedIn("usd") || pricedIn("") {
+		t.Error("priced in a currency outside the table")
+	}
+}
+
+// wantFromEUR is the test's own conversion: cents × rate in integers,
+// rounded half up.
+func wantFromEUR(t *testing.T, cents int64, cur string) int64 {
+	t.Helper()
+	whole, frac, _ := strings.Cut(sandboxRates[cur], ".")
+	num, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	den := int64(1)
+	for range frac {
+		den *= 10
+	}
+	return (2*cents*num + den) / (2 * den)
+}
+
+// TestSimulatorCurrencies: the simulator prices in EUR, USD, GBP and CHF
+// (each EUR price per person converted at the sandbox rate), and verify,
+// prebook, services and booking answer in the currency the offer was
+// searched in, with the same totals.
+func TestSimulatorCurrencies(t *testing.T) {
+	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
+	l := leg("CDG", "PMI", "2026-07-01")
+	env := newSimEnv(t, SimConfig{Seed: 5})
+	eurOffers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: "EUR"})
+	if err != nil || len(eurOffers) == 0 {
+		t.Fatalf("%d EUR offers, %v", len(eurOffers), err)
+	}
+	for _, cur := range []string{"EUR", "USD", "GBP", "CHF"} {
+		t.Run(cur, func(t *testing.T) {
+			env := newSimEnv(t, SimConfig{Seed: 5})
+			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: strings.ToLower(cur)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(offers) != len(eurOffers) {
+				t.Fatalf("%d offers, %d in EUR", len(offers), len(eurOffers))
+			}
+			for i, o := range offers {
+				e := eurOffers[i].PerPassenger
+				want := providers.PassengerPrice{
+					Adult:  providers.Money{Amount: wantFromEUR(t, e.Adult.Amount, cur), Currency: cur},
+					Child:  &providers.Money{Amount: wantFromEUR(t, e.Child.Amount, cur), Currency: cur},
+					Infant: &providers.Money{Amount: wantFromEUR(t, e.Infant.Amount, cur), Currency: cur},
+				}
+				total := providers.Money{Amount: 2*want.Adult.Amount + want.Child.Amount + want.Infant.Amount, Currency: cur}
+				if o.PerPassenger.Adult != want.Adult || *o.PerPassenger.Child != *want.Child || *o.PerPassenger.Infant != *want.Infant ||
+					o.Total != total || o.Parts[0].Total != total {
+					t.Errorf("offer %d: total %s per passenger %+v %+v %+v; want %s %+v %+v %+v", i, o.Total,
+						o.PerPassenger.Adult, o.PerPassenger.Child, o.PerPassenger.Infant, total, want.Adult, want.Child, want.Infant)
+				}
+			}
+			if cur == "EUR" && offers[0].Parts[0].Ref != eurOffers[0].Parts[0].Ref {
+				t.Error("EUR offer ids changed with the currency")
+			}
+
+			// Verify: the same total, bags in the currency.
+			o := offers[0]
+			roomy(env, o, 20)
+			pc, err := env.client.CheckPrice(context.Background(), o.Parts[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !pc.Available || pc.Total != o.Total {
+				t.Errorf("verify %+v, searched %s", pc, o.Total)
+			}
+			bagFee := carrierInfo[o.Slices[0].Segments[0].CarrierCode].bagCents
+			var bag providers.Ancillary
+			for _, a := range pc.Ancillaries {
+				if a.Price.Currency != cur {
+					t.Errorf("verify ancillary %+v not in %s", a, cur)
+				}
+				if a.Price.Amount > 0 {
+					bag = a
+				}
+			}
+			if bag.Price.Amount != wantFromEUR(t, bagFee, cur) {
+				t.Errorf("paid bag %s, want %d minor units", bag.Price, wantFromEUR(t, bagFee, cur))
+			}
+
+			// Prebook: the searched total; seats and bags in the currency.
+			h := mustHold(t, env, o)
+			if h.Total != o.Total {
+				t.Errorf("hold total %s, searched %s", h.Total, o.Total)
+			}
+			var seat providers.Ancillary
+			for _, a := range h.Ancillaries {
+				if a.Price.Currency != cur {
+					t.Errorf("hold ancillary %+v not in %s", a, cur)
+				}
+				if a.Kind == providers.Seat && seat.Ref == "" {
+					seat = a
+				}
+			}
+			if seat.Ref == "" {
+				t.Fatal("no seat")
+			}
+			// Seats cost 7.99 to 22.99 EUR.
+			if lo, hi := wantFromEUR(t, 799, cur), wantFromEUR(t, 2299, cur); seat.Price.Amount < lo || seat.Price.Amount > hi {
+				t.Errorf("seat %s, want %d to %d", seat.Price, lo, hi)
+			}
+
+			// Attach a bag and a seat: the price grows by theirs, in the currency.
+			h2 := mustHold(t, env, o,
+				providers.Selection{Ref: bag.Ref, PassengerIndex: 0, Quantity: 1},
+				providers.Selection{Ref: seat.Ref, PassengerIndex: 1, Quantity: 1})
+			want := providers.Money{Amount: o.Total.Amount + bag.Price.Amount + seat.Price.Amount, Currency: cur}
+			if h2.Total != want {
+				t.Errorf("hold with extras %s, want %s", h2.Total, want)
+			}
+
+			// Booking and its read-back: the held total, in the currency.
+			b, err := env.client.Book(context.Background(), bookRequestFor(o, h2, "FG-"+cur))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b.Total != want {
+				t.Errorf("booking total %s, want %s", b.Total, want)
+			}
+			status, raw := get(t, env.srv.URL+bookingPath(b.Reference), testKey)
+			var got struct {
+				Data []struct {
+					Booking struct {
+						Order struct {
+							Currency string `json:"currency"`
+						} `json:"order"`
+						Pricing struct {
+							Currency string `json:"currency"`
+						} `json:"pricing"`
+						Payment struct {
+							Currency string `json:"currency"`
+						} `json:"payment"`
+					} `json:"booking"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(raw, &got); err != nil || status != 200 || len(got.Data) != 1 {
+				t.Fatalf("HTTP %d %s: %v", status, raw, err)
+			}
+			if bk := got.Data[0].Booking; bk.Order.Currency != cur || bk.Pricing.Currency != cur || bk.Payment.Currency != cur {
+				t.Errorf("booking currencies %+v, want %s", bk, cur)
+			}
+		})
+	}
+
+	t.Run("a bag of another currency cannot be attached", func(t *testing.T) {
+		env := newSimEnv(t, SimConfig{Seed: 5})
+		search := func(cur string) providers.Offer {
+			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: cur})
+			if err != nil || len(offers) == 0 {
+				t.Fatalf("%d offers, %v", len(offers), err)
+			}
+			return offers[0]
+		}
+		usd, eur := search("USD"), search("EUR")
+		roomy(env, eur, 20)
+		pc, err := env.client.CheckPrice(context.Background(), usd.Parts[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		bag := pc.Ancillaries[len(pc.Ancillaries)-1]
+		_, err = env.client.Hold(context.Background(), holdRequest(eur, providers.Selection{Ref: bag.Ref, PassengerIndex: 0, Quantity: 1}))
+		wantError(t, err, "attach_services", providers.Rejected, "44001")
+	})
+
+	t.Run("other currencies are refused", func(t *testing.T) {
+		_, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: "JPY"})
+		pe := providerError(t, err)
+		if pe.Code != providers.Rejected || pe.ProviderCode != "41006" || pe.Message != msgCurrency {
+			t.Errorf("%+v", pe)
+		}
+	})
+}
