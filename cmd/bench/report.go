@@ -125,11 +125,13 @@ type sagaResult struct {
 	// those handed out after the pool ran out of seats.
 	PoolHandedOut int `json:"pool_handed_out"`
 	BeyondPool    int `json:"beyond_pool"`
-	// FlightsUsed and the flight whose seats went
-	// most: MostUsedSeats handed out of MostUsedOf shown.
-	FlightsUsed   int `json:"flights_used"`
-	MostUsedSeats int `json:"most_used_seats"`
-	MostUsedOf    int `json:"most_used_of"`
+	// FlightsUsed counts the flights whose seats were handed out,
+	// FlightsFull those handed out to the last seat their search showed
+	// (the pool skips them then), MostSeatsOnAFlight the most seats
+	// handed out on one flight.
+	FlightsUsed        int `json:"flights_used"`
+	FlightsFull        int `json:"flights_full"`
+	MostSeatsOnAFlight int `json:"most_seats_on_a_flight"`
 }
 
 // sagaStepResult is the latency of one step of a checkout, over every
@@ -286,7 +288,7 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
 	fmt.Fprintf(w, "   offer pool   %d offers on %d flights, %d days from %s × %d routes (%d searches in %.1fs before the run): seats for %d checkouts\n",
 		s.PoolOffers, s.PoolFlights, s.PoolDays, s.PoolFirstDay, len(sagaRoutes), s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
-	fmt.Fprintf(w, "                %d flights used; the busiest: %d of its %d seats handed out\n", s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf)
+	fmt.Fprintf(w, "                %d flights used, at most %d seats on one; %d to the last seat shown (then skipped)\n", s.FlightsUsed, s.MostSeatsOnAFlight, s.FlightsFull)
 	for _, k := range slices.Sorted(maps.Keys(s.PoolNotOK)) {
 		fmt.Fprintf(w, "                pool searches where %s: %d\n", k, s.PoolNotOK[k])
 	}

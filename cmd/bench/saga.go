@@ -194,8 +194,8 @@ type sagaPool struct {
 	seats   map[string]int // seats shown, by flight
 	next    int
 	handed  int
-	beyond  int // offers handed out when no flight had a seat left
-	expired int // offers skipped because they expire too soon
+	beyond  int // offers handed out when no offer had a seat left on its flights
+	expired int // times an offer was skipped because it expires too soon
 
 	// What building it took, for the report.
 	firstDay, days, searches, capacity int
@@ -271,23 +271,24 @@ func (p *sagaPool) remaining() int {
 	}
 }
 
-// usage returns the flights used so far, and the flight whose seats went
-// most: its handed-out seats and the seats it showed.
-func (p *sagaPool) usage() (flights, most, of int) {
+// usage returns the flights whose seats were handed out, those handed
+// out to the last seat the search showed (the pool skips them then), and
+// the most seats handed out on one flight.
+func (p *sagaPool) usage() (used, full, most int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	share := -1.0
 	for f, shown := range p.seats {
-		used := shown - p.left[f]
-		if used == 0 {
+		n := shown - p.left[f]
+		if n == 0 {
 			continue
 		}
-		flights++
-		if s := float64(used) / float64(shown); s > share {
-			share, most, of = s, used, shown
+		used++
+		if p.left[f] <= 0 {
+			full++
 		}
+		most = max(most, n)
 	}
-	return flights, most, of
+	return used, full, most
 }
 
 // sagaNeed is the seats a variant's pool should hold: sagaAutoRate
@@ -542,7 +543,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		Seconds:  elapsed.Seconds(),
 		RPS:      float64(all.booked) / elapsed.Seconds(),
 	}
-	r.Description = fmt.Sprintf("checkouts from an offer of a one-way search (1 adult) to BOOKED over GraphQL, sandbox card 4242…: %s; each step but confirm with an idempotency key",
+	r.Description = fmt.Sprintf("checkouts from an offer of a one-way search (1 adult) to BOOKED over GraphQL, sandbox card 4242…: %s; each step but confirm with an idempotency key; a closed loop of its own (not vegeta: each request needs the last answer)",
 		strings.Join(names, " → "))
 	if all.started > 0 {
 		r.Success = float64(all.booked) / float64(all.started)
@@ -563,7 +564,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		PoolCapacity: pool.capacity, PoolFirstDay: b.date(pool.firstDay),
 		PoolBuildSeconds: pool.built.Seconds(), PoolNotOK: pool.notOK,
 	}
-	s.FlightsUsed, s.MostUsedSeats, s.MostUsedOf = pool.usage()
+	s.FlightsUsed, s.FlightsFull, s.MostSeatsOnAFlight = pool.usage()
 	s.PoolHandedOut = pool.handed - handed0
 	for _, st := range steps {
 		lat := all.steps[st.name]
@@ -573,10 +574,10 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	}
 	r.Saga = s
 	if s.BeyondPool > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("the offer pool ran out of seats: %d checkouts took an offer beyond them (raise -saga-days)", s.BeyondPool))
+		r.Notes = append(r.Notes, fmt.Sprintf("the offer pool ran out of seats (or of offers not about to expire): %d checkouts took an offer anyway; raise -saga-days", s.BeyondPool))
 	}
 	if pool.expired > 0 {
-		r.Notes = append(r.Notes, fmt.Sprintf("offers of the pool were skipped %d times: they expire within a minute (a shorter -duration or a smaller pool)", pool.expired))
+		r.Notes = append(r.Notes, fmt.Sprintf("offers of the pool were skipped %d times: they expire within a minute (offers live 20 to 30 minutes: keep -duration under about 19m)", pool.expired))
 	}
 	return r, nil
 }
