@@ -70,6 +70,7 @@ func TestReconcilerAfterProviderError(t *testing.T) {
 			t.Run(p, func(t *testing.T) {
 				o := e.offer(t, oneWay(p), from(p))
 				s := e.payByCard(t, o, input(o))
+				cpBefore := e.a.CitizenPlaneSim.BookingCount()
 				knobs := e.simKnobs(p)
 				knobs.SetFailure("book", sim.FailAfter)
 				s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
@@ -98,6 +99,11 @@ func TestReconcilerAfterProviderError(t *testing.T) {
 				bk, err := r.Retrieve(e.ctx, s.Bookings[0].ProviderReference)
 				if err != nil || bk.Reference != s.Bookings[0].ProviderReference {
 					t.Errorf("provider booking: %+v %v", bk, err)
+				}
+				if p == "citizenplane" {
+					if n := e.a.CitizenPlaneSim.BookingCount() - cpBefore; n != 1 {
+						t.Errorf("the provider holds %d bookings for the session, want exactly 1", n)
+					}
 				}
 				// Reconciling again changes nothing.
 				if n, _ := e.a.Checkout.Reconcile(e.ctx); n != 0 {
