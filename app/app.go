@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/faregraph/faregraph/auth"
@@ -113,7 +114,12 @@ type App struct {
 
 	searches *db.Searches
 	closers  []func()
+	draining atomic.Bool
 }
+
+// Drain makes /readyz answer 503 from now on, so that load balancers stop
+// sending requests before the server shuts down.
+func (a *App) Drain() { a.draining.Store(true) }
 
 // New opens the database, applies migrations, starts simulators for
 // providers without a URL and builds the handler. Close releases it all.
@@ -181,16 +187,21 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Logger: cfg.Logger, Now: cfg.Now, OperationTimeout: 2 * cfg.ProviderTimeout,
 	})
 	a.Handler = server.New(server.Config{
-		Search:        a.Search,
-		Checkout:      a.Checkout,
-		Providers:     set,
-		Auth:          a.Auth,
-		Webhooks:      webhooks,
-		DB:            a.DB,
-		Loaders:       loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
-		Metrics:       a.Metrics,
-		Logger:        cfg.Logger,
-		Ready:         func(ctx context.Context) error { return a.DB.PingContext(ctx) },
+		Search:    a.Search,
+		Checkout:  a.Checkout,
+		Providers: set,
+		Auth:      a.Auth,
+		Webhooks:  webhooks,
+		DB:        a.DB,
+		Loaders:   loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
+		Metrics:   a.Metrics,
+		Logger:    cfg.Logger,
+		Ready: func(ctx context.Context) error {
+			if a.draining.Load() {
+				return errors.New("shutting down")
+			}
+			return a.DB.PingContext(ctx)
+		},
 		CORSOrigins:   cfg.CORSOrigins,
 		Playground:    cfg.Playground,
 		Introspection: cfg.Introspection,

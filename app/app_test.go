@@ -56,3 +56,23 @@ func TestPlaygroundRunsASearch(t *testing.T) {
 		t.Errorf("browser errors: %v", res.Errors)
 	}
 }
+
+func TestDrainFailsReadiness(t *testing.T) {
+	a, err := app.New(context.Background(), app.Config{DBPath: filepath.Join(t.TempDir(), "d.db"), Development: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	get := func() int {
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+		return rec.Code
+	}
+	if code := get(); code != 200 {
+		t.Fatalf("/readyz = %d", code)
+	}
+	a.Drain()
+	if code := get(); code != 503 {
+		t.Errorf("/readyz while draining = %d, want 503", code)
+	}
+}
