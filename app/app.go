@@ -184,7 +184,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
-		Logger: cfg.Logger, Now: cfg.Now, OperationTimeout: 2 * cfg.ProviderTimeout,
+		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 	})
 	a.Handler = server.New(server.Config{
 		Search:    a.Search,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/payments"
@@ -31,8 +32,9 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (*Result, error
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if sess.Status == PaymentPending && sess.Payment != nil && sess.Payment.IntentID != "" {
-		// The card may be authorized before its webhook arrives: ask.
+	if (sess.Status == PaymentPending || sess.Status == Authorized) && sess.Payment != nil && sess.Payment.IntentID != "" {
+		// Ask the gateway before booking: the card may be authorized
+		// before its webhook arrives, or its authorization may be gone.
 		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return nil, fmt.Errorf("checkout: read payment of %s: %w", sess.ID, err)
@@ -45,7 +47,9 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (*Result, error
 	}
 	switch sess.Status {
 	case Authorized:
-	case Booking, Booked, PartiallyBooked, NeedsAttention, Failed:
+	case Booking:
+		return &Result{Session: sess, UserErrors: userErr(CodeInProgress, "the session is being booked; read it again shortly", "checkoutSessionId")}, nil
+	case Booked, PartiallyBooked, NeedsAttention, Failed:
 		return &Result{Session: sess}, nil
 	case PaymentPending:
 		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
@@ -90,25 +94,40 @@ func (s *Service) bookParts(ctx context.Context, sess *Session) error {
 	return firstErr
 }
 
-// renewHolds holds again every pending part whose hold lapsed. A renewal
-// at another price fails the part with PRICE_CHANGED. Renewed holds are
-// stored before booking, so the reconciler looks up the right one.
+// renewMargin is how long before its expiry a hold is renewed at book
+// time, so that no booking reaches a provider with a hold about to lapse.
+const renewMargin = 30 * time.Second
+
+// renewHolds holds again every pending part whose hold has lapsed or is
+// about to. The offer is booked whole or not at all: if any part cannot be
+// held again at its price (PRICE_CHANGED, SOLD_OUT), no part is booked and
+// the payment is released. Renewed holds are stored before booking, so the
+// reconciler looks up the right ones.
 func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 	now := s.now()
 	renewed := false
+	failed := ""
 	for i := range sess.Offer.Parts {
-		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Before(sess.Holds[i].Hold.ExpiresAt) {
+		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
 		h, err := s.holdPart(ctx, sess, i)
 		if err != nil {
 			ue := providerUserError(sess.Offer.Parts[i].Provider, err)
 			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, ue.Code
+			failed = ue.Code
 			s.cfg.Logger.WarnContext(ctx, "hold renewal failed", "session", sess.ID, "part", i, "err", err)
 			continue
 		}
 		sess.Holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: now}
 		renewed = true
+	}
+	if failed != "" {
+		for i := range sess.Parts {
+			if sess.Parts[i].Status == PartPending {
+				sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, failed
+			}
+		}
 	}
 	if renewed {
 		sess.HoldExpiresAt = earliest(sess.Holds)
@@ -143,7 +162,9 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	if err != nil {
 		return st, err
 	}
-	bk, err := b.Book(ctx, s.request(sess, i))
+	pctx, cancel := s.provider(ctx)
+	defer cancel()
+	bk, err := b.Book(pctx, s.request(sess, i))
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
@@ -241,6 +262,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	}
 	if unknown {
 		sess.Status = NeedsAttention
+		sess.Failure = &Failure{Code: "BOOKING_OUTCOME_UNKNOWN", Message: "a provider did not say whether it booked; the reconciler is asking it, and nothing is charged until it answers"}
 		if ok, err := s.move(ctx, sess, from, "needs_attention", "a provider left a booking's outcome unknown"); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
@@ -299,17 +321,30 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 		}
 		return nil
 	default:
+		if p.IntentID == "" {
+			return nil
+		}
 		var in *payments.Intent
 		var err error
 		if amount > 0 {
 			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
 		} else {
 			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+			if errors.Is(err, payments.ErrNotFound) {
+				p.Status = payments.Canceled
+				return nil
+			}
 		}
 		if err != nil {
 			return err
 		}
 		applyIntent(p, in)
+		switch {
+		case amount > 0 && (in.Status != payments.Captured || in.AmountCaptured != amount):
+			return fmt.Errorf("checkout: capture of %d on %s left it %s with %d captured", amount, p.IntentID, in.Status, in.AmountCaptured)
+		case amount == 0 && in.Status != payments.Canceled:
+			return fmt.Errorf("checkout: cancel of %s left it %s", p.IntentID, in.Status)
+		}
 		return nil
 	}
 }

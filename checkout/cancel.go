@@ -2,9 +2,11 @@ package checkout
 
 import "context"
 
-// Cancel ends a session that is not booking or booked: the payment
-// authorization is cancelled (or the credit reservation released) and the
-// session becomes CANCELED. Provider holds cannot be released through the
+// Cancel ends a session that is not booking or booked: it becomes
+// CANCELED in one conditional UPDATE (so a concurrent book either started
+// first, and the cancel is refused, or finds the session canceled), and
+// only then is the payment authorization cancelled (or the credit
+// reservation released). Provider holds cannot be released through the
 // providers' APIs and lapse on their own. Cancelling a canceled session
 // answers it as it is.
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
@@ -27,19 +29,46 @@ func (s *Service) cancel(ctx context.Context, tenantID, id string) (*Result, err
 	default:
 		return &Result{Session: sess, UserErrors: stateErr(sess, "cancel")}, nil
 	}
-	from := sess.Status
-	if ok, err := s.claim(ctx, sess, "cancel"); err != nil || !ok {
-		return s.busy(ctx, sess, err)
+	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
+		return s.busy(ctx, sess, nil)
 	}
-	if err := s.settle(ctx, sess, 0); err != nil {
-		release(sess)
-		_, _ = s.move(ctx, sess, from, "", "")
-		return nil, err
-	}
-	release(sess)
-	sess.Status = Canceled
-	if ok, err := s.move(ctx, sess, from, "canceled", ""); err != nil || !ok {
+	if ok, err := s.end(ctx, sess, Canceled, "canceled"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
+}
+
+// end moves an unbooked session to a final status (CANCELED, EXPIRED) as
+// one conditional UPDATE, marking its payment for release in the same
+// write; then releases the payment. A release that fails now is retried
+// by the sweeper, so no authorization or reservation is ever left behind.
+func (s *Service) end(ctx context.Context, sess *Session, to Status, event string) (bool, error) {
+	from := sess.Status
+	sess.Status = to
+	release(sess)
+	if sess.Payment != nil {
+		now := s.now()
+		sess.busyOp, sess.busyUntil = "release", &now
+	}
+	ok, err := s.move(ctx, sess, from, event, "")
+	if err != nil || !ok {
+		return ok, err
+	}
+	if sess.busyOp == "release" {
+		s.releasePayment(ctx, sess)
+	}
+	return true, nil
+}
+
+// releasePayment releases a final session's payment and clears its
+// marker. On failure the marker stays for the sweeper.
+func (s *Service) releasePayment(ctx context.Context, sess *Session) {
+	if err := s.settle(ctx, sess, 0); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "releasing a payment; the sweeper will retry", "session", sess.ID, "err", err)
+		return
+	}
+	release(sess)
+	if _, err := s.move(ctx, sess, sess.Status, "payment_released", ""); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "recording a released payment", "session", sess.ID, "err", err)
+	}
 }

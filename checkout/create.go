@@ -52,9 +52,9 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		return &Result{UserErrors: ue}, err
 	}
 
-	expiresIn := in.ExpiresIn
-	if expiresIn == 0 {
-		expiresIn = minExpiresIn
+	expiresIn := minExpiresIn
+	if in.ExpiresIn != nil {
+		expiresIn = *in.ExpiresIn
 	}
 	sess := &Session{
 		ID: newID("cs_"), TenantID: tenantID, Status: Open,
@@ -135,7 +135,9 @@ func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]UserErr
 			continue
 		}
 		wg.Go(func() {
-			c, err := pc.CheckPrice(ctx, p)
+			pctx, cancel := s.provider(ctx)
+			defer cancel()
+			c, err := pc.CheckPrice(pctx, p)
 			answers[i] = answer{c, err}
 		})
 	}

@@ -130,7 +130,9 @@ func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*provider
 			req.Selections = append(req.Selections, providers.Selection{Ref: sel.Ancillary.Ref, PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity})
 		}
 	}
-	h, err := holder.Hold(ctx, req)
+	pctx, cancel := s.provider(ctx)
+	defer cancel()
+	h, err := holder.Hold(pctx, req)
 	if err != nil {
 		return nil, err
 	}

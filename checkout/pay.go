@@ -164,17 +164,31 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 }
 
 // intentChanged records what the gateway says of a session's intent: an
-// authorization moves PAYMENT_PENDING to AUTHORIZED.
+// authorization moves PAYMENT_PENDING to AUTHORIZED; an authorization that
+// arrives for a session already ended (canceled, expired, failed) is
+// released at once; an authorization cancelled at the gateway fails an
+// AUTHORIZED session before it books.
 func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
 	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
 		return &Result{Session: sess}, nil
 	}
 	from := sess.Status
+	if (from == Canceled || from == Expired || from == Failed) && in.Status == payments.Authorized {
+		if _, err := s.cfg.Gateway.Cancel(ctx, in.ID); err != nil {
+			return nil, fmt.Errorf("checkout: release a late authorization of %s: %w", sess.ID, err)
+		}
+		return &Result{Session: sess}, nil
+	}
 	applyIntent(sess.Payment, in)
 	event := "payment_updated"
-	if from == PaymentPending && in.Status == payments.Authorized {
+	switch {
+	case from == PaymentPending && in.Status == payments.Authorized:
 		sess.Status, event = Authorized, "payment_authorized"
-	} else if from != PaymentPending {
+	case from == PaymentPending:
+	case from == Authorized && (in.Status == payments.Canceled || in.Status == payments.Failed || in.Status == payments.RequiresPaymentMethod):
+		sess.Status, event = Failed, "payment_lost"
+		sess.Failure = &Failure{Code: "PAYMENT_CANCELED", Message: "the card authorization was cancelled or lapsed before booking"}
+	default:
 		return &Result{Session: sess}, nil
 	}
 	if ok, err := s.move(ctx, sess, from, event, in.ID); err != nil || !ok {

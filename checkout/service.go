@@ -44,8 +44,12 @@ type Config struct {
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// OperationTimeout bounds one saga step (all its provider and payment
-	// calls); 60 s when zero.
+	// calls and its writes); 60 s when zero.
 	OperationTimeout time.Duration
+	// ProviderTimeout bounds each provider call within a step, so that a
+	// provider that never answers leaves the step time to record it; 10 s
+	// when zero, and at most a third of OperationTimeout.
+	ProviderTimeout time.Duration
 	// Lease is how long a step holds a session against concurrent steps
 	// of the same kind before another may take over; 2 minutes when zero.
 	Lease time.Duration
@@ -74,6 +78,10 @@ func New(cfg Config) *Service {
 	if cfg.Lease <= 0 {
 		cfg.Lease = 2 * time.Minute
 	}
+	if cfg.ProviderTimeout <= 0 {
+		cfg.ProviderTimeout = 10 * time.Second
+	}
+	cfg.ProviderTimeout = min(cfg.ProviderTimeout, cfg.OperationTimeout/3)
 	return &Service{cfg: cfg}
 }
 
@@ -83,6 +91,11 @@ func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
 // cancel halfway through a payment or a booking, bounded by its own timeout.
 func (s *Service) detach(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), s.cfg.OperationTimeout)
+}
+
+// provider bounds one provider call.
+func (s *Service) provider(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.cfg.ProviderTimeout)
 }
 
 func newID(prefix string) string {
@@ -247,9 +260,11 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		}
 	}
 	res, err := run()
-	if err != nil {
+	if err != nil || retryable(res) {
+		// An answer that means "try again" is not the operation's result:
+		// the key is freed so that the retry runs it.
 		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
-		return nil, err
+		return res, err
 	}
 	snap := snapshot{UserErrors: res.UserErrors}
 	if res.Session != nil {
@@ -266,6 +281,17 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		return nil, err
 	}
 	return res, nil
+}
+
+// retryable reports whether a result only says to try again later.
+func retryable(res *Result) bool {
+	for _, ue := range res.UserErrors {
+		switch ue.Code {
+		case CodeInProgress, CodeProviderError, "PAYMENT_UNAVAILABLE":
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Service) replay(body string) (*Result, error) {

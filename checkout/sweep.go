@@ -1,11 +1,6 @@
 package checkout
 
-import (
-	"context"
-	"errors"
-
-	"github.com/faregraph/faregraph/payments"
-)
+import "context"
 
 // expire moves an unbooked session past its expiry, or unpaid past its
 // hold's, to EXPIRED, releasing its payment. It reports whether it did.
@@ -19,17 +14,12 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	default:
 		return false
 	}
-	if !due {
+	if !due || sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
+		// A step holds the session (a pay or hold in flight): expire it
+		// once the step is done.
 		return false
 	}
-	from := sess.Status
-	if err := s.settle(ctx, sess, 0); err != nil && !errors.Is(err, payments.ErrNotFound) {
-		s.cfg.Logger.ErrorContext(ctx, "releasing the payment of an expired session", "session", sess.ID, "err", err)
-		return false
-	}
-	release(sess)
-	sess.Status = Expired
-	ok, err := s.move(ctx, sess, from, "expired", "")
+	ok, err := s.end(ctx, sess, Expired, "expired")
 	if err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "expiring session", "session", sess.ID, "err", err)
 	}
@@ -47,6 +37,15 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		sess, err := s.load(ctx, r.TenantID, r.ID)
 		if err == nil && s.expire(ctx, sess) {
 			expired++
+		}
+	}
+	release, err := s.sessions.SessionsToRelease(ctx, s.cfg.DB, s.now(), 100)
+	if err != nil {
+		return expired, 0, err
+	}
+	for _, r := range release {
+		if sess, err := s.load(ctx, r.TenantID, r.ID); err == nil {
+			s.releasePayment(ctx, sess)
 		}
 	}
 	reconciled, err = s.Reconcile(ctx)
@@ -117,7 +116,9 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		bk, err := b.FindBooking(ctx, s.request(sess, i))
+		pctx, cancel := s.provider(ctx)
+		bk, err := b.FindBooking(pctx, s.request(sess, i))
+		cancel()
 		switch {
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)

@@ -77,8 +77,9 @@ type CreateInput struct {
 	Passengers  []PassengerInput
 	Contact     providers.Contact
 	Ancillaries []AncillaryChoice
-	// ExpiresIn is the session's lifetime in seconds, 3600 to 86400; 0 means 3600.
-	ExpiresIn      int
+	// ExpiresIn is the session's lifetime in seconds, 3600 to 86400; nil
+	// means 3600.
+	ExpiresIn      *int
 	Metadata       map[string]string
 	IdempotencyKey string
 }
@@ -246,8 +247,9 @@ func (c *checker) metadata(m map[string]string) {
 	}
 }
 
-func (c *checker) expiresIn(v int) {
-	if v != 0 && (v < minExpiresIn || v > maxExpiresIn) {
-		c.add(CodeOutOfRange, fmt.Sprintf("must be between %d and %d seconds", minExpiresIn, maxExpiresIn), "expiresIn")
+func (c *checker) expiresIn(p *int) {
+	if p != nil && (*p < minExpiresIn || *p > maxExpiresIn) {
+		v := *p
+		c.add(CodeOutOfRange, fmt.Sprintf("must be between %d and %d seconds, got %d", minExpiresIn, maxExpiresIn, v), "expiresIn")
 	}
 }

@@ -183,6 +183,18 @@ func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []str
 	return rows, nil
 }
 
+// SessionsToRelease returns up to limit sessions marked to have their
+// payment released (busy_op "release") whose marker is due.
+func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("busy_op = 'release' AND busy_until <= ?", now.UTC()).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions to release: %w", err)
+	}
+	return rows, nil
+}
+
 // StaleSessions returns up to limit sessions in one of statuses that
 // have not changed since before.
 func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []string, before time.Time, limit int) ([]SessionRow, error) {

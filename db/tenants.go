@@ -174,8 +174,10 @@ func (Tenants) ReserveCredit(ctx context.Context, idb bun.IDB, tenantID, session
 }
 
 // SettleCredit ends a session's reservation keeping only keep (what was
-// booked) in use and giving the rest back. It is idempotent: a settled or
-// released reservation is left as it is.
+// booked) in use and giving the rest back. It is idempotent: settling again
+// as before changes nothing. Settling differently from an earlier
+// settlement (keeping money from a released reservation, say) is
+// ErrConflict, never a silent success.
 func (Tenants) SettleCredit(ctx context.Context, idb bun.IDB, sessionID string, keep int64, now time.Time) error {
 	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		r := new(creditRow)
@@ -189,6 +191,12 @@ func (Tenants) SettleCredit(ctx context.Context, idb bun.IDB, sessionID string, 
 		status := "SETTLED"
 		if keep == 0 {
 			status = "RELEASED"
+		}
+		if r.Status != "RESERVED" {
+			if r.Status == status && (keep == 0 || min(keep, r.Amount) == r.Amount) {
+				return nil
+			}
+			return fmt.Errorf("%w: the reservation of %s is %s", ErrConflict, sessionID, r.Status)
 		}
 		keep = min(keep, r.Amount)
 		res, err := tx.NewUpdate().Model(r).Set("status = ?", status).Set("amount = ?", keep).Set("updated_at = ?", now.UTC()).

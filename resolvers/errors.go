@@ -103,6 +103,10 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		case errors.Is(err, context.Canceled):
 			e.Message = "the request was cancelled"
 			e.Extensions["code"] = "CANCELLED"
+		case err.Error() == "introspection disabled":
+			// gqlgen's own error when introspection is switched off.
+			e.Message = "introspection is disabled on this server"
+			e.Extensions["code"] = "INTROSPECTION_DISABLED"
 		default:
 			log.ErrorContext(ctx, "unexpected resolver error", "path", e.Path.String(), "err", err)
 			e.Message = "internal error"

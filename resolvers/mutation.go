@@ -48,7 +48,7 @@ func (r *mutationResolver) writer(ctx context.Context) (string, error) {
 }
 
 func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, key *string) checkout.CreateInput {
-	in := checkout.CreateInput{OfferID: offerID, ExpiresIn: deref(expiresIn), IdempotencyKey: deref(key)}
+	in := checkout.CreateInput{OfferID: offerID, ExpiresIn: expiresIn, IdempotencyKey: deref(key)}
 	for _, p := range ps {
 		t := providers.Traveller{Type: providers.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			Gender: string(p.Gender), DateOfBirth: p.DateOfBirth, Email: deref(p.Email), PhoneNumber: deref(p.PhoneNumber)}

@@ -157,7 +157,7 @@ func cents(t *testing.T, s string) int64 {
 
 func TestProductionNeedsKeysAndScopes(t *testing.T) {
 	a := newTestApp(t, func(c *app.Config) {
-		c.Development, c.AllowSimulators, c.AllowSandboxPayments = false, true, true
+		c.Development, c.AllowSimulators, c.AllowSandboxPayments, c.Introspection = false, true, true, false
 	})
 	h := a.Handler
 	ctx := context.Background()
@@ -207,6 +207,9 @@ func TestProductionNeedsKeysAndScopes(t *testing.T) {
 	r = postAs(t, h, other, hold, map[string]any{"id": id})
 	if dig(r.Data, "holdCheckoutSession", "checkoutSession") != nil || dig(r.Data, "holdCheckoutSession", "userErrors", 0, "code") != "NOT_FOUND" {
 		t.Errorf("another tenant holds: %v", r.Data)
+	}
+	if r := postAs(t, h, writer, `{ __schema { types { name } } }`, nil); len(r.Errors) == 0 || r.codes()[0] != "INTROSPECTION_DISABLED" {
+		t.Errorf("introspection in production: %+v", r.Errors)
 	}
 	// Credit line: none, then set, readable by the tenant.
 	if r := postAs(t, h, writer, `{ creditLine { available { amount } } }`, nil); dig(r.Data, "creditLine") != nil {

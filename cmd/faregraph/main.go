@@ -139,9 +139,13 @@ func sweep(ctx context.Context, a *app.App, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := a.Sweep(ctx); err != nil {
+			// Each round is bounded: a provider that never answers cannot
+			// stop expiry and reconciliation for good.
+			sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			if err := a.Sweep(sctx); err != nil {
 				log.Warn("sweeping", "err", err)
 			}
+			cancel()
 		}
 	}
 }

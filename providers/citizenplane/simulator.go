@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -102,24 +103,30 @@ func (s *Simulator) handle(pattern, op string, h http.HandlerFunc) {
 		switch s.knobs.Failure(op) {
 		case sim.FailBefore:
 			writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
-		case sim.FailAfter:
-			h(discardWriter{}, r)
-			writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
-		case sim.FailTimeout:
-			h(discardWriter{}, r)
-			sim.Hang(r.Context())
+		case sim.FailAfter, sim.FailTimeout:
+			// The operation is done; only an answer that made something
+			// (2xx) is lost, as a provider glitch would lose it. A refusal,
+			// such as the 409 REQUEST_ALREADY_BOOKED of a replay, is
+			// answered: that is how a lost booking is found again.
+			rec := httptest.NewRecorder()
+			h(rec, r)
+			switch {
+			case rec.Code < 200 || rec.Code > 299:
+				for k, v := range rec.Header() {
+					w.Header()[k] = v
+				}
+				w.WriteHeader(rec.Code)
+				w.Write(rec.Body.Bytes())
+			case s.knobs.Failure(op) == sim.FailTimeout:
+				sim.Hang(r.Context())
+			default:
+				writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+			}
 		default:
 			h(w, r)
 		}
 	})
 }
-
-// discardWriter is the answer of an operation whose caller never sees it.
-type discardWriter struct{}
-
-func (discardWriter) Header() http.Header         { return http.Header{} }
-func (discardWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (discardWriter) WriteHeader(int)             {}
 
 // SetLatency changes how long the simulator waits before answering.
 func (s *Simulator) SetLatency(d time.Duration) { s.knobs.SetLatency(d) }

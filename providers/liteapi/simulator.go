@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -286,25 +287,34 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.expire()
 	req := simRequest{body: body, id: id, query: r.URL.Query()}
-	switch mode {
-	case sim.FailAfter:
-		ep.handle(s, discard{}, req)
-		unavailable()
-	case sim.FailTimeout:
-		ep.handle(s, discard{}, req)
-		sim.Hang(r.Context())
-	default:
+	if mode != sim.FailAfter && mode != sim.FailTimeout {
 		ep.handle(s, w, req)
+		return
 	}
+	// The operation is done; only an answer that made something new (not a
+	// refusal, not the 200 replay of a booking made before) is lost, as a
+	// provider glitch would lose it. A replay then finds what was made.
+	rec := httptest.NewRecorder()
+	ep.handle(s, rec, req)
+	if rec.Code < 200 || rec.Code > 299 || ep.op == "book" && rec.Code == http.StatusOK {
+		copyRecorded(w, rec)
+		return
+	}
+	if mode == sim.FailTimeout {
+		sim.Hang(r.Context())
+		return
+	}
+	unavailable()
 }
 
-// discard is a ResponseWriter that drops the answer of an operation done
-// before a simulated failure.
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}
+// copyRecorded writes a recorded answer.
+func copyRecorded(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
