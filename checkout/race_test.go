@@ -179,3 +179,42 @@ func TestProviderThatNeverAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestPartialBookingCapturesWhatWasBooked: of a cross-provider round trip,
+// CitizenPlane fails before booking (outcome unknown) while LiteAPI books;
+// the CitizenPlane hold then lapses, the reconciler learns it never booked,
+// and only LiteAPI's share is captured.
+func TestPartialBookingCapturesWhatWasBooked(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		o := e.offer(t, search.Request{Origin: "CDG", Destination: "PMI", DepartureDate: "2026-07-01", ReturnDate: "2026-07-08"},
+			func(o *search.Offer) bool {
+				return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider != o.Parts[1].Provider
+			})
+		s := e.payByCard(t, o, input(o))
+		e.a.CitizenPlaneSim.SetFailure("book", sim.FailBefore)
+		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.NeedsAttention)
+		e.a.CitizenPlaneSim.SetFailure("book", sim.FailNone)
+		e.clock.Add(4 * time.Minute) // the CitizenPlane hold lapses unbooked
+		if _, err := e.a.Checkout.Reconcile(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := e.a.Checkout.Get(e.ctx, tenant, s.ID)
+		want(t, got, checkout.PartiallyBooked)
+		if len(got.Bookings) != 1 || got.Bookings[0].Provider != "liteapi" {
+			t.Fatalf("bookings = %+v", got.Bookings)
+		}
+		var share int64
+		for i, p := range got.Offer.Parts {
+			if p.Provider == "liteapi" {
+				share = got.Parts[i].Amount
+			}
+		}
+		if c := e.captured(t, got); c != share || c >= got.Total.Amount {
+			t.Errorf("captured %d; LiteAPI's share is %d of %d", c, share, got.Total.Amount)
+		}
+		if got.Failure == nil || got.Failure.Code != "NOT_BOOKED" {
+			t.Errorf("failure = %+v", got.Failure)
+		}
+	})
+}
