@@ -183,8 +183,9 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
 		}
 		first += len(p.Legs)
-		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: p.Total.Amount,
-			Total: p.Total.Amount, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
+		fare, tax := split(p)
+		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: fare, Tax: tax,
+			Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
 		parts[i] = PartState{Status: PartPending, Amount: p.Total.Amount}
 	}
 	for _, sel := range sels {
@@ -201,8 +202,29 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	return items, parts, total
 }
 
-// addendum lists every flight with its share of its part's fare (split
-// evenly, the remainder on the first flight, so the shares sum exactly).
+// split is a part's total as fare and taxes (taxes as the provider states
+// them, never more than the total).
+func split(p providers.Part) (fare, tax int64) {
+	tax = p.Taxes.Amount
+	if p.Taxes.Currency != p.Total.Currency || tax < 0 || tax > p.Total.Amount {
+		tax = 0
+	}
+	return p.Total.Amount - tax, tax
+}
+
+// share splits amount evenly over n, the remainder on the first share, so
+// the shares sum exactly.
+func share(amount int64, n, k int) int64 {
+	s := amount / int64(n)
+	if k == 0 {
+		s += amount - s*int64(n)
+	}
+	return s
+}
+
+// addendum lists every flight with its share of its part's fare and taxes
+// (split evenly, the remainder on the first flight, so the shares sum
+// exactly).
 func addendum(offer providers.Offer) Airline {
 	var a Airline
 	first := 0
@@ -216,15 +238,11 @@ func addendum(offer providers.Offer) Airline {
 		if p.FareType == providers.RoundTrip {
 			route = "round_trip"
 		}
-		share := p.Total.Amount / int64(len(segs))
+		fare, tax := split(p)
 		for k, sg := range segs {
-			amt := share
-			if k == 0 {
-				amt += p.Total.Amount - share*int64(len(segs))
-			}
 			a.Legs = append(a.Legs, Leg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
 				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,
-				FareAmount: amt, Provider: p.Provider, PartIndex: pi})
+				FareAmount: share(fare, len(segs), k), TaxAmount: share(tax, len(segs), k), Provider: p.Provider, PartIndex: pi})
 		}
 	}
 	return a

@@ -126,6 +126,10 @@ type Part struct {
 	Legs       []Leg      `json:"l"`
 	Passengers Passengers `json:"px"`
 	Total      Money      `json:"t"`
+	// Taxes is the share of Total that is taxes and fees, as the provider
+	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
+	// zero when the provider does not say.
+	Taxes Money `json:"tx,omitzero"`
 }
 
 // Key identifies the part for deduplication: the same provider and ref for
