@@ -21,7 +21,7 @@ const sessionFields = `checkoutSession { id status total { amount currencyCode }
   items { name quantity unitAmount { amount } discountAmount { amount } taxAmount { amount } total { amount } productType }
   payment { method status amount { amount } capturedAmount { amount } clientSecret ephemeralKey customerId card { scheme last4 bin cardType country } }
   bookings { id reference provider providerReference status total { amount } groupIdentifier locators flights { departureAt segments { flightNumber departureAt } } }
-  airline { legs { carrierCode flightNumber fareAmount { amount } routeType bookingCode } passengers { type givenName familyName } pnrs }
+  airline { legs { carrierCode flightNumber fareAmount { amount } taxAmount { amount } routeType bookingCode } passengers { type givenName familyName } pnrs }
   buyer { email } events { from to event } }
   userErrors { field code message }`
 
@@ -86,6 +86,9 @@ func TestCheckoutThroughGraphQL(t *testing.T) {
 	}
 	if sum != cents(t, dig(s, "total", "amount").(string)) || sum != cents(t, dig(offer, "totalPrice", "amount").(string))+cents(t, dig(bag, "price", "amount").(string)) {
 		t.Errorf("items sum %d, total %v", sum, dig(s, "total", "amount"))
+	}
+	if tax := dig(s, "items", 0, "taxAmount", "amount").(string); cents(t, tax) <= 0 || dig(s, "airline", "legs", 0, "fareAmount", "amount") == dig(s, "items", 0, "total", "amount") {
+		t.Errorf("the flight line shows no tax (%s) or the leg's fare includes it: %v", tax, s["airline"])
 	}
 	id := s["id"].(string)
 	in := map[string]any{"in": map[string]any{"checkoutSessionId": id}}

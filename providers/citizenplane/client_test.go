@@ -48,6 +48,7 @@ func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
 			Parts: []providers.Part{{
 				Provider: Name, Ref: strconv.FormatInt(f.id, 10), FareType: providers.OneWay,
 				Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total,
+				Taxes: eur(f.tax * int64(pax.Seats())), // per seat, none for infants
 			}},
 			Total:          total,
 			PerPassenger:   per,
@@ -138,6 +139,11 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	wantPart := providers.Part{
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
 		Legs: []providers.Leg{out, back}, Passengers: pax, Total: rt.Total,
+		// Both flights' airport tax, per seat (2 adults; the infant pays none).
+		Taxes: eur((airportTax["CDG"] + airportTax["PMI"]) * 2),
+	}
+	if first.Parts[0].Taxes.Amount+last.Parts[0].Taxes.Amount != wantPart.Taxes.Amount {
+		t.Errorf("round-trip taxes %s, want the one-ways' %s + %s", wantPart.Taxes, first.Parts[0].Taxes, last.Parts[0].Taxes)
 	}
 	if diff := cmp.Diff([]providers.Part{wantPart}, rt.Parts); diff != "" {
 		t.Errorf("parts (-want +got)\n%s", diff)

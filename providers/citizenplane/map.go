@@ -39,6 +39,7 @@ func oneWayOffer(f flight, q providers.Query, expires time.Time) (_ providers.Of
 			Legs:       []providers.Leg{q.Leg},
 			Passengers: q.Passengers,
 			Total:      total,
+			Taxes:      airportTaxes(total, q.Passengers, f),
 		}},
 		Total:          total,
 		PerPassenger:   per,
@@ -71,6 +72,7 @@ func roundTripOffer(rt roundTrip, q providers.RoundTripQuery, expires time.Time)
 			Legs:       []providers.Leg{q.Outbound, q.Return},
 			Passengers: q.Passengers,
 			Total:      total,
+			Taxes:      airportTaxes(total, q.Passengers, rt.Outbound, rt.Inbound),
 		}},
 		Total:          total,
 		PerPassenger:   per,
@@ -104,6 +106,33 @@ func roundTripFare(rt roundTrip, out, back providers.Leg, pax providers.Passenge
 		err = fmt.Errorf("round trip %s: %w", formatRef(rt.Outbound.ID, rt.Inbound.ID), err)
 	}
 	return total, per, min(rt.Outbound.AvailableSeats, rt.Inbound.AvailableSeats), ok, err
+}
+
+// airportTaxes is the airport tax included in total, a fare for pax on
+// flights (one, or both of a round trip): each flight's
+// included_airport_tax once per seat, adults and children alike, none for
+// infants [assumed, see wire.go]. It is the zero Money, as if CitizenPlane
+// had not said, when a flight has no tax, or an unreadable or negative one,
+// or one in another currency than the fare, or when the tax would exceed
+// total: the offer is still sold, only without its tax share.
+func airportTaxes(total providers.Money, pax providers.Passengers, flights ...flight) providers.Money {
+	var sum providers.Money
+	for _, f := range flights {
+		if f.IncludedAirportTax == "" {
+			return providers.Money{}
+		}
+		t, err := providers.MoneyFromJSON(json.Number(f.IncludedAirportTax), currencyOr(f.Currency))
+		if err != nil || t.Amount < 0 || t.Amount > total.Amount || t.Currency != total.Currency {
+			return providers.Money{}
+		}
+		if sum, err = sum.Add(t.Times(pax.Seats())); err != nil {
+			return providers.Money{}
+		}
+	}
+	if sum.Amount == 0 || sum.Currency != total.Currency || sum.Amount > total.Amount {
+		return providers.Money{}
+	}
+	return sum
 }
 
 // fare prices pax at price per seat and infant per infant. ok is false when

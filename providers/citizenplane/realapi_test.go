@@ -118,6 +118,7 @@ func TestSearchDocumentedAnswer(t *testing.T) {
 		Parts: []providers.Part{{
 			Provider: "citizenplane", Ref: "4014831", FareType: providers.OneWay,
 			Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: eur(20498),
+			Taxes: eur(2640), // 2 seats × 13.20; the infant pays no airport tax
 		}},
 		Total:          eur(20498), // 2 seats × 89.99 + 1 infant × 25.00
 		PerPassenger:   providers.PassengerPrice{Adult: eur(8999), Child: eurp(8999), Infant: eurp(2500)},
@@ -161,6 +162,7 @@ func TestSearchRoundTripsDocumentedAnswer(t *testing.T) {
 	wantPart := providers.Part{
 		Provider: Name, Ref: "4014831,3795943", FareType: providers.RoundTrip,
 		Legs: []providers.Leg{q.Outbound, q.Return}, Passengers: pax, Total: eur(36500), // 2 × 160.00 + 45.00
+		Taxes: eur(4610), // 2 seats × (13.20 + 9.85); the infant pays no airport tax
 	}
 	o := got[0]
 	if diff := cmp.Diff([]providers.Part{wantPart}, o.Parts); diff != "" {

@@ -299,7 +299,7 @@ func (s *Simulator) verify(w http.ResponseWriter, r *http.Request) {
 		Price:              cents(f.price),
 		Currency:           currencyEUR,
 		TotalPrice:         cents(f.price*int64(pax.Adults+pax.Children) + f.infant*int64(pax.Infants)),
-		IncludedAirportTax: cents(f.tax),
+		IncludedAirportTax: taxAmount(cents(f.tax)),
 	}
 	if pax.Infants > 0 {
 		n := cents(f.infant)
@@ -391,7 +391,7 @@ func toWire(f simFlight, left int) flight {
 		BookingClass:       "Y",
 		Price:              cents(f.price),
 		InfantPrice:        cents(f.infant),
-		IncludedAirportTax: cents(f.tax),
+		IncludedAirportTax: taxAmount(cents(f.tax)),
 		Currency:           currencyEUR,
 		Bags:               wireBags(f),
 	}

@@ -124,7 +124,7 @@ func TestSimulatorVerify(t *testing.T) {
 		return string(b)
 	}
 	status, got := simGet(t, sim, "POST", "/v3/flights/verify", "t", body(f.id, 2, 1))
-	want := verifyResponse{Price: cents(f.price), Currency: "EUR", TotalPrice: cents(2*f.price + f.infant), IncludedAirportTax: cents(f.tax)}
+	want := verifyResponse{Price: cents(f.price), Currency: "EUR", TotalPrice: cents(2*f.price + f.infant), IncludedAirportTax: taxAmount(cents(f.tax))}
 	n := cents(f.infant)
 	want.InfantPrice = &n
 	var resp verifyResponse

@@ -24,7 +24,12 @@ import (
 //     object answered by POST /v3/bookings and GET /v3/bookings (booking),
 //     with its status values;
 //   - how a 409 says the price moved rather than the seats being gone
-//     (isPriceType).
+//     (isPriceType);
+//   - what included_airport_tax covers (airportTaxes): it is per seat and
+//     included in price, so a fare's tax is included_airport_tax times the
+//     seats (adults and children); infants, who pay infant_price and take
+//     no seat, pay no airport tax; a round-trip fare, whose object has no
+//     tax of its own, includes the included_airport_tax of both flights.
 //
 // Prices are JSON numbers in EUR with at most two decimals; they are kept
 // as json.Number so that they never pass through a float.
@@ -95,11 +100,38 @@ type flight struct {
 	CabinClass     string `json:"cabin_class"`
 	BookingClass   string `json:"booking_class"`
 	// Price is per seat, adults and children alike; infants pay InfantPrice.
-	Price              json.Number `json:"price"`
-	InfantPrice        json.Number `json:"infant_price"`
-	IncludedAirportTax json.Number `json:"included_airport_tax"`
-	Currency           string      `json:"currency"`
-	Bags               bags        `json:"bags"`
+	Price       json.Number `json:"price"`
+	InfantPrice json.Number `json:"infant_price"`
+	// IncludedAirportTax is the airport tax included in Price, per seat
+	// [assumed: charged to adults and children, not to infants, whose
+	// InfantPrice carries none; a round-trip fare includes both flights'].
+	IncludedAirportTax taxAmount `json:"included_airport_tax"`
+	Currency           string    `json:"currency"`
+	Bags               bags      `json:"bags"`
+}
+
+// taxAmount is an amount of tax, read leniently so that an unreadable one
+// costs the offer its tax share, not the flight (nor the whole answer, as a
+// json.Number would). A JSON number, or a quoted one, reads as that
+// number; null as no amount (""); anything else ("n/a", an object) is kept
+// as its raw JSON, which no amount parser accepts. No amount is written as
+// null.
+type taxAmount json.Number
+
+func (a *taxAmount) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if json.Unmarshal(b, &n) != nil {
+		n = json.Number(b) // kept as is: no amount parser accepts it
+	}
+	*a = taxAmount(n)
+	return nil
+}
+
+func (a taxAmount) MarshalJSON() ([]byte, error) {
+	if a == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(json.Number(a))
 }
 
 // airline is the carrier operating a flight.
@@ -135,7 +167,8 @@ type dimensions struct {
 }
 
 // roundTrip is a round-trip fare [assumed]: Price and InfantPrice are per
-// seat (per infant) for the pair of flights.
+// seat (per infant) for the pair of flights. It has no airport tax of its
+// own: Price includes the IncludedAirportTax of both flights [assumed].
 type roundTrip struct {
 	Outbound    flight      `json:"outbound"`
 	Inbound     flight      `json:"inbound"`
@@ -166,7 +199,7 @@ type verifyResponse struct {
 	Currency           string       `json:"currency"`
 	InfantPrice        *json.Number `json:"infant_price"`
 	TotalPrice         json.Number  `json:"total_price"`
-	IncludedAirportTax json.Number  `json:"included_airport_tax"`
+	IncludedAirportTax taxAmount    `json:"included_airport_tax"`
 }
 
 // errorBody is the body of every error answer [assumed]. CPReference is

@@ -37,8 +37,11 @@ type rawRates struct {
 						Total        json.Number `json:"total"`
 						Base         json.Number `json:"base"`
 						Taxes        json.Number `json:"taxes"`
+						Fees         json.Number `json:"fees"`
 						Currency     string      `json:"currency"`
 						PerPassenger map[string]struct {
+							Taxes json.Number `json:"taxes"`
+							Fees  json.Number `json:"fees"`
 							Total json.Number `json:"total"`
 						} `json:"perPassenger"`
 					} `json:"display"`
@@ -89,6 +92,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 				Infant: &providers.Money{Amount: cents(t, d.PerPassenger["infant"].Total), Currency: "EUR"},
 			}
 			total := providers.Money{Amount: cents(t, d.Total), Currency: "EUR"}
+			taxes := providers.Money{Amount: cents(t, d.Taxes) + cents(t, d.Fees), Currency: "EUR"}
 			var segs []providers.Segment
 			for _, s := range j.Segments {
 				segs = append(segs, providers.Segment{
@@ -101,7 +105,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 				FareType: providers.OneWay,
 				Slices:   []providers.Slice{{Segments: segs}},
 				Parts: []providers.Part{{Provider: Name, Ref: o.OfferID, FareType: providers.OneWay,
-					Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total}},
+					Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total, Taxes: taxes}},
 				Total:          total,
 				PerPassenger:   wantPP,
 				SeatsAvailable: o.Fare.SeatsRemaining,
@@ -116,8 +120,18 @@ func TestSearchMapsEveryField(t *testing.T) {
 			if sum != total.Amount {
 				t.Errorf("offer %d: per-passenger sum %d != total %d", i-1, sum, total.Amount)
 			}
-			if cents(t, d.Base)+cents(t, d.Taxes) >= total.Amount {
-				t.Errorf("offer %d: base+taxes %s+%s not below total %s", i-1, d.Base, d.Taxes, d.Total)
+			if cents(t, d.Base)+cents(t, d.Taxes)+cents(t, d.Fees) >= total.Amount {
+				t.Errorf("offer %d: base+taxes+fees %s+%s+%s not below total %s", i-1, d.Base, d.Taxes, d.Fees, d.Total)
+			}
+			// Taxes and fees are both stated, and are the party's per-person ones.
+			if cents(t, d.Taxes) <= 0 || cents(t, d.Fees) <= 0 {
+				t.Errorf("offer %d: taxes %s fees %s, want both", i-1, d.Taxes, d.Fees)
+			}
+			perTax := func(typ string) int64 {
+				return cents(t, d.PerPassenger[typ].Taxes) + cents(t, d.PerPassenger[typ].Fees)
+			}
+			if sum := 2*perTax("adult") + perTax("child") + perTax("infant"); sum != taxes.Amount {
+				t.Errorf("offer %d: per-passenger taxes and fees sum to %d, the offer's to %d", i-1, sum, taxes.Amount)
 			}
 			// cmp compares instants; the offsets must be the airports' own.
 			for _, sl := range got.Slices {
@@ -250,8 +264,15 @@ func TestSearchRoundTrips(t *testing.T) {
 			t.Fatalf("offer %d: fare type %s, %d slices, %d parts", i, o.FareType, len(o.Slices), len(o.Parts))
 		}
 		p := o.Parts[0]
+		// Taxes and fees as the simulator splits each person's price.
+		_, at, af := split(o.PerPassenger.Adult.Amount)
+		_, ct, cf := split(o.PerPassenger.Child.Amount)
+		taxes := providers.Money{Amount: at + af + ct + cf, Currency: "EUR"}
+		if taxes.Amount <= 0 || taxes.Amount >= o.Total.Amount {
+			t.Errorf("offer %d: taxes %s, want some below the total %s", i, taxes, o.Total)
+		}
 		if diff := cmp.Diff(providers.Part{Provider: Name, Ref: p.Ref, FareType: providers.RoundTrip,
-			Legs: []providers.Leg{out, back}, Passengers: pax, Total: o.Total}, p); diff != "" || p.Ref == "" {
+			Legs: []providers.Leg{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes}, p); diff != "" || p.Ref == "" {
 			t.Errorf("offer %d part (-want +got)\n%s", i, diff)
 		}
 		if o.Slices[0].Origin() != "CDG" || o.Slices[0].Destination() != "BCN" ||

@@ -125,7 +125,8 @@ func TestDocumentedRates(t *testing.T) {
 			ArrivalAt:   parseWant(t, "2026-07-02T05:55:00+02:00"),
 		}}}},
 		Parts: []providers.Part{{Provider: "liteapi", Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
-			Legs: []providers.Leg{q.Leg}, Passengers: q.Passengers, Total: total}},
+			Legs: []providers.Leg{q.Leg}, Passengers: q.Passengers, Total: total,
+			Taxes: providers.Money{Amount: 35024, Currency: "USD"}}}, // taxes 350.24 + fees 0
 		Total:          total,
 		PerPassenger:   providers.PassengerPrice{Adult: total},
 		SeatsAvailable: 7,
@@ -189,6 +190,9 @@ func TestDocumentedRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff([]providers.Leg{out, back}, o.Parts[0].Legs); diff != "" {
 		t.Errorf("part legs (-want +got)\n%s", diff)
+	}
+	if want := (providers.Money{Amount: 35024, Currency: "USD"}); o.Parts[0].Taxes != want {
+		t.Errorf("part taxes %s, want the whole offer's %s", o.Parts[0].Taxes, want)
 	}
 	ret := o.Slices[1].Segments[0]
 	if ret.Origin != "CDG" || ret.FlightNumber != "2016" || ret.ArrivalAt.Sub(ret.DepartureAt) != 8*time.Hour+15*time.Minute {

@@ -47,8 +47,9 @@ const (
 	roundTripPercent = 92  // a round trip costs this share of its two one-ways
 	childPercent     = 75  // of the adult fare
 	infantPercent    = 10  // of the adult fare
-	markupPercent    = 103 // total over the supplier price (base+taxes)
-	taxPercent       = 28  // of the supplier price
+	markupPercent    = 103 // total over the supplier price (base+taxes+fees)
+	taxPercent       = 28  // of the supplier price: government and airport taxes
+	feePercent       = 3   // of the supplier price: carrier-imposed fees
 )
 
 // quote is what one offer sells: a fare family on one itinerary (one way)
@@ -117,10 +118,13 @@ func (q quote) buckets() []string {
 // percentOf is cents × pct / 100, rounded half up.
 func percentOf(cents, pct int64) int64 { return (cents*pct + 50) / 100 }
 
-// split divides a per-person price into supplier base and taxes; the rest
-// is the partner markup, which only the total carries.
-func split(cents int64) (base, taxes int64) {
+// split divides a per-person price, in minor units of any currency, into
+// the supplier's base, taxes and fees; the rest is the partner markup,
+// which only the total carries. base is never negative, so taxes+fees is
+// at most the supplier price, below the price.
+func split(cents int64) (base, taxes, fees int64) {
 	supplier := cents * 100 / markupPercent
 	taxes = percentOf(supplier, taxPercent)
-	return supplier - taxes, taxes
+	fees = percentOf(supplier, feePercent)
+	return supplier - taxes - fees, taxes, fees
 }

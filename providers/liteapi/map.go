@@ -117,7 +117,7 @@ func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {
 		return providers.Offer{}, err
 	}
 	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
-		Legs: slices.Clone(s.legs), Passengers: s.pax, Total: total}
+		Legs: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
 	return providers.Offer{
 		FareType:       s.fareType,
 		Slices:         cloneSlices(sl),
@@ -128,6 +128,32 @@ func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {
 		Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
 		ExpiresAt:      exp,
 	}, nil
+}
+
+// taxesOf is the share of total that is taxes and fees: the offer's
+// taxes plus fees, in the display currency (the supplier's values, without
+// the markup). A missing fees counts as none. It is the zero Money, as if
+// LiteAPI had not said, when taxes is missing, when either is unreadable or
+// negative, or when they would exceed total: the offer is still sold, only
+// without its tax share.
+func taxesOf(d display, total providers.Money) providers.Money {
+	if d.Taxes == "" {
+		return providers.Money{}
+	}
+	var sum providers.Money
+	for _, n := range []looseAmount{d.Taxes, d.Fees} {
+		m, err := providers.MoneyFromJSON(json.Number(n), d.Currency)
+		if err != nil || m.Amount < 0 || m.Amount > total.Amount {
+			return providers.Money{}
+		}
+		if sum, err = sum.Add(m); err != nil {
+			return providers.Money{}
+		}
+	}
+	if sum.Amount == 0 || sum.Currency != total.Currency || sum.Amount > total.Amount {
+		return providers.Money{}
+	}
+	return sum
 }
 
 // toSlices groups a journey's segments by direction: OUTBOUND is slice 0,

@@ -91,31 +91,36 @@ func (q quote) segments() []segment {
 	return out
 }
 
-// pricing: the total and per-person totals carry a markup; base and taxes
-// are the supplier's. Types not searched come back as zeros, as LiteAPI does.
+// pricing: the total and per-person totals carry a markup; base, taxes
+// and fees are the supplier's, split from each person's price in q's
+// currency, and the offer's are the sums over the party, so that they add
+// up exactly in every currency. Types not searched come back as zeros, as
+// LiteAPI does.
 func (q quote) pricing() pricing {
 	per := func(cents int64, n int) *paxPrice {
 		if n == 0 {
 			return &paxPrice{Base: "0", Currency: q.cur, Fees: "0", Taxes: "0", Total: "0"}
 		}
-		base, taxes := split(cents)
-		return &paxPrice{Base: q.money(base), Currency: q.cur, Fees: "0", Taxes: q.money(taxes), Total: q.money(cents)}
+		base, taxes, fees := split(cents)
+		return &paxPrice{Base: q.money(base), Currency: q.cur, Fees: looseAmount(q.money(fees)),
+			Taxes: looseAmount(q.money(taxes)), Total: q.money(cents)}
 	}
-	var base, taxes int64
+	var base, taxes, fees int64
 	for _, p := range []struct {
 		cents int64
 		n     int
 	}{{q.adult, q.pax.Adults}, {q.child, q.pax.Children}, {q.infant, q.pax.Infants}} {
-		b, t := split(p.cents)
+		b, t, f := split(p.cents)
 		base += b * int64(p.n)
 		taxes += t * int64(p.n)
+		fees += f * int64(p.n)
 	}
 	return pricing{Display: display{
 		Total:    q.money(q.total()),
 		Currency: q.cur,
 		Base:     q.money(base),
-		Fees:     "0",
-		Taxes:    q.money(taxes),
+		Fees:     looseAmount(q.money(fees)),
+		Taxes:    looseAmount(q.money(taxes)),
 		PerPassenger: &perPassenger{
 			Adult:  per(q.adult, q.pax.Adults),
 			Child:  per(q.child, q.pax.Children),

@@ -201,13 +201,41 @@ type pricing struct {
 	Converted bool    `json:"converted"`
 }
 
+// display is an offer's price in the currency asked for. Taxes and Fees
+// are for the whole offer (all passengers), in Currency; the neutral
+// part's Taxes is their sum. [assumed] A missing fees is no fees; a
+// missing taxes is not knowing the taxes.
 type display struct {
 	Total        json.Number   `json:"total"`
 	Currency     string        `json:"currency"`
 	Base         json.Number   `json:"base,omitempty"`
-	Fees         json.Number   `json:"fees,omitempty"`
-	Taxes        json.Number   `json:"taxes,omitempty"`
+	Fees         looseAmount   `json:"fees,omitempty"`
+	Taxes        looseAmount   `json:"taxes,omitempty"`
 	PerPassenger *perPassenger `json:"perPassenger,omitempty"`
+}
+
+// looseAmount is a tax or fee amount, read leniently so that an
+// unreadable one costs the offer its tax share, not the offer (nor the
+// whole answer, as a json.Number would). A JSON number, or a quoted one,
+// reads as that number; null as no amount (""); anything else ("n/a", an
+// object) is kept as its raw JSON, which no amount parser accepts, so that
+// it is told apart from a missing amount. No amount is written as null.
+type looseAmount json.Number
+
+func (a *looseAmount) UnmarshalJSON(b []byte) error {
+	var n json.Number
+	if json.Unmarshal(b, &n) != nil {
+		n = json.Number(b) // kept as is: no amount parser accepts it
+	}
+	*a = looseAmount(n)
+	return nil
+}
+
+func (a looseAmount) MarshalJSON() ([]byte, error) {
+	if a == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(json.Number(a))
 }
 
 // perPassenger prices one person of each type; types not searched come
@@ -221,8 +249,8 @@ type perPassenger struct {
 type paxPrice struct {
 	Base     json.Number `json:"base"`
 	Currency string      `json:"currency"`
-	Fees     json.Number `json:"fees"`
-	Taxes    json.Number `json:"taxes"`
+	Fees     looseAmount `json:"fees"`
+	Taxes    looseAmount `json:"taxes"`
 	Total    json.Number `json:"total"`
 }
 
