@@ -129,13 +129,14 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 			}
 		}
 	}
+	if !renewed && failed == "" {
+		return nil
+	}
 	if renewed {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
-	if _, err := s.move(ctx, sess, Booking, "holds_checked", ""); err != nil {
-		return err
-	}
-	return nil
+	_, err := s.move(ctx, sess, Booking, "holds_renewed", failed)
+	return err
 }
 
 func (s *Service) request(sess *Session, i int) providers.BookRequest {

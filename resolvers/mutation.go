@@ -24,12 +24,12 @@ func payload(res *checkout.Result, err error) (*model.CheckoutSessionPayload, er
 	return p, nil
 }
 
-// sessionID opens a CheckoutSession global id; a malformed one is answered
-// like an unknown session.
+// sessionID opens a CheckoutSession global id; a malformed one is "",
+// which no session has, so it is answered like an unknown session.
 func sessionID(id string) string {
 	typ, key, err := ids.Parse(id)
 	if err != nil || typ != checkoutSessionType {
-		return "!" + id
+		return ""
 	}
 	return key
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -99,29 +98,17 @@ func NewSimulator(cfg SimConfig) *Simulator {
 
 // handle routes pattern to h, failing as SetFailure set operation op.
 func (s *Simulator) handle(pattern, op string, h http.HandlerFunc) {
+	internal := func(w http.ResponseWriter) {
+		writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
-		switch s.knobs.Failure(op) {
+		switch m := s.knobs.Failure(op); m {
 		case sim.FailBefore:
-			writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+			internal(w)
 		case sim.FailAfter, sim.FailTimeout:
-			// The operation is done; only an answer that made something
-			// (2xx) is lost, as a provider glitch would lose it. A refusal,
-			// such as the 409 REQUEST_ALREADY_BOOKED of a replay, is
-			// answered: that is how a lost booking is found again.
-			rec := httptest.NewRecorder()
-			h(rec, r)
-			switch {
-			case rec.Code < 200 || rec.Code > 299:
-				for k, v := range rec.Header() {
-					w.Header()[k] = v
-				}
-				w.WriteHeader(rec.Code)
-				w.Write(rec.Body.Bytes())
-			case s.knobs.Failure(op) == sim.FailTimeout:
-				sim.Hang(r.Context())
-			default:
-				writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
-			}
+			// A refusal, such as the 409 REQUEST_ALREADY_BOOKED of a
+			// replay, is answered: that is how a lost booking is found.
+			sim.After(w, r, m, h, sim.Made, internal)
 		default:
 			h(w, r)
 		}

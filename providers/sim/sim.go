@@ -8,6 +8,8 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -108,3 +110,31 @@ func (k *Knobs) Wait(ctx context.Context) (fail, ok bool) {
 
 // Hang blocks until ctx ends: the answer of an operation in FailTimeout.
 func Hang(ctx context.Context) { <-ctx.Done() }
+
+// Made reports whether an answer's status says the operation made
+// something (2xx).
+func Made(status int) bool { return status >= 200 && status <= 299 }
+
+// After runs do for an operation failing in mode m (FailAfter or
+// FailTimeout). The operation takes effect; if made says its answer made
+// something new, that answer is lost, as a provider glitch would lose it:
+// fail writes the provider's server error, or the request hangs until the
+// client gives up (FailTimeout). Any other answer (a refusal, the replay of
+// something made before) is written as it came: that is how a caller finds
+// again what a lost answer made.
+func After(w http.ResponseWriter, r *http.Request, m FailMode, do http.HandlerFunc, made func(status int) bool, fail func(http.ResponseWriter)) {
+	rec := httptest.NewRecorder()
+	do(rec, r)
+	switch {
+	case !made(rec.Code):
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		w.Write(rec.Body.Bytes())
+	case m == FailTimeout:
+		Hang(r.Context())
+	default:
+		fail(w)
+	}
+}
