@@ -66,14 +66,25 @@ var (
 	ErrForbidden       = errors.New("auth: the API key lacks a scope")
 )
 
-// Require returns the request's principal if it has scope.
+// ScopeError is the error of an API key that lacks Scope; errors.Is
+// matches it with ErrForbidden.
+type ScopeError struct{ Scope string }
+
+func (e *ScopeError) Error() string { return ErrForbidden.Error() + ": " + e.Scope }
+
+// Is reports whether target is ErrForbidden.
+func (e *ScopeError) Is(target error) bool { return target == ErrForbidden }
+
+// Require returns the request's principal if it has scope; without a
+// principal it fails with ErrUnauthenticated, without the scope with a
+// *ScopeError.
 func Require(ctx context.Context, scope string) (*Principal, error) {
 	p, ok := From(ctx)
 	if !ok {
 		return nil, ErrUnauthenticated
 	}
 	if !p.Has(scope) {
-		return nil, fmt.Errorf("%w: %s", ErrForbidden, scope)
+		return nil, &ScopeError{Scope: scope}
 	}
 	return p, nil
 }

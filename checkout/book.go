@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 )
@@ -48,13 +49,13 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (*Result, error
 	switch sess.Status {
 	case Authorized:
 	case Booking:
-		return &Result{Session: sess, UserErrors: userErr(CodeInProgress, "the session is being booked; read it again shortly", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InProgress, "the session is being booked; read it again shortly", "checkoutSessionId")}, nil
 	case Booked, PartiallyBooked, NeedsAttention, Failed:
 		return &Result{Session: sess}, nil
 	case PaymentPending:
-		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
 	case Open, Held:
-		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "pay for the checkout session before booking", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay for the checkout session before booking", "checkoutSessionId")}, nil
 	default:
 		return &Result{Session: sess, UserErrors: stateErr(sess, "book")}, nil
 	}
@@ -106,7 +107,7 @@ const renewMargin = 30 * time.Second
 func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 	now := s.now()
 	renewed := false
-	failed := ""
+	var failed fault.Code
 	for i := range sess.Offer.Parts {
 		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
@@ -135,7 +136,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 	if renewed {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
-	_, err := s.move(ctx, sess, Booking, "holds_renewed", failed)
+	_, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
 	return err
 }
 
@@ -171,7 +172,7 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 		return s.recordBooking(ctx, sess, i, bk)
 	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable:
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
-		st.Status, st.Code = PartUnknown, string(providers.CodeOf(err))
+		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
 	default:
 		s.cfg.Logger.WarnContext(ctx, "booking refused", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code
@@ -263,7 +264,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	}
 	if unknown {
 		sess.Status = NeedsAttention
-		sess.Failure = &Failure{Code: "BOOKING_OUTCOME_UNKNOWN", Message: "a provider did not say whether it booked; the reconciler is asking it, and nothing is charged until it answers"}
+		sess.Failure = &Failure{Code: fault.BookingOutcomeUnknown, Message: "a provider did not say whether it booked; the reconciler is asking it, and nothing is charged until it answers"}
 		if ok, err := s.move(ctx, sess, from, "needs_attention", "a provider left a booking's outcome unknown"); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
@@ -271,7 +272,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	}
 	if err := s.settle(ctx, sess, booked); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "settling payment", "session", sess.ID, "err", err)
-		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: "PAYMENT_SETTLEMENT_FAILED", Message: "the bookings are made; the payment is being settled"}
+		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
@@ -294,13 +295,13 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	return &Result{Session: sess}, nil
 }
 
-func firstCode(parts []PartState) string {
+func firstCode(parts []PartState) fault.Code {
 	for _, p := range parts {
 		if p.Status == PartFailed && p.Code != "" {
 			return p.Code
 		}
 	}
-	return "BOOKING_FAILED"
+	return fault.BookingFailed
 }
 
 // settle captures amount (what was booked) of the payment, or releases it

@@ -1,6 +1,10 @@
 package checkout
 
-import "context"
+import (
+	"context"
+
+	"github.com/faregraph/faregraph/fault"
+)
 
 // CheckoutInput is a one-step checkout: a session's input and how to pay.
 type CheckoutInput struct {
@@ -18,7 +22,7 @@ func (s *Service) Checkout(ctx context.Context, tenantID string, in CheckoutInpu
 	defer cancel()
 	return s.idempotent(ctx, tenantID, key, "checkout", in, func() (*Result, error) {
 		if in.Method != Card && in.Method != CreditLine {
-			return &Result{UserErrors: userErr(CodeInvalid, "must be CARD or CREDIT_LINE", "method")}, nil
+			return &Result{UserErrors: userErr(fault.Invalid, "must be CARD or CREDIT_LINE", "method")}, nil
 		}
 		res, err := s.create(ctx, tenantID, in.CreateInput)
 		if err != nil || len(res.UserErrors) > 0 {

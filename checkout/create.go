@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -35,9 +36,9 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	off, err := s.cfg.Offers.DecodeOffer(in.OfferID)
 	switch {
 	case errors.Is(err, search.ErrOfferExpired):
-		c.add(CodeOfferExpired, "the offer has expired; search again", "offerId")
+		c.add(fault.OfferExpired, "the offer has expired; search again", "offerId")
 	case err != nil:
-		c.add(CodeOfferNotFound, "is not an offer id", "offerId")
+		c.add(fault.OfferNotFound, "is not an offer id", "offerId")
 	}
 	if off == nil || err != nil {
 		return &Result{UserErrors: c.errs}, nil
@@ -65,7 +66,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	sess.Items, sess.Parts, sess.Total = cart(offer, sels)
 	if sess.Total.Amount > maxMinorAmount {
-		return &Result{UserErrors: userErr(CodeOutOfRange, "the session total is above 999999.99", "offerId")}, nil
+		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
 	}
 	sess.Airline = addendum(offer)
 	row, err := toRow(sess)
@@ -86,7 +87,7 @@ func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) 
 		f := func(name string) []string { return []string{"ancillaries", fmt.Sprint(i), name} }
 		a, err := s.cfg.Offers.DecodeAncillary(ch.ID)
 		if err != nil {
-			c.add(CodeAncillaryNotFound, "is not an ancillary id", f("ancillaryId")...)
+			c.add(fault.AncillaryNotFound, "is not an ancillary id", f("ancillaryId")...)
 			continue
 		}
 		part := -1
@@ -96,23 +97,23 @@ func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) 
 			}
 		}
 		if part < 0 {
-			c.add(CodeAncillaryNotFound, "is not an ancillary of this offer", f("ancillaryId")...)
+			c.add(fault.AncillaryNotFound, "is not an ancillary of this offer", f("ancillaryId")...)
 			continue
 		}
 		if a.Price.Currency != offer.Total.Currency {
-			c.add(CodeInvalid, "is priced in another currency than the offer", f("ancillaryId")...)
+			c.add(fault.Invalid, "is priced in another currency than the offer", f("ancillaryId")...)
 		}
 		if ch.PassengerIndex < 0 || ch.PassengerIndex >= len(in.Passengers) {
-			c.add(CodeOutOfRange, fmt.Sprintf("must be between 0 and %d", len(in.Passengers)-1), f("passengerIndex")...)
+			c.add(fault.OutOfRange, fmt.Sprintf("must be between 0 and %d", len(in.Passengers)-1), f("passengerIndex")...)
 		} else if in.Passengers[ch.PassengerIndex].Type == providers.Infant && a.Kind != providers.CabinBag {
-			c.add(CodeInvalid, "infants travel on a lap: no seat or checked bag of their own", f("passengerIndex")...)
+			c.add(fault.Invalid, "infants travel on a lap: no seat or checked bag of their own", f("passengerIndex")...)
 		}
 		maxQ := maxQuantity
 		if a.Kind == providers.Seat {
 			maxQ = 1
 		}
 		if ch.Quantity < 1 || ch.Quantity > maxQ {
-			c.add(CodeOutOfRange, fmt.Sprintf("must be between 1 and %d", maxQ), f("quantity")...)
+			c.add(fault.OutOfRange, fmt.Sprintf("must be between 1 and %d", maxQ), f("quantity")...)
 		}
 		out = append(out, Selection{PartIndex: part, PassengerIndex: ch.PassengerIndex, Quantity: ch.Quantity, Ancillary: a.Ancillary})
 	}
@@ -122,7 +123,7 @@ func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) 
 // recheck asks every part's provider for the live price: a part no longer
 // sold, or sold at another price, is a user error; a provider that cannot
 // answer is a user error the caller may retry.
-func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]UserError, error) {
+func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]fault.Violation, error) {
 	type answer struct {
 		check *providers.PriceCheck
 		err   error
@@ -142,19 +143,19 @@ func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]UserErr
 		})
 	}
 	wg.Wait()
-	var ue []UserError
+	var ue []fault.Violation
 	for i, a := range answers {
 		p := offer.Parts[i]
 		switch {
 		case a.err != nil:
 			s.cfg.Logger.WarnContext(ctx, "price re-check failed", "provider", p.Provider, "err", a.err)
-			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodeProviderError, Message: p.Provider + " could not confirm the price; retry"})
+			ue = append(ue, violation(fault.ProviderUnavailable, p.Provider+" could not confirm the price; retry", "offerId"))
 		case a.check == nil:
 		case !a.check.Available:
-			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodeSoldOut, Message: p.Provider + " no longer sells this fare; search again"})
+			ue = append(ue, violation(fault.SoldOut, p.Provider+" no longer sells this fare; search again", "offerId"))
 		case a.check.Total != p.Total:
-			ue = append(ue, UserError{Field: []string{"offerId"}, Code: CodePriceChanged,
-				Message: fmt.Sprintf("%s now prices this fare at %s instead of %s; search again", p.Provider, a.check.Total, p.Total)})
+			ue = append(ue, violation(fault.PriceChanged,
+				fmt.Sprintf("%s now prices this fare at %s instead of %s; search again", p.Provider, a.check.Total, p.Total), "offerId"))
 		}
 	}
 	return ue, nil

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 )
 
@@ -40,7 +41,7 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (*Result, error
 	holds, ue := s.holdParts(ctx, sess)
 	release(sess)
 	if ue != nil {
-		if _, err := s.move(ctx, sess, Open, "hold_failed", ue[0].Code); err != nil {
+		if _, err := s.move(ctx, sess, Open, "hold_failed", string(ue[0].Code)); err != nil {
 			return nil, err
 		}
 		return &Result{Session: sess, UserErrors: ue}, nil
@@ -56,10 +57,10 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (*Result, error
 
 // open loads a session for a mutation: an unknown id is a user error on
 // checkoutSessionId, exactly like another tenant's.
-func (s *Service) open(ctx context.Context, tenantID, id string) (*Session, []UserError, error) {
+func (s *Service) open(ctx context.Context, tenantID, id string) (*Session, []fault.Violation, error) {
 	sess, err := s.Get(ctx, tenantID, id)
 	if errors.Is(err, ErrNotFound) {
-		return nil, userErr("NOT_FOUND", "no such checkout session", "checkoutSessionId"), nil
+		return nil, userErr(fault.NotFound, "no such checkout session", "checkoutSessionId"), nil
 	}
 	return sess, nil, err
 }
@@ -73,11 +74,11 @@ func (s *Service) busy(ctx context.Context, sess *Session, err error) (*Result, 
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Session: cur, UserErrors: userErr(CodeInProgress, "another request is working on this checkout session; read it again shortly", "checkoutSessionId")}, nil
+	return &Result{Session: cur, UserErrors: userErr(fault.InProgress, "another request is working on this checkout session; read it again shortly", "checkoutSessionId")}, nil
 }
 
-func stateErr(sess *Session, step string) []UserError {
-	return userErr(CodeInvalidState, fmt.Sprintf("cannot %s a checkout session that is %s", step, sess.Status), "checkoutSessionId")
+func stateErr(sess *Session, step string) []fault.Violation {
+	return userErr(fault.InvalidState, fmt.Sprintf("cannot %s a checkout session that is %s", step, sess.Status), "checkoutSessionId")
 }
 
 // earliest is the first expiry among holds.
@@ -93,7 +94,7 @@ func earliest(holds []PartHold) *time.Time {
 
 // holdParts holds every part in parallel. Any failure fails the whole
 // hold; the holds that were made lapse at their providers.
-func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []UserError) {
+func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []fault.Violation) {
 	holds := make([]PartHold, len(sess.Offer.Parts))
 	errs := make([]error, len(sess.Offer.Parts))
 	var wg sync.WaitGroup
@@ -107,7 +108,7 @@ func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []U
 		})
 	}
 	wg.Wait()
-	var ue []UserError
+	var ue []fault.Violation
 	for i, err := range errs {
 		if err != nil {
 			s.cfg.Logger.WarnContext(ctx, "hold failed", "session", sess.ID, "provider", sess.Offer.Parts[i].Provider, "err", err)
@@ -143,25 +144,13 @@ func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*provider
 	return h, nil
 }
 
-// providerUserError turns a provider failure into what the caller is told.
-func providerUserError(provider string, err error) UserError {
+// providerUserError turns a provider failure into what the caller is told,
+// on checkoutSessionId, with the code fault.ProviderCode gives it.
+func providerUserError(provider string, err error) fault.Violation {
 	var pe *providers.Error
 	msg := provider + " could not answer; retry"
 	if errors.As(err, &pe) && pe.Message != "" {
 		msg = provider + ": " + pe.Message
 	}
-	code := CodeProviderError
-	switch providers.CodeOf(err) {
-	case providers.SoldOut:
-		code = CodeSoldOut
-	case providers.PriceChanged:
-		code = CodePriceChanged
-	case providers.OfferExpired, providers.NotFound:
-		code = CodeOfferExpired
-	case providers.HoldExpired:
-		code = CodeHoldExpired
-	case providers.Rejected:
-		code = CodeInvalid
-	}
-	return UserError{Field: []string{"checkoutSessionId"}, Code: code, Message: msg}
+	return violation(fault.ProviderCode(err), msg, "checkoutSessionId")
 }

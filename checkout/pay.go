@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 )
 
@@ -26,7 +27,7 @@ func (s *Service) Pay(ctx context.Context, tenantID, id string, method PaymentMe
 
 func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMethod) (*Result, error) {
 	if method != Card && method != CreditLine {
-		return &Result{UserErrors: userErr(CodeInvalid, "must be CARD or CREDIT_LINE", "method")}, nil
+		return &Result{UserErrors: userErr(fault.Invalid, "must be CARD or CREDIT_LINE", "method")}, nil
 	}
 	sess, ue, err := s.open(ctx, tenantID, id)
 	if sess == nil || err != nil {
@@ -36,11 +37,11 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	case Held:
 	case PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
 		if sess.Payment != nil && sess.Payment.Method != method {
-			return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")}, nil
+			return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")}, nil
 		}
 		return &Result{Session: sess}, nil
 	case Open:
-		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "hold the checkout session before paying", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "hold the checkout session before paying", "checkoutSessionId")}, nil
 	default:
 		return &Result{Session: sess, UserErrors: stateErr(sess, "pay")}, nil
 	}
@@ -62,7 +63,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 			return nil, merr
 		}
 		s.cfg.Logger.ErrorContext(ctx, "create payment intent", "session", sess.ID, "err", err)
-		return &Result{Session: sess, UserErrors: userErr("PAYMENT_UNAVAILABLE", "the payment could not be set up; retry", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.PaymentUnavailable, "the payment could not be set up; retry", "checkoutSessionId")}, nil
 	}
 	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: sess.Total.Amount, Currency: sess.Total.Currency}
 	applyIntent(sess.Payment, in)
@@ -79,12 +80,12 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 
 func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, error) {
 	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, sess.ID, sess.Total.Amount, sess.Total.Currency, s.now())
-	var ue []UserError
+	var ue []fault.Violation
 	switch {
 	case errors.Is(err, db.ErrNoCreditLine):
-		ue = userErr(CodeCreditUnavailable, "this API client has no enabled credit line in "+sess.Total.Currency+"; pay by CARD", "method")
+		ue = userErr(fault.CreditLineUnavailable, "this API client has no enabled credit line in "+sess.Total.Currency+"; pay by CARD", "method")
 	case errors.Is(err, db.ErrInsufficientCredit):
-		ue = userErr(CodeInsufficientCredit, "the credit line's available balance is below the session total", "method")
+		ue = userErr(fault.InsufficientCredit, "the credit line's available balance is below the session total", "method")
 	case err != nil:
 		return nil, err
 	}
@@ -136,13 +137,13 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		return &Result{UserErrors: ue}, err
 	}
 	if s.cfg.Sandbox == nil {
-		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
 	}
 	switch {
 	case sess.Status == Authorized || sess.Status == Booking || sess.Status.Final() && sess.Payment != nil:
 		return &Result{Session: sess}, nil
 	case sess.Status != PaymentPending || sess.Payment == nil || sess.Payment.Method != Card:
-		return &Result{Session: sess, UserErrors: userErr(CodeInvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
 	}
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
 	if errors.Is(err, payments.ErrInvalidState) {
@@ -155,7 +156,7 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		if _, err := s.move(ctx, sess, PaymentPending, "payment_declined", de.Code); err != nil {
 			return nil, err
 		}
-		return &Result{Session: sess, UserErrors: userErr(CodeCardDeclined, "the card was declined: "+de.Message, "cardNumber")}, nil
+		return &Result{Session: sess, UserErrors: userErr(fault.CardDeclined, "the card was declined: "+de.Message, "cardNumber")}, nil
 	}
 	if err != nil {
 		return nil, err
@@ -187,7 +188,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	case from == PaymentPending:
 	case from == Authorized && (in.Status == payments.Canceled || in.Status == payments.Failed || in.Status == payments.RequiresPaymentMethod):
 		sess.Status, event = Failed, "payment_lost"
-		sess.Failure = &Failure{Code: "PAYMENT_CANCELED", Message: "the card authorization was cancelled or lapsed before booking"}
+		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was cancelled or lapsed before booking"}
 	default:
 		return &Result{Session: sess}, nil
 	}

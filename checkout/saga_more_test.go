@@ -8,6 +8,7 @@ import (
 
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
@@ -35,7 +36,7 @@ func TestIdempotentReplays(t *testing.T) {
 		other := in
 		other.Contact.Email = "someone.else@example.com"
 		res, err := c.Create(e.ctx, tenant, other)
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeIdempotencyReused || res.UserErrors[0].Field[0] != "idempotencyKey" {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.IdempotencyKeyReused || fault.Dotted(res.UserErrors[0].Field) != "input.idempotencyKey" {
 			t.Fatalf("same key, other input: %+v %v", res, err)
 		}
 		// Concurrent holds with one key hold once.
@@ -136,7 +137,7 @@ func TestTenantIsolation(t *testing.T) {
 			"cancel": func() (*checkout.Result, error) { return c.Cancel(ctx, "acme", s.ID, "") },
 		} {
 			res, err := call()
-			if err != nil || res.Session != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != "NOT_FOUND" {
+			if err != nil || res.Session != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.NotFound {
 				t.Errorf("%s by another tenant: %+v %v", name, res, err)
 			}
 			unknown, _ := c.Hold(ctx, tenant, "cs_nope", "")
@@ -157,7 +158,7 @@ func TestCreditLine(t *testing.T) {
 		}
 		s := held()
 		res, err := c.Pay(e.ctx, tenant, s.ID, checkout.CreditLine, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeCreditUnavailable {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.CreditLineUnavailable {
 			t.Fatalf("without a credit line: %+v %v", res, err)
 		}
 		// Room for exactly two sessions.
@@ -179,7 +180,7 @@ func TestCreditLine(t *testing.T) {
 					t.Error(err)
 				case len(res.UserErrors) == 0 && res.Session.Status == checkout.Authorized:
 					paid++
-				case res.UserErrors[0].Code == checkout.CodeInsufficientCredit:
+				case res.UserErrors[0].Code == fault.InsufficientCredit:
 					refused++
 				}
 			})
@@ -215,34 +216,34 @@ func TestCreateValidation(t *testing.T) {
 		name  string
 		mod   func(*checkout.CreateInput)
 		field string
-		code  string
+		code  fault.Code
 	}{
-		{"forged offer", func(in *checkout.CreateInput) { in.OfferID = "Offer.abc.def" }, "offerId", checkout.CodeOfferNotFound},
-		{"no passengers", func(in *checkout.CreateInput) { in.Passengers = nil }, "passengers", checkout.CodeRequired},
-		{"too many adults", func(in *checkout.CreateInput) { in.Passengers = append(in.Passengers, in.Passengers[0]) }, "passengers", checkout.CodePassengerMix},
-		{"empty given name", func(in *checkout.CreateInput) { in.Passengers[0].GivenName = " " }, "passengers.0.givenName", checkout.CodeRequired},
-		{"long family name", func(in *checkout.CreateInput) { in.Passengers[0].FamilyName = strings.Repeat("a", 256) }, "passengers.0.familyName", checkout.CodeTooLong},
-		{"digits in a name", func(in *checkout.CreateInput) { in.Passengers[0].GivenName = "R2D2" }, "passengers.0.givenName", checkout.CodeInvalid},
-		{"gender", func(in *checkout.CreateInput) { in.Passengers[0].Gender = "X" }, "passengers.0.gender", checkout.CodeInvalid},
-		{"adult too young", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "2020-01-01" }, "passengers.0.dateOfBirth", checkout.CodePassengerMix},
-		{"born tomorrow", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "2026-06-02" }, "passengers.0.dateOfBirth", checkout.CodeInvalid},
-		{"bad date", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "1985-02-30" }, "passengers.0.dateOfBirth", checkout.CodeInvalid},
-		{"document expires before travel", func(in *checkout.CreateInput) { in.Passengers[0].DocumentExpiresOn = "2026-06-30" }, "passengers.0.document.expiresOn", checkout.CodeInvalid},
-		{"document number", func(in *checkout.CreateInput) { in.Passengers[0].DocumentNumber = "AB-12" }, "passengers.0.document.number", checkout.CodeInvalid},
-		{"issuing country", func(in *checkout.CreateInput) { in.Passengers[0].DocumentIssuingCountry = "XX" }, "passengers.0.document.issuingCountry", checkout.CodeInvalid},
-		{"nationality lower case", func(in *checkout.CreateInput) { in.Passengers[0].Nationality = "fr" }, "passengers.0.document.nationality", checkout.CodeInvalid},
-		{"passenger email", func(in *checkout.CreateInput) { in.Passengers[0].Email = "not-an-email" }, "passengers.0.email", checkout.CodeInvalid},
-		{"passenger phone", func(in *checkout.CreateInput) { in.Passengers[0].PhoneNumber = "0612345678" }, "passengers.0.phoneNumber", checkout.CodeInvalid},
-		{"contact email missing", func(in *checkout.CreateInput) { in.Contact.Email = "" }, "contact.email", checkout.CodeRequired},
-		{"contact email too long", func(in *checkout.CreateInput) { in.Contact.Email = strings.Repeat("a", 320) + "@example.com" }, "contact.email", checkout.CodeTooLong},
-		{"contact phone", func(in *checkout.CreateInput) { in.Contact.PhoneNumber = "+33 6 12" }, "contact.phoneNumber", checkout.CodeInvalid},
-		{"expiresIn low", func(in *checkout.CreateInput) { v := 60; in.ExpiresIn = &v }, "expiresIn", checkout.CodeOutOfRange},
-		{"expiresIn zero", func(in *checkout.CreateInput) { v := 0; in.ExpiresIn = &v }, "expiresIn", checkout.CodeOutOfRange},
-		{"expiresIn high", func(in *checkout.CreateInput) { v := 86401; in.ExpiresIn = &v }, "expiresIn", checkout.CodeOutOfRange},
+		{"forged offer", func(in *checkout.CreateInput) { in.OfferID = "Offer.abc.def" }, "offerId", fault.OfferNotFound},
+		{"no passengers", func(in *checkout.CreateInput) { in.Passengers = nil }, "passengers", fault.Required},
+		{"too many adults", func(in *checkout.CreateInput) { in.Passengers = append(in.Passengers, in.Passengers[0]) }, "passengers", fault.PassengerMix},
+		{"empty given name", func(in *checkout.CreateInput) { in.Passengers[0].GivenName = " " }, "passengers.0.givenName", fault.Required},
+		{"long family name", func(in *checkout.CreateInput) { in.Passengers[0].FamilyName = strings.Repeat("a", 256) }, "passengers.0.familyName", fault.TooLong},
+		{"digits in a name", func(in *checkout.CreateInput) { in.Passengers[0].GivenName = "R2D2" }, "passengers.0.givenName", fault.Invalid},
+		{"gender", func(in *checkout.CreateInput) { in.Passengers[0].Gender = "X" }, "passengers.0.gender", fault.Invalid},
+		{"adult too young", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "2020-01-01" }, "passengers.0.dateOfBirth", fault.PassengerMix},
+		{"born tomorrow", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "2026-06-02" }, "passengers.0.dateOfBirth", fault.Invalid},
+		{"bad date", func(in *checkout.CreateInput) { in.Passengers[0].DateOfBirth = "1985-02-30" }, "passengers.0.dateOfBirth", fault.Invalid},
+		{"document expires before travel", func(in *checkout.CreateInput) { in.Passengers[0].DocumentExpiresOn = "2026-06-30" }, "passengers.0.document.expiresOn", fault.Invalid},
+		{"document number", func(in *checkout.CreateInput) { in.Passengers[0].DocumentNumber = "AB-12" }, "passengers.0.document.number", fault.Invalid},
+		{"issuing country", func(in *checkout.CreateInput) { in.Passengers[0].DocumentIssuingCountry = "XX" }, "passengers.0.document.issuingCountry", fault.Invalid},
+		{"nationality lower case", func(in *checkout.CreateInput) { in.Passengers[0].Nationality = "fr" }, "passengers.0.document.nationality", fault.Invalid},
+		{"passenger email", func(in *checkout.CreateInput) { in.Passengers[0].Email = "not-an-email" }, "passengers.0.email", fault.Invalid},
+		{"passenger phone", func(in *checkout.CreateInput) { in.Passengers[0].PhoneNumber = "0612345678" }, "passengers.0.phoneNumber", fault.Invalid},
+		{"contact email missing", func(in *checkout.CreateInput) { in.Contact.Email = "" }, "contact.email", fault.Required},
+		{"contact email too long", func(in *checkout.CreateInput) { in.Contact.Email = strings.Repeat("a", 320) + "@example.com" }, "contact.email", fault.TooLong},
+		{"contact phone", func(in *checkout.CreateInput) { in.Contact.PhoneNumber = "+33 6 12" }, "contact.phoneNumber", fault.Invalid},
+		{"expiresIn low", func(in *checkout.CreateInput) { v := 60; in.ExpiresIn = &v }, "expiresIn", fault.OutOfRange},
+		{"expiresIn zero", func(in *checkout.CreateInput) { v := 0; in.ExpiresIn = &v }, "expiresIn", fault.OutOfRange},
+		{"expiresIn high", func(in *checkout.CreateInput) { v := 86401; in.ExpiresIn = &v }, "expiresIn", fault.OutOfRange},
 		{"ancillary forged", func(in *checkout.CreateInput) {
 			in.Ancillaries = []checkout.AncillaryChoice{{ID: "Ancillary.x.y", Quantity: 1}}
-		}, "ancillaries.0.ancillaryId", checkout.CodeAncillaryNotFound},
-		{"metadata key", func(in *checkout.CreateInput) { in.Metadata = map[string]string{"bad key!": "v"} }, "metadata.bad key!", checkout.CodeInvalid},
+		}, "ancillaries.0.ancillaryId", fault.AncillaryNotFound},
+		{"metadata key", func(in *checkout.CreateInput) { in.Metadata = map[string]string{"bad key!": "v"} }, "metadata.bad key!", fault.Invalid},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := input(o)
@@ -256,7 +257,7 @@ func TestCreateValidation(t *testing.T) {
 				t.Fatalf("a session was created")
 			}
 			for _, ue := range res.UserErrors {
-				if strings.Join(ue.Field, ".") == tt.field && ue.Code == tt.code {
+				if fault.Dotted(ue.Field) == "input."+tt.field && ue.Code == tt.code {
 					return
 				}
 			}
@@ -268,7 +269,7 @@ func TestCreateValidation(t *testing.T) {
 		in := input(o)
 		in.Passengers[1].Type, in.Passengers[1].DateOfBirth = providers.Infant, "2025-11-01"
 		res, _ := e.a.Checkout.Create(e.ctx, tenant, in)
-		if len(res.UserErrors) == 0 || res.UserErrors[len(res.UserErrors)-2].Code != checkout.CodePassengerMix {
+		if len(res.UserErrors) == 0 || res.UserErrors[len(res.UserErrors)-2].Code != fault.PassengerMix {
 			t.Errorf("user errors %+v", res.UserErrors)
 		}
 	})
@@ -276,7 +277,7 @@ func TestCreateValidation(t *testing.T) {
 		e.clock.Add(2 * time.Hour)
 		defer e.clock.Add(-2 * time.Hour)
 		res, _ := e.a.Checkout.Create(e.ctx, tenant, input(o))
-		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeOfferExpired {
+		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.OfferExpired {
 			t.Errorf("user errors %+v", res.UserErrors)
 		}
 	})
@@ -322,14 +323,14 @@ func TestCancel(t *testing.T) {
 		again := ok(t)(c.Cancel(e.ctx, tenant, s.ID, "cancel-1"))
 		want(t, again, checkout.Canceled)
 		res, err := c.Book(e.ctx, tenant, s.ID, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState {
 			t.Errorf("booking a canceled session: %+v %v", res, err)
 		}
 		// A booked session cannot be canceled.
 		b := e.payByCard(t, o, input(o))
 		want(t, ok(t)(c.Book(e.ctx, tenant, b.ID, "")), checkout.Booked)
 		res, _ = c.Cancel(e.ctx, tenant, b.ID, "")
-		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState || res.Session.Status != checkout.Booked {
+		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState || res.Session.Status != checkout.Booked {
 			t.Errorf("canceling a booked session: %+v", res)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db/dbtest"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
@@ -224,7 +225,7 @@ func TestDeclineThenAnotherCard(t *testing.T) {
 		ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
 		for _, card := range []string{"4000000000000002", "4000000000009995"} {
 			res, err := c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, card)
-			if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeCardDeclined {
+			if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.CardDeclined {
 				t.Fatalf("%s: %+v %v", card, res, err)
 			}
 			want(t, res.Session, checkout.PaymentPending)
@@ -233,7 +234,7 @@ func TestDeclineThenAnotherCard(t *testing.T) {
 			}
 		}
 		res, err := c.Book(e.ctx, tenant, s.ID, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState {
 			t.Fatalf("book before authorization: %+v %v", res, err)
 		}
 		s = ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
@@ -260,7 +261,7 @@ func TestHoldExpiry(t *testing.T) {
 		}
 		want(t, s, checkout.Expired)
 		res, err := c.Pay(e.ctx, tenant, s.ID, checkout.Card, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != checkout.CodeInvalidState {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState {
 			t.Errorf("paying an expired session: %+v %v", res, err)
 		}
 	})
@@ -351,7 +352,7 @@ func TestConcurrentHoldsNeverOversell(t *testing.T) {
 					t.Error(err)
 				case len(res.UserErrors) == 0 && res.Session.Status == checkout.Held:
 					held++
-				case len(res.UserErrors) > 0 && res.UserErrors[0].Code == checkout.CodeSoldOut:
+				case len(res.UserErrors) > 0 && res.UserErrors[0].Code == fault.SoldOut:
 					soldOut++
 				default:
 					t.Errorf("hold: %+v", res.UserErrors)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
@@ -208,18 +209,25 @@ func release(sess *Session) { sess.busyOp, sess.busyUntil = "", nil }
 // problems the caller can fix.
 type Result struct {
 	Session    *Session
-	UserErrors []UserError
+	UserErrors []fault.Violation
 }
 
-func userErr(code, msg string, field ...string) []UserError {
-	return []UserError{{Field: field, Code: code, Message: msg}}
+// violation is a problem with field, a path under the mutation's input
+// argument ("passengers", "0", "givenName").
+func violation(code fault.Code, msg string, field ...string) fault.Violation {
+	return fault.Violation{Field: append([]string{"input"}, field...), Code: code, Message: msg}
+}
+
+// userErr is the one violation of a result.
+func userErr(code fault.Code, msg string, field ...string) []fault.Violation {
+	return []fault.Violation{violation(code, msg, field...)}
 }
 
 // snapshot is what an idempotency key stores: the answer as it was given.
 type snapshot struct {
-	Row        *db.SessionRow  `json:"row,omitempty"`
-	Bookings   []db.BookingRow `json:"bookings,omitempty"`
-	UserErrors []UserError     `json:"userErrors,omitempty"`
+	Row        *db.SessionRow    `json:"row,omitempty"`
+	Bookings   []db.BookingRow   `json:"bookings,omitempty"`
+	UserErrors []fault.Violation `json:"userErrors,omitempty"`
 }
 
 // idempotent runs op once per (tenant, key). A repeat with the same input
@@ -230,7 +238,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		return run()
 	}
 	if len(key) > 255 {
-		return &Result{UserErrors: userErr(CodeTooLong, "must be at most 255 characters", "idempotencyKey")}, nil
+		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
 	b, _ := json.Marshal(input)
 	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
@@ -245,13 +253,13 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 			break
 		}
 		if row.Operation != op || row.RequestHash != hash {
-			return &Result{UserErrors: userErr(CodeIdempotencyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
+			return &Result{UserErrors: userErr(fault.IdempotencyKeyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
 		}
 		if row.State == "DONE" {
 			return s.replay(row.Response)
 		}
 		if time.Now().After(deadline) {
-			return &Result{UserErrors: userErr(CodeInProgress, "a request with this idempotency key is still running; retry later", "idempotencyKey")}, nil
+			return &Result{UserErrors: userErr(fault.InProgress, "a request with this idempotency key is still running; retry later", "idempotencyKey")}, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -286,8 +294,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 // retryable reports whether a result only says to try again later.
 func retryable(res *Result) bool {
 	for _, ue := range res.UserErrors {
-		switch ue.Code {
-		case CodeInProgress, CodeProviderError, "PAYMENT_UNAVAILABLE":
+		if fault.Retryable(ue.Code) {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ package checkout
 import (
 	"time"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 )
@@ -150,7 +151,7 @@ const (
 // PartState is one part's booking state.
 type PartState struct {
 	Status PartStatus `json:"status"`
-	Code   string     `json:"code,omitempty"`
+	Code   fault.Code `json:"code,omitempty"`
 	// Amount is what booking the part costs (the part and its extras).
 	Amount int64 `json:"amount"`
 }
@@ -182,8 +183,8 @@ type Payment struct {
 
 // Failure says why a session failed.
 type Failure struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    fault.Code `json:"code"`
+	Message string     `json:"message"`
 }
 
 // BookingRecord is a booking a session made with a provider.

@@ -1,6 +1,10 @@
 package checkout
 
-import "context"
+import (
+	"context"
+
+	"github.com/faregraph/faregraph/fault"
+)
 
 // expire moves an unbooked session past its expiry, or unpaid past its
 // hold's, to EXPIRED, releasing its payment. It reports whether it did.
@@ -109,7 +113,7 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
 			continue
 		}
 		if i >= len(sess.Holds) {
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, "NOT_HELD"
+			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotHeld
 			continue
 		}
 		b, err := s.booker(sess.Offer.Parts[i].Provider)
@@ -123,7 +127,7 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
 		case bk == nil:
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, "NOT_BOOKED"
+			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotBooked
 		default:
 			st, err := s.recordBooking(ctx, sess, i, bk)
 			if err != nil {

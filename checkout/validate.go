@@ -11,6 +11,7 @@ import (
 
 	"github.com/bojanz/currency"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 )
 
@@ -26,38 +27,6 @@ const (
 	maxMetaValLen  = 500
 	maxQuantity    = 9
 	maxMinorAmount = 99999999
-)
-
-// UserError is something wrong the caller can fix, named by its input path.
-type UserError struct {
-	Field   []string
-	Code    string
-	Message string
-}
-
-func (e UserError) Error() string { return strings.Join(e.Field, ".") + ": " + e.Message }
-
-// User error codes.
-const (
-	CodeInvalid            = "INVALID"
-	CodeRequired           = "REQUIRED"
-	CodeTooLong            = "TOO_LONG"
-	CodeOutOfRange         = "OUT_OF_RANGE"
-	CodePassengerMix       = "PASSENGER_MIX"
-	CodeOfferExpired       = "OFFER_EXPIRED"
-	CodeOfferNotFound      = "OFFER_NOT_FOUND"
-	CodeAncillaryNotFound  = "ANCILLARY_NOT_FOUND"
-	CodePriceChanged       = "PRICE_CHANGED"
-	CodeSoldOut            = "SOLD_OUT"
-	CodeInvalidState       = "INVALID_STATE"
-	CodeSessionExpired     = "SESSION_EXPIRED"
-	CodeCardDeclined       = "CARD_DECLINED"
-	CodeCreditUnavailable  = "CREDIT_LINE_UNAVAILABLE"
-	CodeInsufficientCredit = "INSUFFICIENT_CREDIT"
-	CodeIdempotencyReused  = "IDEMPOTENCY_KEY_REUSED"
-	CodeProviderError      = "PROVIDER_UNAVAILABLE"
-	CodeInProgress         = "IN_PROGRESS"
-	CodeHoldExpired        = "HOLD_EXPIRED"
 )
 
 // PassengerInput is a traveller as the caller gives one.
@@ -84,10 +53,12 @@ type CreateInput struct {
 	IdempotencyKey string
 }
 
-type checker struct{ errs []UserError }
+// checker collects every violation of a request; field names are relative
+// to the mutation's input argument.
+type checker struct{ errs []fault.Violation }
 
-func (c *checker) add(code, msg string, field ...string) {
-	c.errs = append(c.errs, UserError{Field: field, Code: code, Message: msg})
+func (c *checker) add(code fault.Code, msg string, field ...string) {
+	c.errs = append(c.errs, violation(code, msg, field...))
 }
 
 var (
@@ -100,13 +71,13 @@ func (c *checker) name(v string, field ...string) {
 	v = strings.TrimSpace(v)
 	switch {
 	case v == "":
-		c.add(CodeRequired, "is required", field...)
+		c.add(fault.Required, "is required", field...)
 	case utf8.RuneCountInString(v) > maxNameLen:
-		c.add(CodeTooLong, fmt.Sprintf("must be at most %d characters", maxNameLen), field...)
+		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", maxNameLen), field...)
 	default:
 		for _, r := range v {
 			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != ' ' && r != '-' && r != '\'' && r != '.' {
-				c.add(CodeInvalid, "may contain only letters, spaces, hyphens, apostrophes and dots", field...)
+				c.add(fault.Invalid, "may contain only letters, spaces, hyphens, apostrophes and dots", field...)
 				return
 			}
 		}
@@ -117,13 +88,13 @@ func (c *checker) email(v string, required bool, field ...string) {
 	switch {
 	case v == "" && !required:
 	case v == "":
-		c.add(CodeRequired, "is required", field...)
+		c.add(fault.Required, "is required", field...)
 	case len(v) > maxEmailLen:
-		c.add(CodeTooLong, fmt.Sprintf("must be at most %d characters", maxEmailLen), field...)
+		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", maxEmailLen), field...)
 	default:
 		a, err := mail.ParseAddress(v)
 		if err != nil || a.Address != v || !strings.Contains(v[strings.LastIndex(v, "@"):], ".") {
-			c.add(CodeInvalid, "must be an email address like name@example.com", field...)
+			c.add(fault.Invalid, "must be an email address like name@example.com", field...)
 		}
 	}
 }
@@ -132,22 +103,22 @@ func (c *checker) phone(v string, required bool, field ...string) {
 	switch {
 	case v == "" && !required:
 	case v == "":
-		c.add(CodeRequired, "is required", field...)
+		c.add(fault.Required, "is required", field...)
 	case !e164.MatchString(v):
-		c.add(CodeInvalid, "must be an E.164 phone number like +33612345678", field...)
+		c.add(fault.Invalid, "must be an E.164 phone number like +33612345678", field...)
 	}
 }
 
 func (c *checker) country(v string, field ...string) {
 	if _, ok := currency.ForCountryCode(v); len(v) != 2 || strings.ToUpper(v) != v || !ok {
-		c.add(CodeInvalid, fmt.Sprintf("must be an ISO 3166-1 alpha-2 country code like FR, got %q", v), field...)
+		c.add(fault.Invalid, fmt.Sprintf("must be an ISO 3166-1 alpha-2 country code like FR, got %q", v), field...)
 	}
 }
 
 func (c *checker) date(v providers.Date, field ...string) (time.Time, bool) {
 	t, err := v.Time()
 	if err != nil {
-		c.add(CodeInvalid, "must be a date like 1990-04-28", field...)
+		c.add(fault.Invalid, "must be a date like 1990-04-28", field...)
 		return time.Time{}, false
 	}
 	return t, true
@@ -166,7 +137,7 @@ func ageOn(birth, day time.Time) int {
 // types, ages on the travel days, documents valid after the journey.
 func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, today time.Time) {
 	if len(ps) == 0 {
-		c.add(CodeRequired, "at least one passenger is required", "passengers")
+		c.add(fault.Required, "at least one passenger is required", "passengers")
 		return
 	}
 	first := offer.Slices[0].DepartureAt()
@@ -184,32 +155,32 @@ func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, today t
 		case providers.Infant:
 			n.Infants++
 		default:
-			c.add(CodeInvalid, "must be ADULT, CHILD or INFANT", f("type")...)
+			c.add(fault.Invalid, "must be ADULT, CHILD or INFANT", f("type")...)
 		}
 		c.name(p.GivenName, f("givenName")...)
 		c.name(p.FamilyName, f("familyName")...)
 		if p.Gender != "MALE" && p.Gender != "FEMALE" {
-			c.add(CodeInvalid, "must be MALE or FEMALE", f("gender")...)
+			c.add(fault.Invalid, "must be MALE or FEMALE", f("gender")...)
 		}
 		if dob, ok := c.date(p.DateOfBirth, f("dateOfBirth")...); ok {
 			switch age, ageBack := ageOn(dob, firstDay), ageOn(dob, lastDay); {
 			case !dob.Before(today):
-				c.add(CodeInvalid, "must be in the past", f("dateOfBirth")...)
+				c.add(fault.Invalid, "must be in the past", f("dateOfBirth")...)
 			case age > 120:
-				c.add(CodeOutOfRange, "is more than 120 years ago", f("dateOfBirth")...)
+				c.add(fault.OutOfRange, "is more than 120 years ago", f("dateOfBirth")...)
 			case p.Type == providers.Adult && age < 12:
-				c.add(CodePassengerMix, "an ADULT is 12 or older on the day of departure", f("dateOfBirth")...)
+				c.add(fault.PassengerMix, "an ADULT is 12 or older on the day of departure", f("dateOfBirth")...)
 			case p.Type == providers.Child && (age < 2 || age > 11):
-				c.add(CodePassengerMix, "a CHILD is 2 to 11 on the day of departure", f("dateOfBirth")...)
+				c.add(fault.PassengerMix, "a CHILD is 2 to 11 on the day of departure", f("dateOfBirth")...)
 			case p.Type == providers.Infant && ageBack >= 2:
-				c.add(CodePassengerMix, "an INFANT is under 2 for the whole journey", f("dateOfBirth")...)
+				c.add(fault.PassengerMix, "an INFANT is under 2 for the whole journey", f("dateOfBirth")...)
 			}
 		}
 		if !document.MatchString(p.DocumentNumber) {
-			c.add(CodeInvalid, fmt.Sprintf("must be 1 to %d letters and digits", maxDocumentLen), f("document", "number")...)
+			c.add(fault.Invalid, fmt.Sprintf("must be 1 to %d letters and digits", maxDocumentLen), f("document", "number")...)
 		}
 		if exp, ok := c.date(p.DocumentExpiresOn, f("document", "expiresOn")...); ok && !exp.After(lastDay) {
-			c.add(CodeInvalid, fmt.Sprintf("must be after the end of the journey (%s)", lastDay.Format(time.DateOnly)), f("document", "expiresOn")...)
+			c.add(fault.Invalid, fmt.Sprintf("must be after the end of the journey (%s)", lastDay.Format(time.DateOnly)), f("document", "expiresOn")...)
 		}
 		c.country(p.DocumentIssuingCountry, f("document", "issuingCountry")...)
 		c.country(p.Nationality, f("document", "nationality")...)
@@ -218,11 +189,11 @@ func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, today t
 	}
 	want := offer.Parts[0].Passengers
 	if n != want {
-		c.add(CodePassengerMix, fmt.Sprintf("the offer is for %d adults, %d children and %d infants; got %d, %d and %d",
+		c.add(fault.PassengerMix, fmt.Sprintf("the offer is for %d adults, %d children and %d infants; got %d, %d and %d",
 			want.Adults, want.Children, want.Infants, n.Adults, n.Children, n.Infants), "passengers")
 	}
 	if n.Infants > n.Adults {
-		c.add(CodePassengerMix, "there cannot be more infants than adults", "passengers")
+		c.add(fault.PassengerMix, "there cannot be more infants than adults", "passengers")
 	}
 }
 
@@ -235,14 +206,14 @@ func (c *checker) contact(ct providers.Contact) {
 
 func (c *checker) metadata(m map[string]string) {
 	if len(m) > maxMetadata {
-		c.add(CodeOutOfRange, fmt.Sprintf("at most %d keys", maxMetadata), "metadata")
+		c.add(fault.OutOfRange, fmt.Sprintf("at most %d keys", maxMetadata), "metadata")
 	}
 	for k, v := range m {
 		if len(k) == 0 || len(k) > maxMetaKeyLen || !metaKeyRe.MatchString(k) {
-			c.add(CodeInvalid, fmt.Sprintf("keys are 1 to %d letters, digits, '_', '.' or '-'", maxMetaKeyLen), "metadata", k)
+			c.add(fault.Invalid, fmt.Sprintf("keys are 1 to %d letters, digits, '_', '.' or '-'", maxMetaKeyLen), "metadata", k)
 		}
 		if len(v) > maxMetaValLen {
-			c.add(CodeTooLong, fmt.Sprintf("must be at most %d characters", maxMetaValLen), "metadata", k)
+			c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", maxMetaValLen), "metadata", k)
 		}
 	}
 }
@@ -250,6 +221,6 @@ func (c *checker) metadata(m map[string]string) {
 func (c *checker) expiresIn(p *int) {
 	if p != nil && (*p < minExpiresIn || *p > maxExpiresIn) {
 		v := *p
-		c.add(CodeOutOfRange, fmt.Sprintf("must be between %d and %d seconds, got %d", minExpiresIn, maxExpiresIn, v), "expiresIn")
+		c.add(fault.OutOfRange, fmt.Sprintf("must be between %d and %d seconds, got %d", minExpiresIn, maxExpiresIn, v), "expiresIn")
 	}
 }

@@ -8,7 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/uptrace/bun"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // ErrConflict is returned when a row that must be unique exists already.
@@ -276,9 +279,16 @@ func (Sessions) CountBookings(ctx context.Context, idb bun.IDB, tenantID string)
 	return int(n), nil
 }
 
-// isUnique reports whether err is a unique-constraint violation on
-// Postgres (23505) or SQLite.
+// isUnique reports whether err is a unique-constraint violation: SQLSTATE
+// 23505 on Postgres, SQLITE_CONSTRAINT_UNIQUE or _PRIMARYKEY on SQLite.
 func isUnique(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "23505") || strings.Contains(s, "UNIQUE constraint failed") || strings.Contains(s, "duplicate key")
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505" // unique_violation
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
 }

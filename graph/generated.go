@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/scalars"
@@ -2100,12 +2101,96 @@ type CheckoutSessionPayload {
   userErrors: [UserError!]!
 }
 
+"A problem the caller can fix, naming the input field it is about."
 type UserError {
-  "Path of the input field, like [\"passengers\", \"0\", \"dateOfBirth\"]."
+  """
+  GraphQL input path of the field, argument first, like
+  ["input", "passengers", "0", "dateOfBirth"]; top-level BAD_USER_INPUT
+  errors give the same path joined with dots in extensions.field.
+  """
   field: [String!]
-  code: String!
+  code: ErrorCode!
+  "What is wrong and how to fix it, safe to show."
   message: String!
 }
+
+"""
+What went wrong, for clients to branch on: UserError.code in mutation payloads,
+extensions.code of top-level errors, and Failure.code of a checkout session.
+"""
+enum ErrorCode {
+  "An argument is malformed or breaks a rule; the error names it in extensions.field. Every problem is reported at once."
+  BAD_USER_INPUT
+  "The id names nothing the caller can see."
+  NOT_FOUND
+  "The request needs an API key."
+  UNAUTHENTICATED
+  "The API key does not grant the scope the field needs."
+  FORBIDDEN
+  "The client went away or cancelled the request."
+  CANCELLED
+  "The server does not answer introspection."
+  INTROSPECTION_DISABLED
+  "A bug on our side; the log has the detail."
+  INTERNAL
+  "A provider did not answer in time."
+  PROVIDER_TIMEOUT
+  "A provider failed or could not be reached; retry."
+  PROVIDER_UNAVAILABLE
+  "A provider refused a request that passed our own checks; the message says what it objected to. Retrying does not help."
+  PROVIDER_REJECTED
+  "The offer is past its expiry or gone at the provider; search again."
+  OFFER_EXPIRED
+  "The provider no longer sells the fare."
+  SOLD_OUT
+  "The provider's price differs from the offer's."
+  PRICE_CHANGED
+  "The provider's hold on the seats lapsed."
+  HOLD_EXPIRED
+  "The value is malformed (a date, an email, a country code...)."
+  INVALID
+  "The value is missing or blank."
+  REQUIRED
+  "The value is longer than its documented maximum."
+  TOO_LONG
+  "The number is outside its documented range."
+  OUT_OF_RANGE
+  "The travellers do not match the offer or the age rules."
+  PASSENGER_MIX
+  "The offer id is not one of ours."
+  OFFER_NOT_FOUND
+  "The ancillary id is not one of the offer's."
+  ANCILLARY_NOT_FOUND
+  "The checkout session's status does not allow the step."
+  INVALID_STATE
+  "The checkout session is past its expiry."
+  SESSION_EXPIRED
+  "The card was declined."
+  CARD_DECLINED
+  "The API client has no enabled credit line in the session's currency."
+  CREDIT_LINE_UNAVAILABLE
+  "The credit line's available balance is below the session total."
+  INSUFFICIENT_CREDIT
+  "The idempotency key was used for another request."
+  IDEMPOTENCY_KEY_REUSED
+  "Another request is working on the same thing; retry shortly."
+  IN_PROGRESS
+  "The payment gateway could not set up the payment; retry."
+  PAYMENT_UNAVAILABLE
+  "A provider did not say whether it booked; the reconciler asks it."
+  BOOKING_OUTCOME_UNKNOWN
+  "The bookings are made but the capture failed; it is retried."
+  PAYMENT_SETTLEMENT_FAILED
+  "A part could not be booked, for no more specific reason."
+  BOOKING_FAILED
+  "The card authorization was cancelled or lapsed before booking."
+  PAYMENT_CANCELED
+  "The session expired before its seats were held."
+  NOT_HELD
+  "The session expired before its parts were booked."
+  NOT_BOOKED
+}
+
 
 enum CheckoutSessionStatus {
   OPEN
@@ -2255,8 +2340,10 @@ type MetadataEntry {
   value: String!
 }
 
+"Why a checkout session failed or needs attention."
 type Failure {
-  code: String!
+  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED."
+  code: ErrorCode!
   message: String!
 }
 
@@ -5360,8 +5447,8 @@ func (ec *executionContext) _CheckoutSessionPayload_userErrors(ctx context.Conte
 			return obj.UserErrors, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.UserError) graphql.Marshaler {
-			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5479,15 +5566,15 @@ func (ec *executionContext) _Failure_code(ctx context.Context, field graphql.Col
 			return obj.Code, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v fault.Code) graphql.Marshaler {
+			return ec.marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Failure_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Failure", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Failure", field, false, false, errors.New("field of type ErrorCode does not have child fields"))
 }
 
 func (ec *executionContext) _Failure_message(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
@@ -8181,7 +8268,7 @@ func (ec *executionContext) fieldContext_Slice_segments(_ context.Context, field
 	return fc, nil
 }
 
-func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *fault.Violation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8204,7 +8291,7 @@ func (ec *executionContext) fieldContext_UserError_field(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
-func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *fault.Violation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -8216,18 +8303,18 @@ func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.C
 			return obj.Code, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v fault.Code) graphql.Marshaler {
+			return ec.marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type ErrorCode does not have child fields"))
 }
 
-func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *model.UserError) (ret graphql.Marshaler) {
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *fault.Violation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13057,7 +13144,7 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 
 var userErrorImplementors = []string{"UserError"}
 
-func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *model.UserError) graphql.Marshaler {
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *fault.Violation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
 
 	out := graphql.NewFieldSet(fields)
@@ -13828,6 +13915,100 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) unmarshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode(ctx context.Context, v any) (fault.Code, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode(ctx context.Context, sel ast.SelectionSet, v fault.Code) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[string]fault.Code{
+		"BAD_USER_INPUT":            fault.BadUserInput,
+		"NOT_FOUND":                 fault.NotFound,
+		"UNAUTHENTICATED":           fault.Unauthenticated,
+		"FORBIDDEN":                 fault.Forbidden,
+		"CANCELLED":                 fault.Cancelled,
+		"INTROSPECTION_DISABLED":    fault.IntrospectionDisabled,
+		"INTERNAL":                  fault.Internal,
+		"PROVIDER_TIMEOUT":          fault.ProviderTimeout,
+		"PROVIDER_UNAVAILABLE":      fault.ProviderUnavailable,
+		"PROVIDER_REJECTED":         fault.ProviderRejected,
+		"OFFER_EXPIRED":             fault.OfferExpired,
+		"SOLD_OUT":                  fault.SoldOut,
+		"PRICE_CHANGED":             fault.PriceChanged,
+		"HOLD_EXPIRED":              fault.HoldExpired,
+		"INVALID":                   fault.Invalid,
+		"REQUIRED":                  fault.Required,
+		"TOO_LONG":                  fault.TooLong,
+		"OUT_OF_RANGE":              fault.OutOfRange,
+		"PASSENGER_MIX":             fault.PassengerMix,
+		"OFFER_NOT_FOUND":           fault.OfferNotFound,
+		"ANCILLARY_NOT_FOUND":       fault.AncillaryNotFound,
+		"INVALID_STATE":             fault.InvalidState,
+		"SESSION_EXPIRED":           fault.SessionExpired,
+		"CARD_DECLINED":             fault.CardDeclined,
+		"CREDIT_LINE_UNAVAILABLE":   fault.CreditLineUnavailable,
+		"INSUFFICIENT_CREDIT":       fault.InsufficientCredit,
+		"IDEMPOTENCY_KEY_REUSED":    fault.IdempotencyKeyReused,
+		"IN_PROGRESS":               fault.InProgress,
+		"PAYMENT_UNAVAILABLE":       fault.PaymentUnavailable,
+		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
+		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
+		"BOOKING_FAILED":            fault.BookingFailed,
+		"PAYMENT_CANCELED":          fault.PaymentCanceled,
+		"NOT_HELD":                  fault.NotHeld,
+		"NOT_BOOKED":                fault.NotBooked,
+	}
+	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
+		fault.BadUserInput:            "BAD_USER_INPUT",
+		fault.NotFound:                "NOT_FOUND",
+		fault.Unauthenticated:         "UNAUTHENTICATED",
+		fault.Forbidden:               "FORBIDDEN",
+		fault.Cancelled:               "CANCELLED",
+		fault.IntrospectionDisabled:   "INTROSPECTION_DISABLED",
+		fault.Internal:                "INTERNAL",
+		fault.ProviderTimeout:         "PROVIDER_TIMEOUT",
+		fault.ProviderUnavailable:     "PROVIDER_UNAVAILABLE",
+		fault.ProviderRejected:        "PROVIDER_REJECTED",
+		fault.OfferExpired:            "OFFER_EXPIRED",
+		fault.SoldOut:                 "SOLD_OUT",
+		fault.PriceChanged:            "PRICE_CHANGED",
+		fault.HoldExpired:             "HOLD_EXPIRED",
+		fault.Invalid:                 "INVALID",
+		fault.Required:                "REQUIRED",
+		fault.TooLong:                 "TOO_LONG",
+		fault.OutOfRange:              "OUT_OF_RANGE",
+		fault.PassengerMix:            "PASSENGER_MIX",
+		fault.OfferNotFound:           "OFFER_NOT_FOUND",
+		fault.AncillaryNotFound:       "ANCILLARY_NOT_FOUND",
+		fault.InvalidState:            "INVALID_STATE",
+		fault.SessionExpired:          "SESSION_EXPIRED",
+		fault.CardDeclined:            "CARD_DECLINED",
+		fault.CreditLineUnavailable:   "CREDIT_LINE_UNAVAILABLE",
+		fault.InsufficientCredit:      "INSUFFICIENT_CREDIT",
+		fault.IdempotencyKeyReused:    "IDEMPOTENCY_KEY_REUSED",
+		fault.InProgress:              "IN_PROGRESS",
+		fault.PaymentUnavailable:      "PAYMENT_UNAVAILABLE",
+		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
+		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
+		fault.BookingFailed:           "BOOKING_FAILED",
+		fault.PaymentCanceled:         "PAYMENT_CANCELED",
+		fault.NotHeld:                 "NOT_HELD",
+		fault.NotBooked:               "NOT_BOOKED",
+	}
+)
+
 func (ec *executionContext) marshalNFareConditions2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx context.Context, sel ast.SelectionSet, v providers.Conditions) graphql.Marshaler {
 	return ec._FareConditions(ctx, sel, &v)
 }
@@ -14271,15 +14452,15 @@ func (ec *executionContext) unmarshalNTravelDocumentInput2ᚖgithubᚗcomᚋfare
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNUserError2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐUserError(ctx context.Context, sel ast.SelectionSet, v model.UserError) graphql.Marshaler {
+func (ec *executionContext) marshalNUserError2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolation(ctx context.Context, sel ast.SelectionSet, v fault.Violation) graphql.Marshaler {
 	return ec._UserError(ctx, sel, &v)
 }
 
-func (ec *executionContext) marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.UserError) graphql.Marshaler {
+func (ec *executionContext) marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx context.Context, sel ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNUserError2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐUserError(ctx, sel, v[i])
+		return ec.marshalNUserError2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolation(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

@@ -12,47 +12,34 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/scalars"
 	"github.com/faregraph/faregraph/search"
 )
 
-// Error codes clients see in extensions.code.
-const (
-	CodeBadUserInput        = "BAD_USER_INPUT"
-	CodeNotFound            = "NOT_FOUND"
-	CodeOfferExpired        = "OFFER_EXPIRED"
-	CodeProviderTimeout     = "PROVIDER_TIMEOUT"
-	CodeProviderUnavailable = "PROVIDER_UNAVAILABLE"
-	CodeInternal            = "INTERNAL"
-)
-
-// inputError is a problem with one input field that the caller can fix.
-type inputError struct {
-	field, message string
-}
-
-func (e *inputError) Error() string { return e.field + ": " + e.message }
-
-func badInput(field, format string, args ...any) error {
-	return &inputError{field: field, message: fmt.Sprintf(format, args...)}
-}
-
-// addInputErrors reports every violation of an *search.InputError but the
+// inputErrors reports every violation of a *fault.FieldError in err but the
 // last as its own error entry and returns the last, so that clients see
-// everything wrong with their input at once, in order.
-func addInputErrors(ctx context.Context, e *search.InputError) error {
-	n := len(e.Violations) - 1
-	for _, v := range e.Violations[:n] {
-		graphql.AddError(ctx, &inputError{field: v.Field, message: v.Message})
+// everything wrong with their input at once, in order. Any other err is
+// returned as it is.
+func inputErrors(ctx context.Context, err error) error {
+	var fe *fault.FieldError
+	if !errors.As(err, &fe) || len(fe.Violations) == 0 {
+		return err
 	}
-	v := e.Violations[n]
-	return &inputError{field: v.Field, message: v.Message}
+	n := len(fe.Violations) - 1
+	for _, v := range fe.Violations[:n] {
+		graphql.AddError(ctx, v)
+	}
+	return fe.Violations[n]
 }
 
 // ErrorPresenter maps every resolver error to what clients see: a message
-// and extensions.code; provider failures also name the provider. Anything
-// unexpected is logged with its detail and shown as "internal error".
+// and extensions.code (a fault.Code); bad input also names its field in
+// extensions.field (the input path joined with dots, "input.origin"), and
+// provider failures name the provider in extensions.provider. Errors are
+// classified by errors.As and errors.Is only. Anything unexpected is logged
+// with its detail and shown as "internal error" / INTERNAL.
 func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
@@ -66,71 +53,85 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			e.Locations = gqlErr.Locations
 			err = gqlErr.Err
 		}
-		var (
-			in *inputError
-			pe *providers.Error
-			se *scalars.Error
-		)
-		switch {
-		case errors.As(err, &se):
-			field := inputField(e.Path)
-			e.Message = field + ": " + se.Message
-			e.Extensions["code"] = CodeBadUserInput
-			e.Extensions["field"] = field
-		case errors.As(err, &in):
-			e.Message = in.Error()
-			e.Extensions["code"] = CodeBadUserInput
-			e.Extensions["field"] = in.field
-		case errors.Is(err, auth.ErrUnauthenticated):
-			e.Message = "an API key is required: send Authorization: Bearer <key>"
-			e.Extensions["code"] = "UNAUTHENTICATED"
-		case errors.Is(err, auth.ErrForbidden):
-			e.Message = "the API key does not grant " + strings.TrimPrefix(err.Error(), auth.ErrForbidden.Error()+": ")
-			e.Extensions["code"] = "FORBIDDEN"
-		case errors.Is(err, search.ErrOfferExpired):
-			e.Message = "the offer has expired; search again"
-			e.Extensions["code"] = CodeOfferExpired
-		case errors.Is(err, search.ErrNotFound):
-			e.Message = "not found"
-			e.Extensions["code"] = CodeNotFound
-		case errors.As(err, &pe):
-			e.Message = providerMessage(pe)
-			e.Extensions["code"] = providerCode(err)
-			e.Extensions["provider"] = pe.Provider
-		case errors.Is(err, context.DeadlineExceeded):
-			e.Message = "the request timed out"
-			e.Extensions["code"] = CodeProviderTimeout
-		case errors.Is(err, context.Canceled):
-			e.Message = "the request was cancelled"
-			e.Extensions["code"] = "CANCELLED"
-		case err.Error() == "introspection disabled":
-			// gqlgen's own error when introspection is switched off.
-			e.Message = "introspection is disabled on this server"
-			e.Extensions["code"] = "INTROSPECTION_DISABLED"
-		default:
+		code := classify(ctx, err, e)
+		e.Extensions["code"] = code
+		if code == fault.Internal {
 			log.ErrorContext(ctx, "unexpected resolver error", "path", e.Path.String(), "err", err)
 			e.Message = "internal error"
-			e.Extensions["code"] = CodeInternal
 		}
 		return e
 	}
 }
 
-func providerCode(err error) string {
-	switch providers.CodeOf(err) {
-	case providers.Timeout:
-		return CodeProviderTimeout
-	case providers.OfferExpired, providers.NotFound:
-		return CodeOfferExpired
-	default:
-		return CodeProviderUnavailable
+// classify sets e's message (and field or provider) for err and returns
+// its code; fault.Internal leaves the message to the caller.
+func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
+	var (
+		v     fault.Violation
+		fe    *fault.FieldError
+		pe    *providers.Error
+		se    *scalars.Error
+		scope *auth.ScopeError
+	)
+	switch {
+	case errors.As(err, &se):
+		v = fault.Violation{Field: inputField(e.Path), Message: se.Message}
+		return badInput(e, v)
+	case errors.As(err, &v):
+		return badInput(e, v)
+	case errors.As(err, &fe) && len(fe.Violations) > 0:
+		return badInput(e, fe.Violations[0])
+	case errors.Is(err, auth.ErrUnauthenticated):
+		e.Message = "an API key is required: send Authorization: Bearer <key>"
+		return fault.Unauthenticated
+	case errors.As(err, &scope):
+		e.Message = "the API key does not grant " + scope.Scope
+		return fault.Forbidden
+	case errors.Is(err, search.ErrOfferExpired):
+		e.Message = "the offer has expired; search again"
+		return fault.OfferExpired
+	case errors.Is(err, search.ErrNotFound):
+		e.Message = "not found"
+		return fault.NotFound
+	case errors.As(err, &pe):
+		e.Message = providerMessage(pe)
+		e.Extensions["provider"] = pe.Provider
+		return fault.ProviderCode(err)
+	case errors.Is(err, context.DeadlineExceeded):
+		e.Message = "the request timed out"
+		return fault.ProviderTimeout
+	case errors.Is(err, context.Canceled):
+		e.Message = "the request was cancelled"
+		return fault.Cancelled
+	case introspectionField(ctx):
+		e.Message = "introspection is disabled on this server"
+		return fault.IntrospectionDisabled
 	}
+	return fault.Internal
 }
 
-// inputField names an argument from an error's path, which starts with the
-// field the argument was given to: [searchOffers input departureDate] is
-// "input.departureDate".
-func inputField(p ast.Path) string {
+func badInput(e *gqlerror.Error, v fault.Violation) fault.Code {
+	e.Message = v.Error()
+	e.Extensions["field"] = fault.Dotted(v.Field)
+	return fault.BadUserInput
+}
+
+// introspectionField reports whether the error being presented comes from
+// Query.__schema or Query.__type. gqlgen's resolvers of these fields fail
+// only when introspection is off (an untyped error of gqlgen's own), so the
+// field, not the error's text, says what happened.
+func introspectionField(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return false
+	}
+	return fc.Object == "Query" && (fc.Field.Name == "__schema" || fc.Field.Name == "__type")
+}
+
+// inputField is the input path of an argument from an error's path, which
+// starts with the field the argument was given to: [searchOffers input
+// departureDate] is ["input", "departureDate"].
+func inputField(p ast.Path) []string {
 	var parts []string
 	for i, el := range p {
 		if i == 0 {
@@ -144,9 +145,9 @@ func inputField(p ast.Path) string {
 		}
 	}
 	if len(parts) == 0 {
-		return p.String()
+		return []string{p.String()}
 	}
-	return strings.Join(parts, ".")
+	return parts
 }
 
 func providerMessage(pe *providers.Error) string {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
@@ -17,9 +18,9 @@ func payload(res *checkout.Result, err error) (*model.CheckoutSessionPayload, er
 	if err != nil {
 		return nil, err
 	}
-	p := &model.CheckoutSessionPayload{CheckoutSession: res.Session, UserErrors: []model.UserError{}}
-	for _, ue := range res.UserErrors {
-		p.UserErrors = append(p.UserErrors, model.UserError{Field: ue.Field, Code: ue.Code, Message: ue.Message})
+	p := &model.CheckoutSessionPayload{CheckoutSession: res.Session, UserErrors: res.UserErrors}
+	if p.UserErrors == nil {
+		p.UserErrors = []fault.Violation{}
 	}
 	return p, nil
 }

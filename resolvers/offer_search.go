@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
@@ -43,7 +44,7 @@ func (r *offerSearchResolver) Offers(_ context.Context, obj *search.Result, firs
 		n = *first
 	}
 	if n < 0 || n > search.MaxPageSize {
-		return nil, badInput("first", "must be between 0 and %d, got %d", search.MaxPageSize, n)
+		return nil, fault.Field(fault.Path("first"), fault.OutOfRange, "must be between 0 and %d, got %d", search.MaxPageSize, n)
 	}
 	by := search.ByPrice
 	if sortBy != nil {
@@ -51,7 +52,7 @@ func (r *offerSearchResolver) Offers(_ context.Context, obj *search.Result, firs
 	}
 	page, err := obj.Page(by, n, deref(after))
 	if errors.Is(err, search.ErrBadCursor) {
-		return nil, badInput("after", "is not a cursor of this search in %s order", by)
+		return nil, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of this search in %s order", by)
 	}
 	if err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
@@ -29,19 +30,15 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if in.CurrencyCode != nil {
 		req.Currency = *in.CurrencyCode
 		if req.Currency == "" {
-			return nil, badInput("input.currencyCode", "must be an ISO 4217 currency code, got \"\"")
+			return nil, fault.Field(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got \"\"")
 		}
 	}
 	if in.Passengers != nil {
 		req.Passengers = providers.Passengers{Adults: in.Passengers.Adults, Children: deref(in.Passengers.Children), Infants: deref(in.Passengers.Infants)}
 	}
 	res, err := r.Search.Search(ctx, req)
-	var ie *search.InputError
-	if errors.As(err, &ie) {
-		return nil, addInputErrors(ctx, ie)
-	}
 	if err != nil {
-		return nil, err
+		return nil, inputErrors(ctx, err)
 	}
 	for _, p := range res.Providers {
 		if p.Status != search.StatusOK {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 )
@@ -61,7 +62,7 @@ func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string)
 		n = *first
 	}
 	if n < 0 || n > 100 {
-		return nil, badInput("first", "must be between 0 and 100, got %d", n)
+		return nil, fault.Field(fault.Path("first"), fault.OutOfRange, "must be between 0 and 100, got %d", n)
 	}
 	var at time.Time
 	var afterID string
@@ -70,7 +71,7 @@ func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string)
 		ts, id, ok := strings.Cut(key, "/")
 		nanos, aerr := strconv.ParseInt(ts, 10, 64)
 		if perr != nil || typ != "BookingCursor" || !ok || aerr != nil {
-			return nil, badInput("after", "is not a cursor of bookings")
+			return nil, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of bookings")
 		}
 		at, afterID = time.Unix(0, nanos).UTC(), id
 	}

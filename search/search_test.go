@@ -2,9 +2,11 @@ package search
 
 import (
 	"errors"
+	"math"
 	"testing"
 	"time"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 )
@@ -35,16 +37,18 @@ func TestNormalize(t *testing.T) {
 		{"ten travellers", func(r *Request) { r.Passengers = providers.Passengers{Adults: 5, Children: 5} }, "input.passengers"},
 		{"more infants than adults", func(r *Request) { r.Passengers = providers.Passengers{Adults: 1, Infants: 2} }, "input.passengers.infants"},
 		{"unknown currency", func(r *Request) { r.Currency = "ABC" }, "input.currencyCode"},
-		{"unknown provider", func(r *Request) { r.Providers = []string{"liteapi", "sabre"} }, "input.providers[1]"},
-		{"provider twice", func(r *Request) { r.Providers = []string{"liteapi", "LiteAPI"} }, "input.providers[1]"},
+		{"unknown provider", func(r *Request) { r.Providers = []string{"liteapi", "sabre"} }, "input.providers.1"},
+		{"provider twice", func(r *Request) { r.Providers = []string{"liteapi", "LiteAPI"} }, "input.providers.1"},
 		{"empty provider list", func(r *Request) { r.Providers = []string{} }, "input.providers"},
+		{"children overflow the sum", func(r *Request) { r.Passengers = providers.Passengers{Adults: 1, Children: math.MaxInt} }, "input.passengers.children"},
+		{"adults overflow the sum", func(r *Request) { r.Passengers = providers.Passengers{Adults: math.MaxInt, Children: 1} }, "input.passengers.adults"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := ok
 			tt.mod(&r)
 			_, err := Normalize(r, known, now)
-			var ie *InputError
-			if !errors.As(err, &ie) || ie.Violations[0].Field != tt.field {
+			var fe *fault.FieldError
+			if !errors.As(err, &fe) || fault.Dotted(fe.Violations[0].Field) != tt.field {
 				t.Errorf("err = %v, want a violation of %s", err, tt.field)
 			}
 		})

@@ -98,7 +98,7 @@ func (s *Service) Providers() []string { return s.cfg.Providers.Names() }
 // Search validates r, then answers it from a recent identical search or
 // runs it. Identical searches in flight at once share one run; the run goes
 // on for the others when one caller gives up. An invalid request is an
-// *InputError and reaches no provider. Provider failures are not errors:
+// *fault.FieldError and reaches no provider. Provider failures are not errors:
 // they are in Result.Providers.
 func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())

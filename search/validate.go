@@ -1,11 +1,11 @@
 package search
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 )
 
@@ -15,48 +15,20 @@ const MaxPassengers = 9
 // Horizon is how far ahead flights can be searched.
 const Horizon = 365 * 24 * time.Hour
 
-// Violation is one thing wrong with a request, named by its input path.
-type Violation struct {
-	// Field is the path of the input field, e.g. "input.origin".
-	Field   string
-	Message string
-}
-
-// InputError lists everything wrong with a request. Nothing reaches a
-// provider when a request has one.
-type InputError struct {
-	Violations []Violation
-}
-
-func (e *InputError) Error() string {
-	var b strings.Builder
-	for i, v := range e.Violations {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		fmt.Fprintf(&b, "%s: %s", v.Field, v.Message)
-	}
-	return b.String()
-}
-
-func (e *InputError) add(field, format string, args ...any) {
-	e.Violations = append(e.Violations, Violation{Field: field, Message: fmt.Sprintf(format, args...)})
-}
-
 // Normalize checks r against the rules of a search and returns it with
 // codes upper-cased and defaults filled in. known lists the provider names.
 // now decides which dates are in the past, at the origin airport's local time.
 func Normalize(r Request, known []string, now time.Time) (Request, error) {
-	var e InputError
+	var e fault.FieldError
 	r.Origin = strings.ToUpper(strings.TrimSpace(r.Origin))
 	r.Destination = strings.ToUpper(strings.TrimSpace(r.Destination))
 	if !isIATA(r.Origin) {
-		e.add("input.origin", "must be a three-letter IATA airport code, got %q", r.Origin)
+		e.Add(fault.Path("input", "origin"), fault.Invalid, "must be a three-letter IATA airport code, got %q", r.Origin)
 	}
 	if !isIATA(r.Destination) {
-		e.add("input.destination", "must be a three-letter IATA airport code, got %q", r.Destination)
+		e.Add(fault.Path("input", "destination"), fault.Invalid, "must be a three-letter IATA airport code, got %q", r.Destination)
 	} else if r.Destination == r.Origin {
-		e.add("input.destination", "must differ from origin")
+		e.Add(fault.Path("input", "destination"), fault.Invalid, "must differ from origin")
 	}
 
 	// Today at the origin airport (UTC when the origin is not a code).
@@ -65,41 +37,54 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 	dep, err := r.DepartureDate.Time()
 	switch {
 	case err != nil:
-		e.add("input.departureDate", "must be a date like 2026-07-01")
+		e.Add(fault.Path("input", "departureDate"), fault.Invalid, "must be a date like 2026-07-01")
 	case string(r.DepartureDate) < today:
-		e.add("input.departureDate", "is in the past (today is %s at the origin)", today)
+		e.Add(fault.Path("input", "departureDate"), fault.OutOfRange, "is in the past (today is %s at the origin)", today)
 	case string(r.DepartureDate) > last:
-		e.add("input.departureDate", "is more than 365 days ahead (last bookable day is %s)", last)
+		e.Add(fault.Path("input", "departureDate"), fault.OutOfRange, "is more than 365 days ahead (last bookable day is %s)", last)
 	}
 	if r.ReturnDate != "" {
 		ret, rerr := r.ReturnDate.Time()
 		switch {
 		case rerr != nil:
-			e.add("input.returnDate", "must be a date like 2026-07-08")
+			e.Add(fault.Path("input", "returnDate"), fault.Invalid, "must be a date like 2026-07-08")
 		case err == nil && ret.Before(dep):
-			e.add("input.returnDate", "is before departureDate")
+			e.Add(fault.Path("input", "returnDate"), fault.OutOfRange, "is before departureDate")
 		case string(r.ReturnDate) > last:
-			e.add("input.returnDate", "is more than 365 days ahead (last bookable day is %s)", last)
+			e.Add(fault.Path("input", "returnDate"), fault.OutOfRange, "is more than 365 days ahead (last bookable day is %s)", last)
 		}
 	}
 
+	// Each count is checked alone before any sum, so that no count a
+	// client sends can overflow the total.
 	p := r.Passengers
-	switch {
-	case p.Adults < 0:
-		e.add("input.passengers.adults", "must not be negative")
-	case p.Adults == 0:
-		e.add("input.passengers.adults", "must be at least 1: children and infants travel with an adult")
+	counts := []struct {
+		name string
+		n    int
+		min  int
+	}{{"adults", p.Adults, 1}, {"children", p.Children, 0}, {"infants", p.Infants, 0}}
+	inRange := true
+	for _, c := range counts {
+		f := fault.Path("input", "passengers", c.name)
+		switch {
+		case c.n < 0:
+			e.Add(f, fault.OutOfRange, "must not be negative")
+		case c.n < c.min:
+			e.Add(f, fault.OutOfRange, "must be at least 1: children and infants travel with an adult")
+		case c.n > MaxPassengers:
+			e.Add(f, fault.OutOfRange, "must be at most %d, got %d", MaxPassengers, c.n)
+		default:
+			continue
+		}
+		inRange = false
 	}
-	if p.Children < 0 {
-		e.add("input.passengers.children", "must not be negative")
-	}
-	if p.Infants < 0 {
-		e.add("input.passengers.infants", "must not be negative")
-	} else if p.Infants > p.Adults && p.Adults > 0 {
-		e.add("input.passengers.infants", "must not exceed adults (%d): each infant travels on an adult's lap", p.Adults)
-	}
-	if n := p.Total(); n > MaxPassengers {
-		e.add("input.passengers", "has %d travellers; at most %d", n, MaxPassengers)
+	if inRange {
+		if p.Infants > p.Adults {
+			e.Add(fault.Path("input", "passengers", "infants"), fault.PassengerMix, "must not exceed adults (%d): each infant travels on an adult's lap", p.Adults)
+		}
+		if n := p.Total(); n > MaxPassengers {
+			e.Add(fault.Path("input", "passengers"), fault.OutOfRange, "has %d travellers; at most %d", n, MaxPassengers)
+		}
 	}
 
 	if r.Currency == "" {
@@ -107,14 +92,14 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 	}
 	r.Currency = strings.ToUpper(r.Currency)
 	if !providers.ValidCurrency(r.Currency) {
-		e.add("input.currencyCode", "must be an ISO 4217 currency code, got %q", r.Currency)
+		e.Add(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got %q", r.Currency)
 	}
 
 	if r.Providers == nil {
 		r.Providers = known
 	} else {
 		if len(r.Providers) == 0 {
-			e.add("input.providers", "must name at least one provider when given (known: %s)", strings.Join(known, ", "))
+			e.Add(fault.Path("input", "providers"), fault.Required, "must name at least one provider when given (known: %s)", strings.Join(known, ", "))
 		}
 		seen := map[string]bool{}
 		var names []string
@@ -122,9 +107,9 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 			name = strings.ToLower(strings.TrimSpace(name))
 			switch {
 			case !slices.Contains(known, name):
-				e.add(fmt.Sprintf("input.providers[%d]", i), "unknown provider %q (known: %s)", r.Providers[i], strings.Join(known, ", "))
+				e.Add(fault.Path("input", "providers", i), fault.Invalid, "unknown provider %q (known: %s)", r.Providers[i], strings.Join(known, ", "))
 			case seen[name]:
-				e.add(fmt.Sprintf("input.providers[%d]", i), "provider %q listed twice", name)
+				e.Add(fault.Path("input", "providers", i), fault.Invalid, "provider %q listed twice", name)
 			}
 			seen[name] = true
 			names = append(names, name)
@@ -132,10 +117,7 @@ func Normalize(r Request, known []string, now time.Time) (Request, error) {
 		slices.Sort(names)
 		r.Providers = names
 	}
-	if len(e.Violations) > 0 {
-		return r, &e
-	}
-	return r, nil
+	return r, e.Err()
 }
 
 func isIATA(s string) bool {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -145,7 +146,7 @@ type CheckoutSessionPayload struct {
 	// The session as it stands, also when there are user errors (null only when none exists).
 	CheckoutSession *checkout.Session `json:"checkoutSession,omitempty"`
 	// Problems the caller can fix, each naming its input field.
-	UserErrors []UserError `json:"userErrors"`
+	UserErrors []fault.Violation `json:"userErrors"`
 }
 
 type ConfirmSandboxPaymentInput struct {
@@ -313,13 +314,6 @@ type TravelDocumentInput struct {
 	IssuingCountry string `json:"issuingCountry"`
 	// ISO 3166-1 alpha-2, like FR.
 	Nationality string `json:"nationality"`
-}
-
-type UserError struct {
-	// Path of the input field, like ["passengers", "0", "dateOfBirth"].
-	Field   []string `json:"field,omitempty"`
-	Code    string   `json:"code"`
-	Message string   `json:"message"`
 }
 
 type AncillaryKind string

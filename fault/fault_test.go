@@ -1,0 +1,75 @@
+package fault_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/providers"
+)
+
+func TestFieldError(t *testing.T) {
+	var e fault.FieldError
+	if e.Err() != nil {
+		t.Fatal("an empty FieldError is an error")
+	}
+	e.Add(fault.Path("input", "passengers", 0, "givenName"), fault.Required, "is required")
+	e.Add(fault.Path("input", "origin"), fault.Invalid, "got %q", "PARIS")
+	err := fmt.Errorf("search: %w", e.Err())
+	var fe *fault.FieldError
+	if !errors.As(err, &fe) || len(fe.Violations) != 2 {
+		t.Fatalf("errors.As = %v", err)
+	}
+	if got, want := err.Error(), `search: input.passengers.0.givenName: is required; input.origin: got "PARIS"`; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}
+
+func TestFromProvider(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		want fault.Code
+	}{
+		{&providers.Error{Code: providers.Timeout}, fault.ProviderTimeout},
+		{fmt.Errorf("x: %w", context.DeadlineExceeded), fault.ProviderTimeout},
+		{&providers.Error{Code: providers.NotFound}, fault.OfferExpired},
+		{&providers.Error{Code: providers.OfferExpired}, fault.OfferExpired},
+		{&providers.Error{Code: providers.SoldOut}, fault.SoldOut},
+		{&providers.Error{Code: providers.PriceChanged}, fault.PriceChanged},
+		{&providers.Error{Code: providers.HoldExpired}, fault.HoldExpired},
+		{&providers.Error{Code: providers.Rejected}, fault.ProviderRejected},
+		{&providers.Error{Code: providers.Unavailable}, fault.ProviderUnavailable},
+		{errors.New("connection reset"), fault.ProviderUnavailable},
+	} {
+		if got := fault.ProviderCode(tt.err); got != tt.want {
+			t.Errorf("ProviderCode(%v) = %s, want %s", tt.err, got, tt.want)
+		}
+	}
+}
+
+// TestSchemaEnum keeps the GraphQL enum ErrorCode and Codes the same list.
+func TestSchemaEnum(t *testing.T) {
+	b, err := os.ReadFile("../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?s)\nenum ErrorCode \{\n(.*?)\n\}`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("schema.graphql has no enum ErrorCode")
+	}
+	var got []fault.Code
+	for _, line := range strings.Split(string(m[1]), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, `"`) {
+			got = append(got, fault.Code(line))
+		}
+	}
+	if !slices.Equal(got, fault.Codes) {
+		t.Errorf("enum ErrorCode = %v\nfault.Codes    = %v", got, fault.Codes)
+	}
+}
