@@ -16,6 +16,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ErrMalformed is returned for an id that is not one of ours: bad encoding,
@@ -31,7 +32,9 @@ func Global(typ, key string) string {
 const maxID = 8192
 
 // Parse splits a global id into its type and key. Sealed ids
-// ("<Type>.<payload>.<mac>") split at their first dot.
+// ("<Type>.<payload>.<mac>") split at their first dot. An id longer than
+// 8,192 bytes, or whose key is not valid UTF-8 or holds a NUL character
+// (which no database stores), is ErrMalformed.
 func Parse(id string) (typ, key string, err error) {
 	if len(id) > maxID {
 		return "", "", ErrMalformed
@@ -47,7 +50,7 @@ func Parse(id string) (typ, key string, err error) {
 		return "", "", ErrMalformed
 	}
 	typ, key, ok := strings.Cut(string(raw), ":")
-	if !ok || typ == "" || key == "" {
+	if !ok || typ == "" || key == "" || !utf8.ValidString(key) || strings.IndexByte(key, 0) >= 0 {
 		return "", "", ErrMalformed
 	}
 	return typ, key, nil

@@ -59,3 +59,14 @@ func TestGlobalParse(t *testing.T) {
 		t.Fatalf("Parse = %q %q %v", typ, key, err)
 	}
 }
+
+func TestParseRefusesKeysNoDatabaseStores(t *testing.T) {
+	for _, key := range []string{"cs_\x00", "cs_\xff"} {
+		if _, _, err := Parse(Global("CheckoutSession", key)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("Parse(%q) = %v, want ErrMalformed", key, err)
+		}
+	}
+	if typ, key, err := Parse(Global("CheckoutSession", "cs_1")); err != nil || typ != "CheckoutSession" || key != "cs_1" {
+		t.Errorf("Parse(cs_1) = %s %s %v", typ, key, err)
+	}
+}

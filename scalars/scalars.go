@@ -1,5 +1,5 @@
-// Package scalars marshals faregraph's custom GraphQL scalars (Date,
-// DateTime) to and from Go values. Checking what the values mean (a date in
+// Package scalars marshals faregraph's GraphQL scalars with rules of their
+// own (Date, DateTime, and a strict 32-bit Int) to and from Go values. Checking what the values mean (a date in
 // the past, say) is the resolvers' job, so that the error names the field.
 package scalars
 

@@ -114,14 +114,15 @@ func GraphQL(cfg Config) http.Handler {
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(&resolvers.Inputs{})
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(resolvers.Recover(cfg.Logger))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
 		setOperation(ctx, oc.OperationName)
-		if oc.Operation != nil && oc.Operation.Operation == ast.Query {
-			ctx = loaders.With(ctx, cfg.Loaders.New())
-		}
+		// Every operation gets its own loaders, mutations included: their
+		// payloads resolve lazy fields (priceCheck) through them.
+		ctx = loaders.With(ctx, cfg.Loaders.New())
 		return next(ctx)
 	})
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
