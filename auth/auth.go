@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 )
 
 // Scopes a key can grant.
@@ -136,7 +137,7 @@ func unauthorized(w http.ResponseWriter, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="faregraph"`)
 	w.WriteHeader(http.StatusUnauthorized)
-	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": "UNAUTHENTICATED"}}}})
+	json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": string(fault.Unauthenticated)}}}})
 }
 
 const keyPrefix = "fg_"

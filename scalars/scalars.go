@@ -1,6 +1,7 @@
 // Package scalars marshals faregraph's GraphQL scalars with rules of their
-// own (Date, DateTime, and a strict 32-bit Int) to and from Go values. Checking what the values mean (a date in
-// the past, say) is the resolvers' job, so that the error names the field.
+// own (Date, DateTime, and a strict 32-bit Int) to and from Go values.
+// Checking what the values mean (a date in the past, say) is the
+// resolvers' job, so that the error names the field.
 package scalars
 
 import (
