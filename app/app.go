@@ -259,7 +259,7 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 			la = LiteAPIConfig{URL: simURL + "/liteapi", Key: "sim-key"}
 		}
 	}
-	return providers.NewSet(
+	return providers.NewSet(cfg.Logger,
 		citizenplane.New(citizenplane.Config{BaseURL: cp.URL, Token: cp.Token, CustomerCode: cp.CustomerCode, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
 		liteapi.New(liteapi.Config{BaseURL: la.URL, APIKey: la.Key, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
 	)

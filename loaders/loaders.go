@@ -160,11 +160,10 @@ func (l *Loaders) batchPriceChecks(ctx context.Context, keys []string) []*datalo
 	out := make([]*dataloader.Result[*providers.PriceCheck], len(keys))
 	var wg sync.WaitGroup
 	for name, idx := range l.byProvider(keys) {
-		p, _ := l.cfg.Providers.Get(name)
-		pc, ok := p.(providers.PriceChecker)
-		if !ok {
+		pc, err := l.cfg.Providers.PriceChecker(name)
+		if err != nil {
 			for _, i := range idx {
-				out[i] = &dataloader.Result[*providers.PriceCheck]{Error: &providers.Error{Provider: name, Op: "verify", Code: providers.Unavailable, Message: "the provider cannot check prices"}}
+				out[i] = &dataloader.Result[*providers.PriceCheck]{Error: err}
 			}
 			continue
 		}
@@ -190,7 +189,6 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 	out := make([]*dataloader.Result[[]providers.Ancillary], len(keys))
 	var wg sync.WaitGroup
 	for name, idx := range l.byProvider(keys) {
-		p, _ := l.cfg.Providers.Get(name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -198,7 +196,7 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 			for j, i := range idx {
 				parts[j] = l.part(keys[i])
 			}
-			if al, ok := p.(providers.AncillaryLister); ok {
+			if al, err := l.cfg.Providers.AncillaryLister(name); err == nil {
 				for j, r := range al.ListAncillaries(dctx, parts) {
 					out[idx[j]] = &dataloader.Result[[]providers.Ancillary]{Data: r.Ancillaries, Error: r.Err}
 				}
@@ -232,10 +230,9 @@ func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*pr
 }
 
 func retrieve(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
-	p, _ := set.Get(k.Provider)
-	r, ok := p.(providers.BookingRetriever)
-	if !ok {
-		return nil, &providers.Error{Provider: k.Provider, Op: "retrieve", Code: providers.Unavailable, Message: "the provider cannot read bookings back"}
+	r, err := set.BookingRetriever(k.Provider)
+	if err != nil {
+		return nil, err
 	}
 	return r.Retrieve(ctx, k.Reference)
 }

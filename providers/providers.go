@@ -251,6 +251,10 @@ const (
 	// Rejected: the provider refused the request as invalid (a bug of ours
 	// or bad input that passed our validation).
 	Rejected ErrorCode = "PROVIDER_REJECTED"
+	// Internal: the call panicked inside faregraph (a bug of ours); the
+	// panic was recovered and logged, and only this call failed. Whether a
+	// write took effect at the provider is unknown.
+	Internal ErrorCode = "INTERNAL"
 )
 
 // Error is a failed provider call. Message is safe to show to API clients

@@ -122,6 +122,8 @@ func providerCode(err error) string {
 		return CodeProviderTimeout
 	case providers.OfferExpired, providers.NotFound:
 		return CodeOfferExpired
+	case providers.Internal:
+		return CodeInternal
 	default:
 		return CodeProviderUnavailable
 	}

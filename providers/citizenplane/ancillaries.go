@@ -55,8 +55,17 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 	answers := make([]answer, len(keys))
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
+	var panicked sync.Once
+	var panicValue any
 	for gi, k := range keys {
 		wg.Go(func() {
+			// A panic is carried to the calling goroutine, where the
+			// caller's guard (providers.Set) can recover it.
+			defer func() {
+				if p := recover(); p != nil {
+					panicked.Do(func() { panicValue = p })
+				}
+			}()
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			fs, err := c.flights(ctx, opAncillaries, k.leg, k.seats)
@@ -68,6 +77,9 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 		})
 	}
 	wg.Wait()
+	if panicValue != nil {
+		panic(panicValue)
+	}
 
 	for i, p := range parts {
 		if flights[i] == nil {
