@@ -26,6 +26,7 @@ import (
 	stripegw "github.com/faregraph/faregraph/payments/stripe"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 	"github.com/faregraph/faregraph/providers/liteapi"
 	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
@@ -109,7 +110,7 @@ type App struct {
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators, to turn their knobs in tests.
-	CitizenPlaneSim *citizenplane.Simulator
+	CitizenPlaneSim *cpsim.Simulator
 	LiteAPISim      *liteapi.Simulator
 
 	searches *db.Searches
@@ -272,7 +273,7 @@ func (a *App) startSimulators(cfg SimConfig) (string, error) {
 	if seed == 0 {
 		seed = 1
 	}
-	a.CitizenPlaneSim = citizenplane.NewSimulator(citizenplane.SimConfig{
+	a.CitizenPlaneSim = cpsim.New(cpsim.Config{
 		Token: "sim-token", Seed: seed, Now: cfg.Now,
 		Latency: cfg.Latency[citizenplane.Name], FailureRate: cfg.FailureRate[citizenplane.Name],
 	})

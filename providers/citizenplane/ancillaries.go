@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // maxParallel bounds the searches one ListAncillaries batch runs at once.
@@ -49,7 +50,7 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 	}
 
 	type answer struct {
-		byID map[int64]flight
+		byID map[int64]wire.Flight
 		err  error
 	}
 	answers := make([]answer, len(keys))
@@ -69,7 +70,7 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			fs, err := c.flights(ctx, opAncillaries, k.leg, k.seats)
-			byID := make(map[int64]flight, len(fs))
+			byID := make(map[int64]wire.Flight, len(fs))
 			for _, f := range fs {
 				byID[f.ID] = f
 			}
@@ -94,12 +95,12 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 			}
 			f, ok := a.byID[pf.id]
 			if !ok {
-				list, results[i].Err = nil, c.fail(opAncillaries, providers.OfferExpired, 0, "", "flight no longer on sale", fmt.Errorf("GET %s: flight %d not in the results", pathFlights, pf.id))
+				list, results[i].Err = nil, c.fail(opAncillaries, providers.OfferExpired, 0, "", "flight no longer on sale", fmt.Errorf("GET %s: flight %d not in the results", wire.PathFlights, pf.id))
 				break
 			}
 			anc, err := ancillariesOf(f)
 			if err != nil {
-				list, results[i].Err = nil, c.fail(opAncillaries, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathFlights, err))
+				list, results[i].Err = nil, c.fail(opAncillaries, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", wire.PathFlights, err))
 				break
 			}
 			list = append(list, anc...)

@@ -138,3 +138,27 @@ func After(w http.ResponseWriter, r *http.Request, m FailMode, do http.HandlerFu
 		fail(w)
 	}
 }
+
+// Clock is a clock moved by hand, for simulators and adapters under test;
+// its Now is the Now of their configs. It is safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a Clock that reads t until it is advanced.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
