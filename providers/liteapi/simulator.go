@@ -335,3 +335,5 @@ func (s *Simulator) mac(payload []byte) []byte {
 	h.Write(payload)
 	return h.Sum(nil)[:16]
 }
+
+var _ sim.Controller = (*Simulator)(nil)

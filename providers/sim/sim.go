@@ -162,3 +162,20 @@ func (c *Clock) Advance(d time.Duration) {
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
 }
+
+// Controller is the control every provider simulator offers, the same for
+// all of them: it serves the provider's HTTP API and takes the run-time
+// knobs tests, the bench command and FAREGRAPH_SIM_* turn. Operation
+// names are the simulator's own ("book", "prebook"); a name it does not
+// know has no effect.
+type Controller interface {
+	http.Handler
+	// SetLatency changes how long every answer waits.
+	SetLatency(d time.Duration)
+	// SetFailureRate changes the share of requests answered with the
+	// provider's server error, from 0 to 1.
+	SetFailureRate(r float64)
+	// SetFailure makes every call of operation op fail in mode m, until it
+	// is set to FailNone.
+	SetFailure(op string, m FailMode)
+}

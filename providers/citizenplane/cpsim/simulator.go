@@ -434,3 +434,5 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
 	writeJSON(w, status, wire.ErrorBody{Message: msg, Type: typ})
 }
+
+var _ sim.Controller = (*Simulator)(nil)
