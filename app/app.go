@@ -1,8 +1,9 @@
 // Package app assembles a whole faregraph server from a Config: database,
-// provider adapters (or the built-in simulators, served in-process over real
-// HTTP), search, loaders, metrics and the HTTP handler. cmd/faregraph fills
-// the Config from the environment; tests and the bench command fill it
-// directly.
+// provider adapters (or their built-in simulators, served in-process over
+// real HTTP), search, checkout, loaders, metrics and the HTTP handler. The
+// providers come from the registry in providers.go, the one list that
+// names them. cmd/faregraph fills the Config from the environment; tests
+// and the bench command fill it directly.
 package app
 
 import (
@@ -10,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -25,8 +25,6 @@ import (
 	"github.com/faregraph/faregraph/payments/sandbox"
 	stripegw "github.com/faregraph/faregraph/payments/stripe"
 	"github.com/faregraph/faregraph/providers"
-	"github.com/faregraph/faregraph/providers/citizenplane"
-	"github.com/faregraph/faregraph/providers/liteapi"
 	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
 	"github.com/faregraph/faregraph/server"
@@ -43,8 +41,12 @@ type Config struct {
 	// ProviderTimeout is each provider's deadline per search.
 	ProviderTimeout time.Duration
 
-	CitizenPlane CitizenPlaneConfig
-	LiteAPI      LiteAPIConfig
+	// Providers are the settings of each provider, by provider name then
+	// setting key (providers.KeyURL and the registration's Keys); a
+	// provider without a URL uses its built-in simulator.
+	Providers map[string]map[string]string
+	// Registry is the providers to sell; nil means Registry().
+	Registry []providers.Registration
 	// Sim configures the built-in simulators of providers without a URL.
 	Sim SimConfig
 
@@ -70,19 +72,9 @@ type Config struct {
 	NewSearchID func() string
 }
 
-// CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
-type CitizenPlaneConfig struct {
-	URL, Token, CustomerCode string
-}
-
 // StripeConfig configures Stripe; an empty SecretKey means no Stripe.
 type StripeConfig struct {
 	SecretKey, APIURL, WebhookSecret string
-}
-
-// LiteAPIConfig points at LiteAPI; an empty URL uses the simulator.
-type LiteAPIConfig struct {
-	URL, Key string
 }
 
 // SimConfig configures the built-in simulators, by provider name.
@@ -108,9 +100,10 @@ type App struct {
 	DBPath string
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
-	// Simulators are the running simulators, to turn their knobs in tests.
-	CitizenPlaneSim *citizenplane.Simulator
-	LiteAPISim      *liteapi.Simulator
+	// Simulators are the running simulators by provider name, to turn
+	// their knobs in tests and the bench; a test reaches a simulator's own
+	// controls by asserting its type (*cpsim.Simulator).
+	Simulators map[string]sim.Controller
 
 	searches *db.Searches
 	closers  []func()
@@ -229,75 +222,6 @@ func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, se
 	}
 	g := sandbox.New(d, cfg.Now)
 	return g, g, nil, nil
-}
-
-// providers builds the provider set: the place that lists providers.
-func (a *App) providers(cfg Config) (*providers.Set, error) {
-	hc := &http.Client{Transport: &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
-		MaxIdleConns:        256,
-		MaxIdleConnsPerHost: 128,
-		IdleConnTimeout:     90 * time.Second,
-		TLSHandshakeTimeout: 10 * time.Second,
-		ForceAttemptHTTP2:   true,
-	}}
-	a.closers = append(a.closers, hc.CloseIdleConnections)
-
-	cp, la := cfg.CitizenPlane, cfg.LiteAPI
-	if (cp.URL == "" || la.URL == "") && !cfg.Development && !cfg.AllowSimulators {
-		return nil, fmt.Errorf("app: a provider has no URL and simulators are not allowed in production: set FAREGRAPH_CITIZENPLANE_URL and FAREGRAPH_LITEAPI_URL, or FAREGRAPH_ALLOW_SIMULATORS=true")
-	}
-	if cp.URL == "" || la.URL == "" {
-		simURL, err := a.startSimulators(cfg.Sim)
-		if err != nil {
-			return nil, err
-		}
-		if cp.URL == "" {
-			cp = CitizenPlaneConfig{URL: simURL + "/citizenplane", Token: "sim-token", CustomerCode: "faregraph"}
-		}
-		if la.URL == "" {
-			la = LiteAPIConfig{URL: simURL + "/liteapi", Key: "sim-key"}
-		}
-	}
-	return providers.NewSet(
-		citizenplane.New(citizenplane.Config{BaseURL: cp.URL, Token: cp.Token, CustomerCode: cp.CustomerCode, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
-		liteapi.New(liteapi.Config{BaseURL: la.URL, APIKey: la.Key, HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}),
-	)
-}
-
-// startSimulators serves both simulators on one loopback port, each under
-// its provider's name, and returns the base URL.
-func (a *App) startSimulators(cfg SimConfig) (string, error) {
-	seed := cfg.Seed
-	if seed == 0 {
-		seed = 1
-	}
-	a.CitizenPlaneSim = citizenplane.NewSimulator(citizenplane.SimConfig{
-		Token: "sim-token", Seed: seed, Now: cfg.Now,
-		Latency: cfg.Latency[citizenplane.Name], FailureRate: cfg.FailureRate[citizenplane.Name],
-	})
-	a.LiteAPISim = liteapi.NewSimulator(liteapi.SimConfig{
-		APIKey: "sim-key", Seed: seed, Now: cfg.Now,
-		Latency: cfg.Latency[liteapi.Name], FailureRate: cfg.FailureRate[liteapi.Name],
-	})
-	for op, m := range cfg.Failures[citizenplane.Name] {
-		a.CitizenPlaneSim.SetFailure(op, m)
-	}
-	for op, m := range cfg.Failures[liteapi.Name] {
-		a.LiteAPISim.SetFailure(op, m)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/citizenplane/", http.StripPrefix("/citizenplane", a.CitizenPlaneSim))
-	mux.Handle("/liteapi/", http.StripPrefix("/liteapi", a.LiteAPISim))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("app: start simulators: %w", err)
-	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
-	a.closers = append(a.closers, func() { srv.Close() })
-	a.SimURL = "http://" + ln.Addr().String()
-	return a.SimURL, nil
 }
 
 // searchStore adapts the database's search store to the contract of

@@ -147,20 +147,11 @@ func (s *Service) request(sess *Session, i int) providers.BookRequest {
 	}
 }
 
-func (s *Service) booker(name string) (providers.Booker, error) {
-	p, _ := s.cfg.Providers.Get(name)
-	b, ok := p.(providers.Booker)
-	if !ok {
-		return nil, fmt.Errorf("checkout: provider %s cannot book", name)
-	}
-	return b, nil
-}
-
 // bookPart books one part. A definite refusal fails the part; a timeout
 // or server error leaves it unknown.
 func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState, error) {
 	st := sess.Parts[i]
-	b, err := s.booker(sess.Offer.Parts[i].Provider)
+	b, err := s.cfg.Providers.Booker(sess.Offer.Parts[i].Provider)
 	if err != nil {
 		return st, err
 	}
@@ -170,7 +161,7 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
-	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable:
+	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable || providers.CodeOf(err) == providers.Internal:
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
 	default:

@@ -43,12 +43,8 @@ func (s *Service) Bookings(ctx context.Context, tenantID string, afterCreated ti
 
 // Retriever returns the provider that can read back bookings of name.
 func (s *Service) Retriever(name string) (providers.BookingRetriever, bool) {
-	p, ok := s.cfg.Providers.Get(name)
-	if !ok {
-		return nil, false
-	}
-	r, ok := p.(providers.BookingRetriever)
-	return r, ok
+	r, err := s.cfg.Providers.BookingRetriever(name)
+	return r, err == nil
 }
 
 // CreditLineBalance is a tenant's credit line: its limit and what is available.

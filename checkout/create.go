@@ -162,12 +162,8 @@ func (s *Service) recheck(ctx context.Context, offer providers.Offer) ([]fault.V
 }
 
 func (s *Service) priceChecker(name string) (providers.PriceChecker, bool) {
-	p, ok := s.cfg.Providers.Get(name)
-	if !ok {
-		return nil, false
-	}
-	pc, ok := p.(providers.PriceChecker)
-	return pc, ok
+	pc, err := s.cfg.Providers.PriceChecker(name)
+	return pc, err == nil
 }
 
 // cart builds the cart items (one per part, one per chosen extra), each

@@ -120,10 +120,9 @@ func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []f
 
 func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*providers.Hold, error) {
 	part := sess.Offer.Parts[i]
-	p, ok := s.cfg.Providers.Get(part.Provider)
-	holder, ok2 := p.(providers.Holder)
-	if !ok || !ok2 {
-		return nil, &providers.Error{Provider: part.Provider, Op: "hold", Code: providers.Unavailable, Message: "the provider cannot hold seats"}
+	holder, err := s.cfg.Providers.Holder(part.Provider)
+	if err != nil {
+		return nil, err
 	}
 	req := providers.HoldRequest{Part: part, Travellers: sess.Passengers, Contact: sess.Contact}
 	for _, sel := range sess.Selections {

@@ -35,7 +35,7 @@ func TestCancelRacesBook(t *testing.T) {
 		if err := (db.Tenants{}).SetCreditLine(e.ctx, e.a.DB, tenant, true, 1_000_000, "EUR"); err != nil {
 			t.Fatal(err)
 		}
-		e.a.LiteAPISim.SetLatency(20 * time.Millisecond)
+		e.a.Simulators["liteapi"].SetLatency(20 * time.Millisecond)
 		var bookedOnCredit int64
 		outcomes := map[checkout.Status]int{}
 		defer func() { t.Logf("outcomes of 12 races: %v", outcomes) }()
@@ -191,10 +191,10 @@ func TestPartialBookingCapturesWhatWasBooked(t *testing.T) {
 				return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider != o.Parts[1].Provider
 			})
 		s := e.payByCard(t, o, input(o))
-		e.a.CitizenPlaneSim.SetFailure("book", sim.FailBefore)
+		e.a.Simulators["citizenplane"].SetFailure("book", sim.FailBefore)
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.NeedsAttention)
-		e.a.CitizenPlaneSim.SetFailure("book", sim.FailNone)
+		e.a.Simulators["citizenplane"].SetFailure("book", sim.FailNone)
 		e.clock.Add(4 * time.Minute) // the CitizenPlane hold lapses unbooked
 		if _, err := e.a.Checkout.Reconcile(e.ctx); err != nil {
 			t.Fatal(err)

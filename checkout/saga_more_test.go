@@ -10,16 +10,19 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
 )
 
 // simKnobs is the failure switch of a provider's simulator.
-func (e *env) simKnobs(provider string) interface{ SetFailure(string, sim.FailMode) } {
-	if provider == "citizenplane" {
-		return e.a.CitizenPlaneSim
-	}
-	return e.a.LiteAPISim
+func (e *env) simKnobs(provider string) sim.Controller {
+	return e.a.Simulators[provider]
+}
+
+// cpSim is the CitizenPlane simulator, with its own controls.
+func (e *env) cpSim() *cpsim.Simulator {
+	return e.a.Simulators["citizenplane"].(*cpsim.Simulator)
 }
 
 func TestIdempotentReplays(t *testing.T) {
@@ -71,7 +74,7 @@ func TestReconcilerAfterProviderError(t *testing.T) {
 			t.Run(p, func(t *testing.T) {
 				o := e.offer(t, oneWay(p), from(p))
 				s := e.payByCard(t, o, input(o))
-				cpBefore := e.a.CitizenPlaneSim.BookingCount()
+				cpBefore := e.cpSim().BookingCount()
 				knobs := e.simKnobs(p)
 				knobs.SetFailure("book", sim.FailAfter)
 				s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
@@ -104,7 +107,7 @@ func TestReconcilerAfterProviderError(t *testing.T) {
 					t.Errorf("provider booking: %+v %v", bk, err)
 				}
 				if p == "citizenplane" {
-					if n := e.a.CitizenPlaneSim.BookingCount() - cpBefore; n != 1 {
+					if n := e.cpSim().BookingCount() - cpBefore; n != 1 {
 						t.Errorf("the provider holds %d bookings for the session, want exactly 1", n)
 					}
 				}

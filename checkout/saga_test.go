@@ -332,7 +332,7 @@ func TestConcurrentHoldsNeverOversell(t *testing.T) {
 		if o.SeatsAvailable < 10 {
 			t.Skipf("flight has %d seats", o.SeatsAvailable)
 		}
-		e.a.CitizenPlaneSim.SellSeats(id, o.SeatsAvailable-10)
+		e.cpSim().SellSeats(id, o.SeatsAvailable-10)
 		c := e.a.Checkout
 		var ids []string
 		for range 50 {

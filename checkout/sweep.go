@@ -116,7 +116,7 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
 			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotHeld
 			continue
 		}
-		b, err := s.booker(sess.Offer.Parts[i].Provider)
+		b, err := s.cfg.Providers.Booker(sess.Offer.Parts[i].Provider)
 		if err != nil {
 			return false, err
 		}

@@ -4,7 +4,7 @@ import "github.com/faregraph/faregraph/providers"
 
 // FromProvider is the one mapping from a provider failure's code to the
 // code clients see, in queries and mutations alike: a missing or expired
-// offer is OFFER_EXPIRED, a refused request PROVIDER_REJECTED, and a code
+// offer is OFFER_EXPIRED, a refused request PROVIDER_REJECTED, a panic inside an adapter INTERNAL, and a code
 // it does not know PROVIDER_UNAVAILABLE.
 func FromProvider(c providers.ErrorCode) Code {
 	switch c {
@@ -20,6 +20,8 @@ func FromProvider(c providers.ErrorCode) Code {
 		return HoldExpired
 	case providers.Rejected:
 		return ProviderRejected
+	case providers.Internal:
+		return Internal
 	default:
 		return ProviderUnavailable
 	}

@@ -1,7 +1,16 @@
 // Package loaders holds the per-operation dataloaders that batch the
-// provider calls of lazily resolved fields (price checks, ancillaries).
-// A new set is made for every GraphQL operation and reached through the
-// typed helpers PriceCheck and Ancillaries; mutations never use them.
+// provider calls of lazily resolved fields (price checks, ancillaries,
+// bookings read back from their provider). The server makes a new set for
+// an operation with Factory.New and puts it in the context with With;
+// resolvers reach it through the typed helpers PriceChecks, Ancillaries
+// and ProviderBooking. A helper called without loaders in the context
+// answers ErrNoLoaders (ProviderBooking reads the booking directly).
+//
+// Providers are reached through the typed look-ups of providers.Set
+// (PriceChecker, AncillaryLister, BookingRetriever): a provider without
+// the capability answers a *providers.Error with code Unavailable for its
+// keys, and a provider call that panics fails its own keys with code
+// Internal, never the batch.
 //
 // Batch functions group keys by provider, deduplicate them (the loader's
 // cache answers a repeated key within the operation without a call), run
@@ -93,8 +102,10 @@ func from(ctx context.Context) (*Loaders, error) {
 }
 
 // PriceChecks loads the live price checks of parts, one result per part
-// in order. Calls for the same part within an operation happen once. The
-// error is the first part's failure, if any.
+// in order (nil where the part failed). Calls for the same part within an
+// operation happen once. The error joins every part's failure
+// (errors.Join), nil when none failed; errors.As finds each part's
+// *providers.Error.
 func PriceChecks(ctx context.Context, parts []providers.Part) ([]*providers.PriceCheck, error) {
 	l, err := from(ctx)
 	if err != nil {
@@ -105,7 +116,8 @@ func PriceChecks(ctx context.Context, parts []providers.Part) ([]*providers.Pric
 }
 
 // Ancillaries loads the extras on sale with parts, one result per part in
-// order. The error is the first part's failure, if any.
+// order (nil where the part failed). The error joins every part's failure
+// (errors.Join), nil when none failed.
 func Ancillaries(ctx context.Context, parts []providers.Part) ([][]providers.Ancillary, error) {
 	l, err := from(ctx)
 	if err != nil {
@@ -160,11 +172,10 @@ func (l *Loaders) batchPriceChecks(ctx context.Context, keys []string) []*datalo
 	out := make([]*dataloader.Result[*providers.PriceCheck], len(keys))
 	var wg sync.WaitGroup
 	for name, idx := range l.byProvider(keys) {
-		p, _ := l.cfg.Providers.Get(name)
-		pc, ok := p.(providers.PriceChecker)
-		if !ok {
+		pc, err := l.cfg.Providers.PriceChecker(name)
+		if err != nil {
 			for _, i := range idx {
-				out[i] = &dataloader.Result[*providers.PriceCheck]{Error: &providers.Error{Provider: name, Op: "verify", Code: providers.Unavailable, Message: "the provider cannot check prices"}}
+				out[i] = &dataloader.Result[*providers.PriceCheck]{Error: err}
 			}
 			continue
 		}
@@ -190,7 +201,6 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 	out := make([]*dataloader.Result[[]providers.Ancillary], len(keys))
 	var wg sync.WaitGroup
 	for name, idx := range l.byProvider(keys) {
-		p, _ := l.cfg.Providers.Get(name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -198,7 +208,7 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 			for j, i := range idx {
 				parts[j] = l.part(keys[i])
 			}
-			if al, ok := p.(providers.AncillaryLister); ok {
+			if al, err := l.cfg.Providers.AncillaryLister(name); err == nil {
 				for j, r := range al.ListAncillaries(dctx, parts) {
 					out[idx[j]] = &dataloader.Result[[]providers.Ancillary]{Data: r.Ancillaries, Error: r.Err}
 				}
@@ -221,8 +231,9 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 }
 
 // ProviderBooking reads a booking back from its provider, with the latest
-// flight information. Within an operation each booking is read once; outside
-// one (mutations never use loaders) it is read directly.
+// flight information. With loaders in ctx each booking is read once per
+// operation; without them it is read directly. A provider that cannot read
+// bookings back answers a *providers.Error with code Unavailable.
 func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
 	l, err := from(ctx)
 	if err != nil {
@@ -232,10 +243,9 @@ func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*pr
 }
 
 func retrieve(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
-	p, _ := set.Get(k.Provider)
-	r, ok := p.(providers.BookingRetriever)
-	if !ok {
-		return nil, &providers.Error{Provider: k.Provider, Op: "retrieve", Code: providers.Unavailable, Message: "the provider cannot read bookings back"}
+	r, err := set.BookingRetriever(k.Provider)
+	if err != nil {
+		return nil, err
 	}
 	return r.Retrieve(ctx, k.Reference)
 }

@@ -31,7 +31,7 @@ func setup(t *testing.T, latency time.Duration) (*providers.Set, []providers.Par
 	}))
 	t.Cleanup(srv.Close)
 	c := liteapi.New(liteapi.Config{BaseURL: srv.URL, APIKey: "k", Now: func() time.Time { return now }})
-	set, err := providers.NewSet(c)
+	set, err := providers.NewSet(nil, c)
 	if err != nil {
 		t.Fatal(err)
 	}

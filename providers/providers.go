@@ -1,10 +1,15 @@
 // Package providers holds the neutral vocabulary every flight provider
 // adapter maps to (offers, slices, segments, money, parts, ancillaries,
-// price checks), one small interface per provider capability, and the
-// fan-out that runs a search across providers in parallel.
+// price checks), one small interface per provider capability, the Set of
+// providers with its typed, panic-guarded capability look-ups, the fan-out
+// that runs a search across providers in parallel, and the Registration a
+// provider package exports for the app's registry.
 //
 // Adapters live in sub-packages (providers/citizenplane, providers/liteapi),
-// each with an HTTP simulator of its provider beside it.
+// each registering itself as one Registration value listed in
+// app/providers.go, with the JSON shapes of its API in a wire sub-package
+// and an HTTP simulator of its provider (providers/citizenplane/cpsim; the
+// LiteAPI simulator is still in package liteapi).
 package providers
 
 import (
@@ -251,6 +256,10 @@ const (
 	// Rejected: the provider refused the request as invalid (a bug of ours
 	// or bad input that passed our validation).
 	Rejected ErrorCode = "PROVIDER_REJECTED"
+	// Internal: the call panicked inside faregraph (a bug of ours); the
+	// panic was recovered and logged, and only this call failed. Whether a
+	// write took effect at the provider is unknown.
+	Internal ErrorCode = "INTERNAL"
 )
 
 // Error is a failed provider call. Message is safe to show to API clients

@@ -242,7 +242,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
 	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (legResult, error) {
-		return searchProvider(ctx, p, r, q)
+		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
 
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
@@ -302,7 +302,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 // searchProvider asks one provider everything a request needs, in parallel:
 // the outbound one-way fares, and for a round trip the return one-way fares
 // and its own round-trip fares. What arrives is kept even if a call fails.
-func searchProvider(ctx context.Context, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
+func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
 	var res legResult
 	if !r.RoundTrip() {
 		offers, err := p.Search(ctx, q)
@@ -316,7 +316,7 @@ func searchProvider(ctx context.Context, p providers.Searcher, r Request, q prov
 	wg.Add(2)
 	go func() { defer wg.Done(); res.out, errOut = p.Search(ctx, q) }()
 	go func() { defer wg.Done(); res.ret, errRet = p.Search(ctx, back) }()
-	if rts, ok := p.(providers.RoundTripSearcher); ok {
+	if rts, err := set.RoundTripSearcher(p.Name()); err == nil {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 )
 
 const flowSearch = `query($p: [String!]) { searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}, providers: $p}) {
@@ -116,7 +117,7 @@ func TestCheckoutThroughGraphQL(t *testing.T) {
 	bk := dig(s, "bookings", 0).(map[string]any)
 	before := dig(bk, "flights", 0, "departureAt").(string)
 	flightID, _ := strconv.ParseInt(dig(offerParts(t, a, offer["id"].(string)), "ref").(string), 10, 64)
-	a.CitizenPlaneSim.ShiftSchedule(flightID, 45*time.Minute)
+	a.Simulators["citizenplane"].(*cpsim.Simulator).ShiftSchedule(flightID, 45*time.Minute)
 	r = post(t, h, `query($id: ID!) { booking(id: $id) { reference flights { departureAt } } bookings(first: 5) { totalCount edges { node { id reference } } } }`, map[string]any{"id": bk["id"]})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)

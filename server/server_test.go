@@ -330,7 +330,7 @@ func TestFailingProviderNullsOnlyItsField(t *testing.T) {
 	a := newTestApp(t, nil)
 	r := post(t, a.Handler, roundTripQuery, map[string]any{"d": "2026-07-01", "p": []string{"liteapi"}})
 	id := dig(r.Data, "searchOffers", "offers", "edges", 0, "node", "id")
-	a.LiteAPISim.SetFailureRate(1)
+	a.Simulators["liteapi"].SetFailureRate(1)
 	r = post(t, a.Handler, `query($id: ID!) { offer(id: $id) { id totalPrice { amount } priceCheck { available } } }`, map[string]any{"id": id})
 	if dig(r.Data, "offer", "id") != id || dig(r.Data, "offer", "priceCheck") != nil {
 		t.Errorf("data = %v", r.Data)

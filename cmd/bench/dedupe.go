@@ -14,8 +14,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/faregraph/faregraph/app"
 )
 
 // recorder is a reverse proxy in front of the simulators that records
@@ -80,8 +78,10 @@ func (b *bench) dedupe(ctx context.Context) (*scenarioResult, error) {
 	proxyURL := "http://" + ln.Addr().String()
 
 	cfg := b.config("dedupe.db")
-	cfg.CitizenPlane = app.CitizenPlaneConfig{URL: proxyURL + "/citizenplane", Token: "sim-token", CustomerCode: "faregraph"}
-	cfg.LiteAPI = app.LiteAPIConfig{URL: proxyURL + "/liteapi", Key: "sim-key"}
+	cfg.Providers = map[string]map[string]string{
+		"citizenplane": {"URL": proxyURL + "/citizenplane", "TOKEN": "sim-token", "CUSTOMER_CODE": "faregraph"},
+		"liteapi":      {"URL": proxyURL + "/liteapi", "KEY": "sim-key"},
+	}
 	srv, err := startServer(ctx, cfg)
 	if err != nil {
 		return nil, err

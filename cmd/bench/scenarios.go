@@ -135,10 +135,11 @@ func (b *bench) cachedPage(ctx context.Context) (*scenarioResult, error) {
 func (b *bench) fanout(ctx context.Context) (*scenarioResult, error) {
 	a := b.srv.app
 	cp, la := b.opts.latency["citizenplane"], b.opts.latency["liteapi"]
-	a.CitizenPlaneSim.SetLatency(cp)
-	a.LiteAPISim.SetLatency(la)
-	defer a.CitizenPlaneSim.SetLatency(0)
-	defer a.LiteAPISim.SetLatency(0)
+	cpSim, laSim := a.Simulators["citizenplane"], a.Simulators["liteapi"]
+	cpSim.SetLatency(cp)
+	laSim.SetLatency(la)
+	defer cpSim.SetLatency(0)
+	defer laSim.SetLatency(0)
 	slowest := max(cp, la)
 
 	n := b.opts.fanoutSearches

@@ -104,7 +104,7 @@ func newBench(ctx context.Context, o options) (_ *bench, err error) {
 	if b.srv, err = startServer(ctx, cfg); err != nil {
 		return nil, err
 	}
-	if b.srv.app.CitizenPlaneSim == nil || b.srv.app.LiteAPISim == nil {
+	if b.srv.app.Simulators["citizenplane"] == nil || b.srv.app.Simulators["liteapi"] == nil {
 		return nil, errors.New("the server did not start the built-in simulators")
 	}
 	return b, nil

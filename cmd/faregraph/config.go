@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -37,14 +38,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second); err != nil {
 		return c, err
 	}
-	a.CitizenPlane = app.CitizenPlaneConfig{
-		URL:          strings.TrimRight(getenv("FAREGRAPH_CITIZENPLANE_URL"), "/"),
-		Token:        getenv("FAREGRAPH_CITIZENPLANE_TOKEN"),
-		CustomerCode: getenv("FAREGRAPH_CITIZENPLANE_CUSTOMER_CODE"),
-	}
-	a.LiteAPI = app.LiteAPIConfig{
-		URL: strings.TrimRight(getenv("FAREGRAPH_LITEAPI_URL"), "/"),
-		Key: getenv("FAREGRAPH_LITEAPI_KEY"),
+	// Each provider's settings: FAREGRAPH_<NAME>_<KEY> for the keys its
+	// registration names (FAREGRAPH_CITIZENPLANE_URL, ...).
+	a.Providers = map[string]map[string]string{}
+	for _, r := range app.Registry() {
+		s := map[string]string{}
+		for _, k := range r.AllKeys() {
+			s[k] = getenv(r.EnvVar(k))
+		}
+		s[providers.KeyURL] = strings.TrimRight(s[providers.KeyURL], "/")
+		a.Providers[r.Name] = s
 	}
 	if a.Sim.Latency, err = perProvider(getenv("FAREGRAPH_SIM_LATENCY"), "FAREGRAPH_SIM_LATENCY", func(s string) (time.Duration, error) {
 		d, err := time.ParseDuration(s)

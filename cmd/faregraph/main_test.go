@@ -36,7 +36,7 @@ func TestLoadConfig(t *testing.T) {
 	}
 	if c.App.Sim.Latency["citizenplane"] != 150*time.Millisecond || c.App.Sim.Latency["liteapi"] != 80*time.Millisecond ||
 		c.App.Sim.FailureRate["liteapi"] != 0.5 || c.App.ProviderTimeout != 2*time.Second ||
-		c.App.Sim.Failures["citizenplane"]["book"] != "after" || c.App.Sim.Failures["liteapi"]["prebook"] != "timeout" || c.App.LiteAPI.URL != "https://api.liteapi.travel/v3.0" {
+		c.App.Sim.Failures["citizenplane"]["book"] != "after" || c.App.Sim.Failures["liteapi"]["prebook"] != "timeout" || c.App.Providers["liteapi"]["URL"] != "https://api.liteapi.travel/v3.0" {
 		t.Errorf("parsed = %+v", c.App)
 	}
 	for name, e := range map[string]map[string]string{

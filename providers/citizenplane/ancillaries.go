@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // maxParallel bounds the searches one ListAncillaries batch runs at once.
@@ -49,18 +50,27 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 	}
 
 	type answer struct {
-		byID map[int64]flight
+		byID map[int64]wire.Flight
 		err  error
 	}
 	answers := make([]answer, len(keys))
 	sem := make(chan struct{}, maxParallel)
 	var wg sync.WaitGroup
+	var panicked sync.Once
+	var panicValue any
 	for gi, k := range keys {
 		wg.Go(func() {
+			// A panic is carried to the calling goroutine, where the
+			// caller's guard (providers.Set) can recover it.
+			defer func() {
+				if p := recover(); p != nil {
+					panicked.Do(func() { panicValue = p })
+				}
+			}()
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			fs, err := c.flights(ctx, opAncillaries, k.leg, k.seats)
-			byID := make(map[int64]flight, len(fs))
+			byID := make(map[int64]wire.Flight, len(fs))
 			for _, f := range fs {
 				byID[f.ID] = f
 			}
@@ -68,6 +78,9 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 		})
 	}
 	wg.Wait()
+	if panicValue != nil {
+		panic(panicValue)
+	}
 
 	for i, p := range parts {
 		if flights[i] == nil {
@@ -82,12 +95,12 @@ func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []
 			}
 			f, ok := a.byID[pf.id]
 			if !ok {
-				list, results[i].Err = nil, c.fail(opAncillaries, providers.OfferExpired, 0, "", "flight no longer on sale", fmt.Errorf("GET %s: flight %d not in the results", pathFlights, pf.id))
+				list, results[i].Err = nil, c.fail(opAncillaries, providers.OfferExpired, 0, "", "flight no longer on sale", fmt.Errorf("GET %s: flight %d not in the results", wire.PathFlights, pf.id))
 				break
 			}
 			anc, err := ancillariesOf(f)
 			if err != nil {
-				list, results[i].Err = nil, c.fail(opAncillaries, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathFlights, err))
+				list, results[i].Err = nil, c.fail(opAncillaries, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", wire.PathFlights, err))
 				break
 			}
 			list = append(list, anc...)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // Book books the requests of r's hold: POST /v3/bookings with the request
@@ -71,11 +72,11 @@ func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (
 	if err != nil {
 		return nil, c.fail(op, providers.Rejected, 0, "", err.Error(), err)
 	}
-	var resp booking
-	status, err := c.do(ctx, op, http.MethodPost, pathBookings, nil, body, &resp, http.StatusForbidden, http.StatusConflict)
+	var resp wire.Booking
+	status, err := c.do(ctx, op, http.MethodPost, wire.PathBookings, nil, body, &resp, http.StatusForbidden, http.StatusConflict)
 	if err != nil {
 		var ae *apiError
-		if errors.As(err, &ae) && ae.status == http.StatusConflict && ae.body.Type == typeAlreadyBooked {
+		if errors.As(err, &ae) && ae.status == http.StatusConflict && ae.body.Type == wire.TypeAlreadyBooked {
 			if ae.body.CPReference == "" {
 				return nil, c.fail(op, providers.Unavailable, ae.status, ae.body.Type, "hold already booked; the provider did not say which booking", err)
 			}
@@ -86,20 +87,20 @@ func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (
 	b, err := bookingOf(resp)
 	if err != nil {
 		// Booked, most likely, but unreadable: the outcome is unknown.
-		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", pathBookings, err))
+		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", wire.PathBookings, err))
 	}
 	return b, nil
 }
 
 // bookingBody is the POST /v3/bookings of r, the same every time for the
 // same r, so that FindBooking replays exactly what Book sent.
-func (c *Client) bookingBody(r providers.BookRequest) (bookingBody, error) {
+func (c *Client) bookingBody(r providers.BookRequest) (wire.BookingBody, error) {
 	ids, err := parseRef(r.Hold.Ref)
 	if err != nil {
-		return bookingBody{}, errors.New("not a CitizenPlane hold")
+		return wire.BookingBody{}, errors.New("not a CitizenPlane hold")
 	}
 	ct := r.Contact
-	b := bookingBody{
+	b := wire.BookingBody{
 		RequestIDs:   ids,
 		CustomerCode: c.cfg.CustomerCode,
 		ExternalID:   r.ExternalID,
@@ -110,17 +111,17 @@ func (c *Client) bookingBody(r providers.BookRequest) (bookingBody, error) {
 		SelfPSP:      true,
 	}
 	if b.FirstName == "" || b.LastName == "" || b.Email == "" || b.PhoneNumber == "" {
-		return bookingBody{}, errors.New("contact needs given and family names, email and phone number")
+		return wire.BookingBody{}, errors.New("contact needs given and family names, email and phone number")
 	}
 	for _, t := range r.Travellers {
 		if t.Type == providers.Adult {
 			if b.Gender, err = wireGender(t.Gender); err != nil {
-				return bookingBody{}, fmt.Errorf("first adult traveller: %w", err)
+				return wire.BookingBody{}, fmt.Errorf("first adult traveller: %w", err)
 			}
 			return b, nil
 		}
 	}
-	return bookingBody{}, errors.New("no adult traveller")
+	return wire.BookingBody{}, errors.New("no adult traveller")
 }
 
 // bookError maps a failed POST /v3/bookings to the write side's codes.
@@ -133,7 +134,7 @@ func (c *Client) bookError(err error) error {
 	case http.StatusForbidden:
 		pe.Code, pe.Message = providers.HoldExpired, "the hold expired"
 	case http.StatusConflict:
-		if isPriceType(pe.ProviderCode) {
+		if wire.IsPriceType(pe.ProviderCode) {
 			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
 		} else {
 			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
@@ -163,8 +164,8 @@ func (c *Client) retrieveBooked(ctx context.Context, op, ref string) (*providers
 
 // retrieve gets booking ref for op.
 func (c *Client) retrieve(ctx context.Context, op, ref string) (*providers.Booking, error) {
-	var resp booking
-	status, err := c.do(ctx, op, http.MethodGet, pathBookings, url.Values{referenceParam: {ref}}, nil, &resp, http.StatusNotFound)
+	var resp wire.Booking
+	status, err := c.do(ctx, op, http.MethodGet, wire.PathBookings, url.Values{wire.ReferenceParam: {ref}}, nil, &resp, http.StatusNotFound)
 	if err != nil {
 		var pe *providers.Error
 		if errors.As(err, &pe) && pe.Status == http.StatusNotFound {
@@ -177,14 +178,14 @@ func (c *Client) retrieve(ctx context.Context, op, ref string) (*providers.Booki
 		err = fmt.Errorf("asked for %s, got %s", ref, b.Reference)
 	}
 	if err != nil {
-		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathBookings, err))
+		return nil, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", wire.PathBookings, err))
 	}
 	return b, nil
 }
 
 // bookingOf maps a booking answer: one slice per flight, in the order
 // CitizenPlane lists them (outbound, then inbound).
-func bookingOf(b booking) (*providers.Booking, error) {
+func bookingOf(b wire.Booking) (*providers.Booking, error) {
 	if b.CPReference == "" {
 		return nil, errors.New("no cp_reference")
 	}
@@ -197,9 +198,9 @@ func bookingOf(b booking) (*providers.Booking, error) {
 	}
 	out := &providers.Booking{Reference: b.CPReference, Status: providers.BookingPending, Total: total}
 	switch strings.ToLower(b.Status) {
-	case bookingConfirmed:
+	case wire.BookingConfirmed:
 		out.Status = providers.BookingConfirmed
-	case bookingCancelled, "canceled":
+	case wire.BookingCancelled, "canceled":
 		out.Status = providers.BookingCancelled
 	}
 	for _, f := range b.Flights {

@@ -17,26 +17,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 	"github.com/faregraph/faregraph/providers/sim"
 )
-
-// testClock is a clock tests move by hand.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // bodyLog remembers the bodies of the requests a server received.
 type bodyLog struct {
@@ -74,8 +57,8 @@ func (l *bodyLog) count(key string) int {
 // bookingEnv is a simulator on a controllable clock behind a real HTTP
 // server that logs request bodies, and an adapter for it.
 type bookingEnv struct {
-	sim   *Simulator
-	clock *testClock
+	sim   *cpsim.Simulator
+	clock *sim.Clock
 	log   *bodyLog
 	obs   *recorder
 	c     *Client
@@ -84,8 +67,8 @@ type bookingEnv struct {
 
 func newBookingEnv(t *testing.T) *bookingEnv {
 	t.Helper()
-	e := &bookingEnv{clock: &testClock{t: testNow}, log: &bodyLog{}, obs: &recorder{}}
-	e.sim = NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: e.clock.Now})
+	e := &bookingEnv{clock: sim.NewClock(testNow), log: &bodyLog{}, obs: &recorder{}}
+	e.sim = cpsim.New(cpsim.Config{Token: testToken, Seed: testSeed, Now: e.clock.Now})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		e.log.add(r.Method+" "+r.URL.Path, b)
@@ -106,13 +89,10 @@ func (e *bookingEnv) client() *Client {
 // left is the number of seats of flight id on sale now.
 func (e *bookingEnv) left(t *testing.T, id int64) int {
 	t.Helper()
-	f, ok := lookup(testSeed, id)
-	if !ok {
+	if _, ok := cpsim.FlightByID(testSeed, id); !ok {
 		t.Fatalf("no flight %d", id)
 	}
-	e.sim.mu.Lock()
-	defer e.sim.mu.Unlock()
-	return e.sim.leftLocked(f, e.clock.Now())
+	return e.sim.SeatsLeft(id)
 }
 
 // travellers of the tests: an adult, a child and an infant in August 2025.
@@ -212,12 +192,12 @@ func TestHoldOneWayWithBags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Hold: %v", err)
 	}
-	f, _ := lookup(testSeed, id)
-	ci := carriers[f.carrier]
+	f, _ := cpsim.FlightByID(testSeed, id)
+	ci := cpsim.CarrierOf(f.Carrier)
 	want := &providers.Hold{
-		Ref:       strconv.Itoa(firstRequestID),
+		Ref:       strconv.Itoa(cpsim.FirstRequestID),
 		ExpiresAt: testNow.Add(3 * time.Minute),
-		Total:     eur(3*f.price + f.infant + 2*ci.checked20 + ci.cabin),
+		Total:     eur(3*f.Price + f.InfantPrice + 2*ci.Checked20 + ci.Cabin),
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
 		t.Errorf("hold (-want +got)\n%s", diff)
@@ -225,7 +205,7 @@ func TestHoldOneWayWithBags(t *testing.T) {
 	if got := e.left(t, id); got != before-3 {
 		t.Errorf("seats left %d, want %d (3 seats held, the infant on a lap)", got, before-3)
 	}
-	d := ci.cabinSize
+	d := ci.CabinSize
 	jsonEqual(t, e.log.last(t, "POST /v3/requests"), fmt.Sprintf(`{
 		"flight_ids": [%d],
 		"passengers": [
@@ -273,16 +253,16 @@ func TestHoldRoundTripWithBags(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Hold: %v", err)
 	}
-	wantRef := fmt.Sprintf("%d,%d", firstRequestID, firstRequestID+1)
+	wantRef := fmt.Sprintf("%d,%d", cpsim.FirstRequestID, cpsim.FirstRequestID+1)
 	total, _ := p.Total.Add(inbound23.Price)
 	if diff := cmp.Diff(&providers.Hold{Ref: wantRef, ExpiresAt: testNow.Add(3 * time.Minute), Total: total}, h); diff != "" {
 		t.Errorf("hold (-want +got)\n%s", diff)
 	}
 
 	ids, _ := parseRef(p.Ref)
-	fo, _ := lookup(testSeed, ids[0])
-	fi, _ := lookup(testSeed, ids[1])
-	co, cin := carriers[fo.carrier], carriers[fi.carrier]
+	fo, _ := cpsim.FlightByID(testSeed, ids[0])
+	fi, _ := cpsim.FlightByID(testSeed, ids[1])
+	co, cin := cpsim.CarrierOf(fo.Carrier), cpsim.CarrierOf(fi.Carrier)
 	jsonEqual(t, e.log.last(t, "POST /v3/requests"), fmt.Sprintf(`{
 		"flight_ids": [%d, %d],
 		"passengers": [
@@ -300,15 +280,17 @@ func TestHoldRoundTripWithBags(t *testing.T) {
 		         "cabin": [{"dimensions": {"width": %d, "height": %d, "length": %d}, "quantity": 0}]}},
 		"fare_type": "round_trip",
 		"customer_code": "faregraph"
-	}`, fo.id, fi.id, fo.id, co.cabinSize.Width, co.cabinSize.Height, co.cabinSize.Length,
-		fi.id, cin.cabinSize.Width, cin.cabinSize.Height, cin.cabinSize.Length))
+	}`, fo.ID, fi.ID, fo.ID, co.CabinSize.Width, co.CabinSize.Height, co.CabinSize.Length,
+		fi.ID, cin.CabinSize.Width, cin.CabinSize.Height, cin.CabinSize.Length))
 
 	// The pair's price is split across the two requests, exactly.
-	e.sim.mu.Lock()
-	r1, r2 := *e.sim.requests[firstRequestID], *e.sim.requests[firstRequestID+1]
-	e.sim.mu.Unlock()
-	price, infant := pairFare(fo, fi)
-	if r1.price+r2.price != price || r1.infant+r2.infant != infant || r1.pair != r2.id || r2.pair != r1.id {
+	r1, ok1 := e.sim.Request(cpsim.FirstRequestID)
+	r2, ok2 := e.sim.Request(cpsim.FirstRequestID + 1)
+	price, infant, ok := cpsim.RoundTripFare(testSeed, fo.ID, fi.ID)
+	if !ok1 || !ok2 || !ok {
+		t.Fatalf("requests %v %v, fare %v: want both requests and the pair's fare", ok1, ok2, ok)
+	}
+	if r1.Price+r2.Price != price || r1.InfantPrice+r2.InfantPrice != infant || r1.Pair != r2.ID || r2.Pair != r1.ID {
 		t.Errorf("requests %+v and %+v do not split the pair's %d and %d", r1, r2, price, infant)
 	}
 }
@@ -346,11 +328,11 @@ func TestConcurrentHoldsOfTheLastSeats(t *testing.T) {
 	pax := providers.Passengers{Adults: 1}
 	o := e.oneWay(t, pax, 0)
 	id := flightIDOf(t, o.Parts[0].Ref)
-	f, _ := lookup(testSeed, id)
-	if f.seats < 10 {
-		t.Fatalf("flight %d has %d seats; pick one with at least 10", id, f.seats)
+	f, _ := cpsim.FlightByID(testSeed, id)
+	if f.Seats < 10 {
+		t.Fatalf("flight %d has %d seats; pick one with at least 10", id, f.Seats)
 	}
-	e.sim.SellSeats(id, f.seats-10)
+	e.sim.SellSeats(id, f.Seats-10)
 
 	var (
 		wg             sync.WaitGroup
@@ -449,7 +431,7 @@ func TestBook(t *testing.T) {
 	jsonEqual(t, e.log.last(t, "POST /v3/bookings"), fmt.Sprintf(`{
 		"request_ids": [%d], "customer_code": "faregraph", "external_id": "fg-%d",
 		"first_name": "Marie", "last_name": "Curie", "gender": "female",
-		"email": "marie@example.com", "phonenumber": "+33600000000", "self_psp": true}`, firstRequestID, firstRequestID))
+		"email": "marie@example.com", "phonenumber": "+33600000000", "self_psp": true}`, cpsim.FirstRequestID, cpsim.FirstRequestID))
 	if got := e.left(t, id); got != before-2 {
 		t.Errorf("seats left %d, want %d: held seats become sold, once", got, before-2)
 	}
@@ -556,9 +538,8 @@ func TestBookWhoseAnswerIsLost(t *testing.T) {
 			if err != nil || b == nil {
 				t.Fatalf("FindBooking = %+v, %v; want the booking", b, err)
 			}
-			e.sim.mu.Lock()
-			ref := e.sim.requests[firstRequestID].booking
-			e.sim.mu.Unlock()
+			rq, _ := e.sim.Request(cpsim.FirstRequestID)
+			ref := rq.Booking
 			want := &providers.Booking{Reference: ref, Status: providers.BookingConfirmed, Total: h.Total, Slices: o.Slices}
 			if diff := cmp.Diff(want, b); diff != "" {
 				t.Errorf("found (-want +got)\n%s", diff)

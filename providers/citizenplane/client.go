@@ -3,8 +3,9 @@
 // a flight, booking requests (holds), bookings and their retrieval, mapped
 // to the neutral vocabulary of package providers.
 //
-// The package also holds Simulator, an http.Handler that speaks the same
-// API from a deterministic inventory, for tests and local runs.
+// The JSON shapes it shares with its simulator are in package wire; the
+// simulator itself, an http.Handler that speaks the same API from a
+// deterministic inventory, is package cpsim.
 package citizenplane
 
 import (
@@ -24,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // Name is the provider name the adapter reports and puts on its parts.
@@ -236,7 +238,7 @@ func (c *Client) statusError(op, name string, status int, data []byte) *provider
 type apiError struct {
 	call   string // "POST /v3/bookings"
 	status int
-	body   errorBody
+	body   wire.ErrorBody
 }
 
 func (e *apiError) Error() string {

@@ -10,49 +10,46 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 )
 
 // wantOneWay builds, from the simulator's generator, the offers a search
 // for q must return.
 func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
 	t.Helper()
-	ri, ok := routeIndex(q.Origin, q.Destination)
-	if !ok {
-		return nil
-	}
 	d, err := q.Date.Time()
 	if err != nil {
 		t.Fatal(err)
 	}
 	pax := q.Passengers
 	var offers []providers.Offer
-	for _, f := range schedule(testSeed, ri, dayOf(d)) {
-		if f.seats < pax.Seats() {
+	for _, f := range cpsim.Schedule(testSeed, q.Origin, q.Destination, d) {
+		if f.Seats < pax.Seats() {
 			continue
 		}
-		total := eur(f.price*int64(pax.Seats()) + f.infant*int64(pax.Infants))
-		per := providers.PassengerPrice{Adult: eur(f.price)}
+		total := eur(f.Price*int64(pax.Seats()) + f.InfantPrice*int64(pax.Infants))
+		per := providers.PassengerPrice{Adult: eur(f.Price)}
 		if pax.Children > 0 {
-			per.Child = eurp(f.price)
+			per.Child = eurp(f.Price)
 		}
 		if pax.Infants > 0 {
-			per.Infant = eurp(f.infant)
+			per.Infant = eurp(f.InfantPrice)
 		}
 		offers = append(offers, providers.Offer{
 			FareType: providers.OneWay,
 			Slices: []providers.Slice{{Segments: []providers.Segment{{
-				CarrierCode: f.carrier, FlightNumber: f.number[2:],
+				CarrierCode: f.Carrier, FlightNumber: f.Number[2:],
 				Origin: q.Origin, Destination: q.Destination,
-				DepartureAt: f.dep, ArrivalAt: f.arr,
+				DepartureAt: f.Departure, ArrivalAt: f.Arrival,
 			}}}},
 			Parts: []providers.Part{{
-				Provider: Name, Ref: strconv.FormatInt(f.id, 10), FareType: providers.OneWay,
+				Provider: Name, Ref: strconv.FormatInt(f.ID, 10), FareType: providers.OneWay,
 				Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total,
-				Taxes: eur(f.tax * int64(pax.Seats())), // per seat, none for infants
+				Taxes: eur(f.AirportTax * int64(pax.Seats())), // per seat, none for infants
 			}},
 			Total:          total,
 			PerPassenger:   per,
-			SeatsAvailable: f.seats,
+			SeatsAvailable: f.Seats,
 			ExpiresAt:      testNow.Add(20 * time.Minute),
 		})
 	}
@@ -140,7 +137,7 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
 		Legs: []providers.Leg{out, back}, Passengers: pax, Total: rt.Total,
 		// Both flights' airport tax, per seat (2 adults; the infant pays none).
-		Taxes: eur((airportTax["CDG"] + airportTax["PMI"]) * 2),
+		Taxes: eur((cpsim.AirportTax("CDG") + cpsim.AirportTax("PMI")) * 2),
 	}
 	if first.Parts[0].Taxes.Amount+last.Parts[0].Taxes.Amount != wantPart.Taxes.Amount {
 		t.Errorf("round-trip taxes %s, want the one-ways' %s + %s", wantPart.Taxes, first.Parts[0].Taxes, last.Parts[0].Taxes)
@@ -281,15 +278,15 @@ func TestListAncillariesAgainstSimulator(t *testing.T) {
 	if len(got) != len(parts) {
 		t.Fatalf("got %d results for %d parts", len(got), len(parts))
 	}
-	f, _ := lookup(testSeed, flightIDOf(t, offers[0].Parts[0].Ref))
-	ci := carriers[f.carrier]
-	dims := strconv.Itoa(ci.cabinSize.Width) + "x" + strconv.Itoa(ci.cabinSize.Height) + "x" + strconv.Itoa(ci.cabinSize.Length)
+	f, _ := cpsim.FlightByID(testSeed, flightIDOf(t, offers[0].Parts[0].Ref))
+	ci := cpsim.CarrierOf(f.Carrier)
+	dims := strconv.Itoa(ci.CabinSize.Width) + "x" + strconv.Itoa(ci.CabinSize.Height) + "x" + strconv.Itoa(ci.CabinSize.Length)
 	want := []providers.Ancillary{
-		{Ref: offers[0].Parts[0].Ref + ":checked:20", Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: eur(ci.checked20), WeightKg: 20, Segment: f.number},
-		{Ref: offers[0].Parts[0].Ref + ":checked:23", Kind: providers.CheckedBag, Description: "Checked bag 23 kg", Price: eur(ci.checked23), WeightKg: 23, Segment: f.number},
+		{Ref: offers[0].Parts[0].Ref + ":checked:20", Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: eur(ci.Checked20), WeightKg: 20, Segment: f.Number},
+		{Ref: offers[0].Parts[0].Ref + ":checked:23", Kind: providers.CheckedBag, Description: "Checked bag 23 kg", Price: eur(ci.Checked23), WeightKg: 23, Segment: f.Number},
 		{Ref: offers[0].Parts[0].Ref + ":cabin:" + dims, Kind: providers.CabinBag,
-			Description: "Cabin bag " + strconv.Itoa(ci.cabinSize.Width) + "×" + strconv.Itoa(ci.cabinSize.Height) + "×" + strconv.Itoa(ci.cabinSize.Length) + " cm",
-			Price:       eur(ci.cabin), Dimensions: dims, Segment: f.number},
+			Description: "Cabin bag " + strconv.Itoa(ci.CabinSize.Width) + "×" + strconv.Itoa(ci.CabinSize.Height) + "×" + strconv.Itoa(ci.CabinSize.Length) + " cm",
+			Price:       eur(ci.Cabin), Dimensions: dims, Segment: f.Number},
 	}
 	if diff := cmp.Diff(providers.AncillaryResult{Ancillaries: want}, got[0]); diff != "" {
 		t.Errorf("first part (-want +got)\n%s", diff)
@@ -322,7 +319,7 @@ func TestSimulatorFailuresThroughAdapter(t *testing.T) {
 	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
 	tests := []struct {
 		name         string
-		setup        func(*Simulator)
+		setup        func(*cpsim.Simulator)
 		token        string
 		timeout      time.Duration
 		wantCode     providers.ErrorCode
@@ -330,10 +327,10 @@ func TestSimulatorFailuresThroughAdapter(t *testing.T) {
 		wantProvider string
 		wantOutcome  string
 	}{
-		{"bad token", func(*Simulator) {}, "wrong", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
-		{"no token", func(*Simulator) {}, "", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
-		{"every request fails", func(s *Simulator) { s.SetFailureRate(1) }, testToken, 0, providers.Unavailable, http.StatusInternalServerError, "INTERNAL_ERROR", "search error"},
-		{"slower than the deadline", func(s *Simulator) { s.SetLatency(time.Minute) }, testToken, 20 * time.Millisecond, providers.Timeout, 0, "", "search timeout"},
+		{"bad token", func(*cpsim.Simulator) {}, "wrong", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
+		{"no token", func(*cpsim.Simulator) {}, "", 0, providers.Unavailable, http.StatusUnauthorized, "UNAUTHORIZED", "search error"},
+		{"every request fails", func(s *cpsim.Simulator) { s.SetFailureRate(1) }, testToken, 0, providers.Unavailable, http.StatusInternalServerError, "INTERNAL_ERROR", "search error"},
+		{"slower than the deadline", func(s *cpsim.Simulator) { s.SetLatency(time.Minute) }, testToken, 20 * time.Millisecond, providers.Timeout, 0, "", "search timeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

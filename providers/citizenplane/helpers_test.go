@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
 )
 
 // testNow is the fixed clock of every test: 1 July 2025, 10:00 in Paris.
@@ -65,9 +66,9 @@ func (r *recorder) snapshot() []string {
 }
 
 // newSimServer starts a simulator with the test token, seed and clock.
-func newSimServer(t *testing.T) (*Simulator, *httptest.Server) {
+func newSimServer(t *testing.T) (*cpsim.Simulator, *httptest.Server) {
 	t.Helper()
-	sim := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+	sim := cpsim.New(cpsim.Config{Token: testToken, Seed: testSeed, Now: clock})
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	return sim, srv

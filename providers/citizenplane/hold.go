@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // Hold makes CitizenPlane booking requests for a part: POST /v3/requests
@@ -66,31 +67,31 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 		return nil, err
 	}
 
-	body := requestBody{
+	body := wire.RequestBody{
 		FlightIDs:    make([]int64, len(fl)),
 		Passengers:   passengers,
 		Bags:         bags,
-		FareType:     fareOneWay,
+		FareType:     wire.FareOneWay,
 		CustomerCode: c.cfg.CustomerCode,
 	}
 	for i, f := range fl {
 		body.FlightIDs[i] = f.id
 	}
 	if p.FareType == providers.RoundTrip {
-		body.FareType = fareRoundTrip
+		body.FareType = wire.FareRoundTrip
 	}
-	var resp requestsResponse
-	status, err := c.do(ctx, opHold, http.MethodPost, pathRequests, nil, body, &resp, http.StatusNotFound, http.StatusConflict)
+	var resp wire.RequestsResponse
+	status, err := c.do(ctx, opHold, http.MethodPost, wire.PathRequests, nil, body, &resp, http.StatusNotFound, http.StatusConflict)
 	if err != nil {
 		return nil, c.holdError(err)
 	}
 	h, fare, err := readRequests(resp, fl)
 	if err != nil {
-		return nil, c.fail(opHold, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", pathRequests, err))
+		return nil, c.fail(opHold, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", wire.PathRequests, err))
 	}
 	if p.Total.Amount != 0 && fare != p.Total {
 		return nil, c.fail(opHold, providers.PriceChanged, status, "", "the provider's price changed",
-			fmt.Errorf("POST %s: requests %s hold the fare at %s, the part was priced %s", pathRequests, h.Ref, fare, p.Total))
+			fmt.Errorf("POST %s: requests %s hold the fare at %s, the part was priced %s", wire.PathRequests, h.Ref, fare, p.Total))
 	}
 	return h, nil
 }
@@ -103,7 +104,7 @@ func (c *Client) holdError(err error) error {
 	}
 	switch pe.Status {
 	case http.StatusConflict:
-		if isPriceType(pe.ProviderCode) {
+		if wire.IsPriceType(pe.ProviderCode) {
 			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
 		} else {
 			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
@@ -117,9 +118,9 @@ func (c *Client) holdError(err error) error {
 // requestPassengers checks the travellers against the part's passengers
 // and converts them to the request's shape. Its errors are ours and safe to
 // show: they name the traveller and the field, never the value.
-func requestPassengers(ts []providers.Traveller, pax providers.Passengers) ([]requestPassenger, error) {
+func requestPassengers(ts []providers.Traveller, pax providers.Passengers) ([]wire.RequestPassenger, error) {
 	var n providers.Passengers
-	out := make([]requestPassenger, len(ts))
+	out := make([]wire.RequestPassenger, len(ts))
 	for i, t := range ts {
 		switch t.Type {
 		case providers.Adult:
@@ -146,42 +147,42 @@ func requestPassengers(ts []providers.Traveller, pax providers.Passengers) ([]re
 
 // requestPassenger1 converts one traveller: dates reformatted (birth
 // YYYY-MM-DD, passport expiry DD/MM/YYYY), gender and countries lower case.
-func requestPassenger1(t providers.Traveller) (requestPassenger, error) {
+func requestPassenger1(t providers.Traveller) (wire.RequestPassenger, error) {
 	first, last := strings.TrimSpace(t.GivenName), strings.TrimSpace(t.FamilyName)
 	if first == "" || last == "" {
-		return requestPassenger{}, errors.New("given and family names are required")
+		return wire.RequestPassenger{}, errors.New("given and family names are required")
 	}
 	gender, err := wireGender(t.Gender)
 	if err != nil {
-		return requestPassenger{}, err
+		return wire.RequestPassenger{}, err
 	}
 	birth, err := t.DateOfBirth.Time()
 	if err != nil {
-		return requestPassenger{}, errors.New("date of birth is not a date (YYYY-MM-DD)")
+		return wire.RequestPassenger{}, errors.New("date of birth is not a date (YYYY-MM-DD)")
 	}
 	number := strings.TrimSpace(t.DocumentNumber)
 	if number == "" {
-		return requestPassenger{}, errors.New("document number is required")
+		return wire.RequestPassenger{}, errors.New("document number is required")
 	}
 	expiry, err := t.DocumentExpiresOn.Time()
 	if err != nil {
-		return requestPassenger{}, errors.New("document expiry is not a date (YYYY-MM-DD)")
+		return wire.RequestPassenger{}, errors.New("document expiry is not a date (YYYY-MM-DD)")
 	}
 	nationality, err := wireCountry(t.Nationality)
 	if err != nil {
-		return requestPassenger{}, fmt.Errorf("nationality: %w", err)
+		return wire.RequestPassenger{}, fmt.Errorf("nationality: %w", err)
 	}
 	issuer, err := wireCountry(t.DocumentIssuingCountry)
 	if err != nil {
-		return requestPassenger{}, fmt.Errorf("document issuing country: %w", err)
+		return wire.RequestPassenger{}, fmt.Errorf("document issuing country: %w", err)
 	}
-	return requestPassenger{
+	return wire.RequestPassenger{
 		FirstName:              first,
 		LastName:               last,
 		Gender:                 gender,
-		DateOfBirth:            birth.Format(birthDateLayout),
+		DateOfBirth:            birth.Format(wire.BirthDateLayout),
 		PassportNumber:         number,
-		PassportExpiryDate:     expiry.Format(expiryDateLayout),
+		PassportExpiryDate:     expiry.Format(wire.ExpiryDateLayout),
 		Nationality:            nationality,
 		PassportCountryOfIssue: issuer,
 	}, nil
@@ -237,8 +238,8 @@ func containsFlight(fl []partFlight, id int64) bool {
 // quantity chosen, 0 where none is. The options come from the flights
 // search for the party's seats. A flight the search no longer lists is
 // SoldOut; a chosen ref that is none of the options is Rejected.
-func (c *Client) bagChoices(ctx context.Context, fl []partFlight, seats int, chosen map[string]int) (map[string]bagChoice, error) {
-	out := make(map[string]bagChoice, len(fl))
+func (c *Client) bagChoices(ctx context.Context, fl []partFlight, seats int, chosen map[string]int) (map[string]wire.BagChoice, error) {
+	out := make(map[string]wire.BagChoice, len(fl))
 	offered := map[string]bool{}
 	// quantity is the quantity chosen of option ref, given to the first
 	// listing of the option should a flight list one twice.
@@ -254,24 +255,24 @@ func (c *Client) bagChoices(ctx context.Context, fl []partFlight, seats int, cho
 		if err != nil {
 			return nil, err
 		}
-		i := slices.IndexFunc(fs, func(f flight) bool { return f.ID == pf.id })
+		i := slices.IndexFunc(fs, func(f wire.Flight) bool { return f.ID == pf.id })
 		if i < 0 {
 			return nil, c.fail(opHold, providers.SoldOut, 0, "", "not enough seats left",
-				fmt.Errorf("GET %s: flight %d not on sale for %d seats", pathFlights, pf.id, seats))
+				fmt.Errorf("GET %s: flight %d not on sale for %d seats", wire.PathFlights, pf.id, seats))
 		}
 		f := fs[i]
 		// ancillariesOf lists the checked options, then the cabin ones, in
 		// the order of the flight's bags, with the refs selections use.
 		anc, err := ancillariesOf(f)
 		if err != nil {
-			return nil, c.fail(opHold, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathFlights, err))
+			return nil, c.fail(opHold, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", wire.PathFlights, err))
 		}
-		bc := bagChoice{Checked: make([]checkedChoice, len(f.Bags.Checked)), Cabin: make([]cabinChoice, len(f.Bags.Cabin))}
+		bc := wire.BagChoice{Checked: make([]wire.CheckedChoice, len(f.Bags.Checked)), Cabin: make([]wire.CabinChoice, len(f.Bags.Cabin))}
 		for j, b := range f.Bags.Checked {
-			bc.Checked[j] = checkedChoice{Weight: b.Weight, Quantity: quantity(anc[j].Ref)}
+			bc.Checked[j] = wire.CheckedChoice{Weight: b.Weight, Quantity: quantity(anc[j].Ref)}
 		}
 		for j, b := range f.Bags.Cabin {
-			bc.Cabin[j] = cabinChoice{Dimensions: b.Dimensions, Quantity: quantity(anc[len(f.Bags.Checked)+j].Ref)}
+			bc.Cabin[j] = wire.CabinChoice{Dimensions: b.Dimensions, Quantity: quantity(anc[len(f.Bags.Checked)+j].Ref)}
 		}
 		out[strconv.FormatInt(pf.id, 10)] = bc
 	}
@@ -287,13 +288,13 @@ func (c *Client) bagChoices(ctx context.Context, fl []partFlight, seats int, cho
 // readRequests reads the answer of POST /v3/requests: one request per
 // flight of the part. It returns the hold and the fare held (the total
 // without bags).
-func readRequests(resp requestsResponse, fl []partFlight) (*providers.Hold, providers.Money, error) {
+func readRequests(resp wire.RequestsResponse, fl []partFlight) (*providers.Hold, providers.Money, error) {
 	if len(resp.Requests) != len(fl) {
 		return nil, providers.Money{}, fmt.Errorf("%d requests for %d flights", len(resp.Requests), len(fl))
 	}
 	ids := make([]int64, len(fl))
-	h := &providers.Hold{Total: providers.Money{Currency: currencyEUR}}
-	fare := providers.Money{Currency: currencyEUR}
+	h := &providers.Hold{Total: providers.Money{Currency: wire.CurrencyEUR}}
+	fare := providers.Money{Currency: wire.CurrencyEUR}
 	for _, rq := range resp.Requests {
 		i := -1
 		for j, f := range fl {

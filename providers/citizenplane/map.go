@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // conditions are those of every CitizenPlane fare: non-refundable and
@@ -17,7 +18,7 @@ var conditions = providers.Conditions{Refundable: false, Changeable: false}
 
 // oneWayOffer maps a flight to a one-way offer for q. ok is false when the
 // flight does not depart on q's date or has no price for q's infants.
-func oneWayOffer(f flight, q providers.Query, expires time.Time) (_ providers.Offer, ok bool, _ error) {
+func oneWayOffer(f wire.Flight, q providers.Query, expires time.Time) (_ providers.Offer, ok bool, _ error) {
 	seg, err := segmentOf(f)
 	if err != nil {
 		return providers.Offer{}, false, err
@@ -52,7 +53,7 @@ func oneWayOffer(f flight, q providers.Query, expires time.Time) (_ providers.Of
 // roundTripOffer maps a round-trip fare to an offer for q. ok is false when
 // a flight does not depart on its leg's date or the fare has no price for
 // q's infants.
-func roundTripOffer(rt roundTrip, q providers.RoundTripQuery, expires time.Time) (_ providers.Offer, ok bool, _ error) {
+func roundTripOffer(rt wire.RoundTrip, q providers.RoundTripQuery, expires time.Time) (_ providers.Offer, ok bool, _ error) {
 	total, per, seats, ok, err := roundTripFare(rt, q.Outbound, q.Return, q.Passengers)
 	if err != nil || !ok {
 		return providers.Offer{}, false, err
@@ -85,7 +86,7 @@ func roundTripOffer(rt roundTrip, q providers.RoundTripQuery, expires time.Time)
 // roundTripFare prices rt for pax and returns the seats left on it (the
 // fewer of its two flights). ok is false when a flight does not depart on
 // its leg's date or the fare has no price for pax's infants.
-func roundTripFare(rt roundTrip, out, back providers.Leg, pax providers.Passengers) (_ providers.Money, _ providers.PassengerPrice, seats int, ok bool, _ error) {
+func roundTripFare(rt wire.RoundTrip, out, back providers.Leg, pax providers.Passengers) (_ providers.Money, _ providers.PassengerPrice, seats int, ok bool, _ error) {
 	outSeg, err := segmentOf(rt.Outbound)
 	if err != nil {
 		return providers.Money{}, providers.PassengerPrice{}, 0, false, err
@@ -115,7 +116,7 @@ func roundTripFare(rt roundTrip, out, back providers.Leg, pax providers.Passenge
 // had not said, when a flight has no tax, or an unreadable or negative one,
 // or one in another currency than the fare, or when the tax would exceed
 // total: the offer is still sold, only without its tax share.
-func airportTaxes(total providers.Money, pax providers.Passengers, flights ...flight) providers.Money {
+func airportTaxes(total providers.Money, pax providers.Passengers, flights ...wire.Flight) providers.Money {
 	var sum providers.Money
 	for _, f := range flights {
 		if f.IncludedAirportTax == "" {
@@ -173,7 +174,7 @@ func fare(price, infant json.Number, currency string, pax providers.Passengers) 
 // ancillariesOf lists the bag options of f, each priced per bag and per
 // passenger. Refs carry what a booking request needs to name the option:
 // "<flight id>:checked:<kg>" and "<flight id>:cabin:<w>x<h>x<l>".
-func ancillariesOf(f flight) ([]providers.Ancillary, error) {
+func ancillariesOf(f wire.Flight) ([]providers.Ancillary, error) {
 	carrier, number := splitFlightNumber(f.FlightNumber, f.Airline.IATACode)
 	segment := carrier + number
 	cur := currencyOr(f.Currency)
@@ -221,7 +222,7 @@ func bagPrice(n json.Number, cur string) (providers.Money, error) {
 }
 
 // segmentOf maps a flight to the segment it flies.
-func segmentOf(f flight) (providers.Segment, error) {
+func segmentOf(f wire.Flight) (providers.Segment, error) {
 	dep, err := parseTime(f.DepartureDate, f.Origin)
 	if err != nil {
 		return providers.Segment{}, wrapFlight(f.ID, fmt.Errorf("departure_date: %w", err))
@@ -273,7 +274,7 @@ func splitFlightNumber(fn, carrier string) (string, string) {
 // currencyOr returns cur, or EUR when the answer names none.
 func currencyOr(cur string) string {
 	if cur == "" {
-		return currencyEUR
+		return wire.CurrencyEUR
 	}
 	return cur
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // Search returns one one-way offer per CitizenPlane flight that departs on
@@ -31,14 +32,14 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 	for _, f := range flights {
 		o, ok, err := oneWayOffer(f, q, expires)
 		if err != nil {
-			skipped = append(skipped, c.skip(ctx, opSearch, pathFlights, err))
+			skipped = append(skipped, c.skip(ctx, opSearch, wire.PathFlights, err))
 			continue
 		}
 		if ok {
 			offers = append(offers, o)
 		}
 	}
-	if err := c.allUnreadable(opSearch, pathFlights, len(flights), skipped); err != nil {
+	if err := c.allUnreadable(opSearch, wire.PathFlights, len(flights), skipped); err != nil {
 		return nil, err
 	}
 	return offers, nil
@@ -85,21 +86,21 @@ func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuer
 	for _, rt := range rts {
 		o, ok, err := roundTripOffer(rt, q, expires)
 		if err != nil {
-			skipped = append(skipped, c.skip(ctx, opRoundTrips, pathRoundTrips, err))
+			skipped = append(skipped, c.skip(ctx, opRoundTrips, wire.PathRoundTrips, err))
 			continue
 		}
 		if ok {
 			offers = append(offers, o)
 		}
 	}
-	if err := c.allUnreadable(opRoundTrips, pathRoundTrips, len(rts), skipped); err != nil {
+	if err := c.allUnreadable(opRoundTrips, wire.PathRoundTrips, len(rts), skipped); err != nil {
 		return nil, err
 	}
 	return offers, nil
 }
 
 // flights fetches the flights of leg's day with at least seats seats.
-func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seats int) ([]flight, error) {
+func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seats int) ([]wire.Flight, error) {
 	start, end, err := dayWindow(leg.Date)
 	if err != nil {
 		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
@@ -111,15 +112,15 @@ func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seat
 		"end":         {end},
 		"seats":       {strconv.Itoa(seats)},
 	}
-	fs, err := get(ctx, &c.cache, pathFlights, v, func(ctx context.Context) ([]flight, error) {
-		return getAll[flight](ctx, c, op, pathFlights, v)
+	fs, err := get(ctx, &c.cache, wire.PathFlights, v, func(ctx context.Context) ([]wire.Flight, error) {
+		return getAll[wire.Flight](ctx, c, op, wire.PathFlights, v)
 	})
 	return fs, c.gaveUp(ctx, op, err)
 }
 
 // roundTrips fetches the round-trip fares for out and back with at least
 // seats seats.
-func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.Leg, seats int) ([]roundTrip, error) {
+func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.Leg, seats int) ([]wire.RoundTrip, error) {
 	start, end, err := dayWindow(out.Date)
 	if err != nil {
 		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
@@ -137,8 +138,8 @@ func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.
 		"returnEnd":   {returnEnd},
 		"seats":       {strconv.Itoa(seats)},
 	}
-	rts, err := get(ctx, &c.cache, pathRoundTrips, v, func(ctx context.Context) ([]roundTrip, error) {
-		return getAll[roundTrip](ctx, c, op, pathRoundTrips, v)
+	rts, err := get(ctx, &c.cache, wire.PathRoundTrips, v, func(ctx context.Context) ([]wire.RoundTrip, error) {
+		return getAll[wire.RoundTrip](ctx, c, op, wire.PathRoundTrips, v)
 	})
 	return rts, c.gaveUp(ctx, op, err)
 }
@@ -160,9 +161,9 @@ func getAll[T any](ctx context.Context, c *Client, op, path string, v url.Values
 	var all []T
 	for n := 0; n < maxPages; n++ {
 		if n > 0 {
-			v.Set(pageParam, strconv.Itoa(n))
+			v.Set(wire.PageParam, strconv.Itoa(n))
 		}
-		var p page[T]
+		var p wire.Page[T]
 		if err := c.call(ctx, op, http.MethodGet, path, v, nil, &p); err != nil {
 			return nil, err
 		}

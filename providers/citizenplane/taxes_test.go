@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // TestSearchTaxes: a part's Taxes is included_airport_tax per seat, and
@@ -122,10 +124,10 @@ func TestSimulatorTaxes(t *testing.T) {
 		}
 	}
 	oneWays, roundTrips := 0, 0
-	for ri, r := range routes {
+	for ri, r := range cpsim.Routes() {
 		for _, date := range []string{"2025-07-02", "2025-08-06", "2025-12-10", "2026-03-03"} {
 			for _, pax := range parties {
-				offers, err := c.Search(ctx, providers.Query{Leg: leg(r.from, r.to, date), Passengers: pax})
+				offers, err := c.Search(ctx, providers.Query{Leg: leg(r.From, r.To, date), Passengers: pax})
 				if err != nil {
 					t.Fatalf("Search route %d %s: %v", ri, date, err)
 				}
@@ -133,17 +135,17 @@ func TestSimulatorTaxes(t *testing.T) {
 					check(t, o, 1)
 					oneWays++
 				}
-				if !r.roundTrips {
+				if !r.RoundTrips {
 					continue
 				}
 				rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{
-					Outbound: leg(r.from, r.to, date), Return: leg(r.to, r.from, date), Passengers: pax})
+					Outbound: leg(r.From, r.To, date), Return: leg(r.To, r.From, date), Passengers: pax})
 				if err != nil {
 					t.Fatalf("SearchRoundTrips route %d %s: %v", ri, date, err)
 				}
 				for _, o := range rts {
 					check(t, o, 2)
-					if want := (airportTax[r.from] + airportTax[r.to]) * int64(pax.Seats()); o.Parts[0].Taxes.Amount != want {
+					if want := (cpsim.AirportTax(r.From) + cpsim.AirportTax(r.To)) * int64(pax.Seats()); o.Parts[0].Taxes.Amount != want {
 						t.Errorf("round trip %s for %+v: Taxes %s, want %d cents", o.Parts[0].Ref, pax, o.Parts[0].Taxes, want)
 					}
 					roundTrips++
@@ -160,14 +162,14 @@ func TestSimulatorTaxes(t *testing.T) {
 // and no tax as null; reading never fails and keeps what is not a
 // number.
 func TestTaxAmountJSON(t *testing.T) {
-	for in, want := range map[taxAmount]string{"13.20": "13.20", "0": "0", "": "null"} {
+	for in, want := range map[wire.TaxAmount]string{"13.20": "13.20", "0": "0", "": "null"} {
 		b, err := json.Marshal(in)
 		if err != nil || string(b) != want {
 			t.Errorf("Marshal(%q) = %s, %v; want %s", in, b, err, want)
 		}
 	}
-	for in, want := range map[string]taxAmount{`13.2`: "13.2", `"9.85"`: "9.85", `null`: "", `"n/a"`: `"n/a"`, `[1]`: `[1]`, `false`: `false`} {
-		a := taxAmount("x")
+	for in, want := range map[string]wire.TaxAmount{`13.2`: "13.2", `"9.85"`: "9.85", `null`: "", `"n/a"`: `"n/a"`, `[1]`: `[1]`, `false`: `false`} {
+		a := wire.TaxAmount("x")
 		if err := json.Unmarshal([]byte(in), &a); err != nil || a != want {
 			t.Errorf("Unmarshal(%s) = %q, %v; want %q", in, a, err, want)
 		}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // CheckPrice re-checks a CitizenPlane part. A one-way part is verified
@@ -32,13 +33,13 @@ func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (*providers.P
 
 // verify asks CitizenPlane for the live price of one flight for pax.
 func (c *Client) verify(ctx context.Context, id int64, pax providers.Passengers) (*providers.PriceCheck, error) {
-	req := verifyRequest{
+	req := wire.VerifyRequest{
 		FlightID:     id,
-		Passengers:   verifyPassenger{Adults: pax.Adults, Children: pax.Children, Infants: pax.Infants},
+		Passengers:   wire.VerifyPassenger{Adults: pax.Adults, Children: pax.Children, Infants: pax.Infants},
 		CustomerCode: c.cfg.CustomerCode,
 	}
-	var resp verifyResponse
-	err := c.call(ctx, opVerify, http.MethodPost, pathVerify, nil, req, &resp, http.StatusNotFound, http.StatusConflict)
+	var resp wire.VerifyResponse
+	err := c.call(ctx, opVerify, http.MethodPost, wire.PathVerify, nil, req, &resp, http.StatusNotFound, http.StatusConflict)
 	if code := providers.CodeOf(err); err != nil && (code == providers.NotFound || code == providers.OfferExpired) {
 		return &providers.PriceCheck{Available: false}, nil
 	}
@@ -46,11 +47,11 @@ func (c *Client) verify(ctx context.Context, id int64, pax providers.Passengers)
 		return nil, err
 	}
 	if resp.TotalPrice == "" {
-		return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("POST %s: flight %d: no total_price", pathVerify, id))
+		return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("POST %s: flight %d: no total_price", wire.PathVerify, id))
 	}
 	total, err := providers.MoneyFromJSON(resp.TotalPrice, currencyOr(resp.Currency))
 	if err != nil {
-		return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("POST %s: flight %d: total_price: %w", pathVerify, id, err))
+		return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("POST %s: flight %d: total_price: %w", wire.PathVerify, id, err))
 	}
 	return &providers.PriceCheck{Available: true, Total: total}, nil
 }
@@ -68,7 +69,7 @@ func (c *Client) checkRoundTrip(ctx context.Context, out, back partFlight, pax p
 		}
 		total, _, seats, ok, err := roundTripFare(rt, out.leg, back.leg, pax)
 		if err != nil {
-			return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", pathRoundTrips, err))
+			return nil, c.fail(opVerify, providers.Unavailable, http.StatusOK, "", "unreadable provider answer", fmt.Errorf("GET %s: %w", wire.PathRoundTrips, err))
 		}
 		if !ok {
 			break

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Book completes the booking of a prebook (POST /flights/bookings, B.6)
@@ -64,8 +65,8 @@ func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Boo
 	if reference == "" {
 		return nil, rejected(op, "no LiteAPI booking id", errors.New("retrieve an empty booking id"))
 	}
-	path := bookingPath(reference)
-	var resp bookResponse
+	path := wire.BookingPath(reference)
+	var resp wire.BookResponse
 	var status int
 	if err := c.observe(op, func() (err error) {
 		status, err = c.get(ctx, op, path, &resp)
@@ -118,13 +119,13 @@ func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (
 // postBooking sends the booking call. It returns the booking of a full
 // answer, or the bookingId of an answer that only names one (the 200
 // replay, a 409 duplicate that carries it).
-func (c *Client) postBooking(ctx context.Context, op string, req bookRequest) (*providers.Booking, string, error) {
-	status, raw, err := c.exchange(ctx, op, http.MethodPost, bookingsPath, req)
+func (c *Client) postBooking(ctx context.Context, op string, req wire.BookRequest) (*providers.Booking, string, error) {
+	status, raw, err := c.exchange(ctx, op, http.MethodPost, wire.BookingsPath, req)
 	if err != nil {
 		return nil, "", err
 	}
-	var resp bookResponse
-	if err := decodeAnswer(op, http.MethodPost, bookingsPath, status, raw, &resp); err != nil {
+	var resp wire.BookResponse
+	if err := decodeAnswer(op, http.MethodPost, wire.BookingsPath, status, raw, &resp); err != nil {
 		err = reclassify(err, bookCodes)
 		var pe *providers.Error
 		if errors.As(err, &pe) && (providerCode(pe) == codeDuplicateBooking || providerCode(pe) == codeAlreadyTicketed) {
@@ -135,7 +136,7 @@ func (c *Client) postBooking(ctx context.Context, op string, req bookRequest) (*
 		return nil, "", err
 	}
 	if len(resp.Data) == 0 || resp.Data[0].Booking.BookingID == "" {
-		return nil, "", unreadable(op, status, fmt.Errorf("map %s: no booking id", bookingsPath))
+		return nil, "", unreadable(op, status, fmt.Errorf("map %s: no booking id", wire.BookingsPath))
 	}
 	fb := resp.Data[0].Booking
 	// The 200 replay has only bookingId and status; a full booking is
@@ -145,14 +146,14 @@ func (c *Client) postBooking(ctx context.Context, op string, req bookRequest) (*
 	}
 	b, err := toBooking(fb)
 	if err != nil {
-		return nil, "", unreadable(op, status, fmt.Errorf("map %s: %w", bookingsPath, err))
+		return nil, "", unreadable(op, status, fmt.Errorf("map %s: %w", wire.BookingsPath, err))
 	}
 	return b, "", nil
 }
 
 // duplicateBookingID is the bookingId a 409 answer names, "" when none.
 func duplicateBookingID(raw []byte) string {
-	var d duplicateBody
+	var d wire.DuplicateBody
 	if json.Unmarshal(raw, &d) != nil {
 		return ""
 	}
@@ -167,31 +168,31 @@ func duplicateBookingID(raw []byte) string {
 
 // newBookRequest is the booking body for r: payment on the credit line,
 // and our own id in a custom tag when there is one.
-func newBookRequest(r providers.BookRequest) (bookRequest, error) {
+func newBookRequest(r providers.BookRequest) (wire.BookRequest, error) {
 	if r.Part.Provider != "" && r.Part.Provider != Name {
-		return bookRequest{}, fmt.Errorf("book a part of provider %q", r.Part.Provider)
+		return wire.BookRequest{}, fmt.Errorf("book a part of provider %q", r.Part.Provider)
 	}
 	if r.Hold.Ref == "" {
-		return bookRequest{}, errors.New("no prebook id in the hold")
+		return wire.BookRequest{}, errors.New("no prebook id in the hold")
 	}
-	req := bookRequest{PrebookID: r.Hold.Ref, Payment: bookPayment{Method: paymentCredit}}
+	req := wire.BookRequest{PrebookID: r.Hold.Ref, Payment: wire.BookPayment{Method: wire.PaymentCredit}}
 	if r.ExternalID != "" {
-		if len(r.ExternalID) > maxCustomTagValue {
-			return bookRequest{}, fmt.Errorf("external id of %d bytes, LiteAPI keeps %d", len(r.ExternalID), maxCustomTagValue)
+		if len(r.ExternalID) > wire.MaxCustomTagValue {
+			return wire.BookRequest{}, fmt.Errorf("external id of %d bytes, LiteAPI keeps %d", len(r.ExternalID), wire.MaxCustomTagValue)
 		}
-		req.CustomTags = map[string]string{customTagRef: r.ExternalID}
+		req.CustomTags = map[string]string{wire.CustomTagRef: r.ExternalID}
 	}
 	return req, nil
 }
 
 // bookingStatuses maps FlightBooking statuses.
 var bookingStatuses = map[string]providers.BookingStatus{
-	statusConfirmed:            providers.BookingConfirmed,
-	statusTicketed:             providers.BookingConfirmed,
-	statusCreated:              providers.BookingPending,
-	statusPendingConfirmation:  providers.BookingPending,
-	statusCancelled:            providers.BookingCancelled,
-	statusCancelledWithCharges: providers.BookingCancelled,
+	wire.StatusConfirmed:            providers.BookingConfirmed,
+	wire.StatusTicketed:             providers.BookingConfirmed,
+	wire.StatusCreated:              providers.BookingPending,
+	wire.StatusPendingConfirmation:  providers.BookingPending,
+	wire.StatusCancelled:            providers.BookingCancelled,
+	wire.StatusCancelledWithCharges: providers.BookingCancelled,
 }
 
 // toBooking maps a FlightBooking. The total is pricing.totalAmount, else
@@ -200,7 +201,7 @@ var bookingStatuses = map[string]providers.BookingStatus{
 //
 // [assumed] A status the documentation does not list is taken as PENDING:
 // the booking exists and its confirmation is to follow.
-func toBooking(fb flightBooking) (*providers.Booking, error) {
+func toBooking(fb wire.FlightBooking) (*providers.Booking, error) {
 	if fb.BookingID == "" {
 		return nil, errors.New("no bookingId")
 	}
@@ -229,7 +230,7 @@ func toBooking(fb flightBooking) (*providers.Booking, error) {
 	return b, nil
 }
 
-func bookingTotal(fb flightBooking) (providers.Money, error) {
+func bookingTotal(fb wire.FlightBooking) (providers.Money, error) {
 	if p := fb.Pricing; p != nil && p.TotalAmount != "" {
 		m, err := requiredMoney(p.TotalAmount, p.Currency)
 		if err != nil {
@@ -261,9 +262,9 @@ func appendLocator(ls []string, pnr string) []string {
 
 // legsOf is the number of directions of a booked journey: two when a
 // segment is INBOUND.
-func legsOf(segs []segment) int {
+func legsOf(segs []wire.Segment) int {
 	for _, s := range segs {
-		if s.Direction == directionInbound {
+		if s.Direction == wire.DirectionInbound {
 			return 2
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -32,7 +33,7 @@ func TestBook(t *testing.T) {
 	}
 	want := []map[string]any{{"prebookId": h.Ref, "payment": map[string]any{"method": "CREDIT"},
 		"customTags": map[string]any{"FAREGRAPH_REF": "FG-BK-0001"}}}
-	if diff := cmp.Diff(want, log.bodies(t, "POST", bookingsPath)); diff != "" {
+	if diff := cmp.Diff(want, log.bodies(t, "POST", wire.BookingsPath)); diff != "" {
 		t.Errorf("book body (-want +got)\n%s", diff)
 	}
 	if !isUUID(b.Reference) || b.Status != providers.BookingConfirmed || b.Total != h.Total {
@@ -84,7 +85,7 @@ func TestBookReplayShape(t *testing.T) {
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
 	h := mustHold(t, env, o)
 	body := map[string]any{"prebookId": h.Ref, "payment": map[string]any{"method": "CREDIT"}}
-	status, raw := post(t, env.srv.URL+bookingsPath, testKey, body)
+	status, raw := post(t, env.srv.URL+wire.BookingsPath, testKey, body)
 	if status != 201 {
 		t.Fatalf("first book: HTTP %d %s", status, raw)
 	}
@@ -108,7 +109,7 @@ func TestBookReplayShape(t *testing.T) {
 	}
 
 	// The trailing-slash path (B.10) is the same endpoint.
-	status, raw = post(t, env.srv.URL+bookingsPath+"/", testKey, body)
+	status, raw = post(t, env.srv.URL+wire.BookingsPath+"/", testKey, body)
 	var replay any
 	if err := json.Unmarshal(raw, &replay); err != nil {
 		t.Fatal(err)
@@ -283,7 +284,7 @@ func TestRetrieveUnknown(t *testing.T) {
 func TestBookRejectsBadInput(t *testing.T) {
 	env := newSimEnv(t, SimConfig{Seed: 5})
 	o := providers.Offer{Parts: []providers.Part{{Provider: Name, Ref: "x", Passengers: providers.Passengers{Adults: 1}}}}
-	long := make([]byte, maxCustomTagValue+1)
+	long := make([]byte, wire.MaxCustomTagValue+1)
 	for i := range long {
 		long[i] = 'A'
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Name is the provider's name on parts, errors and metrics.
@@ -122,8 +123,8 @@ func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, le
 	start := time.Now()
 	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
 
-	var resp ratesResponse
-	status, err := c.post(ctx, op, ratesPath, newRatesRequest(legs, pax, currency), &resp)
+	var resp wire.RatesResponse
+	status, err := c.post(ctx, op, wire.RatesPath, newRatesRequest(legs, pax, currency), &resp)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, le
 	}
 	if len(offers) == 0 && len(skipped) > 0 {
 		return nil, unreadable(op, status, fmt.Errorf("map %s %s-%s %s (%d legs): none of %d items could be read, first: %s: %w",
-			ratesPath, l.Origin, l.Destination, l.Date, len(legs), len(skipped), skipped[0].item, skipped[0].err))
+			wire.RatesPath, l.Origin, l.Destination, l.Date, len(legs), len(skipped), skipped[0].item, skipped[0].err))
 	}
 	return offers, nil
 }
@@ -156,8 +157,8 @@ func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (_ *providers
 	start := time.Now()
 	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
 
-	var resp verifyResponse
-	status, err := c.post(ctx, op, verifyPath, verifyRequest{OfferID: p.Ref}, &resp)
+	var resp wire.VerifyResponse
+	status, err := c.post(ctx, op, wire.VerifyPath, wire.VerifyRequest{OfferID: p.Ref}, &resp)
 	if isOfferGone(err) {
 		return &providers.PriceCheck{Available: false}, nil
 	}
@@ -166,7 +167,7 @@ func (c *Client) CheckPrice(ctx context.Context, p providers.Part) (_ *providers
 	}
 	pc, err := toPriceCheck(resp)
 	if err != nil {
-		return nil, unreadable(op, status, fmt.Errorf("map %s: %w", verifyPath, err))
+		return nil, unreadable(op, status, fmt.Errorf("map %s: %w", wire.VerifyPath, err))
 	}
 	return pc, nil
 }
@@ -240,7 +241,7 @@ func (c *Client) exchange(ctx context.Context, op, method, path string, in any) 
 // under a 2xx status.
 func decodeAnswer(op, method, path string, status int, raw []byte, out any) error {
 	if status < 200 || status > 299 {
-		var env errorEnvelope
+		var env wire.ErrorEnvelope
 		if json.Unmarshal(raw, &env) != nil {
 			env.Error = nil
 		}
@@ -251,8 +252,8 @@ func decodeAnswer(op, method, path string, status int, raw []byte, out any) erro
 	if err := dec.Decode(out); err != nil {
 		return unreadable(op, status, fmt.Errorf("decode %s %s: %w", method, path, err))
 	}
-	if f, ok := out.(interface{ failure() *apiError }); ok && f.failure() != nil {
-		return apiFailure(op, method, path, status, f.failure())
+	if f, ok := out.(interface{ Failure() *wire.APIError }); ok && f.Failure() != nil {
+		return apiFailure(op, method, path, status, f.Failure())
 	}
 	return nil
 }

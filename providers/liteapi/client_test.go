@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // rawRates is the part of a rates answer the tests check the mapping
@@ -68,7 +69,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same request, raw: the oracle for every mapped field.
-	status, body := post(t, env.srv.URL+ratesPath, testKey, newRatesRequest([]providers.Leg{q.Leg}, pax, "EUR"))
+	status, body := post(t, env.srv.URL+wire.RatesPath, testKey, newRatesRequest([]providers.Leg{q.Leg}, pax, "EUR"))
 	if status != 200 {
 		t.Fatalf("raw rates: HTTP %d %s", status, body)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // LiteAPI error codes have five digits: the first is 4 (client) or 5
@@ -55,7 +56,7 @@ const (
 
 // apiFailure classifies an answer that carries an error envelope or a
 // non-2xx status. e is nil when the body had no envelope.
-func apiFailure(op, method, path string, status int, e *apiError) *providers.Error {
+func apiFailure(op, method, path string, status int, e *wire.APIError) *providers.Error {
 	pe := &providers.Error{Provider: Name, Op: op, Status: status, Code: providers.Unavailable}
 	detail := fmt.Sprintf("%s %s: HTTP %d", method, path, status)
 	code := 0

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // family is a fare family the simulator sells.
@@ -66,7 +67,7 @@ type quote struct {
 
 // newQuote prices fam on its for pax in EUR.
 func newQuote(its []itinerary, fam family, pax providers.Passengers) quote {
-	q := quote{its: its, fam: fam, pax: pax, cur: defaultCurrency}
+	q := quote{its: its, fam: fam, pax: pax, cur: wire.DefaultCurrency}
 	for _, it := range its {
 		q.adult += percentOf(it.adult, fam.percent)
 		q.bagFee += it.bagFee
@@ -86,7 +87,7 @@ func (q quote) in(cur string) quote {
 	if cur == q.cur {
 		return q
 	}
-	if q.cur != defaultCurrency {
+	if q.cur != wire.DefaultCurrency {
 		panic("liteapi simulator: a quote is converted from EUR only")
 	}
 	q.cur = cur

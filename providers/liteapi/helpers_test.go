@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // testNow is the fixed clock of the tests: March, so that July dates are
@@ -21,24 +22,9 @@ var testNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 const testKey = "test-key"
 
 // clock is a settable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
+type clock = sim.Clock
 
-func newClock() *clock { return &clock{t: testNow} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *clock { return sim.NewClock(testNow) }
 
 // call is one observed provider call.
 type call struct{ op, outcome string }

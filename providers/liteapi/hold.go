@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // fallbackHoldTTL is the life of a prebook whose answer carries no
@@ -55,26 +56,26 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 		return nil, rejected(op, "the extras chosen cannot be sent to LiteAPI", err)
 	}
 
-	var pre prebookResponse
+	var pre wire.PrebookResponse
 	if err := c.observe(op, func() error {
-		_, err := c.post(ctx, op, prebooksPath, req, &pre)
+		_, err := c.post(ctx, op, wire.PrebooksPath, req, &pre)
 		return reclassify(err, holdCodes)
 	}); err != nil {
 		return nil, err
 	}
 	hold, segs, err := c.toHold(pre, nil)
 	if err != nil {
-		return nil, unreadable(op, 200, fmt.Errorf("map %s: %w", prebooksPath, err))
+		return nil, unreadable(op, 200, fmt.Errorf("map %s: %w", wire.PrebooksPath, err))
 	}
 	if len(selected) == 0 {
 		return hold, nil
 	}
 
 	const attachOp = "attach_services"
-	path := servicesPath(hold.Ref)
-	var att prebookResponse
+	path := wire.ServicesPath(hold.Ref)
+	var att wire.PrebookResponse
 	if err := c.observe(attachOp, func() error {
-		_, err := c.post(ctx, attachOp, path, servicesRequest{SelectedServices: selected}, &att)
+		_, err := c.post(ctx, attachOp, path, wire.ServicesRequest{SelectedServices: selected}, &att)
 		return reclassify(err, holdCodes)
 	}); err != nil {
 		return nil, err
@@ -99,26 +100,26 @@ func (c *Client) observe(op string, f func() error) error {
 }
 
 // newPrebookRequest is the prebook body for r.
-func newPrebookRequest(r providers.HoldRequest) (prebookRequest, error) {
+func newPrebookRequest(r providers.HoldRequest) (wire.PrebookRequest, error) {
 	if len(r.Travellers) == 0 {
-		return prebookRequest{}, errors.New("no travellers")
+		return wire.PrebookRequest{}, errors.New("no travellers")
 	}
 	contact, err := toWireContact(r.Contact, r.Travellers)
 	if err != nil {
-		return prebookRequest{}, err
+		return wire.PrebookRequest{}, err
 	}
-	pax := make([]wirePassenger, len(r.Travellers))
+	pax := make([]wire.Passenger, len(r.Travellers))
 	for i, t := range r.Travellers {
 		if pax[i], err = toWirePassenger(t); err != nil {
-			return prebookRequest{}, fmt.Errorf("traveller %d: %w", i, err)
+			return wire.PrebookRequest{}, fmt.Errorf("traveller %d: %w", i, err)
 		}
 	}
-	return prebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: false, IncludeCreditBalance: false, Contact: contact, Passengers: pax}, nil
+	return wire.PrebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: false, IncludeCreditBalance: false, Contact: contact, Passengers: pax}, nil
 }
 
 // toWireContact maps the contact. An empty email or phone is taken from
 // the first traveller that has one: LiteAPI requires both.
-func toWireContact(c providers.Contact, ts []providers.Traveller) (wireContact, error) {
+func toWireContact(c providers.Contact, ts []providers.Traveller) (wire.Contact, error) {
 	email, phone := c.Email, c.PhoneNumber
 	for _, t := range ts {
 		if email == "" {
@@ -129,40 +130,40 @@ func toWireContact(c providers.Contact, ts []providers.Traveller) (wireContact, 
 		}
 	}
 	if phone == "" {
-		return wireContact{}, errors.New("contact: no phone number")
+		return wire.Contact{}, errors.New("contact: no phone number")
 	}
 	cc, national, err := splitPhone(phone)
 	if err != nil {
-		return wireContact{}, fmt.Errorf("contact: %w", err)
+		return wire.Contact{}, fmt.Errorf("contact: %w", err)
 	}
-	return wireContact{FirstName: c.GivenName, LastName: c.FamilyName, Email: email, PhoneCountryCode: cc, PhoneNumber: national}, nil
+	return wire.Contact{FirstName: c.GivenName, LastName: c.FamilyName, Email: email, PhoneCountryCode: cc, PhoneNumber: national}, nil
 }
 
 // toWirePassenger maps a traveller to the flat prebook passenger. The
 // document fields are sent only with a document number.
-func toWirePassenger(t providers.Traveller) (wirePassenger, error) {
-	p := wirePassenger{FirstName: t.GivenName, LastName: t.FamilyName, Birthday: string(t.DateOfBirth),
+func toWirePassenger(t providers.Traveller) (wire.Passenger, error) {
+	p := wire.Passenger{FirstName: t.GivenName, LastName: t.FamilyName, Birthday: string(t.DateOfBirth),
 		Nationality: strings.ToUpper(t.Nationality)}
 	switch t.Type {
 	case providers.Adult:
-		p.PassengerType = paxTypeAdult
+		p.PassengerType = wire.PaxTypeAdult
 	case providers.Child:
-		p.PassengerType = paxTypeChild
+		p.PassengerType = wire.PaxTypeChild
 	case providers.Infant:
-		p.PassengerType = paxTypeInfant
+		p.PassengerType = wire.PaxTypeInfant
 	default:
-		return wirePassenger{}, fmt.Errorf("passenger type %q", t.Type)
+		return wire.Passenger{}, fmt.Errorf("passenger type %q", t.Type)
 	}
 	switch strings.ToUpper(t.Gender) {
-	case "MALE", genderMale:
-		p.Gender = genderMale
-	case "FEMALE", genderFemale:
-		p.Gender = genderFemale
+	case "MALE", wire.GenderMale:
+		p.Gender = wire.GenderMale
+	case "FEMALE", wire.GenderFemale:
+		p.Gender = wire.GenderFemale
 	default:
-		return wirePassenger{}, fmt.Errorf("gender %q is not MALE or FEMALE", t.Gender)
+		return wire.Passenger{}, fmt.Errorf("gender %q is not MALE or FEMALE", t.Gender)
 	}
 	if t.DocumentNumber != "" {
-		p.DocumentType = documentPassport
+		p.DocumentType = wire.DocumentPassport
 		p.DocumentNumber = t.DocumentNumber
 		p.DocumentIssueCountry = strings.ToUpper(t.DocumentIssuingCountry)
 		p.DocumentExpiry = string(t.DocumentExpiresOn)
@@ -173,8 +174,8 @@ func toWirePassenger(t providers.Traveller) (wirePassenger, error) {
 // toSelectedServices maps the extras to attach, in the order given. Refs
 // of included bags ("checked:23", made by toAncillary for items without a
 // serviceId) are in the fare already and are left out.
-func toSelectedServices(sel []providers.Selection, travellers int) ([]selectedService, error) {
-	var out []selectedService
+func toSelectedServices(sel []providers.Selection, travellers int) ([]wire.SelectedService, error) {
+	var out []wire.SelectedService
 	for i, s := range sel {
 		switch {
 		case s.Ref == "":
@@ -186,7 +187,7 @@ func toSelectedServices(sel []providers.Selection, travellers int) ([]selectedSe
 		case isIncludedRef(s.Ref):
 			continue
 		}
-		out = append(out, selectedService{PassengerIndex: s.PassengerIndex, ServiceID: s.Ref, Quantity: s.Quantity})
+		out = append(out, wire.SelectedService{PassengerIndex: s.PassengerIndex, ServiceID: s.Ref, Quantity: s.Quantity})
 	}
 	return out, nil
 }
@@ -205,7 +206,7 @@ func isIncludedRef(ref string) bool {
 // toHold maps a prebook answer (creation or attach). segs are the journey
 // segments known from an earlier answer, used when this one has none; the
 // segments used are returned for the next answer.
-func (c *Client) toHold(resp prebookResponse, segs []segment) (*providers.Hold, []segment, error) {
+func (c *Client) toHold(resp wire.PrebookResponse, segs []wire.Segment) (*providers.Hold, []wire.Segment, error) {
 	if len(resp.Data) == 0 {
 		return nil, nil, errors.New("no data")
 	}
@@ -239,7 +240,7 @@ func (c *Client) toHold(resp prebookResponse, segs []segment) (*providers.Hold, 
 // serviceAncillaries maps the attachable seats and bags; other categories
 // (meals, ...) and services without a serviceId are left out, and a
 // serviceId listed twice is kept once. The result is never nil.
-func serviceAncillaries(sa servicesAttachable, segs []segment, currency string) ([]providers.Ancillary, error) {
+func serviceAncillaries(sa wire.ServicesAttachable, segs []wire.Segment, currency string) ([]providers.Ancillary, error) {
 	out := []providers.Ancillary{}
 	seen := map[string]bool{}
 	for gi, g := range sa.Groups {
@@ -260,18 +261,18 @@ func serviceAncillaries(sa servicesAttachable, segs []segment, currency string) 
 	return out, nil
 }
 
-func serviceAncillary(s service, segs []segment, currency string) (providers.Ancillary, bool, error) {
+func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (providers.Ancillary, bool, error) {
 	if s.ServiceID == "" {
 		return providers.Ancillary{}, false, nil
 	}
 	a := providers.Ancillary{Ref: s.ServiceID, Description: s.Name, Segment: flightOf(s.SegmentKey, segs)}
 	switch s.Category {
-	case categorySeat:
+	case wire.CategorySeat:
 		a.Kind = providers.Seat
 		if a.Description == "" && s.Metadata != nil && s.Metadata.Seat != nil {
 			a.Description = "Seat " + s.Metadata.Seat.SeatNumber
 		}
-	case categoryBaggage:
+	case wire.CategoryBaggage:
 		if s.Metadata == nil || s.Metadata.Baggage == nil {
 			return providers.Ancillary{}, false, nil
 		}

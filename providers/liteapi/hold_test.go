@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // TestHold: the prebook body is exactly B.3's flat shape; the hold is the
@@ -43,14 +44,14 @@ func TestHold(t *testing.T) {
 			passenger("Hugo", "2025-09-14", "M", 2, "25GH24680", "2030-09-14"),
 		},
 	}
-	got := log.bodies(t, "POST", prebooksPath)
+	got := log.bodies(t, "POST", wire.PrebooksPath)
 	if len(got) != 1 {
 		t.Fatalf("%d prebook requests", len(got))
 	}
 	if diff := cmp.Diff(want, got[0]); diff != "" {
 		t.Errorf("prebook body (-want +got)\n%s", diff)
 	}
-	if n := len(log.bodies(t, "POST", prebooksPath+"/")); n != 0 {
+	if n := len(log.bodies(t, "POST", wire.PrebooksPath+"/")); n != 0 {
 		t.Errorf("%d services calls without selections", n)
 	}
 
@@ -119,7 +120,7 @@ func TestHoldWithServices(t *testing.T) {
 		providers.Selection{Ref: "checked:23", PassengerIndex: 0, Quantity: 1}, // Flex includes it
 		providers.Selection{Ref: seat.Ref, PassengerIndex: 1, Quantity: 1},
 	)
-	got := log.bodies(t, "POST", prebooksPath+"/")
+	got := log.bodies(t, "POST", wire.PrebooksPath+"/")
 	want := []map[string]any{{"selectedServices": []any{
 		map[string]any{"passengerIndex": 0.0, "serviceId": bag.Ref, "quantity": 2.0},
 		map[string]any{"passengerIndex": 1.0, "serviceId": seat.Ref, "quantity": 1.0},
@@ -199,7 +200,7 @@ func TestHoldContactFallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := wireContact{FirstName: "Marie", LastName: "Dupont", Email: "m@example.com", PhoneCountryCode: "351", PhoneNumber: "912345678"}
+	want := wire.Contact{FirstName: "Marie", LastName: "Dupont", Email: "m@example.com", PhoneCountryCode: "351", PhoneNumber: "912345678"}
 	if req.Contact != want {
 		t.Errorf("contact %+v", req.Contact)
 	}
@@ -318,7 +319,7 @@ func TestHoldExpiry(t *testing.T) {
 		t.Error("an expired prebook was booked")
 	}
 	// Services cannot be attached to it either.
-	status, raw := post(t, env.srv.URL+servicesPath(h.Ref), testKey, servicesRequest{SelectedServices: []selectedService{{ServiceID: "x", Quantity: 1}}})
+	status, raw := post(t, env.srv.URL+wire.ServicesPath(h.Ref), testKey, wire.ServicesRequest{SelectedServices: []wire.SelectedService{{ServiceID: "x", Quantity: 1}}})
 	if e := envelope(t, status, raw); status != 400 || e.Code != codeServicesExpired {
 		t.Errorf("attach to an expired prebook: HTTP %d %+v", status, e)
 	}

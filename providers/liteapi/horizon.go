@@ -12,9 +12,9 @@ import (
 const maxMonthsAhead = 11
 
 // lastSearchDate is the last leg date LiteAPI searches on the day of now:
-// that day plus maxMonthsAhead months, at midnight UTC. It is the one
-// statement of the rule: the simulator refuses later legs with it (400
-// 41002) and the adapter does not ask for them.
+// that day plus maxMonthsAhead months, at midnight UTC. The adapter does
+// not ask for later legs; the simulator states the same documented rule on
+// its own and refuses them (400 41002).
 //
 // [assumed] The documentation does not say in which time zone "ahead" is
 // counted; the day of now is taken in UTC.

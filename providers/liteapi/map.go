@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // search is what a rates call asked for, needed to map its answer.
@@ -23,23 +24,23 @@ type search struct {
 
 // newRatesRequest is the rates body for legs (outbound, then return) and
 // pax, priced in currency (EUR when empty).
-func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency string) ratesRequest {
+func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency string) wire.RatesRequest {
 	cur := strings.ToUpper(currency)
 	if cur == "" {
-		cur = defaultCurrency
+		cur = wire.DefaultCurrency
 	}
-	wl := make([]wireLeg, len(legs))
+	wl := make([]wire.Leg, len(legs))
 	for i, l := range legs {
-		wl[i] = wireLeg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: directionOf(i)}
+		wl[i] = wire.Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: directionOf(i)}
 	}
-	return ratesRequest{
+	return wire.RatesRequest{
 		Legs:         wl,
 		Adults:       pax.Adults,
 		Children:     pax.Children,
-		ChildrenAges: repeat(assumedChildAge, pax.Children),
+		ChildrenAges: repeat(wire.AssumedChildAge, pax.Children),
 		Infants:      pax.Infants,
-		InfantAges:   repeat(assumedInfantAge, pax.Infants),
-		CabinClass:   cabinEconomy,
+		InfantAges:   repeat(wire.AssumedInfantAge, pax.Infants),
+		CabinClass:   wire.CabinEconomy,
 		Currency:     cur,
 	}
 }
@@ -56,9 +57,9 @@ func repeat(v, n int) []int {
 // directionOf is the direction of the searched leg at index i.
 func directionOf(i int) string {
 	if i == 1 {
-		return directionInbound
+		return wire.DirectionInbound
 	}
-	return directionOutbound
+	return wire.DirectionOutbound
 }
 
 // skippedItem is an item of an answer that could not be read and was left
@@ -74,7 +75,7 @@ type skippedItem struct {
 // offers of a journey whose segments cannot be: one bad item must not cost
 // the others, and a wrong price is worse than no price. What was left out
 // is returned in skipped (a journey counts once, whatever its offers).
-func toOffers(resp ratesResponse, s search) (offers []providers.Offer, skipped []skippedItem) {
+func toOffers(resp wire.RatesResponse, s search) (offers []providers.Offer, skipped []skippedItem) {
 	offers = []providers.Offer{}
 	for _, d := range resp.Data {
 		for _, j := range d.Journeys {
@@ -99,7 +100,7 @@ func toOffers(resp ratesResponse, s search) (offers []providers.Offer, skipped [
 	return offers, skipped
 }
 
-func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {
+func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, error) {
 	if o.OfferID == "" {
 		return providers.Offer{}, errors.New("no offerId")
 	}
@@ -136,12 +137,12 @@ func toOffer(o offer, sl []providers.Slice, s search) (providers.Offer, error) {
 // LiteAPI had not said, when taxes is missing, when either is unreadable or
 // negative, or when they would exceed total: the offer is still sold, only
 // without its tax share.
-func taxesOf(d display, total providers.Money) providers.Money {
+func taxesOf(d wire.Display, total providers.Money) providers.Money {
 	if d.Taxes == "" {
 		return providers.Money{}
 	}
 	var sum providers.Money
-	for _, n := range []looseAmount{d.Taxes, d.Fees} {
+	for _, n := range []wire.LooseAmount{d.Taxes, d.Fees} {
 		m, err := providers.MoneyFromJSON(json.Number(n), d.Currency)
 		if err != nil || m.Amount < 0 || m.Amount > total.Amount {
 			return providers.Money{}
@@ -158,14 +159,14 @@ func taxesOf(d display, total providers.Money) providers.Money {
 
 // toSlices groups a journey's segments by direction: OUTBOUND is slice 0,
 // INBOUND slice 1. Every searched leg must have at least one segment.
-func toSlices(segs []segment, legs int) ([]providers.Slice, error) {
+func toSlices(segs []wire.Segment, legs int) ([]providers.Slice, error) {
 	out := make([]providers.Slice, legs)
 	for i, sg := range segs {
 		idx := -1
 		switch {
-		case sg.Direction == directionOutbound, sg.Direction == "" && legs == 1:
+		case sg.Direction == wire.DirectionOutbound, sg.Direction == "" && legs == 1:
 			idx = 0
-		case sg.Direction == directionInbound:
+		case sg.Direction == wire.DirectionInbound:
 			idx = 1
 		}
 		if idx < 0 || idx >= legs {
@@ -188,7 +189,7 @@ func toSlices(segs []segment, legs int) ([]providers.Slice, error) {
 	return out, nil
 }
 
-func toSegment(sg segment) (providers.Segment, error) {
+func toSegment(sg wire.Segment) (providers.Segment, error) {
 	if sg.OriginCode == "" || sg.DestinationCode == "" || sg.Carrier.MarketingCode == "" || sg.Flight.MarketingNumber == "" {
 		return providers.Segment{}, errors.New("missing airport, carrier or flight number")
 	}
@@ -215,7 +216,7 @@ func toSegment(sg segment) (providers.Segment, error) {
 // taken as is and shown in the airport's zone.
 func localTime(s, iata string) (time.Time, error) {
 	loc := providers.AirportLocation(iata)
-	for _, layout := range []string{localLayout, "2006-01-02T15:04"} {
+	for _, layout := range []string{wire.LocalLayout, "2006-01-02T15:04"} {
 		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
 			return t, nil
 		}
@@ -231,7 +232,7 @@ func localTime(s, iata string) (time.Time, error) {
 // fallbackOfferTTL from now.
 func expiry(s string, now time.Time) (time.Time, error) {
 	if s == "" {
-		return now.Add(fallbackOfferTTL).UTC(), nil
+		return now.Add(wire.FallbackOfferTTL).UTC(), nil
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -242,7 +243,7 @@ func expiry(s string, now time.Time) (time.Time, error) {
 
 // toPerPassenger takes the price of one adult, and of one child and one
 // infant when the search had some.
-func toPerPassenger(pp *perPassenger, currency string, pax providers.Passengers) (providers.PassengerPrice, error) {
+func toPerPassenger(pp *wire.PerPassenger, currency string, pax providers.Passengers) (providers.PassengerPrice, error) {
 	if pp == nil || pp.Adult == nil {
 		return providers.PassengerPrice{}, errors.New("no per-passenger adult price")
 	}
@@ -270,7 +271,7 @@ func toPerPassenger(pp *perPassenger, currency string, pax providers.Passengers)
 
 // paxMoney is the total of one person. Children and infants may travel
 // free (minor 0); an adult may not (minor 1).
-func paxMoney(p *paxPrice, currency string, minor int64) (providers.Money, error) {
+func paxMoney(p *wire.PaxPrice, currency string, minor int64) (providers.Money, error) {
 	if p == nil {
 		return providers.Money{}, errors.New("missing")
 	}
@@ -301,7 +302,7 @@ func atLeast(n json.Number, currency string, minor int64) (providers.Money, erro
 }
 
 // toPriceCheck maps the one item of a verify answer.
-func toPriceCheck(resp verifyResponse) (*providers.PriceCheck, error) {
+func toPriceCheck(resp wire.VerifyResponse) (*providers.PriceCheck, error) {
 	if len(resp.Data) == 0 {
 		return nil, errors.New("no data")
 	}
@@ -327,11 +328,11 @@ var bagKinds = map[string]providers.AncillaryKind{
 // toAncillaries lists the included bags (price 0) and the paid ones. Items
 // with the same ref (the same allowance for several passenger types) are
 // listed once. The result is never nil.
-func toAncillaries(b baggage, segs []segment, currency string) ([]providers.Ancillary, error) {
+func toAncillaries(b wire.Baggage, segs []wire.Segment, currency string) ([]providers.Ancillary, error) {
 	out := []providers.Ancillary{}
 	seen := map[string]bool{}
 	for _, group := range []struct {
-		bags []bag
+		bags []wire.Bag
 		paid bool
 	}{{b.Included, false}, {b.Paid, true}} {
 		for i, item := range group.bags {
@@ -348,7 +349,7 @@ func toAncillaries(b baggage, segs []segment, currency string) ([]providers.Anci
 	return out, nil
 }
 
-func toAncillary(item bag, paid bool, segs []segment, currency string) (providers.Ancillary, bool, error) {
+func toAncillary(item wire.Bag, paid bool, segs []wire.Segment, currency string) (providers.Ancillary, bool, error) {
 	kind, ok := bagKinds[item.BagType]
 	if !ok {
 		return providers.Ancillary{}, false, nil
@@ -398,7 +399,7 @@ func weightKg(n json.Number) (int, error) {
 }
 
 // flightOf names the flight ("VY7821") of a segment key, "" for the whole journey.
-func flightOf(key string, segs []segment) string {
+func flightOf(key string, segs []wire.Segment) string {
 	if key == "" {
 		return ""
 	}

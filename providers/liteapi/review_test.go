@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // TestSearchBeyondHorizon: LiteAPI searches legs at most 11 months ahead
@@ -55,7 +56,7 @@ func TestSearchBeyondHorizon(t *testing.T) {
 			if err != nil {
 				t.Fatalf("err %v", err)
 			}
-			if n := len(log.bodies(t, "POST", ratesPath)); n != tt.calls {
+			if n := len(log.bodies(t, "POST", wire.RatesPath)); n != tt.calls {
 				t.Errorf("%d rates calls, want %d", n, tt.calls)
 			}
 			if len(env.obs.all()) != tt.calls {
@@ -317,7 +318,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 			if b.Total != want {
 				t.Errorf("booking total %s, want %s", b.Total, want)
 			}
-			status, raw := get(t, env.srv.URL+bookingPath(b.Reference), testKey)
+			status, raw := get(t, env.srv.URL+wire.BookingPath(b.Reference), testKey)
 			var got struct {
 				Data []struct {
 					Booking struct {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Booking codes (B.6, B.7) the simulator answers. [assumed] B.6 numbers no
@@ -34,7 +36,7 @@ type simBooking struct {
 	prebook *simPrebook
 	status  string
 	created time.Time
-	payment bookPayment
+	payment wire.BookPayment
 	tags    map[string]string
 	shift   time.Duration // ShiftBooking
 }
@@ -64,7 +66,7 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 				"the booking takes only prebookId, payment, customTags and metadata"))
 			return
 		}
-		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
 	if bad := checkBook(req); bad != nil {
@@ -77,19 +79,19 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 	p, ok := s.prebooks[req.PrebookID]
 	switch {
 	case !ok:
-		writeError(w, http.StatusNotFound, apiError{Code: codeBookPrebookNotFound, Message: "Prebook not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookNotFound, Message: "Prebook not found"})
 		return
 	case p.bookingID != "":
 		// Idempotent per prebookId: the booking that exists, whatever the body.
 		b := s.bookings[p.bookingID]
-		writeJSON(w, http.StatusOK, replayResponse{Data: []replayData{{
-			Booking: replayBooking{BookingID: b.id, Status: b.status}, Message: replayMessage}}})
+		writeJSON(w, http.StatusOK, wire.ReplayResponse{Data: []wire.ReplayData{{
+			Booking: wire.ReplayBooking{BookingID: b.id, Status: b.status}, Message: wire.ReplayMessage}}})
 		return
 	case p.released:
-		writeError(w, http.StatusNotFound, apiError{Code: codeBookPrebookExpired, Message: "Booking expired", Description: "the prebook expired"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookExpired, Message: "Booking expired", Description: "the prebook expired"})
 		return
-	case req.Payment.Method == paymentTransactionID && (!p.sdk || req.Payment.TransactionID != p.transactionID):
-		writeError(w, http.StatusBadGateway, apiError{Code: codeBookPaymentFailed, Message: "Payment failed",
+	case req.Payment.Method == wire.PaymentTransactionID && (!p.sdk || req.Payment.TransactionID != p.transactionID):
+		writeError(w, http.StatusBadGateway, wire.APIError{Code: codeBookPaymentFailed, Message: "Payment failed",
 			Description: "the transactionId is not the prebook's latest payment intent"})
 		return
 	}
@@ -98,20 +100,20 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 	b := &simBooking{
 		id:      s.newIDLocked("booking"),
 		prebook: p,
-		status:  statusConfirmed,
+		status:  wire.StatusConfirmed,
 		created: now,
-		payment: bookPayment{Method: req.Payment.Method, TransactionID: req.Payment.TransactionID},
+		payment: wire.BookPayment{Method: req.Payment.Method, TransactionID: req.Payment.TransactionID},
 		tags:    req.CustomTags,
 	}
 	b.ref = fmt.Sprintf("FH-%02d%c-%s", now.Year()%100, "123456789ABC"[now.Month()-1], s.token("ref", b.id, 8, upperAlnum))
 	p.bookingID = b.id
 	s.bookings[b.id] = b
-	writeJSON(w, http.StatusCreated, bookResponse{Data: []bookData{{Booking: s.flightBookingLocked(b)}}})
+	writeJSON(w, http.StatusCreated, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
 }
 
 // checkBook applies the request rules of B.6.
-func checkBook(req simBookRequest) *apiError {
-	bad := func(key, msg string) *apiError { return invalid(codeBookInvalid, "bodyRequest."+key, msg) }
+func checkBook(req simBookRequest) *wire.APIError {
+	bad := func(key, msg string) *wire.APIError { return invalid(codeBookInvalid, "bodyRequest."+key, msg) }
 	switch {
 	case req.PrebookID == "":
 		return bad("prebookId", "prebookId is required")
@@ -119,25 +121,25 @@ func checkBook(req simBookRequest) *apiError {
 		return bad("payment.method", "payment.method is required")
 	}
 	switch req.Payment.Method {
-	case paymentCredit, paymentAccCreditCard: // a credit line; a card on the account (simulated)
-	case paymentTransactionID:
+	case wire.PaymentCredit, wire.PaymentAccCreditCard: // a credit line; a card on the account (simulated)
+	case wire.PaymentTransactionID:
 		if req.Payment.TransactionID == "" {
 			return bad("payment.transactionId", "transactionId is required with TRANSACTION_ID")
 		}
-	case paymentThirdParty, paymentCreditCard:
+	case wire.PaymentThirdParty, wire.PaymentCreditCard:
 		return bad("payment.method", req.Payment.Method+" is not available to this account (CREDIT_CARD goes to the pci-book host)")
 	default:
 		return bad("payment.method", "method must be TRANSACTION_ID, CREDIT, THIRD_PARTY, CREDIT_CARD or ACC_CREDIT_CARD")
 	}
-	if len(req.CustomTags) > maxCustomTags {
-		return bad("customTags", fmt.Sprintf("at most %d tags", maxCustomTags))
+	if len(req.CustomTags) > wire.MaxCustomTags {
+		return bad("customTags", fmt.Sprintf("at most %d tags", wire.MaxCustomTags))
 	}
 	for k, v := range req.CustomTags {
-		if k == "" || strings.Trim(k, customTagKeyLetter) != "" {
+		if k == "" || strings.Trim(k, wire.CustomTagKeyLetter) != "" {
 			return bad("customTags", fmt.Sprintf("tag %q: keys match ^[A-Z0-9_-]+$", k))
 		}
-		if len(v) > maxCustomTagValue {
-			return bad("customTags", fmt.Sprintf("tag %s: values have at most %d characters", k, maxCustomTagValue))
+		if len(v) > wire.MaxCustomTagValue {
+			return bad("customTags", fmt.Sprintf("tag %s: values have at most %d characters", k, wire.MaxCustomTagValue))
 		}
 	}
 	return nil
@@ -152,44 +154,44 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
 	defer s.mu.Unlock()
 	b, ok := s.bookings[r.id]
 	if !ok {
-		writeError(w, http.StatusNotFound, apiError{Code: codeGetBookingNotFound, Message: "Booking not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeGetBookingNotFound, Message: "Booking not found"})
 		return
 	}
-	writeJSON(w, http.StatusOK, bookResponse{Data: []bookData{{Booking: s.flightBookingLocked(b)}}})
+	writeJSON(w, http.StatusOK, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
 }
 
 // flightBookingLocked renders a booking (B.6) with its flights moved by
 // the schedule shifts. The payment amount is the supplier's price, the
 // total without the partner markup: the sandbox's was ~3% below the total
 // (B.10).
-func (s *Simulator) flightBookingLocked(b *simBooking) flightBooking {
+func (s *Simulator) flightBookingLocked(b *simBooking) wire.FlightBooking {
 	p := b.prebook
 	q := p.q.shifted(s.shift + b.shift)
 	total := p.price()
 	cur, money := p.q.cur, p.q.money
 	var seatsAmt, bagsAmt int64
 	for _, a := range p.services {
-		if a.svc.Category == categorySeat {
+		if a.svc.Category == wire.CategorySeat {
 			seatsAmt += p.unit(a) * int64(a.sel.Quantity)
 		} else {
 			bagsAmt += p.unit(a) * int64(a.sel.Quantity)
 		}
 	}
-	created := b.created.UTC().Format(instantLayout)
-	limit := b.created.Add(ticketLimit).UTC().Format(instantLayout)
-	var locators []airlineLocator
+	created := b.created.UTC().Format(wire.InstantLayout)
+	limit := b.created.Add(ticketLimit).UTC().Format(wire.InstantLayout)
+	var locators []wire.AirlineLocator
 	for _, ab := range p.order.AirlineBookings {
-		locators = append(locators, airlineLocator{AirlineCode: ab.AirlineCode, AirlinePnr: ab.AirlinePnr})
+		locators = append(locators, wire.AirlineLocator{AirlineCode: ab.AirlineCode, AirlinePnr: ab.AirlinePnr})
 	}
-	var tickets []ticket
+	var tickets []wire.Ticket
 	for i, px := range p.passengers {
-		tickets = append(tickets, ticket{PassengerIndex: i, Status: "issued",
+		tickets = append(tickets, wire.Ticket{PassengerIndex: i, Status: "issued",
 			TicketNumber: s.token("ticket", b.id+strconv.Itoa(i), 13, digitChars), DocumentNumber: px.DocumentNumber})
 	}
 	sel, booked := p.selected("booking", "confirmed")
 	contact := p.contact
 	payment := b.payment
-	return flightBooking{
+	return wire.FlightBooking{
 		BookingID:           b.id,
 		BookingRef:          b.ref,
 		Status:              b.status,
@@ -201,16 +203,16 @@ func (s *Simulator) flightBookingLocked(b *simBooking) flightBooking {
 		Journey:             s.bookedJourneyLocked(p, q),
 		Passengers:          p.passengers,
 		Contact:             &contact,
-		Order: &order{Reference: p.order, Currency: cur, Status: "created",
-			Price: &orderPrice{Currency: cur, Total: money(total)}, TicketLimitTime: limit},
+		Order: &wire.Order{Reference: p.order, Currency: cur, Status: "created",
+			Price: &wire.OrderPrice{Currency: cur, Total: money(total)}, TicketLimitTime: limit},
 		AirlineLocators: locators,
-		Pricing: &bookingPricing{Subtotal: money(p.fare), ServicesAmount: money(seatsAmt + bagsAmt), SeatsAmount: money(seatsAmt),
+		Pricing: &wire.BookingPricing{Subtotal: money(p.fare), ServicesAmount: money(seatsAmt + bagsAmt), SeatsAmount: money(seatsAmt),
 			BaggageAmount: money(bagsAmt), TotalAmount: money(total), MerchantOfRecordFee: "0", TicketingFee: "0",
 			FeesIncludedInTotal: true, Currency: cur},
-		Payment:          &paymentAmount{Amount: money(total * 100 / markupPercent), Currency: cur},
+		Payment:          &wire.PaymentAmount{Amount: money(total * 100 / markupPercent), Currency: cur},
 		SelectedServices: sel,
 		BookedServices:   booked,
-		TicketData:       &ticketData{ConfirmationID: locators[0].AirlinePnr, TicketedAt: created, Tickets: tickets},
+		TicketData:       &wire.TicketData{ConfirmationID: locators[0].AirlinePnr, TicketedAt: created, Tickets: tickets},
 		PaymentInput:     &payment,
 		CustomTags:       b.tags,
 	}

@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // sandboxRates are the simulator's fixed exchange rates: how much of a
@@ -45,7 +46,7 @@ func pricedIn(cur string) bool {
 // providers.ParseMoney. Amounts are never negative, and cur is one of
 // sandboxRates, so it cannot fail.
 func fromEUR(cents int64, cur string) int64 {
-	if cur == "" || cur == defaultCurrency {
+	if cur == "" || cur == wire.DefaultCurrency {
 		return cents
 	}
 	r, ok := rates[cur]

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Prebook (B.3, B.4) and services (B.5, B.8) codes the simulator answers.
@@ -63,7 +64,7 @@ const seatsPerSegment = 4
 const simCreditLine = "100000.00"
 
 // paymentTypes are the payment methods of the simulated account.
-var paymentTypes = []string{paymentTransactionID, paymentCredit, paymentAccCreditCard}
+var paymentTypes = []string{wire.PaymentTransactionID, wire.PaymentCredit, wire.PaymentAccCreditCard}
 
 // simPrebook is a prebook: the seats of an offer held for passengers.
 type simPrebook struct {
@@ -73,9 +74,9 @@ type simPrebook struct {
 	journeyKey string
 	created    time.Time
 	expires    time.Time
-	contact    wireContact
-	passengers []wirePassenger
-	order      orderReference
+	contact    wire.Contact
+	passengers []wire.Passenger
+	order      wire.OrderReference
 	fare       int64 // the offer's total, minor units of q.cur
 	services   []attachedService
 	// sdk: usePaymentSdk was true, so the prebook has a payment intent,
@@ -88,8 +89,8 @@ type simPrebook struct {
 
 // attachedService is a service attached to a prebook.
 type attachedService struct {
-	sel selectedService
-	svc service
+	sel wire.SelectedService
+	svc wire.Service
 	at  time.Time
 }
 
@@ -115,20 +116,20 @@ type simPrebookRequest struct {
 	OfferID              string          `json:"offerId"`
 	UsePaymentSdk        *bool           `json:"usePaymentSdk"`
 	IncludeCreditBalance bool            `json:"includeCreditBalance"`
-	Contact              *wireContact    `json:"contact"`
+	Contact              *wire.Contact   `json:"contact"`
 	Passengers           []simPassenger  `json:"passengers"`
 	Payment              json.RawMessage `json:"payment"`
 }
 
 type simPassenger struct {
-	wirePassenger
+	wire.Passenger
 	PassengerType *int `json:"passengerType"`
 }
 
 func (s *Simulator) prebook(w http.ResponseWriter, r simRequest) {
 	var req simPrebookRequest
 	if err := json.Unmarshal(r.body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
 	if req.OfferID == "" {
@@ -147,18 +148,18 @@ func (s *Simulator) prebook(w http.ResponseWriter, r simRequest) {
 	}
 	now := s.cfg.Now()
 	if !now.Before(time.UnixMilli(tok.Expires)) {
-		writeError(w, http.StatusNotFound, apiError{Code: codePrebookOfferExpired, Message: "Offer expired", Description: "search again"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codePrebookOfferExpired, Message: "Offer expired", Description: "search again"})
 		return
 	}
 	if !found {
-		writeError(w, http.StatusBadGateway, apiError{Code: codePrebookNotFound, Message: "Offer not found"})
+		writeError(w, http.StatusBadGateway, wire.APIError{Code: codePrebookNotFound, Message: "Offer not found"})
 		return
 	}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.seats.hold(q.buckets(), q.pax.Seats()) {
-		writeError(w, http.StatusBadGateway, apiError{Code: codePrebookSoldOut, Message: "Sold out", Description: "not enough seats left"})
+		writeError(w, http.StatusBadGateway, wire.APIError{Code: codePrebookSoldOut, Message: "Sold out", Description: "not enough seats left"})
 		return
 	}
 	p := &simPrebook{
@@ -173,13 +174,13 @@ func (s *Simulator) prebook(w http.ResponseWriter, r simRequest) {
 		sdk:        req.UsePaymentSdk == nil || *req.UsePaymentSdk,
 	}
 	for _, sp := range req.Passengers {
-		wp := sp.wirePassenger
+		wp := sp.Passenger
 		wp.PassengerType = *sp.PassengerType
 		p.passengers = append(p.passengers, wp)
 	}
-	p.order = orderReference{OrderID: "ord_" + s.token("order", p.id, 16, lowerAlnum)}
+	p.order = wire.OrderReference{OrderID: "ord_" + s.token("order", p.id, 16, lowerAlnum)}
 	for _, code := range q.carriers() {
-		p.order.AirlineBookings = append(p.order.AirlineBookings, airlineBooking{AirlineCode: code,
+		p.order.AirlineBookings = append(p.order.AirlineBookings, wire.AirlineBooking{AirlineCode: code,
 			AirlineName: carrierInfo[code].name, AirlinePnr: s.token("pnr", p.id+code, 6, pnrLetters)})
 	}
 	if p.sdk {
@@ -189,16 +190,16 @@ func (s *Simulator) prebook(w http.ResponseWriter, r simRequest) {
 	if next := s.nextExpiry.Load(); next == 0 || p.expires.UnixNano() < next {
 		s.nextExpiry.Store(p.expires.UnixNano())
 	}
-	writeJSON(w, http.StatusOK, prebookResponse{Data: []prebookData{s.prebookDataLocked(p, req.IncludeCreditBalance)}})
+	writeJSON(w, http.StatusOK, wire.PrebookResponse{Data: []wire.PrebookData{s.prebookDataLocked(p, req.IncludeCreditBalance)}})
 }
 
 // checkPrebook applies the documented request rules, answering the HTTP
 // status and error of the first broken one.
-func (s *Simulator) checkPrebook(req simPrebookRequest, tok offerToken, q quote, found bool) (int, *apiError) {
-	missing := func(key string) (int, *apiError) {
+func (s *Simulator) checkPrebook(req simPrebookRequest, tok offerToken, q quote, found bool) (int, *wire.APIError) {
+	missing := func(key string) (int, *wire.APIError) {
 		return http.StatusBadRequest, invalid(codePrebookMissing, "bodyRequest."+key, key+" is required")
 	}
-	bad := func(key, msg string) (int, *apiError) {
+	bad := func(key, msg string) (int, *wire.APIError) {
 		return http.StatusBadRequest, invalid(codePrebookInvalid, "bodyRequest."+key, msg)
 	}
 	c := req.Contact
@@ -216,7 +217,7 @@ func (s *Simulator) checkPrebook(req simPrebookRequest, tok offerToken, q quote,
 	case !validEmail(c.Email):
 		return bad("contact.email", "not an email address")
 	case !digits(c.PhoneNumber, 4, 14) || (c.PhoneCountryCode != "" && !digits(c.PhoneCountryCode, 1, 3)):
-		return http.StatusInternalServerError, &apiError{Code: codePrebookServerError, Message: "Internal server error"}
+		return http.StatusInternalServerError, &wire.APIError{Code: codePrebookServerError, Message: "Internal server error"}
 	case len(req.Passengers) == 0:
 		return missing("passengers")
 	}
@@ -248,9 +249,9 @@ func (s *Simulator) checkPrebook(req simPrebookRequest, tok offerToken, q quote,
 		expiry, errE := time.Parse(time.DateOnly, p.DocumentExpiry)
 		pt := *p.PassengerType
 		switch {
-		case p.Gender != genderMale && p.Gender != genderFemale:
+		case p.Gender != wire.GenderMale && p.Gender != wire.GenderFemale:
 			return bad(key+"gender", "gender must be M or F")
-		case pt < paxTypeAdult || pt > paxTypeInfant:
+		case pt < wire.PaxTypeAdult || pt > wire.PaxTypeInfant:
 			return bad(key+"passengerType", "passengerType must be 0 (adult), 1 (child) or 2 (infant)")
 		case errB != nil || born.After(first):
 			return bad(key+"birthday", "birthday must be a past date YYYY-MM-DD")
@@ -282,9 +283,9 @@ func ageFits(pt int, born, day time.Time) bool {
 		age--
 	}
 	switch pt {
-	case paxTypeAdult:
+	case wire.PaxTypeAdult:
 		return age >= 12
-	case paxTypeChild:
+	case wire.PaxTypeChild:
 		return age >= 2 && age <= 11
 	default:
 		return age < 2
@@ -314,11 +315,11 @@ func (s *Simulator) getPrebook(w http.ResponseWriter, r simRequest) {
 	defer s.mu.Unlock()
 	p, ok := s.prebooks[r.id]
 	if !ok {
-		writeError(w, http.StatusNotFound, apiError{Code: codeGetPrebookNotFound, Message: "Prebook not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeGetPrebookNotFound, Message: "Prebook not found"})
 		return
 	}
 	credit := r.query.Get("includeCreditBalance") == "true"
-	writeJSON(w, http.StatusOK, prebookResponse{Data: []prebookData{s.prebookDataLocked(p, credit)}})
+	writeJSON(w, http.StatusOK, wire.PrebookResponse{Data: []wire.PrebookData{s.prebookDataLocked(p, credit)}})
 }
 
 func (s *Simulator) services(w http.ResponseWriter, r simRequest) {
@@ -326,9 +327,9 @@ func (s *Simulator) services(w http.ResponseWriter, r simRequest) {
 		writeError(w, http.StatusBadRequest, *invalid(codeServicesBadID, "pathParam.prebookId", "not a prebook id"))
 		return
 	}
-	var req servicesRequest
+	var req wire.ServicesRequest
 	if err := json.Unmarshal(r.body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
 	s.mu.Lock()
@@ -336,13 +337,13 @@ func (s *Simulator) services(w http.ResponseWriter, r simRequest) {
 	p, ok := s.prebooks[r.id]
 	switch {
 	case !ok:
-		writeError(w, http.StatusNotFound, apiError{Code: codeServicesNotFound, Message: "Prebook not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeServicesNotFound, Message: "Prebook not found"})
 		return
 	case p.bookingID != "":
-		writeError(w, http.StatusConflict, apiError{Code: codeServicesConfirmed, Message: "Booking already confirmed"})
+		writeError(w, http.StatusConflict, wire.APIError{Code: codeServicesConfirmed, Message: "Booking already confirmed"})
 		return
 	case p.released:
-		writeError(w, http.StatusBadRequest, apiError{Code: codeServicesExpired, Message: "Session expired", Description: "the prebook expired"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeServicesExpired, Message: "Session expired", Description: "the prebook expired"})
 		return
 	}
 	add, status, bad := s.checkServicesLocked(p, req.SelectedServices)
@@ -354,22 +355,22 @@ func (s *Simulator) services(w http.ResponseWriter, r simRequest) {
 	for _, a := range add {
 		a.at = now
 		p.services = append(p.services, a)
-		if a.svc.Category == categorySeat {
+		if a.svc.Category == wire.CategorySeat {
 			s.seatMap[a.svc.SegmentKey+"|"+a.svc.Metadata.Seat.SeatNumber] = p.id
 		}
 	}
 	if p.sdk {
 		s.newIntentLocked(p) // a new payment intent for the new price (B.5)
 	}
-	writeJSON(w, http.StatusOK, prebookResponse{Data: []prebookData{s.prebookDataLocked(p, false)}})
+	writeJSON(w, http.StatusOK, wire.PrebookResponse{Data: []wire.PrebookData{s.prebookDataLocked(p, false)}})
 }
 
 // checkServicesLocked validates the services to attach, all or none.
-func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([]attachedService, int, *apiError) {
+func (s *Simulator) checkServicesLocked(p *simPrebook, sel []wire.SelectedService) ([]attachedService, int, *wire.APIError) {
 	if len(sel) == 0 {
 		return nil, http.StatusBadRequest, invalid(codeServiceNotFound, "bodyRequest.selectedServices", "no service selected")
 	}
-	offered := map[string]service{}
+	offered := map[string]wire.Service{}
 	for _, list := range s.seatOptions(p) {
 		for _, sv := range list {
 			offered[sv.ServiceID] = sv
@@ -379,7 +380,7 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 	offered[bag.ServiceID] = bag
 	seated := map[string]bool{} // passenger|segment that has a seat
 	for _, a := range p.services {
-		if a.svc.Category == categorySeat {
+		if a.svc.Category == wire.CategorySeat {
 			seated[strconv.Itoa(a.sel.PassengerIndex)+"|"+a.svc.SegmentKey] = true
 		}
 	}
@@ -387,7 +388,7 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 	taken := map[string]bool{}
 	for i, it := range sel {
 		key := fmt.Sprintf("bodyRequest.selectedServices[%d].", i)
-		notFound := func(field, msg string) ([]attachedService, int, *apiError) {
+		notFound := func(field, msg string) ([]attachedService, int, *wire.APIError) {
 			return nil, http.StatusBadRequest, invalid(codeServiceNotFound, key+field, msg)
 		}
 		var tok serviceToken
@@ -397,8 +398,8 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 		if it.PassengerIndex < 0 || it.PassengerIndex >= len(p.passengers) {
 			return notFound("passengerIndex", "no such passenger")
 		}
-		infant := p.passengers[it.PassengerIndex].PassengerType == paxTypeInfant
-		if tok.Kind != categorySeat {
+		infant := p.passengers[it.PassengerIndex].PassengerType == wire.PaxTypeInfant
+		if tok.Kind != wire.CategorySeat {
 			sv, ok := offered[it.ServiceID]
 			switch {
 			case !ok: // the bag of this journey priced in another currency
@@ -417,10 +418,10 @@ func (s *Simulator) checkServicesLocked(p *simPrebook, sel []selectedService) ([
 		case infant:
 			return notFound("passengerIndex", "infants travel on a lap")
 		case s.seatMap[seatKey] == p.id || taken[seatKey] || seated[paxKey]:
-			return nil, http.StatusConflict, &apiError{Code: codeServiceConflict, Message: "Service conflict",
+			return nil, http.StatusConflict, &wire.APIError{Code: codeServiceConflict, Message: "Service conflict",
 				Description: "one seat per passenger and segment, one passenger per seat"}
 		case s.seatMap[seatKey] != "":
-			return nil, http.StatusBadRequest, &apiError{Code: codeSeatUnavailable, Message: "Seat unavailable", Key: key + "serviceId"}
+			return nil, http.StatusBadRequest, &wire.APIError{Code: codeSeatUnavailable, Message: "Seat unavailable", Key: key + "serviceId"}
 		}
 		sv, ok := offered[it.ServiceID]
 		if !ok {
@@ -463,15 +464,15 @@ func (s *Simulator) releaseLocked(p *simPrebook) {
 	p.released = true
 	s.seats.release(p.q.buckets(), p.q.pax.Seats())
 	for _, a := range p.services {
-		if a.svc.Category == categorySeat {
+		if a.svc.Category == wire.CategorySeat {
 			delete(s.seatMap, a.svc.SegmentKey+"|"+a.svc.Metadata.Seat.SeatNumber)
 		}
 	}
 }
 
 // prebookDataLocked renders a prebook (B.3, B.4, B.5).
-func (s *Simulator) prebookDataLocked(p *simPrebook, credit bool) prebookData {
-	d := prebookData{
+func (s *Simulator) prebookDataLocked(p *simPrebook, credit bool) wire.PrebookData {
+	d := wire.PrebookData{
 		PrebookID:          p.id,
 		Booking:            s.prebookBookingLocked(p),
 		Price:              p.q.money(p.price()),
@@ -484,19 +485,19 @@ func (s *Simulator) prebookDataLocked(p *simPrebook, credit bool) prebookData {
 		d.TransactionID, d.SecretKey = p.transactionID, p.secretKey
 	}
 	if credit {
-		d.CreditLine = &creditLine{RemainingCredit: simCreditLine, Currency: "USD"}
+		d.CreditLine = &wire.CreditLine{RemainingCredit: simCreditLine, Currency: "USD"}
 	}
 	return d
 }
 
-func (s *Simulator) prebookBookingLocked(p *simPrebook) *prebookBooking {
+func (s *Simulator) prebookBookingLocked(p *simPrebook) *wire.PrebookBooking {
 	ref := p.order
 	contact := p.contact
-	b := &prebookBooking{
-		Timestamp:  p.created.UTC().Format(instantLayout),
+	b := &wire.PrebookBooking{
+		Timestamp:  p.created.UTC().Format(wire.InstantLayout),
 		Journey:    s.bookedJourneyLocked(p, p.q),
 		Passengers: p.passengers,
-		Order:      &order{Reference: ref},
+		Order:      &wire.Order{Reference: ref},
 		Contact:    &contact,
 	}
 	b.SelectedServices, b.BookedServices = p.selected("prebook", "pending")
@@ -505,14 +506,14 @@ func (s *Simulator) prebookBookingLocked(p *simPrebook) *prebookBooking {
 
 // selected lists a prebook's attached services as selected and booked
 // views, nil when none. [assumed] phase and status values.
-func (p *simPrebook) selected(phase, status string) ([]selectedService, []bookedService) {
-	var sel []selectedService
-	var booked []bookedService
+func (p *simPrebook) selected(phase, status string) ([]wire.SelectedService, []wire.BookedService) {
+	var sel []wire.SelectedService
+	var booked []wire.BookedService
 	for _, a := range p.services {
 		sel = append(sel, a.sel)
-		booked = append(booked, bookedService{ServiceID: a.svc.ServiceID, Name: a.svc.Name, Category: a.svc.Category,
+		booked = append(booked, wire.BookedService{ServiceID: a.svc.ServiceID, Name: a.svc.Name, Category: a.svc.Category,
 			PassengerType: a.svc.PassengerType, PassengerIndex: a.sel.PassengerIndex, SegmentKey: a.svc.SegmentKey,
-			Quantity: a.sel.Quantity, CreatedAt: a.at.UTC().Format(instantLayout), Phase: phase, Status: status,
+			Quantity: a.sel.Quantity, CreatedAt: a.at.UTC().Format(wire.InstantLayout), Phase: phase, Status: status,
 			Pricing: a.svc.Pricing, Metadata: a.svc.Metadata})
 	}
 	return sel, booked
@@ -520,15 +521,15 @@ func (p *simPrebook) selected(phase, status string) ([]selectedService, []booked
 
 // bookedJourneyLocked is the journey of a prebook or booking, flown as q
 // says (q may be shifted).
-func (s *Simulator) bookedJourneyLocked(p *simPrebook, q quote) *bookedJourney {
+func (s *Simulator) bookedJourneyLocked(p *simPrebook, q quote) *wire.BookedJourney {
 	seats := min(s.seats.left(p.q.buckets()), maxShownSeats)
 	pr, t, f, b := q.pricing(), q.terms(), q.fare(seats), q.baggage(s.paidBagID(p.q))
-	return &bookedJourney{
+	return &wire.BookedJourney{
 		JourneyKey:   p.journeyKey,
 		Segments:     q.segments(),
 		Pricing:      &pr,
 		Terms:        &t,
-		CabinClass:   cabinEconomy,
+		CabinClass:   wire.CabinEconomy,
 		Fare:         &f,
 		SegmentFares: q.segmentFares(seats),
 		Baggage:      &b,
@@ -538,9 +539,9 @@ func (s *Simulator) bookedJourneyLocked(p *simPrebook, q quote) *bookedJourney {
 // attachableLocked lists the services a prebook can still take: the paid
 // bag of verify (same serviceId) and, per flight, the first free seats of
 // its seat list. ExpiresAt is the prebook's expiry.
-func (s *Simulator) attachableLocked(p *simPrebook) *servicesAttachable {
+func (s *Simulator) attachableLocked(p *simPrebook) *wire.ServicesAttachable {
 	yes := true
-	seats := []service{}
+	seats := []wire.Service{}
 	for _, list := range s.seatOptions(p) {
 		n := 0
 		for _, sv := range list {
@@ -553,21 +554,21 @@ func (s *Simulator) attachableLocked(p *simPrebook) *servicesAttachable {
 			}
 		}
 	}
-	return &servicesAttachable{
-		ExpiresAt: p.expires.UTC().Format(instantLayout),
-		Groups: []serviceGroup{
-			{Available: &yes, Category: categorySeat, Label: "Seat Selection", Services: seats},
-			{Available: &yes, Category: categoryBaggage, Label: "Extra Baggage", Services: []service{s.bagService(p)}},
+	return &wire.ServicesAttachable{
+		ExpiresAt: p.expires.UTC().Format(wire.InstantLayout),
+		Groups: []wire.ServiceGroup{
+			{Available: &yes, Category: wire.CategorySeat, Label: "Seat Selection", Services: seats},
+			{Available: &yes, Category: wire.CategoryBaggage, Label: "Extra Baggage", Services: []wire.Service{s.bagService(p)}},
 		},
 	}
 }
 
 // bagService is the paid checked bag as an attachable service, with the
 // serviceId verify gives it. It is for the whole journey (no segmentKey).
-func (s *Simulator) bagService(p *simPrebook) service {
-	return service{ServiceID: s.paidBagID(p.q), Name: "Extra checked bag up to 23 kg", Category: categoryBaggage,
-		PassengerType: "ALL", Pricing: bagPricing{Display: amount{Amount: p.q.money(p.q.bagFee), Currency: p.q.cur}},
-		Metadata: &serviceMetadata{Baggage: &baggageMetadata{BagType: "checked", Pieces: 1, WeightKg: "23"}}}
+func (s *Simulator) bagService(p *simPrebook) wire.Service {
+	return wire.Service{ServiceID: s.paidBagID(p.q), Name: "Extra checked bag up to 23 kg", Category: wire.CategoryBaggage,
+		PassengerType: "ALL", Pricing: wire.BagPricing{Display: wire.Amount{Amount: p.q.money(p.q.bagFee), Currency: p.q.cur}},
+		Metadata: &wire.ServiceMetadata{Baggage: &wire.BaggageMetadata{BagType: "checked", Pieces: 1, WeightKg: "23"}}}
 }
 
 // seatCandidates is the length of a flight's seat list.
@@ -575,11 +576,11 @@ const seatCandidates = 4 * seatsPerSegment
 
 // seatOptions is, per flight of the prebook, its deterministic list of
 // seats for sale, taken or not.
-func (s *Simulator) seatOptions(p *simPrebook) [][]service {
-	var out [][]service
+func (s *Simulator) seatOptions(p *simPrebook) [][]wire.Service {
+	var out [][]wire.Service
 	for _, it := range p.q.its {
 		for _, f := range it.flights {
-			var list []service
+			var list []wire.Service
 			seen := map[string]bool{}
 			for i := range seatCandidates {
 				sv := s.seatService(p.journeyKey, p.q.cur, f, i)
@@ -598,7 +599,7 @@ func (s *Simulator) seatOptions(p *simPrebook) [][]service {
 // and aisle seats cost more than middle ones, rows 1, 12 and 13 have
 // extra legroom. Prices are set in EUR and shown in cur, the prebook's
 // currency.
-func (s *Simulator) seatService(journey, cur string, f flight, i int) service {
+func (s *Simulator) seatService(journey, cur string, f flight, i int) wire.Service {
 	h := s.inv.hash("seat", f.key, strconv.Itoa(i))
 	row := 1 + int(h%30)
 	col := "ABCDEF"[(h>>8)%6]
@@ -615,10 +616,10 @@ func (s *Simulator) seatService(journey, cur string, f flight, i int) service {
 		kind, cents = "extra_legroom", cents+1000
 	}
 	price := fromEUR(cents, cur)
-	id := s.sign(serviceToken{Journey: journey, Kind: categorySeat, Segment: f.key, Seat: number, Price: price, Cur: tokenCurrency(cur)})
-	return service{ServiceID: id, Name: "Seat " + number, Category: categorySeat, PassengerType: "ALL", SegmentKey: f.key,
-		Pricing: bagPricing{Display: amount{Amount: amountIn(price, cur), Currency: cur}},
-		Metadata: &serviceMetadata{Seat: &seatMetadata{Available: true, Position: pos, SeatColumn: string(col),
+	id := s.sign(serviceToken{Journey: journey, Kind: wire.CategorySeat, Segment: f.key, Seat: number, Price: price, Cur: tokenCurrency(cur)})
+	return wire.Service{ServiceID: id, Name: "Seat " + number, Category: wire.CategorySeat, PassengerType: "ALL", SegmentKey: f.key,
+		Pricing: wire.BagPricing{Display: wire.Amount{Amount: amountIn(price, cur), Currency: cur}},
+		Metadata: &wire.ServiceMetadata{Seat: &wire.SeatMetadata{Available: true, Position: pos, SeatColumn: string(col),
 			SeatNumber: number, SeatRow: row, SeatType: kind}}}
 }
 

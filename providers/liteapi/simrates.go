@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Rates validation codes (B.1). [assumed] The documentation numbers only
@@ -27,7 +28,7 @@ const maxSeats = 9
 // simRatesRequest is a rates body as the simulator reads it: the
 // documented fields plus the top-level ones LiteAPI rejects.
 type simRatesRequest struct {
-	ratesRequest
+	wire.RatesRequest
 	Origin        json.RawMessage `json:"origin"`
 	Destination   json.RawMessage `json:"destination"`
 	DepartureDate json.RawMessage `json:"departureDate"`
@@ -54,7 +55,7 @@ type offerToken struct {
 // currency is the currency of the offer.
 func (t offerToken) currency() string {
 	if t.Cur == "" {
-		return defaultCurrency
+		return wire.DefaultCurrency
 	}
 	return t.Cur
 }
@@ -70,7 +71,7 @@ type tokenLeg struct {
 func (s *Simulator) rates(w http.ResponseWriter, r simRequest) {
 	var req simRatesRequest
 	if err := json.Unmarshal(r.body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
 	legs, bad := s.checkRates(req)
@@ -79,16 +80,16 @@ func (s *Simulator) rates(w http.ResponseWriter, r simRequest) {
 		return
 	}
 	pax := providers.Passengers{Adults: req.Adults, Children: req.Children, Infants: req.Infants}
-	writeJSON(w, http.StatusOK, ratesResponse{Data: []ratesData{{Journeys: s.journeys(legs, pax, req.CabinClass, req.Currency)}}})
+	writeJSON(w, http.StatusOK, wire.RatesResponse{Data: []wire.RatesData{{Journeys: s.journeys(legs, pax, req.CabinClass, req.Currency)}}})
 }
 
 // invalid is a validation error on the request field key.
-func invalid(code int, key, msg string) *apiError {
-	return &apiError{Code: code, Message: "Invalid request", Description: msg, Key: key}
+func invalid(code int, key, msg string) *wire.APIError {
+	return &wire.APIError{Code: code, Message: "Invalid request", Description: msg, Key: key}
 }
 
 // checkRates applies the documented request rules.
-func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *apiError) {
+func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *wire.APIError) {
 	for _, f := range []struct {
 		name string
 		raw  json.RawMessage
@@ -121,25 +122,32 @@ func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *apiError) {
 		return nil, invalid(codeInvalidPax, "bodyRequest.infantAges", "one age under 2 per infant")
 	}
 	switch req.CabinClass {
-	case "", cabinEconomy, "PREMIUM_ECONOMY", "BUSINESS", "FIRST":
+	case "", wire.CabinEconomy, "PREMIUM_ECONOMY", "BUSINESS", "FIRST":
 	default:
 		return nil, invalid(codeMissingField, "bodyRequest.cabinClass", "unknown cabin class")
 	}
 	return legs, nil
 }
 
-func (s *Simulator) checkLegs(in []wireLeg) ([]simLeg, *apiError) {
+// simMonthsAhead is how many months ahead the simulator searches a leg
+// (B.1).
+const simMonthsAhead = 11
+
+func (s *Simulator) checkLegs(in []wire.Leg) ([]simLeg, *wire.APIError) {
 	now := s.cfg.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	last := lastSearchDate(now)
+	// B.1: "leg date ≤ 11 months ahead", counted here from today in UTC.
+	// The simulator states the rule itself, apart from the adapter's
+	// lastSearchDate, so that a test can catch either being wrong.
+	last := today.AddDate(0, simMonthsAhead, 0)
 	var legs []simLeg
 	for i, l := range in {
-		bad := func(field, msg string) *apiError {
+		bad := func(field, msg string) *wire.APIError {
 			return invalid(codeMissingField, "bodyRequest.legs", fmt.Sprintf("legs[%d].%s: %s", i, field, msg))
 		}
-		want := directionOutbound
+		want := wire.DirectionOutbound
 		if i == 1 {
-			want = directionInbound
+			want = wire.DirectionInbound
 		}
 		d, err := time.Parse(time.DateOnly, l.Date)
 		switch {
@@ -154,7 +162,7 @@ func (s *Simulator) checkLegs(in []wireLeg) ([]simLeg, *apiError) {
 		case d.Before(today):
 			return nil, bad("date", "is in the past")
 		case d.After(last):
-			return nil, bad("date", fmt.Sprintf("is more than %d months ahead", maxMonthsAhead))
+			return nil, bad("date", fmt.Sprintf("is more than %d months ahead", simMonthsAhead))
 		case i == 1 && d.Before(legs[0].date):
 			return nil, bad("date", "is before the outbound")
 		}
@@ -191,9 +199,9 @@ func agesMatch(ages []int, n, lo, hi int) bool {
 // every outbound combined with every return. Offers without enough seats
 // for the party are left out, and journeys without offers. The sandbox has
 // economy seats only. Prices are in cur, one of sandboxRates.
-func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur string) []journey {
-	out := []journey{}
-	if cabin != "" && cabin != cabinEconomy {
+func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur string) []wire.Journey {
+	out := []wire.Journey{}
+	if cabin != "" && cabin != wire.CabinEconomy {
 		return out
 	}
 	var combos [][]itinerary
@@ -213,7 +221,7 @@ func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur
 	now := s.cfg.Now()
 	exp := now.Add(s.cfg.OfferTTL)
 	for _, its := range combos {
-		var offers []offer
+		var offers []wire.Offer
 		for _, fam := range families {
 			if !fam.sells(its) {
 				continue

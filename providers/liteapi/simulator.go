@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -43,7 +44,7 @@ type SimConfig struct {
 //
 //   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
 //     day, 3 to 6 journeys a day, with one-stop journeys among them, and
-//     legs at most 11 months ahead (lastSearchDate). The inventory is priced
+//     legs at most 11 months ahead (simMonthsAhead). The inventory is priced
 //     in EUR and answered in the currency asked for: EUR, USD, GBP or CHF,
 //     at the fixed rates of sandboxRates (any other currency is 400 41006).
 //     The offer keeps its currency: verify, prebooks, services and bookings
@@ -212,16 +213,16 @@ var (
 // route finds the endpoint of path and the id it names.
 func route(path string) (*endpoint, string) {
 	switch path {
-	case ratesPath:
+	case wire.RatesPath:
 		return &epRates, ""
-	case verifyPath:
+	case wire.VerifyPath:
 		return &epVerify, ""
-	case prebooksPath:
+	case wire.PrebooksPath:
 		return &epPrebook, ""
-	case bookingsPath, bookingsPath + "/":
+	case wire.BookingsPath, wire.BookingsPath + "/":
 		return &epBook, ""
 	}
-	if rest, ok := strings.CutPrefix(path, prebooksPath+"/"); ok {
+	if rest, ok := strings.CutPrefix(path, wire.PrebooksPath+"/"); ok {
 		if id, ok := strings.CutSuffix(rest, "/services"); ok && id != "" && !strings.Contains(id, "/") {
 			return &epServices, id
 		}
@@ -229,7 +230,7 @@ func route(path string) (*endpoint, string) {
 			return &epGetPrebook, rest
 		}
 	}
-	if id, ok := strings.CutPrefix(path, bookingsPath+"/"); ok && !strings.Contains(id, "/") {
+	if id, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok && !strings.Contains(id, "/") {
 		return &epRetrieve, id
 	}
 	return nil, ""
@@ -250,19 +251,19 @@ const (
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ep, id := route(r.URL.Path)
 	if ep == nil {
-		writeError(w, http.StatusNotFound, apiError{Code: codeNotFound, Message: "Not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeNotFound, Message: "Not found"})
 		return
 	}
 	if r.Method != ep.method {
 		w.Header().Set("Allow", ep.method)
-		writeError(w, http.StatusMethodNotAllowed, apiError{Code: codeBadRequest, Message: "Method not allowed"})
+		writeError(w, http.StatusMethodNotAllowed, wire.APIError{Code: codeBadRequest, Message: "Method not allowed"})
 		return
 	}
 	// Reading the body first lets the server notice a client that gives
 	// up during the latency, and so cancel the request's context.
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBytes))
 	if err != nil {
-		writeError(w, http.StatusRequestEntityTooLarge, apiError{Code: codeBadRequest, Message: "Request body too large"})
+		writeError(w, http.StatusRequestEntityTooLarge, wire.APIError{Code: codeBadRequest, Message: "Request body too large"})
 		return
 	}
 	if tap := s.tap.Load(); tap != nil {
@@ -273,11 +274,11 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if key := r.Header.Get("X-API-Key"); key == "" || (s.cfg.APIKey != "" && key != s.cfg.APIKey) {
-		writeError(w, http.StatusUnauthorized, apiError{Code: ep.keyRefused, Message: "Invalid API key"})
+		writeError(w, http.StatusUnauthorized, wire.APIError{Code: ep.keyRefused, Message: "Invalid API key"})
 		return
 	}
 	unavailable := func(w http.ResponseWriter) {
-		writeError(w, ep.unavailableStatus, apiError{Code: ep.unavailable, Message: "Provider unavailable"})
+		writeError(w, ep.unavailableStatus, wire.APIError{Code: ep.unavailable, Message: "Provider unavailable"})
 	}
 	mode := s.knobs.Failure(ep.op)
 	if fail || mode == sim.FailBefore {
@@ -302,8 +303,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func writeError(w http.ResponseWriter, status int, e apiError) {
-	writeJSON(w, status, errorEnvelope{Error: &e})
+func writeError(w http.ResponseWriter, status int, e wire.APIError) {
+	writeJSON(w, status, wire.ErrorEnvelope{Error: &e})
 }
 
 // sign makes an opaque id of v: base64url JSON and a truncated HMAC.
@@ -334,3 +335,5 @@ func (s *Simulator) mac(payload []byte) []byte {
 	h.Write(payload)
 	return h.Sum(nil)[:16]
 }
+
+var _ sim.Controller = (*Simulator)(nil)

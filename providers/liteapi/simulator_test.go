@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // validRates is a one-adult CDG→PMI search; cases change one field.
@@ -35,50 +36,50 @@ func TestSimulatorRejects(t *testing.T) {
 		key    string
 		body   any
 		status int
-		want   apiError // Message and Description not compared
+		want   wire.APIError // Message and Description not compared
 	}{
-		{"no key", ratesPath, "", validRates(), 401, apiError{Code: 41004}},
-		{"wrong key", ratesPath, "nope", validRates(), 401, apiError{Code: 41004}},
-		{"verify wrong key", verifyPath, "nope", map[string]any{"offerId": "x"}, 401, apiError{Code: 42003}},
-		{"not json", ratesPath, testKey, []byte("{"), 400, apiError{Code: 4000}},
-		{"missing legs", ratesPath, testKey, with(func(m map[string]any) { delete(m, "legs") }), 400,
-			apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"empty legs", ratesPath, testKey, with(func(m map[string]any) { m["legs"] = []any{} }), 400,
-			apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"top-level origin", ratesPath, testKey, with(func(m map[string]any) { m["origin"] = "CDG" }), 400,
-			apiError{Code: 41002, Key: "bodyRequest.origin"}},
-		{"top-level departureDate", ratesPath, testKey, with(func(m map[string]any) { m["departureDate"] = "2026-07-01" }), 400,
-			apiError{Code: 41002, Key: "bodyRequest.departureDate"}},
-		{"bad origin", ratesPath, testKey, with(func(m map[string]any) {
+		{"no key", wire.RatesPath, "", validRates(), 401, wire.APIError{Code: 41004}},
+		{"wrong key", wire.RatesPath, "nope", validRates(), 401, wire.APIError{Code: 41004}},
+		{"verify wrong key", wire.VerifyPath, "nope", map[string]any{"offerId": "x"}, 401, wire.APIError{Code: 42003}},
+		{"not json", wire.RatesPath, testKey, []byte("{"), 400, wire.APIError{Code: 4000}},
+		{"missing legs", wire.RatesPath, testKey, with(func(m map[string]any) { delete(m, "legs") }), 400,
+			wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"empty legs", wire.RatesPath, testKey, with(func(m map[string]any) { m["legs"] = []any{} }), 400,
+			wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"top-level origin", wire.RatesPath, testKey, with(func(m map[string]any) { m["origin"] = "CDG" }), 400,
+			wire.APIError{Code: 41002, Key: "bodyRequest.origin"}},
+		{"top-level departureDate", wire.RatesPath, testKey, with(func(m map[string]any) { m["departureDate"] = "2026-07-01" }), 400,
+			wire.APIError{Code: 41002, Key: "bodyRequest.departureDate"}},
+		{"bad origin", wire.RatesPath, testKey, with(func(m map[string]any) {
 			m["legs"] = []any{map[string]any{"origin": "cdg", "destination": "PMI", "date": "2026-07-01"}}
-		}), 400, apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"date in the past", ratesPath, testKey, with(func(m map[string]any) {
+		}), 400, wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"date in the past", wire.RatesPath, testKey, with(func(m map[string]any) {
 			m["legs"] = []any{map[string]any{"origin": "CDG", "destination": "PMI", "date": "2026-03-09"}}
-		}), 400, apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"date over 11 months ahead", ratesPath, testKey, with(func(m map[string]any) {
+		}), 400, wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"date over 11 months ahead", wire.RatesPath, testKey, with(func(m map[string]any) {
 			m["legs"] = []any{map[string]any{"origin": "CDG", "destination": "PMI", "date": "2027-02-11"}}
-		}), 400, apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"return before outbound", ratesPath, testKey, with(func(m map[string]any) {
+		}), 400, wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"return before outbound", wire.RatesPath, testKey, with(func(m map[string]any) {
 			m["legs"] = []any{
 				map[string]any{"origin": "CDG", "destination": "PMI", "date": "2026-07-01", "direction": "OUTBOUND"},
 				map[string]any{"origin": "PMI", "destination": "CDG", "date": "2026-06-30", "direction": "INBOUND"}}
-		}), 400, apiError{Code: 41002, Key: "bodyRequest.legs"}},
-		{"infants over adults", ratesPath, testKey, with(func(m map[string]any) { m["infants"], m["infantAges"] = 2, []int{1, 1} }), 400,
-			apiError{Code: 41012, Key: "bodyRequest.infants"}},
-		{"child ages missing", ratesPath, testKey, with(func(m map[string]any) { m["children"] = 1 }), 400,
-			apiError{Code: 41006, Key: "bodyRequest.childrenAges"}},
-		{"infant ages too many", ratesPath, testKey, with(func(m map[string]any) { m["infantAges"] = []int{1} }), 400,
-			apiError{Code: 41006, Key: "bodyRequest.infantAges"}},
-		{"no currency", ratesPath, testKey, with(func(m map[string]any) { delete(m, "currency") }), 400,
-			apiError{Code: 41002, Key: "bodyRequest.currency"}},
-		{"currency not priced", ratesPath, testKey, with(func(m map[string]any) { m["currency"] = "JPY" }), 400,
-			apiError{Code: 41006, Key: "bodyRequest.currency"}},
-		{"currency in lower case", ratesPath, testKey, with(func(m map[string]any) { m["currency"] = "usd" }), 400,
-			apiError{Code: 41006, Key: "bodyRequest.currency"}},
-		{"verify no offerId", verifyPath, testKey, map[string]any{}, 400, apiError{Code: 42001, Key: "bodyRequest.offerId"}},
-		{"verify malformed", verifyPath, testKey, map[string]any{"offerId": "h6NwaWTZJDAx"}, 400,
-			apiError{Code: 42013, Key: "bodyRequest.offerId"}},
-		{"unknown path", "/flights/nothing", testKey, map[string]any{}, 404, apiError{Code: 4004}},
+		}), 400, wire.APIError{Code: 41002, Key: "bodyRequest.legs"}},
+		{"infants over adults", wire.RatesPath, testKey, with(func(m map[string]any) { m["infants"], m["infantAges"] = 2, []int{1, 1} }), 400,
+			wire.APIError{Code: 41012, Key: "bodyRequest.infants"}},
+		{"child ages missing", wire.RatesPath, testKey, with(func(m map[string]any) { m["children"] = 1 }), 400,
+			wire.APIError{Code: 41006, Key: "bodyRequest.childrenAges"}},
+		{"infant ages too many", wire.RatesPath, testKey, with(func(m map[string]any) { m["infantAges"] = []int{1} }), 400,
+			wire.APIError{Code: 41006, Key: "bodyRequest.infantAges"}},
+		{"no currency", wire.RatesPath, testKey, with(func(m map[string]any) { delete(m, "currency") }), 400,
+			wire.APIError{Code: 41002, Key: "bodyRequest.currency"}},
+		{"currency not priced", wire.RatesPath, testKey, with(func(m map[string]any) { m["currency"] = "JPY" }), 400,
+			wire.APIError{Code: 41006, Key: "bodyRequest.currency"}},
+		{"currency in lower case", wire.RatesPath, testKey, with(func(m map[string]any) { m["currency"] = "usd" }), 400,
+			wire.APIError{Code: 41006, Key: "bodyRequest.currency"}},
+		{"verify no offerId", wire.VerifyPath, testKey, map[string]any{}, 400, wire.APIError{Code: 42001, Key: "bodyRequest.offerId"}},
+		{"verify malformed", wire.VerifyPath, testKey, map[string]any{"offerId": "h6NwaWTZJDAx"}, 400,
+			wire.APIError{Code: 42013, Key: "bodyRequest.offerId"}},
+		{"unknown path", "/flights/nothing", testKey, map[string]any{}, 404, wire.APIError{Code: 4004}},
 	}
 	sim := NewSimulator(SimConfig{APIKey: testKey, Seed: 1, Now: newClock().Now})
 	srv := httptest.NewServer(sim)
@@ -86,11 +87,11 @@ func TestSimulatorRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := post(t, srv.URL+tt.path, tt.key, tt.body)
-			var env errorEnvelope
+			var env wire.ErrorEnvelope
 			if err := json.Unmarshal(body, &env); err != nil || env.Error == nil {
 				t.Fatalf("HTTP %d body %s: not an error envelope", status, body)
 			}
-			got := apiError{Code: env.Error.Code, Key: env.Error.Key}
+			got := wire.APIError{Code: env.Error.Code, Key: env.Error.Key}
 			if status != tt.status || got != tt.want || env.Error.Message == "" {
 				t.Errorf("HTTP %d %+v, want HTTP %d %+v", status, *env.Error, tt.status, tt.want)
 			}
@@ -101,10 +102,10 @@ func TestSimulatorRejects(t *testing.T) {
 func TestSimulatorAnyKeyWhenUnset(t *testing.T) {
 	srv := httptest.NewServer(NewSimulator(SimConfig{Seed: 1, Now: newClock().Now}))
 	defer srv.Close()
-	if status, body := post(t, srv.URL+ratesPath, "anything", validRates()); status != http.StatusOK {
+	if status, body := post(t, srv.URL+wire.RatesPath, "anything", validRates()); status != http.StatusOK {
 		t.Errorf("any key: HTTP %d %s", status, body)
 	}
-	if status, _ := post(t, srv.URL+ratesPath, "", validRates()); status != http.StatusUnauthorized {
+	if status, _ := post(t, srv.URL+wire.RatesPath, "", validRates()); status != http.StatusUnauthorized {
 		t.Errorf("no key: HTTP %d", status)
 	}
 }
@@ -123,7 +124,7 @@ func TestSimulatorDeterministic(t *testing.T) {
 				m["children"], m["childrenAges"] = 2, []int{4, 9}
 			}),
 		} {
-			status, body := post(t, srv.URL+ratesPath, testKey, req)
+			status, body := post(t, srv.URL+wire.RatesPath, testKey, req)
 			if status != http.StatusOK {
 				t.Fatalf("HTTP %d %s", status, body)
 			}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // Verify error codes (B.2).
@@ -17,9 +18,9 @@ const (
 )
 
 func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
-	var req verifyRequest
+	var req wire.VerifyRequest
 	if err := json.Unmarshal(r.body, &req); err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: codeBadRequest, Message: "Invalid JSON body"})
+		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
 	}
 	if req.OfferID == "" {
@@ -34,36 +35,36 @@ func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
 	now := s.cfg.Now()
 	exp := time.UnixMilli(tok.Expires)
 	if !now.Before(exp) {
-		writeError(w, http.StatusNotFound, apiError{Code: codeOfferExpired, Message: "Offer expired", Description: "search again"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeOfferExpired, Message: "Offer expired", Description: "search again"})
 		return
 	}
 	q, ok := s.requote(tok)
 	if !ok {
-		writeError(w, http.StatusNotFound, apiError{Code: codeOfferNotFound, Message: "Offer not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeOfferNotFound, Message: "Offer not found"})
 		return
 	}
 	seats := s.seats.left(q.buckets())
 	if seats < q.pax.Seats() {
-		writeError(w, http.StatusNotFound, apiError{Code: codeOfferNotFound, Message: "Offer not found", Description: "sold out"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeOfferNotFound, Message: "Offer not found", Description: "sold out"})
 		return
 	}
 	shown := min(seats, maxShownSeats)
-	j := verifiedJourney{
+	j := wire.VerifiedJourney{
 		JourneyKey:   s.inv.journeyKey(q.its),
-		Expiration:   exp.UTC().Format(instantLayout),
-		Timestamp:    now.UTC().Format(instantLayout),
-		Provider:     &supplier{Code: sandboxSupplier},
+		Expiration:   exp.UTC().Format(wire.InstantLayout),
+		Timestamp:    now.UTC().Format(wire.InstantLayout),
+		Provider:     &wire.Supplier{Code: sandboxSupplier},
 		Pricing:      q.pricing(),
 		Baggage:      q.baggage(s.paidBagID(q)),
 		Fare:         q.fare(shown),
-		Passengers:   &paxCounts{Adults: q.pax.Adults, Children: q.pax.Children, Infants: q.pax.Infants},
+		Passengers:   &wire.PaxCounts{Adults: q.pax.Adults, Children: q.pax.Children, Infants: q.pax.Infants},
 		Segments:     q.segments(),
 		SegmentFares: q.segmentFares(shown),
 		Terms:        q.terms(),
 	}
-	writeJSON(w, http.StatusOK, verifyResponse{Data: []verifyData{{
+	writeJSON(w, http.StatusOK, wire.VerifyResponse{Data: []wire.VerifyData{{
 		Journey: j,
-		Changes: &changes{PriceChanged: q.total() != tok.Total},
+		Changes: &wire.Changes{PriceChanged: q.total() != tok.Total},
 	}}})
 }
 
@@ -113,7 +114,7 @@ type serviceToken struct {
 
 // tokenCurrency is cur as tokens carry it: empty for EUR.
 func tokenCurrency(cur string) string {
-	if cur == defaultCurrency {
+	if cur == wire.DefaultCurrency {
 		return ""
 	}
 	return cur

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // This file renders the simulator's quotes in the wire shapes of wire.go.
@@ -12,7 +13,7 @@ import (
 // sandboxSupplier is the provider.code of the simulator's offers.
 const sandboxSupplier = "SANDBOX"
 
-func minutesDuration(d time.Duration) wireDuration {
+func minutesDuration(d time.Duration) wire.Duration {
 	m := int(d / time.Minute)
 	iso := "PT"
 	if h := m / 60; h > 0 {
@@ -21,7 +22,7 @@ func minutesDuration(d time.Duration) wireDuration {
 	if m%60 > 0 || m == 0 {
 		iso += fmt.Sprintf("%dM", m%60)
 	}
-	return wireDuration{ISO8601: iso, Minutes: m}
+	return wire.Duration{ISO8601: iso, Minutes: m}
 }
 
 // journeyKey is the key of a one-way itinerary, or one derived from both
@@ -33,11 +34,11 @@ func (inv inventory) journeyKey(its []itinerary) string {
 	return fmt.Sprintf("%016x", inv.hash(its[0].key, its[1].key))
 }
 
-func (s *Simulator) wireJourney(its []itinerary, pax providers.Passengers, now time.Time, offers []offer) journey {
-	j := journey{
+func (s *Simulator) wireJourney(its []itinerary, pax providers.Passengers, now time.Time, offers []wire.Offer) wire.Journey {
+	j := wire.Journey{
 		JourneyKey: s.inv.journeyKey(its),
-		Timestamp:  now.UTC().Format(instantLayout),
-		Parameters: &paxCounts{Adults: pax.Adults, Children: pax.Children, Infants: pax.Infants},
+		Timestamp:  now.UTC().Format(wire.InstantLayout),
+		Parameters: &wire.PaxCounts{Adults: pax.Adults, Children: pax.Children, Infants: pax.Infants},
 		Segments:   quote{its: its}.segments(),
 		Offers:     offers,
 	}
@@ -48,19 +49,19 @@ func (s *Simulator) wireJourney(its []itinerary, pax providers.Passengers, now t
 		dep, arr := it.dep(), it.arr()
 		dayChange := int(time.Date(arr.Year(), arr.Month(), arr.Day(), 0, 0, 0, 0, time.UTC).
 			Sub(time.Date(dep.Year(), dep.Month(), dep.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
-		j.LegDurations = append(j.LegDurations, legDuration{Direction: directionOf(i), Duration: minutesDuration(d), DayChange: dayChange})
+		j.LegDurations = append(j.LegDurations, wire.LegDuration{Direction: directionOf(i), Duration: minutesDuration(d), DayChange: dayChange})
 	}
 	td := minutesDuration(total)
 	j.TotalDuration = &td
 	return j
 }
 
-func (s *Simulator) wireOffer(q quote, id string, exp time.Time, seats int) offer {
-	return offer{
+func (s *Simulator) wireOffer(q quote, id string, exp time.Time, seats int) wire.Offer {
+	return wire.Offer{
 		OfferID:      id,
-		Expiration:   exp.UTC().Format(instantLayout),
+		Expiration:   exp.UTC().Format(wire.InstantLayout),
 		Pricing:      q.pricing(),
-		Provider:     &supplier{Code: sandboxSupplier},
+		Provider:     &wire.Supplier{Code: sandboxSupplier},
 		Fare:         q.fare(seats),
 		Baggage:      q.baggage(""),
 		Terms:        q.terms(),
@@ -68,23 +69,23 @@ func (s *Simulator) wireOffer(q quote, id string, exp time.Time, seats int) offe
 	}
 }
 
-func (q quote) segments() []segment {
-	var out []segment
+func (q quote) segments() []wire.Segment {
+	var out []wire.Segment
 	for i, it := range q.its {
 		for _, f := range it.flights {
 			name := carrierInfo[f.carrier].name
-			out = append(out, segment{
+			out = append(out, wire.Segment{
 				SegmentKey:      f.key,
 				OriginCode:      f.from,
 				OriginName:      airportNames[f.from],
 				DestinationCode: f.to,
 				DestinationName: airportNames[f.to],
-				DepartureTime:   f.dep.Format(localLayout),
-				ArrivalTime:     f.arr.Format(localLayout),
+				DepartureTime:   f.dep.Format(wire.LocalLayout),
+				ArrivalTime:     f.arr.Format(wire.LocalLayout),
 				Direction:       directionOf(i),
 				Duration:        ptr(minutesDuration(f.arr.Sub(f.dep))),
-				Flight:          flightNumbers{MarketingNumber: f.number, OperatingNumber: f.number},
-				Carrier:         carrier{MarketingCode: f.carrier, MarketingName: name, OperatingCode: f.carrier, OperatingName: name},
+				Flight:          wire.FlightNumbers{MarketingNumber: f.number, OperatingNumber: f.number},
+				Carrier:         wire.Carrier{MarketingCode: f.carrier, MarketingName: name, OperatingCode: f.carrier, OperatingName: name},
 			})
 		}
 	}
@@ -96,14 +97,14 @@ func (q quote) segments() []segment {
 // currency, and the offer's are the sums over the party, so that they add
 // up exactly in every currency. Types not searched come back as zeros, as
 // LiteAPI does.
-func (q quote) pricing() pricing {
-	per := func(cents int64, n int) *paxPrice {
+func (q quote) pricing() wire.Pricing {
+	per := func(cents int64, n int) *wire.PaxPrice {
 		if n == 0 {
-			return &paxPrice{Base: "0", Currency: q.cur, Fees: "0", Taxes: "0", Total: "0"}
+			return &wire.PaxPrice{Base: "0", Currency: q.cur, Fees: "0", Taxes: "0", Total: "0"}
 		}
 		base, taxes, fees := split(cents)
-		return &paxPrice{Base: q.money(base), Currency: q.cur, Fees: looseAmount(q.money(fees)),
-			Taxes: looseAmount(q.money(taxes)), Total: q.money(cents)}
+		return &wire.PaxPrice{Base: q.money(base), Currency: q.cur, Fees: wire.LooseAmount(q.money(fees)),
+			Taxes: wire.LooseAmount(q.money(taxes)), Total: q.money(cents)}
 	}
 	var base, taxes, fees int64
 	for _, p := range []struct {
@@ -115,13 +116,13 @@ func (q quote) pricing() pricing {
 		taxes += t * int64(p.n)
 		fees += f * int64(p.n)
 	}
-	return pricing{Display: display{
+	return wire.Pricing{Display: wire.Display{
 		Total:    q.money(q.total()),
 		Currency: q.cur,
 		Base:     q.money(base),
-		Fees:     looseAmount(q.money(fees)),
-		Taxes:    looseAmount(q.money(taxes)),
-		PerPassenger: &perPassenger{
+		Fees:     wire.LooseAmount(q.money(fees)),
+		Taxes:    wire.LooseAmount(q.money(taxes)),
+		PerPassenger: &wire.PerPassenger{
 			Adult:  per(q.adult, q.pax.Adults),
 			Child:  per(q.child, q.pax.Children),
 			Infant: per(q.infant, q.pax.Infants),
@@ -129,32 +130,32 @@ func (q quote) pricing() pricing {
 	}}
 }
 
-func (q quote) fare(seats int) fare {
-	return fare{Family: q.fam.name, SeatsRemaining: seats}
+func (q quote) fare(seats int) wire.Fare {
+	return wire.Fare{Family: q.fam.name, SeatsRemaining: seats}
 }
 
-func (q quote) segmentFares(seats int) []segmentFare {
-	var out []segmentFare
+func (q quote) segmentFares(seats int) []wire.SegmentFare {
+	var out []wire.SegmentFare
 	kind := "OW"
 	if len(q.its) > 1 {
 		kind = "RT"
 	}
 	for _, it := range q.its {
 		for _, f := range it.flights {
-			out = append(out, segmentFare{SegmentKey: f.key, BookingCode: q.fam.bookingCode, Cabin: "Economy",
+			out = append(out, wire.SegmentFare{SegmentKey: f.key, BookingCode: q.fam.bookingCode, Cabin: "Economy",
 				FareBasisCode: q.fam.bookingCode + f.carrier + kind, FareFamily: q.fam.name, SeatsRemaining: seats})
 		}
 	}
 	return out
 }
 
-func (q quote) terms() terms {
-	t := terms{Changeable: q.fam.changeable, Refundable: q.fam.refundable}
+func (q quote) terms() wire.Terms {
+	t := wire.Terms{Changeable: q.fam.changeable, Refundable: q.fam.refundable}
 	if !q.fam.refundable {
-		t.Summary = append(t.Summary, termSummary{Level: "danger", Message: "Non-refundable"})
+		t.Summary = append(t.Summary, wire.TermSummary{Level: "danger", Message: "Non-refundable"})
 	}
 	if !q.fam.changeable {
-		t.Summary = append(t.Summary, termSummary{Level: "danger", Message: "Changes not allowed"})
+		t.Summary = append(t.Summary, wire.TermSummary{Level: "danger", Message: "Changes not allowed"})
 	}
 	return t
 }
@@ -162,9 +163,9 @@ func (q quote) terms() terms {
 // baggage lists the included bags of each passenger type searched (infants
 // have none) and, when paidServiceID is set (verify), a paid 23 kg checked
 // bag per passenger.
-func (q quote) baggage(paidServiceID string) baggage {
-	b := baggage{HasCarryOnBag: true, HasCheckedBag: q.fam.checkedBag, Included: []bag{}}
-	zero := bagPricing{Display: amount{Amount: "0", Currency: q.cur}}
+func (q quote) baggage(paidServiceID string) wire.Baggage {
+	b := wire.Baggage{HasCarryOnBag: true, HasCheckedBag: q.fam.checkedBag, Included: []wire.Bag{}}
+	zero := wire.BagPricing{Display: wire.Amount{Amount: "0", Currency: q.cur}}
 	for _, pt := range []struct {
 		code string
 		n    int
@@ -172,17 +173,17 @@ func (q quote) baggage(paidServiceID string) baggage {
 		if pt.n == 0 {
 			continue
 		}
-		b.Included = append(b.Included, bag{BagType: "cabin", Description: "1 carry-on bag up to 8 kg", PassengerType: pt.code,
+		b.Included = append(b.Included, wire.Bag{BagType: "cabin", Description: "1 carry-on bag up to 8 kg", PassengerType: pt.code,
 			Pieces: 1, Pricing: zero, Unit: "kg", WeightKg: "8", Size: "55x40x20"})
 		if q.fam.checkedBag {
-			b.Included = append(b.Included, bag{BagType: "checked", Description: "1 checked bag up to 23 kg", PassengerType: pt.code,
+			b.Included = append(b.Included, wire.Bag{BagType: "checked", Description: "1 checked bag up to 23 kg", PassengerType: pt.code,
 				Pieces: 1, Pricing: zero, Unit: "kg", WeightKg: "23"})
 		}
 	}
 	if paidServiceID != "" {
-		b.Paid = []bag{{ServiceID: paidServiceID, BagType: "checked", Description: "Extra checked bag up to 23 kg",
+		b.Paid = []wire.Bag{{ServiceID: paidServiceID, BagType: "checked", Description: "Extra checked bag up to 23 kg",
 			PassengerType: "ALL", Pieces: 1, Unit: "kg", WeightKg: "23",
-			Pricing: bagPricing{Display: amount{Amount: q.money(q.bagFee), Currency: q.cur}}}}
+			Pricing: wire.BagPricing{Display: wire.Amount{Amount: q.money(q.bagFee), Currency: q.cur}}}}
 	}
 	return b
 }

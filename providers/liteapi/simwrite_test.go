@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -45,66 +46,66 @@ func TestSimulatorPrebookRejects(t *testing.T) {
 		name   string
 		edit   func(m map[string]any)
 		status int
-		want   apiError // Message and Description not compared
+		want   wire.APIError // Message and Description not compared
 	}{
-		{"no offerId", func(m map[string]any) { delete(m, "offerId") }, 400, apiError{Code: 43001, Key: "bodyRequest.offerId"}},
-		{"bad offerId", func(m map[string]any) { m["offerId"] = "h6NwaWTZ" }, 400, apiError{Code: 43007, Key: "bodyRequest.offerId"}},
-		{"no contact", func(m map[string]any) { delete(m, "contact") }, 400, apiError{Code: 43002, Key: "bodyRequest.contact"}},
+		{"no offerId", func(m map[string]any) { delete(m, "offerId") }, 400, wire.APIError{Code: 43001, Key: "bodyRequest.offerId"}},
+		{"bad offerId", func(m map[string]any) { m["offerId"] = "h6NwaWTZ" }, 400, wire.APIError{Code: 43007, Key: "bodyRequest.offerId"}},
+		{"no contact", func(m map[string]any) { delete(m, "contact") }, 400, wire.APIError{Code: 43002, Key: "bodyRequest.contact"}},
 		{"no email", func(m map[string]any) { delete(m["contact"].(map[string]any), "email") }, 400,
-			apiError{Code: 43002, Key: "bodyRequest.contact.email"}},
+			wire.APIError{Code: 43002, Key: "bodyRequest.contact.email"}},
 		{"bad email", func(m map[string]any) { m["contact"].(map[string]any)["email"] = "nope" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.contact.email"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.contact.email"}},
 		{"phone not digits (B.10)", func(m map[string]any) { m["contact"].(map[string]any)["phoneNumber"] = "+33612345678" }, 500,
-			apiError{Code: 53099}},
-		{"no passengers", func(m map[string]any) { m["passengers"] = []any{} }, 400, apiError{Code: 43002, Key: "bodyRequest.passengers"}},
+			wire.APIError{Code: 53099}},
+		{"no passengers", func(m map[string]any) { m["passengers"] = []any{} }, 400, wire.APIError{Code: 43002, Key: "bodyRequest.passengers"}},
 		{"a passenger short", func(m map[string]any) { m["passengers"] = m["passengers"].([]any)[:2] }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers"}},
 		{"types do not match", func(m map[string]any) {
 			passengerOf(m, 1)["passengerType"] = 0
 			passengerOf(m, 1)["birthday"] = "1990-01-01"
-		}, 400, apiError{Code: 43006, Key: "bodyRequest.passengers"}},
+		}, 400, wire.APIError{Code: 43006, Key: "bodyRequest.passengers"}},
 		{"type as a string (recipes sketch)", func(m map[string]any) { passengerOf(m, 0)["passengerType"] = "ADT" }, 400,
-			apiError{Code: 4000}},
+			wire.APIError{Code: 4000}},
 		{"no passengerType", func(m map[string]any) { delete(passengerOf(m, 0), "passengerType") }, 400,
-			apiError{Code: 43002, Key: "bodyRequest.passengers[0].passengerType"}},
+			wire.APIError{Code: 43002, Key: "bodyRequest.passengers[0].passengerType"}},
 		{"gender", func(m map[string]any) { passengerOf(m, 0)["gender"] = "MALE" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[0].gender"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[0].gender"}},
 		{"child too old", func(m map[string]any) { passengerOf(m, 1)["birthday"] = "2010-01-01" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[1].birthday"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[1].birthday"}},
 		{"infant too old", func(m map[string]any) { passengerOf(m, 2)["birthday"] = "2024-06-30" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[2].birthday"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[2].birthday"}},
 		{"born after the flight", func(m map[string]any) { passengerOf(m, 2)["birthday"] = "2026-07-02" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[2].birthday"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[2].birthday"}},
 		{"birthday format", func(m map[string]any) { passengerOf(m, 0)["birthday"] = "12/04/1985" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[0].birthday"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[0].birthday"}},
 		{"document expires first", func(m map[string]any) { passengerOf(m, 0)["documentExpiry"] = "2026-06-30" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[0].documentExpiry"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[0].documentExpiry"}},
 		{"no document", func(m map[string]any) { delete(passengerOf(m, 0), "documentNumber") }, 400,
-			apiError{Code: 43002, Key: "bodyRequest.passengers[0].documentNumber"}},
+			wire.APIError{Code: 43002, Key: "bodyRequest.passengers[0].documentNumber"}},
 		{"nested document (recipes sketch)", func(m map[string]any) {
 			p := passengerOf(m, 0)
 			p["document"] = map[string]any{"number": p["documentNumber"]}
 			delete(p, "documentNumber")
-		}, 400, apiError{Code: 43002, Key: "bodyRequest.passengers[0].documentNumber"}},
+		}, 400, wire.APIError{Code: 43002, Key: "bodyRequest.passengers[0].documentNumber"}},
 		{"country", func(m map[string]any) { passengerOf(m, 0)["documentIssueCountry"] = "FRA" }, 400,
-			apiError{Code: 43006, Key: "bodyRequest.passengers[0].documentIssueCountry"}},
+			wire.APIError{Code: 43006, Key: "bodyRequest.passengers[0].documentIssueCountry"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := validPrebook(id)
 			tt.edit(body)
-			status, raw := post(t, env.srv.URL+prebooksPath, testKey, body)
+			status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, body)
 			e := envelope(t, status, raw)
-			if got := (apiError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want || e.Message == "" {
+			if got := (wire.APIError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want || e.Message == "" {
 				t.Errorf("HTTP %d %+v, want HTTP %d %+v", status, e, tt.status, tt.want)
 			}
 		})
 	}
-	if status, raw := post(t, env.srv.URL+prebooksPath, testKey, validPrebook(id)); status != 200 {
+	if status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(id)); status != 200 {
 		t.Errorf("valid body: HTTP %d %s", status, raw)
 	}
 	env.clock.Advance(defaultOfferTTL)
-	status, raw := post(t, env.srv.URL+prebooksPath, testKey, validPrebook(id))
+	status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(id))
 	if e := envelope(t, status, raw); status != 404 || e.Code != 43004 {
 		t.Errorf("expired offer: HTTP %d %+v", status, e)
 	}
@@ -130,7 +131,7 @@ func TestSimulatorPrebookShape(t *testing.T) {
 			} else {
 				body["usePaymentSdk"] = tt.sdk
 			}
-			status, raw := post(t, env.srv.URL+prebooksPath, testKey, body)
+			status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, body)
 			if status != 200 {
 				t.Fatalf("HTTP %d %s", status, raw)
 			}
@@ -176,8 +177,8 @@ func TestSimulatorTransactionID(t *testing.T) {
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nil)
 	body := validPrebook(o.Parts[0].Ref)
 	body["usePaymentSdk"] = true
-	status, raw := post(t, env.srv.URL+prebooksPath, testKey, body)
-	var pre prebookResponse
+	status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, body)
+	var pre wire.PrebookResponse
 	if err := json.Unmarshal(raw, &pre); status != 200 || err != nil {
 		t.Fatalf("HTTP %d %s", status, raw)
 	}
@@ -186,9 +187,9 @@ func TestSimulatorTransactionID(t *testing.T) {
 		t.Errorf("intent %q %q", d.TransactionID, d.SecretKey)
 	}
 	bag := d.ServicesAttachable.Groups[1].Services[0].ServiceID
-	status, raw = post(t, env.srv.URL+servicesPath(d.PrebookID), testKey,
-		servicesRequest{SelectedServices: []selectedService{{PassengerIndex: 2, ServiceID: bag, Quantity: 1}}})
-	var att prebookResponse
+	status, raw = post(t, env.srv.URL+wire.ServicesPath(d.PrebookID), testKey,
+		wire.ServicesRequest{SelectedServices: []wire.SelectedService{{PassengerIndex: 2, ServiceID: bag, Quantity: 1}}})
+	var att wire.PrebookResponse
 	if err := json.Unmarshal(raw, &att); status != 200 || err != nil {
 		t.Fatalf("attach: HTTP %d %s", status, raw)
 	}
@@ -196,7 +197,7 @@ func TestSimulatorTransactionID(t *testing.T) {
 		t.Errorf("attach kept transactionId %q", d.TransactionID)
 	}
 	book := func(tr string) (int, []byte) {
-		return post(t, env.srv.URL+bookingsPath, testKey, map[string]any{"prebookId": d.PrebookID,
+		return post(t, env.srv.URL+wire.BookingsPath, testKey, map[string]any{"prebookId": d.PrebookID,
 			"payment": map[string]any{"method": "TRANSACTION_ID", "transactionId": tr}})
 	}
 	status, raw = book(d.TransactionID)
@@ -213,9 +214,9 @@ func TestSimulatorServices(t *testing.T) {
 	env := newSimEnv(t, SimConfig{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nonstop)
 	roomy(env, o, 20)
-	newPrebook := func() prebookData {
-		status, raw := post(t, env.srv.URL+prebooksPath, testKey, validPrebook(o.Parts[0].Ref))
-		var pre prebookResponse
+	newPrebook := func() wire.PrebookData {
+		status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(o.Parts[0].Ref))
+		var pre wire.PrebookResponse
 		if err := json.Unmarshal(raw, &pre); status != 200 || err != nil {
 			t.Fatalf("HTTP %d %s", status, raw)
 		}
@@ -224,7 +225,7 @@ func TestSimulatorServices(t *testing.T) {
 	d := newPrebook()
 	seats := d.ServicesAttachable.Groups[0].Services
 	bag := d.ServicesAttachable.Groups[1].Services[0].ServiceID
-	if len(seats) != seatsPerSegment || d.ServicesAttachable.ExpiresAt != testNow.Add(prebookTTL).Format(instantLayout) {
+	if len(seats) != seatsPerSegment || d.ServicesAttachable.ExpiresAt != testNow.Add(prebookTTL).Format(wire.InstantLayout) {
 		t.Fatalf("attachable %+v", d.ServicesAttachable)
 	}
 	other := searchOffer(t, env, leg("CDG", "BCN", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
@@ -235,41 +236,41 @@ func TestSimulatorServices(t *testing.T) {
 		return q
 	}())
 
-	attach := func(id string, sel ...selectedService) (int, []byte) {
-		return post(t, env.srv.URL+servicesPath(id), testKey, servicesRequest{SelectedServices: sel})
+	attach := func(id string, sel ...wire.SelectedService) (int, []byte) {
+		return post(t, env.srv.URL+wire.ServicesPath(id), testKey, wire.ServicesRequest{SelectedServices: sel})
 	}
 	tests := []struct {
 		name   string
 		id     string
-		sel    []selectedService
+		sel    []wire.SelectedService
 		status int
-		want   apiError
+		want   wire.APIError
 	}{
-		{"nothing", d.PrebookID, nil, 400, apiError{Code: 44001, Key: "bodyRequest.selectedServices"}},
-		{"unknown service", d.PrebookID, []selectedService{{ServiceID: "nope", Quantity: 1}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].serviceId"}},
-		{"another journey's bag", d.PrebookID, []selectedService{{ServiceID: otherBag, Quantity: 1}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].serviceId"}},
-		{"passenger index", d.PrebookID, []selectedService{{PassengerIndex: 3, ServiceID: bag, Quantity: 1}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].passengerIndex"}},
-		{"bag quantity", d.PrebookID, []selectedService{{ServiceID: bag, Quantity: 4}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].quantity"}},
-		{"seat quantity", d.PrebookID, []selectedService{{ServiceID: seats[0].ServiceID, Quantity: 2}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].quantity"}},
-		{"seat for the infant", d.PrebookID, []selectedService{{PassengerIndex: 2, ServiceID: seats[0].ServiceID, Quantity: 1}}, 400,
-			apiError{Code: 44001, Key: "bodyRequest.selectedServices[0].passengerIndex"}},
-		{"one seat for two", d.PrebookID, []selectedService{{ServiceID: seats[0].ServiceID, Quantity: 1},
-			{PassengerIndex: 1, ServiceID: seats[0].ServiceID, Quantity: 1}}, 409, apiError{Code: 44007}},
-		{"two seats for one", d.PrebookID, []selectedService{{ServiceID: seats[0].ServiceID, Quantity: 1},
-			{ServiceID: seats[1].ServiceID, Quantity: 1}}, 409, apiError{Code: 44007}},
-		{"unknown prebook", "019d0674-834d-7db7-9c8b-93fe8e46e7b8", []selectedService{{ServiceID: bag, Quantity: 1}}, 404, apiError{Code: 44004}},
-		{"bad prebook id", "nope", []selectedService{{ServiceID: bag, Quantity: 1}}, 400, apiError{Code: 44008, Key: "pathParam.prebookId"}},
+		{"nothing", d.PrebookID, nil, 400, wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices"}},
+		{"unknown service", d.PrebookID, []wire.SelectedService{{ServiceID: "nope", Quantity: 1}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].serviceId"}},
+		{"another journey's bag", d.PrebookID, []wire.SelectedService{{ServiceID: otherBag, Quantity: 1}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].serviceId"}},
+		{"passenger index", d.PrebookID, []wire.SelectedService{{PassengerIndex: 3, ServiceID: bag, Quantity: 1}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].passengerIndex"}},
+		{"bag quantity", d.PrebookID, []wire.SelectedService{{ServiceID: bag, Quantity: 4}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].quantity"}},
+		{"seat quantity", d.PrebookID, []wire.SelectedService{{ServiceID: seats[0].ServiceID, Quantity: 2}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].quantity"}},
+		{"seat for the infant", d.PrebookID, []wire.SelectedService{{PassengerIndex: 2, ServiceID: seats[0].ServiceID, Quantity: 1}}, 400,
+			wire.APIError{Code: 44001, Key: "bodyRequest.selectedServices[0].passengerIndex"}},
+		{"one seat for two", d.PrebookID, []wire.SelectedService{{ServiceID: seats[0].ServiceID, Quantity: 1},
+			{PassengerIndex: 1, ServiceID: seats[0].ServiceID, Quantity: 1}}, 409, wire.APIError{Code: 44007}},
+		{"two seats for one", d.PrebookID, []wire.SelectedService{{ServiceID: seats[0].ServiceID, Quantity: 1},
+			{ServiceID: seats[1].ServiceID, Quantity: 1}}, 409, wire.APIError{Code: 44007}},
+		{"unknown prebook", "019d0674-834d-7db7-9c8b-93fe8e46e7b8", []wire.SelectedService{{ServiceID: bag, Quantity: 1}}, 404, wire.APIError{Code: 44004}},
+		{"bad prebook id", "nope", []wire.SelectedService{{ServiceID: bag, Quantity: 1}}, 400, wire.APIError{Code: 44008, Key: "pathParam.prebookId"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, raw := attach(tt.id, tt.sel...)
 			e := envelope(t, status, raw)
-			if got := (apiError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want {
+			if got := (wire.APIError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want {
 				t.Errorf("HTTP %d %+v, want HTTP %d %+v", status, e, tt.status, tt.want)
 			}
 		})
@@ -279,18 +280,18 @@ func TestSimulatorServices(t *testing.T) {
 	}
 
 	// A good attach, then the B.4 view.
-	status, raw := attach(d.PrebookID, selectedService{ServiceID: seats[0].ServiceID, Quantity: 1},
-		selectedService{PassengerIndex: 2, ServiceID: bag, Quantity: 2})
+	status, raw := attach(d.PrebookID, wire.SelectedService{ServiceID: seats[0].ServiceID, Quantity: 1},
+		wire.SelectedService{PassengerIndex: 2, ServiceID: bag, Quantity: 2})
 	if status != 200 {
 		t.Fatalf("attach: HTTP %d %s", status, raw)
 	}
-	status, raw = get(t, env.srv.URL+prebookPath(d.PrebookID)+"?includeCreditBalance=true", testKey)
-	var view prebookResponse
+	status, raw = get(t, env.srv.URL+wire.PrebookPath(d.PrebookID)+"?includeCreditBalance=true", testKey)
+	var view wire.PrebookResponse
 	if err := json.Unmarshal(raw, &view); status != 200 || err != nil {
 		t.Fatalf("get: HTTP %d %s", status, raw)
 	}
 	v := view.Data[0]
-	wantSel := []selectedService{{ServiceID: seats[0].ServiceID, Quantity: 1}, {PassengerIndex: 2, ServiceID: bag, Quantity: 2}}
+	wantSel := []wire.SelectedService{{ServiceID: seats[0].ServiceID, Quantity: 1}, {PassengerIndex: 2, ServiceID: bag, Quantity: 2}}
 	if diff := cmp.Diff(wantSel, v.Booking.SelectedServices); diff != "" {
 		t.Errorf("selectedServices (-want +got)\n%s", diff)
 	}
@@ -308,7 +309,7 @@ func TestSimulatorServices(t *testing.T) {
 	}
 	// Another prebook cannot have the seat; it lists others.
 	d2 := newPrebook()
-	status, raw = attach(d2.PrebookID, selectedService{ServiceID: seats[0].ServiceID, Quantity: 1})
+	status, raw = attach(d2.PrebookID, wire.SelectedService{ServiceID: seats[0].ServiceID, Quantity: 1})
 	if e := envelope(t, status, raw); status != 400 || e.Code != 44012 {
 		t.Errorf("taken seat: HTTP %d %+v", status, e)
 	}
@@ -317,14 +318,14 @@ func TestSimulatorServices(t *testing.T) {
 	}
 
 	// Booked: no more attaching. Lapsed: the seat is free again.
-	if status, raw := post(t, env.srv.URL+bookingsPath, testKey, map[string]any{"prebookId": d.PrebookID, "payment": map[string]any{"method": "CREDIT"}}); status != 201 {
+	if status, raw := post(t, env.srv.URL+wire.BookingsPath, testKey, map[string]any{"prebookId": d.PrebookID, "payment": map[string]any{"method": "CREDIT"}}); status != 201 {
 		t.Fatalf("book: HTTP %d %s", status, raw)
 	}
-	status, raw = attach(d.PrebookID, selectedService{PassengerIndex: 1, ServiceID: seats[1].ServiceID, Quantity: 1})
+	status, raw = attach(d.PrebookID, wire.SelectedService{PassengerIndex: 1, ServiceID: seats[1].ServiceID, Quantity: 1})
 	if e := envelope(t, status, raw); status != 409 || e.Code != 44006 {
 		t.Errorf("booked: HTTP %d %+v", status, e)
 	}
-	status, raw = attach(d2.PrebookID, selectedService{ServiceID: seats[1].ServiceID, Quantity: 1})
+	status, raw = attach(d2.PrebookID, wire.SelectedService{ServiceID: seats[1].ServiceID, Quantity: 1})
 	if status != 200 {
 		t.Fatalf("attach to the second: HTTP %d %s", status, raw)
 	}
@@ -344,10 +345,10 @@ func TestSimulatorServices(t *testing.T) {
 	for _, tt := range []struct {
 		id     string
 		status int
-		want   apiError
-	}{{"nope", 400, apiError{Code: 43020, Key: "pathParam.prebookId"}}, {"019d0674-834d-7db7-9c8b-93fe8e46e7b8", 404, apiError{Code: 43021}}} {
-		status, raw := get(t, env.srv.URL+prebookPath(tt.id), testKey)
-		if e := envelope(t, status, raw); status != tt.status || (apiError{Code: e.Code, Key: e.Key}) != tt.want {
+		want   wire.APIError
+	}{{"nope", 400, wire.APIError{Code: 43020, Key: "pathParam.prebookId"}}, {"019d0674-834d-7db7-9c8b-93fe8e46e7b8", 404, wire.APIError{Code: 43021}}} {
+		status, raw := get(t, env.srv.URL+wire.PrebookPath(tt.id), testKey)
+		if e := envelope(t, status, raw); status != tt.status || (wire.APIError{Code: e.Code, Key: e.Key}) != tt.want {
 			t.Errorf("get %s: HTTP %d %+v", tt.id, status, e)
 		}
 	}
@@ -365,37 +366,37 @@ func TestSimulatorBookRejects(t *testing.T) {
 		name   string
 		edit   func(m map[string]any)
 		status int
-		want   apiError
+		want   wire.APIError
 	}{
-		{"no prebookId", func(m map[string]any) { delete(m, "prebookId") }, 400, apiError{Code: 45002, Key: "bodyRequest.prebookId"}},
-		{"no payment", func(m map[string]any) { delete(m, "payment") }, 400, apiError{Code: 45002, Key: "bodyRequest.payment.method"}},
+		{"no prebookId", func(m map[string]any) { delete(m, "prebookId") }, 400, wire.APIError{Code: 45002, Key: "bodyRequest.prebookId"}},
+		{"no payment", func(m map[string]any) { delete(m, "payment") }, 400, wire.APIError{Code: 45002, Key: "bodyRequest.payment.method"}},
 		{"third party", func(m map[string]any) { m["payment"] = map[string]any{"method": "THIRD_PARTY", "token": "jwt"} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.payment.method"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.payment.method"}},
 		{"card", func(m map[string]any) { m["payment"] = map[string]any{"method": "CREDIT_CARD"} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.payment.method"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.payment.method"}},
 		{"unknown method", func(m map[string]any) { m["payment"] = map[string]any{"method": "NONE_SUCH"} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.payment.method"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.payment.method"}},
 		{"transaction without id", func(m map[string]any) { m["payment"] = map[string]any{"method": "TRANSACTION_ID"} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.payment.transactionId"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.payment.transactionId"}},
 		{"lower-case tag", func(m map[string]any) { m["customTags"] = map[string]any{"source": "WEB"} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.customTags"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.customTags"}},
 		{"long tag", func(m map[string]any) { m["customTags"] = map[string]any{"REF": strings.Repeat("x", 256)} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.customTags"}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.customTags"}},
 		{"six tags", func(m map[string]any) {
 			m["customTags"] = map[string]any{"A": "1", "B": "2", "C": "3", "D": "4", "E": "5", "F": "6"}
-		}, 400, apiError{Code: 45002, Key: "bodyRequest.customTags"}},
+		}, 400, wire.APIError{Code: 45002, Key: "bodyRequest.customTags"}},
 		{"passengers (public client, B.10)", func(m map[string]any) { m["passengers"] = []any{} }, 400,
-			apiError{Code: 45002, Key: "bodyRequest.passengers"}},
-		{"unknown prebook", func(m map[string]any) { m["prebookId"] = "019d0674-834d-7db7-9c8b-93fe8e46e7b8" }, 404, apiError{Code: 45033}},
-		{"not a prebook id", func(m map[string]any) { m["prebookId"] = "nope" }, 404, apiError{Code: 45033}},
+			wire.APIError{Code: 45002, Key: "bodyRequest.passengers"}},
+		{"unknown prebook", func(m map[string]any) { m["prebookId"] = "019d0674-834d-7db7-9c8b-93fe8e46e7b8" }, 404, wire.APIError{Code: 45033}},
+		{"not a prebook id", func(m map[string]any) { m["prebookId"] = "nope" }, 404, wire.APIError{Code: 45033}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := valid()
 			tt.edit(body)
-			status, raw := post(t, env.srv.URL+bookingsPath, testKey, body)
+			status, raw := post(t, env.srv.URL+wire.BookingsPath, testKey, body)
 			e := envelope(t, status, raw)
-			if got := (apiError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want {
+			if got := (wire.APIError{Code: e.Code, Key: e.Key}); status != tt.status || got != tt.want {
 				t.Errorf("HTTP %d %+v, want HTTP %d %+v", status, e, tt.status, tt.want)
 			}
 		})
@@ -405,7 +406,7 @@ func TestSimulatorBookRejects(t *testing.T) {
 	}
 	for _, method := range []string{"CREDIT", "ACC_CREDIT_CARD"} {
 		h := mustHold(t, env, o)
-		if status, raw := post(t, env.srv.URL+bookingsPath, testKey, map[string]any{"prebookId": h.Ref,
+		if status, raw := post(t, env.srv.URL+wire.BookingsPath, testKey, map[string]any{"prebookId": h.Ref,
 			"payment": map[string]any{"method": method}, "metadata": map[string]any{"ip": "203.0.113.9"}}); status != 201 {
 			t.Errorf("%s: HTTP %d %s", method, status, raw)
 		}
@@ -417,18 +418,18 @@ func TestSimulatorGetBooking(t *testing.T) {
 	for _, tt := range []struct {
 		id     string
 		status int
-		want   apiError
-	}{{"nope", 400, apiError{Code: 47005, Key: "pathParam.bookingId"}}, {"019d0674-834d-7db7-9c8b-93fe8e46e7b8", 404, apiError{Code: 47002}}} {
-		status, raw := get(t, env.srv.URL+bookingPath(tt.id), testKey)
-		if e := envelope(t, status, raw); status != tt.status || (apiError{Code: e.Code, Key: e.Key}) != tt.want {
+		want   wire.APIError
+	}{{"nope", 400, wire.APIError{Code: 47005, Key: "pathParam.bookingId"}}, {"019d0674-834d-7db7-9c8b-93fe8e46e7b8", 404, wire.APIError{Code: 47002}}} {
+		status, raw := get(t, env.srv.URL+wire.BookingPath(tt.id), testKey)
+		if e := envelope(t, status, raw); status != tt.status || (wire.APIError{Code: e.Code, Key: e.Key}) != tt.want {
 			t.Errorf("get %s: HTTP %d %+v", tt.id, status, e)
 		}
 	}
-	status, raw := get(t, env.srv.URL+bookingPath("019d0674-834d-7db7-9c8b-93fe8e46e7b8"), "wrong")
+	status, raw := get(t, env.srv.URL+wire.BookingPath("019d0674-834d-7db7-9c8b-93fe8e46e7b8"), "wrong")
 	if e := envelope(t, status, raw); status != 401 || e.Code != 47001 {
 		t.Errorf("wrong key: HTTP %d %+v", status, e)
 	}
-	status, raw = post(t, env.srv.URL+bookingPath("019d0674-834d-7db7-9c8b-93fe8e46e7b8"), testKey, map[string]any{})
+	status, raw = post(t, env.srv.URL+wire.BookingPath("019d0674-834d-7db7-9c8b-93fe8e46e7b8"), testKey, map[string]any{})
 	if e := envelope(t, status, raw); status != 405 || e.Code != 4000 {
 		t.Errorf("POST to a booking: HTTP %d %+v", status, e)
 	}
@@ -498,7 +499,7 @@ func TestSimulatorFailModes(t *testing.T) {
 	env.sim.SetFailure("retrieve", sim.FailNone)
 
 	env.sim.SetFailure("get_prebook", sim.FailBefore)
-	status, raw := get(t, env.srv.URL+prebookPath(h.Ref), testKey)
+	status, raw := get(t, env.srv.URL+wire.PrebookPath(h.Ref), testKey)
 	if e := envelope(t, status, raw); status != 500 || e.Code != 53020 {
 		t.Errorf("get prebook: HTTP %d %+v", status, e)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // TestSearchTaxes: a part's Taxes is the offer's display taxes plus fees,
@@ -138,14 +139,14 @@ func TestSplit(t *testing.T) {
 // TestLooseAmountJSON: amounts are written as plain JSON numbers, no
 // amount as null; reading never fails and keeps what is not a number.
 func TestLooseAmountJSON(t *testing.T) {
-	for in, want := range map[looseAmount]string{"350.24": "350.24", "0": "0", "": "null"} {
+	for in, want := range map[wire.LooseAmount]string{"350.24": "350.24", "0": "0", "": "null"} {
 		b, err := json.Marshal(in)
 		if err != nil || string(b) != want {
 			t.Errorf("Marshal(%q) = %s, %v; want %s", in, b, err, want)
 		}
 	}
-	for in, want := range map[string]looseAmount{`350.24`: "350.24", `"0"`: "0", `null`: "", `"n/a"`: `"n/a"`, `{}`: `{}`, `true`: `true`} {
-		a := looseAmount("x")
+	for in, want := range map[string]wire.LooseAmount{`350.24`: "350.24", `"0"`: "0", `null`: "", `"n/a"`: `"n/a"`, `{}`: `{}`, `true`: `true`} {
+		a := wire.LooseAmount("x")
 		if err := json.Unmarshal([]byte(in), &a); err != nil || a != want {
 			t.Errorf("Unmarshal(%s) = %q, %v; want %q", in, a, err, want)
 		}

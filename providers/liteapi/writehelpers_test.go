@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // testContact is the contact of every test booking.
@@ -155,9 +156,9 @@ func get(t *testing.T, url, key string) (int, []byte) {
 }
 
 // envelope decodes an error answer, failing the test if it is not one.
-func envelope(t *testing.T, status int, raw []byte) apiError {
+func envelope(t *testing.T, status int, raw []byte) wire.APIError {
 	t.Helper()
-	var env errorEnvelope
+	var env wire.ErrorEnvelope
 	if err := json.Unmarshal(raw, &env); err != nil || env.Error == nil {
 		t.Fatalf("HTTP %d %s: not an error envelope", status, raw)
 	}

@@ -138,3 +138,44 @@ func After(w http.ResponseWriter, r *http.Request, m FailMode, do http.HandlerFu
 		fail(w)
 	}
 }
+
+// Clock is a clock moved by hand, for simulators and adapters under test;
+// its Now is the Now of their configs. It is safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a Clock that reads t until it is advanced.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// Controller is the control every provider simulator offers, the same for
+// all of them: it serves the provider's HTTP API and takes the run-time
+// knobs tests, the bench command and FAREGRAPH_SIM_* turn. Operation
+// names are the simulator's own ("book", "prebook"); a name it does not
+// know has no effect.
+type Controller interface {
+	http.Handler
+	// SetLatency changes how long every answer waits.
+	SetLatency(d time.Duration)
+	// SetFailureRate changes the share of requests answered with the
+	// provider's server error, from 0 to 1.
+	SetFailureRate(r float64)
+	// SetFailure makes every call of operation op fail in mode m, until it
+	// is set to FailNone.
+	SetFailure(op string, m FailMode)
+}

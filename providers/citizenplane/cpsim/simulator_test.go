@@ -1,4 +1,4 @@
-package citizenplane
+package cpsim
 
 import (
 	"encoding/json"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // simGet sends one request to h and returns the status and body.
@@ -32,9 +34,9 @@ const (
 
 func TestSimulatorIsDeterministic(t *testing.T) {
 	for _, target := range []string{flightsURL, roundTripsURL} {
-		a := NewSimulator(SimConfig{Seed: 7, Now: clock})
-		b := NewSimulator(SimConfig{Seed: 7, Now: clock})
-		other := NewSimulator(SimConfig{Seed: 8, Now: clock})
+		a := New(Config{Seed: 7, Now: clock})
+		b := New(Config{Seed: 7, Now: clock})
+		other := New(Config{Seed: 8, Now: clock})
 		_, bodyA := simGet(t, a, "GET", target, "t", "")
 		_, bodyB := simGet(t, b, "GET", target, "t", "")
 		_, bodyOther := simGet(t, other, "GET", target, "t", "")
@@ -62,7 +64,7 @@ func TestSimulatorAuth(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sim := NewSimulator(SimConfig{Token: tt.token, Now: clock})
+			sim := New(Config{Token: tt.token, Now: clock})
 			status, body := simGet(t, sim, "GET", flightsURL, tt.auth, "")
 			if status != tt.want {
 				t.Fatalf("status %d, want %d: %s", status, tt.want, body)
@@ -99,11 +101,11 @@ func TestSimulatorValidation(t *testing.T) {
 		{"unknown path", "GET", "/v3/hotels", "", 404, "/v3/hotels"},
 		{"wrong method", "DELETE", "/v3/flights", "", 404, "DELETE"},
 	}
-	sim := NewSimulator(SimConfig{Token: testToken, Now: clock})
+	sim := New(Config{Token: testToken, Now: clock})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := simGet(t, sim, tt.method, tt.target, testToken, tt.body)
-			var eb errorBody
+			var eb wire.ErrorBody
 			if err := json.Unmarshal([]byte(body), &eb); err != nil {
 				t.Fatalf("body %q is not the error shape: %v", body, err)
 			}
@@ -115,19 +117,19 @@ func TestSimulatorValidation(t *testing.T) {
 }
 
 func TestSimulatorVerify(t *testing.T) {
-	sim := NewSimulator(SimConfig{Seed: testSeed, Now: clock})
+	sim := New(Config{Seed: testSeed, Now: clock})
 	d := dayOf(time.Date(2025, 8, 6, 0, 0, 0, 0, time.UTC))
 	ri, _ := routeIndex("CDG", "PMI")
 	f := schedule(testSeed, ri, d)[0]
 	body := func(id int64, adults, infants int) string {
-		b, _ := json.Marshal(verifyRequest{FlightID: id, Passengers: verifyPassenger{Adults: adults, Infants: infants}, CustomerCode: "x"})
+		b, _ := json.Marshal(wire.VerifyRequest{FlightID: id, Passengers: wire.VerifyPassenger{Adults: adults, Infants: infants}, CustomerCode: "x"})
 		return string(b)
 	}
 	status, got := simGet(t, sim, "POST", "/v3/flights/verify", "t", body(f.id, 2, 1))
-	want := verifyResponse{Price: cents(f.price), Currency: "EUR", TotalPrice: cents(2*f.price + f.infant), IncludedAirportTax: taxAmount(cents(f.tax))}
+	want := wire.VerifyResponse{Price: cents(f.price), Currency: "EUR", TotalPrice: cents(2*f.price + f.infant), IncludedAirportTax: wire.TaxAmount(cents(f.tax))}
 	n := cents(f.infant)
 	want.InfantPrice = &n
-	var resp verifyResponse
+	var resp wire.VerifyResponse
 	if err := json.Unmarshal([]byte(got), &resp); err != nil || status != 200 {
 		t.Fatalf("status %d body %s: %v", status, got, err)
 	}
@@ -194,7 +196,7 @@ func TestInventory(t *testing.T) {
 }
 
 func TestSimulatorHonoursCancelledRequests(t *testing.T) {
-	sim := NewSimulator(SimConfig{Latency: time.Hour, Now: clock})
+	sim := New(Config{Latency: time.Hour, Now: clock})
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
 	req, _ := http.NewRequest("GET", srv.URL+flightsURL, nil)
@@ -213,7 +215,7 @@ func TestSimulatorHonoursCancelledRequests(t *testing.T) {
 }
 
 func TestSimulatorSettersUnderLoad(t *testing.T) {
-	sim := NewSimulator(SimConfig{Seed: testSeed, Now: clock})
+	sim := New(Config{Seed: testSeed, Now: clock})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

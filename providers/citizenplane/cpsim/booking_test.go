@@ -1,4 +1,4 @@
-package citizenplane
+package cpsim
 
 import (
 	"encoding/json"
@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // simFlights returns the flights of CDG–PMI on 6 August 2025 and PMI–CDG
@@ -148,11 +150,11 @@ func TestSimulatorRequestValidation(t *testing.T) {
 		{"round trip the wrong way", requestJSON(func(m map[string]any) { m["fare_type"] = "round_trip" }, pairBack, pairOut), 400, "round-trip fare", ""},
 		{"departed flight", requestJSON(nil, schedule(testSeed, f.route, dayOf(testNow)-3)[0]), 409, "no longer available", "FLIGHT_UNAVAILABLE"},
 	}
-	s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+	s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := post(t, s, "/v3/requests", tt.body)
-			var eb errorBody
+			var eb wire.ErrorBody
 			if err := json.Unmarshal([]byte(body), &eb); err != nil {
 				t.Fatalf("body %q: %v", body, err)
 			}
@@ -172,7 +174,7 @@ func TestSimulatorRequestValidation(t *testing.T) {
 
 func TestSimulatorRequests(t *testing.T) {
 	outs, backs, pairOut, pairBack := simFlights(t)
-	s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+	s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 
 	t.Run("two one-way fares in one call", func(t *testing.T) {
 		status, body := post(t, s, "/v3/requests", requestJSON(func(m map[string]any) {
@@ -183,18 +185,18 @@ func TestSimulatorRequests(t *testing.T) {
 		if status != http.StatusCreated {
 			t.Fatalf("status %d: %s", status, body)
 		}
-		var got requestsResponse
+		var got wire.RequestsResponse
 		if err := json.Unmarshal([]byte(body), &got); err != nil {
 			t.Fatal(err)
 		}
 		in := func(n int64) *json.Number { c := cents(n); return &c }
 		f0, f1 := outs[1], backs[0]
 		c23 := carriers[f0.carrier].checked23
-		want := requestsResponse{Requests: []request{
-			{ID: firstRequestID, FlightID: f0.id, Status: "pending", ExpiresAt: "2025-07-01T08:03:00Z",
+		want := wire.RequestsResponse{Requests: []wire.Request{
+			{ID: FirstRequestID, FlightID: f0.id, Status: "pending", ExpiresAt: "2025-07-01T08:03:00Z",
 				Price: cents(f0.price), InfantPrice: in(f0.infant), BagsPrice: cents(2 * c23),
 				TotalPrice: cents(2*f0.price + f0.infant + 2*c23), Currency: "EUR"},
-			{ID: firstRequestID + 1, FlightID: f1.id, Status: "pending", ExpiresAt: "2025-07-01T08:03:00Z",
+			{ID: FirstRequestID + 1, FlightID: f1.id, Status: "pending", ExpiresAt: "2025-07-01T08:03:00Z",
 				Price: cents(f1.price), InfantPrice: in(f1.infant), BagsPrice: "0.00",
 				TotalPrice: cents(2*f1.price + f1.infant), Currency: "EUR"},
 		}}
@@ -208,7 +210,7 @@ func TestSimulatorRequests(t *testing.T) {
 		if status != http.StatusCreated {
 			t.Fatalf("status %d: %s", status, body)
 		}
-		var got requestsResponse
+		var got wire.RequestsResponse
 		json.Unmarshal([]byte(body), &got)
 		price, _ := pairFare(pairOut, pairBack)
 		a, _ := providers.MoneyFromJSON(got.Requests[0].TotalPrice, "EUR")
@@ -238,7 +240,7 @@ func TestSimulatorRequests(t *testing.T) {
 func makeRequests(t *testing.T, s *Simulator, body string) []int64 {
 	t.Helper()
 	status, out := post(t, s, "/v3/requests", body)
-	var resp requestsResponse
+	var resp wire.RequestsResponse
 	if err := json.Unmarshal([]byte(out), &resp); err != nil || status != http.StatusCreated {
 		t.Fatalf("requests: %d %s", status, out)
 	}
@@ -277,7 +279,7 @@ func cardPayment(pm, eci string) func(m map[string]any) {
 
 func TestSimulatorBookingValidation(t *testing.T) {
 	outs, _, _, _ := simFlights(t)
-	s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+	s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 	id := makeRequests(t, s, requestJSON(nil, outs[1]))[0]
 	tests := []struct {
 		name   string
@@ -310,7 +312,7 @@ func TestSimulatorBookingValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			status, body := post(t, s, "/v3/bookings", tt.body)
-			var eb errorBody
+			var eb wire.ErrorBody
 			if err := json.Unmarshal([]byte(body), &eb); err != nil {
 				t.Fatalf("body %q: %v", body, err)
 			}
@@ -326,8 +328,8 @@ func TestSimulatorBookingValidation(t *testing.T) {
 
 func TestSimulatorBookings(t *testing.T) {
 	outs, _, pairOut, pairBack := simFlights(t)
-	clk := &testClock{t: testNow}
-	s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clk.Now})
+	clk := sim.NewClock(testNow)
+	s := New(Config{Token: testToken, Seed: testSeed, Now: clk.Now})
 	left := func(f simFlight) int {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -356,7 +358,7 @@ func TestSimulatorBookings(t *testing.T) {
 		before := left(f)
 		id := makeRequests(t, s, requestJSON(nil, f))[0]
 		status, body := post(t, s, "/v3/bookings", bookingJSON(cardPayment("pm_card_visa", "05"), id))
-		var b booking
+		var b wire.Booking
 		if err := json.Unmarshal([]byte(body), &b); err != nil || status != http.StatusCreated {
 			t.Fatalf("got %d %s", status, body)
 		}
@@ -367,7 +369,7 @@ func TestSimulatorBookings(t *testing.T) {
 			t.Errorf("%d seats left, want %d", got, before-1)
 		}
 		status, body = post(t, s, "/v3/bookings", bookingJSON(nil, id))
-		var eb errorBody
+		var eb wire.ErrorBody
 		json.Unmarshal([]byte(body), &eb)
 		if status != http.StatusConflict || eb.Type != "REQUEST_ALREADY_BOOKED" || eb.CPReference != b.CPReference {
 			t.Errorf("booking again: %d %s, want 409 REQUEST_ALREADY_BOOKED %s", status, body, b.CPReference)
@@ -385,7 +387,7 @@ func TestSimulatorBookings(t *testing.T) {
 			t.Errorf("half a round trip: %d %s, want 400", status, body)
 		}
 		status, body = post(t, s, "/v3/bookings", bookingJSON(nil, ids[1], ids[0]))
-		var b booking
+		var b wire.Booking
 		json.Unmarshal([]byte(body), &b)
 		price, _ := pairFare(pairOut, pairBack)
 		if status != http.StatusCreated || b.TotalPrice != cents(price) || len(b.Flights) != 2 {
@@ -413,12 +415,12 @@ func TestSimulatorBookings(t *testing.T) {
 
 	t.Run("references are deterministic", func(t *testing.T) {
 		refs := func() []string {
-			s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+			s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 			var out []string
 			for _, f := range outs[:3] {
 				id := makeRequests(t, s, requestJSON(nil, f))[0]
 				_, body := post(t, s, "/v3/bookings", bookingJSON(nil, id))
-				var b booking
+				var b wire.Booking
 				json.Unmarshal([]byte(body), &b)
 				out = append(out, b.CPReference)
 			}
@@ -443,7 +445,7 @@ func body0(t *testing.T, s *Simulator, ref string) string {
 
 func TestSimulatorShiftSchedule(t *testing.T) {
 	outs, _, _, _ := simFlights(t)
-	s := NewSimulator(SimConfig{Token: testToken, Seed: testSeed, Now: clock})
+	s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 	f := outs[1]
 	s.ShiftSchedule(f.id, 30*time.Minute)
 	s.ShiftSchedule(f.id, 15*time.Minute)

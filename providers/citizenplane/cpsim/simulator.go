@@ -1,4 +1,9 @@
-package citizenplane
+// Package cpsim is a simulator of the CitizenPlane booking API v3: an
+// http.Handler that accepts the documented requests and answers in the
+// documented shapes (package wire) from a deterministic inventory, so that
+// the real adapter (package citizenplane) runs against it in tests, local
+// runs and benchmarks. It shares nothing with the adapter but package wire.
+package cpsim
 
 import (
 	"crypto/subtle"
@@ -10,11 +15,12 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
-// SimConfig configures a Simulator.
-type SimConfig struct {
+// Config configures a Simulator.
+type Config struct {
 	// Token is the API token the simulator accepts, with or without
 	// "Bearer "; empty accepts any non-empty Authorization header.
 	Token string
@@ -57,41 +63,41 @@ type Simulator struct {
 	// mu guards the state below: every change of seats, requests and
 	// bookings happens under it, so holds and bookings are atomic.
 	mu       sync.Mutex
-	sold     map[int64]int           // seats sold per flight
-	held     map[int64][]*simRequest // requests per flight that may hold seats
-	requests map[int64]*simRequest   // by id
-	bookings map[string]*simBooking  // by cp_reference
-	shifts   map[int64]time.Duration // schedule changes per flight
-	nextID   int64                   // the next request id
-	refSeq   uint64                  // draws of booking references so far
+	sold     map[int64]int               // seats sold per flight
+	held     map[int64][]*bookingRequest // requests per flight that may hold seats
+	requests map[int64]*bookingRequest   // by id
+	bookings map[string]*simBooking      // by cp_reference
+	shifts   map[int64]time.Duration     // schedule changes per flight
+	nextID   int64                       // the next request id
+	refSeq   uint64                      // draws of booking references so far
 }
 
-// NewSimulator returns a Simulator for cfg.
-func NewSimulator(cfg SimConfig) *Simulator {
+// New returns a Simulator for cfg.
+func New(cfg Config) *Simulator {
 	s := &Simulator{
 		token:    cfg.Token,
 		seed:     cfg.Seed,
 		now:      cfg.Now,
 		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
 		sold:     map[int64]int{},
-		held:     map[int64][]*simRequest{},
-		requests: map[int64]*simRequest{},
+		held:     map[int64][]*bookingRequest{},
+		requests: map[int64]*bookingRequest{},
 		bookings: map[string]*simBooking{},
 		shifts:   map[int64]time.Duration{},
-		nextID:   firstRequestID,
+		nextID:   FirstRequestID,
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	s.mux = http.NewServeMux()
-	s.handle("GET "+pathFlights, simOpSearch, s.searchFlights)
-	s.handle("GET "+pathRoundTrips, simOpRoundTrips, s.searchRoundTrips)
-	s.handle("POST "+pathVerify, simOpVerify, s.verify)
-	s.handle("POST "+pathRequests, simOpHold, s.createRequests)
-	s.handle("POST "+pathBookings, simOpBook, s.createBooking)
-	s.handle("GET "+pathBookings, simOpRetrieve, s.getBooking)
+	s.handle("GET "+wire.PathFlights, simOpSearch, s.searchFlights)
+	s.handle("GET "+wire.PathRoundTrips, simOpRoundTrips, s.searchRoundTrips)
+	s.handle("POST "+wire.PathVerify, simOpVerify, s.verify)
+	s.handle("POST "+wire.PathRequests, simOpHold, s.createRequests)
+	s.handle("POST "+wire.PathBookings, simOpBook, s.createBooking)
+	s.handle("GET "+wire.PathBookings, simOpRetrieve, s.getBooking)
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, http.StatusNotFound, typeNotFound, fmt.Sprintf("No endpoint %s %s", r.Method, r.URL.Path))
+		writeError(w, http.StatusNotFound, wire.TypeNotFound, fmt.Sprintf("No endpoint %s %s", r.Method, r.URL.Path))
 	})
 	return s
 }
@@ -99,7 +105,7 @@ func NewSimulator(cfg SimConfig) *Simulator {
 // handle routes pattern to h, failing as SetFailure set operation op.
 func (s *Simulator) handle(pattern, op string, h http.HandlerFunc) {
 	internal := func(w http.ResponseWriter) {
-		writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+		writeError(w, http.StatusInternalServerError, wire.TypeInternal, "Internal server error")
 	}
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		switch m := s.knobs.Failure(op); m {
@@ -166,11 +172,11 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if fail {
-		writeError(w, http.StatusInternalServerError, typeInternal, "Internal server error")
+		writeError(w, http.StatusInternalServerError, wire.TypeInternal, "Internal server error")
 		return
 	}
 	if !s.authorized(r.Header.Get("Authorization")) {
-		writeError(w, http.StatusUnauthorized, typeUnauthorized, "Invalid or missing API token")
+		writeError(w, http.StatusUnauthorized, wire.TypeUnauthorized, "Invalid or missing API token")
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -193,10 +199,10 @@ func (s *Simulator) authorized(h string) bool {
 func (s *Simulator) searchFlights(w http.ResponseWriter, r *http.Request) {
 	p, err := parseSearch(r.URL.Query(), false)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, err.Error())
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, err.Error())
 		return
 	}
-	all := []flight{}
+	all := []wire.Flight{}
 	if ri, ok := routeIndex(p.origin, p.destination); ok {
 		for d := p.start; d < p.end; d++ {
 			for _, f := range schedule(s.seed, ri, d) {
@@ -207,9 +213,9 @@ func (s *Simulator) searchFlights(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	out := page[flight]{Results: all, Total: len(all), Page: p.page, TotalPages: 1}
+	out := wire.Page[wire.Flight]{Results: all, Total: len(all), Page: p.page, TotalPages: 1}
 	if p.page > 0 {
-		out.Results = []flight{}
+		out.Results = []wire.Flight{}
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -218,10 +224,10 @@ func (s *Simulator) searchFlights(w http.ResponseWriter, r *http.Request) {
 func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 	p, err := parseSearch(r.URL.Query(), true)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, err.Error())
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, err.Error())
 		return
 	}
-	all := []roundTrip{}
+	all := []wire.RoundTrip{}
 	ri, okOut := routeIndex(p.origin, p.destination)
 	rb, okBack := routeIndex(p.destination, p.origin)
 	if okOut && okBack && routes[ri].roundTrips {
@@ -248,45 +254,45 @@ func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 				price, infant := pairFare(out, back)
-				all = append(all, roundTrip{
+				all = append(all, wire.RoundTrip{
 					Outbound:    toWire(outLive, outLeft),
 					Inbound:     toWire(backLive, backLeft),
 					Price:       cents(price),
 					InfantPrice: cents(infant),
-					Currency:    currencyEUR,
+					Currency:    wire.CurrencyEUR,
 				})
 			}
 		}
 	}
-	writeJSON(w, http.StatusOK, page[roundTrip]{Results: all})
+	writeJSON(w, http.StatusOK, wire.Page[wire.RoundTrip]{Results: all})
 }
 
 // verify answers POST /v3/flights/verify.
 func (s *Simulator) verify(w http.ResponseWriter, r *http.Request) {
-	var req verifyRequest
+	var req wire.VerifyRequest
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, "Body must be a JSON object with flight_id, passengers and customer_code")
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, "Body must be a JSON object with flight_id, passengers and customer_code")
 		return
 	}
 	if msg := checkVerify(req); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	f, ok := s.find(req.FlightID)
 	if !ok {
-		writeError(w, http.StatusNotFound, typeFlightNotFound, fmt.Sprintf("Flight %d not found", req.FlightID))
+		writeError(w, http.StatusNotFound, wire.TypeFlightNotFound, fmt.Sprintf("Flight %d not found", req.FlightID))
 		return
 	}
 	pax := req.Passengers
 	if _, ok := s.onSale(f, pax.Adults+pax.Children); !ok {
-		writeError(w, http.StatusConflict, typeFlightUnavailable, fmt.Sprintf("Flight %d is no longer available", req.FlightID))
+		writeError(w, http.StatusConflict, wire.TypeFlightUnavailable, fmt.Sprintf("Flight %d is no longer available", req.FlightID))
 		return
 	}
-	resp := verifyResponse{
+	resp := wire.VerifyResponse{
 		Price:              cents(f.price),
-		Currency:           currencyEUR,
+		Currency:           wire.CurrencyEUR,
 		TotalPrice:         cents(f.price*int64(pax.Adults+pax.Children) + f.infant*int64(pax.Infants)),
-		IncludedAirportTax: taxAmount(cents(f.tax)),
+		IncludedAirportTax: wire.TaxAmount(cents(f.tax)),
 	}
 	if pax.Infants > 0 {
 		n := cents(f.infant)
@@ -297,7 +303,7 @@ func (s *Simulator) verify(w http.ResponseWriter, r *http.Request) {
 
 // checkVerify validates a verify request like the API does, returning the
 // message of a 400 or "".
-func checkVerify(req verifyRequest) string {
+func checkVerify(req wire.VerifyRequest) string {
 	p := req.Passengers
 	switch {
 	case req.FlightID <= 0:
@@ -363,23 +369,23 @@ func (s *Simulator) onSaleLocked(f simFlight, seats int, now time.Time) (int, bo
 }
 
 // toWire is the API's flight object for f with left seats on sale.
-func toWire(f simFlight, left int) flight {
+func toWire(f simFlight, left int) wire.Flight {
 	r, c := routes[f.route], carriers[f.carrier]
-	return flight{
+	return wire.Flight{
 		ID:                 f.id,
 		FlightNumber:       f.number,
 		Origin:             r.from,
 		Destination:        r.to,
 		DepartureDate:      f.dep.Format(time.RFC3339),
 		ArrivalDate:        f.arr.Format(time.RFC3339),
-		Airline:            airline{Name: c.name, IATACode: f.carrier},
+		Airline:            wire.Airline{Name: c.name, IATACode: f.carrier},
 		AvailableSeats:     left,
 		CabinClass:         "economy",
 		BookingClass:       "Y",
 		Price:              cents(f.price),
 		InfantPrice:        cents(f.infant),
-		IncludedAirportTax: taxAmount(cents(f.tax)),
-		Currency:           currencyEUR,
+		IncludedAirportTax: wire.TaxAmount(cents(f.tax)),
+		Currency:           wire.CurrencyEUR,
 		Bags:               wireBags(f),
 	}
 }
@@ -388,7 +394,7 @@ func toWire(f simFlight, left int) flight {
 // bag by size, and its price in cents.
 type simBag struct {
 	weight int
-	dims   dimensions
+	dims   wire.Dimensions
 	cents  int64
 }
 
@@ -400,21 +406,21 @@ func bagOptions(f simFlight) (checked, cabin []simBag) {
 }
 
 // wireBags is the bags object of f.
-func wireBags(f simFlight) bags {
+func wireBags(f simFlight) wire.Bags {
 	checked, cabin := bagOptions(f)
-	b := bags{Checked: make([]checkedBag, len(checked)), Cabin: make([]cabinBag, len(cabin))}
+	b := wire.Bags{Checked: make([]wire.CheckedBag, len(checked)), Cabin: make([]wire.CabinBag, len(cabin))}
 	for i, o := range checked {
-		b.Checked[i] = checkedBag{Weight: o.weight, Price: cents(o.cents)}
+		b.Checked[i] = wire.CheckedBag{Weight: o.weight, Price: cents(o.cents)}
 	}
 	for i, o := range cabin {
-		b.Cabin[i] = cabinBag{Dimensions: o.dims, Price: cents(o.cents)}
+		b.Cabin[i] = wire.CabinBag{Dimensions: o.dims, Price: cents(o.cents)}
 	}
 	return b
 }
 
 // cents is an amount of euro cents as the API's JSON number ("89.99").
 func cents(n int64) json.Number {
-	return providers.Money{Amount: n, Currency: currencyEUR}.JSONNumber()
+	return providers.Money{Amount: n, Currency: wire.CurrencyEUR}.JSONNumber()
 }
 
 // writeJSON writes v as the JSON answer.
@@ -426,5 +432,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeError writes the API's error body.
 func writeError(w http.ResponseWriter, status int, typ, msg string) {
-	writeJSON(w, status, errorBody{Message: msg, Type: typ})
+	writeJSON(w, status, wire.ErrorBody{Message: msg, Type: typ})
 }
+
+var _ sim.Controller = (*Simulator)(nil)

@@ -1,13 +1,9 @@
-package citizenplane
-
-import (
-	"encoding/json"
-	"strings"
-)
-
-// This file holds the JSON shapes of the CitizenPlane booking API v3 that
-// the adapter reads and writes and the simulator serves, as described in
-// section A of provider-apis.md.
+// Package wire holds the JSON shapes of the CitizenPlane booking API v3
+// that the adapter (providers/citizenplane) reads and writes and the
+// simulator (providers/citizenplane/cpsim) serves, as described in section
+// A of provider-apis.md. It is the only thing the two share: each keeps its
+// own logic, so that a test of the adapter against the simulator checks
+// one reading of the document against another.
 //
 // The paths, query parameters, the verify request and response, the
 // bodies of POST /v3/requests and POST /v3/bookings, the status codes and
@@ -19,13 +15,13 @@ import (
 //   - the error body {"message": ..., "type": ...} and its type values,
 //     and the cp_reference it carries with REQUEST_ALREADY_BOOKED;
 //   - the "page" query parameter, sent only when an answer says there are
-//     further pages (pageParam);
-//   - the response of POST /v3/requests (requestsResponse) and the booking
-//     object answered by POST /v3/bookings and GET /v3/bookings (booking),
+//     further pages (PageParam);
+//   - the response of POST /v3/requests (RequestsResponse) and the booking
+//     object answered by POST /v3/bookings and GET /v3/bookings (Booking),
 //     with its status values;
 //   - how a 409 says the price moved rather than the seats being gone
-//     (isPriceType);
-//   - what included_airport_tax covers (airportTaxes): it is per seat and
+//     (IsPriceType);
+//   - what included_airport_tax covers (the adapter's airportTaxes): it is per seat and
 //     included in price, so a fare's tax is included_airport_tax times the
 //     seats (adults and children); infants, who pay infant_price and take
 //     no seat, pay no airport tax; a round-trip fare, whose object has no
@@ -33,68 +29,74 @@ import (
 //
 // Prices are JSON numbers in EUR with at most two decimals; they are kept
 // as json.Number so that they never pass through a float.
+package wire
+
+import (
+	"encoding/json"
+	"strings"
+)
 
 // API paths, appended to the configured origin.
 const (
-	pathFlights    = "/v3/flights"
-	pathRoundTrips = "/v3/roundTrips"
-	pathVerify     = "/v3/flights/verify"
-	pathRequests   = "/v3/requests"
-	pathBookings   = "/v3/bookings"
+	PathFlights    = "/v3/flights"
+	PathRoundTrips = "/v3/roundTrips"
+	PathVerify     = "/v3/flights/verify"
+	PathRequests   = "/v3/requests"
+	PathBookings   = "/v3/bookings"
 )
 
-// referenceParam is the query parameter of GET /v3/bookings [doc].
-const referenceParam = "cp_reference"
+// ReferenceParam is the query parameter of GET /v3/bookings [doc].
+const ReferenceParam = "cp_reference"
 
-// pageParam is the query parameter that asks for a further page of results
+// PageParam is the query parameter that asks for a further page of results
 // [assumed]; pages are numbered from 0 like the "page" field of the answer.
-const pageParam = "page"
+const PageParam = "page"
 
-// currencyEUR is the only currency CitizenPlane sells in [doc].
-const currencyEUR = "EUR"
+// CurrencyEUR is the only currency CitizenPlane sells in [doc].
+const CurrencyEUR = "EUR"
 
 // Error types of the error body [assumed]: the ones the simulator sends.
 // The adapter copies whatever type it receives into ProviderCode.
 const (
-	typeInvalidRequest    = "INVALID_REQUEST"
-	typeUnauthorized      = "UNAUTHORIZED"
-	typeNotFound          = "NOT_FOUND"
-	typeFlightNotFound    = "FLIGHT_NOT_FOUND"
-	typeFlightUnavailable = "FLIGHT_UNAVAILABLE"
-	typeInternal          = "INTERNAL_ERROR"
-	typeRequestNotFound   = "REQUEST_NOT_FOUND"
-	typeRequestExpired    = "REQUEST_EXPIRED"
-	typeRequestAborted    = "REQUEST_ABORTED"
-	typeAlreadyBooked     = "REQUEST_ALREADY_BOOKED"
-	typePriceChanged      = "PRICE_CHANGED"
-	typePaymentFailed     = "PAYMENT_FAILED"
-	typeBookingNotFound   = "BOOKING_NOT_FOUND"
+	TypeInvalidRequest    = "INVALID_REQUEST"
+	TypeUnauthorized      = "UNAUTHORIZED"
+	TypeNotFound          = "NOT_FOUND"
+	TypeFlightNotFound    = "FLIGHT_NOT_FOUND"
+	TypeFlightUnavailable = "FLIGHT_UNAVAILABLE"
+	TypeInternal          = "INTERNAL_ERROR"
+	TypeRequestNotFound   = "REQUEST_NOT_FOUND"
+	TypeRequestExpired    = "REQUEST_EXPIRED"
+	TypeRequestAborted    = "REQUEST_ABORTED"
+	TypeAlreadyBooked     = "REQUEST_ALREADY_BOOKED"
+	TypePriceChanged      = "PRICE_CHANGED"
+	TypePaymentFailed     = "PAYMENT_FAILED"
+	TypeBookingNotFound   = "BOOKING_NOT_FOUND"
 )
 
-// isPriceType reports whether the type of a 409 says that the price moved
+// IsPriceType reports whether the type of a 409 says that the price moved
 // [assumed: any type naming the price, such as PRICE_CHANGED]; any other
 // 409 of a hold or booking is read as the seats being gone.
-func isPriceType(typ string) bool { return strings.Contains(strings.ToUpper(typ), "PRICE") }
+func IsPriceType(typ string) bool { return strings.Contains(strings.ToUpper(typ), "PRICE") }
 
-// page is the envelope of search answers [assumed]. A round-trip answer
+// Page is the envelope of search answers [assumed]. A round-trip answer
 // carries only Results; a zero TotalPages means a single page.
-type page[T any] struct {
+type Page[T any] struct {
 	Results    []T `json:"results"`
 	Total      int `json:"total,omitempty"`
 	Page       int `json:"page"`
 	TotalPages int `json:"total_pages,omitempty"`
 }
 
-// flight is one flight as search answers carry it [assumed, after the
+// Flight is one flight as search answers carry it [assumed, after the
 // documented v1.1 object].
-type flight struct {
+type Flight struct {
 	ID            int64   `json:"id"`
 	FlightNumber  string  `json:"flight_number"`
 	Origin        string  `json:"origin"`
 	Destination   string  `json:"destination"`
 	DepartureDate string  `json:"departure_date"` // RFC 3339 with the airport's offset
 	ArrivalDate   string  `json:"arrival_date"`
-	Airline       airline `json:"airline"`
+	Airline       Airline `json:"airline"`
 	// AvailableSeats is the number of seats left, from the provider's cache.
 	AvailableSeats int    `json:"available_seats"`
 	CabinClass     string `json:"cabin_class"`
@@ -105,106 +107,106 @@ type flight struct {
 	// IncludedAirportTax is the airport tax included in Price, per seat
 	// [assumed: charged to adults and children, not to infants, whose
 	// InfantPrice carries none; a round-trip fare includes both flights'].
-	IncludedAirportTax taxAmount `json:"included_airport_tax"`
+	IncludedAirportTax TaxAmount `json:"included_airport_tax"`
 	Currency           string    `json:"currency"`
-	Bags               bags      `json:"bags"`
+	Bags               Bags      `json:"bags"`
 }
 
-// taxAmount is an amount of tax, read leniently so that an unreadable one
+// TaxAmount is an amount of tax, read leniently so that an unreadable one
 // costs the offer its tax share, not the flight (nor the whole answer, as a
 // json.Number would). A JSON number, or a quoted one, reads as that
 // number; null as no amount (""); anything else ("n/a", an object) is kept
 // as its raw JSON, which no amount parser accepts. No amount is written as
 // null.
-type taxAmount json.Number
+type TaxAmount json.Number
 
-func (a *taxAmount) UnmarshalJSON(b []byte) error {
+func (a *TaxAmount) UnmarshalJSON(b []byte) error {
 	var n json.Number
 	if json.Unmarshal(b, &n) != nil {
 		n = json.Number(b) // kept as is: no amount parser accepts it
 	}
-	*a = taxAmount(n)
+	*a = TaxAmount(n)
 	return nil
 }
 
-func (a taxAmount) MarshalJSON() ([]byte, error) {
+func (a TaxAmount) MarshalJSON() ([]byte, error) {
 	if a == "" {
 		return []byte("null"), nil
 	}
 	return json.Marshal(json.Number(a))
 }
 
-// airline is the carrier operating a flight.
-type airline struct {
+// Airline is the carrier operating a flight.
+type Airline struct {
 	Name     string `json:"name"`
 	IATACode string `json:"iata_code"`
 }
 
-// bags are the bag options sold with a flight, each priced per bag and per
+// Bags are the bag options sold with a flight, each priced per bag and per
 // passenger.
-type bags struct {
-	Checked []checkedBag `json:"checked"`
-	Cabin   []cabinBag   `json:"cabin"`
+type Bags struct {
+	Checked []CheckedBag `json:"checked"`
+	Cabin   []CabinBag   `json:"cabin"`
 }
 
-// checkedBag is a hold bag option sold by weight.
-type checkedBag struct {
+// CheckedBag is a hold bag option sold by weight.
+type CheckedBag struct {
 	Weight int         `json:"weight"`
 	Price  json.Number `json:"price"`
 }
 
-// cabinBag is a cabin bag option sold by size.
-type cabinBag struct {
-	Dimensions dimensions  `json:"dimensions"`
+// CabinBag is a cabin bag option sold by size.
+type CabinBag struct {
+	Dimensions Dimensions  `json:"dimensions"`
 	Price      json.Number `json:"price"`
 }
 
-// dimensions of a cabin bag, in centimetres.
-type dimensions struct {
+// Dimensions of a cabin bag, in centimetres.
+type Dimensions struct {
 	Width  int `json:"width"`
 	Height int `json:"height"`
 	Length int `json:"length"`
 }
 
-// roundTrip is a round-trip fare [assumed]: Price and InfantPrice are per
+// RoundTrip is a round-trip fare [assumed]: Price and InfantPrice are per
 // seat (per infant) for the pair of flights. It has no airport tax of its
 // own: Price includes the IncludedAirportTax of both flights [assumed].
-type roundTrip struct {
-	Outbound    flight      `json:"outbound"`
-	Inbound     flight      `json:"inbound"`
+type RoundTrip struct {
+	Outbound    Flight      `json:"outbound"`
+	Inbound     Flight      `json:"inbound"`
 	Price       json.Number `json:"price"`
 	InfantPrice json.Number `json:"infant_price"`
 	Currency    string      `json:"currency"`
 }
 
-// verifyRequest is the body of POST /v3/flights/verify [doc].
-type verifyRequest struct {
+// VerifyRequest is the body of POST /v3/flights/verify [doc].
+type VerifyRequest struct {
 	FlightID     int64           `json:"flight_id"`
-	Passengers   verifyPassenger `json:"passengers"`
+	Passengers   VerifyPassenger `json:"passengers"`
 	CustomerCode string          `json:"customer_code"`
 }
 
-// verifyPassenger counts the travellers of a verify request [doc]; infants
+// VerifyPassenger counts the travellers of a verify request [doc]; infants
 // may not outnumber adults.
-type verifyPassenger struct {
+type VerifyPassenger struct {
 	Adults   int `json:"adults"`
 	Children int `json:"children"`
 	Infants  int `json:"infants"`
 }
 
-// verifyResponse is the answer of POST /v3/flights/verify [doc].
+// VerifyResponse is the answer of POST /v3/flights/verify [doc].
 // InfantPrice is null unless infants were asked for.
-type verifyResponse struct {
+type VerifyResponse struct {
 	Price              json.Number  `json:"price"`
 	Currency           string       `json:"currency"`
 	InfantPrice        *json.Number `json:"infant_price"`
 	TotalPrice         json.Number  `json:"total_price"`
-	IncludedAirportTax taxAmount    `json:"included_airport_tax"`
+	IncludedAirportTax TaxAmount    `json:"included_airport_tax"`
 }
 
-// errorBody is the body of every error answer [assumed]. CPReference is
+// ErrorBody is the body of every error answer [assumed]. CPReference is
 // set on a 409 REQUEST_ALREADY_BOOKED: the booking that holds the request.
-type errorBody struct {
+type ErrorBody struct {
 	Message     string `json:"message"`
 	Type        string `json:"type"`
 	CPReference string `json:"cp_reference,omitempty"`
@@ -212,31 +214,31 @@ type errorBody struct {
 
 // Fare types of a booking request [doc].
 const (
-	fareOneWay    = "one_way"
-	fareRoundTrip = "round_trip"
+	FareOneWay    = "one_way"
+	FareRoundTrip = "round_trip"
 )
 
 // Formats of the dates of a booking request's passengers [doc].
 const (
-	birthDateLayout  = "2006-01-02" // date_of_birth, YYYY-MM-DD
-	expiryDateLayout = "02/01/2006" // passport_expiry_date, DD/MM/YYYY
+	BirthDateLayout  = "2006-01-02" // date_of_birth, YYYY-MM-DD
+	ExpiryDateLayout = "02/01/2006" // passport_expiry_date, DD/MM/YYYY
 )
 
-// requestBody is the body of POST /v3/requests [doc]: one request is made
+// RequestBody is the body of POST /v3/requests [doc]: one request is made
 // per flight id. Bags are keyed by flight id as a string and must list
 // every option of every flight, with quantity 0 where none is chosen.
-type requestBody struct {
+type RequestBody struct {
 	FlightIDs    []int64              `json:"flight_ids"`
-	Passengers   []requestPassenger   `json:"passengers"`
-	Bags         map[string]bagChoice `json:"bags"`
+	Passengers   []RequestPassenger   `json:"passengers"`
+	Bags         map[string]BagChoice `json:"bags"`
 	FareType     string               `json:"fare_type"`
 	CustomerCode string               `json:"customer_code"`
 }
 
-// requestPassenger is a traveller of a booking request [doc], infants
+// RequestPassenger is a traveller of a booking request [doc], infants
 // included. Gender is "male" or "female"; countries are lower-case ISO
 // 3166-1 alpha-2 codes ("fr").
-type requestPassenger struct {
+type RequestPassenger struct {
 	FirstName              string `json:"first_name"`
 	LastName               string `json:"last_name"`
 	Gender                 string `json:"gender"`
@@ -247,34 +249,34 @@ type requestPassenger struct {
 	PassportCountryOfIssue string `json:"passport_country_of_issue"`
 }
 
-// bagChoice is how many bags of each option of one flight are bought [doc].
-type bagChoice struct {
-	Checked []checkedChoice `json:"checked"`
-	Cabin   []cabinChoice   `json:"cabin"`
+// BagChoice is how many bags of each option of one flight are bought [doc].
+type BagChoice struct {
+	Checked []CheckedChoice `json:"checked"`
+	Cabin   []CabinChoice   `json:"cabin"`
 }
 
-// checkedChoice is a quantity of a checked-bag option, named by weight [doc].
-type checkedChoice struct {
+// CheckedChoice is a quantity of a checked-bag option, named by weight [doc].
+type CheckedChoice struct {
 	Weight   int `json:"weight"`
 	Quantity int `json:"quantity"`
 }
 
-// cabinChoice is a quantity of a cabin-bag option, named by size [doc].
-type cabinChoice struct {
-	Dimensions dimensions `json:"dimensions"`
+// CabinChoice is a quantity of a cabin-bag option, named by size [doc].
+type CabinChoice struct {
+	Dimensions Dimensions `json:"dimensions"`
 	Quantity   int        `json:"quantity"`
 }
 
-// requestsResponse is the answer of POST /v3/requests [assumed].
-type requestsResponse struct {
-	Requests []request `json:"requests"`
+// RequestsResponse is the answer of POST /v3/requests [assumed].
+type RequestsResponse struct {
+	Requests []Request `json:"requests"`
 }
 
-// request is one booking request: the seats and bags of one flight,
+// Request is one booking request: the seats and bags of one flight,
 // guaranteed until ExpiresAt (UTC, RFC 3339) [assumed]. Price is per seat
 // (the flight's share of the pair price for a round trip); InfantPrice is
 // null without infants; TotalPrice is everything the request costs.
-type request struct {
+type Request struct {
 	ID          int64        `json:"id"`
 	FlightID    int64        `json:"flight_id"`
 	Status      string       `json:"status"`
@@ -288,16 +290,16 @@ type request struct {
 
 // Request statuses [assumed].
 const (
-	requestPending = "pending"
-	requestBooked  = "booked"
-	requestExpired = "expired"
-	requestAborted = "aborted"
+	RequestPending = "pending"
+	RequestBooked  = "booked"
+	RequestExpired = "expired"
+	RequestAborted = "aborted"
 )
 
-// bookingBody is the body of POST /v3/bookings [doc]. Either
+// BookingBody is the body of POST /v3/bookings [doc]. Either
 // PaymentMethod (a Stripe PaymentMethod id, with ThreeDSecure if any) or
 // SelfPSP; the adapter always sends self_psp.
-type bookingBody struct {
+type BookingBody struct {
 	RequestIDs    []int64       `json:"request_ids"`
 	CustomerCode  string        `json:"customer_code"`
 	ExternalID    string        `json:"external_id,omitempty"`
@@ -307,33 +309,33 @@ type bookingBody struct {
 	Email         string        `json:"email"`
 	PhoneNumber   string        `json:"phonenumber"`
 	PaymentMethod string        `json:"payment_method,omitempty"`
-	ThreeDSecure  *threeDSecure `json:"three_d_secure,omitempty"`
+	ThreeDSecure  *ThreeDSecure `json:"three_d_secure,omitempty"`
 	SelfPSP       bool          `json:"self_psp,omitempty"`
 }
 
-// threeDSecure is the result of a 3-D Secure authentication [doc].
-type threeDSecure struct {
+// ThreeDSecure is the result of a 3-D Secure authentication [doc].
+type ThreeDSecure struct {
 	Version                     string `json:"version"`
 	ElectronicCommerceIndicator string `json:"electronic_commerce_indicator"`
 	Cryptogram                  string `json:"cryptogram"`
 	TransactionID               string `json:"transaction_id"`
 }
 
-// booking is a booking as POST /v3/bookings and GET /v3/bookings answer it
+// Booking is a booking as POST /v3/bookings and GET /v3/bookings answer it
 // [assumed], with its flights as they are now.
-type booking struct {
+type Booking struct {
 	CPReference string      `json:"cp_reference"`
 	Status      string      `json:"status"`
 	ExternalID  string      `json:"external_id,omitempty"`
 	RequestIDs  []int64     `json:"request_ids"`
 	TotalPrice  json.Number `json:"total_price"`
 	Currency    string      `json:"currency"`
-	Flights     []flight    `json:"flights"`
+	Flights     []Flight    `json:"flights"`
 }
 
 // Booking statuses [assumed]: "confirmed" once ticketed or about to be;
 // anything else but a cancellation is read as pending.
 const (
-	bookingConfirmed = "confirmed"
-	bookingCancelled = "cancelled"
+	BookingConfirmed = "confirmed"
+	BookingCancelled = "cancelled"
 )

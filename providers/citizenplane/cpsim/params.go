@@ -1,4 +1,4 @@
-package citizenplane
+package cpsim
 
 import (
 	"errors"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // Limits of the simulator's search parameters.
@@ -58,7 +60,7 @@ func parseSearch(q url.Values, roundTrip bool) (searchParams, error) {
 	if p.seats, err = strconv.Atoi(s); err != nil || p.seats < 1 || p.seats > maxSeats {
 		return p, fmt.Errorf("seats must be an integer from 1 to %d", maxSeats)
 	}
-	if s := q.Get(pageParam); s != "" {
+	if s := q.Get(wire.PageParam); s != "" {
 		if p.page, err = strconv.Atoi(s); err != nil || p.page < 0 {
 			return p, errors.New("page must be a non-negative integer")
 		}

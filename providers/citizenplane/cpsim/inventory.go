@@ -1,10 +1,11 @@
-package citizenplane
+package cpsim
 
 import (
 	"strconv"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // The simulator's inventory is a pure function of route, day and seed:
@@ -43,13 +44,13 @@ type carrierInfo struct {
 	checked20  int64
 	checked23  int64
 	cabin      int64
-	cabinSize  dimensions
+	cabinSize  wire.Dimensions
 }
 
 var carriers = map[string]carrierInfo{
-	"5O": {"ASL Airlines France", 7800, 2550, 3200, 1500, dimensions{56, 45, 25}},
-	"V7": {"Volotea", 2100, 2299, 2999, 1299, dimensions{55, 40, 20}},
-	"TO": {"Transavia France", 3400, 2400, 3050, 1400, dimensions{55, 35, 25}},
+	"5O": {"ASL Airlines France", 7800, 2550, 3200, 1500, wire.Dimensions{Width: 56, Height: 45, Length: 25}},
+	"V7": {"Volotea", 2100, 2299, 2999, 1299, wire.Dimensions{Width: 55, Height: 40, Length: 20}},
+	"TO": {"Transavia France", 3400, 2400, 3050, 1400, wire.Dimensions{Width: 55, Height: 35, Length: 25}},
 }
 
 // airportTax is the airport tax included in a fare, by origin, in cents.

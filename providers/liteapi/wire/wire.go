@@ -1,4 +1,11 @@
-package liteapi
+// Package wire holds the JSON shapes of the LiteAPI flights v3.0 API as
+// the adapter (providers/liteapi) and its simulator exchange them
+// (shared/seeds/provider-apis.md, section B). Field names are the
+// provider's. Everything the documentation does not state is tagged
+// [assumed] or [INF] here and only here, so that it is easy to change once
+// the sandbox confirms or contradicts it. Amounts are json.Number so that
+// they never pass through a float.
+package wire
 
 import (
 	"encoding/json"
@@ -6,151 +13,144 @@ import (
 	"time"
 )
 
-// This file holds the JSON shapes of the LiteAPI flights v3.0 API as the
-// adapter and the simulator exchange them (shared/seeds/provider-apis.md,
-// section B). Field names are the provider's. Everything the documentation
-// does not state is tagged [assumed] or [INF] here and only here, so that it
-// is easy to change once the sandbox confirms or contradicts it. Amounts are
-// json.Number so that they never pass through a float.
-
 // API paths, appended to Config.BaseURL (which carries the version).
 const (
-	ratesPath    = "/flights/rates"
-	verifyPath   = "/flights/verify"
-	prebooksPath = "/flights/prebooks"
-	bookingsPath = "/flights/bookings"
+	RatesPath    = "/flights/rates"
+	VerifyPath   = "/flights/verify"
+	PrebooksPath = "/flights/prebooks"
+	BookingsPath = "/flights/bookings"
 )
 
-// prebookPath is GET /flights/prebooks/{prebookId} (B.4).
-func prebookPath(prebookID string) string { return prebooksPath + "/" + url.PathEscape(prebookID) }
+// PrebookPath is GET /flights/prebooks/{prebookId} (B.4).
+func PrebookPath(prebookID string) string { return PrebooksPath + "/" + url.PathEscape(prebookID) }
 
-// servicesPath is POST /flights/prebooks/{prebookId}/services (B.5).
-func servicesPath(prebookID string) string { return prebookPath(prebookID) + "/services" }
+// ServicesPath is POST /flights/prebooks/{prebookId}/services (B.5).
+func ServicesPath(prebookID string) string { return PrebookPath(prebookID) + "/services" }
 
-// bookingPath is GET /flights/bookings/{bookingId} (B.7).
-func bookingPath(bookingID string) string { return bookingsPath + "/" + url.PathEscape(bookingID) }
+// BookingPath is GET /flights/bookings/{bookingId} (B.7).
+func BookingPath(bookingID string) string { return BookingsPath + "/" + url.PathEscape(bookingID) }
 
 // Leg directions.
 const (
-	directionOutbound = "OUTBOUND"
-	directionInbound  = "INBOUND"
+	DirectionOutbound = "OUTBOUND"
+	DirectionInbound  = "INBOUND"
 )
 
-// cabinEconomy is the only cabin the neutral query can ask for.
-const cabinEconomy = "ECONOMY"
+// CabinEconomy is the only cabin the neutral query can ask for.
+const CabinEconomy = "ECONOMY"
 
-// defaultCurrency is asked for when the query names none.
-const defaultCurrency = "EUR"
+// DefaultCurrency is asked for when the query names none.
+const DefaultCurrency = "EUR"
 
 // [assumed] The neutral query counts children and infants without ages, and
 // LiteAPI requires one age per child (2–11) and per infant (under 2). The
 // airlines we sell price by passenger type, not by exact age, so every child
 // is sent as 8 years old and every infant as 1.
 const (
-	assumedChildAge  = 8
-	assumedInfantAge = 1
+	AssumedChildAge  = 8
+	AssumedInfantAge = 1
 )
 
 // [assumed] fallbackOfferTTL is the life of an offer that comes without an
 // expiration; the guide only says that offers expire "in minutes".
-const fallbackOfferTTL = 10 * time.Minute
+const FallbackOfferTTL = 10 * time.Minute
 
 // Layouts of the times LiteAPI sends.
 const (
-	// localLayout is a segment time: local to its airport, with no offset.
-	localLayout = "2006-01-02T15:04:05"
-	// instantLayout is an expiration or timestamp: UTC with milliseconds.
-	instantLayout = "2006-01-02T15:04:05.000Z"
+	// LocalLayout is a segment time: local to its airport, with no offset.
+	LocalLayout = "2006-01-02T15:04:05"
+	// InstantLayout is an expiration or timestamp: UTC with milliseconds.
+	InstantLayout = "2006-01-02T15:04:05.000Z"
 )
 
-// ratesRequest is the body of POST /flights/rates. Filters, sort, margin
+// RatesRequest is the body of POST /flights/rates. Filters, sort, margin
 // and country are not sent: the provider defaults apply.
-type ratesRequest struct {
-	Legs         []wireLeg `json:"legs"`
-	Adults       int       `json:"adults"`
-	Children     int       `json:"children"`
-	ChildrenAges []int     `json:"childrenAges"`
-	Infants      int       `json:"infants"`
-	InfantAges   []int     `json:"infantAges"`
-	CabinClass   string    `json:"cabinClass,omitempty"`
-	Currency     string    `json:"currency"`
+type RatesRequest struct {
+	Legs         []Leg  `json:"legs"`
+	Adults       int    `json:"adults"`
+	Children     int    `json:"children"`
+	ChildrenAges []int  `json:"childrenAges"`
+	Infants      int    `json:"infants"`
+	InfantAges   []int  `json:"infantAges"`
+	CabinClass   string `json:"cabinClass,omitempty"`
+	Currency     string `json:"currency"`
 }
 
-// wireLeg is one searched direction; Date is "2006-01-02".
-type wireLeg struct {
+// Leg is one searched direction; Date is "2006-01-02".
+type Leg struct {
 	Origin      string `json:"origin"`
 	Destination string `json:"destination"`
 	Date        string `json:"date"`
 	Direction   string `json:"direction"`
 }
 
-// verifyRequest is the body of POST /flights/verify.
-type verifyRequest struct {
+// VerifyRequest is the body of POST /flights/verify.
+type VerifyRequest struct {
 	OfferID string `json:"offerId"`
 }
 
-// errorEnvelope is every error body: {"error":{"code":41002,...}}. Key is
+// ErrorEnvelope is every error body: {"error":{"code":41002,...}}. Key is
 // set on validation errors only.
-type errorEnvelope struct {
-	Error *apiError `json:"error,omitempty"`
+type ErrorEnvelope struct {
+	Error *APIError `json:"error,omitempty"`
 }
 
-// apiError is the body of an error envelope. Code has five digits (first 4
+// APIError is the body of an error envelope. Code has five digits (first 4
 // client, 5 server; second the operation), a few generic ones fewer.
-type apiError struct {
+type APIError struct {
 	Code        int    `json:"code"`
 	Message     string `json:"message"`
 	Description string `json:"description,omitempty"`
 	Key         string `json:"key,omitempty"`
 }
 
-// ratesResponse is the 200 body of /flights/rates. Data has one item per
+// RatesResponse is the 200 body of /flights/rates. Data has one item per
 // provider batch (one for buffered JSON).
-type ratesResponse struct {
-	Data  []ratesData `json:"data"`
-	Error *apiError   `json:"error,omitempty"`
+type RatesResponse struct {
+	Data  []RatesData `json:"data"`
+	Error *APIError   `json:"error,omitempty"`
 }
 
-// failure is the error envelope of a body, nil for a success body.
-func (r *ratesResponse) failure() *apiError { return r.Error }
+// Failure is the error envelope of a body, nil for a success body.
+func (r *RatesResponse) Failure() *APIError { return r.Error }
 
-type ratesData struct {
-	Journeys []journey `json:"journeys"`
+type RatesData struct {
+	Journeys []Journey `json:"journeys"`
 }
 
-// journey is a priced itinerary: its segments (both directions for a
+// Journey is a priced itinerary: its segments (both directions for a
 // two-leg search) and the offers selling it.
-type journey struct {
+type Journey struct {
 	JourneyKey    string        `json:"journeyKey"`
 	Timestamp     string        `json:"timestamp,omitempty"`
-	TotalDuration *wireDuration `json:"totalDuration,omitempty"`
-	LegDurations  []legDuration `json:"legDurations,omitempty"`
-	Parameters    *paxCounts    `json:"parameters,omitempty"`
-	Segments      []segment     `json:"segments"`
-	Offers        []offer       `json:"offers"`
+	TotalDuration *Duration     `json:"totalDuration,omitempty"`
+	LegDurations  []LegDuration `json:"legDurations,omitempty"`
+	Parameters    *PaxCounts    `json:"parameters,omitempty"`
+	Segments      []Segment     `json:"segments"`
+	Offers        []Offer       `json:"offers"`
 }
 
-type wireDuration struct {
+type Duration struct {
 	ISO8601 string `json:"iso8601"`
 	Minutes int    `json:"minutes"`
 }
 
-type legDuration struct {
-	Direction       string       `json:"direction"`
-	Duration        wireDuration `json:"duration"`
-	DayChange       int          `json:"dayChange"`
-	OvernightFlight bool         `json:"overnightFlight"`
+type LegDuration struct {
+	Direction       string   `json:"direction"`
+	Duration        Duration `json:"duration"`
+	DayChange       int      `json:"dayChange"`
+	OvernightFlight bool     `json:"overnightFlight"`
 }
 
-type paxCounts struct {
+type PaxCounts struct {
 	Adults   int `json:"adults"`
 	Children int `json:"children"`
 	Infants  int `json:"infants"`
 }
 
-// segment is one flight. DepartureTime and ArrivalTime are local to the
+// Segment is one flight. DepartureTime and ArrivalTime are local to the
 // origin and destination airports and carry no offset ([DOC] example).
-type segment struct {
+type Segment struct {
 	SegmentKey      string        `json:"segmentKey"`
 	StopCount       int           `json:"stopCount"`
 	OriginCode      string        `json:"originCode"`
@@ -160,163 +160,163 @@ type segment struct {
 	DepartureTime   string        `json:"departureTime"`
 	ArrivalTime     string        `json:"arrivalTime"`
 	Direction       string        `json:"direction"`
-	Duration        *wireDuration `json:"duration,omitempty"`
-	Flight          flightNumbers `json:"flight"`
-	Carrier         carrier       `json:"carrier"`
+	Duration        *Duration     `json:"duration,omitempty"`
+	Flight          FlightNumbers `json:"flight"`
+	Carrier         Carrier       `json:"carrier"`
 }
 
-type flightNumbers struct {
+type FlightNumbers struct {
 	MarketingNumber string `json:"marketingNumber"`
 	OperatingNumber string `json:"operatingNumber,omitempty"`
 }
 
-type carrier struct {
+type Carrier struct {
 	MarketingCode string `json:"marketingCode"`
 	MarketingName string `json:"marketingName,omitempty"`
 	OperatingCode string `json:"operatingCode,omitempty"`
 	OperatingName string `json:"operatingName,omitempty"`
 }
 
-// offer is one fare for a journey. OfferID is opaque ([INF] base64 of a
+// Offer is one fare for a journey. OfferID is opaque ([INF] base64 of a
 // msgpack map) and is sent back verbatim to verify.
-type offer struct {
+type Offer struct {
 	OfferID      string        `json:"offerId"`
 	Expiration   string        `json:"expiration"`
-	Pricing      pricing       `json:"pricing"`
-	Provider     *supplier     `json:"provider,omitempty"`
-	Fare         fare          `json:"fare"`
-	Baggage      baggage       `json:"baggage"`
-	Terms        terms         `json:"terms"`
-	SegmentFares []segmentFare `json:"segmentFares,omitempty"`
+	Pricing      Pricing       `json:"pricing"`
+	Provider     *Supplier     `json:"provider,omitempty"`
+	Fare         Fare          `json:"fare"`
+	Baggage      Baggage       `json:"baggage"`
+	Terms        Terms         `json:"terms"`
+	SegmentFares []SegmentFare `json:"segmentFares,omitempty"`
 }
 
-type supplier struct {
+type Supplier struct {
 	Code string `json:"code"`
 }
 
-// pricing: only Display.Total carries the partner markup; Base, Fees and
+// Pricing: only Display.Total carries the partner markup; Base, Fees and
 // Taxes are the supplier's values and may sum to less than Total.
-type pricing struct {
-	Display   display `json:"display"`
+type Pricing struct {
+	Display   Display `json:"display"`
 	Converted bool    `json:"converted"`
 }
 
-// display is an offer's price in the currency asked for. Taxes and Fees
+// Display is an offer's price in the currency asked for. Taxes and Fees
 // are for the whole offer (all passengers), in Currency; the neutral
 // part's Taxes is their sum. [assumed] A missing fees is no fees; a
 // missing taxes is not knowing the taxes.
-type display struct {
+type Display struct {
 	Total        json.Number   `json:"total"`
 	Currency     string        `json:"currency"`
 	Base         json.Number   `json:"base,omitempty"`
-	Fees         looseAmount   `json:"fees,omitempty"`
-	Taxes        looseAmount   `json:"taxes,omitempty"`
-	PerPassenger *perPassenger `json:"perPassenger,omitempty"`
+	Fees         LooseAmount   `json:"fees,omitempty"`
+	Taxes        LooseAmount   `json:"taxes,omitempty"`
+	PerPassenger *PerPassenger `json:"perPassenger,omitempty"`
 }
 
-// looseAmount is a tax or fee amount, read leniently so that an
+// LooseAmount is a tax or fee amount, read leniently so that an
 // unreadable one costs the offer its tax share, not the offer (nor the
 // whole answer, as a json.Number would). A JSON number, or a quoted one,
 // reads as that number; null as no amount (""); anything else ("n/a", an
 // object) is kept as its raw JSON, which no amount parser accepts, so that
 // it is told apart from a missing amount. No amount is written as null.
-type looseAmount json.Number
+type LooseAmount json.Number
 
-func (a *looseAmount) UnmarshalJSON(b []byte) error {
+func (a *LooseAmount) UnmarshalJSON(b []byte) error {
 	var n json.Number
 	if json.Unmarshal(b, &n) != nil {
 		n = json.Number(b) // kept as is: no amount parser accepts it
 	}
-	*a = looseAmount(n)
+	*a = LooseAmount(n)
 	return nil
 }
 
-func (a looseAmount) MarshalJSON() ([]byte, error) {
+func (a LooseAmount) MarshalJSON() ([]byte, error) {
 	if a == "" {
 		return []byte("null"), nil
 	}
 	return json.Marshal(json.Number(a))
 }
 
-// perPassenger prices one person of each type; types not searched come
+// PerPassenger prices one person of each type; types not searched come
 // back as zeros.
-type perPassenger struct {
-	Adult  *paxPrice `json:"adult,omitempty"`
-	Child  *paxPrice `json:"child,omitempty"`
-	Infant *paxPrice `json:"infant,omitempty"`
+type PerPassenger struct {
+	Adult  *PaxPrice `json:"adult,omitempty"`
+	Child  *PaxPrice `json:"child,omitempty"`
+	Infant *PaxPrice `json:"infant,omitempty"`
 }
 
-type paxPrice struct {
+type PaxPrice struct {
 	Base     json.Number `json:"base"`
 	Currency string      `json:"currency"`
-	Fees     looseAmount `json:"fees"`
-	Taxes    looseAmount `json:"taxes"`
+	Fees     LooseAmount `json:"fees"`
+	Taxes    LooseAmount `json:"taxes"`
 	Total    json.Number `json:"total"`
 }
 
-type fare struct {
+type Fare struct {
 	Family          string `json:"family"`
 	MixedCabin      bool   `json:"mixedCabin"`
 	MixedFareFamily bool   `json:"mixedFareFamily"`
 	SeatsRemaining  int    `json:"seatsRemaining"`
 }
 
-// baggage lists the bags of an offer. Included is documented for search.
+// Baggage lists the bags of an offer. Included is documented for search.
 //
 // [assumed] Paid is documented only on the prebook journey
 // (baggage{included,paid}); we assume verify's journey.baggage has the same
 // shape, paid items carrying a serviceId and a per-unit price.
-type baggage struct {
+type Baggage struct {
 	HasCarryOnBag bool  `json:"hasCarryOnBag"`
 	HasCheckedBag bool  `json:"hasCheckedBag"`
-	Included      []bag `json:"included"`
-	Paid          []bag `json:"paid,omitempty"`
+	Included      []Bag `json:"included"`
+	Paid          []Bag `json:"paid,omitempty"`
 }
 
-// bag is one baggage allowance or option. BagType is cabin, checked or
+// Bag is one baggage allowance or option. BagType is cabin, checked or
 // personal; PassengerType ADT, CHD, INF or ALL; Size "55x40x20" (cm).
 //
 // [assumed] ServiceID and SegmentKey are not documented on baggage items;
 // they are taken from the servicesAttachable shape (B.8) for paid bags.
 // WeightKg is a number in the documentation's examples (8); it is read as
 // json.Number in case the provider sends fractions.
-type bag struct {
+type Bag struct {
 	ServiceID     string      `json:"serviceId,omitempty"`
 	SegmentKey    string      `json:"segmentKey,omitempty"`
 	BagType       string      `json:"bagType"`
 	Description   string      `json:"description"`
 	PassengerType string      `json:"passengerType,omitempty"`
 	Pieces        int         `json:"pieces,omitempty"`
-	Pricing       bagPricing  `json:"pricing"`
+	Pricing       BagPricing  `json:"pricing"`
 	Unit          string      `json:"unit,omitempty"`
 	WeightKg      json.Number `json:"weightKg,omitempty"`
 	Size          string      `json:"size,omitempty"`
 }
 
-type bagPricing struct {
-	Display   amount `json:"display"`
+type BagPricing struct {
+	Display   Amount `json:"display"`
 	Converted bool   `json:"converted"`
 }
 
-type amount struct {
+type Amount struct {
 	Amount   json.Number `json:"amount"`
 	Currency string      `json:"currency"`
 }
 
-type terms struct {
+type Terms struct {
 	Changeable   bool          `json:"changeable"`
 	Refundable   bool          `json:"refundable"`
-	Summary      []termSummary `json:"summary,omitempty"`
+	Summary      []TermSummary `json:"summary,omitempty"`
 	HasChangeFee bool          `json:"hasChangeFee"`
 	HasRefundFee bool          `json:"hasRefundFee"`
 }
 
-type termSummary struct {
+type TermSummary struct {
 	Level   string `json:"level"`
 	Message string `json:"message"`
 }
 
-type segmentFare struct {
+type SegmentFare struct {
 	SegmentKey     string `json:"segmentKey"`
 	BookingCode    string `json:"bookingCode"`
 	Cabin          string `json:"cabin"`
@@ -325,38 +325,38 @@ type segmentFare struct {
 	SeatsRemaining int    `json:"seatsRemaining"`
 }
 
-// verifyResponse is the 200 body of /flights/verify: "always one item".
-type verifyResponse struct {
-	Data  []verifyData `json:"data"`
-	Error *apiError    `json:"error,omitempty"`
+// VerifyResponse is the 200 body of /flights/verify: "always one item".
+type VerifyResponse struct {
+	Data  []VerifyData `json:"data"`
+	Error *APIError    `json:"error,omitempty"`
 }
 
-// failure is the error envelope of a body, nil for a success body.
-func (r *verifyResponse) failure() *apiError { return r.Error }
+// Failure is the error envelope of a body, nil for a success body.
+func (r *VerifyResponse) Failure() *APIError { return r.Error }
 
-// verifyData: Changes may be absent; the adapter does not use it (totals
+// VerifyData: Changes may be absent; the adapter does not use it (totals
 // are compared upstream).
-type verifyData struct {
-	Journey verifiedJourney `json:"journey"`
-	Changes *changes        `json:"changes,omitempty"`
+type VerifyData struct {
+	Journey VerifiedJourney `json:"journey"`
+	Changes *Changes        `json:"changes,omitempty"`
 }
 
-// verifiedJourney is the journey of a verify answer; it has no offerId.
-type verifiedJourney struct {
+// VerifiedJourney is the journey of a verify answer; it has no offerId.
+type VerifiedJourney struct {
 	JourneyKey   string        `json:"journeyKey"`
 	Expiration   string        `json:"expiration"`
 	Timestamp    string        `json:"timestamp,omitempty"`
-	Provider     *supplier     `json:"provider,omitempty"`
-	Pricing      pricing       `json:"pricing"`
-	Baggage      baggage       `json:"baggage"`
-	Fare         fare          `json:"fare"`
-	Passengers   *paxCounts    `json:"passengers,omitempty"`
-	Segments     []segment     `json:"segments"`
-	SegmentFares []segmentFare `json:"segmentFares,omitempty"`
-	Terms        terms         `json:"terms"`
+	Provider     *Supplier     `json:"provider,omitempty"`
+	Pricing      Pricing       `json:"pricing"`
+	Baggage      Baggage       `json:"baggage"`
+	Fare         Fare          `json:"fare"`
+	Passengers   *PaxCounts    `json:"passengers,omitempty"`
+	Segments     []Segment     `json:"segments"`
+	SegmentFares []SegmentFare `json:"segmentFares,omitempty"`
+	Terms        Terms         `json:"terms"`
 }
 
-type changes struct {
+type Changes struct {
 	PriceChanged bool `json:"priceChanged"`
 	FareChanged  bool `json:"fareChanged"`
 	CabinChanged bool `json:"cabinChanged"`
@@ -366,77 +366,77 @@ type changes struct {
 
 // Passenger types of a prebook passenger (B.3): a number, not "ADT".
 const (
-	paxTypeAdult  = 0
-	paxTypeChild  = 1
-	paxTypeInfant = 2
+	PaxTypeAdult  = 0
+	PaxTypeChild  = 1
+	PaxTypeInfant = 2
 )
 
 // Genders of a prebook passenger (B.3).
 const (
-	genderMale   = "M"
-	genderFemale = "F"
+	GenderMale   = "M"
+	GenderFemale = "F"
 )
 
-// documentPassport is the documentType sent for every traveller: the
+// DocumentPassport is the documentType sent for every traveller: the
 // neutral Traveller has one document, a passport. [assumed] B.3 shows
 // "passport" as the only example value.
-const documentPassport = "passport"
+const DocumentPassport = "passport"
 
 // Payment methods of POST /flights/bookings (B.6).
 const (
-	paymentCredit        = "CREDIT"
-	paymentTransactionID = "TRANSACTION_ID"
-	paymentThirdParty    = "THIRD_PARTY"
-	paymentCreditCard    = "CREDIT_CARD"
-	paymentAccCreditCard = "ACC_CREDIT_CARD"
+	PaymentCredit        = "CREDIT"
+	PaymentTransactionID = "TRANSACTION_ID"
+	PaymentThirdParty    = "THIRD_PARTY"
+	PaymentCreditCard    = "CREDIT_CARD"
+	PaymentAccCreditCard = "ACC_CREDIT_CARD"
 )
 
 // Custom tags of a booking (B.6): at most 5 keys of customTagKeyLetter
 // (^[A-Z0-9_-]+$), values at most 255 characters. customTagRef is the key
 // carrying our own booking id.
 const (
-	customTagRef       = "FAREGRAPH_REF"
-	maxCustomTagValue  = 255
-	maxCustomTags      = 5
-	customTagKeyLetter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
+	CustomTagRef       = "FAREGRAPH_REF"
+	MaxCustomTagValue  = 255
+	MaxCustomTags      = 5
+	CustomTagKeyLetter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 )
 
 // FlightBooking statuses (B.6). TICKETED is not in the OpenAPI list but is
 // named as mapping to CONFIRMED, so the adapter accepts it.
 const (
-	statusCreated              = "CREATED"
-	statusPendingConfirmation  = "PENDING_CONFIRMATION"
-	statusConfirmed            = "CONFIRMED"
-	statusTicketed             = "TICKETED"
-	statusCancelled            = "CANCELLED"
-	statusCancelledWithCharges = "CANCELLED_WITH_CHARGES"
+	StatusCreated              = "CREATED"
+	StatusPendingConfirmation  = "PENDING_CONFIRMATION"
+	StatusConfirmed            = "CONFIRMED"
+	StatusTicketed             = "TICKETED"
+	StatusCancelled            = "CANCELLED"
+	StatusCancelledWithCharges = "CANCELLED_WITH_CHARGES"
 )
 
 // Service categories of servicesAttachable (B.8).
 const (
-	categorySeat    = "seat"
-	categoryBaggage = "baggage"
+	CategorySeat    = "seat"
+	CategoryBaggage = "baggage"
 )
 
-// replayMessage is the message of the 200 replay of POST /flights/bookings (B.6).
-const replayMessage = "a booking already exists for this prebookId; returning the existing booking"
+// ReplayMessage is the message of the 200 replay of POST /flights/bookings (B.6).
+const ReplayMessage = "a booking already exists for this prebookId; returning the existing booking"
 
-// prebookRequest is the body of POST /flights/prebooks (B.3), flat fields
+// PrebookRequest is the body of POST /flights/prebooks (B.3), flat fields
 // as in the OpenAPI and the sandbox (not LA-RECIPES' nested sketch).
 // UsePaymentSdk has no omitempty: the provider's default is true, and we
 // send false (payment bypass plus credit line: we take the payment
 // ourselves and LiteAPI is paid on credit).
-type prebookRequest struct {
-	OfferID              string          `json:"offerId"`
-	UsePaymentSdk        bool            `json:"usePaymentSdk"`
-	IncludeCreditBalance bool            `json:"includeCreditBalance"`
-	Contact              wireContact     `json:"contact"`
-	Passengers           []wirePassenger `json:"passengers"`
+type PrebookRequest struct {
+	OfferID              string      `json:"offerId"`
+	UsePaymentSdk        bool        `json:"usePaymentSdk"`
+	IncludeCreditBalance bool        `json:"includeCreditBalance"`
+	Contact              Contact     `json:"contact"`
+	Passengers           []Passenger `json:"passengers"`
 }
 
-// wireContact is a prebook's contact. PhoneCountryCode is the calling code
+// Contact is a prebook's contact. PhoneCountryCode is the calling code
 // without "+" ("33"), PhoneNumber the national number ("670355364").
-type wireContact struct {
+type Contact struct {
 	FirstName        string `json:"firstName"`
 	LastName         string `json:"lastName"`
 	Email            string `json:"email"`
@@ -444,13 +444,13 @@ type wireContact struct {
 	PhoneNumber      string `json:"phoneNumber"`
 }
 
-// wirePassenger is one prebook passenger, in the order of the booking
+// Passenger is one prebook passenger, in the order of the booking
 // (passengerIndex of services counts in this order). Dates are
 // "2006-01-02", countries ISO 3166-1 alpha-2.
 //
 // [assumed] The booking's passengers[] (prebook and FlightBooking) have the
 // same shape as the request's; the documentation elides them.
-type wirePassenger struct {
+type Passenger struct {
 	FirstName            string `json:"firstName"`
 	LastName             string `json:"lastName"`
 	MiddleName           string `json:"middleName,omitempty"`
@@ -464,130 +464,130 @@ type wirePassenger struct {
 	DocumentExpiry       string `json:"documentExpiry,omitempty"`
 }
 
-// prebookResponse is the 200 body of POST /flights/prebooks, GET
+// PrebookResponse is the 200 body of POST /flights/prebooks, GET
 // /flights/prebooks/{id} and POST /flights/prebooks/{id}/services: "always
 // one item".
-type prebookResponse struct {
-	Data  []prebookData `json:"data"`
-	Error *apiError     `json:"error,omitempty"`
+type PrebookResponse struct {
+	Data  []PrebookData `json:"data"`
+	Error *APIError     `json:"error,omitempty"`
 }
 
-// failure is the error envelope of a body, nil for a success body.
-func (r *prebookResponse) failure() *apiError { return r.Error }
+// Failure is the error envelope of a body, nil for a success body.
+func (r *PrebookResponse) Failure() *APIError { return r.Error }
 
-// prebookData is a prebook (checkout session). Price is what will be
+// PrebookData is a prebook (checkout session). Price is what will be
 // charged, in Currency, extras attached included. TransactionID and
 // SecretKey come only with usePaymentSdk true; CreditLine only with
 // includeCreditBalance true (B.9).
-type prebookData struct {
+type PrebookData struct {
 	PrebookID          string              `json:"prebookId"`
-	Booking            *prebookBooking     `json:"booking,omitempty"`
+	Booking            *PrebookBooking     `json:"booking,omitempty"`
 	Price              json.Number         `json:"price"`
 	Currency           string              `json:"currency"`
 	TransactionID      string              `json:"transactionId,omitempty"`
 	SecretKey          string              `json:"secretKey,omitempty"`
 	PublishableKey     *string             `json:"publishableKey"`
 	OfferID            string              `json:"offerId,omitempty"`
-	ServicesAttachable *servicesAttachable `json:"servicesAttachable,omitempty"`
+	ServicesAttachable *ServicesAttachable `json:"servicesAttachable,omitempty"`
 	VoucherCode        string              `json:"voucherCode,omitempty"`
 	VoucherTotalAmount json.Number         `json:"voucherTotalAmount,omitempty"`
 	PaymentTypes       []string            `json:"paymentTypes,omitempty"`
-	CreditLine         *creditLine         `json:"creditLine,omitempty"`
+	CreditLine         *CreditLine         `json:"creditLine,omitempty"`
 }
 
-// prebookBooking is the booking snapshot of a prebook: no bookingId or
+// PrebookBooking is the booking snapshot of a prebook: no bookingId or
 // status (B.3). SelectedServices and BookedServices appear once services
 // are attached (B.4, B.5).
-type prebookBooking struct {
+type PrebookBooking struct {
 	Timestamp        string            `json:"timestamp,omitempty"`
-	Journey          *bookedJourney    `json:"journey,omitempty"`
-	Passengers       []wirePassenger   `json:"passengers,omitempty"`
-	Order            *order            `json:"order,omitempty"`
-	Contact          *wireContact      `json:"contact,omitempty"`
-	SelectedServices []selectedService `json:"selectedServices,omitempty"`
-	BookedServices   []bookedService   `json:"bookedServices,omitempty"`
+	Journey          *BookedJourney    `json:"journey,omitempty"`
+	Passengers       []Passenger       `json:"passengers,omitempty"`
+	Order            *Order            `json:"order,omitempty"`
+	Contact          *Contact          `json:"contact,omitempty"`
+	SelectedServices []SelectedService `json:"selectedServices,omitempty"`
+	BookedServices   []BookedService   `json:"bookedServices,omitempty"`
 }
 
-// bookedJourney is the journey of a prebook or booking (B.3).
-type bookedJourney struct {
+// BookedJourney is the journey of a prebook or booking (B.3).
+type BookedJourney struct {
 	JourneyKey   string        `json:"journeyKey"`
-	Segments     []segment     `json:"segments"`
-	Pricing      *pricing      `json:"pricing,omitempty"`
-	Terms        *terms        `json:"terms,omitempty"`
+	Segments     []Segment     `json:"segments"`
+	Pricing      *Pricing      `json:"pricing,omitempty"`
+	Terms        *Terms        `json:"terms,omitempty"`
 	CabinClass   string        `json:"cabinClass,omitempty"`
-	Fare         *fare         `json:"fare,omitempty"`
-	SegmentFares []segmentFare `json:"segmentFares,omitempty"`
-	Baggage      *baggage      `json:"baggage,omitempty"`
+	Fare         *Fare         `json:"fare,omitempty"`
+	SegmentFares []SegmentFare `json:"segmentFares,omitempty"`
+	Baggage      *Baggage      `json:"baggage,omitempty"`
 }
 
-// order is the provider order behind a prebook or booking.
-type order struct {
-	Reference       orderReference `json:"reference"`
+// Order is the provider order behind a prebook or booking.
+type Order struct {
+	Reference       OrderReference `json:"reference"`
 	Currency        string         `json:"currency,omitempty"`
 	Status          string         `json:"status,omitempty"`
-	Price           *orderPrice    `json:"price,omitempty"`
+	Price           *OrderPrice    `json:"price,omitempty"`
 	TicketLimitTime string         `json:"ticketLimitTime,omitempty"`
 }
 
-type orderReference struct {
+type OrderReference struct {
 	OrderID         string           `json:"orderId"`
-	AirlineBookings []airlineBooking `json:"airlineBookings,omitempty"`
+	AirlineBookings []AirlineBooking `json:"airlineBookings,omitempty"`
 }
 
-type airlineBooking struct {
+type AirlineBooking struct {
 	AirlineCode string `json:"airlineCode"`
 	AirlineName string `json:"airlineName,omitempty"`
 	AirlinePnr  string `json:"airlinePnr"`
 }
 
-type orderPrice struct {
+type OrderPrice struct {
 	Currency string      `json:"currency"`
 	Total    json.Number `json:"total"`
 }
 
-// creditLine is the credit balance (B.9), always in USD.
-type creditLine struct {
+// CreditLine is the credit balance (B.9), always in USD.
+type CreditLine struct {
 	RemainingCredit json.Number `json:"remainingCredit"`
 	Currency        string      `json:"currency"`
 }
 
-// servicesAttachable lists the extras that can still be attached to a
+// ServicesAttachable lists the extras that can still be attached to a
 // prebook, per segment (B.8). ExpiresAt is an instant ("...Z").
 //
 // [assumed] The prebook's hold lasts as long as its attachable services:
 // the adapter takes ExpiresAt as the hold's expiry.
-type servicesAttachable struct {
+type ServicesAttachable struct {
 	ExpiresAt string         `json:"expiresAt,omitempty"`
-	Groups    []serviceGroup `json:"groups"`
+	Groups    []ServiceGroup `json:"groups"`
 }
 
-// serviceGroup is one category of services. Available was missing in the
+// ServiceGroup is one category of services. Available was missing in the
 // sandbox (B.10), so it is a pointer.
-type serviceGroup struct {
+type ServiceGroup struct {
 	Available *bool     `json:"available,omitempty"`
 	Category  string    `json:"category"`
 	Label     string    `json:"label,omitempty"`
-	Services  []service `json:"services"`
+	Services  []Service `json:"services"`
 }
 
-// service is an attachable extra, priced per unit after margin (amount 0
+// Service is an attachable extra, priced per unit after margin (amount 0
 // is included). PassengerType is ALL, ADT, CHD or INF.
-type service struct {
+type Service struct {
 	ServiceID     string           `json:"serviceId"`
 	Name          string           `json:"name"`
 	Category      string           `json:"category"`
 	PassengerType string           `json:"passengerType,omitempty"`
 	SegmentKey    string           `json:"segmentKey,omitempty"`
-	Pricing       bagPricing       `json:"pricing"`
-	Metadata      *serviceMetadata `json:"metadata,omitempty"`
+	Pricing       BagPricing       `json:"pricing"`
+	Metadata      *ServiceMetadata `json:"metadata,omitempty"`
 }
 
-type serviceMetadata struct {
-	Seat    *seatMetadata    `json:"seat,omitempty"`
-	Baggage *baggageMetadata `json:"baggage,omitempty"`
+type ServiceMetadata struct {
+	Seat    *SeatMetadata    `json:"seat,omitempty"`
+	Baggage *BaggageMetadata `json:"baggage,omitempty"`
 }
 
-type seatMetadata struct {
+type SeatMetadata struct {
 	Available  bool   `json:"available"`
 	Position   string `json:"position,omitempty"`
 	SeatColumn string `json:"seatColumn,omitempty"`
@@ -596,30 +596,30 @@ type seatMetadata struct {
 	SeatType   string `json:"seatType,omitempty"`
 }
 
-type baggageMetadata struct {
+type BaggageMetadata struct {
 	BagType  string      `json:"bagType"`
 	Pieces   int         `json:"pieces,omitempty"`
 	WeightKg json.Number `json:"weightKg,omitempty"`
 }
 
-// servicesRequest is the body of POST /flights/prebooks/{id}/services
+// ServicesRequest is the body of POST /flights/prebooks/{id}/services
 // (B.5; not the {"services":[…]} of a public client, B.10).
-type servicesRequest struct {
-	SelectedServices []selectedService `json:"selectedServices"`
+type ServicesRequest struct {
+	SelectedServices []SelectedService `json:"selectedServices"`
 }
 
-// selectedService is one extra for one passenger (0-based index into the
+// SelectedService is one extra for one passenger (0-based index into the
 // prebook's passengers[]).
 //
 // [assumed] booking.selectedServices echoes these items.
-type selectedService struct {
+type SelectedService struct {
 	PassengerIndex int    `json:"passengerIndex"`
 	ServiceID      string `json:"serviceId"`
 	Quantity       int    `json:"quantity"`
 }
 
-// bookedService is the booked view of an attached service (B.8).
-type bookedService struct {
+// BookedService is the booked view of an attached service (B.8).
+type BookedService struct {
 	ServiceID      string           `json:"serviceId"`
 	Name           string           `json:"name"`
 	Category       string           `json:"category"`
@@ -630,47 +630,47 @@ type bookedService struct {
 	CreatedAt      string           `json:"createdAt,omitempty"`
 	Phase          string           `json:"phase,omitempty"`
 	Status         string           `json:"status,omitempty"`
-	Pricing        bagPricing       `json:"pricing"`
-	Metadata       *serviceMetadata `json:"metadata,omitempty"`
+	Pricing        BagPricing       `json:"pricing"`
+	Metadata       *ServiceMetadata `json:"metadata,omitempty"`
 }
 
-// bookRequest is the body of POST /flights/bookings (B.6): nothing else
+// BookRequest is the body of POST /flights/bookings (B.6): nothing else
 // is accepted (no passengers, no holder).
-type bookRequest struct {
+type BookRequest struct {
 	PrebookID  string            `json:"prebookId"`
-	Payment    bookPayment       `json:"payment"`
+	Payment    BookPayment       `json:"payment"`
 	CustomTags map[string]string `json:"customTags,omitempty"`
 }
 
-// bookPayment: Method CREDIT needs nothing else; TRANSACTION_ID carries
+// BookPayment: Method CREDIT needs nothing else; TRANSACTION_ID carries
 // the prebook's latest transactionId.
-type bookPayment struct {
+type BookPayment struct {
 	Method        string `json:"method"`
 	TransactionID string `json:"transactionId,omitempty"`
 }
 
-// bookResponse is the 201 body of POST /flights/bookings, its 200 replay
+// BookResponse is the 201 body of POST /flights/bookings, its 200 replay
 // (a booking of only bookingId and status, and a message), and the 200
 // body of GET /flights/bookings/{id}.
-type bookResponse struct {
-	Data  []bookData `json:"data"`
-	Error *apiError  `json:"error,omitempty"`
+type BookResponse struct {
+	Data  []BookData `json:"data"`
+	Error *APIError  `json:"error,omitempty"`
 }
 
-// failure is the error envelope of a body, nil for a success body.
-func (r *bookResponse) failure() *apiError { return r.Error }
+// Failure is the error envelope of a body, nil for a success body.
+func (r *BookResponse) Failure() *APIError { return r.Error }
 
-type bookData struct {
-	Booking flightBooking `json:"booking"`
+type BookData struct {
+	Booking FlightBooking `json:"booking"`
 	Message string        `json:"message,omitempty"`
 }
 
-// flightBooking is LiteAPI's FlightBooking (B.6). Every field but
+// FlightBooking is LiteAPI's FlightBooking (B.6). Every field but
 // BookingID and Status is absent from the 200 replay.
 //
 // [assumed] timings, distributorCommission and distributorPrice are
 // documented without a shape; they are neither read nor simulated.
-type flightBooking struct {
+type FlightBooking struct {
 	BookingID           string            `json:"bookingId"`
 	BookingRef          string            `json:"bookingRef,omitempty"`
 	Status              string            `json:"status"`
@@ -680,27 +680,27 @@ type flightBooking struct {
 	PaymentStatus       string            `json:"paymentStatus,omitempty"`
 	ProviderEnvironment string            `json:"providerEnvironment,omitempty"`
 	TicketLimitTime     string            `json:"ticketLimitTime,omitempty"`
-	Journey             *bookedJourney    `json:"journey,omitempty"`
-	Passengers          []wirePassenger   `json:"passengers,omitempty"`
-	Contact             *wireContact      `json:"contact,omitempty"`
-	Order               *order            `json:"order,omitempty"`
-	AirlineLocators     []airlineLocator  `json:"airlineLocators,omitempty"`
-	Pricing             *bookingPricing   `json:"pricing,omitempty"`
-	Payment             *paymentAmount    `json:"payment,omitempty"`
-	SelectedServices    []selectedService `json:"selectedServices,omitempty"`
-	BookedServices      []bookedService   `json:"bookedServices,omitempty"`
-	TicketData          *ticketData       `json:"ticketData,omitempty"`
-	PaymentInput        *bookPayment      `json:"paymentInput,omitempty"`
+	Journey             *BookedJourney    `json:"journey,omitempty"`
+	Passengers          []Passenger       `json:"passengers,omitempty"`
+	Contact             *Contact          `json:"contact,omitempty"`
+	Order               *Order            `json:"order,omitempty"`
+	AirlineLocators     []AirlineLocator  `json:"airlineLocators,omitempty"`
+	Pricing             *BookingPricing   `json:"pricing,omitempty"`
+	Payment             *PaymentAmount    `json:"payment,omitempty"`
+	SelectedServices    []SelectedService `json:"selectedServices,omitempty"`
+	BookedServices      []BookedService   `json:"bookedServices,omitempty"`
+	TicketData          *TicketData       `json:"ticketData,omitempty"`
+	PaymentInput        *BookPayment      `json:"paymentInput,omitempty"`
 	CustomTags          map[string]string `json:"customTags,omitempty"`
 }
 
-type airlineLocator struct {
+type AirlineLocator struct {
 	AirlineCode string `json:"airlineCode"`
 	AirlinePnr  string `json:"airlinePnr"`
 }
 
-// bookingPricing: TotalAmount is what the booking costs, extras included.
-type bookingPricing struct {
+// BookingPricing: TotalAmount is what the booking costs, extras included.
+type BookingPricing struct {
 	Subtotal            json.Number `json:"subtotal,omitempty"`
 	ServicesAmount      json.Number `json:"servicesAmount,omitempty"`
 	SeatsAmount         json.Number `json:"seatsAmount,omitempty"`
@@ -712,32 +712,32 @@ type bookingPricing struct {
 	Currency            string      `json:"currency"`
 }
 
-type paymentAmount struct {
+type PaymentAmount struct {
 	Amount   json.Number `json:"amount"`
 	Currency string      `json:"currency"`
 }
 
-// ticketData: Tickets were seen in the sandbox, not in the OpenAPI (B.10).
-type ticketData struct {
+// TicketData: Tickets were seen in the sandbox, not in the OpenAPI (B.10).
+type TicketData struct {
 	ConfirmationID string   `json:"confirmationId,omitempty"`
 	TicketedAt     string   `json:"ticketedAt,omitempty"`
-	Tickets        []ticket `json:"tickets,omitempty"`
+	Tickets        []Ticket `json:"tickets,omitempty"`
 }
 
-type ticket struct {
+type Ticket struct {
 	PassengerIndex int    `json:"passengerIndex"`
 	Status         string `json:"status"`
 	TicketNumber   string `json:"ticketNumber"`
 	DocumentNumber string `json:"documentNumber,omitempty"`
 }
 
-// duplicateBody is what the adapter looks for in a 409 45036 (duplicate)
+// DuplicateBody is what the adapter looks for in a 409 45036 (duplicate)
 // or 45087 (already ticketed) answer to find the booking that exists.
 //
 // [assumed] The documentation gives these codes no body beyond the error
 // envelope; the adapter reads a bookingId from the replay shape
 // (data[0].booking.bookingId) or from the error object, whichever is there.
-type duplicateBody struct {
+type DuplicateBody struct {
 	Data []struct {
 		Booking struct {
 			BookingID string `json:"bookingId"`
@@ -748,20 +748,20 @@ type duplicateBody struct {
 	} `json:"error"`
 }
 
-// replayResponse is the 200 answer of POST /flights/bookings for a prebook
+// ReplayResponse is the 200 answer of POST /flights/bookings for a prebook
 // already booked (B.6), exactly: {"data":[{"booking":{"bookingId","status"},
 // "message":"a booking already exists…"}]}. The adapter reads it as a
 // bookResponse.
-type replayResponse struct {
-	Data []replayData `json:"data"`
+type ReplayResponse struct {
+	Data []ReplayData `json:"data"`
 }
 
-type replayData struct {
-	Booking replayBooking `json:"booking"`
+type ReplayData struct {
+	Booking ReplayBooking `json:"booking"`
 	Message string        `json:"message"`
 }
 
-type replayBooking struct {
+type ReplayBooking struct {
 	BookingID string `json:"bookingId"`
 	Status    string `json:"status"`
 }

@@ -1,4 +1,4 @@
-package citizenplane
+package cpsim
 
 import (
 	"encoding/json"
@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
 // The simulator's write side: booking requests (POST /v3/requests) that
@@ -22,8 +24,8 @@ import (
 const (
 	// requestTTL is how long a booking request holds its seats and prices [doc].
 	requestTTL = 3 * time.Minute
-	// firstRequestID is the id of the simulator's first request.
-	firstRequestID = 244401
+	// FirstRequestID is the id of the simulator's first request.
+	FirstRequestID = 244401
 	// maxPassengers is the most passengers one request takes.
 	maxPassengers = 9
 	// maxRequestBody caps the bytes of a request body the simulator reads.
@@ -33,8 +35,8 @@ const (
 	declinedPaymentMethod = "pm_card_chargeDeclined"
 )
 
-// simRequest is a booking request: seats and bags of one flight.
-type simRequest struct {
+// bookingRequest is a booking request: seats and bags of one flight.
+type bookingRequest struct {
 	id       int64
 	flightID int64
 	seats    int // adults and children
@@ -52,14 +54,14 @@ type simRequest struct {
 }
 
 // pendingAt reports whether r still holds its seats at now.
-func (r *simRequest) pendingAt(now time.Time) bool {
-	return r.status == requestPending && now.Before(r.expires)
+func (r *bookingRequest) pendingAt(now time.Time) bool {
+	return r.status == wire.RequestPending && now.Before(r.expires)
 }
 
 // statusAt is r's status as the API shows it at now.
-func (r *simRequest) statusAt(now time.Time) string {
-	if r.status == requestPending && !now.Before(r.expires) {
-		return requestExpired
+func (r *bookingRequest) statusAt(now time.Time) string {
+	if r.status == wire.RequestPending && !now.Before(r.expires) {
+		return wire.RequestExpired
 	}
 	return r.status
 }
@@ -94,13 +96,13 @@ func (s *Simulator) leftLocked(f simFlight, now time.Time) int {
 
 // createRequests answers POST /v3/requests.
 func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
-	var req requestBody
+	var req wire.RequestBody
 	if msg := decodeStrict(w, r, &req, "flight_ids, passengers, bags, fare_type and customer_code"); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	if msg := checkRequestShape(req); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	now := s.now()
@@ -108,7 +110,7 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 	for i, id := range req.FlightIDs {
 		f, ok := s.find(id)
 		if !ok {
-			writeError(w, http.StatusNotFound, typeFlightNotFound, fmt.Sprintf("Flight %d not found", id))
+			writeError(w, http.StatusNotFound, wire.TypeFlightNotFound, fmt.Sprintf("Flight %d not found", id))
 			return
 		}
 		flights[i] = f
@@ -119,17 +121,17 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 	for i, f := range flights {
 		a, c, in, msg := classify(req.Passengers, f.dep)
 		if msg != "" {
-			writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+			writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 			return
 		}
 		parties[i] = party{a + c, in}
 		if bagsPrice[i], msg = priceBags(f, req.Bags); msg != "" {
-			writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+			writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 			return
 		}
 	}
 	if msg := checkBagKeys(req); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	// Prices per seat and per infant, request by request.
@@ -137,11 +139,11 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 	for i, f := range flights {
 		prices[i], infants[i] = f.price, f.infant
 	}
-	if req.FareType == fareRoundTrip {
+	if req.FareType == wire.FareRoundTrip {
 		out, _ := lookup(s.seed, flights[0].id) // pairs are fares of the schedule as first made
 		back, _ := lookup(s.seed, flights[1].id)
 		if !isPair(s.seed, out, back) {
-			writeError(w, http.StatusBadRequest, typeInvalidRequest,
+			writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest,
 				fmt.Sprintf("fare_type round_trip: flights %d and %d have no round-trip fare", out.id, back.id))
 			return
 		}
@@ -155,15 +157,15 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 	for i, f := range flights {
 		if _, ok := s.onSaleLocked(f, parties[i].seats, now); !ok {
 			s.mu.Unlock()
-			writeError(w, http.StatusConflict, typeFlightUnavailable, fmt.Sprintf("Flight %d is no longer available", f.id))
+			writeError(w, http.StatusConflict, wire.TypeFlightUnavailable, fmt.Sprintf("Flight %d is no longer available", f.id))
 			return
 		}
 	}
-	out := requestsResponse{Requests: make([]request, len(flights))}
-	made := make([]*simRequest, len(flights))
+	out := wire.RequestsResponse{Requests: make([]wire.Request, len(flights))}
+	made := make([]*bookingRequest, len(flights))
 	for i, f := range flights {
 		p := parties[i]
-		rq := &simRequest{
+		rq := &bookingRequest{
 			id:       s.nextID,
 			flightID: f.id,
 			seats:    p.seats,
@@ -173,7 +175,7 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 			bags:     bagsPrice[i],
 			total:    prices[i]*int64(p.seats) + infants[i]*int64(p.infants) + bagsPrice[i],
 			expires:  now.Add(requestTTL),
-			status:   requestPending,
+			status:   wire.RequestPending,
 		}
 		s.nextID++
 		s.requests[rq.id] = rq
@@ -181,7 +183,7 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 		made[i] = rq
 		out.Requests[i] = requestWire(rq, now)
 	}
-	if req.FareType == fareRoundTrip {
+	if req.FareType == wire.FareRoundTrip {
 		made[0].pair, made[1].pair = made[1].id, made[0].id
 	}
 	s.mu.Unlock()
@@ -189,8 +191,8 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 }
 
 // requestWire is the API's request object for r.
-func requestWire(r *simRequest, now time.Time) request {
-	out := request{
+func requestWire(r *bookingRequest, now time.Time) wire.Request {
+	out := wire.Request{
 		ID:         r.id,
 		FlightID:   r.flightID,
 		Status:     r.statusAt(now),
@@ -198,7 +200,7 @@ func requestWire(r *simRequest, now time.Time) request {
 		Price:      cents(r.price),
 		BagsPrice:  cents(r.bags),
 		TotalPrice: cents(r.total),
-		Currency:   currencyEUR,
+		Currency:   wire.CurrencyEUR,
 	}
 	if r.infants > 0 {
 		n := cents(r.infant)
@@ -253,7 +255,7 @@ var (
 
 // checkRequestShape validates what a request body says on its own,
 // returning the message of a 400 or "".
-func checkRequestShape(req requestBody) string {
+func checkRequestShape(req wire.RequestBody) string {
 	switch {
 	case len(req.FlightIDs) < 1 || len(req.FlightIDs) > 2:
 		return "flight_ids must list one or two flight ids"
@@ -272,9 +274,9 @@ func checkRequestShape(req requestBody) string {
 	switch {
 	case req.Bags == nil:
 		return "bags is required, listing every bag option of every flight"
-	case req.FareType != fareOneWay && req.FareType != fareRoundTrip:
+	case req.FareType != wire.FareOneWay && req.FareType != wire.FareRoundTrip:
 		return "fare_type must be one_way or round_trip"
-	case req.FareType == fareRoundTrip && len(req.FlightIDs) != 2:
+	case req.FareType == wire.FareRoundTrip && len(req.FlightIDs) != 2:
 		return "fare_type round_trip needs two flight_ids, outbound then inbound"
 	case strings.TrimSpace(req.CustomerCode) == "":
 		return "customer_code is required"
@@ -284,7 +286,7 @@ func checkRequestShape(req requestBody) string {
 
 // checkPassenger validates one passenger's fields and their formats,
 // returning the field's name and what is wrong, or "".
-func checkPassenger(p requestPassenger) string {
+func checkPassenger(p wire.RequestPassenger) string {
 	switch {
 	case strings.TrimSpace(p.FirstName) == "" || len(p.FirstName) > 60:
 		return "first_name is required (at most 60 characters)"
@@ -292,11 +294,11 @@ func checkPassenger(p requestPassenger) string {
 		return "last_name is required (at most 60 characters)"
 	case p.Gender != "male" && p.Gender != "female":
 		return "gender must be male or female"
-	case !validDate(birthDateLayout, p.DateOfBirth):
+	case !validDate(wire.BirthDateLayout, p.DateOfBirth):
 		return "date_of_birth must be a date formatted YYYY-MM-DD"
 	case !passportNumberRE.MatchString(p.PassportNumber):
 		return "passport_number must be 5 to 20 letters and digits"
-	case !validDate(expiryDateLayout, p.PassportExpiryDate):
+	case !validDate(wire.ExpiryDateLayout, p.PassportExpiryDate):
 		return "passport_expiry_date must be a date formatted DD/MM/YYYY"
 	case !countryRE.MatchString(p.Nationality):
 		return "nationality must be a lower-case ISO 3166-1 alpha-2 code"
@@ -316,12 +318,12 @@ func validDate(layout, s string) bool {
 // age that day (infants under 2, children under 12), and checks that they
 // may fly: born, passports valid on the day, an adult, no more infants
 // than adults. It returns the message of a 400 or "".
-func classify(ps []requestPassenger, dep time.Time) (adults, children, infants int, msg string) {
+func classify(ps []wire.RequestPassenger, dep time.Time) (adults, children, infants int, msg string) {
 	y, m, d := dep.Date()
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	for i, p := range ps {
-		birth, _ := time.Parse(birthDateLayout, p.DateOfBirth)
-		expiry, _ := time.Parse(expiryDateLayout, p.PassportExpiryDate)
+		birth, _ := time.Parse(wire.BirthDateLayout, p.DateOfBirth)
+		expiry, _ := time.Parse(wire.ExpiryDateLayout, p.PassportExpiryDate)
 		if birth.After(day) {
 			return 0, 0, 0, fmt.Sprintf("passengers[%d].date_of_birth must be before the flight", i)
 		}
@@ -360,7 +362,7 @@ func yearsBetween(birth, day time.Time) int {
 // priceBags checks that bags lists every bag option of f exactly once,
 // and only those, and prices the quantities. It returns the message of a
 // 400 or "".
-func priceBags(f simFlight, all map[string]bagChoice) (int64, string) {
+func priceBags(f simFlight, all map[string]wire.BagChoice) (int64, string) {
 	key := strconv.FormatInt(f.id, 10)
 	bc, ok := all[key]
 	if !ok {
@@ -387,7 +389,7 @@ func priceBags(f simFlight, all map[string]bagChoice) (int64, string) {
 			return 0, fmt.Sprintf("bags.%s.checked must list the %d kg bag, with quantity 0 if none is chosen", key, o.weight)
 		}
 	}
-	seenDims := map[dimensions]bool{}
+	seenDims := map[wire.Dimensions]bool{}
 	for _, c := range bc.Cabin {
 		i := slices.IndexFunc(cabin, func(o simBag) bool { return o.dims == c.Dimensions })
 		d := c.Dimensions
@@ -412,7 +414,7 @@ func priceBags(f simFlight, all map[string]bagChoice) (int64, string) {
 }
 
 // checkBagKeys refuses bags of flights the request is not for.
-func checkBagKeys(req requestBody) string {
+func checkBagKeys(req wire.RequestBody) string {
 	for _, k := range slices.Sorted(maps.Keys(req.Bags)) {
 		id, err := strconv.ParseInt(k, 10, 64)
 		if err != nil || !slices.Contains(req.FlightIDs, id) {
@@ -425,13 +427,13 @@ func checkBagKeys(req requestBody) string {
 // createBooking answers POST /v3/bookings: it books all the requests at
 // once, or none.
 func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
-	var req bookingBody
+	var req wire.BookingBody
 	if msg := decodeStrict(w, r, &req, "request_ids, customer_code, the customer's details and self_psp or payment_method"); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	if msg := checkBooking(req); msg != "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, msg)
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
 		return
 	}
 	declined := req.PaymentMethod == declinedPaymentMethod ||
@@ -439,23 +441,23 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
 
 	now := s.now()
 	s.mu.Lock()
-	rs := make([]*simRequest, len(req.RequestIDs))
+	rs := make([]*bookingRequest, len(req.RequestIDs))
 	for i, id := range req.RequestIDs {
 		rq, ok := s.requests[id]
 		if !ok {
 			s.mu.Unlock()
-			writeError(w, http.StatusNotFound, typeRequestNotFound, fmt.Sprintf("Request %d not found", id))
+			writeError(w, http.StatusNotFound, wire.TypeRequestNotFound, fmt.Sprintf("Request %d not found", id))
 			return
 		}
 		rs[i] = rq
 	}
 	for _, rq := range rs {
-		if rq.status == requestBooked {
+		if rq.status == wire.RequestBooked {
 			ref := rq.booking
 			s.mu.Unlock()
-			writeJSON(w, http.StatusConflict, errorBody{
+			writeJSON(w, http.StatusConflict, wire.ErrorBody{
 				Message:     fmt.Sprintf("Request %d is already booked in booking %s", rq.id, ref),
-				Type:        typeAlreadyBooked,
+				Type:        wire.TypeAlreadyBooked,
 				CPReference: ref,
 			})
 			return
@@ -463,20 +465,20 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, rq := range rs {
 		switch rq.statusAt(now) {
-		case requestAborted:
+		case wire.RequestAborted:
 			s.mu.Unlock()
-			writeError(w, http.StatusForbidden, typeRequestAborted, fmt.Sprintf("Request %d was aborted", rq.id))
+			writeError(w, http.StatusForbidden, wire.TypeRequestAborted, fmt.Sprintf("Request %d was aborted", rq.id))
 			return
-		case requestExpired:
+		case wire.RequestExpired:
 			s.mu.Unlock()
-			writeError(w, http.StatusForbidden, typeRequestExpired, fmt.Sprintf("Request %d has expired", rq.id))
+			writeError(w, http.StatusForbidden, wire.TypeRequestExpired, fmt.Sprintf("Request %d has expired", rq.id))
 			return
 		}
 	}
 	for _, rq := range rs {
 		if rq.pair != 0 && !slices.Contains(req.RequestIDs, rq.pair) {
 			s.mu.Unlock()
-			writeError(w, http.StatusBadRequest, typeInvalidRequest,
+			writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest,
 				fmt.Sprintf("request_ids must list request %d with request %d: they are one round-trip fare", rq.pair, rq.id))
 			return
 		}
@@ -484,15 +486,15 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
 	if declined {
 		// A failed payment aborts the requests and frees their seats [doc, v1].
 		for _, rq := range rs {
-			rq.status = requestAborted
+			rq.status = wire.RequestAborted
 		}
 		s.mu.Unlock()
-		writeError(w, http.StatusUnprocessableEntity, typePaymentFailed, "Payment failed: the card was declined")
+		writeError(w, http.StatusUnprocessableEntity, wire.TypePaymentFailed, "Payment failed: the card was declined")
 		return
 	}
 	b := &simBooking{ref: s.newReferenceLocked(), externalID: req.ExternalID, requestIDs: slices.Clone(req.RequestIDs)}
 	for _, rq := range rs {
-		rq.status, rq.booking = requestBooked, b.ref
+		rq.status, rq.booking = wire.RequestBooked, b.ref
 		s.sold[rq.flightID] += rq.seats
 		b.total += rq.total
 	}
@@ -504,7 +506,7 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
 
 // checkBooking validates a booking body on its own, returning the message
 // of a 400 or "".
-func checkBooking(req bookingBody) string {
+func checkBooking(req wire.BookingBody) string {
 	switch {
 	case len(req.RequestIDs) < 1 || len(req.RequestIDs) > 2:
 		return "request_ids must list one or two request ids"
@@ -552,21 +554,21 @@ func checkBooking(req bookingBody) string {
 
 // getBooking answers GET /v3/bookings?cp_reference=...
 func (s *Simulator) getBooking(w http.ResponseWriter, r *http.Request) {
-	ref := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get(referenceParam)))
+	ref := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get(wire.ReferenceParam)))
 	if ref == "" {
-		writeError(w, http.StatusBadRequest, typeInvalidRequest, referenceParam+" is required")
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, wire.ReferenceParam+" is required")
 		return
 	}
 	now := s.now()
 	s.mu.Lock()
 	b, ok := s.bookings[ref]
-	var out booking
+	var out wire.Booking
 	if ok {
 		out = s.bookingWireLocked(b, now)
 	}
 	s.mu.Unlock()
 	if !ok {
-		writeError(w, http.StatusNotFound, typeBookingNotFound, fmt.Sprintf("Booking %s not found", ref))
+		writeError(w, http.StatusNotFound, wire.TypeBookingNotFound, fmt.Sprintf("Booking %s not found", ref))
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -574,15 +576,15 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r *http.Request) {
 
 // bookingWireLocked is the API's booking object for b, with its flights
 // as they are now.
-func (s *Simulator) bookingWireLocked(b *simBooking, now time.Time) booking {
-	out := booking{
+func (s *Simulator) bookingWireLocked(b *simBooking, now time.Time) wire.Booking {
+	out := wire.Booking{
 		CPReference: b.ref,
-		Status:      bookingConfirmed,
+		Status:      wire.BookingConfirmed,
 		ExternalID:  b.externalID,
 		RequestIDs:  b.requestIDs,
 		TotalPrice:  cents(b.total),
-		Currency:    currencyEUR,
-		Flights:     make([]flight, 0, len(b.requestIDs)),
+		Currency:    wire.CurrencyEUR,
+		Flights:     make([]wire.Flight, 0, len(b.requestIDs)),
 	}
 	for _, id := range b.requestIDs {
 		f, _ := lookup(s.seed, s.requests[id].flightID)

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane"
+	"github.com/faregraph/faregraph/providers/liteapi"
+	"github.com/faregraph/faregraph/providers/sim"
+)
+
+// registry is the providers faregraph sells: the one list that names
+// them. Adding a provider is its package plus one line here.
+var registry = []providers.Registration{
+	citizenplane.Registration,
+	liteapi.Registration,
+}
+
+// Registry returns the providers faregraph sells, in the order of the
+// list; cmd/faregraph reads each one's settings from the environment.
+func Registry() []providers.Registration {
+	return append([]providers.Registration(nil), registry...)
+}
+
+// providers builds the provider set from the registry: each provider with
+// its settings, or, without a URL, with its simulator (allowed in
+// development or with AllowSimulators).
+func (a *App) providers(cfg Config) (*providers.Set, error) {
+	hc := &http.Client{Transport: &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		MaxIdleConns:        256,
+		MaxIdleConnsPerHost: 128,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: 10 * time.Second,
+		ForceAttemptHTTP2:   true,
+	}}
+	a.closers = append(a.closers, hc.CloseIdleConnections)
+
+	regs := cfg.Registry
+	if regs == nil {
+		regs = registry
+	}
+	var simulated []providers.Registration
+	var urlVars []string
+	for _, r := range regs {
+		urlVars = append(urlVars, r.EnvVar(providers.KeyURL))
+		if cfg.Providers[r.Name][providers.KeyURL] == "" {
+			simulated = append(simulated, r)
+		}
+	}
+	if len(simulated) > 0 && !cfg.Development && !cfg.AllowSimulators {
+		return nil, fmt.Errorf("app: a provider has no URL and simulators are not allowed in production: set %s, or FAREGRAPH_ALLOW_SIMULATORS=true", strings.Join(urlVars, " and "))
+	}
+	simSettings, err := a.startSimulators(cfg.Sim, simulated)
+	if err != nil {
+		return nil, err
+	}
+	deps := providers.Deps{HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}
+	var adapters []providers.Searcher
+	for _, r := range regs {
+		settings := cfg.Providers[r.Name]
+		if s, ok := simSettings[r.Name]; ok {
+			settings = s
+		}
+		p, err := r.New(settings, deps)
+		if err != nil {
+			return nil, fmt.Errorf("app: provider %s: %w", r.Name, err)
+		}
+		adapters = append(adapters, p)
+	}
+	return providers.NewSet(cfg.Logger, adapters...)
+}
+
+// startSimulators serves the simulators of regs on one loopback port, each
+// under its provider's name, and returns the settings that point each
+// adapter at its simulator, by provider name. With no regs it starts
+// nothing.
+func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map[string]map[string]string, error) {
+	if len(regs) == 0 {
+		return nil, nil
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("app: start simulators: %w", err)
+	}
+	a.SimURL = "http://" + ln.Addr().String()
+	a.Simulators = map[string]sim.Controller{}
+	settings := map[string]map[string]string{}
+	mux := http.NewServeMux()
+	for _, r := range regs {
+		s, point := r.NewSimulator(providers.SimConfig{
+			Seed: seed, Now: cfg.Now, Latency: cfg.Latency[r.Name], FailureRate: cfg.FailureRate[r.Name],
+		})
+		for op, m := range cfg.Failures[r.Name] {
+			s.SetFailure(op, m)
+		}
+		a.Simulators[r.Name] = s
+		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, s))
+		settings[r.Name] = point(a.SimURL + "/" + r.Name)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	a.closers = append(a.closers, func() { srv.Close() })
+	return settings, nil
+}
