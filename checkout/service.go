@@ -14,6 +14,7 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/records"
 	"github.com/faregraph/faregraph/search"
 )
 
@@ -128,10 +129,11 @@ func (s *Service) load(ctx context.Context, tenantID, id string) (*Session, erro
 }
 
 func fromRow(row *db.SessionRow) (*Session, error) {
-	sess := &Session{}
-	if err := json.Unmarshal([]byte(row.Data), sess); err != nil {
-		return nil, fmt.Errorf("checkout: decode session %s: %w", row.ID, err)
+	var rec records.Session
+	if err := records.Decode([]byte(row.Data), &rec); err != nil {
+		return nil, fmt.Errorf("checkout: session %s: %w", row.ID, err)
 	}
+	sess := sessionFromRecord(rec)
 	sess.ID, sess.TenantID, sess.Status, sess.Version = row.ID, row.TenantID, Status(row.Status), row.Version
 	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
@@ -144,7 +146,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 }
 
 func toRow(sess *Session) (*db.SessionRow, error) {
-	data, err := json.Marshal(sess)
+	data, err := json.Marshal(sessionRecord(sess))
 	if err != nil {
 		return nil, fmt.Errorf("checkout: encode session %s: %w", sess.ID, err)
 	}
@@ -163,10 +165,8 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: providers.BookingStatus(b.Status),
 		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
 	}
-	var d struct {
-		Locators []string `json:"locators"`
-	}
-	if json.Unmarshal([]byte(b.Data), &d) == nil {
+	var d records.BookingData
+	if records.Decode([]byte(b.Data), &d) == nil {
 		r.Locators = d.Locators
 	}
 	return r
@@ -215,13 +215,6 @@ func userErr(code, msg string, field ...string) []UserError {
 	return []UserError{{Field: field, Code: code, Message: msg}}
 }
 
-// snapshot is what an idempotency key stores: the answer as it was given.
-type snapshot struct {
-	Row        *db.SessionRow  `json:"row,omitempty"`
-	Bookings   []db.BookingRow `json:"bookings,omitempty"`
-	UserErrors []UserError     `json:"userErrors,omitempty"`
-}
-
 // idempotent runs op once per (tenant, key). A repeat with the same input
 // gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
 // the first call is still running, the repeat waits for it a while.
@@ -232,9 +225,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 	if len(key) > 255 {
 		return &Result{UserErrors: userErr(CodeTooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
-	b, _ := json.Marshal(input)
-	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
-	hash := hex.EncodeToString(h[:])
+	hash := requestHash(op, input)
 	deadline := time.Now().Add(s.cfg.OperationTimeout)
 	for {
 		row, err := s.idem.Claim(ctx, s.cfg.DB, tenantID, key, op, hash, s.now(), s.cfg.OperationTimeout+time.Minute)
@@ -266,17 +257,11 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
 		return res, err
 	}
-	snap := snapshot{UserErrors: res.UserErrors}
-	if res.Session != nil {
-		if snap.Row, err = toRow(res.Session); err != nil {
-			return nil, err
-		}
-		snap.Row.Version = res.Session.Version
-		for _, b := range res.Session.Bookings {
-			snap.Bookings = append(snap.Bookings, bookingToRow(b))
-		}
+	rep, err := replayRecord(res)
+	if err != nil {
+		return nil, err
 	}
-	body, _ := json.Marshal(snap)
+	body, _ := json.Marshal(rep)
 	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, string(body), s.now()); err != nil {
 		return nil, err
 	}
@@ -294,27 +279,27 @@ func retryable(res *Result) bool {
 	return false
 }
 
+// requestHash identifies a request to an idempotency key: the SHA-256, in
+// hex, of op, a NUL and input's JSON. It is stored with the key, so input's
+// encoding is a stored format too: a golden test guards it.
+func requestHash(op string, input any) string {
+	b, _ := json.Marshal(input)
+	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
+	return hex.EncodeToString(h[:])
+}
+
+// replay decodes the answer an idempotency key stored (a records.Replay of
+// records.Version or the version before it).
 func (s *Service) replay(body string) (*Result, error) {
-	var snap snapshot
-	if err := json.Unmarshal([]byte(body), &snap); err != nil {
-		return nil, fmt.Errorf("checkout: decode idempotent answer: %w", err)
+	var rep records.Replay
+	if err := records.Decode([]byte(body), &rep); err != nil {
+		return nil, fmt.Errorf("checkout: idempotent answer: %w", err)
 	}
-	res := &Result{UserErrors: snap.UserErrors}
-	if snap.Row != nil {
-		sess, err := fromRow(snap.Row)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range snap.Bookings {
-			sess.Bookings = append(sess.Bookings, bookingFromRow(b))
-		}
-		res.Session = sess
-	}
-	return res, nil
+	return resultFromReplay(rep)
 }
 
 func bookingToRow(b BookingRecord) db.BookingRow {
-	data, _ := json.Marshal(map[string]any{"locators": b.Locators})
+	data, _ := json.Marshal(records.BookingData{Header: records.Current(), Locators: b.Locators})
 	return db.BookingRow{
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: string(b.Status),
