@@ -78,8 +78,8 @@ func Ancillary() providers.Ancillary {
 // connection on the outbound slice, local times with their UTC offsets,
 // child and infant prices, taxes on one part and none on the other.
 func Offer() providers.Offer {
-	paris, madrid := time.FixedZone("CEST", 2*3600), time.FixedZone("CEST", 2*3600)
-	lisbon := time.FixedZone("WEST", 3600)
+	cest, lisbon := time.FixedZone("CEST", 2*3600), time.FixedZone("WEST", 3600)
+	paris, madrid := cest, cest
 	out := providers.Leg{Origin: "CDG", Destination: "LIS", Date: "2026-07-01"}
 	back := providers.Leg{Origin: "LIS", Destination: "CDG", Date: "2026-07-08"}
 	px := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
