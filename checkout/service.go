@@ -15,6 +15,7 @@ import (
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/records"
 	"github.com/faregraph/faregraph/search"
 )
 
@@ -129,10 +130,11 @@ func (s *Service) load(ctx context.Context, tenantID, id string) (*Session, erro
 }
 
 func fromRow(row *db.SessionRow) (*Session, error) {
-	sess := &Session{}
-	if err := json.Unmarshal([]byte(row.Data), sess); err != nil {
-		return nil, fmt.Errorf("checkout: decode session %s: %w", row.ID, err)
+	var rec records.Session
+	if err := records.Decode([]byte(row.Data), &rec); err != nil {
+		return nil, fmt.Errorf("checkout: session %s: %w", row.ID, err)
 	}
+	sess := sessionFromRecord(rec)
 	sess.ID, sess.TenantID, sess.Status, sess.Version = row.ID, row.TenantID, Status(row.Status), row.Version
 	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
@@ -145,7 +147,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 }
 
 func toRow(sess *Session) (*db.SessionRow, error) {
-	data, err := json.Marshal(sess)
+	data, err := json.Marshal(sessionRecord(sess))
 	if err != nil {
 		return nil, fmt.Errorf("checkout: encode session %s: %w", sess.ID, err)
 	}
@@ -164,10 +166,8 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: providers.BookingStatus(b.Status),
 		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
 	}
-	var d struct {
-		Locators []string `json:"locators"`
-	}
-	if json.Unmarshal([]byte(b.Data), &d) == nil {
+	var d records.BookingData
+	if records.Decode([]byte(b.Data), &d) == nil {
 		r.Locators = d.Locators
 	}
 	return r
@@ -223,13 +223,6 @@ func userErr(code fault.Code, msg string, field ...string) []fault.Violation {
 	return []fault.Violation{violation(code, msg, field...)}
 }
 
-// snapshot is what an idempotency key stores: the answer as it was given.
-type snapshot struct {
-	Row        *db.SessionRow    `json:"row,omitempty"`
-	Bookings   []db.BookingRow   `json:"bookings,omitempty"`
-	UserErrors []fault.Violation `json:"userErrors,omitempty"`
-}
-
 // idempotent runs op once per (tenant, key). A repeat with the same input
 // gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
 // the first call is still running, the repeat waits for it a while.
@@ -240,9 +233,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 	if len(key) > 255 {
 		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
-	b, _ := json.Marshal(input)
-	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
-	hash := hex.EncodeToString(h[:])
+	hash := requestHash(op, input)
 	deadline := time.Now().Add(s.cfg.OperationTimeout)
 	for {
 		row, err := s.idem.Claim(ctx, s.cfg.DB, tenantID, key, op, hash, s.now(), s.cfg.OperationTimeout+time.Minute)
@@ -274,17 +265,11 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
 		return res, err
 	}
-	snap := snapshot{UserErrors: res.UserErrors}
-	if res.Session != nil {
-		if snap.Row, err = toRow(res.Session); err != nil {
-			return nil, err
-		}
-		snap.Row.Version = res.Session.Version
-		for _, b := range res.Session.Bookings {
-			snap.Bookings = append(snap.Bookings, bookingToRow(b))
-		}
+	rep, err := replayRecord(res)
+	if err != nil {
+		return nil, err
 	}
-	body, _ := json.Marshal(snap)
+	body, _ := json.Marshal(rep)
 	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, string(body), s.now()); err != nil {
 		return nil, err
 	}
@@ -301,27 +286,27 @@ func retryable(res *Result) bool {
 	return false
 }
 
+// requestHash identifies a request to an idempotency key: the SHA-256, in
+// hex, of op, a NUL and input's JSON. It is stored with the key, so input's
+// encoding is a stored format too: a golden test guards it.
+func requestHash(op string, input any) string {
+	b, _ := json.Marshal(input)
+	h := sha256.Sum256(append([]byte(op+"\x00"), b...))
+	return hex.EncodeToString(h[:])
+}
+
+// replay decodes the answer an idempotency key stored (a records.Replay of
+// records.Version or the version before it).
 func (s *Service) replay(body string) (*Result, error) {
-	var snap snapshot
-	if err := json.Unmarshal([]byte(body), &snap); err != nil {
-		return nil, fmt.Errorf("checkout: decode idempotent answer: %w", err)
+	var rep records.Replay
+	if err := records.Decode([]byte(body), &rep); err != nil {
+		return nil, fmt.Errorf("checkout: idempotent answer: %w", err)
 	}
-	res := &Result{UserErrors: snap.UserErrors}
-	if snap.Row != nil {
-		sess, err := fromRow(snap.Row)
-		if err != nil {
-			return nil, err
-		}
-		for _, b := range snap.Bookings {
-			sess.Bookings = append(sess.Bookings, bookingFromRow(b))
-		}
-		res.Session = sess
-	}
-	return res, nil
+	return resultFromReplay(rep)
 }
 
 func bookingToRow(b BookingRecord) db.BookingRow {
-	data, _ := json.Marshal(map[string]any{"locators": b.Locators})
+	data, _ := json.Marshal(records.BookingData{Header: records.Current(), Locators: b.Locators})
 	return db.BookingRow{
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: string(b.Status),

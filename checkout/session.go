@@ -44,37 +44,37 @@ func (s Status) Final() bool {
 
 // Session is a checkout session as the saga sees it.
 type Session struct {
-	ID       string `json:"-"`
-	TenantID string `json:"-"`
-	Status   Status `json:"-"`
-	Version  int64  `json:"-"`
+	ID       string
+	TenantID string
+	Status   Status
+	Version  int64
 
-	OfferID    string                `json:"offerId"`
-	Offer      providers.Offer       `json:"offer"`
-	Passengers []providers.Traveller `json:"passengers"`
-	Contact    providers.Contact     `json:"contact"`
-	Selections []Selection           `json:"selections,omitempty"`
-	Items      []Item                `json:"items"`
-	Airline    Airline               `json:"airline"`
-	Total      providers.Money       `json:"total"`
-	Metadata   map[string]string     `json:"metadata,omitempty"`
+	OfferID    string
+	Offer      providers.Offer
+	Passengers []providers.Traveller
+	Contact    providers.Contact
+	Selections []Selection
+	Items      []Item
+	Airline    Airline
+	Total      providers.Money
+	Metadata   map[string]string
 
-	GroupIdentifier string     `json:"-"`
-	ExpiresAt       time.Time  `json:"-"`
-	HoldExpiresAt   *time.Time `json:"-"`
+	GroupIdentifier string
+	ExpiresAt       time.Time
+	HoldExpiresAt   *time.Time
 
 	// Holds has one entry per offer part once held.
-	Holds []PartHold `json:"holds,omitempty"`
+	Holds []PartHold
 	// Parts tracks each part's booking.
-	Parts   []PartState `json:"parts,omitempty"`
-	Payment *Payment    `json:"payment,omitempty"`
-	Failure *Failure    `json:"failure,omitempty"`
+	Parts   []PartState
+	Payment *Payment
+	Failure *Failure
 
 	// Bookings are the bookings made, read from their own table.
-	Bookings []BookingRecord `json:"-"`
+	Bookings []BookingRecord
 
-	CreatedAt time.Time `json:"-"`
-	UpdatedAt time.Time `json:"-"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	busyOp    string
 	busyUntil *time.Time
@@ -82,58 +82,58 @@ type Session struct {
 
 // Selection is an extra chosen at checkout, with what its signed id says.
 type Selection struct {
-	PartIndex      int                 `json:"partIndex"`
-	PassengerIndex int                 `json:"passengerIndex"`
-	Quantity       int                 `json:"quantity"`
-	Ancillary      providers.Ancillary `json:"ancillary"`
+	PartIndex      int
+	PassengerIndex int
+	Quantity       int
+	Ancillary      providers.Ancillary
 }
 
 // Item is a cart line in minor units: Total = Unit × Quantity − Discount + Tax.
 type Item struct {
-	Name        string `json:"name"`
-	Quantity    int    `json:"quantity"`
-	UnitAmount  int64  `json:"unitAmount"`
-	Discount    int64  `json:"discountAmount"`
-	Tax         int64  `json:"taxAmount"`
-	Total       int64  `json:"total"`
-	Currency    string `json:"currency"`
-	ProductType string `json:"productType"` // FLIGHT, CHECKED_BAG, CABIN_BAG, SEAT
-	PartIndex   int    `json:"partIndex"`
+	Name        string
+	Quantity    int
+	UnitAmount  int64
+	Discount    int64
+	Tax         int64
+	Total       int64
+	Currency    string
+	ProductType string // FLIGHT, CHECKED_BAG, CABIN_BAG, SEAT
+	PartIndex   int
 }
 
 // Airline is the airline addendum: what was flown, by whom, and the
 // references once booked.
 type Airline struct {
-	Legs       []Leg                 `json:"legs"`
-	Passengers []providers.Traveller `json:"-"` // the session's own
+	Legs       []Leg
+	Passengers []providers.Traveller // the session's own
 	// PNRs are the airline record locators, once known.
-	PNRs []string `json:"pnrs,omitempty"`
+	PNRs []string
 }
 
 // Leg is one flight of the addendum with its share of the fare.
 type Leg struct {
-	CarrierCode        string    `json:"carrierCode"`
-	FlightNumber       string    `json:"flightNumber"`
-	DepartureAirport   string    `json:"departureAirport"`
-	ArrivalAirport     string    `json:"arrivalAirport"`
-	DepartureAt        time.Time `json:"departureAt"`
-	ArrivalAt          time.Time `json:"arrivalAt"`
-	RouteType          string    `json:"routeType"` // one_way, round_trip
-	FareAmount         int64     `json:"fareAmount"`
-	FeeAmount          int64     `json:"feeAmount"`
-	TaxAmount          int64     `json:"taxAmount"`
-	Provider           string    `json:"provider"`
-	PartIndex          int       `json:"partIndex"`
-	BookingCode        string    `json:"bookingCode,omitempty"`
-	ProviderBookingRef string    `json:"providerReference,omitempty"`
+	CarrierCode        string
+	FlightNumber       string
+	DepartureAirport   string
+	ArrivalAirport     string
+	DepartureAt        time.Time
+	ArrivalAt          time.Time
+	RouteType          string // one_way, round_trip
+	FareAmount         int64
+	FeeAmount          int64
+	TaxAmount          int64
+	Provider           string
+	PartIndex          int
+	BookingCode        string
+	ProviderBookingRef string
 }
 
 // PartHold is a provider's hold of one part.
 type PartHold struct {
-	PartIndex int            `json:"partIndex"`
-	Provider  string         `json:"provider"`
-	Hold      providers.Hold `json:"hold"`
-	HeldAt    time.Time      `json:"heldAt"`
+	PartIndex int
+	Provider  string
+	Hold      providers.Hold
+	HeldAt    time.Time
 }
 
 // PartStatus is where one part's booking stands.
@@ -150,10 +150,10 @@ const (
 
 // PartState is one part's booking state.
 type PartState struct {
-	Status PartStatus `json:"status"`
-	Code   fault.Code `json:"code,omitempty"`
+	Status PartStatus
+	Code   fault.Code
 	// Amount is what booking the part costs (the part and its extras).
-	Amount int64 `json:"amount"`
+	Amount int64
 }
 
 // PaymentMethod is how a session is paid.
@@ -166,25 +166,25 @@ const (
 
 // Payment is a session's payment.
 type Payment struct {
-	Method       PaymentMethod   `json:"method"`
-	Gateway      string          `json:"gateway,omitempty"`
-	IntentID     string          `json:"intentId,omitempty"`
-	Status       payments.Status `json:"status"`
-	Amount       int64           `json:"amount"`
-	Currency     string          `json:"currency"`
-	Captured     int64           `json:"captured"`
-	ClientSecret string          `json:"clientSecret,omitempty"`
-	EphemeralKey string          `json:"ephemeralKey,omitempty"`
-	CustomerID   string          `json:"customerId,omitempty"`
-	Card         *payments.Card  `json:"card,omitempty"`
-	FailureCode  string          `json:"failureCode,omitempty"`
-	FailureMsg   string          `json:"failureMessage,omitempty"`
+	Method       PaymentMethod
+	Gateway      string
+	IntentID     string
+	Status       payments.Status
+	Amount       int64
+	Currency     string
+	Captured     int64
+	ClientSecret string
+	EphemeralKey string
+	CustomerID   string
+	Card         *payments.Card
+	FailureCode  string
+	FailureMsg   string
 }
 
 // Failure says why a session failed.
 type Failure struct {
-	Code    fault.Code `json:"code"`
-	Message string     `json:"message"`
+	Code    fault.Code
+	Message string
 }
 
 // BookingRecord is a booking a session made with a provider.

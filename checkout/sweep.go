@@ -88,18 +88,6 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// ReconcileSession reconciles one session now, as the reconciler would.
-func (s *Service) ReconcileSession(ctx context.Context, tenantID, id string) (*Session, error) {
-	sess, err := s.load(ctx, tenantID, id)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := s.reconcile(ctx, sess); err != nil {
-		return nil, err
-	}
-	return s.load(ctx, tenantID, id)
-}
-
 func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
 	from := sess.Status
 	if from != NeedsAttention && from != Booking {

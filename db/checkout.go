@@ -223,14 +223,6 @@ func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow)
 	return nil
 }
 
-// UpdateBooking writes a booking's status and data.
-func (Sessions) UpdateBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {
-	if _, err := idb.NewUpdate().Model(row).Column("status", "data", "updated_at").WherePK().Exec(ctx); err != nil {
-		return fmt.Errorf("db: update booking %s: %w", row.ID, err)
-	}
-	return nil
-}
-
 // BookingsOf returns a session's bookings by part.
 func (Sessions) BookingsOf(ctx context.Context, idb bun.IDB, sessionID string) ([]BookingRow, error) {
 	var rows []BookingRow

@@ -196,10 +196,11 @@ func TestIdempotencyClaim(t *testing.T) {
 		if c, _ := ip.Claim(ctx, d.DB, "t", "k2", "pay", "h", t0.Add(2*time.Minute), time.Minute); c != nil {
 			t.Errorf("stale claim not taken over: %+v", c)
 		}
-		if n, err := db.RecordWebhookEvent(ctx, d.DB, "evt_1", "stripe", "x", t0); !n || err != nil {
+		var wh db.Webhooks
+		if n, err := wh.Record(ctx, d.DB, "evt_1", "stripe", "x", t0); !n || err != nil {
 			t.Errorf("first event: %v %v", n, err)
 		}
-		if n, _ := db.RecordWebhookEvent(ctx, d.DB, "evt_1", "stripe", "x", t0); n {
+		if n, _ := wh.Record(ctx, d.DB, "evt_1", "stripe", "x", t0); n {
 			t.Error("duplicate event recorded as new")
 		}
 	})

@@ -15,7 +15,10 @@ const (
 )
 
 // Traveller is a passenger as providers need one to hold and book.
-// Countries are ISO 3166-1 alpha-2, upper case ("FR").
+// Countries are ISO 3166-1 alpha-2, upper case ("FR"). Its json names are
+// part of the request hash an idempotency key stores (package checkout,
+// guarded by TestRequestHashIsStable); stored sessions use
+// records.Traveller.
 type Traveller struct {
 	Type                   PassengerType `json:"type"`
 	GivenName              string        `json:"givenName"`
@@ -30,7 +33,8 @@ type Traveller struct {
 	PhoneNumber            string        `json:"phoneNumber,omitempty"` // E.164
 }
 
-// Contact is who the provider writes to about a booking.
+// Contact is who the provider writes to about a booking. Its json names
+// are part of the request hash an idempotency key stores, as Traveller's.
 type Contact struct {
 	GivenName   string `json:"givenName"`
 	FamilyName  string `json:"familyName"`
@@ -62,14 +66,14 @@ type HoldRequest struct {
 type Hold struct {
 	// Ref is the provider's own id of the hold (CitizenPlane request ids
 	// "244401,244402", a LiteAPI prebookId), opaque outside the adapter.
-	Ref       string    `json:"ref"`
-	ExpiresAt time.Time `json:"expiresAt"`
+	Ref       string
+	ExpiresAt time.Time
 	// Total is what the provider will charge for the part with its
 	// extras, as held.
-	Total Money `json:"total"`
+	Total Money
 	// Ancillaries are extras the provider offers with the hold, if it says
 	// (LiteAPI servicesAttachable).
-	Ancillaries []Ancillary `json:"ancillaries,omitempty"`
+	Ancillaries []Ancillary
 }
 
 // Holder holds seats. A part that cannot be held because it is sold out

@@ -11,8 +11,8 @@ import (
 // Money is an exact amount in minor units of an ISO 4217 currency: 12990 EUR
 // is €129.90. It never passes through a float.
 type Money struct {
-	Amount   int64  `json:"a"`
-	Currency string `json:"c"`
+	Amount   int64
+	Currency string
 }
 
 // ParseMoney converts a decimal string such as "129.9" into Money. It fails

@@ -34,9 +34,9 @@ const (
 // Passengers counts travellers by type. Infants travel on an adult's lap
 // and take no seat.
 type Passengers struct {
-	Adults   int `json:"ad"`
-	Children int `json:"ch,omitempty"`
-	Infants  int `json:"in,omitempty"`
+	Adults   int
+	Children int
+	Infants  int
 }
 
 // Seats is the number of seats the passengers take.
@@ -53,9 +53,9 @@ func (d Date) Time() (time.Time, error) { return time.Parse(time.DateOnly, strin
 
 // Leg is one direction of a search: from Origin to Destination on Date.
 type Leg struct {
-	Origin      string `json:"o"`
-	Destination string `json:"d"`
-	Date        Date   `json:"t"`
+	Origin      string
+	Destination string
+	Date        Date
 }
 
 // Query is a one-way search.
@@ -78,18 +78,18 @@ type RoundTripQuery struct {
 
 // Segment is one flight.
 type Segment struct {
-	CarrierCode  string `json:"cc"`
-	FlightNumber string `json:"fn"`
-	Origin       string `json:"o"`
-	Destination  string `json:"d"`
+	CarrierCode  string
+	FlightNumber string
+	Origin       string
+	Destination  string
 	// DepartureAt and ArrivalAt are local to their airport and carry its UTC offset.
-	DepartureAt time.Time `json:"dep"`
-	ArrivalAt   time.Time `json:"arr"`
+	DepartureAt time.Time
+	ArrivalAt   time.Time
 }
 
 // Slice is one direction of a journey: one or more segments.
 type Slice struct {
-	Segments []Segment `json:"s"`
+	Segments []Segment
 }
 
 // Origin is the first segment's origin.
@@ -109,32 +109,32 @@ func (s Slice) Duration() time.Duration { return s.ArrivalAt().Sub(s.DepartureAt
 
 // Conditions are the fare rules that matter to a traveller.
 type Conditions struct {
-	Refundable bool `json:"rf,omitempty"`
-	Changeable bool `json:"cg,omitempty"`
+	Refundable bool
+	Changeable bool
 }
 
 // PassengerPrice is the price of one passenger of a type.
 type PassengerPrice struct {
-	Adult  Money  `json:"ad"`
-	Child  *Money `json:"ch,omitempty"`
-	Infant *Money `json:"in,omitempty"`
+	Adult  Money
+	Child  *Money
+	Infant *Money
 }
 
 // Part is one provider booking unit: what is held and booked with the
 // provider in one go. Ref is the provider's own id of it and is opaque to
 // everything outside the adapter.
 type Part struct {
-	Provider string   `json:"p"`
-	Ref      string   `json:"r"`
-	FareType FareType `json:"f"`
+	Provider string
+	Ref      string
+	FareType FareType
 	// Legs are the searched legs the part covers (one, or two for a round trip).
-	Legs       []Leg      `json:"l"`
-	Passengers Passengers `json:"px"`
-	Total      Money      `json:"t"`
+	Legs       []Leg
+	Passengers Passengers
+	Total      Money
 	// Taxes is the share of Total that is taxes and fees, as the provider
 	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
 	// zero when the provider does not say.
-	Taxes Money `json:"tx,omitzero"`
+	Taxes Money
 }
 
 // Key identifies the part for deduplication: the same provider and ref for
@@ -146,14 +146,14 @@ func (p Part) Key() string {
 // Offer is a priced journey: one slice (one way) or two (outbound, return),
 // made of one or more provider parts.
 type Offer struct {
-	FareType       FareType       `json:"ft"`
-	Slices         []Slice        `json:"sl"`
-	Parts          []Part         `json:"pt"`
-	Total          Money          `json:"t"`
-	PerPassenger   PassengerPrice `json:"pp"`
-	SeatsAvailable int            `json:"sa"`
-	Conditions     Conditions     `json:"cn"`
-	ExpiresAt      time.Time      `json:"x"`
+	FareType       FareType
+	Slices         []Slice
+	Parts          []Part
+	Total          Money
+	PerPassenger   PassengerPrice
+	SeatsAvailable int
+	Conditions     Conditions
+	ExpiresAt      time.Time
 }
 
 // Duration is the summed duration of the offer's slices.
@@ -179,16 +179,16 @@ const (
 type Ancillary struct {
 	// Ref is the provider's own id of the option, opaque outside the adapter
 	// (CitizenPlane: flight id and bag option; LiteAPI: serviceId).
-	Ref         string        `json:"r"`
-	Kind        AncillaryKind `json:"k"`
-	Description string        `json:"ds"`
-	Price       Money         `json:"p"`
+	Ref         string
+	Kind        AncillaryKind
+	Description string
+	Price       Money
 	// WeightKg is set for bags sold by weight.
-	WeightKg int `json:"w,omitempty"`
+	WeightKg int
 	// Dimensions is "56x45x25" (cm) for bags sold by size.
-	Dimensions string `json:"dm,omitempty"`
+	Dimensions string
 	// Segment is the flight (carrier code and number) it applies to, empty for the whole part.
-	Segment string `json:"sg,omitempty"`
+	Segment string
 }
 
 // PriceCheck is a live check of a part's price and availability.

@@ -14,14 +14,14 @@ import (
 
 // Request is a search as a client asks it.
 type Request struct {
-	Origin        string               `json:"origin"`
-	Destination   string               `json:"destination"`
-	DepartureDate providers.Date       `json:"departureDate"`
-	ReturnDate    providers.Date       `json:"returnDate,omitempty"`
-	Passengers    providers.Passengers `json:"passengers"`
-	Currency      string               `json:"currency"`
+	Origin        string
+	Destination   string
+	DepartureDate providers.Date
+	ReturnDate    providers.Date
+	Passengers    providers.Passengers
+	Currency      string
 	// Providers names the providers to search; empty means all, sorted.
-	Providers []string `json:"providers"`
+	Providers []string
 }
 
 // RoundTrip reports whether the request has a return date.
@@ -38,29 +38,29 @@ const (
 
 // ProviderResult is one provider's part in a search.
 type ProviderResult struct {
-	Provider   string              `json:"provider"`
-	Status     Status              `json:"status"`
-	OfferCount int                 `json:"offerCount"`
-	LatencyMs  int                 `json:"latencyMs"`
-	Code       providers.ErrorCode `json:"code,omitempty"`
-	Message    string              `json:"message,omitempty"`
+	Provider   string
+	Status     Status
+	OfferCount int
+	LatencyMs  int
+	Code       providers.ErrorCode
+	Message    string
 }
 
 // Offer is a searched offer with its signed id.
 type Offer struct {
 	providers.Offer
 	// ID is the opaque, signed, self-contained offer id.
-	ID string `json:"-"`
+	ID string
 }
 
 // Result is a stored search.
 type Result struct {
-	ID        string           `json:"id"`
-	Request   Request          `json:"request"`
-	CreatedAt time.Time        `json:"createdAt"`
-	ExpiresAt time.Time        `json:"expiresAt"`
-	Providers []ProviderResult `json:"providers"`
-	Offers    []*Offer         `json:"offers"`
+	ID        string
+	Request   Request
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Providers []ProviderResult
+	Offers    []*Offer
 
 	sorted sortedViews
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/records"
 )
 
 // Errors of Get and DecodeOffer.
@@ -191,10 +192,11 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res = &Result{}
-	if err := json.Unmarshal(body, res); err != nil {
-		return nil, fmt.Errorf("search: decode stored search %s: %w", id, err)
+	var rec records.Search
+	if err := records.Decode(body, &rec); err != nil {
+		return nil, fmt.Errorf("search: stored search %s: %w", id, err)
 	}
+	res = fromRecord(rec)
 	if !now.Before(res.ExpiresAt) {
 		return nil, ErrNotFound
 	}
@@ -205,14 +207,17 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	return res, nil
 }
 
-// DecodeOffer opens a signed offer id. A forged or malformed id is
+// DecodeOffer opens a signed offer id, whose payload is a
+// records.OfferID at records.Version or the version before it. A forged or
+// malformed id, or one of a version this build cannot read, is
 // ErrNotFound; a genuine one past its expiry is ErrOfferExpired (with the
 // offer, for callers that want to say what expired).
 func (s *Service) DecodeOffer(id string) (*Offer, error) {
-	var o providers.Offer
-	if err := s.cfg.Signer.Open(offerType, id, &o); err != nil || len(o.Slices) == 0 || len(o.Parts) == 0 {
+	var rec records.OfferID
+	if err := s.cfg.Signer.Open(offerType, id, &rec); err != nil || rec.Check() != nil || len(rec.Slices) == 0 || len(rec.Parts) == 0 {
 		return nil, ErrNotFound
 	}
+	o := rec.Offer.Domain()
 	off := &Offer{Offer: o, ID: id}
 	if !s.cfg.Now().Before(o.ExpiresAt) {
 		return off, ErrOfferExpired
@@ -224,7 +229,7 @@ const offerType = "Offer"
 
 func (s *Service) sign(offers []*Offer) error {
 	for _, o := range offers {
-		id, err := s.cfg.Signer.Seal(offerType, o.Offer)
+		id, err := s.cfg.Signer.Seal(offerType, records.NewOfferID(o.Offer))
 		if err != nil {
 			return err
 		}
@@ -289,7 +294,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	res.ID = s.cfg.NewID()
-	body, err := json.Marshal(res)
+	body, err := json.Marshal(toRecord(res))
 	if err != nil {
 		return nil, fmt.Errorf("search: encode result: %w", err)
 	}

@@ -40,7 +40,7 @@ func stripeWebhook(parser WebhookParser, events PaymentEvents, store *db.DB, log
 			return
 		}
 		ctx := context.WithoutCancel(r.Context())
-		fresh, err := db.RecordWebhookEvent(ctx, store, ev.ID, "stripe", ev.Type, time.Now())
+		fresh, err := db.Webhooks{}.Record(ctx, store, ev.ID, "stripe", ev.Type, time.Now())
 		if err != nil {
 			log.ErrorContext(ctx, "recording stripe webhook", "event", ev.ID, "err", err)
 			http.Error(w, "try again", http.StatusInternalServerError)
@@ -49,7 +49,7 @@ func stripeWebhook(parser WebhookParser, events PaymentEvents, store *db.DB, log
 		if fresh && ev.Intent != nil {
 			if err := events.PaymentEvent(ctx, ev.Intent); err != nil {
 				log.ErrorContext(ctx, "handling stripe webhook", "event", ev.ID, "type", ev.Type, "err", err)
-				_ = db.ForgetWebhookEvent(ctx, store, ev.ID)
+				_ = db.Webhooks{}.Forget(ctx, store, ev.ID)
 				http.Error(w, "try again", http.StatusInternalServerError)
 				return
 			}

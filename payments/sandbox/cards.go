@@ -3,6 +3,7 @@ package sandbox
 import (
 	"strings"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/payments"
 )
 
@@ -36,7 +37,7 @@ var testCards = map[string]testCard{
 // classify says what confirming with number does: a nil card and a decline
 // for a number that is no card number at all; a card and maybe a decline
 // otherwise.
-func classify(number string) (*cardJSON, *payments.DeclineError) {
+func classify(number string) (*db.SandboxCard, *payments.DeclineError) {
 	digits := strings.Map(func(r rune) rune {
 		if r == ' ' || r == '-' {
 			return -1
@@ -46,7 +47,7 @@ func classify(number string) (*cardJSON, *payments.DeclineError) {
 	if !luhn(digits) {
 		return nil, declined("invalid_number", "incorrect_number", "Your card number is incorrect.")
 	}
-	card := &cardJSON{Last4: digits[len(digits)-4:], BIN: digits[:6]}
+	card := &db.SandboxCard{Last4: digits[len(digits)-4:], BIN: digits[:6]}
 	tc, ok := testCards[digits]
 	if !ok {
 		card.Scheme, card.CardType = schemeOf(digits), "unknown"

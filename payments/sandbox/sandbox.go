@@ -1,7 +1,8 @@
 // Package sandbox is the embedded default payments.Gateway: no network and no
 // account, intents kept in faregraph's own database (table
-// sandbox_payment_intents) so that every replica sees the same ones, and a
-// card form played by Confirm with Stripe's well-known test card numbers.
+// sandbox_payment_intents, its row and store db.SandboxIntents beside its
+// migration) so that every replica sees the same ones, and a card form
+// played by Confirm with Stripe's well-known test card numbers.
 //
 // Every state change is one conditional UPDATE whose WHERE names the
 // intent's id, status and version: of two concurrent Captures (or Confirms,
@@ -12,7 +13,6 @@ package sandbox
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -21,13 +21,15 @@ import (
 
 	"github.com/uptrace/bun"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/payments"
 )
 
 // Gateway is the sandbox payments.Gateway.
 type Gateway struct {
-	db  bun.IDB
-	now func() time.Time
+	db      bun.IDB
+	intents db.SandboxIntents
+	now     func() time.Time
 }
 
 var _ payments.Gateway = (*Gateway)(nil)
@@ -44,45 +46,11 @@ func New(db bun.IDB, now func() time.Time) *Gateway {
 // Name returns "sandbox".
 func (g *Gateway) Name() string { return "sandbox" }
 
-type intentRow struct {
-	bun.BaseModel `bun:"table:sandbox_payment_intents"`
-
-	ID               string            `bun:"id,pk"`
-	Key              string            `bun:"key"`
-	Status           payments.Status   `bun:"status"`
-	Amount           int64             `bun:"amount"`
-	Currency         string            `bun:"currency"`
-	AmountCapturable int64             `bun:"amount_capturable"`
-	AmountCaptured   int64             `bun:"amount_captured"`
-	ClientSecret     string            `bun:"client_secret"`
-	CustomerID       string            `bun:"customer_id"`
-	EphemeralKey     string            `bun:"ephemeral_key"`
-	Email            string            `bun:"email"`
-	Name             string            `bun:"name"`
-	Description      string            `bun:"description"`
-	Metadata         map[string]string `bun:"metadata"` // JSON
-	Card             *cardJSON         `bun:"card"`     // JSON; NULL before a card was given
-	FailureCode      string            `bun:"failure_code"`
-	FailureMessage   string            `bun:"failure_message"`
-	Version          int64             `bun:"version"`
-	CreatedAt        time.Time         `bun:"created_at"`
-	UpdatedAt        time.Time         `bun:"updated_at"`
-}
-
-// cardJSON is the stored form of payments.Card, with names of its own so
-// that renaming a Go field does not orphan stored rows.
-type cardJSON struct {
-	Scheme   string `json:"scheme"`
-	Last4    string `json:"last4"`
-	BIN      string `json:"bin"`
-	CardType string `json:"card_type"`
-	Country  string `json:"country"`
-}
-
-func (r *intentRow) intent() *payments.Intent {
+// toIntent returns the intent r stores.
+func toIntent(r *db.SandboxIntentRow) *payments.Intent {
 	in := &payments.Intent{
 		ID:               r.ID,
-		Status:           r.Status,
+		Status:           payments.Status(r.Status),
 		Amount:           r.Amount,
 		Currency:         r.Currency,
 		AmountCapturable: r.AmountCapturable,
@@ -117,10 +85,10 @@ func (g *Gateway) CreateIntent(ctx context.Context, r payments.CreateRequest) (*
 	for k, v := range r.Metadata {
 		meta[k] = v
 	}
-	row := &intentRow{
+	row := &db.SandboxIntentRow{
 		ID:           id,
 		Key:          r.Key,
-		Status:       payments.RequiresPaymentMethod,
+		Status:       string(payments.RequiresPaymentMethod),
 		Amount:       r.Amount,
 		Currency:     strings.ToUpper(r.Currency),
 		ClientSecret: id + "_secret_" + random(),
@@ -134,18 +102,15 @@ func (g *Gateway) CreateIntent(ctx context.Context, r payments.CreateRequest) (*
 		CreatedAt:    now,
 		UpdatedAt:    now,
 	}
-	if _, err := g.db.NewInsert().Model(row).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
+	got, err := g.intents.Create(ctx, g.db, row)
+	if err != nil {
 		return nil, fmt.Errorf("sandbox: create intent %s: %w", r.Key, err)
-	}
-	got := new(intentRow)
-	if err := g.db.NewSelect().Model(got).Where("key = ?", r.Key).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("sandbox: create intent %s: load: %w", r.Key, err)
 	}
 	if got.Amount != row.Amount || got.Currency != row.Currency {
 		return nil, fmt.Errorf("sandbox: create intent %s: exists for %d %s, asked %d %s: %w",
 			r.Key, got.Amount, got.Currency, row.Amount, row.Currency, payments.ErrInvalidState)
 	}
-	return got.intent(), nil
+	return toIntent(got), nil
 }
 
 // GetIntent returns the stored intent, or an error wrapping
@@ -157,19 +122,15 @@ func (g *Gateway) GetIntent(ctx context.Context, id string) (*payments.Intent, e
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: get intent: %w", err)
 	}
-	return row.intent(), nil
+	return toIntent(row), nil
 }
 
-func (g *Gateway) load(ctx context.Context, id string) (*intentRow, error) {
-	row := new(intentRow)
-	err := g.db.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
+func (g *Gateway) load(ctx context.Context, id string) (*db.SandboxIntentRow, error) {
+	row, err := g.intents.Get(ctx, g.db, id)
+	if errors.Is(err, db.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", id, payments.ErrNotFound)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", id, err)
-	}
-	return row, nil
+	return row, err
 }
 
 // Capture captures amount of an authorized intent and releases the rest.
@@ -179,15 +140,15 @@ func (g *Gateway) Capture(ctx context.Context, id string, amount int64) (*paymen
 	}
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
-	row, err := g.transition(ctx, id, func(r *intentRow) (bool, error) {
-		switch r.Status {
+	row, err := g.transition(ctx, id, func(r *db.SandboxIntentRow) (bool, error) {
+		switch payments.Status(r.Status) {
 		case payments.Captured:
 			return false, nil
 		case payments.Authorized:
 			if amount > r.AmountCapturable {
 				return false, fmt.Errorf("%d is more than the capturable %d: %w", amount, r.AmountCapturable, payments.ErrInvalidState)
 			}
-			r.Status, r.AmountCaptured, r.AmountCapturable = payments.Captured, amount, 0
+			r.Status, r.AmountCaptured, r.AmountCapturable = string(payments.Captured), amount, 0
 			return true, nil
 		}
 		return false, fmt.Errorf("status %s: %w", r.Status, payments.ErrInvalidState)
@@ -195,27 +156,27 @@ func (g *Gateway) Capture(ctx context.Context, id string, amount int64) (*paymen
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: capture %d of %s: %w", amount, id, err)
 	}
-	return row.intent(), nil
+	return toIntent(row), nil
 }
 
 // Cancel releases the authorization, or abandons an intent not authorized yet.
 func (g *Gateway) Cancel(ctx context.Context, id string) (*payments.Intent, error) {
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
-	row, err := g.transition(ctx, id, func(r *intentRow) (bool, error) {
-		switch r.Status {
+	row, err := g.transition(ctx, id, func(r *db.SandboxIntentRow) (bool, error) {
+		switch payments.Status(r.Status) {
 		case payments.Canceled:
 			return false, nil
 		case payments.Captured:
 			return false, fmt.Errorf("status %s: %w", r.Status, payments.ErrInvalidState)
 		}
-		r.Status, r.AmountCapturable = payments.Canceled, 0
+		r.Status, r.AmountCapturable = string(payments.Canceled), 0
 		return true, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: cancel %s: %w", id, err)
 	}
-	return row.intent(), nil
+	return toIntent(row), nil
 }
 
 // Confirm plays the card form: it confirms the intent with cardNumber
@@ -248,8 +209,8 @@ func (g *Gateway) Confirm(ctx context.Context, intentID, cardNumber string) (*pa
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
 	card, decline := classify(cardNumber)
-	row, err := g.transition(ctx, intentID, func(r *intentRow) (bool, error) {
-		if r.Status != payments.RequiresPaymentMethod && r.Status != payments.Failed {
+	row, err := g.transition(ctx, intentID, func(r *db.SandboxIntentRow) (bool, error) {
+		if st := payments.Status(r.Status); st != payments.RequiresPaymentMethod && st != payments.Failed {
 			return false, fmt.Errorf("status %s: %w", r.Status, payments.ErrInvalidState)
 		}
 		if card == nil {
@@ -257,23 +218,23 @@ func (g *Gateway) Confirm(ctx context.Context, intentID, cardNumber string) (*pa
 		}
 		r.Card = card
 		if decline != nil {
-			r.Status, r.AmountCapturable = payments.Failed, 0
+			r.Status, r.AmountCapturable = string(payments.Failed), 0
 			r.FailureCode, r.FailureMessage = decline.DeclineCode, decline.Message
 			if r.FailureCode == "" {
 				r.FailureCode = decline.Code
 			}
 			return true, decline
 		}
-		r.Status, r.AmountCapturable = payments.Authorized, r.Amount
+		r.Status, r.AmountCapturable = string(payments.Authorized), r.Amount
 		r.FailureCode, r.FailureMessage = "", ""
 		return true, nil
 	})
 	if err == nil {
-		return row.intent(), nil
+		return toIntent(row), nil
 	}
 	err = fmt.Errorf("sandbox: confirm %s: %w", intentID, err)
 	if row != nil && errors.Is(err, payments.ErrDeclined) {
-		return row.intent(), err
+		return toIntent(row), err
 	}
 	return nil, err
 }
@@ -284,7 +245,7 @@ func (g *Gateway) Confirm(ctx context.Context, intentID, cardNumber string) (*pa
 // one otherwise; nil when the intent could not be read). When another writer moved the intent between the read and
 // the UPDATE, nothing is written, and transition reads the intent again
 // and asks change again, so change always decides on the latest state.
-func (g *Gateway) transition(ctx context.Context, id string, change func(r *intentRow) (bool, error)) (*intentRow, error) {
+func (g *Gateway) transition(ctx context.Context, id string, change func(r *db.SandboxIntentRow) (bool, error)) (*db.SandboxIntentRow, error) {
 	for {
 		cur, err := g.load(ctx, id)
 		if err != nil {
@@ -297,20 +258,11 @@ func (g *Gateway) transition(ctx context.Context, id string, change func(r *inte
 		}
 		next.Version = cur.Version + 1
 		next.UpdatedAt = g.now().UTC()
-		res, err := g.db.NewUpdate().Model(&next).
-			Column("status", "amount_capturable", "amount_captured", "card", "failure_code", "failure_message", "version", "updated_at").
-			Where("id = ?", id).
-			Where("status = ?", cur.Status).
-			Where("version = ?", cur.Version).
-			Exec(ctx)
+		applied, err := g.intents.Update(ctx, g.db, &next, cur.Status, cur.Version)
 		if err != nil {
-			return nil, fmt.Errorf("update %s: %w", id, err)
+			return nil, err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return nil, fmt.Errorf("update %s: %w", id, err)
-		}
-		if n == 1 {
+		if applied {
 			return &next, cerr
 		}
 		// Someone else moved it first: each lost round means another

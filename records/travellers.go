@@ -1,0 +1,77 @@
+package records
+
+import (
+	"time"
+
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Traveller is providers.Traveller; dates are "2006-01-02", countries ISO
+// 3166-1 alpha-2, the phone number E.164.
+type Traveller struct {
+	Type                   string `json:"type"`
+	GivenName              string `json:"givenName"`
+	FamilyName             string `json:"familyName"`
+	Gender                 string `json:"gender"`
+	DateOfBirth            string `json:"dateOfBirth"`
+	DocumentNumber         string `json:"documentNumber"`
+	DocumentExpiresOn      string `json:"documentExpiresOn"`
+	DocumentIssuingCountry string `json:"documentIssuingCountry"`
+	Nationality            string `json:"nationality"`
+	Email                  string `json:"email,omitempty"`
+	PhoneNumber            string `json:"phoneNumber,omitempty"`
+}
+
+// FromTravellers returns the records of ts (nil for nil).
+func FromTravellers(ts []providers.Traveller) []Traveller {
+	return Map(ts, func(t providers.Traveller) Traveller {
+		return Traveller{
+			Type: string(t.Type), GivenName: t.GivenName, FamilyName: t.FamilyName, Gender: t.Gender, DateOfBirth: string(t.DateOfBirth),
+			DocumentNumber: t.DocumentNumber, DocumentExpiresOn: string(t.DocumentExpiresOn), DocumentIssuingCountry: t.DocumentIssuingCountry,
+			Nationality: t.Nationality, Email: t.Email, PhoneNumber: t.PhoneNumber,
+		}
+	})
+}
+
+// DomainTravellers returns the providers.Traveller values ts record (nil for nil).
+func DomainTravellers(ts []Traveller) []providers.Traveller {
+	return Map(ts, func(t Traveller) providers.Traveller {
+		return providers.Traveller{
+			Type: providers.PassengerType(t.Type), GivenName: t.GivenName, FamilyName: t.FamilyName, Gender: t.Gender, DateOfBirth: providers.Date(t.DateOfBirth),
+			DocumentNumber: t.DocumentNumber, DocumentExpiresOn: providers.Date(t.DocumentExpiresOn), DocumentIssuingCountry: t.DocumentIssuingCountry,
+			Nationality: t.Nationality, Email: t.Email, PhoneNumber: t.PhoneNumber,
+		}
+	})
+}
+
+// Contact is providers.Contact.
+type Contact struct {
+	GivenName   string `json:"givenName"`
+	FamilyName  string `json:"familyName"`
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phoneNumber"`
+}
+
+// FromContact returns the record of c.
+func FromContact(c providers.Contact) Contact { return Contact(c) }
+
+// Domain returns the providers.Contact c records.
+func (c Contact) Domain() providers.Contact { return providers.Contact(c) }
+
+// Hold is providers.Hold; ExpiresAt is as the provider gave it.
+type Hold struct {
+	Ref         string      `json:"ref"`
+	ExpiresAt   time.Time   `json:"expiresAt"`
+	Total       Money       `json:"total"`
+	Ancillaries []Ancillary `json:"ancillaries,omitempty"`
+}
+
+// FromHold returns the record of h.
+func FromHold(h providers.Hold) Hold {
+	return Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: FromMoney(h.Total), Ancillaries: Map(h.Ancillaries, FromAncillary)}
+}
+
+// Domain returns the providers.Hold h records.
+func (h Hold) Domain() providers.Hold {
+	return providers.Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: h.Total.Domain(), Ancillaries: Map(h.Ancillaries, Ancillary.Domain)}
+}

@@ -1,0 +1,120 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/faregraph/faregraph/records"
+	"github.com/faregraph/faregraph/records/recordstest"
+)
+
+// TestStoredFormats encodes a fixed value of every format search signs or
+// stores and compares it with testdata/*.golden (go test -update rewrites them).
+func TestStoredFormats(t *testing.T) {
+	for name, rec := range map[string]any{
+		"search.golden":       toRecord(fixedResult()),
+		"offer_id.golden":     records.NewOfferID(recordstest.Offer()),
+		"ancillary_id.golden": records.NewAncillaryID("citizenplane", "cp-back-9", recordstest.Ancillary()),
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, err := json.Marshal(rec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			recordstest.Compare(t, name, b)
+		})
+	}
+}
+
+type bodyStore []byte
+
+func (b bodyStore) SaveSearch(context.Context, string, time.Time, time.Time, []byte) error {
+	return nil
+}
+func (b bodyStore) LoadSearch(context.Context, string, time.Time) ([]byte, error) {
+	return b, nil
+}
+
+// TestStoredSearchDecodes reads a stored search of the current version
+// (the golden file) and of version 1 (as written before searches carried
+// a version) back into the same result.
+func TestStoredSearchDecodes(t *testing.T) {
+	for _, file := range []string{"search.golden", "search_v1.json"} {
+		t.Run(file, func(t *testing.T) {
+			s := testService()
+			s.cfg.Store = bodyStore(recordstest.Read(t, file))
+			got, err := s.Get(context.Background(), "0123456789abcdef0123456789abcdef")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range got.Offers {
+				if !strings.HasPrefix(o.ID, offerType+".") {
+					t.Errorf("offer id %q was not sealed again", o.ID)
+				}
+			}
+			opts := cmp.Options{cmpopts.IgnoreUnexported(Result{}), cmpopts.IgnoreFields(Offer{}, "ID")}
+			if diff := cmp.Diff(fixedResult(), got, opts); diff != "" {
+				t.Errorf("decoded search differs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestSignedIDsDecode opens ids of the current version (sealed now from
+// the golden payloads' values) and of version 1 (tokens sealed before ids
+// carried a version, kept in testdata) into the same offer and extra.
+func TestSignedIDsDecode(t *testing.T) {
+	s := testService()
+	want := recordstest.Offer()
+	wantAnc := &Ancillary{Provider: "citizenplane", PartRef: "cp-back-9", Ancillary: recordstest.Ancillary()}
+	current := []*Offer{{Offer: want}}
+	if err := s.sign(current); err != nil {
+		t.Fatal(err)
+	}
+	currentAnc, err := s.AncillaryID(want.Parts[1], recordstest.Ancillary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ids := range map[string][2]string{
+		"current": {current[0].ID, currentAnc},
+		"v1":      {strings.TrimSpace(string(recordstest.Read(t, "offer_id_v1.txt"))), strings.TrimSpace(string(recordstest.Read(t, "ancillary_id_v1.txt")))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			o, err := s.DecodeOffer(ids[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, o.Offer); diff != "" {
+				t.Errorf("decoded offer differs (-want +got):\n%s", diff)
+			}
+			a, err := s.DecodeAncillary(ids[1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(wantAnc, a); diff != "" {
+				t.Errorf("decoded extra differs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestIDOfUnknownVersion is not found: a build never guesses at a format
+// it does not know.
+func TestIDOfUnknownVersion(t *testing.T) {
+	s := testService()
+	rec := records.NewOfferID(recordstest.Offer())
+	rec.V = records.Version + 1
+	id, err := s.cfg.Signer.Seal(offerType, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DecodeOffer(id); err != ErrNotFound {
+		t.Errorf("DecodeOffer of version %d = %v, want ErrNotFound", rec.V, err)
+	}
+}
