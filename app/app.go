@@ -124,6 +124,9 @@ func (a *App) Drain() { a.draining.Store(true) }
 // New opens the database, applies migrations, starts simulators for
 // providers without a URL and builds the handler. Close releases it all.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -211,7 +214,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 }
 
 // gateway picks the payment gateway: Stripe when a secret key is set,
-// otherwise the sandbox, where it is allowed.
+// otherwise the sandbox (Validate has checked that it is allowed).
 func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
 	if cfg.Stripe.SecretKey != "" {
 		g, err := stripegw.New(stripegw.Config{SecretKey: cfg.Stripe.SecretKey, APIURL: cfg.Stripe.APIURL, WebhookSecret: cfg.Stripe.WebhookSecret})
@@ -223,9 +226,6 @@ func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, se
 			wh = g
 		}
 		return g, nil, wh, nil
-	}
-	if !cfg.Development && !cfg.AllowSandboxPayments {
-		return nil, nil, nil, fmt.Errorf("app: no payment gateway: set STRIPE_SECRET_KEY, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true to take sandbox payments")
 	}
 	g := sandbox.New(d, cfg.Now)
 	return g, g, nil, nil
@@ -244,9 +244,6 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 	a.closers = append(a.closers, hc.CloseIdleConnections)
 
 	cp, la := cfg.CitizenPlane, cfg.LiteAPI
-	if (cp.URL == "" || la.URL == "") && !cfg.Development && !cfg.AllowSimulators {
-		return nil, fmt.Errorf("app: a provider has no URL and simulators are not allowed in production: set FAREGRAPH_CITIZENPLANE_URL and FAREGRAPH_LITEAPI_URL, or FAREGRAPH_ALLOW_SIMULATORS=true")
-	}
 	if cp.URL == "" || la.URL == "" {
 		simURL, err := a.startSimulators(cfg.Sim)
 		if err != nil {

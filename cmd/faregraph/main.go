@@ -4,20 +4,24 @@
 //	faregraph migrate                                      apply database migrations and exit
 //	faregraph apikey create --tenant NAME --scopes LIST    create an API key (printed once)
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph help                                         print the commands and the environment variables
 //
 // With no configuration it runs on an SQLite file (./faregraph.db) and the
-// built-in provider simulators. See README.md for every variable.
+// built-in provider simulators. "faregraph help" and README.md list every
+// variable.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // airport time zones on machines without tzdata
@@ -36,34 +40,46 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if err := run(context.Background(), os.Args[1:], os.Getenv); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "faregraph:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string) error {
-	log := slog.New(server.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	cfg.App.Logger = log
+// run runs the command in args, reading the environment through getenv;
+// command output goes to stdout, logs and notices to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
 	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, log)
+	case "help", "-h", "-help", "--help":
+		return usage(stdout)
+	case "serve", "migrate", "apikey", "creditline":
+	default:
+		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
+	}
+	log := slog.New(server.LogHandler(slog.NewJSONHandler(stderr, nil)))
+	cfg, err := loadConfig(getenv)
+	if cmd == "serve" {
+		// Everything a server needs is reported in one go, not one
+		// setting per failed start.
+		err = errors.Join(err, cfg.App.Validate())
+	}
+	if err != nil {
+		return fmt.Errorf("invalid configuration (run \"faregraph help\" for every variable):\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	cfg.App.Logger = log
+	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, log)
 	case "apikey":
-		return apikey(ctx, cfg, args[1:], os.Stdout)
+		return apikey(ctx, cfg, args[1:], stdout)
 	case "creditline":
-		return creditline(ctx, cfg, args[1:], os.Stdout)
+		return creditline(ctx, cfg, args[1:], stdout)
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, migrate, apikey create, creditline set)", cmd)
+		return serve(ctx, cfg, log)
 	}
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -40,14 +41,13 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("parsed = %+v", c.App)
 	}
 	for name, e := range map[string]map[string]string{
-		"bad latency":     {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
-		"bad pair":        {"FAREGRAPH_SIM_LATENCY": "liteapi"},
-		"rate above 1":    {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
-		"bad timeout":     {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
-		"bad env":         {"FAREGRAPH_ENV": "staging"},
-		"prod w/o secret": {"FAREGRAPH_ENV": "production"},
-		"bad playground":  {"FAREGRAPH_PLAYGROUND": "maybe"},
-		"bad seed":        {"FAREGRAPH_SIM_SEED": "x"},
+		"bad latency":    {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
+		"bad pair":       {"FAREGRAPH_SIM_LATENCY": "liteapi"},
+		"rate above 1":   {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
+		"bad timeout":    {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
+		"bad env":        {"FAREGRAPH_ENV": "staging"},
+		"bad playground": {"FAREGRAPH_PLAYGROUND": "maybe"},
+		"bad seed":       {"FAREGRAPH_SIM_SEED": "x"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(env(e)); err == nil {
@@ -73,7 +73,7 @@ func TestServeAndShutDown(t *testing.T) {
 		done <- run(ctx, nil, env(map[string]string{
 			"FAREGRAPH_ADDR":    addr,
 			"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "main.db"),
-		}))
+		}), io.Discard, io.Discard)
 	}()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -106,10 +106,10 @@ func TestServeAndShutDown(t *testing.T) {
 }
 
 func TestMigrateCommand(t *testing.T) {
-	if err := run(context.Background(), []string{"migrate"}, env(map[string]string{"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "m.db")})); err != nil {
+	if err := run(context.Background(), []string{"migrate"}, env(map[string]string{"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "m.db")}), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(context.Background(), []string{"frobnicate"}, env(nil)); err == nil {
+	if err := run(context.Background(), []string{"frobnicate"}, env(nil), io.Discard, io.Discard); err == nil {
 		t.Error("unknown command accepted")
 	}
 }
@@ -160,5 +160,50 @@ func TestAdminCommands(t *testing.T) {
 	p, err := (&auth.Authenticator{DB: d}).Authenticate(context.Background(), key)
 	if err != nil || p.TenantName != "acme" || !p.Has(auth.ScopeBookingsRead) || p.Has(auth.ScopeCheckoutWrite) {
 		t.Errorf("Authenticate = %+v, %v", p, err)
+	}
+}
+
+// TestProductionReportsEverySetting starts production with nothing set and
+// with several bad values, and expects one error naming every problem.
+func TestProductionReportsEverySetting(t *testing.T) {
+	var stderr strings.Builder
+	err := run(context.Background(), []string{"serve"}, env(map[string]string{
+		"FAREGRAPH_ENV":              "production",
+		"FAREGRAPH_PROVIDER_TIMEOUT": "soon",
+		"FAREGRAPH_SIM_SEED":         "x",
+		"FAREGRAPH_PLAYGROUND":       "maybe",
+	}), io.Discard, &stderr)
+	if err == nil {
+		t.Fatal("production started with nothing configured")
+	}
+	for _, want := range []string{
+		"FAREGRAPH_PROVIDER_TIMEOUT", "FAREGRAPH_SIM_SEED", "FAREGRAPH_PLAYGROUND",
+		"FAREGRAPH_SECRET", "FAREGRAPH_CITIZENPLANE_URL", "STRIPE_SECRET_KEY",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the error does not name %s:\n%v", want, err)
+		}
+	}
+	// Admin commands need no server settings: production without a
+	// secret or a gateway may still migrate.
+	if err := run(context.Background(), []string{"migrate"}, env(map[string]string{
+		"FAREGRAPH_ENV": "production", "FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "p.db"),
+	}), io.Discard, io.Discard); err != nil {
+		t.Errorf("migrate in production: %v", err)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, arg := range []string{"help", "-h", "--help"} {
+		var out strings.Builder
+		// Help works whatever the environment holds.
+		if err := run(context.Background(), []string{arg}, env(map[string]string{"FAREGRAPH_ENV": "staging"}), &out, io.Discard); err != nil {
+			t.Fatalf("%s: %v", arg, err)
+		}
+		for _, want := range []string{"apikey create", "migrate", "FAREGRAPH_ADDR", ":8080", "DATABASE_URL", "STRIPE_SECRET_KEY"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%s does not mention %s:\n%s", arg, want, out.String())
+			}
+		}
 	}
 }
