@@ -3,6 +3,8 @@
 //	faregraph [serve]                                      serve on FAREGRAPH_ADDR (default :8080)
 //	faregraph migrate                                      apply database migrations and exit
 //	faregraph apikey create --tenant NAME --scopes LIST    create an API key (printed once)
+//	faregraph apikey list                                  list API keys (never their secrets)
+//	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
 //	faregraph help                                         print the commands and the environment variables
 //
@@ -75,9 +77,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "migrate":
 		return migrate(ctx, cfg, log)
 	case "apikey":
-		return apikey(ctx, cfg, args[1:], stdout)
+		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
-		return creditline(ctx, cfg, args[1:], stdout)
+		return creditline(ctx, cfg, args[1:], stdout, stderr)
 	default:
 		return serve(ctx, cfg, log)
 	}
@@ -97,7 +99,7 @@ func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("migrated", "applied", applied)
+	log.Info("migrated", "database", dbLocation(cfg), "applied", applied)
 	return nil
 }
 

@@ -5,11 +5,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/auth"
 )
 
@@ -118,9 +121,13 @@ func TestAdminCommands(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "admin.db")
 	e := env(map[string]string{"FAREGRAPH_DB_PATH": path})
 	cfg, _ := loadConfig(e)
-	var out strings.Builder
-	if err := apikey(context.Background(), cfg, []string{"create", "--tenant", "acme", "--scopes", "offers:read,bookings:read"}, &out); err != nil {
+	var out, notice strings.Builder
+	if err := apikey(context.Background(), cfg, []string{"create", "--tenant", "acme", "--scopes", "offers:read,bookings:read"}, &out, &notice); err != nil {
 		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(path)
+	if !strings.Contains(notice.String(), "SQLite file "+abs) {
+		t.Errorf("apikey create did not say which database it wrote to: %q", notice.String())
 	}
 	key := strings.SplitN(out.String(), "\n", 2)[0]
 	if !strings.HasPrefix(key, "fg_") || len(key) < 40 {
@@ -131,12 +138,12 @@ func TestAdminCommands(t *testing.T) {
 		{"create", "--tenant", "", "--scopes", "offers:read"},
 		{"delete"},
 	} {
-		if err := apikey(context.Background(), cfg, bad, &out); err == nil {
+		if err := apikey(context.Background(), cfg, bad, &out, io.Discard); err == nil {
 			t.Errorf("apikey %v accepted", bad)
 		}
 	}
 	out.Reset()
-	if err := creditline(context.Background(), cfg, []string{"set", "--tenant", "acme", "--limit", "5000.00", "--currency", "EUR"}, &out); err != nil {
+	if err := creditline(context.Background(), cfg, []string{"set", "--tenant", "acme", "--limit", "5000.00", "--currency", "EUR"}, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), "5000.00 EUR, enabled") {
@@ -147,12 +154,12 @@ func TestAdminCommands(t *testing.T) {
 		{"set", "--tenant", "acme", "--limit", "10.123"},
 		{"set", "--tenant", "acme", "--limit", "10", "--currency", "EURO"},
 	} {
-		if err := creditline(context.Background(), cfg, bad, &out); err == nil {
+		if err := creditline(context.Background(), cfg, bad, &out, io.Discard); err == nil {
 			t.Errorf("creditline %v accepted", bad)
 		}
 	}
 	// The key works against a server on the same database, with its scopes.
-	d, err := openDB(context.Background(), cfg)
+	d, err := openDB(context.Background(), cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,5 +212,75 @@ func TestHelp(t *testing.T) {
 				t.Errorf("%s does not mention %s:\n%s", arg, want, out.String())
 			}
 		}
+	}
+}
+
+func TestDBLocationHidesThePassword(t *testing.T) {
+	got := dbLocation(config{App: app.Config{DatabaseURL: "postgres://fg:hunter2@db.internal:5432/faregraph?sslmode=require"}})
+	if strings.Contains(got, "hunter2") || !strings.Contains(got, "db.internal:5432") || !strings.Contains(got, `"faregraph"`) {
+		t.Errorf("dbLocation = %q", got)
+	}
+}
+
+// TestRevokedKeyIsRefusedAtOnce creates a key with the command, uses it
+// against a production server on the same database, revokes it with the
+// command while the server runs, and expects the very next request to be
+// refused; revoking again is a no-op.
+func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "keys.db")
+	e := env(map[string]string{"FAREGRAPH_DB_PATH": path})
+	cmd := func(args ...string) string {
+		t.Helper()
+		var out strings.Builder
+		if err := run(ctx, args, e, &out, io.Discard); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		return out.String()
+	}
+	key := strings.SplitN(cmd("apikey", "create", "--tenant", "acme", "--scopes", "offers:read"), "\n", 2)[0]
+	id, err := auth.KeyID(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	a := apptest.New(t, func(c *app.Config) {
+		c.DBPath, c.Development = path, false
+		c.AllowSimulators, c.AllowSandboxPayments = true, true
+	})
+	status := func() int {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := status(); code != http.StatusOK {
+		t.Fatalf("a fresh key answered %d", code)
+	}
+
+	list := cmd("apikey", "list")
+	if !strings.Contains(list, "acme") || !strings.Contains(list, "fg_"+id) || !strings.Contains(list, "offers:read") || strings.Contains(list, key) {
+		t.Errorf("apikey list:\n%s", list)
+	}
+	if got := cmd("apikey", "revoke", "fg_"+id); !strings.Contains(got, "revoked fg_"+id) {
+		t.Errorf("apikey revoke printed %q", got)
+	}
+	if code := status(); code != http.StatusUnauthorized {
+		t.Errorf("a revoked key answered %d, want 401", code)
+	}
+	if got := cmd("apikey", "revoke", key); !strings.Contains(got, "already revoked") {
+		t.Errorf("revoking twice printed %q", got)
+	}
+	if list := cmd("apikey", "list"); strings.Contains(list, "  -\n") {
+		t.Errorf("the revoked key is listed as not revoked:\n%s", list)
+	}
+	if err := run(ctx, []string{"apikey", "revoke", "fg_00000000000000ff"}, e, io.Discard, io.Discard); err == nil {
+		t.Error("revoking an unknown key succeeded")
+	}
+	if err := run(ctx, []string{"apikey", "revoke", "not-a-key"}, e, io.Discard, io.Discard); err == nil {
+		t.Error("revoking a malformed id succeeded")
 	}
 }
