@@ -68,6 +68,13 @@ type Config struct {
 	Now func() time.Time
 	// NewSearchID makes search ids; random when nil (tests fix it).
 	NewSearchID func() string
+
+	// MetricsToken, when set, is the bearer token GET /metrics requires,
+	// wherever it is served.
+	MetricsToken string
+	// MetricsPrivate keeps GET /metrics off Handler: the caller serves
+	// App.MetricsHandler on a listener of its own, or nowhere.
+	MetricsPrivate bool
 }
 
 // CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
@@ -104,6 +111,9 @@ type App struct {
 	Checkout *checkout.Service
 	Auth     *auth.Authenticator
 	Metrics  *metrics.Metrics
+	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
+	// when set); Handler serves it at GET /metrics unless MetricsPrivate.
+	MetricsHandler http.Handler
 	// DBPath is the SQLite file in use, empty on Postgres.
 	DBPath string
 	// SimURL is the base URL of the in-process simulators, if any run.
@@ -189,6 +199,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 	})
+	a.MetricsHandler = a.Metrics.Handler()
+	if cfg.MetricsToken != "" {
+		a.MetricsHandler = metrics.RequireToken(cfg.MetricsToken, a.MetricsHandler)
+	}
+	public := a.MetricsHandler
+	if cfg.MetricsPrivate {
+		public = nil
+	}
 	a.Handler = server.New(server.Config{
 		Search:    a.Search,
 		Checkout:  a.Checkout,
@@ -209,6 +227,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Playground:    cfg.Playground,
 		Introspection: cfg.Introspection,
 		Now:           cfg.Now,
+
+		// MetricsHandler is nil when the metrics are served elsewhere.
+		MetricsHandler: public,
 	})
 	return a, nil
 }

@@ -63,6 +63,9 @@ type Config struct {
 	Introspection bool
 	// Now is the clock of the resolvers; time.Now when nil.
 	Now func() time.Time
+
+	// MetricsHandler is served at GET /metrics; nil serves no /metrics.
+	MetricsHandler http.Handler
 }
 
 // New returns the HTTP handler of the whole server.
@@ -89,7 +92,9 @@ func New(cfg Config) http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	if cfg.MetricsHandler != nil {
+		mux.Handle("GET /metrics", cfg.MetricsHandler)
+	}
 	if cfg.Playground {
 		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})
 		mux.Handle("GET /{$}", pg)

@@ -15,7 +15,10 @@ import (
 type config struct {
 	Addr string
 	Env  string
-	App  app.Config
+	// MetricsAddr, when set, is the listen address of GET /metrics, which
+	// is then not served on Addr.
+	MetricsAddr string
+	App         app.Config
 }
 
 // loadConfig reads the environment through getenv. It reports every
@@ -112,12 +115,27 @@ func loadConfig(getenv func(string) string) (config, error) {
 			a.CORSOrigins = append(a.CORSOrigins, o)
 		}
 	}
+	// /metrics: on its own listener when FAREGRAPH_METRICS_ADDR is set;
+	// otherwise on the main listener, behind FAREGRAPH_METRICS_TOKEN when
+	// set, and in production only then: it would be public otherwise.
+	c.MetricsAddr = getenv("FAREGRAPH_METRICS_ADDR")
+	a.MetricsToken = getenv("FAREGRAPH_METRICS_TOKEN")
+	if a.MetricsToken != "" && len(a.MetricsToken) < minMetricsToken {
+		bad(fmt.Errorf("FAREGRAPH_METRICS_TOKEN must be at least %d characters", minMetricsToken))
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		bad(fmt.Errorf("FAREGRAPH_METRICS_ADDR must differ from FAREGRAPH_ADDR (%s)", c.Addr))
+	}
+	a.MetricsPrivate = c.MetricsAddr != "" || (!a.Development && a.MetricsToken == "")
 	a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", a.Development)
 	bad(err)
 	a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", a.Development)
 	bad(err)
 	return c, errors.Join(errs...)
 }
+
+// minMetricsToken is the shortest FAREGRAPH_METRICS_TOKEN accepted.
+const minMetricsToken = 16
 
 func or(s, def string) string {
 	if s == "" {

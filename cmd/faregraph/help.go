@@ -37,6 +37,8 @@ var settings = []setting{
 	{"STRIPE_WEBHOOK_SECRET", "unset", "verifies POST /webhooks/stripe"},
 	{"FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", "on in development", "allow the sandbox gateway when Stripe is not configured"},
 	{"FAREGRAPH_ALLOW_SIMULATORS", "on in development", "allow the built-in simulators for providers without a URL"},
+	{"FAREGRAPH_METRICS_ADDR", "unset", "serve GET /metrics on this address (e.g. 127.0.0.1:9090) and not on FAREGRAPH_ADDR"},
+	{"FAREGRAPH_METRICS_TOKEN", "unset", "bearer token (at least 16 characters) GET /metrics requires; in production, /metrics is served on FAREGRAPH_ADDR only with a token"},
 }
 
 // commands lists the commands for "faregraph help".

@@ -119,18 +119,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("provider simulators serving", "url", a.SimURL)
 	}
 
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	servers := []*http.Server{httpServer(cfg.Addr, a.Handler)}
+	if cfg.MetricsAddr != "" {
+		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
 	go sweep(ctx, a, log)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground)
+	errc := make(chan error, len(servers))
+	for _, srv := range servers {
+		go func() { errc <- srv.ListenAndServe() }()
+	}
+	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground, "metrics", metricsPlace(cfg))
 
 	select {
 	case err := <-errc:
@@ -141,10 +139,41 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	a.Drain()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("shutdown %s: %w", srv.Addr, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// httpServer returns a server of h on addr with faregraph's timeouts.
+func httpServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
+// metricsPlace says where GET /metrics is served, for the start log line.
+func metricsPlace(cfg config) string {
+	token := ""
+	if cfg.App.MetricsToken != "" {
+		token = ", bearer token required"
+	}
+	switch {
+	case cfg.MetricsAddr != "":
+		return cfg.MetricsAddr + token
+	case cfg.App.MetricsPrivate:
+		return "not served (production: set FAREGRAPH_METRICS_ADDR or FAREGRAPH_METRICS_TOKEN)"
+	default:
+		return cfg.Addr + token
+	}
 }
 
 // sweep deletes expired searches, expires checkout sessions and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -51,6 +52,8 @@ func TestLoadConfig(t *testing.T) {
 		"bad env":        {"FAREGRAPH_ENV": "staging"},
 		"bad playground": {"FAREGRAPH_PLAYGROUND": "maybe"},
 		"bad seed":       {"FAREGRAPH_SIM_SEED": "x"},
+		"short token":    {"FAREGRAPH_METRICS_TOKEN": "abc"},
+		"same addrs":     {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(env(e)); err == nil {
@@ -60,51 +63,98 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
-// TestServeAndShutDown runs the real main loop with no configuration but
-// an address and a database path, waits until it answers, and stops it as
-// a SIGTERM would.
-func TestServeAndShutDown(t *testing.T) {
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// start runs the real main loop with vars until the test ends, waits until
+// addr answers /healthz, and returns the function that stops it as a
+// SIGTERM would and returns what run returned.
+func start(t *testing.T, addr string, vars map[string]string) (stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, nil, env(map[string]string{
-			"FAREGRAPH_ADDR":    addr,
-			"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "main.db"),
-		}), io.Discard, io.Discard)
-	}()
+	go func() { done <- run(ctx, nil, env(vars), io.Discard, io.Discard) }()
+	stop = func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(25 * time.Second):
+			return errors.New("no graceful shutdown")
+		}
+	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == 200 {
-				break
+				return stop
 			}
 		}
 		if time.Now().After(deadline) {
+			stop()
 			t.Fatalf("server did not come up: %v", err)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// TestServeAndShutDown runs the real main loop with no configuration but
+// an address and a database path, waits until it answers, and stops it as
+// a SIGTERM would.
+func TestServeAndShutDown(t *testing.T) {
+	addr := freeAddr(t)
+	stop := start(t, addr, map[string]string{
+		"FAREGRAPH_ADDR":    addr,
+		"FAREGRAPH_DB_PATH": filepath.Join(t.TempDir(), "main.db"),
+	})
 	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"{ __typename }"}`))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("POST /graphql: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run returned %v after shutdown", err)
-		}
-	case <-time.After(25 * time.Second):
-		t.Fatal("no graceful shutdown")
+	if code := status(t, "http://"+addr+"/metrics"); code != 200 {
+		t.Errorf("development /metrics on the main listener = %d, want 200", code)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v after shutdown", err)
+	}
+}
+
+func status(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// TestMetricsListener serves /metrics on FAREGRAPH_METRICS_ADDR and
+// expects it there and not on the main listener.
+func TestMetricsListener(t *testing.T) {
+	addr, maddr := freeAddr(t), freeAddr(t)
+	stop := start(t, addr, map[string]string{
+		"FAREGRAPH_ADDR":         addr,
+		"FAREGRAPH_METRICS_ADDR": maddr,
+		"FAREGRAPH_DB_PATH":      filepath.Join(t.TempDir(), "metrics.db"),
+	})
+	defer stop()
+	if code := status(t, "http://"+addr+"/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on the main listener = %d, want 404", code)
+	}
+	if code := status(t, "http://"+maddr+"/metrics"); code != 200 {
+		t.Errorf("/metrics on the metrics listener = %d, want 200", code)
 	}
 }
 
