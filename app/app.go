@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
@@ -30,6 +32,7 @@ import (
 	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
 	"github.com/faregraph/faregraph/server"
+	"github.com/faregraph/faregraph/telemetry"
 )
 
 // Config is everything a server needs, parsed once.
@@ -75,6 +78,10 @@ type Config struct {
 	// MetricsPrivate keeps GET /metrics off Handler: the caller serves
 	// App.MetricsHandler on a listener of its own, or nowhere.
 	MetricsPrivate bool
+	// TracerProvider, when set, traces each GraphQL operation and
+	// resolver, each provider HTTP call and each saga step (see package
+	// telemetry); nil traces nothing.
+	TracerProvider trace.TracerProvider
 }
 
 // CitizenPlaneConfig points at CitizenPlane; an empty URL uses the simulator.
@@ -198,6 +205,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
+		TracerProvider: cfg.TracerProvider,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {
@@ -230,6 +238,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 		// MetricsHandler is nil when the metrics are served elsewhere.
 		MetricsHandler: public,
+		TracerProvider: cfg.TracerProvider,
 	})
 	return a, nil
 }
@@ -262,7 +271,13 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}}
-	a.closers = append(a.closers, hc.CloseIdleConnections)
+	// The base transport's own method: the tracing transport below does
+	// not pass CloseIdleConnections on.
+	a.closers = append(a.closers, hc.Transport.(*http.Transport).CloseIdleConnections)
+	if cfg.TracerProvider != nil {
+		// A span per provider call.
+		hc.Transport = telemetry.Transport(cfg.TracerProvider, hc.Transport)
+	}
 
 	cp, la := cfg.CitizenPlane, cfg.LiteAPI
 	if cp.URL == "" || la.URL == "" {

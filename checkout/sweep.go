@@ -96,7 +96,9 @@ func (s *Service) ReconcileSession(ctx context.Context, tenantID, id string) (*S
 	return s.load(ctx, tenantID, id)
 }
 
-func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
+func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err error) {
+	ctx, end := s.step(ctx, "reconcile", sess.ID)
+	defer func() { end(err) }()
 	from := sess.Status
 	if from != NeedsAttention && from != Booking {
 		return false, nil

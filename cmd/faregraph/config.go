@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,7 +19,9 @@ type config struct {
 	// MetricsAddr, when set, is the listen address of GET /metrics, which
 	// is then not served on Addr.
 	MetricsAddr string
-	App         app.Config
+	// OTLPEndpoint, when set, turns tracing on: spans go there over OTLP.
+	OTLPEndpoint string
+	App          app.Config
 }
 
 // loadConfig reads the environment through getenv. It reports every
@@ -127,6 +130,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		bad(fmt.Errorf("FAREGRAPH_METRICS_ADDR must differ from FAREGRAPH_ADDR (%s)", c.Addr))
 	}
 	a.MetricsPrivate = c.MetricsAddr != "" || (!a.Development && a.MetricsToken == "")
+	c.OTLPEndpoint = getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	if u, err := url.Parse(c.OTLPEndpoint); c.OTLPEndpoint != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		bad(fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got %q", c.OTLPEndpoint))
+	}
+	if p := getenv("OTEL_EXPORTER_OTLP_PROTOCOL"); c.OTLPEndpoint != "" && p != "" && p != "http/protobuf" {
+		bad(fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the only protocol faregraph exports with), got %q", p))
+	}
 	a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", a.Development)
 	bad(err)
 	a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", a.Development)

@@ -39,6 +39,7 @@ var settings = []setting{
 	{"FAREGRAPH_ALLOW_SIMULATORS", "on in development", "allow the built-in simulators for providers without a URL"},
 	{"FAREGRAPH_METRICS_ADDR", "unset", "serve GET /metrics on this address (e.g. 127.0.0.1:9090) and not on FAREGRAPH_ADDR"},
 	{"FAREGRAPH_METRICS_TOKEN", "unset", "bearer token (at least 16 characters) GET /metrics requires; in production, /metrics is served on FAREGRAPH_ADDR only with a token"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "unset: tracing off", "OTLP/HTTP collector base URL (e.g. http://localhost:4318): spans of each operation, resolver, provider call and saga step; the other OTEL_EXPORTER_OTLP_* variables (headers, timeout) and OTEL_SERVICE_NAME apply"},
 }
 
 // commands lists the commands for "faregraph help".

@@ -107,6 +107,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	tp, err := tracerProvider(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if tp != nil {
+		cfg.App.TracerProvider = tp
+		defer func() {
+			// Flush the spans still buffered, within a bound of its own.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := tp.Shutdown(sctx); err != nil {
+				log.Warn("flushing traces", "err", err)
+			}
+		}()
+	}
 	a, err := app.New(ctx, cfg.App)
 	if err != nil {
 		return err
@@ -128,7 +143,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	for _, srv := range servers {
 		go func() { errc <- srv.ListenAndServe() }()
 	}
-	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground, "metrics", metricsPlace(cfg))
+	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground, "metrics", metricsPlace(cfg), "tracing", tp != nil)
 
 	select {
 	case err := <-errc:

@@ -54,6 +54,8 @@ func TestLoadConfig(t *testing.T) {
 		"bad seed":       {"FAREGRAPH_SIM_SEED": "x"},
 		"short token":    {"FAREGRAPH_METRICS_TOKEN": "abc"},
 		"same addrs":     {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
+		"otlp not a URL": {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+		"otlp over grpc": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(env(e)); err == nil {
@@ -332,5 +334,39 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	}
 	if err := run(ctx, []string{"apikey", "revoke", "not-a-key"}, e, io.Discard, io.Discard); err == nil {
 		t.Error("revoking a malformed id succeeded")
+	}
+}
+
+// TestTracesExported serves with OTEL_EXPORTER_OTLP_ENDPOINT pointing at a
+// fake collector and expects the spans of a query there, over OTLP/HTTP,
+// by the time the server has shut down.
+func TestTracesExported(t *testing.T) {
+	got := make(chan string, 100)
+	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got <- r.Method + " " + r.URL.Path + " " + r.Header.Get("Content-Type")
+		w.Header().Set("Content-Type", "application/x-protobuf")
+	}))
+	defer collector.Close()
+	addr := freeAddr(t)
+	stop := start(t, addr, map[string]string{
+		"FAREGRAPH_ADDR":              addr,
+		"FAREGRAPH_DB_PATH":           filepath.Join(t.TempDir(), "traces.db"),
+		"OTEL_EXPORTER_OTLP_ENDPOINT": collector.URL,
+	})
+	resp, err := http.Post("http://"+addr+"/graphql", "application/json", strings.NewReader(`{"query":"query Ping { __typename }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case req := <-got:
+		if req != "POST /v1/traces application/x-protobuf" {
+			t.Errorf("the collector got %q", req)
+		}
+	default:
+		t.Error("no spans reached the collector")
 	}
 }
