@@ -302,12 +302,7 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	})
 	status := func() int {
 		t.Helper()
-		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+key)
-		rec := httptest.NewRecorder()
-		a.Handler.ServeHTTP(rec, req)
-		return rec.Code
+		return apptest.Post(a.Handler, "{ __typename }", nil, key).Code
 	}
 	if code := status(); code != http.StatusOK {
 		t.Fatalf("a fresh key answered %d", code)
