@@ -15,6 +15,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
@@ -70,6 +72,17 @@ type Config struct {
 	Now func() time.Time
 	// NewSearchID makes search ids; random when nil (tests fix it).
 	NewSearchID func() string
+
+	// MetricsToken, when set, is the bearer token GET /metrics requires,
+	// wherever it is served.
+	MetricsToken string
+	// MetricsPrivate keeps GET /metrics off Handler: the caller serves
+	// App.MetricsHandler on a listener of its own, or nowhere.
+	MetricsPrivate bool
+	// TracerProvider, when set, traces each GraphQL operation and
+	// resolver, each provider HTTP call and each saga step (see package
+	// telemetry); nil traces nothing.
+	TracerProvider trace.TracerProvider
 }
 
 // StripeConfig configures Stripe; an empty SecretKey means no Stripe.
@@ -96,6 +109,9 @@ type App struct {
 	Checkout *checkout.Service
 	Auth     *auth.Authenticator
 	Metrics  *metrics.Metrics
+	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
+	// when set); Handler serves it at GET /metrics unless MetricsPrivate.
+	MetricsHandler http.Handler
 	// DBPath is the SQLite file in use, empty on Postgres.
 	DBPath string
 	// SimURL is the base URL of the in-process simulators, if any run.
@@ -117,6 +133,9 @@ func (a *App) Drain() { a.draining.Store(true) }
 // New opens the database, applies migrations, starts simulators for
 // providers without a URL and builds the handler. Close releases it all.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -178,7 +197,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
+		TracerProvider: cfg.TracerProvider,
 	})
+	a.MetricsHandler = a.Metrics.Handler()
+	if cfg.MetricsToken != "" {
+		a.MetricsHandler = metrics.RequireToken(cfg.MetricsToken, a.MetricsHandler)
+	}
+	public := a.MetricsHandler
+	if cfg.MetricsPrivate {
+		public = nil
+	}
 	a.Handler = server.New(server.Config{
 		Search:    a.Search,
 		Checkout:  a.Checkout,
@@ -199,12 +227,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Playground:    cfg.Playground,
 		Introspection: cfg.Introspection,
 		Now:           cfg.Now,
+
+		// MetricsHandler is nil when the metrics are served elsewhere.
+		MetricsHandler: public,
+		TracerProvider: cfg.TracerProvider,
 	})
 	return a, nil
 }
 
 // gateway picks the payment gateway: Stripe when a secret key is set,
-// otherwise the sandbox, where it is allowed.
+// otherwise the sandbox (Validate has checked that it is allowed).
 func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
 	if cfg.Stripe.SecretKey != "" {
 		g, err := stripegw.New(stripegw.Config{SecretKey: cfg.Stripe.SecretKey, APIURL: cfg.Stripe.APIURL, WebhookSecret: cfg.Stripe.WebhookSecret})
@@ -216,9 +248,6 @@ func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, se
 			wh = g
 		}
 		return g, nil, wh, nil
-	}
-	if !cfg.Development && !cfg.AllowSandboxPayments {
-		return nil, nil, nil, fmt.Errorf("app: no payment gateway: set STRIPE_SECRET_KEY, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true to take sandbox payments")
 	}
 	g := sandbox.New(d, cfg.Now)
 	return g, g, nil, nil

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/browser"
 )
 
@@ -74,5 +76,42 @@ func TestDrainFailsReadiness(t *testing.T) {
 	a.Drain()
 	if code := get(); code != 503 {
 		t.Errorf("/readyz while draining = %d, want 503", code)
+	}
+}
+
+// TestMetricsAccess checks who may read GET /metrics on the main handler:
+// anyone by default (development), only the token's bearer when a token is
+// set, and nobody when the metrics are private (served elsewhere, or not at
+// all in production without a token).
+func TestMetricsAccess(t *testing.T) {
+	const token = "metrics-token-0123456789"
+	get := func(h http.Handler, bearer string) int {
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	open := apptest.New(t, nil)
+	if code := get(open.Handler, ""); code != 200 {
+		t.Errorf("development /metrics = %d, want 200", code)
+	}
+	guarded := apptest.New(t, func(c *app.Config) { c.MetricsToken = token })
+	for bearer, want := range map[string]int{"": 401, "wrong-token-0123456789": 401, token: 200} {
+		if code := get(guarded.Handler, bearer); code != want {
+			t.Errorf("/metrics with token %q = %d, want %d", bearer, code, want)
+		}
+	}
+	private := apptest.New(t, func(c *app.Config) {
+		c.Development, c.AllowSimulators, c.AllowSandboxPayments = false, true, true
+		c.MetricsPrivate, c.MetricsToken = true, token
+	})
+	if code := get(private.Handler, token); code != 404 {
+		t.Errorf("private /metrics on the main handler = %d, want 404", code)
+	}
+	if code := get(private.MetricsHandler, token); code != 200 {
+		t.Errorf("App.MetricsHandler = %d, want 200", code)
 	}
 }

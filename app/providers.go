@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
 	"github.com/faregraph/faregraph/providers/sim"
+	"github.com/faregraph/faregraph/telemetry"
 )
 
 // registry is the providers faregraph sells: the one list that names
@@ -26,6 +26,14 @@ func Registry() []providers.Registration {
 	return append([]providers.Registration(nil), registry...)
 }
 
+// registry is cfg.Registry, or the providers faregraph sells.
+func (cfg Config) registry() []providers.Registration {
+	if cfg.Registry != nil {
+		return cfg.Registry
+	}
+	return registry
+}
+
 // providers builds the provider set from the registry: each provider with
 // its settings, or, without a URL, with its simulator (allowed in
 // development or with AllowSimulators).
@@ -38,22 +46,21 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 		TLSHandshakeTimeout: 10 * time.Second,
 		ForceAttemptHTTP2:   true,
 	}}
-	a.closers = append(a.closers, hc.CloseIdleConnections)
-
-	regs := cfg.Registry
-	if regs == nil {
-		regs = registry
+	// The base transport's own method: the tracing transport below does
+	// not pass CloseIdleConnections on.
+	a.closers = append(a.closers, hc.Transport.(*http.Transport).CloseIdleConnections)
+	if cfg.TracerProvider != nil {
+		// A span per provider call.
+		hc.Transport = telemetry.Transport(cfg.TracerProvider, hc.Transport)
 	}
+
+	// Config.Validate has refused simulators where they are not allowed.
+	regs := cfg.registry()
 	var simulated []providers.Registration
-	var urlVars []string
 	for _, r := range regs {
-		urlVars = append(urlVars, r.EnvVar(providers.KeyURL))
 		if cfg.Providers[r.Name][providers.KeyURL] == "" {
 			simulated = append(simulated, r)
 		}
-	}
-	if len(simulated) > 0 && !cfg.Development && !cfg.AllowSimulators {
-		return nil, fmt.Errorf("app: a provider has no URL and simulators are not allowed in production: set %s, or FAREGRAPH_ALLOW_SIMULATORS=true", strings.Join(urlVars, " and "))
 	}
 	simSettings, err := a.startSimulators(cfg.Sim, simulated)
 	if err != nil {

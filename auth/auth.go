@@ -142,6 +142,9 @@ func unauthorized(w http.ResponseWriter, msg string) {
 
 const keyPrefix = "fg_"
 
+// keyIDBytes is the length of a key id in random bytes (hex-encoded in the key).
+const keyIDBytes = 8
+
 // Authenticate checks a key and returns its principal.
 func (a *Authenticator) Authenticate(ctx context.Context, key string) (*Principal, error) {
 	rest, ok := strings.CutPrefix(key, keyPrefix)
@@ -195,13 +198,45 @@ func (a *Authenticator) CreateKey(ctx context.Context, tenant string, scopes []s
 	if err != nil {
 		return "", err
 	}
-	id := random(8)
+	id := random(keyIDBytes)
 	key := keyPrefix + id + "_" + base64.RawURLEncoding.EncodeToString(randomBytes(32))
 	row := &db.APIKeyRow{ID: id, TenantID: t.ID, Hash: hash(key), Scopes: strings.Join(scopes, " "), CreatedAt: now.UTC()}
 	if err := a.tenants.InsertKey(ctx, a.DB, row); err != nil {
 		return "", err
 	}
 	return key, nil
+}
+
+// KeyID returns the id of the key that ref names: the id itself, the
+// printed prefix "fg_<id>", or the whole key (as when a leaked key is
+// revoked by what leaked).
+func KeyID(ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	id := ref
+	if rest, ok := strings.CutPrefix(ref, keyPrefix); ok {
+		id, _, _ = strings.Cut(rest, "_")
+	}
+	if len(id) != 2*keyIDBytes || strings.Trim(id, "0123456789abcdef") != "" {
+		return "", fmt.Errorf("%q is not an API key id, fg_<id> prefix or key", ref)
+	}
+	return id, nil
+}
+
+// ListKeys returns every API key with its tenant, revoked ones included.
+func (a *Authenticator) ListKeys(ctx context.Context) ([]db.KeyListing, error) {
+	return a.tenants.ListKeys(ctx, a.DB)
+}
+
+// RevokeKey revokes the key that ref names (see KeyID). Authenticate reads
+// the key on every request, so the key is refused from the next request
+// on. Revoking a revoked key again changes nothing and reports revokedNow
+// false; an unknown key is db.ErrNotFound.
+func (a *Authenticator) RevokeKey(ctx context.Context, ref string, now time.Time) (_ *db.APIKeyRow, revokedNow bool, _ error) {
+	id, err := KeyID(ref)
+	if err != nil {
+		return nil, false, err
+	}
+	return a.tenants.RevokeKey(ctx, a.DB, id, now)
 }
 
 func randomBytes(n int) []byte {

@@ -28,7 +28,9 @@ func (s *Service) Book(ctx context.Context, tenantID, id, key string) (*Result, 
 	})
 }
 
-func (s *Service) book(ctx context.Context, tenantID, id string) (*Result, error) {
+func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "book", id)
+	defer func() { end(err) }()
 	sess, ue, err := s.open(ctx, tenantID, id)
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err

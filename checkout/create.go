@@ -27,7 +27,9 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	})
 }
 
-func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (*Result, error) {
+func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "create", "")
+	defer func() { end(err) }()
 	now := s.now()
 	var c checker
 	c.contact(in.Contact)

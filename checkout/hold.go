@@ -23,7 +23,9 @@ func (s *Service) Hold(ctx context.Context, tenantID, id, key string) (*Result, 
 	})
 }
 
-func (s *Service) hold(ctx context.Context, tenantID, id string) (*Result, error) {
+func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "hold", id)
+	defer func() { end(err) }()
 	sess, ue, err := s.open(ctx, tenantID, id)
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err

@@ -25,7 +25,9 @@ func (s *Service) Pay(ctx context.Context, tenantID, id string, method PaymentMe
 	})
 }
 
-func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMethod) (*Result, error) {
+func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMethod) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "pay", id)
+	defer func() { end(err) }()
 	if method != Card && method != CreditLine {
 		return &Result{UserErrors: userErr(fault.Invalid, "must be CARD or CREDIT_LINE", "method")}, nil
 	}

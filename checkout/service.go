@@ -11,6 +11,9 @@ import (
 	"log/slog"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
@@ -55,12 +58,15 @@ type Config struct {
 	// Lease is how long a step holds a session against concurrent steps
 	// of the same kind before another may take over; 2 minutes when zero.
 	Lease time.Duration
+	// TracerProvider traces each saga step; nil traces nothing.
+	TracerProvider trace.TracerProvider
 }
 
 // Service runs checkout sessions. It is safe for concurrent use, and any
 // number of replicas may run it on the same database.
 type Service struct {
 	cfg      Config
+	tracer   trace.Tracer
 	sessions db.Sessions
 	tenants  db.Tenants
 	idem     db.Idempotency
@@ -84,7 +90,10 @@ func New(cfg Config) *Service {
 		cfg.ProviderTimeout = 10 * time.Second
 	}
 	cfg.ProviderTimeout = min(cfg.ProviderTimeout, cfg.OperationTimeout/3)
-	return &Service{cfg: cfg}
+	if cfg.TracerProvider == nil {
+		cfg.TracerProvider = noop.NewTracerProvider()
+	}
+	return &Service{cfg: cfg, tracer: cfg.TracerProvider.Tracer(tracerName)}
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }

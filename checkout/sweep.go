@@ -88,7 +88,9 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-func (s *Service) reconcile(ctx context.Context, sess *Session) (bool, error) {
+func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err error) {
+	ctx, end := s.step(ctx, "reconcile", sess.ID)
+	defer func() { end(err) }()
 	from := sess.Status
 	if from != NeedsAttention && from != Booking {
 		return false, nil

@@ -60,3 +60,39 @@ func TestMigrateTwice(t *testing.T) {
 		}
 	})
 }
+
+func TestRevokeKey(t *testing.T) {
+	dbtest.Dialects(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var ts db.Tenants
+		now := time.Date(2026, 7, 1, 10, 0, 0, 0, time.UTC)
+		tn, err := ts.EnsureTenant(ctx, d, "tn_1", "acme", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.InsertKey(ctx, d, &db.APIKeyRow{ID: "k1", TenantID: tn.ID, Hash: "h", Scopes: "offers:read", CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ts.Key(ctx, d, "k1"); err != nil {
+			t.Fatalf("Key before revoking: %v", err)
+		}
+		k, revoked, err := ts.RevokeKey(ctx, d, "k1", now.Add(time.Hour))
+		if err != nil || !revoked || k.RevokedAt == nil || !k.RevokedAt.Equal(now.Add(time.Hour)) {
+			t.Fatalf("RevokeKey = %+v, %v, %v", k, revoked, err)
+		}
+		if _, _, err := ts.Key(ctx, d, "k1"); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("Key after revoking: err = %v, want ErrNotFound", err)
+		}
+		k, revoked, err = ts.RevokeKey(ctx, d, "k1", now.Add(2*time.Hour))
+		if err != nil || revoked || !k.RevokedAt.Equal(now.Add(time.Hour)) {
+			t.Errorf("RevokeKey again = %+v, %v, %v; want the first revocation kept", k, revoked, err)
+		}
+		if _, _, err := ts.RevokeKey(ctx, d, "nope", now); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("RevokeKey of an unknown key: err = %v", err)
+		}
+		keys, err := ts.ListKeys(ctx, d)
+		if err != nil || len(keys) != 1 || keys[0].TenantName != "acme" || keys[0].Key.RevokedAt == nil {
+			t.Errorf("ListKeys = %+v, %v", keys, err)
+		}
+	})
+}

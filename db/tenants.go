@@ -102,3 +102,52 @@ func (Tenants) Key(ctx context.Context, idb bun.IDB, id string) (*APIKeyRow, *Te
 	}
 	return k, t, nil
 }
+
+// KeyListing is an API key as operators list it: the stored row (never the
+// secret: only its hash is stored) and the name of its tenant.
+type KeyListing struct {
+	Key        APIKeyRow
+	TenantName string
+}
+
+// ListKeys returns every API key, revoked ones included, oldest first.
+func (Tenants) ListKeys(ctx context.Context, idb bun.IDB) ([]KeyListing, error) {
+	var keys []APIKeyRow
+	if err := idb.NewSelect().Model(&keys).OrderExpr("created_at, id").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: list api keys: %w", err)
+	}
+	var tenants []TenantRow
+	if err := idb.NewSelect().Model(&tenants).Column("id", "name").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: list tenants: %w", err)
+	}
+	names := make(map[string]string, len(tenants))
+	for _, t := range tenants {
+		names[t.ID] = t.Name
+	}
+	out := make([]KeyListing, len(keys))
+	for i, k := range keys {
+		out[i] = KeyListing{Key: k, TenantName: names[k.TenantID]}
+	}
+	return out, nil
+}
+
+// RevokeKey marks the key id revoked at now and returns its row. It is
+// idempotent: a key revoked before keeps its first revocation time, and
+// revokedNow is false. An unknown id is ErrNotFound.
+func (Tenants) RevokeKey(ctx context.Context, idb bun.IDB, id string, now time.Time) (_ *APIKeyRow, revokedNow bool, _ error) {
+	res, err := idb.NewUpdate().Model((*APIKeyRow)(nil)).Set("revoked_at = ?", now.UTC()).
+		Where("id = ? AND revoked_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("db: revoke api key %s: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	k := new(APIKeyRow)
+	err = idb.NewSelect().Model(k).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, ErrNotFound
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("db: read api key %s: %w", id, err)
+	}
+	return k, n == 1, nil
+}

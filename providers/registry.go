@@ -23,6 +23,9 @@ type Registration struct {
 	// case ("TOKEN"). cmd/faregraph reads key K from the environment
 	// variable FAREGRAPH_<NAME>_<K> (EnvVar).
 	Keys []string
+	// Help says what each setting means, by key (KeyURL included), for
+	// "faregraph help" and the README's configuration table.
+	Help map[string]string
 	// New builds the adapter from its settings, by key (KeyURL and Keys;
 	// a missing key reads as ""), and the shared dependencies. Its errors
 	// name the bad setting.

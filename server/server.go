@@ -17,6 +17,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
@@ -28,6 +29,7 @@ import (
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/resolvers"
 	"github.com/faregraph/faregraph/search"
+	"github.com/faregraph/faregraph/telemetry"
 )
 
 // Limits on what one request may ask.
@@ -63,6 +65,11 @@ type Config struct {
 	Introspection bool
 	// Now is the clock of the resolvers; time.Now when nil.
 	Now func() time.Time
+
+	// MetricsHandler is served at GET /metrics; nil serves no /metrics.
+	MetricsHandler http.Handler
+	// TracerProvider, when set, traces each operation and resolver.
+	TracerProvider trace.TracerProvider
 }
 
 // New returns the HTTP handler of the whole server.
@@ -89,7 +96,9 @@ func New(cfg Config) http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	if cfg.MetricsHandler != nil {
+		mux.Handle("GET /metrics", cfg.MetricsHandler)
+	}
 	if cfg.Playground {
 		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})
 		mux.Handle("GET /{$}", pg)
@@ -111,6 +120,9 @@ func GraphQL(cfg Config) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(MaxTokens)
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
+	if cfg.TracerProvider != nil {
+		srv.Use(telemetry.GraphQL(cfg.TracerProvider))
+	}
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -5,8 +5,12 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync/atomic"
 	"testing"
@@ -47,4 +51,19 @@ func New(t testing.TB, mod func(*app.Config)) *app.App {
 	}
 	t.Cleanup(func() { a.Close() })
 	return a
+}
+
+// Post sends query with vars to h's /graphql as a JSON POST, with
+// "Authorization: Bearer <bearer>" when bearer is not empty, and returns
+// the recorded response.
+func Post(h http.Handler, query string, vars map[string]any, bearer string) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }

@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	neturl "net/url"
+	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/faregraph/faregraph/auth"
@@ -14,12 +17,15 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
-// openDB opens and migrates the configured database for an admin command.
-func openDB(ctx context.Context, cfg config) (*db.DB, error) {
+// openDB opens and migrates the configured database for an admin command,
+// and says on notice which database that is: with no DATABASE_URL it is a
+// local SQLite file, which an operator who meant production must notice.
+func openDB(ctx context.Context, cfg config, notice io.Writer) (*db.DB, error) {
 	url := cfg.App.DatabaseURL
 	if url == "" {
 		url = cfg.App.DBPath
 	}
+	fmt.Fprintf(notice, "faregraph: using %s\n", dbLocation(cfg))
 	d, err := db.Open(ctx, url)
 	if err != nil {
 		return nil, err
@@ -31,22 +37,60 @@ func openDB(ctx context.Context, cfg config) (*db.DB, error) {
 	return d, nil
 }
 
-// apikey runs "apikey create --tenant NAME --scopes offers:read,checkout:write".
-func apikey(ctx context.Context, cfg config, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: faregraph apikey create --tenant NAME --scopes " + strings.Join(auth.AllScopes, ","))
+// dbLocation names the database cfg points at, without credentials: the
+// SQLite file's absolute path, or the Postgres database and host.
+func dbLocation(cfg config) string {
+	if cfg.App.DatabaseURL == "" {
+		path := strings.TrimPrefix(cfg.App.DBPath, "sqlite://")
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		return "the SQLite file " + path + " (DATABASE_URL is not set)"
 	}
+	u, err := neturl.Parse(cfg.App.DatabaseURL)
+	if err != nil {
+		return "the Postgres database of DATABASE_URL"
+	}
+	return fmt.Sprintf("the Postgres database %q on %s", strings.TrimPrefix(u.Path, "/"), u.Host)
+}
+
+const apikeyUsage = "usage: faregraph apikey create --tenant NAME --scopes LIST | apikey list | apikey revoke KEY-ID"
+
+// apikey runs the apikey subcommands: "create --tenant NAME --scopes
+// offers:read,checkout:write", "list" and "revoke KEY-ID". Results go to
+// out, the notice of which database is used to notice.
+func apikey(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
+	if len(args) == 0 {
+		return errors.New(apikeyUsage)
+	}
+	switch args[0] {
+	case "create":
+		return apikeyCreate(ctx, cfg, args[1:], out, notice)
+	case "list":
+		return apikeyList(ctx, cfg, out, notice)
+	case "revoke":
+		if len(args) != 2 {
+			return errors.New("usage: faregraph apikey revoke KEY-ID (the id, the fg_<id> prefix or the whole key)")
+		}
+		return apikeyRevoke(ctx, cfg, args[1], out, notice)
+	default:
+		return errors.New(apikeyUsage)
+	}
+}
+
+func apikeyCreate(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
 	fs := flag.NewFlagSet("apikey create", flag.ContinueOnError)
+	fs.SetOutput(notice)
 	tenant := fs.String("tenant", "", "name of the API client (created if new)")
 	scopes := fs.String("scopes", strings.Join(auth.AllScopes, ","), "comma-separated scopes: "+strings.Join(auth.AllScopes, ", "))
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	sc, err := auth.ParseScopes(*scopes)
 	if err != nil {
 		return err
 	}
-	d, err := openDB(ctx, cfg)
+	d, err := openDB(ctx, cfg, notice)
 	if err != nil {
 		return err
 	}
@@ -61,12 +105,59 @@ func apikey(ctx context.Context, cfg config, args []string, out io.Writer) error
 	return nil
 }
 
+func apikeyList(ctx context.Context, cfg config, out, notice io.Writer) error {
+	d, err := openDB(ctx, cfg, notice)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	keys, err := (&auth.Authenticator{DB: d}).ListKeys(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TENANT\tKEY\tSCOPES\tCREATED\tREVOKED")
+	for _, k := range keys {
+		revoked := "-"
+		if k.Key.RevokedAt != nil {
+			revoked = k.Key.RevokedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(tw, "%s\tfg_%s\t%s\t%s\t%s\n", k.TenantName, k.Key.ID, strings.ReplaceAll(k.Key.Scopes, " ", ","), k.Key.CreatedAt.UTC().Format(time.RFC3339), revoked)
+	}
+	return tw.Flush()
+}
+
+func apikeyRevoke(ctx context.Context, cfg config, ref string, out, notice io.Writer) error {
+	if _, err := auth.KeyID(ref); err != nil {
+		return err
+	}
+	d, err := openDB(ctx, cfg, notice)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	k, now, err := (&auth.Authenticator{DB: d}).RevokeKey(ctx, ref, time.Now())
+	if errors.Is(err, db.ErrNotFound) {
+		return fmt.Errorf("no API key %q (see faregraph apikey list)", ref)
+	}
+	if err != nil {
+		return err
+	}
+	if now {
+		fmt.Fprintf(out, "revoked fg_%s at %s\n", k.ID, k.RevokedAt.UTC().Format(time.RFC3339))
+	} else {
+		fmt.Fprintf(out, "fg_%s was already revoked at %s\n", k.ID, k.RevokedAt.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // creditline runs "creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]".
-func creditline(ctx context.Context, cfg config, args []string, out io.Writer) error {
+func creditline(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
 	if len(args) == 0 || args[0] != "set" {
 		return errors.New("usage: faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]")
 	}
 	fs := flag.NewFlagSet("creditline set", flag.ContinueOnError)
+	fs.SetOutput(notice)
 	tenant := fs.String("tenant", "", "name of the API client")
 	limit := fs.String("limit", "", "credit limit as a decimal amount, e.g. 5000.00")
 	cur := fs.String("currency", "EUR", "ISO 4217 currency of the credit line")
@@ -81,7 +172,7 @@ func creditline(ctx context.Context, cfg config, args []string, out io.Writer) e
 	if err != nil || m.Amount < 0 {
 		return fmt.Errorf("--limit %q must be a non-negative amount with at most the currency's decimals", *limit)
 	}
-	d, err := openDB(ctx, cfg)
+	d, err := openDB(ctx, cfg, notice)
 	if err != nil {
 		return err
 	}

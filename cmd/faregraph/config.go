@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -15,29 +17,38 @@ import (
 type config struct {
 	Addr string
 	Env  string
-	App  app.Config
+	// MetricsAddr, when set, is the listen address of GET /metrics, which
+	// is then not served on Addr.
+	MetricsAddr string
+	// OTLPEndpoint, when set, turns tracing on: spans go there over OTLP.
+	OTLPEndpoint string
+	App          app.Config
 }
 
-// loadConfig reads the environment through getenv.
+// loadConfig reads the environment through getenv. It reports every
+// setting it cannot read at once, joined with errors.Join; what a server
+// needs on top (see app.Config.Validate) is checked by serve.
 func loadConfig(getenv func(string) string) (config, error) {
+	var errs []error
+	bad := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	c := config{
 		Addr: or(getenv("FAREGRAPH_ADDR"), ":8080"),
 		Env:  or(getenv("FAREGRAPH_ENV"), "development"),
 	}
 	if c.Env != "development" && c.Env != "production" {
-		return c, fmt.Errorf("FAREGRAPH_ENV must be development or production, got %q", c.Env)
+		bad(fmt.Errorf("FAREGRAPH_ENV must be development or production, got %q", c.Env))
 	}
 	a := &c.App
 	a.DatabaseURL = getenv("DATABASE_URL")
 	a.DBPath = or(getenv("FAREGRAPH_DB_PATH"), "faregraph.db")
 	a.Secret = getenv("FAREGRAPH_SECRET")
-	if c.Env == "production" && len(a.Secret) < 32 {
-		return c, fmt.Errorf("FAREGRAPH_SECRET must be set to at least 32 characters in production")
-	}
 	var err error
-	if a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second); err != nil {
-		return c, err
-	}
+	a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second)
+	bad(err)
 	// Each provider's settings: FAREGRAPH_<NAME>_<KEY> for the keys its
 	// registration names (FAREGRAPH_CITIZENPLANE_URL, ...).
 	a.Providers = map[string]map[string]string{}
@@ -56,7 +67,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return d, err
 	}); err != nil {
-		return c, err
+		bad(err)
 	}
 	if a.Sim.FailureRate, err = perProvider(getenv("FAREGRAPH_SIM_FAILURE_RATE"), "FAREGRAPH_SIM_FAILURE_RATE", func(s string) (float64, error) {
 		f, err := strconv.ParseFloat(s, 64)
@@ -65,17 +76,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		return f, err
 	}); err != nil {
-		return c, err
+		bad(err)
 	}
 	// FAREGRAPH_SIM_FAIL="citizenplane.book=after,liteapi.prebook=before"
 	fails, err := perProvider(getenv("FAREGRAPH_SIM_FAIL"), "FAREGRAPH_SIM_FAIL", sim.ParseFailMode)
-	if err != nil {
-		return c, err
-	}
+	bad(err)
 	for k, m := range fails {
 		provider, op, ok := strings.Cut(k, ".")
 		if !ok || op == "" {
-			return c, fmt.Errorf("FAREGRAPH_SIM_FAIL: %q is not provider.operation=mode", k)
+			bad(fmt.Errorf("FAREGRAPH_SIM_FAIL: %q is not provider.operation=mode", k))
+			continue
 		}
 		if a.Sim.Failures == nil {
 			a.Sim.Failures = map[string]map[string]sim.FailMode{}
@@ -87,16 +97,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if s := getenv("FAREGRAPH_SIM_SEED"); s != "" {
 		if a.Sim.Seed, err = strconv.ParseInt(s, 10, 64); err != nil {
-			return c, fmt.Errorf("FAREGRAPH_SIM_SEED: %w", err)
+			bad(fmt.Errorf("FAREGRAPH_SIM_SEED must be an integer, got %q", s))
 		}
 	}
+	// An unknown FAREGRAPH_ENV is reported above and checked as production,
+	// so that the report also lists what production would need.
 	a.Development = c.Env == "development"
-	if a.AllowSandboxPayments, err = boolean(getenv, "FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", a.Development); err != nil {
-		return c, err
-	}
-	if a.AllowSimulators, err = boolean(getenv, "FAREGRAPH_ALLOW_SIMULATORS", a.Development); err != nil {
-		return c, err
-	}
+	a.AllowSandboxPayments, err = boolean(getenv, "FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", a.Development)
+	bad(err)
+	a.AllowSimulators, err = boolean(getenv, "FAREGRAPH_ALLOW_SIMULATORS", a.Development)
+	bad(err)
 	a.Stripe = app.StripeConfig{
 		SecretKey:     getenv("STRIPE_SECRET_KEY"),
 		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
@@ -111,14 +121,34 @@ func loadConfig(getenv func(string) string) (config, error) {
 			a.CORSOrigins = append(a.CORSOrigins, o)
 		}
 	}
-	if a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", c.Env == "development"); err != nil {
-		return c, err
+	// /metrics: on its own listener when FAREGRAPH_METRICS_ADDR is set;
+	// otherwise on the main listener, behind FAREGRAPH_METRICS_TOKEN when
+	// set, and in production only then: it would be public otherwise.
+	c.MetricsAddr = getenv("FAREGRAPH_METRICS_ADDR")
+	a.MetricsToken = getenv("FAREGRAPH_METRICS_TOKEN")
+	if a.MetricsToken != "" && len(a.MetricsToken) < minMetricsToken {
+		bad(fmt.Errorf("FAREGRAPH_METRICS_TOKEN must be at least %d characters", minMetricsToken))
 	}
-	if a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", c.Env == "development"); err != nil {
-		return c, err
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr {
+		bad(fmt.Errorf("FAREGRAPH_METRICS_ADDR must differ from FAREGRAPH_ADDR (%s)", c.Addr))
 	}
-	return c, nil
+	a.MetricsPrivate = c.MetricsAddr != "" || (!a.Development && a.MetricsToken == "")
+	c.OTLPEndpoint = getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
+	if u, err := url.Parse(c.OTLPEndpoint); c.OTLPEndpoint != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+		bad(fmt.Errorf("OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got %q", c.OTLPEndpoint))
+	}
+	if p := getenv("OTEL_EXPORTER_OTLP_PROTOCOL"); c.OTLPEndpoint != "" && p != "" && p != "http/protobuf" {
+		bad(fmt.Errorf("OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the only protocol faregraph exports with), got %q", p))
+	}
+	a.Playground, err = boolean(getenv, "FAREGRAPH_PLAYGROUND", a.Development)
+	bad(err)
+	a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", a.Development)
+	bad(err)
+	return c, errors.Join(errs...)
 }
+
+// minMetricsToken is the shortest FAREGRAPH_METRICS_TOKEN accepted.
+const minMetricsToken = 16
 
 func or(s, def string) string {
 	if s == "" {

@@ -3,21 +3,27 @@
 //	faregraph [serve]                                      serve on FAREGRAPH_ADDR (default :8080)
 //	faregraph migrate                                      apply database migrations and exit
 //	faregraph apikey create --tenant NAME --scopes LIST    create an API key (printed once)
+//	faregraph apikey list                                  list API keys (never their secrets)
+//	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph help                                         print the commands and the environment variables
 //
 // With no configuration it runs on an SQLite file (./faregraph.db) and the
-// built-in provider simulators. See README.md for every variable.
+// built-in provider simulators. "faregraph help" and README.md list every
+// variable.
 package main
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // airport time zones on machines without tzdata
@@ -36,34 +42,46 @@ func main() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(gcPercent)
 	}
-	if err := run(context.Background(), os.Args[1:], os.Getenv); err != nil {
+	if err := run(context.Background(), os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "faregraph:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string) error {
-	log := slog.New(server.LogHandler(slog.NewJSONHandler(os.Stderr, nil)))
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
-	}
-	cfg.App.Logger = log
+// run runs the command in args, reading the environment through getenv;
+// command output goes to stdout, logs and notices to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd = args[0]
 	}
 	switch cmd {
-	case "serve":
-		return serve(ctx, cfg, log)
+	case "help", "-h", "-help", "--help":
+		return usage(stdout)
+	case "serve", "migrate", "apikey", "creditline":
+	default:
+		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
+	}
+	log := slog.New(server.LogHandler(slog.NewJSONHandler(stderr, nil)))
+	cfg, err := loadConfig(getenv)
+	if cmd == "serve" {
+		// Everything a server needs is reported in one go, not one
+		// setting per failed start.
+		err = errors.Join(err, cfg.App.Validate())
+	}
+	if err != nil {
+		return fmt.Errorf("invalid configuration (run \"faregraph help\" for every variable):\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
+	cfg.App.Logger = log
+	switch cmd {
 	case "migrate":
 		return migrate(ctx, cfg, log)
 	case "apikey":
-		return apikey(ctx, cfg, args[1:], os.Stdout)
+		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
-		return creditline(ctx, cfg, args[1:], os.Stdout)
+		return creditline(ctx, cfg, args[1:], stdout, stderr)
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, migrate, apikey create, creditline set)", cmd)
+		return serve(ctx, cfg, log)
 	}
 }
 
@@ -81,7 +99,7 @@ func migrate(ctx context.Context, cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	log.Info("migrated", "applied", applied)
+	log.Info("migrated", "database", dbLocation(cfg), "applied", applied)
 	return nil
 }
 
@@ -89,6 +107,21 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
+	tp, err := tracerProvider(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if tp != nil {
+		cfg.App.TracerProvider = tp
+		defer func() {
+			// Flush the spans still buffered, within a bound of its own.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := tp.Shutdown(sctx); err != nil {
+				log.Warn("flushing traces", "err", err)
+			}
+		}()
+	}
 	a, err := app.New(ctx, cfg.App)
 	if err != nil {
 		return err
@@ -101,18 +134,16 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("provider simulators serving", "url", a.SimURL)
 	}
 
-	srv := &http.Server{
-		Addr:              cfg.Addr,
-		Handler:           a.Handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+	servers := []*http.Server{httpServer(cfg.Addr, a.Handler)}
+	if cfg.MetricsAddr != "" {
+		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
 	go sweep(ctx, a, log)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground)
+	errc := make(chan error, len(servers))
+	for _, srv := range servers {
+		go func() { errc <- srv.ListenAndServe() }()
+	}
+	log.Info("faregraph serving", "addr", cfg.Addr, "env", cfg.Env, "postgres", a.DB.Postgres, "playground", cfg.App.Playground, "metrics", metricsPlace(cfg), "tracing", tp != nil)
 
 	select {
 	case err := <-errc:
@@ -123,10 +154,41 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	a.Drain()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("shutdown: %w", err)
+	var errs []error
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, fmt.Errorf("shutdown %s: %w", srv.Addr, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// httpServer returns a server of h on addr with faregraph's timeouts.
+func httpServer(addr string, h http.Handler) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+}
+
+// metricsPlace says where GET /metrics is served, for the start log line.
+func metricsPlace(cfg config) string {
+	token := ""
+	if cfg.App.MetricsToken != "" {
+		token = ", bearer token required"
+	}
+	switch {
+	case cfg.MetricsAddr != "":
+		return cfg.MetricsAddr + token
+	case cfg.App.MetricsPrivate:
+		return "not served (production: set FAREGRAPH_METRICS_ADDR or FAREGRAPH_METRICS_TOKEN)"
+	default:
+		return cfg.Addr + token
+	}
 }
 
 // sweep deletes expired searches, expires checkout sessions and

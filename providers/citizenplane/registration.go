@@ -13,6 +13,11 @@ import (
 var Registration = providers.Registration{
 	Name: Name,
 	Keys: []string{"TOKEN", "CUSTOMER_CODE"},
+	Help: map[string]string{
+		providers.KeyURL: "CitizenPlane origin, e.g. https://booking-api.citizenplane.com (unset: the built-in simulator)",
+		"TOKEN":          "CitizenPlane token",
+		"CUSTOMER_CODE":  "CitizenPlane customer code",
+	},
 	New: func(s map[string]string, d providers.Deps) (providers.Searcher, error) {
 		return New(Config{
 			BaseURL: s[providers.KeyURL], Token: s["TOKEN"], CustomerCode: s["CUSTOMER_CODE"],

@@ -11,6 +11,10 @@ import (
 var Registration = providers.Registration{
 	Name: Name,
 	Keys: []string{"KEY"},
+	Help: map[string]string{
+		providers.KeyURL: "LiteAPI base with version, e.g. https://api.liteapi.travel/v3.0 (unset: the built-in simulator)",
+		"KEY":            "LiteAPI X-API-Key",
+	},
 	New: func(s map[string]string, d providers.Deps) (providers.Searcher, error) {
 		return New(Config{
 			BaseURL: s[providers.KeyURL], APIKey: s["KEY"],

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/providers"
+)
+
+// setting documents one environment variable for "faregraph help".
+type setting struct {
+	name, def, meaning string
+}
+
+// settings lists every environment variable faregraph reads but the
+// providers' own, in the order "faregraph help" prints them; README.md has
+// the same table.
+var settings = []setting{
+	{"FAREGRAPH_ADDR", ":8080", "listen address of the API"},
+	{"FAREGRAPH_ENV", "development", "development or production (production requires FAREGRAPH_SECRET, a payment gateway and provider URLs, and turns the playground and introspection off)"},
+	{"DATABASE_URL", "unset", "postgres://... to use Postgres; unset uses the SQLite file FAREGRAPH_DB_PATH"},
+	{"FAREGRAPH_DB_PATH", "faregraph.db", "the SQLite file when DATABASE_URL is unset"},
+	{"FAREGRAPH_SECRET", "generated once in development", "key that signs offer ids (at least 32 characters); the same on every replica"},
+	{"FAREGRAPH_PROVIDER_TIMEOUT", "5s", "each provider's deadline per search and per batch of live checks"},
+	{"FAREGRAPH_SIM_LATENCY", "none", "simulator latency, e.g. citizenplane=150ms,liteapi=80ms"},
+	{"FAREGRAPH_SIM_FAILURE_RATE", "none", "share of simulator requests answered with a provider error, e.g. liteapi=0.5"},
+	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
+	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
+	{"FAREGRAPH_PLAYGROUND", "on in development", "serve the GraphQL playground at /"},
+	{"FAREGRAPH_INTROSPECTION", "on in development", "allow introspection queries"},
+	{"FAREGRAPH_CORS_ORIGINS", "* in development", "browser origins allowed to call /graphql, comma-separated"},
+	{"STRIPE_SECRET_KEY", "unset: sandbox gateway", "take card payments through Stripe"},
+	{"STRIPE_API_URL", "Stripe", "another Stripe API base (stripe-mock)"},
+	{"STRIPE_WEBHOOK_SECRET", "unset", "verifies POST /webhooks/stripe"},
+	{"FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", "on in development", "allow the sandbox gateway when Stripe is not configured"},
+	{"FAREGRAPH_ALLOW_SIMULATORS", "on in development", "allow the built-in simulators for providers without a URL"},
+	{"FAREGRAPH_METRICS_ADDR", "unset", "serve GET /metrics on this address (e.g. 127.0.0.1:9090) and not on FAREGRAPH_ADDR"},
+	{"FAREGRAPH_METRICS_TOKEN", "unset", "bearer token (at least 16 characters) GET /metrics requires; in production, /metrics is served on FAREGRAPH_ADDR only with a token"},
+	{"OTEL_EXPORTER_OTLP_ENDPOINT", "unset: tracing off", "OTLP/HTTP collector base URL (e.g. http://localhost:4318): spans of each operation, resolver, provider call and saga step; the other OTEL_EXPORTER_OTLP_* variables (headers, timeout) and OTEL_SERVICE_NAME apply"},
+}
+
+// commands lists the commands for "faregraph help".
+var commands = [][2]string{
+	{"serve", "serve the API on FAREGRAPH_ADDR (the default command)"},
+	{"migrate", "apply the database migrations and exit"},
+	{"apikey create --tenant NAME --scopes LIST", "create an API key for a tenant (printed once)"},
+	{"apikey list", "list API keys: tenant, key id, scopes, created, revoked (never the secret)"},
+	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key); requests with it are refused at once"},
+	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
+	{"help", "print this help (also -h, --help)"},
+}
+
+// allSettings is settings with each registered provider's settings
+// (FAREGRAPH_<NAME>_<KEY>, from its registration) after the provider
+// timeout.
+func allSettings() []setting {
+	var out []setting
+	for _, s := range settings {
+		if s.name != "" {
+			out = append(out, s)
+		}
+		if s.name == "FAREGRAPH_PROVIDER_TIMEOUT" {
+			for _, r := range app.Registry() {
+				for _, k := range r.AllKeys() {
+					def := ""
+					if k == providers.KeyURL {
+						def = "simulator"
+					}
+					out = append(out, setting{r.EnvVar(k), def, r.Help[k]})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// usage prints the commands and the environment variables to w.
+func usage(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "faregraph serves the faregraph GraphQL API.")
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "Usage: faregraph [command]")
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "Commands:")
+	for _, c := range commands {
+		fmt.Fprintf(tw, "  %s\n      %s\n", c[0], c[1])
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "Environment (with no configuration: SQLite ./faregraph.db and the built-in provider simulators):")
+	fmt.Fprintln(tw, "  VARIABLE\tDEFAULT\tMEANING")
+	for _, s := range allSettings() {
+		def := s.def
+		if def == "" {
+			def = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", s.name, def, s.meaning)
+	}
+	return tw.Flush()
+}
