@@ -8,6 +8,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/providers/sim"
+	"github.com/faregraph/faregraph/server"
 )
 
 // config is the process configuration, read from the environment once.
@@ -35,6 +36,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	var err error
 	if a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second); err != nil {
+		return c, err
+	}
+	if a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout); err != nil {
 		return c, err
 	}
 	a.CitizenPlane = app.CitizenPlaneConfig{
