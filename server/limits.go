@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/faregraph/faregraph/metrics"
@@ -60,12 +61,77 @@ func (l documentLimits) MutateOperationParameters(ctx context.Context, p *graphq
 	if _, ok := l.cache.Get(ctx, p.Query); ok {
 		return nil
 	}
+	if err := checkWidths(p.Query); err != nil {
+		return err
+	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: p.Query}, MaxTokens)
 	if err != nil {
 		// gqlgen parses again and reports the error as it always does.
 		return nil
 	}
 	return checkShape(doc)
+}
+
+// checkWidths refuses a document with a selection set of more than
+// MaxSelectionFields selections as written, reading its tokens without
+// building anything: `{ __typename ×4,900 }` is refused before the parser
+// allocates 4,900 fields. Fragments are not expanded here; checkShape
+// does that on the parsed document. Documents that do not lex, or have
+// more than MaxTokens tokens, are left to the parser to refuse.
+func checkWidths(query string) *gqlerror.Error {
+	lex := lexer.New(&ast.Source{Input: query})
+	var (
+		widths      []int // selections so far in each open selection set
+		parens      int   // open argument or variable lists
+		prev, prev2 lexer.Token
+	)
+	for n := 0; n <= MaxTokens; n++ {
+		tok, err := lex.ReadToken()
+		if err != nil || tok.Kind == lexer.EOF {
+			return nil
+		}
+		switch {
+		case tok.Kind == lexer.Comment:
+			continue
+		case tok.Kind == lexer.ParenL:
+			parens++
+		case tok.Kind == lexer.ParenR:
+			parens--
+		case parens > 0:
+			// Arguments, variables and their values (objects included).
+		case tok.Kind == lexer.BraceL:
+			widths = append(widths, 0)
+		case tok.Kind == lexer.BraceR:
+			if len(widths) == 0 {
+				return nil
+			}
+			widths = widths[:len(widths)-1]
+		case len(widths) == 0:
+			// Operation and fragment definitions.
+		case tok.Kind == lexer.Spread || tok.Kind == lexer.Name && selectionStart(prev, prev2):
+			// A field (its alias, if it has one), a fragment spread or an
+			// inline fragment.
+			widths[len(widths)-1]++
+			if widths[len(widths)-1] > MaxSelectionFields {
+				return requestError("a selection set has more than %d fields", MaxSelectionFields)
+			}
+		}
+		prev2, prev = prev, tok
+	}
+	return nil
+}
+
+// selectionStart tells whether a name that follows prev2 and prev in a
+// selection set starts a selection, rather than being a field's name after
+// its alias, a directive's name, a fragment's name or a type condition.
+func selectionStart(prev, prev2 lexer.Token) bool {
+	switch prev.Kind {
+	case lexer.Colon, lexer.At, lexer.Spread:
+		return false
+	case lexer.Name:
+		return !(prev.Value == "on" && prev2.Kind == lexer.Spread)
+	}
+	return true
 }
 
 // checkShape measures every operation of doc with its fragments inlined,

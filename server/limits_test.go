@@ -89,14 +89,21 @@ func TestHostileInputsAreRefused(t *testing.T) {
 		name string
 		body []byte
 		code string
+		// status is the status in every media type; 0 for a request
+		// error, whose status depends on the media type.
+		status int
 	}{
-		{"fragment spreads 4^15", queryBody(fragmentBomb()), "GRAPHQL_VALIDATION_FAILED"},
-		{"__typename x4900", queryBody(typenameFlood(1)), "GRAPHQL_VALIDATION_FAILED"},
-		{"450 aliases sharing a name", queryBody(sameAlias(450)), "GRAPHQL_VALIDATION_FAILED"},
-		{"providers x200000", providersFlood(200_000), "BAD_USER_INPUT"},
-		{"providers x11", providersFlood(11), "BAD_USER_INPUT"},
-		{"500 KB operationName", longOperationName(500_000), "GRAPHQL_VALIDATION_FAILED"},
-		{"deep nesting", queryBody(`{__type(name: "Offer")` + strings.Repeat("{ofType", 24) + "{name" + strings.Repeat("}", 26)), "GRAPHQL_VALIDATION_FAILED"},
+		{"fragment spreads 4^15", queryBody(fragmentBomb()), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"__typename x4900", queryBody(typenameFlood(1)), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"450 aliases sharing a name", queryBody(sameAlias(450)), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"100 fields in fragments spread twice", queryBody("{...A ...A} fragment A on Query {" + strings.Repeat(" __typename", 51) + "}"), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"providers x200000", providersFlood(200_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
+		{"providers x50000", providersFlood(50_000), "BAD_USER_INPUT", 0},
+		{"providers x11", providersFlood(11), "BAD_USER_INPUT", 0},
+		{"500 KB operation name", longOperationName(500_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
+		{"100 KB operation name", longOperationName(100_000), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"101-byte operation name", longOperationName(server.MaxOperationNameBytes + 1), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"deep nesting", queryBody(`{__type(name: "Offer")` + strings.Repeat("{ofType", 24) + "{name" + strings.Repeat("}", 26)), "GRAPHQL_VALIDATION_FAILED", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, accept := range []string{graphQLResponse, "application/json", ""} {
@@ -104,6 +111,9 @@ func TestHostileInputsAreRefused(t *testing.T) {
 				wantStatus, wantType := http.StatusBadRequest, graphQLResponse
 				if accept != graphQLResponse {
 					wantStatus, wantType = http.StatusOK, "application/json"
+				}
+				if tc.status != 0 {
+					wantStatus = tc.status
 				}
 				if r.status != wantStatus || r.contentType != wantType {
 					t.Errorf("Accept %q: %d %s, want %d %s", accept, r.status, r.contentType, wantStatus, wantType)
@@ -120,7 +130,10 @@ func TestHostileInputsAreRefused(t *testing.T) {
 			}
 		})
 	}
-	if _, metrics := get(t, a.Handler, "/metrics"); strings.Contains(metrics, "Qaaaaaaaaaa") {
+	if r := send(t, a.Handler, http.MethodPost, "/graphql", "", longOperationName(server.MaxOperationNameBytes)); string(r.body["data"]) != `{"__typename":"Query"}` {
+		t.Errorf("a %d-byte operation name was refused: %s", server.MaxOperationNameBytes, r.raw)
+	}
+	if _, metrics := get(t, a.Handler, "/metrics"); strings.Contains(metrics, strings.Repeat("a", server.MaxOperationNameBytes)) {
 		t.Error("/metrics has a refused operation name")
 	}
 }

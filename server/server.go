@@ -34,8 +34,11 @@ import (
 
 // Limits on what one request may ask.
 const (
-	// MaxBodyBytes caps a request body.
-	MaxBodyBytes = 1 << 20
+	// MaxBodyBytes caps a request body. The largest useful request, a
+	// checkout for 9 passengers with every list at its @maxItems, is about
+	// 30 KiB; a body is read whole before anything is refused, so this
+	// also bounds what a refusal costs.
+	MaxBodyBytes = 256 << 10
 	// MaxTokens caps the tokens the GraphQL parser reads from one query.
 	MaxTokens = 5000
 	// MaxComplexity caps what one operation may cost (see cost.go).

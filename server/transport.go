@@ -47,7 +47,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than 1 MiB")
+		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
 		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
@@ -75,16 +75,26 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	execute(w, r, exec, &params, true)
 }
 
-// readBody reads the request body up to MaxBodyBytes, into one buffer of
-// the announced length when there is one.
+// readBody reads the request body up to MaxBodyBytes: a body announced
+// as larger is refused unread, and one of announced length is read into a
+// buffer of that length.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, &http.MaxBytesError{Limit: MaxBodyBytes}
+	}
 	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
-	if r.ContentLength <= 0 || r.ContentLength > MaxBodyBytes {
+	if r.ContentLength <= 0 {
 		return io.ReadAll(body)
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, r.ContentLength+1))
-	_, err := buf.ReadFrom(body)
-	return buf.Bytes(), err
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	// Nothing may follow the announced length.
+	if n, _ := body.Read(make([]byte, 1)); n > 0 {
+		return nil, errors.New("the body is longer than its Content-Length")
+	}
+	return buf, nil
 }
 
 // getQuery is GraphQL over HTTP GET: the request in the URL's query
