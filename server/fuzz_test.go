@@ -1,0 +1,107 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// Issue 7's classification inputs, named for knownBroken.
+const (
+	payWrongCaseEnum = `mutation($m: PaymentMethodType!) { payCheckoutSession(input:{checkoutSessionId:"Q2hlY2tvdXRTZXNzaW9uOmNzXwA", method:$m}) { userErrors { code } } }`
+	sessionNULID     = `{ checkoutSession(id:"Q2hlY2tvdXRTZXNzaW9uOmNzXwA") { id status } }`
+	holdNULKey       = `mutation { holdCheckoutSession(input:{checkoutSessionId:"Q2hlY2tvdXRTZXNzaW9uOmNzXwA", idempotencyKey:"k\u0000"}) { userErrors { code } } }`
+)
+
+// searchWith is a search for the given passenger counts.
+func searchWith(passengers string) string {
+	return `{ searchOffers(input:{origin:"CDG", destination:"PMI", departureDate:"2026-07-01", passengers:{` + passengers + `}}) { id offers(first: 3) { edges { node { id totalPrice { amount } } } } } }`
+}
+
+// fuzzSeeds are the inputs of issue 7 (and a few ordinary requests to
+// mutate from): a document and its variables as JSON.
+func fuzzSeeds() [][2]string {
+	flood, _ := json.Marshal(map[string]any{"p": strings.Split(strings.Repeat("x", 200_000), "")})
+	longName := "Q" + strings.Repeat("a", 500_000)
+	return [][2]string{
+		{`{ __typename }`, ``},
+		{searchWith(`adults:1`), ``},
+		{searchWith(`adults:1, children:9223372036854775807`), ``},
+		{searchWith(`adults:9223372036854775807, children:1`), ``},
+		{fragmentBomb(), ``},
+		{typenameFlood(7), ``},
+		{sameAlias(450), ``},
+		{`query($p: [String!]) { searchOffers(input:{origin:"CDG", destination:"PMI", departureDate:"2026-07-01", passengers:{adults:1}, providers:$p}) { id } }`, string(flood)},
+		{"query " + longName + " { __typename }", ``},
+		{`query($m: PaymentMethodType!) { __typename }`, `{"m":"card"}`},
+		{payWrongCaseEnum, `{"m":"card"}`},
+		{`query($s: OfferSortKey) { offerSearch(id:"x") { offers(sortBy:$s) { totalCount } } }`, `{"s":"price"}`},
+		{sessionNULID, ``},
+		{holdNULKey, ``},
+		{`mutation { cancelCheckoutSession(input:{checkoutSessionId:"Q2hlY2tvdXRTZXNzaW9uOmNzXzE"}) { checkoutSession { offer { priceCheck { available } ancillaries { id } } } } }`, ``},
+		{`query($f: Int) { bookings(first:$f) { totalCount } }`, `{"f":"2"}`},
+		{`query($f: Int) { bookings(first:$f) { totalCount } }`, `{"f":2147483648}`},
+		{`{ searchOffer }`, ``},
+		{`mutation { payCheckoutSession(input:{checkoutSessionId:"x", method:CARDS}) { userErrors { code } } }`, ``},
+		{`{ offers: offer(id:"T2ZmZXI6eA") { id } node(id:"\xff") { id } }`, ``},
+	}
+}
+
+// knownBroken are seeds that crash the process or answer INTERNAL today
+// because of issue 7's "One request kills the process" (Int range checks,
+// panic recovery) and "Errors that are the client's fault reported as
+// INTERNAL" sections, which are fixed on another branch. They are skipped,
+// by query, until that branch lands; the reason names the bug.
+var knownBroken = map[string]string{
+	searchWith(`adults:1, children:9223372036854775807`): "issue 7: passenger counts overflow, makeslice panic in the LiteAPI mapping kills the process",
+	searchWith(`adults:9223372036854775807, children:1`): "issue 7: passenger counts overflow, makeslice panic in the LiteAPI mapping kills the process",
+	payWrongCaseEnum: "issue 7: an enum value of the wrong case in variables ({\"m\":\"card\"}) answers INTERNAL",
+	sessionNULID:     "issue 7: a NUL byte in a checkout session id answers INTERNAL",
+	holdNULKey:       "issue 7: a NUL byte in an idempotency key answers INTERNAL",
+}
+
+// FuzzGraphQL drives the whole HTTP handler (on the simulators) with
+// mutated documents and variables over the real schema: no answer may be
+// a 500, be other than a JSON object, or carry the code INTERNAL.
+//
+//	go test ./server -run '^$' -fuzz FuzzGraphQL -fuzztime 30s
+func FuzzGraphQL(f *testing.F) {
+	for _, s := range fuzzSeeds() {
+		f.Add(s[0], s[1])
+	}
+	a := newTestApp(f, nil)
+	f.Fuzz(func(t *testing.T, query, variables string) {
+		if why, ok := knownBroken[query]; ok {
+			t.Skip(why)
+		}
+		req := map[string]any{"query": query}
+		if json.Valid([]byte(variables)) {
+			req["variables"] = json.RawMessage(variables)
+		}
+		body, err := json.Marshal(req)
+		if err != nil {
+			t.Skip("not encodable as a request")
+		}
+		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, r)
+		if rec.Code >= 500 {
+			t.Fatalf("%d: %.500s", rec.Code, rec.Body)
+		}
+		var resp struct {
+			Errors []gqlError `json:"errors"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("not a JSON answer (%d): %.500s", rec.Code, rec.Body)
+		}
+		for _, e := range resp.Errors {
+			if e.Extensions["code"] == "INTERNAL" {
+				t.Fatalf("INTERNAL for %q %q: %+v", query, variables, resp.Errors)
+			}
+		}
+	})
+}
