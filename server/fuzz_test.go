@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/faregraph/faregraph/server/hostile"
 )
 
 // Issue 7's classification inputs, named for knownBroken.
@@ -31,9 +33,9 @@ func fuzzSeeds() [][2]string {
 		{searchWith(`adults:1`), ``},
 		{searchWith(`adults:1, children:9223372036854775807`), ``},
 		{searchWith(`adults:9223372036854775807, children:1`), ``},
-		{fragmentBomb(), ``},
-		{typenameFlood(7), ``},
-		{sameAlias(450), ``},
+		{hostile.FragmentBomb(), ``},
+		{hostile.TypenameFlood(7), ``},
+		{hostile.SameAlias(450), ``},
 		{`query($p: [String!]) { searchOffers(input:{origin:"CDG", destination:"PMI", departureDate:"2026-07-01", passengers:{adults:1}, providers:$p}) { id } }`, string(flood)},
 		{"query " + longName + " { __typename }", ``},
 		{`query($m: PaymentMethodType!) { __typename }`, `{"m":"card"}`},

@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/faregraph/faregraph/server/hostile"
 )
 
 // BenchmarkRefusals measures what each input of issue 7 costs before it is
@@ -40,13 +42,13 @@ func BenchmarkRefusals(b *testing.B) {
 		body func(i int) []byte
 	}{
 		{"typename", func(int) []byte { return typename }},
-		{"fragments-4^15", func(int) []byte { return queryBody(fragmentBomb()) }},
-		{"typename-x4900-unique", func(i int) []byte { return queryBody(typenameFlood(i)) }},
-		{"aliases-450", func(int) []byte { return queryBody(sameAlias(450)) }},
-		{"providers-200000", func(int) []byte { return providersFlood(200_000) }},
-		{"providers-50000", func(int) []byte { return providersFlood(50_000) }},
-		{"operation-name-500KB", func(int) []byte { return longOperationName(500_000) }},
-		{"operation-name-100KB", func(int) []byte { return longOperationName(100_000) }},
+		{"fragments-4^15", func(int) []byte { return queryBody(hostile.FragmentBomb()) }},
+		{"typename-x4900-unique", func(i int) []byte { return queryBody(hostile.TypenameFlood(i)) }},
+		{"aliases-450", func(int) []byte { return queryBody(hostile.SameAlias(450)) }},
+		{"providers-200000", func(int) []byte { return hostile.ProvidersFlood(200_000) }},
+		{"providers-50000", func(int) []byte { return hostile.ProvidersFlood(50_000) }},
+		{"operation-name-500KB", func(int) []byte { return hostile.LongOperationName(500_000) }},
+		{"operation-name-100KB", func(int) []byte { return hostile.LongOperationName(100_000) }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			// Bodies are built outside the timer: the client's cost.

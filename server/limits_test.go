@@ -21,6 +21,8 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/server"
+
+	"github.com/faregraph/faregraph/server/hostile"
 )
 
 // answer is an HTTP answer of /graphql, decoded loosely so that tests can
@@ -73,10 +75,7 @@ func send(t testing.TB, h http.Handler, method, target, accept string, body []by
 	return a
 }
 
-func queryBody(query string) []byte {
-	b, _ := json.Marshal(map[string]any{"query": query})
-	return b
-}
+func queryBody(query string) []byte { return hostile.Body(query, "", nil) }
 
 const graphQLResponse = "application/graphql-response+json"
 
@@ -93,16 +92,16 @@ func TestHostileInputsAreRefused(t *testing.T) {
 		// error, whose status depends on the media type.
 		status int
 	}{
-		{"fragment spreads 4^15", queryBody(fragmentBomb()), "GRAPHQL_VALIDATION_FAILED", 0},
-		{"__typename x4900", queryBody(typenameFlood(1)), "GRAPHQL_VALIDATION_FAILED", 0},
-		{"450 aliases sharing a name", queryBody(sameAlias(450)), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"fragment spreads 4^15", queryBody(hostile.FragmentBomb()), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"__typename x4900", queryBody(hostile.TypenameFlood(1)), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"450 aliases sharing a name", queryBody(hostile.SameAlias(450)), "GRAPHQL_VALIDATION_FAILED", 0},
 		{"100 fields in fragments spread twice", queryBody("{...A ...A} fragment A on Query {" + strings.Repeat(" __typename", 51) + "}"), "GRAPHQL_VALIDATION_FAILED", 0},
-		{"providers x200000", providersFlood(200_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
-		{"providers x50000", providersFlood(50_000), "BAD_USER_INPUT", 0},
-		{"providers x11", providersFlood(11), "BAD_USER_INPUT", 0},
-		{"500 KB operation name", longOperationName(500_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
-		{"100 KB operation name", longOperationName(100_000), "GRAPHQL_VALIDATION_FAILED", 0},
-		{"101-byte operation name", longOperationName(server.MaxOperationNameBytes + 1), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"providers x200000", hostile.ProvidersFlood(200_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
+		{"providers x50000", hostile.ProvidersFlood(50_000), "BAD_USER_INPUT", 0},
+		{"providers x11", hostile.ProvidersFlood(11), "BAD_USER_INPUT", 0},
+		{"500 KB operation name", hostile.LongOperationName(500_000), "REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
+		{"100 KB operation name", hostile.LongOperationName(100_000), "GRAPHQL_VALIDATION_FAILED", 0},
+		{"101-byte operation name", hostile.LongOperationName(server.MaxOperationNameBytes + 1), "GRAPHQL_VALIDATION_FAILED", 0},
 		{"deep nesting", queryBody(`{__type(name: "Offer")` + strings.Repeat("{ofType", 24) + "{name" + strings.Repeat("}", 26)), "GRAPHQL_VALIDATION_FAILED", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,7 +129,7 @@ func TestHostileInputsAreRefused(t *testing.T) {
 			}
 		})
 	}
-	if r := send(t, a.Handler, http.MethodPost, "/graphql", "", longOperationName(server.MaxOperationNameBytes)); string(r.body["data"]) != `{"__typename":"Query"}` {
+	if r := send(t, a.Handler, http.MethodPost, "/graphql", "", hostile.LongOperationName(server.MaxOperationNameBytes)); string(r.body["data"]) != `{"__typename":"Query"}` {
 		t.Errorf("a %d-byte operation name was refused: %s", server.MaxOperationNameBytes, r.raw)
 	}
 	if _, metrics := get(t, a.Handler, "/metrics"); strings.Contains(metrics, strings.Repeat("a", server.MaxOperationNameBytes)) {
@@ -211,7 +210,7 @@ func TestListLimits(t *testing.T) {
 func TestErrorsAreCapped(t *testing.T) {
 	a := newTestApp(t, nil)
 	// 100 fields under one alias: 4,950 pairs that cannot merge.
-	r := send(t, a.Handler, http.MethodPost, "/graphql", "", queryBody(sameAlias(100)))
+	r := send(t, a.Handler, http.MethodPost, "/graphql", "", queryBody(hostile.SameAlias(100)))
 	c := r.codes()
 	if len(c) != server.MaxErrors+1 || c[server.MaxErrors] != "TOO_MANY_ERRORS" {
 		t.Errorf("validation: %d errors, last %v", len(c), c[len(c)-1:])
