@@ -42,6 +42,9 @@ type Config struct {
 	Secret string
 	// ProviderTimeout is each provider's deadline per search.
 	ProviderTimeout time.Duration
+	// RequestTimeout is the deadline of each GraphQL request;
+	// server.DefaultRequestTimeout when zero.
+	RequestTimeout time.Duration
 
 	// Providers are the settings of each provider, by provider name then
 	// setting key (providers.KeyURL and the registration's Keys); a
@@ -208,15 +211,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		public = nil
 	}
 	a.Handler = server.New(server.Config{
-		Search:    a.Search,
-		Checkout:  a.Checkout,
-		Providers: set,
-		Auth:      a.Auth,
-		Webhooks:  webhooks,
-		DB:        a.DB,
-		Loaders:   loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
-		Metrics:   a.Metrics,
-		Logger:    cfg.Logger,
+		Search:         a.Search,
+		Checkout:       a.Checkout,
+		Providers:      set,
+		Auth:           a.Auth,
+		Webhooks:       webhooks,
+		DB:             a.DB,
+		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
+		Metrics:        a.Metrics,
+		Logger:         cfg.Logger,
+		RequestTimeout: cfg.RequestTimeout,
 		Ready: func(ctx context.Context) error {
 			if a.draining.Load() {
 				return errors.New("shutting down")

@@ -1721,6 +1721,9 @@ schema {
   mutation: Mutation
 }
 
+"The most items a list input takes; a longer list is refused with BAD_USER_INPUT before anything runs."
+directive @maxItems(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+
 "A calendar day, ISO 8601: \"2026-07-01\"."
 scalar Date
 
@@ -1758,8 +1761,8 @@ input SearchOffersInput {
   passengers: PassengerCountsInput!
   "ISO 4217 code of the currency to price in; EUR when absent."
   currencyCode: String
-  "Provider names to search (see providerResults); every provider when absent."
-  providers: [String!]
+  "Provider names to search (see providerResults); every provider when absent. At most 10."
+  providers: [String!] @maxItems(n: 10)
 }
 
 "Travellers by type: 1 to 9 in all, infants not above adults."
@@ -1991,23 +1994,29 @@ type Mutation {
 
 input CreateCheckoutSessionInput {
   offerId: ID!
-  passengers: [PassengerInput!]!
+  "The travellers. At most 9."
+  passengers: [PassengerInput!]! @maxItems(n: 9)
   contact: ContactInput!
-  ancillaries: [AncillarySelectionInput!]
+  "Extras to buy. At most 100."
+  ancillaries: [AncillarySelectionInput!] @maxItems(n: 100)
   "Lifetime of the session in seconds, 3600 to 86400; 3600 when absent."
   expiresIn: Int
-  metadata: [MetadataEntryInput!]
+  "Your own keys and values, kept with the session. At most 20."
+  metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
 input CheckoutInput {
   offerId: ID!
-  passengers: [PassengerInput!]!
+  "The travellers. At most 9."
+  passengers: [PassengerInput!]! @maxItems(n: 9)
   contact: ContactInput!
-  ancillaries: [AncillarySelectionInput!]
+  "Extras to buy. At most 100."
+  ancillaries: [AncillarySelectionInput!] @maxItems(n: 100)
   expiresIn: Int
-  metadata: [MetadataEntryInput!]
+  "Your own keys and values, kept with the session. At most 20."
+  metadata: [MetadataEntryInput!] @maxItems(n: 20)
   method: PaymentMethodType!
   idempotencyKey: String
 }

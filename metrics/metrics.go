@@ -54,9 +54,14 @@ func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
 	m.providerCalls.WithLabelValues(provider, op, outcome).Observe(d.Seconds())
 }
 
-// maxOperationNames bounds the operation names kept as labels; later
-// names are counted as "other", so clients cannot grow the series forever.
-const maxOperationNames = 200
+// Bounds on the operation names kept as labels, so that clients cannot
+// grow the series without end: names beyond the first maxOperationNames,
+// and names longer than MaxOperationNameBytes, are counted as "other".
+const (
+	maxOperationNames = 200
+	// MaxOperationNameBytes is the longest operation name kept as a label.
+	MaxOperationNameBytes = 100
+)
 
 // ObserveOperation records one GraphQL operation. name is the operation's
 // name in the document, "anonymous" when it has none.
@@ -65,7 +70,9 @@ func (m *Metrics) ObserveOperation(typ, name, outcome string, d time.Duration) {
 		name = "anonymous"
 	}
 	m.mu.Lock()
-	if !m.names[name] {
+	if len(name) > MaxOperationNameBytes {
+		name = "other"
+	} else if !m.names[name] {
 		if len(m.names) >= maxOperationNames {
 			name = "other"
 		} else {

@@ -9,14 +9,16 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/validator/core"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/faregraph/faregraph/auth"
@@ -34,12 +36,18 @@ import (
 
 // Limits on what one request may ask.
 const (
-	// MaxBodyBytes caps a request body.
-	MaxBodyBytes = 1 << 20
+	// MaxBodyBytes caps a request body. The largest useful request, a
+	// checkout for 9 passengers with every list at its @maxItems, is about
+	// 30 KiB; a body is read whole before anything is refused, so this
+	// also bounds what a refusal costs.
+	MaxBodyBytes = 256 << 10
 	// MaxTokens caps the tokens the GraphQL parser reads from one query.
 	MaxTokens = 5000
 	// MaxComplexity caps what one operation may cost (see cost.go).
 	MaxComplexity = 5000
+	// DefaultRequestTimeout is the execution deadline of a GraphQL
+	// request when Config.RequestTimeout is zero.
+	DefaultRequestTimeout = 30 * time.Second
 )
 
 // Config is what the server needs.
@@ -61,8 +69,15 @@ type Config struct {
 	CORSOrigins []string
 	// Playground serves the GraphiQL page at / when true.
 	Playground bool
-	// Introspection allows introspection queries when true.
+	// Introspection allows introspection queries when true. Without it,
+	// validation errors suggest no field, argument, type or enum value
+	// names either ("Did you mean ...?"), which would reveal the schema
+	// just as well.
 	Introspection bool
+	// RequestTimeout is the deadline of every GraphQL request, from its
+	// arrival to its answer; DefaultRequestTimeout when zero. A request
+	// also stops when its client disconnects.
+	RequestTimeout time.Duration
 	// Now is the clock of the resolvers; time.Now when nil.
 	Now func() time.Time
 
@@ -75,7 +90,7 @@ type Config struct {
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, cfg.Auth.Middleware(GraphQL(cfg))))
+	mux.Handle("/graphql", cors(cfg.CORSOrigins, graphqlMethods(len(cfg.CORSOrigins) > 0, cfg.Auth.Middleware(GraphQL(cfg)))))
 	if cfg.Webhooks != nil {
 		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
 	}
@@ -107,24 +122,53 @@ func New(cfg Config) http.Handler {
 	return withRequestLog(cfg.Logger, mux)
 }
 
+// graphqlMethods answers what is not GraphQL over HTTP before anything
+// else looks at it: a method other than GET and POST (and OPTIONS, which
+// cors answers, when browsers may call) is a 405 with Allow, and a POST
+// that is not JSON a 415.
+func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
+	allow := "GET, POST"
+	if withOptions {
+		allow += ", OPTIONS"
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method != http.MethodGet && r.Method != http.MethodPost:
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "/graphql takes GET and POST")
+		case r.Method == http.MethodPost && !(postJSON{}).Supports(r):
+			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST /graphql takes a JSON body (Content-Type: application/json)")
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
 // GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
 func GraphQL(cfg Config) http.Handler {
 	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
 	gc := graph.Config{Resolvers: res}
 	complexity(&gc.Complexity)
-	srv := handler.New(graph.NewExecutableSchema(gc))
+	schema := graph.NewExecutableSchema(gc)
+	srv := handler.New(schema)
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(transport.GET{})
+	srv.AddTransport(getQuery{})
 	srv.AddTransport(postJSON{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	cache := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
+	srv.Use(documentLimits{cache: cache})
+	srv.Use(listLimits{schema: schema.Schema()})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
 	if cfg.TracerProvider != nil {
 		srv.Use(telemetry.GraphQL(cfg.TracerProvider))
 	}
 	if cfg.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
 	srv.Use(&resolvers.Inputs{})
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
@@ -137,6 +181,7 @@ func GraphQL(cfg Config) http.Handler {
 		ctx = loaders.With(ctx, cfg.Loaders.New())
 		return next(ctx)
 	})
+	srv.AroundResponses(capErrors)
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 		resp := next(ctx)
 		if resp != nil && graphql.HasOperationContext(ctx) {
@@ -154,5 +199,31 @@ func GraphQL(cfg Config) http.Handler {
 		}
 		return resp
 	})
-	return srv
+	timeout := cfg.RequestTimeout
+	if timeout <= 0 {
+		timeout = DefaultRequestTimeout
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The request's context also ends when the client disconnects.
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		srv.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// rulesWithoutSuggestions are gqlparser's validation rules with the
+// variants that suggest no names.
+func rulesWithoutSuggestions() *rules.Rules {
+	rs := rules.NewDefaultRules()
+	for _, r := range []core.Rule{
+		rules.FieldsOnCorrectTypeRuleWithoutSuggestions,
+		rules.KnownArgumentNamesRuleWithoutSuggestions,
+		rules.KnownTypeNamesRuleWithoutSuggestions,
+		rules.ScalarLeafsRuleWithoutSuggestions,
+		rules.ValuesOfCorrectTypeRuleWithoutSuggestions,
+	} {
+		rs.RemoveRule(strings.TrimSuffix(r.Name, "WithoutSuggestions"))
+		rs.AddRule(r.Name, r.RuleFunc)
+	}
+	return rs
 }

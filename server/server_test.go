@@ -88,13 +88,15 @@ func TestRequestLimits(t *testing.T) {
 	}
 	secret := `{"query": "passport ABCDE123`
 	rec := httptest.NewRecorder()
-	a.Handler.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(secret)))
+	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(secret))
+	req.Header.Set("Content-Type", "application/json")
+	a.Handler.ServeHTTP(rec, req)
 	if rec.Code != http.StatusBadRequest || strings.Contains(rec.Body.String(), "ABCDE123") {
 		t.Errorf("bad JSON: %d %s (the body must not be echoed)", rec.Code, rec.Body)
 	}
 
 	// Only GET and POST JSON: a multipart form is refused.
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader("--x\r\n"))
+	req = httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader("--x\r\n"))
 	req.Header.Set("Content-Type", "multipart/form-data; boundary=x")
 	rec = httptest.NewRecorder()
 	a.Handler.ServeHTTP(rec, req)

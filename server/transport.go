@@ -7,10 +7,19 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+)
+
+// The response media types of GraphQL over HTTP.
+const (
+	mediaJSON            = "application/json"
+	mediaGraphQLResponse = "application/graphql-response+json"
 )
 
 // postJSON is GraphQL over HTTP POST with a JSON body. It replaces
@@ -28,21 +37,30 @@ func (postJSON) Supports(r *http.Request) bool {
 		return false
 	}
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && mediaType == "application/json"
+	return err == nil && mediaType == mediaJSON
 }
 
 func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	ctx := r.Context()
-	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
 	start := graphql.Now()
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	body, err := readBody(w, r)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than 1 MiB")
+		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
 		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+		return
+	}
+	if n, ok := longestJSONArray(body); !ok || n > MaxListItems {
+		// Refused before decoding: a list of 200,000 strings would cost
+		// tens of megabytes as Go values (see lists.go).
+		if ok {
+			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not a JSON GraphQL request")
 		return
 	}
 	var params graphql.RawParams
@@ -54,24 +72,152 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, &params, true)
+}
 
-	rc, errs := exec.CreateOperationContext(ctx, &params)
+// readBody reads the request body up to MaxBodyBytes: a body announced
+// as larger is refused unread, and one of announced length is read into a
+// buffer of that length.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, &http.MaxBytesError{Limit: MaxBodyBytes}
+	}
+	body := http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+	if r.ContentLength <= 0 {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	// Nothing may follow the announced length.
+	if n, _ := body.Read(make([]byte, 1)); n > 0 {
+		return nil, errors.New("the body is longer than its Content-Length")
+	}
+	return buf, nil
+}
+
+// getQuery is GraphQL over HTTP GET: the request in the URL's query
+// string, queries only. It replaces gqlgen's GET transport to answer with
+// the same media types, status codes and limits as postJSON.
+type getQuery struct{}
+
+var _ graphql.Transport = getQuery{}
+
+func (getQuery) Supports(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+}
+
+func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	start := graphql.Now()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the query string could not be decoded")
+		return
+	}
+	params := graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName"), Headers: r.Header}
+	for name, into := range map[string]*map[string]any{"variables": &params.Variables, "extensions": &params.Extensions} {
+		s := q.Get(name)
+		if s == "" {
+			continue
+		}
+		if n, ok := longestJSONArray([]byte(s)); ok && n > MaxListItems {
+			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			return
+		}
+		dec := json.NewDecoder(strings.NewReader(s))
+		dec.UseNumber()
+		if err := dec.Decode(into); err != nil || dec.More() {
+			writeError(w, http.StatusBadRequest, "BAD_REQUEST", name+" is not a JSON object")
+			return
+		}
+	}
+	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
+	execute(w, r, exec, &params, false)
+}
+
+// execute runs one GraphQL request and writes its answer as GraphQL over
+// HTTP says: a request error (the document does not parse or validate,
+// the variables do not coerce, a limit is exceeded) has no data, and is a
+// 400 in application/graphql-response+json but a 200 in application/json,
+// the legacy media type. A GET may only run queries.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, mutations bool) {
+	ctx := r.Context()
+	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
-		w.WriteHeader(statusFor(errs))
-		writeResponse(w, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs))
+		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		w.WriteHeader(requestErrorStatus(w))
+		writeRequestError(w, resp)
+		return
+	}
+	if !mutations && rc.Operation.Operation != ast.Query {
+		w.Header().Set("Allow", "POST")
+		writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	writeResponse(w, responses(ctx))
 }
 
-// statusFor is 422 for requests that are not GraphQL at all, 200 otherwise,
-// as gqlgen's own transports answer.
-func statusFor(errs gqlerror.List) int {
-	if errcode.GetErrorKind(errs) == errcode.KindProtocol {
-		return http.StatusUnprocessableEntity
+// requestErrorStatus is the status of a request error in the media type
+// negotiated for w: 400 in application/graphql-response+json, 200 in
+// application/json.
+func requestErrorStatus(w http.ResponseWriter) int {
+	if w.Header().Get("Content-Type") == mediaGraphQLResponse {
+		return http.StatusBadRequest
 	}
 	return http.StatusOK
+}
+
+// responseMediaType negotiates the response's media type from an Accept
+// header: the acceptable type of highest quality, the more specific on a
+// tie, then the client's order. Without an Accept header, or with one that
+// accepts neither, the answer is application/json, as GraphQL over HTTP
+// says for legacy clients. (goautoneg, which Prometheus uses, does not
+// keep the client's order on ties.)
+func responseMediaType(accept string) string {
+	best, bestQ, bestExact := mediaJSON, -1.0, false
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if s, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(s, 64); err != nil {
+				continue
+			}
+		}
+		var candidate string
+		exact := true
+		switch mt {
+		case mediaJSON, mediaGraphQLResponse:
+			candidate = mt
+		case "application/*", "*/*":
+			candidate, exact = mediaJSON, false
+		default:
+			continue
+		}
+		if q > 0 && (q > bestQ || q == bestQ && exact && !bestExact) {
+			best, bestQ, bestExact = candidate, q, exact
+		}
+	}
+	return best
+}
+
+// requestErrorBody is the answer to a request error: no data key at all.
+type requestErrorBody struct {
+	Errors     gqlerror.List  `json:"errors"`
+	Extensions map[string]any `json:"extensions,omitempty"`
+}
+
+func writeRequestError(w io.Writer, resp *graphql.Response) {
+	b, err := json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
+	if err != nil {
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+	}
+	w.Write(b)
 }
 
 var (
@@ -92,4 +238,16 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
 	}
 	w.Write(b)
+}
+
+// writeError answers a request that is not a GraphQL request at all (an
+// unreadable body, a wrong method), in the media type already negotiated.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", mediaJSON)
+	}
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}},
+	})
 }

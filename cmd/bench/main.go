@@ -20,6 +20,9 @@
 //	                is any provider call repeated within one request? Then
 //	                the same requests -workers at a time: is any call made
 //	                more often than there were requests?
+//	hostile         roundtrip-full one at a time, alone and then while 4
+//	                clients send issue 7's costly inputs in a loop: does its
+//	                p99 stay within 1.5× of alone?
 //	saga            checkouts from create to BOOKED over GraphQL with the
 //	                sandbox card gateway, -saga-workers in flight for
 //	                -duration: createCheckoutSession, holdCheckoutSession,
@@ -69,7 +72,7 @@ import (
 )
 
 // scenarioNames lists the scenarios in the order they run.
-var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "dedupe", "saga"}
+var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "dedupe", "hostile", "saga"}
 
 // options are the command's flags.
 type options struct {
@@ -241,6 +244,8 @@ func run(ctx context.Context, o options) error {
 			res, err = b.fanout(ctx)
 		case "dedupe":
 			res, err = b.dedupe(ctx)
+		case "hostile":
+			res, err = b.hostileLoad(ctx)
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
+	"github.com/faregraph/faregraph/server"
 )
 
 // config is the process configuration, read from the environment once.
@@ -48,6 +49,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	a.Secret = getenv("FAREGRAPH_SECRET")
 	var err error
 	a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second)
+	bad(err)
+	a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout)
 	bad(err)
 	// Each provider's settings: FAREGRAPH_<NAME>_<KEY> for the keys its
 	// registration names (FAREGRAPH_CITIZENPLANE_URL, ...).

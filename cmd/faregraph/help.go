@@ -24,6 +24,7 @@ var settings = []setting{
 	{"FAREGRAPH_DB_PATH", "faregraph.db", "the SQLite file when DATABASE_URL is unset"},
 	{"FAREGRAPH_SECRET", "generated once in development", "key that signs offer ids (at least 32 characters); the same on every replica"},
 	{"FAREGRAPH_PROVIDER_TIMEOUT", "5s", "each provider's deadline per search and per batch of live checks"},
+	{"FAREGRAPH_REQUEST_TIMEOUT", "30s", "deadline of each GraphQL request; a request also stops when its client disconnects"},
 	{"FAREGRAPH_SIM_LATENCY", "none", "simulator latency, e.g. citizenplane=150ms,liteapi=80ms"},
 	{"FAREGRAPH_SIM_FAILURE_RATE", "none", "share of simulator requests answered with a provider error, e.g. liteapi=0.5"},
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},

@@ -131,14 +131,17 @@ type CheckoutEvent struct {
 }
 
 type CheckoutInput struct {
-	OfferID        string                    `json:"offerId"`
-	Passengers     []PassengerInput          `json:"passengers"`
-	Contact        *ContactInput             `json:"contact"`
-	Ancillaries    []AncillarySelectionInput `json:"ancillaries,omitempty"`
-	ExpiresIn      *int                      `json:"expiresIn,omitempty"`
-	Metadata       []MetadataEntryInput      `json:"metadata,omitempty"`
-	Method         PaymentMethodType         `json:"method"`
-	IdempotencyKey *string                   `json:"idempotencyKey,omitempty"`
+	OfferID string `json:"offerId"`
+	// The travellers. At most 9.
+	Passengers []PassengerInput `json:"passengers"`
+	Contact    *ContactInput    `json:"contact"`
+	// Extras to buy. At most 100.
+	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
+	ExpiresIn   *int                      `json:"expiresIn,omitempty"`
+	// Your own keys and values, kept with the session. At most 20.
+	Metadata       []MetadataEntryInput `json:"metadata,omitempty"`
+	Method         PaymentMethodType    `json:"method"`
+	IdempotencyKey *string              `json:"idempotencyKey,omitempty"`
 }
 
 // The answer of every checkout mutation.
@@ -164,13 +167,16 @@ type ContactInput struct {
 }
 
 type CreateCheckoutSessionInput struct {
-	OfferID     string                    `json:"offerId"`
-	Passengers  []PassengerInput          `json:"passengers"`
-	Contact     *ContactInput             `json:"contact"`
+	OfferID string `json:"offerId"`
+	// The travellers. At most 9.
+	Passengers []PassengerInput `json:"passengers"`
+	Contact    *ContactInput    `json:"contact"`
+	// Extras to buy. At most 100.
 	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
 	// Lifetime of the session in seconds, 3600 to 86400; 3600 when absent.
-	ExpiresIn *int                 `json:"expiresIn,omitempty"`
-	Metadata  []MetadataEntryInput `json:"metadata,omitempty"`
+	ExpiresIn *int `json:"expiresIn,omitempty"`
+	// Your own keys and values, kept with the session. At most 20.
+	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
@@ -301,7 +307,7 @@ type SearchOffersInput struct {
 	Passengers *PassengerCountsInput `json:"passengers"`
 	// ISO 4217 code of the currency to price in; EUR when absent.
 	CurrencyCode *string `json:"currencyCode,omitempty"`
-	// Provider names to search (see providerResults); every provider when absent.
+	// Provider names to search (see providerResults); every provider when absent. At most 10.
 	Providers []string `json:"providers,omitempty"`
 }
 
