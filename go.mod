@@ -27,6 +27,8 @@ require (
 	golang.org/x/sync v0.23.0
 )
 
+require golang.org/x/time v0.16.0 // indirect
+
 require (
 	github.com/agnivade/levenshtein v1.2.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect

@@ -45,6 +45,9 @@ type Config struct {
 	// RequestTimeout is the deadline of each GraphQL request;
 	// server.DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
+	// Refusals is the budget of refused requests per client
+	// (server.RefusalBudget; the zero value is the defaults).
+	Refusals server.RefusalBudget
 
 	// Providers are the settings of each provider, by provider name then
 	// setting key (providers.KeyURL and the registration's Keys); a
@@ -221,6 +224,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Metrics:        a.Metrics,
 		Logger:         cfg.Logger,
 		RequestTimeout: cfg.RequestTimeout,
+		Refusals:       cfg.Refusals,
 		Ready: func(ctx context.Context) error {
 			if a.draining.Load() {
 				return errors.New("shutting down")
