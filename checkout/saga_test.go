@@ -14,6 +14,8 @@ import (
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
+	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/search"
 )
 
@@ -364,4 +366,14 @@ func TestConcurrentHoldsNeverOversell(t *testing.T) {
 			t.Errorf("%d held and %d sold out of 50 on 10 seats", held, soldOut)
 		}
 	})
+}
+
+// simKnobs is the failure switch of a provider's simulator.
+func (e *env) simKnobs(provider string) sim.Controller {
+	return e.a.Simulators[provider]
+}
+
+// cpSim is the CitizenPlane simulator, with its own controls.
+func (e *env) cpSim() *cpsim.Simulator {
+	return e.a.Simulators["citizenplane"].(*cpsim.Simulator)
 }
