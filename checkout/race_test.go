@@ -11,6 +11,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
@@ -51,10 +52,24 @@ func TestCancelRacesBook(t *testing.T) {
 				ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
 				s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.CreditLine, ""))
 			}
+			// Each call either wins or answers a user error saying the other
+			// one did (or is still working); neither may fail outright.
 			var wg sync.WaitGroup
-			wg.Go(func() { c.Book(e.ctx, tenant, s.ID, "") })
-			wg.Go(func() { c.Cancel(e.ctx, tenant, s.ID, "") })
+			var booked, canceled *checkout.Result
+			var bookErr, cancelErr error
+			wg.Go(func() { booked, bookErr = c.Book(e.ctx, tenant, s.ID, "") })
+			wg.Go(func() { canceled, cancelErr = c.Cancel(e.ctx, tenant, s.ID, "") })
 			wg.Wait()
+			if bookErr != nil || cancelErr != nil {
+				t.Fatalf("run %d: book: %v; cancel: %v", i, bookErr, cancelErr)
+			}
+			for op, res := range map[string]*checkout.Result{"book": booked, "cancel": canceled} {
+				for _, ue := range res.UserErrors {
+					if ue.Code != fault.InvalidState && ue.Code != fault.InProgress {
+						t.Fatalf("run %d: %s answered %s: %s", i, op, ue.Code, ue.Message)
+					}
+				}
+			}
 			got, err := c.Get(e.ctx, tenant, s.ID)
 			if err != nil {
 				t.Fatal(err)
