@@ -54,7 +54,7 @@ func TestCreditLine(t *testing.T) {
 		if cl.Available.Amount != 0 {
 			t.Errorf("available %d, want 0", cl.Available.Amount)
 		}
-		// Booking one and cancelling another leaves one session's worth.
+		// Booking one and canceling another leaves one session's worth.
 		var authorized []*checkout.Session
 		for _, s := range sessions {
 			if got, _ := c.Get(e.ctx, tenant, s.ID); got.Status == checkout.Authorized {

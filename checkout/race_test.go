@@ -139,8 +139,8 @@ func TestLateAuthorizationIsReleased(t *testing.T) {
 	})
 }
 
-// TestAuthorizationLostBeforeBooking: an authorization cancelled at the
-// gateway (lapsed, or cancelled in its dashboard) fails the session at
+// TestAuthorizationLostBeforeBooking: an authorization canceled at the
+// gateway (lapsed, or canceled in its dashboard) fails the session at
 // book time; nothing is booked.
 func TestAuthorizationLostBeforeBooking(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
@@ -156,7 +156,7 @@ func TestAuthorizationLostBeforeBooking(t *testing.T) {
 		}
 		got, _ := c.Get(e.ctx, tenant, s.ID)
 		if got.Status != checkout.Failed || len(got.Bookings) != 0 || got.Failure == nil || got.Failure.Code != "PAYMENT_CANCELED" {
-			t.Errorf("book on a cancelled authorization: answered %+v; stored %s %+v, %d bookings", res.UserErrors, got.Status, got.Failure, len(got.Bookings))
+			t.Errorf("book on a canceled authorization: answered %+v; stored %s %+v, %d bookings", res.UserErrors, got.Status, got.Failure, len(got.Bookings))
 		}
 	})
 }

@@ -2127,8 +2127,10 @@ enum ErrorCode {
   UNAUTHENTICATED
   "The API key does not grant the scope the field needs."
   FORBIDDEN
-  "The client went away or cancelled the request."
-  CANCELLED
+  "The client went away or canceled the request."
+  CANCELED
+  "The former spelling of CANCELED; never answered."
+  CANCELLED @deprecated(reason: "Use CANCELED.")
   "The server does not answer introspection."
   INTROSPECTION_DISABLED
   "A bug on our side; the log has the detail."
@@ -2183,7 +2185,7 @@ enum ErrorCode {
   PAYMENT_SETTLEMENT_FAILED
   "A part could not be booked, for no more specific reason."
   BOOKING_FAILED
-  "The card authorization was cancelled or lapsed before booking."
+  "The card authorization was canceled or lapsed before booking."
   PAYMENT_CANCELED
   "The session expired before its seats were held."
   NOT_HELD
@@ -2274,7 +2276,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "CONFIRMED, PENDING or CANCELLED."
+  "CONFIRMED, PENDING or CANCELED."
   status: String!
   total: Money!
   groupIdentifier: String!
@@ -13938,7 +13940,8 @@ var (
 		"NOT_FOUND":                 fault.NotFound,
 		"UNAUTHENTICATED":           fault.Unauthenticated,
 		"FORBIDDEN":                 fault.Forbidden,
-		"CANCELLED":                 fault.Cancelled,
+		"CANCELED":                  fault.Canceled,
+		"CANCELLED":                 fault.CanceledBritish,
 		"INTROSPECTION_DISABLED":    fault.IntrospectionDisabled,
 		"INTERNAL":                  fault.Internal,
 		"PROVIDER_TIMEOUT":          fault.ProviderTimeout,
@@ -13975,7 +13978,8 @@ var (
 		fault.NotFound:                "NOT_FOUND",
 		fault.Unauthenticated:         "UNAUTHENTICATED",
 		fault.Forbidden:               "FORBIDDEN",
-		fault.Cancelled:               "CANCELLED",
+		fault.Canceled:                "CANCELED",
+		fault.CanceledBritish:         "CANCELLED",
 		fault.IntrospectionDisabled:   "INTROSPECTION_DISABLED",
 		fault.Internal:                "INTERNAL",
 		fault.ProviderTimeout:         "PROVIDER_TIMEOUT",

@@ -187,12 +187,12 @@ func newBookRequest(r providers.BookRequest) (wire.BookRequest, error) {
 
 // bookingStatuses maps FlightBooking statuses.
 var bookingStatuses = map[string]providers.BookingStatus{
-	wire.StatusConfirmed:            providers.BookingConfirmed,
-	wire.StatusTicketed:             providers.BookingConfirmed,
-	wire.StatusCreated:              providers.BookingPending,
-	wire.StatusPendingConfirmation:  providers.BookingPending,
-	wire.StatusCancelled:            providers.BookingCancelled,
-	wire.StatusCancelledWithCharges: providers.BookingCancelled,
+	wire.StatusConfirmed:           providers.BookingConfirmed,
+	wire.StatusTicketed:            providers.BookingConfirmed,
+	wire.StatusCreated:             providers.BookingPending,
+	wire.StatusPendingConfirmation: providers.BookingPending,
+	wire.StatusCanceled:            providers.BookingCanceled,
+	wire.StatusCanceledWithCharges: providers.BookingCanceled,
 }
 
 // toBooking maps a FlightBooking. The total is pricing.totalAmount, else
