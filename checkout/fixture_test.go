@@ -28,7 +28,7 @@ func fixedSession() *Session {
 			{Name: "Checked bag 20 kg", Quantity: 2, UnitAmount: 2550, Total: 5100, Currency: "EUR", ProductType: "CHECKED_BAG", PartIndex: 1},
 		},
 		Airline: Airline{
-			Legs: []Leg{{CarrierCode: "TP", FlightNumber: "438", DepartureAirport: "LIS", ArrivalAirport: "CDG",
+			Legs: []AirlineLeg{{CarrierCode: "TP", FlightNumber: "438", DepartureAirport: "LIS", ArrivalAirport: "CDG",
 				DepartureAt: time.Date(2026, 7, 8, 18, 0, 0, 0, lisbon), ArrivalAt: time.Date(2026, 7, 8, 21, 35, 0, 0, time.FixedZone("CEST", 2*3600)),
 				RouteType: "one_way", FareAmount: 18000, FeeAmount: 900, TaxAmount: 3000, Provider: "citizenplane", PartIndex: 1,
 				BookingReference: "FG-ABC123", ProviderBookingRef: "CP-998877"}},

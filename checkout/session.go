@@ -104,14 +104,16 @@ type Item struct {
 // Airline is the airline addendum: what was flown, by whom, and the
 // references once booked.
 type Airline struct {
-	Legs       []Leg
+	Legs       []AirlineLeg
 	Passengers []providers.Traveller // the session's own
 	// Locators are the airline record locators, once known.
 	Locators []string
 }
 
-// Leg is one flight of the addendum with its share of the fare.
-type Leg struct {
+// AirlineLeg is one flight of the addendum with its share of the fare: a
+// leg in the airline addendum's sense (Gr4vy's "legs", one coupon each),
+// not a searched direction (providers.Leg).
+type AirlineLeg struct {
 	CarrierCode      string
 	FlightNumber     string
 	DepartureAirport string
