@@ -239,7 +239,7 @@ func addendum(offer providers.Offer) Airline {
 		}
 		fare, tax := split(p)
 		for k, sg := range segs {
-			a.Legs = append(a.Legs, Leg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
+			a.Legs = append(a.Legs, AirlineLeg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
 				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,
 				FareAmount: share(fare, len(segs), k), TaxAmount: share(tax, len(segs), k), Provider: p.Provider, PartIndex: pi})
 		}

@@ -70,7 +70,7 @@ func TestBatchesDedupeAndShareVerify(t *testing.T) {
 	}
 }
 
-func TestCancelledCallerDoesNotFailOthers(t *testing.T) {
+func TestCanceledCallerDoesNotFailOthers(t *testing.T) {
 	set, parts, _ := setup(t, 200*time.Millisecond)
 	ctx := loaders.With(context.Background(), loaders.NewFactory(loaders.Config{Providers: set, Wait: 20 * time.Millisecond}).New())
 	first, cancel := context.WithCancel(ctx)

@@ -51,7 +51,10 @@ type Date string
 // Time parses d at midnight UTC.
 func (d Date) Time() (time.Time, error) { return time.Parse(time.DateOnly, string(d)) }
 
-// Leg is one direction of a search: from Origin to Destination on Date.
+// Leg is one direction of a search: from Origin to Destination on Date,
+// as LiteAPI's rates request names its "legs". An offer answers it with a
+// Slice; the airline addendum's legs (one flight each) are
+// checkout.AirlineLeg.
 type Leg struct {
 	Origin      string
 	Destination string

@@ -8,11 +8,11 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
-// Limits on round-trip combinations: the cheapest legsPerSide outbound and
+// Limits on round-trip combinations: the cheapest oneWaysPerDirection outbound and
 // return one-way offers are paired, and the best maxCombinations kept.
 const (
-	legsPerSide     = 20
-	maxCombinations = 100
+	oneWaysPerDirection = 20
+	maxCombinations     = 100
 	// minTurnaround is the least time between landing and flying back when
 	// both slices are on the same day.
 	minTurnaround = 2 * time.Hour
@@ -22,8 +22,8 @@ const (
 // different providers, into COMBINED_ONE_WAYS offers, cheapest first.
 // Offers in another currency than currency are not combined.
 func combine(out, ret []providers.Offer, currency string) []providers.Offer {
-	out = cheapest(out, currency, legsPerSide)
-	ret = cheapest(ret, currency, legsPerSide)
+	out = cheapest(out, currency, oneWaysPerDirection)
+	ret = cheapest(ret, currency, oneWaysPerDirection)
 	var combos []providers.Offer
 	for _, o := range out {
 		for _, r := range ret {

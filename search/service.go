@@ -238,15 +238,15 @@ func (s *Service) sign(offers []*Offer) error {
 	return nil
 }
 
-// legResult is what one provider answered for a search.
-type legResult struct {
+// providerAnswer is what one provider answered for a search.
+type providerAnswer struct {
 	out, ret, rt []providers.Offer
 }
 
 func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
-	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (legResult, error) {
+	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
 
@@ -307,8 +307,8 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 // searchProvider asks one provider everything a request needs, in parallel:
 // the outbound one-way fares, and for a round trip the return one-way fares
 // and its own round-trip fares. What arrives is kept even if a call fails.
-func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
-	var res legResult
+func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (providerAnswer, error) {
+	var res providerAnswer
 	if !r.RoundTrip() {
 		offers, err := p.Search(ctx, q)
 		res.out = offers

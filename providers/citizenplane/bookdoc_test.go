@@ -367,7 +367,7 @@ func TestRetrieveDocumented(t *testing.T) {
 	}{
 		{"confirmed", docAnswer{200, docBooking, "cp_reference=CPKVLF"}, providers.BookingConfirmed, ""},
 		{"pending", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"pending"`, 1), ""}, providers.BookingPending, ""},
-		{"cancelled", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"cancelled"`, 1), ""}, providers.BookingCancelled, ""},
+		{"cancelled", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"cancelled"`, 1), ""}, providers.BookingCanceled, ""},
 		{"unknown", docAnswer{404, `{"message": "Booking CPKVLF not found", "type": "BOOKING_NOT_FOUND"}`, ""}, "", providers.NotFound},
 		{"another booking", docAnswer{200, strings.Replace(docBooking, "CPKVLF", "CPXXXX", 1), ""}, "", providers.Unavailable},
 	}

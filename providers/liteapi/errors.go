@@ -37,7 +37,7 @@ var (
 const (
 	msgTimeout     = "LiteAPI did not answer in time"
 	msgUnreachable = "LiteAPI could not be reached"
-	msgCancelled   = "the call to LiteAPI was cancelled"
+	msgCanceled    = "the call to LiteAPI was canceled"
 	msgRateLimited = "LiteAPI rate limit reached"
 	msgKeyRefused  = "LiteAPI refused the API key"
 	msgUnreadable  = "LiteAPI sent an answer that could not be read"
@@ -104,7 +104,7 @@ func transportFailure(ctx context.Context, op, method, path string, err error) *
 		errors.As(err, &ne) && ne.Timeout():
 		pe.Code, pe.Message = providers.Timeout, msgTimeout
 	case errors.Is(err, context.Canceled):
-		pe.Message = msgCancelled
+		pe.Message = msgCanceled
 	}
 	return pe
 }

@@ -404,12 +404,12 @@ const (
 // FlightBooking statuses (B.6). TICKETED is not in the OpenAPI list but is
 // named as mapping to CONFIRMED, so the adapter accepts it.
 const (
-	StatusCreated              = "CREATED"
-	StatusPendingConfirmation  = "PENDING_CONFIRMATION"
-	StatusConfirmed            = "CONFIRMED"
-	StatusTicketed             = "TICKETED"
-	StatusCancelled            = "CANCELLED"
-	StatusCancelledWithCharges = "CANCELLED_WITH_CHARGES"
+	StatusCreated             = "CREATED"
+	StatusPendingConfirmation = "PENDING_CONFIRMATION"
+	StatusConfirmed           = "CONFIRMED"
+	StatusTicketed            = "TICKETED"
+	StatusCanceled            = "CANCELLED"
+	StatusCanceledWithCharges = "CANCELLED_WITH_CHARGES"
 )
 
 // Service categories of servicesAttachable (B.8).
