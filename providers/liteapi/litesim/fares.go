@@ -1,7 +1,8 @@
-package liteapi
+package litesim
 
 import (
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
@@ -91,8 +92,8 @@ func (q quote) in(cur string) quote {
 		panic("liteapi simulator: a quote is converted from EUR only")
 	}
 	q.cur = cur
-	q.adult, q.child, q.infant = fromEUR(q.adult, cur), fromEUR(q.child, cur), fromEUR(q.infant, cur)
-	q.bagFee = fromEUR(q.bagFee, cur)
+	q.adult, q.child, q.infant = FromEUR(q.adult, cur), FromEUR(q.child, cur), FromEUR(q.infant, cur)
+	q.bagFee = FromEUR(q.bagFee, cur)
 	return q
 }
 
@@ -119,13 +120,27 @@ func (q quote) buckets() []string {
 // percentOf is cents × pct / 100, rounded half up.
 func percentOf(cents, pct int64) int64 { return (cents*pct + 50) / 100 }
 
-// split divides a per-person price, in minor units of any currency, into
-// the supplier's base, taxes and fees; the rest is the partner markup,
-// which only the total carries. base is never negative, so taxes+fees is
-// at most the supplier price, below the price.
-func split(cents int64) (base, taxes, fees int64) {
+// Split divides a price per person, in minor units of any currency, into
+// the supplier's base, taxes and fees as the simulator's answers show
+// them; the rest is the partner markup, which only the total carries. base
+// is never negative, so taxes+fees is at most the supplier price, below
+// the price.
+func Split(cents int64) (base, taxes, fees int64) {
 	supplier := cents * 100 / markupPercent
 	taxes = percentOf(supplier, taxPercent)
 	fees = percentOf(supplier, feePercent)
 	return supplier - taxes - fees, taxes, fees
+}
+
+// carriers lists the marketing carriers of a quote in order of flight.
+func (q quote) carriers() []string {
+	var out []string
+	for _, it := range q.its {
+		for _, f := range it.flights {
+			if !slices.Contains(out, f.carrier) {
+				out = append(out, f.carrier)
+			}
+		}
+	}
+	return out
 }

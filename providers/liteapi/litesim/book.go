@@ -1,4 +1,4 @@
-package liteapi
+package litesim
 
 import (
 	"bytes"
@@ -30,10 +30,10 @@ const (
 // ticketLimit is how long after booking the airline must ticket.
 const ticketLimit = 24 * time.Hour
 
-// simBooking is a booking of a prebook.
-type simBooking struct {
+// booking is a booking of a prebook.
+type booking struct {
 	id, ref string
-	prebook *simPrebook
+	prebook *prebook
 	status  string
 	created time.Time
 	payment wire.BookPayment
@@ -41,23 +41,23 @@ type simBooking struct {
 	shift   time.Duration // ShiftBooking
 }
 
-// simBookRequest is a booking body as the simulator reads it.
-type simBookRequest struct {
+// bookBody is a booking body as the simulator reads it.
+type bookBody struct {
 	PrebookID  string            `json:"prebookId"`
-	Payment    *simPayment       `json:"payment"`
+	Payment    *bookPayment      `json:"payment"`
 	CustomTags map[string]string `json:"customTags"`
 	Metadata   json.RawMessage   `json:"metadata"`
 }
 
-type simPayment struct {
+type bookPayment struct {
 	Method        string          `json:"method"`
 	TransactionID string          `json:"transactionId"`
 	Token         string          `json:"token"`
 	BillingInfo   json.RawMessage `json:"billingInfo"`
 }
 
-func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
-	var req simBookRequest
+func (s *Simulator) createBooking(w http.ResponseWriter, r incoming) {
+	var req bookBody
 	dec := json.NewDecoder(bytes.NewReader(r.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
@@ -97,7 +97,7 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 	}
 	now := s.cfg.Now()
 	s.seats.sell(p.q.buckets(), p.q.pax.Seats())
-	b := &simBooking{
+	b := &booking{
 		id:      s.newIDLocked("booking"),
 		prebook: p,
 		status:  wire.StatusConfirmed,
@@ -112,7 +112,7 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 }
 
 // checkBook applies the request rules of B.6.
-func checkBook(req simBookRequest) *wire.APIError {
+func checkBook(req bookBody) *wire.APIError {
 	bad := func(key, msg string) *wire.APIError { return invalid(codeBookInvalid, "bodyRequest."+key, msg) }
 	switch {
 	case req.PrebookID == "":
@@ -145,7 +145,7 @@ func checkBook(req simBookRequest) *wire.APIError {
 	return nil
 }
 
-func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
+func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
 	if !isUUID(r.id) {
 		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
 		return
@@ -164,7 +164,7 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
 // the schedule shifts. The payment amount is the supplier's price, the
 // total without the partner markup: the sandbox's was ~3% below the total
 // (B.10).
-func (s *Simulator) flightBookingLocked(b *simBooking) wire.FlightBooking {
+func (s *Simulator) flightBookingLocked(b *booking) wire.FlightBooking {
 	p := b.prebook
 	q := p.q.shifted(s.shift + b.shift)
 	total := p.price()

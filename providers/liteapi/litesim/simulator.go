@@ -1,9 +1,12 @@
-package liteapi
+// Package litesim is a simulator of the LiteAPI flights v3.0 API: an
+// http.Handler that accepts the documented requests and answers in the
+// documented shapes (package wire) from a deterministic inventory, so that
+// the real adapter (package liteapi) runs against it in tests, local runs
+// and benchmarks. It shares nothing with the adapter but package wire.
+package litesim
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,8 +21,8 @@ import (
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
-// SimConfig configures a Simulator.
-type SimConfig struct {
+// Config configures a Simulator.
+type Config struct {
 	// APIKey is the X-API-Key the simulator accepts. Empty accepts any
 	// non-empty key; a missing key is always refused.
 	APIKey string
@@ -44,7 +47,7 @@ type SimConfig struct {
 //
 //   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
 //     day, 3 to 6 journeys a day, with one-stop journeys among them, and
-//     legs at most 11 months ahead (simMonthsAhead). The inventory is priced
+//     legs at most 11 months ahead (monthsAhead). The inventory is priced
 //     in EUR and answered in the currency asked for: EUR, USD, GBP or CHF,
 //     at the fixed rates of sandboxRates (any other currency is 400 41006).
 //     The offer keeps its currency: verify, prebooks, services and bookings
@@ -80,15 +83,14 @@ type SimConfig struct {
 // sold. Prebooks and bookings live in memory; their ids are UUIDv7 made
 // from the clock and the seed, so a run is reproducible when its requests
 // come in the same order. Which codes the simulator answers for what the
-// documentation leaves open is said where they are defined (simprebook.go,
-// simbook.go). A Simulator is safe for concurrent use.
+// documentation leaves open is said where they are defined (prebook.go,
+// services.go, book.go). A Simulator is safe for concurrent use.
 type Simulator struct {
-	cfg   SimConfig
+	cfg   Config
 	inv   inventory
 	seats *seatStore
 	key   []byte
 	knobs *sim.Knobs
-	tap   atomic.Pointer[func(method, path string, body []byte)] // tests: sees every request
 
 	// nextExpiry is the earliest expiry of a live prebook (Unix
 	// nanoseconds, 0 when none), read without the lock so that requests
@@ -96,8 +98,8 @@ type Simulator struct {
 	nextExpiry atomic.Int64
 
 	mu       sync.Mutex // guards what follows
-	prebooks map[string]*simPrebook
-	bookings map[string]*simBooking
+	prebooks map[string]*prebook
+	bookings map[string]*booking
 	seatMap  map[string]string // segmentKey|seat number → prebookId holding or sold
 	ids      uint64            // ids made so far
 	shift    time.Duration     // ShiftSchedule
@@ -105,16 +107,17 @@ type Simulator struct {
 
 var _ http.Handler = (*Simulator)(nil)
 
-// defaultOfferTTL is the life of the simulator's offers.
-const defaultOfferTTL = 30 * time.Minute
+// DefaultOfferTTL is the life of the simulator's offers when
+// Config.OfferTTL is zero.
+const DefaultOfferTTL = 30 * time.Minute
 
-// NewSimulator returns a simulator for cfg.
-func NewSimulator(cfg SimConfig) *Simulator {
+// New returns a simulator for cfg.
+func New(cfg Config) *Simulator {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.OfferTTL <= 0 {
-		cfg.OfferTTL = defaultOfferTTL
+		cfg.OfferTTL = DefaultOfferTTL
 	}
 	inv := inventory{seed: cfg.Seed}
 	key := sha256.Sum256(fmt.Appendf(nil, "faregraph liteapi simulator %d", cfg.Seed))
@@ -124,8 +127,8 @@ func NewSimulator(cfg SimConfig) *Simulator {
 		seats:    newSeatStore(inv),
 		key:      key[:],
 		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
-		prebooks: map[string]*simPrebook{},
-		bookings: map[string]*simBooking{},
+		prebooks: map[string]*prebook{},
+		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
 	}
 }
@@ -182,9 +185,9 @@ func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
 	return ok
 }
 
-// simRequest is what a handler gets: the body, the id in the path and the
+// incoming is what a handler gets: the body, the id in the path and the
 // query.
-type simRequest struct {
+type incoming struct {
 	body  []byte
 	id    string
 	query url.Values
@@ -194,19 +197,19 @@ type simRequest struct {
 type endpoint struct {
 	op                string // SetFailure's name
 	method            string
-	handle            func(s *Simulator, w http.ResponseWriter, r simRequest)
+	handle            func(s *Simulator, w http.ResponseWriter, r incoming)
 	keyRefused        int // 401
 	unavailable       int
 	unavailableStatus int
 }
 
 var (
-	epRates      = endpoint{"rates", http.MethodPost, (*Simulator).rates, 41004, 51004, http.StatusServiceUnavailable}
+	epRates      = endpoint{"rates", http.MethodPost, (*Simulator).searchRates, 41004, 51004, http.StatusServiceUnavailable}
 	epVerify     = endpoint{"verify", http.MethodPost, (*Simulator).verify, 42003, 52014, http.StatusServiceUnavailable}
-	epPrebook    = endpoint{"prebook", http.MethodPost, (*Simulator).prebook, 43003, 53014, http.StatusServiceUnavailable}
+	epPrebook    = endpoint{"prebook", http.MethodPost, (*Simulator).createPrebook, 43003, 53014, http.StatusServiceUnavailable}
 	epGetPrebook = endpoint{"get_prebook", http.MethodGet, (*Simulator).getPrebook, 47001, 53020, http.StatusInternalServerError}
-	epServices   = endpoint{"services", http.MethodPost, (*Simulator).services, 44003, 54001, http.StatusBadGateway}
-	epBook       = endpoint{"book", http.MethodPost, (*Simulator).book, 45028, 55035, http.StatusServiceUnavailable}
+	epServices   = endpoint{"services", http.MethodPost, (*Simulator).attachServices, 44003, 54001, http.StatusBadGateway}
+	epBook       = endpoint{"book", http.MethodPost, (*Simulator).createBooking, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
 )
 
@@ -266,9 +269,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, wire.APIError{Code: codeBadRequest, Message: "Request body too large"})
 		return
 	}
-	if tap := s.tap.Load(); tap != nil {
-		(*tap)(r.Method, r.URL.Path, body)
-	}
 	fail, ok := s.knobs.Wait(r.Context())
 	if !ok {
 		return
@@ -286,7 +286,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.expire()
-	req := simRequest{body: body, id: id, query: r.URL.Query()}
+	req := incoming{body: body, id: id, query: r.URL.Query()}
 	if mode != sim.FailAfter && mode != sim.FailTimeout {
 		ep.handle(s, w, req)
 		return
@@ -305,35 +305,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, e wire.APIError) {
 	writeJSON(w, status, wire.ErrorEnvelope{Error: &e})
-}
-
-// sign makes an opaque id of v: base64url JSON and a truncated HMAC.
-func (s *Simulator) sign(v any) string {
-	payload, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("liteapi simulator: sign %T: %v", v, err)) // only our own structs are signed
-	}
-	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload))
-}
-
-// open checks an id made by sign and decodes it into v.
-func (s *Simulator) open(id string, v any) bool {
-	p, m, ok := strings.Cut(id, ".")
-	if !ok {
-		return false
-	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.mac(payload)) {
-		return false
-	}
-	return json.Unmarshal(payload, v) == nil
-}
-
-func (s *Simulator) mac(payload []byte) []byte {
-	h := hmac.New(sha256.New, s.key)
-	h.Write(payload)
-	return h.Sum(nil)[:16]
 }
 
 var _ sim.Controller = (*Simulator)(nil)
