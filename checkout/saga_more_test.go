@@ -15,7 +15,7 @@ import (
 	"github.com/faregraph/faregraph/search"
 )
 
-// simKnobs is the failure switch of a provider's simulator.
+// simKnobs is the control of a provider's simulator.
 func (e *env) simKnobs(provider string) sim.Controller {
 	return e.a.Simulators[provider]
 }

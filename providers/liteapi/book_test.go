@@ -3,6 +3,7 @@ package liteapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -23,7 +24,7 @@ func TestBook(t *testing.T) {
 	// A connection on two carriers' flights would give two locators; any
 	// journey gives at least one.
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, func(o providers.Offer) bool { return !nonstop(o) })
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	h := mustHold(t, env, o)
 	held := env.seatsLeft(t, o)
 	log := env.tap()
@@ -242,7 +243,15 @@ func TestRetrieveScheduleChange(t *testing.T) {
 	// 2026-10-25 is the end of summer time: the return (27th) is in winter
 	// time, the outbound (20th) in summer time, and the shift keeps each
 	// airport's own offset.
-	env.sim.ShiftSchedule(95 * time.Minute)
+	shift := func(d time.Duration) {
+		t.Helper()
+		for _, k := range flightsOf(o) {
+			if err := env.sim.ShiftSchedule(k, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	shift(95 * time.Minute)
 	got, err := env.client.Retrieve(context.Background(), b.Reference)
 	if err != nil {
 		t.Fatal(err)
@@ -253,16 +262,38 @@ func TestRetrieveScheduleChange(t *testing.T) {
 	ret := got.Slices[1].Segments[0]
 	checkZone(t, ret.DepartureAt, ret.Origin, map[string]int{"LIS": 0, "ORY": 3600, "MAD": 3600}[ret.Origin])
 
-	if !env.sim.ShiftBooking(b.Reference, -30*time.Minute) || env.sim.ShiftBooking("nope", time.Hour) {
-		t.Fatal("ShiftBooking")
+	// A search shows the moved outbound too (given seats, so that the
+	// booking did not sell it out).
+	roomy(t, env, o, 9)
+	again, err := env.client.Search(context.Background(), providers.Query{Leg: leg("ORY", "LIS", "2026-10-20"), Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
 	}
-	env.sim.ShiftSchedule(0)
+	want := moved(95 * time.Minute)[0].Segments[0]
+	found := false
+	for _, a := range again {
+		if s := a.Slices[0].Segments[0]; s.CarrierCode == want.CarrierCode && s.FlightNumber == want.FlightNumber {
+			found = true
+			if !s.DepartureAt.Equal(want.DepartureAt) || !s.ArrivalAt.Equal(want.ArrivalAt) {
+				t.Errorf("searched %s%s %s-%s, want %s-%s", s.CarrierCode, s.FlightNumber, s.DepartureAt, s.ArrivalAt, want.DepartureAt, want.ArrivalAt)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no search result flies %s%s", want.CarrierCode, want.FlightNumber)
+	}
+	if err := env.sim.ShiftSchedule(sim.FlightKey{Carrier: "ZZ", Number: "1", Date: "2026-10-20"}, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+		t.Errorf("shift of an unknown flight: %v", err)
+	}
+
+	// Shifts add up.
+	shift(-125 * time.Minute)
 	got, err = env.client.Retrieve(context.Background(), b.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(moved(-30*time.Minute), got.Slices); diff != "" {
-		t.Errorf("after the booking's shift (-want +got)\n%s", diff)
+		t.Errorf("after the second shift (-want +got)\n%s", diff)
 	}
 	if got.Reference != b.Reference || got.Total != b.Total || !cmp.Equal(got.Locators, b.Locators) {
 		t.Errorf("retrieved %+v, booked %+v", got, b)

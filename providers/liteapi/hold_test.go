@@ -19,7 +19,7 @@ func TestHold(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, nil)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	pc, err := env.client.CheckPrice(context.Background(), o.Parts[0])
 	if err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func TestHoldWithServices(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 2}
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, func(o providers.Offer) bool { return o.Conditions.Changeable })
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	first := mustHold(t, env, o)
 	var seat, bag providers.Ancillary
 	for _, a := range first.Ancillaries {
@@ -248,7 +248,7 @@ func TestSplitPhone(t *testing.T) {
 func TestConcurrentPrebooksNeverOversell(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 8})
 	o := searchOffer(t, env, leg("ORY", "LIS", "2026-06-10"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(env, o, 10)
+	roomy(t, env, o, 10)
 
 	const n = 50
 	errs := make([]error, n)
@@ -298,7 +298,7 @@ func TestConcurrentPrebooksNeverOversell(t *testing.T) {
 func TestHoldExpiry(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "BCN", "2026-05-05"), providers.Passengers{Adults: 2}, nil)
-	roomy(env, o, 6)
+	roomy(t, env, o, 6)
 	before := env.seatsLeft(t, o)
 	h := mustHold(t, env, o)
 	if left := env.seatsLeft(t, o); left != before-2 {

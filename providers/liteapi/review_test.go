@@ -206,7 +206,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 
 			// Verify: the same total, bags in the currency.
 			o := offers[0]
-			roomy(env, o, 20)
+			roomy(t, env, o, 20)
 			pc, err := env.client.CheckPrice(context.Background(), o.Parts[0])
 			if err != nil {
 				t.Fatal(err)
@@ -302,7 +302,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 			return offers[0]
 		}
 		usd, eur := search("USD"), search("EUR")
-		roomy(env, eur, 20)
+		roomy(t, env, eur, 20)
 		pc, err := env.client.CheckPrice(context.Background(), usd.Parts[0])
 		if err != nil {
 			t.Fatal(err)

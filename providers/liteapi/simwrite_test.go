@@ -118,7 +118,7 @@ func TestSimulatorPrebookRejects(t *testing.T) {
 func TestSimulatorPrebookShape(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nil)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	for _, tt := range []struct {
 		name         string
 		sdk          any // nil: not sent
@@ -214,7 +214,7 @@ func TestSimulatorTransactionID(t *testing.T) {
 func TestSimulatorServices(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nonstop)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	newPrebook := func() wire.PrebookData {
 		status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(o.Parts[0].Ref))
 		var pre wire.PrebookResponse
@@ -357,7 +357,7 @@ func TestSimulatorServices(t *testing.T) {
 func TestSimulatorBookRejects(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	h := mustHold(t, env, o)
 	valid := func() map[string]any {
 		return map[string]any{"prebookId": h.Ref, "payment": map[string]any{"method": "CREDIT"}, "customTags": map[string]any{"SOURCE": "WEB"}}
@@ -440,7 +440,7 @@ func TestSimulatorGetBooking(t *testing.T) {
 func TestSimulatorFailModes(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	ctx := context.Background()
 
 	env.sim.SetFailure("prebook", sim.FailBefore)

@@ -63,10 +63,12 @@ func TestCheckPrice(t *testing.T) {
 func TestCheckPriceGone(t *testing.T) {
 	tests := []struct {
 		name  string
-		spoil func(env *simEnv, o providers.Offer)
+		spoil func(t *testing.T, env *simEnv, o providers.Offer)
 	}{
-		{"expired", func(env *simEnv, _ providers.Offer) { env.clock.Advance(litesim.DefaultOfferTTL + time.Second) }},
-		{"sold out", func(env *simEnv, o providers.Offer) { roomy(env, o, 0) }},
+		{"expired", func(_ *testing.T, env *simEnv, _ providers.Offer) {
+			env.clock.Advance(litesim.DefaultOfferTTL + time.Second)
+		}},
+		{"sold out", func(t *testing.T, env *simEnv, o providers.Offer) { roomy(t, env, o, 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +78,7 @@ func TestCheckPriceGone(t *testing.T) {
 				t.Fatalf("%d offers, %v", len(offers), err)
 			}
 			p := offers[0].Parts[0]
-			tt.spoil(env, offers[0])
+			tt.spoil(t, env, offers[0])
 			pc, err := env.client.CheckPrice(context.Background(), p)
 			if err != nil {
 				t.Fatal(err)

@@ -10,11 +10,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // testContact is the contact of every test booking.
@@ -64,11 +64,24 @@ func searchOffer(t *testing.T, env *simEnv, l providers.Leg, pax providers.Passe
 // nonstop accepts offers of one flight.
 func nonstop(o providers.Offer) bool { return len(o.Slices[0].Segments) == 1 }
 
-// roomy gives every flight of o n seats, so that tests can hold it often.
-func roomy(env *simEnv, o providers.Offer, n int) {
+// flightsOf are the keys of the flights of o.
+func flightsOf(o providers.Offer) []sim.FlightKey {
+	var out []sim.FlightKey
 	for _, sl := range o.Slices {
 		for _, s := range sl.Segments {
-			env.sim.SetCapacity(s.CarrierCode+s.FlightNumber, s.DepartureAt.Format(time.DateOnly), n)
+			out = append(out, sim.FlightOf(s.CarrierCode, s.FlightNumber, s.DepartureAt))
+		}
+	}
+	return out
+}
+
+// roomy leaves n seats on every flight of o, so that tests can hold it
+// often (or none, to sell it out).
+func roomy(t *testing.T, env *simEnv, o providers.Offer, n int) {
+	t.Helper()
+	for _, k := range flightsOf(o) {
+		if err := env.sim.SetSeats(k, n); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

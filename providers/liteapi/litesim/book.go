@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,7 +37,6 @@ type booking struct {
 	created time.Time
 	payment wire.BookPayment
 	tags    map[string]string
-	shift   time.Duration // ShiftBooking
 }
 
 // bookBody is a booking body as the simulator reads it.
@@ -160,13 +158,12 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
 	writeJSON(w, http.StatusOK, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
 }
 
-// flightBookingLocked renders a booking (B.6) with its flights moved by
-// the schedule shifts. The payment amount is the supplier's price, the
+// flightBookingLocked renders a booking (B.6) with its flights as
+// ShiftSchedule moved them. The payment amount is the supplier's price, the
 // total without the partner markup: the sandbox's was ~3% below the total
 // (B.10).
 func (s *Simulator) flightBookingLocked(b *booking) wire.FlightBooking {
 	p := b.prebook
-	q := p.q.shifted(s.shift + b.shift)
 	total := p.price()
 	cur, money := p.q.cur, p.q.money
 	var seatsAmt, bagsAmt int64
@@ -200,7 +197,7 @@ func (s *Simulator) flightBookingLocked(b *booking) wire.FlightBooking {
 		PaymentStatus:       "completed",
 		ProviderEnvironment: "sandbox",
 		TicketLimitTime:     limit,
-		Journey:             s.bookedJourneyLocked(p, q),
+		Journey:             s.bookedJourneyLocked(p),
 		Passengers:          p.passengers,
 		Contact:             &contact,
 		Order: &wire.Order{Reference: p.order, Currency: cur, Status: "created",
@@ -216,23 +213,4 @@ func (s *Simulator) flightBookingLocked(b *booking) wire.FlightBooking {
 		PaymentInput:     &payment,
 		CustomTags:       b.tags,
 	}
-}
-
-// shifted is q with every flight moved by d, each time staying in its
-// airport's zone.
-func (q quote) shifted(d time.Duration) quote {
-	if d == 0 {
-		return q
-	}
-	its := make([]itinerary, len(q.its))
-	for i, it := range q.its {
-		it.flights = slices.Clone(it.flights)
-		for k := range it.flights {
-			it.flights[k].dep = it.flights[k].dep.Add(d)
-			it.flights[k].arr = it.flights[k].arr.Add(d)
-		}
-		its[i] = it
-	}
-	q.its = its
-	return q
 }

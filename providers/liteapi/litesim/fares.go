@@ -3,10 +3,10 @@ package litesim
 import (
 	"encoding/json"
 	"slices"
-	"time"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // family is a fare family the simulator sells.
@@ -111,10 +111,15 @@ func (q quote) buckets() []string {
 	var b []string
 	for _, it := range q.its {
 		for _, f := range it.flights {
-			b = append(b, f.carrier+f.number+"|"+f.dep.Format(time.DateOnly)+"|"+q.fam.name)
+			b = append(b, bucket(f.flightKey(), q.fam))
 		}
 	}
 	return b
+}
+
+// bucket is the seat bucket of a flight in a fare family.
+func bucket(k sim.FlightKey, fam family) string {
+	return k.Carrier + k.Number + "|" + k.Date + "|" + fam.name
 }
 
 // percentOf is cents × pct / 100, rounded half up.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // The simulator's inventory is a pure function of route, date and seed:
@@ -134,7 +135,13 @@ var airportNames = map[string]string{
 type flight struct {
 	key                       string // segmentKey
 	carrier, number, from, to string
+	date                      string // the scheduled day, "2026-07-01"
 	dep, arr                  time.Time
+}
+
+// flightKey is the key by which SetSeats and ShiftSchedule name f.
+func (f flight) flightKey() sim.FlightKey {
+	return sim.FlightKey{Carrier: f.carrier, Number: f.number, Date: f.date}
 }
 
 // itinerary is one direction of a journey operating on a day.
@@ -212,7 +219,26 @@ func (fp flightPlan) on(date time.Time) flight {
 	hm, _ := time.Parse("15:04", fp.dep)
 	dep := time.Date(date.Year(), date.Month(), date.Day(), hm.Hour(), hm.Minute(), 0, 0, providers.AirportLocation(fp.from))
 	arr := dep.Add(time.Duration(fp.minutes) * time.Minute).In(providers.AirportLocation(fp.to))
-	return flight{carrier: fp.carrier, number: fp.number, from: fp.from, to: fp.to, dep: dep, arr: arr}
+	return flight{carrier: fp.carrier, number: fp.number, from: fp.from, to: fp.to, date: date.Format(time.DateOnly), dep: dep, arr: arr}
+}
+
+// flies reports whether the inventory flies the flight k names on its day,
+// on any route.
+func (inv inventory) flies(k sim.FlightKey) bool {
+	d, err := time.Parse(time.DateOnly, k.Date)
+	if err != nil {
+		return false
+	}
+	for route := range schedules {
+		for _, it := range inv.itineraries(route[:3], route[4:], d) {
+			for _, f := range it.flights {
+				if f.flightKey() == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // fareLevel is the route's typical fare, whichever way it is flown.

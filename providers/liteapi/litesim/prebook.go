@@ -237,7 +237,7 @@ func (s *Simulator) prebookBookingLocked(p *prebook) *wire.PrebookBooking {
 	contact := p.contact
 	b := &wire.PrebookBooking{
 		Timestamp:  p.created.UTC().Format(wire.InstantLayout),
-		Journey:    s.bookedJourneyLocked(p, p.q),
+		Journey:    s.bookedJourneyLocked(p),
 		Passengers: p.passengers,
 		Order:      &wire.Order{Reference: ref},
 		Contact:    &contact,
@@ -246,9 +246,11 @@ func (s *Simulator) prebookBookingLocked(p *prebook) *wire.PrebookBooking {
 	return b
 }
 
-// bookedJourneyLocked is the journey of a prebook or booking, flown as q
-// says (q may be shifted).
-func (s *Simulator) bookedJourneyLocked(p *prebook, q quote) *wire.BookedJourney {
+// bookedJourneyLocked is the journey of a prebook or booking, its flights
+// as ShiftSchedule moved them.
+func (s *Simulator) bookedJourneyLocked(p *prebook) *wire.BookedJourney {
+	q := p.q
+	q.its = s.liveLocked(q.its)
 	seats := min(s.seats.left(p.q.buckets()), maxShownSeats)
 	pr, t, f, b := q.pricing(), q.terms(), q.fare(seats), q.baggage(s.paidBagID(p.q))
 	return &wire.BookedJourney{

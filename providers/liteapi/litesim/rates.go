@@ -232,7 +232,7 @@ func (s *Simulator) journeys(legs []searchLeg, pax providers.Passengers, cabin, 
 			offers = append(offers, s.wireOffer(q, id, exp, min(seats, maxShownSeats)))
 		}
 		if len(offers) > 0 {
-			out = append(out, s.wireJourney(its, pax, now, offers))
+			out = append(out, s.wireJourney(s.live(its), pax, now, offers))
 		}
 	}
 	return out

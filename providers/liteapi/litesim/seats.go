@@ -13,7 +13,7 @@ type seatStore struct {
 	mu       sync.Mutex
 	sold     map[string]int
 	held     map[string]int
-	capacity map[string]int // overrides of initial
+	capacity map[string]int // set by setLeft, in place of initial
 }
 
 func newSeatStore(inv inventory) *seatStore {
@@ -97,11 +97,12 @@ func (s *seatStore) sell(buckets []string, n int) {
 	}
 }
 
-// setCapacity sets the seats of buckets before any sale.
-func (s *seatStore) setCapacity(buckets []string, n int) {
+// setLeft leaves n seats in each of buckets from now on: it sets their
+// capacity to n more than what is held and sold.
+func (s *seatStore) setLeft(buckets []string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, b := range buckets {
-		s.capacity[b] = n
+		s.capacity[b] = n + s.sold[b] + s.held[b]
 	}
 }

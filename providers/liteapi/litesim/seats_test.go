@@ -22,7 +22,7 @@ func TestSeatStore(t *testing.T) {
 func TestSeatStoreHolds(t *testing.T) {
 	s := newSeatStore(inventory{seed: 1})
 	b := []string{"X1|2026-07-01|Basic"}
-	s.setCapacity(b, 12)
+	s.setLeft(b, 12)
 	if !s.hold(b, 5) || s.left(b) != 7 || s.hold(b, 8) {
 		t.Fatalf("hold: %d left", s.left(b))
 	}

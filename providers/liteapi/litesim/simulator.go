@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,8 +69,9 @@ type Config struct {
 //     paid with CREDIT, ACC_CREDIT_CARD or TRANSACTION_ID (the prebook's
 //     latest), idempotent per prebookId: 201 with the booking the first
 //     time, 200 with the replay shape after. Bookings are CONFIRMED at once.
-//   - GET /flights/bookings/{id} (B.7), with flight times moved by
-//     ShiftSchedule and ShiftBooking.
+//   - GET /flights/bookings/{id} (B.7).
+//
+// Every answer shows a flight's times as ShiftSchedule moved them.
 //
 // The paths are served at the handler's root, so the base URL of a client
 // is the server's URL itself, where in production it is
@@ -100,9 +102,9 @@ type Simulator struct {
 	mu       sync.Mutex // guards what follows
 	prebooks map[string]*prebook
 	bookings map[string]*booking
-	seatMap  map[string]string // segmentKey|seat number → prebookId holding or sold
-	ids      uint64            // ids made so far
-	shift    time.Duration     // ShiftSchedule
+	seatMap  map[string]string               // segmentKey|seat number → prebookId holding or sold
+	ids      uint64                          // ids made so far
+	shifts   map[sim.FlightKey]time.Duration // ShiftSchedule
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -130,6 +132,7 @@ func New(cfg Config) *Simulator {
 		prebooks: map[string]*prebook{},
 		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
+		shifts:   map[sim.FlightKey]time.Duration{},
 	}
 }
 
@@ -153,36 +156,61 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 // server errors are used.
 func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
 
-// SetCapacity gives a flight ("VY7821") on a date ("2026-07-01") seats
-// seats in each fare family before any sale, in place of the generated 1
-// to 9. Seats held and sold still count against it. Answers show at most 9.
-func (s *Simulator) SetCapacity(flight, date string, seats int) {
+// SetSeats leaves n seats of a flight on sale in each fare family from now
+// on, whatever it had: prebooks and bookings made after it count against
+// n, live prebooks keep their seats. Answers show at most 9. A flight the
+// inventory does not fly is an error wrapping sim.ErrUnknownFlight.
+func (s *Simulator) SetSeats(flight sim.FlightKey, n int) error {
+	if !s.inv.flies(flight) {
+		return fmt.Errorf("litesim: %s: %w", flight, sim.ErrUnknownFlight)
+	}
 	var buckets []string
 	for _, f := range families {
-		buckets = append(buckets, flight+"|"+date+"|"+f.name)
+		buckets = append(buckets, bucket(flight, f))
 	}
-	s.seats.setCapacity(buckets, seats)
+	s.seats.setLeft(buckets, n)
+	return nil
 }
 
-// ShiftSchedule moves the flights of every booking by d (a schedule
-// change), as GET /flights/bookings/{id} shows them from now on; 0 puts
-// them back. Searches are not affected.
-func (s *Simulator) ShiftSchedule(d time.Duration) {
+// ShiftSchedule moves a flight's departure and arrival by d, as an
+// airline's schedule change does: every answer that shows the flight
+// (rates, verify, prebooks and bookings, made before or after) shows the
+// new times from now on, each in its airport's zone. Shifts add up; offer
+// ids stay valid. A flight the inventory does not fly is an error wrapping
+// sim.ErrUnknownFlight.
+func (s *Simulator) ShiftSchedule(flight sim.FlightKey, d time.Duration) error {
+	if !s.inv.flies(flight) {
+		return fmt.Errorf("litesim: %s: %w", flight, sim.ErrUnknownFlight)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.shift = d
+	s.shifts[flight] += d
+	return nil
 }
 
-// ShiftBooking moves the flights of one booking by d, on top of
-// ShiftSchedule; it reports whether the booking exists.
-func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
+// live is its with their flights as ShiftSchedule moved them.
+func (s *Simulator) live(its []itinerary) []itinerary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.bookings[bookingID]
-	if ok {
-		b.shift = d
+	return s.liveLocked(its)
+}
+
+func (s *Simulator) liveLocked(its []itinerary) []itinerary {
+	if len(s.shifts) == 0 {
+		return its
 	}
-	return ok
+	out := make([]itinerary, len(its))
+	for i, it := range its {
+		it.flights = slices.Clone(it.flights)
+		for k := range it.flights {
+			f := &it.flights[k]
+			if d := s.shifts[f.flightKey()]; d != 0 {
+				f.dep, f.arr = f.dep.Add(d), f.arr.Add(d)
+			}
+		}
+		out[i] = it
+	}
+	return out
 }
 
 // incoming is what a handler gets: the body, the id in the path and the

@@ -3,10 +3,13 @@ package litesim
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // validRates is a one-adult CDG→PMI search; cases change one field.
@@ -131,5 +134,34 @@ func TestSimulatorDeterministic(t *testing.T) {
 		if bytes.Equal(a[i], other[i]) {
 			t.Errorf("request %d: another seed, same body", i)
 		}
+	}
+}
+
+// TestSimulatorControlsUnknownFlight: SetSeats and ShiftSchedule take the
+// flights the inventory flies on their scheduled day, and refuse others
+// without changing anything.
+func TestSimulatorControlsUnknownFlight(t *testing.T) {
+	s := New(Config{Seed: 1, Now: newClock().Now})
+	f := inventory{seed: 1}.itineraries("CDG", "PMI", time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))[0].flights[0]
+	if err := s.SetSeats(f.flightKey(), 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ShiftSchedule(f.flightKey(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []sim.FlightKey{
+		{Carrier: "ZZ", Number: f.number, Date: f.date},
+		{Carrier: f.carrier, Number: "9999", Date: f.date},
+		{Carrier: f.carrier, Number: f.number, Date: "1 July"},
+	} {
+		if err := s.SetSeats(k, 1); !errors.Is(err, sim.ErrUnknownFlight) {
+			t.Errorf("SetSeats(%s) = %v, want ErrUnknownFlight", k, err)
+		}
+		if err := s.ShiftSchedule(k, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+			t.Errorf("ShiftSchedule(%s) = %v, want ErrUnknownFlight", k, err)
+		}
+	}
+	if len(s.shifts) != 1 {
+		t.Errorf("shifts %v, want the one known flight", s.shifts)
 	}
 }

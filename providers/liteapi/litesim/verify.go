@@ -58,7 +58,7 @@ func (s *Simulator) verify(w http.ResponseWriter, r incoming) {
 		Baggage:      q.baggage(s.paidBagID(q)),
 		Fare:         q.fare(shown),
 		Passengers:   &wire.PaxCounts{Adults: q.pax.Adults, Children: q.pax.Children, Infants: q.pax.Infants},
-		Segments:     q.segments(),
+		Segments:     quote{its: s.live(q.its)}.segments(),
 		SegmentFares: q.segmentFares(shown),
 		Terms:        q.terms(),
 	}
