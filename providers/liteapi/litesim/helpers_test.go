@@ -11,26 +11,25 @@ import (
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
-// testNow is the fixed clock of the tests: March, so that July dates are
-// summer time (+02:00 in Paris) and November dates winter time (+01:00).
-var testNow = time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
-
+// testKey is the API key of the simulators under test.
 const testKey = "test-key"
 
-func newClock() *sim.Clock { return sim.NewClock(testNow) }
+// newClock is a clock at the tests' fixed time, 10 March 2026, the day
+// their dates in the past and beyond 11 months are counted from.
+func newClock() *sim.Clock { return sim.NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)) }
 
 // post serves a POST of body (JSON, or raw bytes) to path with key (none
 // when empty) and returns the status and raw answer.
 func post(t *testing.T, h http.Handler, path, key string, body any) (int, []byte) {
 	t.Helper()
-	b, ok := body.([]byte)
-	if !ok {
-		var err error
-		if b, err = json.Marshal(body); err != nil {
-			t.Fatal(err)
-		}
+	raw, err := json.Marshal(body)
+	if b, ok := body.([]byte); ok {
+		raw, err = b, nil
 	}
-	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(raw))
 	if key != "" {
 		req.Header.Set("X-API-Key", key)
 	}
