@@ -123,8 +123,10 @@ type App struct {
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
-	// their knobs in tests and the bench; a test reaches a simulator's own
-	// controls by asserting its type (*cpsim.Simulator).
+	// their knobs in tests and the bench: latency, failures, seats and
+	// schedule changes, the same on every simulator. Only what one
+	// simulator alone offers (such as cpsim's BookingCount) needs its
+	// type asserted.
 	Simulators map[string]sim.Controller
 
 	searches *db.Searches

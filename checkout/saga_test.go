@@ -328,14 +328,13 @@ func TestConcurrentBookingsBookOnce(t *testing.T) {
 func TestConcurrentHoldsNeverOversell(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		o := e.offer(t, oneWay("citizenplane"), nil)
-		id, err := strconv.ParseInt(o.Parts[0].Ref, 10, 64)
-		if err != nil {
-			t.Fatal(err)
-		}
 		if o.SeatsAvailable < 10 {
 			t.Skipf("flight has %d seats", o.SeatsAvailable)
 		}
-		e.cpSim().SellSeats(id, o.SeatsAvailable-10)
+		seg := o.Slices[0].Segments[0]
+		if err := e.simKnobs("citizenplane").SetSeats(sim.FlightOf(seg.CarrierCode, seg.FlightNumber, seg.DepartureAt), 10); err != nil {
+			t.Fatal(err)
+		}
 		c := e.a.Checkout
 		var ids []string
 		for range 50 {

@@ -12,6 +12,7 @@ import (
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
 var now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
@@ -20,7 +21,7 @@ var now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 // returns a provider set on it and the parts of two real offers.
 func setup(t *testing.T, latency time.Duration) (*providers.Set, []providers.Part, *atomic.Int64) {
 	t.Helper()
-	sim := liteapi.NewSimulator(liteapi.SimConfig{APIKey: "k", Seed: 1, Now: func() time.Time { return now }})
+	sim := litesim.New(litesim.Config{APIKey: "k", Seed: 1, Now: func() time.Time { return now }})
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/flights/verify" {

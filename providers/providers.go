@@ -8,8 +8,10 @@
 // Adapters live in sub-packages (providers/citizenplane, providers/liteapi),
 // each registering itself as one Registration value listed in
 // app/providers.go, with the JSON shapes of its API in a wire sub-package
-// and an HTTP simulator of its provider (providers/citizenplane/cpsim; the
-// LiteAPI simulator is still in package liteapi).
+// and an HTTP simulator of its provider beside it
+// (providers/citizenplane/cpsim, providers/liteapi/litesim) that shares
+// only the wire package with the adapter and offers the controls of
+// sim.Controller.
 package providers
 
 import (

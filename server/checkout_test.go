@@ -13,7 +13,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/auth"
-	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 const flowSearch = `query($p: [String!]) { searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}, providers: $p}) {
@@ -22,7 +22,7 @@ const flowSearch = `query($p: [String!]) { searchOffers(input: {origin: "CDG", d
 const sessionFields = `checkoutSession { id status total { amount currencyCode } holdExpiresAt expiresAt groupIdentifier bookingReferences bookingCodes
   items { name quantity unitAmount { amount } discountAmount { amount } taxAmount { amount } total { amount } productType }
   payment { method status amount { amount } capturedAmount { amount } clientSecret ephemeralKey customerId card { scheme last4 bin cardType country } }
-  bookings { id reference provider providerReference status total { amount } groupIdentifier locators flights { departureAt segments { flightNumber departureAt } } }
+  bookings { id reference provider providerReference status total { amount } groupIdentifier locators flights { departureAt segments { carrierCode flightNumber departureAt } } }
   airline { legs { carrierCode flightNumber fareAmount { amount } taxAmount { amount } routeType bookingReference bookingCode } passengers { type givenName familyName } locators pnrs }
   buyer { email } events { from to event } }
   userErrors { field code message }`
@@ -127,8 +127,14 @@ func TestCheckoutThroughGraphQL(t *testing.T) {
 	// The booking reads back with the provider's latest flight times.
 	bk := dig(s, "bookings", 0).(map[string]any)
 	before := dig(bk, "flights", 0, "departureAt").(string)
-	flightID, _ := strconv.ParseInt(dig(offerParts(t, a, offer["id"].(string)), "ref").(string), 10, 64)
-	a.Simulators["citizenplane"].(*cpsim.Simulator).ShiftSchedule(flightID, 45*time.Minute)
+	seg := dig(bk, "flights", 0, "segments", 0).(map[string]any)
+	segDep, err := time.Parse(time.RFC3339, seg["departureAt"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Simulators["citizenplane"].ShiftSchedule(sim.FlightOf(seg["carrierCode"].(string), seg["flightNumber"].(string), segDep), 45*time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	r = post(t, h, `query($id: ID!) { booking(id: $id) { reference flights { departureAt } } bookings(first: 5) { totalCount edges { node { id reference } } } }`, map[string]any{"id": bk["id"]})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)

@@ -202,7 +202,7 @@ func TestCheckPriceAgainstSimulator(t *testing.T) {
 	}
 	oneWay, soldOut, roundTrip := offers[1].Parts[0], offers[2].Parts[0], rts[0].Parts[0]
 	id := func(ref string) int64 { n, _ := strconv.ParseInt(ref, 10, 64); return n }
-	sim.SellSeats(id(soldOut.Ref), 100)
+	must(t, sim.SetSeats(flightKey(t, id(soldOut.Ref)), 0))
 	rtGone := roundTrip
 	rtGone.Ref = oneWay.Ref + ",2999999"
 

@@ -5,7 +5,7 @@
 // credit line (POST /flights/bookings) and booking reads (GET
 // /flights/bookings/{id}).
 //
-// The package also holds Simulator, an HTTP server speaking the same API
+// Its simulator, package litesim, is an HTTP server speaking the same API
 // from a deterministic inventory, so that the adapter runs unchanged in
 // tests, benchmarks and the no-setup default mode.
 package liteapi
@@ -38,8 +38,8 @@ const defaultHTTPTimeout = 60 * time.Second
 // Config configures a Client.
 type Config struct {
 	// BaseURL is the API root including its version:
-	// https://api.liteapi.travel/v3.0 in production, a Simulator's URL in
-	// tests. The adapter appends the /flights/... paths.
+	// https://api.liteapi.travel/v3.0 in production, a litesim
+	// simulator's URL in tests. The adapter appends the /flights/... paths.
 	BaseURL string
 	// APIKey is sent in the X-API-Key header.
 	APIKey string

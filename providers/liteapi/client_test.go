@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
@@ -60,7 +61,7 @@ type rawRates struct {
 }
 
 func TestSearchMapsEveryField(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 7})
+	env := newSimEnv(t, litesim.Config{Seed: 7})
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	q := providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: pax, Currency: "EUR"}
 
@@ -111,7 +112,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 				PerPassenger:   wantPP,
 				SeatsAvailable: o.Fare.SeatsRemaining,
 				Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
-				ExpiresAt:      testNow.Add(defaultOfferTTL),
+				ExpiresAt:      testNow.Add(litesim.DefaultOfferTTL),
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("offer %d (-want +got)\n%s", i-1, diff)
@@ -190,7 +191,7 @@ func TestSearchLocalTimes(t *testing.T) {
 		{"ORY-LIS summer", leg("ORY", "LIS", summer), map[string]int{"ORY": 7200, "MAD": 7200, "LIS": 3600}},
 		{"LIS-ORY winter", leg("LIS", "ORY", winter), map[string]int{"ORY": 3600, "MAD": 3600, "LIS": 0}},
 	}
-	env := newSimEnv(t, SimConfig{Seed: 3})
+	env := newSimEnv(t, litesim.Config{Seed: 3})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			offers, err := env.client.Search(context.Background(), providers.Query{Leg: tt.leg, Passengers: providers.Passengers{Adults: 1}})
@@ -217,7 +218,7 @@ func TestSearchLocalTimes(t *testing.T) {
 // leaves Orly at 07:00 Paris time and lands in Lisbon at 08:25 Lisbon time,
 // 2 h 25 min later.
 func TestSearchScheduledTimes(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 3})
+	env := newSimEnv(t, litesim.Config{Seed: 3})
 	found := false
 	for day := 1; day <= 14 && !found; day++ {
 		date := providers.Date(time.Date(2026, 7, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
@@ -247,7 +248,7 @@ func TestSearchScheduledTimes(t *testing.T) {
 }
 
 func TestSearchRoundTrips(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 11})
+	env := newSimEnv(t, litesim.Config{Seed: 11})
 	pax := providers.Passengers{Adults: 1, Children: 1}
 	out, back := leg("CDG", "BCN", "2026-07-01"), leg("BCN", "CDG", "2026-07-08")
 	q := providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax}
@@ -266,8 +267,8 @@ func TestSearchRoundTrips(t *testing.T) {
 		}
 		p := o.Parts[0]
 		// Taxes and fees as the simulator splits each person's price.
-		_, at, af := split(o.PerPassenger.Adult.Amount)
-		_, ct, cf := split(o.PerPassenger.Child.Amount)
+		_, at, af := litesim.Split(o.PerPassenger.Adult.Amount)
+		_, ct, cf := litesim.Split(o.PerPassenger.Child.Amount)
 		taxes := providers.Money{Amount: at + af + ct + cf, Currency: "EUR"}
 		if taxes.Amount <= 0 || taxes.Amount >= o.Total.Amount {
 			t.Errorf("offer %d: taxes %s, want some below the total %s", i, taxes, o.Total)

@@ -46,13 +46,9 @@ const (
 	msgCurrency    = "LiteAPI does not price in this currency"
 )
 
-// [assumed] Rates refuses a currency it does not price with 41006 on this
-// key: B.1 numbers 41006 for invalid request data, and the simulator
-// answers it for the currency.
-const (
-	codeInvalidData = 41006
-	keyCurrency     = "bodyRequest.currency"
-)
+// codeInvalidData is B.1's invalid request data; on wire.KeyCurrency it
+// refuses the currency.
+const codeInvalidData = 41006
 
 // apiFailure classifies an answer that carries an error envelope or a
 // non-2xx status. e is nil when the body had no envelope.
@@ -80,7 +76,7 @@ func apiFailure(op, method, path string, status int, e *wire.APIError) *provider
 		pe.Message = msgKeyRefused
 	case code != 0 && firstDigit(code) == 5:
 		pe.Message = msgUnavailable
-	case code == codeInvalidData && e.Key == keyCurrency:
+	case code == codeInvalidData && e.Key == wire.KeyCurrency:
 		pe.Code, pe.Message = providers.Rejected, msgCurrency
 	case code != 0 && firstDigit(code) == 4:
 		pe.Code, pe.Message = providers.Rejected, msgRefused

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
@@ -42,7 +43,7 @@ func TestSearchBeyondHorizon(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newSimEnv(t, SimConfig{Seed: 3})
+			env := newSimEnv(t, litesim.Config{Seed: 3})
 			log := env.tap()
 			offers, err := tt.search(env.client)
 			if err != nil {

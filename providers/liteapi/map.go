@@ -31,7 +31,7 @@ func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency st
 	}
 	wl := make([]wire.Leg, len(legs))
 	for i, l := range legs {
-		wl[i] = wire.Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: directionOf(i)}
+		wl[i] = wire.Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: wire.Direction(i)}
 	}
 	return wire.RatesRequest{
 		Legs:         wl,
@@ -52,14 +52,6 @@ func repeat(v, n int) []int {
 		s = append(s, v)
 	}
 	return s
-}
-
-// directionOf is the direction of the searched leg at index i.
-func directionOf(i int) string {
-	if i == 1 {
-		return wire.DirectionInbound
-	}
-	return wire.DirectionOutbound
 }
 
 // skippedItem is an item of an answer that could not be read and was left

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
@@ -79,9 +80,9 @@ func TestSearchTaxes(t *testing.T) {
 // whose sum is below the total; the parts carry that sum.
 func TestSimulatorTaxes(t *testing.T) {
 	parties := []providers.Passengers{{Adults: 1}, {Adults: 2, Children: 1, Infants: 1}, {Adults: 1, Children: 8}}
-	for cur := range sandboxRates {
+	for _, cur := range litesim.Currencies() {
 		t.Run(cur, func(t *testing.T) {
-			env := newSimEnv(t, SimConfig{Seed: 3})
+			env := newSimEnv(t, litesim.Config{Seed: 3})
 			ctx := context.Background()
 			n := 0
 			for _, pax := range parties {
@@ -103,7 +104,7 @@ func TestSimulatorTaxes(t *testing.T) {
 						n     int
 					}{{&pp.Adult, pax.Adults}, {pp.Child, pax.Children}, {pp.Infant, pax.Infants}} {
 						if x.n > 0 {
-							_, tax, fee := split(x.price.Amount)
+							_, tax, fee := litesim.Split(x.price.Amount)
 							if tax <= 0 || fee <= 0 {
 								t.Errorf("%s: %s person pays tax %d fee %d", p.Ref, x.price, tax, fee)
 							}
@@ -122,17 +123,6 @@ func TestSimulatorTaxes(t *testing.T) {
 				t.Fatal("no offers")
 			}
 		})
-	}
-}
-
-// TestSplit: base, taxes and fees are never negative and never more than
-// the price, for any price.
-func TestSplit(t *testing.T) {
-	for _, cents := range []int64{0, 1, 2, 3, 4, 10, 99, 103, 104, 999, 8999, 123456789} {
-		base, taxes, fees := split(cents)
-		if base < 0 || taxes < 0 || fees < 0 || base+taxes+fees > cents {
-			t.Errorf("split(%d) = %d, %d, %d", cents, base, taxes, fees)
-		}
 	}
 }
 

@@ -3,64 +3,13 @@ package liteapi
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
-
-// TestFromEUR: conversions are exact, rounded half up to the cent.
-func TestFromEUR(t *testing.T) {
-	tests := []struct {
-		cents int64
-		cur   string
-		want  int64
-	}{
-		{8999, "EUR", 8999},
-		{8999, "USD", 9764}, // 97.63915
-		{100, "USD", 109},   // 1.085: half up, not to even
-		{300, "USD", 326},   // 3.255
-		{2, "USD", 2},       // 0.0217
-		{8999, "GBP", 7604}, // 76.04155
-		{100, "GBP", 85},    // 0.845: half up
-		{8999, "CHF", 8459}, // 84.5906
-		{0, "CHF", 0},
-		{123456789, "USD", 133950616}, // 1339506.16065
-	}
-	for _, tt := range tests {
-		if got := fromEUR(tt.cents, tt.cur); got != tt.want {
-			t.Errorf("fromEUR(%d, %s) = %d, want %d", tt.cents, tt.cur, got, tt.want)
-		}
-	}
-	for cur := range sandboxRates {
-		for _, cents := range []int64{1, 50, 99, 100, 8999, 10099} {
-			if got, want := fromEUR(cents, cur), wantFromEUR(t, cents, cur); !pricedIn(cur) || got != want {
-				t.Errorf("fromEUR(%d, %s) = %d, want %d", cents, cur, got, want)
-			}
-		}
-	}
-	if pricedIn("JPY") || pricedIn("usd") || pricedIn("") {
-		t.Error("priced in a currency outside the table")
-	}
-}
-
-// wantFromEUR is the test's own conversion: cents × rate in integers,
-// rounded half up.
-func wantFromEUR(t *testing.T, cents int64, cur string) int64 {
-	t.Helper()
-	whole, frac, _ := strings.Cut(sandboxRates[cur], ".")
-	num, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	den := int64(1)
-	for range frac {
-		den *= 10
-	}
-	return (2*cents*num + den) / (2 * den)
-}
 
 // TestSimulatorCurrencies: the simulator prices in EUR, USD, GBP and CHF
 // (each EUR price per person converted at the sandbox rate), and verify,
@@ -69,14 +18,14 @@ func wantFromEUR(t *testing.T, cents int64, cur string) int64 {
 func TestSimulatorCurrencies(t *testing.T) {
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	l := leg("CDG", "PMI", "2026-07-01")
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	eurOffers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: "EUR"})
 	if err != nil || len(eurOffers) == 0 {
 		t.Fatalf("%d EUR offers, %v", len(eurOffers), err)
 	}
 	for _, cur := range []string{"EUR", "USD", "GBP", "CHF"} {
 		t.Run(cur, func(t *testing.T) {
-			env := newSimEnv(t, SimConfig{Seed: 5})
+			env := newSimEnv(t, litesim.Config{Seed: 5})
 			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: strings.ToLower(cur)})
 			if err != nil {
 				t.Fatal(err)
@@ -87,9 +36,9 @@ func TestSimulatorCurrencies(t *testing.T) {
 			for i, o := range offers {
 				e := eurOffers[i].PerPassenger
 				want := providers.PassengerPrice{
-					Adult:  providers.Money{Amount: wantFromEUR(t, e.Adult.Amount, cur), Currency: cur},
-					Child:  &providers.Money{Amount: wantFromEUR(t, e.Child.Amount, cur), Currency: cur},
-					Infant: &providers.Money{Amount: wantFromEUR(t, e.Infant.Amount, cur), Currency: cur},
+					Adult:  providers.Money{Amount: litesim.FromEUR(e.Adult.Amount, cur), Currency: cur},
+					Child:  &providers.Money{Amount: litesim.FromEUR(e.Child.Amount, cur), Currency: cur},
+					Infant: &providers.Money{Amount: litesim.FromEUR(e.Infant.Amount, cur), Currency: cur},
 				}
 				total := providers.Money{Amount: 2*want.Adult.Amount + want.Child.Amount + want.Infant.Amount, Currency: cur}
 				if o.PerPassenger.Adult != want.Adult || *o.PerPassenger.Child != *want.Child || *o.PerPassenger.Infant != *want.Infant ||
@@ -104,7 +53,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 
 			// Verify: the same total, bags in the currency.
 			o := offers[0]
-			roomy(env, o, 20)
+			roomy(t, env, o, 20)
 			pc, err := env.client.CheckPrice(context.Background(), o.Parts[0])
 			if err != nil {
 				t.Fatal(err)
@@ -112,7 +61,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 			if !pc.Available || pc.Total != o.Total {
 				t.Errorf("verify %+v, searched %s", pc, o.Total)
 			}
-			bagFee := carrierInfo[o.Slices[0].Segments[0].CarrierCode].bagCents
+			bagFee := litesim.CheckedBagPrice(o.Slices[0].Segments[0].CarrierCode)
 			var bag providers.Ancillary
 			for _, a := range pc.Ancillaries {
 				if a.Price.Currency != cur {
@@ -122,8 +71,8 @@ func TestSimulatorCurrencies(t *testing.T) {
 					bag = a
 				}
 			}
-			if bag.Price.Amount != wantFromEUR(t, bagFee, cur) {
-				t.Errorf("paid bag %s, want %d minor units", bag.Price, wantFromEUR(t, bagFee, cur))
+			if bag.Price.Amount != litesim.FromEUR(bagFee, cur) {
+				t.Errorf("paid bag %s, want %d minor units", bag.Price, litesim.FromEUR(bagFee, cur))
 			}
 
 			// Prebook: the searched total; seats and bags in the currency.
@@ -144,7 +93,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 				t.Fatal("no seat")
 			}
 			// Seats cost 7.99 to 22.99 EUR.
-			if lo, hi := wantFromEUR(t, 799, cur), wantFromEUR(t, 2299, cur); seat.Price.Amount < lo || seat.Price.Amount > hi {
+			if lo, hi := litesim.FromEUR(799, cur), litesim.FromEUR(2299, cur); seat.Price.Amount < lo || seat.Price.Amount > hi {
 				t.Errorf("seat %s, want %d to %d", seat.Price, lo, hi)
 			}
 
@@ -191,7 +140,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 	}
 
 	t.Run("a bag of another currency cannot be attached", func(t *testing.T) {
-		env := newSimEnv(t, SimConfig{Seed: 5})
+		env := newSimEnv(t, litesim.Config{Seed: 5})
 		search := func(cur string) providers.Offer {
 			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: cur})
 			if err != nil || len(offers) == 0 {
@@ -200,7 +149,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 			return offers[0]
 		}
 		usd, eur := search("USD"), search("EUR")
-		roomy(env, eur, 20)
+		roomy(t, env, eur, 20)
 		pc, err := env.client.CheckPrice(context.Background(), usd.Parts[0])
 		if err != nil {
 			t.Fatal(err)
