@@ -78,7 +78,7 @@ func (c *tinyClient) Search(ctx context.Context, q providers.Query) ([]providers
 				DepartureAt: dep, ArrivalAt: arr,
 			}}}},
 			Parts: []providers.Part{{Provider: c.name, Ref: f.Number, FareType: providers.OneWay,
-				Legs: []providers.Leg{q.Leg}, Passengers: q.Passengers, Total: total}},
+				OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total}},
 			Total: total, PerPassenger: providers.PassengerPrice{Adult: per},
 			SeatsAvailable: f.SeatsOnSale, ExpiresAt: apptest.Now.Add(15 * time.Minute),
 		})

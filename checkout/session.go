@@ -112,7 +112,7 @@ type Airline struct {
 
 // AirlineLeg is one flight of the addendum with its share of the fare: a
 // leg in the airline addendum's sense (Gr4vy's "legs", one coupon each),
-// not a searched direction (providers.Leg).
+// not a searched direction (providers.OriginDestination).
 type AirlineLeg struct {
 	CarrierCode      string
 	FlightNumber     string

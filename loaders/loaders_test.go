@@ -36,7 +36,7 @@ func setup(t *testing.T, latency time.Duration) (*providers.Set, []providers.Par
 	if err != nil {
 		t.Fatal(err)
 	}
-	offers, err := c.Search(context.Background(), providers.Query{Leg: providers.Leg{Origin: "CDG", Destination: "BCN", Date: "2026-07-01"}, Passengers: providers.Passengers{Adults: 1}, Currency: "EUR"})
+	offers, err := c.Search(context.Background(), providers.Query{OriginDestination: providers.OriginDestination{Origin: "CDG", Destination: "BCN", Date: "2026-07-01"}, Passengers: providers.Passengers{Adults: 1}, Currency: "EUR"})
 	if err != nil || len(offers) < 2 {
 		t.Fatalf("search: %d offers, %v", len(offers), err)
 	}

@@ -245,7 +245,7 @@ type providerAnswer struct {
 
 func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
-	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
+	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
 	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
@@ -315,7 +315,7 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 		return res, err
 	}
 	back := q
-	back.Leg = providers.Leg{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
+	back.OriginDestination = providers.OriginDestination{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
 	var wg sync.WaitGroup
 	var errOut, errRet, errRT error
 	wg.Add(2)
@@ -325,7 +325,7 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.Leg, Return: back.Leg, Passengers: r.Passengers, Currency: r.Currency})
+			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.OriginDestination, Return: back.OriginDestination, Passengers: r.Passengers, Currency: r.Currency})
 		}()
 	}
 	wg.Wait()

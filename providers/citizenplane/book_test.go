@@ -131,7 +131,7 @@ func travellersFor(pax providers.Passengers) []providers.Traveller {
 // offer of the given index.
 func (e *bookingEnv) oneWay(t *testing.T, pax providers.Passengers, i int) providers.Offer {
 	t.Helper()
-	offers, err := e.c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: pax})
+	offers, err := e.c.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: pax})
 	if err != nil || len(offers) <= i {
 		t.Fatalf("Search: %d offers, %v", len(offers), err)
 	}
@@ -603,7 +603,7 @@ func TestHoldFailures(t *testing.T) {
 	e.sim.SetFailure("hold", sim.FailNone)
 
 	e.sim.SetFailure("search", sim.FailBefore)
-	_, err = e.client().Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2025-08-07"), Passengers: pax})
+	_, err = e.client().Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-07"), Passengers: pax})
 	if pe := asProviderError(t, err); pe.Code != providers.Unavailable || pe.Status != 500 {
 		t.Errorf("search FailBefore: %v", pe)
 	}

@@ -112,9 +112,9 @@ func asProviderError(t *testing.T, err error) *providers.Error {
 	return pe
 }
 
-// leg is a providers.Leg from its parts.
-func leg(from, to, date string) providers.Leg {
-	return providers.Leg{Origin: from, Destination: to, Date: providers.Date(date)}
+// leg is a providers.OriginDestination from its parts.
+func leg(from, to, date string) providers.OriginDestination {
+	return providers.OriginDestination{Origin: from, Destination: to, Date: providers.Date(date)}
 }
 
 // eur is an amount of euro cents.

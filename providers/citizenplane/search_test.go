@@ -35,7 +35,7 @@ func TestSearchSkipsUnreadableFlights(t *testing.T) {
 		{"all unreadable", results(badPrice, badTime), nil, 2, true},
 		{"none", results(), []string{}, 0, false},
 	}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := docServer(t, "GET", "/v3/flights", 200, tt.body, nil)

@@ -265,7 +265,7 @@ func TestRetrieveScheduleChange(t *testing.T) {
 	// A search shows the moved outbound too (given seats, so that the
 	// booking did not sell it out).
 	roomy(t, env, o, 9)
-	again, err := env.client.Search(context.Background(), providers.Query{Leg: leg("ORY", "LIS", "2026-10-20"), Passengers: pax})
+	again, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("ORY", "LIS", "2026-10-20"), Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,14 +19,14 @@ func TestSimulatorCurrencies(t *testing.T) {
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	l := leg("CDG", "PMI", "2026-07-01")
 	env := newSimEnv(t, litesim.Config{Seed: 5})
-	eurOffers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: "EUR"})
+	eurOffers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: "EUR"})
 	if err != nil || len(eurOffers) == 0 {
 		t.Fatalf("%d EUR offers, %v", len(eurOffers), err)
 	}
 	for _, cur := range []string{"EUR", "USD", "GBP", "CHF"} {
 		t.Run(cur, func(t *testing.T) {
 			env := newSimEnv(t, litesim.Config{Seed: 5})
-			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: strings.ToLower(cur)})
+			offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: strings.ToLower(cur)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 	t.Run("a bag of another currency cannot be attached", func(t *testing.T) {
 		env := newSimEnv(t, litesim.Config{Seed: 5})
 		search := func(cur string) providers.Offer {
-			offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: cur})
+			offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: cur})
 			if err != nil || len(offers) == 0 {
 				t.Fatalf("%d offers, %v", len(offers), err)
 			}
@@ -160,7 +160,7 @@ func TestSimulatorCurrencies(t *testing.T) {
 	})
 
 	t.Run("other currencies are refused", func(t *testing.T) {
-		_, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax, Currency: "JPY"})
+		_, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: "JPY"})
 		pe := providerError(t, err)
 		if pe.Code != providers.Rejected || pe.ProviderCode != "41006" || pe.Message != msgCurrency {
 			t.Errorf("%+v", pe)

@@ -124,7 +124,7 @@ func newFakeAPI(t *testing.T, answers map[string]fakeAnswer) (*fakeAPI, *Client,
 }
 
 var documentedPart = providers.Part{Provider: Name, Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
-	Legs: []providers.Leg{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1},
+	OriginDestinations: []providers.OriginDestination{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1},
 	Total: providers.Money{Amount: 75387, Currency: "USD"}}
 
 var documentedTraveller = providers.Traveller{Type: providers.Adult, GivenName: "John", FamilyName: "Doe", Gender: "MALE",

@@ -15,7 +15,7 @@ import (
 	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
-var oneAdultCDGPMI = providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}}
+var oneAdultCDGPMI = providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}}
 
 // TestSimulatorFailures: the adapter's errors for what the simulator can
 // be made to answer.
@@ -32,15 +32,15 @@ func TestSimulatorFailures(t *testing.T) {
 		{"failure rate 1", litesim.Config{Seed: 1, FailureRate: 1}, testKey, oneAdultCDGPMI,
 			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 503, ProviderCode: "51004", Message: msgUnavailable}},
 		{"infants over adults", litesim.Config{Seed: 1}, testKey,
-			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1, Infants: 2}},
+			providers.Query{OriginDestination: oneAdultCDGPMI.OriginDestination, Passengers: providers.Passengers{Adults: 1, Infants: 2}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41012",
 				Message: msgRefused}},
 		{"currency", litesim.Config{Seed: 1}, testKey,
-			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1}, Currency: "jpy"},
+			providers.Query{OriginDestination: oneAdultCDGPMI.OriginDestination, Passengers: providers.Passengers{Adults: 1}, Currency: "jpy"},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41006",
 				Message: msgCurrency}},
 		{"date in the past", litesim.Config{Seed: 1}, testKey,
-			providers.Query{Leg: leg("CDG", "PMI", "2026-03-01"), Passengers: providers.Passengers{Adults: 1}},
+			providers.Query{OriginDestination: leg("CDG", "PMI", "2026-03-01"), Passengers: providers.Passengers{Adults: 1}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41002",
 				Message: msgRefused}},
 	}
@@ -93,7 +93,7 @@ func TestObserver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.client.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: oneAdultCDGPMI.Leg,
+	env.client.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: oneAdultCDGPMI.OriginDestination,
 		Return: leg("PMI", "CDG", "2026-07-09"), Passengers: providers.Passengers{Adults: 1}})
 	env.client.CheckPrice(context.Background(), offers[0].Parts[0])
 	env.clock.Advance(time.Hour)

@@ -116,6 +116,6 @@ func providerError(t *testing.T, err error) *providers.Error {
 	return pe
 }
 
-func leg(o, d string, date providers.Date) providers.Leg {
-	return providers.Leg{Origin: o, Destination: d, Date: date}
+func leg(o, d string, date providers.Date) providers.OriginDestination {
+	return providers.OriginDestination{Origin: o, Destination: d, Date: date}
 }

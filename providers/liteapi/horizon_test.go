@@ -24,17 +24,17 @@ func TestSearchBeyondHorizon(t *testing.T) {
 		calls  int
 	}{
 		{"one way past the horizon", func(c *Client) ([]providers.Offer, error) {
-			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-02-11"), Passengers: pax})
+			return c.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2027-02-11"), Passengers: pax})
 		}, 0},
 		{"one way 12 months ahead", func(c *Client) ([]providers.Offer, error) {
-			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-03-09"), Passengers: pax})
+			return c.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2027-03-09"), Passengers: pax})
 		}, 0},
 		{"return past the horizon", func(c *Client) ([]providers.Offer, error) {
 			return c.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: leg("CDG", "PMI", "2027-02-01"),
 				Return: leg("PMI", "CDG", "2027-02-20"), Passengers: pax})
 		}, 0},
 		{"one way on the last day", func(c *Client) ([]providers.Offer, error) {
-			return c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2027-02-10"), Passengers: pax})
+			return c.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2027-02-10"), Passengers: pax})
 		}, 1},
 		{"round trip within", func(c *Client) ([]providers.Offer, error) {
 			return c.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: leg("CDG", "PMI", "2027-02-01"),

@@ -17,14 +17,14 @@ import (
 // search is what a rates call asked for, needed to map its answer.
 type search struct {
 	fareType providers.FareType
-	legs     []providers.Leg
+	legs     []providers.OriginDestination
 	pax      providers.Passengers
 	now      time.Time
 }
 
 // newRatesRequest is the rates body for legs (outbound, then return) and
 // pax, priced in currency (EUR when empty).
-func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency string) wire.RatesRequest {
+func newRatesRequest(legs []providers.OriginDestination, pax providers.Passengers, currency string) wire.RatesRequest {
 	cur := strings.ToUpper(currency)
 	if cur == "" {
 		cur = wire.DefaultCurrency
@@ -110,7 +110,7 @@ func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, err
 		return providers.Offer{}, err
 	}
 	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
-		Legs: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
+		OriginDestinations: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
 	return providers.Offer{
 		FareType:       s.fareType,
 		Slices:         cloneSlices(sl),

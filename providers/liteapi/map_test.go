@@ -50,7 +50,7 @@ func TestSearchSkipsUnreadableOffers(t *testing.T) {
 			var logs bytes.Buffer
 			c := New(Config{BaseURL: srv.URL, APIKey: testKey, Now: newClock().Now,
 				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
-			q := providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
+			q := providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
 			offers, err := c.Search(context.Background(), q)
 			if tt.wantErr {
 				pe := providerError(t, err)
@@ -87,7 +87,7 @@ func TestSearchSkipsUnreadableOffers(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, threeDecimals(twoOffers)) }))
 		defer srv.Close()
 		c := New(Config{BaseURL: srv.URL, APIKey: testKey, Now: newClock().Now})
-		offers, err := c.Search(context.Background(), providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}})
+		offers, err := c.Search(context.Background(), providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}})
 		if err != nil || len(offers) != 1 {
 			t.Errorf("%d offers, %v", len(offers), err)
 		}

@@ -45,7 +45,7 @@ func TestSearchTaxes(t *testing.T) {
 		{"above the total", `"total":753.87,"currency":"USD","base":0,"fees":60,"taxes":700,`, providers.Money{}},
 		{"zero", `"total":753.87,"currency":"USD","base":753.87,"fees":0,"taxes":0,`, providers.Money{}},
 	}
-	q := providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
+	q := providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, c := newFake(t, map[string]string{"/v3.0/flights/rates": strings.Replace(documentedRates, documented, tt.display, 1)})
@@ -87,7 +87,7 @@ func TestSimulatorTaxes(t *testing.T) {
 			n := 0
 			for _, pax := range parties {
 				out, back := leg("CDG", "PMI", "2026-07-01"), leg("PMI", "CDG", "2026-07-08")
-				ow, err := env.client.Search(ctx, providers.Query{Leg: out, Passengers: pax, Currency: cur})
+				ow, err := env.client.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax, Currency: cur})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -17,7 +17,7 @@ import (
 func TestCheckPrice(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 1, Children: 1}
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: pax})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-01"), Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestCheckPriceGone(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newSimEnv(t, litesim.Config{Seed: 5})
-			offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("PMI", "CDG", "2026-07-05"), Passengers: providers.Passengers{Adults: 1}})
+			offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("PMI", "CDG", "2026-07-05"), Passengers: providers.Passengers{Adults: 1}})
 			if err != nil || len(offers) == 0 {
 				t.Fatalf("%d offers, %v", len(offers), err)
 			}
@@ -94,7 +94,7 @@ func TestCheckPriceGone(t *testing.T) {
 // bug of ours, so it is Rejected (400 42013), not an unavailable offer.
 func TestCheckPriceBadRef(t *testing.T) {
 	env := newSimEnv(t, litesim.Config{Seed: 5})
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("CDG", "BCN", "2026-05-05"), Passengers: providers.Passengers{Adults: 1}})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "BCN", "2026-05-05"), Passengers: providers.Passengers{Adults: 1}})
 	if err != nil || len(offers) == 0 {
 		t.Fatalf("%d offers, %v", len(offers), err)
 	}

@@ -46,9 +46,9 @@ func testTravellers(pax providers.Passengers) []providers.Traveller {
 
 // searchOffer searches l for pax and returns the first offer that ok
 // accepts (any when ok is nil).
-func searchOffer(t *testing.T, env *simEnv, l providers.Leg, pax providers.Passengers, ok func(providers.Offer) bool) providers.Offer {
+func searchOffer(t *testing.T, env *simEnv, l providers.OriginDestination, pax providers.Passengers, ok func(providers.Offer) bool) providers.Offer {
 	t.Helper()
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
