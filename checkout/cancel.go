@@ -1,6 +1,10 @@
 package checkout
 
-import "context"
+import (
+	"context"
+
+	"github.com/faregraph/faregraph/fault"
+)
 
 // Cancel ends a session that is not booking or booked: it becomes
 // CANCELED in one conditional UPDATE (so a concurrent book either started
@@ -27,7 +31,8 @@ func (s *Service) cancel(ctx context.Context, tenantID, id string) (_ *Result, e
 	switch sess.Status {
 	case Open, Held, PaymentPending, Authorized:
 	case Canceled:
-		return &Result{Session: sess}, nil
+		return &Result{Session: sess, Warnings: []fault.Warning{{Field: []string{"input", "checkoutSessionId"}, Code: fault.AlreadyCanceled,
+			Message: "the checkout session was canceled already; nothing changed"}}}, nil
 	default:
 		return &Result{Session: sess, UserErrors: stateErr(sess, "cancel")}, nil
 	}

@@ -3,13 +3,9 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
-	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 )
@@ -52,40 +48,64 @@ func (r *queryResolver) Booking(ctx context.Context, id string) (*checkout.Booki
 	return b, err
 }
 
-func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string) (*model.BookingConnection, error) {
+const (
+	bookingCursorType = "BookingCursor"
+	sessionCursorType = "CheckoutSessionCursor"
+)
+
+func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error) {
 	p, err := auth.Require(ctx, auth.ScopeBookingsRead)
 	if err != nil {
 		return nil, err
 	}
-	n := 20
-	if first != nil {
-		n = *first
+	w, err := pageWindow(first, after, last, before)
+	if err != nil {
+		return nil, inputErrors(ctx, err)
 	}
-	if n < 0 || n > 100 {
-		return nil, fault.Field(fault.Path("first"), fault.OutOfRange, "must be between 0 and 100, got %d", n)
-	}
-	var at time.Time
-	var afterID string
-	if after != nil && *after != "" {
-		typ, key, perr := ids.Parse(*after)
-		ts, id, ok := strings.Cut(key, "/")
-		nanos, aerr := strconv.ParseInt(ts, 10, 64)
-		if perr != nil || typ != "BookingCursor" || !ok || aerr != nil {
-			return nil, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of bookings")
-		}
-		at, afterID = time.Unix(0, nanos).UTC(), id
-	}
-	list, total, err := r.Checkout.Bookings(ctx, p.TenantID, at, afterID, n+1)
+	kw, err := w.keyset(bookingCursorType)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.BookingConnection{Edges: []model.BookingEdge{}, PageInfo: &model.PageInfo{HasNextPage: len(list) > n}, TotalCount: total}
-	for i := range list[:min(n, len(list))] {
-		b := &list[i]
-		c := ids.Global("BookingCursor", strconv.FormatInt(b.CreatedAt.UnixNano(), 10)+"/"+b.ID)
-		conn.Edges = append(conn.Edges, model.BookingEdge{Cursor: c, Node: b})
-		conn.PageInfo.EndCursor = &c
+	list, total, err := r.Checkout.Bookings(ctx, p.TenantID, kw)
+	if err != nil {
+		return nil, err
 	}
+	list, more := keysetPage(w, list)
+	conn := &model.BookingConnection{Edges: make([]model.BookingEdge, len(list)), TotalCount: total}
+	cursors := make([]string, len(list))
+	for i := range list {
+		cursors[i] = keysetCursor(bookingCursorType, list[i].CreatedAt, list[i].ID)
+		conn.Edges[i] = model.BookingEdge{Cursor: cursors[i], Node: &list[i]}
+	}
+	conn.PageInfo = pageInfo(w, cursors, more)
+	return conn, nil
+}
+
+func (r *queryResolver) CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CheckoutSessionConnection, error) {
+	p, err := reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w, err := pageWindow(first, after, last, before)
+	if err != nil {
+		return nil, inputErrors(ctx, err)
+	}
+	kw, err := w.keyset(sessionCursorType)
+	if err != nil {
+		return nil, err
+	}
+	list, total, err := r.Checkout.Sessions(ctx, p.TenantID, kw)
+	if err != nil {
+		return nil, err
+	}
+	list, more := keysetPage(w, list)
+	conn := &model.CheckoutSessionConnection{Edges: make([]model.CheckoutSessionEdge, len(list)), TotalCount: total}
+	cursors := make([]string, len(list))
+	for i, s := range list {
+		cursors[i] = keysetCursor(sessionCursorType, s.CreatedAt, s.ID)
+		conn.Edges[i] = model.CheckoutSessionEdge{Cursor: cursors[i], Node: s}
+	}
+	conn.PageInfo = pageInfo(w, cursors, more)
 	return conn, nil
 }
 
