@@ -75,30 +75,24 @@ func enumValues(t *testing.T, name string) []string {
 	return got
 }
 
-// TestSchemaEnum keeps the GraphQL enum ErrorCode and Codes the same list.
-func TestSchemaEnum(t *testing.T) {
-	got := enumValues(t, "ErrorCode")
-	want := make([]string, len(fault.Codes))
-	for i, c := range fault.Codes {
+// sameEnum fails t unless the GraphQL enum name lists codes, in order.
+func sameEnum[C ~string](t *testing.T, name string, codes []C) {
+	t.Helper()
+	want := make([]string, len(codes))
+	for i, c := range codes {
 		want[i] = string(c)
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("enum ErrorCode = %v\nfault.Codes    = %v", got, want)
+	if got := enumValues(t, name); !slices.Equal(got, want) {
+		t.Errorf("enum %s = %v\nfault's list = %v", name, got, want)
 	}
 }
 
+// TestSchemaEnum keeps the GraphQL enum ErrorCode and Codes the same list.
+func TestSchemaEnum(t *testing.T) { sameEnum(t, "ErrorCode", fault.Codes) }
+
 // TestWarningEnum keeps the GraphQL enum WarningCode and WarningCodes the
 // same list.
-func TestWarningEnum(t *testing.T) {
-	got := enumValues(t, "WarningCode")
-	want := make([]string, len(fault.WarningCodes))
-	for i, c := range fault.WarningCodes {
-		want[i] = string(c)
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("enum WarningCode = %v\nfault.WarningCodes = %v", got, want)
-	}
-}
+func TestWarningEnum(t *testing.T) { sameEnum(t, "WarningCode", fault.WarningCodes) }
 
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {

@@ -1,6 +1,7 @@
 package resolvers
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +108,33 @@ func (w window) keyset(typ string) (checkout.Window, error) {
 // keysetCursor is the cursor of an item of a keyset list.
 func keysetCursor(typ string, createdAt time.Time, id string) string {
 	return ids.Global(typ, strconv.FormatInt(createdAt.UnixNano(), 10)+"/"+id)
+}
+
+// keysetList reads a page of a keyset list (newest first, cursors of type
+// typ) for a connection's arguments: list reads a window, key gives an
+// item's creation time and id. It returns the page, its cursors, its
+// PageInfo and how many items there are in all.
+func keysetList[T any](ctx context.Context, first *int, after *string, last *int, before *string, typ string,
+	list func(checkout.Window) ([]T, int, error), key func(T) (time.Time, string)) ([]T, []string, *model.PageInfo, int, error) {
+	w, err := pageWindow(first, after, last, before)
+	if err != nil {
+		return nil, nil, nil, 0, inputErrors(ctx, err)
+	}
+	kw, err := w.keyset(typ)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	items, total, err := list(kw)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	items, more := keysetPage(w, items)
+	cursors := make([]string, len(items))
+	for i, it := range items {
+		at, id := key(it)
+		cursors[i] = keysetCursor(typ, at, id)
+	}
+	return items, cursors, pageInfo(w, cursors, more), total, nil
 }
 
 // keysetPage cuts the rows read for w (one more than asked, newest first)

@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
@@ -58,26 +59,18 @@ func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string,
 	if err != nil {
 		return nil, err
 	}
-	w, err := pageWindow(first, after, last, before)
-	if err != nil {
-		return nil, inputErrors(ctx, err)
-	}
-	kw, err := w.keyset(bookingCursorType)
-	if err != nil {
-		return nil, err
-	}
-	list, total, err := r.Checkout.Bookings(ctx, p.TenantID, kw)
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, bookingCursorType,
+		func(w checkout.Window) ([]checkout.BookingRecord, int, error) {
+			return r.Checkout.Bookings(ctx, p.TenantID, w)
+		},
+		func(b checkout.BookingRecord) (time.Time, string) { return b.CreatedAt, b.ID })
 	if err != nil {
 		return nil, err
 	}
-	list, more := keysetPage(w, list)
-	conn := &model.BookingConnection{Edges: make([]model.BookingEdge, len(list)), TotalCount: total}
-	cursors := make([]string, len(list))
+	conn := &model.BookingConnection{Edges: make([]model.BookingEdge, len(list)), PageInfo: info, TotalCount: total}
 	for i := range list {
-		cursors[i] = keysetCursor(bookingCursorType, list[i].CreatedAt, list[i].ID)
 		conn.Edges[i] = model.BookingEdge{Cursor: cursors[i], Node: &list[i]}
 	}
-	conn.PageInfo = pageInfo(w, cursors, more)
 	return conn, nil
 }
 
@@ -86,26 +79,18 @@ func (r *queryResolver) CheckoutSessions(ctx context.Context, first *int, after 
 	if err != nil {
 		return nil, err
 	}
-	w, err := pageWindow(first, after, last, before)
-	if err != nil {
-		return nil, inputErrors(ctx, err)
-	}
-	kw, err := w.keyset(sessionCursorType)
-	if err != nil {
-		return nil, err
-	}
-	list, total, err := r.Checkout.Sessions(ctx, p.TenantID, kw)
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, sessionCursorType,
+		func(w checkout.Window) ([]*checkout.Session, int, error) {
+			return r.Checkout.Sessions(ctx, p.TenantID, w)
+		},
+		func(s *checkout.Session) (time.Time, string) { return s.CreatedAt, s.ID })
 	if err != nil {
 		return nil, err
 	}
-	list, more := keysetPage(w, list)
-	conn := &model.CheckoutSessionConnection{Edges: make([]model.CheckoutSessionEdge, len(list)), TotalCount: total}
-	cursors := make([]string, len(list))
+	conn := &model.CheckoutSessionConnection{Edges: make([]model.CheckoutSessionEdge, len(list)), PageInfo: info, TotalCount: total}
 	for i, s := range list {
-		cursors[i] = keysetCursor(sessionCursorType, s.CreatedAt, s.ID)
 		conn.Edges[i] = model.CheckoutSessionEdge{Cursor: cursors[i], Node: s}
 	}
-	conn.PageInfo = pageInfo(w, cursors, more)
 	return conn, nil
 }
 

@@ -79,9 +79,9 @@ func Load(name, src string) (*ast.Schema, error) {
 // against old, ordered by coordinate.
 func Breaking(old, cur *ast.Schema) []Change {
 	var out []Change
-	add := func(coord string, k Kind, format string, args ...any) {
+	add := adder(func(coord string, k Kind, format string, args ...any) {
 		out = append(out, Change{Coordinate: coord, Kind: k, Detail: fmt.Sprintf(format, args...)})
-	}
+	})
 	for name, ot := range old.Types {
 		if ot.BuiltIn || strings.HasPrefix(name, "__") {
 			continue
@@ -107,12 +107,8 @@ func Breaking(old, cur *ast.Schema) []Change {
 			inputFields(ot, nt, add)
 		case ast.Enum:
 			for _, v := range ot.EnumValues {
-				coord := name + "." + v.Name
 				if nt.EnumValues.ForName(v.Name) == nil {
-					add(coord, EnumValueRemoved, "")
-					if v.Directives.ForName("deprecated") == nil {
-						add(coord, RemovedNotDeprecated, "")
-					}
+					add.removed(name+"."+v.Name, EnumValueRemoved, v.Directives)
 				}
 			}
 		case ast.Union:
@@ -134,6 +130,15 @@ func Breaking(old, cur *ast.Schema) []Change {
 
 type adder func(coord string, k Kind, format string, args ...any)
 
+// removed reports a removal of kind k at coord, and that it was not
+// deprecated first when its directives in the baseline do not say so.
+func (add adder) removed(coord string, k Kind, directives ast.DirectiveList) {
+	add(coord, k, "")
+	if directives.ForName("deprecated") == nil {
+		add(coord, RemovedNotDeprecated, "")
+	}
+}
+
 func outputFields(ot, nt *ast.Definition, add adder) {
 	for _, of := range ot.Fields {
 		if strings.HasPrefix(of.Name, "__") {
@@ -142,10 +147,7 @@ func outputFields(ot, nt *ast.Definition, add adder) {
 		coord := ot.Name + "." + of.Name
 		nf := nt.Fields.ForName(of.Name)
 		if nf == nil {
-			add(coord, FieldRemoved, "")
-			if of.Directives.ForName("deprecated") == nil {
-				add(coord, RemovedNotDeprecated, "")
-			}
+			add.removed(coord, FieldRemoved, of.Directives)
 			continue
 		}
 		compareType(coord, of.Type, nf.Type, true, add)
@@ -153,10 +155,7 @@ func outputFields(ot, nt *ast.Definition, add adder) {
 			acoord := coord + "(" + oa.Name + ":)"
 			na := nf.Arguments.ForName(oa.Name)
 			if na == nil {
-				add(acoord, ArgumentRemoved, "")
-				if oa.Directives.ForName("deprecated") == nil {
-					add(acoord, RemovedNotDeprecated, "")
-				}
+				add.removed(acoord, ArgumentRemoved, oa.Directives)
 				continue
 			}
 			compareType(acoord, oa.Type, na.Type, false, add)
@@ -174,10 +173,7 @@ func inputFields(ot, nt *ast.Definition, add adder) {
 		coord := ot.Name + "." + of.Name
 		nf := nt.Fields.ForName(of.Name)
 		if nf == nil {
-			add(coord, FieldRemoved, "")
-			if of.Directives.ForName("deprecated") == nil {
-				add(coord, RemovedNotDeprecated, "")
-			}
+			add.removed(coord, FieldRemoved, of.Directives)
 			continue
 		}
 		compareType(coord, of.Type, nf.Type, false, add)
