@@ -2186,6 +2186,12 @@ enum ErrorCode {
   IN_PROGRESS
   "The payment gateway could not set up the payment; retry."
   PAYMENT_UNAVAILABLE
+  "The offer's first flight departs within its provider's booking cut-off, or has left; search again."
+  BOOKING_CLOSED
+  "A flight of the offer departs before the one before it has landed plus the minimum ground time."
+  CONNECTION_TOO_SHORT
+  "The same traveller (same name and date of birth, or same document number), or the same metadata key, is given twice."
+  DUPLICATE
   "A provider did not say whether it booked; the reconciler asks it."
   BOOKING_OUTCOME_UNKNOWN
   "The bookings are made but the capture failed; it is retried."
@@ -13972,6 +13978,9 @@ var (
 		"IDEMPOTENCY_KEY_REUSED":    fault.IdempotencyKeyReused,
 		"IN_PROGRESS":               fault.InProgress,
 		"PAYMENT_UNAVAILABLE":       fault.PaymentUnavailable,
+		"BOOKING_CLOSED":            fault.BookingClosed,
+		"CONNECTION_TOO_SHORT":      fault.ConnectionTooShort,
+		"DUPLICATE":                 fault.Duplicate,
 		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
 		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
 		"BOOKING_FAILED":            fault.BookingFailed,
@@ -14009,6 +14018,9 @@ var (
 		fault.IdempotencyKeyReused:    "IDEMPOTENCY_KEY_REUSED",
 		fault.InProgress:              "IN_PROGRESS",
 		fault.PaymentUnavailable:      "PAYMENT_UNAVAILABLE",
+		fault.BookingClosed:           "BOOKING_CLOSED",
+		fault.ConnectionTooShort:      "CONNECTION_TOO_SHORT",
+		fault.Duplicate:               "DUPLICATE",
 		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
 		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
 		fault.BookingFailed:           "BOOKING_FAILED",
