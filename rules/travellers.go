@@ -83,7 +83,9 @@ func Travellers(ps []providers.Traveller, o providers.Offer, lim providers.Limit
 	born := make([]*time.Time, len(ps))
 	byName, byDoc := map[string]int{}, map[string]int{}
 	for i, p := range ps {
-		f := func(name ...string) []string { return fault.Path(append([]any{"input", "passengers", i}, toAny(name)...)...) }
+		f := func(name ...string) []string {
+			return fault.Path(append([]any{"input", "passengers", i}, toAny(name)...)...)
+		}
 		var v *fault.Violation
 		p.GivenName, p.TicketedGivenName, v = Name(p.GivenName, lim.NameMaxLength, f("givenName"))
 		if v != nil {
