@@ -219,6 +219,7 @@ type ComplexityRoot struct {
 		PriceCheck        func(childComplexity int) int
 		PricePerPassenger func(childComplexity int) int
 		SeatsAvailable    func(childComplexity int) int
+		SelfTransfer      func(childComplexity int) int
 		Slices            func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
@@ -1140,6 +1141,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.SeatsAvailable(childComplexity), true
+	case "Offer.selfTransfer":
+		if e.ComplexityRoot.Offer.SelfTransfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.SelfTransfer(childComplexity), true
 	case "Offer.slices":
 		if e.ComplexityRoot.Offer.Slices == nil {
 			break
@@ -1847,6 +1854,13 @@ type PageInfo {
 type Offer implements Node {
   id: ID!
   fareType: FareType!
+  """
+  True when the slices are ticketed separately (COMBINED_ONE_WAYS): a missed
+  flight is not re-protected by the next flight's airline, bags are collected
+  and checked in again, and the turnaround allowed is the longer
+  self-transfer ground time (2 hours by default). A UI should warn.
+  """
+  selfTransfer: Boolean!
   "Total for all passengers."
   totalPrice: Money!
   "Price of one passenger of each type travelling."
@@ -2690,6 +2704,8 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_id(ctx, field)
 	case "fareType":
 		return ec.fieldContext_Offer_fareType(ctx, field)
+	case "selfTransfer":
+		return ec.fieldContext_Offer_selfTransfer(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_Offer_totalPrice(ctx, field)
 	case "pricePerPassenger":
@@ -6105,6 +6121,29 @@ func (ec *executionContext) _Offer_fareType(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Offer_fareType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, false, false, errors.New("field of type FareType does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_selfTransfer(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_selfTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfTransfer(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_selfTransfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _Offer_totalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
@@ -11808,6 +11847,11 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "fareType":
 			out.Values[i] = ec._Offer_fareType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selfTransfer":
+			out.Values[i] = ec._Offer_selfTransfer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
