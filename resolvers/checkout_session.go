@@ -86,11 +86,22 @@ func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Sessi
 			Provider: l.Provider, BookingCode: opt(l.BookingCode)})
 	}
 	for _, p := range obj.Passengers {
-		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName,
-			FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
+		t := p.Ticketed()
+		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: t.GivenName,
+			FamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
 	}
 	a.Pnrs = append(a.Pnrs, obj.Airline.PNRs...)
 	return a, nil
+}
+
+func (r *checkoutSessionResolver) Passengers(_ context.Context, obj *checkout.Session) ([]model.Passenger, error) {
+	out := make([]model.Passenger, len(obj.Passengers))
+	for i, p := range obj.Passengers {
+		t := p.Ticketed()
+		out[i] = model.Passenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
+			TicketedGivenName: t.GivenName, TicketedFamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth}
+	}
+	return out, nil
 }
 
 func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {

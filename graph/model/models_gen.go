@@ -44,9 +44,12 @@ type AirlineLeg struct {
 	BookingCode *string `json:"bookingCode,omitempty"`
 }
 
+// A traveller as the airline and the payment gateway see one: names as ticketed.
 type AirlinePassenger struct {
-	Type           PassengerType  `json:"type"`
-	GivenName      string         `json:"givenName"`
+	Type PassengerType `json:"type"`
+	// The given name as ticketed: Passenger.ticketedGivenName.
+	GivenName string `json:"givenName"`
+	// The family name as ticketed: Passenger.ticketedFamilyName.
 	FamilyName     string         `json:"familyName"`
 	DateOfBirth    providers.Date `json:"dateOfBirth"`
 	PassportNumber string         `json:"passportNumber"`
@@ -91,6 +94,7 @@ type BookingEdge struct {
 	Node   *checkout.BookingRecord `json:"node"`
 }
 
+// The booking's contact. The payment gateway gets the ticketed names.
 type Buyer struct {
 	GivenName   string `json:"givenName"`
 	FamilyName  string `json:"familyName"`
@@ -228,6 +232,25 @@ type OfferPart struct {
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+// A traveller of a checkout session. Names are kept twice: as given (any
+// Unicode; trimmed, runs of spaces collapsed, ’ ʼ ‘ read as an apostrophe) and
+// as ticketed, in the Latin letters of a passport's machine-readable zone
+// (ICAO Doc 9303 Part 3 transliteration: "Аня Мартин" is "ANIA MARTIN",
+// "Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
+// gateways get only the ticketed names.
+type Passenger struct {
+	Type PassengerType `json:"type"`
+	// As given, normalised.
+	GivenName string `json:"givenName"`
+	// As given, normalised.
+	FamilyName string `json:"familyName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedGivenName string `json:"ticketedGivenName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedFamilyName string         `json:"ticketedFamilyName"`
+	DateOfBirth        providers.Date `json:"dateOfBirth"`
 }
 
 // Travellers by type: 1 to 9 in all, infants not above adults.
