@@ -27,6 +27,8 @@ require (
 	golang.org/x/sync v0.23.0
 )
 
+require pgregory.net/rapid v1.3.0
+
 require (
 	github.com/agnivade/levenshtein v1.2.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
