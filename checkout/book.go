@@ -257,12 +257,12 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 	}
 	release(sess)
-	sess.Airline.PNRs = nil
+	sess.Airline.Locators = nil
 	for _, b := range sess.Bookings {
-		sess.Airline.PNRs = append(sess.Airline.PNRs, b.Locators...)
+		sess.Airline.Locators = append(sess.Airline.Locators, b.Locators...)
 		for li := range sess.Airline.Legs {
 			if sess.Airline.Legs[li].PartIndex == b.PartIndex {
-				sess.Airline.Legs[li].BookingCode, sess.Airline.Legs[li].ProviderBookingRef = b.Reference, b.ProviderReference
+				sess.Airline.Legs[li].BookingReference, sess.Airline.Legs[li].ProviderBookingRef = b.Reference, b.ProviderReference
 			}
 		}
 	}

@@ -189,11 +189,11 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	first := 0
 	for i, p := range offer.Parts {
 		var route []string
-		for j := range p.Legs {
+		for j := range p.OriginDestinations {
 			sl := offer.Slices[first+j]
 			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
 		}
-		first += len(p.Legs)
+		first += len(p.OriginDestinations)
 		fare, tax := split(p)
 		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: fare, Tax: tax,
 			Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
@@ -241,17 +241,17 @@ func addendum(offer providers.Offer) Airline {
 	first := 0
 	for pi, p := range offer.Parts {
 		var segs []providers.Segment
-		for j := range p.Legs {
+		for j := range p.OriginDestinations {
 			segs = append(segs, offer.Slices[first+j].Segments...)
 		}
-		first += len(p.Legs)
+		first += len(p.OriginDestinations)
 		route := "one_way"
 		if p.FareType == providers.RoundTrip {
 			route = "round_trip"
 		}
 		fare, tax := split(p)
 		for k, sg := range segs {
-			a.Legs = append(a.Legs, Leg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
+			a.Legs = append(a.Legs, AirlineLeg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
 				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,
 				FareAmount: share(fare, len(segs), k), TaxAmount: share(tax, len(segs), k), Provider: p.Provider, PartIndex: pi})
 		}

@@ -171,7 +171,7 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 // intentChanged records what the gateway says of a session's intent: an
 // authorization moves PAYMENT_PENDING to AUTHORIZED; an authorization that
 // arrives for a session already ended (canceled, expired, failed) is
-// released at once; an authorization cancelled at the gateway fails an
+// released at once; an authorization canceled at the gateway fails an
 // AUTHORIZED session before it books.
 func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
 	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
@@ -192,7 +192,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	case from == PaymentPending:
 	case from == Authorized && (in.Status == payments.Canceled || in.Status == payments.Failed || in.Status == payments.RequiresPaymentMethod):
 		sess.Status, event = Failed, "payment_lost"
-		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was cancelled or lapsed before booking"}
+		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was canceled or lapsed before booking"}
 	default:
 		return &Result{Session: sess}, nil
 	}

@@ -98,8 +98,8 @@ func offerBreaks(o providers.Offer, now time.Time) string {
 	var prev *providers.Segment
 	prevPart, part, legs := -1, 0, 0
 	for si, sl := range o.Slices {
-		if si >= legs+len(o.Parts[part].Legs) {
-			legs += len(o.Parts[part].Legs)
+		if si >= legs+len(o.Parts[part].OriginDestinations) {
+			legs += len(o.Parts[part].OriginDestinations)
 			part++
 		}
 		for k := range sl.Segments {

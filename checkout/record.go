@@ -23,8 +23,8 @@ func sessionRecord(sess *Session) records.Session {
 		}),
 		Items: records.Map(sess.Items, func(i Item) records.Item { return records.Item(i) }),
 		Airline: records.Airline{
-			Legs: records.Map(sess.Airline.Legs, func(l Leg) records.AirlineLeg { return records.AirlineLeg(l) }),
-			PNRs: sess.Airline.PNRs,
+			Legs:     records.Map(sess.Airline.Legs, func(l AirlineLeg) records.AirlineLeg { return records.AirlineLeg(l) }),
+			Locators: sess.Airline.Locators,
 		},
 		Total:    records.FromMoney(sess.Total),
 		Metadata: sess.Metadata,
@@ -52,8 +52,8 @@ func sessionFromRecord(rec records.Session) *Session {
 		}),
 		Items: records.Map(rec.Items, func(i records.Item) Item { return Item(i) }),
 		Airline: Airline{
-			Legs: records.Map(rec.Airline.Legs, func(l records.AirlineLeg) Leg { return Leg(l) }),
-			PNRs: rec.Airline.PNRs,
+			Legs:     records.Map(rec.Airline.Legs, func(l records.AirlineLeg) AirlineLeg { return AirlineLeg(l) }),
+			Locators: rec.Airline.Locators,
 		},
 		Total:    rec.Total.Domain(),
 		Metadata: rec.Metadata,

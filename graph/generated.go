@@ -49,6 +49,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	AirlineAddendum struct {
 		Legs       func(childComplexity int) int
+		Locators   func(childComplexity int) int
 		Passengers func(childComplexity int) int
 		Pnrs       func(childComplexity int) int
 	}
@@ -57,6 +58,7 @@ type ComplexityRoot struct {
 		ArrivalAirport   func(childComplexity int) int
 		ArrivalAt        func(childComplexity int) int
 		BookingCode      func(childComplexity int) int
+		BookingReference func(childComplexity int) int
 		CarrierCode      func(childComplexity int) int
 		DepartureAirport func(childComplexity int) int
 		DepartureAt      func(childComplexity int) int
@@ -148,24 +150,25 @@ type ComplexityRoot struct {
 	}
 
 	CheckoutSession struct {
-		Airline         func(childComplexity int) int
-		BookingCodes    func(childComplexity int) int
-		Bookings        func(childComplexity int) int
-		Buyer           func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Events          func(childComplexity int) int
-		ExpiresAt       func(childComplexity int) int
-		Failure         func(childComplexity int) int
-		GroupIdentifier func(childComplexity int) int
-		HoldExpiresAt   func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Items           func(childComplexity int) int
-		Metadata        func(childComplexity int) int
-		Offer           func(childComplexity int) int
-		Passengers      func(childComplexity int) int
-		Payment         func(childComplexity int) int
-		Status          func(childComplexity int) int
-		Total           func(childComplexity int) int
+		Airline           func(childComplexity int) int
+		BookingCodes      func(childComplexity int) int
+		BookingReferences func(childComplexity int) int
+		Bookings          func(childComplexity int) int
+		Buyer             func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Events            func(childComplexity int) int
+		ExpiresAt         func(childComplexity int) int
+		Failure           func(childComplexity int) int
+		GroupIdentifier   func(childComplexity int) int
+		HoldExpiresAt     func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Metadata          func(childComplexity int) int
+		Offer             func(childComplexity int) int
+		Passengers        func(childComplexity int) int
+		Payment           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Total             func(childComplexity int) int
 	}
 
 	CheckoutSessionPayload struct {
@@ -363,6 +366,7 @@ type CheckoutSessionResolver interface {
 	Payment(ctx context.Context, obj *checkout.Session) (*model.Payment, error)
 	Bookings(ctx context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error)
 
+	BookingReferences(ctx context.Context, obj *checkout.Session) ([]string, error)
 	BookingCodes(ctx context.Context, obj *checkout.Session) ([]string, error)
 	Passengers(ctx context.Context, obj *checkout.Session) ([]model.Passenger, error)
 	Airline(ctx context.Context, obj *checkout.Session) (*model.AirlineAddendum, error)
@@ -437,6 +441,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirlineAddendum.Legs(childComplexity), true
+	case "AirlineAddendum.locators":
+		if e.ComplexityRoot.AirlineAddendum.Locators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirlineAddendum.Locators(childComplexity), true
 	case "AirlineAddendum.passengers":
 		if e.ComplexityRoot.AirlineAddendum.Passengers == nil {
 			break
@@ -468,6 +478,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirlineLeg.BookingCode(childComplexity), true
+	case "AirlineLeg.bookingReference":
+		if e.ComplexityRoot.AirlineLeg.BookingReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirlineLeg.BookingReference(childComplexity), true
 	case "AirlineLeg.carrierCode":
 		if e.ComplexityRoot.AirlineLeg.CarrierCode == nil {
 			break
@@ -839,6 +855,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.BookingCodes(childComplexity), true
+	case "CheckoutSession.bookingReferences":
+		if e.ComplexityRoot.CheckoutSession.BookingReferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.BookingReferences(childComplexity), true
 	case "CheckoutSession.bookings":
 		if e.ComplexityRoot.CheckoutSession.Bookings == nil {
 			break
@@ -2204,8 +2226,10 @@ enum ErrorCode {
   UNAUTHENTICATED
   "The API key does not grant the scope the field needs."
   FORBIDDEN
-  "The client went away or cancelled the request."
-  CANCELLED
+  "The client went away or canceled the request."
+  CANCELED
+  "The former spelling of CANCELED; never answered."
+  CANCELLED @deprecated(reason: "Use CANCELED.")
   "The server does not answer introspection."
   INTROSPECTION_DISABLED
   "A bug on our side; the log has the detail."
@@ -2266,7 +2290,7 @@ enum ErrorCode {
   PAYMENT_SETTLEMENT_FAILED
   "A part could not be booked, for no more specific reason."
   BOOKING_FAILED
-  "The card authorization was cancelled or lapsed before booking."
+  "The card authorization was canceled or lapsed before booking."
   PAYMENT_CANCELED
   "The session expired before its seats were held."
   NOT_HELD
@@ -2304,8 +2328,10 @@ type CheckoutSession implements Node {
   bookings: [Booking!]!
   "Links every booking this session makes."
   groupIdentifier: String!
+  "Our booking references (Booking.reference), once booked."
+  bookingReferences: [String!]!
   "Our booking references, once booked."
-  bookingCodes: [String!]!
+  bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
   "The travellers, in the order given, with their names as given and as ticketed."
   passengers: [Passenger!]!
   airline: AirlineAddendum!
@@ -2359,7 +2385,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "CONFIRMED, PENDING or CANCELLED."
+  "CONFIRMED, PENDING or CANCELED."
   status: String!
   total: Money!
   groupIdentifier: String!
@@ -2385,7 +2411,9 @@ type AirlineAddendum {
   legs: [AirlineLeg!]!
   passengers: [AirlinePassenger!]!
   "Airline record locators, once booked."
-  pnrs: [String!]!
+  locators: [String!]!
+  "Airline record locators, once booked."
+  pnrs: [String!]! @deprecated(reason: "Use locators.")
 }
 
 type AirlineLeg {
@@ -2401,8 +2429,10 @@ type AirlineLeg {
   feeAmount: Money!
   taxAmount: Money!
   provider: String!
+  "Our booking reference (Booking.reference) for this flight, once booked."
+  bookingReference: String
   "Our booking reference for this flight, once booked."
-  bookingCode: String
+  bookingCode: String @deprecated(reason: "Use bookingReference.")
 }
 
 "A traveller as the airline and the payment gateway see one: names as ticketed."
@@ -2483,6 +2513,8 @@ func (ec *executionContext) childFields_AirlineAddendum(ctx context.Context, fie
 		return ec.fieldContext_AirlineAddendum_legs(ctx, field)
 	case "passengers":
 		return ec.fieldContext_AirlineAddendum_passengers(ctx, field)
+	case "locators":
+		return ec.fieldContext_AirlineAddendum_locators(ctx, field)
 	case "pnrs":
 		return ec.fieldContext_AirlineAddendum_pnrs(ctx, field)
 	}
@@ -2513,6 +2545,8 @@ func (ec *executionContext) childFields_AirlineLeg(ctx context.Context, field gr
 		return ec.fieldContext_AirlineLeg_taxAmount(ctx, field)
 	case "provider":
 		return ec.fieldContext_AirlineLeg_provider(ctx, field)
+	case "bookingReference":
+		return ec.fieldContext_AirlineLeg_bookingReference(ctx, field)
 	case "bookingCode":
 		return ec.fieldContext_AirlineLeg_bookingCode(ctx, field)
 	}
@@ -2701,6 +2735,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_bookings(ctx, field)
 	case "groupIdentifier":
 		return ec.fieldContext_CheckoutSession_groupIdentifier(ctx, field)
+	case "bookingReferences":
+		return ec.fieldContext_CheckoutSession_bookingReferences(ctx, field)
 	case "bookingCodes":
 		return ec.fieldContext_CheckoutSession_bookingCodes(ctx, field)
 	case "passengers":
@@ -3511,6 +3547,29 @@ func (ec *executionContext) fieldContext_AirlineAddendum_passengers(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AirlineAddendum_locators(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirlineAddendum_locators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirlineAddendum_locators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirlineAddendum", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _AirlineAddendum_pnrs(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3811,6 +3870,29 @@ func (ec *executionContext) _AirlineLeg_provider(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AirlineLeg_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AirlineLeg_bookingReference(ctx context.Context, field graphql.CollectedField, obj *model.AirlineLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirlineLeg_bookingReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirlineLeg_bookingReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -5350,6 +5432,29 @@ func (ec *executionContext) _CheckoutSession_groupIdentifier(ctx context.Context
 }
 func (ec *executionContext) fieldContext_CheckoutSession_groupIdentifier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckoutSession", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutSession_bookingReferences(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_bookingReferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().BookingReferences(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_bookingReferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSession", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _CheckoutSession_bookingCodes(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
@@ -10505,6 +10610,11 @@ func (ec *executionContext) _AirlineAddendum(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "locators":
+			out.Values[i] = ec._AirlineAddendum_locators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pnrs":
 			out.Values[i] = ec._AirlineAddendum_pnrs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10596,6 +10706,11 @@ func (ec *executionContext) _AirlineLeg(ctx context.Context, sel ast.SelectionSe
 		case "provider":
 			out.Values[i] = ec._AirlineLeg_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookingReference":
+			out.Values[i] = ec._AirlineLeg_bookingReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "bookingCode":
@@ -11530,6 +11645,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "bookingReferences":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_bookingReferences(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "bookingCodes":
 			field := field
 
@@ -14369,7 +14522,8 @@ var (
 		"NOT_FOUND":                 fault.NotFound,
 		"UNAUTHENTICATED":           fault.Unauthenticated,
 		"FORBIDDEN":                 fault.Forbidden,
-		"CANCELLED":                 fault.Cancelled,
+		"CANCELED":                  fault.Canceled,
+		"CANCELLED":                 fault.CanceledBritish,
 		"INTROSPECTION_DISABLED":    fault.IntrospectionDisabled,
 		"INTERNAL":                  fault.Internal,
 		"PROVIDER_TIMEOUT":          fault.ProviderTimeout,
@@ -14409,7 +14563,8 @@ var (
 		fault.NotFound:                "NOT_FOUND",
 		fault.Unauthenticated:         "UNAUTHENTICATED",
 		fault.Forbidden:               "FORBIDDEN",
-		fault.Cancelled:               "CANCELLED",
+		fault.Canceled:                "CANCELED",
+		fault.CanceledBritish:         "CANCELLED",
 		fault.IntrospectionDisabled:   "INTROSPECTION_DISABLED",
 		fault.Internal:                "INTERNAL",
 		fault.ProviderTimeout:         "PROVIDER_TIMEOUT",

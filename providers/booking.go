@@ -140,8 +140,8 @@ const (
 	BookingConfirmed BookingStatus = "CONFIRMED"
 	// BookingPending: accepted, confirmation to follow.
 	BookingPending BookingStatus = "PENDING"
-	// BookingCancelled: cancelled at the provider.
-	BookingCancelled BookingStatus = "CANCELLED"
+	// BookingCanceled: canceled at the provider.
+	BookingCanceled BookingStatus = "CANCELED"
 )
 
 // Booking is a provider's booking.

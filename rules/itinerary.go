@@ -74,7 +74,7 @@ func SelfTransfer(o providers.Offer) bool { return len(o.Parts) > 1 }
 func partOf(o providers.Offer, si int) int {
 	first := 0
 	for i, p := range o.Parts {
-		n := max(len(p.Legs), 1)
+		n := max(len(p.OriginDestinations), 1)
 		if si < first+n {
 			return i
 		}

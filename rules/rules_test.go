@@ -39,7 +39,7 @@ func offer(parts []int, slices ...[]providers.Segment) providers.Offer {
 		o.Slices = append(o.Slices, providers.Slice{Segments: s})
 	}
 	for i, n := range parts {
-		o.Parts = append(o.Parts, providers.Part{Provider: "p", Ref: string(rune('a' + i)), Legs: make([]providers.Leg, n)})
+		o.Parts = append(o.Parts, providers.Part{Provider: "p", Ref: string(rune('a' + i)), OriginDestinations: make([]providers.OriginDestination, n)})
 	}
 	return o
 }

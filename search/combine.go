@@ -8,11 +8,11 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
-// Limits on round-trip combinations: the cheapest legsPerSide outbound and
+// Limits on round-trip combinations: the cheapest oneWaysPerDirection outbound and
 // return one-way offers are paired, and the best maxCombinations kept.
 const (
-	legsPerSide     = 20
-	maxCombinations = 100
+	oneWaysPerDirection = 20
+	maxCombinations     = 100
 )
 
 // combine pairs outbound and return one-way offers, from the same or
@@ -21,8 +21,8 @@ const (
 // turnaround of at least its ground time). Offers in another currency
 // than currency are not combined.
 func combine(out, ret []providers.Offer, currency string, sellable func(providers.Offer) bool) []providers.Offer {
-	out = cheapest(out, currency, legsPerSide)
-	ret = cheapest(ret, currency, legsPerSide)
+	out = cheapest(out, currency, oneWaysPerDirection)
+	ret = cheapest(ret, currency, oneWaysPerDirection)
 	var combos []providers.Offer
 	for _, o := range out {
 		for _, r := range ret {

@@ -65,7 +65,7 @@ func offer(provider string, from, to string, dep time.Time, amount int64, curren
 	return providers.Offer{
 		FareType:       providers.OneWay,
 		Slices:         []providers.Slice{{Segments: []providers.Segment{{Origin: from, Destination: to, DepartureAt: dep, ArrivalAt: dep.Add(2 * time.Hour)}}}},
-		Parts:          []providers.Part{{Provider: provider, Ref: provider + from, FareType: providers.OneWay, Legs: []providers.Leg{{Origin: from, Destination: to}}, Total: providers.Money{Amount: amount, Currency: currency}}},
+		Parts:          []providers.Part{{Provider: provider, Ref: provider + from, FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{{Origin: from, Destination: to}}, Total: providers.Money{Amount: amount, Currency: currency}}},
 		Total:          providers.Money{Amount: amount, Currency: currency},
 		PerPassenger:   providers.PassengerPrice{Adult: providers.Money{Amount: amount, Currency: currency}},
 		SeatsAvailable: int(amount % 10),

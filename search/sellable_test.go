@@ -100,7 +100,7 @@ func TestRoundTripFaresReturningBeforeLandingAreNotShown(t *testing.T) {
 		o := offer("p", "CDG", "PMI", out.DepartureAt, 20000, "EUR")
 		o.FareType = providers.RoundTrip
 		o.Slices = []providers.Slice{{Segments: []providers.Segment{out}}, {Segments: []providers.Segment{back}}}
-		o.Parts[0].FareType, o.Parts[0].Legs = providers.RoundTrip, []providers.Leg{{}, {}}
+		o.Parts[0].FareType, o.Parts[0].OriginDestinations = providers.RoundTrip, []providers.OriginDestination{{}, {}}
 		return o
 	}
 	var fares []providers.Offer

@@ -239,15 +239,15 @@ func (s *Service) sign(offers []*Offer) error {
 	return nil
 }
 
-// legResult is what one provider answered for a search.
-type legResult struct {
+// providerAnswer is what one provider answered for a search.
+type providerAnswer struct {
 	out, ret, rt []providers.Offer
 }
 
 func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
-	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
-	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (legResult, error) {
+	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
+	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
 
@@ -318,15 +318,15 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 // searchProvider asks one provider everything a request needs, in parallel:
 // the outbound one-way fares, and for a round trip the return one-way fares
 // and its own round-trip fares. What arrives is kept even if a call fails.
-func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
-	var res legResult
+func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (providerAnswer, error) {
+	var res providerAnswer
 	if !r.RoundTrip() {
 		offers, err := p.Search(ctx, q)
 		res.out = offers
 		return res, err
 	}
 	back := q
-	back.Leg = providers.Leg{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
+	back.OriginDestination = providers.OriginDestination{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
 	var wg sync.WaitGroup
 	var errOut, errRet, errRT error
 	wg.Add(2)
@@ -336,7 +336,7 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.Leg, Return: back.Leg, Passengers: r.Passengers, Currency: r.Currency})
+			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.OriginDestination, Return: back.OriginDestination, Passengers: r.Passengers, Currency: r.Currency})
 		}()
 	}
 	wg.Wait()
@@ -344,7 +344,7 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 }
 
 // unsellable counts the offers of a provider's answer that sellable refuses.
-func unsellable(v legResult, sellable func(providers.Offer) bool) int {
+func unsellable(v providerAnswer, sellable func(providers.Offer) bool) int {
 	n := 0
 	for _, os := range [][]providers.Offer{v.out, v.ret, v.rt} {
 		for _, o := range os {

@@ -24,6 +24,8 @@ type AirlineAddendum struct {
 	Legs       []AirlineLeg       `json:"legs"`
 	Passengers []AirlinePassenger `json:"passengers"`
 	// Airline record locators, once booked.
+	Locators []string `json:"locators"`
+	// Airline record locators, once booked.
 	Pnrs []string `json:"pnrs"`
 }
 
@@ -40,6 +42,8 @@ type AirlineLeg struct {
 	FeeAmount  *providers.Money `json:"feeAmount"`
 	TaxAmount  *providers.Money `json:"taxAmount"`
 	Provider   string           `json:"provider"`
+	// Our booking reference (Booking.reference) for this flight, once booked.
+	BookingReference *string `json:"bookingReference,omitempty"`
 	// Our booking reference for this flight, once booked.
 	BookingCode *string `json:"bookingCode,omitempty"`
 }

@@ -40,7 +40,7 @@ func TestSearchTaxes(t *testing.T) {
 		{"tax above the price", withTax(`"included_airport_tax": 90.00`), providers.Passengers{Adults: 1}, providers.Money{}},
 		{"tax exactly the price", withTax(`"included_airport_tax": 89.99`), providers.Passengers{Adults: 2}, eur(17998)},
 	}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06")}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06")}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := docServer(t, "GET", "/v3/flights", 200, `{"results": [`+tt.flight+`]}`, nil)
@@ -127,7 +127,7 @@ func TestSimulatorTaxes(t *testing.T) {
 	for ri, r := range cpsim.Routes() {
 		for _, date := range []string{"2025-07-02", "2025-08-06", "2025-12-10", "2026-03-03"} {
 			for _, pax := range parties {
-				offers, err := c.Search(ctx, providers.Query{Leg: leg(r.From, r.To, date), Passengers: pax})
+				offers, err := c.Search(ctx, providers.Query{OriginDestination: leg(r.From, r.To, date), Passengers: pax})
 				if err != nil {
 					t.Fatalf("Search route %d %s: %v", ri, date, err)
 				}

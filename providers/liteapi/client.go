@@ -5,7 +5,7 @@
 // credit line (POST /flights/bookings) and booking reads (GET
 // /flights/bookings/{id}).
 //
-// The package also holds Simulator, an HTTP server speaking the same API
+// Its simulator, package litesim, is an HTTP server speaking the same API
 // from a deterministic inventory, so that the adapter runs unchanged in
 // tests, benchmarks and the no-setup default mode.
 package liteapi
@@ -38,8 +38,8 @@ const defaultHTTPTimeout = 60 * time.Second
 // Config configures a Client.
 type Config struct {
 	// BaseURL is the API root including its version:
-	// https://api.liteapi.travel/v3.0 in production, a Simulator's URL in
-	// tests. The adapter appends the /flights/... paths.
+	// https://api.liteapi.travel/v3.0 in production, a litesim
+	// simulator's URL in tests. The adapter appends the /flights/... paths.
 	BaseURL string
 	// APIKey is sent in the X-API-Key header.
 	APIKey string
@@ -100,7 +100,7 @@ func (c *Client) Name() string { return Name }
 // answer none of whose offers can be read is an error. Errors are
 // *providers.Error values with Op "search".
 func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
-	return c.rates(ctx, "search", providers.OneWay, []providers.Leg{q.Leg}, q.Passengers, q.Currency)
+	return c.rates(ctx, "search", providers.OneWay, []providers.OriginDestination{q.OriginDestination}, q.Passengers, q.Currency)
 }
 
 // SearchRoundTrips returns LiteAPI's round-trip offers for q: two slices
@@ -108,11 +108,11 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 // Dates past the horizon and unreadable offers are handled as by Search.
 // Errors are *providers.Error values with Op "round_trips".
 func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
-	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.Leg{q.Outbound, q.Return}, q.Passengers, q.Currency)
+	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.OriginDestination{q.Outbound, q.Return}, q.Passengers, q.Currency)
 }
 
 // rates searches legs (outbound, then return) with one call.
-func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.Leg,
+func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.OriginDestination,
 	pax providers.Passengers, currency string) (_ []providers.Offer, err error) {
 	now := c.cfg.Now()
 	if beyondHorizon(legs, now) {

@@ -37,7 +37,7 @@ var (
 const (
 	msgTimeout     = "LiteAPI did not answer in time"
 	msgUnreachable = "LiteAPI could not be reached"
-	msgCancelled   = "the call to LiteAPI was cancelled"
+	msgCanceled    = "the call to LiteAPI was canceled"
 	msgRateLimited = "LiteAPI rate limit reached"
 	msgKeyRefused  = "LiteAPI refused the API key"
 	msgUnreadable  = "LiteAPI sent an answer that could not be read"
@@ -46,13 +46,9 @@ const (
 	msgCurrency    = "LiteAPI does not price in this currency"
 )
 
-// [assumed] Rates refuses a currency it does not price with 41006 on this
-// key: B.1 numbers 41006 for invalid request data, and the simulator
-// answers it for the currency.
-const (
-	codeInvalidData = 41006
-	keyCurrency     = "bodyRequest.currency"
-)
+// codeInvalidData is B.1's invalid request data; on wire.KeyCurrency it
+// refuses the currency.
+const codeInvalidData = 41006
 
 // apiFailure classifies an answer that carries an error envelope or a
 // non-2xx status. e is nil when the body had no envelope.
@@ -80,7 +76,7 @@ func apiFailure(op, method, path string, status int, e *wire.APIError) *provider
 		pe.Message = msgKeyRefused
 	case code != 0 && firstDigit(code) == 5:
 		pe.Message = msgUnavailable
-	case code == codeInvalidData && e.Key == keyCurrency:
+	case code == codeInvalidData && e.Key == wire.KeyCurrency:
 		pe.Code, pe.Message = providers.Rejected, msgCurrency
 	case code != 0 && firstDigit(code) == 4:
 		pe.Code, pe.Message = providers.Rejected, msgRefused
@@ -104,7 +100,7 @@ func transportFailure(ctx context.Context, op, method, path string, err error) *
 		errors.As(err, &ne) && ne.Timeout():
 		pe.Code, pe.Message = providers.Timeout, msgTimeout
 	case errors.Is(err, context.Canceled):
-		pe.Message = msgCancelled
+		pe.Message = msgCanceled
 	}
 	return pe
 }

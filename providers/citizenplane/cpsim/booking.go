@@ -74,10 +74,20 @@ type simBooking struct {
 	total      int64
 }
 
-// leftLocked is the number of seats of f on sale at now: its seats less
-// those sold and those held by pending requests. It forgets requests that
-// no longer hold seats.
+// leftLocked is the number of seats of f on sale at now: its seats (as
+// generated, or as SetSeats set them) less those sold and those held by
+// pending requests. It forgets requests that no longer hold seats.
 func (s *Simulator) leftLocked(f simFlight, now time.Time) int {
+	seats, ok := s.capacity[f.id]
+	if !ok {
+		seats = f.seats
+	}
+	return max(0, seats-s.sold[f.id]-s.heldLocked(f, now))
+}
+
+// heldLocked is the seats of f held by requests pending at now; it
+// forgets the requests that no longer hold any.
+func (s *Simulator) heldLocked(f simFlight, now time.Time) int {
 	held := 0
 	rs := s.held[f.id][:0]
 	for _, r := range s.held[f.id] {
@@ -91,7 +101,7 @@ func (s *Simulator) leftLocked(f simFlight, now time.Time) int {
 	} else {
 		s.held[f.id] = rs
 	}
-	return max(0, f.seats-s.sold[f.id]-held)
+	return held
 }
 
 // createRequests answers POST /v3/requests.
