@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"time"
 )
@@ -43,12 +44,7 @@ type Traveller struct {
 // Ticketed returns t as it is sent to providers: its given and family
 // names replaced by their ticketed forms, when set.
 func (t Traveller) Ticketed() Traveller {
-	if t.TicketedGivenName != "" {
-		t.GivenName = t.TicketedGivenName
-	}
-	if t.TicketedFamilyName != "" {
-		t.FamilyName = t.TicketedFamilyName
-	}
+	t.GivenName, t.FamilyName = cmp.Or(t.TicketedGivenName, t.GivenName), cmp.Or(t.TicketedFamilyName, t.FamilyName)
 	return t
 }
 
@@ -68,12 +64,7 @@ type Contact struct {
 // Ticketed returns c as it is sent to providers and payment gateways: its
 // names replaced by their ticketed forms, when set.
 func (c Contact) Ticketed() Contact {
-	if c.TicketedGivenName != "" {
-		c.GivenName = c.TicketedGivenName
-	}
-	if c.TicketedFamilyName != "" {
-		c.FamilyName = c.TicketedFamilyName
-	}
+	c.GivenName, c.FamilyName = cmp.Or(c.TicketedGivenName, c.GivenName), cmp.Or(c.TicketedFamilyName, c.FamilyName)
 	return c
 }
 
