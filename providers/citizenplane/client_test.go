@@ -185,6 +185,22 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	})
 }
 
+// searchBoth searches out one way, and out and back as a round trip, for
+// pax; the round-trip search must answer one fare.
+func searchBoth(t *testing.T, c *Client, out, back providers.OriginDestination, pax providers.Passengers) (offers, rts []providers.Offer) {
+	t.Helper()
+	ctx := context.Background()
+	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts, err = c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
+	}
+	return offers, rts
+}
+
 func TestCheckPriceAgainstSimulator(t *testing.T) {
 	sim, srv := newSimServer(t)
 	obs := &recorder{}
@@ -192,14 +208,7 @@ func TestCheckPriceAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	oneWay, soldOut, roundTrip := offers[1].Parts[0], offers[2].Parts[0], rts[0].Parts[0]
 	id := func(ref string) int64 { n, _ := strconv.ParseInt(ref, 10, 64); return n }
 	must(t, sim.SetSeats(flightKey(t, id(soldOut.Ref)), 0))
@@ -249,14 +258,7 @@ func TestListAncillariesAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	gone := offers[0].Parts[0]
 	gone.Ref = "2999999"
 	notOurs := offers[0].Parts[0]
