@@ -1,13 +1,11 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -216,11 +214,7 @@ func search(t *testing.T, h http.Handler) (int, searchResult) {
 	date := apptest.Now.AddDate(0, 1, 0).Format(time.DateOnly)
 	q := `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "` + date + `", passengers: {adults: 1}}) {
 	  providerResults { provider status offerCount } offers(first: 5) { totalCount } } }`
-	body, _ := json.Marshal(map[string]string{"query": q})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := apptest.Post(h, q, nil, "")
 	var res searchResult
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 		t.Fatalf("HTTP %d %s: %v", rec.Code, rec.Body, err)

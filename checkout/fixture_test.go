@@ -20,8 +20,8 @@ func fixedSession() *Session {
 		ID: "cs_0123456789abcdef01234567", TenantID: "tn_acme", Status: PartiallyBooked, Version: 7,
 		OfferID:    "Offer.payload.mac",
 		Offer:      offer,
-		Passengers: recordstest.Travellers(),
-		Contact:    recordstest.Contact(),
+		Passengers: recordstest.SessionTravellers(),
+		Contact:    recordstest.SessionContact(),
 		Selections: []Selection{{PartIndex: 1, PassengerIndex: 0, Quantity: 2, Ancillary: recordstest.Ancillary()}},
 		Items: []Item{
 			{Name: "CDG-LIS", Quantity: 1, UnitAmount: 25900, Discount: 100, Tax: 4100, Total: 29900, Currency: "EUR", ProductType: "FLIGHT", PartIndex: 0},

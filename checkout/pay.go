@@ -53,9 +53,11 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if method == CreditLine {
 		return s.payByCredit(ctx, sess)
 	}
+	// The gateway gets the names as ticketed, never the raw input.
+	buyer := sess.Contact.Ticketed()
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
 		Key: sess.ID, Amount: sess.Total.Amount, Currency: sess.Total.Currency,
-		Email: sess.Contact.Email, Name: sess.Contact.GivenName + " " + sess.Contact.FamilyName,
+		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
 	})

@@ -97,15 +97,7 @@ func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 // GetSession returns the tenant's session id, or ErrNotFound (also for
 // another tenant's session).
 func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string) (*SessionRow, error) {
-	row := new(SessionRow)
-	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get session %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[SessionRow](ctx, idb, "get session "+id, "id = ? AND tenant_id = ?", id, tenantID)
 }
 
 // UpdateSession writes row if the stored session still has fromStatus and
@@ -235,15 +227,7 @@ func (Sessions) BookingsOf(ctx context.Context, idb bun.IDB, sessionID string) (
 
 // GetBooking returns the tenant's booking id, or ErrNotFound.
 func (Sessions) GetBooking(ctx context.Context, idb bun.IDB, tenantID, id string) (*BookingRow, error) {
-	row := new(BookingRow)
-	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get booking %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[BookingRow](ctx, idb, "get booking "+id, "id = ? AND tenant_id = ?", id, tenantID)
 }
 
 // Window is a keyset page of a list ordered newest first (created_at,

@@ -103,6 +103,15 @@ const (
 	// PaymentUnavailable: the payment gateway could not set up the payment;
 	// retry.
 	PaymentUnavailable Code = "PAYMENT_UNAVAILABLE"
+	// BookingClosed: the offer's first flight departs within its
+	// provider's booking cut-off, or has left (package rules); search again.
+	BookingClosed Code = "BOOKING_CLOSED"
+	// ConnectionTooShort: a flight of the offer departs before the one
+	// before it has landed plus the minimum ground time (package rules).
+	ConnectionTooShort Code = "CONNECTION_TOO_SHORT"
+	// Duplicate: the same traveller, or the same metadata key, is given
+	// twice.
+	Duplicate Code = "DUPLICATE"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -131,7 +140,7 @@ var Codes = []Code{
 	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SearchExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
-	PaymentUnavailable,
+	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 }
 

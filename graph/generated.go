@@ -166,6 +166,7 @@ type ComplexityRoot struct {
 		Items             func(childComplexity int) int
 		Metadata          func(childComplexity int) int
 		Offer             func(childComplexity int) int
+		Passengers        func(childComplexity int) int
 		Payment           func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Total             func(childComplexity int) int
@@ -235,6 +236,7 @@ type ComplexityRoot struct {
 		PriceCheck        func(childComplexity int) int
 		PricePerPassenger func(childComplexity int) int
 		SeatsAvailable    func(childComplexity int) int
+		SelfTransfer      func(childComplexity int) int
 		Slices            func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
@@ -275,6 +277,15 @@ type ComplexityRoot struct {
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Passenger struct {
+		DateOfBirth        func(childComplexity int) int
+		FamilyName         func(childComplexity int) int
+		GivenName          func(childComplexity int) int
+		TicketedFamilyName func(childComplexity int) int
+		TicketedGivenName  func(childComplexity int) int
+		Type               func(childComplexity int) int
 	}
 
 	PassengerPrice struct {
@@ -379,6 +390,7 @@ type CheckoutSessionResolver interface {
 
 	BookingReferences(ctx context.Context, obj *checkout.Session) ([]string, error)
 	BookingCodes(ctx context.Context, obj *checkout.Session) ([]string, error)
+	Passengers(ctx context.Context, obj *checkout.Session) ([]model.Passenger, error)
 	Airline(ctx context.Context, obj *checkout.Session) (*model.AirlineAddendum, error)
 	Buyer(ctx context.Context, obj *checkout.Session) (*model.Buyer, error)
 	Metadata(ctx context.Context, obj *checkout.Session) ([]model.MetadataEntry, error)
@@ -944,6 +956,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Offer(childComplexity), true
+	case "CheckoutSession.passengers":
+		if e.ComplexityRoot.CheckoutSession.Passengers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.Passengers(childComplexity), true
 	case "CheckoutSession.payment":
 		if e.ComplexityRoot.CheckoutSession.Payment == nil {
 			break
@@ -1223,6 +1241,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.SeatsAvailable(childComplexity), true
+	case "Offer.selfTransfer":
+		if e.ComplexityRoot.Offer.SelfTransfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.SelfTransfer(childComplexity), true
 	case "Offer.slices":
 		if e.ComplexityRoot.Offer.Slices == nil {
 			break
@@ -1383,6 +1407,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Passenger.dateOfBirth":
+		if e.ComplexityRoot.Passenger.DateOfBirth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.DateOfBirth(childComplexity), true
+	case "Passenger.familyName":
+		if e.ComplexityRoot.Passenger.FamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.FamilyName(childComplexity), true
+	case "Passenger.givenName":
+		if e.ComplexityRoot.Passenger.GivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.GivenName(childComplexity), true
+	case "Passenger.ticketedFamilyName":
+		if e.ComplexityRoot.Passenger.TicketedFamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.TicketedFamilyName(childComplexity), true
+	case "Passenger.ticketedGivenName":
+		if e.ComplexityRoot.Passenger.TicketedGivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.TicketedGivenName(childComplexity), true
+	case "Passenger.type":
+		if e.ComplexityRoot.Passenger.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.Type(childComplexity), true
 
 	case "PassengerPrice.count":
 		if e.ComplexityRoot.PassengerPrice.Count == nil {
@@ -2036,6 +2097,13 @@ type Offer implements Node {
   id: ID!
   "How the offer is priced."
   fareType: FareType!
+  """
+  True when the slices are ticketed separately (COMBINED_ONE_WAYS): a missed
+  flight is not re-protected by the next flight's airline, bags are collected
+  and checked in again, and the turnaround allowed is the longer
+  self-transfer ground time (2 hours by default). A UI should warn.
+  """
+  selfTransfer: Boolean!
   "Total for all passengers."
   totalPrice: Money!
   "Price of one passenger of each type travelling."
@@ -2545,6 +2613,12 @@ enum ErrorCode {
   IN_PROGRESS
   "The payment gateway could not set up the payment; retry."
   PAYMENT_UNAVAILABLE
+  "The offer's first flight departs within its provider's booking cut-off, or has left; search again."
+  BOOKING_CLOSED
+  "A flight of the offer departs before the one before it has landed plus the minimum ground time."
+  CONNECTION_TOO_SHORT
+  "The same traveller (same name and date of birth, or same document number), or the same metadata key, is given twice."
+  DUPLICATE
   "A provider did not say whether it booked; the reconciler asks it."
   BOOKING_OUTCOME_UNKNOWN
   "The bookings are made but the capture failed; it is retried."
@@ -2613,6 +2687,8 @@ type CheckoutSession implements Node {
   bookingReferences: [String!]!
   "Our booking references, once booked."
   bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
+  "The travellers, in the order given, with their names as given and as ticketed."
+  passengers: [Passenger!]!
   "The airline addendum: flights with their share of the fare, passengers, locators."
   airline: AirlineAddendum!
   "Who buys: the contact given at creation."
@@ -2897,13 +2973,13 @@ enum RouteType {
   round_trip
 }
 
-"A traveller as the airline addendum gives them."
+"A traveller as the airline and the payment gateway see one: names as ticketed."
 type AirlinePassenger {
   "The passenger type."
   type: PassengerType!
-  "Given names."
+  "The given name as ticketed: Passenger.ticketedGivenName."
   givenName: String!
-  "Family name."
+  "The family name as ticketed: Passenger.ticketedFamilyName."
   familyName: String!
   "Date of birth."
   dateOfBirth: Date!
@@ -2911,7 +2987,30 @@ type AirlinePassenger {
   passportNumber: String!
 }
 
-"Who buys: the session's contact."
+"""
+A traveller of a checkout session. Names are kept twice: as given (any
+Unicode; trimmed, runs of spaces collapsed, ’ ʼ ‘ read as an apostrophe) and
+as ticketed, in the Latin letters of a passport's machine-readable zone
+(ICAO Doc 9303 Part 3 transliteration: "Аня Мартин" is "ANIA MARTIN",
+"Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
+gateways get only the ticketed names.
+"""
+type Passenger {
+  "The passenger type."
+  type: PassengerType!
+  "As given, normalised."
+  givenName: String!
+  "As given, normalised."
+  familyName: String!
+  "Upper-case A to Z and spaces, as the airline tickets it."
+  ticketedGivenName: String!
+  "Upper-case A to Z and spaces, as the airline tickets it."
+  ticketedFamilyName: String!
+  "Date of birth."
+  dateOfBirth: Date!
+}
+
+"The booking's contact. The payment gateway gets the ticketed names."
 type Buyer {
   "Given names."
   givenName: String!
@@ -3200,6 +3299,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_bookingReferences(ctx, field)
 	case "bookingCodes":
 		return ec.fieldContext_CheckoutSession_bookingCodes(ctx, field)
+	case "passengers":
+		return ec.fieldContext_CheckoutSession_passengers(ctx, field)
 	case "airline":
 		return ec.fieldContext_CheckoutSession_airline(ctx, field)
 	case "buyer":
@@ -3306,6 +3407,8 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_id(ctx, field)
 	case "fareType":
 		return ec.fieldContext_Offer_fareType(ctx, field)
+	case "selfTransfer":
+		return ec.fieldContext_Offer_selfTransfer(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_Offer_totalPrice(ctx, field)
 	case "pricePerPassenger":
@@ -3404,6 +3507,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Passenger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Passenger_type(ctx, field)
+	case "givenName":
+		return ec.fieldContext_Passenger_givenName(ctx, field)
+	case "familyName":
+		return ec.fieldContext_Passenger_familyName(ctx, field)
+	case "ticketedGivenName":
+		return ec.fieldContext_Passenger_ticketedGivenName(ctx, field)
+	case "ticketedFamilyName":
+		return ec.fieldContext_Passenger_ticketedFamilyName(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_Passenger_dateOfBirth(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passenger", field.Name)
 }
 
 func (ec *executionContext) childFields_PassengerPrice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6029,6 +6150,38 @@ func (ec *executionContext) fieldContext_CheckoutSession_bookingCodes(_ context.
 	return graphql.NewScalarFieldContext("CheckoutSession", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CheckoutSession_passengers(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_passengers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().Passengers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+			return ec.marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_passengers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passenger(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutSession_airline(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7052,6 +7205,29 @@ func (ec *executionContext) fieldContext_Offer_fareType(_ context.Context, field
 	return graphql.NewScalarFieldContext("Offer", field, false, false, errors.New("field of type FareType does not have child fields"))
 }
 
+func (ec *executionContext) _Offer_selfTransfer(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_selfTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfTransfer(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_selfTransfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Offer_totalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7938,6 +8114,144 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_type(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PassengerType) graphql.Marshaler {
+			return ec.marshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type PassengerType does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_givenName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_givenName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GivenName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_givenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_familyName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_familyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FamilyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_familyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_ticketedGivenName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_ticketedGivenName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketedGivenName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_ticketedGivenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_ticketedFamilyName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_ticketedFamilyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketedFamilyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_ticketedFamilyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOfBirth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _PassengerPrice_type(ctx context.Context, field graphql.CollectedField, obj *model.PassengerPrice) (ret graphql.Marshaler) {
@@ -12410,6 +12724,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "passengers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_passengers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "airline":
 			field := field
 
@@ -13056,6 +13408,11 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "fareType":
 			out.Values[i] = ec._Offer_fareType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selfTransfer":
+			out.Values[i] = ec._Offer_selfTransfer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -13750,6 +14107,69 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var passengerImplementors = []string{"Passenger"}
+
+func (ec *executionContext) _Passenger(ctx context.Context, sel ast.SelectionSet, obj *model.Passenger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passengerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passenger")
+		case "type":
+			out.Values[i] = ec._Passenger_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "givenName":
+			out.Values[i] = ec._Passenger_givenName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "familyName":
+			out.Values[i] = ec._Passenger_familyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticketedGivenName":
+			out.Values[i] = ec._Passenger_ticketedGivenName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticketedFamilyName":
+			out.Values[i] = ec._Passenger_ticketedFamilyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dateOfBirth":
+			out.Values[i] = ec._Passenger_dateOfBirth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -15398,6 +15818,9 @@ var (
 		"IDEMPOTENCY_KEY_REUSED":    fault.IdempotencyKeyReused,
 		"IN_PROGRESS":               fault.InProgress,
 		"PAYMENT_UNAVAILABLE":       fault.PaymentUnavailable,
+		"BOOKING_CLOSED":            fault.BookingClosed,
+		"CONNECTION_TOO_SHORT":      fault.ConnectionTooShort,
+		"DUPLICATE":                 fault.Duplicate,
 		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
 		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
 		"BOOKING_FAILED":            fault.BookingFailed,
@@ -15437,6 +15860,9 @@ var (
 		fault.IdempotencyKeyReused:    "IDEMPOTENCY_KEY_REUSED",
 		fault.InProgress:              "IN_PROGRESS",
 		fault.PaymentUnavailable:      "PAYMENT_UNAVAILABLE",
+		fault.BookingClosed:           "BOOKING_CLOSED",
+		fault.ConnectionTooShort:      "CONNECTION_TOO_SHORT",
+		fault.Duplicate:               "DUPLICATE",
 		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
 		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
 		fault.BookingFailed:           "BOOKING_FAILED",
@@ -15673,6 +16099,26 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfareg
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPassenger2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassenger(ctx context.Context, sel ast.SelectionSet, v model.Passenger) graphql.Marshaler {
+	return ec._Passenger(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassenger2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassenger(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPassengerCountsInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerCountsInput(ctx context.Context, v any) (*model.PassengerCountsInput, error) {

@@ -109,13 +109,24 @@ func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Sessi
 			Provider: l.Provider, BookingReference: opt(l.BookingReference), BookingCode: opt(l.BookingReference)})
 	}
 	for _, p := range obj.Passengers {
-		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName,
-			FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
+		t := p.Ticketed()
+		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: t.GivenName,
+			FamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
 	}
 	// pnrs is the deprecated name of locators: both answer the same list.
 	a.Locators = append([]string{}, obj.Airline.Locators...)
 	a.Pnrs = a.Locators
 	return a, nil
+}
+
+func (r *checkoutSessionResolver) Passengers(_ context.Context, obj *checkout.Session) ([]model.Passenger, error) {
+	out := make([]model.Passenger, len(obj.Passengers))
+	for i, p := range obj.Passengers {
+		t := p.Ticketed()
+		out[i] = model.Passenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
+			TicketedGivenName: t.GivenName, TicketedFamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth}
+	}
+	return out, nil
 }
 
 func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {

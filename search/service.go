@@ -20,6 +20,7 @@ import (
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Errors of Get and DecodeOffer.
@@ -257,6 +258,12 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	})
 
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
+	// Only offers that may be sold are shown (package rules): none whose
+	// first flight departs within the cut-off, none with a connection or
+	// turnaround shorter than its ground time.
+	sellable := func(o providers.Offer) bool {
+		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
+	}
 	var out, ret, offers []providers.Offer
 	for _, c := range calls {
 		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
@@ -278,10 +285,14 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		if dropped > 0 && pr.Message == "" {
 			pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
 		}
+		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
+			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
+		}
 		res.Providers = append(res.Providers, pr)
 	}
+	out, ret, offers = slices.DeleteFunc(out, not(sellable)), slices.DeleteFunc(ret, not(sellable)), slices.DeleteFunc(offers, not(sellable))
 	if r.RoundTrip() {
-		offers = append(offers, combine(out, ret, r.Currency)...)
+		offers = append(offers, combine(out, ret, r.Currency, sellable)...)
 	} else {
 		offers = append(offers, out...)
 	}
@@ -336,6 +347,23 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 	}
 	wg.Wait()
 	return res, cmp.Or(errOut, errRet, errRT)
+}
+
+// unsellable counts the offers of a provider's answer that sellable refuses.
+func unsellable(v providerAnswer, sellable func(providers.Offer) bool) int {
+	n := 0
+	for _, os := range [][]providers.Offer{v.out, v.ret, v.rt} {
+		for _, o := range os {
+			if !sellable(o) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func not(f func(providers.Offer) bool) func(providers.Offer) bool {
+	return func(o providers.Offer) bool { return !f(o) }
 }
 
 func sameCurrency(offers []providers.Offer, currency string) (kept []providers.Offer, dropped int) {

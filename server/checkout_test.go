@@ -1,17 +1,16 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/providers/sim"
 )
@@ -35,22 +34,9 @@ var passengerVars = []any{map[string]any{
 var contactVars = map[string]any{"givenName": "Ana", "familyName": "Martin", "email": "ana@example.com", "phoneNumber": "+33612345678"}
 
 // postAs posts with an API key.
-func postAs(t *testing.T, h http.Handler, key, query string, vars map[string]any) gqlResponse {
+func postAs(t testing.TB, h http.Handler, key, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var out gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
-	out.Status = rec.Code
-	return out
+	return decodeResponse(t, apptest.Post(h, query, vars, key))
 }
 
 func mutate(t *testing.T, h http.Handler, key, name, input string, vars map[string]any) map[string]any {

@@ -62,6 +62,13 @@ func New(t testing.TB, mod func(*app.Config)) *app.App {
 // the recorded response.
 func Post(h http.Handler, query string, vars map[string]any, bearer string) *httptest.ResponseRecorder {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return PostBody(h, body, bearer)
+}
+
+// PostBody sends body, as it is, to h's /graphql as a JSON POST, with
+// "Authorization: Bearer <bearer>" when bearer is not empty, and returns
+// the recorded response.
+func PostBody(h http.Handler, body []byte, bearer string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {

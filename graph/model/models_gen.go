@@ -63,13 +63,13 @@ type AirlineLeg struct {
 	BookingCode *string `json:"bookingCode,omitempty"`
 }
 
-// A traveller as the airline addendum gives them.
+// A traveller as the airline and the payment gateway see one: names as ticketed.
 type AirlinePassenger struct {
 	// The passenger type.
 	Type PassengerType `json:"type"`
-	// Given names.
+	// The given name as ticketed: Passenger.ticketedGivenName.
 	GivenName string `json:"givenName"`
-	// Family name.
+	// The family name as ticketed: Passenger.ticketedFamilyName.
 	FamilyName string `json:"familyName"`
 	// Date of birth.
 	DateOfBirth providers.Date `json:"dateOfBirth"`
@@ -133,7 +133,7 @@ type BookingEdge struct {
 	Node *checkout.BookingRecord `json:"node"`
 }
 
-// Who buys: the session's contact.
+// The booking's contact. The payment gateway gets the ticketed names.
 type Buyer struct {
 	// Given names.
 	GivenName string `json:"givenName"`
@@ -361,6 +361,27 @@ type PageInfo struct {
 	StartCursor *string `json:"startCursor,omitempty"`
 	// Cursor of the page's last item; null when the page is empty.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A traveller of a checkout session. Names are kept twice: as given (any
+// Unicode; trimmed, runs of spaces collapsed, ’ ʼ ‘ read as an apostrophe) and
+// as ticketed, in the Latin letters of a passport's machine-readable zone
+// (ICAO Doc 9303 Part 3 transliteration: "Аня Мартин" is "ANIA MARTIN",
+// "Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
+// gateways get only the ticketed names.
+type Passenger struct {
+	// The passenger type.
+	Type PassengerType `json:"type"`
+	// As given, normalised.
+	GivenName string `json:"givenName"`
+	// As given, normalised.
+	FamilyName string `json:"familyName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedGivenName string `json:"ticketedGivenName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedFamilyName string `json:"ticketedFamilyName"`
+	// Date of birth.
+	DateOfBirth providers.Date `json:"dateOfBirth"`
 }
 
 // Travellers by type: 1 to 9 in all, infants not above adults.

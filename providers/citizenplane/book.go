@@ -134,11 +134,7 @@ func (c *Client) bookError(err error) error {
 	case http.StatusForbidden:
 		pe.Code, pe.Message = providers.HoldExpired, "the hold expired"
 	case http.StatusConflict:
-		if wire.IsPriceType(pe.ProviderCode) {
-			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
-		} else {
-			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
-		}
+		conflict(pe)
 	case http.StatusNotFound:
 		pe.Code, pe.Message = providers.NotFound, "hold not found"
 	case http.StatusUnprocessableEntity:

@@ -87,8 +87,8 @@ func TestSearchAgainstSimulator(t *testing.T) {
 				}
 				return
 			}
-			if len(got) < 3 || len(got) > 5 {
-				t.Errorf("got %d offers, want 3 to 5", len(got))
+			if len(got) == 0 {
+				t.Error("got no offers")
 			}
 			if diff := cmp.Diff(wantOneWay(t, tt.q), got); diff != "" {
 				t.Errorf("offers (-want +got)\n%s", diff)
@@ -107,6 +107,28 @@ func TestSearchAgainstSimulator(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testDay is the day d names.
+func testDay(t *testing.T, d providers.Date) time.Time {
+	t.Helper()
+	day, err := d.Time()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return day
+}
+
+// offerOf is the one-way offer of offers for the flight with id.
+func offerOf(t *testing.T, offers []providers.Offer, id int64) providers.Offer {
+	t.Helper()
+	for _, o := range offers {
+		if o.Parts[0].Ref == strconv.FormatInt(id, 10) {
+			return o
+		}
+	}
+	t.Fatalf("no offer for flight %d", id)
+	return providers.Offer{}
 }
 
 func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
@@ -133,7 +155,11 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, last := outs[0], backs[len(backs)-1]
+	pairOut, pairBack, ok := cpsim.RoundTripPair(testSeed, "CDG", "PMI", testDay(t, out.Date), testDay(t, back.Date))
+	if !ok {
+		t.Fatal("the inventory has no round-trip fare on these days")
+	}
+	first, last := offerOf(t, outs, pairOut.ID), offerOf(t, backs, pairBack.ID)
 	wantPart := providers.Part{
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
 		OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: rt.Total,
@@ -185,6 +211,22 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	})
 }
 
+// searchBoth searches out one way, and out and back as a round trip, for
+// pax; the round-trip search must answer one fare.
+func searchBoth(t *testing.T, c *Client, out, back providers.OriginDestination, pax providers.Passengers) (offers, rts []providers.Offer) {
+	t.Helper()
+	ctx := context.Background()
+	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts, err = c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
+	}
+	return offers, rts
+}
+
 func TestCheckPriceAgainstSimulator(t *testing.T) {
 	sim, srv := newSimServer(t)
 	obs := &recorder{}
@@ -192,14 +234,7 @@ func TestCheckPriceAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	oneWay, soldOut, roundTrip := offers[1].Parts[0], offers[2].Parts[0], rts[0].Parts[0]
 	id := func(ref string) int64 { n, _ := strconv.ParseInt(ref, 10, 64); return n }
 	must(t, sim.SetSeats(flightKey(t, id(soldOut.Ref)), 0))
@@ -249,14 +284,7 @@ func TestListAncillariesAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	gone := offers[0].Parts[0]
 	gone.Ref = "2999999"
 	notOurs := offers[0].Parts[0]

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -94,10 +93,8 @@ func apiFailure(op, method, path string, status int, e *wire.APIError) *provider
 func transportFailure(ctx context.Context, op, method, path string, err error) *providers.Error {
 	pe := &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable, Message: msgUnreachable,
 		Err: fmt.Errorf("%s %s: %w", method, path, err)}
-	var ne net.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded),
-		errors.As(err, &ne) && ne.Timeout():
+	case providers.IsTimeout(ctx, err):
 		pe.Code, pe.Message = providers.Timeout, msgTimeout
 	case errors.Is(err, context.Canceled):
 		pe.Message = msgCanceled

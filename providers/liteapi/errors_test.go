@@ -47,7 +47,9 @@ func TestSimulatorFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newSimEnv(t, tt.cfg)
-			env.client.cfg.APIKey = tt.key
+			cfg := env.client.cfg
+			cfg.APIKey = tt.key
+			env.client = New(cfg)
 			_, err := env.client.Search(context.Background(), tt.query)
 			pe := providerError(t, err)
 			if diff := cmp.Diff(tt.want, *pe, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Err" }, cmp.Ignore())); diff != "" {

@@ -87,7 +87,14 @@ func post(t *testing.T, url, key string, body any) (int, []byte) {
 			t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	return send(t, http.MethodPost, url, key, bytes.NewReader(b))
+}
+
+// send sends a request to url with key (none when key is empty) and
+// returns the status and raw answer.
+func send(t *testing.T, method, url, key string, body io.Reader) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}

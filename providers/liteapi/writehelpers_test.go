@@ -172,21 +172,7 @@ func (l *tapLog) bodies(t *testing.T, method, prefix string) []map[string]any {
 // get sends a GET to url with key and returns the status and raw answer.
 func get(t *testing.T, url, key string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-API-Key", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, raw
+	return send(t, http.MethodGet, url, key, nil)
 }
 
 // envelope decodes an error answer, failing the test if it is not one.

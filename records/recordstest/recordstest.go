@@ -122,6 +122,23 @@ func Travellers() []providers.Traveller {
 	}
 }
 
+// SessionTravellers returns Travellers as a checkout session keeps them,
+// with their ticketed names (package rules).
+func SessionTravellers() []providers.Traveller {
+	ts := Travellers()
+	ts[0].TicketedGivenName, ts[0].TicketedFamilyName = "ZOE", "MUELLER"
+	ts[1].TicketedGivenName, ts[1].TicketedFamilyName = "MAX", "MUELLER"
+	return ts
+}
+
+// SessionContact returns Contact as a checkout session keeps it, with
+// its ticketed names.
+func SessionContact() providers.Contact {
+	c := Contact()
+	c.TicketedGivenName, c.TicketedFamilyName = "ZOE", "MUELLER"
+	return c
+}
+
 // Contact returns a contact with every field set.
 func Contact() providers.Contact {
 	return providers.Contact{GivenName: "Zoë", FamilyName: "Müller", Email: "zoe@example.com", PhoneNumber: "+4915112345678"}

@@ -106,13 +106,8 @@ func (s *Simulator) heldLocked(f simFlight, now time.Time) int {
 
 // createRequests answers POST /v3/requests.
 func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
-	var req wire.RequestBody
-	if msg := decodeStrict(w, r, &req, "flight_ids, passengers, bags, fare_type and customer_code"); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
-		return
-	}
-	if msg := checkRequestShape(req); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+	req, ok := readBody(w, r, "flight_ids, passengers, bags, fare_type and customer_code", checkRequestShape)
+	if !ok {
 		return
 	}
 	now := s.now()
@@ -217,6 +212,22 @@ func requestWire(r *bookingRequest, now time.Time) wire.Request {
 		out.InfantPrice = &n
 	}
 	return out
+}
+
+// readBody reads the request's JSON body as a T (strictly, see
+// decodeStrict) and checks it with check, which returns the message of a
+// 400 or "". On a failure it answers 400 INVALID_REQUEST and returns false.
+func readBody[T any](w http.ResponseWriter, r *http.Request, fields string, check func(T) string) (T, bool) {
+	var req T
+	msg := decodeStrict(w, r, &req, fields)
+	if msg == "" {
+		msg = check(req)
+	}
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+		return req, false
+	}
+	return req, true
 }
 
 // decodeStrict reads a JSON body into v, refusing unknown fields. It
@@ -437,13 +448,8 @@ func checkBagKeys(req wire.RequestBody) string {
 // createBooking answers POST /v3/bookings: it books all the requests at
 // once, or none.
 func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
-	var req wire.BookingBody
-	if msg := decodeStrict(w, r, &req, "request_ids, customer_code, the customer's details and self_psp or payment_method"); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
-		return
-	}
-	if msg := checkBooking(req); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+	req, ok := readBody(w, r, "request_ids, customer_code, the customer's details and self_psp or payment_method", checkBooking)
+	if !ok {
 		return
 	}
 	declined := req.PaymentMethod == declinedPaymentMethod ||

@@ -74,10 +74,9 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r incoming) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.prebooks[req.PrebookID]
+	p, ok := s.prebookLocked(w, req.PrebookID, codeBookPrebookNotFound)
 	switch {
 	case !ok:
-		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookNotFound, Message: "Prebook not found"})
 		return
 	case p.bookingID != "":
 		// Idempotent per prebookId: the booking that exists, whatever the body.
@@ -144,8 +143,7 @@ func checkBook(req bookBody) *wire.APIError {
 }
 
 func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
-	if !isUUID(r.id) {
-		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
+	if !pathUUID(w, r, codeGetBookingBadID, "bookingId", "booking") {
 		return
 	}
 	s.mu.Lock()

@@ -160,19 +160,37 @@ func (s *Simulator) createPrebook(w http.ResponseWriter, r incoming) {
 }
 
 func (s *Simulator) getPrebook(w http.ResponseWriter, r incoming) {
-	if !isUUID(r.id) {
-		writeError(w, http.StatusBadRequest, *invalid(codeGetPrebookBadID, "pathParam.prebookId", "not a prebook id"))
+	if !pathUUID(w, r, codeGetPrebookBadID, "prebookId", "prebook") {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.prebooks[r.id]
+	p, ok := s.prebookLocked(w, r.id, codeGetPrebookNotFound)
 	if !ok {
-		writeError(w, http.StatusNotFound, wire.APIError{Code: codeGetPrebookNotFound, Message: "Prebook not found"})
 		return
 	}
 	credit := r.query.Get("includeCreditBalance") == "true"
 	writeJSON(w, http.StatusOK, wire.PrebookResponse{Data: []wire.PrebookData{s.prebookDataLocked(p, credit)}})
+}
+
+// pathUUID reports whether r's path id is a UUID, answering 400 with code
+// (key pathParam.<param>, "not a <what> id") when it is not.
+func pathUUID(w http.ResponseWriter, r incoming, code int, param, what string) bool {
+	if isUUID(r.id) {
+		return true
+	}
+	writeError(w, http.StatusBadRequest, *invalid(code, "pathParam."+param, "not a "+what+" id"))
+	return false
+}
+
+// prebookLocked returns the prebook id, answering 404 "Prebook not found"
+// with code when there is none. The caller holds s.mu.
+func (s *Simulator) prebookLocked(w http.ResponseWriter, id string, code int) (*prebook, bool) {
+	p, ok := s.prebooks[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, wire.APIError{Code: code, Message: "Prebook not found"})
+	}
+	return p, ok
 }
 
 // expire lets prebooks that lapsed give their seats back. It runs before

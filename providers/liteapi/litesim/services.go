@@ -38,8 +38,7 @@ type attachedService struct {
 }
 
 func (s *Simulator) attachServices(w http.ResponseWriter, r incoming) {
-	if !isUUID(r.id) {
-		writeError(w, http.StatusBadRequest, *invalid(codeServicesBadID, "pathParam.prebookId", "not a prebook id"))
+	if !pathUUID(w, r, codeServicesBadID, "prebookId", "prebook") {
 		return
 	}
 	var req wire.ServicesRequest
@@ -49,10 +48,9 @@ func (s *Simulator) attachServices(w http.ResponseWriter, r incoming) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.prebooks[r.id]
+	p, ok := s.prebookLocked(w, r.id, codeServicesNotFound)
 	switch {
 	case !ok:
-		writeError(w, http.StatusNotFound, wire.APIError{Code: codeServicesNotFound, Message: "Prebook not found"})
 		return
 	case p.bookingID != "":
 		writeError(w, http.StatusConflict, wire.APIError{Code: codeServicesConfirmed, Message: "Booking already confirmed"})
