@@ -154,10 +154,11 @@ func GraphQL(cfg Config) http.Handler {
 	complexity(&gc.Complexity)
 	schema := graph.NewExecutableSchema(gc)
 	srv := handler.New(schema)
+	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{})
-	srv.AddTransport(postJSON{})
+	srv.AddTransport(getQuery{inputs: inputs})
+	srv.AddTransport(postJSON{inputs: inputs})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
@@ -173,7 +174,7 @@ func GraphQL(cfg Config) http.Handler {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	srv.Use(&resolvers.Inputs{})
+	srv.Use(inputs)
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(resolvers.Recover(cfg.Logger))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

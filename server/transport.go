@@ -14,6 +14,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/faregraph/faregraph/resolvers"
 )
 
 // The response media types of GraphQL over HTTP.
@@ -28,7 +30,10 @@ const (
 // second time. Here the body is capped at MaxBodyBytes, decode errors say
 // nothing of the body, and an answer without errors is written as it was
 // built.
-type postJSON struct{}
+type postJSON struct {
+	// inputs answers variables that gqlparser could not coerce.
+	inputs *resolvers.Inputs
+}
 
 var _ graphql.Transport = postJSON{}
 
@@ -40,7 +45,7 @@ func (postJSON) Supports(r *http.Request) bool {
 	return err == nil && mediaType == mediaJSON
 }
 
-func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
 	start := graphql.Now()
 	body, err := readBody(w, r)
@@ -72,7 +77,7 @@ func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, &params, true)
+	execute(w, r, exec, t.inputs, &params, true)
 }
 
 // readBody reads the request body up to MaxBodyBytes: a body announced
@@ -100,7 +105,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // getQuery is GraphQL over HTTP GET: the request in the URL's query
 // string, queries only. It replaces gqlgen's GET transport to answer with
 // the same media types, status codes and limits as postJSON.
-type getQuery struct{}
+type getQuery struct {
+	// inputs answers variables that gqlparser could not coerce.
+	inputs *resolvers.Inputs
+}
 
 var _ graphql.Transport = getQuery{}
 
@@ -108,7 +116,7 @@ func (getQuery) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
 }
 
-func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
 	start := graphql.Now()
 	q, err := url.ParseQuery(r.URL.RawQuery)
@@ -134,7 +142,7 @@ func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, &params, false)
+	execute(w, r, exec, t.inputs, &params, false)
 }
 
 // execute runs one GraphQL request and writes its answer as GraphQL over
@@ -142,10 +150,18 @@ func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 // the variables do not coerce, a limit is exceeded) has no data, and is a
 // 400 in application/graphql-response+json but a 200 in application/json,
 // the legacy media type. A GET may only run queries.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, mutations bool) {
+//
+// gqlparser coerces variables after validation and before any extension
+// sees the operation; when it refuses them (the operation is known, the
+// variables are not set), inputs answers the refusal as every other
+// coercion error, BAD_USER_INPUT naming the variable.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
+		if rc != nil && rc.Operation != nil && rc.Variables == nil && len(errs) == 1 && inputs != nil {
+			errs = gqlerror.List{inputs.Coercion(rc.Operation, params.Variables, errs[0])}
+		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
 		markRefused(ctx)
 		w.WriteHeader(requestErrorStatus(w))
