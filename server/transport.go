@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/resolvers"
 )
 
@@ -52,27 +53,27 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
+		writeError(w, http.StatusRequestEntityTooLarge, fault.RequestTooLarge, "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
 		return
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body could not be read")
 		return
 	}
 	if n, ok := longestJSONArray(body); !ok || n > MaxListItems {
 		// Refused before decoding: a list of 200,000 strings would cost
 		// tens of megabytes as Go values (see lists.go).
 		if ok {
-			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			writeError(w, requestErrorStatus(w), fault.BadUserInput, "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not a JSON GraphQL request")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body is not a JSON GraphQL request")
 		return
 	}
 	var params graphql.RawParams
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil || dec.More() {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not a JSON GraphQL request")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body is not a JSON GraphQL request")
 		return
 	}
 	params.Headers = r.Header
@@ -121,7 +122,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	start := graphql.Now()
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the query string could not be decoded")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the query string could not be decoded")
 		return
 	}
 	params := graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName"), Headers: r.Header}
@@ -131,13 +132,13 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 			continue
 		}
 		if n, ok := longestJSONArray([]byte(s)); ok && n > MaxListItems {
-			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			writeError(w, requestErrorStatus(w), fault.BadUserInput, "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
 			return
 		}
 		dec := json.NewDecoder(strings.NewReader(s))
 		dec.UseNumber()
 		if err := dec.Decode(into); err != nil || dec.More() {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", name+" is not a JSON object")
+			writeError(w, http.StatusBadRequest, fault.BadRequest, name+" is not a JSON object")
 			return
 		}
 	}
@@ -170,7 +171,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	if !mutations && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
+		writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
@@ -232,7 +233,7 @@ type requestErrorBody struct {
 func writeRequestError(w io.Writer, resp *graphql.Response) {
 	b, err := json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}]}`)
 	}
 	w.Write(b)
 }
@@ -252,19 +253,19 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}]}`)
 	}
 	w.Write(b)
 }
 
 // writeError answers a request that is not a GraphQL request at all (an
 // unreadable body, a wrong method), in the media type already negotiated.
-func writeError(w http.ResponseWriter, status int, code, msg string) {
+func writeError(w http.ResponseWriter, status int, code fault.Code, msg string) {
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", mediaJSON)
 	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]fault.Code{"code": code}}},
 	})
 }
