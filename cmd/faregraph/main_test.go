@@ -26,6 +26,11 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, addr := range []string{":8080", "127.0.0.1:0", "[::1]:9090", "localhost:9090"} {
+		if _, err := loadConfig(env(map[string]string{"FAREGRAPH_ADDR": addr, "FAREGRAPH_METRICS_ADDR": "127.0.0.1:9999"})); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
 	if c.Addr != ":8080" || c.Env != "development" || c.App.ProviderTimeout != 5*time.Second || c.App.DBPath != "faregraph.db" || !c.App.Playground {
 		t.Errorf("defaults = %+v", c)
 	}
@@ -45,17 +50,22 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("parsed = %+v", c.App)
 	}
 	for name, e := range map[string]map[string]string{
-		"bad latency":    {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
-		"bad pair":       {"FAREGRAPH_SIM_LATENCY": "liteapi"},
-		"rate above 1":   {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
-		"bad timeout":    {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
-		"bad env":        {"FAREGRAPH_ENV": "staging"},
-		"bad playground": {"FAREGRAPH_PLAYGROUND": "maybe"},
-		"bad seed":       {"FAREGRAPH_SIM_SEED": "x"},
-		"short token":    {"FAREGRAPH_METRICS_TOKEN": "abc"},
-		"same addrs":     {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
-		"otlp not a URL": {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
-		"otlp over grpc": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+		"bad latency":     {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
+		"bad pair":        {"FAREGRAPH_SIM_LATENCY": "liteapi"},
+		"rate above 1":    {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
+		"bad timeout":     {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
+		"bad env":         {"FAREGRAPH_ENV": "staging"},
+		"bad playground":  {"FAREGRAPH_PLAYGROUND": "maybe"},
+		"bad seed":        {"FAREGRAPH_SIM_SEED": "x"},
+		"short token":     {"FAREGRAPH_METRICS_TOKEN": "abc"},
+		"same addrs":      {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
+		"addr no port":    {"FAREGRAPH_ADDR": "8080"},
+		"addr big port":   {"FAREGRAPH_ADDR": ":70000"},
+		"addr named port": {"FAREGRAPH_ADDR": ":http"},
+		"metrics addr":    {"FAREGRAPH_METRICS_ADDR": "localhost"},
+		"metrics ipv6":    {"FAREGRAPH_METRICS_ADDR": "::1:9090"},
+		"otlp not a URL":  {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+		"otlp over grpc":  {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(env(e)); err == nil {
@@ -231,6 +241,8 @@ func TestProductionReportsEverySetting(t *testing.T) {
 		"FAREGRAPH_PROVIDER_TIMEOUT": "soon",
 		"FAREGRAPH_SIM_SEED":         "x",
 		"FAREGRAPH_PLAYGROUND":       "maybe",
+		"FAREGRAPH_ADDR":             "0.0.0.0:99999",
+		"FAREGRAPH_METRICS_ADDR":     "metrics",
 	}), io.Discard, &stderr)
 	if err == nil {
 		t.Fatal("production started with nothing configured")
@@ -238,6 +250,7 @@ func TestProductionReportsEverySetting(t *testing.T) {
 	for _, want := range []string{
 		"FAREGRAPH_PROVIDER_TIMEOUT", "FAREGRAPH_SIM_SEED", "FAREGRAPH_PLAYGROUND",
 		"FAREGRAPH_SECRET", "FAREGRAPH_CITIZENPLANE_URL", "STRIPE_SECRET_KEY",
+		"FAREGRAPH_ADDR", "FAREGRAPH_METRICS_ADDR",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not name %s:\n%v", want, err)
