@@ -120,17 +120,47 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(With(r.Context(), &Principal{TenantID: SandboxTenant, TenantName: SandboxTenant, Scopes: AllScopes, Anonymous: true})))
 			return
 		}
-		key, ok := strings.CutPrefix(h, "Bearer ")
+		key, ok := BearerToken(h)
 		if !ok {
 			unauthorized(w, "the Authorization header must be \"Bearer <API key>\"")
 			return
 		}
-		p, err := a.Authenticate(r.Context(), strings.TrimSpace(key))
+		p, err := a.Authenticate(r.Context(), key)
 		if err != nil {
 			unauthorized(w, "the API key is not valid")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(With(r.Context(), p)))
+	})
+}
+
+// BearerToken returns the credentials of an Authorization header value of
+// the Bearer scheme (RFC 6750), without the spaces around them. The scheme
+// name is matched case-insensitively, as RFC 9110 §11.1 says of every
+// authentication scheme: "Bearer", "bearer" and "BEARER" are the same.
+func BearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimLeft(h, " "), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// RequireToken serves next only to requests that carry
+// "Authorization: Bearer <token>" (any case of "Bearer"), and answers 401
+// to the rest; it guards /metrics. The comparison takes the same time
+// whatever the guess.
+func RequireToken(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := BearerToken(r.Header.Get("Authorization"))
+		sum := sha256.Sum256([]byte(got))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="faregraph metrics"`)
+			http.Error(w, "a metrics token is required\n", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
