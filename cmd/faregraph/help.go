@@ -50,8 +50,8 @@ var commands = [][2]string{
 	{"serve", "serve the API on FAREGRAPH_ADDR (the default command)"},
 	{"migrate", "apply the database migrations and exit"},
 	{"apikey create --tenant NAME --scopes LIST", "create an API key for a tenant (printed once)"},
-	{"apikey list", "list API keys: tenant, key id, scopes, created, revoked (never the secret)"},
-	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key); requests with it are refused at once"},
+	{"apikey list [--tenant NAME]", "list API keys (of one tenant): tenant, key id, scopes, created, revoked (never the secret)"},
+	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key, which must match); requests with it are refused at once"},
 	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
 	{"help", "print this help (also -h, --help)"},
 }

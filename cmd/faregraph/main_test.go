@@ -325,6 +325,32 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	if !strings.Contains(list, "acme") || !strings.Contains(list, "fg_"+id) || !strings.Contains(list, "offers:read") || strings.Contains(list, key) {
 		t.Errorf("apikey list:\n%s", list)
 	}
+	// --tenant lists one tenant's keys; unknown flags and stray arguments
+	// are errors, not ignored.
+	other := strings.SplitN(cmd("apikey", "create", "--tenant", "globex", "--scopes", "offers:read"), "\n", 2)[0]
+	otherID, _ := auth.KeyID(other)
+	if l := cmd("apikey", "list", "--tenant", "acme"); !strings.Contains(l, "fg_"+id) || strings.Contains(l, "fg_"+otherID) {
+		t.Errorf("apikey list --tenant acme:\n%s", l)
+	}
+	for _, args := range [][]string{
+		{"apikey", "list", "--tenat", "acme"}, {"apikey", "list", "acme"}, {"apikey", "create", "--tenant", "x", "extra"},
+		{"apikey", "revoke", "fg_" + id, "extra"}, {"creditline", "set", "--tenant", "acme", "--limit", "10", "oops"},
+	} {
+		var stderr strings.Builder
+		if err := run(ctx, args, e, io.Discard, &stderr); err == nil || !strings.Contains(err.Error()+stderr.String(), "usage") {
+			t.Errorf("%v: %v, want an error with the usage", args, err)
+		}
+	}
+	// A whole key revokes only when it is the key: the right id with
+	// another secret is refused, and the key keeps working.
+	forged := "fg_" + id + "_wrongsecret"
+	err = run(ctx, []string{"apikey", "revoke", forged}, e, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not a key of this database") || strings.Contains(err.Error(), "wrongsecret") {
+		t.Errorf("revoke %s: %v", forged, err)
+	}
+	if code := status(); code != http.StatusOK {
+		t.Fatalf("after a forged revoke the key answered %d", code)
+	}
 	if got := cmd("apikey", "revoke", "fg_"+id); !strings.Contains(got, "revoked fg_"+id) {
 		t.Errorf("apikey revoke printed %q", got)
 	}
@@ -334,7 +360,7 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	if got := cmd("apikey", "revoke", key); !strings.Contains(got, "already revoked") {
 		t.Errorf("revoking twice printed %q", got)
 	}
-	if list := cmd("apikey", "list"); strings.Contains(list, "  -\n") {
+	if list := cmd("apikey", "list", "--tenant", "acme"); strings.Contains(list, "  -\n") {
 		t.Errorf("the revoked key is listed as not revoked:\n%s", list)
 	}
 	if err := run(ctx, []string{"apikey", "revoke", "fg_00000000000000ff"}, e, io.Discard, io.Discard); err == nil {
