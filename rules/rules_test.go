@@ -207,6 +207,31 @@ func TestTravellers(t *testing.T) {
 	}
 }
 
+// TestMessagesNamePassengersAsTheFields: a message that refers to another
+// traveller names it by the index the client sent, as userErrors.field
+// does (passengers[0] is input.passengers.0), never counting from 1.
+func TestMessagesNamePassengersAsTheFields(t *testing.T) {
+	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	oneWay := offer([]int{1}, []providers.Segment{seg("1", "CDG", "PMI", "2027-03-12 09:45", "2027-03-12 11:50")})
+	for _, c := range []struct {
+		ps   []providers.Traveller
+		want string
+	}{
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "1980-06-01", "AB12345"), traveller(providers.Adult, "Ana", "1980-06-01", "XY98765")}, "same traveller as passengers[0] "},
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "1980-06-01", "AB12345"), traveller(providers.Adult, "Eva", "1982-06-01", "AB12345")}, "same document number as passengers[0]:"},
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "2014-06-01", "AB12345"), traveller(providers.Infant, "Bo", "2026-06-01", "CD12345")}, "(passengers[0] is under 16"},
+	} {
+		_, vs := Travellers(c.ps, oneWay, Defaults(), today)
+		if len(vs) == 0 || !strings.Contains(vs[len(vs)-1].Message, c.want) {
+			t.Errorf("violations %+v, want a message with %q", vs, c.want)
+		}
+	}
+	bag := Extra{Provider: "citizenplane", Kind: providers.CheckedBag, Passenger: 0, Quantity: 2}
+	if vs := Extras([]Extra{bag}, func(string) providers.Limits { return providers.Limits{} }); len(vs) != 1 || !strings.HasPrefix(vs[0].Message, "passengers[0] would take 2") {
+		t.Errorf("extras: %+v", vs)
+	}
+}
+
 func TestExtras(t *testing.T) {
 	bag := Extra{Provider: "citizenplane", Part: 0, Ref: "4014831:checked:0", Kind: providers.CheckedBag, Passenger: 0, Quantity: 9}
 	var es []Extra
