@@ -48,18 +48,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		sess = res.Session
 	}
-	switch sess.Status {
-	case Authorized:
-	case Booking:
-		return &Result{Session: sess, UserErrors: userErr(fault.InProgress, "the session is being booked; read it again shortly", "checkoutSessionId")}, nil
-	case Booked, PartiallyBooked, NeedsAttention, Failed:
-		return &Result{Session: sess}, nil
-	case PaymentPending:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
-	case Open, Held:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay for the checkout session before booking", "checkoutSessionId")}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "book")}, nil
+	if run, ue := gate(sess, "book"); !run {
+		if sess.Status == PaymentPending {
+			ue = userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")
+		}
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	sess.Status = Booking
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {

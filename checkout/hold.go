@@ -30,12 +30,8 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	switch sess.Status {
-	case Open:
-	case Held, PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
-		return &Result{Session: sess}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "hold")}, nil
+	if run, ue := gate(sess, "hold"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	if ok, err := s.claim(ctx, sess, "hold"); err != nil || !ok {
 		return s.busy(ctx, sess, err)

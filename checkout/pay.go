@@ -35,17 +35,11 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	switch sess.Status {
-	case Held:
-	case PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
-		if sess.Payment != nil && sess.Payment.Method != method {
-			return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")}, nil
+	if run, ue := gate(sess, "pay"); !run {
+		if ue == nil && sess.Payment != nil && sess.Payment.Method != method {
+			ue = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")
 		}
-		return &Result{Session: sess}, nil
-	case Open:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "hold the checkout session before paying", "checkoutSessionId")}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "pay")}, nil
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
@@ -141,10 +135,10 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if s.cfg.Sandbox == nil {
 		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
 	}
-	switch {
-	case sess.Status == Authorized || sess.Status == Booking || sess.Status.Final() && sess.Payment != nil:
-		return &Result{Session: sess}, nil
-	case sess.Status != PaymentPending || sess.Payment == nil || sess.Payment.Method != Card:
+	if run, ue := gate(sess, "confirm"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	if sess.Payment == nil || sess.Payment.Method != Card {
 		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
 	}
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
@@ -166,20 +160,25 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	return s.intentChanged(ctx, sess, in)
 }
 
-// intentChanged records what the gateway says of a session's intent: an
-// authorization moves PAYMENT_PENDING to AUTHORIZED; an authorization that
-// arrives for a session already ended (canceled, expired, failed) is
-// released at once; an authorization cancelled at the gateway fails an
-// AUTHORIZED session before it books.
+// intentChanged records what the gateway says of a session's intent, only
+// forward along the state machine: a report of a status the payment has
+// moved past (a late or replayed notice) changes nothing. An authorization
+// moves PAYMENT_PENDING to AUTHORIZED; an authorization that arrives for a
+// session already ended (canceled, expired, failed) is released at once;
+// an authorization cancelled at the gateway fails an AUTHORIZED session
+// before it books.
 func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
 	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
 		return &Result{Session: sess}, nil
 	}
 	from := sess.Status
-	if (from == Canceled || from == Expired || from == Failed) && in.Status == payments.Authorized {
+	if from.Final() && in.Status == payments.Authorized && sess.Payment.Captured == 0 {
 		if _, err := s.cfg.Gateway.Cancel(ctx, in.ID); err != nil {
 			return nil, fmt.Errorf("checkout: release a late authorization of %s: %w", sess.ID, err)
 		}
+		return &Result{Session: sess}, nil
+	}
+	if !CanMovePayment(sess.Payment.Status, in.Status) {
 		return &Result{Session: sess}, nil
 	}
 	applyIntent(sess.Payment, in)
@@ -188,7 +187,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	case from == PaymentPending && in.Status == payments.Authorized:
 		sess.Status, event = Authorized, "payment_authorized"
 	case from == PaymentPending:
-	case from == Authorized && (in.Status == payments.Canceled || in.Status == payments.Failed || in.Status == payments.RequiresPaymentMethod):
+	case from == Authorized && in.Status == payments.Canceled:
 		sess.Status, event = Failed, "payment_lost"
 		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was cancelled or lapsed before booking"}
 	default:

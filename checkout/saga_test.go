@@ -261,7 +261,7 @@ func TestHoldExpiry(t *testing.T) {
 		}
 		want(t, s, checkout.Expired)
 		res, err := c.Pay(e.ctx, tenant, s.ID, checkout.Card, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.SessionExpired {
 			t.Errorf("paying an expired session: %+v %v", res, err)
 		}
 	})

@@ -147,7 +147,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.ID, sess.TenantID, sess.Status, sess.Version = row.ID, row.TenantID, Status(row.Status), row.Version
 	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
-	sess.busyOp, sess.busyUntil = row.BusyOp, row.BusyUntil
+	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
 	if sess.HoldExpiresAt != nil {
 		t := sess.HoldExpiresAt.UTC()
 		sess.HoldExpiresAt = &t
@@ -162,7 +162,7 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 	}
 	return &db.SessionRow{
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
-		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil,
+		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
 		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
@@ -185,7 +185,11 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 // move writes sess, which the caller changed from status from, as one
 // conditional UPDATE. It reports false when another call changed the
 // session first; the caller then reloads and answers from what is stored.
+// A move the state machine does not list (sessionMoves) is an error.
 func (s *Service) move(ctx context.Context, sess *Session, from Status, event, detail string) (bool, error) {
+	if !CanMove(from, sess.Status) {
+		return false, errMove(sess.ID, from, sess.Status)
+	}
 	sess.UpdatedAt = s.now()
 	row, err := toRow(sess)
 	if err != nil {

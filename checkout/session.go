@@ -31,16 +31,11 @@ const (
 	Expired         Status = "EXPIRED"
 	Canceled        Status = "CANCELED"
 	NeedsAttention  Status = "NEEDS_ATTENTION"
+	// PriceChanged: a hold renewal found another price; the session waits
+	// for acceptPriceChange (or its own expiry). Failure carries the old
+	// and new totals.
+	PriceChanged Status = "PRICE_CHANGED"
 )
-
-// Final reports whether no further change can happen to a session in s.
-func (s Status) Final() bool {
-	switch s {
-	case Booked, PartiallyBooked, Failed, Expired, Canceled:
-		return true
-	}
-	return false
-}
 
 // Session is a checkout session as the saga sees it.
 type Session struct {
@@ -76,8 +71,12 @@ type Session struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// busyOp and busyUntil are the lease of the step under way.
 	busyOp    string
 	busyUntil *time.Time
+	// releaseDue is set on a final session whose payment is still to be
+	// released (by the step that ended it, or else by the sweeper).
+	releaseDue *time.Time
 }
 
 // Selection is an extra chosen at checkout, with what its signed id says.
@@ -146,6 +145,9 @@ const (
 	// PartUnknown: the provider's answer left the outcome unknown; the
 	// reconciler asks the provider.
 	PartUnknown PartStatus = "UNKNOWN"
+	// PartCanceled: booked, then cancelled (voided) at the provider because
+	// another part of an all-or-nothing trip failed.
+	PartCanceled PartStatus = "CANCELED"
 )
 
 // PartState is one part's booking state.

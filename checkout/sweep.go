@@ -10,13 +10,12 @@ import (
 // hold's, to EXPIRED, releasing its payment. It reports whether it did.
 func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	now := s.now()
-	due := !now.Before(sess.ExpiresAt)
-	switch sess.Status {
-	case Open, Held, PaymentPending:
-		due = due || sess.HoldExpiresAt != nil && !now.Before(*sess.HoldExpiresAt)
-	case Authorized:
-	default:
+	if run, _ := gate(sess, "expire"); !run {
 		return false
+	}
+	due := !now.Before(sess.ExpiresAt)
+	if sess.Status != Authorized {
+		due = due || sess.HoldExpiresAt != nil && !now.Before(*sess.HoldExpiresAt)
 	}
 	if !due || sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
 		// A step holds the session (a pay or hold in flight): expire it

@@ -23,13 +23,17 @@ var ErrConflict = errors.New("db: conflict")
 type SessionRow struct {
 	bun.BaseModel `bun:"table:checkout_sessions"`
 
-	ID        string     `bun:"id,pk"`
-	TenantID  string     `bun:"tenant_id"`
-	Status    string     `bun:"status"`
-	Version   int64      `bun:"version"`
+	ID       string `bun:"id,pk"`
+	TenantID string `bun:"tenant_id"`
+	Status   string `bun:"status"`
+	Version  int64  `bun:"version"`
+	// BusyOp and BusyUntil are the lease of the saga step under way.
 	BusyOp    string     `bun:"busy_op"`
 	BusyUntil *time.Time `bun:"busy_until"`
-	OfferID   string     `bun:"offer_id"`
+	// ReleaseDueAt is set while a final session's payment is still to be
+	// released, from when it is due.
+	ReleaseDueAt *time.Time `bun:"release_due_at"`
+	OfferID      string     `bun:"offer_id"`
 	// PaymentRef is the payment gateway's id of the session's payment.
 	PaymentRef      string     `bun:"payment_ref"`
 	Data            string     `bun:"data"`
@@ -117,7 +121,7 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "release_due_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -187,10 +191,10 @@ func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []str
 }
 
 // SessionsToRelease returns up to limit sessions marked to have their
-// payment released (busy_op "release") whose marker is due.
+// payment released whose marker (release_due_at) is due.
 func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("busy_op = 'release' AND busy_until <= ?", now.UTC()).
+	err := idb.NewSelect().Model(&rows).Where("release_due_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: sessions to release: %w", err)

@@ -2201,17 +2201,41 @@ enum ErrorCode {
 }
 
 
+"""
+Where a checkout session stands. The moves between statuses are fixed:
+OPEN → HELD | EXPIRED | CANCELED; HELD → PAYMENT_PENDING | AUTHORIZED |
+PRICE_CHANGED | EXPIRED | CANCELED; PAYMENT_PENDING → AUTHORIZED |
+PRICE_CHANGED | EXPIRED | CANCELED; AUTHORIZED → BOOKING | PRICE_CHANGED |
+FAILED | EXPIRED | CANCELED; PRICE_CHANGED → HELD | EXPIRED | CANCELED;
+BOOKING → BOOKED | PARTIALLY_BOOKED | FAILED | NEEDS_ATTENTION;
+NEEDS_ATTENTION → BOOKED | PARTIALLY_BOOKED | FAILED. BOOKED,
+PARTIALLY_BOOKED, FAILED, EXPIRED and CANCELED are final: every mutation on
+a final session answers a user error.
+"""
 enum CheckoutSessionStatus {
+  "Created and validated; nothing is held yet. Next: holdCheckoutSession."
   OPEN
+  "Every part's seats are held at their providers (holdExpiresAt); the holds are renewed while the session lasts. Next: payCheckoutSession."
   HELD
+  "A card payment is set up and waits for the card to be confirmed (Stripe's SDK, or confirmSandboxPayment)."
   PAYMENT_PENDING
+  "The payment is authorized (card) or reserved (credit line), nothing taken yet. Next: bookCheckoutSession."
   AUTHORIZED
+  "A hold renewal found another price: the payment is released and failure gives the old and new totals. Next: acceptPriceChange, or cancelCheckoutSession."
+  PRICE_CHANGED
+  "The parts are being booked with their providers."
   BOOKING
+  "Final: every part is booked and the total is captured."
   BOOKED
+  "Final: some parts are booked and only they were captured; failure says why the others were not (partial booking allowed)."
   PARTIALLY_BOOKED
+  "Final: nothing is booked and the payment is released; failure says why."
   FAILED
+  "Final: the session passed its expiry (expiresAt) before booking; the payment, if any, is released; failure says so."
   EXPIRED
+  "Final: cancelled by the caller before booking; the payment, if any, is released."
   CANCELED
+  "A provider left a booking's outcome unknown; the reconciler asks it with backoff, and settles by rule after its limit (or an operator decides). Nothing is captured meanwhile."
   NEEDS_ATTENTION
 }
 
@@ -13838,6 +13862,7 @@ var (
 		"HELD":             checkout.Held,
 		"PAYMENT_PENDING":  checkout.PaymentPending,
 		"AUTHORIZED":       checkout.Authorized,
+		"PRICE_CHANGED":    checkout.PriceChanged,
 		"BOOKING":          checkout.Booking,
 		"BOOKED":           checkout.Booked,
 		"PARTIALLY_BOOKED": checkout.PartiallyBooked,
@@ -13851,6 +13876,7 @@ var (
 		checkout.Held:            "HELD",
 		checkout.PaymentPending:  "PAYMENT_PENDING",
 		checkout.Authorized:      "AUTHORIZED",
+		checkout.PriceChanged:    "PRICE_CHANGED",
 		checkout.Booking:         "BOOKING",
 		checkout.Booked:          "BOOKED",
 		checkout.PartiallyBooked: "PARTIALLY_BOOKED",
@@ -14733,6 +14759,7 @@ var (
 		"HELD":             checkout.Held,
 		"PAYMENT_PENDING":  checkout.PaymentPending,
 		"AUTHORIZED":       checkout.Authorized,
+		"PRICE_CHANGED":    checkout.PriceChanged,
 		"BOOKING":          checkout.Booking,
 		"BOOKED":           checkout.Booked,
 		"PARTIALLY_BOOKED": checkout.PartiallyBooked,
@@ -14746,6 +14773,7 @@ var (
 		checkout.Held:            "HELD",
 		checkout.PaymentPending:  "PAYMENT_PENDING",
 		checkout.Authorized:      "AUTHORIZED",
+		checkout.PriceChanged:    "PRICE_CHANGED",
 		checkout.Booking:         "BOOKING",
 		checkout.Booked:          "BOOKED",
 		checkout.PartiallyBooked: "PARTIALLY_BOOKED",
