@@ -200,7 +200,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
-		TracerProvider: cfg.TracerProvider,
+		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {

@@ -251,7 +251,11 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	if unknown {
 		sess.Status = NeedsAttention
 		sess.Failure = &Failure{Code: fault.BookingOutcomeUnknown, Message: "a provider did not say whether it booked; the reconciler is asking it, and nothing is charged until it answers"}
-		if ok, err := s.move(ctx, sess, from, "needs_attention", "a provider left a booking's outcome unknown"); err != nil || !ok {
+		event, detail := "needs_attention", "a provider left a booking's outcome unknown"
+		if from == NeedsAttention {
+			event, detail = "reconcile_retry", fmt.Sprintf("attempt %d of %d", sess.ReconcileAttempts, s.cfg.ReconcileAttempts)
+		}
+		if ok, err := s.move(ctx, sess, from, event, detail); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
@@ -264,6 +268,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		return &Result{Session: sess}, nil
 	}
+	sess.ReconcileAt = nil
 	event := "booked"
 	switch {
 	case all:

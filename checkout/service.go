@@ -60,6 +60,25 @@ type Config struct {
 	Lease time.Duration
 	// TracerProvider traces each saga step; nil traces nothing.
 	TracerProvider trace.TracerProvider
+	// ReconcileAttempts is how many times the reconciler asks the
+	// providers about a booking whose outcome is unknown before it settles
+	// the session by rule (the part failed, its money released, an alert
+	// raised); 8 when zero.
+	ReconcileAttempts int
+	// ReconcileBackoff is the wait after the first unknown answer; it
+	// doubles after each further one, up to an hour. 15 s when zero, so
+	// that 8 attempts span about an hour.
+	ReconcileBackoff time.Duration
+	// Alerts is told of what an operator should look at; nil tells no one.
+	Alerts Alerts
+}
+
+// Alerts receives the events an operator is alerted to (a metric).
+type Alerts interface {
+	// SettledByRule says the reconciler gave up asking a provider about a
+	// booking and settled the session by rule (the part counted as not
+	// booked, its money released): the provider may yet have booked it.
+	SettledByRule(provider string)
 }
 
 // Service runs checkout sessions. It is safe for concurrent use, and any
@@ -92,6 +111,12 @@ func New(cfg Config) *Service {
 	cfg.ProviderTimeout = min(cfg.ProviderTimeout, cfg.OperationTimeout/3)
 	if cfg.TracerProvider == nil {
 		cfg.TracerProvider = noop.NewTracerProvider()
+	}
+	if cfg.ReconcileAttempts <= 0 {
+		cfg.ReconcileAttempts = 8
+	}
+	if cfg.ReconcileBackoff <= 0 {
+		cfg.ReconcileBackoff = 15 * time.Second
 	}
 	return &Service{cfg: cfg, tracer: cfg.TracerProvider.Tracer(tracerName)}
 }
@@ -148,6 +173,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
 	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
+	sess.ReconcileAttempts, sess.ReconcileAt = row.ReconcileAttempts, row.ReconcileAt
 	if sess.HoldExpiresAt != nil {
 		t := sess.HoldExpiresAt.UTC()
 		sess.HoldExpiresAt = &t
@@ -163,6 +189,7 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 	return &db.SessionRow{
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
 		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
+		ReconcileAttempts: sess.ReconcileAttempts, ReconcileAt: sess.ReconcileAt,
 		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,

@@ -71,6 +71,11 @@ type Session struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// ReconcileAttempts counts the reconciler's lookups while a booking's
+	// outcome is unknown; ReconcileAt is when it looks next.
+	ReconcileAttempts int
+	ReconcileAt       *time.Time
+
 	// busyOp and busyUntil are the lease of the step under way.
 	busyOp    string
 	busyUntil *time.Time

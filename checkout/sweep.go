@@ -2,8 +2,10 @@ package checkout
 
 import (
 	"context"
+	"time"
 
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // expire moves an unbooked session past its expiry, or unpaid past its
@@ -55,13 +57,14 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 	return expired, reconciled, err
 }
 
-// Reconcile resolves sessions in NEEDS_ATTENTION, and sessions left in
-// BOOKING by a process that stopped, by asking each provider whether the
-// booking was made (never by booking blindly again), then captures what
-// was booked. It returns how many sessions it settled.
+// Reconcile resolves sessions in NEEDS_ATTENTION whose next lookup is
+// due, and sessions left in BOOKING by a process that stopped, by asking
+// each provider whether the booking was made (never by booking blindly
+// again), then captures what was booked. It returns how many sessions it
+// settled.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	now := s.now()
-	attention, err := s.sessions.StaleSessions(ctx, s.cfg.DB, []string{string(NeedsAttention)}, now, 100)
+	attention, err := s.sessions.DueForReconcile(ctx, s.cfg.DB, string(NeedsAttention), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -87,6 +90,13 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// backoff is the wait before the reconciler's next lookup after attempts
+// unknown answers: ReconcileBackoff doubled each time, at most an hour.
+func (s *Service) backoff(attempts int) time.Duration {
+	d := s.cfg.ReconcileBackoff << min(attempts-1, 16)
+	return min(d, time.Hour)
+}
+
 func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err error) {
 	ctx, end := s.step(ctx, "reconcile", sess.ID)
 	defer func() { end(err) }()
@@ -97,12 +107,16 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 	if ok, err := s.claim(ctx, sess, "reconcile"); err != nil || !ok {
 		return false, err
 	}
+	if err := s.partsFromBookings(ctx, sess); err != nil {
+		return false, err
+	}
+	unknown := false
 	for i, p := range sess.Parts {
 		if p.Status != PartUnknown && p.Status != PartPending {
 			continue
 		}
 		if i >= len(sess.Holds) {
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotHeld
+			setPart(sess, i, PartFailed, fault.NotHeld)
 			continue
 		}
 		b, err := s.cfg.Providers.Booker(sess.Offer.Parts[i].Provider)
@@ -113,10 +127,14 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 		bk, err := b.FindBooking(pctx, s.request(sess, i))
 		cancel()
 		switch {
+		case providers.CodeOf(err) == providers.NotFound || err == nil && bk == nil:
+			// We created the request (or prebook) and never saw it
+			// confirmed; the provider knows no booking of it: not booked.
+			setPart(sess, i, PartFailed, fault.NotBooked)
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
-		case bk == nil:
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotBooked
+			setPart(sess, i, PartUnknown, sess.Parts[i].Code)
+			unknown = true
 		default:
 			st, err := s.recordBooking(ctx, sess, i, bk)
 			if err != nil {
@@ -125,9 +143,53 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 			sess.Parts[i] = st
 		}
 	}
+	if unknown {
+		sess.ReconcileAttempts++
+		if sess.ReconcileAttempts < s.cfg.ReconcileAttempts {
+			next := s.now().Add(s.backoff(sess.ReconcileAttempts))
+			sess.ReconcileAt = &next
+		} else {
+			s.settleByRule(ctx, sess)
+		}
+	}
 	res, err := s.finalize(ctx, sess, from)
 	if err != nil {
 		return false, err
 	}
-	return res.Session != nil && res.Session.Status != NeedsAttention && res.Session.Status != Booking, nil
+	return res.Session != nil && res.Session.Status.Final(), nil
+}
+
+// settleByRule ends the wait for providers that never said whether they
+// booked: each part still unknown counts as not booked (its money is
+// released by the capture of only what was booked), and an operator is
+// alerted, since the provider may yet have booked it.
+func (s *Service) settleByRule(ctx context.Context, sess *Session) {
+	for i, p := range sess.Parts {
+		if p.Status != PartUnknown && p.Status != PartPending {
+			continue
+		}
+		setPart(sess, i, PartFailed, fault.BookingOutcomeUnknown)
+		provider := sess.Offer.Parts[i].Provider
+		s.cfg.Logger.ErrorContext(ctx, "reconciler gave up; part settled as not booked", "session", sess.ID, "part", i, "provider", provider, "attempts", sess.ReconcileAttempts)
+		if s.cfg.Alerts != nil {
+			s.cfg.Alerts.SettledByRule(provider)
+		}
+	}
+	sess.ReconcileAt = nil
+}
+
+// partsFromBookings makes sess's parts agree with its booking rows: a
+// part with a booking row is booked, whatever the session document says,
+// because the row is written the moment the provider confirms.
+func (s *Service) partsFromBookings(ctx context.Context, sess *Session) error {
+	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range brs {
+		if b.PartIndex < len(sess.Parts) && b.Status != string(providers.BookingCancelled) {
+			setPart(sess, b.PartIndex, PartBooked, "")
+		}
+	}
+	return nil
 }

@@ -33,7 +33,11 @@ type SessionRow struct {
 	// ReleaseDueAt is set while a final session's payment is still to be
 	// released, from when it is due.
 	ReleaseDueAt *time.Time `bun:"release_due_at"`
-	OfferID      string     `bun:"offer_id"`
+	// ReconcileAttempts counts the reconciler's lookups of a session whose
+	// booking outcome is unknown; ReconcileAt is when it looks next.
+	ReconcileAttempts int        `bun:"reconcile_attempts"`
+	ReconcileAt       *time.Time `bun:"reconcile_at"`
+	OfferID           string     `bun:"offer_id"`
 	// PaymentRef is the payment gateway's id of the session's payment.
 	PaymentRef      string     `bun:"payment_ref"`
 	Data            string     `bun:"data"`
@@ -121,7 +125,7 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "release_due_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -150,6 +154,35 @@ func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, d
 		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
 	}
 	return nil
+}
+
+// SessionByID returns the session id whatever its tenant (for operators
+// and the reconciler), or ErrNotFound.
+func (Sessions) SessionByID(ctx context.Context, idb bun.IDB, id string) (*SessionRow, error) {
+	row := new(SessionRow)
+	err := idb.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: session %s: %w", id, err)
+	}
+	return row, nil
+}
+
+// DueForReconcile returns up to limit sessions in status whose next
+// reconciliation (reconcile_at) is due at now, or was never scheduled.
+func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("reconcile_at IS NULL").WhereOr("reconcile_at <= ?", now.UTC())
+		}).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions due for reconciliation: %w", err)
+	}
+	return rows, nil
 }
 
 // SessionByPaymentRef returns the session whose payment has the gateway

@@ -50,6 +50,8 @@ var commands = [][2]string{
 	{"apikey list", "list API keys: tenant, key id, scopes, created, revoked (never the secret)"},
 	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key); requests with it are refused at once"},
 	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
+	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
+	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
 	{"help", "print this help (also -h, --help)"},
 }
 

@@ -6,6 +6,8 @@
 //	faregraph apikey list                                  list API keys (never their secrets)
 //	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph sessions list [--status NEEDS_ATTENTION]     list checkout sessions in a status
+//	faregraph sessions resolve ID --as booked|failed      decide a booking a provider left unknown
 //	faregraph help                                         print the commands and the environment variables
 //
 // With no configuration it runs on an SQLite file (./faregraph.db) and the
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		return usage(stdout)
-	case "serve", "migrate", "apikey", "creditline":
+	case "serve", "migrate", "apikey", "creditline", "sessions":
 	default:
 		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
 	}
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
 		return creditline(ctx, cfg, args[1:], stdout, stderr)
+	case "sessions":
+		return sessions(ctx, cfg, args[1:], stdout, stderr)
 	default:
 		return serve(ctx, cfg, log)
 	}
