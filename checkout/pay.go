@@ -204,15 +204,25 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 }
 
 // PaymentEvent handles a gateway's notice (a verified webhook) about an
-// intent: the session that owns it moves as the intent says. Unknown
-// intents are ignored.
-func (s *Service) PaymentEvent(ctx context.Context, in *payments.Intent) error {
-	row, err := s.sessions.SessionByPaymentRef(ctx, s.cfg.DB, in.ID)
+// intent. The notice only says which intent to look at: Stripe delivers
+// events at least once, in no guaranteed order, for days, so what it
+// carries may be long out of date. The intent's current state is read from
+// the gateway, and the session that owns it moves only forward along the
+// state machine. Unknown intents are ignored.
+func (s *Service) PaymentEvent(ctx context.Context, notice *payments.Intent) error {
+	row, err := s.sessions.SessionByPaymentRef(ctx, s.cfg.DB, notice.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	in, err := s.cfg.Gateway.GetIntent(ctx, notice.ID)
+	if errors.Is(err, payments.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checkout: read intent %s of a webhook: %w", notice.ID, err)
 	}
 	sess, err := s.load(ctx, row.TenantID, row.ID)
 	if err != nil {

@@ -32,7 +32,13 @@ func stripeIntent(t *testing.T, srv *httptest.Server, id string) json.RawMessage
 }
 
 func deliver(t *testing.T, h http.Handler, eventID string, intent json.RawMessage, secret string) int {
-	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2023-10-16","type":"payment_intent.amount_capturable_updated","data":{"object":%s}}`, eventID, intent)
+	return deliverEvent(t, h, eventID, "payment_intent.amount_capturable_updated", intent, secret)
+}
+
+// deliverEvent posts a signed Stripe event of type typ about intent (its
+// JSON as the event's snapshot has it).
+func deliverEvent(t *testing.T, h http.Handler, eventID, typ string, intent json.RawMessage, secret string) int {
+	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2023-10-16","type":%q,"data":{"object":%s}}`, eventID, typ, intent)
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: []byte(payload), Secret: secret, Timestamp: time.Now()})
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/stripe", strings.NewReader(payload))
 	req.Header.Set("Stripe-Signature", signed.Header)
