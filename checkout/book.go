@@ -304,7 +304,7 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 	}
 	switch p.Method {
 	case CreditLine:
-		if err := s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, amount, s.now()); err != nil {
+		if err := s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), amount, s.now()); err != nil {
 			return err
 		}
 		p.Captured = amount

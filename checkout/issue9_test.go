@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -189,6 +190,162 @@ func TestReconcileGivesUpByRule(t *testing.T) {
 		e.a.MetricsHandler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 		if !strings.Contains(rec.Body.String(), `faregraph_checkout_settled_by_rule_total{provider="liteapi"} 1`) {
 			t.Errorf("no alert metric in:\n%s", rec.Body.String())
+		}
+	})
+}
+
+// sweepFor runs the sweeper every 15 seconds of the fake clock for d, as
+// the server does, and returns how many holds_renewed events s gained.
+func (e *env) sweepFor(t *testing.T, s *checkout.Session, d time.Duration) int {
+	t.Helper()
+	before := e.count(t, s, "holds_renewed")
+	for end := e.clock.Now().Add(d); e.clock.Now().Before(end); {
+		e.clock.Add(15 * time.Second)
+		if _, _, err := e.a.Checkout.Sweep(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e.count(t, s, "holds_renewed") - before
+}
+
+func (e *env) count(t *testing.T, s *checkout.Session, event string) int {
+	t.Helper()
+	evs, err := e.a.Checkout.Events(e.ctx, tenant, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, ev := range evs {
+		if ev.Name == event {
+			n++
+		}
+	}
+	return n
+}
+
+// TestIssue9Case4SlowPayer: a traveller takes 20 minutes over the card
+// form of a session that lasts an hour. The 3-minute CitizenPlane hold is
+// renewed before it lapses, at an unchanged price; holdExpiresAt moves on;
+// the session then books and captures.
+func TestIssue9Case4SlowPayer(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
+		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		first := *s.HoldExpiresAt
+		renewals := e.sweepFor(t, s, 20*time.Minute)
+		got, _ := c.Get(e.ctx, tenant, s.ID)
+		want(t, got, checkout.PaymentPending)
+		if !got.HoldExpiresAt.After(e.clock.Now()) || !got.HoldExpiresAt.After(first) {
+			t.Fatalf("holdExpiresAt %v at %v (first %v)", got.HoldExpiresAt, e.clock.Now(), first)
+		}
+		// One renewal per 3-minute hold, each about 30 s before it lapses.
+		if renewals < 7 || renewals > 9 {
+			t.Errorf("%d renewals in 20 minutes", renewals)
+		}
+		t.Logf("renewals for a 20-minute card form: %d", renewals)
+		s = ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
+		s = ok(t)(c.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.Booked)
+		if e.captured(t, s) != s.Total.Amount {
+			t.Errorf("captured %d of %d", e.captured(t, s), s.Total.Amount)
+		}
+	})
+}
+
+// TestIssue9Case4PriceChange: the fare moves while the traveller pays.
+// The renewal stops: the session is PRICE_CHANGED with the old and new
+// totals, its payment released, the card form refused; acceptPriceChange
+// continues at the new price, which is what is paid and captured.
+func TestIssue9Case4PriceChange(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
+		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		old := s.Total
+		flight, _ := strconv.ParseInt(s.Offer.Parts[0].Ref, 10, 64)
+		e.cpSim().Reprice(flight, 700) // 7.00 EUR more per seat
+		e.sweepFor(t, s, 3*time.Minute)
+		got, _ := c.Get(e.ctx, tenant, s.ID)
+		want(t, got, checkout.PriceChanged)
+		f := got.Failure
+		seats := int64(len(s.Passengers))
+		if f == nil || f.Code != "PRICE_CHANGED" || *f.PreviousTotal != old || f.NewTotal.Amount != old.Amount+700*seats {
+			t.Fatalf("failure = %+v", f)
+		}
+		if in, _ := c.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled {
+			t.Errorf("the old payment is %s, want released", in.Status)
+		}
+		res, _ := c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242")
+		if len(res.UserErrors) != 1 || res.UserErrors[0].Code != "PRICE_CHANGED" {
+			t.Errorf("confirm on a changed price: %+v", res.UserErrors)
+		}
+		s = ok(t)(c.AcceptPriceChange(e.ctx, tenant, s.ID, "accept-1"))
+		want(t, s, checkout.Held)
+		if s.Total != *f.NewTotal || s.Failure != nil {
+			t.Fatalf("accepted: total %v, failure %+v", s.Total, s.Failure)
+		}
+		var lines int64
+		for _, it := range s.Items {
+			lines += it.Total
+		}
+		if lines != s.Total.Amount {
+			t.Errorf("cart lines add up to %d, total %d", lines, s.Total.Amount)
+		}
+		again := ok(t)(c.AcceptPriceChange(e.ctx, tenant, s.ID, "accept-1"))
+		if again.Version != s.Version {
+			t.Errorf("a repeated accept changed the session")
+		}
+		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		if s.Payment.Amount != f.NewTotal.Amount {
+			t.Errorf("new payment of %d, want %d", s.Payment.Amount, f.NewTotal.Amount)
+		}
+		s = ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
+		s = ok(t)(c.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.Booked)
+		if e.captured(t, s) != f.NewTotal.Amount {
+			t.Errorf("captured %d, want %d", e.captured(t, s), f.NewTotal.Amount)
+		}
+	})
+}
+
+// TestIssue9Case4ExpiredSession: a session that reaches its own expiry
+// carries failure SESSION_EXPIRED, and every mutation on it answers a user
+// error.
+func TestIssue9Case4ExpiredSession(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
+		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		e.sweepFor(t, s, time.Hour)
+		got, _ := c.Get(e.ctx, tenant, s.ID)
+		want(t, got, checkout.Expired)
+		if got.Failure == nil || got.Failure.Code != "SESSION_EXPIRED" || got.Failure.Message == "" {
+			t.Errorf("failure = %+v", got.Failure)
+		}
+		if in, _ := c.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled {
+			t.Errorf("payment %s, want released", in.Status)
+		}
+		for name, call := range map[string]func() (*checkout.Result, error){
+			"hold": func() (*checkout.Result, error) { return c.Hold(e.ctx, tenant, s.ID, "") },
+			"pay":  func() (*checkout.Result, error) { return c.Pay(e.ctx, tenant, s.ID, checkout.Card, "") },
+			"confirm": func() (*checkout.Result, error) {
+				return c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242")
+			},
+			"book":   func() (*checkout.Result, error) { return c.Book(e.ctx, tenant, s.ID, "") },
+			"cancel": func() (*checkout.Result, error) { return c.Cancel(e.ctx, tenant, s.ID, "") },
+			"accept": func() (*checkout.Result, error) { return c.AcceptPriceChange(e.ctx, tenant, s.ID, "") },
+		} {
+			res, err := call()
+			if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != "SESSION_EXPIRED" {
+				t.Errorf("%s on an expired session: %+v, %v", name, res, err)
+			}
 		}
 	})
 }

@@ -48,7 +48,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		return s.payByCredit(ctx, sess)
 	}
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
-		Key: sess.ID, Amount: sess.Total.Amount, Currency: sess.Total.Currency,
+		Key: paymentKey(sess), Amount: sess.Total.Amount, Currency: sess.Total.Currency,
 		Email: sess.Contact.Email, Name: sess.Contact.GivenName + " " + sess.Contact.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
@@ -75,7 +75,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 }
 
 func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, error) {
-	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, sess.ID, sess.Total.Amount, sess.Total.Currency, s.now())
+	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, paymentKey(sess), sess.Total.Amount, sess.Total.Currency, s.now())
 	var ue []fault.Violation
 	switch {
 	case errors.Is(err, db.ErrNoCreditLine):
@@ -97,10 +97,21 @@ func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, erro
 	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
 	if err != nil || !ok {
 		// The session moved under us (expired, canceled): give the credit back.
-		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, 0, s.now())
+		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), 0, s.now())
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
+}
+
+// paymentKey is our id of the session's current payment, from which the
+// gateway derives its idempotency keys and under which credit is reserved:
+// the session id, and after an accepted price change the session id with
+// the revision ("cs_….r1"), so that the new total is a new payment.
+func paymentKey(sess *Session) string {
+	if sess.PriceRevision == 0 {
+		return sess.ID
+	}
+	return fmt.Sprintf("%s.r%d", sess.ID, sess.PriceRevision)
 }
 
 func applyIntent(p *Payment, in *payments.Intent) {

@@ -64,6 +64,11 @@ type Session struct {
 	Parts   []PartState
 	Payment *Payment
 	Failure *Failure
+	// PriceRevision counts the price changes accepted (acceptPriceChange).
+	PriceRevision int
+	// PartialBooking is ALLOW or FORBID (empty: ALLOW, for sessions stored
+	// before the choice existed).
+	PartialBooking PartialBooking
 
 	// Bookings are the bookings made, read from their own table.
 	Bookings []BookingRecord
@@ -192,7 +197,21 @@ type Payment struct {
 type Failure struct {
 	Code    fault.Code
 	Message string
+	// PreviousTotal and NewTotal are the session total before and after a
+	// price change (code PRICE_CHANGED); nil otherwise.
+	PreviousTotal, NewTotal *providers.Money
 }
+
+// PartialBooking says whether a trip may end with only some parts booked.
+type PartialBooking string
+
+const (
+	// AllowPartial books every part independently; what books is kept.
+	AllowPartial PartialBooking = "ALLOW"
+	// ForbidPartial books all parts or none: when a part fails, the parts
+	// booked are cancelled where the provider allows it.
+	ForbidPartial PartialBooking = "FORBID"
+)
 
 // BookingRecord is a booking a session made with a provider.
 type BookingRecord struct {

@@ -100,6 +100,7 @@ var gates = map[string]stepGate{
 	"book":   {runs: []Status{Authorized}, past: []Status{NeedsAttention}, busy: []Status{Booking}, early: "pay for the checkout session before booking"},
 	"cancel": {runs: []Status{Open, Held, PaymentPending, Authorized, PriceChanged}, busy: []Status{Booking, NeedsAttention}},
 	"accept": {runs: []Status{PriceChanged}, past: []Status{Held, PaymentPending, Authorized, Booking, NeedsAttention}, early: "the price has not changed"},
+	"renew":  {runs: []Status{Held, PaymentPending, Authorized}},
 	"expire": {runs: []Status{Open, Held, PaymentPending, Authorized, PriceChanged}},
 	"confirm": {runs: []Status{PaymentPending}, past: []Status{Authorized, Booking, NeedsAttention},
 		early: "pay by CARD before confirming a card"},

@@ -2,28 +2,29 @@ package checkout
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 )
 
-// expire moves an unbooked session past its expiry, or unpaid past its
-// hold's, to EXPIRED, releasing its payment. It reports whether it did.
+// expire moves an unbooked session past its own expiry to EXPIRED,
+// releasing its payment, with a failure that says so. (Its holds are
+// renewed until then, so a hold's lapse does not end it.) It reports
+// whether it did.
 func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	now := s.now()
 	if run, _ := gate(sess, "expire"); !run {
 		return false
 	}
 	due := !now.Before(sess.ExpiresAt)
-	if sess.Status != Authorized {
-		due = due || sess.HoldExpiresAt != nil && !now.Before(*sess.HoldExpiresAt)
-	}
 	if !due || sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
 		// A step holds the session (a pay or hold in flight): expire it
 		// once the step is done.
 		return false
 	}
+	sess.Failure = &Failure{Code: fault.SessionExpired, Message: fmt.Sprintf("the checkout session expired at %s before it was booked; any payment was released", sess.ExpiresAt.Format(time.RFC3339))}
 	ok, err := s.end(ctx, sess, Expired, "expired")
 	if err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "expiring session", "session", sess.ID, "err", err)
@@ -31,10 +32,12 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	return ok
 }
 
-// Sweep expires the sessions that are due and reconciles the ones that
-// need attention. Every replica may run it; transitions apply once.
+// Sweep expires the sessions that are due, renews the holds of the ones
+// still waiting for their traveller, releases the payments of ended
+// sessions still to be released, and reconciles the ones that need
+// attention. Every replica may run it; transitions apply once.
 func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error) {
-	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized)}, s.now(), 100)
+	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized), string(PriceChanged)}, s.now(), 100)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -43,6 +46,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		if err == nil && s.expire(ctx, sess) {
 			expired++
 		}
+	}
+	if _, err := s.RenewHolds(ctx); err != nil {
+		return expired, 0, err
 	}
 	release, err := s.sessions.SessionsToRelease(ctx, s.cfg.DB, s.now(), 100)
 	if err != nil {

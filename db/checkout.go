@@ -209,16 +209,27 @@ func (Sessions) Events(ctx context.Context, idb bun.IDB, sessionID string) ([]Ev
 }
 
 // ExpiredSessions returns up to limit sessions in one of statuses whose
-// expiry or hold expiry is at or before now.
+// expiry is at or before now.
 func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
 	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("expires_at <= ?", now.UTC()).WhereOr("hold_expires_at <= ?", now.UTC())
-		}).
+		Where("expires_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: expired sessions: %w", err)
+	}
+	return rows, nil
+}
+
+// HoldsDue returns up to limit sessions in one of statuses whose earliest
+// hold lapses at or before due and whose own expiry is after now.
+func (Sessions) HoldsDue(ctx context.Context, idb bun.IDB, statuses []string, due, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
+		Where("hold_expires_at <= ?", due.UTC()).Where("expires_at > ?", now.UTC()).
+		Order("hold_expires_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: holds due: %w", err)
 	}
 	return rows, nil
 }

@@ -179,8 +179,10 @@ type ComplexityRoot struct {
 	}
 
 	Failure struct {
-		Code    func(childComplexity int) int
-		Message func(childComplexity int) int
+		Code          func(childComplexity int) int
+		Message       func(childComplexity int) int
+		NewTotal      func(childComplexity int) int
+		PreviousTotal func(childComplexity int) int
 	}
 
 	FareConditions struct {
@@ -199,6 +201,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptPriceChange     func(childComplexity int, input model.AcceptPriceChangeInput) int
 		BookCheckoutSession   func(childComplexity int, input model.BookCheckoutSessionInput) int
 		CancelCheckoutSession func(childComplexity int, input model.CancelCheckoutSessionInput) int
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
@@ -367,6 +370,7 @@ type MutationResolver interface {
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
+	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
@@ -962,6 +966,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Failure.Message(childComplexity), true
+	case "Failure.newTotal":
+		if e.ComplexityRoot.Failure.NewTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Failure.NewTotal(childComplexity), true
+	case "Failure.previousTotal":
+		if e.ComplexityRoot.Failure.PreviousTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Failure.PreviousTotal(childComplexity), true
 
 	case "FareConditions.changeable":
 		if e.ComplexityRoot.FareConditions.Changeable == nil {
@@ -1002,6 +1018,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 
+	case "Mutation.acceptPriceChange":
+		if e.ComplexityRoot.Mutation.AcceptPriceChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptPriceChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptPriceChange(childComplexity, args["input"].(model.AcceptPriceChangeInput)), true
 	case "Mutation.bookCheckoutSession":
 		if e.ComplexityRoot.Mutation.BookCheckoutSession == nil {
 			break
@@ -1623,6 +1650,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAcceptPriceChangeInput,
 		ec.unmarshalInputAncillarySelectionInput,
 		ec.unmarshalInputBookCheckoutSessionInput,
 		ec.unmarshalInputCancelCheckoutSessionInput,
@@ -1990,6 +2018,21 @@ type Mutation {
   cancelCheckoutSession(input: CancelCheckoutSessionInput!): CheckoutSessionPayload!
   "Creates, holds and sets up the payment of a session in one request."
   checkout(input: CheckoutInput!): CheckoutSessionPayload!
+  """
+  Continues a PRICE_CHANGED session at the new price (failure.newTotal): the
+  parts and the total take the prices the providers now hold them at (one cart
+  line per changed part, FLIGHT, says by how much), lapsed holds are made
+  again, and the session is HELD, to be paid again with payCheckoutSession.
+  A price that moved again answers PRICE_CHANGED with the newer totals; any
+  status but PRICE_CHANGED answers a user error (none when the change was
+  already accepted).
+  """
+  acceptPriceChange(input: AcceptPriceChangeInput!): CheckoutSessionPayload!
+}
+
+input AcceptPriceChangeInput {
+  checkoutSessionId: ID!
+  idempotencyKey: String
 }
 
 input CreateCheckoutSessionInput {
@@ -2373,11 +2416,15 @@ type MetadataEntry {
   value: String!
 }
 
-"Why a checkout session failed or needs attention."
+"Why a checkout session failed, expired, needs attention or waits for a price change to be accepted. EXPIRED and FAILED sessions always have one."
 type Failure {
-  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED."
+  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED, SESSION_EXPIRED."
   code: ErrorCode!
   message: String!
+  "PRICE_CHANGED only: the session total before the change."
+  previousTotal: Money
+  "PRICE_CHANGED only: the session total at the providers' new prices, what acceptPriceChange continues with."
+  newTotal: Money
 }
 
 type CheckoutEvent {
@@ -2668,6 +2715,10 @@ func (ec *executionContext) childFields_Failure(ctx context.Context, field graph
 		return ec.fieldContext_Failure_code(ctx, field)
 	case "message":
 		return ec.fieldContext_Failure_message(ctx, field)
+	case "previousTotal":
+		return ec.fieldContext_Failure_previousTotal(ctx, field)
+	case "newTotal":
+		return ec.fieldContext_Failure_newTotal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Failure", field.Name)
 }
@@ -3039,6 +3090,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_acceptPriceChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptPriceChangeInput, error) {
+			return ec.unmarshalNAcceptPriceChangeInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAcceptPriceChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_bookCheckoutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -5633,6 +5698,70 @@ func (ec *executionContext) fieldContext_Failure_message(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Failure", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Failure_previousTotal(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Failure_previousTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Failure_previousTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Failure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Failure_newTotal(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Failure_newTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Failure_newTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Failure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _FareConditions_refundable(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6073,6 +6202,50 @@ func (ec *executionContext) fieldContext_Mutation_checkout(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_checkout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptPriceChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptPriceChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptPriceChange(ctx, fc.Args["input"].(model.AcceptPriceChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptPriceChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptPriceChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9429,6 +9602,43 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptPriceChangeInput(ctx context.Context, obj any) (model.AcceptPriceChangeInput, error) {
+	var it model.AcceptPriceChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAncillarySelectionInput(ctx context.Context, obj any) (model.AncillarySelectionInput, error) {
 	var it model.AncillarySelectionInput
 	if obj == nil {
@@ -11567,6 +11777,16 @@ func (ec *executionContext) _Failure(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "previousTotal":
+			out.Values[i] = ec._Failure_previousTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newTotal":
+			out.Values[i] = ec._Failure_newTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11782,6 +12002,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "checkout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptPriceChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptPriceChange(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -13615,6 +13842,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptPriceChangeInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAcceptPriceChangeInput(ctx context.Context, v any) (model.AcceptPriceChangeInput, error) {
+	res, err := ec.unmarshalInputAcceptPriceChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAirlineAddendum2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirlineAddendum(ctx context.Context, sel ast.SelectionSet, v *model.AirlineAddendum) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -14867,6 +15099,13 @@ func (ec *executionContext) unmarshalOMetadataEntryInput2ᚕgithubᚗcomᚋfareg
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx context.Context, sel ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -79,6 +79,9 @@ type Hold struct {
 // Holder holds seats. A part that cannot be held because it is sold out
 // is an *Error with code SoldOut; one whose price moved, PriceChanged; an
 // expired offer, OfferExpired. Holding the same part twice makes two holds.
+// When the provider did hold the part, at another price, a Holder may
+// return that hold (its Total the new price) together with the
+// PriceChanged error, so that the caller can offer the new price.
 type Holder interface {
 	Hold(ctx context.Context, r HoldRequest) (*Hold, error)
 }

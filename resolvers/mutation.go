@@ -130,6 +130,14 @@ func (r *mutationResolver) BookCheckoutSession(ctx context.Context, in model.Boo
 	return payload(r.Resolver.Checkout.Book(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
 }
 
+func (r *mutationResolver) AcceptPriceChange(ctx context.Context, in model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return payload(r.Resolver.Checkout.AcceptPriceChange(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
+}
+
 func (r *mutationResolver) CancelCheckoutSession(ctx context.Context, in model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error) {
 	tenant, err := r.writer(ctx)
 	if err != nil {

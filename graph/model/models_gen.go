@@ -20,6 +20,11 @@ type Node interface {
 	IsNode()
 }
 
+type AcceptPriceChangeInput struct {
+	CheckoutSessionID string  `json:"checkoutSessionId"`
+	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+}
+
 type AirlineAddendum struct {
 	Legs       []AirlineLeg       `json:"legs"`
 	Passengers []AirlinePassenger `json:"passengers"`

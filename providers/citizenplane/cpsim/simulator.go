@@ -68,6 +68,7 @@ type Simulator struct {
 	requests map[int64]*bookingRequest   // by id
 	bookings map[string]*simBooking      // by cp_reference
 	shifts   map[int64]time.Duration     // schedule changes per flight
+	reprices map[int64]int64             // fare changes per flight, cents per seat
 	nextID   int64                       // the next request id
 	refSeq   uint64                      // draws of booking references so far
 }
@@ -84,6 +85,7 @@ func New(cfg Config) *Simulator {
 		requests: map[int64]*bookingRequest{},
 		bookings: map[string]*simBooking{},
 		shifts:   map[int64]time.Duration{},
+		reprices: map[int64]int64{},
 		nextID:   FirstRequestID,
 	}
 	if s.now == nil {
@@ -153,6 +155,21 @@ func (s *Simulator) ShiftSchedule(flightID int64, d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.shifts[flightID] += d
+}
+
+// Reprice changes a flight's fare by delta cents per seat for the booking
+// requests made from now on, as a fare change at the airline does: a new
+// request (a renewed hold) answers the new price. Changes add up.
+func (s *Simulator) Reprice(flightID int64, delta int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reprices[flightID] += delta
+}
+
+func (s *Simulator) reprice(flightID int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reprices[flightID]
 }
 
 // BookingCount is the number of bookings made, for tests that check that
