@@ -64,10 +64,15 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	return s.finalize(ctx, sess, Booking)
 }
 
-// bookParts books every pending part in parallel and records each outcome.
+// bookParts books every pending part and records each outcome: in
+// parallel when partial booking is allowed, one after the other (see
+// bookInTurn) when it is not.
 func (s *Service) bookParts(ctx context.Context, sess *Session) error {
 	if err := s.renewHolds(ctx, sess); err != nil {
 		return err
+	}
+	if sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1 {
+		return s.bookInTurn(ctx, sess)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -217,6 +222,11 @@ func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *p
 // finalize ends a booking run: NEEDS_ATTENTION while any part's outcome is
 // unknown; otherwise capture what was booked and settle.
 func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Result, error) {
+	if sess.PartialBooking == ForbidPartial && !anyPart(sess, PartUnknown, PartPending) {
+		if err := s.compensate(ctx, sess); err != nil {
+			return nil, err
+		}
+	}
 	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
 	if err != nil {
 		return nil, err
@@ -275,10 +285,10 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		sess.Status, sess.Failure = Booked, nil
 	case booked > 0:
 		sess.Status, event = PartiallyBooked, "partially_booked"
-		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "some parts could not be booked; only what was booked was charged"}
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "some parts could not be booked; only what was booked was charged: " + describeParts(sess)}
 	default:
 		sess.Status, event = Failed, "failed"
-		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released"}
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
 	if ok, err := s.move(ctx, sess, from, event, ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
@@ -286,13 +296,20 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	return &Result{Session: sess}, nil
 }
 
+// firstCode is the code of the first part that failed, preferring a
+// part's own failure over NOT_BOOKED (a part not tried, or that the
+// provider never booked).
 func firstCode(parts []PartState) fault.Code {
+	code := fault.Code("")
 	for _, p := range parts {
-		if p.Status == PartFailed && p.Code != "" {
-			return p.Code
+		if p.Status == PartFailed && p.Code != "" && (code == "" || code == fault.NotBooked) {
+			code = p.Code
 		}
 	}
-	return fault.BookingFailed
+	if code == "" {
+		return fault.BookingFailed
+	}
+	return code
 }
 
 // settle captures amount (what was booked) of the payment, or releases it

@@ -55,6 +55,14 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		return &Result{UserErrors: ue}, err
 	}
 
+	partial := in.PartialBooking
+	switch partial {
+	case "":
+		partial = ForbidPartial
+	case AllowPartial, ForbidPartial:
+	default:
+		return &Result{UserErrors: userErr(fault.Invalid, "must be ALLOW or FORBID", "partialBooking")}, nil
+	}
 	expiresIn := minExpiresIn
 	if in.ExpiresIn != nil {
 		expiresIn = *in.ExpiresIn
@@ -62,7 +70,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	sess := &Session{
 		ID: newID("cs_"), TenantID: tenantID, Status: Open,
 		OfferID: in.OfferID, Offer: offer, Passengers: in.Passengers, Contact: in.Contact,
-		Selections: sels, Metadata: in.Metadata,
+		Selections: sels, Metadata: in.Metadata, PartialBooking: partial,
 		GroupIdentifier: newID("grp_"), ExpiresAt: now.Add(time.Duration(expiresIn) * time.Second),
 		CreatedAt: now, UpdatedAt: now,
 	}

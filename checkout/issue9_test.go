@@ -102,7 +102,9 @@ func TestIssue9Case2PartAndBookingAgree(t *testing.T) {
 			func(o *search.Offer) bool {
 				return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider != o.Parts[1].Provider
 			})
-		s := e.payByCard(t, o, input(o))
+		in := input(o)
+		in.PartialBooking = checkout.AllowPartial
+		s := e.payByCard(t, o, in)
 		e.simKnobs("citizenplane").SetFailure("book", sim.FailBefore)
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.NeedsAttention)
@@ -346,6 +348,91 @@ func TestIssue9Case4ExpiredSession(t *testing.T) {
 			if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != "SESSION_EXPIRED" {
 				t.Errorf("%s on an expired session: %+v, %v", name, res, err)
 			}
+		}
+	})
+}
+
+// roundTripOf finds a round trip made of two one-way parts, of providers
+// first and second.
+func (e *env) roundTripOf(t *testing.T, first, second string) *search.Offer {
+	t.Helper()
+	return e.offer(t, search.Request{Origin: "CDG", Destination: "PMI", DepartureDate: "2026-07-01", ReturnDate: "2026-07-08"},
+		func(o *search.Offer) bool {
+			return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider == first && o.Parts[1].Provider == second
+		})
+}
+
+// TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst: a LiteAPI outbound
+// with a CitizenPlane return, partial booking forbidden by default. The
+// CitizenPlane part (no cancellation) is booked first; it fails, so the
+// LiteAPI part is never booked, nothing is charged, and the failure says
+// what happened to each part.
+func TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		o := e.roundTripOf(t, "liteapi", "citizenplane")
+		s := e.payByCard(t, o, input(o))
+		if s.PartialBooking != checkout.ForbidPartial {
+			t.Fatalf("default partial booking %q", s.PartialBooking)
+		}
+		req, _ := strconv.ParseInt(s.Holds[1].Hold.Ref, 10, 64)
+		if !e.cpSim().AbortRequest(req) {
+			t.Fatalf("no pending CitizenPlane request %d", req)
+		}
+		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.Failed)
+		if len(s.Bookings) != 0 || s.Parts[0].Status != checkout.PartFailed || s.Parts[0].Code != "NOT_BOOKED" {
+			t.Errorf("bookings %+v, parts %+v", s.Bookings, s.Parts)
+		}
+		if in, _ := e.a.Checkout.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled || in.AmountCaptured != 0 {
+			t.Errorf("payment %s, captured %d", in.Status, in.AmountCaptured)
+		}
+		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 1 (liteapi) not booked") || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not booked") {
+			t.Errorf("failure = %+v", s.Failure)
+		}
+	})
+}
+
+// TestIssue9Case5AllOrNothingCancelsWhatWasBooked: the CitizenPlane part
+// books, then the LiteAPI part fails. CitizenPlane cannot cancel, so the
+// trip cannot be undone there: only its share is captured, and the failure
+// says so. With two LiteAPI parts, the first is cancelled at LiteAPI and
+// nothing is charged.
+func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		la := e.a.Simulators["liteapi"].(interface{ DropPrebook(string) bool })
+		o := e.roundTripOf(t, "liteapi", "citizenplane")
+		s := e.payByCard(t, o, input(o))
+		if !la.DropPrebook(s.Holds[0].Hold.Ref) {
+			t.Fatal("no live LiteAPI prebook")
+		}
+		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.PartiallyBooked)
+		if len(s.Bookings) != 1 || s.Bookings[0].Provider != "citizenplane" || e.captured(t, s) != s.Parts[1].Amount {
+			t.Errorf("bookings %+v, captured %d of the CitizenPlane share %d", s.Bookings, e.captured(t, s), s.Parts[1].Amount)
+		}
+		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) booked and charged") {
+			t.Errorf("failure = %+v", s.Failure)
+		}
+
+		o = e.roundTripOf(t, "liteapi", "liteapi")
+		s = e.payByCard(t, o, input(o))
+		if !la.DropPrebook(s.Holds[1].Hold.Ref) {
+			t.Fatal("no live LiteAPI prebook")
+		}
+		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.Failed)
+		if s.Parts[0].Status != checkout.PartCanceled || len(s.Bookings) != 1 || s.Bookings[0].Status != providers.BookingCancelled {
+			t.Fatalf("parts %+v, bookings %+v", s.Parts, s.Bookings)
+		}
+		r, _ := e.a.Checkout.Retriever("liteapi")
+		if bk, err := r.Retrieve(e.ctx, s.Bookings[0].ProviderReference); err != nil || bk.Status != providers.BookingCancelled {
+			t.Errorf("at LiteAPI: %+v, %v", bk, err)
+		}
+		if in, _ := e.a.Checkout.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled {
+			t.Errorf("payment %s, want released", in.Status)
+		}
+		if !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then cancelled") {
+			t.Errorf("failure = %+v", s.Failure)
 		}
 	})
 }

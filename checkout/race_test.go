@@ -190,7 +190,9 @@ func TestPartialBookingCapturesWhatWasBooked(t *testing.T) {
 			func(o *search.Offer) bool {
 				return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider != o.Parts[1].Provider
 			})
-		s := e.payByCard(t, o, input(o))
+		in := input(o)
+		in.PartialBooking = checkout.AllowPartial
+		s := e.payByCard(t, o, in)
 		e.a.Simulators["citizenplane"].SetFailure("book", sim.FailBefore)
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.NeedsAttention)

@@ -174,6 +174,9 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
 	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
 	sess.ReconcileAttempts, sess.ReconcileAt = row.ReconcileAttempts, row.ReconcileAt
+	if sess.PartialBooking == "" {
+		sess.PartialBooking = ForbidPartial // stored before the choice existed: the default
+	}
 	if sess.HoldExpiresAt != nil {
 		t := sess.HoldExpiresAt.UTC()
 		sess.HoldExpiresAt = &t

@@ -66,8 +66,8 @@ type Session struct {
 	Failure *Failure
 	// PriceRevision counts the price changes accepted (acceptPriceChange).
 	PriceRevision int
-	// PartialBooking is ALLOW or FORBID (empty: ALLOW, for sessions stored
-	// before the choice existed).
+	// PartialBooking is ALLOW or FORBID (sessions stored before the choice
+	// existed read as FORBID, the default).
 	PartialBooking PartialBooking
 
 	// Bookings are the bookings made, read from their own table.

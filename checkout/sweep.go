@@ -117,8 +117,24 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 		return false, err
 	}
 	unknown := false
-	for i, p := range sess.Parts {
-		if p.Status != PartUnknown && p.Status != PartPending {
+	order := make([]int, len(sess.Parts))
+	for i := range order {
+		order[i] = i
+	}
+	forbid := sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1
+	if forbid {
+		// All or nothing: the parts are settled in booking order, and none
+		// is booked (FindBooking books a hold never booked) once an earlier
+		// one failed or is still unknown.
+		order = s.bookingOrder(sess)
+	}
+	for _, i := range order {
+		p := sess.Parts[i]
+		if forbid && anyPart(sess, PartFailed) && p.Status == PartPending {
+			setPart(sess, i, PartFailed, fault.NotBooked)
+			continue
+		}
+		if p.Status != PartUnknown && p.Status != PartPending || forbid && unknown {
 			continue
 		}
 		if i >= len(sess.Holds) {

@@ -51,6 +51,10 @@ type CreateInput struct {
 	ExpiresIn      *int
 	Metadata       map[string]string
 	IdempotencyKey string
+	// PartialBooking is ALLOW or FORBID; empty means FORBID (the parts of
+	// an offer form one journey). Empty is left out of the request's hash,
+	// so keys stored before the field existed still match.
+	PartialBooking PartialBooking `json:",omitempty"`
 }
 
 // checker collects every violation of a request; field names are relative

@@ -271,6 +271,17 @@ func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow)
 	return nil
 }
 
+// SetBookingStatus sets the status of a session part's booking (CANCELLED
+// after a compensating cancellation, or what the provider says now).
+func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID string, partIndex int, status string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
+		Where("session_id = ? AND part_index = ?", sessionID, partIndex).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: set status of booking %s/%d: %w", sessionID, partIndex, err)
+	}
+	return nil
+}
+
 // BookingsOf returns a session's bookings by part.
 func (Sessions) BookingsOf(ctx context.Context, idb bun.IDB, sessionID string) ([]BookingRow, error) {
 	var rows []BookingRow

@@ -162,6 +162,7 @@ type ComplexityRoot struct {
 		Items           func(childComplexity int) int
 		Metadata        func(childComplexity int) int
 		Offer           func(childComplexity int) int
+		PartialBooking  func(childComplexity int) int
 		Payment         func(childComplexity int) int
 		Status          func(childComplexity int) int
 		Total           func(childComplexity int) int
@@ -903,6 +904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Offer(childComplexity), true
+	case "CheckoutSession.partialBooking":
+		if e.ComplexityRoot.CheckoutSession.PartialBooking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.PartialBooking(childComplexity), true
 	case "CheckoutSession.payment":
 		if e.ComplexityRoot.CheckoutSession.Payment == nil {
 			break
@@ -2046,8 +2053,24 @@ input CreateCheckoutSessionInput {
   expiresIn: Int
   "Your own keys and values, kept with the session. At most 20."
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
+  "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
+  partialBooking: PartialBooking
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
+}
+
+"Whether a trip of several provider parts may end half booked."
+enum PartialBooking {
+  "Every part is booked independently (in parallel); what books is kept and captured, and the session may end PARTIALLY_BOOKED."
+  ALLOW
+  """
+  All or nothing: the parts are booked one after the other, first those that
+  cannot be cancelled (no free cancellation), and once one fails no further
+  part is tried; the parts booked before it are cancelled where the provider
+  allows it (LiteAPI), only what stays booked is captured, and failure.message
+  says what happened to each part.
+  """
+  FORBID
 }
 
 input CheckoutInput {
@@ -2060,6 +2083,8 @@ input CheckoutInput {
   expiresIn: Int
   "Your own keys and values, kept with the session. At most 20."
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
+  "As in createCheckoutSession; FORBID when absent."
+  partialBooking: PartialBooking
   method: PaymentMethodType!
   idempotencyKey: String
 }
@@ -2302,7 +2327,9 @@ type CheckoutSession implements Node {
   airline: AirlineAddendum!
   buyer: Buyer!
   metadata: [MetadataEntry!]!
-  "Why the session failed or needs attention."
+  "Whether the trip may end with only some parts booked."
+  partialBooking: PartialBooking!
+  "Why the session failed, expired, needs attention or waits for a price change to be accepted."
   failure: Failure
   "Every state change, oldest first."
   events: [CheckoutEvent!]!
@@ -2679,6 +2706,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_buyer(ctx, field)
 	case "metadata":
 		return ec.fieldContext_CheckoutSession_metadata(ctx, field)
+	case "partialBooking":
+		return ec.fieldContext_CheckoutSession_partialBooking(ctx, field)
 	case "failure":
 		return ec.fieldContext_CheckoutSession_failure(ctx, field)
 	case "events":
@@ -5435,6 +5464,29 @@ func (ec *executionContext) fieldContext_CheckoutSession_metadata(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_partialBooking(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_partialBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialBooking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.PartialBooking) graphql.Marshaler {
+			return ec.marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_partialBooking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSession", field, false, false, errors.New("field of type PartialBooking does not have child fields"))
 }
 
 func (ec *executionContext) _CheckoutSession_failure(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
@@ -9768,7 +9820,7 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "method", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "method", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9817,6 +9869,13 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Metadata = data
+		case "partialBooking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partialBooking"))
+			data, err := ec.unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartialBooking = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
 			data, err := ec.unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx, v)
@@ -9935,7 +9994,7 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9984,6 +10043,13 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.Metadata = data
+		case "partialBooking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partialBooking"))
+			data, err := ec.unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartialBooking = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11600,6 +11666,11 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "partialBooking":
+			out.Values[i] = ec._CheckoutSession_partialBooking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "failure":
 			out.Values[i] = ec._CheckoutSession_failure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -14505,6 +14576,34 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfareg
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, v any) (checkout.PartialBooking, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, sel ast.SelectionSet, v checkout.PartialBooking) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[string]checkout.PartialBooking{
+		"ALLOW":  checkout.AllowPartial,
+		"FORBID": checkout.ForbidPartial,
+	}
+	marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[checkout.PartialBooking]string{
+		checkout.AllowPartial:  "ALLOW",
+		checkout.ForbidPartial: "FORBID",
+	}
+)
+
 func (ec *executionContext) unmarshalNPassengerCountsInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerCountsInput(ctx context.Context, v any) (*model.PassengerCountsInput, error) {
 	res, err := ec.unmarshalInputPassengerCountsInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -15144,6 +15243,36 @@ func (ec *executionContext) marshalOOfferSortKey2ᚖgithubᚗcomᚋfaregraphᚋf
 	}
 	return v
 }
+
+func (ec *executionContext) unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, v any) (*checkout.PartialBooking, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, sel ast.SelectionSet, v *checkout.PartialBooking) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[*v])
+	return res
+}
+
+var (
+	unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[string]checkout.PartialBooking{
+		"ALLOW":  checkout.AllowPartial,
+		"FORBID": checkout.ForbidPartial,
+	}
+	marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[checkout.PartialBooking]string{
+		checkout.AllowPartial:  "ALLOW",
+		checkout.ForbidPartial: "FORBID",
+	}
+)
 
 func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
 	if v == nil {

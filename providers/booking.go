@@ -142,6 +142,16 @@ type Booker interface {
 	FindBooking(ctx context.Context, r BookRequest) (*Booking, error)
 }
 
+// Canceller cancels (voids) bookings, for the providers that allow it.
+// Cancel cancels the booking with the provider's reference and answers it
+// with status BookingCancelled; cancelling a cancelled booking answers the
+// same. A cancellation the provider accepted but has not completed answers
+// the booking with its current status (not BookingCancelled). An unknown
+// reference is NotFound.
+type Canceller interface {
+	Cancel(ctx context.Context, reference string) (*Booking, error)
+}
+
 // BookingRetriever reads a booking back by the provider's reference, with
 // the latest flight information. An unknown reference is NotFound.
 type BookingRetriever interface {

@@ -25,7 +25,7 @@ type Session struct {
 	// each revision has its own gateway key.
 	PriceRevision int `json:"priceRevision,omitempty"`
 	// PartialBooking is ALLOW or FORBID; empty in documents written before
-	// it existed, which booked parts independently (ALLOW).
+	// it existed, which are read as FORBID, the default.
 	PartialBooking string `json:"partialBooking,omitempty"`
 }
 

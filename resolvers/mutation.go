@@ -48,8 +48,11 @@ func (r *mutationResolver) writer(ctx context.Context) (string, error) {
 	return p.TenantID, nil
 }
 
-func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, key *string) checkout.CreateInput {
+func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, partial *checkout.PartialBooking, key *string) checkout.CreateInput {
 	in := checkout.CreateInput{OfferID: offerID, ExpiresIn: expiresIn, IdempotencyKey: deref(key)}
+	if partial != nil {
+		in.PartialBooking = *partial
+	}
 	for _, p := range ps {
 		t := providers.Traveller{Type: providers.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			Gender: string(p.Gender), DateOfBirth: p.DateOfBirth, Email: deref(p.Email), PhoneNumber: deref(p.PhoneNumber)}
@@ -79,7 +82,7 @@ func (r *mutationResolver) CreateCheckoutSession(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey)))
+	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput) (*model.CheckoutSessionPayload, error) {
@@ -88,7 +91,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput)
 		return nil, err
 	}
 	ci := checkout.CheckoutInput{
-		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey),
+		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey),
 		Method:      checkout.PaymentMethod(in.Method),
 	}
 	return payload(r.Resolver.Checkout.Checkout(ctx, tenant, ci))

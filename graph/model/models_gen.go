@@ -144,9 +144,11 @@ type CheckoutInput struct {
 	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
 	ExpiresIn   *int                      `json:"expiresIn,omitempty"`
 	// Your own keys and values, kept with the session. At most 20.
-	Metadata       []MetadataEntryInput `json:"metadata,omitempty"`
-	Method         PaymentMethodType    `json:"method"`
-	IdempotencyKey *string              `json:"idempotencyKey,omitempty"`
+	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
+	// As in createCheckoutSession; FORBID when absent.
+	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
+	Method         PaymentMethodType        `json:"method"`
+	IdempotencyKey *string                  `json:"idempotencyKey,omitempty"`
 }
 
 // The answer of every checkout mutation.
@@ -182,6 +184,8 @@ type CreateCheckoutSessionInput struct {
 	ExpiresIn *int `json:"expiresIn,omitempty"`
 	// Your own keys and values, kept with the session. At most 20.
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
+	// Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey).
+	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }

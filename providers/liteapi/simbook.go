@@ -160,6 +160,38 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
 	writeJSON(w, http.StatusOK, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
 }
 
+// Cancellation codes [assumed: the documentation lists 409 46004, 46005
+// and 46006 without their meanings]: the simulator answers 46004 for a
+// booking already cancelled and 46002 for an unknown one.
+const (
+	codeCancelNotFound         = 46002
+	codeCancelAlreadyCancelled = 46004
+)
+
+// cancel answers POST /flights/bookings/{id}/cancellations: the booking
+// is cancelled at once, without fee, and the whole price refunded.
+func (s *Simulator) cancel(w http.ResponseWriter, r simRequest) {
+	if !isUUID(r.id) {
+		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[r.id]
+	switch {
+	case !ok:
+		writeError(w, http.StatusNotFound, wire.APIError{Code: codeCancelNotFound, Message: "Booking not found"})
+		return
+	case b.status == wire.StatusCancelled:
+		writeError(w, http.StatusConflict, wire.APIError{Code: codeCancelAlreadyCancelled, Message: "Booking already cancelled"})
+		return
+	}
+	b.status = wire.StatusCancelled
+	p := b.prebook
+	writeJSON(w, http.StatusOK, wire.CancelResponse{Data: &wire.CancelData{BookingID: b.id, Status: b.status,
+		CancellationFee: string(p.q.money(0)), RefundAmount: string(p.q.money(p.price())), Currency: p.q.cur}})
+}
+
 // flightBookingLocked renders a booking (B.6) with its flights moved by
 // the schedule shifts. The payment amount is the supplier's price, the
 // total without the partner markup: the sandbox's was ~3% below the total

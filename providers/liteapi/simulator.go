@@ -170,6 +170,20 @@ func (s *Simulator) ShiftSchedule(d time.Duration) {
 	s.shift = d
 }
 
+// DropPrebook ends an unbooked prebook before its time, as a supplier that
+// withdraws the fare does: its seats are given back and booking it answers
+// 404 "Booking expired". It reports whether the prebook was live.
+func (s *Simulator) DropPrebook(prebookID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.prebooks[prebookID]
+	if !ok || p.released || p.bookingID != "" {
+		return false
+	}
+	s.releaseLocked(p)
+	return true
+}
+
 // ShiftBooking moves the flights of one booking by d, on top of
 // ShiftSchedule; it reports whether the booking exists.
 func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
@@ -208,6 +222,7 @@ var (
 	epServices   = endpoint{"services", http.MethodPost, (*Simulator).services, 44003, 54001, http.StatusBadGateway}
 	epBook       = endpoint{"book", http.MethodPost, (*Simulator).book, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
+	epCancel     = endpoint{"cancel", http.MethodPost, (*Simulator).cancel, 46001, 56099, http.StatusServiceUnavailable}
 )
 
 // route finds the endpoint of path and the id it names.
@@ -232,6 +247,11 @@ func route(path string) (*endpoint, string) {
 	}
 	if id, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok && !strings.Contains(id, "/") {
 		return &epRetrieve, id
+	}
+	if rest, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok {
+		if id, ok := strings.CutSuffix(rest, "/cancellations"); ok && id != "" && !strings.Contains(id, "/") {
+			return &epCancel, id
+		}
 	}
 	return nil, ""
 }

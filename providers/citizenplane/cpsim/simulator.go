@@ -172,6 +172,21 @@ func (s *Simulator) reprice(flightID int64) int64 {
 	return s.reprices[flightID]
 }
 
+// AbortRequest aborts a pending booking request, as CitizenPlane does to
+// the requests of a failed payment: booking it answers 403
+// REQUEST_ABORTED, and its seats are free again. It reports whether the
+// request was pending.
+func (s *Simulator) AbortRequest(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rq, ok := s.requests[id]
+	if !ok || rq.status != wire.RequestPending {
+		return false
+	}
+	rq.status = wire.RequestAborted
+	return true
+}
+
 // BookingCount is the number of bookings made, for tests that check that
 // a retried booking was made once.
 func (s *Simulator) BookingCount() int {
