@@ -217,7 +217,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
 		DB:             a.DB,
-		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
+		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout, Now: cfg.Now}),
 		Metrics:        a.Metrics,
 		Logger:         cfg.Logger,
 		RequestTimeout: cfg.RequestTimeout,

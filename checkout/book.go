@@ -171,6 +171,18 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	return st, nil
 }
 
+// firstDeparture is when part i's first flight leaves, in UTC; nil when
+// the addendum has no flight of the part.
+func firstDeparture(sess *Session, i int) *time.Time {
+	var t *time.Time
+	for _, l := range sess.Airline.Legs {
+		if d := l.DepartureAt.UTC(); l.PartIndex == i && (t == nil || d.Before(*t)) {
+			t = &d
+		}
+	}
+	return t
+}
+
 const referenceAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // newReference makes our six-character booking reference.
@@ -193,7 +205,7 @@ func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *p
 		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i,
 		Provider: sess.Offer.Parts[i].Provider, ProviderReference: bk.Reference, Status: bk.Status,
 		Amount: providers.Money{Amount: st.Amount, Currency: sess.Total.Currency}, GroupIdentifier: sess.GroupIdentifier,
-		Locators: bk.Locators, CreatedAt: now,
+		Locators: bk.Locators, CreatedAt: now, DepartsAt: firstDeparture(sess, i),
 	}
 	for range 5 {
 		rec.Reference = newReference()

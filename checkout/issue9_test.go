@@ -14,6 +14,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db/dbtest"
+	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
@@ -433,6 +434,59 @@ func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 		}
 		if !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then cancelled") {
 			t.Errorf("failure = %+v", s.Failure)
+		}
+	})
+}
+
+// TestIssue9Case6BookingStatusRefreshed: the airline cancels a booking
+// after it was made. Booking.status shows it on the next read (through
+// the loader, and recorded), and the sweeper finds it by itself for a
+// flight leaving within a week.
+func TestIssue9Case6BookingStatusRefreshed(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		book := func() *checkout.BookingRecord {
+			o := e.offer(t, oneWay("liteapi"), from("liteapi"))
+			s := ok(t)(c.Book(e.ctx, tenant, e.payByCard(t, o, input(o)).ID, ""))
+			want(t, s, checkout.Booked)
+			return &s.Bookings[0]
+		}
+		cancelAtProvider := func(b *checkout.BookingRecord) {
+			if !e.a.Simulators["liteapi"].(interface{ CancelBooking(string) bool }).CancelBooking(b.ProviderReference) {
+				t.Fatalf("no booking %s at LiteAPI", b.ProviderReference)
+			}
+		}
+		stored := func(b *checkout.BookingRecord) providers.BookingStatus {
+			got, err := c.Booking(e.ctx, tenant, b.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Status
+		}
+
+		// On request.
+		b := book()
+		cancelAtProvider(b)
+		rec := apptest.Post(e.a.Handler, `query($id: ID!) { booking(id: $id) { status } }`, map[string]any{"id": ids.Global("Booking", b.ID)}, "")
+		if !strings.Contains(rec.Body.String(), `"status":"CANCELLED"`) {
+			t.Fatalf("booking status: %s", rec.Body.String())
+		}
+		if st := stored(b); st != providers.BookingCancelled {
+			t.Errorf("stored status %s after the read", st)
+		}
+
+		// By the sweeper, once the flight is less than a week away.
+		b = book()
+		cancelAtProvider(b)
+		if _, _, err := c.Sweep(e.ctx); err != nil || stored(b) != providers.BookingConfirmed {
+			t.Fatalf("a month ahead the sweeper left it alone: %s, %v", stored(b), err)
+		}
+		e.clock.Add(25 * 24 * time.Hour)
+		if _, _, err := c.Sweep(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if st := stored(b); st != providers.BookingCancelled {
+			t.Errorf("after the sweep: %s", st)
 		}
 	})
 }

@@ -227,6 +227,9 @@ type BookingRecord struct {
 	GroupIdentifier   string
 	Locators          []string
 	CreatedAt         time.Time
+	// DepartsAt is the booking's first departure, nil for bookings made
+	// before it was recorded.
+	DepartsAt *time.Time
 }
 
 // Event is one recorded state change of a session.

@@ -82,6 +82,10 @@ type BookingRow struct {
 	Data              string    `bun:"data"`
 	CreatedAt         time.Time `bun:"created_at"`
 	UpdatedAt         time.Time `bun:"updated_at"`
+	// DepartsAt is the booking's first departure; CheckedAt is when its
+	// status was last read from the provider.
+	DepartsAt *time.Time `bun:"departs_at"`
+	CheckedAt *time.Time `bun:"checked_at"`
 }
 
 // Sessions stores checkout sessions, their events and their bookings.
@@ -267,6 +271,34 @@ func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow)
 			return ErrConflict
 		}
 		return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+// BookingsToRefresh returns up to limit bookings, not cancelled, whose
+// first flight leaves between now and until and whose status was not read
+// from the provider since checkedBefore.
+func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now, until, checkedBefore time.Time, limit int) ([]BookingRow, error) {
+	var rows []BookingRow
+	err := idb.NewSelect().Model(&rows).Where("status <> 'CANCELLED'").
+		Where("departs_at > ? AND departs_at <= ?", now.UTC(), until.UTC()).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("checked_at IS NULL").WhereOr("checked_at <= ?", checkedBefore.UTC())
+		}).
+		Order("departs_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: bookings to refresh: %w", err)
+	}
+	return rows, nil
+}
+
+// BookingChecked records that the booking id's status was read from its
+// provider at now, and what it was.
+func (Sessions) BookingChecked(ctx context.Context, idb bun.IDB, id, status string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("checked_at = ?", now.UTC()).
+		Set("updated_at = ?", now.UTC()).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: record status of booking %s: %w", id, err)
 	}
 	return nil
 }

@@ -2377,7 +2377,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "CONFIRMED, PENDING or CANCELLED."
+  "CONFIRMED, PENDING or CANCELLED, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
   status: String!
   total: Money!
   groupIdentifier: String!

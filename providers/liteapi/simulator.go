@@ -184,6 +184,20 @@ func (s *Simulator) DropPrebook(prebookID string) bool {
 	return true
 }
 
+// CancelBooking cancels a booking as the airline does on its side (a
+// cancelled flight): reading it back answers CANCELLED. It reports whether
+// the booking existed and was not cancelled yet.
+func (s *Simulator) CancelBooking(bookingID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[bookingID]
+	if !ok || b.status == wire.StatusCancelled {
+		return false
+	}
+	b.status = wire.StatusCancelled
+	return true
+}
+
 // ShiftBooking moves the flights of one booking by d, on top of
 // ShiftSchedule; it reports whether the booking exists.
 func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
