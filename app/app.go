@@ -45,6 +45,9 @@ type Config struct {
 	// RequestTimeout is the deadline of each GraphQL request;
 	// server.DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
+	// Refusals is the budget of refused requests per client
+	// (server.RefusalBudget; the zero value is the defaults).
+	Refusals server.RefusalBudget
 
 	// Providers are the settings of each provider, by provider name then
 	// setting key (providers.KeyURL and the registration's Keys); a
@@ -120,8 +123,10 @@ type App struct {
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
-	// their knobs in tests and the bench; a test reaches a simulator's own
-	// controls by asserting its type (*cpsim.Simulator).
+	// their knobs in tests and the bench: latency, failures, seats and
+	// schedule changes, the same on every simulator. Only what one
+	// simulator alone offers (such as cpsim's BookingCount) needs its
+	// type asserted.
 	Simulators map[string]sim.Controller
 
 	searches *db.Searches
@@ -221,6 +226,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Metrics:        a.Metrics,
 		Logger:         cfg.Logger,
 		RequestTimeout: cfg.RequestTimeout,
+		Refusals:       cfg.Refusals,
 		Ready: func(ctx context.Context) error {
 			if a.draining.Load() {
 				return errors.New("shutting down")

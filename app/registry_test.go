@@ -1,14 +1,14 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -76,7 +76,7 @@ func (c *tinyClient) Search(ctx context.Context, q providers.Query) ([]providers
 				DepartureAt: dep, ArrivalAt: arr,
 			}}}},
 			Parts: []providers.Part{{Provider: c.name, Ref: f.Number, FareType: providers.OneWay,
-				Legs: []providers.Leg{q.Leg}, Passengers: q.Passengers, Total: total}},
+				OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total}},
 			Total: total, PerPassenger: providers.PassengerPrice{Adult: per},
 			SeatsAvailable: f.SeatsOnSale, ExpiresAt: apptest.Now.Add(15 * time.Minute),
 		})
@@ -84,11 +84,15 @@ func (c *tinyClient) Search(ctx context.Context, q providers.Query) ([]providers
 	return out, nil
 }
 
-// tinySim is the tiny provider's simulator: one flight on every route and
-// day, behind the shared knobs.
+// tinySim is the tiny provider's simulator: one flight, ZZ1234, on every
+// route and day, with 9 seats, behind the shared knobs.
 type tinySim struct {
 	token string
 	knobs *sim.Knobs
+
+	mu     sync.Mutex
+	seats  map[string]int           // seats on sale by day, as SetSeats left them
+	shifts map[string]time.Duration // schedule changes by day
 }
 
 var _ sim.Controller = (*tinySim)(nil)
@@ -96,6 +100,37 @@ var _ sim.Controller = (*tinySim)(nil)
 func (s *tinySim) SetLatency(d time.Duration)           { s.knobs.SetLatency(d) }
 func (s *tinySim) SetFailureRate(r float64)             { s.knobs.SetFailureRate(r) }
 func (s *tinySim) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
+
+// SetSeats leaves n seats of ZZ1234 on sale on the key's day; the tiny
+// provider takes no holds.
+func (s *tinySim) SetSeats(k sim.FlightKey, n int) error {
+	if err := tinyFlies(k); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seats[k.Date] = n
+	return nil
+}
+
+// ShiftSchedule moves ZZ1234 on the key's day by d.
+func (s *tinySim) ShiftSchedule(k sim.FlightKey, d time.Duration) error {
+	if err := tinyFlies(k); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shifts[k.Date] += d
+	return nil
+}
+
+// tinyFlies checks that k names ZZ1234 on a day.
+func tinyFlies(k sim.FlightKey) error {
+	if _, err := time.Parse(time.DateOnly, k.Date); err != nil || k.Carrier != "ZZ" || k.Number != "1234" {
+		return fmt.Errorf("tiny: %s: %w", k, sim.ErrUnknownFlight)
+	}
+	return nil
+}
 
 func (s *tinySim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	fail, ok := s.knobs.Wait(r.Context())
@@ -111,9 +146,22 @@ func (s *tinySim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	date := r.URL.Query().Get("date")
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		http.Error(w, "bad date", http.StatusBadRequest)
+		return
+	}
+	s.mu.Lock()
+	seats, ok := s.seats[date]
+	dep := time.Date(d.Year(), d.Month(), d.Day(), 7, 0, 0, 0, time.FixedZone("", 2*3600)).Add(s.shifts[date])
+	s.mu.Unlock()
+	if !ok {
+		seats = 9
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode([]tinyFlight{{
-		Number: "ZZ1234", Departure: date + "T07:00:00+02:00", Arrival: date + "T09:10:00+02:00", PriceCents: 4200, SeatsOnSale: 9,
+		Number: "ZZ1234", Departure: dep.Format(time.RFC3339), Arrival: dep.Add(130 * time.Minute).Format(time.RFC3339),
+		PriceCents: 4200, SeatsOnSale: seats,
 	}})
 }
 
@@ -130,7 +178,8 @@ func tinyRegistration(name string, panics bool) providers.Registration {
 			return &tinyClient{name: name, url: s[providers.KeyURL], token: s["TOKEN"], hc: d.HTTPClient, panics: panics}, nil
 		},
 		NewSimulator: func(cfg providers.SimConfig) (sim.Controller, func(string) map[string]string) {
-			s := &tinySim{token: "tiny-token", knobs: sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed)}
+			s := &tinySim{token: "tiny-token", knobs: sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
+				seats: map[string]int{}, shifts: map[string]time.Duration{}}
 			return s, func(base string) map[string]string {
 				return map[string]string{providers.KeyURL: base, "TOKEN": "tiny-token"}
 			}
@@ -165,11 +214,7 @@ func search(t *testing.T, h http.Handler) (int, searchResult) {
 	date := apptest.Now.AddDate(0, 1, 0).Format(time.DateOnly)
 	q := `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "` + date + `", passengers: {adults: 1}}) {
 	  providerResults { provider status offerCount } offers(first: 5) { totalCount } } }`
-	body, _ := json.Marshal(map[string]string{"query": q})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := apptest.Post(h, q, nil, "")
 	var res searchResult
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
 		t.Fatalf("HTTP %d %s: %v", rec.Code, rec.Body, err)
@@ -216,6 +261,14 @@ func TestAThirdProviderIsSearched(t *testing.T) {
 	}
 	if tiny := a.Simulators["tinyair"].(*tinySim); tiny.token != "tiny-token" {
 		t.Errorf("the simulator is not the registration's")
+	}
+	// Its controls are the ones every simulator has.
+	ctl := a.Simulators["tinyair"]
+	if err := ctl.SetSeats(sim.FlightKey{Carrier: "ZZ", Number: "1234", Date: "2026-07-01"}, 0); err != nil {
+		t.Errorf("SetSeats of its flight: %v", err)
+	}
+	if err := ctl.ShiftSchedule(sim.FlightKey{Carrier: "ZZ", Number: "999", Date: "2026-07-01"}, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+		t.Errorf("ShiftSchedule of a flight it does not fly: %v", err)
 	}
 }
 

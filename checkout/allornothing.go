@@ -11,9 +11,9 @@ import (
 )
 
 // All-or-nothing trips (PartialBooking FORBID): the parts are booked one
-// after the other, those that cannot be cancelled first, and once one
+// after the other, those that cannot be canceled first, and once one
 // fails no further part is tried; the parts booked before it are then
-// cancelled where their provider allows it, and only what stays booked is
+// canceled where their provider allows it, and only what stays booked is
 // captured.
 
 // bookingOrder is the order in which an all-or-nothing trip's parts are
@@ -92,11 +92,11 @@ func (s *Service) compensate(ctx context.Context, sess *Session) error {
 		pctx, cancel := s.provider(ctx)
 		bk, err := c.Cancel(pctx, b.ProviderReference)
 		cancel()
-		if err != nil || bk.Status != providers.BookingCancelled {
-			s.cfg.Logger.WarnContext(ctx, "cancelling a booked part of a failed all-or-nothing trip", "session", sess.ID, "part", i, "err", err)
+		if err != nil || bk.Status != providers.BookingCanceled {
+			s.cfg.Logger.WarnContext(ctx, "canceling a booked part of a failed all-or-nothing trip", "session", sess.ID, "part", i, "err", err)
 			continue
 		}
-		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, sess.ID, i, string(providers.BookingCancelled), s.now()); err != nil {
+		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, sess.ID, i, string(providers.BookingCanceled), s.now()); err != nil {
 			return err
 		}
 		setPart(sess, i, PartCanceled, "")
@@ -119,7 +119,7 @@ func anyPart(sess *Session, statuses ...PartStatus) bool {
 func describeParts(sess *Session) string {
 	var out []string
 	for i, p := range sess.Parts {
-		what := map[PartStatus]string{PartBooked: "booked and charged", PartCanceled: "booked, then cancelled (not charged)",
+		what := map[PartStatus]string{PartBooked: "booked and charged", PartCanceled: "booked, then canceled (not charged)",
 			PartFailed: "not booked", PartUnknown: "unknown", PartPending: "not booked"}[p.Status]
 		if p.Code != "" {
 			what += " (" + string(p.Code) + ")"

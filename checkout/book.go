@@ -12,6 +12,7 @@ import (
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Book books every part of an authorized session, renewing a lapsed hold
@@ -53,6 +54,16 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 			ue = userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")
 		}
 		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	// Checked again before booking, since time has passed since the hold:
+	// a flight now within the booking cut-off is not booked, the session
+	// fails and its payment is released.
+	if b := rules.Itinerary(sess.Offer, s.limits(sess.Offer), s.now()); b != nil {
+		sess.Failure = &Failure{Code: b.Code, Message: b.Message + "; nothing was booked and the payment was released"}
+		if ok, err := s.end(ctx, sess, Failed, "booking_closed"); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
+		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
 	sess.Status = Booking
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
@@ -142,7 +153,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 
 func (s *Service) request(sess *Session, i int) providers.BookRequest {
 	return providers.BookRequest{
-		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: sess.Passengers, Contact: sess.Contact,
+		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(),
 		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i),
 	}
 }
@@ -261,12 +272,12 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 	}
 	release(sess)
-	sess.Airline.PNRs = nil
+	sess.Airline.Locators = nil
 	for _, b := range sess.Bookings {
-		sess.Airline.PNRs = append(sess.Airline.PNRs, b.Locators...)
+		sess.Airline.Locators = append(sess.Airline.Locators, b.Locators...)
 		for li := range sess.Airline.Legs {
 			if sess.Airline.Legs[li].PartIndex == b.PartIndex {
-				sess.Airline.Legs[li].BookingCode, sess.Airline.Legs[li].ProviderBookingRef = b.Reference, b.ProviderReference
+				sess.Airline.Legs[li].BookingReference, sess.Airline.Legs[li].ProviderBookingRef = b.Reference, b.ProviderReference
 			}
 		}
 	}

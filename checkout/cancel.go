@@ -5,10 +5,10 @@ import "context"
 // Cancel ends a session that is not booking or booked: it becomes
 // CANCELED in one conditional UPDATE (so a concurrent book either started
 // first, and the cancel is refused, or finds the session canceled), and
-// only then is the payment authorization cancelled (or the credit
+// only then is the payment authorization canceled (or the credit
 // reservation released). Provider holds cannot be released through the
-// providers' APIs and lapse on their own. Cancelling a final session
-// (a canceled one too) answers it with a user error.
+// providers' APIs and lapse on their own. Canceling a final session (a
+// canceled one too) answers it with a user error.
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()

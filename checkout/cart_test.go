@@ -15,8 +15,8 @@ func TestCartAndAddendumSumExactly(t *testing.T) {
 	offer := providers.Offer{
 		Slices: []providers.Slice{{Segments: []providers.Segment{seg("CDG", "MAD"), seg("MAD", "PMI")}}, {Segments: []providers.Segment{seg("PMI", "CDG")}}},
 		Parts: []providers.Part{
-			{Provider: "liteapi", Legs: []providers.Leg{{}}, Total: eur(10001), Taxes: eur(3337)},
-			{Provider: "citizenplane", Legs: []providers.Leg{{}}, Total: eur(8999), Taxes: eur(9999)}, // taxes above total: ignored
+			{Provider: "liteapi", OriginDestinations: []providers.OriginDestination{{}}, Total: eur(10001), Taxes: eur(3337)},
+			{Provider: "citizenplane", OriginDestinations: []providers.OriginDestination{{}}, Total: eur(8999), Taxes: eur(9999)}, // taxes above total: ignored
 		},
 		Total: eur(19000),
 	}

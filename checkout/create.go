@@ -10,6 +10,7 @@ import (
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 	"github.com/faregraph/faregraph/search"
 )
 
@@ -32,9 +33,6 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	defer func() { end(err) }()
 	now := s.now()
 	var c checker
-	c.contact(in.Contact)
-	c.metadata(in.Metadata)
-	c.expiresIn(in.ExpiresIn)
 	off, err := s.cfg.Offers.DecodeOffer(in.OfferID)
 	switch {
 	case errors.Is(err, search.ErrOfferExpired):
@@ -42,11 +40,23 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	case err != nil:
 		c.add(fault.OfferNotFound, "is not an offer id", "offerId")
 	}
+	// The limits of the offer's providers when it is one, the defaults
+	// otherwise, so that the contact is checked either way.
+	lim := rules.For()
+	if off != nil && err == nil {
+		lim = s.limits(off.Offer)
+	}
+	contact := c.contact(in.Contact, lim)
+	c.metadata(in.Metadata, in.RepeatedMetadataKeys)
+	c.expiresIn(in.ExpiresIn)
 	if off == nil || err != nil {
 		return &Result{UserErrors: c.errs}, nil
 	}
 	offer := off.Offer
-	c.passengers(in.Passengers, offer, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
+	if b := rules.Itinerary(offer, lim, now); b != nil {
+		c.add(b.Code, b.Message, "offerId")
+	}
+	passengers := c.passengers(in.Passengers, offer, lim, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	sels := s.selections(&c, in, offer)
 	if len(c.errs) > 0 {
 		return &Result{UserErrors: c.errs}, nil
@@ -69,7 +79,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	sess := &Session{
 		ID: newID("cs_"), TenantID: tenantID, Status: Open,
-		OfferID: in.OfferID, Offer: offer, Passengers: in.Passengers, Contact: in.Contact,
+		OfferID: in.OfferID, Offer: offer, Passengers: passengers, Contact: contact,
 		Selections: sels, Metadata: in.Metadata, PartialBooking: partial,
 		GroupIdentifier: newID("grp_"), ExpiresAt: now.Add(time.Duration(expiresIn) * time.Second),
 		CreatedAt: now, UpdatedAt: now,
@@ -93,6 +103,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 // selections opens the chosen ancillaries and ties each to its part.
 func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) []Selection {
 	var out []Selection
+	var extras []rules.Extra
 	for i, ch := range in.Ancillaries {
 		f := func(name string) []string { return []string{"ancillaries", fmt.Sprint(i), name} }
 		a, err := s.cfg.Offers.DecodeAncillary(ch.ID)
@@ -118,16 +129,17 @@ func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) 
 		} else if in.Passengers[ch.PassengerIndex].Type == providers.Infant && a.Kind != providers.CabinBag {
 			c.add(fault.Invalid, "infants travel on a lap: no seat or checked bag of their own", f("passengerIndex")...)
 		}
-		maxQ := maxQuantity
-		if a.Kind == providers.Seat {
-			maxQ = 1
-		}
-		if ch.Quantity < 1 || ch.Quantity > maxQ {
-			c.add(fault.OutOfRange, fmt.Sprintf("must be between 1 and %d", maxQ), f("quantity")...)
-		}
+		extras = append(extras, rules.Extra{Provider: a.Provider, Part: part, Ref: a.Ref, Kind: a.Kind, Passenger: ch.PassengerIndex, Quantity: ch.Quantity})
 		out = append(out, Selection{PartIndex: part, PassengerIndex: ch.PassengerIndex, Quantity: ch.Quantity, Ancillary: a.Ancillary})
 	}
+	c.errs = append(c.errs, rules.Extras(extras, s.cfg.Providers.Limits)...)
 	return out
+}
+
+// limits are the rules' limits in force for offer: the defaults
+// tightened by its providers' own (rules.Of).
+func (s *Service) limits(offer providers.Offer) providers.Limits {
+	return rules.Of(offer, s.cfg.Providers.Limits)
 }
 
 // recheck asks every part's provider for the live price: a part no longer
@@ -185,11 +197,11 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	first := 0
 	for i, p := range offer.Parts {
 		var route []string
-		for j := range p.Legs {
+		for j := range p.OriginDestinations {
 			sl := offer.Slices[first+j]
 			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
 		}
-		first += len(p.Legs)
+		first += len(p.OriginDestinations)
 		fare, tax := split(p)
 		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: fare, Tax: tax,
 			Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
@@ -237,17 +249,17 @@ func addendum(offer providers.Offer) Airline {
 	first := 0
 	for pi, p := range offer.Parts {
 		var segs []providers.Segment
-		for j := range p.Legs {
+		for j := range p.OriginDestinations {
 			segs = append(segs, offer.Slices[first+j].Segments...)
 		}
-		first += len(p.Legs)
+		first += len(p.OriginDestinations)
 		route := "one_way"
 		if p.FareType == providers.RoundTrip {
 			route = "round_trip"
 		}
 		fare, tax := split(p)
 		for k, sg := range segs {
-			a.Legs = append(a.Legs, Leg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
+			a.Legs = append(a.Legs, AirlineLeg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
 				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,
 				FareAmount: share(fare, len(segs), k), TaxAmount: share(tax, len(segs), k), Provider: p.Provider, PartIndex: pi})
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Hold asks every part's provider to hold the seats (CitizenPlane booking
@@ -32,6 +33,11 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	}
 	if run, ue := gate(sess, "hold"); !run {
 		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	// Time has passed since the session was created: its flights may now
+	// be within the booking cut-off (package rules).
+	if b := rules.Itinerary(sess.Offer, s.limits(sess.Offer), s.now()); b != nil {
+		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
 	if ok, err := s.claim(ctx, sess, "hold"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
@@ -129,7 +135,7 @@ func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want provide
 	if err != nil {
 		return nil, err
 	}
-	req := providers.HoldRequest{Part: part, Travellers: sess.Passengers, Contact: sess.Contact}
+	req := providers.HoldRequest{Part: part, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed()}
 	for _, sel := range sess.Selections {
 		if sel.PartIndex == i {
 			req.Selections = append(req.Selections, providers.Selection{Ref: sel.Ancillary.Ref, PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity})
@@ -157,4 +163,14 @@ func providerUserError(provider string, err error) fault.Violation {
 		msg = provider + ": " + pe.Message
 	}
 	return violation(fault.ProviderCode(err), msg, "checkoutSessionId")
+}
+
+// ticketedTravellers are the session's travellers as providers get them:
+// with their ticketed names only (providers.Traveller.Ticketed).
+func ticketedTravellers(sess *Session) []providers.Traveller {
+	out := make([]providers.Traveller, len(sess.Passengers))
+	for i, t := range sess.Passengers {
+		out[i] = t.Ticketed()
+	}
+	return out
 }

@@ -396,7 +396,7 @@ func TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst(t *testing.T) {
 // TestIssue9Case5AllOrNothingCancelsWhatWasBooked: the CitizenPlane part
 // books, then the LiteAPI part fails. CitizenPlane cannot cancel, so the
 // trip cannot be undone there: only its share is captured, and the failure
-// says so. With two LiteAPI parts, the first is cancelled at LiteAPI and
+// says so. With two LiteAPI parts, the first is canceled at LiteAPI and
 // nothing is charged.
 func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
@@ -422,17 +422,17 @@ func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 		}
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.Failed)
-		if s.Parts[0].Status != checkout.PartCanceled || len(s.Bookings) != 1 || s.Bookings[0].Status != providers.BookingCancelled {
+		if s.Parts[0].Status != checkout.PartCanceled || len(s.Bookings) != 1 || s.Bookings[0].Status != providers.BookingCanceled {
 			t.Fatalf("parts %+v, bookings %+v", s.Parts, s.Bookings)
 		}
 		r, _ := e.a.Checkout.Retriever("liteapi")
-		if bk, err := r.Retrieve(e.ctx, s.Bookings[0].ProviderReference); err != nil || bk.Status != providers.BookingCancelled {
+		if bk, err := r.Retrieve(e.ctx, s.Bookings[0].ProviderReference); err != nil || bk.Status != providers.BookingCanceled {
 			t.Errorf("at LiteAPI: %+v, %v", bk, err)
 		}
 		if in, _ := e.a.Checkout.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled {
 			t.Errorf("payment %s, want released", in.Status)
 		}
-		if !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then cancelled") {
+		if !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then canceled") {
 			t.Errorf("failure = %+v", s.Failure)
 		}
 	})
@@ -468,10 +468,10 @@ func TestIssue9Case6BookingStatusRefreshed(t *testing.T) {
 		b := book()
 		cancelAtProvider(b)
 		rec := apptest.Post(e.a.Handler, `query($id: ID!) { booking(id: $id) { status } }`, map[string]any{"id": ids.Global("Booking", b.ID)}, "")
-		if !strings.Contains(rec.Body.String(), `"status":"CANCELLED"`) {
+		if !strings.Contains(rec.Body.String(), `"status":"CANCELED"`) {
 			t.Fatalf("booking status: %s", rec.Body.String())
 		}
-		if st := stored(b); st != providers.BookingCancelled {
+		if st := stored(b); st != providers.BookingCanceled {
 			t.Errorf("stored status %s after the read", st)
 		}
 
@@ -485,7 +485,7 @@ func TestIssue9Case6BookingStatusRefreshed(t *testing.T) {
 		if _, _, err := c.Sweep(e.ctx); err != nil {
 			t.Fatal(err)
 		}
-		if st := stored(b); st != providers.BookingCancelled {
+		if st := stored(b); st != providers.BookingCanceled {
 			t.Errorf("after the sweep: %s", st)
 		}
 	})

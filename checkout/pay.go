@@ -47,9 +47,11 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if method == CreditLine {
 		return s.payByCredit(ctx, sess)
 	}
+	// The gateway gets the names as ticketed, never the raw input.
+	buyer := sess.Contact.Ticketed()
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
 		Key: paymentKey(sess), Amount: sess.Total.Amount, Currency: sess.Total.Currency,
-		Email: sess.Contact.Email, Name: sess.Contact.GivenName + " " + sess.Contact.FamilyName,
+		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
 	})
@@ -176,7 +178,7 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 // moved past (a late or replayed notice) changes nothing. An authorization
 // moves PAYMENT_PENDING to AUTHORIZED; an authorization that arrives for a
 // session already ended (canceled, expired, failed) is released at once;
-// an authorization cancelled at the gateway fails an AUTHORIZED session
+// an authorization canceled at the gateway fails an AUTHORIZED session
 // before it books.
 func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
 	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
@@ -200,7 +202,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	case from == PaymentPending:
 	case from == Authorized && in.Status == payments.Canceled:
 		sess.Status, event = Failed, "payment_lost"
-		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was cancelled or lapsed before booking"}
+		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was canceled or lapsed before booking"}
 	default:
 		return &Result{Session: sess}, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
@@ -51,10 +52,24 @@ func TestCancelRacesBook(t *testing.T) {
 				ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
 				s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.CreditLine, ""))
 			}
+			// Each call either wins or answers a user error saying the other
+			// one did (or is still working); neither may fail outright.
 			var wg sync.WaitGroup
-			wg.Go(func() { c.Book(e.ctx, tenant, s.ID, "") })
-			wg.Go(func() { c.Cancel(e.ctx, tenant, s.ID, "") })
+			var booked, canceled *checkout.Result
+			var bookErr, cancelErr error
+			wg.Go(func() { booked, bookErr = c.Book(e.ctx, tenant, s.ID, "") })
+			wg.Go(func() { canceled, cancelErr = c.Cancel(e.ctx, tenant, s.ID, "") })
 			wg.Wait()
+			if bookErr != nil || cancelErr != nil {
+				t.Fatalf("run %d: book: %v; cancel: %v", i, bookErr, cancelErr)
+			}
+			for op, res := range map[string]*checkout.Result{"book": booked, "cancel": canceled} {
+				for _, ue := range res.UserErrors {
+					if ue.Code != fault.InvalidState && ue.Code != fault.InProgress {
+						t.Fatalf("run %d: %s answered %s: %s", i, op, ue.Code, ue.Message)
+					}
+				}
+			}
 			got, err := c.Get(e.ctx, tenant, s.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -124,8 +139,8 @@ func TestLateAuthorizationIsReleased(t *testing.T) {
 	})
 }
 
-// TestAuthorizationLostBeforeBooking: an authorization cancelled at the
-// gateway (lapsed, or cancelled in its dashboard) fails the session at
+// TestAuthorizationLostBeforeBooking: an authorization canceled at the
+// gateway (lapsed, or canceled in its dashboard) fails the session at
 // book time; nothing is booked.
 func TestAuthorizationLostBeforeBooking(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
@@ -141,7 +156,7 @@ func TestAuthorizationLostBeforeBooking(t *testing.T) {
 		}
 		got, _ := c.Get(e.ctx, tenant, s.ID)
 		if got.Status != checkout.Failed || len(got.Bookings) != 0 || got.Failure == nil || got.Failure.Code != "PAYMENT_CANCELED" {
-			t.Errorf("book on a cancelled authorization: answered %+v; stored %s %+v, %d bookings", res.UserErrors, got.Status, got.Failure, len(got.Bookings))
+			t.Errorf("book on a canceled authorization: answered %+v; stored %s %+v, %d bookings", res.UserErrors, got.Status, got.Failure, len(got.Bookings))
 		}
 	})
 }

@@ -4,7 +4,9 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // sessionRecord returns the document sess stores in its row's data column,
@@ -21,8 +23,8 @@ func sessionRecord(sess *Session) records.Session {
 		}),
 		Items: records.Map(sess.Items, func(i Item) records.Item { return records.Item(i) }),
 		Airline: records.Airline{
-			Legs: records.Map(sess.Airline.Legs, func(l Leg) records.AirlineLeg { return records.AirlineLeg(l) }),
-			PNRs: sess.Airline.PNRs,
+			Legs:     records.Map(sess.Airline.Legs, func(l AirlineLeg) records.AirlineLeg { return records.AirlineLeg(l) }),
+			Locators: sess.Airline.Locators,
 		},
 		Total:    records.FromMoney(sess.Total),
 		Metadata: sess.Metadata,
@@ -45,15 +47,15 @@ func sessionFromRecord(rec records.Session) *Session {
 	return &Session{
 		OfferID:    rec.OfferID,
 		Offer:      rec.Offer.Domain(),
-		Passengers: records.DomainTravellers(rec.Passengers),
-		Contact:    rec.Contact.Domain(),
+		Passengers: records.Map(records.DomainTravellers(rec.Passengers), ticketNames),
+		Contact:    ticketContact(rec.Contact.Domain()),
 		Selections: records.Map(rec.Selections, func(s records.Selection) Selection {
 			return Selection{PartIndex: s.PartIndex, PassengerIndex: s.PassengerIndex, Quantity: s.Quantity, Ancillary: s.Ancillary.Domain()}
 		}),
 		Items: records.Map(rec.Items, func(i records.Item) Item { return Item(i) }),
 		Airline: Airline{
-			Legs: records.Map(rec.Airline.Legs, func(l records.AirlineLeg) Leg { return Leg(l) }),
-			PNRs: rec.Airline.PNRs,
+			Legs:     records.Map(rec.Airline.Legs, func(l records.AirlineLeg) AirlineLeg { return AirlineLeg(l) }),
+			Locators: rec.Airline.Locators,
 		},
 		Total:    rec.Total.Domain(),
 		Metadata: rec.Metadata,
@@ -187,4 +189,30 @@ func resultFromReplay(rep records.Replay) (*Result, error) {
 		res.Session = sess
 	}
 	return res, nil
+}
+
+// ticketNames fills in the ticketed names of a traveller stored before
+// sessions kept them (records before issue 8), from its names as stored.
+// A name with no transliteration keeps its stored form.
+func ticketNames(t providers.Traveller) providers.Traveller {
+	t.TicketedGivenName = ticketed(t.TicketedGivenName, t.GivenName)
+	t.TicketedFamilyName = ticketed(t.TicketedFamilyName, t.FamilyName)
+	return t
+}
+
+// ticketContact is ticketNames for the contact.
+func ticketContact(c providers.Contact) providers.Contact {
+	c.TicketedGivenName = ticketed(c.TicketedGivenName, c.GivenName)
+	c.TicketedFamilyName = ticketed(c.TicketedFamilyName, c.FamilyName)
+	return c
+}
+
+func ticketed(stored, name string) string {
+	if stored != "" {
+		return stored
+	}
+	if t, missing := rules.Ticket(rules.NormalizeName(name)); missing == "" && t != "" {
+		return t
+	}
+	return name
 }

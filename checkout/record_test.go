@@ -6,6 +6,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
 	"github.com/faregraph/faregraph/records/recordstest"
 )
@@ -96,5 +98,19 @@ func TestRequestHashIsStable(t *testing.T) {
 	const want = "1b17b36b0e628e005a9de443938cee402714c4fee663d22367cc4890d6cbe0fb"
 	if got := requestHash("createCheckoutSession", in); got != want {
 		t.Errorf("request hash = %s, want %s: the JSON of CreateInput changed, so stored idempotency keys no longer match their repeats", got, want)
+	}
+}
+
+// TestBookingStatusStoredBritish: a booking row stored when a canceled
+// booking's status was spelled CANCELLED reads as BookingCanceled.
+func TestBookingStatusStoredBritish(t *testing.T) {
+	for stored, want := range map[string]providers.BookingStatus{
+		"CANCELLED": providers.BookingCanceled,
+		"CANCELED":  providers.BookingCanceled,
+		"CONFIRMED": providers.BookingConfirmed,
+	} {
+		if got := bookingFromRow(db.BookingRow{Status: stored, Data: "{}"}).Status; got != want {
+			t.Errorf("stored %s reads as %s, want %s", stored, got, want)
+		}
 	}
 }

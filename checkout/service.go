@@ -199,10 +199,18 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 	}, nil
 }
 
+// bookingCanceledBritish is how rows stored before the spelling was made
+// one (CANCELED) spell a canceled booking's status.
+const bookingCanceledBritish = "CANCELLED"
+
 func bookingFromRow(b db.BookingRow) BookingRecord {
+	status := providers.BookingStatus(b.Status)
+	if b.Status == bookingCanceledBritish {
+		status = providers.BookingCanceled
+	}
 	r := BookingRecord{
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
-		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: providers.BookingStatus(b.Status),
+		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: status,
 		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
 		DepartsAt: b.DepartsAt,
 	}

@@ -113,27 +113,31 @@ type Item struct {
 // Airline is the airline addendum: what was flown, by whom, and the
 // references once booked.
 type Airline struct {
-	Legs       []Leg
+	Legs       []AirlineLeg
 	Passengers []providers.Traveller // the session's own
-	// PNRs are the airline record locators, once known.
-	PNRs []string
+	// Locators are the airline record locators, once known.
+	Locators []string
 }
 
-// Leg is one flight of the addendum with its share of the fare.
-type Leg struct {
-	CarrierCode        string
-	FlightNumber       string
-	DepartureAirport   string
-	ArrivalAirport     string
-	DepartureAt        time.Time
-	ArrivalAt          time.Time
-	RouteType          string // one_way, round_trip
-	FareAmount         int64
-	FeeAmount          int64
-	TaxAmount          int64
-	Provider           string
-	PartIndex          int
-	BookingCode        string
+// AirlineLeg is one flight of the addendum with its share of the fare: a
+// leg in the airline addendum's sense (Gr4vy's "legs", one coupon each),
+// not a searched direction (providers.OriginDestination).
+type AirlineLeg struct {
+	CarrierCode      string
+	FlightNumber     string
+	DepartureAirport string
+	ArrivalAirport   string
+	DepartureAt      time.Time
+	ArrivalAt        time.Time
+	RouteType        string // one_way, round_trip
+	FareAmount       int64
+	FeeAmount        int64
+	TaxAmount        int64
+	Provider         string
+	PartIndex        int
+	// BookingReference is our booking's reference (BookingRecord.Reference)
+	// once the leg's part is booked; not the fare's booking code (RBD).
+	BookingReference   string
 	ProviderBookingRef string
 }
 
@@ -155,7 +159,7 @@ const (
 	// PartUnknown: the provider's answer left the outcome unknown; the
 	// reconciler asks the provider.
 	PartUnknown PartStatus = "UNKNOWN"
-	// PartCanceled: booked, then cancelled (voided) at the provider because
+	// PartCanceled: booked, then canceled (voided) at the provider because
 	// another part of an all-or-nothing trip failed.
 	PartCanceled PartStatus = "CANCELED"
 )
@@ -209,7 +213,7 @@ const (
 	// AllowPartial books every part independently; what books is kept.
 	AllowPartial PartialBooking = "ALLOW"
 	// ForbidPartial books all parts or none: when a part fails, the parts
-	// booked are cancelled where the provider allows it.
+	// booked are canceled where the provider allows it.
 	ForbidPartial PartialBooking = "FORBID"
 )
 

@@ -213,7 +213,7 @@ func (s *Service) partsFromBookings(ctx context.Context, sess *Session) error {
 		return err
 	}
 	for _, b := range brs {
-		if b.PartIndex < len(sess.Parts) && b.Status != string(providers.BookingCancelled) {
+		if b.PartIndex < len(sess.Parts) && bookingFromRow(b).Status != providers.BookingCanceled {
 			setPart(sess, b.PartIndex, PartBooked, "")
 		}
 	}

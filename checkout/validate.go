@@ -6,26 +6,22 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/bojanz/currency"
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Limits from the Gr4vy checkout-session document (003).
 const (
-	maxNameLen     = 255
 	maxEmailLen    = 320
-	maxDocumentLen = 50
 	minExpiresIn   = 3600
 	maxExpiresIn   = 86400
 	maxMetadata    = 20
 	maxMetaKeyLen  = 40
 	maxMetaValLen  = 500
-	maxQuantity    = 9
 	maxMinorAmount = 99999999
 )
 
@@ -48,9 +44,14 @@ type CreateInput struct {
 	Ancillaries []AncillaryChoice
 	// ExpiresIn is the session's lifetime in seconds, 3600 to 86400; nil
 	// means 3600.
-	ExpiresIn      *int
-	Metadata       map[string]string
-	IdempotencyKey string
+	ExpiresIn *int
+	Metadata  map[string]string
+	// RepeatedMetadataKeys are the metadata keys the caller gave more
+	// than once (Metadata keeps the last value); each is a DUPLICATE user
+	// error. Omitted from the request hash when empty, so that the hash of
+	// every request without repeats is what it was.
+	RepeatedMetadataKeys []string `json:",omitempty"`
+	IdempotencyKey       string
 	// PartialBooking is ALLOW or FORBID; empty means FORBID (the parts of
 	// an offer form one journey). Empty is left out of the request's hash,
 	// so keys stored before the field existed still match.
@@ -67,26 +68,8 @@ func (c *checker) add(code fault.Code, msg string, field ...string) {
 
 var (
 	e164      = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
-	document  = regexp.MustCompile(`^[A-Za-z0-9]{1,50}$`)
 	metaKeyRe = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 )
-
-func (c *checker) name(v string, field ...string) {
-	v = strings.TrimSpace(v)
-	switch {
-	case v == "":
-		c.add(fault.Required, "is required", field...)
-	case utf8.RuneCountInString(v) > maxNameLen:
-		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", maxNameLen), field...)
-	default:
-		for _, r := range v {
-			if !unicode.IsLetter(r) && !unicode.IsMark(r) && r != ' ' && r != '-' && r != '\'' && r != '.' {
-				c.add(fault.Invalid, "may contain only letters, spaces, hyphens, apostrophes and dots", field...)
-				return
-			}
-		}
-	}
-}
 
 func (c *checker) email(v string, required bool, field ...string) {
 	switch {
@@ -128,26 +111,16 @@ func (c *checker) date(v providers.Date, field ...string) (time.Time, bool) {
 	return t, true
 }
 
-// ageOn is the age in whole years on day of someone born on birth.
-func ageOn(birth, day time.Time) int {
-	age := day.Year() - birth.Year()
-	if day.Month() < birth.Month() || day.Month() == birth.Month() && day.Day() < birth.Day() {
-		age--
-	}
-	return age
-}
-
-// validatePassengers checks every traveller against the offer: the mix of
-// types, ages on the travel days, documents valid after the journey.
-func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, today time.Time) {
+// passengers checks the travellers against the offer: their input
+// formats here (type, gender, countries, email, phone, the mix the offer
+// was priced for), and what may be sold with rules.Travellers (names,
+// ages on each flight date, lap infants, documents, each traveller once).
+// It returns the travellers with their names normalised and ticketed.
+func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, lim providers.Limits, today time.Time) []PassengerInput {
 	if len(ps) == 0 {
 		c.add(fault.Required, "at least one passenger is required", "passengers")
-		return
+		return nil
 	}
-	first := offer.Slices[0].DepartureAt()
-	last := offer.Slices[len(offer.Slices)-1].ArrivalAt()
-	firstDay := time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)
-	lastDay := time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, time.UTC)
 	var n providers.Passengers
 	for i, p := range ps {
 		f := func(name ...string) []string { return append([]string{"passengers", fmt.Sprint(i)}, name...) }
@@ -161,54 +134,38 @@ func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, today t
 		default:
 			c.add(fault.Invalid, "must be ADULT, CHILD or INFANT", f("type")...)
 		}
-		c.name(p.GivenName, f("givenName")...)
-		c.name(p.FamilyName, f("familyName")...)
 		if p.Gender != "MALE" && p.Gender != "FEMALE" {
 			c.add(fault.Invalid, "must be MALE or FEMALE", f("gender")...)
-		}
-		if dob, ok := c.date(p.DateOfBirth, f("dateOfBirth")...); ok {
-			switch age, ageBack := ageOn(dob, firstDay), ageOn(dob, lastDay); {
-			case !dob.Before(today):
-				c.add(fault.Invalid, "must be in the past", f("dateOfBirth")...)
-			case age > 120:
-				c.add(fault.OutOfRange, "is more than 120 years ago", f("dateOfBirth")...)
-			case p.Type == providers.Adult && age < 12:
-				c.add(fault.PassengerMix, "an ADULT is 12 or older on the day of departure", f("dateOfBirth")...)
-			case p.Type == providers.Child && (age < 2 || age > 11):
-				c.add(fault.PassengerMix, "a CHILD is 2 to 11 on the day of departure", f("dateOfBirth")...)
-			case p.Type == providers.Infant && ageBack >= 2:
-				c.add(fault.PassengerMix, "an INFANT is under 2 for the whole journey", f("dateOfBirth")...)
-			}
-		}
-		if !document.MatchString(p.DocumentNumber) {
-			c.add(fault.Invalid, fmt.Sprintf("must be 1 to %d letters and digits", maxDocumentLen), f("document", "number")...)
-		}
-		if exp, ok := c.date(p.DocumentExpiresOn, f("document", "expiresOn")...); ok && !exp.After(lastDay) {
-			c.add(fault.Invalid, fmt.Sprintf("must be after the end of the journey (%s)", lastDay.Format(time.DateOnly)), f("document", "expiresOn")...)
 		}
 		c.country(p.DocumentIssuingCountry, f("document", "issuingCountry")...)
 		c.country(p.Nationality, f("document", "nationality")...)
 		c.email(p.Email, false, f("email")...)
 		c.phone(p.PhoneNumber, false, f("phoneNumber")...)
 	}
+	out, vs := rules.Travellers(ps, offer, lim, today)
+	c.errs = append(c.errs, vs...)
 	want := offer.Parts[0].Passengers
 	if n != want {
 		c.add(fault.PassengerMix, fmt.Sprintf("the offer is for %d adults, %d children and %d infants; got %d, %d and %d",
 			want.Adults, want.Children, want.Infants, n.Adults, n.Children, n.Infants), "passengers")
 	}
-	if n.Infants > n.Adults {
-		c.add(fault.PassengerMix, "there cannot be more infants than adults", "passengers")
-	}
+	return out
 }
 
-func (c *checker) contact(ct providers.Contact) {
-	c.name(ct.GivenName, "contact", "givenName")
-	c.name(ct.FamilyName, "contact", "familyName")
+// contact checks the booking's contact and returns it with its names
+// normalised and ticketed (rules.Contact).
+func (c *checker) contact(ct providers.Contact, lim providers.Limits) providers.Contact {
+	ct, vs := rules.Contact(ct, lim)
+	c.errs = append(c.errs, vs...)
 	c.email(ct.Email, true, "contact", "email")
 	c.phone(ct.PhoneNumber, true, "contact", "phoneNumber")
+	return ct
 }
 
-func (c *checker) metadata(m map[string]string) {
+func (c *checker) metadata(m map[string]string, repeated []string) {
+	for _, k := range repeated {
+		c.add(fault.Duplicate, "this key is given more than once; give each key once", "metadata", k)
+	}
 	if len(m) > maxMetadata {
 		c.add(fault.OutOfRange, fmt.Sprintf("at most %d keys", maxMetadata), "metadata")
 	}

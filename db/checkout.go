@@ -108,15 +108,7 @@ func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 // GetSession returns the tenant's session id, or ErrNotFound (also for
 // another tenant's session).
 func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string) (*SessionRow, error) {
-	row := new(SessionRow)
-	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get session %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[SessionRow](ctx, idb, "get session "+id, "id = ? AND tenant_id = ?", id, tenantID)
 }
 
 // UpdateSession writes row if the stored session still has fromStatus and
@@ -275,12 +267,13 @@ func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow)
 	return nil
 }
 
-// BookingsToRefresh returns up to limit bookings, not cancelled, whose
+// BookingsToRefresh returns up to limit bookings, not canceled (in either
+// spelling rows have used), whose
 // first flight leaves between now and until and whose status was not read
 // from the provider since checkedBefore.
 func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now, until, checkedBefore time.Time, limit int) ([]BookingRow, error) {
 	var rows []BookingRow
-	err := idb.NewSelect().Model(&rows).Where("status <> 'CANCELLED'").
+	err := idb.NewSelect().Model(&rows).Where("status NOT IN ('CANCELED', 'CANCELLED')").
 		Where("departs_at > ? AND departs_at <= ?", now.UTC(), until.UTC()).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("checked_at IS NULL").WhereOr("checked_at <= ?", checkedBefore.UTC())
@@ -303,7 +296,7 @@ func (Sessions) BookingChecked(ctx context.Context, idb bun.IDB, id, status stri
 	return nil
 }
 
-// SetBookingStatus sets the status of a session part's booking (CANCELLED
+// SetBookingStatus sets the status of a session part's booking (CANCELED
 // after a compensating cancellation, or what the provider says now).
 func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID string, partIndex int, status string, now time.Time) error {
 	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
@@ -325,15 +318,7 @@ func (Sessions) BookingsOf(ctx context.Context, idb bun.IDB, sessionID string) (
 
 // GetBooking returns the tenant's booking id, or ErrNotFound.
 func (Sessions) GetBooking(ctx context.Context, idb bun.IDB, tenantID, id string) (*BookingRow, error) {
-	row := new(BookingRow)
-	err := idb.NewSelect().Model(row).Where("id = ? AND tenant_id = ?", id, tenantID).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get booking %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[BookingRow](ctx, idb, "get booking "+id, "id = ? AND tenant_id = ?", id, tenantID)
 }
 
 // ListBookings returns up to limit of the tenant's bookings, newest first,

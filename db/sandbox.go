@@ -2,8 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -56,27 +54,12 @@ type SandboxIntents struct{}
 // CONFLICT (key) DO NOTHING), then returns the intent stored for the Key:
 // row itself, or the one an earlier or concurrent call made.
 func (SandboxIntents) Create(ctx context.Context, idb bun.IDB, row *SandboxIntentRow) (*SandboxIntentRow, error) {
-	if _, err := idb.NewInsert().Model(row).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("db: create sandbox intent %s: %w", row.Key, err)
-	}
-	got := new(SandboxIntentRow)
-	if err := idb.NewSelect().Model(got).Where("key = ?", row.Key).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("db: read sandbox intent %s: %w", row.Key, err)
-	}
-	return got, nil
+	return insertOrSelect(ctx, idb, row, "key", row.Key, "sandbox intent "+row.Key)
 }
 
 // Get returns the intent id, or ErrNotFound.
 func (SandboxIntents) Get(ctx context.Context, idb bun.IDB, id string) (*SandboxIntentRow, error) {
-	row := new(SandboxIntentRow)
-	err := idb.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get sandbox intent %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[SandboxIntentRow](ctx, idb, "get sandbox intent "+id, "id = ?", id)
 }
 
 // Update writes row's state (status, amounts, card, failure, version and

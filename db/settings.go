@@ -3,10 +3,7 @@ package db
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
-	"errors"
-	"fmt"
 
 	"github.com/uptrace/bun"
 )
@@ -28,16 +25,9 @@ func DevelopmentSecret(ctx context.Context, db bun.IDB) (string, error) {
 		return "", err
 	}
 	row := &settingRow{Key: "development_secret", Value: hex.EncodeToString(b[:])}
-	if _, err := db.NewInsert().Model(row).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
-		return "", fmt.Errorf("db: store development secret: %w", err)
-	}
-	got := new(settingRow)
-	err := db.NewSelect().Model(got).Where("key = ?", row.Key).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", ErrNotFound
-	}
+	got, err := insertOrSelect(ctx, db, row, "key", row.Key, "development secret")
 	if err != nil {
-		return "", fmt.Errorf("db: load development secret: %w", err)
+		return "", err
 	}
 	return got.Value, nil
 }

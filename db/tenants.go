@@ -2,8 +2,6 @@ package db
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -42,40 +40,17 @@ type Tenants struct{}
 // it does not exist.
 func (Tenants) EnsureTenant(ctx context.Context, idb bun.IDB, id, name string, now time.Time) (*TenantRow, error) {
 	row := &TenantRow{ID: id, Name: name, CreatedAt: now.UTC()}
-	if _, err := idb.NewInsert().Model(row).On("CONFLICT (name) DO NOTHING").Exec(ctx); err != nil {
-		return nil, fmt.Errorf("db: create tenant %s: %w", name, err)
-	}
-	got := new(TenantRow)
-	if err := idb.NewSelect().Model(got).Where("name = ?", name).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("db: read tenant %s: %w", name, err)
-	}
-	return got, nil
+	return insertOrSelect(ctx, idb, row, "name", name, "tenant "+name)
 }
 
 // GetTenant returns a tenant by id, or ErrNotFound.
 func (Tenants) GetTenant(ctx context.Context, idb bun.IDB, id string) (*TenantRow, error) {
-	row := new(TenantRow)
-	err := idb.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: get tenant %s: %w", id, err)
-	}
-	return row, nil
+	return selectOne[TenantRow](ctx, idb, "get tenant "+id, "id = ?", id)
 }
 
 // TenantByName returns a tenant by name, or ErrNotFound.
 func (Tenants) TenantByName(ctx context.Context, idb bun.IDB, name string) (*TenantRow, error) {
-	row := new(TenantRow)
-	err := idb.NewSelect().Model(row).Where("name = ?", name).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("db: tenant %s: %w", name, err)
-	}
-	return row, nil
+	return selectOne[TenantRow](ctx, idb, "tenant "+name, "name = ?", name)
 }
 
 // InsertKey stores an API key.
@@ -88,13 +63,9 @@ func (Tenants) InsertKey(ctx context.Context, idb bun.IDB, row *APIKeyRow) error
 
 // Key returns the unrevoked key id with its tenant, or ErrNotFound.
 func (Tenants) Key(ctx context.Context, idb bun.IDB, id string) (*APIKeyRow, *TenantRow, error) {
-	k := new(APIKeyRow)
-	err := idb.NewSelect().Model(k).Where("id = ? AND revoked_at IS NULL", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil, ErrNotFound
-	}
+	k, err := selectOne[APIKeyRow](ctx, idb, "api key", "id = ? AND revoked_at IS NULL", id)
 	if err != nil {
-		return nil, nil, fmt.Errorf("db: api key: %w", err)
+		return nil, nil, err
 	}
 	t, err := Tenants{}.GetTenant(ctx, idb, k.TenantID)
 	if err != nil {
@@ -141,13 +112,9 @@ func (Tenants) RevokeKey(ctx context.Context, idb bun.IDB, id string, now time.T
 		return nil, false, fmt.Errorf("db: revoke api key %s: %w", id, err)
 	}
 	n, _ := res.RowsAffected()
-	k := new(APIKeyRow)
-	err = idb.NewSelect().Model(k).Where("id = ?", id).Scan(ctx)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, ErrNotFound
-	}
+	k, err := selectOne[APIKeyRow](ctx, idb, "read api key "+id, "id = ?", id)
 	if err != nil {
-		return nil, false, fmt.Errorf("db: read api key %s: %w", id, err)
+		return nil, false, err
 	}
 	return k, n == 1, nil
 }

@@ -34,8 +34,12 @@ const (
 	Unauthenticated Code = "UNAUTHENTICATED"
 	// Forbidden: the API key does not grant the scope the field needs.
 	Forbidden Code = "FORBIDDEN"
-	// Cancelled: the client went away or cancelled the request.
-	Cancelled Code = "CANCELLED"
+	// Canceled: the client went away or canceled the request.
+	Canceled Code = "CANCELED"
+	// CanceledBritish is CANCELED's former British spelling, kept in the
+	// GraphQL enum (deprecated) so that clients naming it still validate;
+	// nothing answers it any more.
+	CanceledBritish Code = "CANCELLED"
 	// IntrospectionDisabled: the server does not answer introspection.
 	IntrospectionDisabled Code = "INTROSPECTION_DISABLED"
 	// Internal: a bug on our side; the log has the detail.
@@ -97,6 +101,15 @@ const (
 	// PaymentUnavailable: the payment gateway could not set up the payment;
 	// retry.
 	PaymentUnavailable Code = "PAYMENT_UNAVAILABLE"
+	// BookingClosed: the offer's first flight departs within its
+	// provider's booking cut-off, or has left (package rules); search again.
+	BookingClosed Code = "BOOKING_CLOSED"
+	// ConnectionTooShort: a flight of the offer departs before the one
+	// before it has landed plus the minimum ground time (package rules).
+	ConnectionTooShort Code = "CONNECTION_TOO_SHORT"
+	// Duplicate: the same traveller, or the same metadata key, is given
+	// twice.
+	Duplicate Code = "DUPLICATE"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -110,7 +123,7 @@ const (
 	PaymentSettlementFailed Code = "PAYMENT_SETTLEMENT_FAILED"
 	// BookingFailed: a part could not be booked, for no more specific reason.
 	BookingFailed Code = "BOOKING_FAILED"
-	// PaymentCanceled: the card authorization was cancelled or lapsed
+	// PaymentCanceled: the card authorization was canceled or lapsed
 	// before booking.
 	PaymentCanceled Code = "PAYMENT_CANCELED"
 	// NotHeld: the session expired before its seats were held.
@@ -121,11 +134,11 @@ const (
 
 // Codes lists every Code, in the order of the GraphQL enum ErrorCode.
 var Codes = []Code{
-	BadUserInput, NotFound, Unauthenticated, Forbidden, Cancelled, IntrospectionDisabled, Internal,
+	BadUserInput, NotFound, Unauthenticated, Forbidden, Canceled, CanceledBritish, IntrospectionDisabled, Internal,
 	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
-	PaymentUnavailable,
+	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 }
 

@@ -49,6 +49,7 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	AirlineAddendum struct {
 		Legs       func(childComplexity int) int
+		Locators   func(childComplexity int) int
 		Passengers func(childComplexity int) int
 		Pnrs       func(childComplexity int) int
 	}
@@ -57,6 +58,7 @@ type ComplexityRoot struct {
 		ArrivalAirport   func(childComplexity int) int
 		ArrivalAt        func(childComplexity int) int
 		BookingCode      func(childComplexity int) int
+		BookingReference func(childComplexity int) int
 		CarrierCode      func(childComplexity int) int
 		DepartureAirport func(childComplexity int) int
 		DepartureAt      func(childComplexity int) int
@@ -148,24 +150,26 @@ type ComplexityRoot struct {
 	}
 
 	CheckoutSession struct {
-		Airline         func(childComplexity int) int
-		BookingCodes    func(childComplexity int) int
-		Bookings        func(childComplexity int) int
-		Buyer           func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		Events          func(childComplexity int) int
-		ExpiresAt       func(childComplexity int) int
-		Failure         func(childComplexity int) int
-		GroupIdentifier func(childComplexity int) int
-		HoldExpiresAt   func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Items           func(childComplexity int) int
-		Metadata        func(childComplexity int) int
-		Offer           func(childComplexity int) int
-		PartialBooking  func(childComplexity int) int
-		Payment         func(childComplexity int) int
-		Status          func(childComplexity int) int
-		Total           func(childComplexity int) int
+		Airline           func(childComplexity int) int
+		BookingCodes      func(childComplexity int) int
+		BookingReferences func(childComplexity int) int
+		Bookings          func(childComplexity int) int
+		Buyer             func(childComplexity int) int
+		CreatedAt         func(childComplexity int) int
+		Events            func(childComplexity int) int
+		ExpiresAt         func(childComplexity int) int
+		Failure           func(childComplexity int) int
+		GroupIdentifier   func(childComplexity int) int
+		HoldExpiresAt     func(childComplexity int) int
+		ID                func(childComplexity int) int
+		Items             func(childComplexity int) int
+		Metadata          func(childComplexity int) int
+		Offer             func(childComplexity int) int
+		PartialBooking    func(childComplexity int) int
+		Passengers        func(childComplexity int) int
+		Payment           func(childComplexity int) int
+		Status            func(childComplexity int) int
+		Total             func(childComplexity int) int
 	}
 
 	CheckoutSessionPayload struct {
@@ -223,6 +227,7 @@ type ComplexityRoot struct {
 		PriceCheck        func(childComplexity int) int
 		PricePerPassenger func(childComplexity int) int
 		SeatsAvailable    func(childComplexity int) int
+		SelfTransfer      func(childComplexity int) int
 		Slices            func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
@@ -261,6 +266,15 @@ type ComplexityRoot struct {
 	PageInfo struct {
 		EndCursor   func(childComplexity int) int
 		HasNextPage func(childComplexity int) int
+	}
+
+	Passenger struct {
+		DateOfBirth        func(childComplexity int) int
+		FamilyName         func(childComplexity int) int
+		GivenName          func(childComplexity int) int
+		TicketedFamilyName func(childComplexity int) int
+		TicketedGivenName  func(childComplexity int) int
+		Type               func(childComplexity int) int
 	}
 
 	PassengerPrice struct {
@@ -356,7 +370,9 @@ type CheckoutSessionResolver interface {
 	Payment(ctx context.Context, obj *checkout.Session) (*model.Payment, error)
 	Bookings(ctx context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error)
 
+	BookingReferences(ctx context.Context, obj *checkout.Session) ([]string, error)
 	BookingCodes(ctx context.Context, obj *checkout.Session) ([]string, error)
+	Passengers(ctx context.Context, obj *checkout.Session) ([]model.Passenger, error)
 	Airline(ctx context.Context, obj *checkout.Session) (*model.AirlineAddendum, error)
 	Buyer(ctx context.Context, obj *checkout.Session) (*model.Buyer, error)
 	Metadata(ctx context.Context, obj *checkout.Session) ([]model.MetadataEntry, error)
@@ -430,6 +446,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirlineAddendum.Legs(childComplexity), true
+	case "AirlineAddendum.locators":
+		if e.ComplexityRoot.AirlineAddendum.Locators == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirlineAddendum.Locators(childComplexity), true
 	case "AirlineAddendum.passengers":
 		if e.ComplexityRoot.AirlineAddendum.Passengers == nil {
 			break
@@ -461,6 +483,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AirlineLeg.BookingCode(childComplexity), true
+	case "AirlineLeg.bookingReference":
+		if e.ComplexityRoot.AirlineLeg.BookingReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AirlineLeg.BookingReference(childComplexity), true
 	case "AirlineLeg.carrierCode":
 		if e.ComplexityRoot.AirlineLeg.CarrierCode == nil {
 			break
@@ -832,6 +860,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.BookingCodes(childComplexity), true
+	case "CheckoutSession.bookingReferences":
+		if e.ComplexityRoot.CheckoutSession.BookingReferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.BookingReferences(childComplexity), true
 	case "CheckoutSession.bookings":
 		if e.ComplexityRoot.CheckoutSession.Bookings == nil {
 			break
@@ -910,6 +944,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.PartialBooking(childComplexity), true
+	case "CheckoutSession.passengers":
+		if e.ComplexityRoot.CheckoutSession.Passengers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.Passengers(childComplexity), true
 	case "CheckoutSession.payment":
 		if e.ComplexityRoot.CheckoutSession.Payment == nil {
 			break
@@ -1174,6 +1214,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.SeatsAvailable(childComplexity), true
+	case "Offer.selfTransfer":
+		if e.ComplexityRoot.Offer.SelfTransfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.SelfTransfer(childComplexity), true
 	case "Offer.slices":
 		if e.ComplexityRoot.Offer.Slices == nil {
 			break
@@ -1322,6 +1368,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
+	case "Passenger.dateOfBirth":
+		if e.ComplexityRoot.Passenger.DateOfBirth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.DateOfBirth(childComplexity), true
+	case "Passenger.familyName":
+		if e.ComplexityRoot.Passenger.FamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.FamilyName(childComplexity), true
+	case "Passenger.givenName":
+		if e.ComplexityRoot.Passenger.GivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.GivenName(childComplexity), true
+	case "Passenger.ticketedFamilyName":
+		if e.ComplexityRoot.Passenger.TicketedFamilyName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.TicketedFamilyName(childComplexity), true
+	case "Passenger.ticketedGivenName":
+		if e.ComplexityRoot.Passenger.TicketedGivenName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.TicketedGivenName(childComplexity), true
+	case "Passenger.type":
+		if e.ComplexityRoot.Passenger.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Passenger.Type(childComplexity), true
 
 	case "PassengerPrice.count":
 		if e.ComplexityRoot.PassengerPrice.Count == nil {
@@ -1882,6 +1965,13 @@ type PageInfo {
 type Offer implements Node {
   id: ID!
   fareType: FareType!
+  """
+  True when the slices are ticketed separately (COMBINED_ONE_WAYS): a missed
+  flight is not re-protected by the next flight's airline, bags are collected
+  and checked in again, and the turnaround allowed is the longer
+  self-transfer ground time (2 hours by default). A UI should warn.
+  """
+  selfTransfer: Boolean!
   "Total for all passengers."
   totalPrice: Money!
   "Price of one passenger of each type travelling."
@@ -2065,8 +2155,8 @@ enum PartialBooking {
   ALLOW
   """
   All or nothing: the parts are booked one after the other, first those that
-  cannot be cancelled (no free cancellation), and once one fails no further
-  part is tried; the parts booked before it are cancelled where the provider
+  cannot be canceled (no free cancellation), and once one fails no further
+  part is tried; the parts booked before it are canceled where the provider
   allows it (LiteAPI), only what stays booked is captured, and failure.message
   says what happened to each part.
   """
@@ -2204,8 +2294,10 @@ enum ErrorCode {
   UNAUTHENTICATED
   "The API key does not grant the scope the field needs."
   FORBIDDEN
-  "The client went away or cancelled the request."
-  CANCELLED
+  "The client went away or canceled the request."
+  CANCELED
+  "The former spelling of CANCELED; never answered."
+  CANCELLED @deprecated(reason: "Use CANCELED.")
   "The server does not answer introspection."
   INTROSPECTION_DISABLED
   "A bug on our side; the log has the detail."
@@ -2254,13 +2346,19 @@ enum ErrorCode {
   IN_PROGRESS
   "The payment gateway could not set up the payment; retry."
   PAYMENT_UNAVAILABLE
+  "The offer's first flight departs within its provider's booking cut-off, or has left; search again."
+  BOOKING_CLOSED
+  "A flight of the offer departs before the one before it has landed plus the minimum ground time."
+  CONNECTION_TOO_SHORT
+  "The same traveller (same name and date of birth, or same document number), or the same metadata key, is given twice."
+  DUPLICATE
   "A provider did not say whether it booked; the reconciler asks it."
   BOOKING_OUTCOME_UNKNOWN
   "The bookings are made but the capture failed; it is retried."
   PAYMENT_SETTLEMENT_FAILED
   "A part could not be booked, for no more specific reason."
   BOOKING_FAILED
-  "The card authorization was cancelled or lapsed before booking."
+  "The card authorization was canceled or lapsed before booking."
   PAYMENT_CANCELED
   "The session expired before its seats were held."
   NOT_HELD
@@ -2301,7 +2399,7 @@ enum CheckoutSessionStatus {
   FAILED
   "Final: the session passed its expiry (expiresAt) before booking; the payment, if any, is released; failure says so."
   EXPIRED
-  "Final: cancelled by the caller before booking; the payment, if any, is released."
+  "Final: canceled by the caller before booking; the payment, if any, is released."
   CANCELED
   "A provider left a booking's outcome unknown; the reconciler asks it with backoff, and settles by rule after its limit (or an operator decides). Nothing is captured meanwhile."
   NEEDS_ATTENTION
@@ -2322,8 +2420,12 @@ type CheckoutSession implements Node {
   bookings: [Booking!]!
   "Links every booking this session makes."
   groupIdentifier: String!
+  "Our booking references (Booking.reference), once booked."
+  bookingReferences: [String!]!
   "Our booking references, once booked."
-  bookingCodes: [String!]!
+  bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
+  "The travellers, in the order given, with their names as given and as ticketed."
+  passengers: [Passenger!]!
   airline: AirlineAddendum!
   buyer: Buyer!
   metadata: [MetadataEntry!]!
@@ -2377,7 +2479,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "CONFIRMED, PENDING or CANCELLED, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
+  "CONFIRMED, PENDING or CANCELED, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
   status: String!
   total: Money!
   groupIdentifier: String!
@@ -2403,7 +2505,9 @@ type AirlineAddendum {
   legs: [AirlineLeg!]!
   passengers: [AirlinePassenger!]!
   "Airline record locators, once booked."
-  pnrs: [String!]!
+  locators: [String!]!
+  "Airline record locators, once booked."
+  pnrs: [String!]! @deprecated(reason: "Use locators.")
 }
 
 type AirlineLeg {
@@ -2419,18 +2523,45 @@ type AirlineLeg {
   feeAmount: Money!
   taxAmount: Money!
   provider: String!
+  "Our booking reference (Booking.reference) for this flight, once booked."
+  bookingReference: String
   "Our booking reference for this flight, once booked."
-  bookingCode: String
+  bookingCode: String @deprecated(reason: "Use bookingReference.")
 }
 
+"A traveller as the airline and the payment gateway see one: names as ticketed."
 type AirlinePassenger {
   type: PassengerType!
+  "The given name as ticketed: Passenger.ticketedGivenName."
   givenName: String!
+  "The family name as ticketed: Passenger.ticketedFamilyName."
   familyName: String!
   dateOfBirth: Date!
   passportNumber: String!
 }
 
+"""
+A traveller of a checkout session. Names are kept twice: as given (any
+Unicode; trimmed, runs of spaces collapsed, ’ ʼ ‘ read as an apostrophe) and
+as ticketed, in the Latin letters of a passport's machine-readable zone
+(ICAO Doc 9303 Part 3 transliteration: "Аня Мартин" is "ANIA MARTIN",
+"Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
+gateways get only the ticketed names.
+"""
+type Passenger {
+  type: PassengerType!
+  "As given, normalised."
+  givenName: String!
+  "As given, normalised."
+  familyName: String!
+  "Upper-case A to Z and spaces, as the airline tickets it."
+  ticketedGivenName: String!
+  "Upper-case A to Z and spaces, as the airline tickets it."
+  ticketedFamilyName: String!
+  dateOfBirth: Date!
+}
+
+"The booking's contact. The payment gateway gets the ticketed names."
 type Buyer {
   givenName: String!
   familyName: String!
@@ -2480,6 +2611,8 @@ func (ec *executionContext) childFields_AirlineAddendum(ctx context.Context, fie
 		return ec.fieldContext_AirlineAddendum_legs(ctx, field)
 	case "passengers":
 		return ec.fieldContext_AirlineAddendum_passengers(ctx, field)
+	case "locators":
+		return ec.fieldContext_AirlineAddendum_locators(ctx, field)
 	case "pnrs":
 		return ec.fieldContext_AirlineAddendum_pnrs(ctx, field)
 	}
@@ -2510,6 +2643,8 @@ func (ec *executionContext) childFields_AirlineLeg(ctx context.Context, field gr
 		return ec.fieldContext_AirlineLeg_taxAmount(ctx, field)
 	case "provider":
 		return ec.fieldContext_AirlineLeg_provider(ctx, field)
+	case "bookingReference":
+		return ec.fieldContext_AirlineLeg_bookingReference(ctx, field)
 	case "bookingCode":
 		return ec.fieldContext_AirlineLeg_bookingCode(ctx, field)
 	}
@@ -2698,8 +2833,12 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_bookings(ctx, field)
 	case "groupIdentifier":
 		return ec.fieldContext_CheckoutSession_groupIdentifier(ctx, field)
+	case "bookingReferences":
+		return ec.fieldContext_CheckoutSession_bookingReferences(ctx, field)
 	case "bookingCodes":
 		return ec.fieldContext_CheckoutSession_bookingCodes(ctx, field)
+	case "passengers":
+		return ec.fieldContext_CheckoutSession_passengers(ctx, field)
 	case "airline":
 		return ec.fieldContext_CheckoutSession_airline(ctx, field)
 	case "buyer":
@@ -2788,6 +2927,8 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_id(ctx, field)
 	case "fareType":
 		return ec.fieldContext_Offer_fareType(ctx, field)
+	case "selfTransfer":
+		return ec.fieldContext_Offer_selfTransfer(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_Offer_totalPrice(ctx, field)
 	case "pricePerPassenger":
@@ -2882,6 +3023,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Passenger(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_Passenger_type(ctx, field)
+	case "givenName":
+		return ec.fieldContext_Passenger_givenName(ctx, field)
+	case "familyName":
+		return ec.fieldContext_Passenger_familyName(ctx, field)
+	case "ticketedGivenName":
+		return ec.fieldContext_Passenger_ticketedGivenName(ctx, field)
+	case "ticketedFamilyName":
+		return ec.fieldContext_Passenger_ticketedFamilyName(ctx, field)
+	case "dateOfBirth":
+		return ec.fieldContext_Passenger_dateOfBirth(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Passenger", field.Name)
 }
 
 func (ec *executionContext) childFields_PassengerPrice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3506,6 +3665,29 @@ func (ec *executionContext) fieldContext_AirlineAddendum_passengers(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _AirlineAddendum_locators(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirlineAddendum_locators(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locators, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AirlineAddendum_locators(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirlineAddendum", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _AirlineAddendum_pnrs(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3806,6 +3988,29 @@ func (ec *executionContext) _AirlineLeg_provider(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_AirlineLeg_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _AirlineLeg_bookingReference(ctx context.Context, field graphql.CollectedField, obj *model.AirlineLeg) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AirlineLeg_bookingReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BookingReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AirlineLeg_bookingReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -5347,6 +5552,29 @@ func (ec *executionContext) fieldContext_CheckoutSession_groupIdentifier(_ conte
 	return graphql.NewScalarFieldContext("CheckoutSession", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CheckoutSession_bookingReferences(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_bookingReferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().BookingReferences(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_bookingReferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSession", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _CheckoutSession_bookingCodes(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5368,6 +5596,38 @@ func (ec *executionContext) _CheckoutSession_bookingCodes(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CheckoutSession_bookingCodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckoutSession", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutSession_passengers(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_passengers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().Passengers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+			return ec.marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_passengers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passenger(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CheckoutSession_airline(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
@@ -6350,6 +6610,29 @@ func (ec *executionContext) fieldContext_Offer_fareType(_ context.Context, field
 	return graphql.NewScalarFieldContext("Offer", field, false, false, errors.New("field of type FareType does not have child fields"))
 }
 
+func (ec *executionContext) _Offer_selfTransfer(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_selfTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelfTransfer(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_selfTransfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _Offer_totalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7190,6 +7473,144 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_type(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PassengerType) graphql.Marshaler {
+			return ec.marshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type PassengerType does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_givenName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_givenName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GivenName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_givenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_familyName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_familyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FamilyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_familyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_ticketedGivenName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_ticketedGivenName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketedGivenName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_ticketedGivenName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_ticketedFamilyName(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_ticketedFamilyName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TicketedFamilyName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_ticketedFamilyName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Passenger_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.Passenger) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Passenger_dateOfBirth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOfBirth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Passenger_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Passenger", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
 func (ec *executionContext) _PassengerPrice_type(ctx context.Context, field graphql.CollectedField, obj *model.PassengerPrice) (ret graphql.Marshaler) {
@@ -10489,6 +10910,11 @@ func (ec *executionContext) _AirlineAddendum(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "locators":
+			out.Values[i] = ec._AirlineAddendum_locators(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "pnrs":
 			out.Values[i] = ec._AirlineAddendum_pnrs(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -10580,6 +11006,11 @@ func (ec *executionContext) _AirlineLeg(ctx context.Context, sel ast.SelectionSe
 		case "provider":
 			out.Values[i] = ec._AirlineLeg_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bookingReference":
+			out.Values[i] = ec._AirlineLeg_bookingReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "bookingCode":
@@ -11514,6 +11945,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "bookingReferences":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_bookingReferences(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "bookingCodes":
 			field := field
 
@@ -11524,6 +11993,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 					}
 				}()
 				res = ec._CheckoutSession_bookingCodes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "passengers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_passengers(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -12124,6 +12631,11 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "fareType":
 			out.Values[i] = ec._Offer_fareType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "selfTransfer":
+			out.Values[i] = ec._Offer_selfTransfer(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -12808,6 +13320,69 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var passengerImplementors = []string{"Passenger"}
+
+func (ec *executionContext) _Passenger(ctx context.Context, sel ast.SelectionSet, obj *model.Passenger) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, passengerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Passenger")
+		case "type":
+			out.Values[i] = ec._Passenger_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "givenName":
+			out.Values[i] = ec._Passenger_givenName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "familyName":
+			out.Values[i] = ec._Passenger_familyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticketedGivenName":
+			out.Values[i] = ec._Passenger_ticketedGivenName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ticketedFamilyName":
+			out.Values[i] = ec._Passenger_ticketedFamilyName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dateOfBirth":
+			out.Values[i] = ec._Passenger_dateOfBirth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -14276,7 +14851,8 @@ var (
 		"NOT_FOUND":                 fault.NotFound,
 		"UNAUTHENTICATED":           fault.Unauthenticated,
 		"FORBIDDEN":                 fault.Forbidden,
-		"CANCELLED":                 fault.Cancelled,
+		"CANCELED":                  fault.Canceled,
+		"CANCELLED":                 fault.CanceledBritish,
 		"INTROSPECTION_DISABLED":    fault.IntrospectionDisabled,
 		"INTERNAL":                  fault.Internal,
 		"PROVIDER_TIMEOUT":          fault.ProviderTimeout,
@@ -14301,6 +14877,9 @@ var (
 		"IDEMPOTENCY_KEY_REUSED":    fault.IdempotencyKeyReused,
 		"IN_PROGRESS":               fault.InProgress,
 		"PAYMENT_UNAVAILABLE":       fault.PaymentUnavailable,
+		"BOOKING_CLOSED":            fault.BookingClosed,
+		"CONNECTION_TOO_SHORT":      fault.ConnectionTooShort,
+		"DUPLICATE":                 fault.Duplicate,
 		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
 		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
 		"BOOKING_FAILED":            fault.BookingFailed,
@@ -14313,7 +14892,8 @@ var (
 		fault.NotFound:                "NOT_FOUND",
 		fault.Unauthenticated:         "UNAUTHENTICATED",
 		fault.Forbidden:               "FORBIDDEN",
-		fault.Cancelled:               "CANCELLED",
+		fault.Canceled:                "CANCELED",
+		fault.CanceledBritish:         "CANCELLED",
 		fault.IntrospectionDisabled:   "INTROSPECTION_DISABLED",
 		fault.Internal:                "INTERNAL",
 		fault.ProviderTimeout:         "PROVIDER_TIMEOUT",
@@ -14338,6 +14918,9 @@ var (
 		fault.IdempotencyKeyReused:    "IDEMPOTENCY_KEY_REUSED",
 		fault.InProgress:              "IN_PROGRESS",
 		fault.PaymentUnavailable:      "PAYMENT_UNAVAILABLE",
+		fault.BookingClosed:           "BOOKING_CLOSED",
+		fault.ConnectionTooShort:      "CONNECTION_TOO_SHORT",
+		fault.Duplicate:               "DUPLICATE",
 		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
 		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
 		fault.BookingFailed:           "BOOKING_FAILED",
@@ -14603,6 +15186,26 @@ var (
 		checkout.ForbidPartial: "FORBID",
 	}
 )
+
+func (ec *executionContext) marshalNPassenger2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassenger(ctx context.Context, sel ast.SelectionSet, v model.Passenger) graphql.Marshaler {
+	return ec._Passenger(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassenger2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassenger(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) unmarshalNPassengerCountsInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerCountsInput(ctx context.Context, v any) (*model.PassengerCountsInput, error) {
 	res, err := ec.unmarshalInputPassengerCountsInput(ctx, v)

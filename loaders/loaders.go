@@ -16,7 +16,7 @@
 // cache answers a repeated key within the operation without a call), run
 // each provider's calls in parallel under a concurrency bound, and run on a
 // context detached from the caller that triggered the batch, with its own
-// deadline: one cancelled caller must not fail the batch for the others.
+// deadline: one canceled caller must not fail the batch for the others.
 package loaders
 
 import (

@@ -12,6 +12,7 @@ import (
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
 var now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
@@ -20,7 +21,7 @@ var now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
 // returns a provider set on it and the parts of two real offers.
 func setup(t *testing.T, latency time.Duration) (*providers.Set, []providers.Part, *atomic.Int64) {
 	t.Helper()
-	sim := liteapi.NewSimulator(liteapi.SimConfig{APIKey: "k", Seed: 1, Now: func() time.Time { return now }})
+	sim := litesim.New(litesim.Config{APIKey: "k", Seed: 1, Now: func() time.Time { return now }})
 	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/flights/verify" {
@@ -35,7 +36,7 @@ func setup(t *testing.T, latency time.Duration) (*providers.Set, []providers.Par
 	if err != nil {
 		t.Fatal(err)
 	}
-	offers, err := c.Search(context.Background(), providers.Query{Leg: providers.Leg{Origin: "CDG", Destination: "BCN", Date: "2026-07-01"}, Passengers: providers.Passengers{Adults: 1}, Currency: "EUR"})
+	offers, err := c.Search(context.Background(), providers.Query{OriginDestination: providers.OriginDestination{Origin: "CDG", Destination: "BCN", Date: "2026-07-01"}, Passengers: providers.Passengers{Adults: 1}, Currency: "EUR"})
 	if err != nil || len(offers) < 2 {
 		t.Fatalf("search: %d offers, %v", len(offers), err)
 	}
@@ -70,7 +71,7 @@ func TestBatchesDedupeAndShareVerify(t *testing.T) {
 	}
 }
 
-func TestCancelledCallerDoesNotFailOthers(t *testing.T) {
+func TestCanceledCallerDoesNotFailOthers(t *testing.T) {
 	set, parts, _ := setup(t, 200*time.Millisecond)
 	ctx := loaders.With(context.Background(), loaders.NewFactory(loaders.Config{Providers: set, Wait: 20 * time.Millisecond}).New())
 	first, cancel := context.WithCancel(ctx)

@@ -1,6 +1,7 @@
 package providers
 
 import (
+	"cmp"
 	"context"
 	"time"
 )
@@ -31,6 +32,20 @@ type Traveller struct {
 	Nationality            string        `json:"nationality"`
 	Email                  string        `json:"email,omitempty"`
 	PhoneNumber            string        `json:"phoneNumber,omitempty"` // E.164
+	// TicketedGivenName and TicketedFamilyName are the names as the
+	// airline tickets them (package rules: ICAO 9303 transliteration, upper
+	// case A to Z and spaces), set by checkout once the names are checked;
+	// empty on input. Providers and payment gateways get only these
+	// (Ticketed).
+	TicketedGivenName  string `json:"ticketedGivenName,omitempty"`
+	TicketedFamilyName string `json:"ticketedFamilyName,omitempty"`
+}
+
+// Ticketed returns t as it is sent to providers: its given and family
+// names replaced by their ticketed forms, when set.
+func (t Traveller) Ticketed() Traveller {
+	t.GivenName, t.FamilyName = cmp.Or(t.TicketedGivenName, t.GivenName), cmp.Or(t.TicketedFamilyName, t.FamilyName)
+	return t
 }
 
 // Contact is who the provider writes to about a booking. Its json names
@@ -40,6 +55,17 @@ type Contact struct {
 	FamilyName  string `json:"familyName"`
 	Email       string `json:"email"`
 	PhoneNumber string `json:"phoneNumber"` // E.164, "+33600000000"
+	// TicketedGivenName and TicketedFamilyName are the names in Latin
+	// letters, as Traveller's.
+	TicketedGivenName  string `json:"ticketedGivenName,omitempty"`
+	TicketedFamilyName string `json:"ticketedFamilyName,omitempty"`
+}
+
+// Ticketed returns c as it is sent to providers and payment gateways: its
+// names replaced by their ticketed forms, when set.
+func (c Contact) Ticketed() Contact {
+	c.GivenName, c.FamilyName = cmp.Or(c.TicketedGivenName, c.GivenName), cmp.Or(c.TicketedFamilyName, c.FamilyName)
+	return c
 }
 
 // Selection is an extra chosen for one traveller: an Ancillary.Ref of the
@@ -108,8 +134,8 @@ const (
 	BookingConfirmed BookingStatus = "CONFIRMED"
 	// BookingPending: accepted, confirmation to follow.
 	BookingPending BookingStatus = "PENDING"
-	// BookingCancelled: cancelled at the provider.
-	BookingCancelled BookingStatus = "CANCELLED"
+	// BookingCanceled: canceled at the provider.
+	BookingCanceled BookingStatus = "CANCELED"
 )
 
 // Booking is a provider's booking.
@@ -144,9 +170,9 @@ type Booker interface {
 
 // Canceller cancels (voids) bookings, for the providers that allow it.
 // Cancel cancels the booking with the provider's reference and answers it
-// with status BookingCancelled; cancelling a cancelled booking answers the
+// with status BookingCanceled; canceling a canceled booking answers the
 // same. A cancellation the provider accepted but has not completed answers
-// the booking with its current status (not BookingCancelled). An unknown
+// the booking with its current status (not BookingCanceled). An unknown
 // reference is NotFound.
 type Canceller interface {
 	Cancel(ctx context.Context, reference string) (*Booking, error)

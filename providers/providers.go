@@ -8,8 +8,10 @@
 // Adapters live in sub-packages (providers/citizenplane, providers/liteapi),
 // each registering itself as one Registration value listed in
 // app/providers.go, with the JSON shapes of its API in a wire sub-package
-// and an HTTP simulator of its provider (providers/citizenplane/cpsim; the
-// LiteAPI simulator is still in package liteapi).
+// and an HTTP simulator of its provider beside it
+// (providers/citizenplane/cpsim, providers/liteapi/litesim) that shares
+// only the wire package with the adapter and offers the controls of
+// sim.Controller.
 package providers
 
 import (
@@ -51,8 +53,11 @@ type Date string
 // Time parses d at midnight UTC.
 func (d Date) Time() (time.Time, error) { return time.Parse(time.DateOnly, string(d)) }
 
-// Leg is one direction of a search: from Origin to Destination on Date.
-type Leg struct {
+// OriginDestination is one direction of a search: from Origin to
+// Destination on Date (IATA NDC's term; LiteAPI's rates request calls them
+// "legs"). An offer answers it with a Slice; the airline addendum's legs
+// (one flight each) are checkout.AirlineLeg.
+type OriginDestination struct {
 	Origin      string
 	Destination string
 	Date        Date
@@ -60,7 +65,7 @@ type Leg struct {
 
 // Query is a one-way search.
 type Query struct {
-	Leg
+	OriginDestination
 	Passengers Passengers
 	// Currency is the currency the caller wants prices in; providers that
 	// can price in only one currency ignore it.
@@ -68,10 +73,10 @@ type Query struct {
 }
 
 // RoundTripQuery is a search for fares that price an outbound and a return
-// leg together.
+// direction together.
 type RoundTripQuery struct {
-	Outbound   Leg
-	Return     Leg
+	Outbound   OriginDestination
+	Return     OriginDestination
 	Passengers Passengers
 	Currency   string
 }
@@ -127,10 +132,11 @@ type Part struct {
 	Provider string
 	Ref      string
 	FareType FareType
-	// Legs are the searched legs the part covers (one, or two for a round trip).
-	Legs       []Leg
-	Passengers Passengers
-	Total      Money
+	// OriginDestinations are the searched directions the part covers (one,
+	// or two for a round trip).
+	OriginDestinations []OriginDestination
+	Passengers         Passengers
+	Total              Money
 	// Taxes is the share of Total that is taxes and fees, as the provider
 	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
 	// zero when the provider does not say.

@@ -67,8 +67,8 @@ type Passengers struct {
 	Infants  int `json:"in,omitempty"`
 }
 
-// Leg is providers.Leg: a searched direction, its date "2006-01-02".
-type Leg struct {
+// OriginDestination is providers.OriginDestination: a searched direction, its date "2006-01-02".
+type OriginDestination struct {
 	Origin      string `json:"o"`
 	Destination string `json:"d"`
 	Date        string `json:"t"`
@@ -106,13 +106,13 @@ func DomainSlices(ss []Slice) []providers.Slice {
 
 // Part is providers.Part.
 type Part struct {
-	Provider   string     `json:"p"`
-	Ref        string     `json:"r"`
-	FareType   string     `json:"f"`
-	Legs       []Leg      `json:"l"`
-	Passengers Passengers `json:"px"`
-	Total      Money      `json:"t"`
-	Taxes      Money      `json:"tx,omitzero"`
+	Provider           string              `json:"p"`
+	Ref                string              `json:"r"`
+	FareType           string              `json:"f"`
+	OriginDestinations []OriginDestination `json:"l"`
+	Passengers         Passengers          `json:"px"`
+	Total              Money               `json:"t"`
+	Taxes              Money               `json:"tx,omitzero"`
 }
 
 // PassengerPrice is providers.PassengerPrice.
@@ -148,8 +148,8 @@ func FromOffer(o providers.Offer) Offer {
 		Parts: Map(o.Parts, func(p providers.Part) Part {
 			return Part{
 				Provider: p.Provider, Ref: p.Ref, FareType: string(p.FareType),
-				Legs: Map(p.Legs, func(l providers.Leg) Leg {
-					return Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date)}
+				OriginDestinations: Map(p.OriginDestinations, func(l providers.OriginDestination) OriginDestination {
+					return OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date)}
 				}),
 				Passengers: Passengers(p.Passengers), Total: FromMoney(p.Total), Taxes: FromMoney(p.Taxes),
 			}
@@ -172,8 +172,8 @@ func (o Offer) Domain() providers.Offer {
 		Parts: Map(o.Parts, func(p Part) providers.Part {
 			return providers.Part{
 				Provider: p.Provider, Ref: p.Ref, FareType: providers.FareType(p.FareType),
-				Legs: Map(p.Legs, func(l Leg) providers.Leg {
-					return providers.Leg{Origin: l.Origin, Destination: l.Destination, Date: providers.Date(l.Date)}
+				OriginDestinations: Map(p.OriginDestinations, func(l OriginDestination) providers.OriginDestination {
+					return providers.OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: providers.Date(l.Date)}
 				}),
 				Passengers: providers.Passengers(p.Passengers), Total: p.Total.Domain(), Taxes: p.Taxes.Domain(),
 			}

@@ -53,7 +53,8 @@ type Item struct {
 // Airline is the airline addendum without its passengers (the session's own).
 type Airline struct {
 	Legs []AirlineLeg `json:"legs"`
-	PNRs []string     `json:"pnrs,omitempty"`
+	// Locators are the airline record locators; stored under "pnrs".
+	Locators []string `json:"pnrs,omitempty"`
 }
 
 // AirlineLeg is one flight of the addendum with its share of the fare.
@@ -70,7 +71,7 @@ type AirlineLeg struct {
 	TaxAmount          int64     `json:"taxAmount"`
 	Provider           string    `json:"provider"`
 	PartIndex          int       `json:"partIndex"`
-	BookingCode        string    `json:"bookingCode,omitempty"`
+	BookingReference   string    `json:"bookingCode,omitempty"` // our booking's reference, stored under "bookingCode"
 	ProviderBookingRef string    `json:"providerReference,omitempty"`
 }
 

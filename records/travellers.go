@@ -20,6 +20,11 @@ type Traveller struct {
 	Nationality            string `json:"nationality"`
 	Email                  string `json:"email,omitempty"`
 	PhoneNumber            string `json:"phoneNumber,omitempty"`
+	// TicketedGivenName and TicketedFamilyName were added with issue 8;
+	// records written before have none, and readers derive them from the
+	// names (rules.Ticket).
+	TicketedGivenName  string `json:"ticketedGivenName,omitempty"`
+	TicketedFamilyName string `json:"ticketedFamilyName,omitempty"`
 }
 
 // FromTravellers returns the records of ts (nil for nil).
@@ -29,6 +34,7 @@ func FromTravellers(ts []providers.Traveller) []Traveller {
 			Type: string(t.Type), GivenName: t.GivenName, FamilyName: t.FamilyName, Gender: t.Gender, DateOfBirth: string(t.DateOfBirth),
 			DocumentNumber: t.DocumentNumber, DocumentExpiresOn: string(t.DocumentExpiresOn), DocumentIssuingCountry: t.DocumentIssuingCountry,
 			Nationality: t.Nationality, Email: t.Email, PhoneNumber: t.PhoneNumber,
+			TicketedGivenName: t.TicketedGivenName, TicketedFamilyName: t.TicketedFamilyName,
 		}
 	})
 }
@@ -40,6 +46,7 @@ func DomainTravellers(ts []Traveller) []providers.Traveller {
 			Type: providers.PassengerType(t.Type), GivenName: t.GivenName, FamilyName: t.FamilyName, Gender: t.Gender, DateOfBirth: providers.Date(t.DateOfBirth),
 			DocumentNumber: t.DocumentNumber, DocumentExpiresOn: providers.Date(t.DocumentExpiresOn), DocumentIssuingCountry: t.DocumentIssuingCountry,
 			Nationality: t.Nationality, Email: t.Email, PhoneNumber: t.PhoneNumber,
+			TicketedGivenName: t.TicketedGivenName, TicketedFamilyName: t.TicketedFamilyName,
 		}
 	})
 }
@@ -50,6 +57,9 @@ type Contact struct {
 	FamilyName  string `json:"familyName"`
 	Email       string `json:"email"`
 	PhoneNumber string `json:"phoneNumber"`
+	// TicketedGivenName and TicketedFamilyName as Traveller's (issue 8).
+	TicketedGivenName  string `json:"ticketedGivenName,omitempty"`
+	TicketedFamilyName string `json:"ticketedFamilyName,omitempty"`
 }
 
 // FromContact returns the record of c.

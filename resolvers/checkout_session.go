@@ -68,7 +68,7 @@ func (r *checkoutSessionResolver) Bookings(_ context.Context, obj *checkout.Sess
 	return obj.Bookings, nil
 }
 
-func (r *checkoutSessionResolver) BookingCodes(_ context.Context, obj *checkout.Session) ([]string, error) {
+func (r *checkoutSessionResolver) BookingReferences(_ context.Context, obj *checkout.Session) ([]string, error) {
 	out := []string{}
 	for _, b := range obj.Bookings {
 		out = append(out, b.Reference)
@@ -76,21 +76,39 @@ func (r *checkoutSessionResolver) BookingCodes(_ context.Context, obj *checkout.
 	return out, nil
 }
 
+// BookingCodes is the deprecated name of BookingReferences.
+func (r *checkoutSessionResolver) BookingCodes(ctx context.Context, obj *checkout.Session) ([]string, error) {
+	return r.BookingReferences(ctx, obj)
+}
+
 func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Session) (*model.AirlineAddendum, error) {
 	cur := obj.Total.Currency
-	a := &model.AirlineAddendum{Legs: []model.AirlineLeg{}, Passengers: []model.AirlinePassenger{}, Pnrs: []string{}}
+	a := &model.AirlineAddendum{Legs: []model.AirlineLeg{}, Passengers: []model.AirlinePassenger{}}
 	for _, l := range obj.Airline.Legs {
 		a.Legs = append(a.Legs, model.AirlineLeg{CarrierCode: l.CarrierCode, FlightNumber: l.FlightNumber,
 			DepartureAirport: l.DepartureAirport, ArrivalAirport: l.ArrivalAirport, DepartureAt: l.DepartureAt, ArrivalAt: l.ArrivalAt,
 			RouteType: l.RouteType, FareAmount: money(l.FareAmount, cur), FeeAmount: money(l.FeeAmount, cur), TaxAmount: money(l.TaxAmount, cur),
-			Provider: l.Provider, BookingCode: opt(l.BookingCode)})
+			Provider: l.Provider, BookingReference: opt(l.BookingReference), BookingCode: opt(l.BookingReference)})
 	}
 	for _, p := range obj.Passengers {
-		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName,
-			FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
+		t := p.Ticketed()
+		a.Passengers = append(a.Passengers, model.AirlinePassenger{Type: model.PassengerType(p.Type), GivenName: t.GivenName,
+			FamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth, PassportNumber: p.DocumentNumber})
 	}
-	a.Pnrs = append(a.Pnrs, obj.Airline.PNRs...)
+	// pnrs is the deprecated name of locators: both answer the same list.
+	a.Locators = append([]string{}, obj.Airline.Locators...)
+	a.Pnrs = a.Locators
 	return a, nil
+}
+
+func (r *checkoutSessionResolver) Passengers(_ context.Context, obj *checkout.Session) ([]model.Passenger, error) {
+	out := make([]model.Passenger, len(obj.Passengers))
+	for i, p := range obj.Passengers {
+		t := p.Ticketed()
+		out[i] = model.Passenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
+			TicketedGivenName: t.GivenName, TicketedFamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth}
+	}
+	return out, nil
 }
 
 func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {

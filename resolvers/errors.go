@@ -101,8 +101,8 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 		e.Message = "the request timed out"
 		return fault.ProviderTimeout
 	case errors.Is(err, context.Canceled):
-		e.Message = "the request was cancelled"
-		return fault.Cancelled
+		e.Message = "the request was canceled"
+		return fault.Canceled
 	case introspectionField(ctx):
 		e.Message = "introspection is disabled on this server"
 		return fault.IntrospectionDisabled

@@ -2,11 +2,9 @@ package resolvers_test
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"flag"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,11 +25,7 @@ func newApp(t testing.TB, mod func(*app.Config)) *app.App { return apptest.New(t
 // gql posts a query to the app and returns the decoded response.
 func gql(t testing.TB, h http.Handler, query string, vars map[string]any) map[string]any {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	rec := apptest.Post(h, query, vars, "")
 	var out map[string]any
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("response is not JSON (%d): %s", rec.Code, rec.Body)

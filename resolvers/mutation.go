@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"slices"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
@@ -71,6 +72,9 @@ func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInpu
 	if len(meta) > 0 {
 		in.Metadata = map[string]string{}
 		for _, m := range meta {
+			if _, dup := in.Metadata[m.Key]; dup && !slices.Contains(in.RepeatedMetadataKeys, m.Key) {
+				in.RepeatedMetadataKeys = append(in.RepeatedMetadataKeys, m.Key)
+			}
 			in.Metadata[m.Key] = m.Value
 		}
 	}

@@ -27,11 +27,11 @@ func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.Off
 	first := 0
 	for i := range obj.Parts {
 		p := &obj.Parts[i]
-		idx := make([]int, len(p.Legs))
+		idx := make([]int, len(p.OriginDestinations))
 		for j := range idx {
 			idx[j] = first + j
 		}
-		first += len(p.Legs)
+		first += len(p.OriginDestinations)
 		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &p.Total, SliceIndexes: idx}
 	}
 	return out, nil
@@ -58,7 +58,7 @@ func (r *offerResolver) Ancillaries(ctx context.Context, obj *search.Offer) ([]m
 				Description: a.Description,
 				Price:       &a.Price,
 				Provider:    part.Provider,
-				SliceIndex:  sliceOf(obj.Slices, first, len(part.Legs), a.Segment),
+				SliceIndex:  sliceOf(obj.Slices, first, len(part.OriginDestinations), a.Segment),
 			}
 			if a.WeightKg > 0 {
 				m.WeightKg = &a.WeightKg
@@ -68,7 +68,7 @@ func (r *offerResolver) Ancillaries(ctx context.Context, obj *search.Offer) ([]m
 			}
 			out = append(out, m)
 		}
-		first += len(part.Legs)
+		first += len(part.OriginDestinations)
 	}
 	return out, nil
 }

@@ -8,29 +8,27 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
-// Limits on round-trip combinations: the cheapest legsPerSide outbound and
+// Limits on round-trip combinations: the cheapest oneWaysPerDirection outbound and
 // return one-way offers are paired, and the best maxCombinations kept.
 const (
-	legsPerSide     = 20
-	maxCombinations = 100
-	// minTurnaround is the least time between landing and flying back when
-	// both slices are on the same day.
-	minTurnaround = 2 * time.Hour
+	oneWaysPerDirection = 20
+	maxCombinations     = 100
 )
 
 // combine pairs outbound and return one-way offers, from the same or
-// different providers, into COMBINED_ONE_WAYS offers, cheapest first.
-// Offers in another currency than currency are not combined.
-func combine(out, ret []providers.Offer, currency string) []providers.Offer {
-	out = cheapest(out, currency, legsPerSide)
-	ret = cheapest(ret, currency, legsPerSide)
+// different providers, into COMBINED_ONE_WAYS offers, cheapest first,
+// keeping only the pairs sellable accepts (package rules: a self-transfer
+// turnaround of at least its ground time). Offers in another currency
+// than currency are not combined.
+func combine(out, ret []providers.Offer, currency string, sellable func(providers.Offer) bool) []providers.Offer {
+	out = cheapest(out, currency, oneWaysPerDirection)
+	ret = cheapest(ret, currency, oneWaysPerDirection)
 	var combos []providers.Offer
 	for _, o := range out {
 		for _, r := range ret {
-			if r.Slices[0].DepartureAt().Before(o.Slices[0].ArrivalAt().Add(minTurnaround)) {
-				continue
+			if c := pair(o, r); sellable(c) {
+				combos = append(combos, c)
 			}
-			combos = append(combos, pair(o, r))
 		}
 	}
 	slices.SortStableFunc(combos, func(a, b providers.Offer) int {

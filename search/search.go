@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Request is a search as a client asks it.
@@ -52,6 +53,11 @@ type Offer struct {
 	// ID is the opaque, signed, self-contained offer id.
 	ID string
 }
+
+// SelfTransfer reports whether the offer's flights are ticketed
+// separately (combined one-ways), so that a traveller who misses the
+// next flight is not re-protected by its airline: see rules.SelfTransfer.
+func (o *Offer) SelfTransfer() bool { return rules.SelfTransfer(o.Offer) }
 
 // Result is a stored search.
 type Result struct {

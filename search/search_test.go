@@ -9,6 +9,7 @@ import (
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/rules"
 )
 
 var now = time.Date(2026, 6, 1, 8, 0, 0, 0, time.UTC)
@@ -64,7 +65,7 @@ func offer(provider string, from, to string, dep time.Time, amount int64, curren
 	return providers.Offer{
 		FareType:       providers.OneWay,
 		Slices:         []providers.Slice{{Segments: []providers.Segment{{Origin: from, Destination: to, DepartureAt: dep, ArrivalAt: dep.Add(2 * time.Hour)}}}},
-		Parts:          []providers.Part{{Provider: provider, Ref: provider + from, FareType: providers.OneWay, Legs: []providers.Leg{{Origin: from, Destination: to}}, Total: providers.Money{Amount: amount, Currency: currency}}},
+		Parts:          []providers.Part{{Provider: provider, Ref: provider + from, FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{{Origin: from, Destination: to}}, Total: providers.Money{Amount: amount, Currency: currency}}},
 		Total:          providers.Money{Amount: amount, Currency: currency},
 		PerPassenger:   providers.PassengerPrice{Adult: providers.Money{Amount: amount, Currency: currency}},
 		SeatsAvailable: int(amount % 10),
@@ -79,7 +80,10 @@ func TestCombine(t *testing.T) {
 		offer("a", "PMI", "CDG", day.Add(270*time.Minute), 5000, "EUR"), // 12:30: 2h30 after a lands, too soon after b (11:00)
 		offer("b", "PMI", "CDG", day.Add(48*time.Hour), 7000, "EUR"),
 	}
-	got := combine(out, ret, "EUR")
+	sellable := func(o providers.Offer) bool {
+		return rules.Itinerary(o, rules.Defaults(), day.Add(-24*time.Hour)) == nil
+	}
+	got := combine(out, ret, "EUR", sellable)
 	if len(got) != 3 {
 		t.Fatalf("%d combinations, want 3 (a+a, a+b, b+b): %+v", len(got), got)
 	}
@@ -91,7 +95,7 @@ func TestCombine(t *testing.T) {
 		if c.Total.Currency != "EUR" || len(c.Slices) != 2 || len(c.Parts) != 2 {
 			t.Errorf("bad combination %+v", c)
 		}
-		if c.Slices[1].DepartureAt().Before(c.Slices[0].ArrivalAt().Add(minTurnaround)) {
+		if c.Slices[1].DepartureAt().Before(c.Slices[0].ArrivalAt().Add(rules.DefaultMinSelfTransfer)) {
 			t.Errorf("return leaves %s, before the outbound lands + 2h (%s)", c.Slices[1].DepartureAt(), c.Slices[0].ArrivalAt())
 		}
 	}

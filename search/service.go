@@ -19,6 +19,7 @@ import (
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
+	"github.com/faregraph/faregraph/rules"
 )
 
 // Errors of Get and DecodeOffer.
@@ -238,19 +239,25 @@ func (s *Service) sign(offers []*Offer) error {
 	return nil
 }
 
-// legResult is what one provider answered for a search.
-type legResult struct {
+// providerAnswer is what one provider answered for a search.
+type providerAnswer struct {
 	out, ret, rt []providers.Offer
 }
 
 func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
-	q := providers.Query{Leg: providers.Leg{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
-	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (legResult, error) {
+	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
+	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
 
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
+	// Only offers that may be sold are shown (package rules): none whose
+	// first flight departs within the cut-off, none with a connection or
+	// turnaround shorter than its ground time.
+	sellable := func(o providers.Offer) bool {
+		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
+	}
 	var out, ret, offers []providers.Offer
 	for _, c := range calls {
 		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
@@ -272,10 +279,14 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		if dropped > 0 && pr.Message == "" {
 			pr.Message = fmt.Sprintf("%d offers priced in another currency than %s were left out", dropped, r.Currency)
 		}
+		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
+			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
+		}
 		res.Providers = append(res.Providers, pr)
 	}
+	out, ret, offers = slices.DeleteFunc(out, not(sellable)), slices.DeleteFunc(ret, not(sellable)), slices.DeleteFunc(offers, not(sellable))
 	if r.RoundTrip() {
-		offers = append(offers, combine(out, ret, r.Currency)...)
+		offers = append(offers, combine(out, ret, r.Currency, sellable)...)
 	} else {
 		offers = append(offers, out...)
 	}
@@ -307,15 +318,15 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 // searchProvider asks one provider everything a request needs, in parallel:
 // the outbound one-way fares, and for a round trip the return one-way fares
 // and its own round-trip fares. What arrives is kept even if a call fails.
-func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (legResult, error) {
-	var res legResult
+func searchProvider(ctx context.Context, set *providers.Set, p providers.Searcher, r Request, q providers.Query) (providerAnswer, error) {
+	var res providerAnswer
 	if !r.RoundTrip() {
 		offers, err := p.Search(ctx, q)
 		res.out = offers
 		return res, err
 	}
 	back := q
-	back.Leg = providers.Leg{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
+	back.OriginDestination = providers.OriginDestination{Origin: r.Destination, Destination: r.Origin, Date: r.ReturnDate}
 	var wg sync.WaitGroup
 	var errOut, errRet, errRT error
 	wg.Add(2)
@@ -325,11 +336,28 @@ func searchProvider(ctx context.Context, set *providers.Set, p providers.Searche
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.Leg, Return: back.Leg, Passengers: r.Passengers, Currency: r.Currency})
+			res.rt, errRT = rts.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: q.OriginDestination, Return: back.OriginDestination, Passengers: r.Passengers, Currency: r.Currency})
 		}()
 	}
 	wg.Wait()
 	return res, cmp.Or(errOut, errRet, errRT)
+}
+
+// unsellable counts the offers of a provider's answer that sellable refuses.
+func unsellable(v providerAnswer, sellable func(providers.Offer) bool) int {
+	n := 0
+	for _, os := range [][]providers.Offer{v.out, v.ret, v.rt} {
+		for _, o := range os {
+			if !sellable(o) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+func not(f func(providers.Offer) bool) func(providers.Offer) bool {
+	return func(o providers.Offer) bool { return !f(o) }
 }
 
 func sameCurrency(offers []providers.Offer, currency string) (kept []providers.Offer, dropped int) {

@@ -1,28 +1,28 @@
 package server_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/auth"
-	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 const flowSearch = `query($p: [String!]) { searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}, providers: $p}) {
   offers(first: 1) { edges { node { id totalPrice { amount currencyCode } parts { provider } ancillaries { id kind price { amount } } } } } } }`
 
-const sessionFields = `checkoutSession { id status total { amount currencyCode } holdExpiresAt expiresAt groupIdentifier bookingCodes
+const sessionFields = `checkoutSession { id status total { amount currencyCode } holdExpiresAt expiresAt groupIdentifier bookingReferences bookingCodes
   items { name quantity unitAmount { amount } discountAmount { amount } taxAmount { amount } total { amount } productType }
   payment { method status amount { amount } capturedAmount { amount } clientSecret ephemeralKey customerId card { scheme last4 bin cardType country } }
-  bookings { id reference provider providerReference status total { amount } groupIdentifier locators flights { departureAt segments { flightNumber departureAt } } }
-  airline { legs { carrierCode flightNumber fareAmount { amount } taxAmount { amount } routeType bookingCode } passengers { type givenName familyName } pnrs }
+  bookings { id reference provider providerReference status total { amount } groupIdentifier locators flights { departureAt segments { carrierCode flightNumber departureAt } } }
+  airline { legs { carrierCode flightNumber fareAmount { amount } taxAmount { amount } routeType bookingReference bookingCode } passengers { type givenName familyName } locators pnrs }
   buyer { email } events { from to event } }
   userErrors { field code message }`
 
@@ -34,22 +34,9 @@ var passengerVars = []any{map[string]any{
 var contactVars = map[string]any{"givenName": "Ana", "familyName": "Martin", "email": "ana@example.com", "phoneNumber": "+33612345678"}
 
 // postAs posts with an API key.
-func postAs(t *testing.T, h http.Handler, key, query string, vars map[string]any) gqlResponse {
+func postAs(t testing.TB, h http.Handler, key, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var out gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
-		t.Fatalf("%d: %s", rec.Code, rec.Body)
-	}
-	out.Status = rec.Code
-	return out
+	return decodeResponse(t, apptest.Post(h, query, vars, key))
 }
 
 func mutate(t *testing.T, h http.Handler, key, name, input string, vars map[string]any) map[string]any {
@@ -106,18 +93,34 @@ func TestCheckoutThroughGraphQL(t *testing.T) {
 		t.Fatalf("authorized: %v", s["payment"])
 	}
 	s = mutate(t, h, "", "bookCheckoutSession", "BookCheckoutSessionInput", in)
-	if s["status"] != "BOOKED" || len(s["bookingCodes"].([]any)) != 1 || dig(s, "payment", "capturedAmount", "amount") != dig(s, "total", "amount") {
+	if s["status"] != "BOOKED" || len(s["bookingReferences"].([]any)) != 1 || dig(s, "payment", "capturedAmount", "amount") != dig(s, "total", "amount") {
 		t.Fatalf("booked: %v", s)
 	}
-	if dig(s, "airline", "legs", 0, "bookingCode") != dig(s, "bookingCodes", 0) || dig(s, "bookings", 0, "flights") == nil {
+	if dig(s, "airline", "legs", 0, "bookingReference") != dig(s, "bookingReferences", 0) || dig(s, "bookings", 0, "flights") == nil {
 		t.Errorf("airline addendum and bookings: %v %v", s["airline"], s["bookings"])
+	}
+	// The deprecated names answer what their replacements do.
+	for _, names := range [][2][]any{
+		{{"bookingCodes"}, {"bookingReferences"}},
+		{{"airline", "legs", 0, "bookingCode"}, {"airline", "legs", 0, "bookingReference"}},
+		{{"airline", "pnrs"}, {"airline", "locators"}},
+	} {
+		if old, now := dig(s, names[0]...), dig(s, names[1]...); fmt.Sprint(old) != fmt.Sprint(now) {
+			t.Errorf("deprecated %v = %v, %v = %v", names[0], old, names[1], now)
+		}
 	}
 
 	// The booking reads back with the provider's latest flight times.
 	bk := dig(s, "bookings", 0).(map[string]any)
 	before := dig(bk, "flights", 0, "departureAt").(string)
-	flightID, _ := strconv.ParseInt(dig(offerParts(t, a, offer["id"].(string)), "ref").(string), 10, 64)
-	a.Simulators["citizenplane"].(*cpsim.Simulator).ShiftSchedule(flightID, 45*time.Minute)
+	seg := dig(bk, "flights", 0, "segments", 0).(map[string]any)
+	segDep, err := time.Parse(time.RFC3339, seg["departureAt"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Simulators["citizenplane"].ShiftSchedule(sim.FlightOf(seg["carrierCode"].(string), seg["flightNumber"].(string), segDep), 45*time.Minute); err != nil {
+		t.Fatal(err)
+	}
 	r = post(t, h, `query($id: ID!) { booking(id: $id) { reference flights { departureAt } } bookings(first: 5) { totalCount edges { node { id reference } } } }`, map[string]any{"id": bk["id"]})
 	if len(r.Errors) > 0 {
 		t.Fatal(r.Errors)

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -40,16 +39,17 @@ func (r gqlResponse) codes() []string {
 
 func post(t testing.TB, h http.Handler, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	return postRaw(t, h, body)
+	return postAs(t, h, "", query, vars)
 }
 
 func postRaw(t testing.TB, h http.Handler, body []byte) gqlResponse {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	return decodeResponse(t, apptest.PostBody(h, body, ""))
+}
+
+// decodeResponse reads a recorded GraphQL response and its status.
+func decodeResponse(t testing.TB, rec *httptest.ResponseRecorder) gqlResponse {
+	t.Helper()
 	var out gqlResponse
 	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil {
 		t.Fatalf("response is not JSON (%d): %.300s", rec.Code, rec.Body)

@@ -45,7 +45,7 @@ func TestServedSchemaIsSchemaFile(t *testing.T) {
 		t.Fatalf("served schema differs from schema.graphql (run go generate ./...):\n%s", diff)
 	}
 
-	resp := post(t, a.Handler, `{ __schema { types { name kind fields { name type { ...T } } inputFields { name type { ...T } } enumValues { name } } } }
+	resp := post(t, a.Handler, `{ __schema { types { name kind fields(includeDeprecated: true) { name type { ...T } } inputFields { name type { ...T } } enumValues(includeDeprecated: true) { name } } } }
 fragment T on __Type { kind name ofType { kind name ofType { kind name ofType { kind name } } } }`, nil)
 	types := resp.Data["__schema"].(map[string]any)["types"].([]any)
 	got := map[string][]string{}

@@ -78,6 +78,9 @@ type Config struct {
 	// arrival to its answer; DefaultRequestTimeout when zero. A request
 	// also stops when its client disconnects.
 	RequestTimeout time.Duration
+	// Refusals is how many refused requests a client may send to /graphql
+	// before it is answered 429 (see RefusalBudget).
+	Refusals RefusalBudget
 	// Now is the clock of the resolvers; time.Now when nil.
 	Now func() time.Time
 
@@ -90,7 +93,7 @@ type Config struct {
 // New returns the HTTP handler of the whole server.
 func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", cors(cfg.CORSOrigins, graphqlMethods(len(cfg.CORSOrigins) > 0, cfg.Auth.Middleware(GraphQL(cfg)))))
+	mux.Handle("/graphql", newRefusals(cfg.Refusals).wrap(cors(cfg.CORSOrigins, graphqlMethods(len(cfg.CORSOrigins) > 0, cfg.Auth.Middleware(GraphQL(cfg))))))
 	if cfg.Webhooks != nil {
 		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
 	}

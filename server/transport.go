@@ -147,6 +147,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
+		markRefused(ctx)
 		w.WriteHeader(requestErrorStatus(w))
 		writeRequestError(w, resp)
 		return

@@ -97,7 +97,7 @@ func TestSpansCarryNoPassengerData(t *testing.T) {
 	if s["status"] != "BOOKED" {
 		t.Fatalf("the checkout ended %v", s["status"])
 	}
-	// A booked session cannot be cancelled: the step runs and answers a
+	// A booked session cannot be canceled: the step runs and answers a
 	// user error, which is all this test needs of it.
 	post(t, h, `mutation Cancel($id: ID!) { cancelCheckoutSession(input: {checkoutSessionId: $id}) { checkoutSession { status } } }`, vars)
 	spans := exp.GetSpans()

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/server"
 )
 
 // Now is the fixed clock of the servers New starts, for the server and the
@@ -41,6 +42,9 @@ func New(t testing.TB, mod func(*app.Config)) *app.App {
 		Now:             func() time.Time { return Now },
 		NewSearchID:     func() string { return fmt.Sprintf("search%04d", n.Add(1)) },
 		Sim:             app.SimConfig{Seed: 1, Now: func() time.Time { return Now }},
+		// Tests send many bad requests from one address on purpose;
+		// server/refusals_test.go turns the budget on.
+		Refusals: server.RefusalBudget{Rate: -1},
 	}
 	if mod != nil {
 		mod(&cfg)
@@ -58,6 +62,13 @@ func New(t testing.TB, mod func(*app.Config)) *app.App {
 // the recorded response.
 func Post(h http.Handler, query string, vars map[string]any, bearer string) *httptest.ResponseRecorder {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return PostBody(h, body, bearer)
+}
+
+// PostBody sends body, as it is, to h's /graphql as a JSON POST, with
+// "Authorization: Bearer <bearer>" when bearer is not empty, and returns
+// the recorded response.
+func PostBody(h http.Handler, body []byte, bearer string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {

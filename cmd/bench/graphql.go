@@ -8,14 +8,10 @@ import (
 	"strings"
 )
 
-// roundTripFullQuery is a round-trip search with what a results page
-// shows and, for every offer, a live price check and its extras.
-const roundTripFullQuery = `query RoundTripFull($date: Date!, $return: Date!) {
-  searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $date, returnDate: $return, passengers: {adults: 2}}) {
-    id
-    offers(first: 20) {
-      totalCount
-      edges {
+// offerEdgesStart opens the offers' edges with the fields of an offer
+// that a results page shows; the query that uses it adds its own and
+// closes the node and the edges.
+const offerEdgesStart = `      edges {
         cursor
         node {
           id
@@ -23,7 +19,16 @@ const roundTripFullQuery = `query RoundTripFull($date: Date!, $return: Date!) {
           totalPrice { amount currencyCode }
           slices { departureAt arrivalAt segments { carrierCode flightNumber } }
           seatsAvailable
-          priceCheck { available priceChanged totalPrice { amount currencyCode } }
+`
+
+// roundTripFullQuery is a round-trip search with what a results page
+// shows and, for every offer, a live price check and its extras.
+const roundTripFullQuery = `query RoundTripFull($date: Date!, $return: Date!) {
+  searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $date, returnDate: $return, passengers: {adults: 2}}) {
+    id
+    offers(first: 20) {
+      totalCount
+` + offerEdgesStart + `          priceCheck { available priceChanged totalPrice { amount currencyCode } }
           ancillaries { id kind price { amount currencyCode } }
         }
       }
@@ -35,15 +40,7 @@ const roundTripFullQuery = `query RoundTripFull($date: Date!, $return: Date!) {
 const cachedPageQuery = `query CachedPage($id: ID!) {
   offerSearch(id: $id) {
     offers(first: 20) {
-      edges {
-        cursor
-        node {
-          id
-          fareType
-          totalPrice { amount currencyCode }
-          slices { departureAt arrivalAt segments { carrierCode flightNumber } }
-          seatsAvailable
-        }
+` + offerEdgesStart + `        }
       }
     }
   }

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"net"
 	"net/http"
 	"os"
 	"runtime"
@@ -25,6 +26,9 @@ type load struct {
 	workers  int
 	// check judges a 2xx answer's body; gqlError when nil.
 	check func(body []byte) error
+	// from is the local address the load is sent from (any when nil):
+	// the server counts refusals per client address.
+	from net.IP
 }
 
 // loadResult is what an attack measured.
@@ -63,6 +67,9 @@ func attack(ctx context.Context, l load) *loadResult {
 		vegeta.KeepAlive(true),
 		vegeta.Timeout(30*time.Second),
 	)
+	if l.from != nil {
+		vegeta.LocalAddr(net.IPAddr{IP: l.from})(atk)
+	}
 	pacer := l.pacer
 	if pacer == nil {
 		pacer = vegeta.Rate{Freq: 0} // no pacing: the worker pool bounds it

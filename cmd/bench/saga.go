@@ -115,7 +115,7 @@ const (
 }`
 	sagaBook = `mutation SagaBook($id: ID!, $key: String!) {
   bookCheckoutSession(input: {checkoutSessionId: $id, idempotencyKey: $key}) {
-    checkoutSession { id status bookingCodes failure { code message } }
+    checkoutSession { id status bookingReferences failure { code message } }
     userErrors { code field message }
   }
 }`
@@ -636,7 +636,7 @@ func (b *bench) sagaCheckout(ctx context.Context, client *http.Client, pool *sag
 			}
 			fail = got + ", want " + st.want
 		}
-		if fail == "" && st.want == "BOOKED" && len(p.CheckoutSession.BookingCodes) == 0 {
+		if fail == "" && st.want == "BOOKED" && len(p.CheckoutSession.BookingReferences) == 0 {
 			fail = "BOOKED without booking codes"
 		}
 		if fail != "" {
@@ -652,10 +652,10 @@ func (b *bench) sagaCheckout(ctx context.Context, client *http.Client, pool *sag
 // sagaPayload is a CheckoutSessionPayload as the saga's mutations ask it.
 type sagaPayload struct {
 	CheckoutSession *struct {
-		ID           string   `json:"id"`
-		Status       string   `json:"status"`
-		BookingCodes []string `json:"bookingCodes"`
-		Failure      *struct {
+		ID                string   `json:"id"`
+		Status            string   `json:"status"`
+		BookingReferences []string `json:"bookingReferences"`
+		Failure           *struct {
 			Code    string `json:"code"`
 			Message string `json:"message"`
 		} `json:"failure"`

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -52,6 +53,27 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad(err)
 	a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout)
 	bad(err)
+	if v := getenv("FAREGRAPH_REFUSAL_RATE"); v != "" {
+		if a.Refusals.Rate, err = strconv.ParseFloat(v, 64); err != nil || a.Refusals.Rate == 0 {
+			bad(fmt.Errorf("FAREGRAPH_REFUSAL_RATE must be refusals per second (a negative number turns the budget off), got %q", v))
+		}
+	}
+	if v := getenv("FAREGRAPH_REFUSAL_BURST"); v != "" {
+		if a.Refusals.Burst, err = strconv.Atoi(v); err != nil || a.Refusals.Burst < 1 {
+			bad(fmt.Errorf("FAREGRAPH_REFUSAL_BURST must be a positive integer, got %q", v))
+		}
+	}
+	for _, cidr := range strings.Split(getenv("FAREGRAPH_TRUSTED_PROXIES"), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(cidr)
+		if err != nil {
+			bad(fmt.Errorf("FAREGRAPH_TRUSTED_PROXIES: %q is not a network like 10.0.0.0/8", cidr))
+			continue
+		}
+		a.Refusals.TrustedProxies = append(a.Refusals.TrustedProxies, p)
+	}
 	// Each provider's settings: FAREGRAPH_<NAME>_<KEY> for the keys its
 	// registration names (FAREGRAPH_CITIZENPLANE_URL, ...).
 	a.Providers = map[string]map[string]string{}

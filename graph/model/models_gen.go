@@ -29,6 +29,8 @@ type AirlineAddendum struct {
 	Legs       []AirlineLeg       `json:"legs"`
 	Passengers []AirlinePassenger `json:"passengers"`
 	// Airline record locators, once booked.
+	Locators []string `json:"locators"`
+	// Airline record locators, once booked.
 	Pnrs []string `json:"pnrs"`
 }
 
@@ -45,13 +47,18 @@ type AirlineLeg struct {
 	FeeAmount  *providers.Money `json:"feeAmount"`
 	TaxAmount  *providers.Money `json:"taxAmount"`
 	Provider   string           `json:"provider"`
+	// Our booking reference (Booking.reference) for this flight, once booked.
+	BookingReference *string `json:"bookingReference,omitempty"`
 	// Our booking reference for this flight, once booked.
 	BookingCode *string `json:"bookingCode,omitempty"`
 }
 
+// A traveller as the airline and the payment gateway see one: names as ticketed.
 type AirlinePassenger struct {
-	Type           PassengerType  `json:"type"`
-	GivenName      string         `json:"givenName"`
+	Type PassengerType `json:"type"`
+	// The given name as ticketed: Passenger.ticketedGivenName.
+	GivenName string `json:"givenName"`
+	// The family name as ticketed: Passenger.ticketedFamilyName.
 	FamilyName     string         `json:"familyName"`
 	DateOfBirth    providers.Date `json:"dateOfBirth"`
 	PassportNumber string         `json:"passportNumber"`
@@ -96,6 +103,7 @@ type BookingEdge struct {
 	Node   *checkout.BookingRecord `json:"node"`
 }
 
+// The booking's contact. The payment gateway gets the ticketed names.
 type Buyer struct {
 	GivenName   string `json:"givenName"`
 	FamilyName  string `json:"familyName"`
@@ -237,6 +245,25 @@ type OfferPart struct {
 type PageInfo struct {
 	HasNextPage bool    `json:"hasNextPage"`
 	EndCursor   *string `json:"endCursor,omitempty"`
+}
+
+// A traveller of a checkout session. Names are kept twice: as given (any
+// Unicode; trimmed, runs of spaces collapsed, ’ ʼ ‘ read as an apostrophe) and
+// as ticketed, in the Latin letters of a passport's machine-readable zone
+// (ICAO Doc 9303 Part 3 transliteration: "Аня Мартин" is "ANIA MARTIN",
+// "Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
+// gateways get only the ticketed names.
+type Passenger struct {
+	Type PassengerType `json:"type"`
+	// As given, normalised.
+	GivenName string `json:"givenName"`
+	// As given, normalised.
+	FamilyName string `json:"familyName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedGivenName string `json:"ticketedGivenName"`
+	// Upper-case A to Z and spaces, as the airline tickets it.
+	TicketedFamilyName string         `json:"ticketedFamilyName"`
+	DateOfBirth        providers.Date `json:"dateOfBirth"`
 }
 
 // Travellers by type: 1 to 9 in all, infants not above adults.

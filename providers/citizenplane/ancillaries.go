@@ -23,7 +23,7 @@ const maxParallel = 4
 // its group.
 func (c *Client) ListAncillaries(ctx context.Context, parts []providers.Part) []providers.AncillaryResult {
 	type groupKey struct {
-		leg   providers.Leg
+		leg   providers.OriginDestination
 		seats int
 	}
 	results := make([]providers.AncillaryResult, len(parts))

@@ -18,7 +18,7 @@ import (
 // (we take the payment ourselves).
 //
 // The booking's Status is BookingConfirmed when CitizenPlane answers
-// "confirmed", BookingCancelled for "cancelled" and BookingPending for
+// "confirmed", BookingCanceled for "cancelled" and BookingPending for
 // anything else. A 409 REQUEST_ALREADY_BOOKED means the hold was booked
 // already, by an earlier attempt whose answer was lost: the booking it
 // names is read back (GET /v3/bookings) and returned, not an error.
@@ -134,11 +134,7 @@ func (c *Client) bookError(err error) error {
 	case http.StatusForbidden:
 		pe.Code, pe.Message = providers.HoldExpired, "the hold expired"
 	case http.StatusConflict:
-		if wire.IsPriceType(pe.ProviderCode) {
-			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
-		} else {
-			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
-		}
+		conflict(pe)
 	case http.StatusNotFound:
 		pe.Code, pe.Message = providers.NotFound, "hold not found"
 	case http.StatusUnprocessableEntity:
@@ -200,8 +196,8 @@ func bookingOf(b wire.Booking) (*providers.Booking, error) {
 	switch strings.ToLower(b.Status) {
 	case wire.BookingConfirmed:
 		out.Status = providers.BookingConfirmed
-	case wire.BookingCancelled, "canceled":
-		out.Status = providers.BookingCancelled
+	case wire.BookingCanceled, "canceled":
+		out.Status = providers.BookingCanceled
 	}
 	for _, f := range b.Flights {
 		seg, err := segmentOf(f)

@@ -131,7 +131,7 @@ func travellersFor(pax providers.Passengers) []providers.Traveller {
 // offer of the given index.
 func (e *bookingEnv) oneWay(t *testing.T, pax providers.Passengers, i int) providers.Offer {
 	t.Helper()
-	offers, err := e.c.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: pax})
+	offers, err := e.c.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: pax})
 	if err != nil || len(offers) <= i {
 		t.Fatalf("Search: %d offers, %v", len(offers), err)
 	}
@@ -300,7 +300,7 @@ func TestHoldSoldOut(t *testing.T) {
 	pax := providers.Passengers{Adults: 2}
 	o := e.oneWay(t, pax, 1) // the search is cached: the flight is still listed
 	id := flightIDOf(t, o.Parts[0].Ref)
-	e.sim.SellSeats(id, e.left(t, id)-1)
+	must(t, e.sim.SetSeats(flightKey(t, id), 1))
 
 	_, err := e.c.Hold(context.Background(), providers.HoldRequest{Part: o.Parts[0], Travellers: travellersFor(pax), Contact: contactT})
 	pe := asProviderError(t, err)
@@ -332,7 +332,7 @@ func TestConcurrentHoldsOfTheLastSeats(t *testing.T) {
 	if f.Seats < 10 {
 		t.Fatalf("flight %d has %d seats; pick one with at least 10", id, f.Seats)
 	}
-	e.sim.SellSeats(id, f.Seats-10)
+	must(t, e.sim.SetSeats(f.Key(), 10))
 
 	var (
 		wg             sync.WaitGroup
@@ -468,7 +468,7 @@ func TestBook(t *testing.T) {
 	})
 
 	t.Run("retrieve after a schedule change", func(t *testing.T) {
-		e.sim.ShiftSchedule(id, 95*time.Minute)
+		must(t, e.sim.ShiftSchedule(flightKey(t, id), 95*time.Minute))
 		got, err := e.c.Retrieve(ctx, b.Reference)
 		if err != nil {
 			t.Fatalf("Retrieve: %v", err)
@@ -603,7 +603,7 @@ func TestHoldFailures(t *testing.T) {
 	e.sim.SetFailure("hold", sim.FailNone)
 
 	e.sim.SetFailure("search", sim.FailBefore)
-	_, err = e.client().Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2025-08-07"), Passengers: pax})
+	_, err = e.client().Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-07"), Passengers: pax})
 	if pe := asProviderError(t, err); pe.Code != providers.Unavailable || pe.Status != 500 {
 		t.Errorf("search FailBefore: %v", pe)
 	}

@@ -140,7 +140,7 @@ var (
 func docOneWayHold() providers.HoldRequest {
 	return providers.HoldRequest{
 		Part: providers.Part{Provider: Name, Ref: "4014831", FareType: providers.OneWay,
-			Legs: []providers.Leg{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 2}, Total: eur(17998)},
+			OriginDestinations: []providers.OriginDestination{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 2}, Total: eur(17998)},
 		Travellers: []providers.Traveller{john, jane},
 		Contact:    johnContact,
 		Selections: []providers.Selection{
@@ -178,8 +178,8 @@ func TestHoldDocumentedRoundTrip(t *testing.T) {
 	})
 	r := providers.HoldRequest{
 		Part: providers.Part{Provider: Name, Ref: "4014831,3795943", FareType: providers.RoundTrip,
-			Legs:       []providers.Leg{leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")},
-			Passengers: providers.Passengers{Adults: 1}, Total: eur(17998 + 7001)},
+			OriginDestinations: []providers.OriginDestination{leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")},
+			Passengers:         providers.Passengers{Adults: 1}, Total: eur(17998 + 7001)},
 		Travellers: []providers.Traveller{john},
 		Contact:    johnContact,
 		Selections: []providers.Selection{{Ref: "4014831:checked:20", Quantity: 1}, {Ref: "4014831:cabin:56x45x25", Quantity: 1}},
@@ -367,7 +367,7 @@ func TestRetrieveDocumented(t *testing.T) {
 	}{
 		{"confirmed", docAnswer{200, docBooking, "cp_reference=CPKVLF"}, providers.BookingConfirmed, ""},
 		{"pending", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"pending"`, 1), ""}, providers.BookingPending, ""},
-		{"cancelled", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"cancelled"`, 1), ""}, providers.BookingCancelled, ""},
+		{"cancelled", docAnswer{200, strings.Replace(docBooking, `"confirmed"`, `"cancelled"`, 1), ""}, providers.BookingCanceled, ""},
 		{"unknown", docAnswer{404, `{"message": "Booking CPKVLF not found", "type": "BOOKING_NOT_FOUND"}`, ""}, "", providers.NotFound},
 		{"another booking", docAnswer{200, strings.Replace(docBooking, "CPKVLF", "CPXXXX", 1), ""}, "", providers.Unavailable},
 	}

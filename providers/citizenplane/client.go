@@ -9,14 +9,11 @@
 package citizenplane
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -79,8 +76,7 @@ type Config struct {
 // Client is a CitizenPlane adapter. It is safe for concurrent use.
 type Client struct {
 	cfg  Config
-	base string
-	hc   *http.Client
+	http providers.HTTP
 	now  func() time.Time
 	ttl  time.Duration
 	log  *slog.Logger
@@ -101,18 +97,22 @@ var (
 // New returns a Client for cfg, filling in the defaults described on Config.
 func New(cfg Config) *Client {
 	c := &Client{
-		cfg:  cfg,
-		base: strings.TrimRight(cfg.BaseURL, "/"),
-		hc:   cfg.HTTPClient,
-		now:  cfg.Now,
-		ttl:  cfg.OfferTTL,
-		log:  cfg.Logger,
+		cfg: cfg,
+		http: providers.HTTP{
+			Client:  cfg.HTTPClient,
+			BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
+			Header:  http.Header{"Authorization": {"Bearer " + cfg.Token}},
+			MaxBody: maxBody,
+		},
+		now: cfg.Now,
+		ttl: cfg.OfferTTL,
+		log: cfg.Logger,
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	if c.hc == nil {
-		c.hc = &http.Client{Timeout: defaultHTTPTimeout}
+	if c.http.Client == nil {
+		c.http.Client = &http.Client{Timeout: defaultHTTPTimeout}
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -148,50 +148,37 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 	}()
 
 	name := method + " " + path
-	u := c.base + path
-	if len(query) > 0 {
-		u += "?" + query.Encode()
-	}
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return status, c.fail(op, providers.Rejected, 0, "", "request could not be encoded", fmt.Errorf("%s: %w", name, err))
-		}
-		body = bytes.NewReader(b)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, body)
+	status, data, err := c.http.Do(ctx, method, path, query, in)
 	if err != nil {
-		return status, c.fail(op, providers.Unavailable, 0, "", "provider URL is invalid", fmt.Errorf("%s: %w", name, err))
-	}
-	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
-	req.Header.Set("Accept", "application/json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return status, c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, err))
-	}
-	defer resp.Body.Close()
-	status = resp.StatusCode
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return status, c.transportError(ctx, op, status, fmt.Errorf("%s: read answer: %w", name, err))
-	}
-	if len(data) > maxBody {
-		return status, c.fail(op, providers.Unavailable, status, "", "provider answer too large", fmt.Errorf("%s: answer over %d bytes", name, maxBody))
+		return status, c.exchangeError(ctx, op, name, err)
 	}
 	if status < 200 || status > 299 {
 		return status, c.statusError(op, name, status, data)
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(out); err != nil {
+	if err := providers.DecodeJSON(data, out); err != nil {
 		return status, c.fail(op, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("%s: decode: %w", name, err))
 	}
 	return status, nil
+}
+
+// exchangeError classifies a call that got no whole answer.
+func (c *Client) exchangeError(ctx context.Context, op, name string, err error) *providers.Error {
+	var he *providers.HTTPError
+	if !errors.As(err, &he) {
+		return c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, err))
+	}
+	switch he.Step {
+	case providers.HTTPEncode:
+		return c.fail(op, providers.Rejected, 0, "", "request could not be encoded", fmt.Errorf("%s: %w", name, he.Err))
+	case providers.HTTPRequest:
+		return c.fail(op, providers.Unavailable, 0, "", "provider URL is invalid", fmt.Errorf("%s: %w", name, he.Err))
+	case providers.HTTPRead:
+		return c.transportError(ctx, op, he.Status, fmt.Errorf("%s: read answer: %w", name, he.Err))
+	case providers.HTTPTooLarge:
+		return c.fail(op, providers.Unavailable, he.Status, "", "provider answer too large", fmt.Errorf("%s: answer over %d bytes", name, maxBody))
+	default:
+		return c.transportError(ctx, op, 0, fmt.Errorf("%s: %w", name, he.Err))
+	}
 }
 
 // fail builds the *providers.Error of a failed operation.
@@ -201,9 +188,7 @@ func (c *Client) fail(op string, code providers.ErrorCode, status int, providerC
 
 // transportError classifies a call that got no complete answer.
 func (c *Client) transportError(ctx context.Context, op string, status int, err error) *providers.Error {
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) ||
-		(errors.As(err, &ne) && ne.Timeout()) {
+	if providers.IsTimeout(ctx, err) {
 		return c.fail(op, providers.Timeout, status, "", "provider did not answer in time", err)
 	}
 	return c.fail(op, providers.Unavailable, status, "", "provider could not be reached", err)

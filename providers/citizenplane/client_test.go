@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
 			}}}},
 			Parts: []providers.Part{{
 				Provider: Name, Ref: strconv.FormatInt(f.ID, 10), FareType: providers.OneWay,
-				Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total,
+				OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total,
 				Taxes: eur(f.AirportTax * int64(pax.Seats())), // per seat, none for infants
 			}},
 			Total:          total,
@@ -65,14 +66,14 @@ func TestSearchAgainstSimulator(t *testing.T) {
 		depOff, arrOff int // UTC offsets in hours
 		wantNone       bool
 	}{
-		{"one adult summer", providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 2, 2, false},
-		{"family with infant", providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 2, Children: 1, Infants: 1}}, 2, 2, false},
-		{"into another offset", providers.Query{Leg: leg("CDG", "HER", "2025-08-06"), Passengers: providers.Passengers{Adults: 2}}, 2, 3, false},
-		{"winter time", providers.Query{Leg: leg("BCN", "CDG", "2025-12-10"), Passengers: providers.Passengers{Adults: 1}}, 1, 1, false},
-		{"currency asked is ignored", providers.Query{Leg: leg("ORY", "AJA", "2025-09-02"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}, 2, 2, false},
-		{"route not flown", providers.Query{Leg: leg("CDG", "JFK", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
-		{"beyond a year", providers.Query{Leg: leg("CDG", "PMI", "2026-07-03"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
-		{"in the past", providers.Query{Leg: leg("CDG", "PMI", "2025-06-30"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+		{"one adult summer", providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 2, 2, false},
+		{"family with infant", providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 2, Children: 1, Infants: 1}}, 2, 2, false},
+		{"into another offset", providers.Query{OriginDestination: leg("CDG", "HER", "2025-08-06"), Passengers: providers.Passengers{Adults: 2}}, 2, 3, false},
+		{"winter time", providers.Query{OriginDestination: leg("BCN", "CDG", "2025-12-10"), Passengers: providers.Passengers{Adults: 1}}, 1, 1, false},
+		{"currency asked is ignored", providers.Query{OriginDestination: leg("ORY", "AJA", "2025-09-02"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}, 2, 2, false},
+		{"route not flown", providers.Query{OriginDestination: leg("CDG", "JFK", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+		{"beyond a year", providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-03"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
+		{"in the past", providers.Query{OriginDestination: leg("CDG", "PMI", "2025-06-30"), Passengers: providers.Passengers{Adults: 1}}, 0, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,18 +125,18 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 		t.Fatalf("got %d round trips, want 1", len(got))
 	}
 	rt := got[0]
-	outs, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
+	outs, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
-	backs, err := c.Search(ctx, providers.Query{Leg: back, Passengers: pax})
+	backs, err := c.Search(ctx, providers.Query{OriginDestination: back, Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
 	first, last := outs[0], backs[len(backs)-1]
 	wantPart := providers.Part{
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
-		Legs: []providers.Leg{out, back}, Passengers: pax, Total: rt.Total,
+		OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: rt.Total,
 		// Both flights' airport tax, per seat (2 adults; the infant pays none).
 		Taxes: eur((cpsim.AirportTax("CDG") + cpsim.AirportTax("PMI")) * 2),
 	}
@@ -184,6 +185,22 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	})
 }
 
+// searchBoth searches out one way, and out and back as a round trip, for
+// pax; the round-trip search must answer one fare.
+func searchBoth(t *testing.T, c *Client, out, back providers.OriginDestination, pax providers.Passengers) (offers, rts []providers.Offer) {
+	t.Helper()
+	ctx := context.Background()
+	offers, err := c.Search(ctx, providers.Query{OriginDestination: out, Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rts, err = c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
+	if err != nil || len(rts) != 1 {
+		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
+	}
+	return offers, rts
+}
+
 func TestCheckPriceAgainstSimulator(t *testing.T) {
 	sim, srv := newSimServer(t)
 	obs := &recorder{}
@@ -191,17 +208,10 @@ func TestCheckPriceAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	oneWay, soldOut, roundTrip := offers[1].Parts[0], offers[2].Parts[0], rts[0].Parts[0]
 	id := func(ref string) int64 { n, _ := strconv.ParseInt(ref, 10, 64); return n }
-	sim.SellSeats(id(soldOut.Ref), 100)
+	must(t, sim.SetSeats(flightKey(t, id(soldOut.Ref)), 0))
 	rtGone := roundTrip
 	rtGone.Ref = oneWay.Ref + ",2999999"
 
@@ -212,7 +222,7 @@ func TestCheckPriceAgainstSimulator(t *testing.T) {
 	}{
 		{"available", oneWay, &providers.PriceCheck{Available: true, Total: oneWay.Total}},
 		{"sold out answers 409", soldOut, &providers.PriceCheck{Available: false}},
-		{"unknown flight answers 404", providers.Part{Provider: Name, Ref: "2999999", FareType: providers.OneWay, Legs: []providers.Leg{out}, Passengers: pax}, &providers.PriceCheck{Available: false}},
+		{"unknown flight answers 404", providers.Part{Provider: Name, Ref: "2999999", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{out}, Passengers: pax}, &providers.PriceCheck{Available: false}},
 		{"round trip", roundTrip, &providers.PriceCheck{Available: true, Total: roundTrip.Total, SeatsAvailable: rts[0].SeatsAvailable}},
 		{"round-trip pair not on sale", rtGone, &providers.PriceCheck{Available: false}},
 	}
@@ -248,14 +258,7 @@ func TestListAncillariesAgainstSimulator(t *testing.T) {
 	ctx := context.Background()
 	pax := providers.Passengers{Adults: 1}
 	out, back := leg("CDG", "PMI", "2025-08-06"), leg("PMI", "CDG", "2025-08-13")
-	offers, err := c.Search(ctx, providers.Query{Leg: out, Passengers: pax})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rts, err := c.SearchRoundTrips(ctx, providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax})
-	if err != nil || len(rts) != 1 {
-		t.Fatalf("SearchRoundTrips: %d, %v", len(rts), err)
-	}
+	offers, rts := searchBoth(t, c, out, back, pax)
 	gone := offers[0].Parts[0]
 	gone.Ref = "2999999"
 	notOurs := offers[0].Parts[0]
@@ -316,7 +319,7 @@ func flightIDOf(t *testing.T, ref string) int64 {
 }
 
 func TestSimulatorFailuresThroughAdapter(t *testing.T) {
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
 	tests := []struct {
 		name         string
 		setup        func(*cpsim.Simulator)
@@ -381,4 +384,27 @@ func TestSimulatorFailuresThroughAdapter(t *testing.T) {
 			t.Errorf("got %v, want Unavailable without status", pe)
 		}
 	})
+}
+
+// TestErrorMessagesAreOurs: the Message of every error answer is a short
+// sentence of ours, whatever the body says: never the provider's type,
+// text or request field names (those are in ProviderCode and Err).
+func TestErrorMessagesAreOurs(t *testing.T) {
+	body := `{"message": "SECRET passport_expiry_date must be DD/MM/YYYY", "type": "INVALID_PASSPORT_EXPIRY_DATE", "field": "passengers[0].passport_expiry_date"}`
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
+	for _, status := range []int{400, 401, 403, 404, 409, 422, 429, 500, 502, 503} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			srv := docServer(t, "GET", "/v3/flights", status, body, nil)
+			_, err := newTestClient(srv.URL, nil).Search(context.Background(), q)
+			pe := asProviderError(t, err)
+			if pe.ProviderCode != "INVALID_PASSPORT_EXPIRY_DATE" || pe.Err == nil || !strings.Contains(pe.Err.Error(), "SECRET") {
+				t.Errorf("provider code %q, detail %v", pe.ProviderCode, pe.Err)
+			}
+			m := pe.Message
+			if m == "" || strings.Contains(m, "SECRET") || strings.Contains(m, "passport") || strings.Contains(m, "_") ||
+				strings.ContainsAny(m, "0123456789{}[]") || strings.Contains(strings.ToUpper(m), "INVALID") {
+				t.Errorf("Message %q quotes the provider", m)
+			}
+		})
+	}
 }

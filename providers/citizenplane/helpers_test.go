@@ -9,6 +9,7 @@ import (
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane/cpsim"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // testNow is the fixed clock of every test: 1 July 2025, 10:00 in Paris.
@@ -20,6 +21,25 @@ const (
 	testToken = "sandbox-token"
 	testSeed  = 42
 )
+
+// flightKey is the key of the flight with id, failing the test for an id
+// the inventory never generated.
+func flightKey(t *testing.T, id int64) sim.FlightKey {
+	t.Helper()
+	f, ok := cpsim.FlightByID(testSeed, id)
+	if !ok {
+		t.Fatalf("no flight %d", id)
+	}
+	return f.Key()
+}
+
+// must fails the test on a simulator control's error.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // recorder is an Observer that remembers the calls it is told about.
 type recorder struct {
@@ -92,9 +112,9 @@ func asProviderError(t *testing.T, err error) *providers.Error {
 	return pe
 }
 
-// leg is a providers.Leg from its parts.
-func leg(from, to, date string) providers.Leg {
-	return providers.Leg{Origin: from, Destination: to, Date: providers.Date(date)}
+// leg is a providers.OriginDestination from its parts.
+func leg(from, to, date string) providers.OriginDestination {
+	return providers.OriginDestination{Origin: from, Destination: to, Date: providers.Date(date)}
 }
 
 // eur is an amount of euro cents.

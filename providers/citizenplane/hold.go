@@ -105,15 +105,21 @@ func (c *Client) holdError(err error) error {
 	}
 	switch pe.Status {
 	case http.StatusConflict:
-		if wire.IsPriceType(pe.ProviderCode) {
-			pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
-		} else {
-			pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
-		}
+		conflict(pe)
 	case http.StatusNotFound:
 		pe.Code, pe.Message = providers.OfferExpired, "flight no longer sold"
 	}
 	return pe
+}
+
+// conflict classifies a 409 answer to a booking request or a booking: a
+// price-type error is PriceChanged, any other is SoldOut.
+func conflict(pe *providers.Error) {
+	if wire.IsPriceType(pe.ProviderCode) {
+		pe.Code, pe.Message = providers.PriceChanged, "the provider's price changed"
+	} else {
+		pe.Code, pe.Message = providers.SoldOut, "not enough seats left"
+	}
 }
 
 // requestPassengers checks the travellers against the part's passengers

@@ -34,13 +34,13 @@ func oneWayOffer(f wire.Flight, q providers.Query, expires time.Time) (_ provide
 		FareType: providers.OneWay,
 		Slices:   []providers.Slice{{Segments: []providers.Segment{seg}}},
 		Parts: []providers.Part{{
-			Provider:   Name,
-			Ref:        formatRef(f.ID),
-			FareType:   providers.OneWay,
-			Legs:       []providers.Leg{q.Leg},
-			Passengers: q.Passengers,
-			Total:      total,
-			Taxes:      airportTaxes(total, q.Passengers, f),
+			Provider:           Name,
+			Ref:                formatRef(f.ID),
+			FareType:           providers.OneWay,
+			OriginDestinations: []providers.OriginDestination{q.OriginDestination},
+			Passengers:         q.Passengers,
+			Total:              total,
+			Taxes:              airportTaxes(total, q.Passengers, f),
 		}},
 		Total:          total,
 		PerPassenger:   per,
@@ -67,13 +67,13 @@ func roundTripOffer(rt wire.RoundTrip, q providers.RoundTripQuery, expires time.
 			{Segments: []providers.Segment{in}},
 		},
 		Parts: []providers.Part{{
-			Provider:   Name,
-			Ref:        formatRef(rt.Outbound.ID, rt.Inbound.ID),
-			FareType:   providers.RoundTrip,
-			Legs:       []providers.Leg{q.Outbound, q.Return},
-			Passengers: q.Passengers,
-			Total:      total,
-			Taxes:      airportTaxes(total, q.Passengers, rt.Outbound, rt.Inbound),
+			Provider:           Name,
+			Ref:                formatRef(rt.Outbound.ID, rt.Inbound.ID),
+			FareType:           providers.RoundTrip,
+			OriginDestinations: []providers.OriginDestination{q.Outbound, q.Return},
+			Passengers:         q.Passengers,
+			Total:              total,
+			Taxes:              airportTaxes(total, q.Passengers, rt.Outbound, rt.Inbound),
 		}},
 		Total:          total,
 		PerPassenger:   per,
@@ -86,7 +86,7 @@ func roundTripOffer(rt wire.RoundTrip, q providers.RoundTripQuery, expires time.
 // roundTripFare prices rt for pax and returns the seats left on it (the
 // fewer of its two flights). ok is false when a flight does not depart on
 // its leg's date or the fare has no price for pax's infants.
-func roundTripFare(rt wire.RoundTrip, out, back providers.Leg, pax providers.Passengers) (_ providers.Money, _ providers.PassengerPrice, seats int, ok bool, _ error) {
+func roundTripFare(rt wire.RoundTrip, out, back providers.OriginDestination, pax providers.Passengers) (_ providers.Money, _ providers.PassengerPrice, seats int, ok bool, _ error) {
 	outSeg, err := segmentOf(rt.Outbound)
 	if err != nil {
 		return providers.Money{}, providers.PassengerPrice{}, 0, false, err

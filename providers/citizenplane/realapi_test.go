@@ -98,7 +98,7 @@ func TestSearchDocumentedAnswer(t *testing.T) {
 		"origin": {"CDG"}, "destination": {"PMI"}, "start": {"2025-08-06"}, "end": {"2025-08-07"}, "seats": {"2"},
 	}))
 	pax := providers.Passengers{Adults: 1, Children: 1, Infants: 1}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: pax, Currency: "GBP"}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: pax, Currency: "GBP"}
 	c := newTestClient(srv.URL+"/", nil) // a trailing slash on the origin is tolerated
 	if c.Name() != "citizenplane" {
 		t.Errorf("Name() = %q", c.Name())
@@ -117,7 +117,7 @@ func TestSearchDocumentedAnswer(t *testing.T) {
 		}}}},
 		Parts: []providers.Part{{
 			Provider: "citizenplane", Ref: "4014831", FareType: providers.OneWay,
-			Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: eur(20498),
+			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: eur(20498),
 			Taxes: eur(2640), // 2 seats × 13.20; the infant pays no airport tax
 		}},
 		Total:          eur(20498), // 2 seats × 89.99 + 1 infant × 25.00
@@ -139,7 +139,7 @@ func TestSearchKeepsOnlyTheSearchedDay(t *testing.T) {
 		`"2025-08-07T00:30:00+02:00", "arrival_date": "2025-08-07T02:35:00+02:00"`, 1)
 	srv := docServer(t, "GET", "/v3/flights", 200, `{"results": [`+docFlight+`, `+nextDay+`]}`, nil)
 	got, err := newTestClient(srv.URL, nil).Search(context.Background(),
-		providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}})
+		providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}})
 	if err != nil || len(got) != 1 {
 		t.Fatalf("got %d offers, %v; want 1", len(got), err)
 	}
@@ -161,7 +161,7 @@ func TestSearchRoundTripsDocumentedAnswer(t *testing.T) {
 	}
 	wantPart := providers.Part{
 		Provider: Name, Ref: "4014831,3795943", FareType: providers.RoundTrip,
-		Legs: []providers.Leg{q.Outbound, q.Return}, Passengers: pax, Total: eur(36500), // 2 × 160.00 + 45.00
+		OriginDestinations: []providers.OriginDestination{q.Outbound, q.Return}, Passengers: pax, Total: eur(36500), // 2 × 160.00 + 45.00
 		Taxes: eur(4610), // 2 seats × (13.20 + 9.85); the infant pays no airport tax
 	}
 	o := got[0]
@@ -178,7 +178,7 @@ func TestSearchRoundTripsDocumentedAnswer(t *testing.T) {
 
 func TestCheckPriceDocumentedAnswers(t *testing.T) {
 	part := providers.Part{Provider: Name, Ref: "4014831", FareType: providers.OneWay,
-		Legs: []providers.Leg{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 1}, Total: eur(8999)}
+		OriginDestinations: []providers.OriginDestination{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 1}, Total: eur(8999)}
 	wantBody := `{"flight_id":4014831,"passengers":{"adults":1,"children":0,"infants":0},"customer_code":"faregraph"}`
 	checkBody := func(r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
@@ -216,7 +216,7 @@ func TestCheckPriceDocumentedAnswers(t *testing.T) {
 func TestListAncillariesDocumentedAnswer(t *testing.T) {
 	srv := docServer(t, "GET", "/v3/flights", 200, docSearch, nil)
 	part := providers.Part{Provider: Name, Ref: "4014831", FareType: providers.OneWay,
-		Legs: []providers.Leg{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 2}}
+		OriginDestinations: []providers.OriginDestination{leg("CDG", "PMI", "2025-08-06")}, Passengers: providers.Passengers{Adults: 2}}
 	got := newTestClient(srv.URL, nil).ListAncillaries(context.Background(), []providers.Part{part})
 	want := []providers.AncillaryResult{{Ancillaries: []providers.Ancillary{
 		{Ref: "4014831:checked:20", Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: eur(2550), WeightKg: 20, Segment: "5O7892"},
@@ -248,7 +248,7 @@ func TestErrorAnswers(t *testing.T) {
 		{200, strings.Replace(docSearch, `"price": 89.99`, `"price": 13.205`, 1), providers.Unavailable, ""},
 		{200, strings.Replace(docSearch, `"2025-08-06T10:00:00+02:00"`, `"tomorrow"`, 1), providers.Unavailable, ""},
 	}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}}
 	for _, tt := range tests {
 		t.Run(strconv.Itoa(tt.status)+" "+tt.wantProvider, func(t *testing.T) {
 			srv := docServer(t, "GET", "/v3/flights", tt.status, tt.body, nil)
@@ -303,7 +303,7 @@ func TestSearchFollowsPages(t *testing.T) {
 			}))
 			defer srv.Close()
 			offers, err := newTestClient(srv.URL, nil).Search(context.Background(),
-				providers.Query{Leg: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}})
+				providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06"), Passengers: providers.Passengers{Adults: 1}})
 			if err != nil {
 				t.Fatal(err)
 			}

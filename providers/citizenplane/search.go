@@ -22,7 +22,7 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 	if err := checkPassengers(q.Passengers); err != nil {
 		return nil, c.fail(opSearch, providers.Rejected, 0, "", "invalid passengers", err)
 	}
-	flights, err := c.flights(ctx, opSearch, q.Leg, q.Passengers.Seats())
+	flights, err := c.flights(ctx, opSearch, q.OriginDestination, q.Passengers.Seats())
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuer
 }
 
 // flights fetches the flights of leg's day with at least seats seats.
-func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seats int) ([]wire.Flight, error) {
+func (c *Client) flights(ctx context.Context, op string, leg providers.OriginDestination, seats int) ([]wire.Flight, error) {
 	start, end, err := dayWindow(leg.Date)
 	if err != nil {
 		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)
@@ -120,7 +120,7 @@ func (c *Client) flights(ctx context.Context, op string, leg providers.Leg, seat
 
 // roundTrips fetches the round-trip fares for out and back with at least
 // seats seats.
-func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.Leg, seats int) ([]wire.RoundTrip, error) {
+func (c *Client) roundTrips(ctx context.Context, op string, out, back providers.OriginDestination, seats int) ([]wire.RoundTrip, error) {
 	start, end, err := dayWindow(out.Date)
 	if err != nil {
 		return nil, c.fail(op, providers.Rejected, 0, "", "invalid date", err)

@@ -40,22 +40,29 @@ func TestSearchTaxes(t *testing.T) {
 		{"tax above the price", withTax(`"included_airport_tax": 90.00`), providers.Passengers{Adults: 1}, providers.Money{}},
 		{"tax exactly the price", withTax(`"included_airport_tax": 89.99`), providers.Passengers{Adults: 2}, eur(17998)},
 	}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2025-08-06")}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2025-08-06")}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := docServer(t, "GET", "/v3/flights", 200, `{"results": [`+tt.flight+`]}`, nil)
 			q.Passengers = tt.pax
 			offers, err := newTestClient(srv.URL, nil).Search(context.Background(), q)
-			if err != nil {
-				t.Fatalf("Search: %v", err)
-			}
-			if len(offers) != 1 {
-				t.Fatalf("got %d offers, want the flight sold whatever its tax", len(offers))
-			}
-			if diff := cmp.Diff(tt.want, offers[0].Parts[0].Taxes); diff != "" {
-				t.Errorf("Taxes (-want +got)\n%s", diff)
-			}
+			checkOneTax(t, "Search", "flight", offers, err, tt.want)
 		})
+	}
+}
+
+// checkOneTax checks that call (Search or SearchRoundTrips) answered one
+// offer, the flight or fare sold whatever its tax, with Taxes want.
+func checkOneTax(t *testing.T, call, what string, offers []providers.Offer, err error, want providers.Money) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("%s: %v", call, err)
+	}
+	if len(offers) != 1 {
+		t.Fatalf("got %d offers, want the %s sold whatever its tax", len(offers), what)
+	}
+	if diff := cmp.Diff(want, offers[0].Parts[0].Taxes); diff != "" {
+		t.Errorf("Taxes (-want +got)\n%s", diff)
 	}
 }
 
@@ -86,15 +93,7 @@ func TestSearchRoundTripsTaxes(t *testing.T) {
 			srv := docServer(t, "GET", "/v3/roundTrips", 200, tt.body, nil)
 			q := providers.RoundTripQuery{Outbound: leg("CDG", "PMI", "2025-08-06"), Return: leg("PMI", "CDG", "2025-08-13"), Passengers: tt.pax}
 			offers, err := newTestClient(srv.URL, nil).SearchRoundTrips(context.Background(), q)
-			if err != nil {
-				t.Fatalf("SearchRoundTrips: %v", err)
-			}
-			if len(offers) != 1 {
-				t.Fatalf("got %d offers, want the fare sold whatever its tax", len(offers))
-			}
-			if diff := cmp.Diff(tt.want, offers[0].Parts[0].Taxes); diff != "" {
-				t.Errorf("Taxes (-want +got)\n%s", diff)
-			}
+			checkOneTax(t, "SearchRoundTrips", "fare", offers, err, tt.want)
 		})
 	}
 }
@@ -127,7 +126,7 @@ func TestSimulatorTaxes(t *testing.T) {
 	for ri, r := range cpsim.Routes() {
 		for _, date := range []string{"2025-07-02", "2025-08-06", "2025-12-10", "2026-03-03"} {
 			for _, pax := range parties {
-				offers, err := c.Search(ctx, providers.Query{Leg: leg(r.From, r.To, date), Passengers: pax})
+				offers, err := c.Search(ctx, providers.Query{OriginDestination: leg(r.From, r.To, date), Passengers: pax})
 				if err != nil {
 					t.Fatalf("Search route %d %s: %v", ri, date, err)
 				}

@@ -82,7 +82,7 @@ func (c *Client) checkRoundTrip(ctx context.Context, out, back partFlight, pax p
 // partFlight is one flight of a part and the searched leg it flies.
 type partFlight struct {
 	id  int64
-	leg providers.Leg
+	leg providers.OriginDestination
 }
 
 // flightsOf reads the flights of a CitizenPlane part: one for a one-way
@@ -99,12 +99,12 @@ func flightsOf(p providers.Part) ([]partFlight, error) {
 	if len(ids) == 2 {
 		want = providers.RoundTrip
 	}
-	if len(ids) != len(p.Legs) || p.FareType != want {
+	if len(ids) != len(p.OriginDestinations) || p.FareType != want {
 		return nil, errors.New("ref " + p.Ref + " does not match the part's legs and fare type")
 	}
 	fl := make([]partFlight, len(ids))
 	for i, id := range ids {
-		fl[i] = partFlight{id: id, leg: p.Legs[i]}
+		fl[i] = partFlight{id: id, leg: p.OriginDestinations[i]}
 	}
 	return fl, nil
 }

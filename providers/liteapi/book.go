@@ -85,9 +85,9 @@ func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Boo
 }
 
 // Cancel cancels a booking (POST /flights/bookings/{bookingId}/cancellations,
-// B.7). 200 answers it cancelled; 202 (cancellation pending) answers it
-// with status BookingPending; a booking already cancelled (409 46004
-// [assumed]) answers it cancelled too. An unknown bookingId is NotFound.
+// B.7). 200 answers it canceled; 202 (cancellation pending) answers it
+// with status BookingPending; a booking already canceled (409 46004
+// [assumed]) answers it canceled too. An unknown bookingId is NotFound.
 // Errors are *providers.Error values with Op "cancel".
 func (c *Client) Cancel(ctx context.Context, reference string) (*providers.Booking, error) {
 	const op = "cancel"
@@ -103,7 +103,7 @@ func (c *Client) Cancel(ctx context.Context, reference string) (*providers.Booki
 	})
 	switch pe := asProviderError(err); {
 	case pe != nil && providerCode(pe) == codeCancelAlreadyDone:
-		return &providers.Booking{Reference: reference, Status: providers.BookingCancelled}, nil
+		return &providers.Booking{Reference: reference, Status: providers.BookingCanceled}, nil
 	case err != nil:
 		return nil, err
 	case resp.Data == nil:
@@ -228,12 +228,12 @@ func newBookRequest(r providers.BookRequest) (wire.BookRequest, error) {
 
 // bookingStatuses maps FlightBooking statuses.
 var bookingStatuses = map[string]providers.BookingStatus{
-	wire.StatusConfirmed:            providers.BookingConfirmed,
-	wire.StatusTicketed:             providers.BookingConfirmed,
-	wire.StatusCreated:              providers.BookingPending,
-	wire.StatusPendingConfirmation:  providers.BookingPending,
-	wire.StatusCancelled:            providers.BookingCancelled,
-	wire.StatusCancelledWithCharges: providers.BookingCancelled,
+	wire.StatusConfirmed:           providers.BookingConfirmed,
+	wire.StatusTicketed:            providers.BookingConfirmed,
+	wire.StatusCreated:             providers.BookingPending,
+	wire.StatusPendingConfirmation: providers.BookingPending,
+	wire.StatusCanceled:            providers.BookingCanceled,
+	wire.StatusCanceledWithCharges: providers.BookingCanceled,
 }
 
 // toBooking maps a FlightBooking. The total is pricing.totalAmount, else
@@ -264,7 +264,7 @@ func toBooking(fb wire.FlightBooking) (*providers.Booking, error) {
 		}
 	}
 	if fb.Journey != nil && len(fb.Journey.Segments) > 0 {
-		if b.Slices, err = toSlices(fb.Journey.Segments, legsOf(fb.Journey.Segments)); err != nil {
+		if b.Slices, err = toSlices(fb.Journey.Segments, slicesOf(fb.Journey.Segments)); err != nil {
 			return nil, fmt.Errorf("journey: %w", err)
 		}
 	}
@@ -293,17 +293,17 @@ func bookingTotal(fb wire.FlightBooking) (providers.Money, error) {
 	return providers.Money{}, errors.New("no total (pricing.totalAmount or order.price.total)")
 }
 
-func appendLocator(ls []string, pnr string) []string {
-	pnr = strings.TrimSpace(pnr)
-	if pnr == "" || slices.Contains(ls, pnr) {
+func appendLocator(ls []string, locator string) []string {
+	locator = strings.TrimSpace(locator)
+	if locator == "" || slices.Contains(ls, locator) {
 		return ls
 	}
-	return append(ls, pnr)
+	return append(ls, locator)
 }
 
-// legsOf is the number of directions of a booked journey: two when a
+// slicesOf is the number of slices (directions) of a booked journey: two when a
 // segment is INBOUND.
-func legsOf(segs []wire.Segment) int {
+func slicesOf(segs []wire.Segment) int {
 	for _, s := range segs {
 		if s.Direction == wire.DirectionInbound {
 			return 2

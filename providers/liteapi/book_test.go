@@ -3,12 +3,14 @@ package liteapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
@@ -17,12 +19,12 @@ import (
 // custom tag; the booking is the simulator's, confirmed, with the held
 // total, the airline locators and the flights; the held seats are sold.
 func TestBook(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 2, Children: 1}
 	// A connection on two carriers' flights would give two locators; any
 	// journey gives at least one.
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, func(o providers.Offer) bool { return !nonstop(o) })
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	h := mustHold(t, env, o)
 	held := env.seatsLeft(t, o)
 	log := env.tap()
@@ -36,7 +38,7 @@ func TestBook(t *testing.T) {
 	if diff := cmp.Diff(want, log.bodies(t, "POST", wire.BookingsPath)); diff != "" {
 		t.Errorf("book body (-want +got)\n%s", diff)
 	}
-	if !isUUID(b.Reference) || b.Status != providers.BookingConfirmed || b.Total != h.Total {
+	if !isUUIDv7(b.Reference) || b.Status != providers.BookingConfirmed || b.Total != h.Total {
 		t.Errorf("booking %+v, hold total %s", b, h.Total)
 	}
 	if diff := cmp.Diff(o.Slices, b.Slices); diff != "" {
@@ -68,8 +70,8 @@ func TestBook(t *testing.T) {
 	if err != nil || !cmp.Equal(b, again) {
 		t.Errorf("second book (-first +second)\n%s%v", cmp.Diff(b, again), err)
 	}
-	if env.bookingCount() != 1 {
-		t.Errorf("%d bookings", env.bookingCount())
+	if env.sim.BookingCount() != 1 {
+		t.Errorf("%d bookings", env.sim.BookingCount())
 	}
 	calls := env.obs.all()
 	wantCalls := []call{{"liteapi/book", "ok"}, {"liteapi/retrieve", "ok"}, {"liteapi/book", "ok"}, {"liteapi/retrieve", "ok"}}
@@ -81,7 +83,7 @@ func TestBook(t *testing.T) {
 // TestBookReplayShape: the simulator's second answer is B.6's 200 replay,
 // byte for byte in its fields.
 func TestBookReplayShape(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
 	h := mustHold(t, env, o)
 	body := map[string]any{"prebookId": h.Ref, "payment": map[string]any{"method": "CREDIT"}}
@@ -126,7 +128,7 @@ func TestBookReplayShape(t *testing.T) {
 // TestBookFailAfter: a booking made but answered 503 is Unavailable; the
 // one booking is found afterwards, and never made twice.
 func TestBookFailAfter(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "MAD", "2026-09-15"), providers.Passengers{Adults: 1}, nil)
 	h := mustHold(t, env, o)
 	r := bookRequestFor(o, h, "FG-2")
@@ -136,8 +138,8 @@ func TestBookFailAfter(t *testing.T) {
 	if pe := wantError(t, err, "book", providers.Unavailable, "55035"); pe.Status != 503 {
 		t.Errorf("status %d", pe.Status)
 	}
-	if env.bookingCount() != 1 {
-		t.Fatalf("%d bookings made", env.bookingCount())
+	if env.sim.BookingCount() != 1 {
+		t.Fatalf("%d bookings made", env.sim.BookingCount())
 	}
 	env.sim.SetFailure("book", sim.FailNone)
 
@@ -156,8 +158,8 @@ func TestBookFailAfter(t *testing.T) {
 	if err != nil || !cmp.Equal(found, booked) {
 		t.Errorf("book after find (-found +booked)\n%s%v", cmp.Diff(found, booked), err)
 	}
-	if env.bookingCount() != 1 {
-		t.Errorf("%d bookings", env.bookingCount())
+	if env.sim.BookingCount() != 1 {
+		t.Errorf("%d bookings", env.sim.BookingCount())
 	}
 	calls := env.obs.all()
 	want := []call{{"liteapi/book", "error"}, {"liteapi/find_booking", "ok"}, {"liteapi/retrieve", "ok"}}
@@ -169,7 +171,7 @@ func TestBookFailAfter(t *testing.T) {
 // TestBookFailTimeout: a booking made but never answered is Timeout; the
 // booking is found afterwards.
 func TestBookFailTimeout(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "MAD", "2026-09-15"), providers.Passengers{Adults: 1}, nil)
 	h := mustHold(t, env, o)
 	r := bookRequestFor(o, h, "FG-3")
@@ -182,18 +184,18 @@ func TestBookFailTimeout(t *testing.T) {
 	env.sim.SetFailure("book", sim.FailNone)
 
 	found, err := env.client.FindBooking(context.Background(), r)
-	if err != nil || found == nil || env.bookingCount() != 1 {
-		t.Fatalf("find: %+v %v; %d bookings", found, err, env.bookingCount())
+	if err != nil || found == nil || env.sim.BookingCount() != 1 {
+		t.Fatalf("find: %+v %v; %d bookings", found, err, env.sim.BookingCount())
 	}
 }
 
 // TestFindBookingNothing: a hold that lapsed unbooked, or a prebook the
 // provider never made, has no booking: (nil, nil), and nothing is booked.
 func TestFindBookingNothing(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "MAD", "2026-09-15"), providers.Passengers{Adults: 1}, nil)
 	h := mustHold(t, env, o)
-	env.clock.Advance(prebookTTL)
+	env.clock.Advance(litesim.PrebookTTL)
 	for _, ref := range []string{h.Ref, "019d0674-834d-7db7-9c8b-93fe8e46e7b8"} {
 		hold := *h
 		hold.Ref = ref
@@ -202,14 +204,14 @@ func TestFindBookingNothing(t *testing.T) {
 			t.Errorf("find %s: %+v %v", ref, b, err)
 		}
 	}
-	if env.bookingCount() != 0 {
-		t.Errorf("%d bookings", env.bookingCount())
+	if env.sim.BookingCount() != 0 {
+		t.Errorf("%d bookings", env.sim.BookingCount())
 	}
 }
 
 // TestRetrieveScheduleChange: a read shows the flights as moved.
 func TestRetrieveScheduleChange(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 11})
+	env := newSimEnv(t, litesim.Config{Seed: 11})
 	pax := providers.Passengers{Adults: 1}
 	offers, err := env.client.SearchRoundTrips(context.Background(), providers.RoundTripQuery{
 		Outbound: leg("ORY", "LIS", "2026-10-20"), Return: leg("LIS", "ORY", "2026-10-27"), Passengers: pax})
@@ -241,7 +243,15 @@ func TestRetrieveScheduleChange(t *testing.T) {
 	// 2026-10-25 is the end of summer time: the return (27th) is in winter
 	// time, the outbound (20th) in summer time, and the shift keeps each
 	// airport's own offset.
-	env.sim.ShiftSchedule(95 * time.Minute)
+	shift := func(d time.Duration) {
+		t.Helper()
+		for _, k := range flightsOf(o) {
+			if err := env.sim.ShiftSchedule(k, d); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	shift(95 * time.Minute)
 	got, err := env.client.Retrieve(context.Background(), b.Reference)
 	if err != nil {
 		t.Fatal(err)
@@ -252,16 +262,38 @@ func TestRetrieveScheduleChange(t *testing.T) {
 	ret := got.Slices[1].Segments[0]
 	checkZone(t, ret.DepartureAt, ret.Origin, map[string]int{"LIS": 0, "ORY": 3600, "MAD": 3600}[ret.Origin])
 
-	if !env.sim.ShiftBooking(b.Reference, -30*time.Minute) || env.sim.ShiftBooking("nope", time.Hour) {
-		t.Fatal("ShiftBooking")
+	// A search shows the moved outbound too (given seats, so that the
+	// booking did not sell it out).
+	roomy(t, env, o, 9)
+	again, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("ORY", "LIS", "2026-10-20"), Passengers: pax})
+	if err != nil {
+		t.Fatal(err)
 	}
-	env.sim.ShiftSchedule(0)
+	want := moved(95 * time.Minute)[0].Segments[0]
+	found := false
+	for _, a := range again {
+		if s := a.Slices[0].Segments[0]; s.CarrierCode == want.CarrierCode && s.FlightNumber == want.FlightNumber {
+			found = true
+			if !s.DepartureAt.Equal(want.DepartureAt) || !s.ArrivalAt.Equal(want.ArrivalAt) {
+				t.Errorf("searched %s%s %s-%s, want %s-%s", s.CarrierCode, s.FlightNumber, s.DepartureAt, s.ArrivalAt, want.DepartureAt, want.ArrivalAt)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no search result flies %s%s", want.CarrierCode, want.FlightNumber)
+	}
+	if err := env.sim.ShiftSchedule(sim.FlightKey{Carrier: "ZZ", Number: "1", Date: "2026-10-20"}, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+		t.Errorf("shift of an unknown flight: %v", err)
+	}
+
+	// Shifts add up.
+	shift(-125 * time.Minute)
 	got, err = env.client.Retrieve(context.Background(), b.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(moved(-30*time.Minute), got.Slices); diff != "" {
-		t.Errorf("after the booking's shift (-want +got)\n%s", diff)
+		t.Errorf("after the second shift (-want +got)\n%s", diff)
 	}
 	if got.Reference != b.Reference || got.Total != b.Total || !cmp.Equal(got.Locators, b.Locators) {
 		t.Errorf("retrieved %+v, booked %+v", got, b)
@@ -269,7 +301,7 @@ func TestRetrieveScheduleChange(t *testing.T) {
 }
 
 func TestRetrieveUnknown(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	_, err := env.client.Retrieve(context.Background(), "019d0674-834d-7db7-9c8b-93fe8e46e7b8")
 	if pe := wantError(t, err, "retrieve", providers.NotFound, "47002"); pe.Status != 404 {
 		t.Errorf("status %d", pe.Status)
@@ -282,7 +314,7 @@ func TestRetrieveUnknown(t *testing.T) {
 
 // TestBookRejectsBadInput: what cannot be sent is refused before any call.
 func TestBookRejectsBadInput(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := providers.Offer{Parts: []providers.Part{{Provider: Name, Ref: "x", Passengers: providers.Passengers{Adults: 1}}}}
 	long := make([]byte, wire.MaxCustomTagValue+1)
 	for i := range long {

@@ -5,17 +5,16 @@
 // credit line (POST /flights/bookings) and booking reads (GET
 // /flights/bookings/{id}).
 //
-// The package also holds Simulator, an HTTP server speaking the same API
+// Its simulator, package litesim, is an HTTP server speaking the same API
 // from a deterministic inventory, so that the adapter runs unchanged in
 // tests, benchmarks and the no-setup default mode.
 package liteapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -38,8 +37,8 @@ const defaultHTTPTimeout = 60 * time.Second
 // Config configures a Client.
 type Config struct {
 	// BaseURL is the API root including its version:
-	// https://api.liteapi.travel/v3.0 in production, a Simulator's URL in
-	// tests. The adapter appends the /flights/... paths.
+	// https://api.liteapi.travel/v3.0 in production, a litesim
+	// simulator's URL in tests. The adapter appends the /flights/... paths.
 	BaseURL string
 	// APIKey is sent in the X-API-Key header.
 	APIKey string
@@ -60,8 +59,7 @@ type Config struct {
 // Client calls LiteAPI. It is safe for concurrent use.
 type Client struct {
 	cfg  Config
-	base string
-	hc   *http.Client
+	http providers.HTTP
 	log  *slog.Logger
 }
 
@@ -87,7 +85,14 @@ func New(cfg Config) *Client {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), hc: hc, log: log}
+	header := http.Header{}
+	header.Set("X-API-Key", cfg.APIKey)
+	return &Client{cfg: cfg, log: log, http: providers.HTTP{
+		Client:  hc,
+		BaseURL: strings.TrimRight(cfg.BaseURL, "/"),
+		Header:  header,
+		MaxBody: maxBodyBytes,
+	}}
 }
 
 // Name returns "liteapi".
@@ -100,7 +105,7 @@ func (c *Client) Name() string { return Name }
 // answer none of whose offers can be read is an error. Errors are
 // *providers.Error values with Op "search".
 func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Offer, error) {
-	return c.rates(ctx, "search", providers.OneWay, []providers.Leg{q.Leg}, q.Passengers, q.Currency)
+	return c.rates(ctx, "search", providers.OneWay, []providers.OriginDestination{q.OriginDestination}, q.Passengers, q.Currency)
 }
 
 // SearchRoundTrips returns LiteAPI's round-trip offers for q: two slices
@@ -108,11 +113,11 @@ func (c *Client) Search(ctx context.Context, q providers.Query) ([]providers.Off
 // Dates past the horizon and unreadable offers are handled as by Search.
 // Errors are *providers.Error values with Op "round_trips".
 func (c *Client) SearchRoundTrips(ctx context.Context, q providers.RoundTripQuery) ([]providers.Offer, error) {
-	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.Leg{q.Outbound, q.Return}, q.Passengers, q.Currency)
+	return c.rates(ctx, "round_trips", providers.RoundTrip, []providers.OriginDestination{q.Outbound, q.Return}, q.Passengers, q.Currency)
 }
 
 // rates searches legs (outbound, then return) with one call.
-func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.Leg,
+func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, legs []providers.OriginDestination,
 	pax providers.Passengers, currency string) (_ []providers.Offer, err error) {
 	now := c.cfg.Now()
 	if beyondHorizon(legs, now) {
@@ -198,42 +203,29 @@ func (c *Client) call(ctx context.Context, op, method, path string, in, out any)
 // followed by the HTTP client, body and key included (B.10: 307 to the
 // trailing-slash path). Its errors are failures to get a whole answer.
 func (c *Client) exchange(ctx context.Context, op, method, path string, in any) (int, []byte, error) {
-	var body io.Reader
-	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
-			return 0, nil, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
-				Message: "the request could not be encoded", Err: fmt.Errorf("encode %s %s: %w", method, path, err)}
-		}
-		body = bytes.NewReader(b)
+	// Not text/event-stream (providers.HTTP asks for application/json): the
+	// rates answer then comes as one JSON body.
+	status, raw, err := c.http.Do(ctx, method, path, nil, in)
+	var he *providers.HTTPError
+	if err == nil || !errors.As(err, &he) {
+		return status, raw, err
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
+	switch he.Step {
+	case providers.HTTPEncode:
+		return 0, nil, &providers.Error{Provider: Name, Op: op, Code: providers.Rejected,
+			Message: "the request could not be encoded", Err: fmt.Errorf("encode %s %s: %w", method, path, he.Err)}
+	case providers.HTTPRequest:
 		return 0, nil, &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable,
-			Message: msgUnreachable, Err: fmt.Errorf("new request %s %s: %w", method, path, err)}
+			Message: msgUnreachable, Err: fmt.Errorf("new request %s %s: %w", method, path, he.Err)}
+	case providers.HTTPRead:
+		pe := transportFailure(ctx, op, method, path, fmt.Errorf("read body: %w", he.Err))
+		pe.Status = status
+		return status, nil, pe
+	case providers.HTTPTooLarge:
+		return status, nil, unreadable(op, status, fmt.Errorf("%s %s: body over %d bytes", method, path, maxBodyBytes))
+	default:
+		return 0, nil, transportFailure(ctx, op, method, path, he.Err)
 	}
-	req.Header.Set("X-API-Key", c.cfg.APIKey)
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	// Not text/event-stream: the rates answer then comes as one JSON body.
-	req.Header.Set("Accept", "application/json")
-
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return 0, nil, transportFailure(ctx, op, method, path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
-	if err != nil {
-		pe := transportFailure(ctx, op, method, path, fmt.Errorf("read body: %w", err))
-		pe.Status = resp.StatusCode
-		return resp.StatusCode, nil, pe
-	}
-	if len(raw) > maxBodyBytes {
-		return resp.StatusCode, nil, unreadable(op, resp.StatusCode, fmt.Errorf("%s %s: body over %d bytes", method, path, maxBodyBytes))
-	}
-	return resp.StatusCode, raw, nil
 }
 
 // decodeAnswer classifies a non-2xx answer, or decodes a 2xx one into out
@@ -247,9 +239,7 @@ func decodeAnswer(op, method, path string, status int, raw []byte, out any) erro
 		}
 		return apiFailure(op, method, path, status, env.Error)
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(out); err != nil {
+	if err := providers.DecodeJSON(raw, out); err != nil {
 		return unreadable(op, status, fmt.Errorf("decode %s %s: %w", method, path, err))
 	}
 	if f, ok := out.(interface{ Failure() *wire.APIError }); ok && f.Failure() != nil {

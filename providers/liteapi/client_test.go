@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
@@ -60,16 +61,16 @@ type rawRates struct {
 }
 
 func TestSearchMapsEveryField(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 7})
+	env := newSimEnv(t, litesim.Config{Seed: 7})
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
-	q := providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: pax, Currency: "EUR"}
+	q := providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-01"), Passengers: pax, Currency: "EUR"}
 
 	offers, err := env.client.Search(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The same request, raw: the oracle for every mapped field.
-	status, body := post(t, env.srv.URL+wire.RatesPath, testKey, newRatesRequest([]providers.Leg{q.Leg}, pax, "EUR"))
+	status, body := post(t, env.srv.URL+wire.RatesPath, testKey, newRatesRequest([]providers.OriginDestination{q.OriginDestination}, pax, "EUR"))
 	if status != 200 {
 		t.Fatalf("raw rates: HTTP %d %s", status, body)
 	}
@@ -106,12 +107,12 @@ func TestSearchMapsEveryField(t *testing.T) {
 				FareType: providers.OneWay,
 				Slices:   []providers.Slice{{Segments: segs}},
 				Parts: []providers.Part{{Provider: Name, Ref: o.OfferID, FareType: providers.OneWay,
-					Legs: []providers.Leg{q.Leg}, Passengers: pax, Total: total, Taxes: taxes}},
+					OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total, Taxes: taxes}},
 				Total:          total,
 				PerPassenger:   wantPP,
 				SeatsAvailable: o.Fare.SeatsRemaining,
 				Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
-				ExpiresAt:      testNow.Add(defaultOfferTTL),
+				ExpiresAt:      testNow.Add(litesim.DefaultOfferTTL),
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("offer %d (-want +got)\n%s", i-1, diff)
@@ -182,7 +183,7 @@ func TestSearchLocalTimes(t *testing.T) {
 	const summer, winter = "2026-07-01", "2026-11-20"
 	tests := []struct {
 		name    string
-		leg     providers.Leg
+		leg     providers.OriginDestination
 		offsets map[string]int // airport → seconds east of UTC on that day
 	}{
 		{"CDG-PMI summer", leg("CDG", "PMI", summer), map[string]int{"CDG": 7200, "PMI": 7200, "MAD": 7200, "BCN": 7200}},
@@ -190,10 +191,10 @@ func TestSearchLocalTimes(t *testing.T) {
 		{"ORY-LIS summer", leg("ORY", "LIS", summer), map[string]int{"ORY": 7200, "MAD": 7200, "LIS": 3600}},
 		{"LIS-ORY winter", leg("LIS", "ORY", winter), map[string]int{"ORY": 3600, "MAD": 3600, "LIS": 0}},
 	}
-	env := newSimEnv(t, SimConfig{Seed: 3})
+	env := newSimEnv(t, litesim.Config{Seed: 3})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			offers, err := env.client.Search(context.Background(), providers.Query{Leg: tt.leg, Passengers: providers.Passengers{Adults: 1}})
+			offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: tt.leg, Passengers: providers.Passengers{Adults: 1}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -217,11 +218,11 @@ func TestSearchLocalTimes(t *testing.T) {
 // leaves Orly at 07:00 Paris time and lands in Lisbon at 08:25 Lisbon time,
 // 2 h 25 min later.
 func TestSearchScheduledTimes(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 3})
+	env := newSimEnv(t, litesim.Config{Seed: 3})
 	found := false
 	for day := 1; day <= 14 && !found; day++ {
 		date := providers.Date(time.Date(2026, 7, day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
-		offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("ORY", "LIS", date), Passengers: providers.Passengers{Adults: 1}})
+		offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("ORY", "LIS", date), Passengers: providers.Passengers{Adults: 1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -247,7 +248,7 @@ func TestSearchScheduledTimes(t *testing.T) {
 }
 
 func TestSearchRoundTrips(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 11})
+	env := newSimEnv(t, litesim.Config{Seed: 11})
 	pax := providers.Passengers{Adults: 1, Children: 1}
 	out, back := leg("CDG", "BCN", "2026-07-01"), leg("BCN", "CDG", "2026-07-08")
 	q := providers.RoundTripQuery{Outbound: out, Return: back, Passengers: pax}
@@ -266,14 +267,14 @@ func TestSearchRoundTrips(t *testing.T) {
 		}
 		p := o.Parts[0]
 		// Taxes and fees as the simulator splits each person's price.
-		_, at, af := split(o.PerPassenger.Adult.Amount)
-		_, ct, cf := split(o.PerPassenger.Child.Amount)
+		_, at, af := litesim.Split(o.PerPassenger.Adult.Amount)
+		_, ct, cf := litesim.Split(o.PerPassenger.Child.Amount)
 		taxes := providers.Money{Amount: at + af + ct + cf, Currency: "EUR"}
 		if taxes.Amount <= 0 || taxes.Amount >= o.Total.Amount {
 			t.Errorf("offer %d: taxes %s, want some below the total %s", i, taxes, o.Total)
 		}
 		if diff := cmp.Diff(providers.Part{Provider: Name, Ref: p.Ref, FareType: providers.RoundTrip,
-			Legs: []providers.Leg{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes}, p); diff != "" || p.Ref == "" {
+			OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes}, p); diff != "" || p.Ref == "" {
 			t.Errorf("offer %d part (-want +got)\n%s", i, diff)
 		}
 		if o.Slices[0].Origin() != "CDG" || o.Slices[0].Destination() != "BCN" ||
@@ -288,8 +289,8 @@ func TestSearchRoundTrips(t *testing.T) {
 	}
 
 	// A round trip costs less than its two one-ways.
-	cheapest := func(l providers.Leg) int64 {
-		ow, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax})
+	cheapest := func(l providers.OriginDestination) int64 {
+		ow, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax})
 		if err != nil || len(ow) == 0 {
 			t.Fatalf("one way %v: %d offers, %v", l, len(ow), err)
 		}

@@ -101,7 +101,7 @@ func newFake(t *testing.T, answer map[string]string) (*fakeLiteAPI, *Client) {
 
 func TestDocumentedRates(t *testing.T) {
 	f, c := newFake(t, map[string]string{"/v3.0/flights/rates": documentedRates})
-	q := providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
+	q := providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
 	offers, err := c.Search(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestDocumentedRates(t *testing.T) {
 			ArrivalAt:   parseWant(t, "2026-07-02T05:55:00+02:00"),
 		}}}},
 		Parts: []providers.Part{{Provider: "liteapi", Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
-			Legs: []providers.Leg{q.Leg}, Passengers: q.Passengers, Total: total,
+			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total,
 			Taxes: providers.Money{Amount: 35024, Currency: "USD"}}}, // taxes 350.24 + fees 0
 		Total:          total,
 		PerPassenger:   providers.PassengerPrice{Adult: total},
@@ -188,7 +188,7 @@ func TestDocumentedRoundTrip(t *testing.T) {
 	if o.FareType != providers.RoundTrip || len(o.Slices) != 2 || o.Parts[0].FareType != providers.RoundTrip {
 		t.Fatalf("%+v", o)
 	}
-	if diff := cmp.Diff([]providers.Leg{out, back}, o.Parts[0].Legs); diff != "" {
+	if diff := cmp.Diff([]providers.OriginDestination{out, back}, o.Parts[0].OriginDestinations); diff != "" {
 		t.Errorf("part legs (-want +got)\n%s", diff)
 	}
 	if want := (providers.Money{Amount: 35024, Currency: "USD"}); o.Parts[0].Taxes != want {
@@ -205,7 +205,7 @@ func TestDocumentedRoundTrip(t *testing.T) {
 func TestDocumentedVerify(t *testing.T) {
 	f, c := newFake(t, map[string]string{"/v3.0/flights/verify": documentedVerify})
 	part := providers.Part{Provider: Name, Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
-		Legs: []providers.Leg{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1, Children: 1},
+		OriginDestinations: []providers.OriginDestination{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1, Children: 1},
 		Total: providers.Money{Amount: 75387, Currency: "USD"}}
 	pc, err := c.CheckPrice(context.Background(), part)
 	if err != nil {
@@ -257,7 +257,7 @@ func TestRedirect(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 	c = New(Config{BaseURL: srv.URL + "/v3.0", APIKey: testKey, HTTPClient: srv.Client()})
-	offers, err := c.Search(context.Background(), providers.Query{Leg: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}})
+	offers, err := c.Search(context.Background(), providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}})
 	if err != nil || len(offers) != 1 {
 		t.Fatalf("%d offers, %v", len(offers), err)
 	}

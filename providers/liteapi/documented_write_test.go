@@ -124,7 +124,7 @@ func newFakeAPI(t *testing.T, answers map[string]fakeAnswer) (*fakeAPI, *Client,
 }
 
 var documentedPart = providers.Part{Provider: Name, Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
-	Legs: []providers.Leg{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1},
+	OriginDestinations: []providers.OriginDestination{leg("JFK", "CDG", "2026-07-01")}, Passengers: providers.Passengers{Adults: 1},
 	Total: providers.Money{Amount: 75387, Currency: "USD"}}
 
 var documentedTraveller = providers.Traveller{Type: providers.Adult, GivenName: "John", FamilyName: "Doe", Gender: "MALE",
@@ -271,8 +271,8 @@ func TestDocumentedBook(t *testing.T) {
 	t.Run("statuses", func(t *testing.T) {
 		for status, want := range map[string]providers.BookingStatus{
 			"CONFIRMED": providers.BookingConfirmed, "TICKETED": providers.BookingConfirmed, "CREATED": providers.BookingPending,
-			"PENDING_CONFIRMATION": providers.BookingPending, "CANCELLED": providers.BookingCancelled,
-			"CANCELLED_WITH_CHARGES": providers.BookingCancelled, "SOMETHING_NEW": providers.BookingPending,
+			"PENDING_CONFIRMATION": providers.BookingPending, "CANCELLED": providers.BookingCanceled,
+			"CANCELLED_WITH_CHARGES": providers.BookingCanceled, "SOMETHING_NEW": providers.BookingPending,
 		} {
 			_, c, _ := newFakeAPI(t, map[string]fakeAnswer{"GET /flights/bookings/x": {200, booking(status)}})
 			b, err := c.Retrieve(context.Background(), "x")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -37,7 +36,7 @@ var (
 const (
 	msgTimeout     = "LiteAPI did not answer in time"
 	msgUnreachable = "LiteAPI could not be reached"
-	msgCancelled   = "the call to LiteAPI was cancelled"
+	msgCanceled    = "the call to LiteAPI was canceled"
 	msgRateLimited = "LiteAPI rate limit reached"
 	msgKeyRefused  = "LiteAPI refused the API key"
 	msgUnreadable  = "LiteAPI sent an answer that could not be read"
@@ -46,13 +45,9 @@ const (
 	msgCurrency    = "LiteAPI does not price in this currency"
 )
 
-// [assumed] Rates refuses a currency it does not price with 41006 on this
-// key: B.1 numbers 41006 for invalid request data, and the simulator
-// answers it for the currency.
-const (
-	codeInvalidData = 41006
-	keyCurrency     = "bodyRequest.currency"
-)
+// codeInvalidData is B.1's invalid request data; on wire.KeyCurrency it
+// refuses the currency.
+const codeInvalidData = 41006
 
 // apiFailure classifies an answer that carries an error envelope or a
 // non-2xx status. e is nil when the body had no envelope.
@@ -80,7 +75,7 @@ func apiFailure(op, method, path string, status int, e *wire.APIError) *provider
 		pe.Message = msgKeyRefused
 	case code != 0 && firstDigit(code) == 5:
 		pe.Message = msgUnavailable
-	case code == codeInvalidData && e.Key == keyCurrency:
+	case code == codeInvalidData && e.Key == wire.KeyCurrency:
 		pe.Code, pe.Message = providers.Rejected, msgCurrency
 	case code != 0 && firstDigit(code) == 4:
 		pe.Code, pe.Message = providers.Rejected, msgRefused
@@ -98,13 +93,11 @@ func apiFailure(op, method, path string, status int, e *wire.APIError) *provider
 func transportFailure(ctx context.Context, op, method, path string, err error) *providers.Error {
 	pe := &providers.Error{Provider: Name, Op: op, Code: providers.Unavailable, Message: msgUnreachable,
 		Err: fmt.Errorf("%s %s: %w", method, path, err)}
-	var ne net.Error
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded),
-		errors.As(err, &ne) && ne.Timeout():
+	case providers.IsTimeout(ctx, err):
 		pe.Code, pe.Message = providers.Timeout, msgTimeout
 	case errors.Is(err, context.Canceled):
-		pe.Message = msgCancelled
+		pe.Message = msgCanceled
 	}
 	return pe
 }
@@ -191,7 +184,7 @@ var (
 )
 
 // codeCancelAlreadyDone is the cancellation answer for a booking already
-// cancelled [assumed: 409 46004].
+// canceled [assumed: 409 46004].
 const codeCancelAlreadyDone = 46004
 
 // Book codes whose answer says a booking of the prebook already exists.

@@ -12,41 +12,44 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
-var oneAdultCDGPMI = providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}}
+var oneAdultCDGPMI = providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}}
 
 // TestSimulatorFailures: the adapter's errors for what the simulator can
 // be made to answer.
 func TestSimulatorFailures(t *testing.T) {
 	tests := []struct {
 		name  string
-		cfg   SimConfig
+		cfg   litesim.Config
 		key   string
 		query providers.Query
 		want  providers.Error // Err is not compared
 	}{
-		{"wrong key", SimConfig{Seed: 1}, "wrong", oneAdultCDGPMI,
+		{"wrong key", litesim.Config{Seed: 1}, "wrong", oneAdultCDGPMI,
 			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 401, ProviderCode: "41004", Message: msgKeyRefused}},
-		{"failure rate 1", SimConfig{Seed: 1, FailureRate: 1}, testKey, oneAdultCDGPMI,
+		{"failure rate 1", litesim.Config{Seed: 1, FailureRate: 1}, testKey, oneAdultCDGPMI,
 			providers.Error{Provider: Name, Op: "search", Code: providers.Unavailable, Status: 503, ProviderCode: "51004", Message: msgUnavailable}},
-		{"infants over adults", SimConfig{Seed: 1}, testKey,
-			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1, Infants: 2}},
+		{"infants over adults", litesim.Config{Seed: 1}, testKey,
+			providers.Query{OriginDestination: oneAdultCDGPMI.OriginDestination, Passengers: providers.Passengers{Adults: 1, Infants: 2}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41012",
 				Message: msgRefused}},
-		{"currency", SimConfig{Seed: 1}, testKey,
-			providers.Query{Leg: oneAdultCDGPMI.Leg, Passengers: providers.Passengers{Adults: 1}, Currency: "jpy"},
+		{"currency", litesim.Config{Seed: 1}, testKey,
+			providers.Query{OriginDestination: oneAdultCDGPMI.OriginDestination, Passengers: providers.Passengers{Adults: 1}, Currency: "jpy"},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41006",
 				Message: msgCurrency}},
-		{"date in the past", SimConfig{Seed: 1}, testKey,
-			providers.Query{Leg: leg("CDG", "PMI", "2026-03-01"), Passengers: providers.Passengers{Adults: 1}},
+		{"date in the past", litesim.Config{Seed: 1}, testKey,
+			providers.Query{OriginDestination: leg("CDG", "PMI", "2026-03-01"), Passengers: providers.Passengers{Adults: 1}},
 			providers.Error{Provider: Name, Op: "search", Code: providers.Rejected, Status: 400, ProviderCode: "41002",
 				Message: msgRefused}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := newSimEnv(t, tt.cfg)
-			env.client.cfg.APIKey = tt.key
+			cfg := env.client.cfg
+			cfg.APIKey = tt.key
+			env.client = New(cfg)
 			_, err := env.client.Search(context.Background(), tt.query)
 			pe := providerError(t, err)
 			if diff := cmp.Diff(tt.want, *pe, cmp.FilterPath(func(p cmp.Path) bool { return p.Last().String() == ".Err" }, cmp.Ignore())); diff != "" {
@@ -60,7 +63,7 @@ func TestSimulatorFailures(t *testing.T) {
 }
 
 func TestSimulatorVerifyFailureRate(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 1})
+	env := newSimEnv(t, litesim.Config{Seed: 1})
 	offers, err := env.client.Search(context.Background(), oneAdultCDGPMI)
 	if err != nil || len(offers) == 0 {
 		t.Fatalf("%d offers, %v", len(offers), err)
@@ -73,7 +76,7 @@ func TestSimulatorVerifyFailureRate(t *testing.T) {
 }
 
 func TestTimeout(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 1})
+	env := newSimEnv(t, litesim.Config{Seed: 1})
 	env.sim.SetLatency(time.Minute)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -87,12 +90,12 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestObserver(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 1})
+	env := newSimEnv(t, litesim.Config{Seed: 1})
 	offers, err := env.client.Search(context.Background(), oneAdultCDGPMI)
 	if err != nil {
 		t.Fatal(err)
 	}
-	env.client.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: oneAdultCDGPMI.Leg,
+	env.client.SearchRoundTrips(context.Background(), providers.RoundTripQuery{Outbound: oneAdultCDGPMI.OriginDestination,
 		Return: leg("PMI", "CDG", "2026-07-09"), Passengers: providers.Passengers{Adults: 1}})
 	env.client.CheckPrice(context.Background(), offers[0].Parts[0])
 	env.clock.Advance(time.Hour)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -49,14 +50,15 @@ func (r *recorder) all() []call {
 
 // simEnv is a simulator behind a real HTTP server and a client talking to it.
 type simEnv struct {
-	sim    *Simulator
+	sim    *litesim.Simulator
 	srv    *httptest.Server
 	client *Client
 	clock  *clock
 	obs    *recorder
+	taps   *tapLog // the requests the simulator received, once tap is called
 }
 
-func newSimEnv(t *testing.T, cfg SimConfig) *simEnv {
+func newSimEnv(t *testing.T, cfg litesim.Config) *simEnv {
 	t.Helper()
 	c := newClock()
 	if cfg.Now == nil {
@@ -65,12 +67,13 @@ func newSimEnv(t *testing.T, cfg SimConfig) *simEnv {
 	if cfg.APIKey == "" {
 		cfg.APIKey = testKey
 	}
-	sim := NewSimulator(cfg)
-	srv := httptest.NewServer(sim)
+	sim := litesim.New(cfg)
+	taps := &tapLog{}
+	srv := httptest.NewServer(taps.wrap(sim))
 	t.Cleanup(srv.Close)
 	obs := &recorder{}
 	client := New(Config{BaseURL: srv.URL, APIKey: testKey, HTTPClient: srv.Client(), Observer: obs, Now: c.Now})
-	return &simEnv{sim: sim, srv: srv, client: client, clock: c, obs: obs}
+	return &simEnv{sim: sim, srv: srv, client: client, clock: c, obs: obs, taps: taps}
 }
 
 // post sends body to the server's path with the test key and returns the
@@ -84,7 +87,14 @@ func post(t *testing.T, url, key string, body any) (int, []byte) {
 			t.Fatal(err)
 		}
 	}
-	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(b))
+	return send(t, http.MethodPost, url, key, bytes.NewReader(b))
+}
+
+// send sends a request to url with key (none when key is empty) and
+// returns the status and raw answer.
+func send(t *testing.T, method, url, key string, body io.Reader) (int, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +123,6 @@ func providerError(t *testing.T, err error) *providers.Error {
 	return pe
 }
 
-func leg(o, d string, date providers.Date) providers.Leg {
-	return providers.Leg{Origin: o, Destination: d, Date: date}
+func leg(o, d string, date providers.Date) providers.OriginDestination {
+	return providers.OriginDestination{Origin: o, Destination: d, Date: date}
 }

@@ -9,16 +9,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
 // TestHold: the prebook body is exactly B.3's flat shape; the hold is the
 // prebook's id, expiry, price and attachable extras.
 func TestHold(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, nil)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	pc, err := env.client.CheckPrice(context.Background(), o.Parts[0])
 	if err != nil {
 		t.Fatal(err)
@@ -55,8 +56,8 @@ func TestHold(t *testing.T) {
 		t.Errorf("%d services calls without selections", n)
 	}
 
-	if !isUUID(h.Ref) || h.Total != o.Total || !h.ExpiresAt.Equal(testNow.Add(prebookTTL)) {
-		t.Errorf("hold %+v; want a UUID, total %s, expiry %s", h, o.Total, testNow.Add(prebookTTL))
+	if !isUUIDv7(h.Ref) || h.Total != o.Total || !h.ExpiresAt.Equal(testNow.Add(litesim.PrebookTTL)) {
+		t.Errorf("hold %+v; want a UUID, total %s, expiry %s", h, o.Total, testNow.Add(litesim.PrebookTTL))
 	}
 	// The paid bag keeps verify's serviceId; seats come per flight.
 	paid := pc.Ancillaries[len(pc.Ancillaries)-1]
@@ -79,7 +80,7 @@ func TestHold(t *testing.T) {
 		t.Errorf("paid bag %+v, verify's %+v", bag, paid)
 	}
 	for _, s := range o.Slices[0].Segments {
-		if seats[s.CarrierCode+s.FlightNumber] != seatsPerSegment {
+		if seats[s.CarrierCode+s.FlightNumber] != litesim.SeatsPerSegment {
 			t.Errorf("seats per flight %v", seats)
 		}
 	}
@@ -96,10 +97,10 @@ func TestHold(t *testing.T) {
 // (included bags are not), the total grows by their price, and a seat
 // taken by another hold is SoldOut.
 func TestHoldWithServices(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 2}
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), pax, func(o providers.Offer) bool { return o.Conditions.Changeable })
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	first := mustHold(t, env, o)
 	var seat, bag providers.Ancillary
 	for _, a := range first.Ancillaries {
@@ -128,14 +129,14 @@ func TestHoldWithServices(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("services body (-want +got)\n%s", diff)
 	}
-	if h.Ref == first.Ref || !isUUID(h.Ref) {
+	if h.Ref == first.Ref || !isUUIDv7(h.Ref) {
 		t.Errorf("second hold %s, first %s", h.Ref, first.Ref)
 	}
 	wantTotal := o.Total.Amount + 2*bag.Price.Amount + seat.Price.Amount
 	if h.Total != (providers.Money{Amount: wantTotal, Currency: "EUR"}) {
 		t.Errorf("total %s, want %d cents", h.Total, wantTotal)
 	}
-	if !h.ExpiresAt.Equal(testNow.Add(prebookTTL)) {
+	if !h.ExpiresAt.Equal(testNow.Add(litesim.PrebookTTL)) {
 		t.Errorf("expires %s", h.ExpiresAt)
 	}
 	for _, a := range h.Ancillaries {
@@ -144,8 +145,8 @@ func TestHoldWithServices(t *testing.T) {
 		}
 	}
 	p := env.prebookOf(t, h.Ref)
-	if p.price() != wantTotal || len(p.services) != 2 {
-		t.Errorf("simulated prebook: price %d, %d services", p.price(), len(p.services))
+	if p.Price != wantTotal || p.Services != 2 {
+		t.Errorf("simulated prebook: price %d, %d services", p.Price, p.Services)
 	}
 
 	// The seat is now someone's: another hold cannot have it.
@@ -159,7 +160,7 @@ func TestHoldWithServices(t *testing.T) {
 
 // TestHoldRejectsBadInput: what cannot be sent is refused before any call.
 func TestHoldRejectsBadInput(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
 	tests := []struct {
 		name string
@@ -245,9 +246,9 @@ func TestSplitPhone(t *testing.T) {
 // TestConcurrentPrebooksNeverOversell: 50 holds of one seat at once on a
 // flight of 10 seats make exactly 10 prebooks; the others are SoldOut.
 func TestConcurrentPrebooksNeverOversell(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 8})
+	env := newSimEnv(t, litesim.Config{Seed: 8})
 	o := searchOffer(t, env, leg("ORY", "LIS", "2026-06-10"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(env, o, 10)
+	roomy(t, env, o, 10)
 
 	const n = 50
 	errs := make([]error, n)
@@ -295,16 +296,16 @@ func TestConcurrentPrebooksNeverOversell(t *testing.T) {
 // TestHoldExpiry: a prebook lapses after 15 minutes of the simulator's
 // clock: its seats come back and it can no longer be booked.
 func TestHoldExpiry(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "BCN", "2026-05-05"), providers.Passengers{Adults: 2}, nil)
-	roomy(env, o, 6)
+	roomy(t, env, o, 6)
 	before := env.seatsLeft(t, o)
 	h := mustHold(t, env, o)
 	if left := env.seatsLeft(t, o); left != before-2 {
 		t.Fatalf("%d seats left after the hold, want %d", left, before-2)
 	}
 
-	env.clock.Advance(prebookTTL - time.Second)
+	env.clock.Advance(litesim.PrebookTTL - time.Second)
 	env.client.CheckPrice(context.Background(), o.Parts[0]) // any request sweeps
 	if left := env.seatsLeft(t, o); left != before-2 {
 		t.Fatalf("released early: %d seats left", left)
@@ -315,12 +316,12 @@ func TestHoldExpiry(t *testing.T) {
 	if left := env.seatsLeft(t, o); left != before {
 		t.Errorf("%d seats left after expiry, want %d", left, before)
 	}
-	if env.bookingCount() != 0 {
+	if env.sim.BookingCount() != 0 {
 		t.Error("an expired prebook was booked")
 	}
 	// Services cannot be attached to it either.
 	status, raw := post(t, env.srv.URL+wire.ServicesPath(h.Ref), testKey, wire.ServicesRequest{SelectedServices: []wire.SelectedService{{ServiceID: "x", Quantity: 1}}})
-	if e := envelope(t, status, raw); status != 400 || e.Code != codeServicesExpired {
+	if e := envelope(t, status, raw); status != 400 || e.Code != 44013 {
 		t.Errorf("attach to an expired prebook: HTTP %d %+v", status, e)
 	}
 }

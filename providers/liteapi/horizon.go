@@ -25,7 +25,7 @@ func lastSearchDate(now time.Time) time.Time {
 
 // beyondHorizon reports whether any of legs is dated after
 // lastSearchDate(now). A date that does not parse is not: LiteAPI judges it.
-func beyondHorizon(legs []providers.Leg, now time.Time) bool {
+func beyondHorizon(legs []providers.OriginDestination, now time.Time) bool {
 	last := lastSearchDate(now)
 	for _, l := range legs {
 		if d, err := l.Date.Time(); err == nil && d.After(last) {

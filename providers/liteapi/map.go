@@ -17,21 +17,21 @@ import (
 // search is what a rates call asked for, needed to map its answer.
 type search struct {
 	fareType providers.FareType
-	legs     []providers.Leg
+	legs     []providers.OriginDestination
 	pax      providers.Passengers
 	now      time.Time
 }
 
 // newRatesRequest is the rates body for legs (outbound, then return) and
 // pax, priced in currency (EUR when empty).
-func newRatesRequest(legs []providers.Leg, pax providers.Passengers, currency string) wire.RatesRequest {
+func newRatesRequest(legs []providers.OriginDestination, pax providers.Passengers, currency string) wire.RatesRequest {
 	cur := strings.ToUpper(currency)
 	if cur == "" {
 		cur = wire.DefaultCurrency
 	}
 	wl := make([]wire.Leg, len(legs))
 	for i, l := range legs {
-		wl[i] = wire.Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: directionOf(i)}
+		wl[i] = wire.Leg{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date), Direction: wire.Direction(i)}
 	}
 	return wire.RatesRequest{
 		Legs:         wl,
@@ -52,14 +52,6 @@ func repeat(v, n int) []int {
 		s = append(s, v)
 	}
 	return s
-}
-
-// directionOf is the direction of the searched leg at index i.
-func directionOf(i int) string {
-	if i == 1 {
-		return wire.DirectionInbound
-	}
-	return wire.DirectionOutbound
 }
 
 // skippedItem is an item of an answer that could not be read and was left
@@ -118,7 +110,7 @@ func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, err
 		return providers.Offer{}, err
 	}
 	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
-		Legs: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
+		OriginDestinations: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
 	return providers.Offer{
 		FareType:       s.fareType,
 		Slices:         cloneSlices(sl),

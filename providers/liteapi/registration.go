@@ -2,12 +2,13 @@ package liteapi
 
 import (
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // Registration is LiteAPI in the app's provider list. Its settings are
 // URL (the base up to and including the version, FAREGRAPH_LITEAPI_URL)
-// and KEY (FAREGRAPH_LITEAPI_KEY); its simulator is Simulator.
+// and KEY (FAREGRAPH_LITEAPI_KEY); its simulator is litesim.
 var Registration = providers.Registration{
 	Name: Name,
 	Keys: []string{"KEY"},
@@ -23,7 +24,7 @@ var Registration = providers.Registration{
 	},
 	NewSimulator: func(cfg providers.SimConfig) (sim.Controller, func(string) map[string]string) {
 		const key = "sim-key"
-		s := NewSimulator(SimConfig{APIKey: key, Seed: cfg.Seed, Now: cfg.Now, Latency: cfg.Latency, FailureRate: cfg.FailureRate})
+		s := litesim.New(litesim.Config{APIKey: key, Seed: cfg.Seed, Now: cfg.Now, Latency: cfg.Latency, FailureRate: cfg.FailureRate})
 		return s, func(baseURL string) map[string]string {
 			return map[string]string{providers.KeyURL: baseURL, "KEY": key}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 	"github.com/faregraph/faregraph/providers/sim"
 )
@@ -39,7 +40,7 @@ func passengerOf(m map[string]any, i int) map[string]any {
 }
 
 func TestSimulatorPrebookRejects(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nil)
 	id := o.Parts[0].Ref
 	tests := []struct {
@@ -104,7 +105,7 @@ func TestSimulatorPrebookRejects(t *testing.T) {
 	if status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(id)); status != 200 {
 		t.Errorf("valid body: HTTP %d %s", status, raw)
 	}
-	env.clock.Advance(defaultOfferTTL)
+	env.clock.Advance(litesim.DefaultOfferTTL)
 	status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(id))
 	if e := envelope(t, status, raw); status != 404 || e.Code != 43004 {
 		t.Errorf("expired offer: HTTP %d %+v", status, e)
@@ -115,9 +116,9 @@ func TestSimulatorPrebookRejects(t *testing.T) {
 // payment intent only with usePaymentSdk true (the default); the credit
 // line only when asked.
 func TestSimulatorPrebookShape(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nil)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	for _, tt := range []struct {
 		name         string
 		sdk          any // nil: not sent
@@ -173,7 +174,7 @@ func TestSimulatorPrebookShape(t *testing.T) {
 // TestSimulatorTransactionID: a prebook with a payment intent is booked
 // with its latest transactionId, renewed by every attach.
 func TestSimulatorTransactionID(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nil)
 	body := validPrebook(o.Parts[0].Ref)
 	body["usePaymentSdk"] = true
@@ -211,9 +212,9 @@ func TestSimulatorTransactionID(t *testing.T) {
 
 // TestSimulatorServices: attach rules and the B.4 view of a prebook.
 func TestSimulatorServices(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), familyPax, nonstop)
-	roomy(env, o, 20)
+	roomy(t, env, o, 20)
 	newPrebook := func() wire.PrebookData {
 		status, raw := post(t, env.srv.URL+wire.PrebooksPath, testKey, validPrebook(o.Parts[0].Ref))
 		var pre wire.PrebookResponse
@@ -225,16 +226,15 @@ func TestSimulatorServices(t *testing.T) {
 	d := newPrebook()
 	seats := d.ServicesAttachable.Groups[0].Services
 	bag := d.ServicesAttachable.Groups[1].Services[0].ServiceID
-	if len(seats) != seatsPerSegment || d.ServicesAttachable.ExpiresAt != testNow.Add(prebookTTL).Format(wire.InstantLayout) {
+	if len(seats) != litesim.SeatsPerSegment || d.ServicesAttachable.ExpiresAt != testNow.Add(litesim.PrebookTTL).Format(wire.InstantLayout) {
 		t.Fatalf("attachable %+v", d.ServicesAttachable)
 	}
 	other := searchOffer(t, env, leg("CDG", "BCN", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
-	otherBag := env.sim.paidBagID(func() quote {
-		var tok offerToken
-		env.sim.open(other.Parts[0].Ref, &tok)
-		q, _ := env.sim.requote(tok)
-		return q
-	}())
+	otherCheck, err := env.client.CheckPrice(context.Background(), other.Parts[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherBag := otherCheck.Ancillaries[len(otherCheck.Ancillaries)-1].Ref // the paid bag's serviceId
 
 	attach := func(id string, sel ...wire.SelectedService) (int, []byte) {
 		return post(t, env.srv.URL+wire.ServicesPath(id), testKey, wire.ServicesRequest{SelectedServices: sel})
@@ -275,8 +275,8 @@ func TestSimulatorServices(t *testing.T) {
 			}
 		})
 	}
-	if p := env.prebookOf(t, d.PrebookID); len(p.services) != 0 {
-		t.Fatalf("refused attaches left %d services", len(p.services))
+	if p := env.prebookOf(t, d.PrebookID); p.Services != 0 {
+		t.Fatalf("refused attaches left %d services", p.Services)
 	}
 
 	// A good attach, then the B.4 view.
@@ -313,7 +313,7 @@ func TestSimulatorServices(t *testing.T) {
 	if e := envelope(t, status, raw); status != 400 || e.Code != 44012 {
 		t.Errorf("taken seat: HTTP %d %+v", status, e)
 	}
-	if n := len(d2.ServicesAttachable.Groups[0].Services); n != seatsPerSegment {
+	if n := len(d2.ServicesAttachable.Groups[0].Services); n != litesim.SeatsPerSegment {
 		t.Errorf("%d seats listed to the second prebook", n)
 	}
 
@@ -329,7 +329,7 @@ func TestSimulatorServices(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("attach to the second: HTTP %d %s", status, raw)
 	}
-	env.clock.Advance(prebookTTL)
+	env.clock.Advance(litesim.PrebookTTL)
 	d3 := newPrebook()
 	listed := false
 	for _, s := range d3.ServicesAttachable.Groups[0].Services {
@@ -355,9 +355,9 @@ func TestSimulatorServices(t *testing.T) {
 }
 
 func TestSimulatorBookRejects(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	h := mustHold(t, env, o)
 	valid := func() map[string]any {
 		return map[string]any{"prebookId": h.Ref, "payment": map[string]any{"method": "CREDIT"}, "customTags": map[string]any{"SOURCE": "WEB"}}
@@ -401,7 +401,7 @@ func TestSimulatorBookRejects(t *testing.T) {
 			}
 		})
 	}
-	if env.bookingCount() != 0 {
+	if env.sim.BookingCount() != 0 {
 		t.Fatal("a refused request booked")
 	}
 	for _, method := range []string{"CREDIT", "ACC_CREDIT_CARD"} {
@@ -414,7 +414,7 @@ func TestSimulatorBookRejects(t *testing.T) {
 }
 
 func TestSimulatorGetBooking(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	for _, tt := range []struct {
 		id     string
 		status int
@@ -438,9 +438,9 @@ func TestSimulatorGetBooking(t *testing.T) {
 // TestSimulatorFailModes: each operation can fail before doing anything,
 // after doing it, or by never answering after doing it.
 func TestSimulatorFailModes(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(env, o, 9)
+	roomy(t, env, o, 9)
 	ctx := context.Background()
 
 	env.sim.SetFailure("prebook", sim.FailBefore)
@@ -515,16 +515,18 @@ func TestSimulatorFailModes(t *testing.T) {
 // the same ids, references and locators.
 func TestSimulatorWriteDeterministic(t *testing.T) {
 	run := func(seed int64) []string {
-		env := newSimEnv(t, SimConfig{Seed: seed})
+		env := newSimEnv(t, litesim.Config{Seed: seed})
 		o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
 		h := mustHold(t, env, o)
 		b, err := env.client.Book(context.Background(), bookRequestFor(o, h, "FG-7"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		env.sim.mu.Lock()
-		ref := env.sim.bookings[b.Reference].ref
-		env.sim.mu.Unlock()
+		bk, ok := env.sim.Booking(b.Reference)
+		if !ok || bk.PrebookID != h.Ref {
+			t.Fatalf("simulator booking %+v of %s", bk, b.Reference)
+		}
+		ref := bk.Ref
 		return append([]string{h.Ref, b.Reference, ref}, b.Locators...)
 	}
 	a, b, other := run(42), run(42), run(43)
@@ -536,22 +538,8 @@ func TestSimulatorWriteDeterministic(t *testing.T) {
 			t.Errorf("another seed, same %q", a[i])
 		}
 	}
-	if !isUUID(a[0]) || a[0][14] != '7' || !strings.HasPrefix(a[0], "019cd") {
+	if !isUUIDv7(a[0]) || !strings.HasPrefix(a[0], "019cd") {
 		t.Errorf("prebookId %s is not a UUIDv7 of the clock", a[0])
-	}
-}
-
-func TestSeatStoreHolds(t *testing.T) {
-	s := newSeatStore(inventory{seed: 1})
-	b := []string{"X1|2026-07-01|Basic"}
-	s.setCapacity(b, 12)
-	if !s.hold(b, 5) || s.left(b) != 7 || s.hold(b, 8) {
-		t.Fatalf("hold: %d left", s.left(b))
-	}
-	s.sell(b, 3)
-	s.release(b, 2)
-	if s.left(b) != 9 || s.sold[b[0]] != 3 || s.held[b[0]] != 0 {
-		t.Errorf("left %d sold %d held %d", s.left(b), s.sold[b[0]], s.held[b[0]])
 	}
 }
 
@@ -559,7 +547,7 @@ func TestSeatStoreHolds(t *testing.T) {
 // still works.
 func TestSimulatorMounted(t *testing.T) {
 	c := newClock()
-	s := NewSimulator(SimConfig{APIKey: testKey, Seed: 5, Now: c.Now})
+	s := litesim.New(litesim.Config{APIKey: testKey, Seed: 5, Now: c.Now})
 	mux := http.NewServeMux()
 	mux.Handle("/liteapi/", http.StripPrefix("/liteapi", s))
 	srv := httptest.NewServer(mux)

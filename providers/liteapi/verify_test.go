@@ -11,12 +11,13 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
 func TestCheckPrice(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
 	pax := providers.Passengers{Adults: 1, Children: 1}
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("CDG", "PMI", "2026-07-01"), Passengers: pax})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "PMI", "2026-07-01"), Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestCheckPrice(t *testing.T) {
 			if !pc.Available || pc.Total != o.Total || pc.SeatsAvailable != o.SeatsAvailable {
 				t.Errorf("offer %d: check %+v, searched total %s seats %d", i, pc, o.Total, o.SeatsAvailable)
 			}
-			bag := carrierInfo[o.Slices[0].Segments[0].CarrierCode].bagCents
+			bag := litesim.CheckedBagPrice(o.Slices[0].Segments[0].CarrierCode)
 			zero := providers.Money{Currency: "EUR"}
 			// The cabin allowance of adults and children is listed once.
 			want := []providers.Ancillary{
@@ -62,27 +63,22 @@ func TestCheckPrice(t *testing.T) {
 func TestCheckPriceGone(t *testing.T) {
 	tests := []struct {
 		name  string
-		spoil func(env *simEnv, p providers.Part)
+		spoil func(t *testing.T, env *simEnv, o providers.Offer)
 	}{
-		{"expired", func(env *simEnv, _ providers.Part) { env.clock.Advance(defaultOfferTTL + time.Second) }},
-		{"sold out", func(env *simEnv, p providers.Part) {
-			var tok offerToken
-			if !env.sim.open(p.Ref, &tok) {
-				panic("not a simulator offer id")
-			}
-			q, _ := env.sim.requote(tok)
-			env.sim.seats.take(q.buckets(), env.sim.seats.left(q.buckets()))
+		{"expired", func(_ *testing.T, env *simEnv, _ providers.Offer) {
+			env.clock.Advance(litesim.DefaultOfferTTL + time.Second)
 		}},
+		{"sold out", func(t *testing.T, env *simEnv, o providers.Offer) { roomy(t, env, o, 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newSimEnv(t, SimConfig{Seed: 5})
-			offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("PMI", "CDG", "2026-07-05"), Passengers: providers.Passengers{Adults: 1}})
+			env := newSimEnv(t, litesim.Config{Seed: 5})
+			offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("PMI", "CDG", "2026-07-05"), Passengers: providers.Passengers{Adults: 1}})
 			if err != nil || len(offers) == 0 {
 				t.Fatalf("%d offers, %v", len(offers), err)
 			}
 			p := offers[0].Parts[0]
-			tt.spoil(env, p)
+			tt.spoil(t, env, offers[0])
 			pc, err := env.client.CheckPrice(context.Background(), p)
 			if err != nil {
 				t.Fatal(err)
@@ -97,8 +93,8 @@ func TestCheckPriceGone(t *testing.T) {
 // TestCheckPriceBadRef: a ref that is not an offer id LiteAPI issued is a
 // bug of ours, so it is Rejected (400 42013), not an unavailable offer.
 func TestCheckPriceBadRef(t *testing.T) {
-	env := newSimEnv(t, SimConfig{Seed: 5})
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: leg("CDG", "BCN", "2026-05-05"), Passengers: providers.Passengers{Adults: 1}})
+	env := newSimEnv(t, litesim.Config{Seed: 5})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: leg("CDG", "BCN", "2026-05-05"), Passengers: providers.Passengers{Adults: 1}})
 	if err != nil || len(offers) == 0 {
 		t.Fatalf("%d offers, %v", len(offers), err)
 	}

@@ -1,17 +1,20 @@
 package liteapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // testContact is the contact of every test booking.
@@ -43,9 +46,9 @@ func testTravellers(pax providers.Passengers) []providers.Traveller {
 
 // searchOffer searches l for pax and returns the first offer that ok
 // accepts (any when ok is nil).
-func searchOffer(t *testing.T, env *simEnv, l providers.Leg, pax providers.Passengers, ok func(providers.Offer) bool) providers.Offer {
+func searchOffer(t *testing.T, env *simEnv, l providers.OriginDestination, pax providers.Passengers, ok func(providers.Offer) bool) providers.Offer {
 	t.Helper()
-	offers, err := env.client.Search(context.Background(), providers.Query{Leg: l, Passengers: pax})
+	offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +64,24 @@ func searchOffer(t *testing.T, env *simEnv, l providers.Leg, pax providers.Passe
 // nonstop accepts offers of one flight.
 func nonstop(o providers.Offer) bool { return len(o.Slices[0].Segments) == 1 }
 
-// roomy gives every flight of o n seats, so that tests can hold it often.
-func roomy(env *simEnv, o providers.Offer, n int) {
+// flightsOf are the keys of the flights of o.
+func flightsOf(o providers.Offer) []sim.FlightKey {
+	var out []sim.FlightKey
 	for _, sl := range o.Slices {
 		for _, s := range sl.Segments {
-			env.sim.SetCapacity(s.CarrierCode+s.FlightNumber, s.DepartureAt.Format(time.DateOnly), n)
+			out = append(out, sim.FlightOf(s.CarrierCode, s.FlightNumber, s.DepartureAt))
+		}
+	}
+	return out
+}
+
+// roomy leaves n seats on every flight of o, so that tests can hold it
+// often (or none, to sell it out).
+func roomy(t *testing.T, env *simEnv, o providers.Offer, n int) {
+	t.Helper()
+	for _, k := range flightsOf(o) {
+		if err := env.sim.SetSeats(k, n); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
@@ -98,22 +114,40 @@ type tapped struct {
 	body         []byte
 }
 
-// tapLog keeps the requests the simulator receives.
+// tapLog keeps the requests the simulator receives, once on.
 type tapLog struct {
 	mu   sync.Mutex
+	on   bool
 	reqs []tapped
+}
+
+// wrap records the requests to h while the log is on.
+func (l *tapLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		on := l.on
+		l.mu.Unlock()
+		if on {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			l.mu.Lock()
+			l.reqs = append(l.reqs, tapped{r.Method, r.URL.Path, body})
+			l.mu.Unlock()
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // tap starts recording the simulator's requests.
 func (e *simEnv) tap() *tapLog {
-	l := &tapLog{}
-	f := func(method, path string, body []byte) {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		l.reqs = append(l.reqs, tapped{method, path, body})
-	}
-	e.sim.tap.Store(&f)
-	return l
+	e.taps.mu.Lock()
+	defer e.taps.mu.Unlock()
+	e.taps.on = true
+	return e.taps
 }
 
 // bodies are the decoded bodies of the requests to paths starting with prefix.
@@ -138,21 +172,7 @@ func (l *tapLog) bodies(t *testing.T, method, prefix string) []map[string]any {
 // get sends a GET to url with key and returns the status and raw answer.
 func get(t *testing.T, url, key string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("X-API-Key", key)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, raw
+	return send(t, http.MethodGet, url, key, nil)
 }
 
 // envelope decodes an error answer, failing the test if it is not one.
@@ -165,37 +185,31 @@ func envelope(t *testing.T, status int, raw []byte) wire.APIError {
 	return *env.Error
 }
 
+// uuidV7 is the form of the simulator's prebook and booking ids: RFC 9562
+// version 7, variant 10.
+var uuidV7 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+// isUUIDv7 reports whether id is a UUIDv7 in lower case.
+func isUUIDv7(id string) bool { return uuidV7.MatchString(id) }
+
 // prebookOf returns the simulator's prebook by id.
-func (e *simEnv) prebookOf(t *testing.T, id string) *simPrebook {
+func (e *simEnv) prebookOf(t *testing.T, id string) litesim.Prebook {
 	t.Helper()
-	e.sim.mu.Lock()
-	defer e.sim.mu.Unlock()
-	p, ok := e.sim.prebooks[id]
+	p, ok := e.sim.Prebook(id)
 	if !ok {
 		t.Fatalf("no prebook %s", id)
 	}
 	return p
 }
 
-// seatsLeft is what the seat store has left for o's part.
+// seatsLeft is what the simulator has left for o's part.
 func (e *simEnv) seatsLeft(t *testing.T, o providers.Offer) int {
 	t.Helper()
-	var tok offerToken
-	if !e.sim.open(o.Parts[0].Ref, &tok) {
-		t.Fatal("not a simulator offer id")
-	}
-	q, ok := e.sim.requote(tok)
+	n, ok := e.sim.SeatsLeft(o.Parts[0].Ref)
 	if !ok {
-		t.Fatal("offer not in the inventory")
+		t.Fatal("not a simulator offer id, or the offer is not in the inventory")
 	}
-	return e.sim.seats.left(q.buckets())
-}
-
-// bookingCount is how many bookings the simulator made.
-func (e *simEnv) bookingCount() int {
-	e.sim.mu.Lock()
-	defer e.sim.mu.Unlock()
-	return len(e.sim.bookings)
+	return n
 }
 
 // wantError asserts err is a *providers.Error of op with code and provider code.

@@ -1,11 +1,14 @@
 // Package sim holds what every provider simulator shares: the knobs tests
 // and operators turn (latency, a random failure rate, and failures of a
 // given operation, before or after it takes effect), safe for concurrent
-// use and deterministic for a seed.
+// use and deterministic for a seed, and the one control interface,
+// Controller, that every simulator implements, with its seats and
+// schedule changes named by FlightKey.
 package sim
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -163,6 +166,29 @@ func (c *Clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
+// FlightKey names a flight as airlines and every provider do: the
+// marketing carrier's IATA code, the flight number without it and the
+// scheduled departure date, local to the origin airport. A schedule change
+// does not change a flight's key.
+type FlightKey struct {
+	Carrier string // "VY"
+	Number  string // "7821"
+	Date    string // "2026-07-01"
+}
+
+// FlightOf is the key of flight number of carrier scheduled to leave at
+// departure, whose location is the origin airport's.
+func FlightOf(carrier, number string, departure time.Time) FlightKey {
+	return FlightKey{Carrier: carrier, Number: number, Date: departure.Format(time.DateOnly)}
+}
+
+// String is the key as "VY7821 on 2026-07-01".
+func (k FlightKey) String() string { return k.Carrier + k.Number + " on " + k.Date }
+
+// ErrUnknownFlight is what a simulator's SetSeats and ShiftSchedule
+// answer, wrapped, for a flight it does not fly.
+var ErrUnknownFlight = errors.New("the simulator does not fly this flight")
+
 // Controller is the control every provider simulator offers, the same for
 // all of them: it serves the provider's HTTP API and takes the run-time
 // knobs tests, the bench command and FAREGRAPH_SIM_* turn. Operation
@@ -178,4 +204,18 @@ type Controller interface {
 	// SetFailure makes every call of operation op fail in mode m, until it
 	// is set to FailNone.
 	SetFailure(op string, m FailMode)
+	// SetSeats leaves n seats of flight on sale from now on, as sales
+	// made elsewhere (or seats added) would: holds and sales made after it
+	// count against n, while holds made before it keep their seats. Where
+	// the provider sells several fares on a flight, each fare has n seats.
+	// For a flight the simulator does not fly it changes nothing and
+	// returns an error wrapping ErrUnknownFlight.
+	SetSeats(flight FlightKey, n int) error
+	// ShiftSchedule moves flight's departure and arrival by d, as an
+	// airline's schedule change does: every answer that shows the flight
+	// from now on (searches, price checks, holds and bookings, made before
+	// or after) shows the new times. Shifts add up; a flight keeps its key.
+	// For a flight the simulator does not fly it changes nothing and
+	// returns an error wrapping ErrUnknownFlight.
+	ShiftSchedule(flight FlightKey, d time.Duration) error
 }

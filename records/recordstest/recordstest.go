@@ -80,8 +80,8 @@ func Ancillary() providers.Ancillary {
 func Offer() providers.Offer {
 	cest, lisbon := time.FixedZone("CEST", 2*3600), time.FixedZone("WEST", 3600)
 	paris, madrid := cest, cest
-	out := providers.Leg{Origin: "CDG", Destination: "LIS", Date: "2026-07-01"}
-	back := providers.Leg{Origin: "LIS", Destination: "CDG", Date: "2026-07-08"}
+	out := providers.OriginDestination{Origin: "CDG", Destination: "LIS", Date: "2026-07-01"}
+	back := providers.OriginDestination{Origin: "LIS", Destination: "CDG", Date: "2026-07-08"}
 	px := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	child, infant := Money(9000), Money(1500)
 	return providers.Offer{
@@ -99,8 +99,8 @@ func Offer() providers.Offer {
 			}},
 		},
 		Parts: []providers.Part{
-			{Provider: "liteapi", Ref: "rate-out-1", FareType: providers.OneWay, Legs: []providers.Leg{out}, Passengers: px, Total: Money(30000), Taxes: Money(4100)},
-			{Provider: "citizenplane", Ref: "cp-back-9", FareType: providers.OneWay, Legs: []providers.Leg{back}, Passengers: px, Total: Money(21900)},
+			{Provider: "liteapi", Ref: "rate-out-1", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{out}, Passengers: px, Total: Money(30000), Taxes: Money(4100)},
+			{Provider: "citizenplane", Ref: "cp-back-9", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{back}, Passengers: px, Total: Money(21900)},
 		},
 		Total:          Money(51900),
 		PerPassenger:   providers.PassengerPrice{Adult: Money(17700), Child: &child, Infant: &infant},
@@ -120,6 +120,23 @@ func Travellers() []providers.Traveller {
 		{Type: providers.Infant, GivenName: "Max", FamilyName: "Müller", Gender: "MALE", DateOfBirth: "2025-09-30",
 			DocumentNumber: "Y7654321", DocumentExpiresOn: "2030-09-30", DocumentIssuingCountry: "DE", Nationality: "DE"},
 	}
+}
+
+// SessionTravellers returns Travellers as a checkout session keeps them,
+// with their ticketed names (package rules).
+func SessionTravellers() []providers.Traveller {
+	ts := Travellers()
+	ts[0].TicketedGivenName, ts[0].TicketedFamilyName = "ZOE", "MUELLER"
+	ts[1].TicketedGivenName, ts[1].TicketedFamilyName = "MAX", "MUELLER"
+	return ts
+}
+
+// SessionContact returns Contact as a checkout session keeps it, with
+// its ticketed names.
+func SessionContact() providers.Contact {
+	c := Contact()
+	c.TicketedGivenName, c.TicketedFamilyName = "ZOE", "MUELLER"
+	return c
 }
 
 // Contact returns a contact with every field set.

@@ -74,10 +74,20 @@ type simBooking struct {
 	total      int64
 }
 
-// leftLocked is the number of seats of f on sale at now: its seats less
-// those sold and those held by pending requests. It forgets requests that
-// no longer hold seats.
+// leftLocked is the number of seats of f on sale at now: its seats (as
+// generated, or as SetSeats set them) less those sold and those held by
+// pending requests. It forgets requests that no longer hold seats.
 func (s *Simulator) leftLocked(f simFlight, now time.Time) int {
+	seats, ok := s.capacity[f.id]
+	if !ok {
+		seats = f.seats
+	}
+	return max(0, seats-s.sold[f.id]-s.heldLocked(f, now))
+}
+
+// heldLocked is the seats of f held by requests pending at now; it
+// forgets the requests that no longer hold any.
+func (s *Simulator) heldLocked(f simFlight, now time.Time) int {
 	held := 0
 	rs := s.held[f.id][:0]
 	for _, r := range s.held[f.id] {
@@ -91,18 +101,13 @@ func (s *Simulator) leftLocked(f simFlight, now time.Time) int {
 	} else {
 		s.held[f.id] = rs
 	}
-	return max(0, f.seats-s.sold[f.id]-held)
+	return held
 }
 
 // createRequests answers POST /v3/requests.
 func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
-	var req wire.RequestBody
-	if msg := decodeStrict(w, r, &req, "flight_ids, passengers, bags, fare_type and customer_code"); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
-		return
-	}
-	if msg := checkRequestShape(req); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+	req, ok := readBody(w, r, "flight_ids, passengers, bags, fare_type and customer_code", checkRequestShape)
+	if !ok {
 		return
 	}
 	now := s.now()
@@ -207,6 +212,22 @@ func requestWire(r *bookingRequest, now time.Time) wire.Request {
 		out.InfantPrice = &n
 	}
 	return out
+}
+
+// readBody reads the request's JSON body as a T (strictly, see
+// decodeStrict) and checks it with check, which returns the message of a
+// 400 or "". On a failure it answers 400 INVALID_REQUEST and returns false.
+func readBody[T any](w http.ResponseWriter, r *http.Request, fields string, check func(T) string) (T, bool) {
+	var req T
+	msg := decodeStrict(w, r, &req, fields)
+	if msg == "" {
+		msg = check(req)
+	}
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+		return req, false
+	}
+	return req, true
 }
 
 // decodeStrict reads a JSON body into v, refusing unknown fields. It
@@ -427,13 +448,8 @@ func checkBagKeys(req wire.RequestBody) string {
 // createBooking answers POST /v3/bookings: it books all the requests at
 // once, or none.
 func (s *Simulator) createBooking(w http.ResponseWriter, r *http.Request) {
-	var req wire.BookingBody
-	if msg := decodeStrict(w, r, &req, "request_ids, customer_code, the customer's details and self_psp or payment_method"); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
-		return
-	}
-	if msg := checkBooking(req); msg != "" {
-		writeError(w, http.StatusBadRequest, wire.TypeInvalidRequest, msg)
+	req, ok := readBody(w, r, "request_ids, customer_code, the customer's details and self_psp or payment_method", checkBooking)
+	if !ok {
 		return
 	}
 	declined := req.PaymentMethod == declinedPaymentMethod ||

@@ -2,6 +2,7 @@ package cpsim
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -222,7 +223,9 @@ func TestSimulatorRequests(t *testing.T) {
 
 	t.Run("not enough seats", func(t *testing.T) {
 		f := outs[2]
-		s.SellSeats(f.id, f.seats)
+		if err := s.SetSeats(f.view().Key(), 0); err != nil {
+			t.Fatal(err)
+		}
 		status, body := post(t, s, "/v3/requests", requestJSON(nil, f))
 		if status != http.StatusConflict || !strings.Contains(body, `"type":"FLIGHT_UNAVAILABLE"`) {
 			t.Errorf("got %d %s, want 409 FLIGHT_UNAVAILABLE", status, body)
@@ -447,8 +450,22 @@ func TestSimulatorShiftSchedule(t *testing.T) {
 	outs, _, _, _ := simFlights(t)
 	s := New(Config{Token: testToken, Seed: testSeed, Now: clock})
 	f := outs[1]
-	s.ShiftSchedule(f.id, 30*time.Minute)
-	s.ShiftSchedule(f.id, 15*time.Minute)
+	for _, d := range []time.Duration{30 * time.Minute, 15 * time.Minute} {
+		if err := s.ShiftSchedule(f.view().Key(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A flight not flown that day, or by that carrier, is refused.
+	other := f.view().Key()
+	other.Date = "2019-12-31"
+	if err := s.ShiftSchedule(other, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+		t.Errorf("shift of %s: %v, want ErrUnknownFlight", other, err)
+	}
+	other = f.view().Key()
+	other.Carrier = "ZZ"
+	if err := s.SetSeats(other, 1); !errors.Is(err, sim.ErrUnknownFlight) {
+		t.Errorf("seats of %s: %v, want ErrUnknownFlight", other, err)
+	}
 	_, body := simGet(t, s, "GET", flightsURL, testToken, "")
 	want := fmt.Sprintf(`"id":%d,"flight_number":"%s","origin":"CDG","destination":"PMI","departure_date":"%s","arrival_date":"%s"`,
 		f.id, f.number, f.dep.Add(45*time.Minute).Format(time.RFC3339), f.arr.Add(45*time.Minute).Format(time.RFC3339))

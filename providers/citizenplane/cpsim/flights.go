@@ -1,9 +1,11 @@
 package cpsim
 
 import (
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/providers/citizenplane/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // This file is the read-only view of the inventory that tests use to
@@ -25,6 +27,11 @@ type Flight struct {
 	AirportTax int64
 	// Seats is the number of seats on sale before any sale.
 	Seats int
+}
+
+// Key is the flight's key, by which SetSeats and ShiftSchedule name it.
+func (f Flight) Key() sim.FlightKey {
+	return sim.FlightOf(f.Carrier, strings.TrimPrefix(f.Number, f.Carrier), f.Departure)
 }
 
 // Carrier is an airline of the inventory and the prices of the bags it

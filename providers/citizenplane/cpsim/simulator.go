@@ -64,6 +64,7 @@ type Simulator struct {
 	// bookings happens under it, so holds and bookings are atomic.
 	mu       sync.Mutex
 	sold     map[int64]int               // seats sold per flight
+	capacity map[int64]int               // seats per flight set by SetSeats, in place of the generated ones
 	held     map[int64][]*bookingRequest // requests per flight that may hold seats
 	requests map[int64]*bookingRequest   // by id
 	bookings map[string]*simBooking      // by cp_reference
@@ -81,6 +82,7 @@ func New(cfg Config) *Simulator {
 		now:      cfg.Now,
 		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
 		sold:     map[int64]int{},
+		capacity: map[int64]int{},
 		held:     map[int64][]*bookingRequest{},
 		requests: map[int64]*bookingRequest{},
 		bookings: map[string]*simBooking{},
@@ -140,21 +142,50 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 // effect.
 func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
 
-// SellSeats takes n seats of a flight off sale, as a booking made elsewhere
-// would; tests use it to sell a flight out.
-func (s *Simulator) SellSeats(flightID int64, n int) {
+// SetSeats leaves n seats of a flight on sale from now on, whatever it had:
+// requests and bookings made after it count against n, pending requests
+// keep their seats. A flight the inventory does not have is an error
+// wrapping sim.ErrUnknownFlight.
+func (s *Simulator) SetSeats(flight sim.FlightKey, n int) error {
+	f, err := s.flight(flight)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sold[flightID] += n
+	s.capacity[f.id] = n + s.sold[f.id] + s.heldLocked(f, s.now())
+	return nil
 }
 
 // ShiftSchedule moves a flight's departure and arrival by d, as an
 // airline's schedule change does: every answer that shows the flight
-// (searches, bookings) shows the new times from now on. Shifts add up.
-func (s *Simulator) ShiftSchedule(flightID int64, d time.Duration) {
+// (searches, bookings) shows the new times from now on. Shifts add up. A
+// flight the inventory does not have is an error wrapping
+// sim.ErrUnknownFlight.
+func (s *Simulator) ShiftSchedule(flight sim.FlightKey, d time.Duration) error {
+	f, err := s.flight(flight)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.shifts[flightID] += d
+	s.shifts[f.id] += d
+	return nil
+}
+
+// flight finds the flight a key names, as generated: the flight whose
+// number is the key's on the key's day, on any route.
+func (s *Simulator) flight(k sim.FlightKey) (simFlight, error) {
+	if d, err := time.Parse(time.DateOnly, k.Date); err == nil {
+		for ri := range routes {
+			for _, f := range schedule(s.seed, ri, dayOf(d)) {
+				if f.carrier == k.Carrier && f.number == k.Carrier+k.Number {
+					return f, nil
+				}
+			}
+		}
+	}
+	return simFlight{}, fmt.Errorf("cpsim: %s: %w", k, sim.ErrUnknownFlight)
 }
 
 // Reprice changes a flight's fare by delta cents per seat for the booking

@@ -337,5 +337,5 @@ type Booking struct {
 // anything else but a cancellation is read as pending.
 const (
 	BookingConfirmed = "confirmed"
-	BookingCancelled = "cancelled"
+	BookingCanceled  = "cancelled"
 )

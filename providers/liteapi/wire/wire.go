@@ -59,6 +59,20 @@ const (
 	DirectionInbound  = "INBOUND"
 )
 
+// Direction is the direction of the leg at index i of a search: the
+// first leg is the outbound, the second the return.
+func Direction(i int) string {
+	if i == 1 {
+		return DirectionInbound
+	}
+	return DirectionOutbound
+}
+
+// KeyCurrency is the key of an error about the searched currency. [assumed]
+// Rates refuses a currency it does not price with 41006 on this key: B.1
+// numbers 41006 for invalid request data.
+const KeyCurrency = "bodyRequest.currency"
+
 // CabinEconomy is the only cabin the neutral query can ask for.
 const CabinEconomy = "ECONOMY"
 
@@ -427,12 +441,12 @@ const (
 // FlightBooking statuses (B.6). TICKETED is not in the OpenAPI list but is
 // named as mapping to CONFIRMED, so the adapter accepts it.
 const (
-	StatusCreated              = "CREATED"
-	StatusPendingConfirmation  = "PENDING_CONFIRMATION"
-	StatusConfirmed            = "CONFIRMED"
-	StatusTicketed             = "TICKETED"
-	StatusCancelled            = "CANCELLED"
-	StatusCancelledWithCharges = "CANCELLED_WITH_CHARGES"
+	StatusCreated             = "CREATED"
+	StatusPendingConfirmation = "PENDING_CONFIRMATION"
+	StatusConfirmed           = "CONFIRMED"
+	StatusTicketed            = "TICKETED"
+	StatusCanceled            = "CANCELLED"
+	StatusCanceledWithCharges = "CANCELLED_WITH_CHARGES"
 )
 
 // Service categories of servicesAttachable (B.8).

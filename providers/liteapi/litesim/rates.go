@@ -1,4 +1,4 @@
-package liteapi
+package litesim
 
 import (
 	"encoding/json"
@@ -25,17 +25,17 @@ const (
 // maxSeats is the most adults and children one search may seat. [assumed]
 const maxSeats = 9
 
-// simRatesRequest is a rates body as the simulator reads it: the
+// ratesBody is a rates body as the simulator reads it: the
 // documented fields plus the top-level ones LiteAPI rejects.
-type simRatesRequest struct {
+type ratesBody struct {
 	wire.RatesRequest
 	Origin        json.RawMessage `json:"origin"`
 	Destination   json.RawMessage `json:"destination"`
 	DepartureDate json.RawMessage `json:"departureDate"`
 }
 
-// simLeg is a validated leg.
-type simLeg struct {
+// searchLeg is a validated leg.
+type searchLeg struct {
 	from, to string
 	date     time.Time
 }
@@ -68,8 +68,8 @@ type tokenLeg struct {
 	Index int    `json:"i"`
 }
 
-func (s *Simulator) rates(w http.ResponseWriter, r simRequest) {
-	var req simRatesRequest
+func (s *Simulator) searchRates(w http.ResponseWriter, r incoming) {
+	var req ratesBody
 	if err := json.Unmarshal(r.body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
 		return
@@ -89,7 +89,7 @@ func invalid(code int, key, msg string) *wire.APIError {
 }
 
 // checkRates applies the documented request rules.
-func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *wire.APIError) {
+func (s *Simulator) checkRates(req ratesBody) ([]searchLeg, *wire.APIError) {
 	for _, f := range []struct {
 		name string
 		raw  json.RawMessage
@@ -107,9 +107,9 @@ func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *wire.APIError) {
 	}
 	switch {
 	case req.Currency == "":
-		return nil, invalid(codeMissingField, keyCurrency, "currency is required")
+		return nil, invalid(codeMissingField, wire.KeyCurrency, "currency is required")
 	case !pricedIn(req.Currency):
-		return nil, invalid(codeInvalidPax, keyCurrency, "currency not supported by sandbox")
+		return nil, invalid(codeInvalidPax, wire.KeyCurrency, "currency not supported by sandbox")
 	case req.Adults < 1:
 		return nil, invalid(codeMissingField, "bodyRequest.adults", "at least one adult is required")
 	case req.Children < 0 || req.Infants < 0 || req.Adults+req.Children > maxSeats:
@@ -129,26 +129,23 @@ func (s *Simulator) checkRates(req simRatesRequest) ([]simLeg, *wire.APIError) {
 	return legs, nil
 }
 
-// simMonthsAhead is how many months ahead the simulator searches a leg
+// monthsAhead is how many months ahead the simulator searches a leg
 // (B.1).
-const simMonthsAhead = 11
+const monthsAhead = 11
 
-func (s *Simulator) checkLegs(in []wire.Leg) ([]simLeg, *wire.APIError) {
+func (s *Simulator) checkLegs(in []wire.Leg) ([]searchLeg, *wire.APIError) {
 	now := s.cfg.Now().UTC()
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	// B.1: "leg date ≤ 11 months ahead", counted here from today in UTC.
 	// The simulator states the rule itself, apart from the adapter's
 	// lastSearchDate, so that a test can catch either being wrong.
-	last := today.AddDate(0, simMonthsAhead, 0)
-	var legs []simLeg
+	last := today.AddDate(0, monthsAhead, 0)
+	var legs []searchLeg
 	for i, l := range in {
 		bad := func(field, msg string) *wire.APIError {
 			return invalid(codeMissingField, "bodyRequest.legs", fmt.Sprintf("legs[%d].%s: %s", i, field, msg))
 		}
-		want := wire.DirectionOutbound
-		if i == 1 {
-			want = wire.DirectionInbound
-		}
+		want := wire.Direction(i)
 		d, err := time.Parse(time.DateOnly, l.Date)
 		switch {
 		case !isIATA(l.Origin):
@@ -162,11 +159,11 @@ func (s *Simulator) checkLegs(in []wire.Leg) ([]simLeg, *wire.APIError) {
 		case d.Before(today):
 			return nil, bad("date", "is in the past")
 		case d.After(last):
-			return nil, bad("date", fmt.Sprintf("is more than %d months ahead", simMonthsAhead))
+			return nil, bad("date", fmt.Sprintf("is more than %d months ahead", monthsAhead))
 		case i == 1 && d.Before(legs[0].date):
 			return nil, bad("date", "is before the outbound")
 		}
-		legs = append(legs, simLeg{from: l.Origin, to: l.Destination, date: d})
+		legs = append(legs, searchLeg{from: l.Origin, to: l.Destination, date: d})
 	}
 	return legs, nil
 }
@@ -199,7 +196,7 @@ func agesMatch(ages []int, n, lo, hi int) bool {
 // every outbound combined with every return. Offers without enough seats
 // for the party are left out, and journeys without offers. The sandbox has
 // economy seats only. Prices are in cur, one of sandboxRates.
-func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur string) []wire.Journey {
+func (s *Simulator) journeys(legs []searchLeg, pax providers.Passengers, cabin, cur string) []wire.Journey {
 	out := []wire.Journey{}
 	if cabin != "" && cabin != wire.CabinEconomy {
 		return out
@@ -235,13 +232,13 @@ func (s *Simulator) journeys(legs []simLeg, pax providers.Passengers, cabin, cur
 			offers = append(offers, s.wireOffer(q, id, exp, min(seats, maxShownSeats)))
 		}
 		if len(offers) > 0 {
-			out = append(out, s.wireJourney(its, pax, now, offers))
+			out = append(out, s.wireJourney(s.live(its), pax, now, offers))
 		}
 	}
 	return out
 }
 
-func newOfferToken(legs []simLeg, its []itinerary, q quote, exp time.Time) offerToken {
+func newOfferToken(legs []searchLeg, its []itinerary, q quote, exp time.Time) offerToken {
 	t := offerToken{Family: q.fam.name, Pax: [3]int{q.pax.Adults, q.pax.Children, q.pax.Infants},
 		Total: q.total(), Expires: exp.UnixMilli(), Cur: tokenCurrency(q.cur)}
 	for i, l := range legs {

@@ -1,4 +1,4 @@
-package liteapi
+package litesim
 
 import (
 	"fmt"
@@ -8,7 +8,8 @@ import (
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
-// This file renders the simulator's quotes in the wire shapes of wire.go.
+// This file renders the simulator's quotes in the wire shapes of package
+// wire.
 
 // sandboxSupplier is the provider.code of the simulator's offers.
 const sandboxSupplier = "SANDBOX"
@@ -49,7 +50,7 @@ func (s *Simulator) wireJourney(its []itinerary, pax providers.Passengers, now t
 		dep, arr := it.dep(), it.arr()
 		dayChange := int(time.Date(arr.Year(), arr.Month(), arr.Day(), 0, 0, 0, 0, time.UTC).
 			Sub(time.Date(dep.Year(), dep.Month(), dep.Day(), 0, 0, 0, 0, time.UTC)) / (24 * time.Hour))
-		j.LegDurations = append(j.LegDurations, wire.LegDuration{Direction: directionOf(i), Duration: minutesDuration(d), DayChange: dayChange})
+		j.LegDurations = append(j.LegDurations, wire.LegDuration{Direction: wire.Direction(i), Duration: minutesDuration(d), DayChange: dayChange})
 	}
 	td := minutesDuration(total)
 	j.TotalDuration = &td
@@ -82,7 +83,7 @@ func (q quote) segments() []wire.Segment {
 				DestinationName: airportNames[f.to],
 				DepartureTime:   f.dep.Format(wire.LocalLayout),
 				ArrivalTime:     f.arr.Format(wire.LocalLayout),
-				Direction:       directionOf(i),
+				Direction:       wire.Direction(i),
 				Duration:        ptr(minutesDuration(f.arr.Sub(f.dep))),
 				Flight:          wire.FlightNumbers{MarketingNumber: f.number, OperatingNumber: f.number},
 				Carrier:         wire.Carrier{MarketingCode: f.carrier, MarketingName: name, OperatingCode: f.carrier, OperatingName: name},
@@ -102,7 +103,7 @@ func (q quote) pricing() wire.Pricing {
 		if n == 0 {
 			return &wire.PaxPrice{Base: "0", Currency: q.cur, Fees: "0", Taxes: "0", Total: "0"}
 		}
-		base, taxes, fees := split(cents)
+		base, taxes, fees := Split(cents)
 		return &wire.PaxPrice{Base: q.money(base), Currency: q.cur, Fees: wire.LooseAmount(q.money(fees)),
 			Taxes: wire.LooseAmount(q.money(taxes)), Total: q.money(cents)}
 	}
@@ -111,7 +112,7 @@ func (q quote) pricing() wire.Pricing {
 		cents int64
 		n     int
 	}{{q.adult, q.pax.Adults}, {q.child, q.pax.Children}, {q.infant, q.pax.Infants}} {
-		b, t, f := split(p.cents)
+		b, t, f := Split(p.cents)
 		base += b * int64(p.n)
 		taxes += t * int64(p.n)
 		fees += f * int64(p.n)

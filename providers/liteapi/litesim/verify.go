@@ -1,4 +1,4 @@
-package liteapi
+package litesim
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ const (
 	codeOfferNotFound  = 42018
 )
 
-func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
+func (s *Simulator) verify(w http.ResponseWriter, r incoming) {
 	var req wire.VerifyRequest
 	if err := json.Unmarshal(r.body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, wire.APIError{Code: codeBadRequest, Message: "Invalid JSON body"})
@@ -58,7 +58,7 @@ func (s *Simulator) verify(w http.ResponseWriter, r simRequest) {
 		Baggage:      q.baggage(s.paidBagID(q)),
 		Fare:         q.fare(shown),
 		Passengers:   &wire.PaxCounts{Adults: q.pax.Adults, Children: q.pax.Children, Infants: q.pax.Infants},
-		Segments:     q.segments(),
+		Segments:     quote{its: s.live(q.its)}.segments(),
 		SegmentFares: q.segmentFares(shown),
 		Terms:        q.terms(),
 	}

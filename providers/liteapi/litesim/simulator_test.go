@@ -1,17 +1,15 @@
-package liteapi
+package litesim
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // validRates is a one-adult CDG→PMI search; cases change one field.
@@ -81,12 +79,10 @@ func TestSimulatorRejects(t *testing.T) {
 			wire.APIError{Code: 42013, Key: "bodyRequest.offerId"}},
 		{"unknown path", "/flights/nothing", testKey, map[string]any{}, 404, wire.APIError{Code: 4004}},
 	}
-	sim := NewSimulator(SimConfig{APIKey: testKey, Seed: 1, Now: newClock().Now})
-	srv := httptest.NewServer(sim)
-	defer srv.Close()
+	sim := New(Config{APIKey: testKey, Seed: 1, Now: newClock().Now})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := post(t, srv.URL+tt.path, tt.key, tt.body)
+			status, body := post(t, sim, tt.path, tt.key, tt.body)
 			var env wire.ErrorEnvelope
 			if err := json.Unmarshal(body, &env); err != nil || env.Error == nil {
 				t.Fatalf("HTTP %d body %s: not an error envelope", status, body)
@@ -100,20 +96,18 @@ func TestSimulatorRejects(t *testing.T) {
 }
 
 func TestSimulatorAnyKeyWhenUnset(t *testing.T) {
-	srv := httptest.NewServer(NewSimulator(SimConfig{Seed: 1, Now: newClock().Now}))
-	defer srv.Close()
-	if status, body := post(t, srv.URL+wire.RatesPath, "anything", validRates()); status != http.StatusOK {
+	srv := New(Config{Seed: 1, Now: newClock().Now})
+	if status, body := post(t, srv, wire.RatesPath, "anything", validRates()); status != http.StatusOK {
 		t.Errorf("any key: HTTP %d %s", status, body)
 	}
-	if status, _ := post(t, srv.URL+wire.RatesPath, "", validRates()); status != http.StatusUnauthorized {
+	if status, _ := post(t, srv, wire.RatesPath, "", validRates()); status != http.StatusUnauthorized {
 		t.Errorf("no key: HTTP %d", status)
 	}
 }
 
 func TestSimulatorDeterministic(t *testing.T) {
 	bodies := func(seed int64) [][]byte {
-		srv := httptest.NewServer(NewSimulator(SimConfig{APIKey: testKey, Seed: seed, Now: newClock().Now}))
-		defer srv.Close()
+		srv := New(Config{APIKey: testKey, Seed: seed, Now: newClock().Now})
 		var out [][]byte
 		for _, req := range []map[string]any{
 			validRates(),
@@ -124,7 +118,7 @@ func TestSimulatorDeterministic(t *testing.T) {
 				m["children"], m["childrenAges"] = 2, []int{4, 9}
 			}),
 		} {
-			status, body := post(t, srv.URL+wire.RatesPath, testKey, req)
+			status, body := post(t, srv, wire.RatesPath, testKey, req)
 			if status != http.StatusOK {
 				t.Fatalf("HTTP %d %s", status, body)
 			}
@@ -143,86 +137,31 @@ func TestSimulatorDeterministic(t *testing.T) {
 	}
 }
 
-// TestInventory checks the schedule every day of a year on every route:
-// 3 to 6 journeys, sorted, chained flights with real connections, sane
-// durations and fares.
-func TestInventory(t *testing.T) {
-	inv := inventory{seed: 9}
-	start := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
-	oneStop := 0
-	for route := range schedules {
-		for day := 0; day <= 365; day++ {
-			date := start.AddDate(0, 0, day)
-			its := inv.itineraries(route[:3], route[4:], date)
-			if len(its) < 3 || len(its) > 6 {
-				t.Fatalf("%s %s: %d journeys", route, date.Format(time.DateOnly), len(its))
-			}
-			for i, it := range its {
-				if i > 0 && it.dep().Before(its[i-1].dep()) {
-					t.Errorf("%s %s: journeys not sorted", route, date)
-				}
-				if it.index != i || it.adult < 3000 || it.adult > 40000 || it.adult%100 != 99 {
-					t.Errorf("%s %s journey %d: index %d fare %d", route, date, i, it.index, it.adult)
-				}
-				f := it.flights
-				if f[0].from != route[:3] || f[len(f)-1].to != route[4:] {
-					t.Errorf("%s: journey %s-%s", route, f[0].from, f[len(f)-1].to)
-				}
-				for k := range f {
-					if d := f[k].arr.Sub(f[k].dep); d < 50*time.Minute || d > 3*time.Hour {
-						t.Errorf("%s%s flies %s", f[k].carrier, f[k].number, d)
-					}
-					if k > 0 && (f[k].from != f[k-1].to || f[k].dep.Sub(f[k-1].arr) < 45*time.Minute) {
-						t.Errorf("%s%s: connection from %s%s", f[k].carrier, f[k].number, f[k-1].carrier, f[k-1].number)
-					}
-				}
-				if len(f) > 1 {
-					oneStop++
-				}
-			}
+// TestSimulatorControlsUnknownFlight: SetSeats and ShiftSchedule take the
+// flights the inventory flies on their scheduled day, and refuse others
+// without changing anything.
+func TestSimulatorControlsUnknownFlight(t *testing.T) {
+	s := New(Config{Seed: 1, Now: newClock().Now})
+	f := inventory{seed: 1}.itineraries("CDG", "PMI", time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC))[0].flights[0]
+	if err := s.SetSeats(f.flightKey(), 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ShiftSchedule(f.flightKey(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []sim.FlightKey{
+		{Carrier: "ZZ", Number: f.number, Date: f.date},
+		{Carrier: f.carrier, Number: "9999", Date: f.date},
+		{Carrier: f.carrier, Number: f.number, Date: "1 July"},
+	} {
+		if err := s.SetSeats(k, 1); !errors.Is(err, sim.ErrUnknownFlight) {
+			t.Errorf("SetSeats(%s) = %v, want ErrUnknownFlight", k, err)
+		}
+		if err := s.ShiftSchedule(k, time.Hour); !errors.Is(err, sim.ErrUnknownFlight) {
+			t.Errorf("ShiftSchedule(%s) = %v, want ErrUnknownFlight", k, err)
 		}
 	}
-	if oneStop == 0 {
-		t.Error("no one-stop journeys")
-	}
-}
-
-func TestSeatStore(t *testing.T) {
-	s := newSeatStore(inventory{seed: 1})
-	buckets := []string{"VY7821|2026-07-01|Basic", "VY3902|2026-07-01|Basic"}
-	left := s.left(buckets)
-	if left < 1 || left > 9 {
-		t.Fatalf("left %d", left)
-	}
-	if s.take(buckets, left+1) || s.left(buckets) != left {
-		t.Fatal("took more seats than left")
-	}
-	if !s.take(buckets, 1) || s.left(buckets) != left-1 {
-		t.Fatalf("after one sale: %d left, want %d", s.left(buckets), left-1)
-	}
-}
-
-// TestSimulatorQuote: prices add up as the simulator documents them.
-func TestSimulatorQuote(t *testing.T) {
-	it := itinerary{adult: 10099, flex: true, bagFee: 3500}
-	back := itinerary{adult: 8999, flex: true, bagFee: 3299}
-	pax := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
-	flex, _ := familyNamed("Flex")
-	tests := []struct {
-		name string
-		q    quote
-		want [4]int64 // adult, child, infant, total
-	}{
-		{"basic one way", newQuote([]itinerary{it}, families[0], pax), [4]int64{10099, 7574, 1010, 10099*2 + 7574 + 1010}},
-		{"flex one way", newQuote([]itinerary{it}, flex, pax), [4]int64{13634, 10226, 1363, 13634*2 + 10226 + 1363}},
-		{"basic round trip", newQuote([]itinerary{it, back}, families[0], pax), [4]int64{17570, 13178, 1757, 17570*2 + 13178 + 1757}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := [4]int64{tt.q.adult, tt.q.child, tt.q.infant, tt.q.total()}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
-				t.Errorf("(-want +got)\n%s", diff)
-			}
-		})
+	if len(s.shifts) != 1 {
+		t.Errorf("shifts %v, want the one known flight", s.shifts)
 	}
 }

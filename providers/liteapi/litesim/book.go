@@ -1,11 +1,10 @@
-package liteapi
+package litesim
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -30,34 +29,33 @@ const (
 // ticketLimit is how long after booking the airline must ticket.
 const ticketLimit = 24 * time.Hour
 
-// simBooking is a booking of a prebook.
-type simBooking struct {
+// booking is a booking of a prebook.
+type booking struct {
 	id, ref string
-	prebook *simPrebook
+	prebook *prebook
 	status  string
 	created time.Time
 	payment wire.BookPayment
 	tags    map[string]string
-	shift   time.Duration // ShiftBooking
 }
 
-// simBookRequest is a booking body as the simulator reads it.
-type simBookRequest struct {
+// bookBody is a booking body as the simulator reads it.
+type bookBody struct {
 	PrebookID  string            `json:"prebookId"`
-	Payment    *simPayment       `json:"payment"`
+	Payment    *bookPayment      `json:"payment"`
 	CustomTags map[string]string `json:"customTags"`
 	Metadata   json.RawMessage   `json:"metadata"`
 }
 
-type simPayment struct {
+type bookPayment struct {
 	Method        string          `json:"method"`
 	TransactionID string          `json:"transactionId"`
 	Token         string          `json:"token"`
 	BillingInfo   json.RawMessage `json:"billingInfo"`
 }
 
-func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
-	var req simBookRequest
+func (s *Simulator) createBooking(w http.ResponseWriter, r incoming) {
+	var req bookBody
 	dec := json.NewDecoder(bytes.NewReader(r.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&req); err != nil {
@@ -76,10 +74,9 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.prebooks[req.PrebookID]
+	p, ok := s.prebookLocked(w, req.PrebookID, codeBookPrebookNotFound)
 	switch {
 	case !ok:
-		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookNotFound, Message: "Prebook not found"})
 		return
 	case p.bookingID != "":
 		// Idempotent per prebookId: the booking that exists, whatever the body.
@@ -97,7 +94,7 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 	}
 	now := s.cfg.Now()
 	s.seats.sell(p.q.buckets(), p.q.pax.Seats())
-	b := &simBooking{
+	b := &booking{
 		id:      s.newIDLocked("booking"),
 		prebook: p,
 		status:  wire.StatusConfirmed,
@@ -112,7 +109,7 @@ func (s *Simulator) book(w http.ResponseWriter, r simRequest) {
 }
 
 // checkBook applies the request rules of B.6.
-func checkBook(req simBookRequest) *wire.APIError {
+func checkBook(req bookBody) *wire.APIError {
 	bad := func(key, msg string) *wire.APIError { return invalid(codeBookInvalid, "bodyRequest."+key, msg) }
 	switch {
 	case req.PrebookID == "":
@@ -145,9 +142,8 @@ func checkBook(req simBookRequest) *wire.APIError {
 	return nil
 }
 
-func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
-	if !isUUID(r.id) {
-		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
+func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
+	if !pathUUID(w, r, codeGetBookingBadID, "bookingId", "booking") {
 		return
 	}
 	s.mu.Lock()
@@ -162,17 +158,16 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r simRequest) {
 
 // Cancellation codes [assumed: the documentation lists 409 46004, 46005
 // and 46006 without their meanings]: the simulator answers 46004 for a
-// booking already cancelled and 46002 for an unknown one.
+// booking already canceled and 46002 for an unknown one.
 const (
-	codeCancelNotFound         = 46002
-	codeCancelAlreadyCancelled = 46004
+	codeCancelNotFound        = 46002
+	codeCancelAlreadyCanceled = 46004
 )
 
 // cancel answers POST /flights/bookings/{id}/cancellations: the booking
 // is cancelled at once, without fee, and the whole price refunded.
-func (s *Simulator) cancel(w http.ResponseWriter, r simRequest) {
-	if !isUUID(r.id) {
-		writeError(w, http.StatusBadRequest, *invalid(codeGetBookingBadID, "pathParam.bookingId", "not a booking id"))
+func (s *Simulator) cancel(w http.ResponseWriter, r incoming) {
+	if !pathUUID(w, r, codeGetBookingBadID, "bookingId", "booking") {
 		return
 	}
 	s.mu.Lock()
@@ -182,23 +177,22 @@ func (s *Simulator) cancel(w http.ResponseWriter, r simRequest) {
 	case !ok:
 		writeError(w, http.StatusNotFound, wire.APIError{Code: codeCancelNotFound, Message: "Booking not found"})
 		return
-	case b.status == wire.StatusCancelled:
-		writeError(w, http.StatusConflict, wire.APIError{Code: codeCancelAlreadyCancelled, Message: "Booking already cancelled"})
+	case b.status == wire.StatusCanceled:
+		writeError(w, http.StatusConflict, wire.APIError{Code: codeCancelAlreadyCanceled, Message: "Booking already canceled"})
 		return
 	}
-	b.status = wire.StatusCancelled
+	b.status = wire.StatusCanceled
 	p := b.prebook
 	writeJSON(w, http.StatusOK, wire.CancelResponse{Data: &wire.CancelData{BookingID: b.id, Status: b.status,
 		CancellationFee: string(p.q.money(0)), RefundAmount: string(p.q.money(p.price())), Currency: p.q.cur}})
 }
 
-// flightBookingLocked renders a booking (B.6) with its flights moved by
-// the schedule shifts. The payment amount is the supplier's price, the
+// flightBookingLocked renders a booking (B.6) with its flights as
+// ShiftSchedule moved them. The payment amount is the supplier's price, the
 // total without the partner markup: the sandbox's was ~3% below the total
 // (B.10).
-func (s *Simulator) flightBookingLocked(b *simBooking) wire.FlightBooking {
+func (s *Simulator) flightBookingLocked(b *booking) wire.FlightBooking {
 	p := b.prebook
-	q := p.q.shifted(s.shift + b.shift)
 	total := p.price()
 	cur, money := p.q.cur, p.q.money
 	var seatsAmt, bagsAmt int64
@@ -232,7 +226,7 @@ func (s *Simulator) flightBookingLocked(b *simBooking) wire.FlightBooking {
 		PaymentStatus:       "completed",
 		ProviderEnvironment: "sandbox",
 		TicketLimitTime:     limit,
-		Journey:             s.bookedJourneyLocked(p, q),
+		Journey:             s.bookedJourneyLocked(p),
 		Passengers:          p.passengers,
 		Contact:             &contact,
 		Order: &wire.Order{Reference: p.order, Currency: cur, Status: "created",
@@ -248,23 +242,4 @@ func (s *Simulator) flightBookingLocked(b *simBooking) wire.FlightBooking {
 		PaymentInput:     &payment,
 		CustomTags:       b.tags,
 	}
-}
-
-// shifted is q with every flight moved by d, each time staying in its
-// airport's zone.
-func (q quote) shifted(d time.Duration) quote {
-	if d == 0 {
-		return q
-	}
-	its := make([]itinerary, len(q.its))
-	for i, it := range q.its {
-		it.flights = slices.Clone(it.flights)
-		for k := range it.flights {
-			it.flights[k].dep = it.flights[k].dep.Add(d)
-			it.flights[k].arr = it.flights[k].arr.Add(d)
-		}
-		its[i] = it
-	}
-	q.its = its
-	return q
 }

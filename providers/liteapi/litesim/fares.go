@@ -1,11 +1,12 @@
-package liteapi
+package litesim
 
 import (
 	"encoding/json"
-	"time"
+	"slices"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // family is a fare family the simulator sells.
@@ -91,8 +92,8 @@ func (q quote) in(cur string) quote {
 		panic("liteapi simulator: a quote is converted from EUR only")
 	}
 	q.cur = cur
-	q.adult, q.child, q.infant = fromEUR(q.adult, cur), fromEUR(q.child, cur), fromEUR(q.infant, cur)
-	q.bagFee = fromEUR(q.bagFee, cur)
+	q.adult, q.child, q.infant = FromEUR(q.adult, cur), FromEUR(q.child, cur), FromEUR(q.infant, cur)
+	q.bagFee = FromEUR(q.bagFee, cur)
 	return q
 }
 
@@ -110,22 +111,41 @@ func (q quote) buckets() []string {
 	var b []string
 	for _, it := range q.its {
 		for _, f := range it.flights {
-			b = append(b, f.carrier+f.number+"|"+f.dep.Format(time.DateOnly)+"|"+q.fam.name)
+			b = append(b, bucket(f.flightKey(), q.fam))
 		}
 	}
 	return b
 }
 
+// bucket is the seat bucket of a flight in a fare family.
+func bucket(k sim.FlightKey, fam family) string {
+	return k.Carrier + k.Number + "|" + k.Date + "|" + fam.name
+}
+
 // percentOf is cents × pct / 100, rounded half up.
 func percentOf(cents, pct int64) int64 { return (cents*pct + 50) / 100 }
 
-// split divides a per-person price, in minor units of any currency, into
-// the supplier's base, taxes and fees; the rest is the partner markup,
-// which only the total carries. base is never negative, so taxes+fees is
-// at most the supplier price, below the price.
-func split(cents int64) (base, taxes, fees int64) {
+// Split divides a price per person, in minor units of any currency, into
+// the supplier's base, taxes and fees as the simulator's answers show
+// them; the rest is the partner markup, which only the total carries. base
+// is never negative, so taxes+fees is at most the supplier price, below
+// the price.
+func Split(cents int64) (base, taxes, fees int64) {
 	supplier := cents * 100 / markupPercent
 	taxes = percentOf(supplier, taxPercent)
 	fees = percentOf(supplier, feePercent)
 	return supplier - taxes - fees, taxes, fees
+}
+
+// carriers lists the marketing carriers of a quote in order of flight.
+func (q quote) carriers() []string {
+	var out []string
+	for _, it := range q.its {
+		for _, f := range it.flights {
+			if !slices.Contains(out, f.carrier) {
+				out = append(out, f.carrier)
+			}
+		}
+	}
+	return out
 }

@@ -1,14 +1,14 @@
-package liteapi
+package litesim
 
 import (
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // The simulator's inventory is a pure function of route, date and seed:
@@ -135,7 +135,13 @@ var airportNames = map[string]string{
 type flight struct {
 	key                       string // segmentKey
 	carrier, number, from, to string
+	date                      string // the scheduled day, "2026-07-01"
 	dep, arr                  time.Time
+}
+
+// flightKey is the key by which SetSeats and ShiftSchedule name f.
+func (f flight) flightKey() sim.FlightKey {
+	return sim.FlightKey{Carrier: f.carrier, Number: f.number, Date: f.date}
 }
 
 // itinerary is one direction of a journey operating on a day.
@@ -213,7 +219,26 @@ func (fp flightPlan) on(date time.Time) flight {
 	hm, _ := time.Parse("15:04", fp.dep)
 	dep := time.Date(date.Year(), date.Month(), date.Day(), hm.Hour(), hm.Minute(), 0, 0, providers.AirportLocation(fp.from))
 	arr := dep.Add(time.Duration(fp.minutes) * time.Minute).In(providers.AirportLocation(fp.to))
-	return flight{carrier: fp.carrier, number: fp.number, from: fp.from, to: fp.to, dep: dep, arr: arr}
+	return flight{carrier: fp.carrier, number: fp.number, from: fp.from, to: fp.to, date: date.Format(time.DateOnly), dep: dep, arr: arr}
+}
+
+// flies reports whether the inventory flies the flight k names on its day,
+// on any route.
+func (inv inventory) flies(k sim.FlightKey) bool {
+	d, err := time.Parse(time.DateOnly, k.Date)
+	if err != nil {
+		return false
+	}
+	for route := range schedules {
+		for _, it := range inv.itineraries(route[:3], route[4:], d) {
+			for _, f := range it.flights {
+				if f.flightKey() == k {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // fareLevel is the route's typical fare, whichever way it is flown.
@@ -262,106 +287,4 @@ func compareUint(a, b uint64) int {
 		return 1
 	}
 	return 0
-}
-
-// seatStore counts the seats left in each fare bucket (a flight on a day
-// in one fare family): the bucket's capacity minus the seats held by live
-// prebooks and the seats sold. It is the one place seats change, and every
-// change is atomic across the buckets of a journey.
-type seatStore struct {
-	inv      inventory
-	mu       sync.Mutex
-	sold     map[string]int
-	held     map[string]int
-	capacity map[string]int // overrides of initial
-}
-
-func newSeatStore(inv inventory) *seatStore {
-	return &seatStore{inv: inv, sold: map[string]int{}, held: map[string]int{}, capacity: map[string]int{}}
-}
-
-// maxShownSeats is the most seats an answer shows (LiteAPI counts no
-// further): a bucket may have more.
-const maxShownSeats = 9
-
-// initialLocked is the seats a bucket has before any sale: its capacity
-// if one was set, else 1 to 9, a third of buckets having 9.
-func (s *seatStore) initialLocked(bucket string) int {
-	if c, ok := s.capacity[bucket]; ok {
-		return c
-	}
-	return min(1+int(s.inv.hash("seats", bucket)%12), maxShownSeats)
-}
-
-// left is the fewest seats left in any of buckets.
-func (s *seatStore) left(buckets []string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.leftLocked(buckets)
-}
-
-func (s *seatStore) leftLocked(buckets []string) int {
-	n := -1
-	for _, b := range buckets {
-		if l := s.initialLocked(b) - s.sold[b] - s.held[b]; n < 0 || l < n {
-			n = l
-		}
-	}
-	return max(n, 0)
-}
-
-// take sells n seats in every bucket, all or none; it reports whether
-// there were enough.
-func (s *seatStore) take(buckets []string, n int) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.leftLocked(buckets) < n {
-		return false
-	}
-	for _, b := range buckets {
-		s.sold[b] += n
-	}
-	return true
-}
-
-// hold holds n seats in every bucket for a prebook, all or none; it
-// reports whether there were enough.
-func (s *seatStore) hold(buckets []string, n int) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.leftLocked(buckets) < n {
-		return false
-	}
-	for _, b := range buckets {
-		s.held[b] += n
-	}
-	return true
-}
-
-// release gives back n held seats of every bucket (a prebook expired).
-func (s *seatStore) release(buckets []string, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, b := range buckets {
-		s.held[b] -= n
-	}
-}
-
-// sell turns n held seats of every bucket into sold ones (a prebook booked).
-func (s *seatStore) sell(buckets []string, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, b := range buckets {
-		s.held[b] -= n
-		s.sold[b] += n
-	}
-}
-
-// setCapacity sets the seats of buckets before any sale.
-func (s *seatStore) setCapacity(buckets []string, n int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, b := range buckets {
-		s.capacity[b] = n
-	}
 }

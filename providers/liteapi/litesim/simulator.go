@@ -1,14 +1,18 @@
-package liteapi
+// Package litesim is a simulator of the LiteAPI flights v3.0 API: an
+// http.Handler that accepts the documented requests and answers in the
+// documented shapes (package wire) from a deterministic inventory, so that
+// the real adapter (package liteapi) runs against it in tests, local runs
+// and benchmarks. It shares nothing with the adapter but package wire.
+package litesim
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,8 +22,8 @@ import (
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
-// SimConfig configures a Simulator.
-type SimConfig struct {
+// Config configures a Simulator.
+type Config struct {
 	// APIKey is the X-API-Key the simulator accepts. Empty accepts any
 	// non-empty key; a missing key is always refused.
 	APIKey string
@@ -44,7 +48,7 @@ type SimConfig struct {
 //
 //   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
 //     day, 3 to 6 journeys a day, with one-stop journeys among them, and
-//     legs at most 11 months ahead (simMonthsAhead). The inventory is priced
+//     legs at most 11 months ahead (monthsAhead). The inventory is priced
 //     in EUR and answered in the currency asked for: EUR, USD, GBP or CHF,
 //     at the fixed rates of sandboxRates (any other currency is 400 41006).
 //     The offer keeps its currency: verify, prebooks, services and bookings
@@ -65,8 +69,9 @@ type SimConfig struct {
 //     paid with CREDIT, ACC_CREDIT_CARD or TRANSACTION_ID (the prebook's
 //     latest), idempotent per prebookId: 201 with the booking the first
 //     time, 200 with the replay shape after. Bookings are CONFIRMED at once.
-//   - GET /flights/bookings/{id} (B.7), with flight times moved by
-//     ShiftSchedule and ShiftBooking.
+//   - GET /flights/bookings/{id} (B.7).
+//
+// Every answer shows a flight's times as ShiftSchedule moved them.
 //
 // The paths are served at the handler's root, so the base URL of a client
 // is the server's URL itself, where in production it is
@@ -80,15 +85,14 @@ type SimConfig struct {
 // sold. Prebooks and bookings live in memory; their ids are UUIDv7 made
 // from the clock and the seed, so a run is reproducible when its requests
 // come in the same order. Which codes the simulator answers for what the
-// documentation leaves open is said where they are defined (simprebook.go,
-// simbook.go). A Simulator is safe for concurrent use.
+// documentation leaves open is said where they are defined (prebook.go,
+// services.go, book.go). A Simulator is safe for concurrent use.
 type Simulator struct {
-	cfg   SimConfig
+	cfg   Config
 	inv   inventory
 	seats *seatStore
 	key   []byte
 	knobs *sim.Knobs
-	tap   atomic.Pointer[func(method, path string, body []byte)] // tests: sees every request
 
 	// nextExpiry is the earliest expiry of a live prebook (Unix
 	// nanoseconds, 0 when none), read without the lock so that requests
@@ -96,25 +100,26 @@ type Simulator struct {
 	nextExpiry atomic.Int64
 
 	mu       sync.Mutex // guards what follows
-	prebooks map[string]*simPrebook
-	bookings map[string]*simBooking
-	seatMap  map[string]string // segmentKey|seat number → prebookId holding or sold
-	ids      uint64            // ids made so far
-	shift    time.Duration     // ShiftSchedule
+	prebooks map[string]*prebook
+	bookings map[string]*booking
+	seatMap  map[string]string               // segmentKey|seat number → prebookId holding or sold
+	ids      uint64                          // ids made so far
+	shifts   map[sim.FlightKey]time.Duration // ShiftSchedule
 }
 
 var _ http.Handler = (*Simulator)(nil)
 
-// defaultOfferTTL is the life of the simulator's offers.
-const defaultOfferTTL = 30 * time.Minute
+// DefaultOfferTTL is the life of the simulator's offers when
+// Config.OfferTTL is zero.
+const DefaultOfferTTL = 30 * time.Minute
 
-// NewSimulator returns a simulator for cfg.
-func NewSimulator(cfg SimConfig) *Simulator {
+// New returns a simulator for cfg.
+func New(cfg Config) *Simulator {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.OfferTTL <= 0 {
-		cfg.OfferTTL = defaultOfferTTL
+		cfg.OfferTTL = DefaultOfferTTL
 	}
 	inv := inventory{seed: cfg.Seed}
 	key := sha256.Sum256(fmt.Appendf(nil, "faregraph liteapi simulator %d", cfg.Seed))
@@ -124,9 +129,10 @@ func NewSimulator(cfg SimConfig) *Simulator {
 		seats:    newSeatStore(inv),
 		key:      key[:],
 		knobs:    sim.NewKnobs(cfg.Latency, cfg.FailureRate, cfg.Seed),
-		prebooks: map[string]*simPrebook{},
-		bookings: map[string]*simBooking{},
+		prebooks: map[string]*prebook{},
+		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
+		shifts:   map[sim.FlightKey]time.Duration{},
 	}
 }
 
@@ -150,24 +156,36 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 // server errors are used.
 func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
 
-// SetCapacity gives a flight ("VY7821") on a date ("2026-07-01") seats
-// seats in each fare family before any sale, in place of the generated 1
-// to 9. Seats held and sold still count against it. Answers show at most 9.
-func (s *Simulator) SetCapacity(flight, date string, seats int) {
+// SetSeats leaves n seats of a flight on sale in each fare family from now
+// on, whatever it had: prebooks and bookings made after it count against
+// n, live prebooks keep their seats. Answers show at most 9. A flight the
+// inventory does not fly is an error wrapping sim.ErrUnknownFlight.
+func (s *Simulator) SetSeats(flight sim.FlightKey, n int) error {
+	if !s.inv.flies(flight) {
+		return fmt.Errorf("litesim: %s: %w", flight, sim.ErrUnknownFlight)
+	}
 	var buckets []string
 	for _, f := range families {
-		buckets = append(buckets, flight+"|"+date+"|"+f.name)
+		buckets = append(buckets, bucket(flight, f))
 	}
-	s.seats.setCapacity(buckets, seats)
+	s.seats.setLeft(buckets, n)
+	return nil
 }
 
-// ShiftSchedule moves the flights of every booking by d (a schedule
-// change), as GET /flights/bookings/{id} shows them from now on; 0 puts
-// them back. Searches are not affected.
-func (s *Simulator) ShiftSchedule(d time.Duration) {
+// ShiftSchedule moves a flight's departure and arrival by d, as an
+// airline's schedule change does: every answer that shows the flight
+// (rates, verify, prebooks and bookings, made before or after) shows the
+// new times from now on, each in its airport's zone. Shifts add up; offer
+// ids stay valid. A flight the inventory does not fly is an error wrapping
+// sim.ErrUnknownFlight.
+func (s *Simulator) ShiftSchedule(flight sim.FlightKey, d time.Duration) error {
+	if !s.inv.flies(flight) {
+		return fmt.Errorf("litesim: %s: %w", flight, sim.ErrUnknownFlight)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.shift = d
+	s.shifts[flight] += d
+	return nil
 }
 
 // DropPrebook ends an unbooked prebook before its time, as a supplier that
@@ -191,28 +209,41 @@ func (s *Simulator) CancelBooking(bookingID string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	b, ok := s.bookings[bookingID]
-	if !ok || b.status == wire.StatusCancelled {
+	if !ok || b.status == wire.StatusCanceled {
 		return false
 	}
-	b.status = wire.StatusCancelled
+	b.status = wire.StatusCanceled
 	return true
 }
 
-// ShiftBooking moves the flights of one booking by d, on top of
-// ShiftSchedule; it reports whether the booking exists.
-func (s *Simulator) ShiftBooking(bookingID string, d time.Duration) bool {
+// live is its with their flights as ShiftSchedule moved them.
+func (s *Simulator) live(its []itinerary) []itinerary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	b, ok := s.bookings[bookingID]
-	if ok {
-		b.shift = d
-	}
-	return ok
+	return s.liveLocked(its)
 }
 
-// simRequest is what a handler gets: the body, the id in the path and the
+func (s *Simulator) liveLocked(its []itinerary) []itinerary {
+	if len(s.shifts) == 0 {
+		return its
+	}
+	out := make([]itinerary, len(its))
+	for i, it := range its {
+		it.flights = slices.Clone(it.flights)
+		for k := range it.flights {
+			f := &it.flights[k]
+			if d := s.shifts[f.flightKey()]; d != 0 {
+				f.dep, f.arr = f.dep.Add(d), f.arr.Add(d)
+			}
+		}
+		out[i] = it
+	}
+	return out
+}
+
+// incoming is what a handler gets: the body, the id in the path and the
 // query.
-type simRequest struct {
+type incoming struct {
 	body  []byte
 	id    string
 	query url.Values
@@ -222,19 +253,19 @@ type simRequest struct {
 type endpoint struct {
 	op                string // SetFailure's name
 	method            string
-	handle            func(s *Simulator, w http.ResponseWriter, r simRequest)
+	handle            func(s *Simulator, w http.ResponseWriter, r incoming)
 	keyRefused        int // 401
 	unavailable       int
 	unavailableStatus int
 }
 
 var (
-	epRates      = endpoint{"rates", http.MethodPost, (*Simulator).rates, 41004, 51004, http.StatusServiceUnavailable}
+	epRates      = endpoint{"rates", http.MethodPost, (*Simulator).searchRates, 41004, 51004, http.StatusServiceUnavailable}
 	epVerify     = endpoint{"verify", http.MethodPost, (*Simulator).verify, 42003, 52014, http.StatusServiceUnavailable}
-	epPrebook    = endpoint{"prebook", http.MethodPost, (*Simulator).prebook, 43003, 53014, http.StatusServiceUnavailable}
+	epPrebook    = endpoint{"prebook", http.MethodPost, (*Simulator).createPrebook, 43003, 53014, http.StatusServiceUnavailable}
 	epGetPrebook = endpoint{"get_prebook", http.MethodGet, (*Simulator).getPrebook, 47001, 53020, http.StatusInternalServerError}
-	epServices   = endpoint{"services", http.MethodPost, (*Simulator).services, 44003, 54001, http.StatusBadGateway}
-	epBook       = endpoint{"book", http.MethodPost, (*Simulator).book, 45028, 55035, http.StatusServiceUnavailable}
+	epServices   = endpoint{"services", http.MethodPost, (*Simulator).attachServices, 44003, 54001, http.StatusBadGateway}
+	epBook       = endpoint{"book", http.MethodPost, (*Simulator).createBooking, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
 	epCancel     = endpoint{"cancel", http.MethodPost, (*Simulator).cancel, 46001, 56099, http.StatusServiceUnavailable}
 )
@@ -300,9 +331,6 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusRequestEntityTooLarge, wire.APIError{Code: codeBadRequest, Message: "Request body too large"})
 		return
 	}
-	if tap := s.tap.Load(); tap != nil {
-		(*tap)(r.Method, r.URL.Path, body)
-	}
 	fail, ok := s.knobs.Wait(r.Context())
 	if !ok {
 		return
@@ -320,7 +348,7 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.expire()
-	req := simRequest{body: body, id: id, query: r.URL.Query()}
+	req := incoming{body: body, id: id, query: r.URL.Query()}
 	if mode != sim.FailAfter && mode != sim.FailTimeout {
 		ep.handle(s, w, req)
 		return
@@ -339,35 +367,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func writeError(w http.ResponseWriter, status int, e wire.APIError) {
 	writeJSON(w, status, wire.ErrorEnvelope{Error: &e})
-}
-
-// sign makes an opaque id of v: base64url JSON and a truncated HMAC.
-func (s *Simulator) sign(v any) string {
-	payload, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("liteapi simulator: sign %T: %v", v, err)) // only our own structs are signed
-	}
-	return base64.RawURLEncoding.EncodeToString(payload) + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload))
-}
-
-// open checks an id made by sign and decodes it into v.
-func (s *Simulator) open(id string, v any) bool {
-	p, m, ok := strings.Cut(id, ".")
-	if !ok {
-		return false
-	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p)
-	mac, err2 := base64.RawURLEncoding.DecodeString(m)
-	if err1 != nil || err2 != nil || !hmac.Equal(mac, s.mac(payload)) {
-		return false
-	}
-	return json.Unmarshal(payload, v) == nil
-}
-
-func (s *Simulator) mac(payload []byte) []byte {
-	h := hmac.New(sha256.New, s.key)
-	h.Write(payload)
-	return h.Sum(nil)[:16]
 }
 
 var _ sim.Controller = (*Simulator)(nil)

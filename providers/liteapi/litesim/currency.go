@@ -1,4 +1,4 @@
-package liteapi
+package litesim
 
 import (
 	"encoding/json"
@@ -25,7 +25,7 @@ var rates = func() map[string]*big.Rat {
 	out := make(map[string]*big.Rat, len(sandboxRates))
 	for cur, s := range sandboxRates {
 		r, ok := new(big.Rat).SetString(s)
-		// fromEUR rounds to two decimals, so a currency must have two.
+		// FromEUR rounds to two decimals, so a currency must have two.
 		_, err := providers.ParseMoney("0.01", cur)
 		if !ok || r.Sign() <= 0 || !providers.ValidCurrency(cur) || err != nil {
 			panic(fmt.Sprintf("liteapi simulator: bad sandbox rate %s %q", cur, s))
@@ -41,11 +41,11 @@ func pricedIn(cur string) bool {
 	return ok
 }
 
-// fromEUR converts EUR cents into minor units of cur, exactly: the euro
+// FromEUR converts EUR cents into minor units of cur, exactly: the euro
 // amount times the rate, rounded half up to two decimals, then read by
-// providers.ParseMoney. Amounts are never negative, and cur is one of
-// sandboxRates, so it cannot fail.
-func fromEUR(cents int64, cur string) int64 {
+// providers.ParseMoney. cur must be one of Currencies (it panics on any
+// other); amounts are never negative, so it cannot fail otherwise.
+func FromEUR(cents int64, cur string) int64 {
 	if cur == "" || cur == wire.DefaultCurrency {
 		return cents
 	}

@@ -1,0 +1,85 @@
+package checkout_test
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
+)
+
+func TestIdempotentReplays(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("liteapi"), nil)
+		in := input(o)
+		in.IdempotencyKey = "create-1"
+		a := ok(t)(c.Create(e.ctx, tenant, in))
+		b := ok(t)(c.Create(e.ctx, tenant, in))
+		if a.ID != b.ID || a.Version != b.Version {
+			t.Fatalf("replay made another session: %s v%d, %s v%d", a.ID, a.Version, b.ID, b.Version)
+		}
+		other := in
+		other.Contact.Email = "someone.else@example.com"
+		res, err := c.Create(e.ctx, tenant, other)
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.IdempotencyKeyReused || fault.Dotted(res.UserErrors[0].Field) != "input.idempotencyKey" {
+			t.Fatalf("same key, other input: %+v %v", res, err)
+		}
+		// Concurrent holds with one key hold once.
+		var wg sync.WaitGroup
+		results := make([]*checkout.Result, 10)
+		for i := range results {
+			wg.Go(func() {
+				r, err := c.Hold(e.ctx, tenant, a.ID, "hold-1")
+				if err != nil {
+					t.Error(err)
+				}
+				results[i] = r
+			})
+		}
+		wg.Wait()
+		for _, r := range results {
+			if r == nil || len(r.UserErrors) > 0 || r.Session.Status != checkout.Held || r.Session.Holds[0].Hold.Ref != results[0].Session.Holds[0].Hold.Ref {
+				t.Fatalf("concurrent holds with one key: %+v", r)
+			}
+		}
+		// Another tenant's key of the same name is its own.
+		res, err = c.Create(e.ctx, "other-tenant", in)
+		if err == nil && len(res.UserErrors) == 0 && res.Session.ID == a.ID {
+			t.Error("another tenant's replay returned this tenant's session")
+		}
+	})
+}
+
+func TestTenantIsolation(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		ctx := e.ctx
+		var ts db.Tenants
+		if _, err := ts.EnsureTenant(ctx, e.a.DB, "acme", "acme", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("liteapi"), nil)
+		s := ok(t)(c.Create(ctx, tenant, input(o)))
+		if _, err := c.Get(ctx, "acme", s.ID); err != checkout.ErrNotFound {
+			t.Errorf("another tenant reads the session: %v", err)
+		}
+		for name, call := range map[string]func() (*checkout.Result, error){
+			"hold":   func() (*checkout.Result, error) { return c.Hold(ctx, "acme", s.ID, "") },
+			"pay":    func() (*checkout.Result, error) { return c.Pay(ctx, "acme", s.ID, checkout.Card, "") },
+			"book":   func() (*checkout.Result, error) { return c.Book(ctx, "acme", s.ID, "") },
+			"cancel": func() (*checkout.Result, error) { return c.Cancel(ctx, "acme", s.ID, "") },
+		} {
+			res, err := call()
+			if err != nil || res.Session != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.NotFound {
+				t.Errorf("%s by another tenant: %+v %v", name, res, err)
+			}
+			unknown, _ := c.Hold(ctx, tenant, "cs_nope", "")
+			if len(unknown.UserErrors) != 1 || unknown.UserErrors[0].Message != res.UserErrors[0].Message {
+				t.Errorf("%s: another tenant's session answers differently from an unknown one", name)
+			}
+		}
+	})
+}
