@@ -65,7 +65,12 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	// The move to BOOKING is the step's intent, recorded before any
+	// provider is called, with a lease: if this process dies, the
+	// reconciler takes the session over once the lease lapses.
 	sess.Status = Booking
+	until := s.now().Add(s.cfg.Lease)
+	sess.busyOp, sess.busyUntil = "book", &until
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}

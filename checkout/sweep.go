@@ -68,7 +68,8 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 }
 
 // Reconcile resolves sessions in NEEDS_ATTENTION whose next lookup is
-// due, and sessions left in BOOKING by a process that stopped, by asking
+// due, and sessions left in BOOKING by a process that stopped (their
+// step's lease lapsed), by asking
 // each provider whether the booking was made (never by booking blindly
 // again), then captures what was booked. It returns how many sessions it
 // settled.
@@ -78,7 +79,7 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	stuck, err := s.sessions.StaleSessions(ctx, s.cfg.DB, []string{string(Booking)}, now.Add(-2*s.cfg.OperationTimeout), 100)
+	stuck, err := s.sessions.LeaseLapsed(ctx, s.cfg.DB, string(Booking), now, 100)
 	if err != nil {
 		return 0, err
 	}

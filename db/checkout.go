@@ -230,6 +230,21 @@ func (Sessions) HoldsDue(ctx context.Context, idb bun.IDB, statuses []string, du
 	return rows, nil
 }
 
+// LeaseLapsed returns up to limit sessions in status whose step lease
+// (busy_until) lapsed at or before now, or that have none.
+func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("busy_until IS NULL").WhereOr("busy_until <= ?", now.UTC())
+		}).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions whose lease lapsed: %w", err)
+	}
+	return rows, nil
+}
+
 // SessionsToRelease returns up to limit sessions marked to have their
 // payment released whose marker (release_due_at) is due.
 func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
