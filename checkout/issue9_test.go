@@ -99,10 +99,7 @@ func TestIssue9Case1CrashMidBookConcludes(t *testing.T) {
 func TestIssue9Case2PartAndBookingAgree(t *testing.T) {
 	restartable(t, func(t *testing.T, start func() *env) {
 		e := start()
-		o := e.offer(t, search.Request{Origin: "CDG", Destination: "PMI", DepartureDate: "2026-07-01", ReturnDate: "2026-07-08"},
-			func(o *search.Offer) bool {
-				return o.FareType == providers.CombinedOneWays && o.Parts[0].Provider != o.Parts[1].Provider
-			})
+		o := e.roundTripOf(t, "liteapi", "citizenplane")
 		in := input(o)
 		in.PartialBooking = checkout.AllowPartial
 		s := e.payByCard(t, o, in)
@@ -226,6 +223,16 @@ func (e *env) count(t *testing.T, s *checkout.Session, event string) int {
 	return n
 }
 
+// awaitingCard creates, holds and pays by card a session of o, and
+// leaves the card form open (PAYMENT_PENDING).
+func (e *env) awaitingCard(t *testing.T, o *search.Offer) *checkout.Session {
+	t.Helper()
+	c := e.a.Checkout
+	s := ok(t)(c.Create(e.ctx, tenant, input(o)))
+	s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+	return ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+}
+
 // TestIssue9Case4SlowPayer: a traveller takes 20 minutes over the card
 // form of a session that lasts an hour. The 3-minute CitizenPlane hold is
 // renewed before it lapses, at an unchanged price; holdExpiresAt moves on;
@@ -233,10 +240,7 @@ func (e *env) count(t *testing.T, s *checkout.Session, event string) int {
 func TestIssue9Case4SlowPayer(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		c := e.a.Checkout
-		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
-		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
-		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
-		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		s := e.awaitingCard(t, e.offer(t, oneWay("citizenplane"), from("citizenplane")))
 		first := *s.HoldExpiresAt
 		renewals := e.sweepFor(t, s, 20*time.Minute)
 		got, _ := c.Get(e.ctx, tenant, s.ID)
@@ -265,10 +269,7 @@ func TestIssue9Case4SlowPayer(t *testing.T) {
 func TestIssue9Case4PriceChange(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		c := e.a.Checkout
-		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
-		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
-		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
-		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		s := e.awaitingCard(t, e.offer(t, oneWay("citizenplane"), from("citizenplane")))
 		old := s.Total
 		flight, _ := strconv.ParseInt(s.Offer.Parts[0].Ref, 10, 64)
 		e.cpSim().Reprice(flight, 700) // 7.00 EUR more per seat
@@ -322,10 +323,7 @@ func TestIssue9Case4PriceChange(t *testing.T) {
 func TestIssue9Case4ExpiredSession(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		c := e.a.Checkout
-		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
-		s := ok(t)(c.Create(e.ctx, tenant, input(o)))
-		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
-		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		s := e.awaitingCard(t, e.offer(t, oneWay("citizenplane"), from("citizenplane")))
 		e.sweepFor(t, s, time.Hour)
 		got, _ := c.Get(e.ctx, tenant, s.ID)
 		want(t, got, checkout.Expired)

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/payments/paymentstest"
 )
 
@@ -54,24 +53,15 @@ type stripeEvent struct {
 // the gateway and moves the session only forward, so every order ends the
 // same way.
 func TestPaymentEventsInAnyOrder(t *testing.T) {
-	stripe := paymentstest.NewStripeServer(t)
-	a := newTestApp(t, func(c *app.Config) {
-		c.Stripe = app.StripeConfig{SecretKey: "sk_test_faregraph", APIURL: stripe.URL, WebhookSecret: whSecret}
-	})
+	stripe, a := stripeApp(t)
 	h := a.Handler
 	r := post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}})
 	offerID := dig(r.Data, "searchOffers", "offers", "edges", 0, "node", "id")
 	n := 0
 	start := func() (string, string) {
 		n++
-		s := mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
-			"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD", "idempotencyKey": fmt.Sprint("order-", n)}})
-		id := s["id"].(string)
-		sess, err := a.Checkout.Get(t.Context(), "sandbox", sessionKey(t, id))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id, sess.Payment.IntentID
+		s, intentID := cardCheckout(t, a, offerID, fmt.Sprint("order-", n))
+		return s["id"].(string), intentID
 	}
 	read := func(id string) (status, payment string) {
 		r := post(t, h, `query($id: ID!) { checkoutSession(id: $id) { status payment { status } } }`, map[string]any{"id": id})
