@@ -273,8 +273,11 @@ type searchStore struct{ *db.Searches }
 
 func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) ([]byte, error) {
 	body, err := s.Searches.LoadSearch(ctx, id, now)
-	if errors.Is(err, db.ErrNotFound) {
+	switch {
+	case errors.Is(err, db.ErrNotFound):
 		return nil, search.ErrNotFound
+	case errors.Is(err, db.ErrExpired):
+		return nil, search.ErrSearchExpired
 	}
 	return body, err
 }

@@ -115,3 +115,50 @@ func TestMetricsAccess(t *testing.T) {
 		t.Errorf("App.MetricsHandler = %d, want 200", code)
 	}
 }
+
+// TestPlaygroundWithoutIntrospection opens the playground of servers that
+// do not describe their schema: the page says why, in a notice, instead of
+// a schema error and a stack trace, and queries still run.
+func TestPlaygroundWithoutIntrospection(t *testing.T) {
+	browser.Require(t)
+	for _, tt := range []struct {
+		name       string
+		production bool
+		notice     string // in the page
+		result     string // in the result pane after running { __typename }
+	}{
+		{"development", false, "does not answer introspection", `"__typename": "Query"`},
+		{"production", true, "This server needs an API key", `"code": "UNAUTHENTICATED"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := apptest.New(t, func(c *app.Config) {
+				c.Introspection = false
+				c.Development = !tt.production
+				c.AllowSimulators, c.AllowSandboxPayments = true, true
+			})
+			srv := httptest.NewServer(a.Handler)
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+			defer cancel()
+			res, err := browser.Run(ctx, srv.URL+"/?query="+url.QueryEscape("{ __typename }"), tt.result)
+			if err != nil {
+				t.Fatalf("%v\nresult pane: %s\nerrors: %v", err, res.Text, res.Errors)
+			}
+			if !strings.Contains(res.PageText, tt.notice) {
+				t.Errorf("the page does not say %q:\n%s", tt.notice, res.PageText)
+			}
+			for _, bad := range []string{"Error:", "    at ", "introspection is disabled on this server"} {
+				if strings.Contains(res.PageText, bad) {
+					t.Errorf("the page shows %q:\n%s", bad, res.PageText)
+				}
+			}
+			for _, e := range res.Errors {
+				// The probe's own refusal is an answer, not a page error;
+				// Chromium logs a 401 as a failed load.
+				if !strings.Contains(e, "401") {
+					t.Errorf("browser error: %s", e)
+				}
+			}
+		})
+	}
+}

@@ -106,17 +106,18 @@ func (a *Authenticator) EnsureSandbox(ctx context.Context, now time.Time) error 
 }
 
 // Middleware authenticates every request: a valid key's principal goes in
-// the context; a bad key is 401; no key is the sandbox principal when
-// anonymous requests are allowed, and no principal otherwise (each
-// operation then answers UNAUTHENTICATED).
+// the context; no key is the sandbox principal when anonymous requests are
+// allowed. A bad key, and no key when anonymous requests are not allowed,
+// are both 401 with the code UNAUTHENTICATED.
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Get("Authorization")
 		if h == "" {
-			if a.AllowAnonymous {
-				r = r.WithContext(With(r.Context(), &Principal{TenantID: SandboxTenant, TenantName: SandboxTenant, Scopes: AllScopes, Anonymous: true}))
+			if !a.AllowAnonymous {
+				unauthorized(w, "an API key is required: send Authorization: Bearer <key>")
+				return
 			}
-			next.ServeHTTP(w, r)
+			next.ServeHTTP(w, r.WithContext(With(r.Context(), &Principal{TenantID: SandboxTenant, TenantName: SandboxTenant, Scopes: AllScopes, Anonymous: true})))
 			return
 		}
 		key, ok := strings.CutPrefix(h, "Bearer ")

@@ -117,6 +117,10 @@ type Result struct {
 	// Text is the content of GraphiQL's result pane once it contained the
 	// expected text after the click.
 	Text string
+	// PageText is the text of the whole page (document.body.innerText)
+	// once Text contained the expected text: notices around GraphiQL
+	// included.
+	PageText string
 	// RequestedURLs lists, in order, every URL the page requested while
 	// it was open, including the page itself, redirects and data: URLs.
 	RequestedURLs []string
@@ -278,6 +282,11 @@ func run(tabCtx context.Context, w *watcher, pageURL, waitFor string) (Result, e
 	if err != nil {
 		return res, fmt.Errorf("waiting for a response after the click and for the result pane to contain %q: %w", waitFor, err)
 	}
+	page, err := chromedp.Run(tabCtx, chromedp.Evaluate[string](`document.body.innerText`))
+	if err != nil {
+		return res, fmt.Errorf("reading the page's text: %w", err)
+	}
+	res.PageText = page
 	return res, nil
 }
 

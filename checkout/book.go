@@ -74,21 +74,29 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
-	if err := s.bookParts(ctx, sess); err != nil {
+	renewed, err := s.bookParts(ctx, sess)
+	if err != nil {
 		return nil, err
 	}
-	return s.finalize(ctx, sess, Booking)
+	res, err := s.finalize(ctx, sess, Booking)
+	if err == nil && renewed > 0 {
+		res.Warnings = append(res.Warnings, fault.Warning{Code: fault.HoldRenewed,
+			Message: fmt.Sprintf("%s lapsed before booking and %s held again at the same price", fault.Count(renewed, "seat hold", "seat holds"), fault.Verb(renewed, "was", "were"))})
+	}
+	return res, err
 }
 
 // bookParts books every pending part and records each outcome: in
 // parallel when partial booking is allowed, one after the other (see
-// bookInTurn) when it is not.
-func (s *Service) bookParts(ctx context.Context, sess *Session) error {
-	if err := s.renewHolds(ctx, sess); err != nil {
-		return err
+// bookInTurn) when it is not. It returns how many lapsed holds it renewed
+// first.
+func (s *Service) bookParts(ctx context.Context, sess *Session) (int, error) {
+	renewed, err := s.renewHolds(ctx, sess)
+	if err != nil {
+		return 0, err
 	}
 	if sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1 {
-		return s.bookInTurn(ctx, sess)
+		return renewed, s.bookInTurn(ctx, sess)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -108,7 +116,7 @@ func (s *Service) bookParts(ctx context.Context, sess *Session) error {
 		})
 	}
 	wg.Wait()
-	return firstErr
+	return renewed, firstErr
 }
 
 // renewMargin is how long before its expiry a hold is renewed at book
@@ -119,10 +127,10 @@ const renewMargin = 30 * time.Second
 // about to. The offer is booked whole or not at all: if any part cannot be
 // held again at its price (PRICE_CHANGED, SOLD_OUT), no part is booked and
 // the payment is released. Renewed holds are stored before booking, so the
-// reconciler looks up the right ones.
-func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
+// reconciler looks up the right ones. It returns how many holds it renewed.
+func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	now := s.now()
-	renewed := false
+	renewed := 0
 	var failed fault.Code
 	for i := range sess.Offer.Parts {
 		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
@@ -137,7 +145,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 			continue
 		}
 		sess.Holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: now}
-		renewed = true
+		renewed++
 	}
 	if failed != "" {
 		for i := range sess.Parts {
@@ -146,14 +154,14 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) error {
 			}
 		}
 	}
-	if !renewed && failed == "" {
-		return nil
+	if renewed == 0 && failed == "" {
+		return 0, nil
 	}
-	if renewed {
+	if renewed > 0 {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
 	_, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
-	return err
+	return renewed, err
 }
 
 func (s *Service) request(sess *Session, i int) providers.BookRequest {

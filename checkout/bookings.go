@@ -3,7 +3,6 @@ package checkout
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/providers"
@@ -23,10 +22,13 @@ func (s *Service) Booking(ctx context.Context, tenantID, id string) (*BookingRec
 	return &b, nil
 }
 
-// Bookings lists the tenant's bookings, newest first: up to limit after
-// the booking (afterCreated, afterID), and how many there are in all.
-func (s *Service) Bookings(ctx context.Context, tenantID string, afterCreated time.Time, afterID string, limit int) ([]BookingRecord, int, error) {
-	rows, err := s.sessions.ListBookings(ctx, s.cfg.DB, tenantID, afterCreated, afterID, limit)
+// Window is a page of bookings or sessions: see db.Window.
+type Window = db.Window
+
+// Bookings lists the tenant's bookings in the window w, newest first, and
+// how many there are in all.
+func (s *Service) Bookings(ctx context.Context, tenantID string, w Window) ([]BookingRecord, int, error) {
+	rows, err := s.sessions.ListBookings(ctx, s.cfg.DB, tenantID, w)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -37,6 +39,45 @@ func (s *Service) Bookings(ctx context.Context, tenantID string, afterCreated ti
 	out := make([]BookingRecord, len(rows))
 	for i, r := range rows {
 		out[i] = bookingFromRow(r)
+	}
+	return out, n, nil
+}
+
+// Sessions lists the tenant's checkout sessions in the window w, newest
+// first, with their bookings, and how many there are in all. A session due
+// to expire is expired first, as Get does.
+func (s *Service) Sessions(ctx context.Context, tenantID string, w Window) ([]*Session, int, error) {
+	rows, err := s.sessions.ListSessions(ctx, s.cfg.DB, tenantID, w)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.sessions.CountSessions(ctx, s.cfg.DB, tenantID)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]*Session, len(rows))
+	ids := make([]string, len(rows))
+	byID := map[string]*Session{}
+	for i := range rows {
+		sess, err := fromRow(&rows[i])
+		if err != nil {
+			return nil, 0, err
+		}
+		if s.expire(ctx, sess) {
+			if sess, err = s.load(ctx, tenantID, sess.ID); err != nil {
+				return nil, 0, err
+			}
+			sess.Bookings = nil
+		}
+		out[i], ids[i], byID[sess.ID] = sess, sess.ID, sess
+	}
+	brs, err := s.sessions.BookingsOfSessions(ctx, s.cfg.DB, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, b := range brs {
+		sess := byID[b.SessionID]
+		sess.Bookings = append(sess.Bookings, bookingFromRow(b))
 	}
 	return out, n, nil
 }

@@ -1,14 +1,19 @@
 package checkout
 
-import "context"
+import (
+	"context"
+
+	"github.com/faregraph/faregraph/fault"
+)
 
 // Cancel ends a session that is not booking or booked: it becomes
 // CANCELED in one conditional UPDATE (so a concurrent book either started
 // first, and the cancel is refused, or finds the session canceled), and
 // only then is the payment authorization canceled (or the credit
 // reservation released). Provider holds cannot be released through the
-// providers' APIs and lapse on their own. Canceling a final session (a
-// canceled one too) answers it with a user error.
+// providers' APIs and lapse on their own. Canceling a canceled session
+// answers it as it is, with the warning ALREADY_CANCELED; any other final
+// session answers a user error.
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
@@ -23,6 +28,10 @@ func (s *Service) cancel(ctx context.Context, tenantID, id string) (_ *Result, e
 	sess, ue, err := s.open(ctx, tenantID, id)
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
+	}
+	if sess.Status == Canceled {
+		return &Result{Session: sess, Warnings: []fault.Warning{{Field: []string{"input", "checkoutSessionId"}, Code: fault.AlreadyCanceled,
+			Message: "the checkout session was canceled already; nothing changed"}}}, nil
 	}
 	if run, ue := gate(sess, "cancel"); !run {
 		return &Result{Session: sess, UserErrors: ue}, nil

@@ -10,9 +10,9 @@ import (
 	"github.com/faregraph/faregraph/providers"
 )
 
-// Sessions lists up to limit sessions in status across all tenants,
+// SessionsIn lists up to limit sessions in status across all tenants,
 // oldest change first, for operators.
-func (s *Service) Sessions(ctx context.Context, status Status, limit int) ([]*Session, error) {
+func (s *Service) SessionsIn(ctx context.Context, status Status, limit int) ([]*Session, error) {
 	rows, err := s.sessions.StaleSessions(ctx, s.cfg.DB, []string{string(status)}, s.now(), limit)
 	if err != nil {
 		return nil, err

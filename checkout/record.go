@@ -135,6 +135,9 @@ func replayRecord(res *Result) (records.Replay, error) {
 		UserErrors: records.Map(res.UserErrors, func(u fault.Violation) records.UserError {
 			return records.UserError{Field: u.Field, Code: string(u.Code), Message: u.Message}
 		}),
+		Warnings: records.Map(res.Warnings, func(w fault.Warning) records.UserError {
+			return records.UserError{Field: w.Field, Code: string(w.Code), Message: w.Message}
+		}),
 	}
 	if res.Session == nil {
 		return rep, nil
@@ -170,6 +173,9 @@ func resultFromReplay(rep records.Replay) (*Result, error) {
 		}
 		return fault.Violation{Field: field, Code: fault.Code(u.Code), Message: u.Message}
 	})}
+	res.Warnings = records.Map(rep.Warnings, func(w records.UserError) fault.Warning {
+		return fault.Warning{Field: w.Field, Code: fault.WarningCode(w.Code), Message: w.Message}
+	})
 	if r := rep.Session; r != nil {
 		sess, err := fromRow(&db.SessionRow{
 			ID: r.ID, TenantID: r.TenantID, Status: r.Status, Version: r.Version, BusyOp: r.BusyOp, BusyUntil: r.BusyUntil,

@@ -262,6 +262,8 @@ func release(sess *Session) { sess.busyOp, sess.busyUntil = "", nil }
 type Result struct {
 	Session    *Session
 	UserErrors []fault.Violation
+	// Warnings say what the caller should know about a step that was done.
+	Warnings []fault.Warning
 }
 
 // violation is a problem with field, a path under the mutation's input
@@ -299,7 +301,13 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 			return &Result{UserErrors: userErr(fault.IdempotencyKeyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
 		}
 		if row.State == "DONE" {
-			return s.replay(row.Response)
+			res, err := s.replay(row.Response)
+			if err != nil {
+				return nil, err
+			}
+			res.Warnings = append(res.Warnings, fault.Warning{Field: []string{"input", "idempotencyKey"}, Code: fault.IdempotentReplay,
+				Message: "this is the answer of an earlier request with this idempotency key; nothing ran again"})
+			return res, nil
 		}
 		if time.Now().After(deadline) {
 			return &Result{UserErrors: userErr(fault.InProgress, "a request with this idempotency key is still running; retry later", "idempotencyKey")}, nil

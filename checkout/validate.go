@@ -146,8 +146,7 @@ func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, lim pro
 	c.errs = append(c.errs, vs...)
 	want := offer.Parts[0].Passengers
 	if n != want {
-		c.add(fault.PassengerMix, fmt.Sprintf("the offer is for %d adults, %d children and %d infants; got %d, %d and %d",
-			want.Adults, want.Children, want.Infants, n.Adults, n.Children, n.Infants), "passengers")
+		c.add(fault.PassengerMix, fmt.Sprintf("the offer is for %s; got %s", travellers(want), travellers(n)), "passengers")
 	}
 	return out
 }
@@ -184,4 +183,11 @@ func (c *checker) expiresIn(p *int) {
 		v := *p
 		c.add(fault.OutOfRange, fmt.Sprintf("must be between %d and %d seconds, got %d", minExpiresIn, maxExpiresIn, v), "expiresIn")
 	}
+}
+
+// travellers says how many of each type travel, in agreement with each
+// number: "1 adult, 2 children and 0 infants".
+func travellers(p providers.Passengers) string {
+	return fmt.Sprintf("%s, %s and %s", fault.Count(p.Adults, "adult", "adults"),
+		fault.Count(p.Children, "child", "children"), fault.Count(p.Infants, "infant", "infants"))
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -336,19 +337,82 @@ func (Sessions) GetBooking(ctx context.Context, idb bun.IDB, tenantID, id string
 	return selectOne[BookingRow](ctx, idb, "get booking "+id, "id = ? AND tenant_id = ?", id, tenantID)
 }
 
-// ListBookings returns up to limit of the tenant's bookings, newest first,
-// after the booking (afterCreated, afterID) when afterID is set.
-func (Sessions) ListBookings(ctx context.Context, idb bun.IDB, tenantID string, afterCreated time.Time, afterID string, limit int) ([]BookingRow, error) {
-	var rows []BookingRow
-	q := idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)
-	if afterID != "" {
+// Window is a keyset page of a list ordered newest first (created_at,
+// then id, descending). Forward, it is up to Limit rows older than the
+// row (At, ID), or the newest when ID is empty; backward, up to Limit rows
+// newer than it, or the oldest. Either way the rows come newest first.
+type Window struct {
+	At       time.Time
+	ID       string
+	Backward bool
+	Limit    int
+}
+
+// list runs q, a select of a model with created_at and id columns, over w.
+func (w Window) list(ctx context.Context, q *bun.SelectQuery) error {
+	if w.ID != "" {
+		cmp := "<"
+		if w.Backward {
+			cmp = ">"
+		}
 		q = q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("created_at < ?", afterCreated.UTC()).
-				WhereOr("created_at = ? AND id < ?", afterCreated.UTC(), afterID)
+			return q.Where("created_at "+cmp+" ?", w.At.UTC()).
+				WhereOr("created_at = ? AND id "+cmp+" ?", w.At.UTC(), w.ID)
 		})
 	}
-	if err := q.Order("created_at DESC", "id DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+	if w.Backward {
+		q = q.Order("created_at ASC", "id ASC")
+	} else {
+		q = q.Order("created_at DESC", "id DESC")
+	}
+	return q.Limit(int64(w.Limit)).Scan(ctx)
+}
+
+// newestFirst reverses rows read backward, so that every page is newest first.
+func newestFirst[T any](w Window, rows []T) []T {
+	if w.Backward {
+		slices.Reverse(rows)
+	}
+	return rows
+}
+
+// ListBookings returns the tenant's bookings in the window w, newest first.
+func (Sessions) ListBookings(ctx context.Context, idb bun.IDB, tenantID string, w Window) ([]BookingRow, error) {
+	var rows []BookingRow
+	if err := w.list(ctx, idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)); err != nil {
 		return nil, fmt.Errorf("db: list bookings: %w", err)
+	}
+	return newestFirst(w, rows), nil
+}
+
+// ListSessions returns the tenant's checkout sessions in the window w,
+// newest first.
+func (Sessions) ListSessions(ctx context.Context, idb bun.IDB, tenantID string, w Window) ([]SessionRow, error) {
+	var rows []SessionRow
+	if err := w.list(ctx, idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)); err != nil {
+		return nil, fmt.Errorf("db: list sessions: %w", err)
+	}
+	return newestFirst(w, rows), nil
+}
+
+// CountSessions counts the tenant's checkout sessions.
+func (Sessions) CountSessions(ctx context.Context, idb bun.IDB, tenantID string) (int, error) {
+	n, err := idb.NewSelect().Model((*SessionRow)(nil)).Where("tenant_id = ?", tenantID).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("db: count sessions: %w", err)
+	}
+	return int(n), nil
+}
+
+// BookingsOfSessions returns the bookings of the sessions ids, by session
+// and part.
+func (Sessions) BookingsOfSessions(ctx context.Context, idb bun.IDB, ids []string) ([]BookingRow, error) {
+	var rows []BookingRow
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	if err := idb.NewSelect().Model(&rows).Where("session_id IN (?)", bun.In(ids)).Order("session_id ASC", "part_index ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: bookings of %d sessions: %w", len(ids), err)
 	}
 	return rows, nil
 }

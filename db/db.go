@@ -28,6 +28,9 @@ var migrationFS embed.FS
 // ErrNotFound is returned by stores for a row that does not exist.
 var ErrNotFound = errors.New("db: not found")
 
+// ErrExpired is returned for a row that exists but is past its expiry.
+var ErrExpired = errors.New("db: expired")
+
 // DB is an open database and the dialect it speaks.
 type DB struct {
 	*bun.DB

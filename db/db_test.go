@@ -25,15 +25,27 @@ func TestSearches(t *testing.T) {
 		if err != nil || string(got) != `{"x":1}` {
 			t.Fatalf("LoadSearch = %s, %v", got, err)
 		}
-		if _, err := s.LoadSearch(ctx, "a", now.Add(16*time.Minute)); !errors.Is(err, db.ErrNotFound) {
-			t.Errorf("expired search: err = %v, want ErrNotFound", err)
+		if _, err := s.LoadSearch(ctx, "a", now.Add(16*time.Minute)); !errors.Is(err, db.ErrExpired) {
+			t.Errorf("expired search: err = %v, want ErrExpired", err)
 		}
 		if _, err := s.LoadSearch(ctx, "nope", now); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("unknown search: err = %v, want ErrNotFound", err)
 		}
+		// An hour after its expiry the search's body is gone but its id
+		// still answers expired; a day later it is unknown.
 		n, err := s.DeleteExpiredSearches(ctx, now.Add(time.Hour))
+		if err != nil || n != 0 {
+			t.Errorf("DeleteExpiredSearches an hour later = %d, %v", n, err)
+		}
+		if _, err := s.LoadSearch(ctx, "a", now.Add(time.Hour)); !errors.Is(err, db.ErrExpired) {
+			t.Errorf("emptied expired search: err = %v, want ErrExpired", err)
+		}
+		n, err = s.DeleteExpiredSearches(ctx, now.Add(15*time.Minute+db.ExpiredSearchKept+time.Second))
 		if err != nil || n != 1 {
-			t.Errorf("DeleteExpiredSearches = %d, %v", n, err)
+			t.Errorf("DeleteExpiredSearches a day later = %d, %v", n, err)
+		}
+		if _, err := s.LoadSearch(ctx, "a", now); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("deleted search: err = %v, want ErrNotFound", err)
 		}
 	})
 }

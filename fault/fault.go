@@ -58,6 +58,8 @@ const (
 	// OfferExpired: the offer is past its expiry or gone at the provider;
 	// search again.
 	OfferExpired Code = "OFFER_EXPIRED"
+	// SearchExpired: the stored search is past its expiry; search again.
+	SearchExpired Code = "SEARCH_EXPIRED"
 	// SoldOut: the provider no longer sells the fare.
 	SoldOut Code = "SOLD_OUT"
 	// PriceChanged: the provider's price differs from the offer's.
@@ -135,7 +137,7 @@ const (
 // Codes lists every Code, in the order of the GraphQL enum ErrorCode.
 var Codes = []Code{
 	BadUserInput, NotFound, Unauthenticated, Forbidden, Canceled, CanceledBritish, IntrospectionDisabled, Internal,
-	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SoldOut, PriceChanged, HoldExpired,
+	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SearchExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
@@ -222,3 +224,18 @@ func Path(parts ...any) []string {
 // Dotted joins an input path with dots, as extensions.field shows it:
 // ["input", "passengers", "0"] is "input.passengers.0".
 func Dotted(field []string) string { return strings.Join(field, ".") }
+
+// Count writes n with the noun that agrees with it: Count(1, "child",
+// "children") is "1 child", Count(2, ...) "2 children".
+func Count(n int, one, many string) string {
+	return fmt.Sprintf("%d %s", n, Verb(n, one, many))
+}
+
+// Verb is one when n is 1 and many otherwise, for the words that agree
+// with a count ("was"/"were", "is"/"are").
+func Verb(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

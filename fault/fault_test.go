@@ -53,25 +53,54 @@ func TestFromProvider(t *testing.T) {
 	}
 }
 
-// TestSchemaEnum keeps the GraphQL enum ErrorCode and Codes the same list.
-func TestSchemaEnum(t *testing.T) {
+// enumValues reads the values of the GraphQL enum name from schema.graphql.
+func enumValues(t *testing.T, name string) []string {
+	t.Helper()
 	b, err := os.ReadFile("../schema.graphql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?s)\nenum ErrorCode \{\n(.*?)\n\}`).FindSubmatch(b)
+	m := regexp.MustCompile(`(?s)\nenum ` + name + ` \{\n(.*?)\n\}`).FindSubmatch(b)
 	if m == nil {
-		t.Fatal("schema.graphql has no enum ErrorCode")
+		t.Fatalf("schema.graphql has no enum %s", name)
 	}
-	var got []fault.Code
+	var got []string
 	for _, line := range strings.Split(string(m[1]), "\n") {
 		// A value is its line's first word; a deprecated one carries its
 		// directive after it.
 		if w := strings.Fields(line); len(w) > 0 && !strings.HasPrefix(w[0], `"`) {
-			got = append(got, fault.Code(w[0]))
+			got = append(got, w[0])
 		}
 	}
-	if !slices.Equal(got, fault.Codes) {
-		t.Errorf("enum ErrorCode = %v\nfault.Codes    = %v", got, fault.Codes)
+	return got
+}
+
+// sameEnum fails t unless the GraphQL enum name lists codes, in order.
+func sameEnum[C ~string](t *testing.T, name string, codes []C) {
+	t.Helper()
+	want := make([]string, len(codes))
+	for i, c := range codes {
+		want[i] = string(c)
+	}
+	if got := enumValues(t, name); !slices.Equal(got, want) {
+		t.Errorf("enum %s = %v\nfault's list = %v", name, got, want)
+	}
+}
+
+// TestSchemaEnum keeps the GraphQL enum ErrorCode and Codes the same list.
+func TestSchemaEnum(t *testing.T) { sameEnum(t, "ErrorCode", fault.Codes) }
+
+// TestWarningEnum keeps the GraphQL enum WarningCode and WarningCodes the
+// same list.
+func TestWarningEnum(t *testing.T) { sameEnum(t, "WarningCode", fault.WarningCodes) }
+
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 children"}, {1, "1 child"}, {2, "2 children"}} {
+		if got := fault.Count(tt.n, "child", "children"); got != tt.want {
+			t.Errorf("Count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
 	}
 }

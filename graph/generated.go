@@ -17,6 +17,7 @@ import (
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/scalars"
 	"github.com/faregraph/faregraph/search"
@@ -172,9 +173,21 @@ type ComplexityRoot struct {
 		Total             func(childComplexity int) int
 	}
 
+	CheckoutSessionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CheckoutSessionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	CheckoutSessionPayload struct {
 		CheckoutSession func(childComplexity int) int
 		UserErrors      func(childComplexity int) int
+		Warnings        func(childComplexity int) int
 	}
 
 	CreditLine struct {
@@ -257,15 +270,17 @@ type ComplexityRoot struct {
 		Destination   func(childComplexity int) int
 		ExpiresAt     func(childComplexity int) int
 		ID            func(childComplexity int) int
-		Offers        func(childComplexity int, first *int, after *string, sortBy *model.OfferSortKey) int
+		Offers        func(childComplexity int, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) int
 		Origin        func(childComplexity int) int
 		Providers     func(childComplexity int) int
 		ReturnDate    func(childComplexity int) int
 	}
 
 	PageInfo struct {
-		EndCursor   func(childComplexity int) int
-		HasNextPage func(childComplexity int) int
+		EndCursor       func(childComplexity int) int
+		HasNextPage     func(childComplexity int) int
+		HasPreviousPage func(childComplexity int) int
+		StartCursor     func(childComplexity int) int
 	}
 
 	Passenger struct {
@@ -313,14 +328,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Booking         func(childComplexity int, id string) int
-		Bookings        func(childComplexity int, first *int, after *string) int
-		CheckoutSession func(childComplexity int, id string) int
-		CreditLine      func(childComplexity int) int
-		Node            func(childComplexity int, id string) int
-		Offer           func(childComplexity int, id string) int
-		OfferSearch     func(childComplexity int, id string) int
-		SearchOffers    func(childComplexity int, input model.SearchOffersInput) int
+		Booking          func(childComplexity int, id string) int
+		Bookings         func(childComplexity int, first *int, after *string, last *int, before *string) int
+		CheckoutSession  func(childComplexity int, id string) int
+		CheckoutSessions func(childComplexity int, first *int, after *string, last *int, before *string) int
+		CreditLine       func(childComplexity int) int
+		Node             func(childComplexity int, id string) int
+		Offer            func(childComplexity int, id string) int
+		OfferSearch      func(childComplexity int, id string) int
+		SearchOffers     func(childComplexity int, input model.SearchOffersInput) int
 	}
 
 	Segment struct {
@@ -347,6 +363,12 @@ type ComplexityRoot struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
 	}
+
+	Warning struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -356,7 +378,7 @@ type ComplexityRoot struct {
 type BookingResolver interface {
 	ID(ctx context.Context, obj *checkout.BookingRecord) (string, error)
 
-	Status(ctx context.Context, obj *checkout.BookingRecord) (string, error)
+	Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error)
 
 	Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error)
 }
@@ -406,7 +428,7 @@ type OfferSearchResolver interface {
 	ReturnDate(ctx context.Context, obj *search.Result) (*providers.Date, error)
 	CurrencyCode(ctx context.Context, obj *search.Result) (string, error)
 
-	Offers(ctx context.Context, obj *search.Result, first *int, after *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
+	Offers(ctx context.Context, obj *search.Result, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
 }
 type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
@@ -417,8 +439,9 @@ type QueryResolver interface {
 	Offer(ctx context.Context, id string) (*search.Offer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	CheckoutSession(ctx context.Context, id string) (*checkout.Session, error)
+	CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CheckoutSessionConnection, error)
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
-	Bookings(ctx context.Context, first *int, after *string) (*model.BookingConnection, error)
+	Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
 }
 
@@ -969,6 +992,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckoutSession.Total(childComplexity), true
 
+	case "CheckoutSessionConnection.edges":
+		if e.ComplexityRoot.CheckoutSessionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionConnection.Edges(childComplexity), true
+	case "CheckoutSessionConnection.pageInfo":
+		if e.ComplexityRoot.CheckoutSessionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionConnection.PageInfo(childComplexity), true
+	case "CheckoutSessionConnection.totalCount":
+		if e.ComplexityRoot.CheckoutSessionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionConnection.TotalCount(childComplexity), true
+
+	case "CheckoutSessionEdge.cursor":
+		if e.ComplexityRoot.CheckoutSessionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionEdge.Cursor(childComplexity), true
+	case "CheckoutSessionEdge.node":
+		if e.ComplexityRoot.CheckoutSessionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionEdge.Node(childComplexity), true
+
 	case "CheckoutSessionPayload.checkoutSession":
 		if e.ComplexityRoot.CheckoutSessionPayload.CheckoutSession == nil {
 			break
@@ -981,6 +1036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSessionPayload.UserErrors(childComplexity), true
+	case "CheckoutSessionPayload.warnings":
+		if e.ComplexityRoot.CheckoutSessionPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSessionPayload.Warnings(childComplexity), true
 
 	case "CreditLine.available":
 		if e.ComplexityRoot.CreditLine.Available == nil {
@@ -1336,7 +1397,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.OfferSearch.Offers(childComplexity, args["first"].(*int), args["after"].(*string), args["sortBy"].(*model.OfferSortKey)), true
+		return e.ComplexityRoot.OfferSearch.Offers(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["sortBy"].(*model.OfferSortKey)), true
 	case "OfferSearch.origin":
 		if e.ComplexityRoot.OfferSearch.Origin == nil {
 			break
@@ -1368,6 +1429,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+	case "PageInfo.hasPreviousPage":
+		if e.ComplexityRoot.PageInfo.HasPreviousPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasPreviousPage(childComplexity), true
+	case "PageInfo.startCursor":
+		if e.ComplexityRoot.PageInfo.StartCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
 	case "Passenger.dateOfBirth":
 		if e.ComplexityRoot.Passenger.DateOfBirth == nil {
@@ -1569,7 +1642,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Bookings(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Bookings(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.checkoutSession":
 		if e.ComplexityRoot.Query.CheckoutSession == nil {
 			break
@@ -1581,6 +1654,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CheckoutSession(childComplexity, args["id"].(string)), true
+	case "Query.checkoutSessions":
+		if e.ComplexityRoot.Query.CheckoutSessions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkoutSessions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckoutSessions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.creditLine":
 		if e.ComplexityRoot.Query.CreditLine == nil {
 			break
@@ -1732,6 +1816,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
+	case "Warning.code":
+		if e.ComplexityRoot.Warning.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Warning.Code(childComplexity), true
+	case "Warning.field":
+		if e.ComplexityRoot.Warning.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Warning.Field(childComplexity), true
+	case "Warning.message":
+		if e.ComplexityRoot.Warning.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Warning.Message(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1840,7 +1943,10 @@ schema {
 }
 
 "The most items a list input takes; a longer list is refused with BAD_USER_INPUT before anything runs."
-directive @maxItems(n: Int!) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+directive @maxItems(
+  "The largest number of items."
+  n: Int!
+) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 
 "A calendar day, ISO 8601: \"2026-07-01\"."
 scalar Date
@@ -1851,22 +1957,37 @@ scalar DateTime
 "An exact decimal number as a string: \"129.90\". Never a float."
 scalar Decimal
 
+"What can be read."
 type Query {
   "Searches every provider (or the ones named) in parallel and stores the result for paging."
-  searchOffers(input: SearchOffersInput!): OfferSearch!
-  "A stored search again, for paging, until it expires; null when unknown or expired."
-  offerSearch(id: ID!): OfferSearch
+  searchOffers(
+    "What to search for."
+    input: SearchOffersInput!
+  ): OfferSearch!
+  "A stored search again, for paging, until it expires; null when unknown. An expired one answers the error SEARCH_EXPIRED: search again."
+  offerSearch(
+    "OfferSearch.id of a search."
+    id: ID!
+  ): OfferSearch
   "An offer by id. Offer ids are self-contained and signed; an expired one answers the error OFFER_EXPIRED."
-  offer(id: ID!): Offer
-  "Any object by its global id; null when unknown."
-  node(id: ID!): Node
+  offer(
+    "Offer.id of an offer."
+    id: ID!
+  ): Offer
+  "Any object by its global id; null when unknown. An expired offer or search answers OFFER_EXPIRED or SEARCH_EXPIRED."
+  node(
+    "The global id of an offer, a search, a checkout session or a booking."
+    id: ID!
+  ): Node
 }
 
 "An object with a global id."
 interface Node {
+  "Opaque global id, the same for the object everywhere."
   id: ID!
 }
 
+"A one-way or round-trip search."
 input SearchOffersInput {
   "IATA airport code of departure, three letters."
   origin: String!
@@ -1876,6 +1997,7 @@ input SearchOffersInput {
   departureDate: Date!
   "Day of the return flight for a round trip; on or after departureDate."
   returnDate: Date
+  "Who travels."
   passengers: PassengerCountsInput!
   "ISO 4217 code of the currency to price in; EUR when absent."
   currencyCode: String
@@ -1903,21 +2025,44 @@ type Money {
 
 "The result of one searchOffers call, kept until expiresAt."
 type OfferSearch implements Node {
+  "Global id, for offerSearch(id:) and node(id:)."
   id: ID!
+  "When the search ran, UTC."
   createdAt: DateTime!
+  "After this the search answers SEARCH_EXPIRED (15 minutes after createdAt), UTC."
   expiresAt: DateTime!
-  "The search as asked."
+  "The search as asked: IATA code of departure."
   origin: String!
+  "IATA code of arrival, as asked."
   destination: String!
+  "Day of departure, as asked."
   departureDate: Date!
+  "Day of return for a round trip, as asked."
   returnDate: Date
+  "ISO 4217 code of the currency the offers are priced in."
   currencyCode: String!
   "What each provider answered."
   providerResults: [ProviderResult!]!
-  "The offers found, cheapest first unless sortBy says otherwise."
-  offers(first: Int = 20, after: String, sortBy: OfferSortKey = PRICE): OfferConnection!
+  """
+  The offers found, cheapest first unless sortBy says otherwise. Walk forward
+  with first/after, backward with last/before (not both directions at once);
+  20 forward when neither first nor last is given. A page is at most 100.
+  """
+  offers(
+    "Up to this many offers after the cursor after (or from the start): 0 to 100."
+    first: Int
+    "An OfferEdge.cursor of this search in the same sort order."
+    after: String
+    "Up to this many offers before the cursor before (or from the end): 0 to 100."
+    last: Int
+    "An OfferEdge.cursor of this search in the same sort order."
+    before: String
+    "The order; PRICE when absent."
+    sortBy: OfferSortKey = PRICE
+  ): OfferConnection!
 }
 
+"How offers are ordered."
 enum OfferSortKey {
   "Total price, cheapest first."
   PRICE
@@ -1929,7 +2074,9 @@ enum OfferSortKey {
 
 "How one provider answered a search."
 type ProviderResult {
+  "The provider's name, as providers in SearchOffersInput takes it (citizenplane, liteapi, ...); the set grows as providers are added."
   provider: String!
+  "Whether the provider answered."
   status: ProviderStatus!
   "Offers kept from this provider's answer (one-way and round-trip fares)."
   offerCount: Int!
@@ -1939,31 +2086,51 @@ type ProviderResult {
   message: String
 }
 
+"How a provider answered a search."
 enum ProviderStatus {
+  "It answered; its offers are in the result."
   OK
+  "It did not answer before its deadline; the errors list has a PROVIDER_TIMEOUT entry."
   TIMEOUT
+  "It failed; the errors list has a PROVIDER_UNAVAILABLE entry."
   ERROR
 }
 
+"A page of a search's offers (Relay cursor connection)."
 type OfferConnection {
+  "The offers of the page, in the sort order."
   edges: [OfferEdge!]!
+  "Where the page is in the whole list."
   pageInfo: PageInfo!
+  "How many offers the search has in all."
   totalCount: Int!
 }
 
+"An offer with its cursor."
 type OfferEdge {
+  "Where this offer is, for after and before."
   cursor: String!
+  "The offer."
   node: Offer!
 }
 
+"Where a page is in its list (Relay cursor connections)."
 type PageInfo {
+  "More items follow the page's last one."
   hasNextPage: Boolean!
+  "Items come before the page's first one."
+  hasPreviousPage: Boolean!
+  "Cursor of the page's first item; null when the page is empty."
+  startCursor: String
+  "Cursor of the page's last item; null when the page is empty."
   endCursor: String
 }
 
 "A priced journey that can be checked out."
 type Offer implements Node {
+  "Self-contained signed id, for offer(id:), node(id:) and checkout, until expiresAt."
   id: ID!
+  "How the offer is priced."
   fareType: FareType!
   """
   True when the slices are ticketed separately (COMBINED_ONE_WAYS): a missed
@@ -1982,6 +2149,7 @@ type Offer implements Node {
   parts: [OfferPart!]!
   "Fewest seats left on any of the offer's flights."
   seatsAvailable: Int!
+  "Whether the fare can be refunded or changed."
   conditions: FareConditions!
   "Flying time of all slices, in minutes."
   durationMinutes: Int!
@@ -1993,6 +2161,7 @@ type Offer implements Node {
   priceCheck: PriceCheck
 }
 
+"How an offer is priced."
 enum FareType {
   "One slice, one fare."
   ONE_WAY
@@ -2002,63 +2171,93 @@ enum FareType {
   COMBINED_ONE_WAYS
 }
 
+"What the passengers of one type pay."
 type PassengerPrice {
+  "The passenger type."
   type: PassengerType!
+  "How many passengers of this type travel."
   count: Int!
   "Price for one passenger of this type."
   unitPrice: Money!
 }
 
+"A traveller's type, by age on the day of travel."
 enum PassengerType {
+  "Aged 12 or more."
   ADULT
+  "Aged 2 to 11."
   CHILD
+  "Under 2, on an adult's lap."
   INFANT
 }
 
+"What the fare allows after booking."
 type FareConditions {
+  "The fare can be refunded."
   refundable: Boolean!
+  "The flights can be changed."
   changeable: Boolean!
 }
 
 "One direction of a journey."
 type Slice {
+  "Where the slice starts."
   origin: Airport!
+  "Where the slice ends."
   destination: Airport!
   "Local time at the origin, with its UTC offset."
   departureAt: DateTime!
   "Local time at the destination, with its UTC offset."
   arrivalAt: DateTime!
+  "From departure to arrival, connections included, in minutes."
   durationMinutes: Int!
+  "The flights, in order."
   segments: [Segment!]!
 }
 
 "One flight."
 type Segment {
+  "IATA code of the marketing airline, like VY."
   carrierCode: String!
+  "The flight number without the carrier code, like 1234."
   flightNumber: String!
+  "Airport of departure."
   origin: Airport!
+  "Airport of arrival."
   destination: Airport!
+  "Local time at the origin, with its UTC offset."
   departureAt: DateTime!
+  "Local time at the destination, with its UTC offset."
   arrivalAt: DateTime!
+  "Flying time, in minutes."
   durationMinutes: Int!
 }
 
+"An airport."
 type Airport {
+  "IATA code, three letters."
   iataCode: String!
 }
 
 "A provider booking unit of an offer."
 type OfferPart {
+  "The provider that sells the part."
   provider: String!
+  "How the part is priced: ONE_WAY or ROUND_TRIP."
   fareType: FareType!
+  "What the part costs, for all passengers."
   totalPrice: Money!
   "Indexes into Offer.slices of the slices this part covers."
   sliceIndexes: [Int!]!
 }
 
+"The kind of an extra."
 enum AncillaryKind {
+  "A bag in the hold."
   CHECKED_BAG
+  "A bag in the cabin."
   CABIN_BAG
+  "A chosen seat."
   SEAT
 }
 
@@ -2066,12 +2265,17 @@ enum AncillaryKind {
 type Ancillary {
   "Opaque id to select it at checkout."
   id: ID!
+  "What it is."
   kind: AncillaryKind!
+  "What it is, in words, safe to show."
   description: String!
+  "Price of one unit for one passenger."
   price: Money!
+  "The provider that sells it."
   provider: String!
   "Index into Offer.slices of the flight it applies to; null when it covers every slice of its part."
   sliceIndex: Int
+  "Most a bag may weigh, in kilograms; null for seats or when the provider does not say."
   weightKg: Int
   "Bag size in centimetres, \"56x45x25\"."
   dimensions: String
@@ -2085,36 +2289,94 @@ type PriceCheck {
   priceChanged: Boolean!
   "The live total; the offer's total when a part is no longer available."
   totalPrice: Money!
+  "Fewest seats left on the offer's flights, when the providers say."
   seatsAvailable: Int
+  "When the providers answered, UTC."
   checkedAt: DateTime!
 }
 
 extend type Query {
   "A checkout session of yours; null when unknown (or another API client's)."
-  checkoutSession(id: ID!): CheckoutSession
+  checkoutSession(
+    "CheckoutSession.id of a session."
+    id: ID!
+  ): CheckoutSession
+  """
+  Your checkout sessions, newest first. Walk forward with first/after,
+  backward with last/before (not both directions at once); 20 forward when
+  neither first nor last is given. A page is at most 100.
+  """
+  checkoutSessions(
+    "Up to this many sessions older than the cursor after (or from the newest): 0 to 100."
+    first: Int
+    "A CheckoutSessionEdge.cursor."
+    after: String
+    "Up to this many sessions newer than the cursor before (or from the oldest): 0 to 100."
+    last: Int
+    "A CheckoutSessionEdge.cursor."
+    before: String
+  ): CheckoutSessionConnection!
   "A booking of yours; null when unknown (or another API client's)."
-  booking(id: ID!): Booking
-  "Your bookings, newest first."
-  bookings(first: Int = 20, after: String): BookingConnection!
+  booking(
+    "Booking.id of a booking."
+    id: ID!
+  ): Booking
+  """
+  Your bookings, newest first. Walk forward with first/after, backward with
+  last/before (not both directions at once); 20 forward when neither first
+  nor last is given. A page is at most 100.
+  """
+  bookings(
+    "Up to this many bookings older than the cursor after (or from the newest): 0 to 100."
+    first: Int
+    "A BookingEdge.cursor."
+    after: String
+    "Up to this many bookings newer than the cursor before (or from the oldest): 0 to 100."
+    last: Int
+    "A BookingEdge.cursor."
+    before: String
+  ): BookingConnection!
   "Your credit line, if you have one."
   creditLine: CreditLine
 }
 
+"What can be changed: the checkout. Every mutation answers a CheckoutSessionPayload."
 type Mutation {
   "Opens a checkout session for an offer: validates everything, re-checks the price live, builds the cart."
-  createCheckoutSession(input: CreateCheckoutSessionInput!): CheckoutSessionPayload!
+  createCheckoutSession(
+    "What to do."
+    input: CreateCheckoutSessionInput!
+  ): CheckoutSessionPayload!
   "Holds the seats of every part of the offer with its provider, all or none."
-  holdCheckoutSession(input: HoldCheckoutSessionInput!): CheckoutSessionPayload!
+  holdCheckoutSession(
+    "What to do."
+    input: HoldCheckoutSessionInput!
+  ): CheckoutSessionPayload!
   "Sets up the payment: a card payment intent (manual capture) or a credit-line reservation."
-  payCheckoutSession(input: PayCheckoutSessionInput!): CheckoutSessionPayload!
+  payCheckoutSession(
+    "What to do."
+    input: PayCheckoutSessionInput!
+  ): CheckoutSessionPayload!
   "Plays the card form in the sandbox: 4242424242424242 authorizes, 4000000000000002 is declined, 4000000000009995 has insufficient funds."
-  confirmSandboxPayment(input: ConfirmSandboxPaymentInput!): CheckoutSessionPayload!
+  confirmSandboxPayment(
+    "What to do."
+    input: ConfirmSandboxPaymentInput!
+  ): CheckoutSessionPayload!
   "Books every part, then captures what was booked (or releases the payment if nothing was)."
-  bookCheckoutSession(input: BookCheckoutSessionInput!): CheckoutSessionPayload!
+  bookCheckoutSession(
+    "What to do."
+    input: BookCheckoutSessionInput!
+  ): CheckoutSessionPayload!
   "Cancels a session that is not booked: the payment is released."
-  cancelCheckoutSession(input: CancelCheckoutSessionInput!): CheckoutSessionPayload!
+  cancelCheckoutSession(
+    "What to do."
+    input: CancelCheckoutSessionInput!
+  ): CheckoutSessionPayload!
   "Creates, holds and sets up the payment of a session in one request."
-  checkout(input: CheckoutInput!): CheckoutSessionPayload!
+  checkout(
+    "What to do."
+    input: CheckoutInput!
+  ): CheckoutSessionPayload!
   """
   Continues a PRICE_CHANGED session at the new price (failure.newTotal): the
   parts and the total take the prices the providers now hold them at (one cart
@@ -2124,18 +2386,27 @@ type Mutation {
   status but PRICE_CHANGED answers a user error (none when the change was
   already accepted).
   """
-  acceptPriceChange(input: AcceptPriceChangeInput!): CheckoutSessionPayload!
+  acceptPriceChange(
+    "What to do."
+    input: AcceptPriceChangeInput!
+  ): CheckoutSessionPayload!
 }
 
+"The session whose new price to accept."
 input AcceptPriceChangeInput {
+  "CheckoutSession.id of a PRICE_CHANGED session."
   checkoutSessionId: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"A checkout session to open."
 input CreateCheckoutSessionInput {
+  "Offer.id of the offer to buy."
   offerId: ID!
   "The travellers. At most 9."
   passengers: [PassengerInput!]! @maxItems(n: 9)
+  "Who to tell about the booking."
   contact: ContactInput!
   "Extras to buy. At most 100."
   ancillaries: [AncillarySelectionInput!] @maxItems(n: 100)
@@ -2163,44 +2434,65 @@ enum PartialBooking {
   FORBID
 }
 
+"A one-step checkout: a session's input and how to pay."
 input CheckoutInput {
+  "Offer.id of the offer to buy."
   offerId: ID!
   "The travellers. At most 9."
   passengers: [PassengerInput!]! @maxItems(n: 9)
+  "Who to tell about the booking."
   contact: ContactInput!
   "Extras to buy. At most 100."
   ancillaries: [AncillarySelectionInput!] @maxItems(n: 100)
+  "Lifetime of the session in seconds, 3600 to 86400; 3600 when absent."
   expiresIn: Int
   "Your own keys and values, kept with the session. At most 20."
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "As in createCheckoutSession; FORBID when absent."
   partialBooking: PartialBooking
+  "How to pay."
   method: PaymentMethodType!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"One key and value of your own."
 input MetadataEntryInput {
+  "1 to 40 letters, digits, '_', '.' or '-'."
   key: String!
+  "At most 500 characters."
   value: String!
 }
 
+"A traveller as the ticket names them."
 input PassengerInput {
+  "The passenger type, matching the offer's passenger counts."
   type: PassengerType!
+  "Given names, as in the travel document."
   givenName: String!
+  "Family name, as in the travel document."
   familyName: String!
+  "As in the travel document."
   gender: Gender!
+  "Decides the passenger type on each flight date."
   dateOfBirth: Date!
+  "The passport the traveller flies with."
   document: TravelDocumentInput!
+  "For the airline's notices."
   email: String
   "E.164, like +33612345678."
   phoneNumber: String
 }
 
+"Gender as a travel document gives it."
 enum Gender {
+  "Male."
   MALE
+  "Female."
   FEMALE
 }
 
+"A passport."
 input TravelDocumentInput {
   "Passport number."
   number: String!
@@ -2212,51 +2504,75 @@ input TravelDocumentInput {
   nationality: String!
 }
 
+"Who to tell about the booking."
 input ContactInput {
+  "Given names."
   givenName: String!
+  "Family name."
   familyName: String!
+  "Where confirmations go."
   email: String!
   "E.164, like +33612345678."
   phoneNumber: String!
 }
 
+"An extra to buy for one passenger."
 input AncillarySelectionInput {
   "An Ancillary.id of the offer."
   ancillaryId: ID!
   "Index into passengers."
   passengerIndex: Int!
+  "How many: 1 to 9 bags, 1 seat."
   quantity: Int!
 }
 
+"The session whose seats to hold."
 input HoldCheckoutSessionInput {
+  "CheckoutSession.id of the session."
   checkoutSessionId: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"The session to pay, and how."
 input PayCheckoutSessionInput {
+  "CheckoutSession.id of the session."
   checkoutSessionId: ID!
+  "How to pay."
   method: PaymentMethodType!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"The session whose sandbox card form to play."
 input ConfirmSandboxPaymentInput {
+  "CheckoutSession.id of the session."
   checkoutSessionId: ID!
   "A test card number; 4242424242424242 when absent."
   cardNumber: String
 }
 
+"The session to book."
 input BookCheckoutSessionInput {
+  "CheckoutSession.id of the session."
   checkoutSessionId: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"The session to cancel."
 input CancelCheckoutSessionInput {
+  "CheckoutSession.id of the session."
   checkoutSessionId: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
 
+"How a session is paid."
 enum PaymentMethodType {
+  "A card payment intent, authorized now and captured for what is booked."
   CARD
+  "The API client's credit line: the total is reserved now and settled for what is booked."
   CREDIT_LINE
 }
 
@@ -2266,6 +2582,28 @@ type CheckoutSessionPayload {
   checkoutSession: CheckoutSession
   "Problems the caller can fix, each naming its input field."
   userErrors: [UserError!]!
+  "What the caller should know about a step that was done: it was done, but note this."
+  warnings: [Warning!]!
+}
+
+"Something to know about a step that was done, naming the input field it is about when there is one."
+type Warning {
+  "GraphQL input path of the field it is about, argument first, like UserError.field; null when it is about the request as a whole."
+  field: [String!]
+  "What happened, for clients to branch on."
+  code: WarningCode!
+  "What happened, safe to show."
+  message: String!
+}
+
+"What a warning says happened."
+enum WarningCode {
+  "Booking found a seat hold lapsed or about to, and held the seats again at the same price before booking."
+  HOLD_RENEWED
+  "The answer is the stored answer of an earlier request with the same idempotency key: nothing ran again."
+  IDEMPOTENT_REPLAY
+  "The session was canceled already: nothing changed."
+  ALREADY_CANCELED
 }
 
 "A problem the caller can fix, naming the input field it is about."
@@ -2276,6 +2614,7 @@ type UserError {
   errors give the same path joined with dots in extensions.field.
   """
   field: [String!]
+  "What is wrong, for clients to branch on."
   code: ErrorCode!
   "What is wrong and how to fix it, safe to show."
   message: String!
@@ -2310,6 +2649,8 @@ enum ErrorCode {
   PROVIDER_REJECTED
   "The offer is past its expiry or gone at the provider; search again."
   OFFER_EXPIRED
+  "The stored search is past its expiry; search again."
+  SEARCH_EXPIRED
   "The provider no longer sells the fare."
   SOLD_OUT
   "The provider's price differs from the offer's."
@@ -2407,16 +2748,25 @@ enum CheckoutSessionStatus {
 
 "A checkout: from an offer to bookings, through hold and payment."
 type CheckoutSession implements Node {
+  "Global id, for checkoutSession(id:), node(id:) and the other mutations."
   id: ID!
+  "Where the session stands."
   status: CheckoutSessionStatus!
+  "The offer being bought, as it was when the session was created."
   offer: Offer!
+  "When the session was created, UTC."
   createdAt: DateTime!
+  "After this an unbooked session expires, UTC."
   expiresAt: DateTime!
   "Earliest expiry of the provider holds, once held."
   holdExpiresAt: DateTime
+  "The cart: the flights and the extras."
   items: [CartItem!]!
+  "What the session costs in all."
   total: Money!
+  "The payment, once set up."
   payment: Payment
+  "The bookings made, once booked."
   bookings: [Booking!]!
   "Links every booking this session makes."
   groupIdentifier: String!
@@ -2426,8 +2776,11 @@ type CheckoutSession implements Node {
   bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
   "The travellers, in the order given, with their names as given and as ticketed."
   passengers: [Passenger!]!
+  "The airline addendum: flights with their share of the fare, passengers, locators."
   airline: AirlineAddendum!
+  "Who buys: the contact given at creation."
   buyer: Buyer!
+  "Your own keys and values, by key."
   metadata: [MetadataEntry!]!
   "Whether the trip may end with only some parts booked."
   partialBooking: PartialBooking!
@@ -2439,50 +2792,173 @@ type CheckoutSession implements Node {
 
 "A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount."
 type CartItem {
+  "What the line is, in words: the route, or the extra."
   name: String!
+  "How many."
   quantity: Int!
+  "Price of one."
   unitAmount: Money!
+  "Taken off the line."
   discountAmount: Money!
+  "Tax on the line."
   taxAmount: Money!
+  "unitAmount × quantity − discountAmount + taxAmount."
   total: Money!
-  "FLIGHT, CHECKED_BAG, CABIN_BAG or SEAT."
-  productType: String!
+  "What the line sells."
+  productType: ProductType!
 }
 
+"What a cart line sells."
+enum ProductType {
+  "The flights of one offer part."
+  FLIGHT
+  "A bag in the hold."
+  CHECKED_BAG
+  "A bag in the cabin."
+  CABIN_BAG
+  "A chosen seat."
+  SEAT
+}
+
+"A session's payment."
 type Payment {
+  "How it is paid."
   method: PaymentMethodType!
-  "REQUIRES_PAYMENT_METHOD, PROCESSING, AUTHORIZED, CAPTURED, CANCELED or FAILED."
-  status: String!
+  "Where the payment stands."
+  status: PaymentStatus!
+  "What is authorized (or reserved on the credit line)."
   amount: Money!
+  "What was taken: the booked parts."
   capturedAmount: Money!
-  "For Stripe's SDKs (card payments)."
+  "For Stripe's SDKs (card payments): the payment intent's client secret."
   clientSecret: String
+  "For Stripe's mobile SDKs (card payments): the customer's ephemeral key."
   ephemeralKey: String
+  "For Stripe's SDKs (card payments): the customer's id."
   customerId: String
+  "The card, once it was entered."
   card: CardSummary
-  failureCode: String
+  "Why the last card confirmation failed."
+  failureCode: PaymentFailureCode
+  "Why the last card confirmation failed, fit for the paying customer."
   failureMessage: String
 }
 
+"Where a payment stands, the same for every gateway."
+enum PaymentStatus {
+  "Waits for the customer to enter a card, or to finish confirming it (3-D Secure)."
+  REQUIRES_PAYMENT_METHOD
+  "The gateway is still working on the confirmation."
+  PROCESSING
+  "The amount is held on the card (or reserved on the credit line), waiting to be captured or released."
+  AUTHORIZED
+  "Money was taken, possibly less than the amount. Final."
+  CAPTURED
+  "The authorization was released. Final."
+  CANCELED
+  "The last confirmation was declined; failureCode says why. Another card may be tried."
+  FAILED
+}
+
+"Why a card confirmation failed, as the card networks say it, spelled as Stripe spells its decline codes."
+enum PaymentFailureCode {
+  "Declined, for a reason the issuer did not give or that is not listed here."
+  card_declined
+  "Declined without a reason."
+  generic_decline
+  "Not enough funds."
+  insufficient_funds
+  "The card is reported lost."
+  lost_card
+  "The card is reported stolen."
+  stolen_card
+  "The card has expired."
+  expired_card
+  "The security code is wrong."
+  incorrect_cvc
+  "The card number is wrong."
+  incorrect_number
+  "The card or its issuer had an error; try again."
+  processing_error
+  "The card was used too often or for too much."
+  card_velocity_exceeded
+  "The issuer declined without saying why; the customer should call it."
+  do_not_honor
+  "The issuer suspects fraud."
+  fraudulent
+  "The issuer asks for authentication (3-D Secure) that was not done."
+  authentication_required
+  "The card does not support this kind of payment."
+  card_not_supported
+  "The card does not support the currency."
+  currency_not_supported
+}
+
+"The card a payment was confirmed with; never its full number."
 type CardSummary {
-  scheme: String!
+  "The card brand."
+  scheme: CardScheme!
+  "The last four digits of the number."
   last4: String!
+  "The first six digits of the number, when the gateway gives them."
   bin: String
-  cardType: String!
+  "How the card is funded."
+  cardType: CardType!
+  "ISO 3166-1 alpha-2 code of the issuing country, when known."
   country: String
 }
 
+"A card brand, spelled as Stripe spells it."
+enum CardScheme {
+  "American Express."
+  amex
+  "Diners Club."
+  diners
+  "Discover."
+  discover
+  "eftpos Australia."
+  eftpos_au
+  "JCB."
+  jcb
+  "Mastercard."
+  mastercard
+  "UnionPay."
+  unionpay
+  "Visa."
+  visa
+  "The gateway did not say."
+  unknown
+}
+
+"How a card is funded, spelled as Stripe spells it."
+enum CardType {
+  "A credit card."
+  credit
+  "A debit card."
+  debit
+  "A prepaid card."
+  prepaid
+  "The gateway did not say."
+  unknown
+}
+
+"A booking with one provider, made by a checkout session."
 type Booking implements Node {
+  "Global id, for booking(id:) and node(id:)."
   id: ID!
   "Our six-character reference."
   reference: String!
+  "The provider it is booked with."
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "CONFIRMED, PENDING or CANCELED, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
-  status: String!
+  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
+  status: BookingStatus!
+  "What the booking cost (its part and its extras)."
   total: Money!
+  "CheckoutSession.groupIdentifier of the session that made it."
   groupIdentifier: String!
+  "When it was booked, UTC."
   createdAt: DateTime!
   "Airline record locators."
   locators: [String!]!
@@ -2490,19 +2966,57 @@ type Booking implements Node {
   flights: [Slice!]
 }
 
+"Where a booking stands with its provider."
+enum BookingStatus {
+  "Booked and ticketed (or to be ticketed) by the provider."
+  CONFIRMED
+  "The provider accepted the booking but has not confirmed it yet."
+  PENDING
+  "The booking is canceled."
+  CANCELED
+}
+
+"A page of your bookings (Relay cursor connection)."
 type BookingConnection {
+  "The bookings of the page, newest first."
   edges: [BookingEdge!]!
+  "Where the page is in the whole list."
   pageInfo: PageInfo!
+  "How many bookings you have in all."
   totalCount: Int!
 }
 
+"A booking with its cursor."
 type BookingEdge {
+  "Where this booking is, for after and before."
   cursor: String!
+  "The booking."
   node: Booking!
 }
 
+"A page of your checkout sessions (Relay cursor connection)."
+type CheckoutSessionConnection {
+  "The sessions of the page, newest first."
+  edges: [CheckoutSessionEdge!]!
+  "Where the page is in the whole list."
+  pageInfo: PageInfo!
+  "How many sessions you have in all."
+  totalCount: Int!
+}
+
+"A checkout session with its cursor."
+type CheckoutSessionEdge {
+  "Where this session is, for after and before."
+  cursor: String!
+  "The session."
+  node: CheckoutSession!
+}
+
+"The airline addendum of a session: what is flown, by whom, and the references once booked."
 type AirlineAddendum {
+  "One leg per flight, with its share of the fare."
   legs: [AirlineLeg!]!
+  "The travellers."
   passengers: [AirlinePassenger!]!
   "Airline record locators, once booked."
   locators: [String!]!
@@ -2510,18 +3024,29 @@ type AirlineAddendum {
   pnrs: [String!]! @deprecated(reason: "Use locators.")
 }
 
+"One flight of the addendum with its share of the fare (one coupon)."
 type AirlineLeg {
+  "IATA code of the marketing airline."
   carrierCode: String!
+  "The flight number without the carrier code."
   flightNumber: String!
+  "IATA code of the airport of departure."
   departureAirport: String!
+  "IATA code of the airport of arrival."
   arrivalAirport: String!
+  "Local time of departure, with its UTC offset."
   departureAt: DateTime!
+  "Local time of arrival, with its UTC offset."
   arrivalAt: DateTime!
-  "one_way or round_trip."
-  routeType: String!
+  "Whether the leg's fare is one-way or part of a round trip."
+  routeType: RouteType!
+  "The leg's share of the fare."
   fareAmount: Money!
+  "The leg's share of the fees."
   feeAmount: Money!
+  "The leg's share of the taxes."
   taxAmount: Money!
+  "The provider that sells the leg."
   provider: String!
   "Our booking reference (Booking.reference) for this flight, once booked."
   bookingReference: String
@@ -2529,14 +3054,25 @@ type AirlineLeg {
   bookingCode: String @deprecated(reason: "Use bookingReference.")
 }
 
+"Whether a leg's fare is one-way or part of a round trip, spelled as payment gateways' airline addenda spell it."
+enum RouteType {
+  "A one-way fare (also each fare of combined one-ways)."
+  one_way
+  "A provider's round-trip fare."
+  round_trip
+}
+
 "A traveller as the airline and the payment gateway see one: names as ticketed."
 type AirlinePassenger {
+  "The passenger type."
   type: PassengerType!
   "The given name as ticketed: Passenger.ticketedGivenName."
   givenName: String!
   "The family name as ticketed: Passenger.ticketedFamilyName."
   familyName: String!
+  "Date of birth."
   dateOfBirth: Date!
+  "The travel document's number."
   passportNumber: String!
 }
 
@@ -2549,6 +3085,7 @@ as ticketed, in the Latin letters of a passport's machine-readable zone
 gateways get only the ticketed names.
 """
 type Passenger {
+  "The passenger type."
   type: PassengerType!
   "As given, normalised."
   givenName: String!
@@ -2558,19 +3095,27 @@ type Passenger {
   ticketedGivenName: String!
   "Upper-case A to Z and spaces, as the airline tickets it."
   ticketedFamilyName: String!
+  "Date of birth."
   dateOfBirth: Date!
 }
 
 "The booking's contact. The payment gateway gets the ticketed names."
 type Buyer {
+  "Given names."
   givenName: String!
+  "Family name."
   familyName: String!
+  "Email address."
   email: String!
+  "Phone number, E.164."
   phoneNumber: String!
 }
 
+"One key and value of your own."
 type MetadataEntry {
+  "The key."
   key: String!
+  "The value."
   value: String!
 }
 
@@ -2578,6 +3123,7 @@ type MetadataEntry {
 type Failure {
   "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED, SESSION_EXPIRED."
   code: ErrorCode!
+  "What happened, safe to show."
   message: String!
   "PRICE_CHANGED only: the session total before the change."
   previousTotal: Money
@@ -2585,16 +3131,25 @@ type Failure {
   newTotal: Money
 }
 
+"One state change of a checkout session."
 type CheckoutEvent {
+  "When, UTC."
   at: DateTime!
+  "The status before; null for the creation."
   from: CheckoutSessionStatus
+  "The status after (the same as from for changes within a status)."
   to: CheckoutSessionStatus!
+  "What happened, in snake case (created, held, payment_authorized, booked, ...); the list grows with the saga."
   event: String!
 }
 
+"An API client's credit line."
 type CreditLine {
+  "Payments may use it."
   enabled: Boolean!
+  "The most that may be reserved at once."
   limit: Money!
+  "What is left to reserve."
   available: Money!
 }
 `, BuiltIn: false},
@@ -2855,12 +3410,36 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutSession", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckoutSessionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CheckoutSessionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CheckoutSessionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CheckoutSessionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutSessionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CheckoutSessionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CheckoutSessionEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CheckoutSessionEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutSessionEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckoutSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "checkoutSession":
 		return ec.fieldContext_CheckoutSessionPayload_checkoutSession(ctx, field)
 	case "userErrors":
 		return ec.fieldContext_CheckoutSessionPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_CheckoutSessionPayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutSessionPayload", field.Name)
 }
@@ -3019,6 +3598,10 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	switch field.Name {
 	case "hasNextPage":
 		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "hasPreviousPage":
+		return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+	case "startCursor":
+		return ec.fieldContext_PageInfo_startCursor(ctx, field)
 	case "endCursor":
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
@@ -3161,6 +3744,18 @@ func (ec *executionContext) childFields_UserError(ctx context.Context, field gra
 		return ec.fieldContext_UserError_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
+}
+
+func (ec *executionContext) childFields_Warning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Warning_field(ctx, field)
+	case "code":
+		return ec.fieldContext_Warning_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Warning_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Warning", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3410,14 +4005,30 @@ func (ec *executionContext) field_OfferSearch_offers_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sortBy",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "sortBy",
 		func(ctx context.Context, v any) (*model.OfferSortKey, error) {
 			return ec.unmarshalOOfferSortKey2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSortKey(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["sortBy"] = arg2
+	args["sortBy"] = arg4
 	return args, nil
 }
 
@@ -3468,6 +4079,22 @@ func (ec *executionContext) field_Query_bookings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3482,6 +4109,44 @@ func (ec *executionContext) field_Query_checkoutSession_args(ctx context.Context
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkoutSessions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -3861,15 +4526,15 @@ func (ec *executionContext) _AirlineLeg_routeType(ctx context.Context, field gra
 			return obj.RouteType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.RouteType) graphql.Marshaler {
+			return ec.marshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AirlineLeg_routeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("AirlineLeg", field, false, false, errors.New("field of type RouteType does not have child fields"))
 }
 
 func (ec *executionContext) _AirlineLeg_fareAmount(ctx context.Context, field graphql.CollectedField, obj *model.AirlineLeg) (ret graphql.Marshaler) {
@@ -4472,15 +5137,15 @@ func (ec *executionContext) _Booking_status(ctx context.Context, field graphql.C
 			return ec.Resolvers.Booking().Status(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v providers.BookingStatus) graphql.Marshaler {
+			return ec.marshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Booking_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Booking", field, true, true, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Booking", field, true, true, errors.New("field of type BookingStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Booking_total(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
@@ -4862,15 +5527,15 @@ func (ec *executionContext) _CardSummary_scheme(ctx context.Context, field graph
 			return obj.Scheme, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.CardScheme) graphql.Marshaler {
+			return ec.marshalNCardScheme2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardScheme(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CardSummary_scheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardSummary", field, false, false, errors.New("field of type CardScheme does not have child fields"))
 }
 
 func (ec *executionContext) _CardSummary_last4(ctx context.Context, field graphql.CollectedField, obj *model.CardSummary) (ret graphql.Marshaler) {
@@ -4931,15 +5596,15 @@ func (ec *executionContext) _CardSummary_cardType(ctx context.Context, field gra
 			return obj.CardType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.CardType) graphql.Marshaler {
+			return ec.marshalNCardType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CardSummary_cardType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CardSummary", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CardSummary", field, false, false, errors.New("field of type CardType does not have child fields"))
 }
 
 func (ec *executionContext) _CardSummary_country(ctx context.Context, field graphql.CollectedField, obj *model.CardSummary) (ret graphql.Marshaler) {
@@ -5151,15 +5816,15 @@ func (ec *executionContext) _CartItem_productType(ctx context.Context, field gra
 			return obj.ProductType, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProductType) graphql.Marshaler {
+			return ec.marshalNProductType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProductType(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_CartItem_productType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CartItem", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("CartItem", field, false, false, errors.New("field of type ProductType does not have child fields"))
 }
 
 func (ec *executionContext) _CheckoutEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutEvent) (ret graphql.Marshaler) {
@@ -5813,6 +6478,148 @@ func (ec *executionContext) fieldContext_CheckoutSession_events(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _CheckoutSessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CheckoutSessionEdge) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionEdge2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSessionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSessionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSessionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSessionConnection", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutSessionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSessionEdge", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutSessionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
+			return ec.marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSessionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutSessionPayload_checkoutSession(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5872,6 +6679,38 @@ func (ec *executionContext) fieldContext_CheckoutSessionPayload_userErrors(_ con
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSessionPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSessionPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+			return ec.marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSessionPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warning(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7395,7 +8234,7 @@ func (ec *executionContext) _OfferSearch_offers(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.OfferSearch().Offers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["sortBy"].(*model.OfferSortKey))
+			return ec.Resolvers.OfferSearch().Offers(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["sortBy"].(*model.OfferSortKey))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OfferConnection) graphql.Marshaler {
@@ -7450,6 +8289,52 @@ func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasPreviousPage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PageInfo_startCursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartCursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PageInfo", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
@@ -7726,15 +8611,15 @@ func (ec *executionContext) _Payment_status(ctx context.Context, field graphql.C
 			return obj.Status, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v payments.Status) graphql.Marshaler {
+			return ec.marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Payment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type PaymentStatus does not have child fields"))
 }
 
 func (ec *executionContext) _Payment_amount(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
@@ -7914,15 +8799,15 @@ func (ec *executionContext) _Payment_failureCode(ctx context.Context, field grap
 			return obj.FailureCode, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PaymentFailureCode) graphql.Marshaler {
+			return ec.marshalOPaymentFailureCode2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentFailureCode(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Payment_failureCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type PaymentFailureCode does not have child fields"))
 }
 
 func (ec *executionContext) _Payment_failureMessage(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
@@ -8407,6 +9292,50 @@ func (ec *executionContext) fieldContext_Query_checkoutSession(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_checkoutSessions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkoutSessions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckoutSessions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionConnection) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionConnection2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkoutSessions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkoutSessions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_booking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8461,7 +9390,7 @@ func (ec *executionContext) _Query_bookings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Bookings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Bookings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingConnection) graphql.Marshaler {
@@ -9014,6 +9943,75 @@ func (ec *executionContext) _UserError_message(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UserError", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Warning_field(ctx context.Context, field graphql.CollectedField, obj *fault.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Warning_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Warning_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Warning", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Warning_code(ctx context.Context, field graphql.CollectedField, obj *fault.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Warning_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fault.WarningCode) graphql.Marshaler {
+			return ec.marshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Warning_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Warning", field, false, false, errors.New("field of type WarningCode does not have child fields"))
+}
+
+func (ec *executionContext) _Warning_message(ctx context.Context, field graphql.CollectedField, obj *fault.Warning) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Warning_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Warning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Warning", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -12242,6 +13240,97 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 	return out
 }
 
+var checkoutSessionConnectionImplementors = []string{"CheckoutSessionConnection"}
+
+func (ec *executionContext) _CheckoutSessionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutSessionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutSessionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutSessionConnection")
+		case "edges":
+			out.Values[i] = ec._CheckoutSessionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CheckoutSessionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CheckoutSessionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var checkoutSessionEdgeImplementors = []string{"CheckoutSessionEdge"}
+
+func (ec *executionContext) _CheckoutSessionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutSessionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutSessionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutSessionEdge")
+		case "cursor":
+			out.Values[i] = ec._CheckoutSessionEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._CheckoutSessionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var checkoutSessionPayloadImplementors = []string{"CheckoutSessionPayload"}
 
 func (ec *executionContext) _CheckoutSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutSessionPayload) graphql.Marshaler {
@@ -12261,6 +13350,11 @@ func (ec *executionContext) _CheckoutSessionPayload(ctx context.Context, sel ast
 			}
 		case "userErrors":
 			out.Values[i] = ec._CheckoutSessionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._CheckoutSessionPayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13317,6 +14411,16 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "hasPreviousPage":
+			out.Values[i] = ec._PageInfo_hasPreviousPage(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startCursor":
+			out.Values[i] = ec._PageInfo_startCursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -13816,6 +14920,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "checkoutSessions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_checkoutSessions(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "booking":
 			field := field
 
@@ -14072,6 +15198,54 @@ func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet
 			}
 		case "message":
 			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var warningImplementors = []string{"Warning"}
+
+func (ec *executionContext) _Warning(ctx context.Context, sel ast.SelectionSet, obj *fault.Warning) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, warningImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Warning")
+		case "field":
+			out.Values[i] = ec._Warning_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._Warning_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._Warning_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14631,6 +15805,36 @@ func (ec *executionContext) marshalNBookingEdge2ᚕgithubᚗcomᚋfaregraphᚋfa
 	return ret
 }
 
+func (ec *executionContext) unmarshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus(ctx context.Context, v any) (providers.BookingStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus(ctx context.Context, sel ast.SelectionSet, v providers.BookingStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus = map[string]providers.BookingStatus{
+		"CONFIRMED": providers.BookingConfirmed,
+		"PENDING":   providers.BookingPending,
+		"CANCELED":  providers.BookingCanceled,
+	}
+	marshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus = map[providers.BookingStatus]string{
+		providers.BookingConfirmed: "CONFIRMED",
+		providers.BookingPending:   "PENDING",
+		providers.BookingCanceled:  "CANCELED",
+	}
+)
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14660,6 +15864,26 @@ func (ec *executionContext) marshalNBuyer2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 func (ec *executionContext) unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelCheckoutSessionInput(ctx context.Context, v any) (model.CancelCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputCancelCheckoutSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCardScheme2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardScheme(ctx context.Context, v any) (model.CardScheme, error) {
+	var res model.CardScheme
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCardScheme2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardScheme(ctx context.Context, sel ast.SelectionSet, v model.CardScheme) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCardType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardType(ctx context.Context, v any) (model.CardType, error) {
+	var res model.CardType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCardType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardType(ctx context.Context, sel ast.SelectionSet, v model.CardType) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCartItem2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCartItem(ctx context.Context, sel ast.SelectionSet, v model.CartItem) graphql.Marshaler {
@@ -14705,6 +15929,46 @@ func (ec *executionContext) marshalNCheckoutEvent2ᚕgithubᚗcomᚋfaregraphᚋ
 func (ec *executionContext) unmarshalNCheckoutInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutInput(ctx context.Context, v any) (model.CheckoutInput, error) {
 	res, err := ec.unmarshalInputCheckoutInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx context.Context, sel ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckoutSession(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckoutSessionConnection2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionConnection(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutSessionConnection) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._CheckoutSessionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCheckoutSessionEdge2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionEdge(ctx context.Context, sel ast.SelectionSet, v model.CheckoutSessionEdge) graphql.Marshaler {
+	return ec._CheckoutSessionEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCheckoutSessionEdge2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CheckoutSessionEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutSessionEdge2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx context.Context, sel ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
@@ -14859,6 +16123,7 @@ var (
 		"PROVIDER_UNAVAILABLE":      fault.ProviderUnavailable,
 		"PROVIDER_REJECTED":         fault.ProviderRejected,
 		"OFFER_EXPIRED":             fault.OfferExpired,
+		"SEARCH_EXPIRED":            fault.SearchExpired,
 		"SOLD_OUT":                  fault.SoldOut,
 		"PRICE_CHANGED":             fault.PriceChanged,
 		"HOLD_EXPIRED":              fault.HoldExpired,
@@ -14900,6 +16165,7 @@ var (
 		fault.ProviderUnavailable:     "PROVIDER_UNAVAILABLE",
 		fault.ProviderRejected:        "PROVIDER_REJECTED",
 		fault.OfferExpired:            "OFFER_EXPIRED",
+		fault.SearchExpired:           "SEARCH_EXPIRED",
 		fault.SoldOut:                 "SOLD_OUT",
 		fault.PriceChanged:            "PRICE_CHANGED",
 		fault.HoldExpired:             "HOLD_EXPIRED",
@@ -15276,6 +16542,52 @@ func (ec *executionContext) marshalNPaymentMethodType2githubᚗcomᚋfaregraph�
 	return v
 }
 
+func (ec *executionContext) unmarshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus(ctx context.Context, v any) (payments.Status, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus(ctx context.Context, sel ast.SelectionSet, v payments.Status) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[string]payments.Status{
+		"REQUIRES_PAYMENT_METHOD": payments.RequiresPaymentMethod,
+		"PROCESSING":              payments.Processing,
+		"AUTHORIZED":              payments.Authorized,
+		"CAPTURED":                payments.Captured,
+		"CANCELED":                payments.Canceled,
+		"FAILED":                  payments.Failed,
+	}
+	marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[payments.Status]string{
+		payments.RequiresPaymentMethod: "REQUIRES_PAYMENT_METHOD",
+		payments.Processing:            "PROCESSING",
+		payments.Authorized:            "AUTHORIZED",
+		payments.Captured:              "CAPTURED",
+		payments.Canceled:              "CANCELED",
+		payments.Failed:                "FAILED",
+	}
+)
+
+func (ec *executionContext) unmarshalNProductType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProductType(ctx context.Context, v any) (model.ProductType, error) {
+	var res model.ProductType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProductType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProductType(ctx context.Context, sel ast.SelectionSet, v model.ProductType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNProviderResult2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx context.Context, sel ast.SelectionSet, v search.ProviderResult) graphql.Marshaler {
 	return ec._ProviderResult(ctx, sel, &v)
 }
@@ -15325,6 +16637,16 @@ var (
 		search.StatusError:   "ERROR",
 	}
 )
+
+func (ec *executionContext) unmarshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, v any) (model.RouteType, error) {
+	var res model.RouteType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, sel ast.SelectionSet, v model.RouteType) graphql.Marshaler {
+	return v
+}
 
 func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx context.Context, v any) (model.SearchOffersInput, error) {
 	res, err := ec.unmarshalInputSearchOffersInput(ctx, v)
@@ -15440,6 +16762,56 @@ func (ec *executionContext) marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfare
 
 	return ret
 }
+
+func (ec *executionContext) marshalNWarning2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarning(ctx context.Context, sel ast.SelectionSet, v fault.Warning) graphql.Marshaler {
+	return ec._Warning(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx context.Context, sel ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWarning2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarning(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode(ctx context.Context, v any) (fault.WarningCode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode(ctx context.Context, sel ast.SelectionSet, v fault.WarningCode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode = map[string]fault.WarningCode{
+		"HOLD_RENEWED":      fault.HoldRenewed,
+		"IDEMPOTENT_REPLAY": fault.IdempotentReplay,
+		"ALREADY_CANCELED":  fault.AlreadyCanceled,
+	}
+	marshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode = map[fault.WarningCode]string{
+		fault.HoldRenewed:      "HOLD_RENEWED",
+		fault.IdempotentReplay: "IDEMPOTENT_REPLAY",
+		fault.AlreadyCanceled:  "ALREADY_CANCELED",
+	}
+)
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
@@ -15882,6 +17254,22 @@ func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 		return graphql.Null
 	}
 	return ec._Payment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPaymentFailureCode2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentFailureCode(ctx context.Context, v any) (*model.PaymentFailureCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PaymentFailureCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPaymentFailureCode2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentFailureCode(ctx context.Context, sel ast.SelectionSet, v *model.PaymentFailureCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPriceCheck(ctx context.Context, sel ast.SelectionSet, v *model.PriceCheck) graphql.Marshaler {

@@ -141,6 +141,9 @@ type Replay struct {
 	Session    *SessionRow  `json:"row,omitempty"`
 	Bookings   []BookingRow `json:"bookings,omitempty"`
 	UserErrors []UserError  `json:"userErrors,omitempty"`
+	// Warnings are the answer's warnings; absent in records written
+	// before there were warnings, which decode as none.
+	Warnings []UserError `json:"warnings,omitempty"`
 }
 
 // SessionRow is a checkout session's row as a Replay holds it. Its names

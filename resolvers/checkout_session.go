@@ -34,7 +34,7 @@ func (r *checkoutSessionResolver) Items(_ context.Context, obj *checkout.Session
 	for i, it := range obj.Items {
 		out[i] = model.CartItem{Name: it.Name, Quantity: it.Quantity, UnitAmount: money(it.UnitAmount, it.Currency),
 			DiscountAmount: money(it.Discount, it.Currency), TaxAmount: money(it.Tax, it.Currency), Total: money(it.Total, it.Currency),
-			ProductType: it.ProductType}
+			ProductType: model.ProductType(it.ProductType)}
 	}
 	return out, nil
 }
@@ -51,14 +51,32 @@ func (r *checkoutSessionResolver) Payment(_ context.Context, obj *checkout.Sessi
 	if p == nil {
 		return nil, nil
 	}
-	out := &model.Payment{Method: model.PaymentMethodType(p.Method), Status: string(p.Status),
+	out := &model.Payment{Method: model.PaymentMethodType(p.Method), Status: p.Status,
 		Amount: money(p.Amount, p.Currency), CapturedAmount: money(p.Captured, p.Currency),
 		ClientSecret: opt(p.ClientSecret), EphemeralKey: opt(p.EphemeralKey), CustomerID: opt(p.CustomerID),
-		FailureCode: opt(p.FailureCode), FailureMessage: opt(p.FailureMsg)}
+		FailureMessage: opt(p.FailureMsg)}
+	if p.FailureCode != "" {
+		fc := closed(p.FailureCode, model.PaymentFailureCodeCardDeclined)
+		out.FailureCode = &fc
+	}
 	if p.Card != nil {
-		out.Card = &model.CardSummary{Scheme: p.Card.Scheme, Last4: p.Card.Last4, Bin: opt(p.Card.BIN), CardType: p.Card.CardType, Country: opt(p.Card.Country)}
+		out.Card = &model.CardSummary{Scheme: closed(p.Card.Scheme, model.CardSchemeUnknown), Last4: p.Card.Last4, Bin: opt(p.Card.BIN),
+			CardType: closed(p.Card.CardType, model.CardTypeUnknown), Country: opt(p.Card.Country)}
 	}
 	return out, nil
+}
+
+// closed is a gateway's value as a value of a closed GraphQL enum: the
+// value itself when the enum has it, otherwise other (a gateway may add
+// values that clients generated from the schema cannot know).
+func closed[E interface {
+	~string
+	IsValid() bool
+}](v string, other E) E {
+	if e := E(v); e.IsValid() {
+		return e
+	}
+	return other
 }
 
 func (r *checkoutSessionResolver) Bookings(_ context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error) {
@@ -87,7 +105,7 @@ func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Sessi
 	for _, l := range obj.Airline.Legs {
 		a.Legs = append(a.Legs, model.AirlineLeg{CarrierCode: l.CarrierCode, FlightNumber: l.FlightNumber,
 			DepartureAirport: l.DepartureAirport, ArrivalAirport: l.ArrivalAirport, DepartureAt: l.DepartureAt, ArrivalAt: l.ArrivalAt,
-			RouteType: l.RouteType, FareAmount: money(l.FareAmount, cur), FeeAmount: money(l.FeeAmount, cur), TaxAmount: money(l.TaxAmount, cur),
+			RouteType: model.RouteType(l.RouteType), FareAmount: money(l.FareAmount, cur), FeeAmount: money(l.FeeAmount, cur), TaxAmount: money(l.TaxAmount, cur),
 			Provider: l.Provider, BookingReference: opt(l.BookingReference), BookingCode: opt(l.BookingReference)})
 	}
 	for _, p := range obj.Passengers {
@@ -148,15 +166,15 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 // Status is read from the provider through the operation's loader (an
 // answer is kept briefly across operations) and recorded when it changed;
 // the stored status when the provider cannot answer.
-func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (string, error) {
+func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
 	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
 	if err != nil || st == "" {
-		return string(obj.Status), nil
+		return obj.Status, nil
 	}
 	if err := r.Checkout.BookingStatusSeen(ctx, obj, st); err != nil {
 		return "", err
 	}
-	return string(st), nil
+	return st, nil
 }
 
 // Flights reads the booking back from its provider (batched per

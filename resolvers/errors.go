@@ -90,6 +90,9 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 	case errors.Is(err, search.ErrOfferExpired):
 		e.Message = "the offer has expired; search again"
 		return fault.OfferExpired
+	case errors.Is(err, search.ErrSearchExpired):
+		e.Message = "the search has expired; search again"
+		return fault.SearchExpired
 	case errors.Is(err, search.ErrNotFound):
 		e.Message = "not found"
 		return fault.NotFound

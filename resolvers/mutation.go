@@ -19,9 +19,12 @@ func payload(res *checkout.Result, err error) (*model.CheckoutSessionPayload, er
 	if err != nil {
 		return nil, err
 	}
-	p := &model.CheckoutSessionPayload{CheckoutSession: res.Session, UserErrors: res.UserErrors}
+	p := &model.CheckoutSessionPayload{CheckoutSession: res.Session, UserErrors: res.UserErrors, Warnings: res.Warnings}
 	if p.UserErrors == nil {
 		p.UserErrors = []fault.Violation{}
+	}
+	if p.Warnings == nil {
+		p.Warnings = []fault.Warning{}
 	}
 	return p, nil
 }

@@ -38,35 +38,29 @@ func (r *offerSearchResolver) CurrencyCode(_ context.Context, obj *search.Result
 	return obj.Request.Currency, nil
 }
 
-func (r *offerSearchResolver) Offers(_ context.Context, obj *search.Result, first *int, after *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error) {
-	n := 20
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > search.MaxPageSize {
-		return nil, fault.Field(fault.Path("first"), fault.OutOfRange, "must be between 0 and %d, got %d", search.MaxPageSize, n)
+func (r *offerSearchResolver) Offers(ctx context.Context, obj *search.Result, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error) {
+	w, err := pageWindow(first, after, last, before)
+	if err != nil {
+		return nil, inputErrors(ctx, err)
 	}
 	by := search.ByPrice
 	if sortBy != nil {
 		by = search.SortKey(*sortBy)
 	}
-	page, err := obj.Page(by, n, deref(after))
+	page, err := obj.Page(by, w.size, w.cursor, w.backward)
 	if errors.Is(err, search.ErrBadCursor) {
-		return nil, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of this search in %s order", by)
+		return nil, fault.Field(fault.Path(w.cursorArg()), fault.Invalid, "is not a cursor of this search in %s order", by)
 	}
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.OfferConnection{
-		Edges:      make([]model.OfferEdge, len(page.Offers)),
-		PageInfo:   &model.PageInfo{HasNextPage: page.HasNextPage},
-		TotalCount: page.TotalCount,
-	}
+	conn := &model.OfferConnection{Edges: make([]model.OfferEdge, len(page.Offers)), TotalCount: page.TotalCount}
 	for i, o := range page.Offers {
 		conn.Edges[i] = model.OfferEdge{Cursor: page.Cursors[i], Node: o}
 	}
+	conn.PageInfo = &model.PageInfo{HasNextPage: page.HasNextPage, HasPreviousPage: page.HasPreviousPage}
 	if len(page.Cursors) > 0 {
-		conn.PageInfo.EndCursor = &page.Cursors[len(page.Cursors)-1]
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &page.Cursors[0], &page.Cursors[len(page.Cursors)-1]
 	}
 	return conn, nil
 }

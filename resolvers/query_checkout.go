@@ -3,13 +3,10 @@ package resolvers
 import (
 	"context"
 	"errors"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
-	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 )
@@ -52,39 +49,47 @@ func (r *queryResolver) Booking(ctx context.Context, id string) (*checkout.Booki
 	return b, err
 }
 
-func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string) (*model.BookingConnection, error) {
+const (
+	bookingCursorType = "BookingCursor"
+	sessionCursorType = "CheckoutSessionCursor"
+)
+
+func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error) {
 	p, err := auth.Require(ctx, auth.ScopeBookingsRead)
 	if err != nil {
 		return nil, err
 	}
-	n := 20
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > 100 {
-		return nil, fault.Field(fault.Path("first"), fault.OutOfRange, "must be between 0 and 100, got %d", n)
-	}
-	var at time.Time
-	var afterID string
-	if after != nil && *after != "" {
-		typ, key, perr := ids.Parse(*after)
-		ts, id, ok := strings.Cut(key, "/")
-		nanos, aerr := strconv.ParseInt(ts, 10, 64)
-		if perr != nil || typ != "BookingCursor" || !ok || aerr != nil {
-			return nil, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of bookings")
-		}
-		at, afterID = time.Unix(0, nanos).UTC(), id
-	}
-	list, total, err := r.Checkout.Bookings(ctx, p.TenantID, at, afterID, n+1)
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, bookingCursorType,
+		func(w checkout.Window) ([]checkout.BookingRecord, int, error) {
+			return r.Checkout.Bookings(ctx, p.TenantID, w)
+		},
+		func(b checkout.BookingRecord) (time.Time, string) { return b.CreatedAt, b.ID })
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.BookingConnection{Edges: []model.BookingEdge{}, PageInfo: &model.PageInfo{HasNextPage: len(list) > n}, TotalCount: total}
-	for i := range list[:min(n, len(list))] {
-		b := &list[i]
-		c := ids.Global("BookingCursor", strconv.FormatInt(b.CreatedAt.UnixNano(), 10)+"/"+b.ID)
-		conn.Edges = append(conn.Edges, model.BookingEdge{Cursor: c, Node: b})
-		conn.PageInfo.EndCursor = &c
+	conn := &model.BookingConnection{Edges: make([]model.BookingEdge, len(list)), PageInfo: info, TotalCount: total}
+	for i := range list {
+		conn.Edges[i] = model.BookingEdge{Cursor: cursors[i], Node: &list[i]}
+	}
+	return conn, nil
+}
+
+func (r *queryResolver) CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CheckoutSessionConnection, error) {
+	p, err := reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, sessionCursorType,
+		func(w checkout.Window) ([]*checkout.Session, int, error) {
+			return r.Checkout.Sessions(ctx, p.TenantID, w)
+		},
+		func(s *checkout.Session) (time.Time, string) { return s.CreatedAt, s.ID })
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.CheckoutSessionConnection{Edges: make([]model.CheckoutSessionEdge, len(list)), PageInfo: info, TotalCount: total}
+	for i, s := range list {
+		conn.Edges[i] = model.CheckoutSessionEdge{Cursor: cursors[i], Node: s}
 	}
 	return conn, nil
 }

@@ -25,10 +25,11 @@ const MaxPageSize = 100
 
 // Page is a window of a stored search's offers in one order.
 type Page struct {
-	Offers      []*Offer
-	Cursors     []string
-	HasNextPage bool
-	TotalCount  int
+	Offers          []*Offer
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+	TotalCount      int
 }
 
 // ErrBadCursor is returned for a cursor that is not from this search and sort order.
@@ -39,25 +40,34 @@ type sortedViews struct {
 	order map[SortKey][]int
 }
 
-// Page returns up to first offers after the cursor after, in the order by.
-// Cursors are stable: the stored result never changes.
-func (r *Result) Page(by SortKey, first int, after string) (Page, error) {
+// Page returns up to size offers in the order by: forward, the ones after
+// the cursor (from the first when cursor is ""); backward, the ones
+// before it (up to the last when cursor is ""). Cursors are stable: the
+// stored result never changes.
+func (r *Result) Page(by SortKey, size int, cursor string, backward bool) (Page, error) {
 	order, err := r.order(by)
 	if err != nil {
 		return Page{}, err
 	}
-	start := 0
-	if after != "" {
-		typ, key, err := ids.Parse(after)
+	at := -1
+	if cursor != "" {
+		typ, key, err := ids.Parse(cursor)
 		k, n, ok := strings.Cut(key, ":")
 		i, aerr := strconv.Atoi(n)
 		if err != nil || typ != "Cursor" || !ok || k != r.ID+"/"+string(by) || aerr != nil || i < 0 || i >= len(order) {
 			return Page{}, ErrBadCursor
 		}
-		start = i + 1
+		at = i
 	}
-	end := min(start+first, len(order))
-	p := Page{TotalCount: len(order), HasNextPage: end < len(order)}
+	start, end := at+1, min(at+1+size, len(order))
+	if backward {
+		end = len(order)
+		if at >= 0 {
+			end = at
+		}
+		start = max(0, end-size)
+	}
+	p := Page{TotalCount: len(order), HasNextPage: end < len(order), HasPreviousPage: start > 0}
 	for i := start; i < end; i++ {
 		p.Offers = append(p.Offers, r.Offers[order[i]])
 		p.Cursors = append(p.Cursors, ids.Global("Cursor", r.ID+"/"+string(by)+":"+strconv.Itoa(i)))

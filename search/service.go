@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/sync/singleflight"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
@@ -28,10 +29,14 @@ var (
 	ErrNotFound = errors.New("search: not found")
 	// ErrOfferExpired: the offer id is genuine but past its expiry.
 	ErrOfferExpired = errors.New("search: offer expired")
+	// ErrSearchExpired: the search is genuine but past its expiry.
+	ErrSearchExpired = errors.New("search: search expired")
 )
 
 // Store keeps search results so that any replica can page them until they
-// expire. LoadSearch returns ErrNotFound for an unknown or expired id.
+// expire. LoadSearch returns ErrNotFound for an unknown id and
+// ErrSearchExpired for one past its expiry (for as long as the store
+// remembers it; then ErrNotFound).
 type Store interface {
 	SaveSearch(ctx context.Context, id string, createdAt, expiresAt time.Time, body []byte) error
 	LoadSearch(ctx context.Context, id string, now time.Time) ([]byte, error)
@@ -177,7 +182,8 @@ func (s *Service) remember(key string, res *Result) {
 }
 
 // Get returns a stored search by its id, from memory or from the store.
-// It returns ErrNotFound for an unknown or expired id.
+// It returns ErrNotFound for an unknown id and ErrSearchExpired for one
+// past its expiry.
 func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	now := s.cfg.Now()
 	s.mu.Lock()
@@ -185,7 +191,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	s.mu.Unlock()
 	if res != nil {
 		if !now.Before(res.ExpiresAt) {
-			return nil, ErrNotFound
+			return nil, ErrSearchExpired
 		}
 		return res, nil
 	}
@@ -199,7 +205,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	}
 	res = fromRecord(rec)
 	if !now.Before(res.ExpiresAt) {
-		return nil, ErrNotFound
+		return nil, ErrSearchExpired
 	}
 	if err := s.sign(res.Offers); err != nil {
 		return nil, err
@@ -277,7 +283,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		k, d = sameCurrency(c.Value.rt, r.Currency)
 		offers, dropped = append(offers, k...), dropped+d
 		if dropped > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%d offers priced in another currency than %s were left out", dropped, r.Currency)
+			pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
 		}
 		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
 			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)

@@ -8,8 +8,9 @@ import (
 )
 
 // cors lets browser apps on the allowed origins call the API: "*" allows
-// any origin. Preflight requests are answered here; credentials travel in
-// the Authorization header, never in cookies.
+// any origin. Preflight requests are answered here, a preflight from an
+// origin that is not allowed with a 403 that says so; credentials travel
+// in the Authorization header, never in cookies.
 func cors(origins []string, next http.Handler) http.Handler {
 	any := slices.Contains(origins, "*")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,6 +27,11 @@ func cors(origins []string, next http.Handler) http.Handler {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
+		}
+		if origin != "" && r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			writeError(w, http.StatusForbidden, "CORS_ORIGIN_NOT_ALLOWED",
+				"browsers on "+origin+" may not call this API: the server's CORS origins (FAREGRAPH_CORS_ORIGINS) do not include it")
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

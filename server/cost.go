@@ -16,21 +16,27 @@ const (
 	mutationCost  = 100
 )
 
-func page(first *int, def int) int {
-	if first != nil && *first > 0 {
-		return *first
+// page is the number of items a connection is asked for: first or last,
+// 20 when neither is given, at least 1.
+func page(first, last *int) int {
+	n := 20
+	switch {
+	case first != nil:
+		n = *first
+	case last != nil:
+		n = *last
 	}
-	if first != nil {
-		return 1
-	}
-	return def
+	return max(n, 1)
 }
 
 // complexity fills the costs into the generated schema's configuration.
 func complexity(c *graph.ComplexityRoot) {
 	c.Query.SearchOffers = func(child int, _ model.SearchOffersInput) int { return searchCost + child }
-	c.Query.Bookings = func(child int, first *int, _ *string) int { return 1 + page(first, 20)*child }
-	c.OfferSearch.Offers = func(child int, first *int, _ *string, _ *model.OfferSortKey) int { return 1 + page(first, 20)*child }
+	c.Query.Bookings = func(child int, first *int, _ *string, last *int, _ *string) int { return 1 + page(first, last)*child }
+	c.Query.CheckoutSessions = func(child int, first *int, _ *string, last *int, _ *string) int { return 1 + page(first, last)*child }
+	c.OfferSearch.Offers = func(child int, first *int, _ *string, last *int, _ *string, _ *model.OfferSortKey) int {
+		return 1 + page(first, last)*child
+	}
 	c.Offer.PriceCheck = func(child int) int { return liveCheckCost + child }
 	c.Offer.Ancillaries = func(child int) int { return liveCheckCost + child }
 	c.Booking.Flights = func(child int) int { return liveCheckCost + child }

@@ -53,7 +53,7 @@ func sessionsList(ctx context.Context, cfg config, args []string, out, notice io
 		return err
 	}
 	defer a.Close()
-	list, err := a.Checkout.Sessions(ctx, checkout.Status(*status), *limit)
+	list, err := a.Checkout.SessionsIn(ctx, checkout.Status(*status), *limit)
 	if err != nil {
 		return err
 	}

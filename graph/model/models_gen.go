@@ -11,6 +11,7 @@ import (
 
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
 )
@@ -20,13 +21,19 @@ type Node interface {
 	IsNode()
 }
 
+// The session whose new price to accept.
 type AcceptPriceChangeInput struct {
-	CheckoutSessionID string  `json:"checkoutSessionId"`
-	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+	// CheckoutSession.id of a PRICE_CHANGED session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// The airline addendum of a session: what is flown, by whom, and the references once booked.
 type AirlineAddendum struct {
-	Legs       []AirlineLeg       `json:"legs"`
+	// One leg per flight, with its share of the fare.
+	Legs []AirlineLeg `json:"legs"`
+	// The travellers.
 	Passengers []AirlinePassenger `json:"passengers"`
 	// Airline record locators, once booked.
 	Locators []string `json:"locators"`
@@ -34,19 +41,30 @@ type AirlineAddendum struct {
 	Pnrs []string `json:"pnrs"`
 }
 
+// One flight of the addendum with its share of the fare (one coupon).
 type AirlineLeg struct {
-	CarrierCode      string    `json:"carrierCode"`
-	FlightNumber     string    `json:"flightNumber"`
-	DepartureAirport string    `json:"departureAirport"`
-	ArrivalAirport   string    `json:"arrivalAirport"`
-	DepartureAt      time.Time `json:"departureAt"`
-	ArrivalAt        time.Time `json:"arrivalAt"`
-	// one_way or round_trip.
-	RouteType  string           `json:"routeType"`
+	// IATA code of the marketing airline.
+	CarrierCode string `json:"carrierCode"`
+	// The flight number without the carrier code.
+	FlightNumber string `json:"flightNumber"`
+	// IATA code of the airport of departure.
+	DepartureAirport string `json:"departureAirport"`
+	// IATA code of the airport of arrival.
+	ArrivalAirport string `json:"arrivalAirport"`
+	// Local time of departure, with its UTC offset.
+	DepartureAt time.Time `json:"departureAt"`
+	// Local time of arrival, with its UTC offset.
+	ArrivalAt time.Time `json:"arrivalAt"`
+	// Whether the leg's fare is one-way or part of a round trip.
+	RouteType RouteType `json:"routeType"`
+	// The leg's share of the fare.
 	FareAmount *providers.Money `json:"fareAmount"`
-	FeeAmount  *providers.Money `json:"feeAmount"`
-	TaxAmount  *providers.Money `json:"taxAmount"`
-	Provider   string           `json:"provider"`
+	// The leg's share of the fees.
+	FeeAmount *providers.Money `json:"feeAmount"`
+	// The leg's share of the taxes.
+	TaxAmount *providers.Money `json:"taxAmount"`
+	// The provider that sells the leg.
+	Provider string `json:"provider"`
 	// Our booking reference (Booking.reference) for this flight, once booked.
 	BookingReference *string `json:"bookingReference,omitempty"`
 	// Our booking reference for this flight, once booked.
@@ -55,108 +73,176 @@ type AirlineLeg struct {
 
 // A traveller as the airline and the payment gateway see one: names as ticketed.
 type AirlinePassenger struct {
+	// The passenger type.
 	Type PassengerType `json:"type"`
 	// The given name as ticketed: Passenger.ticketedGivenName.
 	GivenName string `json:"givenName"`
 	// The family name as ticketed: Passenger.ticketedFamilyName.
-	FamilyName     string         `json:"familyName"`
-	DateOfBirth    providers.Date `json:"dateOfBirth"`
-	PassportNumber string         `json:"passportNumber"`
+	FamilyName string `json:"familyName"`
+	// Date of birth.
+	DateOfBirth providers.Date `json:"dateOfBirth"`
+	// The travel document's number.
+	PassportNumber string `json:"passportNumber"`
 }
 
 // An extra on sale with an offer, priced per unit for one passenger.
 type Ancillary struct {
 	// Opaque id to select it at checkout.
-	ID          string           `json:"id"`
-	Kind        AncillaryKind    `json:"kind"`
-	Description string           `json:"description"`
-	Price       *providers.Money `json:"price"`
-	Provider    string           `json:"provider"`
+	ID string `json:"id"`
+	// What it is.
+	Kind AncillaryKind `json:"kind"`
+	// What it is, in words, safe to show.
+	Description string `json:"description"`
+	// Price of one unit for one passenger.
+	Price *providers.Money `json:"price"`
+	// The provider that sells it.
+	Provider string `json:"provider"`
 	// Index into Offer.slices of the flight it applies to; null when it covers every slice of its part.
 	SliceIndex *int `json:"sliceIndex,omitempty"`
-	WeightKg   *int `json:"weightKg,omitempty"`
+	// Most a bag may weigh, in kilograms; null for seats or when the provider does not say.
+	WeightKg *int `json:"weightKg,omitempty"`
 	// Bag size in centimetres, "56x45x25".
 	Dimensions *string `json:"dimensions,omitempty"`
 }
 
+// An extra to buy for one passenger.
 type AncillarySelectionInput struct {
 	// An Ancillary.id of the offer.
 	AncillaryID string `json:"ancillaryId"`
 	// Index into passengers.
 	PassengerIndex int `json:"passengerIndex"`
-	Quantity       int `json:"quantity"`
+	// How many: 1 to 9 bags, 1 seat.
+	Quantity int `json:"quantity"`
 }
 
+// The session to book.
 type BookCheckoutSessionInput struct {
-	CheckoutSessionID string  `json:"checkoutSessionId"`
-	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// A page of your bookings (Relay cursor connection).
 type BookingConnection struct {
-	Edges      []BookingEdge `json:"edges"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	TotalCount int           `json:"totalCount"`
+	// The bookings of the page, newest first.
+	Edges []BookingEdge `json:"edges"`
+	// Where the page is in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many bookings you have in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// A booking with its cursor.
 type BookingEdge struct {
-	Cursor string                  `json:"cursor"`
-	Node   *checkout.BookingRecord `json:"node"`
+	// Where this booking is, for after and before.
+	Cursor string `json:"cursor"`
+	// The booking.
+	Node *checkout.BookingRecord `json:"node"`
 }
 
 // The booking's contact. The payment gateway gets the ticketed names.
 type Buyer struct {
-	GivenName   string `json:"givenName"`
-	FamilyName  string `json:"familyName"`
-	Email       string `json:"email"`
+	// Given names.
+	GivenName string `json:"givenName"`
+	// Family name.
+	FamilyName string `json:"familyName"`
+	// Email address.
+	Email string `json:"email"`
+	// Phone number, E.164.
 	PhoneNumber string `json:"phoneNumber"`
 }
 
+// The session to cancel.
 type CancelCheckoutSessionInput struct {
-	CheckoutSessionID string  `json:"checkoutSessionId"`
-	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// The card a payment was confirmed with; never its full number.
 type CardSummary struct {
-	Scheme   string  `json:"scheme"`
-	Last4    string  `json:"last4"`
-	Bin      *string `json:"bin,omitempty"`
-	CardType string  `json:"cardType"`
-	Country  *string `json:"country,omitempty"`
+	// The card brand.
+	Scheme CardScheme `json:"scheme"`
+	// The last four digits of the number.
+	Last4 string `json:"last4"`
+	// The first six digits of the number, when the gateway gives them.
+	Bin *string `json:"bin,omitempty"`
+	// How the card is funded.
+	CardType CardType `json:"cardType"`
+	// ISO 3166-1 alpha-2 code of the issuing country, when known.
+	Country *string `json:"country,omitempty"`
 }
 
 // A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount.
 type CartItem struct {
-	Name           string           `json:"name"`
-	Quantity       int              `json:"quantity"`
-	UnitAmount     *providers.Money `json:"unitAmount"`
+	// What the line is, in words: the route, or the extra.
+	Name string `json:"name"`
+	// How many.
+	Quantity int `json:"quantity"`
+	// Price of one.
+	UnitAmount *providers.Money `json:"unitAmount"`
+	// Taken off the line.
 	DiscountAmount *providers.Money `json:"discountAmount"`
-	TaxAmount      *providers.Money `json:"taxAmount"`
-	Total          *providers.Money `json:"total"`
-	// FLIGHT, CHECKED_BAG, CABIN_BAG or SEAT.
-	ProductType string `json:"productType"`
+	// Tax on the line.
+	TaxAmount *providers.Money `json:"taxAmount"`
+	// unitAmount × quantity − discountAmount + taxAmount.
+	Total *providers.Money `json:"total"`
+	// What the line sells.
+	ProductType ProductType `json:"productType"`
 }
 
+// One state change of a checkout session.
 type CheckoutEvent struct {
-	At    time.Time        `json:"at"`
-	From  *checkout.Status `json:"from,omitempty"`
-	To    checkout.Status  `json:"to"`
-	Event string           `json:"event"`
+	// When, UTC.
+	At time.Time `json:"at"`
+	// The status before; null for the creation.
+	From *checkout.Status `json:"from,omitempty"`
+	// The status after (the same as from for changes within a status).
+	To checkout.Status `json:"to"`
+	// What happened, in snake case (created, held, payment_authorized, booked, ...); the list grows with the saga.
+	Event string `json:"event"`
 }
 
+// A one-step checkout: a session's input and how to pay.
 type CheckoutInput struct {
+	// Offer.id of the offer to buy.
 	OfferID string `json:"offerId"`
 	// The travellers. At most 9.
 	Passengers []PassengerInput `json:"passengers"`
-	Contact    *ContactInput    `json:"contact"`
+	// Who to tell about the booking.
+	Contact *ContactInput `json:"contact"`
 	// Extras to buy. At most 100.
 	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
-	ExpiresIn   *int                      `json:"expiresIn,omitempty"`
+	// Lifetime of the session in seconds, 3600 to 86400; 3600 when absent.
+	ExpiresIn *int `json:"expiresIn,omitempty"`
 	// Your own keys and values, kept with the session. At most 20.
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// As in createCheckoutSession; FORBID when absent.
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
-	Method         PaymentMethodType        `json:"method"`
-	IdempotencyKey *string                  `json:"idempotencyKey,omitempty"`
+	// How to pay.
+	Method PaymentMethodType `json:"method"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// A page of your checkout sessions (Relay cursor connection).
+type CheckoutSessionConnection struct {
+	// The sessions of the page, newest first.
+	Edges []CheckoutSessionEdge `json:"edges"`
+	// Where the page is in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many sessions you have in all.
+	TotalCount int `json:"totalCount"`
+}
+
+// A checkout session with its cursor.
+type CheckoutSessionEdge struct {
+	// Where this session is, for after and before.
+	Cursor string `json:"cursor"`
+	// The session.
+	Node *checkout.Session `json:"node"`
 }
 
 // The answer of every checkout mutation.
@@ -165,27 +251,38 @@ type CheckoutSessionPayload struct {
 	CheckoutSession *checkout.Session `json:"checkoutSession,omitempty"`
 	// Problems the caller can fix, each naming its input field.
 	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done: it was done, but note this.
+	Warnings []fault.Warning `json:"warnings"`
 }
 
+// The session whose sandbox card form to play.
 type ConfirmSandboxPaymentInput struct {
+	// CheckoutSession.id of the session.
 	CheckoutSessionID string `json:"checkoutSessionId"`
 	// A test card number; 4242424242424242 when absent.
 	CardNumber *string `json:"cardNumber,omitempty"`
 }
 
+// Who to tell about the booking.
 type ContactInput struct {
-	GivenName  string `json:"givenName"`
+	// Given names.
+	GivenName string `json:"givenName"`
+	// Family name.
 	FamilyName string `json:"familyName"`
-	Email      string `json:"email"`
+	// Where confirmations go.
+	Email string `json:"email"`
 	// E.164, like +33612345678.
 	PhoneNumber string `json:"phoneNumber"`
 }
 
+// A checkout session to open.
 type CreateCheckoutSessionInput struct {
+	// Offer.id of the offer to buy.
 	OfferID string `json:"offerId"`
 	// The travellers. At most 9.
 	Passengers []PassengerInput `json:"passengers"`
-	Contact    *ContactInput    `json:"contact"`
+	// Who to tell about the booking.
+	Contact *ContactInput `json:"contact"`
 	// Extras to buy. At most 100.
 	Ancillaries []AncillarySelectionInput `json:"ancillaries,omitempty"`
 	// Lifetime of the session in seconds, 3600 to 86400; 3600 when absent.
@@ -198,53 +295,84 @@ type CreateCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// An API client's credit line.
 type CreditLine struct {
-	Enabled   bool             `json:"enabled"`
-	Limit     *providers.Money `json:"limit"`
+	// Payments may use it.
+	Enabled bool `json:"enabled"`
+	// The most that may be reserved at once.
+	Limit *providers.Money `json:"limit"`
+	// What is left to reserve.
 	Available *providers.Money `json:"available"`
 }
 
+// The session whose seats to hold.
 type HoldCheckoutSessionInput struct {
-	CheckoutSessionID string  `json:"checkoutSessionId"`
-	IdempotencyKey    *string `json:"idempotencyKey,omitempty"`
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// One key and value of your own.
 type MetadataEntry struct {
-	Key   string `json:"key"`
+	// The key.
+	Key string `json:"key"`
+	// The value.
 	Value string `json:"value"`
 }
 
+// One key and value of your own.
 type MetadataEntryInput struct {
-	Key   string `json:"key"`
+	// 1 to 40 letters, digits, '_', '.' or '-'.
+	Key string `json:"key"`
+	// At most 500 characters.
 	Value string `json:"value"`
 }
 
+// What can be changed: the checkout. Every mutation answers a CheckoutSessionPayload.
 type Mutation struct {
 }
 
+// A page of a search's offers (Relay cursor connection).
 type OfferConnection struct {
-	Edges      []OfferEdge `json:"edges"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	TotalCount int         `json:"totalCount"`
+	// The offers of the page, in the sort order.
+	Edges []OfferEdge `json:"edges"`
+	// Where the page is in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many offers the search has in all.
+	TotalCount int `json:"totalCount"`
 }
 
+// An offer with its cursor.
 type OfferEdge struct {
-	Cursor string        `json:"cursor"`
-	Node   *search.Offer `json:"node"`
+	// Where this offer is, for after and before.
+	Cursor string `json:"cursor"`
+	// The offer.
+	Node *search.Offer `json:"node"`
 }
 
 // A provider booking unit of an offer.
 type OfferPart struct {
-	Provider   string             `json:"provider"`
-	FareType   providers.FareType `json:"fareType"`
-	TotalPrice *providers.Money   `json:"totalPrice"`
+	// The provider that sells the part.
+	Provider string `json:"provider"`
+	// How the part is priced: ONE_WAY or ROUND_TRIP.
+	FareType providers.FareType `json:"fareType"`
+	// What the part costs, for all passengers.
+	TotalPrice *providers.Money `json:"totalPrice"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
 }
 
+// Where a page is in its list (Relay cursor connections).
 type PageInfo struct {
-	HasNextPage bool    `json:"hasNextPage"`
-	EndCursor   *string `json:"endCursor,omitempty"`
+	// More items follow the page's last one.
+	HasNextPage bool `json:"hasNextPage"`
+	// Items come before the page's first one.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// Cursor of the page's first item; null when the page is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// Cursor of the page's last item; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 // A traveller of a checkout session. Names are kept twice: as given (any
@@ -254,6 +382,7 @@ type PageInfo struct {
 // "Müller" is "MUELLER", "D’Angelo" is "DANGELO"). Providers and payment
 // gateways get only the ticketed names.
 type Passenger struct {
+	// The passenger type.
 	Type PassengerType `json:"type"`
 	// As given, normalised.
 	GivenName string `json:"givenName"`
@@ -262,8 +391,9 @@ type Passenger struct {
 	// Upper-case A to Z and spaces, as the airline tickets it.
 	TicketedGivenName string `json:"ticketedGivenName"`
 	// Upper-case A to Z and spaces, as the airline tickets it.
-	TicketedFamilyName string         `json:"ticketedFamilyName"`
-	DateOfBirth        providers.Date `json:"dateOfBirth"`
+	TicketedFamilyName string `json:"ticketedFamilyName"`
+	// Date of birth.
+	DateOfBirth providers.Date `json:"dateOfBirth"`
 }
 
 // Travellers by type: 1 to 9 in all, infants not above adults.
@@ -276,44 +406,68 @@ type PassengerCountsInput struct {
 	Infants *int `json:"infants,omitempty"`
 }
 
+// A traveller as the ticket names them.
 type PassengerInput struct {
-	Type        PassengerType        `json:"type"`
-	GivenName   string               `json:"givenName"`
-	FamilyName  string               `json:"familyName"`
-	Gender      Gender               `json:"gender"`
-	DateOfBirth providers.Date       `json:"dateOfBirth"`
-	Document    *TravelDocumentInput `json:"document"`
-	Email       *string              `json:"email,omitempty"`
+	// The passenger type, matching the offer's passenger counts.
+	Type PassengerType `json:"type"`
+	// Given names, as in the travel document.
+	GivenName string `json:"givenName"`
+	// Family name, as in the travel document.
+	FamilyName string `json:"familyName"`
+	// As in the travel document.
+	Gender Gender `json:"gender"`
+	// Decides the passenger type on each flight date.
+	DateOfBirth providers.Date `json:"dateOfBirth"`
+	// The passport the traveller flies with.
+	Document *TravelDocumentInput `json:"document"`
+	// For the airline's notices.
+	Email *string `json:"email,omitempty"`
 	// E.164, like +33612345678.
 	PhoneNumber *string `json:"phoneNumber,omitempty"`
 }
 
+// What the passengers of one type pay.
 type PassengerPrice struct {
-	Type  PassengerType `json:"type"`
-	Count int           `json:"count"`
+	// The passenger type.
+	Type PassengerType `json:"type"`
+	// How many passengers of this type travel.
+	Count int `json:"count"`
 	// Price for one passenger of this type.
 	UnitPrice *providers.Money `json:"unitPrice"`
 }
 
+// The session to pay, and how.
 type PayCheckoutSessionInput struct {
-	CheckoutSessionID string            `json:"checkoutSessionId"`
-	Method            PaymentMethodType `json:"method"`
-	IdempotencyKey    *string           `json:"idempotencyKey,omitempty"`
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// How to pay.
+	Method PaymentMethodType `json:"method"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// A session's payment.
 type Payment struct {
+	// How it is paid.
 	Method PaymentMethodType `json:"method"`
-	// REQUIRES_PAYMENT_METHOD, PROCESSING, AUTHORIZED, CAPTURED, CANCELED or FAILED.
-	Status         string           `json:"status"`
-	Amount         *providers.Money `json:"amount"`
+	// Where the payment stands.
+	Status payments.Status `json:"status"`
+	// What is authorized (or reserved on the credit line).
+	Amount *providers.Money `json:"amount"`
+	// What was taken: the booked parts.
 	CapturedAmount *providers.Money `json:"capturedAmount"`
-	// For Stripe's SDKs (card payments).
-	ClientSecret   *string      `json:"clientSecret,omitempty"`
-	EphemeralKey   *string      `json:"ephemeralKey,omitempty"`
-	CustomerID     *string      `json:"customerId,omitempty"`
-	Card           *CardSummary `json:"card,omitempty"`
-	FailureCode    *string      `json:"failureCode,omitempty"`
-	FailureMessage *string      `json:"failureMessage,omitempty"`
+	// For Stripe's SDKs (card payments): the payment intent's client secret.
+	ClientSecret *string `json:"clientSecret,omitempty"`
+	// For Stripe's mobile SDKs (card payments): the customer's ephemeral key.
+	EphemeralKey *string `json:"ephemeralKey,omitempty"`
+	// For Stripe's SDKs (card payments): the customer's id.
+	CustomerID *string `json:"customerId,omitempty"`
+	// The card, once it was entered.
+	Card *CardSummary `json:"card,omitempty"`
+	// Why the last card confirmation failed.
+	FailureCode *PaymentFailureCode `json:"failureCode,omitempty"`
+	// Why the last card confirmation failed, fit for the paying customer.
+	FailureMessage *string `json:"failureMessage,omitempty"`
 }
 
 // A live answer from the providers for an offer.
@@ -323,14 +477,18 @@ type PriceCheck struct {
 	// The live total differs from the offer's total.
 	PriceChanged bool `json:"priceChanged"`
 	// The live total; the offer's total when a part is no longer available.
-	TotalPrice     *providers.Money `json:"totalPrice"`
-	SeatsAvailable *int             `json:"seatsAvailable,omitempty"`
-	CheckedAt      time.Time        `json:"checkedAt"`
+	TotalPrice *providers.Money `json:"totalPrice"`
+	// Fewest seats left on the offer's flights, when the providers say.
+	SeatsAvailable *int `json:"seatsAvailable,omitempty"`
+	// When the providers answered, UTC.
+	CheckedAt time.Time `json:"checkedAt"`
 }
 
+// What can be read.
 type Query struct {
 }
 
+// A one-way or round-trip search.
 type SearchOffersInput struct {
 	// IATA airport code of departure, three letters.
 	Origin string `json:"origin"`
@@ -339,7 +497,8 @@ type SearchOffersInput struct {
 	// Day of departure, local to the origin; today or later.
 	DepartureDate providers.Date `json:"departureDate"`
 	// Day of the return flight for a round trip; on or after departureDate.
-	ReturnDate *providers.Date       `json:"returnDate,omitempty"`
+	ReturnDate *providers.Date `json:"returnDate,omitempty"`
+	// Who travels.
 	Passengers *PassengerCountsInput `json:"passengers"`
 	// ISO 4217 code of the currency to price in; EUR when absent.
 	CurrencyCode *string `json:"currencyCode,omitempty"`
@@ -347,6 +506,7 @@ type SearchOffersInput struct {
 	Providers []string `json:"providers,omitempty"`
 }
 
+// A passport.
 type TravelDocumentInput struct {
 	// Passport number.
 	Number string `json:"number"`
@@ -358,12 +518,16 @@ type TravelDocumentInput struct {
 	Nationality string `json:"nationality"`
 }
 
+// The kind of an extra.
 type AncillaryKind string
 
 const (
+	// A bag in the hold.
 	AncillaryKindCheckedBag AncillaryKind = "CHECKED_BAG"
-	AncillaryKindCabinBag   AncillaryKind = "CABIN_BAG"
-	AncillaryKindSeat       AncillaryKind = "SEAT"
+	// A bag in the cabin.
+	AncillaryKindCabinBag AncillaryKind = "CABIN_BAG"
+	// A chosen seat.
+	AncillaryKindSeat AncillaryKind = "SEAT"
 )
 
 var AllAncillaryKind = []AncillaryKind{
@@ -415,10 +579,156 @@ func (e AncillaryKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A card brand, spelled as Stripe spells it.
+type CardScheme string
+
+const (
+	// American Express.
+	CardSchemeAmex CardScheme = "amex"
+	// Diners Club.
+	CardSchemeDiners CardScheme = "diners"
+	// Discover.
+	CardSchemeDiscover CardScheme = "discover"
+	// eftpos Australia.
+	CardSchemeEftposAu CardScheme = "eftpos_au"
+	// JCB.
+	CardSchemeJcb CardScheme = "jcb"
+	// Mastercard.
+	CardSchemeMastercard CardScheme = "mastercard"
+	// UnionPay.
+	CardSchemeUnionpay CardScheme = "unionpay"
+	// Visa.
+	CardSchemeVisa CardScheme = "visa"
+	// The gateway did not say.
+	CardSchemeUnknown CardScheme = "unknown"
+)
+
+var AllCardScheme = []CardScheme{
+	CardSchemeAmex,
+	CardSchemeDiners,
+	CardSchemeDiscover,
+	CardSchemeEftposAu,
+	CardSchemeJcb,
+	CardSchemeMastercard,
+	CardSchemeUnionpay,
+	CardSchemeVisa,
+	CardSchemeUnknown,
+}
+
+func (e CardScheme) IsValid() bool {
+	switch e {
+	case CardSchemeAmex, CardSchemeDiners, CardSchemeDiscover, CardSchemeEftposAu, CardSchemeJcb, CardSchemeMastercard, CardSchemeUnionpay, CardSchemeVisa, CardSchemeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e CardScheme) String() string {
+	return string(e)
+}
+
+func (e *CardScheme) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CardScheme(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CardScheme", str)
+	}
+	return nil
+}
+
+func (e CardScheme) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CardScheme) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CardScheme) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a card is funded, spelled as Stripe spells it.
+type CardType string
+
+const (
+	// A credit card.
+	CardTypeCredit CardType = "credit"
+	// A debit card.
+	CardTypeDebit CardType = "debit"
+	// A prepaid card.
+	CardTypePrepaid CardType = "prepaid"
+	// The gateway did not say.
+	CardTypeUnknown CardType = "unknown"
+)
+
+var AllCardType = []CardType{
+	CardTypeCredit,
+	CardTypeDebit,
+	CardTypePrepaid,
+	CardTypeUnknown,
+}
+
+func (e CardType) IsValid() bool {
+	switch e {
+	case CardTypeCredit, CardTypeDebit, CardTypePrepaid, CardTypeUnknown:
+		return true
+	}
+	return false
+}
+
+func (e CardType) String() string {
+	return string(e)
+}
+
+func (e *CardType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CardType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CardType", str)
+	}
+	return nil
+}
+
+func (e CardType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CardType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CardType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Gender as a travel document gives it.
 type Gender string
 
 const (
-	GenderMale   Gender = "MALE"
+	// Male.
+	GenderMale Gender = "MALE"
+	// Female.
 	GenderFemale Gender = "FEMALE"
 )
 
@@ -470,6 +780,7 @@ func (e Gender) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How offers are ordered.
 type OfferSortKey string
 
 const (
@@ -530,11 +841,15 @@ func (e OfferSortKey) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// A traveller's type, by age on the day of travel.
 type PassengerType string
 
 const (
-	PassengerTypeAdult  PassengerType = "ADULT"
-	PassengerTypeChild  PassengerType = "CHILD"
+	// Aged 12 or more.
+	PassengerTypeAdult PassengerType = "ADULT"
+	// Aged 2 to 11.
+	PassengerTypeChild PassengerType = "CHILD"
+	// Under 2, on an adult's lap.
 	PassengerTypeInfant PassengerType = "INFANT"
 )
 
@@ -587,10 +902,110 @@ func (e PassengerType) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Why a card confirmation failed, as the card networks say it, spelled as Stripe spells its decline codes.
+type PaymentFailureCode string
+
+const (
+	// Declined, for a reason the issuer did not give or that is not listed here.
+	PaymentFailureCodeCardDeclined PaymentFailureCode = "card_declined"
+	// Declined without a reason.
+	PaymentFailureCodeGenericDecline PaymentFailureCode = "generic_decline"
+	// Not enough funds.
+	PaymentFailureCodeInsufficientFunds PaymentFailureCode = "insufficient_funds"
+	// The card is reported lost.
+	PaymentFailureCodeLostCard PaymentFailureCode = "lost_card"
+	// The card is reported stolen.
+	PaymentFailureCodeStolenCard PaymentFailureCode = "stolen_card"
+	// The card has expired.
+	PaymentFailureCodeExpiredCard PaymentFailureCode = "expired_card"
+	// The security code is wrong.
+	PaymentFailureCodeIncorrectCvc PaymentFailureCode = "incorrect_cvc"
+	// The card number is wrong.
+	PaymentFailureCodeIncorrectNumber PaymentFailureCode = "incorrect_number"
+	// The card or its issuer had an error; try again.
+	PaymentFailureCodeProcessingError PaymentFailureCode = "processing_error"
+	// The card was used too often or for too much.
+	PaymentFailureCodeCardVelocityExceeded PaymentFailureCode = "card_velocity_exceeded"
+	// The issuer declined without saying why; the customer should call it.
+	PaymentFailureCodeDoNotHonor PaymentFailureCode = "do_not_honor"
+	// The issuer suspects fraud.
+	PaymentFailureCodeFraudulent PaymentFailureCode = "fraudulent"
+	// The issuer asks for authentication (3-D Secure) that was not done.
+	PaymentFailureCodeAuthenticationRequired PaymentFailureCode = "authentication_required"
+	// The card does not support this kind of payment.
+	PaymentFailureCodeCardNotSupported PaymentFailureCode = "card_not_supported"
+	// The card does not support the currency.
+	PaymentFailureCodeCurrencyNotSupported PaymentFailureCode = "currency_not_supported"
+)
+
+var AllPaymentFailureCode = []PaymentFailureCode{
+	PaymentFailureCodeCardDeclined,
+	PaymentFailureCodeGenericDecline,
+	PaymentFailureCodeInsufficientFunds,
+	PaymentFailureCodeLostCard,
+	PaymentFailureCodeStolenCard,
+	PaymentFailureCodeExpiredCard,
+	PaymentFailureCodeIncorrectCvc,
+	PaymentFailureCodeIncorrectNumber,
+	PaymentFailureCodeProcessingError,
+	PaymentFailureCodeCardVelocityExceeded,
+	PaymentFailureCodeDoNotHonor,
+	PaymentFailureCodeFraudulent,
+	PaymentFailureCodeAuthenticationRequired,
+	PaymentFailureCodeCardNotSupported,
+	PaymentFailureCodeCurrencyNotSupported,
+}
+
+func (e PaymentFailureCode) IsValid() bool {
+	switch e {
+	case PaymentFailureCodeCardDeclined, PaymentFailureCodeGenericDecline, PaymentFailureCodeInsufficientFunds, PaymentFailureCodeLostCard, PaymentFailureCodeStolenCard, PaymentFailureCodeExpiredCard, PaymentFailureCodeIncorrectCvc, PaymentFailureCodeIncorrectNumber, PaymentFailureCodeProcessingError, PaymentFailureCodeCardVelocityExceeded, PaymentFailureCodeDoNotHonor, PaymentFailureCodeFraudulent, PaymentFailureCodeAuthenticationRequired, PaymentFailureCodeCardNotSupported, PaymentFailureCodeCurrencyNotSupported:
+		return true
+	}
+	return false
+}
+
+func (e PaymentFailureCode) String() string {
+	return string(e)
+}
+
+func (e *PaymentFailureCode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PaymentFailureCode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PaymentFailureCode", str)
+	}
+	return nil
+}
+
+func (e PaymentFailureCode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PaymentFailureCode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PaymentFailureCode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a session is paid.
 type PaymentMethodType string
 
 const (
-	PaymentMethodTypeCard       PaymentMethodType = "CARD"
+	// A card payment intent, authorized now and captured for what is booked.
+	PaymentMethodTypeCard PaymentMethodType = "CARD"
+	// The API client's credit line: the total is reserved now and settled for what is booked.
 	PaymentMethodTypeCreditLine PaymentMethodType = "CREDIT_LINE"
 )
 
@@ -637,6 +1052,128 @@ func (e *PaymentMethodType) UnmarshalJSON(b []byte) error {
 }
 
 func (e PaymentMethodType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a cart line sells.
+type ProductType string
+
+const (
+	// The flights of one offer part.
+	ProductTypeFlight ProductType = "FLIGHT"
+	// A bag in the hold.
+	ProductTypeCheckedBag ProductType = "CHECKED_BAG"
+	// A bag in the cabin.
+	ProductTypeCabinBag ProductType = "CABIN_BAG"
+	// A chosen seat.
+	ProductTypeSeat ProductType = "SEAT"
+)
+
+var AllProductType = []ProductType{
+	ProductTypeFlight,
+	ProductTypeCheckedBag,
+	ProductTypeCabinBag,
+	ProductTypeSeat,
+}
+
+func (e ProductType) IsValid() bool {
+	switch e {
+	case ProductTypeFlight, ProductTypeCheckedBag, ProductTypeCabinBag, ProductTypeSeat:
+		return true
+	}
+	return false
+}
+
+func (e ProductType) String() string {
+	return string(e)
+}
+
+func (e *ProductType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProductType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProductType", str)
+	}
+	return nil
+}
+
+func (e ProductType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProductType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProductType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Whether a leg's fare is one-way or part of a round trip, spelled as payment gateways' airline addenda spell it.
+type RouteType string
+
+const (
+	// A one-way fare (also each fare of combined one-ways).
+	RouteTypeOneWay RouteType = "one_way"
+	// A provider's round-trip fare.
+	RouteTypeRoundTrip RouteType = "round_trip"
+)
+
+var AllRouteType = []RouteType{
+	RouteTypeOneWay,
+	RouteTypeRoundTrip,
+}
+
+func (e RouteType) IsValid() bool {
+	switch e {
+	case RouteTypeOneWay, RouteTypeRoundTrip:
+		return true
+	}
+	return false
+}
+
+func (e RouteType) String() string {
+	return string(e)
+}
+
+func (e *RouteType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RouteType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RouteType", str)
+	}
+	return nil
+}
+
+func (e RouteType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RouteType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RouteType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -5,6 +5,12 @@
 // A ?query= URL parameter pre-fills the query editor (URLSearchParams decodes
 // it); while the user edits, the parameter is kept in step so the address bar
 // is always a link to the current query.
+//
+// Before GraphiQL starts, the page asks the server for its schema's query
+// type. A server that refuses (introspection off, or an API key required)
+// answers with an error code; GraphiQL then starts without introspection
+// (no schema error or stack trace) and a notice above it says why and
+// what still works.
 (function () {
   'use strict';
 
@@ -57,5 +63,41 @@
     props.query = params.get('query');
   }
 
-  ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
+  // notices says, for each error code of the probe, why the schema is not
+  // shown and what still works.
+  var notices = {
+    INTROSPECTION_DISABLED:
+      'This server does not answer introspection (FAREGRAPH_INTROSPECTION is off), so there are no docs or completion. Queries still run.',
+    UNAUTHENTICATED:
+      'This server needs an API key: add {"Authorization": "Bearer <your key>"} in the Headers pane below, then run your query. Docs and completion are not loaded without one.',
+  };
+
+  function codeOf(result) {
+    var errors = result && typeof result === 'object' && result.errors;
+    var ext = errors && errors[0] && errors[0].extensions;
+    return (ext && ext.code) || '';
+  }
+
+  function start(notice) {
+    if (notice) {
+      props.schema = null;
+      var p = document.createElement('p');
+      p.className = 'playground-notice';
+      p.setAttribute('role', 'status');
+      p.textContent = notice;
+      container.parentNode.insertBefore(p, container);
+      document.body.classList.add('playground-with-notice');
+    }
+    ReactDOM.createRoot(container).render(React.createElement(GraphiQL, props));
+  }
+
+  fetcher({ query: '{ __schema { queryType { name } } }' }).then(
+    function (result) {
+      var code = codeOf(result);
+      start(code ? notices[code] || 'The server refused to describe its schema (' + code + '). Queries still run.' : '');
+    },
+    function () {
+      start('');
+    }
+  );
 })();

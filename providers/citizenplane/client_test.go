@@ -87,8 +87,8 @@ func TestSearchAgainstSimulator(t *testing.T) {
 				}
 				return
 			}
-			if len(got) < 3 || len(got) > 5 {
-				t.Errorf("got %d offers, want 3 to 5", len(got))
+			if len(got) == 0 {
+				t.Error("got no offers")
 			}
 			if diff := cmp.Diff(wantOneWay(t, tt.q), got); diff != "" {
 				t.Errorf("offers (-want +got)\n%s", diff)
@@ -107,6 +107,28 @@ func TestSearchAgainstSimulator(t *testing.T) {
 			}
 		})
 	}
+}
+
+// testDay is the day d names.
+func testDay(t *testing.T, d providers.Date) time.Time {
+	t.Helper()
+	day, err := d.Time()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return day
+}
+
+// offerOf is the one-way offer of offers for the flight with id.
+func offerOf(t *testing.T, offers []providers.Offer, id int64) providers.Offer {
+	t.Helper()
+	for _, o := range offers {
+		if o.Parts[0].Ref == strconv.FormatInt(id, 10) {
+			return o
+		}
+	}
+	t.Fatalf("no offer for flight %d", id)
+	return providers.Offer{}
 }
 
 func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
@@ -133,7 +155,11 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, last := outs[0], backs[len(backs)-1]
+	pairOut, pairBack, ok := cpsim.RoundTripPair(testSeed, "CDG", "PMI", testDay(t, out.Date), testDay(t, back.Date))
+	if !ok {
+		t.Fatal("the inventory has no round-trip fare on these days")
+	}
+	first, last := offerOf(t, outs, pairOut.ID), offerOf(t, backs, pairBack.ID)
 	wantPart := providers.Part{
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
 		OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: rt.Total,

@@ -26,8 +26,10 @@ func simFlights(t *testing.T) (outs, backs []simFlight, pairOut, pairBack simFli
 	outs = schedule(testSeed, ri, dayOf(time.Date(2025, 8, 6, 0, 0, 0, 0, time.UTC)))
 	backs = schedule(testSeed, rb, dayOf(time.Date(2025, 8, 13, 0, 0, 0, 0, time.UTC)))
 	pairOut, pairBack = outs[0], backs[len(backs)-1]
-	if !isPair(testSeed, pairOut, pairBack) || isPair(testSeed, outs[1], pairBack) || isPair(testSeed, pairOut, backs[0]) {
-		t.Fatal("isPair does not pick the first outbound and the last return")
+	regulars := regular(testSeed, rb, dayOf(pairBack.dep))
+	pairBack = regulars[len(regulars)-1]
+	if !isPair(testSeed, pairOut, pairBack) || isPair(testSeed, outs[1], pairBack) || isPair(testSeed, pairOut, backs[0]) || isPair(testSeed, pairOut, backs[len(backs)-1]) {
+		t.Fatal("isPair does not pick the first outbound and the last regular return")
 	}
 	return outs, backs, pairOut, pairBack
 }

@@ -108,6 +108,23 @@ func RoundTripFare(seed, out, back int64) (price, infant int64, ok bool) {
 	return price, infant, true
 }
 
+// RoundTripPair returns the flights of the round-trip fare from origin to
+// destination on outDate and back on backDate for seed, as generated, and
+// false when the inventory sells none on those days.
+func RoundTripPair(seed int64, origin, destination string, outDate, backDate time.Time) (out, back Flight, ok bool) {
+	ri, ok1 := routeIndex(origin, destination)
+	rb, ok2 := routeIndex(destination, origin)
+	if !ok1 || !ok2 {
+		return Flight{}, Flight{}, false
+	}
+	o, ok1 := pairOutbound(seed, ri, dayOf(outDate))
+	b, ok2 := pairReturn(seed, rb, dayOf(backDate))
+	if !ok1 || !ok2 || !isPair(seed, o, b) {
+		return Flight{}, Flight{}, false
+	}
+	return o.view(), b.view(), true
+}
+
 // view is f as a Flight.
 func (f simFlight) view() Flight {
 	r := routes[f.route]

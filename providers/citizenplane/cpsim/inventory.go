@@ -1,6 +1,8 @@
 package cpsim
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -60,15 +62,44 @@ var airportTax = map[string]int64{
 
 // Flight ids encode (day, route, slot) so that any id a search returned
 // can be decoded back: id = idBase + ((day-idEpoch)*maxRoutes + route)*maxSlots + slot.
+// Regular flights take slots 0 to 4, the edge flights (see edges) the
+// slots from edgeSlot on.
 const (
 	idBase      = 3_000_000
 	maxRoutes   = 64
-	maxSlots    = 8
+	maxSlots    = 16
 	horizonDays = 365
-	// firstDeparture and daySpan place the day's departures, in minutes
-	// after local midnight: from 06:05 over the next 15 hours.
+	// firstDeparture and daySpan place the day's regular departures, in
+	// minutes after local midnight: from 06:05 over the next 15 hours.
 	firstDeparture = 6*60 + 5
 	daySpan        = 15 * 60
+)
+
+// The edge flights every route flies every day, on purpose, so that the
+// booking rules of whoever sells them are exercised in the default mode:
+// their slots and their times, in minutes after local midnight.
+const (
+	// edgeSlot is the slot of the first edge flight: the one departing
+	// soon after the reverse route's first flight lands, less than 60
+	// minutes after it (a return too tight for any ground time); the next
+	// slot departs 100 minutes after it (a return too tight for a
+	// self-transfer between separate tickets, 2 hours). Routes without a
+	// reverse route have neither.
+	edgeSlot = 5
+	// soonSlot departs at 11:10 local: within the 2-hour booking cut-off
+	// of a clock between 09:10 and 11:10 at the origin, such as the tests'
+	// 08:00 UTC in summer in Paris (10:00) or Heraklion (11:00).
+	soonSlot   = edgeSlot + 2
+	soonMinute = 11*60 + 10
+	// lateSlot departs at 22:40 local and lands after midnight at its
+	// destination, on the next local day.
+	lateSlot   = edgeSlot + 3
+	lateMinute = 22*60 + 40
+	// tightReturn and snugReturn are how long after the reverse route's
+	// first flight lands the two tight returns depart, before rounding
+	// up to 5 minutes.
+	tightReturn = 45 * time.Minute
+	snugReturn  = 100 * time.Minute
 )
 
 // idEpoch is 2020-01-01 as a day number.
@@ -101,40 +132,85 @@ type simFlight struct {
 }
 
 // schedule returns the flights of route ri on day d, in departure order:
-// three to five a day, leaving between 06:05 and about 19:00 local time.
+// the regular flights (see regular) and the edge flights (see edges).
 func schedule(seed int64, ri int, d day) []simFlight {
+	fs := append(regular(seed, ri, d), edges(seed, ri, d)...)
+	slices.SortFunc(fs, func(a, b simFlight) int { return cmp.Or(a.dep.Compare(b.dep), cmp.Compare(a.id, b.id)) })
+	return fs
+}
+
+// regular returns the regular flights of route ri on day d, in departure
+// order (slot order): three to five a day, leaving between 06:05 and
+// about 19:00 local time.
+func regular(seed int64, ri int, d day) []simFlight {
 	if ri < 0 || ri >= len(routes) || d < idEpoch {
 		return nil
 	}
-	r := routes[ri]
-	y, m, dd := d.midnight().Date()
-	from, to := providers.AirportLocation(r.from), providers.AirportLocation(r.to)
 	n := 3 + int(mix(seed, int64(ri), int64(d), saltCount)%3)
 	step := daySpan / n
 	flights := make([]simFlight, n)
 	for slot := range n {
 		minute := firstDeparture + slot*step + 5*int(mix(seed, int64(ri), int64(d), int64(slot), saltTime)%10)
-		dep := time.Date(y, m, dd, minute/60, minute%60, 0, 0, from)
-		block := r.block + 5*time.Minute*time.Duration(mix(seed, int64(ri), int64(d), int64(slot), saltBlock)%3)
-		cc := r.carriers[mix(seed, int64(ri), int64(slot), saltCarrier)%uint64(len(r.carriers))]
-		infant := int64(2500)
-		if r.block > 3*time.Hour {
-			infant = 3500
-		}
-		flights[slot] = simFlight{
-			id:      flightID(ri, d, slot),
-			route:   ri,
-			carrier: cc,
-			number:  cc + strconv.Itoa(carriers[cc].numberBase+ri*10+slot),
-			dep:     dep,
-			arr:     dep.Add(block).In(to),
-			price:   fareCents(seed, r, ri, d, slot, dep),
-			infant:  infant,
-			tax:     airportTax[r.from],
-			seats:   4 + int(mix(seed, int64(ri), int64(d), int64(slot), saltSeats)%57),
-		}
+		flights[slot] = newFlight(seed, ri, d, slot, localTime(ri, d, minute))
 	}
 	return flights
+}
+
+// edges returns the flights route ri flies on day d so that the edge
+// cases of selling flights come up in every search: two returns departing
+// 45 to 49 and 100 to 104 minutes after the reverse route's first flight
+// of the day lands (a same-day round trip with too short a turnaround),
+// one at 11:10 local (earlier today, or within the booking cut-off, for a
+// search made that morning) and one at 22:40 local that lands on the next
+// local day.
+func edges(seed int64, ri int, d day) []simFlight {
+	if ri < 0 || ri >= len(routes) || d < idEpoch {
+		return nil
+	}
+	var fs []simFlight
+	r := routes[ri]
+	if rb, ok := routeIndex(r.to, r.from); ok {
+		if back := regular(seed, rb, d); len(back) > 0 {
+			landed := back[0].arr.In(providers.AirportLocation(r.from))
+			for i, after := range []time.Duration{tightReturn, snugReturn} {
+				dep := landed.Add(after) // whole minutes: round up to 5
+				dep = dep.Add(time.Duration((5-dep.Minute()%5)%5) * time.Minute)
+				fs = append(fs, newFlight(seed, ri, d, edgeSlot+i, dep))
+			}
+		}
+	}
+	return append(fs,
+		newFlight(seed, ri, d, soonSlot, localTime(ri, d, soonMinute)),
+		newFlight(seed, ri, d, lateSlot, localTime(ri, d, lateMinute)))
+}
+
+// localTime is minute after midnight on day d at route ri's origin.
+func localTime(ri int, d day, minute int) time.Time {
+	y, m, dd := d.midnight().Date()
+	return time.Date(y, m, dd, minute/60, minute%60, 0, 0, providers.AirportLocation(routes[ri].from))
+}
+
+// newFlight is the flight in slot of route ri on day d, departing at dep.
+func newFlight(seed int64, ri int, d day, slot int, dep time.Time) simFlight {
+	r := routes[ri]
+	block := r.block + 5*time.Minute*time.Duration(mix(seed, int64(ri), int64(d), int64(slot), saltBlock)%3)
+	cc := r.carriers[mix(seed, int64(ri), int64(slot), saltCarrier)%uint64(len(r.carriers))]
+	infant := int64(2500)
+	if r.block > 3*time.Hour {
+		infant = 3500
+	}
+	return simFlight{
+		id:      flightID(ri, d, slot),
+		route:   ri,
+		carrier: cc,
+		number:  cc + strconv.Itoa(carriers[cc].numberBase+ri*10+slot),
+		dep:     dep,
+		arr:     dep.Add(block).In(providers.AirportLocation(r.to)),
+		price:   fareCents(seed, r, ri, d, slot, dep),
+		infant:  infant,
+		tax:     airportTax[r.from],
+		seats:   4 + int(mix(seed, int64(ri), int64(d), int64(slot), saltSeats)%57),
+	}
 }
 
 // fareCents prices a seat from the route's base fare, the season, the day
@@ -161,19 +237,40 @@ func fareCents(seed int64, r route, ri int, d day, slot int, dep time.Time) int6
 }
 
 // isPair reports whether out and back have a round-trip fare: on a route
-// with round-trip fares, the first flight of an outbound day with the last
-// flight of a return day on the reverse route, when the return leaves at
-// least two hours after the outbound lands (as scheduled at first: a
-// schedule change does not take a fare off sale).
+// with round-trip fares, the first flight of an outbound day with the
+// last regular flight of a return day on the reverse route (edge flights
+// have no round-trip fares), when the return leaves at least two hours
+// after the outbound lands (as scheduled at first: a schedule change does
+// not take a fare off sale).
 func isPair(seed int64, out, back simFlight) bool {
 	r, b := routes[out.route], routes[back.route]
 	if !r.roundTrips || b.from != r.to || b.to != r.from {
 		return false
 	}
-	outs := schedule(seed, out.route, dayOf(out.dep))
-	backs := schedule(seed, back.route, dayOf(back.dep))
-	return len(outs) > 0 && len(backs) > 0 && outs[0].id == out.id && backs[len(backs)-1].id == back.id &&
+	first, okOut := pairOutbound(seed, out.route, dayOf(out.dep))
+	last, okBack := pairReturn(seed, back.route, dayOf(back.dep))
+	return okOut && okBack && first.id == out.id && last.id == back.id &&
 		!back.dep.Before(out.arr.Add(2*time.Hour))
+}
+
+// pairOutbound is the flight of route ri on day d that round-trip fares
+// leave with: the first regular one, the first of the day.
+func pairOutbound(seed int64, ri int, d day) (simFlight, bool) {
+	fs := regular(seed, ri, d)
+	if len(fs) == 0 {
+		return simFlight{}, false
+	}
+	return fs[0], true
+}
+
+// pairReturn is the flight of route ri on day d that round-trip fares
+// come back with: the last regular one.
+func pairReturn(seed int64, ri int, d day) (simFlight, bool) {
+	fs := regular(seed, ri, d)
+	if len(fs) == 0 {
+		return simFlight{}, false
+	}
+	return fs[len(fs)-1], true
 }
 
 // pairFare is the per-seat and per-infant price of a round trip on
@@ -194,11 +291,16 @@ func lookup(seed int64, id int64) (simFlight, bool) {
 		return simFlight{}, false
 	}
 	slot, ri, d := int(x%maxSlots), int(x/maxSlots%maxRoutes), idEpoch+day(x/maxSlots/maxRoutes)
-	fs := schedule(seed, ri, d)
-	if slot >= len(fs) {
-		return simFlight{}, false
+	fs := regular(seed, ri, d)
+	if slot >= edgeSlot {
+		fs = edges(seed, ri, d)
 	}
-	return fs[slot], true
+	for _, f := range fs {
+		if f.id == id {
+			return f, true
+		}
+	}
+	return simFlight{}, false
 }
 
 // routeIndex finds the route from one airport to another.

@@ -295,22 +295,20 @@ func (s *Simulator) searchRoundTrips(w http.ResponseWriter, r *http.Request) {
 	rb, okBack := routeIndex(p.destination, p.origin)
 	if okOut && okBack && routes[ri].roundTrips {
 		for d := p.start; d < p.end; d++ {
-			outs := schedule(s.seed, ri, d)
-			if len(outs) == 0 {
+			out, ok := pairOutbound(s.seed, ri, d)
+			if !ok {
 				continue
 			}
-			out := outs[0]
 			outLive := s.live(out)
 			outLeft, ok := s.onSale(outLive, p.seats)
 			if !ok {
 				continue
 			}
 			for rd := p.returnStart; rd < p.returnEnd; rd++ {
-				backs := schedule(s.seed, rb, rd)
-				if len(backs) == 0 {
+				back, ok := pairReturn(s.seed, rb, rd)
+				if !ok {
 					continue
 				}
-				back := backs[len(backs)-1]
 				backLive := s.live(back)
 				backLeft, ok := s.onSale(backLive, p.seats)
 				if !ok || !isPair(s.seed, out, back) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane/wire"
 )
 
@@ -160,14 +161,19 @@ func TestSimulatorVerify(t *testing.T) {
 	}
 }
 
+// TestInventory checks every route's schedule on days across a year: 3
+// to 5 regular flights between 06:00 and 22:00 and the edge flights, in
+// departure order, each found again by its id, with sane durations,
+// prices and seats.
 func TestInventory(t *testing.T) {
 	today := dayOf(testNow)
 	seen := map[int64]bool{}
 	for ri, r := range routes {
 		for d := today; d <= today+horizonDays; d += 11 {
 			fs := schedule(testSeed, ri, d)
-			if len(fs) < 3 || len(fs) > 5 {
-				t.Fatalf("%s-%s day %d: %d flights, want 3 to 5", r.from, r.to, d, len(fs))
+			regulars := regular(testSeed, ri, d)
+			if len(regulars) < 3 || len(regulars) > 5 || len(fs) != len(regulars)+4 {
+				t.Fatalf("%s-%s day %d: %d flights, %d regular; want 3 to 5 regular and 4 edge flights", r.from, r.to, d, len(fs), len(regulars))
 			}
 			for i, f := range fs {
 				if seen[f.id] {
@@ -177,14 +183,14 @@ func TestInventory(t *testing.T) {
 				if back, ok := lookup(testSeed, f.id); !ok || !cmp.Equal(back, f, cmp.AllowUnexported(simFlight{})) {
 					t.Fatalf("lookup(%d) = %+v, %v; want %+v", f.id, back, ok, f)
 				}
-				if i > 0 && !f.dep.After(fs[i-1].dep) {
+				if i > 0 && f.dep.Before(fs[i-1].dep) {
 					t.Errorf("%s departs before the previous flight", f.number)
 				}
 				if dur := f.arr.Sub(f.dep); dur < r.block || dur > r.block+10*time.Minute {
 					t.Errorf("%s flies %s, want about %s", f.number, dur, r.block)
 				}
-				if dayOf(f.dep) != d || f.dep.Hour() < 6 || f.dep.Hour() > 21 {
-					t.Errorf("%s departs %s, want day %d between 06:00 and 22:00", f.number, f.dep, d)
+				if dayOf(f.dep) != d || f.dep.Hour() < 6 || f.dep.Hour() > 22 {
+					t.Errorf("%s departs %s, want day %d between 06:00 and 23:00", f.number, f.dep, d)
 				}
 				if f.price < 4900 || f.price > 26000 || f.seats < 4 || f.seats > 60 || f.infant <= 0 || f.tax <= 0 {
 					t.Errorf("%s: price %d, seats %d, infant %d, tax %d out of range", f.number, f.price, f.seats, f.infant, f.tax)
@@ -192,6 +198,49 @@ func TestInventory(t *testing.T) {
 				if _, ok := carriers[f.carrier]; !ok || !strings.HasPrefix(f.number, f.carrier) {
 					t.Errorf("%s: carrier %q", f.number, f.carrier)
 				}
+			}
+			for _, f := range regulars {
+				if f.dep.Hour() > 21 {
+					t.Errorf("regular %s departs %s, want before 22:00", f.number, f.dep)
+				}
+			}
+		}
+	}
+}
+
+// TestInventoryEdgeCases: on every route and day, a search made at 10:00
+// local sees a flight that left earlier that day and one within the
+// 2-hour booking cut-off; a flight lands on the next local day; and a
+// same-day return leaves less than 60 minutes, and another less than 2
+// hours but at least 60 minutes, after an outbound lands.
+func TestInventoryEdgeCases(t *testing.T) {
+	today := dayOf(testNow)
+	for ri, r := range routes {
+		rb, ok := routeIndex(r.to, r.from)
+		if !ok {
+			t.Fatalf("%s-%s has no reverse route", r.from, r.to)
+		}
+		for d := today; d <= today+horizonDays; d++ {
+			fs := schedule(testSeed, ri, d)
+			y, m, dd := d.midnight().Date()
+			now := time.Date(y, m, dd, 10, 0, 0, 0, providers.AirportLocation(r.from))
+			var departed, closing, overnight, tight, snug bool
+			for _, f := range fs {
+				departed = departed || f.dep.Before(now)
+				closing = closing || !f.dep.Before(now) && f.dep.Before(now.Add(2*time.Hour))
+				overnight = overnight || dayOf(f.arr) == d+1
+				for _, out := range schedule(testSeed, rb, d) {
+					switch ground := f.dep.Sub(out.arr); {
+					case ground >= 0 && ground < time.Hour:
+						tight = true
+					case ground >= time.Hour && ground < 2*time.Hour:
+						snug = true
+					}
+				}
+			}
+			if !departed || !closing || !overnight || !tight || !snug {
+				t.Fatalf("%s-%s day %d: departed %v, within the cut-off %v, overnight %v, return within 60 min %v, within 2 h %v",
+					r.from, r.to, d, departed, closing, overnight, tight, snug)
 			}
 		}
 	}

@@ -13,7 +13,8 @@ import (
 
 // The simulator's inventory is a pure function of route, date and seed:
 // each route has a fixed list of scheduled journeys (nonstop or with one
-// connection), of which 3 to 6 operate on a given day, priced in EUR.
+// connection), of which 3 to 6 operate on a given day, and a fixed list
+// of edge journeys that operate every day (edgeSchedules), priced in EUR.
 
 // flightPlan is a scheduled flight: it leaves at Dep, local time at From,
 // and takes Minutes.
@@ -104,6 +105,78 @@ var schedules = map[string][]journeyPlan{
 	},
 }
 
+// edgeSchedules lists, for every served route, nonstop journeys flown
+// every day on purpose so that the rules of what may be sold are
+// exercised in the default mode (issue 8): in this order,
+//
+//   - an early flight, which has left by the time of a search made that
+//     morning (the tests' clock is 08:00 UTC: 10:00 in Paris, 09:00 in
+//     Lisbon in summer), and which lands by 09:35 local;
+//   - two same-day returns after the reverse route's early flight: one
+//     leaving 45 minutes after it lands (too short for any ground time, so
+//     a round-trip fare pairing them is not sold), one 100 to 115 minutes
+//     after (long enough for a round-trip fare's turnaround, too short for
+//     a self-transfer between two one-way tickets); one of the two leaves
+//     within 2 hours of 10:00 local in Paris (09:00 in Lisbon), inside the
+//     booking cut-off of a search made then;
+//   - a late flight that lands after midnight, on the next local day
+//     (ORY-LIS lands at 00:10 in Lisbon, when it is still the day before
+//     in UTC).
+//
+// Every outbound is paired with every return in the round-trip fares
+// (journeys), so those fares include the tight turnarounds. Flight
+// numbers are used by no other journey.
+var edgeSchedules = map[string][]journeyPlan{
+	"CDG-PMI": {
+		{fl("VY", "7801", "CDG", "PMI", "06:20", 115)}, // lands 08:15
+		{fl("AF", "1760", "CDG", "PMI", "09:10", 120)}, // PMI-CDG early +45
+		{fl("VY", "7825", "CDG", "PMI", "10:05", 115)}, // PMI-CDG early +100
+		{fl("AF", "1768", "CDG", "PMI", "22:30", 120)}, // lands 00:30
+	},
+	"PMI-CDG": {
+		{fl("VY", "7800", "PMI", "CDG", "06:25", 120)}, // lands 08:25
+		{fl("AF", "1761", "PMI", "CDG", "09:00", 120)}, // CDG-PMI early +45
+		{fl("VY", "7827", "PMI", "CDG", "10:05", 120)}, // CDG-PMI early +110
+		{fl("VY", "7830", "PMI", "CDG", "22:45", 120)}, // lands 00:45
+	},
+	"CDG-BCN": {
+		{fl("VY", "8003", "CDG", "BCN", "06:40", 105)}, // lands 08:25
+		{fl("AF", "1446", "CDG", "BCN", "08:55", 105)}, // BCN-CDG early +45
+		{fl("VY", "8007", "CDG", "BCN", "10:05", 105)}, // BCN-CDG early +115
+		{fl("AF", "1350", "CDG", "BCN", "22:50", 105)}, // lands 00:35
+	},
+	"BCN-CDG": {
+		{fl("VY", "8002", "BCN", "CDG", "06:20", 110)}, // lands 08:10
+		{fl("AF", "1447", "BCN", "CDG", "09:10", 110)}, // CDG-BCN early +45
+		{fl("VY", "8009", "BCN", "CDG", "10:10", 110)}, // CDG-BCN early +105
+		{fl("AF", "1351", "BCN", "CDG", "22:55", 110)}, // lands 00:45
+	},
+	"CDG-MAD": {
+		{fl("AF", "1002", "CDG", "MAD", "06:15", 125)}, // lands 08:20
+		{fl("UX", "1030", "CDG", "MAD", "09:10", 125)}, // MAD-CDG early +45
+		{fl("IB", "3409", "CDG", "MAD", "10:05", 125)}, // MAD-CDG early +100
+		{fl("IB", "3419", "CDG", "MAD", "22:35", 125)}, // lands 00:40
+	},
+	"MAD-CDG": {
+		{fl("IB", "3400", "MAD", "CDG", "06:20", 125)}, // lands 08:25
+		{fl("UX", "1031", "MAD", "CDG", "09:05", 125)}, // CDG-MAD early +45
+		{fl("AF", "1003", "MAD", "CDG", "10:05", 125)}, // CDG-MAD early +105
+		{fl("AF", "1603", "MAD", "CDG", "22:40", 125)}, // lands 00:45
+	},
+	"ORY-LIS": {
+		{fl("TP", "431", "ORY", "LIS", "06:20", 145)},  // lands 07:45 Lisbon
+		{fl("TP", "437", "ORY", "LIS", "10:20", 145)},  // LIS-ORY early +45
+		{fl("UX", "1052", "ORY", "LIS", "11:15", 145)}, // LIS-ORY early +100
+		{fl("TP", "447", "ORY", "LIS", "22:45", 145)},  // lands 00:10 Lisbon
+	},
+	"LIS-ORY": {
+		{fl("TP", "430", "LIS", "ORY", "06:15", 140)},  // lands 09:35 Paris
+		{fl("TP", "436", "LIS", "ORY", "08:30", 140)},  // ORY-LIS early +45
+		{fl("UX", "1055", "LIS", "ORY", "09:30", 140)}, // ORY-LIS early +105
+		{fl("TP", "438", "LIS", "ORY", "21:55", 140)},  // lands 01:15 Paris
+	},
+}
+
 // routeFares is the typical adult Basic fare of a route, whole euros, both ways.
 var routeFares = map[string]int64{"CDG-PMI": 79, "CDG-BCN": 65, "CDG-MAD": 72, "ORY-LIS": 85}
 
@@ -179,7 +252,10 @@ func (inv inventory) itineraries(from, to string, date time.Time) []itinerary {
 	n := min(3+int(inv.hash(route, day, "count")%4), len(plans))
 	var out []itinerary
 	for _, p := range order[:n] {
-		out = append(out, inv.itinerary(route, date, p, plans[p]))
+		out = append(out, inv.itinerary(route, date, strconv.Itoa(p), plans[p]))
+	}
+	for i, jp := range edgeSchedules[route] {
+		out = append(out, inv.itinerary(route, date, "edge"+strconv.Itoa(i), jp))
 	}
 	slices.SortFunc(out, func(a, b itinerary) int { return a.dep().Compare(b.dep()) })
 	for i := range out {
@@ -188,15 +264,17 @@ func (inv inventory) itineraries(from, to string, date time.Time) []itinerary {
 	return out
 }
 
-func (inv inventory) itinerary(route string, date time.Time, plan int, jp journeyPlan) itinerary {
+// itinerary is journey jp of route on date; tag names it among the
+// route's journeys ("0" for the first of schedules, "edge0" for the first
+// of edgeSchedules) and draws its key and fare.
+func (inv inventory) itinerary(route string, date time.Time, tag string, jp journeyPlan) itinerary {
 	day := date.Format(time.DateOnly)
-	it := itinerary{key: fmt.Sprintf("%016x", inv.hash(route, day, strconv.Itoa(plan)))}
+	it := itinerary{key: fmt.Sprintf("%016x", inv.hash(route, day, tag))}
 	for _, fp := range jp {
 		f := fp.on(date)
 		f.key = fmt.Sprintf("%08x", uint32(inv.hash("segment", fp.carrier+fp.number, day)))
 		it.flights = append(it.flights, f)
 	}
-	tag := strconv.Itoa(plan)
 	first := carrierInfo[jp[0].carrier]
 	cents := fareLevel(route) * 100
 	cents = cents * seasonPercent(date.Month()) / 100

@@ -6,8 +6,8 @@ import (
 )
 
 // TestInventory checks the schedule every day of a year on every route:
-// 3 to 6 journeys, sorted, chained flights with real connections, sane
-// durations and fares.
+// 3 to 6 journeys and the edge journeys, sorted, chained flights with real
+// connections, sane durations and fares.
 func TestInventory(t *testing.T) {
 	inv := inventory{seed: 9}
 	start := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
@@ -16,8 +16,8 @@ func TestInventory(t *testing.T) {
 		for day := 0; day <= 365; day++ {
 			date := start.AddDate(0, 0, day)
 			its := inv.itineraries(route[:3], route[4:], date)
-			if len(its) < 3 || len(its) > 6 {
-				t.Fatalf("%s %s: %d journeys", route, date.Format(time.DateOnly), len(its))
+			if edges := len(edgeSchedules[route]); edges != 4 || len(its) < 3+edges || len(its) > 6+edges {
+				t.Fatalf("%s %s: %d journeys, %d edge journeys", route, date.Format(time.DateOnly), len(its), edges)
 			}
 			for i, it := range its {
 				if i > 0 && it.dep().Before(its[i-1].dep()) {
@@ -46,5 +46,63 @@ func TestInventory(t *testing.T) {
 	}
 	if oneStop == 0 {
 		t.Error("no one-stop journeys")
+	}
+}
+
+// TestInventoryEdgeCases: on every route and day, a search made at 08:00
+// UTC (the tests' clock) sees a journey that left earlier that day and
+// one within the 2-hour booking cut-off; a journey lands on the next
+// local day; and a same-day return leaves less than 60 minutes, and
+// another less than 2 hours but at least 60 minutes, after an outbound
+// lands. No two journeys of a day leave at the same time, and no edge
+// flight number is flown by another journey.
+func TestInventoryEdgeCases(t *testing.T) {
+	inv := inventory{seed: 9}
+	start := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC)
+	numbers := map[string]string{}
+	for route, plans := range schedules {
+		for _, jp := range plans {
+			for _, fp := range jp {
+				numbers[fp.carrier+fp.number] = route
+			}
+		}
+	}
+	for route, plans := range edgeSchedules {
+		for _, jp := range plans {
+			if other, ok := numbers[jp[0].carrier+jp[0].number]; ok {
+				t.Errorf("edge flight %s%s is also flown on %s", jp[0].carrier, jp[0].number, other)
+			}
+			numbers[jp[0].carrier+jp[0].number] = route
+		}
+	}
+	for route := range schedules {
+		back := route[4:] + "-" + route[:3]
+		for day := 0; day <= 365; day++ {
+			date := start.AddDate(0, 0, day)
+			now := time.Date(date.Year(), date.Month(), date.Day(), 8, 0, 0, 0, time.UTC)
+			its := inv.itineraries(route[:3], route[4:], date)
+			returns := inv.itineraries(back[:3], back[4:], date)
+			var departed, closing, overnight, tight, snug bool
+			for i, it := range its {
+				if i > 0 && it.dep().Equal(its[i-1].dep()) {
+					t.Errorf("%s %s: two journeys leave at %s", route, date.Format(time.DateOnly), it.dep())
+				}
+				departed = departed || it.dep().Before(now)
+				closing = closing || !it.dep().Before(now) && it.dep().Before(now.Add(2*time.Hour))
+				overnight = overnight || it.arr().Day() != it.dep().Day()
+				for _, r := range returns {
+					switch ground := r.dep().Sub(it.arr()); {
+					case ground >= 0 && ground < time.Hour:
+						tight = true
+					case ground >= time.Hour && ground < 2*time.Hour:
+						snug = true
+					}
+				}
+			}
+			if !departed || !closing || !overnight || !tight || !snug {
+				t.Fatalf("%s %s: departed %v, within the cut-off %v, overnight %v, return within 60 min %v, within 2 h %v",
+					route, date.Format(time.DateOnly), departed, closing, overnight, tight, snug)
+			}
+		}
 	}
 }

@@ -47,8 +47,10 @@ type Config struct {
 // codes of shared/seeds/provider-apis.md section B:
 //
 //   - POST /flights/rates (B.1): CDG↔PMI, CDG↔BCN, CDG↔MAD and ORY↔LIS, every
-//     day, 3 to 6 journeys a day, with one-stop journeys among them, and
-//     legs at most 11 months ahead (monthsAhead). The inventory is priced
+//     day, 3 to 6 journeys a day, with one-stop journeys among them, plus
+//     4 nonstop edge journeys every day (an early flight, two tight
+//     same-day returns, a flight landing after midnight: edgeSchedules),
+//     and legs at most 11 months ahead (monthsAhead). The inventory is priced
 //     in EUR and answered in the currency asked for: EUR, USD, GBP or CHF,
 //     at the fixed rates of sandboxRates (any other currency is 400 41006).
 //     The offer keeps its currency: verify, prebooks, services and bookings
