@@ -2717,7 +2717,8 @@ FAILED | EXPIRED | CANCELED; PRICE_CHANGED → HELD | EXPIRED | CANCELED;
 BOOKING → BOOKED | PARTIALLY_BOOKED | FAILED | NEEDS_ATTENTION;
 NEEDS_ATTENTION → BOOKED | PARTIALLY_BOOKED | FAILED. BOOKED,
 PARTIALLY_BOOKED, FAILED, EXPIRED and CANCELED are final: every mutation on
-a final session answers a user error.
+a final session answers a user error, except cancelCheckoutSession on a
+CANCELED one, which answers the warning ALREADY_CANCELED.
 """
 enum CheckoutSessionStatus {
   "Created and validated; nothing is held yet. Next: holdCheckoutSession."
