@@ -253,13 +253,19 @@ func TestIssue9Case4SlowPayer(t *testing.T) {
 			t.Errorf("%d renewals in 20 minutes", renewals)
 		}
 		t.Logf("renewals for a 20-minute card form: %d", renewals)
-		s = ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
-		s = ok(t)(c.Book(e.ctx, tenant, s.ID, ""))
-		want(t, s, checkout.Booked)
-		if e.captured(t, s) != s.Total.Amount {
-			t.Errorf("captured %d of %d", e.captured(t, s), s.Total.Amount)
-		}
+		e.confirmAndBook(t, s, s.Total.Amount)
 	})
+}
+
+// confirmAndBook confirms s's card and books it, which must capture want.
+func (e *env) confirmAndBook(t *testing.T, s *checkout.Session, want int64) {
+	t.Helper()
+	c := e.a.Checkout
+	ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
+	s = ok(t)(c.Book(e.ctx, tenant, s.ID, ""))
+	if s.Status != checkout.Booked || e.captured(t, s) != want {
+		t.Errorf("booked: %s, captured %d, want %d", s.Status, e.captured(t, s), want)
+	}
 }
 
 // TestIssue9Case4PriceChange: the fare moves while the traveller pays.
@@ -308,12 +314,7 @@ func TestIssue9Case4PriceChange(t *testing.T) {
 		if s.Payment.Amount != f.NewTotal.Amount {
 			t.Errorf("new payment of %d, want %d", s.Payment.Amount, f.NewTotal.Amount)
 		}
-		s = ok(t)(c.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242"))
-		s = ok(t)(c.Book(e.ctx, tenant, s.ID, ""))
-		want(t, s, checkout.Booked)
-		if e.captured(t, s) != f.NewTotal.Amount {
-			t.Errorf("captured %d, want %d", e.captured(t, s), f.NewTotal.Amount)
-		}
+		e.confirmAndBook(t, s, f.NewTotal.Amount)
 	})
 }
 
