@@ -65,6 +65,14 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		return &Result{UserErrors: ue}, err
 	}
 
+	partial := in.PartialBooking
+	switch partial {
+	case "":
+		partial = ForbidPartial
+	case AllowPartial, ForbidPartial:
+	default:
+		return &Result{UserErrors: userErr(fault.Invalid, "must be ALLOW or FORBID", "partialBooking")}, nil
+	}
 	expiresIn := minExpiresIn
 	if in.ExpiresIn != nil {
 		expiresIn = *in.ExpiresIn
@@ -72,7 +80,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	sess := &Session{
 		ID: newID("cs_"), TenantID: tenantID, Status: Open,
 		OfferID: in.OfferID, Offer: offer, Passengers: passengers, Contact: contact,
-		Selections: sels, Metadata: in.Metadata,
+		Selections: sels, Metadata: in.Metadata, PartialBooking: partial,
 		GroupIdentifier: newID("grp_"), ExpiresAt: now.Add(time.Duration(expiresIn) * time.Second),
 		CreatedAt: now, UpdatedAt: now,
 	}

@@ -52,6 +52,10 @@ type CreateInput struct {
 	// every request without repeats is what it was.
 	RepeatedMetadataKeys []string `json:",omitempty"`
 	IdempotencyKey       string
+	// PartialBooking is ALLOW or FORBID; empty means FORBID (the parts of
+	// an offer form one journey). Empty is left out of the request's hash,
+	// so keys stored before the field existed still match.
+	PartialBooking PartialBooking `json:",omitempty"`
 }
 
 // checker collects every violation of a request; field names are relative

@@ -166,6 +166,7 @@ type ComplexityRoot struct {
 		Items             func(childComplexity int) int
 		Metadata          func(childComplexity int) int
 		Offer             func(childComplexity int) int
+		PartialBooking    func(childComplexity int) int
 		Passengers        func(childComplexity int) int
 		Payment           func(childComplexity int) int
 		Status            func(childComplexity int) int
@@ -196,8 +197,10 @@ type ComplexityRoot struct {
 	}
 
 	Failure struct {
-		Code    func(childComplexity int) int
-		Message func(childComplexity int) int
+		Code          func(childComplexity int) int
+		Message       func(childComplexity int) int
+		NewTotal      func(childComplexity int) int
+		PreviousTotal func(childComplexity int) int
 	}
 
 	FareConditions struct {
@@ -216,6 +219,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcceptPriceChange     func(childComplexity int, input model.AcceptPriceChangeInput) int
 		BookCheckoutSession   func(childComplexity int, input model.BookCheckoutSessionInput) int
 		CancelCheckoutSession func(childComplexity int, input model.CancelCheckoutSessionInput) int
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
@@ -405,6 +409,7 @@ type MutationResolver interface {
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
+	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
@@ -956,6 +961,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Offer(childComplexity), true
+	case "CheckoutSession.partialBooking":
+		if e.ComplexityRoot.CheckoutSession.PartialBooking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.PartialBooking(childComplexity), true
 	case "CheckoutSession.passengers":
 		if e.ComplexityRoot.CheckoutSession.Passengers == nil {
 			break
@@ -1063,6 +1074,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Failure.Message(childComplexity), true
+	case "Failure.newTotal":
+		if e.ComplexityRoot.Failure.NewTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Failure.NewTotal(childComplexity), true
+	case "Failure.previousTotal":
+		if e.ComplexityRoot.Failure.PreviousTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Failure.PreviousTotal(childComplexity), true
 
 	case "FareConditions.changeable":
 		if e.ComplexityRoot.FareConditions.Changeable == nil {
@@ -1103,6 +1126,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Money.Decimal(childComplexity), true
 
+	case "Mutation.acceptPriceChange":
+		if e.ComplexityRoot.Mutation.AcceptPriceChange == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptPriceChange_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptPriceChange(childComplexity, args["input"].(model.AcceptPriceChangeInput)), true
 	case "Mutation.bookCheckoutSession":
 		if e.ComplexityRoot.Mutation.BookCheckoutSession == nil {
 			break
@@ -1809,6 +1843,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAcceptPriceChangeInput,
 		ec.unmarshalInputAncillarySelectionInput,
 		ec.unmarshalInputBookCheckoutSessionInput,
 		ec.unmarshalInputCancelCheckoutSessionInput,
@@ -2342,6 +2377,27 @@ type Mutation {
     "What to do."
     input: CheckoutInput!
   ): CheckoutSessionPayload!
+  """
+  Continues a PRICE_CHANGED session at the new price (failure.newTotal): the
+  parts and the total take the prices the providers now hold them at (one cart
+  line per changed part, FLIGHT, says by how much), lapsed holds are made
+  again, and the session is HELD, to be paid again with payCheckoutSession.
+  A price that moved again answers PRICE_CHANGED with the newer totals; any
+  status but PRICE_CHANGED answers a user error (none when the change was
+  already accepted).
+  """
+  acceptPriceChange(
+    "What to do."
+    input: AcceptPriceChangeInput!
+  ): CheckoutSessionPayload!
+}
+
+"The session whose new price to accept."
+input AcceptPriceChangeInput {
+  "CheckoutSession.id of a PRICE_CHANGED session."
+  checkoutSessionId: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
 }
 
 "A checkout session to open."
@@ -2358,8 +2414,24 @@ input CreateCheckoutSessionInput {
   expiresIn: Int
   "Your own keys and values, kept with the session. At most 20."
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
+  "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
+  partialBooking: PartialBooking
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
+}
+
+"Whether a trip of several provider parts may end half booked."
+enum PartialBooking {
+  "Every part is booked independently (in parallel); what books is kept and captured, and the session may end PARTIALLY_BOOKED."
+  ALLOW
+  """
+  All or nothing: the parts are booked one after the other, first those that
+  cannot be canceled (no free cancellation), and once one fails no further
+  part is tried; the parts booked before it are canceled where the provider
+  allows it (LiteAPI), only what stays booked is captured, and failure.message
+  says what happened to each part.
+  """
+  FORBID
 }
 
 "A one-step checkout: a session's input and how to pay."
@@ -2376,6 +2448,8 @@ input CheckoutInput {
   expiresIn: Int
   "Your own keys and values, kept with the session. At most 20."
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
+  "As in createCheckoutSession; FORBID when absent."
+  partialBooking: PartialBooking
   "How to pay."
   method: PaymentMethodType!
   "Repeating a request with the same key returns the first answer; another request with it is refused."
@@ -2653,29 +2727,43 @@ enum ErrorCode {
   CORS_ORIGIN_NOT_ALLOWED
 }
 
-"Where a checkout session stands."
+
+"""
+Where a checkout session stands. The moves between statuses are fixed:
+OPEN → HELD | EXPIRED | CANCELED; HELD → PAYMENT_PENDING | AUTHORIZED |
+PRICE_CHANGED | EXPIRED | CANCELED; PAYMENT_PENDING → AUTHORIZED |
+PRICE_CHANGED | EXPIRED | CANCELED; AUTHORIZED → BOOKING | PRICE_CHANGED |
+FAILED | EXPIRED | CANCELED; PRICE_CHANGED → HELD | EXPIRED | CANCELED;
+BOOKING → BOOKED | PARTIALLY_BOOKED | FAILED | NEEDS_ATTENTION;
+NEEDS_ATTENTION → BOOKED | PARTIALLY_BOOKED | FAILED. BOOKED,
+PARTIALLY_BOOKED, FAILED, EXPIRED and CANCELED are final: every mutation on
+a final session answers a user error, except cancelCheckoutSession on a
+CANCELED one, which answers the warning ALREADY_CANCELED.
+"""
 enum CheckoutSessionStatus {
-  "Created: validated and priced, nothing held."
+  "Created and validated; nothing is held yet. Next: holdCheckoutSession."
   OPEN
-  "Every part's seats are held with its provider until holdExpiresAt."
+  "Every part's seats are held at their providers (holdExpiresAt); the holds are renewed while the session lasts. Next: payCheckoutSession."
   HELD
-  "The payment is set up and waits for the card (or the sandbox form)."
+  "A card payment is set up and waits for the card to be confirmed (Stripe's SDK, or confirmSandboxPayment)."
   PAYMENT_PENDING
-  "The payment is authorized: ready to book."
+  "The payment is authorized (card) or reserved (credit line), nothing taken yet. Next: bookCheckoutSession."
   AUTHORIZED
-  "Booking with the providers is under way."
+  "A hold renewal found another price: the payment is released and failure gives the old and new totals. Next: acceptPriceChange, or cancelCheckoutSession."
+  PRICE_CHANGED
+  "The parts are being booked with their providers."
   BOOKING
-  "Every part is booked and the payment captured. Final."
+  "Final: every part is booked and the total is captured."
   BOOKED
-  "Some parts are booked and only they were captured. Final."
+  "Final: some parts are booked and only they were captured; failure says why the others were not (partial booking allowed)."
   PARTIALLY_BOOKED
-  "Nothing was booked and the payment was released; failure says why. Final."
+  "Final: nothing is booked and the payment is released; failure says why."
   FAILED
-  "Past its expiry (or its hold's) before booking; the payment was released. Final."
+  "Final: the session passed its expiry (expiresAt) before booking; the payment, if any, is released; failure says so."
   EXPIRED
-  "Canceled by the caller; the payment was released. Final."
+  "Final: canceled by the caller before booking; the payment, if any, is released."
   CANCELED
-  "A provider left a booking's outcome unknown; the reconciler asks it and settles the session."
+  "A provider left a booking's outcome unknown; the reconciler asks it with backoff, and settles by rule after its limit (or an operator decides). Nothing is captured meanwhile."
   NEEDS_ATTENTION
 }
 
@@ -2715,7 +2803,9 @@ type CheckoutSession implements Node {
   buyer: Buyer!
   "Your own keys and values, by key."
   metadata: [MetadataEntry!]!
-  "Why the session failed or needs attention."
+  "Whether the trip may end with only some parts booked."
+  partialBooking: PartialBooking!
+  "Why the session failed, expired, needs attention or waits for a price change to be accepted."
   failure: Failure
   "Every state change, oldest first."
   events: [CheckoutEvent!]!
@@ -2883,7 +2973,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "Where the booking stands."
+  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
   status: BookingStatus!
   "What the booking cost (its part and its extras)."
   total: Money!
@@ -3050,12 +3140,16 @@ type MetadataEntry {
   value: String!
 }
 
-"Why a checkout session failed or needs attention."
+"Why a checkout session failed, expired, needs attention or waits for a price change to be accepted. EXPIRED and FAILED sessions always have one."
 type Failure {
-  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED."
+  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED, SESSION_EXPIRED."
   code: ErrorCode!
   "What happened, safe to show."
   message: String!
+  "PRICE_CHANGED only: the session total before the change."
+  previousTotal: Money
+  "PRICE_CHANGED only: the session total at the providers' new prices, what acceptPriceChange continues with."
+  newTotal: Money
 }
 
 "One state change of a checkout session."
@@ -3327,6 +3421,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_buyer(ctx, field)
 	case "metadata":
 		return ec.fieldContext_CheckoutSession_metadata(ctx, field)
+	case "partialBooking":
+		return ec.fieldContext_CheckoutSession_partialBooking(ctx, field)
 	case "failure":
 		return ec.fieldContext_CheckoutSession_failure(ctx, field)
 	case "events":
@@ -3387,6 +3483,10 @@ func (ec *executionContext) childFields_Failure(ctx context.Context, field graph
 		return ec.fieldContext_Failure_code(ctx, field)
 	case "message":
 		return ec.fieldContext_Failure_message(ctx, field)
+	case "previousTotal":
+		return ec.fieldContext_Failure_previousTotal(ctx, field)
+	case "newTotal":
+		return ec.fieldContext_Failure_newTotal(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Failure", field.Name)
 }
@@ -3794,6 +3894,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_Mutation_acceptPriceChange_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AcceptPriceChangeInput, error) {
+			return ec.unmarshalNAcceptPriceChangeInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAcceptPriceChangeInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
 
 func (ec *executionContext) field_Mutation_bookCheckoutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -6298,6 +6412,29 @@ func (ec *executionContext) fieldContext_CheckoutSession_metadata(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CheckoutSession_partialBooking(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_partialBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartialBooking, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.PartialBooking) graphql.Marshaler {
+			return ec.marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_partialBooking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutSession", field, false, false, errors.New("field of type PartialBooking does not have child fields"))
+}
+
 func (ec *executionContext) _CheckoutSession_failure(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6731,6 +6868,70 @@ func (ec *executionContext) _Failure_message(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Failure_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Failure", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Failure_previousTotal(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Failure_previousTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Failure_previousTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Failure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Failure_newTotal(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Failure_newTotal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewTotal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Failure_newTotal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Failure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _FareConditions_refundable(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
@@ -7173,6 +7374,50 @@ func (ec *executionContext) fieldContext_Mutation_checkout(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_checkout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_acceptPriceChange(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_acceptPriceChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AcceptPriceChange(ctx, fc.Args["input"].(model.AcceptPriceChangeInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_acceptPriceChange(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_acceptPriceChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -10849,6 +11094,43 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAcceptPriceChangeInput(ctx context.Context, obj any) (model.AcceptPriceChangeInput, error) {
+	var it model.AcceptPriceChangeInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputAncillarySelectionInput(ctx context.Context, obj any) (model.AncillarySelectionInput, error) {
 	var it model.AncillarySelectionInput
 	if obj == nil {
@@ -10978,7 +11260,7 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "method", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "method", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11027,6 +11309,13 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Metadata = data
+		case "partialBooking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partialBooking"))
+			data, err := ec.unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartialBooking = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
 			data, err := ec.unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx, v)
@@ -11145,7 +11434,7 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11194,6 +11483,13 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.Metadata = data
+		case "partialBooking":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partialBooking"))
+			data, err := ec.unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartialBooking = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -12896,6 +13192,11 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "partialBooking":
+			out.Values[i] = ec._CheckoutSession_partialBooking(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "failure":
 			out.Values[i] = ec._CheckoutSession_failure(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -13169,6 +13470,16 @@ func (ec *executionContext) _Failure(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "previousTotal":
+			out.Values[i] = ec._Failure_previousTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newTotal":
+			out.Values[i] = ec._Failure_newTotal(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13384,6 +13695,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "checkout":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_checkout(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "acceptPriceChange":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_acceptPriceChange(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15365,6 +15683,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAcceptPriceChangeInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAcceptPriceChangeInput(ctx context.Context, v any) (model.AcceptPriceChangeInput, error) {
+	res, err := ec.unmarshalInputAcceptPriceChangeInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAirlineAddendum2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirlineAddendum(ctx context.Context, sel ast.SelectionSet, v *model.AirlineAddendum) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -15702,6 +16025,7 @@ var (
 		"HELD":             checkout.Held,
 		"PAYMENT_PENDING":  checkout.PaymentPending,
 		"AUTHORIZED":       checkout.Authorized,
+		"PRICE_CHANGED":    checkout.PriceChanged,
 		"BOOKING":          checkout.Booking,
 		"BOOKED":           checkout.Booked,
 		"PARTIALLY_BOOKED": checkout.PartiallyBooked,
@@ -15715,6 +16039,7 @@ var (
 		checkout.Held:            "HELD",
 		checkout.PaymentPending:  "PAYMENT_PENDING",
 		checkout.Authorized:      "AUTHORIZED",
+		checkout.PriceChanged:    "PRICE_CHANGED",
 		checkout.Booking:         "BOOKING",
 		checkout.Booked:          "BOOKED",
 		checkout.PartiallyBooked: "PARTIALLY_BOOKED",
@@ -16140,6 +16465,34 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfareg
 	}
 	return ec._PageInfo(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, v any) (checkout.PartialBooking, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, sel ast.SelectionSet, v checkout.PartialBooking) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[string]checkout.PartialBooking{
+		"ALLOW":  checkout.AllowPartial,
+		"FORBID": checkout.ForbidPartial,
+	}
+	marshalNPartialBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[checkout.PartialBooking]string{
+		checkout.AllowPartial:  "ALLOW",
+		checkout.ForbidPartial: "FORBID",
+	}
+)
 
 func (ec *executionContext) marshalNPassenger2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassenger(ctx context.Context, sel ast.SelectionSet, v model.Passenger) graphql.Marshaler {
 	return ec._Passenger(ctx, sel, &v)
@@ -16753,6 +17106,7 @@ var (
 		"HELD":             checkout.Held,
 		"PAYMENT_PENDING":  checkout.PaymentPending,
 		"AUTHORIZED":       checkout.Authorized,
+		"PRICE_CHANGED":    checkout.PriceChanged,
 		"BOOKING":          checkout.Booking,
 		"BOOKED":           checkout.Booked,
 		"PARTIALLY_BOOKED": checkout.PartiallyBooked,
@@ -16766,6 +17120,7 @@ var (
 		checkout.Held:            "HELD",
 		checkout.PaymentPending:  "PAYMENT_PENDING",
 		checkout.Authorized:      "AUTHORIZED",
+		checkout.PriceChanged:    "PRICE_CHANGED",
 		checkout.Booking:         "BOOKING",
 		checkout.Booked:          "BOOKED",
 		checkout.PartiallyBooked: "PARTIALLY_BOOKED",
@@ -16861,6 +17216,13 @@ func (ec *executionContext) unmarshalOMetadataEntryInput2ᚕgithubᚗcomᚋfareg
 	return res, nil
 }
 
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx context.Context, sel ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONode2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -16897,6 +17259,36 @@ func (ec *executionContext) marshalOOfferSortKey2ᚖgithubᚗcomᚋfaregraphᚋf
 	}
 	return v
 }
+
+func (ec *executionContext) unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, v any) (*checkout.PartialBooking, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking(ctx context.Context, sel ast.SelectionSet, v *checkout.PartialBooking) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking[*v])
+	return res
+}
+
+var (
+	unmarshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[string]checkout.PartialBooking{
+		"ALLOW":  checkout.AllowPartial,
+		"FORBID": checkout.ForbidPartial,
+	}
+	marshalOPartialBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPartialBooking = map[checkout.PartialBooking]string{
+		checkout.AllowPartial:  "ALLOW",
+		checkout.ForbidPartial: "FORBID",
+	}
+)
 
 func (ec *executionContext) marshalOPayment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayment(ctx context.Context, sel ast.SelectionSet, v *model.Payment) graphql.Marshaler {
 	if v == nil {

@@ -23,6 +23,7 @@ type Metrics struct {
 	reg           *prometheus.Registry
 	providerCalls *prometheus.HistogramVec
 	operations    *prometheus.HistogramVec
+	settledByRule *prometheus.CounterVec
 }
 
 var _ providers.Observer = (*Metrics)(nil)
@@ -43,8 +44,12 @@ func New() *Metrics {
 			Help:    "Latency of GraphQL operations, by operation type, name and outcome (ok, error).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"type", "name", "outcome"}),
+		settledByRule: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "faregraph_checkout_settled_by_rule_total",
+			Help: "Parts the reconciler settled as not booked after a provider left their outcome unknown through every attempt, by provider. Alert on any increase: the provider may have booked them.",
+		}, []string{"provider"}),
 	}
-	m.reg.MustRegister(m.providerCalls, m.operations,
+	m.reg.MustRegister(m.providerCalls, m.operations, m.settledByRule,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -52,6 +57,12 @@ func New() *Metrics {
 // ObserveCall records one provider HTTP call.
 func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
 	m.providerCalls.WithLabelValues(provider, op, outcome).Observe(d.Seconds())
+}
+
+// SettledByRule counts a part the reconciler settled by rule (see
+// checkout.Alerts).
+func (m *Metrics) SettledByRule(provider string) {
+	m.settledByRule.WithLabelValues(provider).Inc()
 }
 
 // Bounds on the operation names kept as labels, so that clients cannot

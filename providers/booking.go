@@ -105,6 +105,9 @@ type Hold struct {
 // Holder holds seats. A part that cannot be held because it is sold out
 // is an *Error with code SoldOut; one whose price moved, PriceChanged; an
 // expired offer, OfferExpired. Holding the same part twice makes two holds.
+// When the provider did hold the part, at another price, a Holder may
+// return that hold (its Total the new price) together with the
+// PriceChanged error, so that the caller can offer the new price.
 type Holder interface {
 	Hold(ctx context.Context, r HoldRequest) (*Hold, error)
 }
@@ -163,6 +166,16 @@ type Booking struct {
 type Booker interface {
 	Book(ctx context.Context, r BookRequest) (*Booking, error)
 	FindBooking(ctx context.Context, r BookRequest) (*Booking, error)
+}
+
+// Canceller cancels (voids) bookings, for the providers that allow it.
+// Cancel cancels the booking with the provider's reference and answers it
+// with status BookingCanceled; canceling a canceled booking answers the
+// same. A cancellation the provider accepted but has not completed answers
+// the booking with its current status (not BookingCanceled). An unknown
+// reference is NotFound.
+type Canceller interface {
+	Cancel(ctx context.Context, reference string) (*Booking, error)
 }
 
 // BookingRetriever reads a booking back by the provider's reference, with

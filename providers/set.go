@@ -138,6 +138,17 @@ func (s *Set) BookingRetriever(name string) (BookingRetriever, error) {
 	return guardedRetriever{p, s.guard(name)}, nil
 }
 
+// Canceller returns provider name's booking cancellation, guarded. An
+// unknown name, or a provider that cannot cancel bookings, is an *Error
+// with code Unavailable.
+func (s *Set) Canceller(name string) (Canceller, error) {
+	p, err := lookup[Canceller](s, name, "cancel", "cannot cancel bookings")
+	if err != nil {
+		return nil, err
+	}
+	return guardedCanceller{p, s.guard(name)}, nil
+}
+
 // Call is one provider's share of a fan-out: its answer, or the error that
 // took its place, and how long it took.
 type Call[T any] struct {
@@ -284,4 +295,14 @@ type guardedRetriever struct {
 func (g guardedRetriever) Retrieve(ctx context.Context, reference string) (_ *Booking, err error) {
 	defer g.recover(ctx, "retrieve", &err)
 	return g.p.Retrieve(ctx, reference)
+}
+
+type guardedCanceller struct {
+	p       Canceller
+	recover recoverer
+}
+
+func (g guardedCanceller) Cancel(ctx context.Context, reference string) (_ *Booking, err error) {
+	defer g.recover(ctx, "cancel", &err)
+	return g.p.Cancel(ctx, reference)
 }

@@ -21,6 +21,12 @@ type Session struct {
 	Parts      []PartState       `json:"parts,omitempty"`
 	Payment    *Payment          `json:"payment,omitempty"`
 	Failure    *Failure          `json:"failure,omitempty"`
+	// PriceRevision counts the price changes accepted; the payment of
+	// each revision has its own gateway key.
+	PriceRevision int `json:"priceRevision,omitempty"`
+	// PartialBooking is ALLOW or FORBID; empty in documents written before
+	// it existed, which are read as FORBID, the default.
+	PartialBooking string `json:"partialBooking,omitempty"`
 }
 
 // Selection is an extra chosen at checkout for one passenger of one part.
@@ -115,6 +121,9 @@ type Card struct {
 type Failure struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// PreviousTotal and NewTotal are set for PRICE_CHANGED.
+	PreviousTotal *Money `json:"previousTotal,omitempty"`
+	NewTotal      *Money `json:"newTotal,omitempty"`
 }
 
 // BookingData is the document a booking stores in its row's data column.

@@ -163,8 +163,18 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 	return ids.Global(bookingType, obj.ID), nil
 }
 
-func (r *bookingResolver) Status(_ context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
-	return obj.Status, nil
+// Status is read from the provider through the operation's loader (an
+// answer is kept briefly across operations) and recorded when it changed;
+// the stored status when the provider cannot answer.
+func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
+	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
+	if err != nil || st == "" {
+		return obj.Status, nil
+	}
+	if err := r.Checkout.BookingStatusSeen(ctx, obj, st); err != nil {
+		return "", err
+	}
+	return st, nil
 }
 
 // Flights reads the booking back from its provider (batched per

@@ -52,8 +52,11 @@ func (r *mutationResolver) writer(ctx context.Context) (string, error) {
 	return p.TenantID, nil
 }
 
-func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, key *string) checkout.CreateInput {
+func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, partial *checkout.PartialBooking, key *string) checkout.CreateInput {
 	in := checkout.CreateInput{OfferID: offerID, ExpiresIn: expiresIn, IdempotencyKey: deref(key)}
+	if partial != nil {
+		in.PartialBooking = *partial
+	}
 	for _, p := range ps {
 		t := providers.Traveller{Type: providers.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			Gender: string(p.Gender), DateOfBirth: p.DateOfBirth, Email: deref(p.Email), PhoneNumber: deref(p.PhoneNumber)}
@@ -86,7 +89,7 @@ func (r *mutationResolver) CreateCheckoutSession(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey)))
+	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput) (*model.CheckoutSessionPayload, error) {
@@ -95,7 +98,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput)
 		return nil, err
 	}
 	ci := checkout.CheckoutInput{
-		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey),
+		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey),
 		Method:      checkout.PaymentMethod(in.Method),
 	}
 	return payload(r.Resolver.Checkout.Checkout(ctx, tenant, ci))
@@ -135,6 +138,14 @@ func (r *mutationResolver) BookCheckoutSession(ctx context.Context, in model.Boo
 		return nil, err
 	}
 	return payload(r.Resolver.Checkout.Book(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
+}
+
+func (r *mutationResolver) AcceptPriceChange(ctx context.Context, in model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return payload(r.Resolver.Checkout.AcceptPriceChange(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
 }
 
 func (r *mutationResolver) CancelCheckoutSession(ctx context.Context, in model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error) {

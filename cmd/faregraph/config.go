@@ -25,7 +25,12 @@ type config struct {
 	MetricsAddr string
 	// OTLPEndpoint, when set, turns tracing on: spans go there over OTLP.
 	OTLPEndpoint string
-	App          app.Config
+	// SimAddr is where "faregraph simulators" listens.
+	SimAddr string
+	// SweepInterval is how often the server sweeps (expiry, hold renewal,
+	// payment release, reconciliation, booking refresh).
+	SweepInterval time.Duration
+	App           app.Config
 }
 
 // loadConfig reads the environment through getenv. It reports every
@@ -54,6 +59,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	a.ProviderTimeout, err = duration(getenv, "FAREGRAPH_PROVIDER_TIMEOUT", 5*time.Second)
 	bad(err)
 	a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout)
+	bad(err)
+	c.SimAddr = or(getenv("FAREGRAPH_SIM_ADDR"), "127.0.0.1:8090")
+	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 15*time.Second)
+	bad(err)
+	a.CheckoutLease, err = duration(getenv, "FAREGRAPH_CHECKOUT_LEASE", 2*time.Minute)
 	bad(err)
 	if v := getenv("FAREGRAPH_REFUSAL_RATE"); v != "" {
 		if a.Refusals.Rate, err = strconv.ParseFloat(v, 64); err != nil || a.Refusals.Rate == 0 {

@@ -32,6 +32,9 @@ var settings = []setting{
 	{"FAREGRAPH_SIM_FAILURE_RATE", "none", "share of simulator requests answered with a provider error, e.g. liteapi=0.5"},
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
 	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
+	{"FAREGRAPH_SIM_ADDR", "127.0.0.1:8090", "listen address of faregraph simulators"},
+	{"FAREGRAPH_SWEEP_INTERVAL", "15s", "how often the server expires sessions, renews holds, releases payments, reconciles and refreshes bookings"},
+	{"FAREGRAPH_CHECKOUT_LEASE", "2m", "how long a saga step holds a session; after a crash a session left BOOKING is reconciled once its lease lapses"},
 	{"FAREGRAPH_PLAYGROUND", "on in development", "serve the GraphQL playground at /"},
 	{"FAREGRAPH_INTROSPECTION", "on in development", "allow introspection queries"},
 	{"FAREGRAPH_CORS_ORIGINS", "* in development", "browser origins allowed to call /graphql, comma-separated"},
@@ -53,6 +56,9 @@ var commands = [][2]string{
 	{"apikey list [--tenant NAME]", "list API keys (of one tenant): tenant, key id, scopes, created, revoked (never the secret)"},
 	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key, which must match); requests with it are refused at once"},
 	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
+	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
+	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
+	{"simulators", "serve the built-in provider simulators on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> settings that point a server at them"},
 	{"help", "print this help (also -h, --help)"},
 }
 

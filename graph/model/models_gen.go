@@ -21,6 +21,14 @@ type Node interface {
 	IsNode()
 }
 
+// The session whose new price to accept.
+type AcceptPriceChangeInput struct {
+	// CheckoutSession.id of a PRICE_CHANGED session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // The airline addendum of a session: what is flown, by whom, and the references once booked.
 type AirlineAddendum struct {
 	// One leg per flight, with its share of the fare.
@@ -211,6 +219,8 @@ type CheckoutInput struct {
 	ExpiresIn *int `json:"expiresIn,omitempty"`
 	// Your own keys and values, kept with the session. At most 20.
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
+	// As in createCheckoutSession; FORBID when absent.
+	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
 	// How to pay.
 	Method PaymentMethodType `json:"method"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
@@ -279,6 +289,8 @@ type CreateCheckoutSessionInput struct {
 	ExpiresIn *int `json:"expiresIn,omitempty"`
 	// Your own keys and values, kept with the session. At most 20.
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
+	// Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey).
+	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }

@@ -84,6 +84,47 @@ func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Boo
 	return b, nil
 }
 
+// Cancel cancels a booking (POST /flights/bookings/{bookingId}/cancellations,
+// B.7). 200 answers it canceled; 202 (cancellation pending) answers it
+// with status BookingPending; a booking already canceled (409 46004
+// [assumed]) answers it canceled too. An unknown bookingId is NotFound.
+// Errors are *providers.Error values with Op "cancel".
+func (c *Client) Cancel(ctx context.Context, reference string) (*providers.Booking, error) {
+	const op = "cancel"
+	if reference == "" {
+		return nil, rejected(op, "no LiteAPI booking id", errors.New("cancel an empty booking id"))
+	}
+	path := wire.CancellationsPath(reference)
+	var resp wire.CancelResponse
+	var status int
+	err := c.observe(op, func() (err error) {
+		status, err = c.post(ctx, op, path, struct{}{}, &resp)
+		return reclassify(err, cancelCodes)
+	})
+	switch pe := asProviderError(err); {
+	case pe != nil && providerCode(pe) == codeCancelAlreadyDone:
+		return &providers.Booking{Reference: reference, Status: providers.BookingCanceled}, nil
+	case err != nil:
+		return nil, err
+	case resp.Data == nil:
+		return nil, unreadable(op, status, fmt.Errorf("map %s: no data", path))
+	}
+	st, ok := bookingStatuses[resp.Data.Status]
+	if !ok || status == http.StatusAccepted {
+		st = providers.BookingPending
+	}
+	return &providers.Booking{Reference: reference, Status: st}, nil
+}
+
+// asProviderError is err's *providers.Error, or nil.
+func asProviderError(err error) *providers.Error {
+	var pe *providers.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return nil
+}
+
 // book makes the booking call for op ("book" or "find_booking") and reads
 // back a booking the answer only names.
 func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (*providers.Booking, error) {

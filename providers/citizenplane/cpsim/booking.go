@@ -142,7 +142,7 @@ func (s *Simulator) createRequests(w http.ResponseWriter, r *http.Request) {
 	// Prices per seat and per infant, request by request.
 	prices, infants := make([]int64, len(flights)), make([]int64, len(flights))
 	for i, f := range flights {
-		prices[i], infants[i] = f.price, f.infant
+		prices[i], infants[i] = f.price+s.reprice(f.id), f.infant
 	}
 	if req.FareType == wire.FareRoundTrip {
 		out, _ := lookup(s.seed, flights[0].id) // pairs are fares of the schedule as first made

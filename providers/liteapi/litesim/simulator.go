@@ -190,6 +190,34 @@ func (s *Simulator) ShiftSchedule(flight sim.FlightKey, d time.Duration) error {
 	return nil
 }
 
+// DropPrebook ends an unbooked prebook before its time, as a supplier that
+// withdraws the fare does: its seats are given back and booking it answers
+// 404 "Booking expired". It reports whether the prebook was live.
+func (s *Simulator) DropPrebook(prebookID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.prebooks[prebookID]
+	if !ok || p.released || p.bookingID != "" {
+		return false
+	}
+	s.releaseLocked(p)
+	return true
+}
+
+// CancelBooking cancels a booking as the airline does on its side (a
+// cancelled flight): reading it back answers CANCELLED. It reports whether
+// the booking existed and was not cancelled yet.
+func (s *Simulator) CancelBooking(bookingID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[bookingID]
+	if !ok || b.status == wire.StatusCanceled {
+		return false
+	}
+	b.status = wire.StatusCanceled
+	return true
+}
+
 // live is its with their flights as ShiftSchedule moved them.
 func (s *Simulator) live(its []itinerary) []itinerary {
 	s.mu.Lock()
@@ -241,6 +269,7 @@ var (
 	epServices   = endpoint{"services", http.MethodPost, (*Simulator).attachServices, 44003, 54001, http.StatusBadGateway}
 	epBook       = endpoint{"book", http.MethodPost, (*Simulator).createBooking, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
+	epCancel     = endpoint{"cancel", http.MethodPost, (*Simulator).cancel, 46001, 56099, http.StatusServiceUnavailable}
 )
 
 // route finds the endpoint of path and the id it names.
@@ -265,6 +294,11 @@ func route(path string) (*endpoint, string) {
 	}
 	if id, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok && !strings.Contains(id, "/") {
 		return &epRetrieve, id
+	}
+	if rest, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok {
+		if id, ok := strings.CutSuffix(rest, "/cancellations"); ok && id != "" && !strings.Contains(id, "/") {
+			return &epCancel, id
+		}
 	}
 	return nil, ""
 }
