@@ -198,14 +198,14 @@ func (c *inputChecker) variable(v any, typ *ast.Type, path []string) {
 			values = " (" + strings.Join(names, ", ") + ")"
 		}
 		if !ok {
-			c.fail(path, "must be a value of %s%s, got %s", def.Name, values, kindOf(v))
+			c.fail(path, "must be a value of %s%s, got %s", def.Name, values, scalars.Kind(v))
 			return
 		}
 		c.fail(path, "%q is not a value of %s%s", s, def.Name, values)
 	case ast.InputObject:
 		m, ok := v.(map[string]any)
 		if !ok {
-			c.fail(path, "must be a %s object, got %s", def.Name, kindOf(v))
+			c.fail(path, "must be a %s object, got %s", def.Name, scalars.Kind(v))
 			return
 		}
 		names := make([]string, 0, len(m))
@@ -244,11 +244,11 @@ func (c *inputChecker) scalar(v any, typ string, path []string) {
 		switch v.(type) {
 		case json.Number, float64, float32, int, int32, int64:
 		default:
-			err = fmt.Errorf("must be a Float, got %s", kindOf(v))
+			err = fmt.Errorf("must be a Float, got %s", scalars.Kind(v))
 		}
 	case "Boolean":
 		if _, ok := v.(bool); !ok {
-			err = fmt.Errorf("must be a Boolean, got %s", kindOf(v))
+			err = fmt.Errorf("must be a Boolean, got %s", scalars.Kind(v))
 		}
 	case "ID":
 		switch x := v.(type) {
@@ -260,13 +260,13 @@ func (c *inputChecker) scalar(v any, typ string, path []string) {
 			}
 		case int, int32, int64:
 		default:
-			err = fmt.Errorf("must be an ID: a string or an integer, got %s", kindOf(v))
+			err = fmt.Errorf("must be an ID: a string or an integer, got %s", scalars.Kind(v))
 		}
 	case "String", "Decimal":
 		if s, ok := v.(string); ok {
 			c.str(s, typ, path)
 		} else {
-			err = fmt.Errorf("must be a %s string, got %s", typ, kindOf(v))
+			err = fmt.Errorf("must be a %s string, got %s", typ, scalars.Kind(v))
 		}
 	case "Date":
 		if s, ok := v.(string); ok {
@@ -367,25 +367,5 @@ func (c *inputChecker) literal(v *ast.Value, path []string) {
 			}
 			c.literal(ch.Value, with(path, name))
 		}
-	}
-}
-
-// kindOf names the JSON kind of a variable's value for messages.
-func kindOf(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case string:
-		return "a string"
-	case map[string]any:
-		return "an object"
-	case []any:
-		return "a list"
-	case json.Number:
-		return "the number " + string(x)
-	default:
-		return fmt.Sprintf("the number %v", x)
 	}
 }

@@ -47,7 +47,7 @@ func UnmarshalInt(v any) (int, error) {
 	case float32, float64:
 		return 0, &Error{fmt.Sprintf("must be an Int, an integer without a fraction or exponent, got %v", x)}
 	default:
-		return 0, &Error{fmt.Sprintf("must be an Int, got %s", kind(v))}
+		return 0, &Error{fmt.Sprintf("must be an Int, got %s", Kind(v))}
 	}
 	if n < math.MinInt32 || n > math.MaxInt32 {
 		return 0, outOfRange(strconv.FormatInt(n, 10))
