@@ -117,6 +117,17 @@ func (s *Set) Holder(name string) (Holder, error) {
 	return guardedHolder{p, s.guard(name)}, nil
 }
 
+// Attacher returns provider name's extras-to-a-hold call, guarded. An
+// unknown name, or a provider that cannot add extras to a hold, is an
+// *Error with code Unavailable.
+func (s *Set) Attacher(name string) (Attacher, error) {
+	p, err := lookup[Attacher](s, name, "attach_services", "cannot add seats to a hold")
+	if err != nil {
+		return nil, err
+	}
+	return guardedAttacher{p, s.guard(name)}, nil
+}
+
 // Booker returns provider name's booking, guarded. An unknown name, or a
 // provider that cannot book, is an *Error with code Unavailable.
 func (s *Set) Booker(name string) (Booker, error) {
@@ -270,6 +281,16 @@ type guardedHolder struct {
 func (g guardedHolder) Hold(ctx context.Context, r HoldRequest) (_ *Hold, err error) {
 	defer g.recover(ctx, "hold", &err)
 	return g.p.Hold(ctx, r)
+}
+
+type guardedAttacher struct {
+	p       Attacher
+	recover recoverer
+}
+
+func (g guardedAttacher) Attach(ctx context.Context, r AttachRequest) (_ *Hold, err error) {
+	defer g.recover(ctx, "attach_services", &err)
+	return g.p.Attach(ctx, r)
 }
 
 type guardedBooker struct {
