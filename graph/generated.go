@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	OfferSearch() OfferSearchResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -278,6 +279,13 @@ type ComplexityRoot struct {
 		ReturnDate    func(childComplexity int) int
 	}
 
+	OfferSearchProgress struct {
+		Done           func(childComplexity int) int
+		Offers         func(childComplexity int) int
+		ProviderResult func(childComplexity int) int
+		Search         func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -388,6 +396,10 @@ type ComplexityRoot struct {
 		Segments           func(childComplexity int) int
 	}
 
+	Subscription struct {
+		SearchOffersProgress func(childComplexity int, input model.SearchOffersInput) int
+	}
+
 	UserError struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
@@ -475,6 +487,9 @@ type QueryResolver interface {
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
+}
+type SubscriptionResolver interface {
+	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1466,6 +1481,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OfferSearch.ReturnDate(childComplexity), true
 
+	case "OfferSearchProgress.done":
+		if e.ComplexityRoot.OfferSearchProgress.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Done(childComplexity), true
+	case "OfferSearchProgress.offers":
+		if e.ComplexityRoot.OfferSearchProgress.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Offers(childComplexity), true
+	case "OfferSearchProgress.providerResult":
+		if e.ComplexityRoot.OfferSearchProgress.ProviderResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.ProviderResult(childComplexity), true
+	case "OfferSearchProgress.search":
+		if e.ComplexityRoot.OfferSearchProgress.Search == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Search(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1946,6 +1986,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.Segments(childComplexity), true
 
+	case "Subscription.searchOffersProgress":
+		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_searchOffersProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SearchOffersProgress(childComplexity, args["input"].(model.SearchOffersInput)), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -2058,6 +2110,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2091,6 +2160,7 @@ compare one-way and round-trip fares, see ancillaries and live prices.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "The most items a list input takes; a longer list is refused with BAD_USER_INPUT before anything runs."
@@ -2130,6 +2200,42 @@ type Query {
     "The global id of an offer, a search, a checkout session or a booking."
     id: ID!
   ): Node
+}
+
+"""
+What can be followed as it happens. Subscriptions are answered as
+server-sent events only: POST the operation to /graphql with
+Accept: text/event-stream; each event is "event: next" with one answer in
+data, and the stream ends with "event: complete".
+"""
+type Subscription {
+  """
+  Searches like searchOffers and tells each provider's offers as soon as
+  that provider answers, so that the slowest provider holds back only its
+  own: one event per provider (providerResult and its offers), then a last
+  event (done) with the stored search, which also has round trips combined
+  across providers.
+  """
+  searchOffersProgress(
+    "What to search for."
+    input: SearchOffersInput!
+  ): OfferSearchProgress!
+}
+
+"One step of a streamed search."
+type OfferSearchProgress {
+  "The provider that just answered; null on the last event."
+  providerResult: ProviderResult
+  """
+  That provider's offers, cheapest first, with ids for offer(id:) and
+  checkout: its one-way fares, or for a round trip its own round-trip fares.
+  Empty on the last event.
+  """
+  offers: [Offer!]!
+  "The last event: the search is stored and complete."
+  done: Boolean!
+  "The stored search, on the last event only: page it with offerSearch(id:)."
+  search: OfferSearch
 }
 
 "An object with a global id."
@@ -3847,6 +3953,20 @@ func (ec *executionContext) childFields_OfferSearch(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type OfferSearch", field.Name)
 }
 
+func (ec *executionContext) childFields_OfferSearchProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "providerResult":
+		return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+	case "offers":
+		return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+	case "done":
+		return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+	case "search":
+		return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSearchProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -4516,6 +4636,20 @@ func (ec *executionContext) field_Query_offer_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Query_searchOffers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SearchOffersInput, error) {
+			return ec.unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_searchOffersProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -8667,6 +8801,125 @@ func (ec *executionContext) fieldContext_OfferSearch_offers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _OfferSearchProgress_providerResult(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+			return ec.marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_providerResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_offers(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_done(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSearchProgress", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OfferSearchProgress_search(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Search, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.Result) graphql.Marshaler {
+			return ec.marshalOOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_search(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10684,6 +10937,50 @@ func (ec *executionContext) fieldContext_Slice_segments(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Segment(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_searchOffersProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SearchOffersProgress(ctx, fc.Args["input"].(model.SearchOffersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+			return ec.marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearchProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_searchOffersProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15332,6 +15629,59 @@ func (ec *executionContext) _OfferSearch(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var offerSearchProgressImplementors = []string{"OfferSearchProgress"}
+
+func (ec *executionContext) _OfferSearchProgress(ctx context.Context, sel ast.SelectionSet, obj *model.OfferSearchProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSearchProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSearchProgress")
+		case "providerResult":
+			out.Values[i] = ec._OfferSearchProgress_providerResult(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "offers":
+			out.Values[i] = ec._OfferSearchProgress_offers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._OfferSearchProgress_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "search":
+			out.Values[i] = ec._OfferSearchProgress_search(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -16322,6 +16672,26 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 	})
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "searchOffersProgress":
+		return ec._Subscription_searchOffersProgress(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -17495,6 +17865,26 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 	return ec._Money(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v search.Offer) graphql.Marshaler {
+	return ec._Offer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOffer2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v *search.Offer) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17563,6 +17953,16 @@ func (ec *executionContext) marshalNOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfa
 		return graphql.Null
 	}
 	return ec._OfferSearch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx context.Context, sel ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OfferSearchProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -18603,6 +19003,13 @@ func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfar
 		return graphql.Null
 	}
 	return ec._PriceCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx context.Context, sel ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProviderResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {

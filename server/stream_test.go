@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 const deferQuery = `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) {
@@ -120,5 +121,69 @@ func TestDeferSSE(t *testing.T) {
 	})
 	if strings.Join(kinds, ",") != "next,next,complete" || dig(last, "data", "offers", "edges", 0, "node", "id") == nil {
 		t.Fatalf("events %v, last %v", kinds, last)
+	}
+}
+
+// TestSearchProgressStreamsTheFastProviderFirst: with CitizenPlane's
+// simulator answering 1.5 s late, the subscription's first event (LiteAPI's
+// offers) reaches a real HTTP client before CitizenPlane answers; then
+// CitizenPlane's event, then the stored search.
+func TestSearchProgressStreamsTheFastProviderFirst(t *testing.T) {
+	a := newTestApp(t, nil)
+	const slow = 1500 * time.Millisecond
+	a.Simulators["citizenplane"].SetLatency(slow)
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	q := `subscription { searchOffersProgress(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) {
+	  done providerResult { provider status offerCount } offers { id totalPrice { amount } parts { provider } } search { id providerResults { provider } } } }`
+	body, _ := json.Marshal(map[string]any{"query": q})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	start := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	type event struct {
+		at   time.Duration
+		data map[string]any
+	}
+	var evs []event
+	sseEvents(t, resp.Body, func(kind, data string) bool {
+		if kind == "next" {
+			var v map[string]any
+			if err := json.Unmarshal([]byte(data), &v); err != nil {
+				t.Fatalf("%v: %s", err, data)
+			}
+			evs = append(evs, event{time.Since(start), v})
+		}
+		return kind != "complete"
+	})
+	if len(evs) != 3 {
+		t.Fatalf("events: %v", evs)
+	}
+	first := dig(evs[0].data, "data", "searchOffersProgress").(map[string]any)
+	if evs[0].at >= slow || dig(first, "providerResult", "provider") != "liteapi" || len(first["offers"].([]any)) == 0 || dig(first, "offers", 0, "parts", 0, "provider") != "liteapi" {
+		t.Fatalf("first event after %v: %v", evs[0].at, first)
+	}
+	second := dig(evs[1].data, "data", "searchOffersProgress").(map[string]any)
+	if evs[1].at < slow || dig(second, "providerResult", "provider") != "citizenplane" || second["done"] != false {
+		t.Fatalf("second event after %v: %v", evs[1].at, second)
+	}
+	last := dig(evs[2].data, "data", "searchOffersProgress").(map[string]any)
+	if last["done"] != true || dig(last, "search", "id") == nil || len(dig(last, "search", "providerResults").([]any)) != 2 {
+		t.Fatalf("last event: %v", last)
+	}
+}
+
+// TestSubscriptionsNeedEventStream: a subscription asked for as JSON is
+// refused, saying how to ask.
+func TestSubscriptionsNeedEventStream(t *testing.T) {
+	h := newTestApp(t, nil).Handler
+	rec := postAccept(h, "application/json", `subscription { searchOffersProgress(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) { done } }`)
+	if rec.Code != http.StatusNotAcceptable || !strings.Contains(rec.Body.String(), "text/event-stream") {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 }

@@ -363,6 +363,20 @@ type OfferPart struct {
 	SliceIndexes []int `json:"sliceIndexes"`
 }
 
+// One step of a streamed search.
+type OfferSearchProgress struct {
+	// The provider that just answered; null on the last event.
+	ProviderResult *search.ProviderResult `json:"providerResult,omitempty"`
+	// That provider's offers, cheapest first, with ids for offer(id:) and
+	// checkout: its one-way fares, or for a round trip its own round-trip fares.
+	// Empty on the last event.
+	Offers []search.Offer `json:"offers"`
+	// The last event: the search is stored and complete.
+	Done bool `json:"done"`
+	// The stored search, on the last event only: page it with offerSearch(id:).
+	Search *search.Result `json:"search,omitempty"`
+}
+
 // Where a page is in its list (Relay cursor connections).
 type PageInfo struct {
 	// More items follow the page's last one.
@@ -570,6 +584,13 @@ type SelectSeatsInput struct {
 	Seats []SeatSelectionInput `json:"seats"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What can be followed as it happens. Subscriptions are answered as
+// server-sent events only: POST the operation to /graphql with
+// Accept: text/event-stream; each event is "event: next" with one answer in
+// data, and the stream ends with "event: complete".
+type Subscription struct {
 }
 
 // A passport.
