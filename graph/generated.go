@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	OfferSearch() OfferSearchResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -169,6 +170,7 @@ type ComplexityRoot struct {
 		PartialBooking    func(childComplexity int) int
 		Passengers        func(childComplexity int) int
 		Payment           func(childComplexity int) int
+		SeatMaps          func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
@@ -227,6 +229,7 @@ type ComplexityRoot struct {
 		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
 		HoldCheckoutSession   func(childComplexity int, input model.HoldCheckoutSessionInput) int
 		PayCheckoutSession    func(childComplexity int, input model.PayCheckoutSessionInput) int
+		SelectSeats           func(childComplexity int, input model.SelectSeatsInput) int
 	}
 
 	Offer struct {
@@ -274,6 +277,13 @@ type ComplexityRoot struct {
 		Origin        func(childComplexity int) int
 		Providers     func(childComplexity int) int
 		ReturnDate    func(childComplexity int) int
+	}
+
+	OfferSearchProgress struct {
+		Done           func(childComplexity int) int
+		Offers         func(childComplexity int) int
+		ProviderResult func(childComplexity int) int
+		Search         func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -339,6 +349,34 @@ type ComplexityRoot struct {
 		SearchOffers     func(childComplexity int, input model.SearchOffersInput) int
 	}
 
+	Seat struct {
+		Available       func(childComplexity int) int
+		Characteristics func(childComplexity int) int
+		Column          func(childComplexity int) int
+		Designator      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		PassengerIndex  func(childComplexity int) int
+		Price           func(childComplexity int) int
+	}
+
+	SeatMap struct {
+		Cabins       func(childComplexity int) int
+		Provider     func(childComplexity int) int
+		Segment      func(childComplexity int) int
+		SegmentIndex func(childComplexity int) int
+		SliceIndex   func(childComplexity int) int
+	}
+
+	SeatMapCabin struct {
+		Name func(childComplexity int) int
+		Rows func(childComplexity int) int
+	}
+
+	SeatRow struct {
+		Number func(childComplexity int) int
+		Seats  func(childComplexity int) int
+	}
+
 	Segment struct {
 		ArrivalAt          func(childComplexity int) int
 		CarrierCode        func(childComplexity int) int
@@ -356,6 +394,10 @@ type ComplexityRoot struct {
 		DurationMinutes    func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 		Segments           func(childComplexity int) int
+	}
+
+	Subscription struct {
+		SearchOffersProgress func(childComplexity int, input model.SearchOffersInput) int
 	}
 
 	UserError struct {
@@ -400,6 +442,7 @@ type CheckoutSessionResolver interface {
 	Metadata(ctx context.Context, obj *checkout.Session) ([]model.MetadataEntry, error)
 
 	Events(ctx context.Context, obj *checkout.Session) ([]model.CheckoutEvent, error)
+	SeatMaps(ctx context.Context, obj *checkout.Session) ([]model.SeatMap, error)
 }
 type MutationResolver interface {
 	CreateCheckoutSession(ctx context.Context, input model.CreateCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
@@ -410,6 +453,7 @@ type MutationResolver interface {
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
 	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
+	SelectSeats(ctx context.Context, input model.SelectSeatsInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
@@ -443,6 +487,9 @@ type QueryResolver interface {
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
+}
+type SubscriptionResolver interface {
+	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -979,6 +1026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Payment(childComplexity), true
+	case "CheckoutSession.seatMaps":
+		if e.ComplexityRoot.CheckoutSession.SeatMaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.SeatMaps(childComplexity), true
 	case "CheckoutSession.status":
 		if e.ComplexityRoot.CheckoutSession.Status == nil {
 			break
@@ -1214,6 +1267,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PayCheckoutSession(childComplexity, args["input"].(model.PayCheckoutSessionInput)), true
+	case "Mutation.selectSeats":
+		if e.ComplexityRoot.Mutation.SelectSeats == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_selectSeats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SelectSeats(childComplexity, args["input"].(model.SelectSeatsInput)), true
 
 	case "Offer.ancillaries":
 		if e.ComplexityRoot.Offer.Ancillaries == nil {
@@ -1416,6 +1480,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OfferSearch.ReturnDate(childComplexity), true
+
+	case "OfferSearchProgress.done":
+		if e.ComplexityRoot.OfferSearchProgress.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Done(childComplexity), true
+	case "OfferSearchProgress.offers":
+		if e.ComplexityRoot.OfferSearchProgress.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Offers(childComplexity), true
+	case "OfferSearchProgress.providerResult":
+		if e.ComplexityRoot.OfferSearchProgress.ProviderResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.ProviderResult(childComplexity), true
+	case "OfferSearchProgress.search":
+		if e.ComplexityRoot.OfferSearchProgress.Search == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Search(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1717,6 +1806,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.SearchOffers(childComplexity, args["input"].(model.SearchOffersInput)), true
 
+	case "Seat.available":
+		if e.ComplexityRoot.Seat.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Available(childComplexity), true
+	case "Seat.characteristics":
+		if e.ComplexityRoot.Seat.Characteristics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Characteristics(childComplexity), true
+	case "Seat.column":
+		if e.ComplexityRoot.Seat.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Column(childComplexity), true
+	case "Seat.designator":
+		if e.ComplexityRoot.Seat.Designator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Designator(childComplexity), true
+	case "Seat.id":
+		if e.ComplexityRoot.Seat.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.ID(childComplexity), true
+	case "Seat.passengerIndex":
+		if e.ComplexityRoot.Seat.PassengerIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.PassengerIndex(childComplexity), true
+	case "Seat.price":
+		if e.ComplexityRoot.Seat.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Price(childComplexity), true
+
+	case "SeatMap.cabins":
+		if e.ComplexityRoot.SeatMap.Cabins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Cabins(childComplexity), true
+	case "SeatMap.provider":
+		if e.ComplexityRoot.SeatMap.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Provider(childComplexity), true
+	case "SeatMap.segment":
+		if e.ComplexityRoot.SeatMap.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Segment(childComplexity), true
+	case "SeatMap.segmentIndex":
+		if e.ComplexityRoot.SeatMap.SegmentIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.SegmentIndex(childComplexity), true
+	case "SeatMap.sliceIndex":
+		if e.ComplexityRoot.SeatMap.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.SliceIndex(childComplexity), true
+
+	case "SeatMapCabin.name":
+		if e.ComplexityRoot.SeatMapCabin.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMapCabin.Name(childComplexity), true
+	case "SeatMapCabin.rows":
+		if e.ComplexityRoot.SeatMapCabin.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMapCabin.Rows(childComplexity), true
+
+	case "SeatRow.number":
+		if e.ComplexityRoot.SeatRow.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatRow.Number(childComplexity), true
+	case "SeatRow.seats":
+		if e.ComplexityRoot.SeatRow.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatRow.Seats(childComplexity), true
+
 	case "Segment.arrivalAt":
 		if e.ComplexityRoot.Segment.ArrivalAt == nil {
 			break
@@ -1797,6 +1986,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.Segments(childComplexity), true
 
+	case "Subscription.searchOffersProgress":
+		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_searchOffersProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SearchOffersProgress(childComplexity, args["input"].(model.SearchOffersInput)), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -1857,6 +2058,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPassengerInput,
 		ec.unmarshalInputPayCheckoutSessionInput,
 		ec.unmarshalInputSearchOffersInput,
+		ec.unmarshalInputSeatSelectionInput,
+		ec.unmarshalInputSelectSeatsInput,
 		ec.unmarshalInputTravelDocumentInput,
 	)
 	first := true
@@ -1907,6 +2110,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1940,6 +2160,7 @@ compare one-way and round-trip fares, see ancillaries and live prices.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "The most items a list input takes; a longer list is refused with BAD_USER_INPUT before anything runs."
@@ -1979,6 +2200,42 @@ type Query {
     "The global id of an offer, a search, a checkout session or a booking."
     id: ID!
   ): Node
+}
+
+"""
+What can be followed as it happens. Subscriptions are answered as
+server-sent events only: POST the operation to /graphql with
+Accept: text/event-stream; each event is "event: next" with one answer in
+data, and the stream ends with "event: complete".
+"""
+type Subscription {
+  """
+  Searches like searchOffers and tells each provider's offers as soon as
+  that provider answers, so that the slowest provider holds back only its
+  own: one event per provider (providerResult and its offers), then a last
+  event (done) with the stored search, which also has round trips combined
+  across providers.
+  """
+  searchOffersProgress(
+    "What to search for."
+    input: SearchOffersInput!
+  ): OfferSearchProgress!
+}
+
+"One step of a streamed search."
+type OfferSearchProgress {
+  "The provider that just answered; null on the last event."
+  providerResult: ProviderResult
+  """
+  That provider's offers, cheapest first, with ids for offer(id:) and
+  checkout: its one-way fares, or for a round trip its own round-trip fares.
+  Empty on the last event.
+  """
+  offers: [Offer!]!
+  "The last event: the search is stored and complete."
+  done: Boolean!
+  "The stored search, on the last event only: page it with offerSearch(id:)."
+  search: OfferSearch
 }
 
 "An object with a global id."
@@ -2390,6 +2647,39 @@ type Mutation {
     "What to do."
     input: AcceptPriceChangeInput!
   ): CheckoutSessionPayload!
+  """
+  Chooses seats for passengers of a HELD session from its seatMaps and
+  attaches them to the provider's hold before payment (LiteAPI lists seats
+  only once a prebook holds the trip; CitizenPlane documents no seat
+  selection). Each seat must be on the seat maps and free, one passenger per
+  seat, one seat per passenger and flight, none for an infant. Each seat
+  becomes a SEAT cart line at the seat map's price, paid with the trip and
+  captured only if its part is booked. A seat once attached stays: the
+  provider has no call to take it off. When the provider then holds the trip
+  at another total, the session moves to PRICE_CHANGED (acceptPriceChange).
+  """
+  selectSeats(
+    "What to do."
+    input: SelectSeatsInput!
+  ): CheckoutSessionPayload!
+}
+
+"Seats to choose in a held session."
+input SelectSeatsInput {
+  "CheckoutSession.id of a HELD session."
+  checkoutSessionId: ID!
+  "One seat per passenger and flight. At most 36."
+  seats: [SeatSelectionInput!]! @maxItems(n: 36)
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
+}
+
+"A passenger's seat on one flight."
+input SeatSelectionInput {
+  "Index into the session's passengers; not an infant."
+  passengerIndex: Int!
+  "A Seat.id from CheckoutSession.seatMaps; the seat's flight is part of it."
+  seatId: ID!
 }
 
 "The session whose new price to accept."
@@ -2809,6 +3099,72 @@ type CheckoutSession implements Node {
   failure: Failure
   "Every state change, oldest first."
   events: [CheckoutEvent!]!
+  """
+  Once HELD, the seats the providers offer for each flight, and those chosen
+  (selectSeats). Empty before the hold, and for CitizenPlane parts, whose API
+  documents no seat selection.
+  """
+  seatMaps: [SeatMap!]!
+}
+
+"The seats on sale on one flight of a held session."
+type SeatMap {
+  "The provider that sells the seats."
+  provider: String!
+  "Index into the offer's slices of the flight's slice."
+  sliceIndex: Int!
+  "Index into that slice's segments of the flight."
+  segmentIndex: Int!
+  "The flight."
+  segment: Segment!
+  "The cabins with seats on sale; one when the provider does not tell cabins apart."
+  cabins: [SeatMapCabin!]!
+}
+
+"A cabin of a seat map."
+type SeatMapCabin {
+  "The cabin's name as the provider gives it; null when it does not (LiteAPI lists seats without their cabin)."
+  name: String
+  "The rows with seats on sale, front to back."
+  rows: [SeatRow!]!
+}
+
+"A row of a seat map: only the seats the provider lists, not the whole row."
+type SeatRow {
+  "The row number."
+  number: Int!
+  "The seats listed, in column order."
+  seats: [Seat!]!
+}
+
+"A seat on a seat map."
+type Seat {
+  "The seat's id for selectSeats."
+  id: ID!
+  "Row and column, like 7A."
+  designator: String!
+  "Column letter."
+  column: String!
+  "Free to choose now."
+  available: Boolean!
+  "What the seat is like."
+  characteristics: [SeatCharacteristic!]!
+  "Price for one passenger; 0 when included."
+  price: Money!
+  "Index into the session's passengers of the passenger it is chosen for; null when nobody of this session sits there."
+  passengerIndex: Int
+}
+
+"A feature of a seat."
+enum SeatCharacteristic {
+  "By a window."
+  WINDOW
+  "On the aisle."
+  AISLE
+  "Between a window and an aisle seat."
+  MIDDLE
+  "More room for the legs than a standard seat."
+  EXTRA_LEGROOM
 }
 
 "A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount."
@@ -3427,6 +3783,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_failure(ctx, field)
 	case "events":
 		return ec.fieldContext_CheckoutSession_events(ctx, field)
+	case "seatMaps":
+		return ec.fieldContext_CheckoutSession_seatMaps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutSession", field.Name)
 }
@@ -3615,6 +3973,20 @@ func (ec *executionContext) childFields_OfferSearch(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type OfferSearch", field.Name)
 }
 
+func (ec *executionContext) childFields_OfferSearchProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "providerResult":
+		return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+	case "offers":
+		return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+	case "done":
+		return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+	case "search":
+		return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSearchProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3715,6 +4087,62 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Seat_id(ctx, field)
+	case "designator":
+		return ec.fieldContext_Seat_designator(ctx, field)
+	case "column":
+		return ec.fieldContext_Seat_column(ctx, field)
+	case "available":
+		return ec.fieldContext_Seat_available(ctx, field)
+	case "characteristics":
+		return ec.fieldContext_Seat_characteristics(ctx, field)
+	case "price":
+		return ec.fieldContext_Seat_price(ctx, field)
+	case "passengerIndex":
+		return ec.fieldContext_Seat_passengerIndex(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Seat", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatMap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_SeatMap_provider(ctx, field)
+	case "sliceIndex":
+		return ec.fieldContext_SeatMap_sliceIndex(ctx, field)
+	case "segmentIndex":
+		return ec.fieldContext_SeatMap_segmentIndex(ctx, field)
+	case "segment":
+		return ec.fieldContext_SeatMap_segment(ctx, field)
+	case "cabins":
+		return ec.fieldContext_SeatMap_cabins(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatMap", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatMapCabin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SeatMapCabin_name(ctx, field)
+	case "rows":
+		return ec.fieldContext_SeatMapCabin_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatMapCabin", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_SeatRow_number(ctx, field)
+	case "seats":
+		return ec.fieldContext_SeatRow_seats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Segment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4007,6 +4435,20 @@ func (ec *executionContext) field_Mutation_payCheckoutSession_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_selectSeats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SelectSeatsInput, error) {
+			return ec.unmarshalNSelectSeatsInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSelectSeatsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_OfferSearch_offers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4214,6 +4656,20 @@ func (ec *executionContext) field_Query_offer_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Query_searchOffers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SearchOffersInput, error) {
+			return ec.unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_searchOffersProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -6499,6 +6955,38 @@ func (ec *executionContext) fieldContext_CheckoutSession_events(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _CheckoutSession_seatMaps(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_seatMaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().SeatMaps(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatMap) graphql.Marshaler {
+			return ec.marshalNSeatMap2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_seatMaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatMap(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutSessionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutSessionConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7424,6 +7912,50 @@ func (ec *executionContext) fieldContext_Mutation_acceptPriceChange(ctx context.
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_selectSeats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_selectSeats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SelectSeats(ctx, fc.Args["input"].(model.SelectSeatsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_selectSeats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_selectSeats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_id(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8285,6 +8817,125 @@ func (ec *executionContext) fieldContext_OfferSearch_offers(ctx context.Context,
 	if fc.Args, err = ec.field_OfferSearch_offers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_providerResult(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+			return ec.marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_providerResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_offers(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_done(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSearchProgress", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OfferSearchProgress_search(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Search, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.Result) graphql.Marshaler {
+			return ec.marshalOOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_search(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearch(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -9553,6 +10204,419 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Seat_id(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_designator(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_designator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Designator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_designator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_column(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_available(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_characteristics(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_characteristics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Characteristics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.SeatCharacteristic) graphql.Marshaler {
+			return ec.marshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_characteristics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type SeatCharacteristic does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_price(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Seat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Seat_passengerIndex(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_passengerIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassengerIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_passengerIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_provider(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_segmentIndex(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_segmentIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SegmentIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_segmentIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_segment(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Segment) graphql.Marshaler {
+			return ec.marshalNSegment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Segment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatMap_cabins(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_cabins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cabins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatMapCabin) graphql.Marshaler {
+			return ec.marshalNSeatMapCabin2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabinᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_cabins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatMapCabin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatMapCabin_name(ctx context.Context, field graphql.CollectedField, obj *model.SeatMapCabin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMapCabin_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMapCabin_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMapCabin", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMapCabin_rows(ctx context.Context, field graphql.CollectedField, obj *model.SeatMapCabin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMapCabin_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatRow) graphql.Marshaler {
+			return ec.marshalNSeatRow2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMapCabin_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMapCabin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatRow_number(ctx context.Context, field graphql.CollectedField, obj *model.SeatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatRow_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatRow_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatRow_seats(ctx context.Context, field graphql.CollectedField, obj *model.SeatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatRow_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Seat) graphql.Marshaler {
+			return ec.marshalNSeat2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatRow_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Segment_carrierCode(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9893,6 +10957,50 @@ func (ec *executionContext) fieldContext_Slice_segments(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Segment(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_searchOffersProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SearchOffersProgress(ctx, fc.Args["input"].(model.SearchOffersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+			return ec.marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearchProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_searchOffersProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11815,6 +12923,87 @@ func (ec *executionContext) unmarshalInputSearchOffersInput(ctx context.Context,
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputSeatSelectionInput(ctx context.Context, obj any) (model.SeatSelectionInput, error) {
+	var it model.SeatSelectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"passengerIndex", "seatId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "passengerIndex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passengerIndex"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassengerIndex = data
+		case "seatId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSelectSeatsInput(ctx context.Context, obj any) (model.SelectSeatsInput, error) {
+	var it model.SelectSeatsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "seats", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "seats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seats"))
+			data, err := ec.unmarshalNSeatSelectionInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seats = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputTravelDocumentInput(ctx context.Context, obj any) (model.TravelDocumentInput, error) {
 	var it model.TravelDocumentInput
 	if obj == nil {
@@ -13240,6 +14429,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "seatMaps":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_seatMaps(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13702,6 +14929,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "acceptPriceChange":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_acceptPriceChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectSeats":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_selectSeats(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -14415,6 +15649,59 @@ func (ec *executionContext) _OfferSearch(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var offerSearchProgressImplementors = []string{"OfferSearchProgress"}
+
+func (ec *executionContext) _OfferSearchProgress(ctx context.Context, sel ast.SelectionSet, obj *model.OfferSearchProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSearchProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSearchProgress")
+		case "providerResult":
+			out.Values[i] = ec._OfferSearchProgress_providerResult(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "offers":
+			out.Values[i] = ec._OfferSearchProgress_offers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._OfferSearchProgress_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "search":
+			out.Values[i] = ec._OfferSearchProgress_search(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -15064,6 +16351,218 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var seatImplementors = []string{"Seat"}
+
+func (ec *executionContext) _Seat(ctx context.Context, sel ast.SelectionSet, obj *model.Seat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Seat")
+		case "id":
+			out.Values[i] = ec._Seat_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designator":
+			out.Values[i] = ec._Seat_designator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._Seat_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._Seat_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "characteristics":
+			out.Values[i] = ec._Seat_characteristics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._Seat_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passengerIndex":
+			out.Values[i] = ec._Seat_passengerIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatMapImplementors = []string{"SeatMap"}
+
+func (ec *executionContext) _SeatMap(ctx context.Context, sel ast.SelectionSet, obj *model.SeatMap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatMapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatMap")
+		case "provider":
+			out.Values[i] = ec._SeatMap_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sliceIndex":
+			out.Values[i] = ec._SeatMap_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segmentIndex":
+			out.Values[i] = ec._SeatMap_segmentIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segment":
+			out.Values[i] = ec._SeatMap_segment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cabins":
+			out.Values[i] = ec._SeatMap_cabins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatMapCabinImplementors = []string{"SeatMapCabin"}
+
+func (ec *executionContext) _SeatMapCabin(ctx context.Context, sel ast.SelectionSet, obj *model.SeatMapCabin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatMapCabinImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatMapCabin")
+		case "name":
+			out.Values[i] = ec._SeatMapCabin_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._SeatMapCabin_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatRowImplementors = []string{"SeatRow"}
+
+func (ec *executionContext) _SeatRow(ctx context.Context, sel ast.SelectionSet, obj *model.SeatRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatRow")
+		case "number":
+			out.Values[i] = ec._SeatRow_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._SeatRow_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var segmentImplementors = []string{"Segment"}
 
 func (ec *executionContext) _Segment(ctx context.Context, sel ast.SelectionSet, obj *providers.Segment) graphql.Marshaler {
@@ -15193,6 +16692,26 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 	})
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "searchOffersProgress":
+		return ec._Subscription_searchOffersProgress(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -16386,6 +17905,26 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 	return ec._Money(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v search.Offer) graphql.Marshaler {
+	return ec._Offer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOffer2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v *search.Offer) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -16454,6 +17993,16 @@ func (ec *executionContext) marshalNOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfa
 		return graphql.Null
 	}
 	return ec._OfferSearch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx context.Context, sel ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OfferSearchProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -16694,6 +18243,167 @@ func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSeat2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeat(ctx context.Context, sel ast.SelectionSet, v model.Seat) graphql.Marshaler {
+	return ec._Seat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeat2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Seat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeat2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx context.Context, v any) (providers.SeatCharacteristic, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx context.Context, sel ast.SelectionSet, v providers.SeatCharacteristic) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic = map[string]providers.SeatCharacteristic{
+		"WINDOW":        providers.Window,
+		"AISLE":         providers.Aisle,
+		"MIDDLE":        providers.Middle,
+		"EXTRA_LEGROOM": providers.ExtraLegroom,
+	}
+	marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic = map[providers.SeatCharacteristic]string{
+		providers.Window:       "WINDOW",
+		providers.Aisle:        "AISLE",
+		providers.Middle:       "MIDDLE",
+		providers.ExtraLegroom: "EXTRA_LEGROOM",
+	}
+)
+
+func (ec *executionContext) unmarshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx context.Context, v any) ([]providers.SeatCharacteristic, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.SeatCharacteristic, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.SeatCharacteristic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatMap2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMap(ctx context.Context, sel ast.SelectionSet, v model.SeatMap) graphql.Marshaler {
+	return ec._SeatMap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatMap2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatMap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatMap2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatMapCabin2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabin(ctx context.Context, sel ast.SelectionSet, v model.SeatMapCabin) graphql.Marshaler {
+	return ec._SeatMapCabin(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatMapCabin2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabinᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatMapCabin) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatMapCabin2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabin(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatRow2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRow(ctx context.Context, sel ast.SelectionSet, v model.SeatRow) graphql.Marshaler {
+	return ec._SeatRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatRow2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatRow2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSeatSelectionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInput(ctx context.Context, v any) (model.SeatSelectionInput, error) {
+	res, err := ec.unmarshalInputSeatSelectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeatSelectionInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInputᚄ(ctx context.Context, v any) ([]model.SeatSelectionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SeatSelectionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeatSelectionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx context.Context, sel ast.SelectionSet, v providers.Segment) graphql.Marshaler {
 	return ec._Segment(ctx, sel, &v)
 }
@@ -16712,6 +18422,21 @@ func (ec *executionContext) marshalNSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregr
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSegment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx context.Context, sel ast.SelectionSet, v *providers.Segment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Segment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSelectSeatsInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSelectSeatsInput(ctx context.Context, v any) (model.SelectSeatsInput, error) {
+	res, err := ec.unmarshalInputSelectSeatsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNSlice2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSlice(ctx context.Context, sel ast.SelectionSet, v providers.Slice) graphql.Marshaler {
@@ -17318,6 +19043,13 @@ func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfar
 		return graphql.Null
 	}
 	return ec._PriceCheck(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx context.Context, sel ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProviderResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {

@@ -112,6 +112,25 @@ type Holder interface {
 	Hold(ctx context.Context, r HoldRequest) (*Hold, error)
 }
 
+// AttachRequest asks a provider to add extras (seats) to a hold it made,
+// before booking.
+type AttachRequest struct {
+	Part Part
+	Hold Hold
+	// Selections are the extras to add, refs of Hold.Ancillaries.
+	Selections []Selection
+}
+
+// Attacher adds extras to a hold (LiteAPI: POST
+// /flights/prebooks/{prebookId}/services). It answers the hold as it now
+// stands: the same Ref, the new Total with the extras, and the extras
+// still on offer. A seat taken meanwhile is an *Error with code SoldOut.
+// Providers that sell seats only with the hold request (or none at all)
+// do not implement it.
+type Attacher interface {
+	Attach(ctx context.Context, r AttachRequest) (*Hold, error)
+}
+
 // BookRequest asks a provider to turn a hold into a booking. We take the
 // payment ourselves: the provider is paid on account (CitizenPlane
 // self_psp, LiteAPI credit).

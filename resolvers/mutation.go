@@ -155,3 +155,15 @@ func (r *mutationResolver) CancelCheckoutSession(ctx context.Context, in model.C
 	}
 	return payload(r.Resolver.Checkout.Cancel(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
 }
+
+func (r *mutationResolver) SelectSeats(ctx context.Context, in model.SelectSeatsInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seats := make([]checkout.SeatChoice, len(in.Seats))
+	for i, s := range in.Seats {
+		seats[i] = checkout.SeatChoice{PassengerIndex: s.PassengerIndex, SeatID: s.SeatID}
+	}
+	return payload(r.Resolver.Checkout.SelectSeats(ctx, tenant, sessionID(in.CheckoutSessionID), seats, deref(in.IdempotencyKey)))
+}

@@ -363,6 +363,20 @@ type OfferPart struct {
 	SliceIndexes []int `json:"sliceIndexes"`
 }
 
+// One step of a streamed search.
+type OfferSearchProgress struct {
+	// The provider that just answered; null on the last event.
+	ProviderResult *search.ProviderResult `json:"providerResult,omitempty"`
+	// That provider's offers, cheapest first, with ids for offer(id:) and
+	// checkout: its one-way fares, or for a round trip its own round-trip fares.
+	// Empty on the last event.
+	Offers []search.Offer `json:"offers"`
+	// The last event: the search is stored and complete.
+	Done bool `json:"done"`
+	// The stored search, on the last event only: page it with offerSearch(id:).
+	Search *search.Result `json:"search,omitempty"`
+}
+
 // Where a page is in its list (Relay cursor connections).
 type PageInfo struct {
 	// More items follow the page's last one.
@@ -504,6 +518,79 @@ type SearchOffersInput struct {
 	CurrencyCode *string `json:"currencyCode,omitempty"`
 	// Provider names to search (see providerResults); every provider when absent. At most 10.
 	Providers []string `json:"providers,omitempty"`
+}
+
+// A seat on a seat map.
+type Seat struct {
+	// The seat's id for selectSeats.
+	ID string `json:"id"`
+	// Row and column, like 7A.
+	Designator string `json:"designator"`
+	// Column letter.
+	Column string `json:"column"`
+	// Free to choose now.
+	Available bool `json:"available"`
+	// What the seat is like.
+	Characteristics []providers.SeatCharacteristic `json:"characteristics"`
+	// Price for one passenger; 0 when included.
+	Price *providers.Money `json:"price"`
+	// Index into the session's passengers of the passenger it is chosen for; null when nobody of this session sits there.
+	PassengerIndex *int `json:"passengerIndex,omitempty"`
+}
+
+// The seats on sale on one flight of a held session.
+type SeatMap struct {
+	// The provider that sells the seats.
+	Provider string `json:"provider"`
+	// Index into the offer's slices of the flight's slice.
+	SliceIndex int `json:"sliceIndex"`
+	// Index into that slice's segments of the flight.
+	SegmentIndex int `json:"segmentIndex"`
+	// The flight.
+	Segment *providers.Segment `json:"segment"`
+	// The cabins with seats on sale; one when the provider does not tell cabins apart.
+	Cabins []SeatMapCabin `json:"cabins"`
+}
+
+// A cabin of a seat map.
+type SeatMapCabin struct {
+	// The cabin's name as the provider gives it; null when it does not (LiteAPI lists seats without their cabin).
+	Name *string `json:"name,omitempty"`
+	// The rows with seats on sale, front to back.
+	Rows []SeatRow `json:"rows"`
+}
+
+// A row of a seat map: only the seats the provider lists, not the whole row.
+type SeatRow struct {
+	// The row number.
+	Number int `json:"number"`
+	// The seats listed, in column order.
+	Seats []Seat `json:"seats"`
+}
+
+// A passenger's seat on one flight.
+type SeatSelectionInput struct {
+	// Index into the session's passengers; not an infant.
+	PassengerIndex int `json:"passengerIndex"`
+	// A Seat.id from CheckoutSession.seatMaps; the seat's flight is part of it.
+	SeatID string `json:"seatId"`
+}
+
+// Seats to choose in a held session.
+type SelectSeatsInput struct {
+	// CheckoutSession.id of a HELD session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// One seat per passenger and flight. At most 36.
+	Seats []SeatSelectionInput `json:"seats"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What can be followed as it happens. Subscriptions are answered as
+// server-sent events only: POST the operation to /graphql with
+// Accept: text/event-stream; each event is "event: next" with one answer in
+// data, and the stream ends with "event: complete".
+type Subscription struct {
 }
 
 // A passport.

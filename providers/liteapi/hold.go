@@ -71,6 +71,32 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 		return hold, nil
 	}
 
+	return c.attach(ctx, hold, selected, segs)
+}
+
+// Attach adds seats (or bags) to a part's prebook (POST
+// /flights/prebooks/{prebookId}/services, B.5) and answers the prebook as
+// it now stands: the same Ref, the new price, the services still
+// attachable. The segments of the journey come from the answer; its
+// servicesAttachable.expiresAt, when absent, keeps r.Hold's expiry.
+func (c *Client) Attach(ctx context.Context, r providers.AttachRequest) (*providers.Hold, error) {
+	const op = "attach_services"
+	if r.Part.Provider != Name || r.Hold.Ref == "" {
+		return nil, rejected(op, "not a LiteAPI prebook", fmt.Errorf("attach to hold %q of provider %q", r.Hold.Ref, r.Part.Provider))
+	}
+	selected, err := toSelectedServices(r.Selections, r.Part.Passengers.Total())
+	if err != nil {
+		return nil, rejected(op, "the extras chosen cannot be sent to LiteAPI", err)
+	}
+	if len(selected) == 0 {
+		return nil, rejected(op, "no extras to attach", errors.New("no selections"))
+	}
+	return c.attach(ctx, &r.Hold, selected, nil)
+}
+
+// attach posts selected to hold's prebook; segs are the journey's
+// segments when an earlier answer gave them.
+func (c *Client) attach(ctx context.Context, hold *providers.Hold, selected []wire.SelectedService, segs []wire.Segment) (*providers.Hold, error) {
 	const attachOp = "attach_services"
 	path := wire.ServicesPath(hold.Ref)
 	var att wire.PrebookResponse
@@ -269,8 +295,11 @@ func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (pro
 	switch s.Category {
 	case wire.CategorySeat:
 		a.Kind = providers.Seat
-		if a.Description == "" && s.Metadata != nil && s.Metadata.Seat != nil {
-			a.Description = "Seat " + s.Metadata.Seat.SeatNumber
+		if s.Metadata != nil && s.Metadata.Seat != nil {
+			a.Seat = seatInfo(*s.Metadata.Seat)
+			if a.Description == "" {
+				a.Description = "Seat " + s.Metadata.Seat.SeatNumber
+			}
 		}
 	case wire.CategoryBaggage:
 		if s.Metadata == nil || s.Metadata.Baggage == nil {
@@ -299,6 +328,35 @@ func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (pro
 	}
 	a.Price = price
 	return a, true, nil
+}
+
+// seatInfo maps a seat's metadata (B.8). Its column is seatColumn, or
+// the letters ending seatNumber; position window|aisle|middle and
+// seatType extra_legroom are characteristics, other values are left
+// out. [assumed] A seat without "available" is available: the
+// servicesAttachable list is of seats that can be attached.
+func seatInfo(m wire.SeatMetadata) *providers.SeatInfo {
+	col := m.SeatColumn
+	if col == "" {
+		col = strings.TrimLeft(m.SeatNumber, "0123456789")
+	}
+	row := m.SeatRow
+	if row == 0 {
+		row, _ = strconv.Atoi(strings.TrimRight(m.SeatNumber, "ABCDEFGHJKLMNPQRSTUVWXYZ"))
+	}
+	si := &providers.SeatInfo{Designator: m.SeatNumber, Row: row, Column: col, Available: true}
+	switch m.Position {
+	case "window":
+		si.Characteristics = append(si.Characteristics, providers.Window)
+	case "aisle":
+		si.Characteristics = append(si.Characteristics, providers.Aisle)
+	case "middle":
+		si.Characteristics = append(si.Characteristics, providers.Middle)
+	}
+	if m.SeatType == "extra_legroom" {
+		si.Characteristics = append(si.Characteristics, providers.ExtraLegroom)
+	}
+	return si
 }
 
 // callingCodes are the country calling codes (ITU-T E.164) of the
