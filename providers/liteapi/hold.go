@@ -23,9 +23,13 @@ const fallbackHoldTTL = 15 * time.Minute
 // part's offer for the travellers, then, when extras were chosen, attaches
 // them (POST /flights/prebooks/{prebookId}/services, B.5).
 //
-// The prebook asks for no payment intent (usePaymentSdk false): we take the
-// payment ourselves and LiteAPI is paid on account (payment bypass and a
-// credit line; the booking is paid with method CREDIT). Travellers are sent
+// For a Merchant part the prebook asks for no payment intent
+// (usePaymentSdk false): we take the payment ourselves and LiteAPI is paid
+// on account (payment bypass and a credit line; the booking is paid with
+// method CREDIT). For a ProviderIntent part it asks for one (usePaymentSdk
+// true) and the Hold's Intent is LiteAPI's transactionId and secretKey of
+// the last answer: attaching extras makes a new intent, and only the
+// latest one books (B.5). Travellers are sent
 // in the order given, which is the passengerIndex of Selections; the
 // contact's E.164 phone is split into calling code and national number
 // (see splitPhone). A Selection whose Ref is not a serviceId (an included
@@ -68,7 +72,7 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 		return nil, unreadable(op, 200, fmt.Errorf("map %s: %w", wire.PrebooksPath, err))
 	}
 	if len(selected) == 0 {
-		return hold, nil
+		return hold, c.intentOf(op, r, hold, pre)
 	}
 
 	const attachOp = "attach_services"
@@ -88,7 +92,27 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 	if att.Data[0].ServicesAttachable == nil || att.Data[0].ServicesAttachable.ExpiresAt == "" {
 		attached.ExpiresAt = hold.ExpiresAt
 	}
-	return attached, nil
+	return attached, c.intentOf(attachOp, r, attached, att)
+}
+
+// intentOf sets h.Intent from a prebook answer when r asked for LiteAPI's
+// payment intent; an answer without one is unreadable.
+func (c *Client) intentOf(op string, r providers.HoldRequest, h *providers.Hold, resp wire.PrebookResponse) error {
+	if r.Settlement != providers.ProviderIntent {
+		return nil
+	}
+	d := resp.Data[0]
+	if d.TransactionID == "" || d.SecretKey == "" {
+		return unreadable(op, 200, errors.New("usePaymentSdk was true but the answer has no transactionId and secretKey"))
+	}
+	h.Intent = &providers.Intent{TransactionID: d.TransactionID, ClientSecret: d.SecretKey, Amount: h.Total}
+	return nil
+}
+
+// Settlements: LiteAPI is paid on credit (Merchant) or by its own Stripe
+// intent (ProviderIntent).
+func (c *Client) Settlements() []providers.Settlement {
+	return []providers.Settlement{providers.Merchant, providers.ProviderIntent}
 }
 
 // observe runs one HTTP exchange of op and reports it to the observer.
@@ -114,7 +138,13 @@ func newPrebookRequest(r providers.HoldRequest) (wire.PrebookRequest, error) {
 			return wire.PrebookRequest{}, fmt.Errorf("traveller %d: %w", i, err)
 		}
 	}
-	return wire.PrebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: false, IncludeCreditBalance: false, Contact: contact, Passengers: pax}, nil
+	switch r.Settlement {
+	case "", providers.Merchant, providers.ProviderIntent:
+	default:
+		return wire.PrebookRequest{}, fmt.Errorf("LiteAPI does not settle by %s", r.Settlement)
+	}
+	return wire.PrebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: r.Settlement == providers.ProviderIntent, IncludeCreditBalance: false,
+		Contact: contact, Passengers: pax}, nil
 }
 
 // toWireContact maps the contact. An empty email or phone is taken from
