@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 // The simulated Stripe side of LiteAPI's payment intents (B.3, B.5, B.6).
@@ -31,7 +32,7 @@ const (
 var (
 	ErrUnknownIntent = errors.New("litesim: no payment intent has this client secret")
 	ErrStaleIntent   = errors.New("litesim: this payment intent was replaced by a newer one (services were attached)")
-	ErrCardDeclined  = errors.New("litesim: the card was declined")
+	ErrCardDeclined  = fmt.Errorf("litesim: %w", sim.ErrCardDeclined)
 )
 
 // ConfirmIntent confirms the payment intent whose client secret (the
