@@ -1,10 +1,12 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 
 	"github.com/faregraph/faregraph/providers/liteapi/litesim"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 const settleFields = `checkoutSession { id status total { amount } payment { method status amount { amount } capturedAmount { amount } }
@@ -169,4 +171,35 @@ func joinField(f any) string {
 		out += p.(string)
 	}
 	return out
+}
+
+// TestSettlementReconciles: in PROVIDER_INTENT and CARD_FORWARD modes a
+// booking whose answer is lost leaves the session NEEDS_ATTENTION, and the
+// reconciler finds the one booking by replaying the same request (the
+// same transactionId, the same payment_method), charging nothing of ours.
+func TestSettlementReconciles(t *testing.T) {
+	for _, tc := range []struct{ provider, mode string }{{"liteapi", "PROVIDER_INTENT"}, {"citizenplane", "CARD_FORWARD"}} {
+		t.Run(tc.mode, func(t *testing.T) {
+			a := newTestApp(t, nil)
+			h := a.Handler
+			id := openSettled(t, h, tc.provider, tc.mode)
+			mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+			mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id})
+			knobs := a.Simulators[tc.provider]
+			knobs.SetFailure("book", sim.FailAfter)
+			defer knobs.SetFailure("book", sim.FailNone)
+			s, _ := settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+			if s["status"] != "NEEDS_ATTENTION" {
+				t.Fatalf("lost answer: %v", s)
+			}
+			if n, err := a.Checkout.Reconcile(context.Background()); err != nil || n != 1 {
+				t.Fatalf("Reconcile = %d, %v", n, err)
+			}
+			r := postAs(t, h, "", `query($id: ID!) { node(id: $id) { ... on CheckoutSession { status bookings { provider } payment { capturedAmount { amount } } } } }`, map[string]any{"id": id})
+			if dig(r.Data, "node", "status") != "BOOKED" || len(dig(r.Data, "node", "bookings").([]any)) != 1 ||
+				dig(r.Data, "node", "payment", "capturedAmount", "amount") != "0.00" {
+				t.Errorf("reconciled: %v", r.Data)
+			}
+		})
+	}
 }
