@@ -213,7 +213,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {
-		a.MetricsHandler = metrics.RequireToken(cfg.MetricsToken, a.MetricsHandler)
+		a.MetricsHandler = auth.RequireToken(cfg.MetricsToken, a.MetricsHandler)
 	}
 	public := a.MetricsHandler
 	if cfg.MetricsPrivate {

@@ -2928,6 +2928,26 @@ enum ErrorCode {
   NOT_HELD
   "The session expired before its parts were booked."
   NOT_BOOKED
+  "A request error: the document is not GraphQL. The answer has no data."
+  GRAPHQL_PARSE_FAILED
+  "A request error: the document does not validate against the schema, or breaks a document limit (fields, depth, operation name length). The answer has no data."
+  GRAPHQL_VALIDATION_FAILED
+  "A request error: the operation costs more than the complexity limit. The answer has no data."
+  COMPLEXITY_LIMIT_EXCEEDED
+  "The last error of a response that had more errors than the server answers; its message says how many were left out."
+  TOO_MANY_ERRORS
+  "A request error: the request body is larger than the server reads (HTTP 413)."
+  REQUEST_TOO_LARGE
+  "A request error: the request is not a GraphQL request, such as a body or query string that is not JSON (HTTP 400)."
+  BAD_REQUEST
+  "A request error: the client sent too many refused requests; fix them, then retry after Retry-After (HTTP 429)."
+  TOO_MANY_REQUESTS
+  "A request error: the endpoint does not take the HTTP method, or a GET carries a mutation; Allow names the methods (HTTP 405)."
+  METHOD_NOT_ALLOWED
+  "A request error: a POST body that is not JSON (HTTP 415)."
+  UNSUPPORTED_MEDIA_TYPE
+  "A request error: a browser preflight from an origin that may not call the API (HTTP 403)."
+  CORS_ORIGIN_NOT_ALLOWED
 }
 
 
@@ -17293,6 +17313,16 @@ var (
 		"PAYMENT_CANCELED":          fault.PaymentCanceled,
 		"NOT_HELD":                  fault.NotHeld,
 		"NOT_BOOKED":                fault.NotBooked,
+		"GRAPHQL_PARSE_FAILED":      fault.GraphQLParseFailed,
+		"GRAPHQL_VALIDATION_FAILED": fault.GraphQLValidationFailed,
+		"COMPLEXITY_LIMIT_EXCEEDED": fault.ComplexityLimitExceeded,
+		"TOO_MANY_ERRORS":           fault.TooManyErrors,
+		"REQUEST_TOO_LARGE":         fault.RequestTooLarge,
+		"BAD_REQUEST":               fault.BadRequest,
+		"TOO_MANY_REQUESTS":         fault.TooManyRequests,
+		"METHOD_NOT_ALLOWED":        fault.MethodNotAllowed,
+		"UNSUPPORTED_MEDIA_TYPE":    fault.UnsupportedMediaType,
+		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -17335,6 +17365,16 @@ var (
 		fault.PaymentCanceled:         "PAYMENT_CANCELED",
 		fault.NotHeld:                 "NOT_HELD",
 		fault.NotBooked:               "NOT_BOOKED",
+		fault.GraphQLParseFailed:      "GRAPHQL_PARSE_FAILED",
+		fault.GraphQLValidationFailed: "GRAPHQL_VALIDATION_FAILED",
+		fault.ComplexityLimitExceeded: "COMPLEXITY_LIMIT_EXCEEDED",
+		fault.TooManyErrors:           "TOO_MANY_ERRORS",
+		fault.RequestTooLarge:         "REQUEST_TOO_LARGE",
+		fault.BadRequest:              "BAD_REQUEST",
+		fault.TooManyRequests:         "TOO_MANY_REQUESTS",
+		fault.MethodNotAllowed:        "METHOD_NOT_ALLOWED",
+		fault.UnsupportedMediaType:    "UNSUPPORTED_MEDIA_TYPE",
+		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
 	}
 )
 
