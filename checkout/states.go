@@ -107,6 +107,8 @@ var gates = map[string]stepGate{
 	"expire": {runs: []Status{Open, Held, PaymentPending, Authorized, PriceChanged}},
 	"confirm": {runs: []Status{PaymentPending}, past: []Status{Authorized, Booking, NeedsAttention},
 		early: "pay by CARD before confirming a card"},
+	"forward": {runs: []Status{Held, PaymentPending}, past: []Status{Authorized, Booking, NeedsAttention},
+		early: "hold the checkout session before forwarding a card"},
 }
 
 // gate answers whether step may run on sess. When it may not, it gives

@@ -56,6 +56,9 @@ type CreateInput struct {
 	// an offer form one journey). Empty is left out of the request's hash,
 	// so keys stored before the field existed still match.
 	PartialBooking PartialBooking `json:",omitempty"`
+	// Settlements say how providers' parts settle; a provider not listed
+	// settles as MERCHANT. Left out of the hash when empty, as above.
+	Settlements []ProviderSettlement `json:",omitempty"`
 }
 
 // checker collects every violation of a request; field names are relative

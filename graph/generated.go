@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Offer() OfferResolver
 	OfferSearch() OfferSearchResolver
+	PaymentAction() PaymentActionResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -151,6 +152,13 @@ type ComplexityRoot struct {
 		To    func(childComplexity int) int
 	}
 
+	CheckoutPart struct {
+		Amount     func(childComplexity int) int
+		Index      func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		Settlement func(childComplexity int) int
+	}
+
 	CheckoutSession struct {
 		Airline           func(childComplexity int) int
 		BookingCodes      func(childComplexity int) int
@@ -168,8 +176,10 @@ type ComplexityRoot struct {
 		Metadata          func(childComplexity int) int
 		Offer             func(childComplexity int) int
 		PartialBooking    func(childComplexity int) int
+		Parts             func(childComplexity int) int
 		Passengers        func(childComplexity int) int
 		Payment           func(childComplexity int) int
+		PaymentActions    func(childComplexity int) int
 		SeatMaps          func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Total             func(childComplexity int) int
@@ -227,6 +237,7 @@ type ComplexityRoot struct {
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
 		ConfirmSandboxPayment func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
 		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
+		ForwardCard           func(childComplexity int, input model.ForwardCardInput) int
 		HoldCheckoutSession   func(childComplexity int, input model.HoldCheckoutSessionInput) int
 		PayCheckoutSession    func(childComplexity int, input model.PayCheckoutSessionInput) int
 		SelectSeats           func(childComplexity int, input model.SelectSeatsInput) int
@@ -319,6 +330,16 @@ type ComplexityRoot struct {
 		FailureMessage func(childComplexity int) int
 		Method         func(childComplexity int) int
 		Status         func(childComplexity int) int
+	}
+
+	PaymentAction struct {
+		Amount        func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		Done          func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		PartIndexes   func(childComplexity int) int
+		Provider      func(childComplexity int) int
+		TransactionID func(childComplexity int) int
 	}
 
 	PriceCheck struct {
@@ -432,6 +453,8 @@ type CheckoutSessionResolver interface {
 	Items(ctx context.Context, obj *checkout.Session) ([]model.CartItem, error)
 
 	Payment(ctx context.Context, obj *checkout.Session) (*model.Payment, error)
+	Parts(ctx context.Context, obj *checkout.Session) ([]model.CheckoutPart, error)
+	PaymentActions(ctx context.Context, obj *checkout.Session) ([]checkout.PaymentAction, error)
 	Bookings(ctx context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error)
 
 	BookingReferences(ctx context.Context, obj *checkout.Session) ([]string, error)
@@ -449,6 +472,7 @@ type MutationResolver interface {
 	HoldCheckoutSession(ctx context.Context, input model.HoldCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	PayCheckoutSession(ctx context.Context, input model.PayCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	ConfirmSandboxPayment(ctx context.Context, input model.ConfirmSandboxPaymentInput) (*model.CheckoutSessionPayload, error)
+	ForwardCard(ctx context.Context, input model.ForwardCardInput) (*model.CheckoutSessionPayload, error)
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
@@ -473,6 +497,12 @@ type OfferSearchResolver interface {
 	CurrencyCode(ctx context.Context, obj *search.Result) (string, error)
 
 	Offers(ctx context.Context, obj *search.Result, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
+}
+type PaymentActionResolver interface {
+	Provider(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+
+	ClientSecret(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+	TransactionID(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 }
 type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
@@ -918,6 +948,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckoutEvent.To(childComplexity), true
 
+	case "CheckoutPart.amount":
+		if e.ComplexityRoot.CheckoutPart.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Amount(childComplexity), true
+	case "CheckoutPart.index":
+		if e.ComplexityRoot.CheckoutPart.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Index(childComplexity), true
+	case "CheckoutPart.provider":
+		if e.ComplexityRoot.CheckoutPart.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Provider(childComplexity), true
+	case "CheckoutPart.settlement":
+		if e.ComplexityRoot.CheckoutPart.Settlement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Settlement(childComplexity), true
+
 	case "CheckoutSession.airline":
 		if e.ComplexityRoot.CheckoutSession.Airline == nil {
 			break
@@ -1014,6 +1069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.PartialBooking(childComplexity), true
+	case "CheckoutSession.parts":
+		if e.ComplexityRoot.CheckoutSession.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.Parts(childComplexity), true
 	case "CheckoutSession.passengers":
 		if e.ComplexityRoot.CheckoutSession.Passengers == nil {
 			break
@@ -1026,6 +1087,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Payment(childComplexity), true
+	case "CheckoutSession.paymentActions":
+		if e.ComplexityRoot.CheckoutSession.PaymentActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.PaymentActions(childComplexity), true
 	case "CheckoutSession.seatMaps":
 		if e.ComplexityRoot.CheckoutSession.SeatMaps == nil {
 			break
@@ -1245,6 +1312,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCheckoutSession(childComplexity, args["input"].(model.CreateCheckoutSessionInput)), true
+	case "Mutation.forwardCard":
+		if e.ComplexityRoot.Mutation.ForwardCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_forwardCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ForwardCard(childComplexity, args["input"].(model.ForwardCardInput)), true
 	case "Mutation.holdCheckoutSession":
 		if e.ComplexityRoot.Mutation.HoldCheckoutSession == nil {
 			break
@@ -1647,6 +1725,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.Status(childComplexity), true
+
+	case "PaymentAction.amount":
+		if e.ComplexityRoot.PaymentAction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Amount(childComplexity), true
+	case "PaymentAction.clientSecret":
+		if e.ComplexityRoot.PaymentAction.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.ClientSecret(childComplexity), true
+	case "PaymentAction.done":
+		if e.ComplexityRoot.PaymentAction.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Done(childComplexity), true
+	case "PaymentAction.kind":
+		if e.ComplexityRoot.PaymentAction.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Kind(childComplexity), true
+	case "PaymentAction.partIndexes":
+		if e.ComplexityRoot.PaymentAction.PartIndexes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.PartIndexes(childComplexity), true
+	case "PaymentAction.provider":
+		if e.ComplexityRoot.PaymentAction.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Provider(childComplexity), true
+	case "PaymentAction.transactionId":
+		if e.ComplexityRoot.PaymentAction.TransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.TransactionID(childComplexity), true
 
 	case "PriceCheck.available":
 		if e.ComplexityRoot.PriceCheck.Available == nil {
@@ -2052,14 +2173,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCreateCheckoutSessionInput,
+		ec.unmarshalInputForwardCardInput,
 		ec.unmarshalInputHoldCheckoutSessionInput,
 		ec.unmarshalInputMetadataEntryInput,
 		ec.unmarshalInputPassengerCountsInput,
 		ec.unmarshalInputPassengerInput,
 		ec.unmarshalInputPayCheckoutSessionInput,
+		ec.unmarshalInputProviderSettlementInput,
 		ec.unmarshalInputSearchOffersInput,
 		ec.unmarshalInputSeatSelectionInput,
 		ec.unmarshalInputSelectSeatsInput,
+		ec.unmarshalInputThreeDSecureInput,
 		ec.unmarshalInputTravelDocumentInput,
 	)
 	first := true
@@ -2619,6 +2743,17 @@ type Mutation {
     "What to do."
     input: ConfirmSandboxPaymentInput!
   ): CheckoutSessionPayload!
+  """
+  Gives a provider's CARD_FORWARD parts the card they are paid with: the
+  Stripe PaymentMethod the app made with the provider's restricted key, and
+  the 3-D Secure results when the card was authenticated. Runs on a HELD or
+  PAYMENT_PENDING session; the session is AUTHORIZED once every card is
+  forwarded and our own payment (if any) is authorized.
+  """
+  forwardCard(
+    "What to do."
+    input: ForwardCardInput!
+  ): CheckoutSessionPayload!
   "Books every part, then captures what was booked (or releases the payment if nothing was)."
   bookCheckoutSession(
     "What to do."
@@ -2706,6 +2841,8 @@ input CreateCheckoutSessionInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
   partialBooking: PartialBooking
+  "Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4."
+  settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
@@ -2740,6 +2877,8 @@ input CheckoutInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "As in createCheckoutSession; FORBID when absent."
   partialBooking: PartialBooking
+  "As in createCheckoutSession; MERCHANT for every provider when absent. At most 4."
+  settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "How to pay."
   method: PaymentMethodType!
   "Repeating a request with the same key returns the first answer; another request with it is refused."
@@ -2840,6 +2979,90 @@ input ConfirmSandboxPaymentInput {
   checkoutSessionId: ID!
   "A test card number; 4242424242424242 when absent."
   cardNumber: String
+}
+
+"A card to forward to a provider that charges it itself (CARD_FORWARD)."
+input ForwardCardInput {
+  "CheckoutSession.id of the session."
+  checkoutSessionId: ID!
+  "The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane)."
+  provider: String!
+  "The Stripe PaymentMethod id (pm_...) made with the provider's restricted key."
+  paymentMethodId: String!
+  "The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00)."
+  threeDSecure: ThreeDSecureInput
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
+}
+
+"The results of a 3-D Secure authentication, as the provider takes them."
+input ThreeDSecureInput {
+  "The version performed: 1.0.2, 2.1.0 or 2.2.0."
+  version: String!
+  "The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent."
+  electronicCommerceIndicator: String!
+  "The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters."
+  cryptogram: String!
+  "The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2)."
+  transactionId: String!
+}
+
+"How one provider's parts of a session settle."
+input ProviderSettlementInput {
+  "The provider (Offer part provider, e.g. liteapi, citizenplane)."
+  provider: String!
+  "Who takes the money of its parts."
+  mode: SettlementMode!
+}
+
+"Who takes a part's money."
+enum SettlementMode {
+  "We charge the card through our gateway (or the API client's credit line) and pay the provider on account (CitizenPlane self_psp, LiteAPI credit)."
+  MERCHANT
+  "The provider's own Stripe payment intent, made with the hold, confirmed by the app with Stripe's SDK and named at booking (LiteAPI usePaymentSdk)."
+  PROVIDER_INTENT
+  "The provider charges a Stripe PaymentMethod the app made with the provider's key, with any 3-D Secure results (CitizenPlane payment_method); see forwardCard."
+  CARD_FORWARD
+}
+
+"What the app must do before booking, for one way of paying."
+type PaymentAction {
+  "What to do."
+  kind: PaymentActionKind!
+  "The provider this pays; null for our own payment."
+  provider: String
+  "The indexes of the offer parts (Offer.parts) this pays."
+  partIndexes: [Int!]!
+  "What this pays."
+  amount: Money!
+  "For Stripe's SDKs: the client secret of the intent to confirm (CONFIRM_PROVIDER_INTENT, CONFIRM_CARD_PAYMENT)."
+  clientSecret: String
+  "The provider's id of its intent (CONFIRM_PROVIDER_INTENT), sent at booking."
+  transactionId: String
+  "Whether it is done: the card forwarded, our intent authorized. A provider's intent is confirmed between the app and Stripe, so it is never known done."
+  done: Boolean!
+}
+
+"What the app must do before booking."
+enum PaymentActionKind {
+  "Confirm the provider's payment intent with Stripe's SDK (clientSecret; the provider's publishable key), then book."
+  CONFIRM_PROVIDER_INTENT
+  "Make a Stripe PaymentMethod with the provider's restricted key and give it to forwardCard, with any 3-D Secure results."
+  FORWARD_CARD
+  "Confirm our own payment intent (clientSecret, Payment.ephemeralKey, Payment.customerId) with the gateway's SDK."
+  CONFIRM_CARD_PAYMENT
+}
+
+"A part of a session: one provider booking unit and how it settles."
+type CheckoutPart {
+  "The index of the part in Offer.parts."
+  index: Int!
+  "The provider that holds and books it."
+  provider: String!
+  "Who takes its money."
+  settlement: SettlementMode!
+  "What it costs, its extras included."
+  amount: Money!
 }
 
 "The session to book."
@@ -3077,6 +3300,10 @@ type CheckoutSession implements Node {
   total: Money!
   "The payment, once set up."
   payment: Payment
+  "The offer's parts, each with who takes its money."
+  parts: [CheckoutPart!]!
+  "What the app must do before booking: confirm a provider's intent, forward a card, confirm our own intent. Empty until held."
+  paymentActions: [PaymentAction!]!
   "The bookings made, once booked."
   bookings: [Booking!]!
   "Links every booking this session makes."
@@ -3741,6 +3968,20 @@ func (ec *executionContext) childFields_CheckoutEvent(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckoutPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_CheckoutPart_index(ctx, field)
+	case "provider":
+		return ec.fieldContext_CheckoutPart_provider(ctx, field)
+	case "settlement":
+		return ec.fieldContext_CheckoutPart_settlement(ctx, field)
+	case "amount":
+		return ec.fieldContext_CheckoutPart_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutPart", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3761,6 +4002,10 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_total(ctx, field)
 	case "payment":
 		return ec.fieldContext_CheckoutSession_payment(ctx, field)
+	case "parts":
+		return ec.fieldContext_CheckoutSession_parts(ctx, field)
+	case "paymentActions":
+		return ec.fieldContext_CheckoutSession_paymentActions(ctx, field)
 	case "bookings":
 		return ec.fieldContext_CheckoutSession_bookings(ctx, field)
 	case "groupIdentifier":
@@ -4055,6 +4300,26 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_failureMessage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
+}
+
+func (ec *executionContext) childFields_PaymentAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PaymentAction_kind(ctx, field)
+	case "provider":
+		return ec.fieldContext_PaymentAction_provider(ctx, field)
+	case "partIndexes":
+		return ec.fieldContext_PaymentAction_partIndexes(ctx, field)
+	case "amount":
+		return ec.fieldContext_PaymentAction_amount(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
+	case "transactionId":
+		return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+	case "done":
+		return ec.fieldContext_PaymentAction_done(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentAction", field.Name)
 }
 
 func (ec *executionContext) childFields_PriceCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4399,6 +4664,20 @@ func (ec *executionContext) field_Mutation_createCheckoutSession_args(ctx contex
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CreateCheckoutSessionInput, error) {
 			return ec.unmarshalNCreateCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCreateCheckoutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_forwardCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ForwardCardInput, error) {
+			return ec.unmarshalNForwardCardInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐForwardCardInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6396,6 +6675,107 @@ func (ec *executionContext) fieldContext_CheckoutEvent_event(_ context.Context, 
 	return graphql.NewScalarFieldContext("CheckoutEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CheckoutPart_index(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_provider(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_settlement(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_settlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settlement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_settlement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_amount(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutSession_id(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6634,6 +7014,70 @@ func (ec *executionContext) fieldContext_CheckoutSession_payment(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_parts(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_parts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().Parts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CheckoutPart) graphql.Marshaler {
+			return ec.marshalNCheckoutPart2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPartᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_paymentActions(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_paymentActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().PaymentActions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.PaymentAction) graphql.Marshaler {
+			return ec.marshalNPaymentAction2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_paymentActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentAction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7730,6 +8174,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmSandboxPayment(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_confirmSandboxPayment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_forwardCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_forwardCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ForwardCard(ctx, fc.Args["input"].(model.ForwardCardInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_forwardCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_forwardCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9503,6 +9991,176 @@ func (ec *executionContext) _Payment_failureMessage(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Payment_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.ActionKind) graphql.Marshaler {
+			return ec.marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type PaymentActionKind does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_provider(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_partIndexes(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_partIndexes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartIndexes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_partIndexes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_amount(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentAction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentAction_clientSecret(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().ClientSecret(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_transactionId(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().TransactionID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_done(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PriceCheck_available(ctx context.Context, field graphql.CollectedField, obj *model.PriceCheck) (ret graphql.Marshaler) {
@@ -12368,7 +13026,7 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "method", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "settlements", "method", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12424,6 +13082,13 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 				return it, err
 			}
 			it.PartialBooking = data
+		case "settlements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settlements"))
+			data, err := ec.unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Settlements = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
 			data, err := ec.unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx, v)
@@ -12542,7 +13207,7 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "settlements", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12598,6 +13263,71 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.PartialBooking = data
+		case "settlements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settlements"))
+			data, err := ec.unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Settlements = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputForwardCardInput(ctx context.Context, obj any) (model.ForwardCardInput, error) {
+	var it model.ForwardCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "provider", "paymentMethodId", "threeDSecure", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "paymentMethodId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentMethodId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentMethodID = data
+		case "threeDSecure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threeDSecure"))
+			data, err := ec.unmarshalOThreeDSecureInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreeDSecure = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -12851,6 +13581,43 @@ func (ec *executionContext) unmarshalInputPayCheckoutSessionInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputProviderSettlementInput(ctx context.Context, obj any) (model.ProviderSettlementInput, error) {
+	var it model.ProviderSettlementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provider", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSearchOffersInput(ctx context.Context, obj any) (model.SearchOffersInput, error) {
 	var it model.SearchOffersInput
 	if obj == nil {
@@ -12999,6 +13766,57 @@ func (ec *executionContext) unmarshalInputSelectSeatsInput(ctx context.Context, 
 				return it, err
 			}
 			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputThreeDSecureInput(ctx context.Context, obj any) (model.ThreeDSecureInput, error) {
+	var it model.ThreeDSecureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "electronicCommerceIndicator", "cryptogram", "transactionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "electronicCommerceIndicator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electronicCommerceIndicator"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectronicCommerceIndicator = data
+		case "cryptogram":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cryptogram"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cryptogram = data
+		case "transactionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionID = data
 		}
 	}
 	return it, nil
@@ -13921,6 +14739,59 @@ func (ec *executionContext) _CheckoutEvent(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var checkoutPartImplementors = []string{"CheckoutPart"}
+
+func (ec *executionContext) _CheckoutPart(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutPart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutPart")
+		case "index":
+			out.Values[i] = ec._CheckoutPart_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._CheckoutPart_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settlement":
+			out.Values[i] = ec._CheckoutPart_settlement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._CheckoutPart_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var checkoutSessionImplementors = []string{"CheckoutSession", "Node"}
 
 func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.SelectionSet, obj *checkout.Session) graphql.Marshaler {
@@ -14083,6 +14954,82 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 				}()
 				res = ec._CheckoutSession_payment(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_parts(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "paymentActions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_paymentActions(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -14901,6 +15848,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "confirmSandboxPayment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_confirmSandboxPayment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "forwardCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_forwardCard(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15927,6 +16881,173 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Payment_failureMessage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var paymentActionImplementors = []string{"PaymentAction"}
+
+func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.SelectionSet, obj *checkout.PaymentAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentAction")
+		case "kind":
+			out.Values[i] = ec._PaymentAction_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_provider(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "partIndexes":
+			out.Values[i] = ec._PaymentAction_partIndexes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._PaymentAction_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientSecret":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_clientSecret(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "transactionId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_transactionId(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "done":
+			out.Values[i] = ec._PaymentAction_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17471,6 +18592,26 @@ func (ec *executionContext) unmarshalNCheckoutInput2githubᚗcomᚋfaregraphᚋf
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCheckoutPart2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPart(ctx context.Context, sel ast.SelectionSet, v model.CheckoutPart) graphql.Marshaler {
+	return ec._CheckoutPart(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCheckoutPart2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPartᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CheckoutPart) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutPart2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx context.Context, sel ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -17789,6 +18930,11 @@ var (
 		providers.CombinedOneWays: "COMBINED_ONE_WAYS",
 	}
 )
+
+func (ec *executionContext) unmarshalNForwardCardInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐForwardCardInput(ctx context.Context, v any) (model.ForwardCardInput, error) {
+	res, err := ec.unmarshalInputForwardCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalNGender2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (model.Gender, error) {
 	var res model.Gender
@@ -18122,6 +19268,56 @@ func (ec *executionContext) unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfar
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPaymentAction2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentAction(ctx context.Context, sel ast.SelectionSet, v checkout.PaymentAction) graphql.Marshaler {
+	return ec._PaymentAction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPaymentAction2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentActionᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.PaymentAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentAction2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx context.Context, v any) (checkout.ActionKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx context.Context, sel ast.SelectionSet, v checkout.ActionKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind = map[string]checkout.ActionKind{
+		"CONFIRM_PROVIDER_INTENT": checkout.ConfirmProviderIntent,
+		"FORWARD_CARD":            checkout.ForwardCard,
+		"CONFIRM_CARD_PAYMENT":    checkout.ConfirmCardPayment,
+	}
+	marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind = map[checkout.ActionKind]string{
+		checkout.ConfirmProviderIntent: "CONFIRM_PROVIDER_INTENT",
+		checkout.ForwardCard:           "FORWARD_CARD",
+		checkout.ConfirmCardPayment:    "CONFIRM_CARD_PAYMENT",
+	}
+)
+
 func (ec *executionContext) unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx context.Context, v any) (model.PaymentMethodType, error) {
 	var res model.PaymentMethodType
 	err := res.UnmarshalGQL(v)
@@ -18196,6 +19392,11 @@ func (ec *executionContext) marshalNProviderResult2ᚕgithubᚗcomᚋfaregraph�
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNProviderSettlementInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInput(ctx context.Context, v any) (model.ProviderSettlementInput, error) {
+	res, err := ec.unmarshalInputProviderSettlementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus(ctx context.Context, v any) (search.Status, error) {
@@ -18438,6 +19639,36 @@ func (ec *executionContext) unmarshalNSelectSeatsInput2githubᚗcomᚋfaregraph�
 	res, err := ec.unmarshalInputSelectSeatsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx context.Context, v any) (providers.Settlement, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx context.Context, sel ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement = map[string]providers.Settlement{
+		"MERCHANT":        providers.Merchant,
+		"PROVIDER_INTENT": providers.ProviderIntent,
+		"CARD_FORWARD":    providers.CardForward,
+	}
+	marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement = map[providers.Settlement]string{
+		providers.Merchant:       "MERCHANT",
+		providers.ProviderIntent: "PROVIDER_INTENT",
+		providers.CardForward:    "CARD_FORWARD",
+	}
+)
 
 func (ec *executionContext) marshalNSlice2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSlice(ctx context.Context, sel ast.SelectionSet, v providers.Slice) graphql.Marshaler {
 	return ec._Slice(ctx, sel, &v)
@@ -19052,6 +20283,23 @@ func (ec *executionContext) marshalOProviderResult2ᚖgithubᚗcomᚋfaregraph�
 	return ec._ProviderResult(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx context.Context, v any) ([]model.ProviderSettlementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProviderSettlementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProviderSettlementInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19122,6 +20370,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOThreeDSecureInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureInput(ctx context.Context, v any) (*model.ThreeDSecureInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreeDSecureInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -160,6 +160,20 @@ func (s *Set) Canceller(name string) (Canceller, error) {
 	return guardedCanceller{p, s.guard(name)}, nil
 }
 
+// Settlements lists how provider name settles a part: its Settler's
+// list, or only Merchant for an adapter without one. An unknown name is
+// an *Error with code Unavailable.
+func (s *Set) Settlements(name string) ([]Settlement, error) {
+	p, ok := s.byName[name]
+	if !ok {
+		return nil, &Error{Provider: name, Op: "settle", Code: Unavailable, Message: "unknown provider"}
+	}
+	if st, ok := p.(Settler); ok {
+		return st.Settlements(), nil
+	}
+	return []Settlement{Merchant}, nil
+}
+
 // Call is one provider's share of a fan-out: its answer, or the error that
 // took its place, and how long it took.
 type Call[T any] struct {

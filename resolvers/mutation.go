@@ -89,7 +89,9 @@ func (r *mutationResolver) CreateCheckoutSession(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)))
+	ci := createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)
+	ci.Settlements = settlementsInput(in.Settlements)
+	return payload(r.Resolver.Checkout.Create(ctx, tenant, ci))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput) (*model.CheckoutSessionPayload, error) {
@@ -101,6 +103,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput)
 		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey),
 		Method:      checkout.PaymentMethod(in.Method),
 	}
+	ci.CreateInput.Settlements = settlementsInput(in.Settlements)
 	return payload(r.Resolver.Checkout.Checkout(ctx, tenant, ci))
 }
 

@@ -221,10 +221,24 @@ type CheckoutInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// As in createCheckoutSession; FORBID when absent.
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
+	// As in createCheckoutSession; MERCHANT for every provider when absent. At most 4.
+	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// How to pay.
 	Method PaymentMethodType `json:"method"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// A part of a session: one provider booking unit and how it settles.
+type CheckoutPart struct {
+	// The index of the part in Offer.parts.
+	Index int `json:"index"`
+	// The provider that holds and books it.
+	Provider string `json:"provider"`
+	// Who takes its money.
+	Settlement providers.Settlement `json:"settlement"`
+	// What it costs, its extras included.
+	Amount *providers.Money `json:"amount"`
 }
 
 // A page of your checkout sessions (Relay cursor connection).
@@ -291,6 +305,8 @@ type CreateCheckoutSessionInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey).
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
+	// Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4.
+	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
@@ -303,6 +319,20 @@ type CreditLine struct {
 	Limit *providers.Money `json:"limit"`
 	// What is left to reserve.
 	Available *providers.Money `json:"available"`
+}
+
+// A card to forward to a provider that charges it itself (CARD_FORWARD).
+type ForwardCardInput struct {
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane).
+	Provider string `json:"provider"`
+	// The Stripe PaymentMethod id (pm_...) made with the provider's restricted key.
+	PaymentMethodID string `json:"paymentMethodId"`
+	// The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00).
+	ThreeDSecure *ThreeDSecureInput `json:"threeDSecure,omitempty"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // The session whose seats to hold.
@@ -498,6 +528,14 @@ type PriceCheck struct {
 	CheckedAt time.Time `json:"checkedAt"`
 }
 
+// How one provider's parts of a session settle.
+type ProviderSettlementInput struct {
+	// The provider (Offer part provider, e.g. liteapi, citizenplane).
+	Provider string `json:"provider"`
+	// Who takes the money of its parts.
+	Mode providers.Settlement `json:"mode"`
+}
+
 // What can be read.
 type Query struct {
 }
@@ -591,6 +629,18 @@ type SelectSeatsInput struct {
 // Accept: text/event-stream; each event is "event: next" with one answer in
 // data, and the stream ends with "event: complete".
 type Subscription struct {
+}
+
+// The results of a 3-D Secure authentication, as the provider takes them.
+type ThreeDSecureInput struct {
+	// The version performed: 1.0.2, 2.1.0 or 2.2.0.
+	Version string `json:"version"`
+	// The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent.
+	ElectronicCommerceIndicator string `json:"electronicCommerceIndicator"`
+	// The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters.
+	Cryptogram string `json:"cryptogram"`
+	// The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2).
+	TransactionID string `json:"transactionId"`
 }
 
 // A passport.
