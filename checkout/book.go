@@ -300,7 +300,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	}
 	for i, p := range sess.Parts {
 		switch p.Status {
-		case PartBooked:
+		case PartBooked, PartCanceled: // a canceled part was booked first
 			ref := ""
 			for _, b := range sess.Bookings {
 				if b.PartIndex == i {

@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/faregraph/faregraph/db"
@@ -27,6 +28,7 @@ const (
 	stepConfirm = "confirm" // the sandbox card form confirms the intent
 	stepCapture = "capture" // the gateway captures what was booked (key: payments.CaptureKey)
 	stepRelease = "release" // the gateway cancels the authorization (key: payments.CancelKey)
+	stepCancel  = "cancel"  // a provider cancels a booked part of a failed all-or-nothing trip (key: its reference)
 
 	paymentPart = -1
 )
@@ -100,6 +102,8 @@ func paymentCall(sess *Session) bool {
 //   - book, capture: the session is reconciled (each provider asked by the
 //     part's external id, then what was booked captured by its key).
 //   - release: the payment is released (cancel by its key).
+//   - cancel: the session is reconciled, which cancels the booked parts
+//     of a failed all-or-nothing trip again (by their references).
 //
 // A session in NEEDS_ATTENTION is left to the reconciler's backoff.
 func (s *Service) ResumeSteps(ctx context.Context) (int, error) {
@@ -166,3 +170,7 @@ func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) erro
 	_, err := s.move(ctx, sess, sess.Status, "", "")
 	return err
 }
+
+// errBusy is a step that lost its session to another writer between two
+// of its writes.
+var errBusy = errors.New("checkout: another step moved the session")
