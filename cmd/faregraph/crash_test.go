@@ -26,10 +26,12 @@ import (
 
 // crashLease and crashSweep are the servers' lease and sweep interval in
 // the crash test: a session a killed process left mid-step is taken over
-// about crashLease after the step began.
-const (
-	crashLease = "1s"
-	crashSweep = "100ms"
+// about crashLease after the step began. FAREGRAPH_TEST_CRASH_LEASE and
+// FAREGRAPH_TEST_CRASH_SWEEP set others, to measure with the defaults
+// (2m and 15s).
+var (
+	crashLease = or(os.Getenv("FAREGRAPH_TEST_CRASH_LEASE"), "1s")
+	crashSweep = or(os.Getenv("FAREGRAPH_TEST_CRASH_SWEEP"), "100ms")
 )
 
 // TestCrash is issue 9's crash test. Simulators run in a process of their
@@ -335,7 +337,9 @@ func crashOne(bin string, simEnv []string, dbURL, point string, day int) (crashR
 		return run, err
 	}
 	restarted := time.Now()
-	sess, err := drive(s, run.id, cancel, 30*time.Second)
+	lease, _ := time.ParseDuration(crashLease)
+	sweep, _ := time.ParseDuration(crashSweep)
+	sess, err := drive(s, run.id, cancel, lease+2*sweep+30*time.Second)
 	run.settled = time.Since(restarted)
 	if err != nil {
 		return run, fmt.Errorf("after the restart: %w\n%s", err, tail(s.logs.String()))
