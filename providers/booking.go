@@ -15,6 +15,22 @@ const (
 	Infant PassengerType = "INFANT" // under 2, on an adult's lap
 )
 
+// Count adds one traveller of type t to p and reports whether t is one of
+// Adult, Child and Infant (p is unchanged otherwise).
+func (p *Passengers) Count(t PassengerType) bool {
+	switch t {
+	case Adult:
+		p.Adults++
+	case Child:
+		p.Children++
+	case Infant:
+		p.Infants++
+	default:
+		return false
+	}
+	return true
+}
+
 // Traveller is a passenger as providers need one to hold and book.
 // Countries are ISO 3166-1 alpha-2, upper case ("FR"). Its json names are
 // part of the request hash an idempotency key stores (package checkout,

@@ -158,6 +158,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
 		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
 	}
+	a.Gateway = strings.ToLower(strings.TrimSpace(getenv("FAREGRAPH_GATEWAY")))
+	a.Gr4vy = app.Gr4vyConfig{
+		ID:            getenv("FAREGRAPH_GR4VY_ID"),
+		URL:           strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
+		PrivateKeyPEM: getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"),
+	}
 	cors := getenv("FAREGRAPH_CORS_ORIGINS")
 	if cors == "" && a.Development {
 		cors = "*"
