@@ -98,10 +98,28 @@ func FromSlices(ss []providers.Slice) []Slice {
 }
 
 // DomainSlices returns the providers.Slice values ss record (nil for nil).
+// Times come back in their airport's time zone when it has the recorded
+// offset (JSON keeps only the offset, and writes a zero one as "Z").
 func DomainSlices(ss []Slice) []providers.Slice {
 	return Map(ss, func(s Slice) providers.Slice {
-		return providers.Slice{Segments: Map(s.Segments, func(g Segment) providers.Segment { return providers.Segment(g) })}
+		return providers.Slice{Segments: Map(s.Segments, func(g Segment) providers.Segment {
+			d := providers.Segment(g)
+			d.DepartureAt = inZone(d.DepartureAt, d.Origin)
+			d.ArrivalAt = inZone(d.ArrivalAt, d.Destination)
+			return d
+		})}
 	})
+}
+
+// inZone is t in the time zone of airport when that zone has t's offset
+// at t, and t unchanged otherwise.
+func inZone(t time.Time, airport string) time.Time {
+	l := t.In(providers.AirportLocation(airport))
+	_, a := t.Zone()
+	if _, b := l.Zone(); a != b {
+		return t
+	}
+	return l
 }
 
 // Part is providers.Part.

@@ -74,13 +74,13 @@ func (q quote) segments() []wire.Segment {
 	var out []wire.Segment
 	for i, it := range q.its {
 		for _, f := range it.flights {
-			name := carrierInfo[f.carrier].name
+			name := airlineName(f.carrier)
 			out = append(out, wire.Segment{
 				SegmentKey:      f.key,
 				OriginCode:      f.from,
-				OriginName:      airportNames[f.from],
+				OriginName:      airportName(f.from),
 				DestinationCode: f.to,
-				DestinationName: airportNames[f.to],
+				DestinationName: airportName(f.to),
 				DepartureTime:   f.dep.Format(wire.LocalLayout),
 				ArrivalTime:     f.arr.Format(wire.LocalLayout),
 				Direction:       wire.Direction(i),
