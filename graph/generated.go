@@ -48,6 +48,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Airline struct {
+		IataCode func(childComplexity int) int
+		IcaoCode func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	AirlineAddendum struct {
 		Legs       func(childComplexity int) int
 		Locators   func(childComplexity int) int
@@ -80,7 +86,11 @@ type ComplexityRoot struct {
 	}
 
 	Airport struct {
-		IataCode func(childComplexity int) int
+		City        func(childComplexity int) int
+		CountryCode func(childComplexity int) int
+		IataCode    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		TimeZone    func(childComplexity int) int
 	}
 
 	Ancillary struct {
@@ -342,6 +352,8 @@ type ComplexityRoot struct {
 		DestinationAirport func(childComplexity int) int
 		DurationMinutes    func(childComplexity int) int
 		FlightNumber       func(childComplexity int) int
+		MarketingCarrier   func(childComplexity int) int
+		OperatingCarrier   func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 	}
 
@@ -457,6 +469,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Airline.iataCode":
+		if e.ComplexityRoot.Airline.IataCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.IataCode(childComplexity), true
+	case "Airline.icaoCode":
+		if e.ComplexityRoot.Airline.IcaoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.IcaoCode(childComplexity), true
+	case "Airline.name":
+		if e.ComplexityRoot.Airline.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.Name(childComplexity), true
 
 	case "AirlineAddendum.legs":
 		if e.ComplexityRoot.AirlineAddendum.Legs == nil {
@@ -593,12 +624,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AirlinePassenger.Type(childComplexity), true
 
+	case "Airport.city":
+		if e.ComplexityRoot.Airport.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.City(childComplexity), true
+	case "Airport.countryCode":
+		if e.ComplexityRoot.Airport.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.CountryCode(childComplexity), true
 	case "Airport.iataCode":
 		if e.ComplexityRoot.Airport.IataCode == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Airport.IataCode(childComplexity), true
+	case "Airport.name":
+		if e.ComplexityRoot.Airport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.Name(childComplexity), true
+	case "Airport.timeZone":
+		if e.ComplexityRoot.Airport.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.TimeZone(childComplexity), true
 
 	case "Ancillary.description":
 		if e.ComplexityRoot.Ancillary.Description == nil {
@@ -1719,6 +1774,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Segment.FlightNumber(childComplexity), true
+	case "Segment.marketingCarrier":
+		if e.ComplexityRoot.Segment.MarketingCarrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Segment.MarketingCarrier(childComplexity), true
+	case "Segment.operatingCarrier":
+		if e.ComplexityRoot.Segment.OperatingCarrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Segment.OperatingCarrier(childComplexity), true
 	case "Segment.origin":
 		if e.ComplexityRoot.Segment.OriginAirport == nil {
 			break
@@ -2184,6 +2251,10 @@ type Slice {
 type Segment {
   "IATA code of the marketing airline, like VY."
   carrierCode: String!
+  "The airline that sells the flight under its code (carrierCode), with its name."
+  marketingCarrier: Airline!
+  "The airline that flies it, when the provider says (it may be the marketing one); null when it does not."
+  operatingCarrier: Airline
   "The flight number without the carrier code, like 1234."
   flightNumber: String!
   "Airport of departure."
@@ -2198,10 +2269,35 @@ type Segment {
   durationMinutes: Int!
 }
 
-"An airport."
+"""
+An airport. Its name, city, country and time zone come from the reference
+data faregraph ships (airportsdata, MIT licence); they are null for an
+airport it does not list.
+"""
 type Airport {
   "IATA code, three letters."
   iataCode: String!
+  "The airport's name, like \"Lisbon Portela Airport\"."
+  name: String
+  "The city it serves, like \"Lisbon\"."
+  city: String
+  "ISO 3166-1 alpha-2 code of its country, like PT."
+  countryCode: String
+  "IANA name of its time zone, like Europe/Lisbon: local times at the airport carry this zone's offset."
+  timeZone: String
+}
+
+"""
+An airline. Its ICAO code and name come from the reference data faregraph
+ships (OpenFlights, ODbL); they are null for an airline it does not list.
+"""
+type Airline {
+  "IATA code, two characters, like TP."
+  iataCode: String!
+  "ICAO code, three letters, like TAP."
+  icaoCode: String
+  "The airline's name, like \"TAP Portugal\"."
+  name: String
 }
 
 "A provider booking unit of an offer."
@@ -3067,6 +3163,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Airline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iataCode":
+		return ec.fieldContext_Airline_iataCode(ctx, field)
+	case "icaoCode":
+		return ec.fieldContext_Airline_icaoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Airline_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Airline", field.Name)
+}
+
 func (ec *executionContext) childFields_AirlineAddendum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "legs":
@@ -3133,6 +3241,14 @@ func (ec *executionContext) childFields_Airport(ctx context.Context, field graph
 	switch field.Name {
 	case "iataCode":
 		return ec.fieldContext_Airport_iataCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Airport_name(ctx, field)
+	case "city":
+		return ec.fieldContext_Airport_city(ctx, field)
+	case "countryCode":
+		return ec.fieldContext_Airport_countryCode(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Airport_timeZone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Airport", field.Name)
 }
@@ -3601,6 +3717,10 @@ func (ec *executionContext) childFields_Segment(ctx context.Context, field graph
 	switch field.Name {
 	case "carrierCode":
 		return ec.fieldContext_Segment_carrierCode(ctx, field)
+	case "marketingCarrier":
+		return ec.fieldContext_Segment_marketingCarrier(ctx, field)
+	case "operatingCarrier":
+		return ec.fieldContext_Segment_operatingCarrier(ctx, field)
 	case "flightNumber":
 		return ec.fieldContext_Segment_flightNumber(ctx, field)
 	case "origin":
@@ -4152,6 +4272,75 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Airline_iataCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_iataCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IataCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_iataCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airline_icaoCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_icaoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IcaoCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_icaoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airline_name(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, true, false, errors.New("field of type String does not have child fields"))
+}
 
 func (ec *executionContext) _AirlineAddendum_legs(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -4725,6 +4914,98 @@ func (ec *executionContext) _Airport_iataCode(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Airport_iataCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Airport", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_name(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_city(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_city(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.City(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_countryCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_timeZone(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Ancillary_id(ctx context.Context, field graphql.CollectedField, obj *model.Ancillary) (ret graphql.Marshaler) {
@@ -9311,6 +9592,70 @@ func (ec *executionContext) fieldContext_Segment_carrierCode(_ context.Context, 
 	return graphql.NewScalarFieldContext("Segment", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Segment_marketingCarrier(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Segment_marketingCarrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarketingCarrier(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airline) graphql.Marshaler {
+			return ec.marshalNAirline2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Segment_marketingCarrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Segment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Segment_operatingCarrier(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Segment_operatingCarrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperatingCarrier(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Airline) graphql.Marshaler {
+			return ec.marshalOAirline2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Segment_operatingCarrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Segment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Segment_flightNumber(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11591,6 +11936,54 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var airlineImplementors = []string{"Airline"}
+
+func (ec *executionContext) _Airline(ctx context.Context, sel ast.SelectionSet, obj *providers.Airline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, airlineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Airline")
+		case "iataCode":
+			out.Values[i] = ec._Airline_iataCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "icaoCode":
+			out.Values[i] = ec._Airline_icaoCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Airline_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var airlineAddendumImplementors = []string{"AirlineAddendum"}
 
 func (ec *executionContext) _AirlineAddendum(ctx context.Context, sel ast.SelectionSet, obj *model.AirlineAddendum) graphql.Marshaler {
@@ -11815,6 +12208,26 @@ func (ec *executionContext) _Airport(ctx context.Context, sel ast.SelectionSet, 
 		case "iataCode":
 			out.Values[i] = ec._Airport_iataCode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Airport_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._Airport_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countryCode":
+			out.Values[i] = ec._Airport_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._Airport_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14743,6 +15156,16 @@ func (ec *executionContext) _Segment(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "marketingCarrier":
+			out.Values[i] = ec._Segment_marketingCarrier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operatingCarrier":
+			out.Values[i] = ec._Segment_operatingCarrier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "flightNumber":
 			out.Values[i] = ec._Segment_flightNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -15344,6 +15767,10 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNAirline2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx context.Context, sel ast.SelectionSet, v providers.Airline) graphql.Marshaler {
+	return ec._Airline(ctx, sel, &v)
+}
 
 func (ec *executionContext) marshalNAirlineAddendum2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirlineAddendum(ctx context.Context, sel ast.SelectionSet, v *model.AirlineAddendum) graphql.Marshaler {
 	if v == nil {
@@ -16599,6 +17026,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) marshalOAirline2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx context.Context, sel ast.SelectionSet, v *providers.Airline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Airline(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Ancillary) graphql.Marshaler {

@@ -19,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/faregraph/faregraph/refdata"
 )
 
 // FareType tells how an offer, or one provider part of it, is priced.
@@ -83,6 +85,7 @@ type RoundTripQuery struct {
 
 // Segment is one flight.
 type Segment struct {
+	// CarrierCode is the IATA code of the marketing airline.
 	CarrierCode  string
 	FlightNumber string
 	Origin       string
@@ -90,6 +93,9 @@ type Segment struct {
 	// DepartureAt and ArrivalAt are local to their airport and carry its UTC offset.
 	DepartureAt time.Time
 	ArrivalAt   time.Time
+	// OperatingCarrierCode is the IATA code of the airline that flies it,
+	// when the provider says (it may be CarrierCode).
+	OperatingCarrierCode string
 }
 
 // Slice is one direction of a journey: one or more segments.
@@ -315,9 +321,76 @@ func CodeOf(err error) ErrorCode {
 	return Unavailable
 }
 
-// Airport is an airport by its IATA code.
+// Airport is an airport by its IATA code; its name, city, country and
+// time zone come from the reference data (package refdata).
 type Airport struct {
 	IataCode string
+}
+
+// Name is the airport's name; nil when the reference data does not know it.
+func (a Airport) Name() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.Name })
+}
+
+// City is the city the airport serves; nil when unknown.
+func (a Airport) City() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.City })
+}
+
+// CountryCode is the ISO 3166-1 alpha-2 code of the airport's country; nil when unknown.
+func (a Airport) CountryCode() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.Country })
+}
+
+// TimeZone is the IANA name of the airport's time zone; nil when unknown.
+func (a Airport) TimeZone() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.TimeZone })
+}
+
+func airportField(iata string, f func(refdata.Airport) string) *string {
+	r, ok := refdata.LookupAirport(iata)
+	if !ok || f(r) == "" {
+		return nil
+	}
+	v := f(r)
+	return &v
+}
+
+// Airline is an airline by its IATA code; its ICAO code and name come
+// from the reference data.
+type Airline struct {
+	IataCode string
+}
+
+// IcaoCode is the airline's ICAO code; nil when unknown.
+func (a Airline) IcaoCode() *string {
+	return airlineField(a.IataCode, func(r refdata.Airline) string { return r.ICAO })
+}
+
+// Name is the airline's name; nil when unknown.
+func (a Airline) Name() *string {
+	return airlineField(a.IataCode, func(r refdata.Airline) string { return r.Name })
+}
+
+func airlineField(iata string, f func(refdata.Airline) string) *string {
+	r, ok := refdata.LookupAirline(iata)
+	if !ok || f(r) == "" {
+		return nil
+	}
+	v := f(r)
+	return &v
+}
+
+// MarketingCarrier is the airline that sells the flight under its code.
+func (s Segment) MarketingCarrier() Airline { return Airline{s.CarrierCode} }
+
+// OperatingCarrier is the airline that flies it; nil when the provider
+// does not say.
+func (s Segment) OperatingCarrier() *Airline {
+	if s.OperatingCarrierCode == "" {
+		return nil
+	}
+	return &Airline{s.OperatingCarrierCode}
 }
 
 // OriginAirport is the slice's first origin as an Airport.

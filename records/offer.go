@@ -83,6 +83,8 @@ type Segment struct {
 	Destination  string    `json:"d"`
 	DepartureAt  time.Time `json:"dep"`
 	ArrivalAt    time.Time `json:"arr"`
+	// OperatingCarrierCode is absent when the provider did not say.
+	OperatingCarrierCode string `json:"oc,omitempty"`
 }
 
 // Slice is providers.Slice.

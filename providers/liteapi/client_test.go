@@ -28,7 +28,8 @@ type rawRates struct {
 					Number string `json:"marketingNumber"`
 				} `json:"flight"`
 				Carrier struct {
-					Code string `json:"marketingCode"`
+					Code      string `json:"marketingCode"`
+					Operating string `json:"operatingCode"`
 				} `json:"carrier"`
 			} `json:"segments"`
 			Offers []struct {
@@ -100,6 +101,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 				segs = append(segs, providers.Segment{
 					CarrierCode: s.Carrier.Code, FlightNumber: s.Flight.Number, Origin: s.Origin, Destination: s.Dest,
 					DepartureAt: parseWant(t, s.Departure+"+02:00"), ArrivalAt: parseWant(t, s.Arrival+"+02:00"),
+					OperatingCarrierCode: s.Carrier.Operating,
 				})
 			}
 			multi = multi || len(segs) > 1
@@ -233,7 +235,8 @@ func TestSearchScheduledTimes(t *testing.T) {
 			}
 			found = true
 			want := providers.Segment{CarrierCode: "TP", FlightNumber: "441", Origin: "ORY", Destination: "LIS",
-				DepartureAt: parseWant(t, string(date)+"T07:00:00+02:00"), ArrivalAt: parseWant(t, string(date)+"T08:25:00+01:00")}
+				DepartureAt: parseWant(t, string(date)+"T07:00:00+02:00"), ArrivalAt: parseWant(t, string(date)+"T08:25:00+01:00"),
+				OperatingCarrierCode: "TP"}
 			if diff := cmp.Diff(want, s); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}

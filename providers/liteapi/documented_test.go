@@ -123,6 +123,8 @@ func TestDocumentedRates(t *testing.T) {
 			CarrierCode: "DE", FlightNumber: "2017", Origin: "JFK", Destination: "CDG",
 			DepartureAt: parseWant(t, "2026-07-01T16:10:00-04:00"),
 			ArrivalAt:   parseWant(t, "2026-07-02T05:55:00+02:00"),
+			// B.1's carrier.operatingCode
+			OperatingCarrierCode: "DE",
 		}}}},
 		Parts: []providers.Part{{Provider: "liteapi", Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total,

@@ -200,6 +200,8 @@ func toSegment(sg wire.Segment) (providers.Segment, error) {
 		Destination:  sg.DestinationCode,
 		DepartureAt:  dep,
 		ArrivalAt:    arr,
+		// LiteAPI names the operating carrier [DOC B.1 carrier.operatingCode].
+		OperatingCarrierCode: sg.Carrier.OperatingCode,
 	}, nil
 }
 
