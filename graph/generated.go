@@ -35,11 +35,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BaggageAllowance() BaggageAllowanceResolver
 	Booking() BookingResolver
 	CheckoutSession() CheckoutSessionResolver
 	Mutation() MutationResolver
 	Offer() OfferResolver
 	OfferSearch() OfferSearchResolver
+	Penalty() PenaltyResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
 }
@@ -102,6 +104,15 @@ type ComplexityRoot struct {
 		Provider    func(childComplexity int) int
 		SliceIndex  func(childComplexity int) int
 		WeightKg    func(childComplexity int) int
+	}
+
+	BaggageAllowance struct {
+		Description    func(childComplexity int) int
+		Dimensions     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		PassengerTypes func(childComplexity int) int
+		Pieces         func(childComplexity int) int
+		WeightKg       func(childComplexity int) int
 	}
 
 	Booking struct {
@@ -211,8 +222,18 @@ type ComplexityRoot struct {
 	}
 
 	FareConditions struct {
+		ChangeFee  func(childComplexity int) int
 		Changeable func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		RefundFee  func(childComplexity int) int
 		Refundable func(childComplexity int) int
+	}
+
+	Layover struct {
+		AirportChange   func(childComplexity int) int
+		Arrival         func(childComplexity int) int
+		Departure       func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
 	}
 
 	MetadataEntry struct {
@@ -237,10 +258,13 @@ type ComplexityRoot struct {
 
 	Offer struct {
 		Ancillaries       func(childComplexity int) int
+		Cabin             func(childComplexity int) int
 		Conditions        func(childComplexity int) int
 		DurationMinutes   func(childComplexity int) int
 		ExpiresAt         func(childComplexity int) int
+		FareBrand         func(childComplexity int) int
 		FareType          func(childComplexity int) int
+		FlyingMinutes     func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Parts             func(childComplexity int) int
 		PriceCheck        func(childComplexity int) int
@@ -248,6 +272,7 @@ type ComplexityRoot struct {
 		SeatsAvailable    func(childComplexity int) int
 		SelfTransfer      func(childComplexity int) int
 		Slices            func(childComplexity int) int
+		Taxes             func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
 
@@ -263,10 +288,15 @@ type ComplexityRoot struct {
 	}
 
 	OfferPart struct {
-		FareType     func(childComplexity int) int
-		Provider     func(childComplexity int) int
-		SliceIndexes func(childComplexity int) int
-		TotalPrice   func(childComplexity int) int
+		Cabin           func(childComplexity int) int
+		Conditions      func(childComplexity int) int
+		FareBrand       func(childComplexity int) int
+		FareType        func(childComplexity int) int
+		IncludedBaggage func(childComplexity int) int
+		Provider        func(childComplexity int) int
+		SliceIndexes    func(childComplexity int) int
+		Taxes           func(childComplexity int) int
+		TotalPrice      func(childComplexity int) int
 	}
 
 	OfferSearch struct {
@@ -302,6 +332,7 @@ type ComplexityRoot struct {
 		Count     func(childComplexity int) int
 		Type      func(childComplexity int) int
 		UnitPrice func(childComplexity int) int
+		UnitTaxes func(childComplexity int) int
 	}
 
 	Payment struct {
@@ -315,6 +346,12 @@ type ComplexityRoot struct {
 		FailureMessage func(childComplexity int) int
 		Method         func(childComplexity int) int
 		Status         func(childComplexity int) int
+	}
+
+	Penalty struct {
+		Amount  func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Percent func(childComplexity int) int
 	}
 
 	PriceCheck struct {
@@ -362,6 +399,8 @@ type ComplexityRoot struct {
 		DepartureAt        func(childComplexity int) int
 		DestinationAirport func(childComplexity int) int
 		DurationMinutes    func(childComplexity int) int
+		FlyingMinutes      func(childComplexity int) int
+		Layovers           func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 		Segments           func(childComplexity int) int
 	}
@@ -383,6 +422,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BaggageAllowanceResolver interface {
+	PassengerTypes(ctx context.Context, obj *providers.BaggageAllowance) ([]model.PassengerType, error)
+
+	WeightKg(ctx context.Context, obj *providers.BaggageAllowance) (*int, error)
+	Dimensions(ctx context.Context, obj *providers.BaggageAllowance) (*string, error)
+	Description(ctx context.Context, obj *providers.BaggageAllowance) (*string, error)
+}
 type BookingResolver interface {
 	ID(ctx context.Context, obj *checkout.BookingRecord) (string, error)
 
@@ -423,6 +469,10 @@ type OfferResolver interface {
 
 	Parts(ctx context.Context, obj *search.Offer) ([]model.OfferPart, error)
 
+	Cabin(ctx context.Context, obj *search.Offer) (*providers.Cabin, error)
+	FareBrand(ctx context.Context, obj *search.Offer) (*string, error)
+	Taxes(ctx context.Context, obj *search.Offer) (*providers.Money, error)
+
 	Ancillaries(ctx context.Context, obj *search.Offer) ([]model.Ancillary, error)
 	PriceCheck(ctx context.Context, obj *search.Offer) (*model.PriceCheck, error)
 }
@@ -436,6 +486,10 @@ type OfferSearchResolver interface {
 	CurrencyCode(ctx context.Context, obj *search.Result) (string, error)
 
 	Offers(ctx context.Context, obj *search.Result, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
+}
+type PenaltyResolver interface {
+	Percent(ctx context.Context, obj *providers.Penalty) (*string, error)
+	Label(ctx context.Context, obj *providers.Penalty) (*string, error)
 }
 type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
@@ -703,6 +757,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ancillary.WeightKg(childComplexity), true
+
+	case "BaggageAllowance.description":
+		if e.ComplexityRoot.BaggageAllowance.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Description(childComplexity), true
+	case "BaggageAllowance.dimensions":
+		if e.ComplexityRoot.BaggageAllowance.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Dimensions(childComplexity), true
+	case "BaggageAllowance.kind":
+		if e.ComplexityRoot.BaggageAllowance.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Kind(childComplexity), true
+	case "BaggageAllowance.passengerTypes":
+		if e.ComplexityRoot.BaggageAllowance.PassengerTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.PassengerTypes(childComplexity), true
+	case "BaggageAllowance.pieces":
+		if e.ComplexityRoot.BaggageAllowance.Pieces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Pieces(childComplexity), true
+	case "BaggageAllowance.weightKg":
+		if e.ComplexityRoot.BaggageAllowance.WeightKg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.WeightKg(childComplexity), true
 
 	case "Booking.total":
 		if e.ComplexityRoot.Booking.Amount == nil {
@@ -1119,18 +1210,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Failure.Message(childComplexity), true
 
+	case "FareConditions.changeFee":
+		if e.ComplexityRoot.FareConditions.ChangeFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.ChangeFee(childComplexity), true
 	case "FareConditions.changeable":
 		if e.ComplexityRoot.FareConditions.Changeable == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FareConditions.Changeable(childComplexity), true
+	case "FareConditions.notes":
+		if e.ComplexityRoot.FareConditions.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.Notes(childComplexity), true
+	case "FareConditions.refundFee":
+		if e.ComplexityRoot.FareConditions.RefundFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.RefundFee(childComplexity), true
 	case "FareConditions.refundable":
 		if e.ComplexityRoot.FareConditions.Refundable == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FareConditions.Refundable(childComplexity), true
+
+	case "Layover.airportChange":
+		if e.ComplexityRoot.Layover.AirportChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.AirportChange(childComplexity), true
+	case "Layover.arrivalAirport":
+		if e.ComplexityRoot.Layover.Arrival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.Arrival(childComplexity), true
+	case "Layover.departureAirport":
+		if e.ComplexityRoot.Layover.Departure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.Departure(childComplexity), true
+	case "Layover.durationMinutes":
+		if e.ComplexityRoot.Layover.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.DurationMinutes(childComplexity), true
 
 	case "MetadataEntry.key":
 		if e.ComplexityRoot.MetadataEntry.Key == nil {
@@ -1242,6 +1376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Ancillaries(childComplexity), true
+	case "Offer.cabin":
+		if e.ComplexityRoot.Offer.Cabin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Cabin(childComplexity), true
 	case "Offer.conditions":
 		if e.ComplexityRoot.Offer.Conditions == nil {
 			break
@@ -1260,12 +1400,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.ExpiresAt(childComplexity), true
+	case "Offer.fareBrand":
+		if e.ComplexityRoot.Offer.FareBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.FareBrand(childComplexity), true
 	case "Offer.fareType":
 		if e.ComplexityRoot.Offer.FareType == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Offer.FareType(childComplexity), true
+	case "Offer.flyingMinutes":
+		if e.ComplexityRoot.Offer.FlyingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.FlyingMinutes(childComplexity), true
 	case "Offer.id":
 		if e.ComplexityRoot.Offer.ID == nil {
 			break
@@ -1308,6 +1460,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Slices(childComplexity), true
+	case "Offer.taxes":
+		if e.ComplexityRoot.Offer.Taxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Taxes(childComplexity), true
 	case "Offer.totalPrice":
 		if e.ComplexityRoot.Offer.Total == nil {
 			break
@@ -1347,12 +1505,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OfferEdge.Node(childComplexity), true
 
+	case "OfferPart.cabin":
+		if e.ComplexityRoot.OfferPart.Cabin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Cabin(childComplexity), true
+	case "OfferPart.conditions":
+		if e.ComplexityRoot.OfferPart.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Conditions(childComplexity), true
+	case "OfferPart.fareBrand":
+		if e.ComplexityRoot.OfferPart.FareBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.FareBrand(childComplexity), true
 	case "OfferPart.fareType":
 		if e.ComplexityRoot.OfferPart.FareType == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OfferPart.FareType(childComplexity), true
+	case "OfferPart.includedBaggage":
+		if e.ComplexityRoot.OfferPart.IncludedBaggage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.IncludedBaggage(childComplexity), true
 	case "OfferPart.provider":
 		if e.ComplexityRoot.OfferPart.Provider == nil {
 			break
@@ -1365,6 +1547,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OfferPart.SliceIndexes(childComplexity), true
+	case "OfferPart.taxes":
+		if e.ComplexityRoot.OfferPart.Taxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Taxes(childComplexity), true
 	case "OfferPart.totalPrice":
 		if e.ComplexityRoot.OfferPart.TotalPrice == nil {
 			break
@@ -1518,6 +1706,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PassengerPrice.UnitPrice(childComplexity), true
+	case "PassengerPrice.unitTaxes":
+		if e.ComplexityRoot.PassengerPrice.UnitTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassengerPrice.UnitTaxes(childComplexity), true
 
 	case "Payment.amount":
 		if e.ComplexityRoot.Payment.Amount == nil {
@@ -1579,6 +1773,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.Status(childComplexity), true
+
+	case "Penalty.amount":
+		if e.ComplexityRoot.Penalty.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Amount(childComplexity), true
+	case "Penalty.label":
+		if e.ComplexityRoot.Penalty.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Label(childComplexity), true
+	case "Penalty.percent":
+		if e.ComplexityRoot.Penalty.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Percent(childComplexity), true
 
 	case "PriceCheck.available":
 		if e.ComplexityRoot.PriceCheck.Available == nil {
@@ -1817,6 +2030,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Slice.DurationMinutes(childComplexity), true
+	case "Slice.flyingMinutes":
+		if e.ComplexityRoot.Slice.FlyingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slice.FlyingMinutes(childComplexity), true
+	case "Slice.layovers":
+		if e.ComplexityRoot.Slice.Layovers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slice.Layovers(childComplexity), true
 	case "Slice.origin":
 		if e.ComplexityRoot.Slice.OriginAirport == nil {
 			break
@@ -2181,10 +2406,18 @@ type Offer implements Node {
   parts: [OfferPart!]!
   "Fewest seats left on any of the offer's flights."
   seatsAvailable: Int!
-  "Whether the fare can be refunded or changed."
+  "Whether the fare can be refunded or changed. For an offer of several parts, refundable and changeable only when every part is; each part's penalties are in parts.conditions."
   conditions: FareConditions!
-  "Flying time of all slices, in minutes."
+  "From departure to arrival of every slice, layovers included, summed, in minutes (what the DURATION sort orders by)."
   durationMinutes: Int!
+  "Time in the air of every slice, layovers left out, summed, in minutes."
+  flyingMinutes: Int!
+  "The cabin of every part; null when they differ or a provider does not say."
+  cabin: Cabin
+  "The fare brand (family) of every part, like Basic; null when they differ or a provider does not say."
+  fareBrand: String
+  "The share of totalPrice that is taxes and fees, as the providers state it; null when a provider does not say."
+  taxes: Money
   "After this the offer id answers OFFER_EXPIRED; search again."
   expiresAt: DateTime!
   "Extras on sale with this offer. Asks the providers; null if one fails."
@@ -2211,6 +2444,8 @@ type PassengerPrice {
   count: Int!
   "Price for one passenger of this type."
   unitPrice: Money!
+  "The share of unitPrice that is taxes and fees, as the providers state it; null when a provider does not say."
+  unitTaxes: Money
 }
 
 "A traveller's type, by age on the day of travel."
@@ -2229,6 +2464,60 @@ type FareConditions {
   refundable: Boolean!
   "The flights can be changed."
   changeable: Boolean!
+  "What a change costs, when the provider says; null when it does not (or the fare cannot be changed)."
+  changeFee: Penalty
+  "What a refund costs, when the provider says; null when it does not (or the fare cannot be refunded)."
+  refundFee: Penalty
+  "The provider's own summary of the rules, like \"Non-refundable\", safe to show; empty when it gives none."
+  notes: [String!]!
+}
+
+"What a change or a refund costs: an amount, a percentage of the fare, or both, as the provider states it."
+type Penalty {
+  "The fee, in the provider's currency; null when the provider gives a percentage only."
+  amount: Money
+  "The fee as a percentage of the fare, like \"20\"; null when the provider gives an amount only."
+  percent: Decimal
+  "The provider's description, like \"Change fee (before departure)\"; null when it gives none."
+  label: String
+}
+
+"A class of service."
+enum Cabin {
+  "Economy."
+  ECONOMY
+  "Premium economy."
+  PREMIUM_ECONOMY
+  "Business."
+  BUSINESS
+  "First."
+  FIRST
+}
+
+"Where a bag travels."
+enum BagKind {
+  "A carry-on bag, in the overhead bin."
+  CABIN
+  "A small item that fits under the seat in front."
+  PERSONAL_ITEM
+  "A bag in the hold."
+  CHECKED
+}
+
+"Baggage included in a fare, for each passenger of the types it names."
+type BaggageAllowance {
+  "Where the bag travels."
+  kind: BagKind!
+  "The passenger types it is for; empty when it is for every traveller."
+  passengerTypes: [PassengerType!]!
+  "How many pieces each passenger may bring."
+  pieces: Int!
+  "Most one piece may weigh, in kilograms; null when the provider does not say."
+  weightKg: Int
+  "Most a piece may measure, in centimetres, \"55x40x20\"; null when the provider does not say."
+  dimensions: String
+  "The provider's description, safe to show; null when it gives none."
+  description: String
 }
 
 "One direction of a journey."
@@ -2243,8 +2532,24 @@ type Slice {
   arrivalAt: DateTime!
   "From departure to arrival, connections included, in minutes."
   durationMinutes: Int!
+  "Time in the air, connections left out: the segments' durations summed, in minutes."
+  flyingMinutes: Int!
+  "The connections between the segments, in order; empty for a nonstop slice."
+  layovers: [Layover!]!
   "The flights, in order."
   segments: [Segment!]!
+}
+
+"Time on the ground between two flights of a slice."
+type Layover {
+  "Where the earlier flight lands."
+  arrivalAirport: Airport!
+  "Where the next flight leaves: another airport when airportChange is true."
+  departureAirport: Airport!
+  "From landing to the next departure, in minutes."
+  durationMinutes: Int!
+  "The traveller changes airports (like ORY to CDG) and must allow for the transfer."
+  airportChange: Boolean!
 }
 
 "One flight."
@@ -2310,6 +2615,16 @@ type OfferPart {
   totalPrice: Money!
   "Indexes into Offer.slices of the slices this part covers."
   sliceIndexes: [Int!]!
+  "The share of totalPrice that is taxes and fees, as the provider states it; null when it does not say."
+  taxes: Money
+  "The fare's cabin; null when the provider does not say or the part's flights are in different cabins."
+  cabin: Cabin
+  "The fare brand (family), like Basic or Flex; null when the provider does not say."
+  fareBrand: String
+  "Baggage the fare includes, per passenger type; null when the provider does not say (bags on sale are in Offer.ancillaries)."
+  includedBaggage: [BaggageAllowance!]
+  "The fare's conditions with their penalties, as the provider gives them."
+  conditions: FareConditions!
 }
 
 "The kind of an extra."
@@ -3275,6 +3590,24 @@ func (ec *executionContext) childFields_Ancillary(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Ancillary", field.Name)
 }
 
+func (ec *executionContext) childFields_BaggageAllowance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BaggageAllowance_kind(ctx, field)
+	case "passengerTypes":
+		return ec.fieldContext_BaggageAllowance_passengerTypes(ctx, field)
+	case "pieces":
+		return ec.fieldContext_BaggageAllowance_pieces(ctx, field)
+	case "weightKg":
+		return ec.fieldContext_BaggageAllowance_weightKg(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_BaggageAllowance_dimensions(ctx, field)
+	case "description":
+		return ec.fieldContext_BaggageAllowance_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BaggageAllowance", field.Name)
+}
+
 func (ec *executionContext) childFields_Booking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3493,8 +3826,28 @@ func (ec *executionContext) childFields_FareConditions(ctx context.Context, fiel
 		return ec.fieldContext_FareConditions_refundable(ctx, field)
 	case "changeable":
 		return ec.fieldContext_FareConditions_changeable(ctx, field)
+	case "changeFee":
+		return ec.fieldContext_FareConditions_changeFee(ctx, field)
+	case "refundFee":
+		return ec.fieldContext_FareConditions_refundFee(ctx, field)
+	case "notes":
+		return ec.fieldContext_FareConditions_notes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FareConditions", field.Name)
+}
+
+func (ec *executionContext) childFields_Layover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "arrivalAirport":
+		return ec.fieldContext_Layover_arrivalAirport(ctx, field)
+	case "departureAirport":
+		return ec.fieldContext_Layover_departureAirport(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Layover_durationMinutes(ctx, field)
+	case "airportChange":
+		return ec.fieldContext_Layover_airportChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Layover", field.Name)
 }
 
 func (ec *executionContext) childFields_MetadataEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3539,6 +3892,14 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_conditions(ctx, field)
 	case "durationMinutes":
 		return ec.fieldContext_Offer_durationMinutes(ctx, field)
+	case "flyingMinutes":
+		return ec.fieldContext_Offer_flyingMinutes(ctx, field)
+	case "cabin":
+		return ec.fieldContext_Offer_cabin(ctx, field)
+	case "fareBrand":
+		return ec.fieldContext_Offer_fareBrand(ctx, field)
+	case "taxes":
+		return ec.fieldContext_Offer_taxes(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_Offer_expiresAt(ctx, field)
 	case "ancillaries":
@@ -3581,6 +3942,16 @@ func (ec *executionContext) childFields_OfferPart(ctx context.Context, field gra
 		return ec.fieldContext_OfferPart_totalPrice(ctx, field)
 	case "sliceIndexes":
 		return ec.fieldContext_OfferPart_sliceIndexes(ctx, field)
+	case "taxes":
+		return ec.fieldContext_OfferPart_taxes(ctx, field)
+	case "cabin":
+		return ec.fieldContext_OfferPart_cabin(ctx, field)
+	case "fareBrand":
+		return ec.fieldContext_OfferPart_fareBrand(ctx, field)
+	case "includedBaggage":
+		return ec.fieldContext_OfferPart_includedBaggage(ctx, field)
+	case "conditions":
+		return ec.fieldContext_OfferPart_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OfferPart", field.Name)
 }
@@ -3651,6 +4022,8 @@ func (ec *executionContext) childFields_PassengerPrice(ctx context.Context, fiel
 		return ec.fieldContext_PassengerPrice_count(ctx, field)
 	case "unitPrice":
 		return ec.fieldContext_PassengerPrice_unitPrice(ctx, field)
+	case "unitTaxes":
+		return ec.fieldContext_PassengerPrice_unitTaxes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PassengerPrice", field.Name)
 }
@@ -3679,6 +4052,18 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 		return ec.fieldContext_Payment_failureMessage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
+}
+
+func (ec *executionContext) childFields_Penalty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_Penalty_amount(ctx, field)
+	case "percent":
+		return ec.fieldContext_Penalty_percent(ctx, field)
+	case "label":
+		return ec.fieldContext_Penalty_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Penalty", field.Name)
 }
 
 func (ec *executionContext) childFields_PriceCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3749,6 +4134,10 @@ func (ec *executionContext) childFields_Slice(ctx context.Context, field graphql
 		return ec.fieldContext_Slice_arrivalAt(ctx, field)
 	case "durationMinutes":
 		return ec.fieldContext_Slice_durationMinutes(ctx, field)
+	case "flyingMinutes":
+		return ec.fieldContext_Slice_flyingMinutes(ctx, field)
+	case "layovers":
+		return ec.fieldContext_Slice_layovers(ctx, field)
 	case "segments":
 		return ec.fieldContext_Slice_segments(ctx, field)
 	}
@@ -5199,6 +5588,144 @@ func (ec *executionContext) _Ancillary_dimensions(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Ancillary_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ancillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_kind(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.BagKind) graphql.Marshaler {
+			return ec.marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, false, false, errors.New("field of type BagKind does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_passengerTypes(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_passengerTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().PassengerTypes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PassengerType) graphql.Marshaler {
+			return ec.marshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_passengerTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type PassengerType does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_pieces(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_pieces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pieces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_pieces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_weightKg(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_weightKg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().WeightKg(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_weightKg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_dimensions(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().Dimensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_description(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Booking_id(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
@@ -7040,6 +7567,203 @@ func (ec *executionContext) fieldContext_FareConditions_changeable(_ context.Con
 	return graphql.NewScalarFieldContext("FareConditions", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _FareConditions_changeFee(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_changeFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+			return ec.marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_changeFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FareConditions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Penalty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FareConditions_refundFee(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_refundFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+			return ec.marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_refundFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FareConditions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Penalty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FareConditions_notes(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FareConditions", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Layover_arrivalAirport(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_arrivalAirport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrival, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_arrivalAirport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Layover",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Layover_departureAirport(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_departureAirport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Departure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_departureAirport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Layover",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Layover_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Layover", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Layover_airportChange(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_airportChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirportChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_airportChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Layover", field, true, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _MetadataEntry_key(ctx context.Context, field graphql.CollectedField, obj *model.MetadataEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7715,6 +8439,107 @@ func (ec *executionContext) fieldContext_Offer_durationMinutes(_ context.Context
 	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Int does not have child fields"))
 }
 
+func (ec *executionContext) _Offer_flyingMinutes(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_flyingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlyingMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_flyingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_cabin(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_cabin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().Cabin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+			return ec.marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_cabin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type Cabin does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_fareBrand(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_fareBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().FareBrand(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_fareBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_taxes(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_taxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().Taxes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_taxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Offer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8043,6 +8868,148 @@ func (ec *executionContext) _OfferPart_sliceIndexes(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_OfferPart_sliceIndexes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_taxes(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_taxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Taxes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_taxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_cabin(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_cabin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cabin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+			return ec.marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_cabin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type Cabin does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_fareBrand(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_fareBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FareBrand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_fareBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_includedBaggage(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_includedBaggage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncludedBaggage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.BaggageAllowance) graphql.Marshaler {
+			return ec.marshalOBaggageAllowance2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowanceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_includedBaggage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BaggageAllowance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_conditions(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conditions) graphql.Marshaler {
+			return ec.marshalNFareConditions2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FareConditions(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OfferSearch_id(ctx context.Context, field graphql.CollectedField, obj *search.Result) (ret graphql.Marshaler) {
@@ -8613,6 +9580,38 @@ func (ec *executionContext) fieldContext_PassengerPrice_unitPrice(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PassengerPrice_unitTaxes(ctx context.Context, field graphql.CollectedField, obj *model.PassengerPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassengerPrice_unitTaxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitTaxes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PassengerPrice_unitTaxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassengerPrice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payment_method(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8868,6 +9867,84 @@ func (ec *executionContext) _Payment_failureMessage(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Payment_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Penalty_amount(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Penalty",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Penalty_percent(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Percent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _Penalty_label(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Label(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PriceCheck_available(ctx context.Context, field graphql.CollectedField, obj *model.PriceCheck) (ret graphql.Marshaler) {
@@ -9943,6 +11020,61 @@ func (ec *executionContext) _Slice_durationMinutes(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Slice_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Slice", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Slice_flyingMinutes(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slice_flyingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlyingMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slice_flyingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slice", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Slice_layovers(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slice_layovers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layovers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.Layover) graphql.Marshaler {
+			return ec.marshalNLayover2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayoverᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slice_layovers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Slice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Layover(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Slice_segments(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
@@ -12324,6 +13456,201 @@ func (ec *executionContext) _Ancillary(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var baggageAllowanceImplementors = []string{"BaggageAllowance"}
+
+func (ec *executionContext) _BaggageAllowance(ctx context.Context, sel ast.SelectionSet, obj *providers.BaggageAllowance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, baggageAllowanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BaggageAllowance")
+		case "kind":
+			out.Values[i] = ec._BaggageAllowance_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passengerTypes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_passengerTypes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "pieces":
+			out.Values[i] = ec._BaggageAllowance_pieces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weightKg":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_weightKg(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dimensions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_dimensions(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bookingImplementors = []string{"Booking", "Node"}
 
 func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, obj *checkout.BookingRecord) graphql.Marshaler {
@@ -13605,6 +14932,74 @@ func (ec *executionContext) _FareConditions(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "changeFee":
+			out.Values[i] = ec._FareConditions_changeFee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refundFee":
+			out.Values[i] = ec._FareConditions_refundFee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._FareConditions_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var layoverImplementors = []string{"Layover"}
+
+func (ec *executionContext) _Layover(ctx context.Context, sel ast.SelectionSet, obj *providers.Layover) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, layoverImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Layover")
+		case "arrivalAirport":
+			out.Values[i] = ec._Layover_arrivalAirport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departureAirport":
+			out.Values[i] = ec._Layover_departureAirport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._Layover_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "airportChange":
+			out.Values[i] = ec._Layover_airportChange(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13930,6 +15325,125 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "flyingMinutes":
+			out.Values[i] = ec._Offer_flyingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cabin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_cabin(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "fareBrand":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_fareBrand(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "taxes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_taxes(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._Offer_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14152,6 +15666,31 @@ func (ec *executionContext) _OfferPart(ctx context.Context, sel ast.SelectionSet
 			}
 		case "sliceIndexes":
 			out.Values[i] = ec._OfferPart_sliceIndexes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxes":
+			out.Values[i] = ec._OfferPart_taxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cabin":
+			out.Values[i] = ec._OfferPart_cabin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fareBrand":
+			out.Values[i] = ec._OfferPart_fareBrand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "includedBaggage":
+			out.Values[i] = ec._OfferPart_includedBaggage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._OfferPart_conditions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14633,6 +16172,11 @@ func (ec *executionContext) _PassengerPrice(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "unitTaxes":
+			out.Values[i] = ec._PassengerPrice_unitTaxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14716,6 +16260,120 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var penaltyImplementors = []string{"Penalty"}
+
+func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, obj *providers.Penalty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Penalty")
+		case "amount":
+			out.Values[i] = ec._Penalty_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "percent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Penalty_percent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "label":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Penalty_label(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15251,6 +16909,16 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "durationMinutes":
 			out.Values[i] = ec._Slice_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flyingMinutes":
+			out.Values[i] = ec._Slice_flyingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layovers":
+			out.Values[i] = ec._Slice_layovers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15845,6 +17513,40 @@ func (ec *executionContext) unmarshalNAncillarySelectionInput2githubᚗcomᚋfar
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx context.Context, v any) (providers.BagKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx context.Context, sel ast.SelectionSet, v providers.BagKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind = map[string]providers.BagKind{
+		"CABIN":         providers.CabinBagKind,
+		"PERSONAL_ITEM": providers.PersonalItem,
+		"CHECKED":       providers.CheckedBagKind,
+	}
+	marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind = map[providers.BagKind]string{
+		providers.CabinBagKind:   "CABIN",
+		providers.PersonalItem:   "PERSONAL_ITEM",
+		providers.CheckedBagKind: "CHECKED",
+	}
+)
+
+func (ec *executionContext) marshalNBaggageAllowance2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowance(ctx context.Context, sel ast.SelectionSet, v providers.BaggageAllowance) graphql.Marshaler {
+	return ec._BaggageAllowance(ctx, sel, &v)
+}
+
 func (ec *executionContext) unmarshalNBookCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookCheckoutSessionInput(ctx context.Context, v any) (model.BookCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputBookCheckoutSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16303,6 +18005,16 @@ func (ec *executionContext) marshalNFareConditions2githubᚗcomᚋfaregraphᚋfa
 	return ec._FareConditions(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFareConditions2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx context.Context, sel ast.SelectionSet, v *providers.Conditions) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FareConditions(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx context.Context, v any) (providers.FareType, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType[tmp]
@@ -16399,6 +18111,26 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	for i := range v {
 		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx context.Context, sel ast.SelectionSet, v providers.Layover) graphql.Marshaler {
+	return ec._Layover(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLayover2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayoverᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Layover) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -16600,6 +18332,36 @@ func (ec *executionContext) unmarshalNPassengerType2githubᚗcomᚋfaregraphᚋf
 
 func (ec *executionContext) marshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx context.Context, sel ast.SelectionSet, v model.PassengerType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx context.Context, v any) ([]model.PassengerType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PassengerType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PassengerType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayCheckoutSessionInput(ctx context.Context, v any) (model.PayCheckoutSessionInput, error) {
@@ -17071,6 +18833,25 @@ func (ec *executionContext) unmarshalOAncillarySelectionInput2ᚕgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) marshalOBaggageAllowance2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowanceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.BaggageAllowance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBaggageAllowance2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx context.Context, sel ast.SelectionSet, v *checkout.BookingRecord) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -17107,6 +18888,40 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	res := graphql.MarshalBoolean(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx context.Context, v any) (*providers.Cabin, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx context.Context, sel ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin[*v])
+	return res
+}
+
+var (
+	unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin = map[string]providers.Cabin{
+		"ECONOMY":         providers.Economy,
+		"PREMIUM_ECONOMY": providers.PremiumEconomy,
+		"BUSINESS":        providers.Business,
+		"FIRST":           providers.First,
+	}
+	marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin = map[providers.Cabin]string{
+		providers.Economy:        "ECONOMY",
+		providers.PremiumEconomy: "PREMIUM_ECONOMY",
+		providers.Business:       "BUSINESS",
+		providers.First:          "FIRST",
+	}
+)
 
 func (ec *executionContext) marshalOCardSummary2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardSummary(ctx context.Context, sel ast.SelectionSet, v *model.CardSummary) graphql.Marshaler {
 	if v == nil {
@@ -17213,6 +19028,24 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalODecimal2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOFailure2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐFailure(ctx context.Context, sel ast.SelectionSet, v *checkout.Failure) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -17253,6 +19086,13 @@ func (ec *executionContext) unmarshalOMetadataEntryInput2ᚕgithubᚗcomᚋfareg
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx context.Context, sel ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Money(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -17313,6 +19153,13 @@ func (ec *executionContext) marshalOPaymentFailureCode2ᚖgithubᚗcomᚋfaregra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx context.Context, sel ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Penalty(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPriceCheck(ctx context.Context, sel ast.SelectionSet, v *model.PriceCheck) graphql.Marshaler {

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/refdata"
@@ -115,13 +116,134 @@ func (s Slice) DepartureAt() time.Time { return s.Segments[0].DepartureAt }
 // ArrivalAt is the last segment's arrival.
 func (s Slice) ArrivalAt() time.Time { return s.Segments[len(s.Segments)-1].ArrivalAt }
 
-// Duration is the time from first departure to last arrival.
+// Duration is the time from first departure to last arrival, layovers
+// included.
 func (s Slice) Duration() time.Duration { return s.ArrivalAt().Sub(s.DepartureAt()) }
+
+// FlyingTime is the time in the air: the sum of the segments' durations,
+// layovers left out.
+func (s Slice) FlyingTime() time.Duration {
+	var d time.Duration
+	for _, g := range s.Segments {
+		d += g.ArrivalAt.Sub(g.DepartureAt)
+	}
+	return d
+}
+
+// Layover is the time on the ground between two segments of a slice.
+type Layover struct {
+	// Arrival is where the earlier flight lands; Departure where the next
+	// one leaves, another airport when the traveller must change airports.
+	Arrival   Airport
+	Departure Airport
+	Duration  time.Duration
+}
+
+// AirportChange reports whether the traveller changes airports.
+func (l Layover) AirportChange() bool { return l.Arrival != l.Departure }
+
+// DurationMinutes is Duration in whole minutes.
+func (l Layover) DurationMinutes() int { return int(l.Duration.Minutes()) }
+
+// Layovers are the connections of the slice, in order; none for a nonstop.
+func (s Slice) Layovers() []Layover {
+	out := []Layover{}
+	for i := 1; i < len(s.Segments); i++ {
+		a, b := s.Segments[i-1], s.Segments[i]
+		out = append(out, Layover{Arrival: Airport{a.Destination}, Departure: Airport{b.Origin}, Duration: b.DepartureAt.Sub(a.ArrivalAt)})
+	}
+	return out
+}
+
+// FlyingMinutes is FlyingTime in whole minutes.
+func (s Slice) FlyingMinutes() int { return int(s.FlyingTime().Minutes()) }
 
 // Conditions are the fare rules that matter to a traveller.
 type Conditions struct {
 	Refundable bool
 	Changeable bool
+	// ChangeFee and RefundFee are what a change or a refund costs, when the
+	// provider says (LiteAPI terms.changeFee, terms.refundFee); nil when it
+	// does not.
+	ChangeFee *Penalty
+	RefundFee *Penalty
+	// Notes are the provider's own summary of the rules, safe to show.
+	Notes []string
+}
+
+// Penalty is what a change or a refund of a fare costs: an amount, or a
+// percentage of the fare, or both, as the provider states it.
+type Penalty struct {
+	// Amount is nil when the provider gives a percentage only.
+	Amount *Money
+	// Percent is a decimal string ("25"), empty when not given.
+	Percent string
+	// Label is the provider's description, like "Change fee (before departure)".
+	Label string
+}
+
+// Cabin is a class of service.
+type Cabin string
+
+const (
+	Economy        Cabin = "ECONOMY"
+	PremiumEconomy Cabin = "PREMIUM_ECONOMY"
+	Business       Cabin = "BUSINESS"
+	First          Cabin = "FIRST"
+)
+
+// CabinOf reads a provider's cabin name ("economy", "Premium Economy",
+// "PREMIUM_ECONOMY"); "" for one it does not know.
+func CabinOf(name string) Cabin {
+	switch strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToUpper(strings.TrimSpace(name))) {
+	case "ECONOMY", "Y", "M":
+		return Economy
+	case "PREMIUM_ECONOMY", "PREMIUM", "W":
+		return PremiumEconomy
+	case "BUSINESS", "C", "J":
+		return Business
+	case "FIRST", "F":
+		return First
+	}
+	return ""
+}
+
+// BagKind is where a bag travels.
+type BagKind string
+
+const (
+	// CabinBagKind is a carry-on bag, in the overhead bin.
+	CabinBagKind BagKind = "CABIN"
+	// PersonalItem fits under the seat in front.
+	PersonalItem BagKind = "PERSONAL_ITEM"
+	// CheckedBagKind travels in the hold.
+	CheckedBagKind BagKind = "CHECKED"
+)
+
+// BaggageAllowance is baggage included in a fare for each passenger of a
+// type (or of every type, when PassengerTypes is empty).
+type BaggageAllowance struct {
+	Kind BagKind
+	// PassengerTypes are the passenger types it is for; empty for all.
+	PassengerTypes []PassengerType
+	Pieces         int
+	// WeightKg is the most a piece may weigh; 0 when not stated.
+	WeightKg int
+	// Dimensions is "55x40x20" (cm), empty when not stated.
+	Dimensions  string
+	Description string
+}
+
+// Fare is what a provider says of the fare of a part beyond its price.
+type Fare struct {
+	// Cabin is "" when the provider does not say, or the part's flights
+	// are in different cabins.
+	Cabin Cabin
+	// Brand is the fare brand or family, like "Basic"; "" when not given.
+	Brand string
+	// Baggage is what is included; nil when the provider does not say.
+	Baggage    []BaggageAllowance
+	Conditions Conditions
 }
 
 // PassengerPrice is the price of one passenger of a type.
@@ -147,6 +269,11 @@ type Part struct {
 	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
 	// zero when the provider does not say.
 	Taxes Money
+	// PassengerTaxes is the share of taxes and fees in the price of one
+	// passenger of each type; a zero Adult means the provider does not say.
+	PassengerTaxes PassengerPrice
+	// Fare is the fare's cabin, brand, included baggage and conditions.
+	Fare Fare
 }
 
 // Key identifies the part for deduplication: the same provider and ref for
@@ -166,6 +293,30 @@ type Offer struct {
 	SeatsAvailable int
 	Conditions     Conditions
 	ExpiresAt      time.Time
+}
+
+// FlyingMinutes is the summed flying time of the offer's slices, in whole minutes.
+func (o Offer) FlyingMinutes() int {
+	n := 0
+	for _, s := range o.Slices {
+		n += s.FlyingMinutes()
+	}
+	return n
+}
+
+// Cabin is the cabin of every part of the offer, "" when they differ or
+// a provider does not say.
+func (o Offer) Cabin() Cabin {
+	if len(o.Parts) == 0 {
+		return ""
+	}
+	c := o.Parts[0].Fare.Cabin
+	for _, p := range o.Parts[1:] {
+		if p.Fare.Cabin != c {
+			return ""
+		}
+	}
+	return c
 }
 
 // Duration is the summed duration of the offer's slices.

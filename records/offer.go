@@ -133,6 +133,10 @@ type Part struct {
 	Passengers         Passengers          `json:"px"`
 	Total              Money               `json:"t"`
 	Taxes              Money               `json:"tx,omitzero"`
+	// PassengerTaxes and Fare were added in place (additive, absent when
+	// zero): a part without them decodes as one whose provider said nothing.
+	PassengerTaxes PassengerPrice `json:"ptx,omitzero"`
+	Fare           Fare           `json:"fr,omitzero"`
 }
 
 // PassengerPrice is providers.PassengerPrice.
@@ -144,8 +148,82 @@ type PassengerPrice struct {
 
 // Conditions is providers.Conditions.
 type Conditions struct {
-	Refundable bool `json:"rf,omitempty"`
-	Changeable bool `json:"cg,omitempty"`
+	Refundable bool     `json:"rf,omitempty"`
+	Changeable bool     `json:"cg,omitempty"`
+	ChangeFee  *Penalty `json:"chf,omitempty"`
+	RefundFee  *Penalty `json:"rff,omitempty"`
+	Notes      []string `json:"nt,omitempty"`
+}
+
+// Penalty is providers.Penalty.
+type Penalty struct {
+	Amount  *Money `json:"a,omitempty"`
+	Percent string `json:"pc,omitempty"`
+	Label   string `json:"lb,omitempty"`
+}
+
+func fromConditions(c providers.Conditions) Conditions {
+	return Conditions{Refundable: c.Refundable, Changeable: c.Changeable, ChangeFee: fromPenalty(c.ChangeFee), RefundFee: fromPenalty(c.RefundFee), Notes: c.Notes}
+}
+
+func (c Conditions) domain() providers.Conditions {
+	return providers.Conditions{Refundable: c.Refundable, Changeable: c.Changeable, ChangeFee: c.ChangeFee.domain(), RefundFee: c.RefundFee.domain(), Notes: c.Notes}
+}
+
+func fromPenalty(p *providers.Penalty) *Penalty {
+	if p == nil {
+		return nil
+	}
+	return &Penalty{Amount: fromMoneyPtr(p.Amount), Percent: p.Percent, Label: p.Label}
+}
+
+func (p *Penalty) domain() *providers.Penalty {
+	if p == nil {
+		return nil
+	}
+	return &providers.Penalty{Amount: p.Amount.domainPtr(), Percent: p.Percent, Label: p.Label}
+}
+
+// Baggage is providers.BaggageAllowance.
+type Baggage struct {
+	Kind           string   `json:"k"`
+	PassengerTypes []string `json:"pt,omitempty"`
+	Pieces         int      `json:"n,omitempty"`
+	WeightKg       int      `json:"w,omitempty"`
+	Dimensions     string   `json:"dm,omitempty"`
+	Description    string   `json:"ds,omitempty"`
+}
+
+// Fare is providers.Fare.
+type Fare struct {
+	Cabin      string     `json:"cb,omitempty"`
+	Brand      string     `json:"br,omitempty"`
+	Baggage    []Baggage  `json:"bg,omitzero"`
+	Conditions Conditions `json:"cn,omitzero"`
+}
+
+func fromFare(f providers.Fare) Fare {
+	return Fare{Cabin: string(f.Cabin), Brand: f.Brand, Conditions: fromConditions(f.Conditions),
+		Baggage: Map(f.Baggage, func(b providers.BaggageAllowance) Baggage {
+			return Baggage{Kind: string(b.Kind), PassengerTypes: Map(b.PassengerTypes, func(t providers.PassengerType) string { return string(t) }),
+				Pieces: b.Pieces, WeightKg: b.WeightKg, Dimensions: b.Dimensions, Description: b.Description}
+		})}
+}
+
+func (f Fare) domain() providers.Fare {
+	return providers.Fare{Cabin: providers.Cabin(f.Cabin), Brand: f.Brand, Conditions: f.Conditions.domain(),
+		Baggage: Map(f.Baggage, func(b Baggage) providers.BaggageAllowance {
+			return providers.BaggageAllowance{Kind: providers.BagKind(b.Kind), PassengerTypes: Map(b.PassengerTypes, func(t string) providers.PassengerType { return providers.PassengerType(t) }),
+				Pieces: b.Pieces, WeightKg: b.WeightKg, Dimensions: b.Dimensions, Description: b.Description}
+		})}
+}
+
+func fromPassengerPrice(p providers.PassengerPrice) PassengerPrice {
+	return PassengerPrice{Adult: FromMoney(p.Adult), Child: fromMoneyPtr(p.Child), Infant: fromMoneyPtr(p.Infant)}
+}
+
+func (p PassengerPrice) domain() providers.PassengerPrice {
+	return providers.PassengerPrice{Adult: p.Adult.Domain(), Child: p.Child.domainPtr(), Infant: p.Infant.domainPtr()}
 }
 
 // Offer is providers.Offer; ExpiresAt is UTC.
@@ -172,14 +250,13 @@ func FromOffer(o providers.Offer) Offer {
 					return OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date)}
 				}),
 				Passengers: Passengers(p.Passengers), Total: FromMoney(p.Total), Taxes: FromMoney(p.Taxes),
+				PassengerTaxes: fromPassengerPrice(p.PassengerTaxes), Fare: fromFare(p.Fare),
 			}
 		}),
-		Total: FromMoney(o.Total),
-		PerPassenger: PassengerPrice{
-			Adult: FromMoney(o.PerPassenger.Adult), Child: fromMoneyPtr(o.PerPassenger.Child), Infant: fromMoneyPtr(o.PerPassenger.Infant),
-		},
+		Total:          FromMoney(o.Total),
+		PerPassenger:   fromPassengerPrice(o.PerPassenger),
 		SeatsAvailable: o.SeatsAvailable,
-		Conditions:     Conditions(o.Conditions),
+		Conditions:     fromConditions(o.Conditions),
 		ExpiresAt:      o.ExpiresAt,
 	}
 }
@@ -196,14 +273,13 @@ func (o Offer) Domain() providers.Offer {
 					return providers.OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: providers.Date(l.Date)}
 				}),
 				Passengers: providers.Passengers(p.Passengers), Total: p.Total.Domain(), Taxes: p.Taxes.Domain(),
+				PassengerTaxes: p.PassengerTaxes.domain(), Fare: p.Fare.domain(),
 			}
 		}),
-		Total: o.Total.Domain(),
-		PerPassenger: providers.PassengerPrice{
-			Adult: o.PerPassenger.Adult.Domain(), Child: o.PerPassenger.Child.domainPtr(), Infant: o.PerPassenger.Infant.domainPtr(),
-		},
+		Total:          o.Total.Domain(),
+		PerPassenger:   o.PerPassenger.domain(),
 		SeatsAvailable: o.SeatsAvailable,
-		Conditions:     providers.Conditions(o.Conditions),
+		Conditions:     o.Conditions.domain(),
 		ExpiresAt:      o.ExpiresAt,
 	}
 }

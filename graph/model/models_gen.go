@@ -349,6 +349,16 @@ type OfferPart struct {
 	TotalPrice *providers.Money `json:"totalPrice"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
+	// The share of totalPrice that is taxes and fees, as the provider states it; null when it does not say.
+	Taxes *providers.Money `json:"taxes,omitempty"`
+	// The fare's cabin; null when the provider does not say or the part's flights are in different cabins.
+	Cabin *providers.Cabin `json:"cabin,omitempty"`
+	// The fare brand (family), like Basic or Flex; null when the provider does not say.
+	FareBrand *string `json:"fareBrand,omitempty"`
+	// Baggage the fare includes, per passenger type; null when the provider does not say (bags on sale are in Offer.ancillaries).
+	IncludedBaggage []providers.BaggageAllowance `json:"includedBaggage,omitempty"`
+	// The fare's conditions with their penalties, as the provider gives them.
+	Conditions *providers.Conditions `json:"conditions"`
 }
 
 // Where a page is in its list (Relay cursor connections).
@@ -422,6 +432,8 @@ type PassengerPrice struct {
 	Count int `json:"count"`
 	// Price for one passenger of this type.
 	UnitPrice *providers.Money `json:"unitPrice"`
+	// The share of unitPrice that is taxes and fees, as the providers state it; null when a provider does not say.
+	UnitTaxes *providers.Money `json:"unitTaxes,omitempty"`
 }
 
 // The session to pay, and how.
