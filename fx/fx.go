@@ -29,7 +29,7 @@ import (
 )
 
 // SourceECB names the ECB euro foreign exchange reference rates.
-const SourceECB = "ECB"
+const SourceECB = providers.RateECB
 
 //go:embed ecb-eurofxref-daily.xml
 var snapshot []byte
@@ -38,7 +38,7 @@ var snapshot []byte
 // buys. They are immutable.
 type Rates struct {
 	// Source names where they come from (SourceECB).
-	Source string
+	Source providers.RateSource
 	// Date is the day the rates are for.
 	Date providers.Date
 	// perEUR holds each currency's rate as an exact fraction; EUR is 1.
@@ -109,17 +109,6 @@ func ParseECB(b []byte) (*Rates, error) {
 // Has reports whether the rates can convert from and to code.
 func (r *Rates) Has(code string) bool { _, ok := r.perEUR[code]; return ok }
 
-// Conversion says how an amount was converted.
-type Conversion struct {
-	From, To string
-	// Rate is how much of To one unit of From buys, as a decimal string
-	// rounded to 6 significant decimals for display; the conversion itself
-	// uses the exact cross rate.
-	Rate   string
-	Source string
-	Date   providers.Date
-}
-
 // ErrNoRate is returned for a currency the rates do not list.
 var ErrNoRate = errors.New("fx: no rate for the currency")
 
@@ -151,9 +140,11 @@ func (r *Rates) Convert(m providers.Money, to string) (providers.Money, error) {
 	return providers.Money{Amount: n, Currency: to}, nil
 }
 
-// Describe is the Conversion from one currency to another.
-func (r *Rates) Describe(from, to string) Conversion {
-	c := Conversion{From: from, To: to, Source: r.Source, Date: r.Date}
+// Describe says how r converts from one currency to another: the rate
+// (how much of to one unit of from buys, rounded to 6 decimals for
+// display; Convert uses the exact cross rate), the source and the day.
+func (r *Rates) Describe(from, to string) providers.Conversion {
+	c := providers.Conversion{From: from, To: to, Source: r.Source, Date: r.Date}
 	if f, t := r.perEUR[from], r.perEUR[to]; f != nil && t != nil {
 		c.Rate = new(big.Rat).Quo(t, f).FloatString(6)
 	}

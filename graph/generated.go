@@ -216,6 +216,14 @@ type ComplexityRoot struct {
 		Limit     func(childComplexity int) int
 	}
 
+	CurrencyConversion struct {
+		Date   func(childComplexity int) int
+		From   func(childComplexity int) int
+		Rate   func(childComplexity int) int
+		Source func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
 	Failure struct {
 		Code    func(childComplexity int) int
 		Message func(childComplexity int) int
@@ -257,23 +265,24 @@ type ComplexityRoot struct {
 	}
 
 	Offer struct {
-		Ancillaries       func(childComplexity int) int
-		Cabin             func(childComplexity int) int
-		Conditions        func(childComplexity int) int
-		DurationMinutes   func(childComplexity int) int
-		ExpiresAt         func(childComplexity int) int
-		FareBrand         func(childComplexity int) int
-		FareType          func(childComplexity int) int
-		FlyingMinutes     func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Parts             func(childComplexity int) int
-		PriceCheck        func(childComplexity int) int
-		PricePerPassenger func(childComplexity int) int
-		SeatsAvailable    func(childComplexity int) int
-		SelfTransfer      func(childComplexity int) int
-		Slices            func(childComplexity int) int
-		Taxes             func(childComplexity int) int
-		Total             func(childComplexity int) int
+		Ancillaries        func(childComplexity int) int
+		Cabin              func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		DurationMinutes    func(childComplexity int) int
+		ExpiresAt          func(childComplexity int) int
+		FareBrand          func(childComplexity int) int
+		FareType           func(childComplexity int) int
+		FlyingMinutes      func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Parts              func(childComplexity int) int
+		PriceCheck         func(childComplexity int) int
+		PricePerPassenger  func(childComplexity int) int
+		ProviderTotalPrice func(childComplexity int) int
+		SeatsAvailable     func(childComplexity int) int
+		SelfTransfer       func(childComplexity int) int
+		Slices             func(childComplexity int) int
+		Taxes              func(childComplexity int) int
+		Total              func(childComplexity int) int
 	}
 
 	OfferConnection struct {
@@ -288,15 +297,17 @@ type ComplexityRoot struct {
 	}
 
 	OfferPart struct {
-		Cabin           func(childComplexity int) int
-		Conditions      func(childComplexity int) int
-		FareBrand       func(childComplexity int) int
-		FareType        func(childComplexity int) int
-		IncludedBaggage func(childComplexity int) int
-		Provider        func(childComplexity int) int
-		SliceIndexes    func(childComplexity int) int
-		Taxes           func(childComplexity int) int
-		TotalPrice      func(childComplexity int) int
+		Cabin              func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		Conversion         func(childComplexity int) int
+		FareBrand          func(childComplexity int) int
+		FareType           func(childComplexity int) int
+		IncludedBaggage    func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		ProviderTotalPrice func(childComplexity int) int
+		SliceIndexes       func(childComplexity int) int
+		Taxes              func(childComplexity int) int
+		TotalPrice         func(childComplexity int) int
 	}
 
 	OfferSearch struct {
@@ -363,6 +374,7 @@ type ComplexityRoot struct {
 	}
 
 	ProviderResult struct {
+		Conversion func(childComplexity int) int
 		LatencyMs  func(childComplexity int) int
 		Message    func(childComplexity int) int
 		OfferCount func(childComplexity int) int
@@ -465,6 +477,7 @@ type MutationResolver interface {
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
+	ProviderTotalPrice(ctx context.Context, obj *search.Offer) (*providers.Money, error)
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
 
 	Parts(ctx context.Context, obj *search.Offer) ([]model.OfferPart, error)
@@ -1197,6 +1210,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditLine.Limit(childComplexity), true
 
+	case "CurrencyConversion.rateDate":
+		if e.ComplexityRoot.CurrencyConversion.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Date(childComplexity), true
+	case "CurrencyConversion.fromCurrency":
+		if e.ComplexityRoot.CurrencyConversion.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.From(childComplexity), true
+	case "CurrencyConversion.rate":
+		if e.ComplexityRoot.CurrencyConversion.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Rate(childComplexity), true
+	case "CurrencyConversion.rateSource":
+		if e.ComplexityRoot.CurrencyConversion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Source(childComplexity), true
+	case "CurrencyConversion.toCurrency":
+		if e.ComplexityRoot.CurrencyConversion.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.To(childComplexity), true
+
 	case "Failure.code":
 		if e.ComplexityRoot.Failure.Code == nil {
 			break
@@ -1442,6 +1486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.PricePerPassenger(childComplexity), true
+	case "Offer.providerTotalPrice":
+		if e.ComplexityRoot.Offer.ProviderTotalPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ProviderTotalPrice(childComplexity), true
 	case "Offer.seatsAvailable":
 		if e.ComplexityRoot.Offer.SeatsAvailable == nil {
 			break
@@ -1517,6 +1567,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OfferPart.Conditions(childComplexity), true
+	case "OfferPart.conversion":
+		if e.ComplexityRoot.OfferPart.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Conversion(childComplexity), true
 	case "OfferPart.fareBrand":
 		if e.ComplexityRoot.OfferPart.FareBrand == nil {
 			break
@@ -1541,6 +1597,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OfferPart.Provider(childComplexity), true
+	case "OfferPart.providerTotalPrice":
+		if e.ComplexityRoot.OfferPart.ProviderTotalPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.ProviderTotalPrice(childComplexity), true
 	case "OfferPart.sliceIndexes":
 		if e.ComplexityRoot.OfferPart.SliceIndexes == nil {
 			break
@@ -1824,6 +1886,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PriceCheck.TotalPrice(childComplexity), true
 
+	case "ProviderResult.conversion":
+		if e.ComplexityRoot.ProviderResult.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderResult.Conversion(childComplexity), true
 	case "ProviderResult.latencyMs":
 		if e.ComplexityRoot.ProviderResult.LatencyMs == nil {
 			break
@@ -2339,8 +2407,30 @@ type ProviderResult {
   offerCount: Int!
   "Time until the provider's last answer, in milliseconds."
   latencyMs: Int!
-  "Why the status is not OK, safe to show."
+  "Why the status is not OK, or what to know about an OK answer (prices converted, offers left out), safe to show."
   message: String
+  "How this provider's prices were converted into the searched currency; null when none was (the provider priced in it)."
+  conversion: CurrencyConversion
+}
+
+"How prices in one currency were converted into another."
+type CurrencyConversion {
+  "ISO 4217 code of the provider's currency."
+  fromCurrency: String!
+  "ISO 4217 code of the searched currency."
+  toCurrency: String!
+  "How much of toCurrency one unit of fromCurrency buys, to 6 decimals; the conversion itself uses the exact rate, rounded once per amount to the currency's digits, half to even."
+  rate: Decimal!
+  "Where the rate comes from."
+  rateSource: RateSource!
+  "The day the rate is for."
+  rateDate: Date!
+}
+
+"Where an exchange rate comes from."
+enum RateSource {
+  "The European Central Bank's euro foreign exchange reference rates (eurofxref-daily), crossed through the euro for other pairs."
+  ECB
 }
 
 "How a provider answered a search."
@@ -2396,8 +2486,10 @@ type Offer implements Node {
   self-transfer ground time (2 hours by default). A UI should warn.
   """
   selfTransfer: Boolean!
-  "Total for all passengers."
+  "Total for all passengers, in the searched currency: what checkout charges. Parts priced in another currency are converted (see parts.conversion)."
   totalPrice: Money!
+  "The total as the providers price it, in their currency, when it was converted and every part is in that one currency; null when nothing was converted or the parts' currencies differ (see parts.providerTotalPrice)."
+  providerTotalPrice: Money
   "Price of one passenger of each type travelling."
   pricePerPassenger: [PassengerPrice!]!
   "One slice for a one-way offer, two (outbound, return) for a round trip."
@@ -2611,11 +2703,15 @@ type OfferPart {
   provider: String!
   "How the part is priced: ONE_WAY or ROUND_TRIP."
   fareType: FareType!
-  "What the part costs, for all passengers."
+  "What the part costs, for all passengers, in the searched currency (converted when the provider prices in another)."
   totalPrice: Money!
+  "What the part costs as the provider prices it, in its currency: the amount it is paid and re-checks."
+  providerTotalPrice: Money!
+  "How totalPrice, taxes and the unit prices were converted from the provider's currency; null when the provider priced in the searched one."
+  conversion: CurrencyConversion
   "Indexes into Offer.slices of the slices this part covers."
   sliceIndexes: [Int!]!
-  "The share of totalPrice that is taxes and fees, as the provider states it; null when it does not say."
+  "The share of totalPrice that is taxes and fees, as the provider states it, in the searched currency; null when it does not say."
   taxes: Money
   "The fare's cabin; null when the provider does not say or the part's flights are in different cabins."
   cabin: Cabin
@@ -3810,6 +3906,22 @@ func (ec *executionContext) childFields_CreditLine(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CreditLine", field.Name)
 }
 
+func (ec *executionContext) childFields_CurrencyConversion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fromCurrency":
+		return ec.fieldContext_CurrencyConversion_fromCurrency(ctx, field)
+	case "toCurrency":
+		return ec.fieldContext_CurrencyConversion_toCurrency(ctx, field)
+	case "rate":
+		return ec.fieldContext_CurrencyConversion_rate(ctx, field)
+	case "rateSource":
+		return ec.fieldContext_CurrencyConversion_rateSource(ctx, field)
+	case "rateDate":
+		return ec.fieldContext_CurrencyConversion_rateDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyConversion", field.Name)
+}
+
 func (ec *executionContext) childFields_Failure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -3880,6 +3992,8 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_selfTransfer(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_Offer_totalPrice(ctx, field)
+	case "providerTotalPrice":
+		return ec.fieldContext_Offer_providerTotalPrice(ctx, field)
 	case "pricePerPassenger":
 		return ec.fieldContext_Offer_pricePerPassenger(ctx, field)
 	case "slices":
@@ -3940,6 +4054,10 @@ func (ec *executionContext) childFields_OfferPart(ctx context.Context, field gra
 		return ec.fieldContext_OfferPart_fareType(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_OfferPart_totalPrice(ctx, field)
+	case "providerTotalPrice":
+		return ec.fieldContext_OfferPart_providerTotalPrice(ctx, field)
+	case "conversion":
+		return ec.fieldContext_OfferPart_conversion(ctx, field)
 	case "sliceIndexes":
 		return ec.fieldContext_OfferPart_sliceIndexes(ctx, field)
 	case "taxes":
@@ -4094,6 +4212,8 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_latencyMs(ctx, field)
 	case "message":
 		return ec.fieldContext_ProviderResult_message(ctx, field)
+	case "conversion":
+		return ec.fieldContext_ProviderResult_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
 }
@@ -7475,6 +7595,121 @@ func (ec *executionContext) fieldContext_CreditLine_available(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _CurrencyConversion_fromCurrency(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_fromCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_fromCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_toCurrency(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_toCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_toCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rate(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDecimal2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rateSource(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rateSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.RateSource) graphql.Marshaler {
+			return ec.marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rateSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type RateSource does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rateDate(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rateDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rateDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
 func (ec *executionContext) _Failure_code(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8265,6 +8500,38 @@ func (ec *executionContext) fieldContext_Offer_totalPrice(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Offer_providerTotalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_providerTotalPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().ProviderTotalPrice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_providerTotalPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Offer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_pricePerPassenger(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8842,6 +9109,70 @@ func (ec *executionContext) fieldContext_OfferPart_totalPrice(_ context.Context,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_providerTotalPrice(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_providerTotalPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderTotalPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_providerTotalPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_conversion(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+			return ec.marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyConversion(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10184,6 +10515,38 @@ func (ec *executionContext) _ProviderResult_message(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ProviderResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderResult", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderResult_conversion(ctx context.Context, field graphql.CollectedField, obj *search.ProviderResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderResult_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+			return ec.marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderResult_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProviderResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyConversion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_searchOffers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -14867,6 +15230,64 @@ func (ec *executionContext) _CreditLine(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var currencyConversionImplementors = []string{"CurrencyConversion"}
+
+func (ec *executionContext) _CurrencyConversion(ctx context.Context, sel ast.SelectionSet, obj *providers.Conversion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyConversionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurrencyConversion")
+		case "fromCurrency":
+			out.Values[i] = ec._CurrencyConversion_fromCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toCurrency":
+			out.Values[i] = ec._CurrencyConversion_toCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._CurrencyConversion_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateSource":
+			out.Values[i] = ec._CurrencyConversion_rateSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateDate":
+			out.Values[i] = ec._CurrencyConversion_rateDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var failureImplementors = []string{"Failure"}
 
 func (ec *executionContext) _Failure(ctx context.Context, sel ast.SelectionSet, obj *checkout.Failure) graphql.Marshaler {
@@ -15229,6 +15650,44 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "providerTotalPrice":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_providerTotalPrice(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "pricePerPassenger":
 			field := field
 
@@ -15662,6 +16121,16 @@ func (ec *executionContext) _OfferPart(ctx context.Context, sel ast.SelectionSet
 		case "totalPrice":
 			out.Values[i] = ec._OfferPart_totalPrice(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providerTotalPrice":
+			out.Values[i] = ec._OfferPart_providerTotalPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversion":
+			out.Values[i] = ec._OfferPart_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "sliceIndexes":
@@ -16523,6 +16992,11 @@ func (ec *executionContext) _ProviderResult(ctx context.Context, sel ast.Selecti
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "conversion":
+			out.Values[i] = ec._ProviderResult_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18475,6 +18949,32 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx context.Context, v any) (providers.RateSource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx context.Context, sel ast.SelectionSet, v providers.RateSource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource = map[string]providers.RateSource{
+		"ECB": providers.RateECB,
+	}
+	marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource = map[providers.RateSource]string{
+		providers.RateECB: "ECB",
+	}
+)
+
 func (ec *executionContext) unmarshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, v any) (model.RouteType, error) {
 	var res model.RouteType
 	err := res.UnmarshalGQL(v)
@@ -18990,6 +19490,13 @@ func (ec *executionContext) marshalOCreditLine2ᚖgithubᚗcomᚋfaregraphᚋfar
 		return graphql.Null
 	}
 	return ec._CreditLine(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx context.Context, sel ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CurrencyConversion(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx context.Context, v any) (*providers.Date, error) {

@@ -269,11 +269,94 @@ type Part struct {
 	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
 	// zero when the provider does not say.
 	Taxes Money
+	// PerPassenger is the price of one passenger of each type, as the
+	// provider prices the part; a zero Adult means it does not say.
+	PerPassenger PassengerPrice
 	// PassengerTaxes is the share of taxes and fees in the price of one
 	// passenger of each type; a zero Adult means the provider does not say.
 	PassengerTaxes PassengerPrice
 	// Fare is the fare's cabin, brand, included baggage and conditions.
 	Fare Fare
+	// Converted is the part's prices in the offer's currency when the
+	// provider priced it in another (package search converts); nil when
+	// Total is in the offer's currency. Total, Taxes and the per-passenger
+	// prices stay the provider's: what it is paid and re-checks.
+	Converted *Converted
+}
+
+// Conversion says how prices in one currency were converted into another.
+type Conversion struct {
+	From, To string
+	// Rate is how much of To one unit of From buys, a decimal string for
+	// display (the conversion used the exact rate).
+	Rate string
+	// Source names the rates and Date their day.
+	Source RateSource
+	Date   Date
+}
+
+// RateSource names where exchange rates come from.
+type RateSource string
+
+// RateECB is the ECB's euro foreign exchange reference rates (package fx).
+const RateECB RateSource = "ECB"
+
+// Converted is a part's prices converted into the offer's currency.
+type Converted struct {
+	Conversion
+	Total          Money
+	Taxes          Money
+	PerPassenger   PassengerPrice
+	PassengerTaxes PassengerPrice
+}
+
+// Charge is what the part costs in the offer's currency: Total, or its
+// conversion.
+func (p Part) Charge() Money {
+	if p.Converted != nil {
+		return p.Converted.Total
+	}
+	return p.Total
+}
+
+// ChargeTaxes is Taxes in the offer's currency.
+func (p Part) ChargeTaxes() Money {
+	if p.Converted != nil {
+		return p.Converted.Taxes
+	}
+	return p.Taxes
+}
+
+// ChargePerPassenger is PerPassenger in the offer's currency.
+func (p Part) ChargePerPassenger() PassengerPrice {
+	if p.Converted != nil {
+		return p.Converted.PerPassenger
+	}
+	return p.PerPassenger
+}
+
+// ChargePassengerTaxes is PassengerTaxes in the offer's currency.
+func (p Part) ChargePassengerTaxes() PassengerPrice {
+	if p.Converted != nil {
+		return p.Converted.PassengerTaxes
+	}
+	return p.PassengerTaxes
+}
+
+// For returns the price of one passenger of type t; nil when there is none.
+func (pp PassengerPrice) For(t PassengerType) *Money {
+	switch t {
+	case Adult:
+		if pp.Adult.Currency == "" {
+			return nil
+		}
+		return &pp.Adult
+	case Child:
+		return pp.Child
+	case Infant:
+		return pp.Infant
+	}
+	return nil
 }
 
 // Key identifies the part for deduplication: the same provider and ref for

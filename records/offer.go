@@ -137,6 +137,52 @@ type Part struct {
 	// zero): a part without them decodes as one whose provider said nothing.
 	PassengerTaxes PassengerPrice `json:"ptx,omitzero"`
 	Fare           Fare           `json:"fr,omitzero"`
+	PerPassenger   PassengerPrice `json:"pp,omitzero"`
+	Converted      *Converted     `json:"cv,omitempty"`
+}
+
+// Conversion is providers.Conversion.
+type Conversion struct {
+	From   string `json:"f"`
+	To     string `json:"t"`
+	Rate   string `json:"r"`
+	Source string `json:"s"`
+	Date   string `json:"d"`
+}
+
+// FromConversion returns the record of c.
+func FromConversion(c providers.Conversion) Conversion {
+	return Conversion{From: c.From, To: c.To, Rate: c.Rate, Source: string(c.Source), Date: string(c.Date)}
+}
+
+// Domain returns the providers.Conversion c records.
+func (c Conversion) Domain() providers.Conversion {
+	return providers.Conversion{From: c.From, To: c.To, Rate: c.Rate, Source: providers.RateSource(c.Source), Date: providers.Date(c.Date)}
+}
+
+// Converted is providers.Converted.
+type Converted struct {
+	Conversion
+	Total          Money          `json:"tt"`
+	Taxes          Money          `json:"tx,omitzero"`
+	PerPassenger   PassengerPrice `json:"pp,omitzero"`
+	PassengerTaxes PassengerPrice `json:"ptx,omitzero"`
+}
+
+func fromConverted(c *providers.Converted) *Converted {
+	if c == nil {
+		return nil
+	}
+	return &Converted{Conversion: FromConversion(c.Conversion), Total: FromMoney(c.Total), Taxes: FromMoney(c.Taxes),
+		PerPassenger: fromPassengerPrice(c.PerPassenger), PassengerTaxes: fromPassengerPrice(c.PassengerTaxes)}
+}
+
+func (c *Converted) domain() *providers.Converted {
+	if c == nil {
+		return nil
+	}
+	return &providers.Converted{Conversion: c.Conversion.Domain(), Total: c.Total.Domain(), Taxes: c.Taxes.Domain(),
+		PerPassenger: c.PerPassenger.domain(), PassengerTaxes: c.PassengerTaxes.domain()}
 }
 
 // PassengerPrice is providers.PassengerPrice.
@@ -251,6 +297,7 @@ func FromOffer(o providers.Offer) Offer {
 				}),
 				Passengers: Passengers(p.Passengers), Total: FromMoney(p.Total), Taxes: FromMoney(p.Taxes),
 				PassengerTaxes: fromPassengerPrice(p.PassengerTaxes), Fare: fromFare(p.Fare),
+				PerPassenger: fromPassengerPrice(p.PerPassenger), Converted: fromConverted(p.Converted),
 			}
 		}),
 		Total:          FromMoney(o.Total),
@@ -274,6 +321,7 @@ func (o Offer) Domain() providers.Offer {
 				}),
 				Passengers: providers.Passengers(p.Passengers), Total: p.Total.Domain(), Taxes: p.Taxes.Domain(),
 				PassengerTaxes: p.PassengerTaxes.domain(), Fare: p.Fare.domain(),
+				PerPassenger: p.PerPassenger.domain(), Converted: p.Converted.domain(),
 			}
 		}),
 		Total:          o.Total.Domain(),

@@ -83,13 +83,42 @@ func (r *offerResolver) Taxes(_ context.Context, obj *search.Offer) (*providers.
 	return &sum, nil
 }
 
-// partTaxes is a part's stated taxes, nil when its provider does not say.
+// partTaxes is a part's stated taxes in the offer's currency, nil when its
+// provider does not say.
 func partTaxes(p providers.Part) *providers.Money {
-	if p.Taxes.Amount <= 0 || p.Taxes.Currency == "" {
+	t := p.ChargeTaxes()
+	if t.Amount <= 0 || t.Currency == "" {
 		return nil
 	}
-	t := p.Taxes
 	return &t
+}
+
+func conversionOf(p *providers.Part) *providers.Conversion {
+	if p.Converted == nil {
+		return nil
+	}
+	return &p.Converted.Conversion
+}
+
+// ProviderTotalPrice is the sum of the parts' own prices when they were
+// converted and share one currency; null otherwise.
+func (r *offerResolver) ProviderTotalPrice(_ context.Context, obj *search.Offer) (*providers.Money, error) {
+	if len(obj.Parts) == 0 {
+		return nil, nil
+	}
+	sum := providers.Money{Currency: obj.Parts[0].Total.Currency}
+	converted := false
+	for _, p := range obj.Parts {
+		if p.Total.Currency != sum.Currency {
+			return nil, nil
+		}
+		converted = converted || p.Converted != nil
+		sum.Amount += p.Total.Amount
+	}
+	if !converted {
+		return nil, nil
+	}
+	return &sum, nil
 }
 
 // passengerTaxes is the taxes of one passenger of type t over every part,
@@ -97,7 +126,7 @@ func partTaxes(p providers.Part) *providers.Money {
 func passengerTaxes(parts []providers.Part, t providers.PassengerType, currency string) *providers.Money {
 	sum := providers.Money{Currency: currency}
 	for _, p := range parts {
-		pt := p.PassengerTaxes
+		pt := p.ChargePassengerTaxes()
 		if pt.Adult.Currency == "" {
 			return nil
 		}

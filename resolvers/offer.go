@@ -36,7 +36,9 @@ func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.Off
 			idx[j] = first + j
 		}
 		first += len(p.OriginDestinations)
-		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &p.Total, SliceIndexes: idx,
+		charge := p.Charge()
+		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &charge, SliceIndexes: idx,
+			ProviderTotalPrice: &p.Total, Conversion: conversionOf(p),
 			Taxes: partTaxes(*p), Cabin: cabinOrNil(p.Fare.Cabin), FareBrand: nonEmpty(p.Fare.Brand),
 			IncludedBaggage: p.Fare.Baggage, Conditions: &p.Fare.Conditions}
 	}
@@ -114,7 +116,11 @@ func (r *offerResolver) PriceCheck(ctx context.Context, obj *search.Offer) (*mod
 		if c.Total.Currency != obj.Parts[i].Total.Currency {
 			return nil, fmt.Errorf("price check of %s part: currency %s, offered in %s", obj.Parts[i].Provider, c.Total.Currency, obj.Parts[i].Total.Currency)
 		}
-		total.Amount += c.Total.Amount
+		live, err := r.Search.Charge(obj.Parts[i], c.Total)
+		if err != nil {
+			return nil, err
+		}
+		total.Amount += live.Amount
 		if c.SeatsAvailable > 0 && (seats < 0 || c.SeatsAvailable < seats) {
 			seats = c.SeatsAvailable
 		}

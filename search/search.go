@@ -45,6 +45,9 @@ type ProviderResult struct {
 	LatencyMs  int
 	Code       providers.ErrorCode
 	Message    string
+	// Conversion says how this provider's offers were converted into the
+	// searched currency; nil when none was.
+	Conversion *providers.Conversion
 }
 
 // Offer is a searched offer with its signed id.

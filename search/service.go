@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
@@ -60,6 +61,9 @@ type Config struct {
 	// NewID makes search ids; random 128-bit hex when nil. Tests set it
 	// to get the same ids (and cursors) on every run.
 	NewID func() string
+	// Rates are the exchange rates in force (fx.Source.Rates); the
+	// shipped ECB snapshot when nil.
+	Rates func() *fx.Rates
 }
 
 // Service runs and stores searches. It is safe for concurrent use.
@@ -95,6 +99,10 @@ func New(cfg Config) *Service {
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = newID
+	}
+	if cfg.Rates == nil {
+		snap := fx.Snapshot()
+		cfg.Rates = func() *fx.Rates { return snap }
 	}
 	return &Service{cfg: cfg, byID: map[string]*Result{}, byKey: map[string]*Result{}}
 }
@@ -265,6 +273,8 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
 	}
 	var out, ret, offers []providers.Offer
+	rates := s.cfg.Rates()
+	converter := converter{rates: rates, to: r.Currency}
 	for _, c := range calls {
 		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
 		if c.Err != nil {
@@ -276,14 +286,20 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 			pr.Message = safeMessage(c.Err)
 			s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
 		}
-		kept, dropped := sameCurrency(c.Value.out, r.Currency)
+		// Offers priced in another currency are converted (their parts keep
+		// the provider's prices); only those no rate converts are left out.
+		kept, dropped, conv := converter.all(c.Value.out)
 		out = append(out, kept...)
-		k, d := sameCurrency(c.Value.ret, r.Currency)
-		ret, dropped = append(ret, k...), dropped+d
-		k, d = sameCurrency(c.Value.rt, r.Currency)
-		offers, dropped = append(offers, k...), dropped+d
+		k, d, cv := converter.all(c.Value.ret)
+		ret, dropped, conv = append(ret, k...), dropped+d, cmp.Or(conv, cv)
+		k, d, cv = converter.all(c.Value.rt)
+		offers, dropped, conv = append(offers, k...), dropped+d, cmp.Or(conv, cv)
+		pr.Conversion = conv
 		if dropped > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
+			pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), rates.Source, rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
+		}
+		if conv != nil && pr.Message == "" {
+			pr.Message = conversionMessage(*conv)
 		}
 		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
 			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
@@ -366,15 +382,21 @@ func not(f func(providers.Offer) bool) func(providers.Offer) bool {
 	return func(o providers.Offer) bool { return !f(o) }
 }
 
-func sameCurrency(offers []providers.Offer, currency string) (kept []providers.Offer, dropped int) {
+// all converts offers into c.to: the converted offers, how many could not
+// be converted, and how the last converted one was.
+func (c converter) all(offers []providers.Offer) (kept []providers.Offer, dropped int, conv *providers.Conversion) {
 	for _, o := range offers {
-		if o.Total.Currency == currency {
-			kept = append(kept, o)
-		} else {
+		co, cv, err := c.convert(o)
+		if err != nil {
 			dropped++
+			continue
+		}
+		kept = append(kept, co)
+		if cv != nil {
+			conv = cv
 		}
 	}
-	return kept, dropped
+	return kept, dropped, conv
 }
 
 func countFrom(offers []providers.Offer, provider string) int {

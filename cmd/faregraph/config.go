@@ -53,6 +53,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad(err)
 	a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout)
 	bad(err)
+	a.FXURL = getenv("FAREGRAPH_FX_URL")
+	a.FXRefresh, err = duration(getenv, "FAREGRAPH_FX_REFRESH", 6*time.Hour)
+	bad(err)
 	if v := getenv("FAREGRAPH_REFUSAL_RATE"); v != "" {
 		if a.Refusals.Rate, err = strconv.ParseFloat(v, 64); err != nil || a.Refusals.Rate == 0 {
 			bad(fmt.Errorf("FAREGRAPH_REFUSAL_RATE must be refusals per second (a negative number turns the budget off), got %q", v))

@@ -345,11 +345,15 @@ type OfferPart struct {
 	Provider string `json:"provider"`
 	// How the part is priced: ONE_WAY or ROUND_TRIP.
 	FareType providers.FareType `json:"fareType"`
-	// What the part costs, for all passengers.
+	// What the part costs, for all passengers, in the searched currency (converted when the provider prices in another).
 	TotalPrice *providers.Money `json:"totalPrice"`
+	// What the part costs as the provider prices it, in its currency: the amount it is paid and re-checks.
+	ProviderTotalPrice *providers.Money `json:"providerTotalPrice"`
+	// How totalPrice, taxes and the unit prices were converted from the provider's currency; null when the provider priced in the searched one.
+	Conversion *providers.Conversion `json:"conversion,omitempty"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
-	// The share of totalPrice that is taxes and fees, as the provider states it; null when it does not say.
+	// The share of totalPrice that is taxes and fees, as the provider states it, in the searched currency; null when it does not say.
 	Taxes *providers.Money `json:"taxes,omitempty"`
 	// The fare's cabin; null when the provider does not say or the part's flights are in different cabins.
 	Cabin *providers.Cabin `json:"cabin,omitempty"`

@@ -47,6 +47,7 @@ func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
 				Provider: Name, Ref: strconv.FormatInt(f.ID, 10), FareType: providers.OneWay,
 				OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total,
 				Taxes:          eur(f.AirportTax * int64(pax.Seats())), // per seat, none for infants
+				PerPassenger:   per,
 				PassengerTaxes: wantPaxTaxes(f.AirportTax, pax),
 				Fare:           wantFare,
 			}},
@@ -168,6 +169,7 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 		OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: rt.Total,
 		// Both flights' airport tax, per seat (2 adults; the infant pays none).
 		Taxes:          eur((cpsim.AirportTax("CDG") + cpsim.AirportTax("PMI")) * 2),
+		PerPassenger:   rt.PerPassenger,
 		PassengerTaxes: wantPaxTaxes(cpsim.AirportTax("CDG")+cpsim.AirportTax("PMI"), pax),
 		Fare:           wantFare,
 	}

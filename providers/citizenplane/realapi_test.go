@@ -119,6 +119,7 @@ func TestSearchDocumentedAnswer(t *testing.T) {
 			Provider: "citizenplane", Ref: "4014831", FareType: providers.OneWay,
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: eur(20498),
 			Taxes:          eur(2640), // 2 seats × 13.20; the infant pays no airport tax
+			PerPassenger:   providers.PassengerPrice{Adult: eur(8999), Child: eurp(8999), Infant: eurp(2500)},
 			PassengerTaxes: providers.PassengerPrice{Adult: eur(1320), Child: eurp(1320), Infant: eurp(0)},
 			Fare:           wantFare, // "cabin_class": "economy"
 		}},
@@ -165,6 +166,7 @@ func TestSearchRoundTripsDocumentedAnswer(t *testing.T) {
 		Provider: Name, Ref: "4014831,3795943", FareType: providers.RoundTrip,
 		OriginDestinations: []providers.OriginDestination{q.Outbound, q.Return}, Passengers: pax, Total: eur(36500), // 2 × 160.00 + 45.00
 		Taxes:          eur(4610), // 2 seats × (13.20 + 9.85); the infant pays no airport tax
+		PerPassenger:   providers.PassengerPrice{Adult: eur(16000), Infant: eurp(4500)},
 		PassengerTaxes: providers.PassengerPrice{Adult: eur(2305), Infant: eurp(0)},
 		Fare:           wantFare,
 	}

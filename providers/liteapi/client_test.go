@@ -163,6 +163,7 @@ func TestSearchMapsEveryField(t *testing.T) {
 				Slices:   []providers.Slice{{Segments: segs}},
 				Parts: []providers.Part{{Provider: Name, Ref: o.OfferID, FareType: providers.OneWay,
 					OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total, Taxes: taxes,
+					PerPassenger:   wantPP,
 					PassengerTaxes: providers.PassengerPrice{Adult: *eur(perTax("adult")), Child: eur(perTax("child")), Infant: eur(perTax("infant"))},
 					Fare:           fare}},
 				Total:          total,
@@ -335,7 +336,7 @@ func TestSearchRoundTrips(t *testing.T) {
 		}
 		if diff := cmp.Diff(providers.Part{Provider: Name, Ref: p.Ref, FareType: providers.RoundTrip,
 			OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes,
-			PassengerTaxes: paxTaxes, Fare: p.Fare}, p); diff != "" || p.Ref == "" {
+			PerPassenger: o.PerPassenger, PassengerTaxes: paxTaxes, Fare: p.Fare}, p); diff != "" || p.Ref == "" {
 			t.Errorf("offer %d part (-want +got)\n%s", i, diff)
 		}
 		if o.Slices[0].Origin() != "CDG" || o.Slices[0].Destination() != "BCN" ||

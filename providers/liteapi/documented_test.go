@@ -135,6 +135,7 @@ func TestDocumentedRates(t *testing.T) {
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total,
 			Taxes: providers.Money{Amount: 35024, Currency: "USD"}, // taxes 350.24 + fees 0
 			// perPassenger.adult taxes + fees
+			PerPassenger:   providers.PassengerPrice{Adult: total},
 			PassengerTaxes: providers.PassengerPrice{Adult: providers.Money{Amount: 35024, Currency: "USD"}},
 			// segmentFares cabin, fare.family, baggage.included, terms
 			Fare: providers.Fare{Cabin: providers.Economy, Brand: "Economy",

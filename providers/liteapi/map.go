@@ -112,7 +112,7 @@ func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, err
 	fare := fareOf(o, d.Currency)
 	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
 		OriginDestinations: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total),
-		PassengerTaxes: passengerTaxes(d.PerPassenger, d.Currency, s.pax, pp), Fare: fare}
+		PerPassenger: pp, PassengerTaxes: passengerTaxes(d.PerPassenger, d.Currency, s.pax, pp), Fare: fare}
 	return providers.Offer{
 		FareType:       s.fareType,
 		Slices:         cloneSlices(sl),
