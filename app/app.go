@@ -121,9 +121,9 @@ type App struct {
 	Search   *search.Service
 	Checkout *checkout.Service
 	// FX holds the exchange rates searches convert with.
-	FX *fx.Source
-	Auth     *auth.Authenticator
-	Metrics  *metrics.Metrics
+	FX      *fx.Source
+	Auth    *auth.Authenticator
+	Metrics *metrics.Metrics
 	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
 	// when set); Handler serves it at GET /metrics unless MetricsPrivate.
 	MetricsHandler http.Handler
