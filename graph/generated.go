@@ -3208,7 +3208,14 @@ type CheckoutSession implements Node {
   events: [CheckoutEvent!]!
 }
 
-"A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount."
+"""
+A cart line: total = unitAmount × quantity − discountAmount + taxAmount,
+exactly (every amount is a Money: a decimal string exact to the minor
+unit). A part's flights are one line per passenger type (quantity the
+passengers of that type, unitAmount one passenger's fare without taxes,
+taxAmount their taxes) when the provider prices each passenger, one line
+for the part otherwise; each extra is a line.
+"""
 type CartItem {
   "What the line is, in words: the route, or the extra."
   name: String!
@@ -3228,7 +3235,7 @@ type CartItem {
 
 "What a cart line sells."
 enum ProductType {
-  "The flights of one offer part."
+  "The flights of one offer part, for one passenger type or for every passenger."
   FLIGHT
   "A bag in the hold."
   CHECKED_BAG

@@ -167,7 +167,12 @@ type CardSummary struct {
 	Country *string `json:"country,omitempty"`
 }
 
-// A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount.
+// A cart line: total = unitAmount × quantity − discountAmount + taxAmount,
+// exactly (every amount is a Money: a decimal string exact to the minor
+// unit). A part's flights are one line per passenger type (quantity the
+// passengers of that type, unitAmount one passenger's fare without taxes,
+// taxAmount their taxes) when the provider prices each passenger, one line
+// for the part otherwise; each extra is a line.
 type CartItem struct {
 	// What the line is, in words: the route, or the extra.
 	Name string `json:"name"`
@@ -1065,7 +1070,7 @@ func (e PaymentMethodType) MarshalJSON() ([]byte, error) {
 type ProductType string
 
 const (
-	// The flights of one offer part.
+	// The flights of one offer part, for one passenger type or for every passenger.
 	ProductTypeFlight ProductType = "FLIGHT"
 	// A bag in the hold.
 	ProductTypeCheckedBag ProductType = "CHECKED_BAG"
