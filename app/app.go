@@ -137,6 +137,8 @@ type App struct {
 	// simulator alone offers (such as cpsim's BookingCount) needs its
 	// type asserted.
 	Simulators map[string]sim.Controller
+	// routes are the routes of the simulators that list theirs, by provider.
+	routes map[string]map[sim.Route]bool
 
 	searches *db.Searches
 	closers  []func()
@@ -202,6 +204,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.Search = search.New(search.Config{
 		Rates:           a.FX.Rates,
+		Flies:           a.flies,
 		Providers:       set,
 		Store:           searchStore{a.searches},
 		Signer:          signer,

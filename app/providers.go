@@ -110,6 +110,15 @@ func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map
 			s.SetFailure(op, m)
 		}
 		a.Simulators[r.Name] = s
+		if rl, ok := s.(sim.RouteLister); ok {
+			if a.routes == nil {
+				a.routes = map[string]map[sim.Route]bool{}
+			}
+			a.routes[r.Name] = map[sim.Route]bool{}
+			for _, rt := range rl.Routes() {
+				a.routes[r.Name][rt] = true
+			}
+		}
 		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, s))
 		settings[r.Name] = point(a.SimURL + "/" + r.Name)
 	}
@@ -117,4 +126,14 @@ func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map
 	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	a.closers = append(a.closers, func() { srv.Close() })
 	return settings, nil
+}
+
+// flies tells whether provider flies from origin to destination, known
+// for the simulators that list their routes (search.Config.Flies).
+func (a *App) flies(provider, origin, destination string) (flies, known bool) {
+	rs, ok := a.routes[provider]
+	if !ok {
+		return false, false
+	}
+	return rs[sim.Route{From: origin, To: destination}], true
 }

@@ -2441,6 +2441,14 @@ enum ProviderStatus {
   TIMEOUT
   "It failed; the errors list has a PROVIDER_UNAVAILABLE entry."
   ERROR
+  """
+  It is known not to fly the route (neither direction of a round trip), so
+  it was not asked and has no offers; message names the route. Not an
+  error: the errors list has no entry for it. Known for the built-in
+  simulators, whose routes README.md lists; a real provider is always
+  asked, and answers OK with no offers for a route it does not fly.
+  """
+  NO_ROUTE
 }
 
 "A page of a search's offers (Relay cursor connection)."
@@ -18945,14 +18953,16 @@ func (ec *executionContext) marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfa
 
 var (
 	unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[string]search.Status{
-		"OK":      search.StatusOK,
-		"TIMEOUT": search.StatusTimeout,
-		"ERROR":   search.StatusError,
+		"OK":       search.StatusOK,
+		"TIMEOUT":  search.StatusTimeout,
+		"ERROR":    search.StatusError,
+		"NO_ROUTE": search.StatusNoRoute,
 	}
 	marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[search.Status]string{
 		search.StatusOK:      "OK",
 		search.StatusTimeout: "TIMEOUT",
 		search.StatusError:   "ERROR",
+		search.StatusNoRoute: "NO_ROUTE",
 	}
 )
 

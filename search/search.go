@@ -35,6 +35,9 @@ const (
 	StatusOK      Status = "OK"
 	StatusTimeout Status = "TIMEOUT"
 	StatusError   Status = "ERROR"
+	// StatusNoRoute: the provider is known not to fly the route (the
+	// simulators list theirs) and was not asked.
+	StatusNoRoute Status = "NO_ROUTE"
 )
 
 // ProviderResult is one provider's part in a search.

@@ -64,6 +64,10 @@ type Config struct {
 	// Rates are the exchange rates in force (fx.Source.Rates); the
 	// shipped ECB snapshot when nil.
 	Rates func() *fx.Rates
+	// Flies tells whether provider flies from origin to destination, when
+	// it is known (the simulators list their routes); known false means
+	// ask the provider. Nil knows nothing.
+	Flies func(provider, origin, destination string) (flies, known bool)
 }
 
 // Service runs and stores searches. It is safe for concurrent use.
@@ -261,9 +265,27 @@ type providerAnswer struct {
 func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
-	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
+	// Providers known not to fly the route are not asked: they answer NO_ROUTE.
+	var asked []string
+	notFlown := map[string]string{}
+	for _, name := range r.Providers {
+		if msg, ok := s.notFlown(name, r); ok {
+			notFlown[name] = msg
+			continue
+		}
+		asked = append(asked, name)
+	}
+	answered := providers.FanOut(ctx, s.cfg.Providers, asked, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	})
+	calls := make([]providers.Call[providerAnswer], 0, len(r.Providers))
+	for _, name := range r.Providers {
+		if _, ok := notFlown[name]; ok {
+			calls = append(calls, providers.Call[providerAnswer]{Provider: name})
+			continue
+		}
+		calls, answered = append(calls, answered[0]), answered[1:]
+	}
 
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
 	// Only offers that may be sold are shown (package rules): none whose
@@ -277,6 +299,14 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	converter := converter{rates: rates, to: r.Currency}
 	for _, c := range calls {
 		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
+		if msg, ok := notFlown[c.Provider]; ok {
+			pr.Status, pr.Message = StatusNoRoute, msg
+			res.Providers = append(res.Providers, pr)
+			continue
+		}
+		if msg := s.oneWayNotFlown(c.Provider, r); msg != "" {
+			pr.Message = msg
+		}
 		if c.Err != nil {
 			pr.Code = providers.CodeOf(c.Err)
 			pr.Status = StatusError
@@ -435,9 +465,42 @@ func newID() string {
 // allAnswered reports whether every provider answered.
 func (r *Result) allAnswered() bool {
 	for _, p := range r.Providers {
-		if p.Status != StatusOK {
+		if p.Status != StatusOK && p.Status != StatusNoRoute {
 			return false
 		}
 	}
 	return true
+}
+
+// notFlown reports whether provider is known to fly none of r's
+// directions, with the message that says so.
+func (s *Service) notFlown(provider string, r Request) (string, bool) {
+	if s.cfg.Flies == nil {
+		return "", false
+	}
+	out, known := s.cfg.Flies(provider, r.Origin, r.Destination)
+	if !known || out {
+		return "", false
+	}
+	if !r.RoundTrip() {
+		return fmt.Sprintf("%s does not fly %s→%s", provider, r.Origin, r.Destination), true
+	}
+	if back, _ := s.cfg.Flies(provider, r.Destination, r.Origin); back {
+		return "", false
+	}
+	return fmt.Sprintf("%s does not fly %s→%s nor %s→%s", provider, r.Origin, r.Destination, r.Destination, r.Origin), true
+}
+
+// oneWayNotFlown is the message of a round trip one of whose directions
+// provider is known not to fly, "" otherwise.
+func (s *Service) oneWayNotFlown(provider string, r Request) string {
+	if s.cfg.Flies == nil || !r.RoundTrip() {
+		return ""
+	}
+	for _, d := range [][2]string{{r.Origin, r.Destination}, {r.Destination, r.Origin}} {
+		if flies, known := s.cfg.Flies(provider, d[0], d[1]); known && !flies {
+			return fmt.Sprintf("%s does not fly %s→%s: only its one-way fares the other way are offered, to combine", provider, d[0], d[1])
+		}
+	}
+	return ""
 }

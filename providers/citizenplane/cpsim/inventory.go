@@ -8,6 +8,7 @@ import (
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane/wire"
+	"github.com/faregraph/faregraph/providers/sim"
 	"github.com/faregraph/faregraph/refdata"
 )
 
@@ -308,6 +309,15 @@ func lookup(seed int64, id int64) (simFlight, bool) {
 		}
 	}
 	return simFlight{}, false
+}
+
+// Routes lists the routes the simulator flies, in the order of its table.
+func (s *Simulator) Routes() []sim.Route {
+	out := make([]sim.Route, len(routes))
+	for i, r := range routes {
+		out[i] = sim.Route{From: r.from, To: r.to}
+	}
+	return out
 }
 
 // routeIndex finds the route from one airport to another.

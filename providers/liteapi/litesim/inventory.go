@@ -5,6 +5,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
@@ -323,6 +324,17 @@ func (inv inventory) flies(k sim.FlightKey) bool {
 		}
 	}
 	return false
+}
+
+// Routes lists the routes the simulator flies (nonstop or with a
+// connection), sorted.
+func (s *Simulator) Routes() []sim.Route {
+	var out []sim.Route
+	for route := range schedules {
+		out = append(out, sim.Route{From: route[:3], To: route[4:]})
+	}
+	slices.SortFunc(out, func(a, b sim.Route) int { return strings.Compare(a.From+a.To, b.From+b.To) })
+	return out
 }
 
 // fareLevel is the route's typical fare, whichever way it is flown.
