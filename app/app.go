@@ -46,6 +46,10 @@ type Config struct {
 	// RequestTimeout is the deadline of each GraphQL request;
 	// server.DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
+	// CheckoutLease is how long a saga step holds a session before the
+	// sweeper may take over (after a crash, a stuck BOOKING session is
+	// reconciled once its lease lapses); 2 minutes when zero.
+	CheckoutLease time.Duration
 	// Refusals is the budget of refused requests per client
 	// (server.RefusalBudget; the zero value is the defaults).
 	Refusals server.RefusalBudget
@@ -222,13 +226,13 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.Checkout = checkout.New(checkout.Config{
-		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
-		TracerProvider: cfg.TracerProvider,
+		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {
-		a.MetricsHandler = metrics.RequireToken(cfg.MetricsToken, a.MetricsHandler)
+		a.MetricsHandler = auth.RequireToken(cfg.MetricsToken, a.MetricsHandler)
 	}
 	public := a.MetricsHandler
 	if cfg.MetricsPrivate {
@@ -241,7 +245,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
 		DB:             a.DB,
-		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout}),
+		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout, Now: cfg.Now}),
 		Metrics:        a.Metrics,
 		Logger:         cfg.Logger,
 		RequestTimeout: cfg.RequestTimeout,

@@ -1,11 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -82,25 +85,63 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 	return providers.NewSet(cfg.Logger, adapters...)
 }
 
-// startSimulators serves the simulators of regs on one loopback port, each
-// under its provider's name, and returns the settings that point each
-// adapter at its simulator, by provider name. With no regs it starts
-// nothing.
+// startSimulators serves the simulators of regs on a loopback port of
+// its own and returns the settings that point each adapter at its
+// simulator, by provider name. With no regs it starts nothing.
 func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map[string]map[string]string, error) {
 	if len(regs) == 0 {
 		return nil, nil
+	}
+	ss, err := StartSimulators(cfg, "127.0.0.1:0", regs)
+	if err != nil {
+		return nil, err
+	}
+	a.SimURL, a.Simulators = ss.URL, ss.Controllers
+	for name, s := range ss.Controllers {
+		if rl, ok := s.(sim.RouteLister); ok {
+			if a.routes == nil {
+				a.routes = map[string]map[sim.Route]bool{}
+			}
+			a.routes[name] = map[sim.Route]bool{}
+			for _, rt := range rl.Routes() {
+				a.routes[name][rt] = true
+			}
+		}
+	}
+	a.closers = append(a.closers, func() { ss.Close() })
+	return ss.Settings, nil
+}
+
+// SimServer serves the built-in simulators over HTTP, each under its
+// provider's name (/citizenplane/..., /liteapi/...).
+type SimServer struct {
+	// URL is the server's base URL, http://host:port.
+	URL string
+	// Controllers are the simulators by provider name, to turn their knobs.
+	Controllers map[string]sim.Controller
+	// Settings point each provider's adapter at its simulator: by provider
+	// name, the adapter settings (URL and credentials) to use.
+	Settings map[string]map[string]string
+	srv      *http.Server
+}
+
+// StartSimulators serves the simulators of regs (every provider when nil)
+// on addr ("127.0.0.1:0" picks a free port) with cfg's knobs: the same
+// simulators a server starts in-process, here on an address of their own,
+// so that they outlive the servers that use them (faregraph simulators).
+func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) (*SimServer, error) {
+	if regs == nil {
+		regs = registry
 	}
 	seed := cfg.Seed
 	if seed == 0 {
 		seed = 1
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("app: start simulators: %w", err)
 	}
-	a.SimURL = "http://" + ln.Addr().String()
-	a.Simulators = map[string]sim.Controller{}
-	settings := map[string]map[string]string{}
+	ss := &SimServer{URL: "http://" + ln.Addr().String(), Controllers: map[string]sim.Controller{}, Settings: map[string]map[string]string{}}
 	mux := http.NewServeMux()
 	for _, r := range regs {
 		s, point := r.NewSimulator(providers.SimConfig{
@@ -109,23 +150,33 @@ func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map
 		for op, m := range cfg.Failures[r.Name] {
 			s.SetFailure(op, m)
 		}
-		a.Simulators[r.Name] = s
-		if rl, ok := s.(sim.RouteLister); ok {
-			if a.routes == nil {
-				a.routes = map[string]map[sim.Route]bool{}
-			}
-			a.routes[r.Name] = map[sim.Route]bool{}
-			for _, rt := range rl.Routes() {
-				a.routes[r.Name][rt] = true
-			}
-		}
+		ss.Controllers[r.Name] = s
 		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, s))
-		settings[r.Name] = point(a.SimURL + "/" + r.Name)
+		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
-	a.closers = append(a.closers, func() { srv.Close() })
-	return settings, nil
+	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	return ss, nil
+}
+
+// Close stops serving the simulators.
+func (s *SimServer) Close() error { return s.srv.Close() }
+
+// simPayments confirms the payment intents of simulated providers: the
+// sandbox's stand-in for the app confirming a provider's intent with
+// Stripe's SDK (checkout.ProviderSandbox).
+type simPayments map[string]sim.Controller
+
+func (m simPayments) ConfirmProviderIntent(_ context.Context, provider, clientSecret, cardNumber string) error {
+	c, ok := m[provider].(sim.IntentConfirmer)
+	if !ok {
+		return fmt.Errorf("app: provider %s has no simulated payment intents", provider)
+	}
+	err := c.ConfirmIntent(clientSecret, cardNumber)
+	if errors.Is(err, sim.ErrCardDeclined) {
+		return &payments.DeclineError{Code: "card_declined", DeclineCode: "generic_decline", Message: "Your card was declined."}
+	}
+	return err
 }
 
 // flies tells whether provider flies from origin to destination, known

@@ -49,18 +49,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		sess = res.Session
 	}
-	switch sess.Status {
-	case Authorized:
-	case Booking:
-		return &Result{Session: sess, UserErrors: userErr(fault.InProgress, "the session is being booked; read it again shortly", "checkoutSessionId")}, nil
-	case Booked, PartiallyBooked, NeedsAttention, Failed:
-		return &Result{Session: sess}, nil
-	case PaymentPending:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")}, nil
-	case Open, Held:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay for the checkout session before booking", "checkoutSessionId")}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "book")}, nil
+	if run, ue := gate(sess, "book"); !run {
+		if sess.Status == PaymentPending {
+			ue = userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")
+		}
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	// Checked again before booking, since time has passed since the hold:
 	// a flight now within the booking cut-off is not booked, the session
@@ -72,7 +65,12 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	// The move to BOOKING is the step's intent, recorded before any
+	// provider is called, with a lease: if this process dies, the
+	// reconciler takes the session over once the lease lapses.
 	sess.Status = Booking
+	until := s.now().Add(s.cfg.Lease)
+	sess.busyOp, sess.busyUntil = "book", &until
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
@@ -88,12 +86,17 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	return res, err
 }
 
-// bookParts books every pending part in parallel and records each outcome.
-// It returns how many lapsed holds it renewed first.
+// bookParts books every pending part and records each outcome: in
+// parallel when partial booking is allowed, one after the other (see
+// bookInTurn) when it is not. It returns how many lapsed holds it renewed
+// first.
 func (s *Service) bookParts(ctx context.Context, sess *Session) (int, error) {
 	renewed, err := s.renewHolds(ctx, sess)
 	if err != nil {
 		return 0, err
+	}
+	if sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1 {
+		return renewed, s.bookInTurn(ctx, sess)
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -133,6 +136,13 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
+		if settlementOf(sess, i) == providers.ProviderIntent {
+			// A new hold would come with a new intent the app never
+			// confirmed: the part cannot be booked.
+			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.ProviderCode(&providers.Error{Code: providers.HoldExpired})
+			failed = sess.Parts[i].Code
+			continue
+		}
 		h, err := s.holdPart(ctx, sess, i)
 		if err != nil {
 			ue := providerUserError(sess.Offer.Parts[i].Provider, err)
@@ -164,7 +174,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 func (s *Service) request(sess *Session, i int) providers.BookRequest {
 	return providers.BookRequest{
 		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(),
-		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i),
+		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i), Payment: providerPayment(sess, i),
 	}
 }
 
@@ -192,6 +202,18 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	return st, nil
 }
 
+// firstDeparture is when part i's first flight leaves, in UTC; nil when
+// the addendum has no flight of the part.
+func firstDeparture(sess *Session, i int) *time.Time {
+	var t *time.Time
+	for _, l := range sess.Airline.Legs {
+		if d := l.DepartureAt.UTC(); l.PartIndex == i && (t == nil || d.Before(*t)) {
+			t = &d
+		}
+	}
+	return t
+}
+
 const referenceAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // newReference makes our six-character booking reference.
@@ -214,7 +236,7 @@ func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *p
 		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i,
 		Provider: sess.Offer.Parts[i].Provider, ProviderReference: bk.Reference, Status: bk.Status,
 		Amount: providers.Money{Amount: st.Amount, Currency: sess.Total.Currency}, GroupIdentifier: sess.GroupIdentifier,
-		Locators: bk.Locators, CreatedAt: now,
+		Locators: bk.Locators, CreatedAt: now, DepartsAt: firstDeparture(sess, i),
 	}
 	for range 5 {
 		rec.Reference = newReference()
@@ -243,6 +265,11 @@ func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *p
 // finalize ends a booking run: NEEDS_ATTENTION while any part's outcome is
 // unknown; otherwise capture what was booked and settle.
 func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Result, error) {
+	if sess.PartialBooking == ForbidPartial && !anyPart(sess, PartUnknown, PartPending) {
+		if err := s.compensate(ctx, sess); err != nil {
+			return nil, err
+		}
+	}
 	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
 	if err != nil {
 		return nil, err
@@ -277,12 +304,24 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	if unknown {
 		sess.Status = NeedsAttention
 		sess.Failure = &Failure{Code: fault.BookingOutcomeUnknown, Message: "a provider did not say whether it booked; the reconciler is asking it, and nothing is charged until it answers"}
-		if ok, err := s.move(ctx, sess, from, "needs_attention", "a provider left a booking's outcome unknown"); err != nil || !ok {
+		event, detail := "needs_attention", "a provider left a booking's outcome unknown"
+		if from == NeedsAttention {
+			event, detail = "reconcile_retry", fmt.Sprintf("attempt %d of %d", sess.ReconcileAttempts, s.cfg.ReconcileAttempts)
+		}
+		if ok, err := s.move(ctx, sess, from, event, detail); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
 	}
-	if err := s.settle(ctx, sess, booked); err != nil {
+	// Only the MERCHANT parts' money is ours to capture: the providers
+	// charge their own intents and forwarded cards on booking.
+	charged := merchantAmount(sess, func(i int) int64 {
+		if sess.Parts[i].Status == PartBooked {
+			return sess.Parts[i].Amount
+		}
+		return 0
+	})
+	if err := s.settle(ctx, sess, charged); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "settling payment", "session", sess.ID, "err", err)
 		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
@@ -290,16 +329,17 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		return &Result{Session: sess}, nil
 	}
+	sess.ReconcileAt = nil
 	event := "booked"
 	switch {
 	case all:
 		sess.Status, sess.Failure = Booked, nil
 	case booked > 0:
 		sess.Status, event = PartiallyBooked, "partially_booked"
-		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "some parts could not be booked; only what was booked was charged"}
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "some parts could not be booked; only what was booked was charged: " + describeParts(sess)}
 	default:
 		sess.Status, event = Failed, "failed"
-		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released"}
+		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
 	if ok, err := s.move(ctx, sess, from, event, ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
@@ -307,13 +347,20 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 	return &Result{Session: sess}, nil
 }
 
+// firstCode is the code of the first part that failed, preferring a
+// part's own failure over NOT_BOOKED (a part not tried, or that the
+// provider never booked).
 func firstCode(parts []PartState) fault.Code {
+	code := fault.Code("")
 	for _, p := range parts {
-		if p.Status == PartFailed && p.Code != "" {
-			return p.Code
+		if p.Status == PartFailed && p.Code != "" && (code == "" || code == fault.NotBooked) {
+			code = p.Code
 		}
 	}
-	return fault.BookingFailed
+	if code == "" {
+		return fault.BookingFailed
+	}
+	return code
 }
 
 // settle captures amount (what was booked) of the payment, or releases it
@@ -323,9 +370,17 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 	if p == nil {
 		return nil
 	}
+	if p.Amount == 0 {
+		// Every part was paid to its provider: nothing of ours to take.
+		p.Status = payments.Canceled
+		if anyPart(sess, PartBooked) {
+			p.Status = payments.Captured
+		}
+		return nil
+	}
 	switch p.Method {
 	case CreditLine:
-		if err := s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, amount, s.now()); err != nil {
+		if err := s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), amount, s.now()); err != nil {
 			return err
 		}
 		p.Captured = amount

@@ -12,7 +12,8 @@ import (
 // only then is the payment authorization canceled (or the credit
 // reservation released). Provider holds cannot be released through the
 // providers' APIs and lapse on their own. Canceling a canceled session
-// answers it as it is.
+// answers it as it is, with the warning ALREADY_CANCELED; any other final
+// session answers a user error.
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
@@ -28,13 +29,12 @@ func (s *Service) cancel(ctx context.Context, tenantID, id string) (_ *Result, e
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	switch sess.Status {
-	case Open, Held, PaymentPending, Authorized:
-	case Canceled:
+	if sess.Status == Canceled {
 		return &Result{Session: sess, Warnings: []fault.Warning{{Field: []string{"input", "checkoutSessionId"}, Code: fault.AlreadyCanceled,
 			Message: "the checkout session was canceled already; nothing changed"}}}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "cancel")}, nil
+	}
+	if run, ue := gate(sess, "cancel"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
 		return s.busy(ctx, sess, nil)
@@ -55,13 +55,13 @@ func (s *Service) end(ctx context.Context, sess *Session, to Status, event strin
 	release(sess)
 	if sess.Payment != nil {
 		now := s.now()
-		sess.busyOp, sess.busyUntil = "release", &now
+		sess.releaseDue = &now
 	}
 	ok, err := s.move(ctx, sess, from, event, "")
 	if err != nil || !ok {
 		return ok, err
 	}
-	if sess.busyOp == "release" {
+	if sess.releaseDue != nil {
 		s.releasePayment(ctx, sess)
 	}
 	return true, nil
@@ -74,7 +74,7 @@ func (s *Service) releasePayment(ctx context.Context, sess *Session) {
 		s.cfg.Logger.WarnContext(ctx, "releasing a payment; the sweeper will retry", "session", sess.ID, "err", err)
 		return
 	}
-	release(sess)
+	sess.releaseDue = nil
 	if _, err := s.move(ctx, sess, sess.Status, "payment_released", ""); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "recording a released payment", "session", sess.ID, "err", err)
 	}

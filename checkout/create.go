@@ -58,6 +58,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	passengers := c.passengers(in.Passengers, offer, lim, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	sels := s.selections(&c, in, offer)
+	settlements := s.settlements(&c, in.Settlements, offer)
 	if len(c.errs) > 0 {
 		return &Result{UserErrors: c.errs}, nil
 	}
@@ -65,6 +66,14 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		return &Result{UserErrors: ue}, err
 	}
 
+	partial := in.PartialBooking
+	switch partial {
+	case "":
+		partial = ForbidPartial
+	case AllowPartial, ForbidPartial:
+	default:
+		return &Result{UserErrors: userErr(fault.Invalid, "must be ALLOW or FORBID", "partialBooking")}, nil
+	}
 	expiresIn := minExpiresIn
 	if in.ExpiresIn != nil {
 		expiresIn = *in.ExpiresIn
@@ -72,11 +81,16 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	sess := &Session{
 		ID: newID("cs_"), TenantID: tenantID, Status: Open,
 		OfferID: in.OfferID, Offer: offer, Passengers: passengers, Contact: contact,
-		Selections: sels, Metadata: in.Metadata,
+		Selections: sels, Metadata: in.Metadata, PartialBooking: partial,
 		GroupIdentifier: newID("grp_"), ExpiresAt: now.Add(time.Duration(expiresIn) * time.Second),
 		CreatedAt: now, UpdatedAt: now,
 	}
 	sess.Items, sess.Parts, sess.Total = cart(offer, sels)
+	for i := range sess.Parts {
+		if settlements[i] != providers.Merchant {
+			sess.Parts[i].Settlement = settlements[i] // "" is MERCHANT (settlementOf)
+		}
+	}
 	if sess.Total.Amount > maxMinorAmount {
 		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
 	}
@@ -180,6 +194,28 @@ func (s *Service) priceChecker(name string) (providers.PriceChecker, bool) {
 	return pc, err == nil
 }
 
+// extraRoute names what an extra of a part whose slices are sls applies
+// to: the slice that flies its segment ("CDG–PMI"; with the flight,
+// "CDG–PMI VY3810", when the slice has connections), or every slice of the
+// part when it is for the whole part ("CDG–PMI, PMI–CDG"), so that the
+// same bag on the way out and on the way back are two lines that say which.
+func extraRoute(sls []providers.Slice, segment string) string {
+	var all []string
+	for _, sl := range sls {
+		route := sl.Origin() + "–" + sl.Destination()
+		for _, sg := range sl.Segments {
+			if segment != "" && sg.CarrierCode+sg.FlightNumber == segment {
+				if len(sl.Segments) > 1 {
+					return sg.Origin + "–" + sg.Destination + " " + segment
+				}
+				return route
+			}
+		}
+		all = append(all, route)
+	}
+	return strings.Join(all, ", ")
+}
+
 // cart builds the cart items, each part's booking amount, and the total,
 // all in minor units of the offer's currency (a part a search converted
 // is charged at its converted price). A part's flight is one line per
@@ -191,6 +227,7 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	cur := offer.Total.Currency
 	var items []Item
 	parts := make([]PartState, len(offer.Parts))
+	partSlices := make([][]providers.Slice, len(offer.Parts))
 	first := 0
 	for i, p := range offer.Parts {
 		var route []string
@@ -198,6 +235,7 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 			sl := offer.Slices[first+j]
 			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
 		}
+		partSlices[i] = offer.Slices[first : first+len(p.OriginDestinations)]
 		first += len(p.OriginDestinations)
 		name := "Flight " + strings.Join(route, ", ")
 		items = append(items, flightLines(name, i, p, cur)...)
@@ -205,7 +243,8 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	}
 	for _, sel := range sels {
 		line := sel.Ancillary.Price.Amount * int64(sel.Quantity)
-		items = append(items, Item{Name: fmt.Sprintf("%s (passenger %d)", sel.Ancillary.Description, sel.PassengerIndex+1),
+		name := fmt.Sprintf("%s, %s (%s)", sel.Ancillary.Description, extraRoute(partSlices[sel.PartIndex], sel.Ancillary.Segment), rules.Passenger(sel.PassengerIndex))
+		items = append(items, Item{Name: name,
 			Quantity: sel.Quantity, UnitAmount: sel.Ancillary.Price.Amount, Total: line, Currency: cur,
 			ProductType: string(sel.Ancillary.Kind), PartIndex: sel.PartIndex})
 		parts[sel.PartIndex].Amount += line

@@ -50,7 +50,8 @@ func fixedSession() *Session {
 			Card:        &payments.Card{Scheme: "visa", Last4: "4242", BIN: "424242", CardType: "credit", Country: "US"},
 			FailureCode: "card_declined", FailureMsg: "Your card was declined.",
 		},
-		Failure: &Failure{Code: "SOLD_OUT", Message: "a part sold out"},
+		Failure:        &Failure{Code: "SOLD_OUT", Message: "a part sold out"},
+		PartialBooking: ForbidPartial,
 		Bookings: []BookingRecord{{
 			ID: "bk_1", TenantID: "tn_acme", SessionID: "cs_0123456789abcdef01234567", PartIndex: 0, Reference: "FG-ABC123",
 			Provider: "liteapi", ProviderReference: "LA-1", Status: providers.BookingConfirmed, Amount: recordstest.Money(29900),

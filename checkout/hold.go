@@ -31,12 +31,8 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	switch sess.Status {
-	case Open:
-	case Held, PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
-		return &Result{Session: sess}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "hold")}, nil
+	if run, ue := gate(sess, "hold"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	// Time has passed since the session was created: its flights may now
 	// be within the booking cut-off (package rules).
@@ -126,13 +122,20 @@ func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []f
 	return holds, ue
 }
 
+// holdPart holds part i at the price the session has for it.
 func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*providers.Hold, error) {
+	return s.holdAt(ctx, sess, i, providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency})
+}
+
+// holdAt holds part i, expecting the provider to hold it at want. At
+// another price it returns the hold with a PriceChanged error.
+func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want providers.Money) (*providers.Hold, error) {
 	part := sess.Offer.Parts[i]
 	holder, err := s.cfg.Providers.Holder(part.Provider)
 	if err != nil {
 		return nil, err
 	}
-	req := providers.HoldRequest{Part: part, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed()}
+	req := providers.HoldRequest{Part: part, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(), Settlement: settlementOf(sess, i)}
 	for _, sel := range sess.Selections {
 		if sel.PartIndex == i {
 			req.Selections = append(req.Selections, providers.Selection{Ref: sel.Ancillary.Ref, PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity})
@@ -142,9 +145,9 @@ func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*provider
 	defer cancel()
 	h, err := holder.Hold(pctx, req)
 	if err != nil {
-		return nil, err
+		return h, err // a hold at another price comes with its PriceChanged
 	}
-	if want := (providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency}); h.Total != want {
+	if h.Total != want {
 		return h, &providers.Error{Provider: part.Provider, Op: "hold", Code: providers.PriceChanged,
 			Message: fmt.Sprintf("the provider holds this part at %s instead of %s", h.Total, want)}
 	}

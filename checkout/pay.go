@@ -8,6 +8,7 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // Pay sets up the payment of a held session. CARD creates one payment
@@ -35,28 +36,26 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	switch sess.Status {
-	case Held:
-	case PaymentPending, Authorized, Booking, Booked, PartiallyBooked, NeedsAttention:
-		if sess.Payment != nil && sess.Payment.Method != method {
-			return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")}, nil
+	if run, ue := gate(sess, "pay"); !run {
+		if ue == nil && sess.Payment != nil && sess.Payment.Method != method {
+			ue = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")
 		}
-		return &Result{Session: sess}, nil
-	case Open:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "hold the checkout session before paying", "checkoutSessionId")}, nil
-	default:
-		return &Result{Session: sess, UserErrors: stateErr(sess, "pay")}, nil
+		return &Result{Session: sess, UserErrors: ue}, nil
 	}
 	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
+	amount := merchantTotal(sess)
+	if amount == 0 {
+		return s.payByProviders(ctx, sess, method)
+	}
 	if method == CreditLine {
-		return s.payByCredit(ctx, sess)
+		return s.payByCredit(ctx, sess, amount)
 	}
 	// The gateway gets the names as ticketed, never the raw input.
 	buyer := sess.Contact.Ticketed()
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
-		Key: sess.ID, Amount: sess.Total.Amount, Currency: sess.Total.Currency,
+		Key: paymentKey(sess), Amount: amount, Currency: sess.Total.Currency,
 		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
@@ -69,10 +68,10 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		s.cfg.Logger.ErrorContext(ctx, "create payment intent", "session", sess.ID, "err", err)
 		return &Result{Session: sess, UserErrors: userErr(fault.PaymentUnavailable, "the payment could not be set up; retry", "checkoutSessionId")}, nil
 	}
-	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: sess.Total.Amount, Currency: sess.Total.Currency}
+	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: amount, Currency: sess.Total.Currency}
 	applyIntent(sess.Payment, in)
 	sess.Status = PaymentPending
-	if in.Status == payments.Authorized {
+	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
 	release(sess)
@@ -82,8 +81,25 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	return &Result{Session: sess}, nil
 }
 
-func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, error) {
-	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, sess.ID, sess.Total.Amount, sess.Total.Currency, s.now())
+// payByProviders sets up the payment of a session none of whose parts we
+// charge (every part PROVIDER_INTENT or CARD_FORWARD): nothing to take,
+// so the payment is authorized at zero; the session is AUTHORIZED once
+// every card is forwarded.
+func (s *Service) payByProviders(ctx context.Context, sess *Session, method PaymentMethod) (*Result, error) {
+	release(sess)
+	sess.Payment = &Payment{Method: method, Status: payments.Authorized, Currency: sess.Total.Currency}
+	sess.Status = PaymentPending
+	if paymentReady(sess) {
+		sess.Status = Authorized
+	}
+	if ok, err := s.move(ctx, sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+func (s *Service) payByCredit(ctx context.Context, sess *Session, amount int64) (*Result, error) {
+	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, paymentKey(sess), amount, sess.Total.Currency, s.now())
 	var ue []fault.Violation
 	switch {
 	case errors.Is(err, db.ErrNoCreditLine):
@@ -100,15 +116,29 @@ func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, erro
 		}
 		return &Result{Session: sess, UserErrors: ue}, nil
 	}
-	sess.Payment = &Payment{Method: CreditLine, Status: payments.Authorized, Amount: sess.Total.Amount, Currency: sess.Total.Currency}
-	sess.Status = Authorized
+	sess.Payment = &Payment{Method: CreditLine, Status: payments.Authorized, Amount: amount, Currency: sess.Total.Currency}
+	sess.Status = PaymentPending
+	if paymentReady(sess) {
+		sess.Status = Authorized
+	}
 	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
 	if err != nil || !ok {
 		// The session moved under us (expired, canceled): give the credit back.
-		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, sess.ID, 0, s.now())
+		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), 0, s.now())
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
+}
+
+// paymentKey is our id of the session's current payment, from which the
+// gateway derives its idempotency keys and under which credit is reserved:
+// the session id, and after an accepted price change the session id with
+// the revision ("cs_….r1"), so that the new total is a new payment.
+func paymentKey(sess *Session) string {
+	if sess.PriceRevision == 0 {
+		return sess.ID
+	}
+	return fmt.Sprintf("%s.r%d", sess.ID, sess.PriceRevision)
 }
 
 func applyIntent(p *Payment, in *payments.Intent) {
@@ -140,14 +170,36 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if s.cfg.Sandbox == nil {
+	if sess.Status == Authorized && len(partsSettling(sess, providers.ProviderIntent, "")) > 0 {
+		// Nothing of ours to confirm, but the providers' intents are
+		// confirmed by the app after it pays.
+		if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
+			return res, err
+		}
+		return &Result{Session: sess}, nil
+	}
+	if run, ue := gate(sess, "confirm"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	merchant := sess.Payment != nil && sess.Payment.Amount > 0 && sess.Payment.Status != payments.Authorized
+	if sess.Payment == nil || merchant && sess.Payment.Method != Card {
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
+	}
+	if merchant && s.cfg.Sandbox == nil {
 		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
 	}
-	switch {
-	case sess.Status == Authorized || sess.Status == Booking || sess.Status.Final() && sess.Payment != nil:
+	if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
+		return res, err
+	}
+	if !merchant {
+		from := sess.Status
+		if paymentReady(sess) {
+			sess.Status = Authorized
+		}
+		if ok, err := s.move(ctx, sess, from, "sandbox_confirmed", ""); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
 		return &Result{Session: sess}, nil
-	case sess.Status != PaymentPending || sess.Payment == nil || sess.Payment.Method != Card:
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
 	}
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
 	if errors.Is(err, payments.ErrInvalidState) {
@@ -168,29 +220,67 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	return s.intentChanged(ctx, sess, in)
 }
 
-// intentChanged records what the gateway says of a session's intent: an
-// authorization moves PAYMENT_PENDING to AUTHORIZED; an authorization that
-// arrives for a session already ended (canceled, expired, failed) is
-// released at once; an authorization canceled at the gateway fails an
-// AUTHORIZED session before it books.
+// sandboxProviders plays the app's part for the session's providers with a
+// test card: it confirms every PROVIDER_INTENT part's intent (through the
+// provider's simulator) and forwards the card's Stripe test PaymentMethod
+// (pm_card_visa, or pm_card_chargeDeclined for a declining card) to every
+// CARD_FORWARD part that has none. It answers a result only to stop: a
+// declined card, or a provider whose intents cannot be confirmed here.
+func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumber string) (*Result, error) {
+	for i, part := range sess.Offer.Parts {
+		switch settlementOf(sess, i) {
+		case providers.ProviderIntent:
+			if i >= len(sess.Holds) || sess.Holds[i].Hold.Intent == nil {
+				continue
+			}
+			if s.cfg.ProviderSandbox == nil {
+				return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, part.Provider+"'s payment intents cannot be confirmed in the sandbox of this server", "checkoutSessionId")}, nil
+			}
+			err := s.cfg.ProviderSandbox.ConfirmProviderIntent(ctx, part.Provider, sess.Holds[i].Hold.Intent.ClientSecret, cardNumber)
+			var de *payments.DeclineError
+			if errors.As(err, &de) {
+				return &Result{Session: sess, UserErrors: userErr(fault.CardDeclined, part.Provider+"'s payment intent: the card was declined: "+de.Message, "cardNumber")}, nil
+			}
+			if err != nil {
+				return nil, fmt.Errorf("checkout: confirm %s's intent of %s: %w", part.Provider, sess.ID, err)
+			}
+		case providers.CardForward:
+			if sess.Parts[i].Forward == nil {
+				sess.Parts[i].Forward = &CardForward{PaymentMethod: sandboxPaymentMethod(cardNumber)}
+			}
+		}
+	}
+	return nil, nil
+}
+
+// intentChanged records what the gateway says of a session's intent, only
+// forward along the state machine: a report of a status the payment has
+// moved past (a late or replayed notice) changes nothing. An authorization
+// moves PAYMENT_PENDING to AUTHORIZED; an authorization that arrives for a
+// session already ended (canceled, expired, failed) is released at once;
+// an authorization canceled at the gateway fails an AUTHORIZED session
+// before it books.
 func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
 	if sess.Payment == nil || sess.Payment.IntentID != in.ID {
 		return &Result{Session: sess}, nil
 	}
 	from := sess.Status
-	if (from == Canceled || from == Expired || from == Failed) && in.Status == payments.Authorized {
+	if from.Final() && in.Status == payments.Authorized && sess.Payment.Captured == 0 {
 		if _, err := s.cfg.Gateway.Cancel(ctx, in.ID); err != nil {
 			return nil, fmt.Errorf("checkout: release a late authorization of %s: %w", sess.ID, err)
 		}
 		return &Result{Session: sess}, nil
 	}
+	if !CanMovePayment(sess.Payment.Status, in.Status) {
+		return &Result{Session: sess}, nil
+	}
 	applyIntent(sess.Payment, in)
 	event := "payment_updated"
 	switch {
-	case from == PaymentPending && in.Status == payments.Authorized:
+	case from == PaymentPending && in.Status == payments.Authorized && paymentReady(sess):
 		sess.Status, event = Authorized, "payment_authorized"
 	case from == PaymentPending:
-	case from == Authorized && (in.Status == payments.Canceled || in.Status == payments.Failed || in.Status == payments.RequiresPaymentMethod):
+	case from == Authorized && in.Status == payments.Canceled:
 		sess.Status, event = Failed, "payment_lost"
 		sess.Failure = &Failure{Code: fault.PaymentCanceled, Message: "the card authorization was canceled or lapsed before booking"}
 	default:
@@ -207,15 +297,25 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 }
 
 // PaymentEvent handles a gateway's notice (a verified webhook) about an
-// intent: the session that owns it moves as the intent says. Unknown
-// intents are ignored.
-func (s *Service) PaymentEvent(ctx context.Context, in *payments.Intent) error {
-	row, err := s.sessions.SessionByPaymentRef(ctx, s.cfg.DB, in.ID)
+// intent. The notice only says which intent to look at: Stripe delivers
+// events at least once, in no guaranteed order, for days, so what it
+// carries may be long out of date. The intent's current state is read from
+// the gateway, and the session that owns it moves only forward along the
+// state machine. Unknown intents are ignored.
+func (s *Service) PaymentEvent(ctx context.Context, notice *payments.Intent) error {
+	row, err := s.sessions.SessionByPaymentRef(ctx, s.cfg.DB, notice.ID)
 	if errors.Is(err, db.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
+	}
+	in, err := s.cfg.Gateway.GetIntent(ctx, notice.ID)
+	if errors.Is(err, payments.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("checkout: read intent %s of a webhook: %w", notice.ID, err)
 	}
 	sess, err := s.load(ctx, row.TenantID, row.ID)
 	if err != nil {

@@ -32,10 +32,22 @@ func sessionRecord(sess *Session) records.Session {
 			return records.PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: records.FromHold(h.Hold), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(sess.Parts, func(p PartState) records.PartState {
-			return records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount}
+			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount}
+			if p.Settlement != providers.Merchant {
+				r.Settlement = string(p.Settlement)
+			}
+			if f := p.Forward; f != nil {
+				r.Forward = &records.CardForward{PaymentMethod: f.PaymentMethod}
+				if t := f.ThreeDSecure; t != nil {
+					r.Forward.ThreeDSecure = (*records.ThreeDSecure)(t)
+				}
+			}
+			return r
 		}),
-		Payment: paymentRecord(sess.Payment),
-		Failure: failureRecord(sess.Failure),
+		Payment:        paymentRecord(sess.Payment),
+		Failure:        failureRecord(sess.Failure),
+		PriceRevision:  sess.PriceRevision,
+		PartialBooking: string(sess.PartialBooking),
 	}
 }
 
@@ -61,10 +73,19 @@ func sessionFromRecord(rec records.Session) *Session {
 			return PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: h.Hold.Domain(), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(rec.Parts, func(p records.PartState) PartState {
-			return PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount}
+			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement)}
+			if f := p.Forward; f != nil {
+				st.Forward = &CardForward{PaymentMethod: f.PaymentMethod}
+				if t := f.ThreeDSecure; t != nil {
+					st.Forward.ThreeDSecure = (*providers.ThreeDSecure)(t)
+				}
+			}
+			return st
 		}),
-		Payment: paymentFromRecord(rec.Payment),
-		Failure: failureFromRecord(rec.Failure),
+		Payment:        paymentFromRecord(rec.Payment),
+		Failure:        failureFromRecord(rec.Failure),
+		PriceRevision:  rec.PriceRevision,
+		PartialBooking: PartialBooking(rec.PartialBooking),
 	}
 }
 
@@ -72,14 +93,24 @@ func failureRecord(f *Failure) *records.Failure {
 	if f == nil {
 		return nil
 	}
-	return &records.Failure{Code: string(f.Code), Message: f.Message}
+	r := &records.Failure{Code: string(f.Code), Message: f.Message}
+	if f.PreviousTotal != nil && f.NewTotal != nil {
+		prev, next := records.FromMoney(*f.PreviousTotal), records.FromMoney(*f.NewTotal)
+		r.PreviousTotal, r.NewTotal = &prev, &next
+	}
+	return r
 }
 
 func failureFromRecord(r *records.Failure) *Failure {
 	if r == nil {
 		return nil
 	}
-	return &Failure{Code: fault.Code(r.Code), Message: r.Message}
+	f := &Failure{Code: fault.Code(r.Code), Message: r.Message}
+	if r.PreviousTotal != nil && r.NewTotal != nil {
+		prev, next := r.PreviousTotal.Domain(), r.NewTotal.Domain()
+		f.PreviousTotal, f.NewTotal = &prev, &next
+	}
+	return f
 }
 
 func paymentRecord(p *Payment) *records.Payment {

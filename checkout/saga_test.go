@@ -256,14 +256,21 @@ func TestHoldExpiry(t *testing.T) {
 		if s.HoldExpiresAt == nil || !s.HoldExpiresAt.Equal(e.clock.Now().Add(3*time.Minute)) {
 			t.Fatalf("holdExpiresAt = %v, want now + 3 minutes", s.HoldExpiresAt)
 		}
+		// A lapsed hold does not end the session (the sweeper renews holds;
+		// booking holds again): only the session's own expiry does.
 		e.clock.Add(4 * time.Minute)
 		s, err := c.Get(e.ctx, tenant, s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
+		want(t, s, checkout.Held)
+		e.clock.Add(time.Hour)
+		if s, err = c.Get(e.ctx, tenant, s.ID); err != nil {
+			t.Fatal(err)
+		}
 		want(t, s, checkout.Expired)
 		res, err := c.Pay(e.ctx, tenant, s.ID, checkout.Card, "")
-		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.InvalidState {
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.SessionExpired {
 			t.Errorf("paying an expired session: %+v %v", res, err)
 		}
 	})

@@ -45,7 +45,10 @@ type Config struct {
 	Gateway   payments.Gateway
 	// Sandbox is set when Gateway is the sandbox, to confirm test cards.
 	Sandbox CardConfirmer
-	Logger  *slog.Logger
+	// ProviderSandbox confirms providers' own payment intents with test
+	// cards (the provider simulators); nil when none can.
+	ProviderSandbox ProviderSandbox
+	Logger          *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// OperationTimeout bounds one saga step (all its provider and payment
@@ -60,6 +63,25 @@ type Config struct {
 	Lease time.Duration
 	// TracerProvider traces each saga step; nil traces nothing.
 	TracerProvider trace.TracerProvider
+	// ReconcileAttempts is how many times the reconciler asks the
+	// providers about a booking whose outcome is unknown before it settles
+	// the session by rule (the part failed, its money released, an alert
+	// raised); 8 when zero.
+	ReconcileAttempts int
+	// ReconcileBackoff is the wait after the first unknown answer; it
+	// doubles after each further one, up to an hour. 15 s when zero, so
+	// that 8 attempts span about an hour.
+	ReconcileBackoff time.Duration
+	// Alerts is told of what an operator should look at; nil tells no one.
+	Alerts Alerts
+}
+
+// Alerts receives the events an operator is alerted to (a metric).
+type Alerts interface {
+	// SettledByRule says the reconciler gave up asking a provider about a
+	// booking and settled the session by rule (the part counted as not
+	// booked, its money released): the provider may yet have booked it.
+	SettledByRule(provider string)
 }
 
 // Service runs checkout sessions. It is safe for concurrent use, and any
@@ -92,6 +114,12 @@ func New(cfg Config) *Service {
 	cfg.ProviderTimeout = min(cfg.ProviderTimeout, cfg.OperationTimeout/3)
 	if cfg.TracerProvider == nil {
 		cfg.TracerProvider = noop.NewTracerProvider()
+	}
+	if cfg.ReconcileAttempts <= 0 {
+		cfg.ReconcileAttempts = 8
+	}
+	if cfg.ReconcileBackoff <= 0 {
+		cfg.ReconcileBackoff = 15 * time.Second
 	}
 	return &Service{cfg: cfg, tracer: cfg.TracerProvider.Tracer(tracerName)}
 }
@@ -147,7 +175,11 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.ID, sess.TenantID, sess.Status, sess.Version = row.ID, row.TenantID, Status(row.Status), row.Version
 	sess.GroupIdentifier, sess.ExpiresAt, sess.HoldExpiresAt = row.GroupIdentifier, row.ExpiresAt.UTC(), row.HoldExpiresAt
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
-	sess.busyOp, sess.busyUntil = row.BusyOp, row.BusyUntil
+	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
+	sess.ReconcileAttempts, sess.ReconcileAt = row.ReconcileAttempts, row.ReconcileAt
+	if sess.PartialBooking == "" {
+		sess.PartialBooking = ForbidPartial // stored before the choice existed: the default
+	}
 	if sess.HoldExpiresAt != nil {
 		t := sess.HoldExpiresAt.UTC()
 		sess.HoldExpiresAt = &t
@@ -162,7 +194,8 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 	}
 	return &db.SessionRow{
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
-		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil,
+		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
+		ReconcileAttempts: sess.ReconcileAttempts, ReconcileAt: sess.ReconcileAt,
 		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
@@ -182,6 +215,7 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: status,
 		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
+		DepartsAt: b.DepartsAt,
 	}
 	var d records.BookingData
 	if records.Decode([]byte(b.Data), &d) == nil {
@@ -193,7 +227,11 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 // move writes sess, which the caller changed from status from, as one
 // conditional UPDATE. It reports false when another call changed the
 // session first; the caller then reloads and answers from what is stored.
+// A move the state machine does not list (sessionMoves) is an error.
 func (s *Service) move(ctx context.Context, sess *Session, from Status, event, detail string) (bool, error) {
+	if !CanMove(from, sess.Status) {
+		return false, errMove(sess.ID, from, sess.Status)
+	}
 	sess.UpdatedAt = s.now()
 	row, err := toRow(sess)
 	if err != nil {
@@ -336,7 +374,7 @@ func bookingToRow(b BookingRecord) db.BookingRow {
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: string(b.Status),
 		Amount: b.Amount.Amount, Currency: b.Amount.Currency, GroupIdentifier: b.GroupIdentifier, Data: string(data),
-		CreatedAt: b.CreatedAt, UpdatedAt: b.CreatedAt,
+		CreatedAt: b.CreatedAt, UpdatedAt: b.CreatedAt, DepartsAt: b.DepartsAt,
 	}
 }
 

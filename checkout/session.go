@@ -31,16 +31,11 @@ const (
 	Expired         Status = "EXPIRED"
 	Canceled        Status = "CANCELED"
 	NeedsAttention  Status = "NEEDS_ATTENTION"
+	// PriceChanged: a hold renewal found another price; the session waits
+	// for acceptPriceChange (or its own expiry). Failure carries the old
+	// and new totals.
+	PriceChanged Status = "PRICE_CHANGED"
 )
-
-// Final reports whether no further change can happen to a session in s.
-func (s Status) Final() bool {
-	switch s {
-	case Booked, PartiallyBooked, Failed, Expired, Canceled:
-		return true
-	}
-	return false
-}
 
 // Session is a checkout session as the saga sees it.
 type Session struct {
@@ -69,6 +64,11 @@ type Session struct {
 	Parts   []PartState
 	Payment *Payment
 	Failure *Failure
+	// PriceRevision counts the price changes accepted (acceptPriceChange).
+	PriceRevision int
+	// PartialBooking is ALLOW or FORBID (sessions stored before the choice
+	// existed read as FORBID, the default).
+	PartialBooking PartialBooking
 
 	// Bookings are the bookings made, read from their own table.
 	Bookings []BookingRecord
@@ -76,8 +76,17 @@ type Session struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// ReconcileAttempts counts the reconciler's lookups while a booking's
+	// outcome is unknown; ReconcileAt is when it looks next.
+	ReconcileAttempts int
+	ReconcileAt       *time.Time
+
+	// busyOp and busyUntil are the lease of the step under way.
 	busyOp    string
 	busyUntil *time.Time
+	// releaseDue is set on a final session whose payment is still to be
+	// released (by the step that ended it, or else by the sweeper).
+	releaseDue *time.Time
 }
 
 // Selection is an extra chosen at checkout, with what its signed id says.
@@ -150,6 +159,9 @@ const (
 	// PartUnknown: the provider's answer left the outcome unknown; the
 	// reconciler asks the provider.
 	PartUnknown PartStatus = "UNKNOWN"
+	// PartCanceled: booked, then canceled (voided) at the provider because
+	// another part of an all-or-nothing trip failed.
+	PartCanceled PartStatus = "CANCELED"
 )
 
 // PartState is one part's booking state.
@@ -158,6 +170,11 @@ type PartState struct {
 	Code   fault.Code
 	// Amount is what booking the part costs (the part and its extras).
 	Amount int64
+	// Settlement is who takes the part's money; "" is MERCHANT (the
+	// default, and every session stored before settlements existed).
+	Settlement providers.Settlement
+	// Forward is the card of a CARD_FORWARD part, once given.
+	Forward *CardForward
 }
 
 // PaymentMethod is how a session is paid.
@@ -189,7 +206,21 @@ type Payment struct {
 type Failure struct {
 	Code    fault.Code
 	Message string
+	// PreviousTotal and NewTotal are the session total before and after a
+	// price change (code PRICE_CHANGED); nil otherwise.
+	PreviousTotal, NewTotal *providers.Money
 }
+
+// PartialBooking says whether a trip may end with only some parts booked.
+type PartialBooking string
+
+const (
+	// AllowPartial books every part independently; what books is kept.
+	AllowPartial PartialBooking = "ALLOW"
+	// ForbidPartial books all parts or none: when a part fails, the parts
+	// booked are canceled where the provider allows it.
+	ForbidPartial PartialBooking = "FORBID"
+)
 
 // BookingRecord is a booking a session made with a provider.
 type BookingRecord struct {
@@ -205,6 +236,9 @@ type BookingRecord struct {
 	GroupIdentifier   string
 	Locators          []string
 	CreatedAt         time.Time
+	// DepartsAt is the booking's first departure, nil for bookings made
+	// before it was recorded.
+	DepartsAt *time.Time
 }
 
 // Event is one recorded state change of a session.

@@ -2,27 +2,29 @@ package checkout
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/providers"
 )
 
-// expire moves an unbooked session past its expiry, or unpaid past its
-// hold's, to EXPIRED, releasing its payment. It reports whether it did.
+// expire moves an unbooked session past its own expiry to EXPIRED,
+// releasing its payment, with a failure that says so. (Its holds are
+// renewed until then, so a hold's lapse does not end it.) It reports
+// whether it did.
 func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	now := s.now()
-	due := !now.Before(sess.ExpiresAt)
-	switch sess.Status {
-	case Open, Held, PaymentPending:
-		due = due || sess.HoldExpiresAt != nil && !now.Before(*sess.HoldExpiresAt)
-	case Authorized:
-	default:
+	if run, _ := gate(sess, "expire"); !run {
 		return false
 	}
+	due := !now.Before(sess.ExpiresAt)
 	if !due || sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
 		// A step holds the session (a pay or hold in flight): expire it
 		// once the step is done.
 		return false
 	}
+	sess.Failure = &Failure{Code: fault.SessionExpired, Message: fmt.Sprintf("the checkout session expired at %s before it was booked; any payment was released", sess.ExpiresAt.Format(time.RFC3339))}
 	ok, err := s.end(ctx, sess, Expired, "expired")
 	if err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "expiring session", "session", sess.ID, "err", err)
@@ -30,10 +32,12 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	return ok
 }
 
-// Sweep expires the sessions that are due and reconciles the ones that
-// need attention. Every replica may run it; transitions apply once.
+// Sweep expires the sessions that are due, renews the holds of the ones
+// still waiting for their traveller, releases the payments of ended
+// sessions still to be released, reconciles the ones that need
+// attention, and re-reads the bookings of upcoming flights. Every replica may run it; transitions apply once.
 func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error) {
-	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized)}, s.now(), 100)
+	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized), string(PriceChanged)}, s.now(), 100)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -42,6 +46,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		if err == nil && s.expire(ctx, sess) {
 			expired++
 		}
+	}
+	if _, err := s.RenewHolds(ctx); err != nil {
+		return expired, 0, err
 	}
 	release, err := s.sessions.SessionsToRelease(ctx, s.cfg.DB, s.now(), 100)
 	if err != nil {
@@ -53,20 +60,26 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		}
 	}
 	reconciled, err = s.Reconcile(ctx)
+	if err != nil {
+		return expired, reconciled, err
+	}
+	_, err = s.RefreshBookings(ctx)
 	return expired, reconciled, err
 }
 
-// Reconcile resolves sessions in NEEDS_ATTENTION, and sessions left in
-// BOOKING by a process that stopped, by asking each provider whether the
-// booking was made (never by booking blindly again), then captures what
-// was booked. It returns how many sessions it settled.
+// Reconcile resolves sessions in NEEDS_ATTENTION whose next lookup is
+// due, and sessions left in BOOKING by a process that stopped (their
+// step's lease lapsed), by asking
+// each provider whether the booking was made (never by booking blindly
+// again), then captures what was booked. It returns how many sessions it
+// settled.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	now := s.now()
-	attention, err := s.sessions.StaleSessions(ctx, s.cfg.DB, []string{string(NeedsAttention)}, now, 100)
+	attention, err := s.sessions.DueForReconcile(ctx, s.cfg.DB, string(NeedsAttention), now, 100)
 	if err != nil {
 		return 0, err
 	}
-	stuck, err := s.sessions.StaleSessions(ctx, s.cfg.DB, []string{string(Booking)}, now.Add(-2*s.cfg.OperationTimeout), 100)
+	stuck, err := s.sessions.LeaseLapsed(ctx, s.cfg.DB, string(Booking), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -88,6 +101,13 @@ func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// backoff is the wait before the reconciler's next lookup after attempts
+// unknown answers: ReconcileBackoff doubled each time, at most an hour.
+func (s *Service) backoff(attempts int) time.Duration {
+	d := s.cfg.ReconcileBackoff << min(attempts-1, 16)
+	return min(d, time.Hour)
+}
+
 func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err error) {
 	ctx, end := s.step(ctx, "reconcile", sess.ID)
 	defer func() { end(err) }()
@@ -98,12 +118,32 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 	if ok, err := s.claim(ctx, sess, "reconcile"); err != nil || !ok {
 		return false, err
 	}
-	for i, p := range sess.Parts {
-		if p.Status != PartUnknown && p.Status != PartPending {
+	if err := s.partsFromBookings(ctx, sess); err != nil {
+		return false, err
+	}
+	unknown := false
+	order := make([]int, len(sess.Parts))
+	for i := range order {
+		order[i] = i
+	}
+	forbid := sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1
+	if forbid {
+		// All or nothing: the parts are settled in booking order, and none
+		// is booked (FindBooking books a hold never booked) once an earlier
+		// one failed or is still unknown.
+		order = s.bookingOrder(sess)
+	}
+	for _, i := range order {
+		p := sess.Parts[i]
+		if forbid && anyPart(sess, PartFailed) && p.Status == PartPending {
+			setPart(sess, i, PartFailed, fault.NotBooked)
+			continue
+		}
+		if p.Status != PartUnknown && p.Status != PartPending || forbid && unknown {
 			continue
 		}
 		if i >= len(sess.Holds) {
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotHeld
+			setPart(sess, i, PartFailed, fault.NotHeld)
 			continue
 		}
 		b, err := s.cfg.Providers.Booker(sess.Offer.Parts[i].Provider)
@@ -114,10 +154,14 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 		bk, err := b.FindBooking(pctx, s.request(sess, i))
 		cancel()
 		switch {
+		case providers.CodeOf(err) == providers.NotFound || err == nil && bk == nil:
+			// We created the request (or prebook) and never saw it
+			// confirmed; the provider knows no booking of it: not booked.
+			setPart(sess, i, PartFailed, fault.NotBooked)
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
-		case bk == nil:
-			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.NotBooked
+			setPart(sess, i, PartUnknown, sess.Parts[i].Code)
+			unknown = true
 		default:
 			st, err := s.recordBooking(ctx, sess, i, bk)
 			if err != nil {
@@ -126,9 +170,53 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 			sess.Parts[i] = st
 		}
 	}
+	if unknown {
+		sess.ReconcileAttempts++
+		if sess.ReconcileAttempts < s.cfg.ReconcileAttempts {
+			next := s.now().Add(s.backoff(sess.ReconcileAttempts))
+			sess.ReconcileAt = &next
+		} else {
+			s.settleByRule(ctx, sess)
+		}
+	}
 	res, err := s.finalize(ctx, sess, from)
 	if err != nil {
 		return false, err
 	}
-	return res.Session != nil && res.Session.Status != NeedsAttention && res.Session.Status != Booking, nil
+	return res.Session != nil && res.Session.Status.Final(), nil
+}
+
+// settleByRule ends the wait for providers that never said whether they
+// booked: each part still unknown counts as not booked (its money is
+// released by the capture of only what was booked), and an operator is
+// alerted, since the provider may yet have booked it.
+func (s *Service) settleByRule(ctx context.Context, sess *Session) {
+	for i, p := range sess.Parts {
+		if p.Status != PartUnknown && p.Status != PartPending {
+			continue
+		}
+		setPart(sess, i, PartFailed, fault.BookingOutcomeUnknown)
+		provider := sess.Offer.Parts[i].Provider
+		s.cfg.Logger.ErrorContext(ctx, "reconciler gave up; part settled as not booked", "session", sess.ID, "part", i, "provider", provider, "attempts", sess.ReconcileAttempts)
+		if s.cfg.Alerts != nil {
+			s.cfg.Alerts.SettledByRule(provider)
+		}
+	}
+	sess.ReconcileAt = nil
+}
+
+// partsFromBookings makes sess's parts agree with its booking rows: a
+// part with a booking row is booked, whatever the session document says,
+// because the row is written the moment the provider confirms.
+func (s *Service) partsFromBookings(ctx context.Context, sess *Session) error {
+	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range brs {
+		if b.PartIndex < len(sess.Parts) && bookingFromRow(b).Status != providers.BookingCanceled {
+			setPart(sess, b.PartIndex, PartBooked, "")
+		}
+	}
+	return nil
 }

@@ -24,13 +24,21 @@ var ErrConflict = errors.New("db: conflict")
 type SessionRow struct {
 	bun.BaseModel `bun:"table:checkout_sessions"`
 
-	ID        string     `bun:"id,pk"`
-	TenantID  string     `bun:"tenant_id"`
-	Status    string     `bun:"status"`
-	Version   int64      `bun:"version"`
+	ID       string `bun:"id,pk"`
+	TenantID string `bun:"tenant_id"`
+	Status   string `bun:"status"`
+	Version  int64  `bun:"version"`
+	// BusyOp and BusyUntil are the lease of the saga step under way.
 	BusyOp    string     `bun:"busy_op"`
 	BusyUntil *time.Time `bun:"busy_until"`
-	OfferID   string     `bun:"offer_id"`
+	// ReleaseDueAt is set while a final session's payment is still to be
+	// released, from when it is due.
+	ReleaseDueAt *time.Time `bun:"release_due_at"`
+	// ReconcileAttempts counts the reconciler's lookups of a session whose
+	// booking outcome is unknown; ReconcileAt is when it looks next.
+	ReconcileAttempts int        `bun:"reconcile_attempts"`
+	ReconcileAt       *time.Time `bun:"reconcile_at"`
+	OfferID           string     `bun:"offer_id"`
 	// PaymentRef is the payment gateway's id of the session's payment.
 	PaymentRef      string     `bun:"payment_ref"`
 	Data            string     `bun:"data"`
@@ -75,6 +83,10 @@ type BookingRow struct {
 	Data              string    `bun:"data"`
 	CreatedAt         time.Time `bun:"created_at"`
 	UpdatedAt         time.Time `bun:"updated_at"`
+	// DepartsAt is the booking's first departure; CheckedAt is when its
+	// status was last read from the provider.
+	DepartsAt *time.Time `bun:"departs_at"`
+	CheckedAt *time.Time `bun:"checked_at"`
 }
 
 // Sessions stores checkout sessions, their events and their bookings.
@@ -110,7 +122,7 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -141,6 +153,35 @@ func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, d
 	return nil
 }
 
+// SessionByID returns the session id whatever its tenant (for operators
+// and the reconciler), or ErrNotFound.
+func (Sessions) SessionByID(ctx context.Context, idb bun.IDB, id string) (*SessionRow, error) {
+	row := new(SessionRow)
+	err := idb.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("db: session %s: %w", id, err)
+	}
+	return row, nil
+}
+
+// DueForReconcile returns up to limit sessions in status whose next
+// reconciliation (reconcile_at) is due at now, or was never scheduled.
+func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("reconcile_at IS NULL").WhereOr("reconcile_at <= ?", now.UTC())
+		}).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions due for reconciliation: %w", err)
+	}
+	return rows, nil
+}
+
 // SessionByPaymentRef returns the session whose payment has the gateway
 // id ref, whatever its tenant (webhooks carry no tenant), or ErrNotFound.
 func (Sessions) SessionByPaymentRef(ctx context.Context, idb bun.IDB, ref string) (*SessionRow, error) {
@@ -165,13 +206,11 @@ func (Sessions) Events(ctx context.Context, idb bun.IDB, sessionID string) ([]Ev
 }
 
 // ExpiredSessions returns up to limit sessions in one of statuses whose
-// expiry or hold expiry is at or before now.
+// expiry is at or before now.
 func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
 	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
-		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("expires_at <= ?", now.UTC()).WhereOr("hold_expires_at <= ?", now.UTC())
-		}).
+		Where("expires_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: expired sessions: %w", err)
@@ -179,11 +218,39 @@ func (Sessions) ExpiredSessions(ctx context.Context, idb bun.IDB, statuses []str
 	return rows, nil
 }
 
+// HoldsDue returns up to limit sessions in one of statuses whose earliest
+// hold lapses at or before due and whose own expiry is after now.
+func (Sessions) HoldsDue(ctx context.Context, idb bun.IDB, statuses []string, due, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
+		Where("hold_expires_at <= ?", due.UTC()).Where("expires_at > ?", now.UTC()).
+		Order("hold_expires_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: holds due: %w", err)
+	}
+	return rows, nil
+}
+
+// LeaseLapsed returns up to limit sessions in status whose step lease
+// (busy_until) lapsed at or before now, or that have none.
+func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("busy_until IS NULL").WhereOr("busy_until <= ?", now.UTC())
+		}).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions whose lease lapsed: %w", err)
+	}
+	return rows, nil
+}
+
 // SessionsToRelease returns up to limit sessions marked to have their
-// payment released (busy_op "release") whose marker is due.
+// payment released whose marker (release_due_at) is due.
 func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("busy_op = 'release' AND busy_until <= ?", now.UTC()).
+	err := idb.NewSelect().Model(&rows).Where("release_due_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: sessions to release: %w", err)
@@ -212,6 +279,46 @@ func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow)
 			return ErrConflict
 		}
 		return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
+	}
+	return nil
+}
+
+// BookingsToRefresh returns up to limit bookings, not canceled (in either
+// spelling rows have used), whose
+// first flight leaves between now and until and whose status was not read
+// from the provider since checkedBefore.
+func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now, until, checkedBefore time.Time, limit int) ([]BookingRow, error) {
+	var rows []BookingRow
+	err := idb.NewSelect().Model(&rows).Where("status NOT IN ('CANCELED', 'CANCELLED')").
+		Where("departs_at > ? AND departs_at <= ?", now.UTC(), until.UTC()).
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("checked_at IS NULL").WhereOr("checked_at <= ?", checkedBefore.UTC())
+		}).
+		Order("departs_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: bookings to refresh: %w", err)
+	}
+	return rows, nil
+}
+
+// BookingChecked records that the booking id's status was read from its
+// provider at now, and what it was.
+func (Sessions) BookingChecked(ctx context.Context, idb bun.IDB, id, status string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("checked_at = ?", now.UTC()).
+		Set("updated_at = ?", now.UTC()).Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: record status of booking %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetBookingStatus sets the status of a session part's booking (CANCELED
+// after a compensating cancellation, or what the provider says now).
+func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID string, partIndex int, status string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
+		Where("session_id = ? AND part_index = ?", sessionID, partIndex).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: set status of booking %s/%d: %w", sessionID, partIndex, err)
 	}
 	return nil
 }

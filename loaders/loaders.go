@@ -39,11 +39,21 @@ type Config struct {
 	Concurrency int
 	// Wait is how long a loader collects keys before it runs a batch.
 	Wait time.Duration
+	// BookingTTL is how long a booking status read back from its provider
+	// is kept for later operations (BookingStatus: statuses change rarely,
+	// and a page of bookings would otherwise call the provider on every
+	// request); 30 s when zero. Only answers are kept, never errors.
+	BookingTTL time.Duration
+	// Now is the clock of BookingTTL; time.Now when nil.
+	Now func() time.Time
 }
 
-// Factory makes a fresh set of loaders for each operation.
+// Factory makes a fresh set of loaders for each operation. It also keeps
+// the booking statuses read back in the last BookingTTL, for
+// BookingStatus.
 type Factory struct {
-	cfg Config
+	cfg      Config
+	bookings *bookingCache
 }
 
 // NewFactory returns a Factory.
@@ -57,7 +67,49 @@ func NewFactory(cfg Config) *Factory {
 	if cfg.Wait <= 0 {
 		cfg.Wait = time.Millisecond
 	}
-	return &Factory{cfg: cfg}
+	if cfg.BookingTTL <= 0 {
+		cfg.BookingTTL = 30 * time.Second
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Factory{cfg: cfg, bookings: &bookingCache{ttl: cfg.BookingTTL, now: cfg.Now, m: map[BookingKey]cachedBooking{}}}
+}
+
+// bookingCache keeps bookings read back from their providers for a while.
+type bookingCache struct {
+	ttl time.Duration
+	now func() time.Time
+	mu  sync.Mutex
+	m   map[BookingKey]cachedBooking
+}
+
+type cachedBooking struct {
+	b       *providers.Booking
+	expires time.Time
+}
+
+func (c *bookingCache) get(k BookingKey) (*providers.Booking, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	if !ok || !c.now().Before(e.expires) {
+		delete(c.m, k)
+		return nil, false
+	}
+	return e.b, true
+}
+
+func (c *bookingCache) put(k BookingKey, b *providers.Booking) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for key, e := range c.m { // drop what lapsed, so the map stays small
+		if !now.Before(e.expires) {
+			delete(c.m, key)
+		}
+	}
+	c.m[k] = cachedBooking{b, now.Add(c.ttl)}
 }
 
 // Loaders is the set of loaders of one operation.
@@ -67,6 +119,7 @@ type Loaders struct {
 	priceChecks *dataloader.Loader[string, *providers.PriceCheck]
 	ancillaries *dataloader.Loader[string, []providers.Ancillary]
 	bookings    *dataloader.Loader[BookingKey, *providers.Booking]
+	cache       *bookingCache
 }
 
 // BookingKey names a provider booking.
@@ -76,7 +129,7 @@ type BookingKey struct {
 
 // New returns the loaders for one operation.
 func (f *Factory) New() *Loaders {
-	l := &Loaders{cfg: f.cfg}
+	l := &Loaders{cfg: f.cfg, cache: f.bookings}
 	l.priceChecks = dataloader.NewBatchedLoader(l.batchPriceChecks, dataloader.WithWait[string, *providers.PriceCheck](f.cfg.Wait))
 	l.ancillaries = dataloader.NewBatchedLoader(l.batchAncillaries, dataloader.WithWait[string, []providers.Ancillary](f.cfg.Wait))
 	l.bookings = dataloader.NewBatchedLoader(l.batchBookings, dataloader.WithWait[BookingKey, *providers.Booking](f.cfg.Wait))
@@ -231,8 +284,8 @@ func (l *Loaders) batchAncillaries(ctx context.Context, keys []string) []*datalo
 }
 
 // ProviderBooking reads a booking back from its provider, with the latest
-// flight information. With loaders in ctx each booking is read once per
-// operation; without them it is read directly. A provider that cannot read
+// status and flight information. With loaders in ctx each booking is read
+// once per operation; without them it is read directly. A provider that cannot read
 // bookings back answers a *providers.Error with code Unavailable.
 func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {
 	l, err := from(ctx)
@@ -240,6 +293,26 @@ func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*pr
 		return retrieve(ctx, set, k)
 	}
 	return l.bookings.Load(ctx, k)()
+}
+
+// BookingStatus is a booking's status as its provider says now, read
+// through ProviderBooking, except that a status read less than
+// Config.BookingTTL ago, in any operation, is answered without a call.
+func BookingStatus(ctx context.Context, set *providers.Set, k BookingKey) (providers.BookingStatus, error) {
+	l, err := from(ctx)
+	if err == nil {
+		if b, ok := l.cache.get(k); ok {
+			return b.Status, nil
+		}
+	}
+	b, err := ProviderBooking(ctx, set, k)
+	if err != nil {
+		return "", err
+	}
+	if l != nil {
+		l.cache.put(k, b)
+	}
+	return b.Status, nil
 }
 
 func retrieve(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {

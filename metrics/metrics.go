@@ -23,6 +23,7 @@ type Metrics struct {
 	reg           *prometheus.Registry
 	providerCalls *prometheus.HistogramVec
 	operations    *prometheus.HistogramVec
+	settledByRule *prometheus.CounterVec
 }
 
 var _ providers.Observer = (*Metrics)(nil)
@@ -43,8 +44,12 @@ func New() *Metrics {
 			Help:    "Latency of GraphQL operations, by operation type, name and outcome (ok, error).",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"type", "name", "outcome"}),
+		settledByRule: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "faregraph_checkout_settled_by_rule_total",
+			Help: "Parts the reconciler settled as not booked after a provider left their outcome unknown through every attempt, by provider. Alert on any increase: the provider may have booked them.",
+		}, []string{"provider"}),
 	}
-	m.reg.MustRegister(m.providerCalls, m.operations,
+	m.reg.MustRegister(m.providerCalls, m.operations, m.settledByRule,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -52,6 +57,12 @@ func New() *Metrics {
 // ObserveCall records one provider HTTP call.
 func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
 	m.providerCalls.WithLabelValues(provider, op, outcome).Observe(d.Seconds())
+}
+
+// SettledByRule counts a part the reconciler settled by rule (see
+// checkout.Alerts).
+func (m *Metrics) SettledByRule(provider string) {
+	m.settledByRule.WithLabelValues(provider).Inc()
 }
 
 // Bounds on the operation names kept as labels, so that clients cannot
@@ -83,7 +94,16 @@ func (m *Metrics) ObserveOperation(typ, name, outcome string, d time.Duration) {
 	m.operations.WithLabelValues(typ, name, outcome).Observe(d.Seconds())
 }
 
-// Handler serves the metrics in the Prometheus text format.
+// Handler serves the metrics in the Prometheus text format to GET and
+// HEAD; any other method is answered 405 with Allow.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "/metrics takes GET and HEAD\n", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -21,6 +21,12 @@ type Session struct {
 	Parts      []PartState       `json:"parts,omitempty"`
 	Payment    *Payment          `json:"payment,omitempty"`
 	Failure    *Failure          `json:"failure,omitempty"`
+	// PriceRevision counts the price changes accepted; the payment of
+	// each revision has its own gateway key.
+	PriceRevision int `json:"priceRevision,omitempty"`
+	// PartialBooking is ALLOW or FORBID; empty in documents written before
+	// it existed, which are read as FORBID, the default.
+	PartialBooking string `json:"partialBooking,omitempty"`
 }
 
 // Selection is an extra chosen at checkout for one passenger of one part.
@@ -82,6 +88,27 @@ type PartState struct {
 	Status string `json:"status"`
 	Code   string `json:"code,omitempty"`
 	Amount int64  `json:"amount"`
+	// Settlement is MERCHANT, PROVIDER_INTENT or CARD_FORWARD; absent
+	// (documents written before it existed, and MERCHANT parts) reads as
+	// MERCHANT.
+	Settlement string `json:"settlement,omitempty"`
+	// Forward is the card of a CARD_FORWARD part, once given.
+	Forward *CardForward `json:"forward,omitempty"`
+}
+
+// CardForward is a card forwarded to a provider: a Stripe PaymentMethod
+// id and the 3-D Secure results, if any.
+type CardForward struct {
+	PaymentMethod string        `json:"paymentMethod"`
+	ThreeDSecure  *ThreeDSecure `json:"threeDSecure,omitempty"`
+}
+
+// ThreeDSecure is providers.ThreeDSecure.
+type ThreeDSecure struct {
+	Version                     string `json:"version"`
+	ElectronicCommerceIndicator string `json:"eci"`
+	Cryptogram                  string `json:"cryptogram"`
+	TransactionID               string `json:"transactionId"`
 }
 
 // Payment is a session's payment.
@@ -115,6 +142,9 @@ type Card struct {
 type Failure struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// PreviousTotal and NewTotal are set for PRICE_CHANGED.
+	PreviousTotal *Money `json:"previousTotal,omitempty"`
+	NewTotal      *Money `json:"newTotal,omitempty"`
 }
 
 // BookingData is the document a booking stores in its row's data column.

@@ -163,8 +163,18 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 	return ids.Global(bookingType, obj.ID), nil
 }
 
-func (r *bookingResolver) Status(_ context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
-	return obj.Status, nil
+// Status is read from the provider through the operation's loader (an
+// answer is kept briefly across operations) and recorded when it changed;
+// the stored status when the provider cannot answer.
+func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
+	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
+	if err != nil || st == "" {
+		return obj.Status, nil
+	}
+	if err := r.Checkout.BookingStatusSeen(ctx, obj, st); err != nil {
+		return "", err
+	}
+	return st, nil
 }
 
 // Flights reads the booking back from its provider (batched per
@@ -178,4 +188,27 @@ func (r *bookingResolver) Flights(ctx context.Context, obj *checkout.BookingReco
 		return []providers.Slice{}, nil
 	}
 	return b.Slices, nil
+}
+
+func (r *checkoutSessionResolver) SeatMaps(_ context.Context, obj *checkout.Session) ([]model.SeatMap, error) {
+	out := []model.SeatMap{}
+	for _, m := range checkout.SeatMaps(obj) {
+		seg := m.Segment
+		cabin := model.SeatMapCabin{Rows: []model.SeatRow{}}
+		for _, row := range m.Rows {
+			r := model.SeatRow{Number: row.Number, Seats: []model.Seat{}}
+			for _, s := range row.Seats {
+				ch := s.Info.Characteristics
+				if ch == nil {
+					ch = []providers.SeatCharacteristic{}
+				}
+				r.Seats = append(r.Seats, model.Seat{ID: s.ID, Designator: s.Info.Designator, Column: s.Info.Column,
+					Available: s.Info.Available && s.PassengerIndex == nil, Characteristics: ch, Price: &s.Price, PassengerIndex: s.PassengerIndex})
+			}
+			cabin.Rows = append(cabin.Rows, r)
+		}
+		out = append(out, model.SeatMap{Provider: m.Provider, SliceIndex: m.SliceIndex, SegmentIndex: m.SegmentIndex,
+			Segment: &seg, Cabins: []model.SeatMapCabin{cabin}})
+	}
+	return out, nil
 }

@@ -11,11 +11,11 @@ import (
 // pairs, so a key given twice is seen and passed on to be refused
 // (issue 8), instead of keeping the last value silently.
 func TestRepeatedMetadataKeys(t *testing.T) {
-	in := createInput("o", nil, nil, nil, nil, []model.MetadataEntryInput{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "a", Value: "3"}, {Key: "a", Value: "4"}}, nil)
+	in := createInput("o", nil, nil, nil, nil, []model.MetadataEntryInput{{Key: "a", Value: "1"}, {Key: "b", Value: "2"}, {Key: "a", Value: "3"}, {Key: "a", Value: "4"}}, nil, nil)
 	if !slices.Equal(in.RepeatedMetadataKeys, []string{"a"}) {
 		t.Errorf("RepeatedMetadataKeys = %v, want [a]", in.RepeatedMetadataKeys)
 	}
-	if in := createInput("o", nil, nil, nil, nil, []model.MetadataEntryInput{{Key: "a", Value: "1"}}, nil); in.RepeatedMetadataKeys != nil {
+	if in := createInput("o", nil, nil, nil, nil, []model.MetadataEntryInput{{Key: "a", Value: "1"}}, nil, nil); in.RepeatedMetadataKeys != nil {
 		t.Errorf("RepeatedMetadataKeys = %v, want none", in.RepeatedMetadataKeys)
 	}
 }

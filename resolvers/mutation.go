@@ -52,8 +52,11 @@ func (r *mutationResolver) writer(ctx context.Context) (string, error) {
 	return p.TenantID, nil
 }
 
-func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, key *string) checkout.CreateInput {
+func createInput(offerID string, ps []model.PassengerInput, c *model.ContactInput, anc []model.AncillarySelectionInput, expiresIn *int, meta []model.MetadataEntryInput, partial *checkout.PartialBooking, key *string) checkout.CreateInput {
 	in := checkout.CreateInput{OfferID: offerID, ExpiresIn: expiresIn, IdempotencyKey: deref(key)}
+	if partial != nil {
+		in.PartialBooking = *partial
+	}
 	for _, p := range ps {
 		t := providers.Traveller{Type: providers.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			Gender: string(p.Gender), DateOfBirth: p.DateOfBirth, Email: deref(p.Email), PhoneNumber: deref(p.PhoneNumber)}
@@ -86,7 +89,9 @@ func (r *mutationResolver) CreateCheckoutSession(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey)))
+	ci := createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)
+	ci.Settlements = settlementsInput(in.Settlements)
+	return payload(r.Resolver.Checkout.Create(ctx, tenant, ci))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput) (*model.CheckoutSessionPayload, error) {
@@ -95,9 +100,10 @@ func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput)
 		return nil, err
 	}
 	ci := checkout.CheckoutInput{
-		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.IdempotencyKey),
+		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey),
 		Method:      checkout.PaymentMethod(in.Method),
 	}
+	ci.CreateInput.Settlements = settlementsInput(in.Settlements)
 	return payload(r.Resolver.Checkout.Checkout(ctx, tenant, ci))
 }
 
@@ -137,10 +143,30 @@ func (r *mutationResolver) BookCheckoutSession(ctx context.Context, in model.Boo
 	return payload(r.Resolver.Checkout.Book(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
 }
 
+func (r *mutationResolver) AcceptPriceChange(ctx context.Context, in model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return payload(r.Resolver.Checkout.AcceptPriceChange(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
+}
+
 func (r *mutationResolver) CancelCheckoutSession(ctx context.Context, in model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error) {
 	tenant, err := r.writer(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return payload(r.Resolver.Checkout.Cancel(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
+}
+
+func (r *mutationResolver) SelectSeats(ctx context.Context, in model.SelectSeatsInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seats := make([]checkout.SeatChoice, len(in.Seats))
+	for i, s := range in.Seats {
+		seats[i] = checkout.SeatChoice{PassengerIndex: s.PassengerIndex, SeatID: s.SeatID}
+	}
+	return payload(r.Resolver.Checkout.SelectSeats(ctx, tenant, sessionID(in.CheckoutSessionID), seats, deref(in.IdempotencyKey)))
 }

@@ -31,7 +31,7 @@ func MarshalDate(d providers.Date) graphql.Marshaler {
 func UnmarshalDate(v any) (providers.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", &Error{fmt.Sprintf("must be a Date string like \"2026-07-01\", got %s", kind(v))}
+		return "", &Error{fmt.Sprintf("must be a Date string like \"2026-07-01\", got %s", Kind(v))}
 	}
 	return providers.Date(s), nil
 }
@@ -61,7 +61,7 @@ const localLayout = "2006-01-02T15:04:05.999999999-07:00"
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, &Error{fmt.Sprintf("must be an RFC 3339 DateTime string, got %s", kind(v))}
+		return time.Time{}, &Error{fmt.Sprintf("must be an RFC 3339 DateTime string, got %s", Kind(v))}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -70,8 +70,10 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	return t, nil
 }
 
-func kind(v any) string {
-	switch v.(type) {
+// Kind names the JSON kind of a value for messages: "null", "a boolean",
+// "a string", "an object", "a list", or "the number 2.5".
+func Kind(v any) string {
+	switch x := v.(type) {
 	case nil:
 		return "null"
 	case bool:
@@ -83,6 +85,6 @@ func kind(v any) string {
 	case []any:
 		return "a list"
 	default:
-		return "a number"
+		return fmt.Sprintf("the number %v", x)
 	}
 }

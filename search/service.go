@@ -134,7 +134,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		// Detached from the first caller: its cancellation must not fail
 		// the others sharing this run. Provider deadlines bound it.
-		res, err := s.run(context.WithoutCancel(ctx), r)
+		res, err := s.run(context.WithoutCancel(ctx), r, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -150,6 +150,39 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		return out.Val.(*Result), nil
 	}
+}
+
+// SearchStream is Search that tells progress each provider's result and
+// offers as soon as that provider answers, so that the slowest provider
+// holds back only its own offers, then answers the stored result (with
+// combined one-ways across providers). It shares no run with identical
+// searches in flight; a recent identical result is told provider by
+// provider at once.
+func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress) (*Result, error) {
+	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	key := requestKey(r)
+	if res := s.reusable(key); res != nil {
+		for _, pr := range res.Providers {
+			var own []*Offer
+			for _, o := range res.Offers {
+				if len(o.Parts) == 1 && o.Parts[0].Provider == pr.Provider {
+					own = append(own, o)
+				}
+			}
+			pr.OfferCount = len(own)
+			progress(pr, own)
+		}
+		return res, nil
+	}
+	res, err := s.run(ctx, r, progress)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(key, res)
+	return res, nil
 }
 
 func requestKey(r Request) string {
@@ -262,7 +295,13 @@ type providerAnswer struct {
 	out, ret, rt []providers.Offer
 }
 
-func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
+// Progress is told each provider's result and offers as the provider
+// answers: its one-way offers (its own round-trip fares for a round trip;
+// combined one-ways need every provider and come with the stored result),
+// sellable, cheapest first, with signed ids.
+type Progress func(ProviderResult, []*Offer)
+
+func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
 	// Providers known not to fly the route are not asked: they answer NO_ROUTE.
@@ -275,9 +314,43 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		}
 		asked = append(asked, name)
 	}
-	answered := providers.FanOut(ctx, s.cfg.Providers, asked, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
+	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
+	// Only offers that may be sold are shown (package rules): none whose
+	// first flight departs within the cut-off, none with a connection or
+	// turnaround shorter than its ground time.
+	sellable := func(o providers.Offer) bool {
+		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
+	}
+	rates := s.cfg.Rates()
+	converter := converter{rates: rates, to: r.Currency}
+	var first func(providers.Call[providerAnswer])
+	if each != nil {
+		for _, name := range r.Providers {
+			if msg, ok := notFlown[name]; ok {
+				each(ProviderResult{Provider: name, Status: StatusNoRoute, Message: msg}, nil)
+			}
+		}
+		first = func(c providers.Call[providerAnswer]) {
+			pr, out, _, rt := s.answerOf(ctx, c, r, sellable, converter)
+			shown := slices.DeleteFunc(slices.Clone(out), not(sellable))
+			if r.RoundTrip() {
+				shown = slices.DeleteFunc(slices.Clone(rt), not(sellable))
+			}
+			sortOffers(shown)
+			offers := make([]*Offer, len(shown))
+			for i := range shown {
+				offers[i] = &Offer{Offer: shown[i]}
+			}
+			if s.sign(offers) != nil {
+				offers = nil
+			}
+			pr.OfferCount = len(offers)
+			each(pr, offers)
+		}
+	}
+	answered := providers.FanOutEach(ctx, s.cfg.Providers, asked, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
-	})
+	}, first)
 	calls := make([]providers.Call[providerAnswer], 0, len(r.Providers))
 	for _, name := range r.Providers {
 		if _, ok := notFlown[name]; ok {
@@ -286,54 +359,14 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		}
 		calls, answered = append(calls, answered[0]), answered[1:]
 	}
-
-	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
-	// Only offers that may be sold are shown (package rules): none whose
-	// first flight departs within the cut-off, none with a connection or
-	// turnaround shorter than its ground time.
-	sellable := func(o providers.Offer) bool {
-		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
-	}
 	var out, ret, offers []providers.Offer
-	rates := s.cfg.Rates()
-	converter := converter{rates: rates, to: r.Currency}
 	for _, c := range calls {
-		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
 		if msg, ok := notFlown[c.Provider]; ok {
-			pr.Status, pr.Message = StatusNoRoute, msg
-			res.Providers = append(res.Providers, pr)
+			res.Providers = append(res.Providers, ProviderResult{Provider: c.Provider, Status: StatusNoRoute, Message: msg})
 			continue
 		}
-		if msg := s.oneWayNotFlown(c.Provider, r); msg != "" {
-			pr.Message = msg
-		}
-		if c.Err != nil {
-			pr.Code = providers.CodeOf(c.Err)
-			pr.Status = StatusError
-			if pr.Code == providers.Timeout {
-				pr.Status = StatusTimeout
-			}
-			pr.Message = safeMessage(c.Err)
-			s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
-		}
-		// Offers priced in another currency are converted (their parts keep
-		// the provider's prices); only those no rate converts are left out.
-		kept, dropped, conv := converter.all(c.Value.out)
-		out = append(out, kept...)
-		k, d, cv := converter.all(c.Value.ret)
-		ret, dropped, conv = append(ret, k...), dropped+d, cmp.Or(conv, cv)
-		k, d, cv = converter.all(c.Value.rt)
-		offers, dropped, conv = append(offers, k...), dropped+d, cmp.Or(conv, cv)
-		pr.Conversion = conv
-		if dropped > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), rates.Source, rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
-		}
-		if conv != nil && pr.Message == "" {
-			pr.Message = conversionMessage(*conv)
-		}
-		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
-		}
+		pr, o, rt1, rt2 := s.answerOf(ctx, c, r, sellable, converter)
+		out, ret, offers = append(out, o...), append(ret, rt1...), append(offers, rt2...)
 		res.Providers = append(res.Providers, pr)
 	}
 	out, ret, offers = slices.DeleteFunc(out, not(sellable)), slices.DeleteFunc(ret, not(sellable)), slices.DeleteFunc(offers, not(sellable))
@@ -342,11 +375,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	} else {
 		offers = append(offers, out...)
 	}
-	slices.SortStableFunc(offers, func(a, b providers.Offer) int {
-		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount),
-			a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()),
-			cmp.Compare(a.Parts[0].Provider, b.Parts[0].Provider))
-	})
+	sortOffers(offers)
 	for i := range offers {
 		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
 	}
@@ -365,6 +394,49 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 		return nil, fmt.Errorf("search: save result: %w", err)
 	}
 	return res, nil
+}
+
+// sortOffers sorts offers cheapest first, then earliest, then by provider.
+func sortOffers(offers []providers.Offer) {
+	slices.SortStableFunc(offers, func(a, b providers.Offer) int {
+		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount),
+			a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()),
+			cmp.Compare(a.Parts[0].Provider, b.Parts[0].Provider))
+	})
+}
+
+// answerOf is one provider's result and its offers in the request's
+// currency (outbound, return and round-trip fares), sellable or not:
+// offers priced in another currency are converted by conv (their parts
+// keep the provider's prices); only those no rate converts are left out.
+func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer], r Request, sellable func(providers.Offer) bool, conv converter) (ProviderResult, []providers.Offer, []providers.Offer, []providers.Offer) {
+	pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
+	pr.Message = s.oneWayNotFlown(c.Provider, r)
+	if c.Err != nil {
+		pr.Code = providers.CodeOf(c.Err)
+		pr.Status = StatusError
+		if pr.Code == providers.Timeout {
+			pr.Status = StatusTimeout
+		}
+		pr.Message = safeMessage(c.Err)
+		s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
+	}
+	out, dropped, how := conv.all(c.Value.out)
+	ret, d, h := conv.all(c.Value.ret)
+	dropped, how = dropped+d, cmp.Or(how, h)
+	rt, d, h := conv.all(c.Value.rt)
+	dropped, how = dropped+d, cmp.Or(how, h)
+	pr.Conversion = how
+	if dropped > 0 && pr.Message == "" {
+		pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), conv.rates.Source, conv.rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
+	}
+	if how != nil && pr.Message == "" {
+		pr.Message = conversionMessage(*how)
+	}
+	if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
+		pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
+	}
+	return pr, out, ret, rt
 }
 
 // searchProvider asks one provider everything a request needs, in parallel:

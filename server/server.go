@@ -24,6 +24,7 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
@@ -138,9 +139,9 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 		switch {
 		case r.Method != http.MethodGet && r.Method != http.MethodPost:
 			w.Header().Set("Allow", allow)
-			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "/graphql takes GET and POST")
+			writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "/graphql takes GET and POST")
 		case r.Method == http.MethodPost && !(postJSON{}).Supports(r):
-			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST /graphql takes a JSON body (Content-Type: application/json)")
+			writeError(w, http.StatusUnsupportedMediaType, fault.UnsupportedMediaType, "POST /graphql takes a JSON body (Content-Type: application/json)")
 		default:
 			next.ServeHTTP(w, r)
 		}
@@ -154,10 +155,11 @@ func GraphQL(cfg Config) http.Handler {
 	complexity(&gc.Complexity)
 	schema := graph.NewExecutableSchema(gc)
 	srv := handler.New(schema)
+	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{})
-	srv.AddTransport(postJSON{})
+	srv.AddTransport(getQuery{inputs: inputs})
+	srv.AddTransport(postJSON{inputs: inputs})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
@@ -173,7 +175,7 @@ func GraphQL(cfg Config) http.Handler {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	srv.Use(&resolvers.Inputs{})
+	srv.Use(inputs)
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(resolvers.Recover(cfg.Logger))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

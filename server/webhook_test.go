@@ -32,7 +32,13 @@ func stripeIntent(t *testing.T, srv *httptest.Server, id string) json.RawMessage
 }
 
 func deliver(t *testing.T, h http.Handler, eventID string, intent json.RawMessage, secret string) int {
-	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2023-10-16","type":"payment_intent.amount_capturable_updated","data":{"object":%s}}`, eventID, intent)
+	return deliverEvent(t, h, eventID, "payment_intent.amount_capturable_updated", intent, secret)
+}
+
+// deliverEvent posts a signed Stripe event of type typ about intent (its
+// JSON as the event's snapshot has it).
+func deliverEvent(t *testing.T, h http.Handler, eventID, typ string, intent json.RawMessage, secret string) int {
+	payload := fmt.Sprintf(`{"id":%q,"object":"event","api_version":"2023-10-16","type":%q,"data":{"object":%s}}`, eventID, typ, intent)
 	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: []byte(payload), Secret: secret, Timestamp: time.Now()})
 	req := httptest.NewRequest(http.MethodPost, "/webhooks/stripe", strings.NewReader(payload))
 	req.Header.Set("Stripe-Signature", signed.Header)
@@ -46,24 +52,14 @@ func deliver(t *testing.T, h http.Handler, eventID string, intent json.RawMessag
 // SDK would, a signed webhook authorizes the session, a duplicate delivery
 // changes nothing, a forged one is refused, and booking captures.
 func TestStripeCardPaymentAndWebhook(t *testing.T) {
-	stripe := paymentstest.NewStripeServer(t)
-	a := newTestApp(t, func(c *app.Config) {
-		c.Stripe = app.StripeConfig{SecretKey: "sk_test_faregraph", APIURL: stripe.URL, WebhookSecret: whSecret}
-	})
+	stripe, a := stripeApp(t)
 	h := a.Handler
-	r := post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}})
-	offerID := dig(r.Data, "searchOffers", "offers", "edges", 0, "node", "id")
-	s := mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
-		"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD", "idempotencyKey": "k1"}})
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s, intentID := cardCheckout(t, a, offerID, "k1")
 	if s["status"] != "PAYMENT_PENDING" || dig(s, "payment", "clientSecret") == nil || dig(s, "payment", "ephemeralKey") == nil {
 		t.Fatalf("checkout: %v", s)
 	}
 	id := s["id"].(string)
-	sess, err := a.Checkout.Get(t.Context(), "sandbox", sessionKey(t, id))
-	if err != nil {
-		t.Fatal(err)
-	}
-	intentID := sess.Payment.IntentID
 	if code := paymentstest.Confirm(t, stripe, intentID, paymentstest.CardVisa); code != "" {
 		t.Fatalf("confirm: %s", code)
 	}
@@ -75,7 +71,7 @@ func TestStripeCardPaymentAndWebhook(t *testing.T) {
 			t.Fatalf("webhook answered %d", code)
 		}
 	}
-	r = post(t, h, `query($id: ID!) { checkoutSession(id: $id) { status events { event } } }`, map[string]any{"id": id})
+	r := post(t, h, `query($id: ID!) { checkoutSession(id: $id) { status events { event } } }`, map[string]any{"id": id})
 	if dig(r.Data, "checkoutSession", "status") != "AUTHORIZED" {
 		t.Fatalf("after the webhook: %v", r.Data)
 	}
@@ -92,6 +88,26 @@ func TestStripeCardPaymentAndWebhook(t *testing.T) {
 	if s["status"] != "BOOKED" || dig(s, "payment", "status") != "CAPTURED" || dig(s, "payment", "capturedAmount", "amount") != dig(s, "total", "amount") {
 		t.Fatalf("booked: %v", s["payment"])
 	}
+}
+
+// stripeApp starts the fake Stripe API and a server whose gateway is it.
+func stripeApp(t *testing.T) (*httptest.Server, *app.App) {
+	stripe := paymentstest.NewStripeServer(t)
+	return stripe, newTestApp(t, func(c *app.Config) {
+		c.Stripe = app.StripeConfig{SecretKey: "sk_test_faregraph", APIURL: stripe.URL, WebhookSecret: whSecret}
+	})
+}
+
+// cardCheckout runs the checkout mutation for offerID with a card, and
+// returns the session and its payment intent's id.
+func cardCheckout(t *testing.T, a *app.App, offerID any, key string) (map[string]any, string) {
+	s := mutate(t, a.Handler, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD", "idempotencyKey": key}})
+	sess, err := a.Checkout.Get(t.Context(), "sandbox", sessionKey(t, s["id"].(string)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, sess.Payment.IntentID
 }
 
 func sessionKey(t *testing.T, global string) string {

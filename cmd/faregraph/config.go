@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -24,7 +25,12 @@ type config struct {
 	MetricsAddr string
 	// OTLPEndpoint, when set, turns tracing on: spans go there over OTLP.
 	OTLPEndpoint string
-	App          app.Config
+	// SimAddr is where "faregraph simulators" listens.
+	SimAddr string
+	// SweepInterval is how often the server sweeps (expiry, hold renewal,
+	// payment release, reconciliation, booking refresh).
+	SweepInterval time.Duration
+	App           app.Config
 }
 
 // loadConfig reads the environment through getenv. It reports every
@@ -41,6 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr: or(getenv("FAREGRAPH_ADDR"), ":8080"),
 		Env:  or(getenv("FAREGRAPH_ENV"), "development"),
 	}
+	bad(listenAddr("FAREGRAPH_ADDR", c.Addr))
 	if c.Env != "development" && c.Env != "production" {
 		bad(fmt.Errorf("FAREGRAPH_ENV must be development or production, got %q", c.Env))
 	}
@@ -55,6 +62,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad(err)
 	a.FXURL = getenv("FAREGRAPH_FX_URL")
 	a.FXRefresh, err = duration(getenv, "FAREGRAPH_FX_REFRESH", 6*time.Hour)
+	bad(err)
+	c.SimAddr = or(getenv("FAREGRAPH_SIM_ADDR"), "127.0.0.1:8090")
+	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 15*time.Second)
+	bad(err)
+	a.CheckoutLease, err = duration(getenv, "FAREGRAPH_CHECKOUT_LEASE", 2*time.Minute)
 	bad(err)
 	if v := getenv("FAREGRAPH_REFUSAL_RATE"); v != "" {
 		if a.Refusals.Rate, err = strconv.ParseFloat(v, 64); err != nil || a.Refusals.Rate == 0 {
@@ -153,6 +165,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	// otherwise on the main listener, behind FAREGRAPH_METRICS_TOKEN when
 	// set, and in production only then: it would be public otherwise.
 	c.MetricsAddr = getenv("FAREGRAPH_METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		bad(listenAddr("FAREGRAPH_METRICS_ADDR", c.MetricsAddr))
+	}
 	a.MetricsToken = getenv("FAREGRAPH_METRICS_TOKEN")
 	if a.MetricsToken != "" && len(a.MetricsToken) < minMetricsToken {
 		bad(fmt.Errorf("FAREGRAPH_METRICS_TOKEN must be at least %d characters", minMetricsToken))
@@ -173,6 +188,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 	a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", a.Development)
 	bad(err)
 	return c, errors.Join(errs...)
+}
+
+// listenAddr checks a listen address as net.Listen("tcp", addr) reads
+// it: host:port, the host optional (every interface), an IPv6 host in
+// brackets, and a port number from 0 (any free port) to 65535, so that a bad address is
+// reported with every other setting instead of failing after start-up.
+func listenAddr(name, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s must be a listen address host:port like :8080 or 127.0.0.1:9090, got %q", name, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || port != strconv.Itoa(n) {
+		return fmt.Errorf("%s: the port must be a number from 0 to 65535, got %q", name, port)
+	}
+	if strings.ContainsAny(host, " /[]") {
+		return fmt.Errorf("%s: %q is not a host name or IP address", name, host)
+	}
+	return nil
 }
 
 // minMetricsToken is the shortest FAREGRAPH_METRICS_TOKEN accepted.

@@ -6,6 +6,9 @@
 //	faregraph apikey list                                  list API keys (never their secrets)
 //	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph sessions list [--status NEEDS_ATTENTION]     list checkout sessions in a status
+//	faregraph sessions resolve ID --as booked|failed      decide a booking a provider left unknown
+//	faregraph simulators                                   serve the built-in provider simulators on FAREGRAPH_SIM_ADDR
 //	faregraph help                                         print the commands and the environment variables
 //
 // With no configuration it runs on an SQLite file (./faregraph.db) and the
@@ -58,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		return usage(stdout)
-	case "serve", "migrate", "apikey", "creditline":
+	case "serve", "migrate", "apikey", "creditline", "sessions", "simulators":
 	default:
 		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
 	}
@@ -80,6 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
 		return creditline(ctx, cfg, args[1:], stdout, stderr)
+	case "sessions":
+		return sessions(ctx, cfg, args[1:], stdout, stderr)
+	case "simulators":
+		return simulators(ctx, cfg, stdout, log)
 	default:
 		return serve(ctx, cfg, log)
 	}
@@ -138,7 +145,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 	if cfg.MetricsAddr != "" {
 		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
-	go sweep(ctx, a, log)
+	go sweep(ctx, a, cfg.SweepInterval, log)
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {
 		go func() { errc <- srv.ListenAndServe() }()
@@ -192,9 +199,9 @@ func metricsPlace(cfg config) string {
 }
 
 // sweep deletes expired searches, expires checkout sessions and
-// reconciles bookings every few seconds until ctx ends.
-func sweep(ctx context.Context, a *app.App, log *slog.Logger) {
-	t := time.NewTicker(15 * time.Second)
+// reconciles bookings every interval until ctx ends.
+func sweep(ctx context.Context, a *app.App, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
 		select {

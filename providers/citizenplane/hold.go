@@ -39,8 +39,9 @@ import (
 // the provider answers 409, or when the flights search no longer lists the
 // flight for the party (then without the request call); PriceChanged when
 // the 409 says the price moved, or when the fare held (the total without
-// bags) is not the part's Total: the requests are then left to expire at
-// the provider after their 3 minutes. OfferExpired for an unknown flight
+// bags) is not the part's Total: the hold is then returned with the error,
+// at its new price, for the caller to offer (unused, the requests expire
+// at the provider after their 3 minutes). OfferExpired for an unknown flight
 // (404), Rejected for 400 and 422, and Unavailable or Timeout for server
 // errors and calls that get no answer, as on the read side. The answer's
 // observer operation is "hold"; the flights search made for the bags, if
@@ -90,7 +91,7 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 		return nil, c.fail(opHold, providers.Unavailable, status, "", "unreadable provider answer", fmt.Errorf("POST %s: %w", wire.PathRequests, err))
 	}
 	if p.Total.Amount != 0 && fare != p.Total {
-		return nil, c.fail(opHold, providers.PriceChanged, status, "", "the provider's price changed",
+		return h, c.fail(opHold, providers.PriceChanged, status, "", "the provider's price changed",
 			fmt.Errorf("POST %s: requests %s hold the fare at %s, the part was priced %s", wire.PathRequests, h.Ref, fare, p.Total))
 	}
 	return h, nil
@@ -128,14 +129,7 @@ func requestPassengers(ts []providers.Traveller, pax providers.Passengers) ([]wi
 	var n providers.Passengers
 	out := make([]wire.RequestPassenger, len(ts))
 	for i, t := range ts {
-		switch t.Type {
-		case providers.Adult:
-			n.Adults++
-		case providers.Child:
-			n.Children++
-		case providers.Infant:
-			n.Infants++
-		default:
+		if !n.Count(t.Type) {
 			return nil, fmt.Errorf("traveller %d: type must be ADULT, CHILD or INFANT", i+1)
 		}
 		p, err := requestPassenger1(t)

@@ -13,9 +13,11 @@ import (
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
-// Book completes the booking of a prebook (POST /flights/bookings, B.6)
-// paid on account: {prebookId: the Hold's Ref, payment {method CREDIT},
-// customTags {FAREGRAPH_REF: ExternalID}}. The part, travellers and
+// Book completes the booking of a prebook (POST /flights/bookings, B.6):
+// {prebookId: the Hold's Ref, payment, customTags {FAREGRAPH_REF:
+// ExternalID}}, where payment is {method CREDIT} (paid on account) or, for
+// a ProviderIntent part, {method TRANSACTION_ID, transactionId: the
+// latest intent of the prebook, confirmed by the app}. The part, travellers and
 // contact are not sent: LiteAPI took them at the prebook and its booking
 // call accepts nothing else.
 //
@@ -82,6 +84,47 @@ func (c *Client) Retrieve(ctx context.Context, reference string) (*providers.Boo
 		return nil, unreadable(op, status, fmt.Errorf("map %s: %w", path, err))
 	}
 	return b, nil
+}
+
+// Cancel cancels a booking (POST /flights/bookings/{bookingId}/cancellations,
+// B.7). 200 answers it canceled; 202 (cancellation pending) answers it
+// with status BookingPending; a booking already canceled (409 46004
+// [assumed]) answers it canceled too. An unknown bookingId is NotFound.
+// Errors are *providers.Error values with Op "cancel".
+func (c *Client) Cancel(ctx context.Context, reference string) (*providers.Booking, error) {
+	const op = "cancel"
+	if reference == "" {
+		return nil, rejected(op, "no LiteAPI booking id", errors.New("cancel an empty booking id"))
+	}
+	path := wire.CancellationsPath(reference)
+	var resp wire.CancelResponse
+	var status int
+	err := c.observe(op, func() (err error) {
+		status, err = c.post(ctx, op, path, struct{}{}, &resp)
+		return reclassify(err, cancelCodes)
+	})
+	switch pe := asProviderError(err); {
+	case pe != nil && providerCode(pe) == codeCancelAlreadyDone:
+		return &providers.Booking{Reference: reference, Status: providers.BookingCanceled}, nil
+	case err != nil:
+		return nil, err
+	case resp.Data == nil:
+		return nil, unreadable(op, status, fmt.Errorf("map %s: no data", path))
+	}
+	st, ok := bookingStatuses[resp.Data.Status]
+	if !ok || status == http.StatusAccepted {
+		st = providers.BookingPending
+	}
+	return &providers.Booking{Reference: reference, Status: st}, nil
+}
+
+// asProviderError is err's *providers.Error, or nil.
+func asProviderError(err error) *providers.Error {
+	var pe *providers.Error
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return nil
 }
 
 // book makes the booking call for op ("book" or "find_booking") and reads
@@ -176,6 +219,16 @@ func newBookRequest(r providers.BookRequest) (wire.BookRequest, error) {
 		return wire.BookRequest{}, errors.New("no prebook id in the hold")
 	}
 	req := wire.BookRequest{PrebookID: r.Hold.Ref, Payment: wire.BookPayment{Method: wire.PaymentCredit}}
+	switch r.Payment.Settlement {
+	case "", providers.Merchant:
+	case providers.ProviderIntent:
+		if r.Payment.TransactionID == "" {
+			return wire.BookRequest{}, errors.New("no transactionId to book a prebook paid by LiteAPI's intent")
+		}
+		req.Payment = wire.BookPayment{Method: wire.PaymentTransactionID, TransactionID: r.Payment.TransactionID}
+	default:
+		return wire.BookRequest{}, fmt.Errorf("LiteAPI does not settle by %s", r.Payment.Settlement)
+	}
 	if r.ExternalID != "" {
 		if len(r.ExternalID) > wire.MaxCustomTagValue {
 			return wire.BookRequest{}, fmt.Errorf("external id of %d bytes, LiteAPI keeps %d", len(r.ExternalID), wire.MaxCustomTagValue)

@@ -179,7 +179,13 @@ var (
 	// retrieveCodes: GET /flights/bookings/{id} (B.7); 47002 is documented
 	// under both 400 and 404.
 	retrieveCodes = map[int]verdict{47002: vNoBooking, 47003: vNoBooking}
+	// cancelCodes: POST /flights/bookings/{id}/cancellations (B.7).
+	cancelCodes = map[int]verdict{46002: vNoBooking}
 )
+
+// codeCancelAlreadyDone is the cancellation answer for a booking already
+// canceled [assumed: 409 46004].
+const codeCancelAlreadyDone = 46004
 
 // Book codes whose answer says a booking of the prebook already exists.
 const (

@@ -69,6 +69,7 @@ type Simulator struct {
 	requests map[int64]*bookingRequest   // by id
 	bookings map[string]*simBooking      // by cp_reference
 	shifts   map[int64]time.Duration     // schedule changes per flight
+	reprices map[int64]int64             // fare changes per flight, cents per seat
 	nextID   int64                       // the next request id
 	refSeq   uint64                      // draws of booking references so far
 }
@@ -86,6 +87,7 @@ func New(cfg Config) *Simulator {
 		requests: map[int64]*bookingRequest{},
 		bookings: map[string]*simBooking{},
 		shifts:   map[int64]time.Duration{},
+		reprices: map[int64]int64{},
 		nextID:   FirstRequestID,
 	}
 	if s.now == nil {
@@ -184,6 +186,36 @@ func (s *Simulator) flight(k sim.FlightKey) (simFlight, error) {
 		}
 	}
 	return simFlight{}, fmt.Errorf("cpsim: %s: %w", k, sim.ErrUnknownFlight)
+}
+
+// Reprice changes a flight's fare by delta cents per seat for the booking
+// requests made from now on, as a fare change at the airline does: a new
+// request (a renewed hold) answers the new price. Changes add up.
+func (s *Simulator) Reprice(flightID int64, delta int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reprices[flightID] += delta
+}
+
+func (s *Simulator) reprice(flightID int64) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reprices[flightID]
+}
+
+// AbortRequest aborts a pending booking request, as CitizenPlane does to
+// the requests of a failed payment: booking it answers 403
+// REQUEST_ABORTED, and its seats are free again. It reports whether the
+// request was pending.
+func (s *Simulator) AbortRequest(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rq, ok := s.requests[id]
+	if !ok || rq.status != wire.RequestPending {
+		return false
+	}
+	rq.status = wire.RequestAborted
+	return true
 }
 
 // BookingCount is the number of bookings made, for tests that check that

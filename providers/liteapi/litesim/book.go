@@ -87,10 +87,11 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r incoming) {
 	case p.released:
 		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookExpired, Message: "Booking expired", Description: "the prebook expired"})
 		return
-	case req.Payment.Method == wire.PaymentTransactionID && (!p.sdk || req.Payment.TransactionID != p.transactionID):
-		writeError(w, http.StatusBadGateway, wire.APIError{Code: codeBookPaymentFailed, Message: "Payment failed",
-			Description: "the transactionId is not the prebook's latest payment intent"})
-		return
+	case req.Payment.Method == wire.PaymentTransactionID:
+		if bad := transactionRefusal(p, req.Payment.TransactionID); bad != nil {
+			writeError(w, http.StatusBadGateway, *bad)
+			return
+		}
 	}
 	now := s.cfg.Now()
 	s.seats.sell(p.q.buckets(), p.q.pax.Seats())
@@ -143,6 +144,14 @@ func checkBook(req bookBody) *wire.APIError {
 }
 
 func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
+	s.withBooking(w, r, codeGetBookingNotFound, func(b *booking) {
+		writeJSON(w, http.StatusOK, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
+	})
+}
+
+// withBooking runs fn, under the lock, on the booking the path names; a
+// malformed id is a 400 and an unknown one a 404 with notFound's code.
+func (s *Simulator) withBooking(w http.ResponseWriter, r incoming, notFound int, fn func(*booking)) {
 	if !pathUUID(w, r, codeGetBookingBadID, "bookingId", "booking") {
 		return
 	}
@@ -150,10 +159,33 @@ func (s *Simulator) getBooking(w http.ResponseWriter, r incoming) {
 	defer s.mu.Unlock()
 	b, ok := s.bookings[r.id]
 	if !ok {
-		writeError(w, http.StatusNotFound, wire.APIError{Code: codeGetBookingNotFound, Message: "Booking not found"})
+		writeError(w, http.StatusNotFound, wire.APIError{Code: notFound, Message: "Booking not found"})
 		return
 	}
-	writeJSON(w, http.StatusOK, wire.BookResponse{Data: []wire.BookData{{Booking: s.flightBookingLocked(b)}}})
+	fn(b)
+}
+
+// Cancellation codes [assumed: the documentation lists 409 46004, 46005
+// and 46006 without their meanings]: the simulator answers 46004 for a
+// booking already canceled and 46002 for an unknown one.
+const (
+	codeCancelNotFound        = 46002
+	codeCancelAlreadyCanceled = 46004
+)
+
+// cancel answers POST /flights/bookings/{id}/cancellations: the booking
+// is canceled at once, without fee, and the whole price refunded.
+func (s *Simulator) cancel(w http.ResponseWriter, r incoming) {
+	s.withBooking(w, r, codeCancelNotFound, func(b *booking) {
+		if b.status == wire.StatusCanceled {
+			writeError(w, http.StatusConflict, wire.APIError{Code: codeCancelAlreadyCanceled, Message: "Booking already canceled"})
+			return
+		}
+		b.status = wire.StatusCanceled
+		p := b.prebook
+		writeJSON(w, http.StatusOK, wire.CancelResponse{Data: &wire.CancelData{BookingID: b.id, Status: b.status,
+			CancellationFee: string(p.q.money(0)), RefundAmount: string(p.q.money(p.price())), Currency: p.q.cur}})
+	})
 }
 
 // flightBookingLocked renders a booking (B.6) with its flights as

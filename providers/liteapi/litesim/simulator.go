@@ -107,6 +107,10 @@ type Simulator struct {
 	seatMap  map[string]string               // segmentKey|seat number → prebookId holding or sold
 	ids      uint64                          // ids made so far
 	shifts   map[sim.FlightKey]time.Duration // ShiftSchedule
+	stale    map[string]bool                 // secretKeys of intents a newer one replaced
+	// noCredit: the account has no payment bypass and credit line
+	// (SetCreditLine), so usePaymentSdk false is a validation error.
+	noCredit bool
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -135,6 +139,7 @@ func New(cfg Config) *Simulator {
 		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
 		shifts:   map[sim.FlightKey]time.Duration{},
+		stale:    map[string]bool{},
 	}
 }
 
@@ -190,6 +195,34 @@ func (s *Simulator) ShiftSchedule(flight sim.FlightKey, d time.Duration) error {
 	return nil
 }
 
+// DropPrebook ends an unbooked prebook before its time, as a supplier that
+// withdraws the fare does: its seats are given back and booking it answers
+// 404 "Booking expired". It reports whether the prebook was live.
+func (s *Simulator) DropPrebook(prebookID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.prebooks[prebookID]
+	if !ok || p.released || p.bookingID != "" {
+		return false
+	}
+	s.releaseLocked(p)
+	return true
+}
+
+// CancelBooking cancels a booking as the airline does on its side (a
+// cancelled flight): reading it back answers CANCELLED. It reports whether
+// the booking existed and was not cancelled yet.
+func (s *Simulator) CancelBooking(bookingID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[bookingID]
+	if !ok || b.status == wire.StatusCanceled {
+		return false
+	}
+	b.status = wire.StatusCanceled
+	return true
+}
+
 // live is its with their flights as ShiftSchedule moved them.
 func (s *Simulator) live(its []itinerary) []itinerary {
 	s.mu.Lock()
@@ -241,6 +274,7 @@ var (
 	epServices   = endpoint{"services", http.MethodPost, (*Simulator).attachServices, 44003, 54001, http.StatusBadGateway}
 	epBook       = endpoint{"book", http.MethodPost, (*Simulator).createBooking, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
+	epCancel     = endpoint{"cancel", http.MethodPost, (*Simulator).cancel, 46001, 56099, http.StatusServiceUnavailable}
 )
 
 // route finds the endpoint of path and the id it names.
@@ -265,6 +299,11 @@ func route(path string) (*endpoint, string) {
 	}
 	if id, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok && !strings.Contains(id, "/") {
 		return &epRetrieve, id
+	}
+	if rest, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok {
+		if id, ok := strings.CutSuffix(rest, "/cancellations"); ok && id != "" && !strings.Contains(id, "/") {
+			return &epCancel, id
+		}
 	}
 	return nil, ""
 }

@@ -30,6 +30,29 @@ func ServicesPath(prebookID string) string { return PrebookPath(prebookID) + "/s
 // BookingPath is GET /flights/bookings/{bookingId} (B.7).
 func BookingPath(bookingID string) string { return BookingsPath + "/" + url.PathEscape(bookingID) }
 
+// CancellationsPath is POST /flights/bookings/{bookingId}/cancellations
+// (B.7): cancels the booking.
+func CancellationsPath(bookingID string) string { return BookingPath(bookingID) + "/cancellations" }
+
+// CancelResponse is the answer of POST .../cancellations: unlike the other
+// operations, data is one object, not an array (B.0). 200 answers status
+// CANCELLED or CANCELLED_WITH_CHARGES; 202 a pending cancellation, with
+// the booking still CONFIRMED.
+type CancelResponse struct {
+	Data  *CancelData `json:"data,omitempty"`
+	Error *APIError   `json:"error,omitempty"`
+}
+
+// CancelData is a cancellation's outcome; amounts are decimal strings in
+// Currency.
+type CancelData struct {
+	BookingID       string `json:"bookingId"`
+	Status          string `json:"status"`
+	CancellationFee string `json:"cancellation_fee"`
+	RefundAmount    string `json:"refund_amount"`
+	Currency        string `json:"currency"`
+}
+
 // Leg directions.
 const (
 	DirectionOutbound = "OUTBOUND"
@@ -451,9 +474,10 @@ const ReplayMessage = "a booking already exists for this prebookId; returning th
 
 // PrebookRequest is the body of POST /flights/prebooks (B.3), flat fields
 // as in the OpenAPI and the sandbox (not LA-RECIPES' nested sketch).
-// UsePaymentSdk has no omitempty: the provider's default is true, and we
-// send false (payment bypass plus credit line: we take the payment
-// ourselves and LiteAPI is paid on credit).
+// UsePaymentSdk has no omitempty: the provider's default is true. We send
+// false when we take the payment ourselves (payment bypass plus credit
+// line: LiteAPI is paid on credit) and true when LiteAPI's own Stripe
+// intent takes it (transactionId, secretKey in the answer).
 type PrebookRequest struct {
 	OfferID              string      `json:"offerId"`
 	UsePaymentSdk        bool        `json:"usePaymentSdk"`

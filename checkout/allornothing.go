@@ -1,0 +1,130 @@
+package checkout
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/providers"
+)
+
+// All-or-nothing trips (PartialBooking FORBID): the parts are booked one
+// after the other, those that cannot be canceled first, and once one
+// fails no further part is tried; the parts booked before it are then
+// canceled where their provider allows it, and only what stays booked is
+// captured.
+
+// bookingOrder is the order in which an all-or-nothing trip's parts are
+// booked: first the parts whose provider cannot cancel a booking (no free
+// cancellation: CitizenPlane fares are non-refundable), since once they
+// are booked they stay booked; then the others, which can be undone if a
+// later part fails. Within each group, the offer's order.
+func (s *Service) bookingOrder(sess *Session) []int {
+	order := make([]int, len(sess.Parts))
+	for i := range order {
+		order[i] = i
+	}
+	cancellable := func(i int) bool {
+		_, err := s.cfg.Providers.Canceller(sess.Offer.Parts[i].Provider)
+		return err == nil
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		ca, cb := cancellable(a), cancellable(b)
+		switch {
+		case ca == cb:
+			return 0
+		case !ca:
+			return -1
+		}
+		return 1
+	})
+	return order
+}
+
+// bookInTurn books the pending parts in bookingOrder and stops at the
+// first that does not book (refused or unknown): the parts after it are
+// not tried and count as not booked.
+func (s *Service) bookInTurn(ctx context.Context, sess *Session) error {
+	stopped := false
+	for _, i := range s.bookingOrder(sess) {
+		if sess.Parts[i].Status != PartPending {
+			stopped = stopped || sess.Parts[i].Status != PartBooked
+			continue
+		}
+		if stopped {
+			setPart(sess, i, PartFailed, fault.NotBooked)
+			continue
+		}
+		st, err := s.bookPart(ctx, sess, i)
+		if err != nil {
+			return err
+		}
+		sess.Parts[i] = st
+		stopped = st.Status != PartBooked
+	}
+	return nil
+}
+
+// compensate cancels, where the provider allows it, the booked parts of an
+// all-or-nothing trip of which some part failed, and records each
+// cancellation on the part and its booking row. A part whose provider
+// cannot cancel, or whose cancellation fails or is still pending, stays
+// booked (and is captured).
+func (s *Service) compensate(ctx context.Context, sess *Session) error {
+	if !anyPart(sess, PartFailed) {
+		return nil
+	}
+	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range brs {
+		i := b.PartIndex
+		if i >= len(sess.Parts) || sess.Parts[i].Status != PartBooked {
+			continue
+		}
+		c, err := s.cfg.Providers.Canceller(b.Provider)
+		if err != nil {
+			continue // the provider cannot cancel: the part stays booked
+		}
+		pctx, cancel := s.provider(ctx)
+		bk, err := c.Cancel(pctx, b.ProviderReference)
+		cancel()
+		if err != nil || bk.Status != providers.BookingCanceled {
+			s.cfg.Logger.WarnContext(ctx, "canceling a booked part of a failed all-or-nothing trip", "session", sess.ID, "part", i, "err", err)
+			continue
+		}
+		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, sess.ID, i, string(providers.BookingCanceled), s.now()); err != nil {
+			return err
+		}
+		setPart(sess, i, PartCanceled, "")
+	}
+	return nil
+}
+
+// anyPart reports whether some part of sess has one of statuses.
+func anyPart(sess *Session, statuses ...PartStatus) bool {
+	for _, p := range sess.Parts {
+		if slices.Contains(statuses, p.Status) {
+			return true
+		}
+	}
+	return false
+}
+
+// describeParts says what happened to each part, for a failure message:
+// "part 1 (citizenplane) booked; part 2 (liteapi) failed: SOLD_OUT".
+func describeParts(sess *Session) string {
+	var out []string
+	for i, p := range sess.Parts {
+		what := map[PartStatus]string{PartBooked: "booked and charged", PartCanceled: "booked, then canceled (not charged)",
+			PartFailed: "not booked", PartUnknown: "unknown", PartPending: "not booked"}[p.Status]
+		if p.Code != "" {
+			what += " (" + string(p.Code) + ")"
+		}
+		out = append(out, fmt.Sprintf("part %d (%s) %s", i+1, sess.Offer.Parts[i].Provider, what))
+	}
+	return strings.Join(out, "; ")
+}

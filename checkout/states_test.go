@@ -1,0 +1,90 @@
+package checkout
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/faregraph/faregraph/payments"
+)
+
+// TestStateTables enumerates every pair of statuses of sessions, parts
+// and payments and checks the tables: the moves listed are the only ones
+// allowed; every non-final status can reach a final one; final statuses
+// have no way out; and every mutation's gate answers every status.
+func TestStateTables(t *testing.T) {
+	want := map[string]bool{}
+	for from, tos := range sessionMoves {
+		for _, to := range tos {
+			want[fmt.Sprint(from, "→", to)] = true
+		}
+	}
+	for _, from := range allSessionStatuses {
+		for _, to := range allSessionStatuses {
+			got := CanMove(from, to)
+			if exp := from == to || want[fmt.Sprint(from, "→", to)]; got != exp {
+				t.Errorf("CanMove(%s, %s) = %v, want %v", from, to, got, exp)
+			}
+			if from != to && from.Final() && got {
+				t.Errorf("final %s moves to %s", from, to)
+			}
+		}
+		if !from.Final() && !reachesFinal(from, map[Status]bool{}) {
+			t.Errorf("%s cannot reach a final status", from)
+		}
+		for step := range gates {
+			run, ue := gate(&Session{Status: from}, step)
+			if from.Final() && (run || len(ue) != 1) {
+				t.Errorf("%s on a final %s: run %v, user errors %v", step, from, run, ue)
+			}
+		}
+	}
+	for from, tos := range sessionMoves {
+		if !slices.Contains(allSessionStatuses, from) {
+			t.Errorf("%s is not in allSessionStatuses", from)
+		}
+		for _, to := range tos {
+			if !slices.Contains(allSessionStatuses, to) {
+				t.Errorf("%s is not in allSessionStatuses", to)
+			}
+		}
+	}
+	parts := []PartStatus{PartPending, PartUnknown, PartBooked, PartFailed, PartCanceled}
+	for _, from := range parts {
+		for _, to := range parts {
+			exp := from == to || slices.Contains(partMoves[from], to)
+			if CanMovePart(from, to) != exp {
+				t.Errorf("CanMovePart(%s, %s) = %v", from, to, !exp)
+			}
+		}
+	}
+	pays := []payments.Status{payments.RequiresPaymentMethod, payments.Processing, payments.Failed, payments.Authorized, payments.Captured, payments.Canceled}
+	for _, from := range pays {
+		for _, to := range pays {
+			exp := from == to || slices.Contains(paymentMoves[from], to)
+			if CanMovePayment(from, to) != exp {
+				t.Errorf("CanMovePayment(%s, %s) = %v", from, to, !exp)
+			}
+		}
+	}
+	// The moves case 3 of issue 9 made: a late notice must not undo an
+	// authorization.
+	for _, late := range []payments.Status{payments.RequiresPaymentMethod, payments.Failed, payments.Processing} {
+		if CanMovePayment(payments.Authorized, late) {
+			t.Errorf("an authorized payment moves back to %s", late)
+		}
+	}
+}
+
+func reachesFinal(s Status, seen map[Status]bool) bool {
+	if s.Final() {
+		return true
+	}
+	seen[s] = true
+	for _, to := range sessionMoves[s] {
+		if !seen[to] && reachesFinal(to, seen) {
+			return true
+		}
+	}
+	return false
+}
