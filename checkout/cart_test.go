@@ -68,9 +68,9 @@ func TestCartLinesPerPassengerType(t *testing.T) {
 		PerPassenger:   providers.PassengerPrice{Adult: m(8999, "EUR"), Child: mp(8999, "EUR"), Infant: mp(2500, "EUR")},
 		PassengerTaxes: providers.PassengerPrice{Adult: m(1320, "EUR"), Child: mp(1320, "EUR"), Infant: mp(0, "EUR")}}
 	eur.Converted = &providers.Converted{Conversion: providers.Conversion{From: "EUR", To: "USD", Rate: "1.100000", Source: providers.RateECB, Date: "2026-11-27"},
-		Total: m(3*9899+2750, "USD"), Taxes: m(4356, "USD"),
-		PerPassenger:   providers.PassengerPrice{Adult: m(9899, "USD"), Child: mp(9899, "USD"), Infant: mp(2750, "USD")},
-		PassengerTaxes: providers.PassengerPrice{Adult: m(1452, "USD"), Child: mp(1452, "USD"), Infant: mp(0, "USD")}}
+		Prices: providers.Prices{Total: m(3*9899+2750, "USD"), Taxes: m(4356, "USD"),
+			PerPassenger:   providers.PassengerPrice{Adult: m(9899, "USD"), Child: mp(9899, "USD"), Infant: mp(2750, "USD")},
+			PassengerTaxes: providers.PassengerPrice{Adult: m(1452, "USD"), Child: mp(1452, "USD"), Infant: mp(0, "USD")}}}
 	offer := providers.Offer{
 		Slices: []providers.Slice{{Segments: []providers.Segment{seg("CDG", "PMI")}}, {Segments: []providers.Segment{seg("PMI", "CDG")}}},
 		Parts:  []providers.Part{usd, eur},

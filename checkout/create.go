@@ -239,7 +239,7 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 		first += len(p.OriginDestinations)
 		name := "Flight " + strings.Join(route, ", ")
 		items = append(items, flightLines(name, i, p, cur)...)
-		parts[i] = PartState{Status: PartPending, Amount: p.Charge().Amount}
+		parts[i] = PartState{Status: PartPending, Amount: p.Charged().Total.Amount}
 	}
 	for _, sel := range sels {
 		line := sel.Ancillary.Price.Amount * int64(sel.Quantity)
@@ -271,7 +271,8 @@ var passengerLines = []struct {
 // type when p's per-passenger prices (in cur) add up to its price, each
 // with the type's taxes when p states them; else one line for the part.
 func flightLines(name string, i int, p providers.Part, cur string) []Item {
-	charge, per, taxes := p.Charge(), p.ChargePerPassenger(), p.ChargePassengerTaxes()
+	in := p.Charged()
+	charge, per, taxes := in.Total, in.PerPassenger, in.PassengerTaxes
 	var lines []Item
 	var sum int64
 	for _, pl := range passengerLines {
@@ -297,7 +298,7 @@ func flightLines(name string, i int, p providers.Part, cur string) []Item {
 	if len(lines) > 0 && charge.Currency == cur && sum == charge.Amount {
 		return lines
 	}
-	fare, tax := split(charge, p.ChargeTaxes())
+	fare, tax := split(charge, in.Taxes)
 	return []Item{{Name: name, Quantity: 1, UnitAmount: fare, Tax: tax, Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i}}
 }
 

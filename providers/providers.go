@@ -304,43 +304,24 @@ const RateECB RateSource = "ECB"
 // Converted is a part's prices converted into the offer's currency.
 type Converted struct {
 	Conversion
+	Prices
+}
+
+// Prices are a part's prices in one currency (Part has the same fields).
+type Prices struct {
 	Total          Money
 	Taxes          Money
 	PerPassenger   PassengerPrice
 	PassengerTaxes PassengerPrice
 }
 
-// Charge is what the part costs in the offer's currency: Total, or its
-// conversion.
-func (p Part) Charge() Money {
+// Charged are the part's prices in the offer's currency: its Converted
+// prices, or its own when it was not converted.
+func (p Part) Charged() Prices {
 	if p.Converted != nil {
-		return p.Converted.Total
+		return p.Converted.Prices
 	}
-	return p.Total
-}
-
-// ChargeTaxes is Taxes in the offer's currency.
-func (p Part) ChargeTaxes() Money {
-	if p.Converted != nil {
-		return p.Converted.Taxes
-	}
-	return p.Taxes
-}
-
-// ChargePerPassenger is PerPassenger in the offer's currency.
-func (p Part) ChargePerPassenger() PassengerPrice {
-	if p.Converted != nil {
-		return p.Converted.PerPassenger
-	}
-	return p.PerPassenger
-}
-
-// ChargePassengerTaxes is PassengerTaxes in the offer's currency.
-func (p Part) ChargePassengerTaxes() PassengerPrice {
-	if p.Converted != nil {
-		return p.Converted.PassengerTaxes
-	}
-	return p.PassengerTaxes
+	return Prices{Total: p.Total, Taxes: p.Taxes, PerPassenger: p.PerPassenger, PassengerTaxes: p.PassengerTaxes}
 }
 
 // For returns the price of one passenger of type t; nil when there is none.
@@ -605,7 +586,13 @@ func (a Airport) TimeZone() *string {
 }
 
 func airportField(iata string, f func(refdata.Airport) string) *string {
-	r, ok := refdata.LookupAirport(iata)
+	return refField(iata, refdata.LookupAirport, f)
+}
+
+// refField is field f of the reference data lookup finds for code; nil
+// when it finds none or the field is empty.
+func refField[R any](code string, lookup func(string) (R, bool), f func(R) string) *string {
+	r, ok := lookup(code)
 	if !ok || f(r) == "" {
 		return nil
 	}
@@ -630,12 +617,7 @@ func (a Airline) Name() *string {
 }
 
 func airlineField(iata string, f func(refdata.Airline) string) *string {
-	r, ok := refdata.LookupAirline(iata)
-	if !ok || f(r) == "" {
-		return nil
-	}
-	v := f(r)
-	return &v
+	return refField(iata, refdata.LookupAirline, f)
 }
 
 // MarketingCarrier is the airline that sells the flight under its code.

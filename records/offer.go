@@ -181,8 +181,8 @@ func (c *Converted) domain() *providers.Converted {
 	if c == nil {
 		return nil
 	}
-	return &providers.Converted{Conversion: c.Conversion.Domain(), Total: c.Total.Domain(), Taxes: c.Taxes.Domain(),
-		PerPassenger: c.PerPassenger.domain(), PassengerTaxes: c.PassengerTaxes.domain()}
+	return &providers.Converted{Conversion: c.Conversion.Domain(), Prices: providers.Prices{Total: c.Total.Domain(), Taxes: c.Taxes.Domain(),
+		PerPassenger: c.PerPassenger.domain(), PassengerTaxes: c.PassengerTaxes.domain()}}
 }
 
 // PassengerPrice is providers.PassengerPrice.

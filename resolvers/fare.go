@@ -86,7 +86,7 @@ func (r *offerResolver) Taxes(_ context.Context, obj *search.Offer) (*providers.
 // partTaxes is a part's stated taxes in the offer's currency, nil when its
 // provider does not say.
 func partTaxes(p providers.Part) *providers.Money {
-	t := p.ChargeTaxes()
+	t := p.Charged().Taxes
 	if t.Amount <= 0 || t.Currency == "" {
 		return nil
 	}
@@ -126,7 +126,7 @@ func (r *offerResolver) ProviderTotalPrice(_ context.Context, obj *search.Offer)
 func passengerTaxes(parts []providers.Part, t providers.PassengerType, currency string) *providers.Money {
 	sum := providers.Money{Currency: currency}
 	for _, p := range parts {
-		pt := p.ChargePassengerTaxes()
+		pt := p.Charged().PassengerTaxes
 		if pt.Adult.Currency == "" {
 			return nil
 		}

@@ -36,7 +36,7 @@ func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.Off
 			idx[j] = first + j
 		}
 		first += len(p.OriginDestinations)
-		charge := p.Charge()
+		charge := p.Charged().Total
 		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &charge, SliceIndexes: idx,
 			ProviderTotalPrice: &p.Total, Conversion: conversionOf(p),
 			Taxes: partTaxes(*p), Cabin: cabinOrNil(p.Fare.Cabin), FareBrand: nonEmpty(p.Fare.Brand),

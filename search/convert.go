@@ -37,7 +37,7 @@ func (c converter) convert(o providers.Offer) (providers.Offer, *providers.Conve
 	o.Parts = parts
 	total := providers.Money{Currency: c.to}
 	for _, p := range parts {
-		total.Amount += p.Charge().Amount
+		total.Amount += p.Charged().Total.Amount
 	}
 	per, ok := sumPerPassenger(parts, c.to)
 	if !ok {
@@ -141,7 +141,7 @@ func times(pp providers.PassengerPrice, px providers.Passengers) providers.Money
 func sumPerPassenger(parts []providers.Part, cur string) (providers.PassengerPrice, bool) {
 	out := providers.PassengerPrice{Adult: providers.Money{Currency: cur}}
 	for i, p := range parts {
-		pp := p.ChargePerPassenger()
+		pp := p.Charged().PerPassenger
 		if pp.Adult.Currency != cur {
 			return out, false
 		}

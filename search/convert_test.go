@@ -31,13 +31,13 @@ func TestConvertOffer(t *testing.T) {
 	p := got.Parts[0]
 	// Units converted (116.99 × 1.1 = 128.689 → 128.69; 25.00 → 27.50),
 	// the total is what they add up to, so cart lines per type add up.
-	if p.Total != eurPart.Total || p.Converted == nil || p.Charge() != m(2*12869+2750, "USD") || p.ChargeTaxes() != m(2904, "USD") {
-		t.Errorf("EUR part: total %s charge %s taxes %s", p.Total, p.Charge(), p.ChargeTaxes())
+	if p.Total != eurPart.Total || p.Converted == nil || p.Charged().Total != m(2*12869+2750, "USD") || p.Charged().Taxes != m(2904, "USD") {
+		t.Errorf("EUR part: total %s charge %s taxes %s", p.Total, p.Charged().Total, p.Charged().Taxes)
 	}
 	if conv == nil || conv.From != "EUR" || conv.To != "USD" || conv.Rate != "1.100000" || conv.Source != providers.RateECB || conv.Date != "2026-11-27" {
 		t.Errorf("conversion %+v", conv)
 	}
-	if got.Parts[1].Converted != nil || got.Parts[1].Charge() != usdPart.Total {
+	if got.Parts[1].Converted != nil || got.Parts[1].Charged().Total != usdPart.Total {
 		t.Errorf("a USD part is not converted: %+v", got.Parts[1])
 	}
 	if got.Total != m(2*12869+2750+30000, "USD") {
