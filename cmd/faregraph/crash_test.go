@@ -308,19 +308,21 @@ func crashOne(bin string, simEnv []string, dbURL, point string, day int) (crashR
 		return run, err
 	}
 	defer func() { s.kill() }()
-	d, err := s.gql(`query($d: Date!) { searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $d, passengers: {adults: 1}, providers: ["citizenplane"]}) {
-		offers(first: 1) { edges { node { id } } } } }`, map[string]any{"d": time.Now().AddDate(0, 0, day).Format("2006-01-02")})
-	edges, _ := get(d, "searchOffers", "offers", "edges").([]any)
-	if err != nil || len(edges) == 0 {
-		return run, fmt.Errorf("no offer %d days ahead: %v", day, err)
-	}
-	in := map[string]any{"offerId": get(edges[0], "node", "id"), "contact": map[string]any{"givenName": "Ana", "familyName": "Martin", "email": "ana@example.com", "phoneNumber": "+33612345678"},
-		"passengers": []any{map[string]any{"type": "ADULT", "givenName": "Ana", "familyName": "Martin", "gender": "FEMALE", "dateOfBirth": "1985-03-02",
-			"document": map[string]any{"number": "P1234567", "expiresOn": "2031-01-01", "issuingCountry": "FR", "nationality": "FR"}}}}
-	d, err = s.gql(`mutation($in: CreateCheckoutSessionInput!) { createCheckoutSession(input: $in) { checkoutSession { id } userErrors { code message } } }`, map[string]any{"in": in})
-	run.id, _ = get(d, "createCheckoutSession", "checkoutSession", "id").(string)
-	if run.id == "" {
-		return run, fmt.Errorf("createCheckoutSession: %v %v", d, err)
+	// On a shared database, the server's sweeper may reach the point
+	// first, resuming another server's session: then it is started again,
+	// still set to die at the point, and the checkout begins anew.
+	for attempt := 0; run.id == ""; attempt++ {
+		var err error
+		run.id, err = newSession(s, day)
+		if errors.Is(err, errTransport) && attempt < 3 && s.died(5*time.Second) {
+			if err := s.start(); err != nil {
+				return run, err
+			}
+			continue
+		}
+		if err != nil {
+			return run, err
+		}
 	}
 	cancel := strings.HasPrefix(point, "release:")
 	if _, err := drive(s, run.id, cancel, time.Minute); !errors.Is(err, errTransport) {
@@ -362,6 +364,25 @@ func crashOne(bin string, simEnv []string, dbURL, point string, day int) (crashR
 		err = errors.Join(err, fmt.Errorf("booked twice: %v", get(sess, "events")))
 	}
 	return run, err
+}
+
+// newSession creates a session for a CitizenPlane offer day days ahead.
+func newSession(s *process, day int) (string, error) {
+	d, err := s.gql(`query($d: Date!) { searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $d, passengers: {adults: 1}, providers: ["citizenplane"]}) {
+		offers(first: 1) { edges { node { id } } } } }`, map[string]any{"d": time.Now().AddDate(0, 0, day).Format("2006-01-02")})
+	edges, _ := get(d, "searchOffers", "offers", "edges").([]any)
+	if err != nil || len(edges) == 0 {
+		return "", fmt.Errorf("no offer %d days ahead: %w", day, err)
+	}
+	in := map[string]any{"offerId": get(edges[0], "node", "id"), "contact": map[string]any{"givenName": "Ana", "familyName": "Martin", "email": "ana@example.com", "phoneNumber": "+33612345678"},
+		"passengers": []any{map[string]any{"type": "ADULT", "givenName": "Ana", "familyName": "Martin", "gender": "FEMALE", "dateOfBirth": "1985-03-02",
+			"document": map[string]any{"number": "P1234567", "expiresOn": "2031-01-01", "issuingCountry": "FR", "nationality": "FR"}}}}
+	d, err = s.gql(`mutation($in: CreateCheckoutSessionInput!) { createCheckoutSession(input: $in) { checkoutSession { id } userErrors { code message } } }`, map[string]any{"in": in})
+	id, _ := get(d, "createCheckoutSession", "checkoutSession", "id").(string)
+	if id == "" {
+		return "", fmt.Errorf("createCheckoutSession: %v %w", d, err)
+	}
+	return id, nil
 }
 
 // drive takes a session to its end as a client would, from whatever
