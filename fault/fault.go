@@ -147,6 +147,10 @@ const (
 	// CORSOriginNotAllowed: a browser preflight from an origin that may not
 	// call the API (HTTP 403).
 	CORSOriginNotAllowed Code = "CORS_ORIGIN_NOT_ALLOWED"
+	// NotAcceptable: a subscription asked for in a media type it is not
+	// answered in; subscriptions are server-sent events, POST with
+	// Accept: text/event-stream (HTTP 406).
+	NotAcceptable Code = "NOT_ACCEPTABLE"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -178,7 +182,7 @@ var Codes = []Code{
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
-	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed,
+	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable,
 }
 
 // Violation is one thing wrong with one input field. Its JSON encoding

@@ -3753,6 +3753,8 @@ enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE
   "A request error: a browser preflight from an origin that may not call the API (HTTP 403)."
   CORS_ORIGIN_NOT_ALLOWED
+  "A request error: a subscription asked for in a media type it is not answered in; subscriptions are server-sent events, POST with Accept: text/event-stream (HTTP 406)."
+  NOT_ACCEPTABLE
 }
 
 
@@ -21460,6 +21462,7 @@ var (
 		"METHOD_NOT_ALLOWED":        fault.MethodNotAllowed,
 		"UNSUPPORTED_MEDIA_TYPE":    fault.UnsupportedMediaType,
 		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
+		"NOT_ACCEPTABLE":            fault.NotAcceptable,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -21512,6 +21515,7 @@ var (
 		fault.MethodNotAllowed:        "METHOD_NOT_ALLOWED",
 		fault.UnsupportedMediaType:    "UNSUPPORTED_MEDIA_TYPE",
 		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
+		fault.NotAcceptable:           "NOT_ACCEPTABLE",
 	}
 )
 

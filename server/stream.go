@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-
 	"mime"
 	"net/http"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/faregraph/faregraph/fault"
 )
 
 // Incremental delivery (@defer) and subscriptions over HTTP POST.
@@ -79,7 +80,7 @@ func writeMultipart(ctx context.Context, w http.ResponseWriter, next graphql.Res
 		first = false
 		b, err := json.Marshal(body)
 		if err != nil {
-			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}],"hasNext":false}`)
+			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}],"hasNext":false}`)
 		}
 		fmt.Fprintf(w, "--%s\r\nContent-Type: application/json; charset=utf-8\r\n\r\n%s\r\n", multipartBoundary, b)
 		flush(w)
@@ -100,7 +101,7 @@ func writeSSE(ctx context.Context, w http.ResponseWriter, next graphql.ResponseH
 	for resp := next(ctx); resp != nil; resp = next(ctx) {
 		b, err := json.Marshal(resp)
 		if err != nil {
-			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}]}`)
 		}
 		fmt.Fprintf(w, "event: next\ndata: %s\n\n", b)
 		flush(w)
@@ -137,7 +138,7 @@ func mergeIncremental(ctx context.Context, next graphql.ResponseHandler) *graphq
 	}
 	b, err := json.Marshal(data)
 	if err != nil {
-		out.Errors = append(out.Errors, &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}})
+		out.Errors = append(out.Errors, &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": fault.Internal}})
 		return out
 	}
 	out.Data = b

@@ -179,7 +179,7 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	mode := streamMode(r)
 	if rc.Operation.Operation == ast.Subscription && mode != streamSSE {
-		writeError(w, http.StatusNotAcceptable, "NOT_ACCEPTABLE", "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
+		writeError(w, http.StatusNotAcceptable, fault.NotAcceptable, "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
