@@ -139,6 +139,8 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case isWebSocket(r):
+			refuseUnsupported(w, r)
 		case r.Method != http.MethodGet && r.Method != http.MethodPost:
 			w.Header().Set("Allow", allow)
 			writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "/graphql takes GET and POST")
@@ -162,6 +164,7 @@ func GraphQL(cfg Config) http.Handler {
 	// a browser can send cross-site without a preflight.
 	srv.AddTransport(getQuery{inputs: inputs})
 	srv.AddTransport(postJSON{inputs: inputs})
+	srv.AddTransport(unsupported{}) // last: the requests the others do not take
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)

@@ -39,7 +39,7 @@ type postJSON struct {
 var _ graphql.Transport = postJSON{}
 
 func (postJSON) Supports(r *http.Request) bool {
-	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
+	if r.Method != http.MethodPost || isWebSocket(r) {
 		return false
 	}
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -117,7 +117,47 @@ type getQuery struct {
 var _ graphql.Transport = getQuery{}
 
 func (getQuery) Supports(r *http.Request) bool {
-	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+	return r.Method == http.MethodGet && !isWebSocket(r)
+}
+
+// isWebSocket reports whether r asks to be upgraded to a WebSocket, which
+// no transport answers. Other upgrades (curl's h2c) are ignored, as HTTP
+// lets a server do: the request is answered in HTTP/1.1.
+func isWebSocket(r *http.Request) bool {
+	for v := range strings.SplitSeq(r.Header.Get("Upgrade"), ",") {
+		if name, _, _ := strings.Cut(strings.TrimSpace(v), "/"); strings.EqualFold(name, "websocket") {
+			return true
+		}
+	}
+	return false
+}
+
+// webSocketRefused is the answer to a WebSocket upgrade.
+const webSocketRefused = "WebSocket is not supported: use POST, GET, or server-sent events (Accept: text/event-stream) for subscriptions"
+
+// unsupported is the last transport: it takes every request the others do
+// not, so that none gets gqlgen's answer without a code ("transport not
+// supported", with "data": null). graphqlMethods refuses them before they
+// get here; this is the backstop.
+type unsupported struct{}
+
+var _ graphql.Transport = unsupported{}
+
+func (unsupported) Supports(*http.Request) bool { return true }
+
+func (unsupported) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
+	refuseUnsupported(w, r)
+}
+
+// refuseUnsupported answers a request that no transport answers with
+// BAD_REQUEST, in the negotiated media type, without data.
+func refuseUnsupported(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	msg := "the request is not one /graphql answers: POST a JSON body (Content-Type: application/json), or GET with the query in the URL"
+	if isWebSocket(r) {
+		msg = webSocketRefused
+	}
+	writeError(w, http.StatusBadRequest, fault.BadRequest, msg)
 }
 
 func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
