@@ -162,8 +162,8 @@ func GraphQL(cfg Config) http.Handler {
 	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{inputs: inputs})
-	srv.AddTransport(postJSON{inputs: inputs})
+	srv.AddTransport(getQuery{inputs: inputs, schema: schema.Schema()})
+	srv.AddTransport(postJSON{inputs: inputs, schema: schema.Schema()})
 	srv.AddTransport(unsupported{}) // last: the requests the others do not take
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

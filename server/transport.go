@@ -34,6 +34,8 @@ const (
 type postJSON struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// schema is the schema served, which incremental answers follow.
+	schema *ast.Schema
 }
 
 var _ graphql.Transport = postJSON{}
@@ -81,7 +83,7 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.inputs, &params, true)
+	execute(w, r, exec, t.schema, t.inputs, &params, true)
 }
 
 // readBody reads the request body up to MaxBodyBytes: a body announced
@@ -112,6 +114,8 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 type getQuery struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// schema is the schema served, which incremental answers follow.
+	schema *ast.Schema
 }
 
 var _ graphql.Transport = getQuery{}
@@ -186,7 +190,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.inputs, &params, false)
+	execute(w, r, exec, t.schema, t.inputs, &params, false)
 }
 
 // execute runs one GraphQL request and writes its answer as GraphQL over
@@ -199,7 +203,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 // sees the operation; when it refuses them (the operation is known, the
 // variables are not set), inputs answers the refusal as every other
 // coercion error, BAD_USER_INPUT naming the variable.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, schema *ast.Schema, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -225,9 +229,9 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	switch mode {
 	case streamMultipart:
-		writeMultipart(ctx, w, responses)
+		writeMultipart(ctx, w, schema, responses)
 	case streamSSE:
-		writeSSE(ctx, w, responses)
+		writeSSE(ctx, w, schema, responses)
 	default:
 		// A client that did not ask for incremental delivery gets one
 		// answer: the deferred parts merged into the first.
