@@ -210,8 +210,8 @@ func (s *Simulator) quoteCancellation(w http.ResponseWriter, r incoming) {
 		}
 		writeJSON(w, http.StatusOK, wire.CancellationQuoteResponse{Data: &wire.CancellationQuote{
 			Confidence: "high", IsRefundable: refundable, IsVoidable: voidable,
-			Refund:  &wire.PaymentAmount{Amount: q.money(refund), Currency: q.cur},
-			Penalty: &wire.PaymentAmount{Amount: q.money(penalty), Currency: q.cur},
+			Refund:      &wire.PaymentAmount{Amount: q.money(refund), Currency: q.cur},
+			Penalty:     &wire.PaymentAmount{Amount: q.money(penalty), Currency: q.cur},
 			Destination: "original_form_of_payment", PNR: pnr,
 		}})
 	})
