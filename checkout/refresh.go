@@ -48,10 +48,11 @@ func (s *Service) RefreshBookings(ctx context.Context) (int, error) {
 }
 
 // BookingStatusSeen records status, as the provider answered it on
-// request, for booking b when it differs from the stored one.
+// request, for booking b when it differs from the stored one; a canceled
+// booking stays canceled.
 func (s *Service) BookingStatusSeen(ctx context.Context, b *BookingRecord, status providers.BookingStatus) error {
-	if status == "" || status == b.Status {
-		return nil
+	if status == "" || status == b.Status || b.Status == providers.BookingCanceled {
+		return nil // canceled is final
 	}
 	return s.sessions.BookingChecked(ctx, s.cfg.DB, b.ID, string(status), s.now())
 }

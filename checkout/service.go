@@ -89,6 +89,7 @@ type Service struct {
 	sessions db.Sessions
 	tenants  db.Tenants
 	idem     db.Idempotency
+	cancels  db.Cancellations
 }
 
 // New returns a Service.

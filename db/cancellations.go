@@ -169,3 +169,13 @@ func (c Cancellations) RestoreCredit(ctx context.Context, idb bun.IDB, row *Canc
 	}
 	return ok, err
 }
+
+// ByKey returns the tenant's cancellation confirmed with idempotency key
+// key, or nil.
+func (Cancellations) ByKey(ctx context.Context, idb bun.IDB, tenantID, key string) (*CancellationRow, error) {
+	row, err := selectOne[CancellationRow](ctx, idb, "read cancellation by key", "tenant_id = ? AND idempotency_key = ?", tenantID, key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return row, err
+}

@@ -36,6 +36,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Booking() BookingResolver
+	BookingCancellation() BookingCancellationResolver
 	CheckoutSession() CheckoutSessionResolver
 	Mutation() MutationResolver
 	Offer() OfferResolver
@@ -96,6 +97,7 @@ type ComplexityRoot struct {
 
 	Booking struct {
 		Amount            func(childComplexity int) int
+		Cancellations     func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Flights           func(childComplexity int) int
 		GroupIdentifier   func(childComplexity int) int
@@ -105,6 +107,30 @@ type ComplexityRoot struct {
 		ProviderReference func(childComplexity int) int
 		Reference         func(childComplexity int) int
 		Status            func(childComplexity int) int
+	}
+
+	BookingCancellation struct {
+		Booking      func(childComplexity int) int
+		Cancellable  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		Failure      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Latest       func(childComplexity int) int
+		Penalty      func(childComplexity int) int
+		QuotedRefund func(childComplexity int) int
+		RefundStatus func(childComplexity int) int
+		Refundable   func(childComplexity int) int
+		Refunded     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Voidable     func(childComplexity int) int
+	}
+
+	BookingCancellationPayload struct {
+		Cancellation func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+		Warnings     func(childComplexity int) int
 	}
 
 	BookingConnection struct {
@@ -221,7 +247,9 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptPriceChange     func(childComplexity int, input model.AcceptPriceChangeInput) int
 		BookCheckoutSession   func(childComplexity int, input model.BookCheckoutSessionInput) int
+		CancelBooking         func(childComplexity int, input model.CancelBookingInput) int
 		CancelCheckoutSession func(childComplexity int, input model.CancelCheckoutSessionInput) int
+		CancellationQuote     func(childComplexity int, input model.CancellationQuoteInput) int
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
 		ConfirmSandboxPayment func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
 		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
@@ -381,6 +409,13 @@ type BookingResolver interface {
 	Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error)
 
 	Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error)
+	Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error)
+}
+type BookingCancellationResolver interface {
+	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
+	Booking(ctx context.Context, obj *checkout.Cancellation) (*checkout.BookingRecord, error)
+
+	RefundStatus(ctx context.Context, obj *checkout.Cancellation) (*payments.RefundStatus, error)
 }
 type CheckoutSessionResolver interface {
 	ID(ctx context.Context, obj *checkout.Session) (string, error)
@@ -408,6 +443,8 @@ type MutationResolver interface {
 	ConfirmSandboxPayment(ctx context.Context, input model.ConfirmSandboxPaymentInput) (*model.CheckoutSessionPayload, error)
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
+	CancellationQuote(ctx context.Context, input model.CancellationQuoteInput) (*model.BookingCancellationPayload, error)
+	CancelBooking(ctx context.Context, input model.CancelBookingInput) (*model.BookingCancellationPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
 	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
 }
@@ -660,6 +697,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Amount(childComplexity), true
+	case "Booking.cancellations":
+		if e.ComplexityRoot.Booking.Cancellations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Cancellations(childComplexity), true
 	case "Booking.createdAt":
 		if e.ComplexityRoot.Booking.CreatedAt == nil {
 			break
@@ -714,6 +757,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Status(childComplexity), true
+
+	case "BookingCancellation.booking":
+		if e.ComplexityRoot.BookingCancellation.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Booking(childComplexity), true
+	case "BookingCancellation.cancellable":
+		if e.ComplexityRoot.BookingCancellation.Cancellable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Cancellable(childComplexity), true
+	case "BookingCancellation.createdAt":
+		if e.ComplexityRoot.BookingCancellation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.CreatedAt(childComplexity), true
+	case "BookingCancellation.expiresAt":
+		if e.ComplexityRoot.BookingCancellation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ExpiresAt(childComplexity), true
+	case "BookingCancellation.failure":
+		if e.ComplexityRoot.BookingCancellation.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Failure(childComplexity), true
+	case "BookingCancellation.id":
+		if e.ComplexityRoot.BookingCancellation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ID(childComplexity), true
+	case "BookingCancellation.latest":
+		if e.ComplexityRoot.BookingCancellation.Latest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Latest(childComplexity), true
+	case "BookingCancellation.penalty":
+		if e.ComplexityRoot.BookingCancellation.Penalty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Penalty(childComplexity), true
+	case "BookingCancellation.refund":
+		if e.ComplexityRoot.BookingCancellation.QuotedRefund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.QuotedRefund(childComplexity), true
+	case "BookingCancellation.refundStatus":
+		if e.ComplexityRoot.BookingCancellation.RefundStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.RefundStatus(childComplexity), true
+	case "BookingCancellation.refundable":
+		if e.ComplexityRoot.BookingCancellation.Refundable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Refundable(childComplexity), true
+	case "BookingCancellation.refunded":
+		if e.ComplexityRoot.BookingCancellation.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Refunded(childComplexity), true
+	case "BookingCancellation.status":
+		if e.ComplexityRoot.BookingCancellation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Status(childComplexity), true
+	case "BookingCancellation.updatedAt":
+		if e.ComplexityRoot.BookingCancellation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.UpdatedAt(childComplexity), true
+	case "BookingCancellation.voidable":
+		if e.ComplexityRoot.BookingCancellation.Voidable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Voidable(childComplexity), true
+
+	case "BookingCancellationPayload.cancellation":
+		if e.ComplexityRoot.BookingCancellationPayload.Cancellation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.Cancellation(childComplexity), true
+	case "BookingCancellationPayload.userErrors":
+		if e.ComplexityRoot.BookingCancellationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.UserErrors(childComplexity), true
+	case "BookingCancellationPayload.warnings":
+		if e.ComplexityRoot.BookingCancellationPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.Warnings(childComplexity), true
 
 	case "BookingConnection.edges":
 		if e.ComplexityRoot.BookingConnection.Edges == nil {
@@ -1148,6 +1301,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.BookCheckoutSession(childComplexity, args["input"].(model.BookCheckoutSessionInput)), true
+	case "Mutation.cancelBooking":
+		if e.ComplexityRoot.Mutation.CancelBooking == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBooking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBooking(childComplexity, args["input"].(model.CancelBookingInput)), true
 	case "Mutation.cancelCheckoutSession":
 		if e.ComplexityRoot.Mutation.CancelCheckoutSession == nil {
 			break
@@ -1159,6 +1323,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelCheckoutSession(childComplexity, args["input"].(model.CancelCheckoutSessionInput)), true
+	case "Mutation.cancellationQuote":
+		if e.ComplexityRoot.Mutation.CancellationQuote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancellationQuote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancellationQuote(childComplexity, args["input"].(model.CancellationQuoteInput)), true
 	case "Mutation.checkout":
 		if e.ComplexityRoot.Mutation.Checkout == nil {
 			break
@@ -1846,7 +2021,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptPriceChangeInput,
 		ec.unmarshalInputAncillarySelectionInput,
 		ec.unmarshalInputBookCheckoutSessionInput,
+		ec.unmarshalInputCancelBookingInput,
 		ec.unmarshalInputCancelCheckoutSessionInput,
+		ec.unmarshalInputCancellationQuoteInput,
 		ec.unmarshalInputCheckoutInput,
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
@@ -2372,6 +2549,31 @@ type Mutation {
     "What to do."
     input: CancelCheckoutSessionInput!
   ): CheckoutSessionPayload!
+  """
+  Asks the booking's provider what cancelling the booking would refund and
+  cost, and stores the answer as a quote valid until its expiresAt. Only the
+  booking's latest quote can be confirmed (cancelBooking). A provider whose
+  fares cannot be canceled (CitizenPlane: non-refundable, non-exchangeable)
+  gets a quote that says so (refundable false, refund 0, cancellable false)
+  rather than an error.
+  """
+  cancellationQuote(
+    "What to quote."
+    input: CancellationQuoteInput!
+  ): BookingCancellationPayload!
+  """
+  Confirms a cancellation quote: cancels the booking with its provider and
+  refunds the traveller, through the payment that paid the checkout session
+  (a card refund, or the credit line restored), exactly what the provider
+  refunded, at most what the booking cost. Only the booking's latest quote,
+  before it expires; an older or expired one is a user error. A provider that
+  completes later leaves the cancellation PENDING, and the server follows it
+  up. Cancelling one booking of a multi-part session refunds that part only.
+  """
+  cancelBooking(
+    "What to confirm."
+    input: CancelBookingInput!
+  ): BookingCancellationPayload!
   "Creates, holds and sets up the payment of a session in one request."
   checkout(
     "What to do."
@@ -2568,6 +2770,92 @@ input CancelCheckoutSessionInput {
   idempotencyKey: String
 }
 
+"The booking to quote a cancellation of."
+input CancellationQuoteInput {
+  "Booking.id of the booking."
+  bookingId: ID!
+}
+
+"The cancellation quote to confirm."
+input CancelBookingInput {
+  "BookingCancellation.id of the quote: the booking's latest, before it expires."
+  quoteId: ID!
+  "Repeating a request with the same key returns the cancellation it confirmed; another quote with it is refused."
+  idempotencyKey: String
+}
+
+"The answer of cancellationQuote and cancelBooking."
+type BookingCancellationPayload {
+  "The quote, or the cancellation it became, as it stands; null when there is none (see userErrors)."
+  cancellation: BookingCancellation
+  "Problems the caller can fix, each naming its input field."
+  userErrors: [UserError!]!
+  "What the caller should know about a step that was done: it was done, but note this."
+  warnings: [Warning!]!
+}
+
+"A quote of a booking's cancellation and, once confirmed, the cancellation and refund it became."
+type BookingCancellation {
+  "Its id, for cancelBooking(input: {quoteId})."
+  id: ID!
+  "The booking it cancels."
+  booking: Booking!
+  "Where it stands."
+  status: BookingCancellationStatus!
+  "Whether the provider can cancel the booking at all; false for providers whose fares are non-refundable and non-exchangeable (CitizenPlane)."
+  cancellable: Boolean!
+  "Whether the provider refunds anything on cancellation."
+  refundable: Boolean!
+  "Whether the booking can still be voided (canceled without penalty)."
+  voidable: Boolean!
+  "What the provider quoted it would refund, at most what the booking cost."
+  refund: Money!
+  "What the provider quoted it would keep."
+  penalty: Money!
+  "What the provider refunded and is refunded to the traveller, once canceled; null before."
+  refunded: Money
+  "The refund's status at the payment gateway (or the credit line); null before a refund is made or when there is nothing to refund."
+  refundStatus: RefundStatus
+  "Whether it is the booking's latest quote, the only one that can be confirmed."
+  latest: Boolean!
+  "Why it failed or is being retried, when it did."
+  failure: String
+  "Until when the quote can be confirmed, UTC."
+  expiresAt: DateTime!
+  "When it was quoted, UTC."
+  createdAt: DateTime!
+  "When it last changed, UTC."
+  updatedAt: DateTime!
+}
+
+"Where a booking cancellation stands."
+enum BookingCancellationStatus {
+  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest and not expired."
+  QUOTED
+  "Confirmed; the provider is being asked to cancel."
+  CANCELING
+  "The provider accepted the cancellation and completes it later; the server asks it again."
+  PENDING
+  "Canceled at the provider; the refund is being made."
+  REFUNDING
+  "Final: canceled and refunded (or nothing to refund)."
+  COMPLETED
+  "Final: canceled, but the refund could not be made; an operator refunds by hand."
+  REFUND_FAILED
+  "Final: the provider refused to cancel (failure says why); the booking stands."
+  FAILED
+}
+
+"Where a refund stands at the payment gateway."
+enum RefundStatus {
+  "The gateway is sending the refund."
+  PENDING
+  "The money is on its way back."
+  SUCCEEDED
+  "The refund could not be made."
+  FAILED
+}
+
 "How a session is paid."
 enum PaymentMethodType {
   "A card payment intent, authorized now and captured for what is booked."
@@ -2693,6 +2981,12 @@ enum ErrorCode {
   CONNECTION_TOO_SHORT
   "The same traveller (same name and date of birth, or same document number), or the same metadata key, is given twice."
   DUPLICATE
+  "The cancellation quote is past its expiry; ask for a new one (cancellationQuote)."
+  QUOTE_EXPIRED
+  "A newer cancellation quote of the booking exists; only the latest may be confirmed."
+  QUOTE_SUPERSEDED
+  "The booking cannot be canceled through this API: its provider has no cancellation (CitizenPlane fares are non-refundable and non-exchangeable), or it is canceled already."
+  NOT_CANCELLABLE
   "A provider did not say whether it booked; the reconciler asks it."
   BOOKING_OUTCOME_UNKNOWN
   "The bookings are made but the capture failed; it is retried."
@@ -2965,6 +3259,8 @@ type Booking implements Node {
   locators: [String!]!
   "The flights as the provider has them now (schedule changes); null if the provider cannot answer."
   flights: [Slice!]
+  "Its cancellation quotes and cancellations, latest first."
+  cancellations: [BookingCancellation!]!
 }
 
 "Where a booking stands with its provider."
@@ -3275,8 +3571,58 @@ func (ec *executionContext) childFields_Booking(ctx context.Context, field graph
 		return ec.fieldContext_Booking_locators(ctx, field)
 	case "flights":
 		return ec.fieldContext_Booking_flights(ctx, field)
+	case "cancellations":
+		return ec.fieldContext_Booking_cancellations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Booking", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingCancellation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookingCancellation_id(ctx, field)
+	case "booking":
+		return ec.fieldContext_BookingCancellation_booking(ctx, field)
+	case "status":
+		return ec.fieldContext_BookingCancellation_status(ctx, field)
+	case "cancellable":
+		return ec.fieldContext_BookingCancellation_cancellable(ctx, field)
+	case "refundable":
+		return ec.fieldContext_BookingCancellation_refundable(ctx, field)
+	case "voidable":
+		return ec.fieldContext_BookingCancellation_voidable(ctx, field)
+	case "refund":
+		return ec.fieldContext_BookingCancellation_refund(ctx, field)
+	case "penalty":
+		return ec.fieldContext_BookingCancellation_penalty(ctx, field)
+	case "refunded":
+		return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+	case "refundStatus":
+		return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
+	case "latest":
+		return ec.fieldContext_BookingCancellation_latest(ctx, field)
+	case "failure":
+		return ec.fieldContext_BookingCancellation_failure(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_BookingCancellation_expiresAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BookingCancellation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BookingCancellation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingCancellation", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingCancellationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cancellation":
+		return ec.fieldContext_BookingCancellationPayload_cancellation(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BookingCancellationPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_BookingCancellationPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingCancellationPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_BookingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3903,12 +4249,40 @@ func (ec *executionContext) field_Mutation_bookCheckoutSession_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelBooking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelBookingInput, error) {
+			return ec.unmarshalNCancelBookingInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelBookingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelCheckoutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CancelCheckoutSessionInput, error) {
 			return ec.unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelCheckoutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancellationQuote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
+			return ec.unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5277,6 +5651,515 @@ func (ec *executionContext) fieldContext_Booking_flights(_ context.Context, fiel
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Slice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_cancellations(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_cancellations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Cancellations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.Cancellation) graphql.Marshaler {
+			return ec.marshalNBookingCancellation2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_cancellations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_id(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_booking(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().Booking(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.BookingRecord) graphql.Marshaler {
+			return ec.marshalNBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_status(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.CancellationStatus) graphql.Marshaler {
+			return ec.marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type BookingCancellationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_cancellable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_cancellable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancellable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_cancellable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_refundable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refundable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_voidable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_voidable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voidable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_voidable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_refund(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotedRefund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_penalty(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_penalty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_penalty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refunded(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refundStatus(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().RefundStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *payments.RefundStatus) graphql.Marshaler {
+			return ec.marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type RefundStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_latest(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_latest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_latest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_failure(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_createdAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellationPayload_cancellation(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_cancellation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancellation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.Cancellation) graphql.Marshaler {
+			return ec.marshalOBookingCancellation2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_cancellation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellationPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+			return ec.marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warning(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7310,6 +8193,94 @@ func (ec *executionContext) fieldContext_Mutation_cancelCheckoutSession(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelCheckoutSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancellationQuote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancellationQuote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancellationQuote(ctx, fc.Args["input"].(model.CancellationQuoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+			return ec.marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancellationQuote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancellationQuote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBooking(ctx, fc.Args["input"].(model.CancelBookingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+			return ec.marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBooking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11192,6 +12163,43 @@ func (ec *executionContext) unmarshalInputBookCheckoutSessionInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCancelBookingInput(ctx context.Context, obj any) (model.CancelBookingInput, error) {
+	var it model.CancelBookingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"quoteId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCancelCheckoutSessionInput(ctx context.Context, obj any) (model.CancelCheckoutSessionInput, error) {
 	var it model.CancelCheckoutSessionInput
 	if obj == nil {
@@ -11224,6 +12232,36 @@ func (ec *executionContext) unmarshalInputCancelCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCancellationQuoteInput(ctx context.Context, obj any) (model.CancellationQuoteInput, error) {
+	var it model.CancellationQuoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bookingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bookingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingID = data
 		}
 	}
 	return it, nil
@@ -12368,6 +13406,299 @@ func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancellations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_cancellations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingCancellationImplementors = []string{"BookingCancellation"}
+
+func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.SelectionSet, obj *checkout.Cancellation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingCancellationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingCancellation")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "booking":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_booking(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._BookingCancellation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancellable":
+			out.Values[i] = ec._BookingCancellation_cancellable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundable":
+			out.Values[i] = ec._BookingCancellation_refundable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voidable":
+			out.Values[i] = ec._BookingCancellation_voidable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refund":
+			out.Values[i] = ec._BookingCancellation_refund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "penalty":
+			out.Values[i] = ec._BookingCancellation_penalty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunded":
+			out.Values[i] = ec._BookingCancellation_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundStatus":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_refundStatus(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "latest":
+			out.Values[i] = ec._BookingCancellation_latest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failure":
+			out.Values[i] = ec._BookingCancellation_failure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._BookingCancellation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BookingCancellation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BookingCancellation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingCancellationPayloadImplementors = []string{"BookingCancellationPayload"}
+
+func (ec *executionContext) _BookingCancellationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BookingCancellationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingCancellationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingCancellationPayload")
+		case "cancellation":
+			out.Values[i] = ec._BookingCancellationPayload_cancellation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BookingCancellationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._BookingCancellationPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13668,6 +14999,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelCheckoutSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelCheckoutSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancellationQuote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancellationQuote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBooking":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBooking(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -15776,6 +17121,74 @@ func (ec *executionContext) marshalNBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 	return ec._Booking(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNBookingCancellation2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx context.Context, sel ast.SelectionSet, v checkout.Cancellation) graphql.Marshaler {
+	return ec._BookingCancellation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookingCancellation2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.Cancellation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookingCancellation2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx context.Context, sel ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookingCancellationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx context.Context, v any) (checkout.CancellationStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx context.Context, sel ast.SelectionSet, v checkout.CancellationStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[string]checkout.CancellationStatus{
+		"QUOTED":        checkout.CancelQuoted,
+		"CANCELING":     checkout.CancelCanceling,
+		"PENDING":       checkout.CancelPending,
+		"REFUNDING":     checkout.CancelRefunding,
+		"COMPLETED":     checkout.CancelCompleted,
+		"REFUND_FAILED": checkout.CancelRefundFailed,
+		"FAILED":        checkout.CancelFailed,
+	}
+	marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[checkout.CancellationStatus]string{
+		checkout.CancelQuoted:       "QUOTED",
+		checkout.CancelCanceling:    "CANCELING",
+		checkout.CancelPending:      "PENDING",
+		checkout.CancelRefunding:    "REFUNDING",
+		checkout.CancelCompleted:    "COMPLETED",
+		checkout.CancelRefundFailed: "REFUND_FAILED",
+		checkout.CancelFailed:       "FAILED",
+	}
+)
+
 func (ec *executionContext) marshalNBookingConnection2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingConnection(ctx context.Context, sel ast.SelectionSet, v *model.BookingConnection) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -15862,8 +17275,18 @@ func (ec *executionContext) marshalNBuyer2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 	return ec._Buyer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCancelBookingInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelBookingInput(ctx context.Context, v any) (model.CancelBookingInput, error) {
+	res, err := ec.unmarshalInputCancelBookingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelCheckoutSessionInput(ctx context.Context, v any) (model.CancelCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputCancelCheckoutSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
+	res, err := ec.unmarshalInputCancellationQuoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -16146,6 +17569,9 @@ var (
 		"BOOKING_CLOSED":            fault.BookingClosed,
 		"CONNECTION_TOO_SHORT":      fault.ConnectionTooShort,
 		"DUPLICATE":                 fault.Duplicate,
+		"QUOTE_EXPIRED":             fault.QuoteExpired,
+		"QUOTE_SUPERSEDED":          fault.QuoteSuperseded,
+		"NOT_CANCELLABLE":           fault.NotCancellable,
 		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
 		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
 		"BOOKING_FAILED":            fault.BookingFailed,
@@ -16188,6 +17614,9 @@ var (
 		fault.BookingClosed:           "BOOKING_CLOSED",
 		fault.ConnectionTooShort:      "CONNECTION_TOO_SHORT",
 		fault.Duplicate:               "DUPLICATE",
+		fault.QuoteExpired:            "QUOTE_EXPIRED",
+		fault.QuoteSuperseded:         "QUOTE_SUPERSEDED",
+		fault.NotCancellable:          "NOT_CANCELLABLE",
 		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
 		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
 		fault.BookingFailed:           "BOOKING_FAILED",
@@ -16997,6 +18426,13 @@ func (ec *executionContext) marshalOBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 	return ec._Booking(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBookingCancellation2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx context.Context, sel ast.SelectionSet, v *checkout.Cancellation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BookingCancellation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17280,6 +18716,38 @@ func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfar
 	return ec._PriceCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, v any) (*payments.RefundStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, sel ast.SelectionSet, v *payments.RefundStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus[*v])
+	return res
+}
+
+var (
+	unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus = map[string]payments.RefundStatus{
+		"PENDING":   payments.RefundPending,
+		"SUCCEEDED": payments.RefundSucceeded,
+		"FAILED":    payments.RefundFailed,
+	}
+	marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus = map[payments.RefundStatus]string{
+		payments.RefundPending:   "PENDING",
+		payments.RefundSucceeded: "SUCCEEDED",
+		payments.RefundFailed:    "FAILED",
+	}
+)
+
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -17297,6 +18765,18 @@ func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregrap
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -165,8 +165,13 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 
 // Status is read from the provider through the operation's loader (an
 // answer is kept briefly across operations) and recorded when it changed;
-// the stored status when the provider cannot answer.
+// the stored status when the provider cannot answer. A canceled booking
+// is final: its stored status is answered without asking (an answer kept
+// from before the cancellation must not bring it back).
 func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
+	if obj.Status == providers.BookingCanceled {
+		return obj.Status, nil
+	}
 	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
 	if err != nil || st == "" {
 		return obj.Status, nil

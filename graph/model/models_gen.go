@@ -123,6 +123,16 @@ type BookCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// The answer of cancellationQuote and cancelBooking.
+type BookingCancellationPayload struct {
+	// The quote, or the cancellation it became, as it stands; null when there is none (see userErrors).
+	Cancellation *checkout.Cancellation `json:"cancellation,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done: it was done, but note this.
+	Warnings []fault.Warning `json:"warnings"`
+}
+
 // A page of your bookings (Relay cursor connection).
 type BookingConnection struct {
 	// The bookings of the page, newest first.
@@ -153,12 +163,26 @@ type Buyer struct {
 	PhoneNumber string `json:"phoneNumber"`
 }
 
+// The cancellation quote to confirm.
+type CancelBookingInput struct {
+	// BookingCancellation.id of the quote: the booking's latest, before it expires.
+	QuoteID string `json:"quoteId"`
+	// Repeating a request with the same key returns the cancellation it confirmed; another quote with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // The session to cancel.
 type CancelCheckoutSessionInput struct {
 	// CheckoutSession.id of the session.
 	CheckoutSessionID string `json:"checkoutSessionId"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// The booking to quote a cancellation of.
+type CancellationQuoteInput struct {
+	// Booking.id of the booking.
+	BookingID string `json:"bookingId"`
 }
 
 // The card a payment was confirmed with; never its full number.
