@@ -95,14 +95,26 @@ type ComplexityRoot struct {
 		WeightKg    func(childComplexity int) int
 	}
 
+	BookedAncillary struct {
+		Description    func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		PassengerIndex func(childComplexity int) int
+		Quantity       func(childComplexity int) int
+		Segment        func(childComplexity int) int
+		UnitPrice      func(childComplexity int) int
+	}
+
 	Booking struct {
 		Amount            func(childComplexity int) int
+		Ancillaries       func(childComplexity int) int
 		Cancellations     func(childComplexity int) int
+		CheckoutSession   func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Flights           func(childComplexity int) int
 		GroupIdentifier   func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Locators          func(childComplexity int) int
+		Passengers        func(childComplexity int) int
 		Provider          func(childComplexity int) int
 		ProviderReference func(childComplexity int) int
 		Reference         func(childComplexity int) int
@@ -410,6 +422,9 @@ type BookingResolver interface {
 
 	Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error)
 	Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error)
+	Passengers(ctx context.Context, obj *checkout.BookingRecord) ([]model.Passenger, error)
+	Ancillaries(ctx context.Context, obj *checkout.BookingRecord) ([]model.BookedAncillary, error)
+	CheckoutSession(ctx context.Context, obj *checkout.BookingRecord) (*checkout.Session, error)
 }
 type BookingCancellationResolver interface {
 	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
@@ -691,18 +706,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Ancillary.WeightKg(childComplexity), true
 
+	case "BookedAncillary.description":
+		if e.ComplexityRoot.BookedAncillary.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Description(childComplexity), true
+	case "BookedAncillary.kind":
+		if e.ComplexityRoot.BookedAncillary.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Kind(childComplexity), true
+	case "BookedAncillary.passengerIndex":
+		if e.ComplexityRoot.BookedAncillary.PassengerIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.PassengerIndex(childComplexity), true
+	case "BookedAncillary.quantity":
+		if e.ComplexityRoot.BookedAncillary.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Quantity(childComplexity), true
+	case "BookedAncillary.segment":
+		if e.ComplexityRoot.BookedAncillary.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Segment(childComplexity), true
+	case "BookedAncillary.unitPrice":
+		if e.ComplexityRoot.BookedAncillary.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.UnitPrice(childComplexity), true
+
 	case "Booking.total":
 		if e.ComplexityRoot.Booking.Amount == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Booking.Amount(childComplexity), true
+	case "Booking.ancillaries":
+		if e.ComplexityRoot.Booking.Ancillaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Ancillaries(childComplexity), true
 	case "Booking.cancellations":
 		if e.ComplexityRoot.Booking.Cancellations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Booking.Cancellations(childComplexity), true
+	case "Booking.checkoutSession":
+		if e.ComplexityRoot.Booking.CheckoutSession == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.CheckoutSession(childComplexity), true
 	case "Booking.createdAt":
 		if e.ComplexityRoot.Booking.CreatedAt == nil {
 			break
@@ -733,6 +797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Locators(childComplexity), true
+	case "Booking.passengers":
+		if e.ComplexityRoot.Booking.Passengers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Passengers(childComplexity), true
 	case "Booking.provider":
 		if e.ComplexityRoot.Booking.Provider == nil {
 			break
@@ -3261,6 +3331,28 @@ type Booking implements Node {
   flights: [Slice!]
   "Its cancellation quotes and cancellations, latest first."
   cancellations: [BookingCancellation!]!
+  "The travellers it is booked for, in the checkout session's order."
+  passengers: [Passenger!]!
+  "The extras booked with it (bags, seats), for their passengers."
+  ancillaries: [BookedAncillary!]!
+  "The checkout session that made it."
+  checkoutSession: CheckoutSession!
+}
+
+"An extra booked for one passenger."
+type BookedAncillary {
+  "What it is."
+  kind: AncillaryKind!
+  "What it is, in words, safe to show."
+  description: String!
+  "Index into Booking.passengers of the passenger it is for."
+  passengerIndex: Int!
+  "How many."
+  quantity: Int!
+  "Price of one unit."
+  unitPrice: Money!
+  "The flight (carrier code and number) it applies to; null when it covers the whole booking."
+  segment: String
 }
 
 "Where a booking stands with its provider."
@@ -3549,6 +3641,24 @@ func (ec *executionContext) childFields_Ancillary(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Ancillary", field.Name)
 }
 
+func (ec *executionContext) childFields_BookedAncillary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BookedAncillary_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_BookedAncillary_description(ctx, field)
+	case "passengerIndex":
+		return ec.fieldContext_BookedAncillary_passengerIndex(ctx, field)
+	case "quantity":
+		return ec.fieldContext_BookedAncillary_quantity(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_BookedAncillary_unitPrice(ctx, field)
+	case "segment":
+		return ec.fieldContext_BookedAncillary_segment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookedAncillary", field.Name)
+}
+
 func (ec *executionContext) childFields_Booking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3573,6 +3683,12 @@ func (ec *executionContext) childFields_Booking(ctx context.Context, field graph
 		return ec.fieldContext_Booking_flights(ctx, field)
 	case "cancellations":
 		return ec.fieldContext_Booking_cancellations(ctx, field)
+	case "passengers":
+		return ec.fieldContext_Booking_passengers(ctx, field)
+	case "ancillaries":
+		return ec.fieldContext_Booking_ancillaries(ctx, field)
+	case "checkoutSession":
+		return ec.fieldContext_Booking_checkoutSession(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Booking", field.Name)
 }
@@ -5408,6 +5524,153 @@ func (ec *executionContext) fieldContext_Ancillary_dimensions(_ context.Context,
 	return graphql.NewScalarFieldContext("Ancillary", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _BookedAncillary_kind(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AncillaryKind) graphql.Marshaler {
+			return ec.marshalNAncillaryKind2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillaryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type AncillaryKind does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_description(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_passengerIndex(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_passengerIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassengerIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_passengerIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_quantity(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookedAncillary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookedAncillary_segment(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Booking_id(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5683,6 +5946,102 @@ func (ec *executionContext) fieldContext_Booking_cancellations(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_BookingCancellation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_passengers(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_passengers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Passengers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+			return ec.marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_passengers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passenger(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_ancillaries(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_ancillaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Ancillaries(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BookedAncillary) graphql.Marshaler {
+			return ec.marshalNBookedAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_ancillaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookedAncillary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_checkoutSession(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_checkoutSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().CheckoutSession(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
+			return ec.marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_checkoutSession(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSession(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13245,6 +13604,69 @@ func (ec *executionContext) _Ancillary(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var bookedAncillaryImplementors = []string{"BookedAncillary"}
+
+func (ec *executionContext) _BookedAncillary(ctx context.Context, sel ast.SelectionSet, obj *model.BookedAncillary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookedAncillaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookedAncillary")
+		case "kind":
+			out.Values[i] = ec._BookedAncillary_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._BookedAncillary_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passengerIndex":
+			out.Values[i] = ec._BookedAncillary_passengerIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._BookedAncillary_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitPrice":
+			out.Values[i] = ec._BookedAncillary_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segment":
+			out.Values[i] = ec._BookedAncillary_segment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bookingImplementors = []string{"Booking", "Node"}
 
 func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, obj *checkout.BookingRecord) graphql.Marshaler {
@@ -13416,6 +13838,120 @@ func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, 
 					}
 				}()
 				res = ec._Booking_cancellations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "passengers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_passengers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ancillaries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_ancillaries(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "checkoutSession":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_checkoutSession(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -17089,6 +17625,26 @@ func (ec *executionContext) unmarshalNAncillarySelectionInput2githubᚗcomᚋfar
 func (ec *executionContext) unmarshalNBookCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookCheckoutSessionInput(ctx context.Context, v any) (model.BookCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputBookCheckoutSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookedAncillary2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillary(ctx context.Context, sel ast.SelectionSet, v model.BookedAncillary) graphql.Marshaler {
+	return ec._BookedAncillary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookedAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BookedAncillary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookedAncillary2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx context.Context, sel ast.SelectionSet, v checkout.BookingRecord) graphql.Marshaler {

@@ -86,3 +86,42 @@ func (r *mutationResolver) CancelBooking(ctx context.Context, in model.CancelBoo
 	}
 	return cancellationPayload(r.Resolver.Checkout.CancelBooking(ctx, tenant, localID(in.QuoteID, cancellationType), deref(in.IdempotencyKey)))
 }
+
+// session is the checkout session that made booking obj.
+func (r *bookingResolver) session(ctx context.Context, obj *checkout.BookingRecord) (*checkout.Session, error) {
+	return r.Checkout.Get(ctx, obj.TenantID, obj.SessionID)
+}
+
+func (r *bookingResolver) CheckoutSession(ctx context.Context, obj *checkout.BookingRecord) (*checkout.Session, error) {
+	return r.session(ctx, obj)
+}
+
+func (r *bookingResolver) Passengers(ctx context.Context, obj *checkout.BookingRecord) ([]model.Passenger, error) {
+	s, err := r.session(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return passengers(s), nil
+}
+
+func (r *bookingResolver) Ancillaries(ctx context.Context, obj *checkout.BookingRecord) ([]model.BookedAncillary, error) {
+	s, err := r.session(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	out := []model.BookedAncillary{}
+	for _, sel := range s.Selections {
+		if sel.PartIndex != obj.PartIndex {
+			continue
+		}
+		a := sel.Ancillary
+		price := a.Price
+		var seg *string
+		if a.Segment != "" {
+			seg = &a.Segment
+		}
+		out = append(out, model.BookedAncillary{Kind: model.AncillaryKind(a.Kind), Description: a.Description,
+			PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity, UnitPrice: &price, Segment: seg})
+	}
+	return out, nil
+}

@@ -120,13 +120,18 @@ func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Sessi
 }
 
 func (r *checkoutSessionResolver) Passengers(_ context.Context, obj *checkout.Session) ([]model.Passenger, error) {
+	return passengers(obj), nil
+}
+
+// passengers are a session's travellers as given and as ticketed.
+func passengers(obj *checkout.Session) []model.Passenger {
 	out := make([]model.Passenger, len(obj.Passengers))
 	for i, p := range obj.Passengers {
 		t := p.Ticketed()
 		out[i] = model.Passenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			TicketedGivenName: t.GivenName, TicketedFamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth}
 	}
-	return out, nil
+	return out
 }
 
 func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {

@@ -58,3 +58,27 @@ func TestCancelBookingThroughGraphQL(t *testing.T) {
 		t.Errorf("unknown booking %v %v", r.Data, r.Errors)
 	}
 }
+
+// TestBookingShowsPassengersExtrasAndSession: a booking shows its
+// travellers, the extras booked with its part and its checkout session.
+func TestBookingShowsPassengersExtrasAndSession(t *testing.T) {
+	a := newTestApp(t, nil)
+	h := a.Handler
+	offer := dig(post(t, h, flowSearch, map[string]any{"p": []string{"citizenplane"}}).Data, "searchOffers", "offers", "edges", 0, "node").(map[string]any)
+	bag := dig(offer, "ancillaries", 0).(map[string]any)
+	s := mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
+		"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars, "method": "CARD",
+		"ancillaries": []any{map[string]any{"ancillaryId": bag["id"], "passengerIndex": 0, "quantity": 1}}}})
+	id := s["id"]
+	mutate(t, h, "", "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"in": map[string]any{"checkoutSessionId": id, "cardNumber": "4242424242424242"}})
+	s = mutate(t, h, "", "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": id}})
+	r := post(t, h, `query($id: ID!) { booking(id: $id) { passengers { givenName ticketedFamilyName type } ancillaries { kind description passengerIndex quantity unitPrice { amount } }
+	  checkoutSession { id status } } }`, map[string]any{"id": dig(s, "bookings", 0, "id")})
+	b := dig(r.Data, "booking").(map[string]any)
+	if dig(b, "passengers", 0, "givenName") != "Ana" || dig(b, "passengers", 0, "ticketedFamilyName") != "MARTIN" || dig(b, "checkoutSession", "id") != id {
+		t.Errorf("booking %v %v", r.Data, r.Errors)
+	}
+	if dig(b, "ancillaries", 0, "kind") != bag["kind"] || dig(b, "ancillaries", 0, "quantity") != float64(1) || dig(b, "ancillaries", 0, "unitPrice", "amount") != dig(bag, "price", "amount") {
+		t.Errorf("ancillaries %v, chose %v", b["ancillaries"], bag)
+	}
+}

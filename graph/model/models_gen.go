@@ -123,6 +123,22 @@ type BookCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// An extra booked for one passenger.
+type BookedAncillary struct {
+	// What it is.
+	Kind AncillaryKind `json:"kind"`
+	// What it is, in words, safe to show.
+	Description string `json:"description"`
+	// Index into Booking.passengers of the passenger it is for.
+	PassengerIndex int `json:"passengerIndex"`
+	// How many.
+	Quantity int `json:"quantity"`
+	// Price of one unit.
+	UnitPrice *providers.Money `json:"unitPrice"`
+	// The flight (carrier code and number) it applies to; null when it covers the whole booking.
+	Segment *string `json:"segment,omitempty"`
+}
+
 // The answer of cancellationQuote and cancelBooking.
 type BookingCancellationPayload struct {
 	// The quote, or the cancellation it became, as it stands; null when there is none (see userErrors).
