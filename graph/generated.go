@@ -108,6 +108,7 @@ type ComplexityRoot struct {
 		Amount            func(childComplexity int) int
 		Ancillaries       func(childComplexity int) int
 		Cancellations     func(childComplexity int) int
+		Changes           func(childComplexity int) int
 		CheckoutSession   func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Flights           func(childComplexity int) int
@@ -143,6 +144,13 @@ type ComplexityRoot struct {
 		Cancellation func(childComplexity int) int
 		UserErrors   func(childComplexity int) int
 		Warnings     func(childComplexity int) int
+	}
+
+	BookingChange struct {
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		DetectedAt func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	BookingConnection struct {
@@ -425,6 +433,7 @@ type BookingResolver interface {
 	Passengers(ctx context.Context, obj *checkout.BookingRecord) ([]model.Passenger, error)
 	Ancillaries(ctx context.Context, obj *checkout.BookingRecord) ([]model.BookedAncillary, error)
 	CheckoutSession(ctx context.Context, obj *checkout.BookingRecord) (*checkout.Session, error)
+	Changes(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.BookingChange, error)
 }
 type BookingCancellationResolver interface {
 	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
@@ -761,6 +770,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Cancellations(childComplexity), true
+	case "Booking.changes":
+		if e.ComplexityRoot.Booking.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Changes(childComplexity), true
 	case "Booking.checkoutSession":
 		if e.ComplexityRoot.Booking.CheckoutSession == nil {
 			break
@@ -937,6 +952,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellationPayload.Warnings(childComplexity), true
+
+	case "BookingChange.after":
+		if e.ComplexityRoot.BookingChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.After(childComplexity), true
+	case "BookingChange.before":
+		if e.ComplexityRoot.BookingChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.Before(childComplexity), true
+	case "BookingChange.detectedAt":
+		if e.ComplexityRoot.BookingChange.DetectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.DetectedAt(childComplexity), true
+	case "BookingChange.kind":
+		if e.ComplexityRoot.BookingChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.Kind(childComplexity), true
 
 	case "BookingConnection.edges":
 		if e.ComplexityRoot.BookingConnection.Edges == nil {
@@ -3317,7 +3357,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
+  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper, more often as departure nears (see changes); the last known status when the provider cannot answer. CANCELED is final."
   status: BookingStatus!
   "What the booking cost (its part and its extras)."
   total: Money!
@@ -3337,6 +3377,30 @@ type Booking implements Node {
   ancillaries: [BookedAncillary!]!
   "The checkout session that made it."
   checkoutSession: CheckoutSession!
+  "What changed since it was booked, as read from the provider (the server re-reads upcoming bookings, more often as departure nears: every 15 minutes in the last day, hourly in the last week), oldest first."
+  changes: [BookingChange!]!
+}
+
+"One change of a booking seen at its provider."
+type BookingChange {
+  "What changed."
+  kind: BookingChangeKind!
+  "When it was noticed, UTC."
+  detectedAt: DateTime!
+  "Before: the status (a BookingStatus), the schedule (one \"<carrier><number> <departure> <arrival>\" per segment, RFC 3339 UTC, joined by \"; \"), or the locators (joined by \", \")."
+  before: String!
+  "After, in the same form as before."
+  after: String!
+}
+
+"What changed in a booking."
+enum BookingChangeKind {
+  "Its status (to CANCELED: the airline canceled it)."
+  STATUS
+  "Its flights' times (a schedule change)."
+  SCHEDULE
+  "Its airline record locators."
+  LOCATORS
 }
 
 "An extra booked for one passenger."
@@ -3689,6 +3753,8 @@ func (ec *executionContext) childFields_Booking(ctx context.Context, field graph
 		return ec.fieldContext_Booking_ancillaries(ctx, field)
 	case "checkoutSession":
 		return ec.fieldContext_Booking_checkoutSession(ctx, field)
+	case "changes":
+		return ec.fieldContext_Booking_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Booking", field.Name)
 }
@@ -3739,6 +3805,20 @@ func (ec *executionContext) childFields_BookingCancellationPayload(ctx context.C
 		return ec.fieldContext_BookingCancellationPayload_warnings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BookingCancellationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BookingChange_kind(ctx, field)
+	case "detectedAt":
+		return ec.fieldContext_BookingChange_detectedAt(ctx, field)
+	case "before":
+		return ec.fieldContext_BookingChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_BookingChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingChange", field.Name)
 }
 
 func (ec *executionContext) childFields_BookingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6047,6 +6127,38 @@ func (ec *executionContext) fieldContext_Booking_checkoutSession(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Booking_changes(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.BookingChange) graphql.Marshaler {
+			return ec.marshalNBookingChange2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BookingCancellation_id(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6522,6 +6634,98 @@ func (ec *executionContext) fieldContext_BookingCancellationPayload_warnings(_ c
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BookingChange_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.ChangeKind) graphql.Marshaler {
+			return ec.marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type BookingChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_detectedAt(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_detectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_detectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_before(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_after(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BookingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BookingConnection) (ret graphql.Marshaler) {
@@ -13980,6 +14184,44 @@ func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "changes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_changes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14232,6 +14474,59 @@ func (ec *executionContext) _BookingCancellationPayload(ctx context.Context, sel
 			}
 		case "warnings":
 			out.Values[i] = ec._BookingCancellationPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingChangeImplementors = []string{"BookingChange"}
+
+func (ec *executionContext) _BookingChange(ctx context.Context, sel ast.SelectionSet, obj *checkout.BookingChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingChange")
+		case "kind":
+			out.Values[i] = ec._BookingChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detectedAt":
+			out.Values[i] = ec._BookingChange_detectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._BookingChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._BookingChange_after(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17742,6 +18037,56 @@ var (
 		checkout.CancelCompleted:    "COMPLETED",
 		checkout.CancelRefundFailed: "REFUND_FAILED",
 		checkout.CancelFailed:       "FAILED",
+	}
+)
+
+func (ec *executionContext) marshalNBookingChange2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChange(ctx context.Context, sel ast.SelectionSet, v checkout.BookingChange) graphql.Marshaler {
+	return ec._BookingChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookingChange2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.BookingChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookingChange2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx context.Context, v any) (checkout.ChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v checkout.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind = map[string]checkout.ChangeKind{
+		"STATUS":   checkout.ChangeStatus,
+		"SCHEDULE": checkout.ChangeSchedule,
+		"LOCATORS": checkout.ChangeLocators,
+	}
+	marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind = map[checkout.ChangeKind]string{
+		checkout.ChangeStatus:   "STATUS",
+		checkout.ChangeSchedule: "SCHEDULE",
+		checkout.ChangeLocators: "LOCATORS",
 	}
 )
 

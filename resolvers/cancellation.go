@@ -125,3 +125,7 @@ func (r *bookingResolver) Ancillaries(ctx context.Context, obj *checkout.Booking
 	}
 	return out, nil
 }
+
+func (r *bookingResolver) Changes(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.BookingChange, error) {
+	return r.Checkout.BookingChanges(ctx, obj)
+}

@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/faregraph/faregraph/payments/paymentstest"
+	"github.com/faregraph/faregraph/providers/sim"
 )
 
 const quoteMutation = `mutation($in: CancellationQuoteInput!) { cancellationQuote(input: $in) {
@@ -80,5 +83,23 @@ func TestBookingShowsPassengersExtrasAndSession(t *testing.T) {
 	}
 	if dig(b, "ancillaries", 0, "kind") != bag["kind"] || dig(b, "ancillaries", 0, "quantity") != float64(1) || dig(b, "ancillaries", 0, "unitPrice", "amount") != dig(bag, "price", "amount") {
 		t.Errorf("ancillaries %v, chose %v", b["ancillaries"], bag)
+	}
+
+	// A schedule change made in the simulator shows in booking.changes
+	// once the sweeper has read the booking again.
+	seg := dig(s, "bookings", 0, "flights", 0, "segments", 0).(map[string]any)
+	dep, err := time.Parse(time.RFC3339, seg["departureAt"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Simulators["citizenplane"].ShiftSchedule(sim.FlightOf(seg["carrierCode"].(string), seg["flightNumber"].(string), dep), 30*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.Checkout.Sweep(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r = post(t, h, `query($id: ID!) { booking(id: $id) { changes { kind detectedAt before after } } }`, map[string]any{"id": dig(s, "bookings", 0, "id")})
+	if dig(r.Data, "booking", "changes", 0, "kind") != "SCHEDULE" || !strings.Contains(dig(r.Data, "booking", "changes", 0, "after").(string), dep.Add(30*time.Minute).UTC().Format(time.RFC3339)) {
+		t.Errorf("changes %v %v", r.Data, r.Errors)
 	}
 }
