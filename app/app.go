@@ -20,6 +20,7 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
@@ -117,8 +118,10 @@ type App struct {
 	DB       *db.DB
 	Search   *search.Service
 	Checkout *checkout.Service
-	Auth     *auth.Authenticator
-	Metrics  *metrics.Metrics
+	// Events delivers webhooks and feeds subscriptions.
+	Events  *events.Service
+	Auth    *auth.Authenticator
+	Metrics *metrics.Metrics
 	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
 	// when set); Handler serves it at GET /metrics unless MetricsPrivate.
 	MetricsHandler http.Handler
@@ -219,9 +222,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.MetricsPrivate {
 		public = nil
 	}
+	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger})
 	a.Handler = server.New(server.Config{
 		Search:         a.Search,
 		Checkout:       a.Checkout,
+		Events:         a.Events,
 		Providers:      set,
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
@@ -288,7 +293,8 @@ func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) (
 func (a *App) Sweep(ctx context.Context) error {
 	_, err := a.searches.DeleteExpiredSearches(ctx, time.Now())
 	_, _, cerr := a.Checkout.Sweep(ctx)
-	return errors.Join(err, cerr)
+	_, eerr := a.Events.Deliver(ctx)
+	return errors.Join(err, cerr, eerr)
 }
 
 // Close stops the simulators and closes the database.

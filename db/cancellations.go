@@ -104,19 +104,34 @@ func (Cancellations) Confirm(ctx context.Context, idb bun.IDB, row *Cancellation
 // Update writes row if it is still at version from, in one conditional
 // UPDATE, raising its version. It reports false when another writer
 // changed it first.
+// A cancellation completed with a refund is told to the tenant
+// (refund.succeeded) in the same transaction.
 func (Cancellations) Update(ctx context.Context, idb bun.IDB, row *CancellationRow, now time.Time) (bool, error) {
 	from := row.Version
 	row.Version, row.UpdatedAt = from+1, now.UTC()
-	res, err := idb.NewUpdate().Model(row).WherePK().Where("version = ?", from).Exec(ctx)
-	if err != nil {
+	ok := false
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model(row).WherePK().Where("version = ?", from).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		ok = true
+		if row.Status != "COMPLETED" || row.RefundAmount == 0 {
+			return nil
+		}
+		return emit(ctx, tx, row.TenantID, EventRefundSucceeded, row.BookingID, map[string]any{"bookingId": row.BookingID,
+			"cancellationId": row.ID, "amount": row.RefundAmount, "currency": row.Currency, "refundId": row.RefundRef}, now)
+	})
+	if err != nil || !ok {
 		row.Version = from
+	}
+	if err != nil {
 		return false, fmt.Errorf("db: update cancellation %s: %w", row.ID, err)
 	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		row.Version = from
-		return false, nil
-	}
-	return true, nil
+	return ok, nil
 }
 
 // Due returns up to limit cancellations in one of statuses whose follow-up

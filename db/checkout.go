@@ -154,7 +154,12 @@ func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, d
 	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
 		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
 	}
-	return nil
+	if from == row.Status {
+		return nil
+	}
+	// A change of status is told to the tenant (webhooks, subscriptions).
+	return emit(ctx, tx, row.TenantID, EventSessionPrefix+strings.ToLower(row.Status), row.ID,
+		map[string]any{"checkoutSessionId": row.ID, "status": row.Status, "previousStatus": from, "version": row.Version}, row.UpdatedAt)
 }
 
 // SessionByID returns the session id whatever its tenant (for operators
@@ -278,13 +283,25 @@ func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []strin
 // InsertBooking stores a booking; a second booking of the same session
 // part is ErrConflict.
 func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {
-	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
-		if isUnique(err) {
-			return ErrConflict
+	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			if isUnique(err) {
+				return ErrConflict
+			}
+			return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
 		}
-		return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
+		return emit(ctx, tx, row.TenantID, EventBookingConfirmed, row.ID, bookingEvent(row, nil), row.CreatedAt)
+	})
+}
+
+// bookingEvent is the data of a booking's event.
+func bookingEvent(row *BookingRow, extra map[string]any) map[string]any {
+	m := map[string]any{"bookingId": row.ID, "reference": row.Reference, "checkoutSessionId": row.SessionID,
+		"provider": row.Provider, "status": row.Status}
+	for k, v := range extra {
+		m[k] = v
 	}
-	return nil
+	return m
 }
 
 // BookingsToRefresh returns up to limit bookings, not canceled (in either
@@ -337,7 +354,18 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 		}
 		ok = true
 		for i := range changes {
-			if _, err := tx.NewInsert().Model(&changes[i]).Exec(ctx); err != nil {
+			ch := &changes[i]
+			if _, err := tx.NewInsert().Model(ch).Exec(ctx); err != nil {
+				return err
+			}
+			typ := map[string]string{"SCHEDULE": EventBookingChanged, "LOCATORS": EventBookingLocators}[ch.Kind]
+			if ch.Kind == "STATUS" {
+				typ = EventBookingStatus
+				if ch.After == "CANCELED" {
+					typ = EventBookingCancelled
+				}
+			}
+			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}), now); err != nil {
 				return err
 			}
 		}
@@ -360,9 +388,23 @@ func (Sessions) BookingChanges(ctx context.Context, idb bun.IDB, bookingID strin
 
 // SetBookingStatus sets the status of a session part's booking (CANCELED
 // after a compensating cancellation, or what the provider says now).
+// A booking that becomes CANCELED is told to the tenant, once.
 func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID string, partIndex int, status string, now time.Time) error {
-	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
-		Where("session_id = ? AND part_index = ?", sessionID, partIndex).Exec(ctx)
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
+			Where("session_id = ? AND part_index = ? AND status <> ?", sessionID, partIndex, status).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || status != "CANCELED" {
+			return nil
+		}
+		row, err := selectOne[BookingRow](ctx, tx, "read booking", "session_id = ? AND part_index = ?", sessionID, partIndex)
+		if err != nil {
+			return err
+		}
+		return emit(ctx, tx, row.TenantID, EventBookingCancelled, row.ID, bookingEvent(row, nil), now)
+	})
 	if err != nil {
 		return fmt.Errorf("db: set status of booking %s/%d: %w", sessionID, partIndex, err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -24,6 +25,7 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
@@ -52,8 +54,10 @@ const (
 
 // Config is what the server needs.
 type Config struct {
-	Search    *search.Service
-	Checkout  *checkout.Service
+	Search   *search.Service
+	Checkout *checkout.Service
+	// Events serves webhook endpoints and subscriptions.
+	Events    *events.Service
 	Providers *providers.Set
 	// Auth authenticates API keys; requests pass through it to /graphql.
 	Auth *auth.Authenticator
@@ -149,7 +153,7 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 
 // GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
 func GraphQL(cfg Config) http.Handler {
-	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
+	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Events: cfg.Events, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
 	gc := graph.Config{Resolvers: res}
 	complexity(&gc.Complexity)
 	schema := graph.NewExecutableSchema(gc)
@@ -157,6 +161,9 @@ func GraphQL(cfg Config) http.Handler {
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
 	srv.AddTransport(getQuery{})
+	// Subscriptions: graphql-sse (a JSON POST that accepts
+	// text/event-stream), checked before plain JSON POSTs.
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(postJSON{})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
@@ -335,6 +336,14 @@ type CreateCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// A webhook endpoint to register.
+type CreateWebhookEndpointInput struct {
+	// An https URL on a public address (http and private addresses only in development).
+	URL string `json:"url"`
+	// The event types to receive: names from Event's description, checkout_session.* or *. At most 20.
+	Events []string `json:"events"`
+}
+
 // An API client's credit line.
 type CreditLine struct {
 	// Payments may use it.
@@ -343,6 +352,12 @@ type CreditLine struct {
 	Limit *providers.Money `json:"limit"`
 	// What is left to reserve.
 	Available *providers.Money `json:"available"`
+}
+
+// A webhook endpoint to delete.
+type DeleteWebhookEndpointInput struct {
+	// WebhookEndpoint.id.
+	ID string `json:"id"`
 }
 
 // The session whose seats to hold.
@@ -528,6 +543,12 @@ type PriceCheck struct {
 type Query struct {
 }
 
+// An event to send again.
+type ReplayWebhookEventInput struct {
+	// Event.id (evt_...).
+	EventID string `json:"eventId"`
+}
+
 // A one-way or round-trip search.
 type SearchOffersInput struct {
 	// IATA airport code of departure, three letters.
@@ -546,6 +567,12 @@ type SearchOffersInput struct {
 	Providers []string `json:"providers,omitempty"`
 }
 
+// Events as they happen, over Server-Sent Events (the graphql-sse protocol:
+// POST /graphql with Accept: text/event-stream). Events come from the
+// database, so a subscription sees changes made through any replica.
+type Subscription struct {
+}
+
 // A passport.
 type TravelDocumentInput struct {
 	// Passport number.
@@ -556,6 +583,28 @@ type TravelDocumentInput struct {
 	IssuingCountry string `json:"issuingCountry"`
 	// ISO 3166-1 alpha-2, like FR.
 	Nationality string `json:"nationality"`
+}
+
+// The answer of deleteWebhookEndpoint and replayWebhookEvent.
+type WebhookChangePayload struct {
+	// The id of the endpoint deleted or the event replayed; null when there are user errors.
+	ID *string `json:"id,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done.
+	Warnings []fault.Warning `json:"warnings"`
+}
+
+// The answer of createWebhookEndpoint.
+type WebhookEndpointPayload struct {
+	// The endpoint; null when there are user errors.
+	Endpoint *events.Endpoint `json:"endpoint,omitempty"`
+	// The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer.
+	Secret *string `json:"secret,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done.
+	Warnings []fault.Warning `json:"warnings"`
 }
 
 // The kind of an extra.
