@@ -415,7 +415,14 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	}
-	re, err := r.Refund(ctx, p.IntentID, row.ID, row.RefundAmount)
+	var re *payments.Refund
+	if row.RefundRef != "" {
+		// A refund made and still pending: read it back (repeating the
+		// refund with its key would only replay its first answer).
+		re, err = r.GetRefund(ctx, row.RefundRef)
+	} else {
+		re, err = r.Refund(ctx, p.IntentID, row.ID, row.RefundAmount)
+	}
 	if errors.Is(err, payments.ErrInvalidState) || errors.Is(err, payments.ErrNotFound) {
 		row.Failure = "the gateway refused the refund: " + err.Error()
 		s.cfg.Logger.ErrorContext(ctx, "refund refused; an operator must refund by hand", "cancellation", row.ID, "err", err)

@@ -126,3 +126,8 @@ func (SandboxIntents) Refund(ctx context.Context, idb bun.IDB, row *SandboxRefun
 	})
 	return out, err
 }
+
+// GetRefund returns the sandbox refund id, or ErrNotFound.
+func (SandboxIntents) GetRefund(ctx context.Context, idb bun.IDB, id string) (*SandboxRefundRow, error) {
+	return selectOne[SandboxRefundRow](ctx, idb, "read sandbox refund", "id = ?", id)
+}

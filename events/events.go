@@ -375,26 +375,33 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 	return nil
 }
 
+// lookback is how many sequence numbers below the last one seen a
+// subscription reads again: on Postgres a transaction that took a lower
+// seq may commit after a higher one, and would otherwise be skipped.
+const lookback = 64
+
 // Subscribe streams the tenant's events about subject (a session or
 // booking id), from those written after the call, reading the outbox
-// every PollInterval, until ctx ends.
+// every PollInterval, until ctx ends. Each event is sent once.
 func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-chan Event, error) {
 	last, err := s.outbox.Last(ctx, s.cfg.DB)
 	if err != nil {
 		return nil, err
 	}
+	start := last
 	ch := make(chan Event, 16)
 	go func() {
 		defer close(ch)
 		t := time.NewTicker(s.cfg.PollInterval)
 		defer t.Stop()
+		sent := map[int64]bool{}
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
 			}
-			rows, err := s.outbox.After(ctx, s.cfg.DB, tenantID, subject, last, 100)
+			rows, err := s.outbox.After(ctx, s.cfg.DB, tenantID, subject, max(start, last-lookback), 100)
 			if err != nil {
 				if ctx.Err() == nil {
 					s.cfg.Logger.WarnContext(ctx, "reading events for a subscription", "err", err)
@@ -402,11 +409,19 @@ func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-ch
 				continue
 			}
 			for _, r := range rows {
-				last = r.Seq
+				if sent[r.Seq] {
+					continue
+				}
+				sent[r.Seq], last = true, max(last, r.Seq)
 				select {
 				case ch <- fromRow(r):
 				case <-ctx.Done():
 					return
+				}
+			}
+			for seq := range sent {
+				if seq <= last-lookback {
+					delete(sent, seq)
 				}
 			}
 		}

@@ -293,8 +293,13 @@ type Refund struct {
 // never a second one, so a retry after an error or a timeout is safe. An
 // intent that was not captured, or an amount above what is left, fails
 // with ErrInvalidState; an unknown intent with ErrNotFound.
+//
+// GetRefund reads a refund back by the gateway's id (a refund Refund
+// answered PENDING, to see it settle: a repeated Refund with the same key
+// may only replay its first answer); an unknown id is ErrNotFound.
 type Refunder interface {
 	Refund(ctx context.Context, id, key string, amount int64) (*Refund, error)
+	GetRefund(ctx context.Context, refundID string) (*Refund, error)
 }
 
 // RefundKey is the idempotency key of the refund with our id key.

@@ -207,6 +207,9 @@ func sseSeesChange(t *testing.T, a, b *app.App) {
 		}
 		close(got)
 	}()
+	// The transport answers its headers before the resolver starts the
+	// subscription (from the events written after that): give it a moment.
+	time.Sleep(500 * time.Millisecond)
 	// Another request changes the session.
 	mutate(t, h, "", "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"]}})
 	deadline := time.After(10 * time.Second)

@@ -31,6 +31,7 @@ import (
 //	POST /v1/payment_intents/{id}/capture    (amount_to_capture <= amount_capturable)
 //	POST /v1/payment_intents/{id}/cancel
 //	POST /v1/refunds                         (payment_intent, amount <= captured - refunded; succeeds at once)
+//	GET  /v1/refunds/{id}
 //
 // It keeps state, answers an unknown intent with 404 resource_missing, a
 // transition the intent's status does not allow with 400
@@ -56,6 +57,7 @@ func NewStripeServer(t testing.TB) *httptest.Server {
 	mux.HandleFunc("POST /v1/payment_intents/{id}/capture", f.capture)
 	mux.HandleFunc("POST /v1/payment_intents/{id}/cancel", f.cancel)
 	mux.HandleFunc("POST /v1/refunds", f.refund)
+	mux.HandleFunc("GET /v1/refunds/{id}", f.getRefund)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error",
 			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path)})
@@ -150,6 +152,7 @@ type fake struct {
 	customers   map[string]map[string]any
 	intents     map[string]*intent
 	idempotency map[string]stored
+	refunds     map[string]map[string]any
 	now         func() time.Time
 }
 
@@ -534,6 +537,21 @@ func (f *fake) refund(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.refunded += amount
-	writeJSON(w, http.StatusOK, map[string]any{"id": f.id("re"), "object": "refund", "amount": amount, "currency": in.currency,
-		"payment_intent": in.id, "status": "succeeded", "metadata": metadata(r.PostForm), "created": f.now().Unix()})
+	re := map[string]any{"id": f.id("re"), "object": "refund", "amount": amount, "currency": in.currency,
+		"payment_intent": in.id, "status": "succeeded", "metadata": metadata(r.PostForm), "created": f.now().Unix()}
+	if f.refunds == nil {
+		f.refunds = map[string]map[string]any{}
+	}
+	f.refunds[re["id"].(string)] = re
+	writeJSON(w, http.StatusOK, re)
+}
+
+func (f *fake) getRefund(w http.ResponseWriter, r *http.Request) {
+	re, ok := f.refunds[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error", Code: "resource_missing", Param: "id",
+			Message: fmt.Sprintf("No such refund: '%s'", r.PathValue("id"))})
+		return
+	}
+	writeJSON(w, http.StatusOK, re)
 }

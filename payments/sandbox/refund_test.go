@@ -35,6 +35,9 @@ func TestRefund(t *testing.T) {
 		if err != nil || again.ID != a.ID {
 			t.Errorf("same key again: %+v %v", again, err)
 		}
+		if got, err := g.GetRefund(ctx, a.ID); err != nil || *got != *a {
+			t.Errorf("get refund %+v %v", got, err)
+		}
 		if _, err := g.Refund(ctx, in.ID, "bc_2", 5001); !errors.Is(err, payments.ErrInvalidState) {
 			t.Errorf("refund above what is left: %v", err)
 		}

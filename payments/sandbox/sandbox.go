@@ -312,3 +312,17 @@ func (g *Gateway) Refund(ctx context.Context, id, key string, amount int64) (*pa
 	}
 	return &payments.Refund{ID: row.ID, Status: payments.RefundSucceeded, Amount: row.Amount, Currency: row.Currency}, nil
 }
+
+// GetRefund reads a refund back; sandbox refunds succeed at once.
+func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*payments.Refund, error) {
+	ctx, cancel := payments.Detach(ctx, 0)
+	defer cancel()
+	row, err := g.intents.GetRefund(ctx, g.db, refundID)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fmt.Errorf("sandbox: refund %s: %w", refundID, payments.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &payments.Refund{ID: row.ID, Status: payments.RefundSucceeded, Amount: row.Amount, Currency: row.Currency}, nil
+}

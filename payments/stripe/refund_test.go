@@ -35,6 +35,12 @@ func TestRefund(t *testing.T) {
 	if err != nil || again.ID != a.ID {
 		t.Errorf("same key again: %+v %v", again, err)
 	}
+	if got, err := g.GetRefund(ctx, a.ID); err != nil || *got != *a {
+		t.Errorf("get refund %+v %v", got, err)
+	}
+	if _, err := g.GetRefund(ctx, "re_nope"); !errors.Is(err, payments.ErrNotFound) {
+		t.Errorf("get an unknown refund: %v", err)
+	}
 	if _, err := g.Refund(ctx, in.ID, "bc_3", 5001); !errors.Is(err, payments.ErrInvalidState) {
 		t.Errorf("refund above what is left: %v", err)
 	}

@@ -234,6 +234,19 @@ func (g *Gateway) Refund(ctx context.Context, id, key string, amount int64) (*pa
 	return toRefund(re), nil
 }
 
+// GetRefund reads a refund (GET /v1/refunds/{id}).
+func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*payments.Refund, error) {
+	ctx, cancel := payments.Detach(ctx, g.timeout)
+	defer cancel()
+	p := &stripego.RefundParams{}
+	p.Context = ctx
+	re, err := g.api.Refunds.Get(refundID, p)
+	if err != nil {
+		return nil, mapErr("get refund "+refundID, err)
+	}
+	return toRefund(re), nil
+}
+
 // toRefund maps a Stripe refund: succeeded is SUCCEEDED, failed and
 // canceled FAILED, anything else (pending, requires_action) PENDING.
 func toRefund(re *stripego.Refund) *payments.Refund {
