@@ -8,9 +8,13 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -25,6 +29,8 @@ import (
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
 	"github.com/faregraph/faregraph/payments"
+	gr4vygw "github.com/faregraph/faregraph/payments/gr4vy"
+	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
 	"github.com/faregraph/faregraph/payments/sandbox"
 	stripegw "github.com/faregraph/faregraph/payments/stripe"
 	"github.com/faregraph/faregraph/providers"
@@ -77,7 +83,12 @@ type Config struct {
 	// a URL (always in development).
 	AllowSimulators bool
 	Stripe          StripeConfig
-	Logger          *slog.Logger
+	// Gateway names the card gateway: "stripe", "gr4vy" or "sandbox"; ""
+	// picks Stripe when its secret key is set, otherwise the sandbox.
+	Gateway string
+	// Gr4vy configures the Gr4vy gateway (Gateway "gr4vy").
+	Gr4vy  Gr4vyConfig
+	Logger *slog.Logger
 	// Now is the clock of searches and resolvers (not of simulators: see
 	// SimConfig); time.Now when nil.
 	Now func() time.Time
@@ -99,6 +110,18 @@ type Config struct {
 // StripeConfig configures Stripe; an empty SecretKey means no Stripe.
 type StripeConfig struct {
 	SecretKey, APIURL, WebhookSecret string
+}
+
+// Gr4vyConfig configures Gr4vy. Without a URL the gateway talks to the
+// built-in simulator (payments/gr4vy/gr4vysim), served in-process, so the
+// flow runs with no setup; without a private key one is generated.
+type Gr4vyConfig struct {
+	// ID is the Gr4vy instance id (the API is https://api.<ID>.gr4vy.app).
+	ID string
+	// URL is another API base; empty means the built-in simulator.
+	URL string
+	// PrivateKeyPEM is the API key pair's private key (P-521, PEM).
+	PrivateKeyPEM string
 }
 
 // SimConfig configures the built-in simulators, by provider name.
@@ -127,6 +150,9 @@ type App struct {
 	MetricsHandler http.Handler
 	// DBPath is the SQLite file in use, empty on Postgres.
 	DBPath string
+	// Gr4vySim is the in-process Gr4vy simulator, when Gateway is "gr4vy"
+	// without a URL.
+	Gr4vySim *gr4vysim.Sim
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
@@ -205,18 +231,18 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err := a.Auth.EnsureSandbox(ctx, time.Now()); err != nil {
 		return nil, err
 	}
-	gw, confirmer, webhooks, err := gateway(cfg, a.DB)
+	gw, confirmer, webhooks, err := a.gateway(cfg)
 	if err != nil {
 		return nil, err
 	}
 	a.Checkout = checkout.New(checkout.Config{
-		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {
-		a.MetricsHandler = metrics.RequireToken(cfg.MetricsToken, a.MetricsHandler)
+		a.MetricsHandler = auth.RequireToken(cfg.MetricsToken, a.MetricsHandler)
 	}
 	public := a.MetricsHandler
 	if cfg.MetricsPrivate {
@@ -256,7 +282,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 // gateway picks the payment gateway: Stripe when a secret key is set,
 // otherwise the sandbox (Validate has checked that it is allowed).
-func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
+func (a *App) gateway(cfg Config) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
+	switch cfg.Gateway {
+	case "gr4vy":
+		g, confirmer, err := a.gr4vy(cfg)
+		return g, confirmer, nil, err
+	case "sandbox":
+		g := sandbox.New(a.DB, cfg.Now)
+		return g, g, nil, nil
+	}
 	if cfg.Stripe.SecretKey != "" {
 		g, err := stripegw.New(stripegw.Config{SecretKey: cfg.Stripe.SecretKey, APIURL: cfg.Stripe.APIURL, WebhookSecret: cfg.Stripe.WebhookSecret})
 		if err != nil {
@@ -268,8 +302,47 @@ func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, se
 		}
 		return g, nil, wh, nil
 	}
-	g := sandbox.New(d, cfg.Now)
+	g := sandbox.New(a.DB, cfg.Now)
 	return g, g, nil, nil
+}
+
+// gr4vy makes the Gr4vy gateway; without a URL it serves the simulator
+// in-process (over real HTTP, like the provider simulators) and plays
+// Gr4vy Embed with test cards through it.
+func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error) {
+	var key *ecdsa.PrivateKey
+	var err error
+	if cfg.Gr4vy.PrivateKeyPEM != "" {
+		if key, err = gr4vygw.ParsePrivateKey([]byte(cfg.Gr4vy.PrivateKeyPEM)); err != nil {
+			return nil, nil, fmt.Errorf("app: FAREGRAPH_GR4VY_PRIVATE_KEY: %w", err)
+		}
+	} else if cfg.Gr4vy.URL == "" {
+		if key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		return nil, nil, errors.New("app: FAREGRAPH_GR4VY_PRIVATE_KEY is required with FAREGRAPH_GR4VY_URL")
+	}
+	url := cfg.Gr4vy.URL
+	if url == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, err
+		}
+		a.Gr4vySim = gr4vysim.New(&key.PublicKey, nil)
+		srv := &http.Server{Handler: a.Gr4vySim, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		a.closers = append(a.closers, func() { srv.Close() })
+		url = "http://" + ln.Addr().String()
+	}
+	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key})
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Gr4vySim != nil {
+		return g, g, nil
+	}
+	return g, nil, nil
 }
 
 // searchStore adapts the database's search store to the contract of

@@ -12,6 +12,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/app/apptest"
+	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/browser"
 )
 
@@ -113,6 +114,59 @@ func TestMetricsAccess(t *testing.T) {
 	}
 	if code := get(private.MetricsHandler, token); code != 200 {
 		t.Errorf("App.MetricsHandler = %d, want 200", code)
+	}
+	// The scheme is case-insensitive (RFC 9110 §11.1); only GET and HEAD
+	// are served, wherever /metrics is.
+	for _, tt := range []struct {
+		h             http.Handler
+		method, authz string
+		want          int
+	}{
+		{guarded.Handler, http.MethodGet, "bearer " + token, 200},
+		{guarded.Handler, http.MethodGet, "BEARER  " + token, 200},
+		{guarded.Handler, http.MethodGet, "Basic " + token, 401},
+		{guarded.Handler, http.MethodHead, "Bearer " + token, 200},
+		{guarded.Handler, http.MethodPost, "Bearer " + token, 405},
+		{private.MetricsHandler, http.MethodPost, "Bearer " + token, 405},
+		{private.MetricsHandler, http.MethodDelete, "bearer " + token, 405},
+		{private.MetricsHandler, http.MethodHead, "bearer " + token, 200},
+		{private.MetricsHandler, http.MethodPost, "", 401},
+		{open.MetricsHandler, http.MethodPut, "", 405},
+	} {
+		req := httptest.NewRequest(tt.method, "/metrics", nil)
+		if tt.authz != "" {
+			req.Header.Set("Authorization", tt.authz)
+		}
+		rec := httptest.NewRecorder()
+		tt.h.ServeHTTP(rec, req)
+		if rec.Code != tt.want || tt.want == 405 && rec.Header().Get("Allow") == "" {
+			t.Errorf("%s /metrics with %q = %d (Allow %q), want %d", tt.method, tt.authz, rec.Code, rec.Header().Get("Allow"), tt.want)
+		}
+	}
+}
+
+// TestBearerSchemeAnyCase: API keys are taken with the Bearer scheme in
+// any case, as RFC 9110 §11.1 says of authentication schemes.
+func TestBearerSchemeAnyCase(t *testing.T) {
+	a := apptest.New(t, func(c *app.Config) {
+		c.Development, c.AllowSimulators, c.AllowSandboxPayments = false, true, true
+	})
+	key, err := a.Auth.CreateKey(context.Background(), "acme", auth.AllScopes, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for authz, want := range map[string]int{
+		"Bearer " + key: 200, "bearer " + key: 200, "BEARER " + key: 200, "bEaReR   " + key + " ": 200,
+		"Basic " + key: 401, "Bearer": 401, "Bearerx " + key: 401, key: 401,
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", authz)
+		rec := httptest.NewRecorder()
+		a.Handler.ServeHTTP(rec, req)
+		if rec.Code != want {
+			t.Errorf("Authorization %q = %d, want %d: %s", authz, rec.Code, want, rec.Body)
+		}
 	}
 }
 

@@ -120,17 +120,47 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(With(r.Context(), &Principal{TenantID: SandboxTenant, TenantName: SandboxTenant, Scopes: AllScopes, Anonymous: true})))
 			return
 		}
-		key, ok := strings.CutPrefix(h, "Bearer ")
+		key, ok := BearerToken(h)
 		if !ok {
 			unauthorized(w, "the Authorization header must be \"Bearer <API key>\"")
 			return
 		}
-		p, err := a.Authenticate(r.Context(), strings.TrimSpace(key))
+		p, err := a.Authenticate(r.Context(), key)
 		if err != nil {
 			unauthorized(w, "the API key is not valid")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(With(r.Context(), p)))
+	})
+}
+
+// BearerToken returns the credentials of an Authorization header value of
+// the Bearer scheme (RFC 6750), without the spaces around them. The scheme
+// name is matched case-insensitively, as RFC 9110 §11.1 says of every
+// authentication scheme: "Bearer", "bearer" and "BEARER" are the same.
+func BearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimLeft(h, " "), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// RequireToken serves next only to requests that carry
+// "Authorization: Bearer <token>" (any case of "Bearer"), and answers 401
+// to the rest; it guards /metrics. The comparison takes the same time
+// whatever the guess.
+func RequireToken(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := BearerToken(r.Header.Get("Authorization"))
+		sum := sha256.Sum256([]byte(got))
+		if !ok || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="faregraph metrics"`)
+			http.Error(w, "a metrics token is required\n", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -212,30 +242,53 @@ func (a *Authenticator) CreateKey(ctx context.Context, tenant string, scopes []s
 // printed prefix "fg_<id>", or the whole key (as when a leaked key is
 // revoked by what leaked).
 func KeyID(ref string) (string, error) {
+	id, _, err := keyRef(ref)
+	return id, err
+}
+
+// keyRef reads ref as KeyID does, and says whether it is a whole key
+// (fg_<id>_<secret>), which must then match its stored hash.
+func keyRef(ref string) (id string, whole bool, _ error) {
 	ref = strings.TrimSpace(ref)
-	id := ref
+	id = ref
 	if rest, ok := strings.CutPrefix(ref, keyPrefix); ok {
-		id, _, _ = strings.Cut(rest, "_")
+		id, _, whole = strings.Cut(rest, "_")
 	}
 	if len(id) != 2*keyIDBytes || strings.Trim(id, "0123456789abcdef") != "" {
-		return "", fmt.Errorf("%q is not an API key id, fg_<id> prefix or key", ref)
+		return "", false, fmt.Errorf("%q is not an API key id, fg_<id> prefix or key", ref)
 	}
-	return id, nil
+	return id, whole, nil
 }
+
+// ErrNotThisKey is the error of revoking by a whole key whose id is one of
+// this database's keys but whose secret is not that key's: a key of
+// another database, or a mistyped one. Nothing is revoked.
+var ErrNotThisKey = errors.New("not a key of this database: its id is, its secret is not (revoke by id, fg_<id>, to revoke the key with that id)")
 
 // ListKeys returns every API key with its tenant, revoked ones included.
 func (a *Authenticator) ListKeys(ctx context.Context) ([]db.KeyListing, error) {
 	return a.tenants.ListKeys(ctx, a.DB)
 }
 
-// RevokeKey revokes the key that ref names (see KeyID). Authenticate reads
-// the key on every request, so the key is refused from the next request
-// on. Revoking a revoked key again changes nothing and reports revokedNow
-// false; an unknown key is db.ErrNotFound.
+// RevokeKey revokes the key that ref names (see KeyID). A whole key
+// revokes only when it is the stored key (its hash matches), and is
+// ErrNotThisKey otherwise; an id or fg_<id> prefix names the key with that
+// id. Authenticate reads the key on every request, so the key is refused
+// from the next request on. Revoking a revoked key again changes nothing
+// and reports revokedNow false; an unknown key is db.ErrNotFound.
 func (a *Authenticator) RevokeKey(ctx context.Context, ref string, now time.Time) (_ *db.APIKeyRow, revokedNow bool, _ error) {
-	id, err := KeyID(ref)
+	id, whole, err := keyRef(ref)
 	if err != nil {
 		return nil, false, err
+	}
+	if whole {
+		k, err := a.tenants.KeyRow(ctx, a.DB, id)
+		if err != nil {
+			return nil, false, err
+		}
+		if subtle.ConstantTimeCompare([]byte(hash(strings.TrimSpace(ref))), []byte(k.Hash)) != 1 {
+			return nil, false, ErrNotThisKey
+		}
 	}
 	return a.tenants.RevokeKey(ctx, a.DB, id, now)
 }

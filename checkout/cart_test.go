@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -43,5 +44,41 @@ func TestCartAndAddendumSumExactly(t *testing.T) {
 	}
 	if len(a.Legs) != 3 || fare != 10001-3337 || tax != 3337 || a.Legs[2].FareAmount != 8999 {
 		t.Errorf("legs %+v", a.Legs)
+	}
+}
+
+// TestCartLinesNameTheSliceAndPassenger: the same bag bought for the way
+// out and the way back of a round-trip fare is two lines that name their
+// slice, and the passenger as the client indexed it (passengers[0]).
+func TestCartLinesNameTheSliceAndPassenger(t *testing.T) {
+	eur := func(a int64) providers.Money { return providers.Money{Amount: a, Currency: "EUR"} }
+	at := time.Date(2026, 7, 1, 8, 0, 0, 0, time.UTC)
+	seg := func(num, from, to string) providers.Segment {
+		return providers.Segment{CarrierCode: "VY", FlightNumber: num, Origin: from, Destination: to, DepartureAt: at, ArrivalAt: at.Add(2 * time.Hour)}
+	}
+	offer := providers.Offer{
+		Slices: []providers.Slice{
+			{Segments: []providers.Segment{seg("1", "CDG", "PMI")}},
+			{Segments: []providers.Segment{seg("2", "PMI", "MAD"), seg("3", "MAD", "CDG")}},
+		},
+		Parts: []providers.Part{{Provider: "liteapi", OriginDestinations: []providers.OriginDestination{{}, {}}, Total: eur(20000)}},
+		Total: eur(20000),
+	}
+	bag := func(segment string, passenger int) Selection {
+		return Selection{Quantity: 1, PassengerIndex: passenger, Ancillary: providers.Ancillary{Kind: providers.CheckedBag, Description: "Checked bag 20 kg", Price: eur(2550), Segment: segment}}
+	}
+	items, _, _ := cart(offer, []Selection{bag("VY1", 0), bag("VY2", 0), bag("VY3", 1), bag("", 1)})
+	var got []string
+	for _, it := range items[1:] {
+		got = append(got, it.Name)
+	}
+	want := []string{
+		"Checked bag 20 kg, CDG–PMI (passengers[0])",
+		"Checked bag 20 kg, PMI–MAD VY2 (passengers[0])",
+		"Checked bag 20 kg, MAD–CDG VY3 (passengers[1])",
+		"Checked bag 20 kg, CDG–PMI, PMI–CDG (passengers[1])",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("cart lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

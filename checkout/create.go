@@ -58,6 +58,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	passengers := c.passengers(in.Passengers, offer, lim, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	sels := s.selections(&c, in, offer)
+	settlements := s.settlements(&c, in.Settlements, offer)
 	if len(c.errs) > 0 {
 		return &Result{UserErrors: c.errs}, nil
 	}
@@ -85,6 +86,11 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		CreatedAt: now, UpdatedAt: now,
 	}
 	sess.Items, sess.Parts, sess.Total = cart(offer, sels)
+	for i := range sess.Parts {
+		if settlements[i] != providers.Merchant {
+			sess.Parts[i].Settlement = settlements[i] // "" is MERCHANT (settlementOf)
+		}
+	}
 	if sess.Total.Amount > maxMinorAmount {
 		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
 	}
@@ -188,12 +194,35 @@ func (s *Service) priceChecker(name string) (providers.PriceChecker, bool) {
 	return pc, err == nil
 }
 
+// extraRoute names what an extra of a part whose slices are sls applies
+// to: the slice that flies its segment ("CDG–PMI"; with the flight,
+// "CDG–PMI VY3810", when the slice has connections), or every slice of the
+// part when it is for the whole part ("CDG–PMI, PMI–CDG"), so that the
+// same bag on the way out and on the way back are two lines that say which.
+func extraRoute(sls []providers.Slice, segment string) string {
+	var all []string
+	for _, sl := range sls {
+		route := sl.Origin() + "–" + sl.Destination()
+		for _, sg := range sl.Segments {
+			if segment != "" && sg.CarrierCode+sg.FlightNumber == segment {
+				if len(sl.Segments) > 1 {
+					return sg.Origin + "–" + sg.Destination + " " + segment
+				}
+				return route
+			}
+		}
+		all = append(all, route)
+	}
+	return strings.Join(all, ", ")
+}
+
 // cart builds the cart items (one per part, one per chosen extra), each
 // part's booking amount, and the total, all in minor units.
 func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, providers.Money) {
 	cur := offer.Total.Currency
 	var items []Item
 	parts := make([]PartState, len(offer.Parts))
+	partSlices := make([][]providers.Slice, len(offer.Parts))
 	first := 0
 	for i, p := range offer.Parts {
 		var route []string
@@ -201,6 +230,7 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 			sl := offer.Slices[first+j]
 			route = append(route, sl.Origin()+"→"+sl.Destination()+" "+sl.DepartureAt().Format(time.DateOnly))
 		}
+		partSlices[i] = offer.Slices[first : first+len(p.OriginDestinations)]
 		first += len(p.OriginDestinations)
 		fare, tax := split(p)
 		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: fare, Tax: tax,
@@ -209,7 +239,8 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	}
 	for _, sel := range sels {
 		line := sel.Ancillary.Price.Amount * int64(sel.Quantity)
-		items = append(items, Item{Name: fmt.Sprintf("%s (passenger %d)", sel.Ancillary.Description, sel.PassengerIndex+1),
+		name := fmt.Sprintf("%s, %s (%s)", sel.Ancillary.Description, extraRoute(partSlices[sel.PartIndex], sel.Ancillary.Segment), rules.Passenger(sel.PassengerIndex))
+		items = append(items, Item{Name: name,
 			Quantity: sel.Quantity, UnitAmount: sel.Ancillary.Price.Amount, Total: line, Currency: cur,
 			ProductType: string(sel.Ancillary.Kind), PartIndex: sel.PartIndex})
 		parts[sel.PartIndex].Amount += line

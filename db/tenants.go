@@ -102,6 +102,11 @@ func (Tenants) ListKeys(ctx context.Context, idb bun.IDB) ([]KeyListing, error) 
 	return out, nil
 }
 
+// KeyRow returns the API key with id, revoked or not.
+func (Tenants) KeyRow(ctx context.Context, idb bun.IDB, id string) (*APIKeyRow, error) {
+	return selectOne[APIKeyRow](ctx, idb, "api key "+id, "id = ?", id)
+}
+
 // RevokeKey marks the key id revoked at now and returns its row. It is
 // idempotent: a key revoked before keeps its first revocation time, and
 // revokedNow is false. An unknown id is ErrNotFound.

@@ -123,6 +123,41 @@ const (
 	NotCancellable Code = "NOT_CANCELLABLE"
 )
 
+// Codes of request errors: the request as a whole is refused before any
+// field runs, so the answer has no data (GraphQL over HTTP: a 4xx status
+// in application/graphql-response+json). The server answers them; the
+// first three are the spellings of gqlgen, which reports them itself.
+const (
+	// GraphQLParseFailed: the document is not GraphQL.
+	GraphQLParseFailed Code = "GRAPHQL_PARSE_FAILED"
+	// GraphQLValidationFailed: the document does not validate against the
+	// schema, or breaks a document limit (fields, depth, operation name).
+	GraphQLValidationFailed Code = "GRAPHQL_VALIDATION_FAILED"
+	// ComplexityLimitExceeded: the operation costs more than the server's
+	// complexity limit.
+	ComplexityLimitExceeded Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	// TooManyErrors: the last error of a response that had more errors
+	// than the server answers; its message says how many were left out.
+	TooManyErrors Code = "TOO_MANY_ERRORS"
+	// RequestTooLarge: the request body is larger than the server reads
+	// (HTTP 413).
+	RequestTooLarge Code = "REQUEST_TOO_LARGE"
+	// BadRequest: the request is not a GraphQL request: an unreadable body
+	// or query string, or one that is not JSON (HTTP 400).
+	BadRequest Code = "BAD_REQUEST"
+	// TooManyRequests: the client sent too many refused requests; fix them,
+	// then retry after Retry-After (HTTP 429).
+	TooManyRequests Code = "TOO_MANY_REQUESTS"
+	// MethodNotAllowed: the HTTP method is not one the endpoint takes, or a
+	// GET carries a mutation; Allow names the methods (HTTP 405).
+	MethodNotAllowed Code = "METHOD_NOT_ALLOWED"
+	// UnsupportedMediaType: a POST body that is not JSON (HTTP 415).
+	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	// CORSOriginNotAllowed: a browser preflight from an origin that may not
+	// call the API (HTTP 403).
+	CORSOriginNotAllowed Code = "CORS_ORIGIN_NOT_ALLOWED"
+)
+
 // Codes of a checkout session's failure (Failure.code), besides the
 // provider codes above that a failed part reports.
 const (
@@ -151,6 +186,8 @@ var Codes = []Code{
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
+	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
+	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed,
 }
 
 // Violation is one thing wrong with one input field. Its JSON encoding

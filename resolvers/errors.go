@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -75,7 +76,7 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 	)
 	switch {
 	case errors.As(err, &se):
-		v = fault.Violation{Field: inputField(e.Path), Message: se.Message}
+		v = fault.Violation{Field: inputField(ctx, e.Path), Message: se.Message}
 		return badInput(e, v)
 	case errors.As(err, &v):
 		return badInput(e, v)
@@ -132,12 +133,20 @@ func introspectionField(ctx context.Context) bool {
 }
 
 // inputField is the input path of an argument from an error's path, which
-// starts with the field the argument was given to: [searchOffers input
-// departureDate] is ["input", "departureDate"].
-func inputField(p ast.Path) []string {
+// starts with the response path of the field the argument was given to:
+// [searchOffers input departureDate] is ["input", "departureDate"], and
+// [searchOffers offers first] on the field searchOffers.offers is
+// ["first"], as fault.Violation names arguments.
+func inputField(ctx context.Context, p ast.Path) []string {
+	skip := 1
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		if fp := fc.Path(); len(fp) < len(p) && slices.Equal(fp, p[:len(fp)]) {
+			skip = len(fp)
+		}
+	}
 	var parts []string
 	for i, el := range p {
-		if i == 0 {
+		if i < skip {
 			continue
 		}
 		switch v := el.(type) {

@@ -12,13 +12,9 @@ import (
 	"github.com/faregraph/faregraph/graph/model"
 )
 
-type (
-	eventResolver        struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
-)
+type eventResolver struct{ *Resolver }
 
-func (r *Resolver) Event() graph.EventResolver               { return &eventResolver{r} }
-func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
 
 func (r *eventResolver) Data(_ context.Context, obj *events.Event) (string, error) {
 	return string(obj.Data), nil

@@ -18,6 +18,24 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
 		return nil, err
 	}
+	req, err := searchRequest(in)
+	if err != nil {
+		return nil, err
+	}
+	res, err := r.Search.Search(ctx, req)
+	if err != nil {
+		return nil, inputErrors(ctx, err)
+	}
+	for _, p := range res.Providers {
+		if p.Status != search.StatusOK {
+			graphql.AddError(ctx, &providers.Error{Provider: p.Provider, Op: "search", Code: p.Code, Message: p.Message})
+		}
+	}
+	return res, nil
+}
+
+// searchRequest is the search an input asks for.
+func searchRequest(in model.SearchOffersInput) (search.Request, error) {
 	req := search.Request{
 		Origin:        in.Origin,
 		Destination:   in.Destination,
@@ -30,22 +48,13 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if in.CurrencyCode != nil {
 		req.Currency = *in.CurrencyCode
 		if req.Currency == "" {
-			return nil, fault.Field(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got \"\"")
+			return search.Request{}, fault.Field(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got \"\"")
 		}
 	}
 	if in.Passengers != nil {
 		req.Passengers = providers.Passengers{Adults: in.Passengers.Adults, Children: deref(in.Passengers.Children), Infants: deref(in.Passengers.Infants)}
 	}
-	res, err := r.Search.Search(ctx, req)
-	if err != nil {
-		return nil, inputErrors(ctx, err)
-	}
-	for _, p := range res.Providers {
-		if p.Status != search.StatusOK {
-			graphql.AddError(ctx, &providers.Error{Provider: p.Provider, Op: "search", Code: p.Code, Message: p.Message})
-		}
-	}
-	return res, nil
+	return req, nil
 }
 
 func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Result, error) {

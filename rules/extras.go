@@ -48,7 +48,7 @@ func Extras(es []Extra, limitsOf func(provider string) providers.Limits) []fault
 		taken[k] += e.Quantity
 		if taken[k] > most {
 			vs = append(vs, fault.Violation{Field: field, Code: fault.OutOfRange,
-				Message: fmt.Sprintf("passenger %d would take %d in all; %s sells at most %s per passenger", e.Passenger+1, taken[k], e.Provider, what)})
+				Message: fmt.Sprintf("%s would take %d in all; %s sells at most %s per passenger", Passenger(e.Passenger), taken[k], e.Provider, what)})
 		}
 	}
 	return vs

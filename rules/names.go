@@ -21,9 +21,18 @@ const MaxNameLength = 255
 // (right and left single quotation marks, modifier letter apostrophe).
 var apostrophes = strings.NewReplacer("\u2019", "'", "\u02BC", "'", "\u2018", "'")
 
+// MaxCombiningMarks is the most combining marks a name may put on one
+// letter. Real names carry one or two (Vietnamese "ệ" in NFD is e and
+// two); more is decoration, not a name. It also keeps NFC from inserting
+// U+034F COMBINING GRAPHEME JOINER, which norm does after 30 marks in a
+// row (the stream-safe text format of UAX #15).
+const MaxCombiningMarks = 4
+
 // NormalizeName returns a name as it is stored and shown: in Unicode
 // normalization form C, every apostrophe look-alike (’ ʼ ‘) as ', runs of
-// white space as one space, and no space at either end.
+// white space as one space, and no space at either end. s must have no
+// run of more than MaxCombiningMarks marks (Name refuses such names
+// first): NFC would break longer runs with U+034F.
 func NormalizeName(s string) string {
 	s = apostrophes.Replace(norm.NFC.String(s))
 	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
@@ -94,13 +103,25 @@ func transliterate(r rune) (string, bool) {
 
 // Name checks one name given for field (an input path) and returns it
 // normalised and ticketed, or the violation that refuses it: REQUIRED
-// when blank; INVALID with characters other than letters, spaces,
-// hyphens, apostrophes and dots, with no letter at all, or with letters
-// that have no ICAO 9303 transliteration; TOO_LONG over MaxNameLength
-// as given, or over maxTicketed (a provider's NameMaxLength) ticketed.
+// when blank; INVALID with more than MaxCombiningMarks combining marks on
+// one letter, with characters other than letters, spaces, hyphens,
+// apostrophes and dots (invisible ones included: U+200B, U+200D, U+00AD,
+// U+034F and every other default-ignorable code point), with no letter
+// at all, or with letters that have no ICAO 9303 transliteration;
+// TOO_LONG over MaxNameLength characters once normalised (which only
+// trims, collapses spaces and composes: never more characters than were
+// sent), or over maxTicketed (a provider's NameMaxLength) ticketed.
 func Name(raw string, maxTicketed int, field []string) (normal, ticketed string, v *fault.Violation) {
 	bad := func(code fault.Code, format string, args ...any) (string, string, *fault.Violation) {
 		return "", "", &fault.Violation{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+	}
+	marks := 0
+	for _, r := range raw {
+		if !unicode.IsMark(r) {
+			marks = 0
+		} else if marks++; marks > MaxCombiningMarks {
+			return bad(fault.Invalid, "may have at most %d combining marks (accents) on one letter", MaxCombiningMarks)
+		}
 	}
 	normal = NormalizeName(raw)
 	if normal == "" {
@@ -114,6 +135,8 @@ func Name(raw string, maxTicketed int, field []string) (normal, ticketed string,
 		switch {
 		case unicode.IsLetter(r):
 			letters = true
+		case invisible(r):
+			return bad(fault.Invalid, "may contain only letters, spaces, hyphens, apostrophes (' or ’) and dots, got the invisible character %U", r)
 		case unicode.IsMark(r) || r == ' ' || r == '-' || r == '\'' || r == '.':
 		default:
 			return bad(fault.Invalid, "may contain only letters, spaces, hyphens, apostrophes (' or ’) and dots, got %q", r)
@@ -132,4 +155,12 @@ func Name(raw string, maxTicketed int, field []string) (normal, ticketed string,
 		return bad(fault.TooLong, "is %d characters as ticketed (%s...); the airline tickets at most %d", utf8.RuneCountInString(ticketed), ticketed[:min(len(ticketed), 20)], maxTicketed)
 	}
 	return normal, ticketed, nil
+}
+
+// invisible reports whether r is a character that shows nothing: a format
+// character (U+200B, U+200D, U+00AD...), U+034F COMBINING GRAPHEME JOINER
+// or any other default-ignorable code point (variation selectors
+// included). Letters are never invisible.
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.Cf, unicode.Other_Default_Ignorable_Code_Point, unicode.Variation_Selector)
 }

@@ -15,6 +15,7 @@
 package rules
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
@@ -123,3 +124,10 @@ func minSet(a, b int) int {
 	}
 	return min(a, b)
 }
+
+// Passenger names the traveller at index i of the request's passengers in
+// messages and cart lines, as the client sent it: "passengers[0]" is the
+// first, the one whose fields are input.passengers.0. Every message that
+// refers to another traveller uses it, so that messages and
+// userErrors.field count from the same 0.
+func Passenger(i int) string { return fmt.Sprintf("passengers[%d]", i) }

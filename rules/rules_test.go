@@ -62,6 +62,18 @@ func TestNames(t *testing.T) {
 		{"Nguyễn", "Nguyễn", "NGUYEN", ""},
 		{"Stra\u0301", "Strá", "STRA", ""},
 		{"Straße", "Straße", "STRASSE", ""},
+		{"STRAẞE", "STRAẞE", "STRASSE", ""},
+		{"ẞ", "ẞ", "SS", ""},
+		{"Nguye\u0302\u0303n", "Nguyễn", "NGUYEN", ""},
+		{"A\u0301\u0302\u0303\u0304", "\u00c1\u0302\u0303\u0304", "A", ""},
+		{"A" + strings.Repeat("\u0301", 5), "", "", fault.Invalid},
+		{"A" + strings.Repeat("\u0301", 3000), "", "", fault.Invalid},
+		{"Zoe" + strings.Repeat("\u0301", 31), "", "", fault.Invalid},
+		{"Ana\u034fMaria", "", "", fault.Invalid},
+		{"Ana\u200dMaria", "", "", fault.Invalid},
+		{"Ana\u200bMaria", "", "", fault.Invalid},
+		{"Ana\u00adMaria", "", "", fault.Invalid},
+		{"Ana\ufe0f", "", "", fault.Invalid},
 		{"St. John", "St. John", "ST JOHN", ""},
 		{".", "", "", fault.Invalid},
 		{"-", "", "", fault.Invalid},
@@ -204,6 +216,31 @@ func TestTravellers(t *testing.T) {
 	}
 	if tk := got[0].Ticketed(); tk.GivenName != "ANIA" || tk.FamilyName != "MARTIN" {
 		t.Errorf("Ticketed() = %+v", tk)
+	}
+}
+
+// TestMessagesNamePassengersAsTheFields: a message that refers to another
+// traveller names it by the index the client sent, as userErrors.field
+// does (passengers[0] is input.passengers.0), never counting from 1.
+func TestMessagesNamePassengersAsTheFields(t *testing.T) {
+	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	oneWay := offer([]int{1}, []providers.Segment{seg("1", "CDG", "PMI", "2027-03-12 09:45", "2027-03-12 11:50")})
+	for _, c := range []struct {
+		ps   []providers.Traveller
+		want string
+	}{
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "1980-06-01", "AB12345"), traveller(providers.Adult, "Ana", "1980-06-01", "XY98765")}, "same traveller as passengers[0] "},
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "1980-06-01", "AB12345"), traveller(providers.Adult, "Eva", "1982-06-01", "AB12345")}, "same document number as passengers[0]:"},
+		{[]providers.Traveller{traveller(providers.Adult, "Ana", "2014-06-01", "AB12345"), traveller(providers.Infant, "Bo", "2026-06-01", "CD12345")}, "(passengers[0] is under 16"},
+	} {
+		_, vs := Travellers(c.ps, oneWay, Defaults(), today)
+		if len(vs) == 0 || !strings.Contains(vs[len(vs)-1].Message, c.want) {
+			t.Errorf("violations %+v, want a message with %q", vs, c.want)
+		}
+	}
+	bag := Extra{Provider: "citizenplane", Kind: providers.CheckedBag, Passenger: 0, Quantity: 2}
+	if vs := Extras([]Extra{bag}, func(string) providers.Limits { return providers.Limits{} }); len(vs) != 1 || !strings.HasPrefix(vs[0].Message, "passengers[0] would take 2") {
+		t.Errorf("extras: %+v", vs)
 	}
 }
 

@@ -130,14 +130,14 @@ func Travellers(ps []providers.Traveller, o providers.Offer, lim providers.Limit
 		if p.TicketedGivenName != "" && p.TicketedFamilyName != "" && err == nil {
 			key := p.TicketedGivenName + "|" + p.TicketedFamilyName + "|" + string(p.DateOfBirth)
 			if j, dup := byName[key]; dup {
-				add(fault.Duplicate, fmt.Sprintf("is the same traveller as passenger %d (same name and date of birth)", j+1), f()...)
+				add(fault.Duplicate, fmt.Sprintf("is the same traveller as %s (same name and date of birth)", Passenger(j)), f()...)
 			} else {
 				byName[key] = i
 			}
 		}
 		if d := strings.ToUpper(doc); d != "" {
 			if j, dup := byDoc[d]; dup {
-				add(fault.Duplicate, fmt.Sprintf("has the same document number as passenger %d: each traveller travels once", j+1), f("document", "number")...)
+				add(fault.Duplicate, fmt.Sprintf("has the same document number as %s: each traveller travels once", Passenger(j)), f("document", "number")...)
 			} else {
 				byDoc[d] = i
 			}
@@ -194,7 +194,7 @@ func infants(ps []providers.Traveller, born []*time.Time, dates []time.Time, min
 		}
 		msg := fmt.Sprintf("each lap infant travels with its own adult aged %d or older on every flight; this booking has %d such adults", minAge, adults)
 		if youngest >= 0 {
-			msg += fmt.Sprintf(" (passenger %d is under %d on %s)", youngest+1, minAge, dates[0].Format(time.DateOnly))
+			msg += fmt.Sprintf(" (%s is under %d on %s)", Passenger(youngest), minAge, dates[0].Format(time.DateOnly))
 		}
 		vs = append(vs, fault.Violation{Field: fault.Path("input", "passengers", i), Code: fault.PassengerMix, Message: msg})
 	}

@@ -14,7 +14,10 @@ func TestUnmarshalInt(t *testing.T) {
 	}{
 		{int64(2), 2, true},
 		{json.Number("2"), 2, true},
-		{json.Number("2.0"), 2, true},
+		{json.Number("2.0"), 0, false},
+		{json.Number("1e2"), 0, false},
+		{json.Number("-5"), -5, true},
+		{float64(2), 0, false},
 		{json.Number("-2147483648"), -2147483648, true},
 		{json.Number("2147483647"), 2147483647, true},
 		{json.Number("2147483648"), 0, false},
@@ -22,6 +25,8 @@ func TestUnmarshalInt(t *testing.T) {
 		{json.Number("9223372036854775808"), 0, false},
 		{json.Number("2.5"), 0, false},
 		{"2", 0, false},
+		{[]any{2}, 0, false},
+		{map[string]any{"a": 1}, 0, false},
 		{true, 0, false},
 		{nil, 0, false},
 	} {

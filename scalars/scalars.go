@@ -31,7 +31,7 @@ func MarshalDate(d providers.Date) graphql.Marshaler {
 func UnmarshalDate(v any) (providers.Date, error) {
 	s, ok := v.(string)
 	if !ok {
-		return "", &Error{fmt.Sprintf("must be a Date string like \"2026-07-01\", got %s", kind(v))}
+		return "", &Error{fmt.Sprintf("must be a Date string like \"2026-07-01\", got %s", Kind(v))}
 	}
 	return providers.Date(s), nil
 }
@@ -52,7 +52,7 @@ func MarshalDateTime(t time.Time) graphql.Marshaler {
 func UnmarshalDateTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, &Error{fmt.Sprintf("must be an RFC 3339 DateTime string, got %s", kind(v))}
+		return time.Time{}, &Error{fmt.Sprintf("must be an RFC 3339 DateTime string, got %s", Kind(v))}
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
@@ -61,8 +61,10 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	return t, nil
 }
 
-func kind(v any) string {
-	switch v.(type) {
+// Kind names the JSON kind of a value for messages: "null", "a boolean",
+// "a string", "an object", "a list", or "the number 2.5".
+func Kind(v any) string {
+	switch x := v.(type) {
 	case nil:
 		return "null"
 	case bool:
@@ -74,6 +76,6 @@ func kind(v any) string {
 	case []any:
 		return "a list"
 	default:
-		return "a number"
+		return fmt.Sprintf("the number %v", x)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+
+	"github.com/faregraph/faregraph/fault"
 )
 
 // cors lets browser apps on the allowed origins call the API: "*" allows
@@ -29,7 +31,7 @@ func cors(origins []string, next http.Handler) http.Handler {
 			}
 		}
 		if origin != "" && r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			writeError(w, http.StatusForbidden, "CORS_ORIGIN_NOT_ALLOWED",
+			writeError(w, http.StatusForbidden, fault.CORSOriginNotAllowed,
 				"browsers on "+origin+" may not call this API: the server's CORS origins (FAREGRAPH_CORS_ORIGINS) do not include it")
 			return
 		}

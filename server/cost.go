@@ -44,4 +44,5 @@ func complexity(c *graph.ComplexityRoot) {
 	c.Mutation.Checkout = func(child int, _ model.CheckoutInput) int { return mutationCost + child }
 	c.Mutation.CancellationQuote = func(child int, _ model.CancellationQuoteInput) int { return mutationCost + child }
 	c.Mutation.CancelBooking = func(child int, _ model.CancelBookingInput) int { return mutationCost + child }
+	c.Mutation.SelectSeats = func(child int, _ model.SelectSeatsInput) int { return mutationCost + child }
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/lexer"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/metrics"
 )
 
@@ -262,7 +263,7 @@ func (m *measurer) fragmentDirect(name string) int {
 // anything runs, as gqlparser reports validation errors.
 func requestError(format string, args ...any) *gqlerror.Error {
 	err := &gqlerror.Error{Message: fmt.Sprintf(format, args...)}
-	errcode.Set(err, errcode.ValidationFailed)
+	errcode.Set(err, string(fault.GraphQLValidationFailed))
 	return err
 }
 
@@ -280,7 +281,7 @@ func capErrors(ctx context.Context, next graphql.ResponseHandler) *graphql.Respo
 	more := len(resp.Errors) - MaxErrors
 	tooMany := &gqlerror.Error{
 		Message:    fmt.Sprintf("too many errors: %d more left out", more),
-		Extensions: map[string]any{"code": "TOO_MANY_ERRORS"},
+		Extensions: map[string]any{"code": fault.TooManyErrors},
 	}
 	resp.Errors = append(resp.Errors[:MaxErrors:MaxErrors], tooMany)
 	return resp

@@ -8,6 +8,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/faregraph/faregraph/fault"
 )
 
 // Every list input of the schema carries @maxItems(n) and says "At most n"
@@ -98,7 +100,7 @@ func (l listLimits) value(t *ast.Type, dirs ast.DirectiveList, v any, path strin
 		if n, ok := maxItems(dirs); ok && len(items) > n {
 			err := &gqlerror.Error{
 				Message:    fmt.Sprintf("%s: at most %d items", path, n),
-				Extensions: map[string]any{"code": "BAD_USER_INPUT", "field": path},
+				Extensions: map[string]any{"code": fault.BadUserInput, "field": path},
 			}
 			return err
 		}

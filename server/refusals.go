@@ -14,6 +14,8 @@ import (
 
 	lru "github.com/hashicorp/golang-lru/v2"
 	"golang.org/x/time/rate"
+
+	"github.com/faregraph/faregraph/fault"
 )
 
 // Refusal budget defaults: a client may have DefaultRefusalBurst requests
@@ -102,7 +104,7 @@ func (rf *refusals) wrap(next http.Handler) http.Handler {
 			}
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(1/rf.cfg.Rate))))
 			w.Header().Set("Connection", "close")
-			writeError(w, http.StatusTooManyRequests, "TOO_MANY_REQUESTS",
+			writeError(w, http.StatusTooManyRequests, fault.TooManyRequests,
 				fmt.Sprintf("too many refused requests from this client (more than %d, then %g a second); fix the requests, then retry", rf.cfg.Burst, rf.cfg.Rate))
 			return
 		}

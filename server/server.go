@@ -16,7 +16,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator/core"
 	"github.com/vektah/gqlparser/v2/validator/rules"
@@ -26,6 +25,7 @@ import (
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/events"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
@@ -71,7 +71,8 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// CORSOrigins are the browser origins allowed to call /graphql ("*": any).
 	CORSOrigins []string
-	// Playground serves the GraphiQL page at / when true.
+	// Playground serves the GraphiQL page at / and the results page and
+	// example operations at ExamplesPrefix when true.
 	Playground bool
 	// Introspection allows introspection queries when true. Without it,
 	// validation errors suggest no field, argument, type or enum value
@@ -125,6 +126,7 @@ func New(cfg Config) http.Handler {
 		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})
 		mux.Handle("GET /{$}", pg)
 		mux.Handle("GET /playground/", pg)
+		mux.Handle("GET "+ExamplesPrefix, examplesHandler())
 	}
 	return withRequestLog(cfg.Logger, mux)
 }
@@ -142,9 +144,9 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 		switch {
 		case r.Method != http.MethodGet && r.Method != http.MethodPost:
 			w.Header().Set("Allow", allow)
-			writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "/graphql takes GET and POST")
+			writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "/graphql takes GET and POST")
 		case r.Method == http.MethodPost && !(postJSON{}).Supports(r):
-			writeError(w, http.StatusUnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "POST /graphql takes a JSON body (Content-Type: application/json)")
+			writeError(w, http.StatusUnsupportedMediaType, fault.UnsupportedMediaType, "POST /graphql takes a JSON body (Content-Type: application/json)")
 		default:
 			next.ServeHTTP(w, r)
 		}
@@ -158,13 +160,11 @@ func GraphQL(cfg Config) http.Handler {
 	complexity(&gc.Complexity)
 	schema := graph.NewExecutableSchema(gc)
 	srv := handler.New(schema)
+	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{})
-	// Subscriptions: graphql-sse (a JSON POST that accepts
-	// text/event-stream), checked before plain JSON POSTs.
-	srv.AddTransport(transport.SSE{})
-	srv.AddTransport(postJSON{})
+	srv.AddTransport(getQuery{inputs: inputs})
+	srv.AddTransport(postJSON{inputs: inputs})
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
@@ -180,7 +180,7 @@ func GraphQL(cfg Config) http.Handler {
 		srv.SetDisableSuggestion(true)
 		srv.SetValidationRulesFn(rulesWithoutSuggestions)
 	}
-	srv.Use(&resolvers.Inputs{})
+	srv.Use(inputs)
 	srv.SetErrorPresenter(resolvers.ErrorPresenter(cfg.Logger))
 	srv.SetRecoverFunc(resolvers.Recover(cfg.Logger))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

@@ -14,6 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/resolvers"
 )
 
 // The response media types of GraphQL over HTTP.
@@ -28,7 +31,10 @@ const (
 // second time. Here the body is capped at MaxBodyBytes, decode errors say
 // nothing of the body, and an answer without errors is written as it was
 // built.
-type postJSON struct{}
+type postJSON struct {
+	// inputs answers variables that gqlparser could not coerce.
+	inputs *resolvers.Inputs
+}
 
 var _ graphql.Transport = postJSON{}
 
@@ -40,39 +46,42 @@ func (postJSON) Supports(r *http.Request) bool {
 	return err == nil && mediaType == mediaJSON
 }
 
-func (postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	if streamMode(r) != streamNone {
+		w.Header().Set("Content-Type", mediaJSON) // until the stream starts: refusals are JSON
+	}
 	start := graphql.Now()
 	body, err := readBody(w, r)
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
-		writeError(w, http.StatusRequestEntityTooLarge, "REQUEST_TOO_LARGE", "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
+		writeError(w, http.StatusRequestEntityTooLarge, fault.RequestTooLarge, "the request body is larger than "+strconv.Itoa(MaxBodyBytes>>10)+" KiB")
 		return
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body could not be read")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body could not be read")
 		return
 	}
 	if n, ok := longestJSONArray(body); !ok || n > MaxListItems {
 		// Refused before decoding: a list of 200,000 strings would cost
 		// tens of megabytes as Go values (see lists.go).
 		if ok {
-			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			writeError(w, requestErrorStatus(w), fault.BadUserInput, "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
 			return
 		}
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not a JSON GraphQL request")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body is not a JSON GraphQL request")
 		return
 	}
 	var params graphql.RawParams
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&params); err != nil || dec.More() {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the request body is not a JSON GraphQL request")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the request body is not a JSON GraphQL request")
 		return
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, &params, true)
+	execute(w, r, exec, t.inputs, &params, true)
 }
 
 // readBody reads the request body up to MaxBodyBytes: a body announced
@@ -100,7 +109,10 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 // getQuery is GraphQL over HTTP GET: the request in the URL's query
 // string, queries only. It replaces gqlgen's GET transport to answer with
 // the same media types, status codes and limits as postJSON.
-type getQuery struct{}
+type getQuery struct {
+	// inputs answers variables that gqlparser could not coerce.
+	inputs *resolvers.Inputs
+}
 
 var _ graphql.Transport = getQuery{}
 
@@ -108,12 +120,12 @@ func (getQuery) Supports(r *http.Request) bool {
 	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
 }
 
-func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
 	start := graphql.Now()
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "BAD_REQUEST", "the query string could not be decoded")
+		writeError(w, http.StatusBadRequest, fault.BadRequest, "the query string could not be decoded")
 		return
 	}
 	params := graphql.RawParams{Query: q.Get("query"), OperationName: q.Get("operationName"), Headers: r.Header}
@@ -123,18 +135,18 @@ func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 			continue
 		}
 		if n, ok := longestJSONArray([]byte(s)); ok && n > MaxListItems {
-			writeError(w, requestErrorStatus(w), "BAD_USER_INPUT", "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
+			writeError(w, requestErrorStatus(w), fault.BadUserInput, "a list in the request has more than "+strconv.Itoa(MaxListItems)+" items")
 			return
 		}
 		dec := json.NewDecoder(strings.NewReader(s))
 		dec.UseNumber()
 		if err := dec.Decode(into); err != nil || dec.More() {
-			writeError(w, http.StatusBadRequest, "BAD_REQUEST", name+" is not a JSON object")
+			writeError(w, http.StatusBadRequest, fault.BadRequest, name+" is not a JSON object")
 			return
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, &params, false)
+	execute(w, r, exec, t.inputs, &params, false)
 }
 
 // execute runs one GraphQL request and writes its answer as GraphQL over
@@ -142,10 +154,18 @@ func (getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExe
 // the variables do not coerce, a limit is exceeded) has no data, and is a
 // 400 in application/graphql-response+json but a 200 in application/json,
 // the legacy media type. A GET may only run queries.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, params *graphql.RawParams, mutations bool) {
+//
+// gqlparser coerces variables after validation and before any extension
+// sees the operation; when it refuses them (the operation is known, the
+// variables are not set), inputs answers the refusal as every other
+// coercion error, BAD_USER_INPUT naming the variable.
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
+		if rc != nil && rc.Operation != nil && rc.Variables == nil && len(errs) == 1 && inputs != nil {
+			errs = gqlerror.List{inputs.Coercion(rc.Operation, params.Variables, errs[0])}
+		}
 		resp := exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs)
 		markRefused(ctx)
 		w.WriteHeader(requestErrorStatus(w))
@@ -154,11 +174,25 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	if !mutations && rc.Operation.Operation != ast.Query {
 		w.Header().Set("Allow", "POST")
-		writeError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
+		writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
+		return
+	}
+	mode := streamMode(r)
+	if rc.Operation.Operation == ast.Subscription && mode != streamSSE {
+		writeError(w, http.StatusNotAcceptable, "NOT_ACCEPTABLE", "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	switch mode {
+	case streamMultipart:
+		writeMultipart(ctx, w, responses)
+	case streamSSE:
+		writeSSE(ctx, w, responses)
+	default:
+		// A client that did not ask for incremental delivery gets one
+		// answer: the deferred parts merged into the first.
+		writeResponse(w, mergeIncremental(ctx, responses))
+	}
 }
 
 // requestErrorStatus is the status of a request error in the media type
@@ -216,7 +250,7 @@ type requestErrorBody struct {
 func writeRequestError(w io.Writer, resp *graphql.Response) {
 	b, err := json.Marshal(requestErrorBody{Errors: resp.Errors, Extensions: resp.Extensions})
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}]}`)
 	}
 	w.Write(b)
 }
@@ -236,19 +270,19 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	}
 	b, err := json.Marshal(resp)
 	if err != nil {
-		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+		b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}]}`)
 	}
 	w.Write(b)
 }
 
 // writeError answers a request that is not a GraphQL request at all (an
 // unreadable body, a wrong method), in the media type already negotiated.
-func writeError(w http.ResponseWriter, status int, code, msg string) {
+func writeError(w http.ResponseWriter, status int, code fault.Code, msg string) {
 	if w.Header().Get("Content-Type") == "" {
 		w.Header().Set("Content-Type", mediaJSON)
 	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": msg, "extensions": map[string]string{"code": code}}},
+		"errors": []map[string]any{{"message": msg, "extensions": map[string]fault.Code{"code": code}}},
 	})
 }

@@ -54,11 +54,12 @@ func dbLocation(cfg config) string {
 	return fmt.Sprintf("the Postgres database %q on %s", strings.TrimPrefix(u.Path, "/"), u.Host)
 }
 
-const apikeyUsage = "usage: faregraph apikey create --tenant NAME --scopes LIST | apikey list | apikey revoke KEY-ID"
+const apikeyUsage = "usage: faregraph apikey create --tenant NAME --scopes LIST | apikey list [--tenant NAME] | apikey revoke KEY-ID"
 
 // apikey runs the apikey subcommands: "create --tenant NAME --scopes
-// offers:read,checkout:write", "list" and "revoke KEY-ID". Results go to
-// out, the notice of which database is used to notice.
+// offers:read,checkout:write", "list [--tenant NAME]" and "revoke
+// KEY-ID". Results go to out, the notice of which database is used to
+// notice. An unknown flag or a stray argument is an error with the usage.
 func apikey(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
 	if len(args) == 0 {
 		return errors.New(apikeyUsage)
@@ -67,7 +68,7 @@ func apikey(ctx context.Context, cfg config, args []string, out, notice io.Write
 	case "create":
 		return apikeyCreate(ctx, cfg, args[1:], out, notice)
 	case "list":
-		return apikeyList(ctx, cfg, out, notice)
+		return apikeyList(ctx, cfg, args[1:], out, notice)
 	case "revoke":
 		if len(args) != 2 {
 			return errors.New("usage: faregraph apikey revoke KEY-ID (the id, the fg_<id> prefix or the whole key)")
@@ -83,7 +84,7 @@ func apikeyCreate(ctx context.Context, cfg config, args []string, out, notice io
 	fs.SetOutput(notice)
 	tenant := fs.String("tenant", "", "name of the API client (created if new)")
 	scopes := fs.String("scopes", strings.Join(auth.AllScopes, ","), "comma-separated scopes: "+strings.Join(auth.AllScopes, ", "))
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, apikeyUsage); err != nil {
 		return err
 	}
 	sc, err := auth.ParseScopes(*scopes)
@@ -105,7 +106,13 @@ func apikeyCreate(ctx context.Context, cfg config, args []string, out, notice io
 	return nil
 }
 
-func apikeyList(ctx context.Context, cfg config, out, notice io.Writer) error {
+func apikeyList(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
+	fs := flag.NewFlagSet("apikey list", flag.ContinueOnError)
+	fs.SetOutput(notice)
+	tenant := fs.String("tenant", "", "list only the keys of the API client with this name")
+	if err := parseFlags(fs, args, apikeyUsage); err != nil {
+		return err
+	}
 	d, err := openDB(ctx, cfg, notice)
 	if err != nil {
 		return err
@@ -118,6 +125,9 @@ func apikeyList(ctx context.Context, cfg config, out, notice io.Writer) error {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TENANT\tKEY\tSCOPES\tCREATED\tREVOKED")
 	for _, k := range keys {
+		if *tenant != "" && k.TenantName != *tenant {
+			continue
+		}
 		revoked := "-"
 		if k.Key.RevokedAt != nil {
 			revoked = k.Key.RevokedAt.UTC().Format(time.RFC3339)
@@ -137,8 +147,11 @@ func apikeyRevoke(ctx context.Context, cfg config, ref string, out, notice io.Wr
 	}
 	defer d.Close()
 	k, now, err := (&auth.Authenticator{DB: d}).RevokeKey(ctx, ref, time.Now())
+	if errors.Is(err, auth.ErrNotThisKey) {
+		return fmt.Errorf("the key given for %s is %w", keyShown(ref), err)
+	}
 	if errors.Is(err, db.ErrNotFound) {
-		return fmt.Errorf("no API key %q (see faregraph apikey list)", ref)
+		return fmt.Errorf("no API key %s (see faregraph apikey list)", keyShown(ref))
 	}
 	if err != nil {
 		return err
@@ -162,7 +175,7 @@ func creditline(ctx context.Context, cfg config, args []string, out, notice io.W
 	limit := fs.String("limit", "", "credit limit as a decimal amount, e.g. 5000.00")
 	cur := fs.String("currency", "EUR", "ISO 4217 currency of the credit line")
 	disable := fs.Bool("disable", false, "disable the credit line")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], "usage: faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]"); err != nil {
 		return err
 	}
 	if !providers.ValidCurrency(strings.ToUpper(*cur)) {
@@ -194,4 +207,26 @@ func creditline(ctx context.Context, cfg config, args []string, out, notice io.W
 	}
 	fmt.Fprintf(out, "credit line of %q: %s %s, %s\n", *tenant, m.Decimal(), m.Currency, state)
 	return nil
+}
+
+// parseFlags parses args into fs and refuses what is left over: an admin
+// command takes flags only, and a stray word (a misspelt flag without its
+// dashes, a value with a space) must not be ignored.
+func parseFlags(fs *flag.FlagSet, args []string, usage string) error {
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("%w\n%s", err, usage)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q\n%s", fs.Arg(0), usage)
+	}
+	return nil
+}
+
+// keyShown is ref as a message may show it: by its fg_<id> prefix, so
+// that a whole key's secret is never printed.
+func keyShown(ref string) string {
+	if id, err := auth.KeyID(ref); err == nil {
+		return "fg_" + id
+	}
+	return "the key"
 }

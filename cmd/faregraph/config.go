@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -46,6 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr: or(getenv("FAREGRAPH_ADDR"), ":8080"),
 		Env:  or(getenv("FAREGRAPH_ENV"), "development"),
 	}
+	bad(listenAddr("FAREGRAPH_ADDR", c.Addr))
 	if c.Env != "development" && c.Env != "production" {
 		bad(fmt.Errorf("FAREGRAPH_ENV must be development or production, got %q", c.Env))
 	}
@@ -147,6 +149,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
 		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
 	}
+	a.Gateway = strings.ToLower(strings.TrimSpace(getenv("FAREGRAPH_GATEWAY")))
+	a.Gr4vy = app.Gr4vyConfig{
+		ID:            getenv("FAREGRAPH_GR4VY_ID"),
+		URL:           strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
+		PrivateKeyPEM: getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"),
+	}
 	cors := getenv("FAREGRAPH_CORS_ORIGINS")
 	if cors == "" && a.Development {
 		cors = "*"
@@ -160,6 +168,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	// otherwise on the main listener, behind FAREGRAPH_METRICS_TOKEN when
 	// set, and in production only then: it would be public otherwise.
 	c.MetricsAddr = getenv("FAREGRAPH_METRICS_ADDR")
+	if c.MetricsAddr != "" {
+		bad(listenAddr("FAREGRAPH_METRICS_ADDR", c.MetricsAddr))
+	}
 	a.MetricsToken = getenv("FAREGRAPH_METRICS_TOKEN")
 	if a.MetricsToken != "" && len(a.MetricsToken) < minMetricsToken {
 		bad(fmt.Errorf("FAREGRAPH_METRICS_TOKEN must be at least %d characters", minMetricsToken))
@@ -180,6 +191,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 	a.Introspection, err = boolean(getenv, "FAREGRAPH_INTROSPECTION", a.Development)
 	bad(err)
 	return c, errors.Join(errs...)
+}
+
+// listenAddr checks a listen address as net.Listen("tcp", addr) reads
+// it: host:port, the host optional (every interface), an IPv6 host in
+// brackets, and a port number from 0 (any free port) to 65535, so that a bad address is
+// reported with every other setting instead of failing after start-up.
+func listenAddr(name, addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s must be a listen address host:port like :8080 or 127.0.0.1:9090, got %q", name, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 || port != strconv.Itoa(n) {
+		return fmt.Errorf("%s: the port must be a number from 0 to 65535, got %q", name, port)
+	}
+	if strings.ContainsAny(host, " /[]") {
+		return fmt.Errorf("%s: %q is not a host name or IP address", name, host)
+	}
+	return nil
 }
 
 // minMetricsToken is the shortest FAREGRAPH_METRICS_TOKEN accepted.

@@ -26,6 +26,11 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, addr := range []string{":8080", "127.0.0.1:0", "[::1]:9090", "localhost:9090"} {
+		if _, err := loadConfig(env(map[string]string{"FAREGRAPH_ADDR": addr, "FAREGRAPH_METRICS_ADDR": "127.0.0.1:9999"})); err != nil {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
 	if c.Addr != ":8080" || c.Env != "development" || c.App.ProviderTimeout != 5*time.Second || c.App.DBPath != "faregraph.db" || !c.App.Playground {
 		t.Errorf("defaults = %+v", c)
 	}
@@ -45,17 +50,22 @@ func TestLoadConfig(t *testing.T) {
 		t.Errorf("parsed = %+v", c.App)
 	}
 	for name, e := range map[string]map[string]string{
-		"bad latency":    {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
-		"bad pair":       {"FAREGRAPH_SIM_LATENCY": "liteapi"},
-		"rate above 1":   {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
-		"bad timeout":    {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
-		"bad env":        {"FAREGRAPH_ENV": "staging"},
-		"bad playground": {"FAREGRAPH_PLAYGROUND": "maybe"},
-		"bad seed":       {"FAREGRAPH_SIM_SEED": "x"},
-		"short token":    {"FAREGRAPH_METRICS_TOKEN": "abc"},
-		"same addrs":     {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
-		"otlp not a URL": {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
-		"otlp over grpc": {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
+		"bad latency":     {"FAREGRAPH_SIM_LATENCY": "liteapi=fast"},
+		"bad pair":        {"FAREGRAPH_SIM_LATENCY": "liteapi"},
+		"rate above 1":    {"FAREGRAPH_SIM_FAILURE_RATE": "liteapi=2"},
+		"bad timeout":     {"FAREGRAPH_PROVIDER_TIMEOUT": "-1s"},
+		"bad env":         {"FAREGRAPH_ENV": "staging"},
+		"bad playground":  {"FAREGRAPH_PLAYGROUND": "maybe"},
+		"bad seed":        {"FAREGRAPH_SIM_SEED": "x"},
+		"short token":     {"FAREGRAPH_METRICS_TOKEN": "abc"},
+		"same addrs":      {"FAREGRAPH_ADDR": ":9000", "FAREGRAPH_METRICS_ADDR": ":9000"},
+		"addr no port":    {"FAREGRAPH_ADDR": "8080"},
+		"addr big port":   {"FAREGRAPH_ADDR": ":70000"},
+		"addr named port": {"FAREGRAPH_ADDR": ":http"},
+		"metrics addr":    {"FAREGRAPH_METRICS_ADDR": "localhost"},
+		"metrics ipv6":    {"FAREGRAPH_METRICS_ADDR": "::1:9090"},
+		"otlp not a URL":  {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+		"otlp over grpc":  {"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := loadConfig(env(e)); err == nil {
@@ -231,6 +241,8 @@ func TestProductionReportsEverySetting(t *testing.T) {
 		"FAREGRAPH_PROVIDER_TIMEOUT": "soon",
 		"FAREGRAPH_SIM_SEED":         "x",
 		"FAREGRAPH_PLAYGROUND":       "maybe",
+		"FAREGRAPH_ADDR":             "0.0.0.0:99999",
+		"FAREGRAPH_METRICS_ADDR":     "metrics",
 	}), io.Discard, &stderr)
 	if err == nil {
 		t.Fatal("production started with nothing configured")
@@ -238,6 +250,7 @@ func TestProductionReportsEverySetting(t *testing.T) {
 	for _, want := range []string{
 		"FAREGRAPH_PROVIDER_TIMEOUT", "FAREGRAPH_SIM_SEED", "FAREGRAPH_PLAYGROUND",
 		"FAREGRAPH_SECRET", "FAREGRAPH_CITIZENPLANE_URL", "STRIPE_SECRET_KEY",
+		"FAREGRAPH_ADDR", "FAREGRAPH_METRICS_ADDR",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("the error does not name %s:\n%v", want, err)
@@ -312,6 +325,32 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	if !strings.Contains(list, "acme") || !strings.Contains(list, "fg_"+id) || !strings.Contains(list, "offers:read") || strings.Contains(list, key) {
 		t.Errorf("apikey list:\n%s", list)
 	}
+	// --tenant lists one tenant's keys; unknown flags and stray arguments
+	// are errors, not ignored.
+	other := strings.SplitN(cmd("apikey", "create", "--tenant", "globex", "--scopes", "offers:read"), "\n", 2)[0]
+	otherID, _ := auth.KeyID(other)
+	if l := cmd("apikey", "list", "--tenant", "acme"); !strings.Contains(l, "fg_"+id) || strings.Contains(l, "fg_"+otherID) {
+		t.Errorf("apikey list --tenant acme:\n%s", l)
+	}
+	for _, args := range [][]string{
+		{"apikey", "list", "--tenat", "acme"}, {"apikey", "list", "acme"}, {"apikey", "create", "--tenant", "x", "extra"},
+		{"apikey", "revoke", "fg_" + id, "extra"}, {"creditline", "set", "--tenant", "acme", "--limit", "10", "oops"},
+	} {
+		var stderr strings.Builder
+		if err := run(ctx, args, e, io.Discard, &stderr); err == nil || !strings.Contains(err.Error()+stderr.String(), "usage") {
+			t.Errorf("%v: %v, want an error with the usage", args, err)
+		}
+	}
+	// A whole key revokes only when it is the key: the right id with
+	// another secret is refused, and the key keeps working.
+	forged := "fg_" + id + "_wrongsecret"
+	err = run(ctx, []string{"apikey", "revoke", forged}, e, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not a key of this database") || strings.Contains(err.Error(), "wrongsecret") {
+		t.Errorf("revoke %s: %v", forged, err)
+	}
+	if code := status(); code != http.StatusOK {
+		t.Fatalf("after a forged revoke the key answered %d", code)
+	}
 	if got := cmd("apikey", "revoke", "fg_"+id); !strings.Contains(got, "revoked fg_"+id) {
 		t.Errorf("apikey revoke printed %q", got)
 	}
@@ -321,7 +360,7 @@ func TestRevokedKeyIsRefusedAtOnce(t *testing.T) {
 	if got := cmd("apikey", "revoke", key); !strings.Contains(got, "already revoked") {
 		t.Errorf("revoking twice printed %q", got)
 	}
-	if list := cmd("apikey", "list"); strings.Contains(list, "  -\n") {
+	if list := cmd("apikey", "list", "--tenant", "acme"); strings.Contains(list, "  -\n") {
 		t.Errorf("the revoked key is listed as not revoked:\n%s", list)
 	}
 	if err := run(ctx, []string{"apikey", "revoke", "fg_00000000000000ff"}, e, io.Discard, io.Discard); err == nil {

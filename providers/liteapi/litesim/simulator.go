@@ -110,6 +110,10 @@ type Simulator struct {
 	// pendCancels makes cancellations answer 202 pending until it is
 	// turned off (SetCancellationsPending).
 	pendCancels bool
+	stale       map[string]bool // secretKeys of intents a newer one replaced
+	// noCredit: the account has no payment bypass and credit line
+	// (SetCreditLine), so usePaymentSdk false is a validation error.
+	noCredit bool
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -138,6 +142,7 @@ func New(cfg Config) *Simulator {
 		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
 		shifts:   map[sim.FlightKey]time.Duration{},
+		stale:    map[string]bool{},
 	}
 }
 
