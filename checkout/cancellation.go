@@ -386,8 +386,10 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 }
 
 // refund gives the traveller back row.RefundAmount through what paid the
-// booking's session: the card's gateway (a refund keyed by the
-// cancellation's id) or the credit line (restored with the row's write).
+// booking's part: the card's gateway (a refund keyed by the
+// cancellation's id), the credit line (restored with the row's write), or,
+// for a part the provider was paid for directly (PROVIDER_INTENT,
+// CARD_FORWARD), the provider, whose cancellation refunds the card.
 func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *BookingRecord) error {
 	if row.RefundAmount == 0 {
 		_, err := s.moveCancellation(ctx, row, CancelCompleted, nil)
@@ -395,6 +397,13 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 	}
 	sess, err := s.load(ctx, b.TenantID, b.SessionID)
 	if err != nil {
+		return err
+	}
+	if settlementOf(sess, b.PartIndex) != providers.Merchant {
+		// The provider took this part's money (PROVIDER_INTENT,
+		// CARD_FORWARD): its cancellation refunds the card itself.
+		row.RefundStatus, row.RefundRef, row.Failure = string(payments.RefundSucceeded), "provider:"+b.Provider, ""
+		_, err := s.moveCancellation(ctx, row, CancelCompleted, nil)
 		return err
 	}
 	p := sess.Payment
@@ -408,7 +417,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		_, err := s.cancels.RestoreCredit(ctx, s.cfg.DB, row, paymentKey(sess), row.RefundAmount, s.now())
 		return err
 	}
-	r, ok := s.cfg.Gateway.(payments.Refunder)
+	r, ok := s.refunder()
 	if !ok || p.Gateway != "" && p.Gateway != s.cfg.Gateway.Name() || p.Currency != "" && p.Currency != row.Currency {
 		row.Failure = fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency)
 		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
@@ -446,6 +455,18 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		_, err = s.moveCancellation(ctx, row, CancelRefunding, &next)
 	}
 	return err
+}
+
+// refunder is the gateway's refunds: the gateway itself, or what its
+// Refunds method gives (Gr4vy).
+func (s *Service) refunder() (payments.Refunder, bool) {
+	if r, ok := s.cfg.Gateway.(payments.Refunder); ok {
+		return r, true
+	}
+	if g, ok := s.cfg.Gateway.(interface{ Refunds() payments.Refunder }); ok {
+		return g.Refunds(), true
+	}
+	return nil, false
 }
 
 // FollowUpCancellations takes up the cancellations whose next step is due:

@@ -103,3 +103,27 @@ func TestBookingShowsPassengersExtrasAndSession(t *testing.T) {
 		t.Errorf("changes %v %v", r.Data, r.Errors)
 	}
 }
+
+// TestCancelBookingRefundsAtGr4vy: a booking paid through Gr4vy is
+// refunded there, for what the provider refunded.
+func TestCancelBookingRefundsAtGr4vy(t *testing.T) {
+	a := newGr4vyApp(t)
+	h := a.Handler
+	id := openSettled(t, h, "liteapi", "MERCHANT")
+	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id, "cardNumber": "4242424242424242"})
+	s := mustSettle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	r := post(t, h, `query($id: ID!) { checkoutSession(id: $id) { bookings { id total { amount } } } }`, map[string]any{"id": id})
+	bk := dig(r.Data, "checkoutSession", "bookings", 0).(map[string]any)
+	r = post(t, h, quoteMutation, map[string]any{"in": map[string]any{"bookingId": bk["id"]}})
+	q := dig(r.Data, "cancellationQuote", "cancellation").(map[string]any)
+	r = post(t, h, cancelMutation, map[string]any{"in": map[string]any{"quoteId": q["id"]}})
+	c := dig(r.Data, "cancelBooking", "cancellation").(map[string]any)
+	if c["status"] != "COMPLETED" || c["refundStatus"] != "SUCCEEDED" || dig(c, "refunded", "amount") != dig(bk, "total", "amount") {
+		t.Fatalf("cancellation %v %v (session %v)", r.Data, r.Errors, s["status"])
+	}
+	tx, ok := a.Gr4vySim.TransactionOf(paymentIntentID(t, a, id))
+	if !ok || tx.RefundedAmount != cents(t, dig(bk, "total", "amount").(string)) {
+		t.Errorf("at the simulator: %+v", tx)
+	}
+}
