@@ -25,6 +25,7 @@ import (
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/events"
+	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
@@ -101,6 +102,12 @@ type Config struct {
 	// MetricsPrivate keeps GET /metrics off Handler: the caller serves
 	// App.MetricsHandler on a listener of its own, or nowhere.
 	MetricsPrivate bool
+	// FXURL serves the ECB's daily reference rates XML: fetched at start
+	// and every FXRefresh (6h when zero). Empty keeps the rates shipped in
+	// the binary (package fx).
+	FXURL     string
+	FXRefresh time.Duration
+
 	// TracerProvider, when set, traces each GraphQL operation and
 	// resolver, each provider HTTP call and each saga step (see package
 	// telemetry); nil traces nothing.
@@ -142,7 +149,9 @@ type App struct {
 	Search   *search.Service
 	Checkout *checkout.Service
 	// Events delivers webhooks and feeds subscriptions.
-	Events  *events.Service
+	Events *events.Service
+	// FX holds the exchange rates searches convert with.
+	FX      *fx.Source
 	Auth    *auth.Authenticator
 	Metrics *metrics.Metrics
 	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
@@ -161,6 +170,8 @@ type App struct {
 	// simulator alone offers (such as cpsim's BookingCount) needs its
 	// type asserted.
 	Simulators map[string]sim.Controller
+	// routes are the routes of the simulators that list theirs, by provider.
+	routes map[string]map[sim.Route]bool
 
 	searches *db.Searches
 	closers  []func()
@@ -218,7 +229,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.searches = db.NewSearches(a.DB)
+	a.FX = fx.NewSource(fx.SourceConfig{URL: cfg.FXURL, Logger: cfg.Logger})
+	if cfg.FXURL != "" {
+		fxctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		go a.FX.Run(fxctx, cfg.FXRefresh)
+		a.closers = append(a.closers, stop)
+	}
 	a.Search = search.New(search.Config{
+		Rates:           a.FX.Rates,
+		Flies:           a.flies,
 		Providers:       set,
 		Store:           searchStore{a.searches},
 		Signer:          signer,

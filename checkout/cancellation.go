@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"slices"
 	"time"
 
@@ -181,7 +182,8 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 			return nil, qerr
 		}
 		row.Refundable, row.Voidable = quote.Refundable, quote.Voidable
-		row.QuotedRefund, row.Penalty = s.inBooking(b, quote.Refund), b.Amount.Amount-s.inBooking(b, quote.Refund)
+		refund := s.inBooking(ctx, b, quote.Refund)
+		row.QuotedRefund, row.Penalty = refund, b.Amount.Amount-refund
 		if !quote.Refundable {
 			row.QuotedRefund, row.Penalty = 0, b.Amount.Amount
 		}
@@ -192,15 +194,28 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 	return &CancellationResult{Cancellation: cancellationFromRow(row, true, s.cancellable(b.Provider))}, nil
 }
 
-// inBooking is what of m we refund for booking b: m, at most what the
-// booking cost; nothing when m is in another currency (an operator then
-// settles it by hand: none of our providers quotes in another currency
-// than it booked in).
-func (s *Service) inBooking(b *BookingRecord, m providers.Money) int64 {
-	if m.Currency != b.Amount.Currency {
+// inBooking is what of m, a refund the provider quoted or made, we refund
+// for booking b, in the booking's currency, at most what the booking cost.
+// For a part bought in another currency than it was sold in (a converted
+// offer), the refund is the same share of what the traveller paid as m is
+// of the provider's total for the part (its hold); nothing when m is in
+// neither currency (an operator then settles it by hand).
+func (s *Service) inBooking(ctx context.Context, b *BookingRecord, m providers.Money) int64 {
+	if m.Currency == b.Amount.Currency {
+		return max(0, min(m.Amount, b.Amount.Amount))
+	}
+	sess, err := s.load(ctx, b.TenantID, b.SessionID)
+	if err != nil {
 		return 0
 	}
-	return max(0, min(m.Amount, b.Amount.Amount))
+	for _, h := range sess.Holds {
+		if h.PartIndex == b.PartIndex && h.Hold.Total.Currency == m.Currency && h.Hold.Total.Amount > 0 {
+			share := new(big.Int).Mul(big.NewInt(b.Amount.Amount), big.NewInt(max(0, m.Amount)))
+			share.Quo(share, big.NewInt(h.Hold.Total.Amount))
+			return min(share.Int64(), b.Amount.Amount)
+		}
+	}
+	return 0
 }
 
 // CancelBooking confirms the cancellation quote quoteID: only the latest
@@ -365,7 +380,7 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 		// it quoted.
 		row.RefundAmount = row.QuotedRefund
 		if bk.Refund != nil {
-			row.RefundAmount = s.inBooking(b, *bk.Refund)
+			row.RefundAmount = s.inBooking(ctx, b, *bk.Refund)
 		}
 		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, b.SessionID, b.PartIndex, string(providers.BookingCanceled), s.now()); err != nil {
 			return err

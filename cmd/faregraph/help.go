@@ -28,6 +28,8 @@ var settings = []setting{
 	{"FAREGRAPH_REFUSAL_BURST", "20", "refused requests a client may send at once before the rate applies"},
 	{"FAREGRAPH_TRUSTED_PROXIES", "unset", "networks of load balancers (e.g. 10.0.0.0/8,fd00::/8) whose X-Forwarded-For names the client"},
 	{"FAREGRAPH_REQUEST_TIMEOUT", "30s", "deadline of each GraphQL request; a request also stops when its client disconnects"},
+	{"FAREGRAPH_FX_URL", "unset: the shipped ECB rates", "URL of the ECB daily reference rates XML (eurofxref-daily.xml or a mirror) to convert prices with"},
+	{"FAREGRAPH_FX_REFRESH", "6h", "how often FAREGRAPH_FX_URL is fetched again; a failed fetch keeps the rates in force"},
 	{"FAREGRAPH_SIM_LATENCY", "none", "simulator latency, e.g. citizenplane=150ms,liteapi=80ms"},
 	{"FAREGRAPH_SIM_FAILURE_RATE", "none", "share of simulator requests answered with a provider error, e.g. liteapi=0.5"},
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
