@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
@@ -33,37 +34,40 @@ func stream(in <-chan events.Event) <-chan *events.Event {
 }
 
 func (r *subscriptionResolver) BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error) {
-	p, err := reader(ctx)
-	if err != nil {
-		return nil, err
-	}
-	b, err := r.Checkout.Booking(ctx, p.TenantID, localID(bookingID, bookingType))
-	if errors.Is(err, checkout.ErrNotFound) {
-		return nil, fault.Field([]string{"bookingId"}, fault.NotFound, "no such booking")
-	}
-	if err != nil {
-		return nil, err
-	}
-	ch, err := r.Events.Subscribe(ctx, p.TenantID, b.ID)
-	if err != nil {
-		return nil, err
-	}
-	return stream(ch), nil
+	return r.subscribe(ctx, "bookingId", func(tenant string) (string, error) {
+		b, err := r.Checkout.Booking(ctx, tenant, localID(bookingID, bookingType))
+		if err != nil {
+			return "", err
+		}
+		return b.ID, nil
+	})
 }
 
 func (r *subscriptionResolver) CheckoutSessionEvents(ctx context.Context, id string) (<-chan *events.Event, error) {
+	return r.subscribe(ctx, "checkoutSessionId", func(tenant string) (string, error) {
+		s, err := r.Checkout.Get(ctx, tenant, sessionID(id))
+		if err != nil {
+			return "", err
+		}
+		return s.ID, nil
+	})
+}
+
+// subscribe streams the events of the subject find names for the
+// caller's tenant; an unknown subject is NOT_FOUND on the argument arg.
+func (r *subscriptionResolver) subscribe(ctx context.Context, arg string, find func(tenant string) (string, error)) (<-chan *events.Event, error) {
 	p, err := reader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s, err := r.Checkout.Get(ctx, p.TenantID, sessionID(id))
+	subject, err := find(p.TenantID)
 	if errors.Is(err, checkout.ErrNotFound) {
-		return nil, fault.Field([]string{"checkoutSessionId"}, fault.NotFound, "no such checkout session")
+		return nil, fault.Field([]string{arg}, fault.NotFound, "no such %s", strings.TrimSuffix(arg, "Id"))
 	}
 	if err != nil {
 		return nil, err
 	}
-	ch, err := r.Events.Subscribe(ctx, p.TenantID, s.ID)
+	ch, err := r.Events.Subscribe(ctx, p.TenantID, subject)
 	if err != nil {
 		return nil, err
 	}

@@ -15,20 +15,8 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/db/dbtest"
 	"github.com/faregraph/faregraph/events"
+	"github.com/faregraph/faregraph/providers/sim"
 )
-
-// movable is a clock tests move forward.
-type movable struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *movable) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *movable) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // receiver is a webhook endpoint that fails the first failures deliveries
 // and keeps the ones it accepted, each with its signature checked.
@@ -36,7 +24,7 @@ type receiver struct {
 	mu       sync.Mutex
 	failures int
 	secret   string
-	clock    *movable
+	clock    *sim.Clock
 	seen     []string // event ids accepted
 	types    []string
 	bad      int // deliveries whose signature did not verify
@@ -69,7 +57,7 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // times then succeeds gets each event once, signed; a replay sends it
 // again with the same id; a deleted endpoint gets nothing more.
 func TestWebhooksSignedAtLeastOnceAndReplayed(t *testing.T) {
-	clock := &movable{now: apptest.Now}
+	clock := sim.NewClock(apptest.Now)
 	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
 	h := a.Handler
 	rc := &receiver{failures: 3, clock: clock}
@@ -99,7 +87,7 @@ func TestWebhooksSignedAtLeastOnceAndReplayed(t *testing.T) {
 		if _, err := a.Events.Deliver(t.Context()); err != nil {
 			t.Fatal(err)
 		}
-		clock.Add(10 * time.Minute)
+		clock.Advance(10 * time.Minute)
 	}
 	rc.mu.Lock()
 	seen, types, bad := append([]string(nil), rc.seen...), append([]string(nil), rc.types...), rc.bad

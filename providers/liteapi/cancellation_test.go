@@ -9,6 +9,19 @@ import (
 	"github.com/faregraph/faregraph/providers/liteapi/litesim"
 )
 
+// booked books a nonstop one-way for one adult at the simulator.
+func booked(t *testing.T, env *simEnv, externalID string) (providers.Offer, *providers.Booking) {
+	t.Helper()
+	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nonstop)
+	roomy(t, env, o, 9)
+	h := mustHold(t, env, o)
+	b, err := env.client.Book(context.Background(), bookRequestFor(o, h, externalID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, b
+}
+
 // TestQuoteAndCancel: the quote (GET .../cancellations) says what a
 // cancellation refunds; the cancellation (POST) refunds exactly that; a
 // pending cancellation (202) answers the booking still pending and
@@ -16,13 +29,7 @@ import (
 func TestQuoteAndCancel(t *testing.T) {
 	ctx := context.Background()
 	env := newSimEnv(t, litesim.Config{Seed: 5})
-	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(t, env, o, 9)
-	h := mustHold(t, env, o)
-	b, err := env.client.Book(ctx, bookRequestFor(o, h, "FG-BK-Q1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := booked(t, env, "FG-BK-Q1")
 	q, err := env.client.QuoteCancellation(ctx, b.Reference)
 	if err != nil {
 		t.Fatal(err)
@@ -58,13 +65,7 @@ func TestQuoteAndCancel(t *testing.T) {
 func TestQuoteAfterVoidWindow(t *testing.T) {
 	ctx := context.Background()
 	env := newSimEnv(t, litesim.Config{Seed: 5})
-	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nonstop)
-	roomy(t, env, o, 9)
-	h := mustHold(t, env, o)
-	b, err := env.client.Book(ctx, bookRequestFor(o, h, "FG-BK-Q2"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	o, b := booked(t, env, "FG-BK-Q2")
 	env.clock.Advance(25 * time.Hour)
 	q, err := env.client.QuoteCancellation(ctx, b.Reference)
 	if err != nil {
