@@ -203,18 +203,23 @@ func metricsPlace(cfg config) string {
 func sweep(ctx context.Context, a *app.App, interval time.Duration, log *slog.Logger) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			// Each round is bounded: a provider that never answers cannot
-			// stop expiry and reconciliation for good.
-			sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-			if err := a.Sweep(sctx); err != nil {
-				log.Warn("sweeping", "err", err)
+	// The first round runs at start: a server restarted after a crash
+	// resumes what it left (payments to release, steps whose lease
+	// lapsed) without waiting an interval.
+	for first := true; ; first = false {
+		if !first {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
 			}
-			cancel()
 		}
+		// Each round is bounded: a provider that never answers cannot
+		// stop expiry and reconciliation for good.
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		if err := a.Sweep(sctx); err != nil {
+			log.Warn("sweeping", "err", err)
+		}
+		cancel()
 	}
 }
