@@ -60,6 +60,11 @@ func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Res
 	if errors.Is(err, search.ErrNotFound) {
 		return nil, nil
 	}
+	if err == nil {
+		// A stored search never changes until it expires: an answer that
+		// selects none of its live fields may be reused until then.
+		immutableUntil(ctx, res.ExpiresAt)
+	}
 	return res, err
 }
 
