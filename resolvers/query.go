@@ -36,7 +36,9 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if in.Passengers != nil {
 		req.Passengers = providers.Passengers{Adults: in.Passengers.Adults, Children: deref(in.Passengers.Children), Infants: deref(in.Passengers.Infants)}
 	}
-	res, err := r.Search.Search(ctx, req)
+	// Answered as soon as the providers are in: the result is stored
+	// meanwhile, and OfferSearch.id waits for that.
+	res, err := r.Search.Start(ctx, req)
 	if err != nil {
 		return nil, inputErrors(ctx, err)
 	}
