@@ -556,6 +556,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	}
 	r := &scenarioResult{
 		Name:     sagaScenarioName(variant),
+		Load:     loadAvg(),
 		Workers:  workers,
 		Requests: uint64(all.started),
 		Seconds:  elapsed.Seconds(),
