@@ -207,7 +207,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.Checkout = checkout.New(checkout.Config{
-		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer,
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
 	})

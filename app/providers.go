@@ -1,11 +1,14 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -147,3 +150,20 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 
 // Close stops serving the simulators.
 func (s *SimServer) Close() error { return s.srv.Close() }
+
+// simPayments confirms the payment intents of simulated providers: the
+// sandbox's stand-in for the app confirming a provider's intent with
+// Stripe's SDK (checkout.ProviderSandbox).
+type simPayments map[string]sim.Controller
+
+func (m simPayments) ConfirmProviderIntent(_ context.Context, provider, clientSecret, cardNumber string) error {
+	c, ok := m[provider].(sim.IntentConfirmer)
+	if !ok {
+		return fmt.Errorf("app: provider %s has no simulated payment intents", provider)
+	}
+	err := c.ConfirmIntent(clientSecret, cardNumber)
+	if errors.Is(err, sim.ErrCardDeclined) {
+		return &payments.DeclineError{Code: "card_declined", DeclineCode: "generic_decline", Message: "Your card was declined."}
+	}
+	return err
+}

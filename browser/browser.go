@@ -33,6 +33,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -161,19 +162,54 @@ func RunQuery(ctx context.Context, pageURL, waitFor string) (result string, requ
 // ones, so neither the browser nor the page can reach any other host
 // (requests to other hosts still appear in RequestedURLs, and fail).
 func Run(ctx context.Context, pageURL, waitFor string) (Result, error) {
-	path, err := ExecPath()
-	if err != nil {
-		return Result{}, err
-	}
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultTimeout)
 		defer cancel()
 	}
+	p, err := Open(ctx, pageURL)
+	if err != nil {
+		return Result{}, err
+	}
+	defer p.Close()
+	var res Result
+	err = p.listen()
+	if err == nil {
+		res, err = run(p.Ctx, p.w, pageURL, waitFor)
+	}
+	res.RequestedURLs, res.Errors = p.w.snapshot()
+	if err != nil {
+		msg := fmt.Sprintf("browser: %s: %v", pageURL, err)
+		if res.Text != "" {
+			msg += fmt.Sprintf("\nresult pane: %q", res.Text)
+		}
+		return res, errors.New(msg + p.report(ctx))
+	}
+	return res, nil
+}
 
+// Page is a tab of a fresh headless Chromium opened by Open, for tests that
+// drive a page themselves with chromedp actions run in Ctx.
+type Page struct {
+	// Ctx is the tab's chromedp context: chromedp.Run(p.Ctx, ...).
+	Ctx    context.Context
+	w      *watcher
+	output *tailBuffer
+	cancel func()
+}
+
+// Open starts a fresh headless Chromium with the flags and host rules of
+// Run (pageURL's host is the only one besides loopback that resolves) and
+// opens a blank tab that records requests and errors; navigate with
+// chromedp.Navigate in p.Ctx. Close the page to stop the browser.
+func Open(ctx context.Context, pageURL string) (*Page, error) {
+	path, err := ExecPath()
+	if err != nil {
+		return nil, err
+	}
 	page, err := url.Parse(pageURL)
 	if err != nil || page.Hostname() == "" {
-		return Result{}, fmt.Errorf("browser: page URL %q has no host", pageURL)
+		return nil, fmt.Errorf("browser: page URL %q has no host", pageURL)
 	}
 	// Resolve only the page's host and the loopback names; anything else
 	// fails before a DNS query or a connection leaves the machine.
@@ -204,36 +240,78 @@ func Run(ctx context.Context, pageURL, waitFor string) (Result, error) {
 		// No UserDataDir option: chromedp creates a fresh temporary
 		// profile directory and removes it when the browser exits.
 	)
-	defer cancelAlloc()
 	tabCtx, cancelTab := chromedp.NewContext(allocCtx)
-	defer cancelTab()
+	return &Page{Ctx: tabCtx, w: newWatcher(), output: output, cancel: func() { cancelTab(); cancelAlloc() }}, nil
+}
 
-	w := newWatcher()
-	var res Result
-	// Listen starts the browser and opens the tab, so a launch failure
-	// shows here.
-	err = chromedp.Listen(tabCtx, w.handle)
-	if err == nil {
-		res, err = run(tabCtx, w, pageURL, waitFor)
+// Start launches the browser and opens the tab, recording the page's
+// requests and errors from then on; a launch failure shows here.
+func (p *Page) Start() error {
+	if err := p.listen(); err != nil {
+		return fmt.Errorf("browser: starting Chromium: %v%s", err, p.report(context.Background()))
 	}
-	res.RequestedURLs, res.Errors = w.snapshot()
+	return nil
+}
+
+func (p *Page) listen() error { return chromedp.Listen(p.Ctx, p.w.handle) }
+
+// Close stops the browser and removes its profile.
+func (p *Page) Close() { p.cancel() }
+
+// RequestedURLs lists, in order, every URL the page requested so far.
+func (p *Page) RequestedURLs() []string { u, _ := p.w.snapshot(); return u }
+
+// Errors lists the JavaScript exceptions, console errors and the browser's
+// error log entries seen so far (see Result.Errors).
+func (p *Page) Errors() []string { _, e := p.w.snapshot(); return e }
+
+// Report describes what the page did, for a failure message: its errors,
+// its requested URLs and the tail of Chromium's output.
+func (p *Page) Report() string { return p.report(context.Background()) }
+
+func (p *Page) report(ctx context.Context) string {
+	urls, errs := p.w.snapshot()
+	var msg string
+	if len(errs) > 0 {
+		msg += "\npage errors:\n  " + strings.Join(errs, "\n  ")
+	}
+	if len(urls) > 0 {
+		msg += "\nrequested URLs:\n  " + strings.Join(urls, "\n  ")
+	}
+	if out := p.output.String(); out != "" && ctx.Err() == nil {
+		msg += "\nchromium output (tail):\n" + out
+	}
+	return msg
+}
+
+// Screenshot saves a PNG of the whole page (beyond the window) to path.
+func (p *Page) Screenshot(path string) error {
+	png, err := chromedp.Run(p.Ctx, chromedp.FullScreenshot(100)) // 100: PNG
 	if err != nil {
-		msg := fmt.Sprintf("browser: %s: %v", pageURL, err)
-		if res.Text != "" {
-			msg += fmt.Sprintf("\nresult pane: %q", res.Text)
-		}
-		if len(res.Errors) > 0 {
-			msg += "\npage errors:\n  " + strings.Join(res.Errors, "\n  ")
-		}
-		if len(res.RequestedURLs) > 0 {
-			msg += "\nrequested URLs:\n  " + strings.Join(res.RequestedURLs, "\n  ")
-		}
-		if out := output.String(); out != "" && ctx.Err() == nil {
-			msg += "\nchromium output (tail):\n" + out
-		}
-		return res, errors.New(msg)
+		return fmt.Errorf("browser: screenshot: %w", err)
 	}
-	return res, nil
+	return os.WriteFile(path, png, 0o644)
+}
+
+// ArtifactsEnv is the environment variable naming the directory where
+// tests save what a failed (or passed) run should leave behind, such as
+// screenshots. CI sets it and keeps the directory.
+const ArtifactsEnv = "FAREGRAPH_ARTIFACTS_DIR"
+
+// ArtifactPath returns where test t saves an artefact named name: in
+// $FAREGRAPH_ARTIFACTS_DIR (created if needed), prefixed with the test's
+// name, when that is set, else in t's temporary directory.
+func ArtifactPath(t testing.TB, name string) string {
+	t.Helper()
+	dir := os.Getenv(ArtifactsEnv)
+	if dir == "" {
+		return filepath.Join(t.TempDir(), name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatalf("artefacts directory $%s: %v", ArtifactsEnv, err)
+	}
+	safe := strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())
+	return filepath.Join(dir, safe+"-"+name)
 }
 
 // resultTextJS evaluates to the result pane's text: the CodeMirror 5 editor's

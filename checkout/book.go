@@ -136,6 +136,13 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
+		if settlementOf(sess, i) == providers.ProviderIntent {
+			// A new hold would come with a new intent the app never
+			// confirmed: the part cannot be booked.
+			sess.Parts[i].Status, sess.Parts[i].Code = PartFailed, fault.ProviderCode(&providers.Error{Code: providers.HoldExpired})
+			failed = sess.Parts[i].Code
+			continue
+		}
 		h, err := s.holdPart(ctx, sess, i)
 		if err != nil {
 			ue := providerUserError(sess.Offer.Parts[i].Provider, err)
@@ -167,7 +174,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 func (s *Service) request(sess *Session, i int) providers.BookRequest {
 	return providers.BookRequest{
 		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(),
-		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i),
+		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i), Payment: providerPayment(sess, i),
 	}
 }
 
@@ -306,7 +313,15 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		return &Result{Session: sess}, nil
 	}
-	if err := s.settle(ctx, sess, booked); err != nil {
+	// Only the MERCHANT parts' money is ours to capture: the providers
+	// charge their own intents and forwarded cards on booking.
+	charged := merchantAmount(sess, func(i int) int64 {
+		if sess.Parts[i].Status == PartBooked {
+			return sess.Parts[i].Amount
+		}
+		return 0
+	})
+	if err := s.settle(ctx, sess, charged); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "settling payment", "session", sess.ID, "err", err)
 		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
@@ -353,6 +368,14 @@ func firstCode(parts []PartState) fault.Code {
 func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error {
 	p := sess.Payment
 	if p == nil {
+		return nil
+	}
+	if p.Amount == 0 {
+		// Every part was paid to its provider: nothing of ours to take.
+		p.Status = payments.Canceled
+		if anyPart(sess, PartBooked) {
+			p.Status = payments.Captured
+		}
 		return nil
 	}
 	switch p.Method {

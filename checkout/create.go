@@ -58,6 +58,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	passengers := c.passengers(in.Passengers, offer, lim, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	sels := s.selections(&c, in, offer)
+	settlements := s.settlements(&c, in.Settlements, offer)
 	if len(c.errs) > 0 {
 		return &Result{UserErrors: c.errs}, nil
 	}
@@ -85,6 +86,11 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		CreatedAt: now, UpdatedAt: now,
 	}
 	sess.Items, sess.Parts, sess.Total = cart(offer, sels)
+	for i := range sess.Parts {
+		if settlements[i] != providers.Merchant {
+			sess.Parts[i].Settlement = settlements[i] // "" is MERCHANT (settlementOf)
+		}
+	}
 	if sess.Total.Amount > maxMinorAmount {
 		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
 	}

@@ -135,7 +135,7 @@ func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want provide
 	if err != nil {
 		return nil, err
 	}
-	req := providers.HoldRequest{Part: part, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed()}
+	req := providers.HoldRequest{Part: part, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(), Settlement: settlementOf(sess, i)}
 	for _, sel := range sess.Selections {
 		if sel.PartIndex == i {
 			req.Selections = append(req.Selections, providers.Selection{Ref: sel.Ancillary.Ref, PassengerIndex: sel.PassengerIndex, Quantity: sel.Quantity})

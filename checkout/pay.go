@@ -8,6 +8,7 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // Pay sets up the payment of a held session. CARD creates one payment
@@ -44,13 +45,17 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
+	amount := merchantTotal(sess)
+	if amount == 0 {
+		return s.payByProviders(ctx, sess, method)
+	}
 	if method == CreditLine {
-		return s.payByCredit(ctx, sess)
+		return s.payByCredit(ctx, sess, amount)
 	}
 	// The gateway gets the names as ticketed, never the raw input.
 	buyer := sess.Contact.Ticketed()
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
-		Key: paymentKey(sess), Amount: sess.Total.Amount, Currency: sess.Total.Currency,
+		Key: paymentKey(sess), Amount: amount, Currency: sess.Total.Currency,
 		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
@@ -63,10 +68,10 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		s.cfg.Logger.ErrorContext(ctx, "create payment intent", "session", sess.ID, "err", err)
 		return &Result{Session: sess, UserErrors: userErr(fault.PaymentUnavailable, "the payment could not be set up; retry", "checkoutSessionId")}, nil
 	}
-	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: sess.Total.Amount, Currency: sess.Total.Currency}
+	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: amount, Currency: sess.Total.Currency}
 	applyIntent(sess.Payment, in)
 	sess.Status = PaymentPending
-	if in.Status == payments.Authorized {
+	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
 	release(sess)
@@ -76,8 +81,25 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	return &Result{Session: sess}, nil
 }
 
-func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, error) {
-	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, paymentKey(sess), sess.Total.Amount, sess.Total.Currency, s.now())
+// payByProviders sets up the payment of a session none of whose parts we
+// charge (every part PROVIDER_INTENT or CARD_FORWARD): nothing to take,
+// so the payment is authorized at zero; the session is AUTHORIZED once
+// every card is forwarded.
+func (s *Service) payByProviders(ctx context.Context, sess *Session, method PaymentMethod) (*Result, error) {
+	release(sess)
+	sess.Payment = &Payment{Method: method, Status: payments.Authorized, Currency: sess.Total.Currency}
+	sess.Status = PaymentPending
+	if paymentReady(sess) {
+		sess.Status = Authorized
+	}
+	if ok, err := s.move(ctx, sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+func (s *Service) payByCredit(ctx context.Context, sess *Session, amount int64) (*Result, error) {
+	err := s.tenants.ReserveCredit(ctx, s.cfg.DB, sess.TenantID, paymentKey(sess), amount, sess.Total.Currency, s.now())
 	var ue []fault.Violation
 	switch {
 	case errors.Is(err, db.ErrNoCreditLine):
@@ -94,8 +116,11 @@ func (s *Service) payByCredit(ctx context.Context, sess *Session) (*Result, erro
 		}
 		return &Result{Session: sess, UserErrors: ue}, nil
 	}
-	sess.Payment = &Payment{Method: CreditLine, Status: payments.Authorized, Amount: sess.Total.Amount, Currency: sess.Total.Currency}
-	sess.Status = Authorized
+	sess.Payment = &Payment{Method: CreditLine, Status: payments.Authorized, Amount: amount, Currency: sess.Total.Currency}
+	sess.Status = PaymentPending
+	if paymentReady(sess) {
+		sess.Status = Authorized
+	}
 	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
 	if err != nil || !ok {
 		// The session moved under us (expired, canceled): give the credit back.
@@ -145,14 +170,36 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if s.cfg.Sandbox == nil {
-		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
+	if sess.Status == Authorized && len(partsSettling(sess, providers.ProviderIntent, "")) > 0 {
+		// Nothing of ours to confirm, but the providers' intents are
+		// confirmed by the app after it pays.
+		if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
+			return res, err
+		}
+		return &Result{Session: sess}, nil
 	}
 	if run, ue := gate(sess, "confirm"); !run {
 		return &Result{Session: sess, UserErrors: ue}, nil
 	}
-	if sess.Payment == nil || sess.Payment.Method != Card {
+	merchant := sess.Payment != nil && sess.Payment.Amount > 0 && sess.Payment.Status != payments.Authorized
+	if sess.Payment == nil || merchant && sess.Payment.Method != Card {
 		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "pay by CARD before confirming a card", "checkoutSessionId")}, nil
+	}
+	if merchant && s.cfg.Sandbox == nil {
+		return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, "sandbox payments are not enabled on this server", "checkoutSessionId")}, nil
+	}
+	if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
+		return res, err
+	}
+	if !merchant {
+		from := sess.Status
+		if paymentReady(sess) {
+			sess.Status = Authorized
+		}
+		if ok, err := s.move(ctx, sess, from, "sandbox_confirmed", ""); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
+		return &Result{Session: sess}, nil
 	}
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
 	if errors.Is(err, payments.ErrInvalidState) {
@@ -171,6 +218,39 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		return nil, err
 	}
 	return s.intentChanged(ctx, sess, in)
+}
+
+// sandboxProviders plays the app's part for the session's providers with a
+// test card: it confirms every PROVIDER_INTENT part's intent (through the
+// provider's simulator) and forwards the card's Stripe test PaymentMethod
+// (pm_card_visa, or pm_card_chargeDeclined for a declining card) to every
+// CARD_FORWARD part that has none. It answers a result only to stop: a
+// declined card, or a provider whose intents cannot be confirmed here.
+func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumber string) (*Result, error) {
+	for i, part := range sess.Offer.Parts {
+		switch settlementOf(sess, i) {
+		case providers.ProviderIntent:
+			if i >= len(sess.Holds) || sess.Holds[i].Hold.Intent == nil {
+				continue
+			}
+			if s.cfg.ProviderSandbox == nil {
+				return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, part.Provider+"'s payment intents cannot be confirmed in the sandbox of this server", "checkoutSessionId")}, nil
+			}
+			err := s.cfg.ProviderSandbox.ConfirmProviderIntent(ctx, part.Provider, sess.Holds[i].Hold.Intent.ClientSecret, cardNumber)
+			var de *payments.DeclineError
+			if errors.As(err, &de) {
+				return &Result{Session: sess, UserErrors: userErr(fault.CardDeclined, part.Provider+"'s payment intent: the card was declined: "+de.Message, "cardNumber")}, nil
+			}
+			if err != nil {
+				return nil, fmt.Errorf("checkout: confirm %s's intent of %s: %w", part.Provider, sess.ID, err)
+			}
+		case providers.CardForward:
+			if sess.Parts[i].Forward == nil {
+				sess.Parts[i].Forward = &CardForward{PaymentMethod: sandboxPaymentMethod(cardNumber)}
+			}
+		}
+	}
+	return nil, nil
 }
 
 // intentChanged records what the gateway says of a session's intent, only
@@ -197,7 +277,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	applyIntent(sess.Payment, in)
 	event := "payment_updated"
 	switch {
-	case from == PaymentPending && in.Status == payments.Authorized:
+	case from == PaymentPending && in.Status == payments.Authorized && paymentReady(sess):
 		sess.Status, event = Authorized, "payment_authorized"
 	case from == PaymentPending:
 	case from == Authorized && in.Status == payments.Canceled:

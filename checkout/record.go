@@ -32,7 +32,17 @@ func sessionRecord(sess *Session) records.Session {
 			return records.PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: records.FromHold(h.Hold), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(sess.Parts, func(p PartState) records.PartState {
-			return records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount}
+			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount}
+			if p.Settlement != providers.Merchant {
+				r.Settlement = string(p.Settlement)
+			}
+			if f := p.Forward; f != nil {
+				r.Forward = &records.CardForward{PaymentMethod: f.PaymentMethod}
+				if t := f.ThreeDSecure; t != nil {
+					r.Forward.ThreeDSecure = (*records.ThreeDSecure)(t)
+				}
+			}
+			return r
 		}),
 		Payment:        paymentRecord(sess.Payment),
 		Failure:        failureRecord(sess.Failure),
@@ -63,7 +73,14 @@ func sessionFromRecord(rec records.Session) *Session {
 			return PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: h.Hold.Domain(), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(rec.Parts, func(p records.PartState) PartState {
-			return PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount}
+			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement)}
+			if f := p.Forward; f != nil {
+				st.Forward = &CardForward{PaymentMethod: f.PaymentMethod}
+				if t := f.ThreeDSecure; t != nil {
+					st.Forward.ThreeDSecure = (*providers.ThreeDSecure)(t)
+				}
+			}
+			return st
 		}),
 		Payment:        paymentFromRecord(rec.Payment),
 		Failure:        failureFromRecord(rec.Failure),

@@ -45,7 +45,10 @@ type Config struct {
 	Gateway   payments.Gateway
 	// Sandbox is set when Gateway is the sandbox, to confirm test cards.
 	Sandbox CardConfirmer
-	Logger  *slog.Logger
+	// ProviderSandbox confirms providers' own payment intents with test
+	// cards (the provider simulators); nil when none can.
+	ProviderSandbox ProviderSandbox
+	Logger          *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// OperationTimeout bounds one saga step (all its provider and payment

@@ -170,6 +170,11 @@ type PartState struct {
 	Code   fault.Code
 	// Amount is what booking the part costs (the part and its extras).
 	Amount int64
+	// Settlement is who takes the part's money; "" is MERCHANT (the
+	// default, and every session stored before settlements existed).
+	Settlement providers.Settlement
+	// Forward is the card of a CARD_FORWARD part, once given.
+	Forward *CardForward
 }
 
 // PaymentMethod is how a session is paid.

@@ -101,9 +101,14 @@ var gates = map[string]stepGate{
 	"cancel": {runs: []Status{Open, Held, PaymentPending, Authorized, PriceChanged}, busy: []Status{Booking, NeedsAttention}},
 	"accept": {runs: []Status{PriceChanged}, past: []Status{Held, PaymentPending, Authorized, Booking, NeedsAttention}, early: "the price has not changed"},
 	"renew":  {runs: []Status{Held, PaymentPending, Authorized}},
+	// seats: before paying, so that the payment covers them (an OPEN
+	// session is told to hold first by SelectSeats itself).
+	"seats":  {runs: []Status{Held}},
 	"expire": {runs: []Status{Open, Held, PaymentPending, Authorized, PriceChanged}},
 	"confirm": {runs: []Status{PaymentPending}, past: []Status{Authorized, Booking, NeedsAttention},
 		early: "pay by CARD before confirming a card"},
+	"forward": {runs: []Status{Held, PaymentPending}, past: []Status{Authorized, Booking, NeedsAttention},
+		early: "hold the checkout session before forwarding a card"},
 }
 
 // gate answers whether step may run on sess. When it may not, it gives

@@ -56,6 +56,9 @@ type CreateInput struct {
 	// an offer form one journey). Empty is left out of the request's hash,
 	// so keys stored before the field existed still match.
 	PartialBooking PartialBooking `json:",omitempty"`
+	// Settlements say how providers' parts settle; a provider not listed
+	// settles as MERCHANT. Left out of the hash when empty, as above.
+	Settlements []ProviderSettlement `json:",omitempty"`
 }
 
 // checker collects every violation of a request; field names are relative
@@ -124,14 +127,7 @@ func (c *checker) passengers(ps []PassengerInput, offer providers.Offer, lim pro
 	var n providers.Passengers
 	for i, p := range ps {
 		f := func(name ...string) []string { return append([]string{"passengers", fmt.Sprint(i)}, name...) }
-		switch p.Type {
-		case providers.Adult:
-			n.Adults++
-		case providers.Child:
-			n.Children++
-		case providers.Infant:
-			n.Infants++
-		default:
+		if !n.Count(p.Type) {
 			c.add(fault.Invalid, "must be ADULT, CHILD or INFANT", f("type")...)
 		}
 		if p.Gender != "MALE" && p.Gender != "FEMALE" {

@@ -40,8 +40,10 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Offer() OfferResolver
 	OfferSearch() OfferSearchResolver
+	PaymentAction() PaymentActionResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -150,6 +152,13 @@ type ComplexityRoot struct {
 		To    func(childComplexity int) int
 	}
 
+	CheckoutPart struct {
+		Amount     func(childComplexity int) int
+		Index      func(childComplexity int) int
+		Provider   func(childComplexity int) int
+		Settlement func(childComplexity int) int
+	}
+
 	CheckoutSession struct {
 		Airline           func(childComplexity int) int
 		BookingCodes      func(childComplexity int) int
@@ -167,8 +176,11 @@ type ComplexityRoot struct {
 		Metadata          func(childComplexity int) int
 		Offer             func(childComplexity int) int
 		PartialBooking    func(childComplexity int) int
+		Parts             func(childComplexity int) int
 		Passengers        func(childComplexity int) int
 		Payment           func(childComplexity int) int
+		PaymentActions    func(childComplexity int) int
+		SeatMaps          func(childComplexity int) int
 		Status            func(childComplexity int) int
 		Total             func(childComplexity int) int
 	}
@@ -225,8 +237,10 @@ type ComplexityRoot struct {
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
 		ConfirmSandboxPayment func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
 		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
+		ForwardCard           func(childComplexity int, input model.ForwardCardInput) int
 		HoldCheckoutSession   func(childComplexity int, input model.HoldCheckoutSessionInput) int
 		PayCheckoutSession    func(childComplexity int, input model.PayCheckoutSessionInput) int
+		SelectSeats           func(childComplexity int, input model.SelectSeatsInput) int
 	}
 
 	Offer struct {
@@ -276,6 +290,13 @@ type ComplexityRoot struct {
 		ReturnDate    func(childComplexity int) int
 	}
 
+	OfferSearchProgress struct {
+		Done           func(childComplexity int) int
+		Offers         func(childComplexity int) int
+		ProviderResult func(childComplexity int) int
+		Search         func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -311,6 +332,16 @@ type ComplexityRoot struct {
 		Status         func(childComplexity int) int
 	}
 
+	PaymentAction struct {
+		Amount        func(childComplexity int) int
+		ClientSecret  func(childComplexity int) int
+		Done          func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		PartIndexes   func(childComplexity int) int
+		Provider      func(childComplexity int) int
+		TransactionID func(childComplexity int) int
+	}
+
 	PriceCheck struct {
 		Available      func(childComplexity int) int
 		CheckedAt      func(childComplexity int) int
@@ -339,6 +370,34 @@ type ComplexityRoot struct {
 		SearchOffers     func(childComplexity int, input model.SearchOffersInput) int
 	}
 
+	Seat struct {
+		Available       func(childComplexity int) int
+		Characteristics func(childComplexity int) int
+		Column          func(childComplexity int) int
+		Designator      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		PassengerIndex  func(childComplexity int) int
+		Price           func(childComplexity int) int
+	}
+
+	SeatMap struct {
+		Cabins       func(childComplexity int) int
+		Provider     func(childComplexity int) int
+		Segment      func(childComplexity int) int
+		SegmentIndex func(childComplexity int) int
+		SliceIndex   func(childComplexity int) int
+	}
+
+	SeatMapCabin struct {
+		Name func(childComplexity int) int
+		Rows func(childComplexity int) int
+	}
+
+	SeatRow struct {
+		Number func(childComplexity int) int
+		Seats  func(childComplexity int) int
+	}
+
 	Segment struct {
 		ArrivalAt          func(childComplexity int) int
 		CarrierCode        func(childComplexity int) int
@@ -356,6 +415,10 @@ type ComplexityRoot struct {
 		DurationMinutes    func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 		Segments           func(childComplexity int) int
+	}
+
+	Subscription struct {
+		SearchOffersProgress func(childComplexity int, input model.SearchOffersInput) int
 	}
 
 	UserError struct {
@@ -390,6 +453,8 @@ type CheckoutSessionResolver interface {
 	Items(ctx context.Context, obj *checkout.Session) ([]model.CartItem, error)
 
 	Payment(ctx context.Context, obj *checkout.Session) (*model.Payment, error)
+	Parts(ctx context.Context, obj *checkout.Session) ([]model.CheckoutPart, error)
+	PaymentActions(ctx context.Context, obj *checkout.Session) ([]checkout.PaymentAction, error)
 	Bookings(ctx context.Context, obj *checkout.Session) ([]checkout.BookingRecord, error)
 
 	BookingReferences(ctx context.Context, obj *checkout.Session) ([]string, error)
@@ -400,16 +465,19 @@ type CheckoutSessionResolver interface {
 	Metadata(ctx context.Context, obj *checkout.Session) ([]model.MetadataEntry, error)
 
 	Events(ctx context.Context, obj *checkout.Session) ([]model.CheckoutEvent, error)
+	SeatMaps(ctx context.Context, obj *checkout.Session) ([]model.SeatMap, error)
 }
 type MutationResolver interface {
 	CreateCheckoutSession(ctx context.Context, input model.CreateCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	HoldCheckoutSession(ctx context.Context, input model.HoldCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	PayCheckoutSession(ctx context.Context, input model.PayCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	ConfirmSandboxPayment(ctx context.Context, input model.ConfirmSandboxPaymentInput) (*model.CheckoutSessionPayload, error)
+	ForwardCard(ctx context.Context, input model.ForwardCardInput) (*model.CheckoutSessionPayload, error)
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
 	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
+	SelectSeats(ctx context.Context, input model.SelectSeatsInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
@@ -430,6 +498,12 @@ type OfferSearchResolver interface {
 
 	Offers(ctx context.Context, obj *search.Result, first *int, after *string, last *int, before *string, sortBy *model.OfferSortKey) (*model.OfferConnection, error)
 }
+type PaymentActionResolver interface {
+	Provider(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+
+	ClientSecret(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+	TransactionID(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+}
 type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
 }
@@ -443,6 +517,9 @@ type QueryResolver interface {
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
+}
+type SubscriptionResolver interface {
+	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -871,6 +948,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CheckoutEvent.To(childComplexity), true
 
+	case "CheckoutPart.amount":
+		if e.ComplexityRoot.CheckoutPart.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Amount(childComplexity), true
+	case "CheckoutPart.index":
+		if e.ComplexityRoot.CheckoutPart.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Index(childComplexity), true
+	case "CheckoutPart.provider":
+		if e.ComplexityRoot.CheckoutPart.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Provider(childComplexity), true
+	case "CheckoutPart.settlement":
+		if e.ComplexityRoot.CheckoutPart.Settlement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Settlement(childComplexity), true
+
 	case "CheckoutSession.airline":
 		if e.ComplexityRoot.CheckoutSession.Airline == nil {
 			break
@@ -967,6 +1069,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.PartialBooking(childComplexity), true
+	case "CheckoutSession.parts":
+		if e.ComplexityRoot.CheckoutSession.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.Parts(childComplexity), true
 	case "CheckoutSession.passengers":
 		if e.ComplexityRoot.CheckoutSession.Passengers == nil {
 			break
@@ -979,6 +1087,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutSession.Payment(childComplexity), true
+	case "CheckoutSession.paymentActions":
+		if e.ComplexityRoot.CheckoutSession.PaymentActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.PaymentActions(childComplexity), true
+	case "CheckoutSession.seatMaps":
+		if e.ComplexityRoot.CheckoutSession.SeatMaps == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutSession.SeatMaps(childComplexity), true
 	case "CheckoutSession.status":
 		if e.ComplexityRoot.CheckoutSession.Status == nil {
 			break
@@ -1192,6 +1312,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCheckoutSession(childComplexity, args["input"].(model.CreateCheckoutSessionInput)), true
+	case "Mutation.forwardCard":
+		if e.ComplexityRoot.Mutation.ForwardCard == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_forwardCard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ForwardCard(childComplexity, args["input"].(model.ForwardCardInput)), true
 	case "Mutation.holdCheckoutSession":
 		if e.ComplexityRoot.Mutation.HoldCheckoutSession == nil {
 			break
@@ -1214,6 +1345,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PayCheckoutSession(childComplexity, args["input"].(model.PayCheckoutSessionInput)), true
+	case "Mutation.selectSeats":
+		if e.ComplexityRoot.Mutation.SelectSeats == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_selectSeats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SelectSeats(childComplexity, args["input"].(model.SelectSeatsInput)), true
 
 	case "Offer.ancillaries":
 		if e.ComplexityRoot.Offer.Ancillaries == nil {
@@ -1417,6 +1559,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OfferSearch.ReturnDate(childComplexity), true
 
+	case "OfferSearchProgress.done":
+		if e.ComplexityRoot.OfferSearchProgress.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Done(childComplexity), true
+	case "OfferSearchProgress.offers":
+		if e.ComplexityRoot.OfferSearchProgress.Offers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Offers(childComplexity), true
+	case "OfferSearchProgress.providerResult":
+		if e.ComplexityRoot.OfferSearchProgress.ProviderResult == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.ProviderResult(childComplexity), true
+	case "OfferSearchProgress.search":
+		if e.ComplexityRoot.OfferSearchProgress.Search == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferSearchProgress.Search(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1558,6 +1725,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Payment.Status(childComplexity), true
+
+	case "PaymentAction.amount":
+		if e.ComplexityRoot.PaymentAction.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Amount(childComplexity), true
+	case "PaymentAction.clientSecret":
+		if e.ComplexityRoot.PaymentAction.ClientSecret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.ClientSecret(childComplexity), true
+	case "PaymentAction.done":
+		if e.ComplexityRoot.PaymentAction.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Done(childComplexity), true
+	case "PaymentAction.kind":
+		if e.ComplexityRoot.PaymentAction.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Kind(childComplexity), true
+	case "PaymentAction.partIndexes":
+		if e.ComplexityRoot.PaymentAction.PartIndexes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.PartIndexes(childComplexity), true
+	case "PaymentAction.provider":
+		if e.ComplexityRoot.PaymentAction.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.Provider(childComplexity), true
+	case "PaymentAction.transactionId":
+		if e.ComplexityRoot.PaymentAction.TransactionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.TransactionID(childComplexity), true
 
 	case "PriceCheck.available":
 		if e.ComplexityRoot.PriceCheck.Available == nil {
@@ -1717,6 +1927,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.SearchOffers(childComplexity, args["input"].(model.SearchOffersInput)), true
 
+	case "Seat.available":
+		if e.ComplexityRoot.Seat.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Available(childComplexity), true
+	case "Seat.characteristics":
+		if e.ComplexityRoot.Seat.Characteristics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Characteristics(childComplexity), true
+	case "Seat.column":
+		if e.ComplexityRoot.Seat.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Column(childComplexity), true
+	case "Seat.designator":
+		if e.ComplexityRoot.Seat.Designator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Designator(childComplexity), true
+	case "Seat.id":
+		if e.ComplexityRoot.Seat.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.ID(childComplexity), true
+	case "Seat.passengerIndex":
+		if e.ComplexityRoot.Seat.PassengerIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.PassengerIndex(childComplexity), true
+	case "Seat.price":
+		if e.ComplexityRoot.Seat.Price == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Seat.Price(childComplexity), true
+
+	case "SeatMap.cabins":
+		if e.ComplexityRoot.SeatMap.Cabins == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Cabins(childComplexity), true
+	case "SeatMap.provider":
+		if e.ComplexityRoot.SeatMap.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Provider(childComplexity), true
+	case "SeatMap.segment":
+		if e.ComplexityRoot.SeatMap.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.Segment(childComplexity), true
+	case "SeatMap.segmentIndex":
+		if e.ComplexityRoot.SeatMap.SegmentIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.SegmentIndex(childComplexity), true
+	case "SeatMap.sliceIndex":
+		if e.ComplexityRoot.SeatMap.SliceIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMap.SliceIndex(childComplexity), true
+
+	case "SeatMapCabin.name":
+		if e.ComplexityRoot.SeatMapCabin.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMapCabin.Name(childComplexity), true
+	case "SeatMapCabin.rows":
+		if e.ComplexityRoot.SeatMapCabin.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatMapCabin.Rows(childComplexity), true
+
+	case "SeatRow.number":
+		if e.ComplexityRoot.SeatRow.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatRow.Number(childComplexity), true
+	case "SeatRow.seats":
+		if e.ComplexityRoot.SeatRow.Seats == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SeatRow.Seats(childComplexity), true
+
 	case "Segment.arrivalAt":
 		if e.ComplexityRoot.Segment.ArrivalAt == nil {
 			break
@@ -1797,6 +2107,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.Segments(childComplexity), true
 
+	case "Subscription.searchOffersProgress":
+		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_searchOffersProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.SearchOffersProgress(childComplexity, args["input"].(model.SearchOffersInput)), true
+
 	case "UserError.code":
 		if e.ComplexityRoot.UserError.Code == nil {
 			break
@@ -1851,12 +2173,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCreateCheckoutSessionInput,
+		ec.unmarshalInputForwardCardInput,
 		ec.unmarshalInputHoldCheckoutSessionInput,
 		ec.unmarshalInputMetadataEntryInput,
 		ec.unmarshalInputPassengerCountsInput,
 		ec.unmarshalInputPassengerInput,
 		ec.unmarshalInputPayCheckoutSessionInput,
+		ec.unmarshalInputProviderSettlementInput,
 		ec.unmarshalInputSearchOffersInput,
+		ec.unmarshalInputSeatSelectionInput,
+		ec.unmarshalInputSelectSeatsInput,
+		ec.unmarshalInputThreeDSecureInput,
 		ec.unmarshalInputTravelDocumentInput,
 	)
 	first := true
@@ -1907,6 +2234,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1940,6 +2284,7 @@ compare one-way and round-trip fares, see ancillaries and live prices.
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "The most items a list input takes; a longer list is refused with BAD_USER_INPUT before anything runs."
@@ -1979,6 +2324,42 @@ type Query {
     "The global id of an offer, a search, a checkout session or a booking."
     id: ID!
   ): Node
+}
+
+"""
+What can be followed as it happens. Subscriptions are answered as
+server-sent events only: POST the operation to /graphql with
+Accept: text/event-stream; each event is "event: next" with one answer in
+data, and the stream ends with "event: complete".
+"""
+type Subscription {
+  """
+  Searches like searchOffers and tells each provider's offers as soon as
+  that provider answers, so that the slowest provider holds back only its
+  own: one event per provider (providerResult and its offers), then a last
+  event (done) with the stored search, which also has round trips combined
+  across providers.
+  """
+  searchOffersProgress(
+    "What to search for."
+    input: SearchOffersInput!
+  ): OfferSearchProgress!
+}
+
+"One step of a streamed search."
+type OfferSearchProgress {
+  "The provider that just answered; null on the last event."
+  providerResult: ProviderResult
+  """
+  That provider's offers, cheapest first, with ids for offer(id:) and
+  checkout: its one-way fares, or for a round trip its own round-trip fares.
+  Empty on the last event.
+  """
+  offers: [Offer!]!
+  "The last event: the search is stored and complete."
+  done: Boolean!
+  "The stored search, on the last event only: page it with offerSearch(id:)."
+  search: OfferSearch
 }
 
 "An object with a global id."
@@ -2362,6 +2743,17 @@ type Mutation {
     "What to do."
     input: ConfirmSandboxPaymentInput!
   ): CheckoutSessionPayload!
+  """
+  Gives a provider's CARD_FORWARD parts the card they are paid with: the
+  Stripe PaymentMethod the app made with the provider's restricted key, and
+  the 3-D Secure results when the card was authenticated. Runs on a HELD or
+  PAYMENT_PENDING session; the session is AUTHORIZED once every card is
+  forwarded and our own payment (if any) is authorized.
+  """
+  forwardCard(
+    "What to do."
+    input: ForwardCardInput!
+  ): CheckoutSessionPayload!
   "Books every part, then captures what was booked (or releases the payment if nothing was)."
   bookCheckoutSession(
     "What to do."
@@ -2390,6 +2782,39 @@ type Mutation {
     "What to do."
     input: AcceptPriceChangeInput!
   ): CheckoutSessionPayload!
+  """
+  Chooses seats for passengers of a HELD session from its seatMaps and
+  attaches them to the provider's hold before payment (LiteAPI lists seats
+  only once a prebook holds the trip; CitizenPlane documents no seat
+  selection). Each seat must be on the seat maps and free, one passenger per
+  seat, one seat per passenger and flight, none for an infant. Each seat
+  becomes a SEAT cart line at the seat map's price, paid with the trip and
+  captured only if its part is booked. A seat once attached stays: the
+  provider has no call to take it off. When the provider then holds the trip
+  at another total, the session moves to PRICE_CHANGED (acceptPriceChange).
+  """
+  selectSeats(
+    "What to do."
+    input: SelectSeatsInput!
+  ): CheckoutSessionPayload!
+}
+
+"Seats to choose in a held session."
+input SelectSeatsInput {
+  "CheckoutSession.id of a HELD session."
+  checkoutSessionId: ID!
+  "One seat per passenger and flight. At most 36."
+  seats: [SeatSelectionInput!]! @maxItems(n: 36)
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
+}
+
+"A passenger's seat on one flight."
+input SeatSelectionInput {
+  "Index into the session's passengers; not an infant."
+  passengerIndex: Int!
+  "A Seat.id from CheckoutSession.seatMaps; the seat's flight is part of it."
+  seatId: ID!
 }
 
 "The session whose new price to accept."
@@ -2416,6 +2841,8 @@ input CreateCheckoutSessionInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
   partialBooking: PartialBooking
+  "Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4."
+  settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
@@ -2450,6 +2877,8 @@ input CheckoutInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "As in createCheckoutSession; FORBID when absent."
   partialBooking: PartialBooking
+  "As in createCheckoutSession; MERCHANT for every provider when absent. At most 4."
+  settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "How to pay."
   method: PaymentMethodType!
   "Repeating a request with the same key returns the first answer; another request with it is refused."
@@ -2550,6 +2979,90 @@ input ConfirmSandboxPaymentInput {
   checkoutSessionId: ID!
   "A test card number; 4242424242424242 when absent."
   cardNumber: String
+}
+
+"A card to forward to a provider that charges it itself (CARD_FORWARD)."
+input ForwardCardInput {
+  "CheckoutSession.id of the session."
+  checkoutSessionId: ID!
+  "The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane)."
+  provider: String!
+  "The Stripe PaymentMethod id (pm_...) made with the provider's restricted key."
+  paymentMethodId: String!
+  "The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00)."
+  threeDSecure: ThreeDSecureInput
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
+}
+
+"The results of a 3-D Secure authentication, as the provider takes them."
+input ThreeDSecureInput {
+  "The version performed: 1.0.2, 2.1.0 or 2.2.0."
+  version: String!
+  "The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent."
+  electronicCommerceIndicator: String!
+  "The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters."
+  cryptogram: String!
+  "The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2)."
+  transactionId: String!
+}
+
+"How one provider's parts of a session settle."
+input ProviderSettlementInput {
+  "The provider (Offer part provider, e.g. liteapi, citizenplane)."
+  provider: String!
+  "Who takes the money of its parts."
+  mode: SettlementMode!
+}
+
+"Who takes a part's money."
+enum SettlementMode {
+  "We charge the card through our gateway (or the API client's credit line) and pay the provider on account (CitizenPlane self_psp, LiteAPI credit)."
+  MERCHANT
+  "The provider's own Stripe payment intent, made with the hold, confirmed by the app with Stripe's SDK and named at booking (LiteAPI usePaymentSdk)."
+  PROVIDER_INTENT
+  "The provider charges a Stripe PaymentMethod the app made with the provider's key, with any 3-D Secure results (CitizenPlane payment_method); see forwardCard."
+  CARD_FORWARD
+}
+
+"What the app must do before booking, for one way of paying."
+type PaymentAction {
+  "What to do."
+  kind: PaymentActionKind!
+  "The provider this pays; null for our own payment."
+  provider: String
+  "The indexes of the offer parts (Offer.parts) this pays."
+  partIndexes: [Int!]!
+  "What this pays."
+  amount: Money!
+  "For Stripe's SDKs: the client secret of the intent to confirm (CONFIRM_PROVIDER_INTENT, CONFIRM_CARD_PAYMENT)."
+  clientSecret: String
+  "The provider's id of its intent (CONFIRM_PROVIDER_INTENT), sent at booking."
+  transactionId: String
+  "Whether it is done: the card forwarded, our intent authorized. A provider's intent is confirmed between the app and Stripe, so it is never known done."
+  done: Boolean!
+}
+
+"What the app must do before booking."
+enum PaymentActionKind {
+  "Confirm the provider's payment intent with Stripe's SDK (clientSecret; the provider's publishable key), then book."
+  CONFIRM_PROVIDER_INTENT
+  "Make a Stripe PaymentMethod with the provider's restricted key and give it to forwardCard, with any 3-D Secure results."
+  FORWARD_CARD
+  "Confirm our own payment intent (clientSecret, Payment.ephemeralKey, Payment.customerId) with the gateway's SDK."
+  CONFIRM_CARD_PAYMENT
+}
+
+"A part of a session: one provider booking unit and how it settles."
+type CheckoutPart {
+  "The index of the part in Offer.parts."
+  index: Int!
+  "The provider that holds and books it."
+  provider: String!
+  "Who takes its money."
+  settlement: SettlementMode!
+  "What it costs, its extras included."
+  amount: Money!
 }
 
 "The session to book."
@@ -2787,6 +3300,10 @@ type CheckoutSession implements Node {
   total: Money!
   "The payment, once set up."
   payment: Payment
+  "The offer's parts, each with who takes its money."
+  parts: [CheckoutPart!]!
+  "What the app must do before booking: confirm a provider's intent, forward a card, confirm our own intent. Empty until held."
+  paymentActions: [PaymentAction!]!
   "The bookings made, once booked."
   bookings: [Booking!]!
   "Links every booking this session makes."
@@ -2809,6 +3326,72 @@ type CheckoutSession implements Node {
   failure: Failure
   "Every state change, oldest first."
   events: [CheckoutEvent!]!
+  """
+  Once HELD, the seats the providers offer for each flight, and those chosen
+  (selectSeats). Empty before the hold, and for CitizenPlane parts, whose API
+  documents no seat selection.
+  """
+  seatMaps: [SeatMap!]!
+}
+
+"The seats on sale on one flight of a held session."
+type SeatMap {
+  "The provider that sells the seats."
+  provider: String!
+  "Index into the offer's slices of the flight's slice."
+  sliceIndex: Int!
+  "Index into that slice's segments of the flight."
+  segmentIndex: Int!
+  "The flight."
+  segment: Segment!
+  "The cabins with seats on sale; one when the provider does not tell cabins apart."
+  cabins: [SeatMapCabin!]!
+}
+
+"A cabin of a seat map."
+type SeatMapCabin {
+  "The cabin's name as the provider gives it; null when it does not (LiteAPI lists seats without their cabin)."
+  name: String
+  "The rows with seats on sale, front to back."
+  rows: [SeatRow!]!
+}
+
+"A row of a seat map: only the seats the provider lists, not the whole row."
+type SeatRow {
+  "The row number."
+  number: Int!
+  "The seats listed, in column order."
+  seats: [Seat!]!
+}
+
+"A seat on a seat map."
+type Seat {
+  "The seat's id for selectSeats."
+  id: ID!
+  "Row and column, like 7A."
+  designator: String!
+  "Column letter."
+  column: String!
+  "Free to choose now."
+  available: Boolean!
+  "What the seat is like."
+  characteristics: [SeatCharacteristic!]!
+  "Price for one passenger; 0 when included."
+  price: Money!
+  "Index into the session's passengers of the passenger it is chosen for; null when nobody of this session sits there."
+  passengerIndex: Int
+}
+
+"A feature of a seat."
+enum SeatCharacteristic {
+  "By a window."
+  WINDOW
+  "On the aisle."
+  AISLE
+  "Between a window and an aisle seat."
+  MIDDLE
+  "More room for the legs than a standard seat."
+  EXTRA_LEGROOM
 }
 
 "A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount."
@@ -3385,6 +3968,20 @@ func (ec *executionContext) childFields_CheckoutEvent(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CheckoutPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_CheckoutPart_index(ctx, field)
+	case "provider":
+		return ec.fieldContext_CheckoutPart_provider(ctx, field)
+	case "settlement":
+		return ec.fieldContext_CheckoutPart_settlement(ctx, field)
+	case "amount":
+		return ec.fieldContext_CheckoutPart_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CheckoutPart", field.Name)
+}
+
 func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3405,6 +4002,10 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_total(ctx, field)
 	case "payment":
 		return ec.fieldContext_CheckoutSession_payment(ctx, field)
+	case "parts":
+		return ec.fieldContext_CheckoutSession_parts(ctx, field)
+	case "paymentActions":
+		return ec.fieldContext_CheckoutSession_paymentActions(ctx, field)
 	case "bookings":
 		return ec.fieldContext_CheckoutSession_bookings(ctx, field)
 	case "groupIdentifier":
@@ -3427,6 +4028,8 @@ func (ec *executionContext) childFields_CheckoutSession(ctx context.Context, fie
 		return ec.fieldContext_CheckoutSession_failure(ctx, field)
 	case "events":
 		return ec.fieldContext_CheckoutSession_events(ctx, field)
+	case "seatMaps":
+		return ec.fieldContext_CheckoutSession_seatMaps(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CheckoutSession", field.Name)
 }
@@ -3615,6 +4218,20 @@ func (ec *executionContext) childFields_OfferSearch(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type OfferSearch", field.Name)
 }
 
+func (ec *executionContext) childFields_OfferSearchProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "providerResult":
+		return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+	case "offers":
+		return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+	case "done":
+		return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+	case "search":
+		return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OfferSearchProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -3685,6 +4302,26 @@ func (ec *executionContext) childFields_Payment(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Payment", field.Name)
 }
 
+func (ec *executionContext) childFields_PaymentAction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_PaymentAction_kind(ctx, field)
+	case "provider":
+		return ec.fieldContext_PaymentAction_provider(ctx, field)
+	case "partIndexes":
+		return ec.fieldContext_PaymentAction_partIndexes(ctx, field)
+	case "amount":
+		return ec.fieldContext_PaymentAction_amount(ctx, field)
+	case "clientSecret":
+		return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
+	case "transactionId":
+		return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+	case "done":
+		return ec.fieldContext_PaymentAction_done(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PaymentAction", field.Name)
+}
+
 func (ec *executionContext) childFields_PriceCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "available":
@@ -3715,6 +4352,62 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_message(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Seat_id(ctx, field)
+	case "designator":
+		return ec.fieldContext_Seat_designator(ctx, field)
+	case "column":
+		return ec.fieldContext_Seat_column(ctx, field)
+	case "available":
+		return ec.fieldContext_Seat_available(ctx, field)
+	case "characteristics":
+		return ec.fieldContext_Seat_characteristics(ctx, field)
+	case "price":
+		return ec.fieldContext_Seat_price(ctx, field)
+	case "passengerIndex":
+		return ec.fieldContext_Seat_passengerIndex(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Seat", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatMap(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_SeatMap_provider(ctx, field)
+	case "sliceIndex":
+		return ec.fieldContext_SeatMap_sliceIndex(ctx, field)
+	case "segmentIndex":
+		return ec.fieldContext_SeatMap_segmentIndex(ctx, field)
+	case "segment":
+		return ec.fieldContext_SeatMap_segment(ctx, field)
+	case "cabins":
+		return ec.fieldContext_SeatMap_cabins(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatMap", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatMapCabin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SeatMapCabin_name(ctx, field)
+	case "rows":
+		return ec.fieldContext_SeatMapCabin_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatMapCabin", field.Name)
+}
+
+func (ec *executionContext) childFields_SeatRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_SeatRow_number(ctx, field)
+	case "seats":
+		return ec.fieldContext_SeatRow_seats(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SeatRow", field.Name)
 }
 
 func (ec *executionContext) childFields_Segment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3979,6 +4672,20 @@ func (ec *executionContext) field_Mutation_createCheckoutSession_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_forwardCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ForwardCardInput, error) {
+			return ec.unmarshalNForwardCardInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐForwardCardInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_holdCheckoutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3999,6 +4706,20 @@ func (ec *executionContext) field_Mutation_payCheckoutSession_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PayCheckoutSessionInput, error) {
 			return ec.unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayCheckoutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_selectSeats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SelectSeatsInput, error) {
+			return ec.unmarshalNSelectSeatsInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSelectSeatsInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4214,6 +4935,20 @@ func (ec *executionContext) field_Query_offer_args(ctx context.Context, rawArgs 
 }
 
 func (ec *executionContext) field_Query_searchOffers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SearchOffersInput, error) {
+			return ec.unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_searchOffersProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
@@ -5940,6 +6675,107 @@ func (ec *executionContext) fieldContext_CheckoutEvent_event(_ context.Context, 
 	return graphql.NewScalarFieldContext("CheckoutEvent", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _CheckoutPart_index(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_provider(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_settlement(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_settlement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Settlement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_settlement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_amount(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CheckoutSession_id(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6178,6 +7014,70 @@ func (ec *executionContext) fieldContext_CheckoutSession_payment(_ context.Conte
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Payment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_parts(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_parts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().Parts(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CheckoutPart) graphql.Marshaler {
+			return ec.marshalNCheckoutPart2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPartᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_paymentActions(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_paymentActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().PaymentActions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.PaymentAction) graphql.Marshaler {
+			return ec.marshalNPaymentAction2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentActionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_paymentActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PaymentAction(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6494,6 +7394,38 @@ func (ec *executionContext) fieldContext_CheckoutSession_events(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CheckoutEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CheckoutSession_seatMaps(ctx context.Context, field graphql.CollectedField, obj *checkout.Session) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutSession_seatMaps(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CheckoutSession().SeatMaps(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatMap) graphql.Marshaler {
+			return ec.marshalNSeatMap2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutSession_seatMaps(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CheckoutSession",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatMap(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7248,6 +8180,50 @@ func (ec *executionContext) fieldContext_Mutation_confirmSandboxPayment(ctx cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_forwardCard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_forwardCard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ForwardCard(ctx, fc.Args["input"].(model.ForwardCardInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_forwardCard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_forwardCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_bookCheckoutSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7418,6 +8394,50 @@ func (ec *executionContext) fieldContext_Mutation_acceptPriceChange(ctx context.
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_acceptPriceChange_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_selectSeats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_selectSeats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SelectSeats(ctx, fc.Args["input"].(model.SelectSeatsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_selectSeats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_selectSeats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8289,6 +9309,125 @@ func (ec *executionContext) fieldContext_OfferSearch_offers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _OfferSearchProgress_providerResult(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_providerResult(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderResult, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+			return ec.marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_providerResult(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderResult(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_offers(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_offers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Offers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+			return ec.marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_offers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Offer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferSearchProgress_done(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferSearchProgress", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _OfferSearchProgress_search(ctx context.Context, field graphql.CollectedField, obj *model.OfferSearchProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferSearchProgress_search(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Search, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *search.Result) graphql.Marshaler {
+			return ec.marshalOOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferSearchProgress_search(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferSearchProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8852,6 +9991,176 @@ func (ec *executionContext) _Payment_failureMessage(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_Payment_failureMessage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Payment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.ActionKind) graphql.Marshaler {
+			return ec.marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type PaymentActionKind does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_provider(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_partIndexes(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_partIndexes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartIndexes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalNInt2ᚕintᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_partIndexes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_amount(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PaymentAction",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PaymentAction_clientSecret(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().ClientSecret(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_clientSecret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_transactionId(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().TransactionID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_done(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _PriceCheck_available(ctx context.Context, field graphql.CollectedField, obj *model.PriceCheck) (ret graphql.Marshaler) {
@@ -9553,6 +10862,419 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Seat_id(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_designator(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_designator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Designator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_designator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_column(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_available(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Available, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_characteristics(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_characteristics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Characteristics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.SeatCharacteristic) graphql.Marshaler {
+			return ec.marshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_characteristics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type SeatCharacteristic does not have child fields"))
+}
+
+func (ec *executionContext) _Seat_price(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_price(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Price, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_price(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Seat",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Seat_passengerIndex(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Seat_passengerIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassengerIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Seat_passengerIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Seat", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_provider(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_sliceIndex(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_sliceIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SliceIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_sliceIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_segmentIndex(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_segmentIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SegmentIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_segmentIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMap", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMap_segment(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Segment) graphql.Marshaler {
+			return ec.marshalNSegment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Segment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatMap_cabins(ctx context.Context, field graphql.CollectedField, obj *model.SeatMap) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMap_cabins(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cabins, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatMapCabin) graphql.Marshaler {
+			return ec.marshalNSeatMapCabin2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabinᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMap_cabins(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMap",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatMapCabin(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatMapCabin_name(ctx context.Context, field graphql.CollectedField, obj *model.SeatMapCabin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMapCabin_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMapCabin_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatMapCabin", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _SeatMapCabin_rows(ctx context.Context, field graphql.CollectedField, obj *model.SeatMapCabin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatMapCabin_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SeatRow) graphql.Marshaler {
+			return ec.marshalNSeatRow2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRowᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatMapCabin_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatMapCabin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SeatRow(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SeatRow_number(ctx context.Context, field graphql.CollectedField, obj *model.SeatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatRow_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatRow_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SeatRow", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _SeatRow_seats(ctx context.Context, field graphql.CollectedField, obj *model.SeatRow) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SeatRow_seats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seats, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Seat) graphql.Marshaler {
+			return ec.marshalNSeat2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SeatRow_seats(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SeatRow",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Seat(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Segment_carrierCode(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9893,6 +11615,50 @@ func (ec *executionContext) fieldContext_Slice_segments(_ context.Context, field
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Segment(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_searchOffersProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().SearchOffersProgress(ctx, fc.Args["input"].(model.SearchOffersInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+			return ec.marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_searchOffersProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OfferSearchProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_searchOffersProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11260,7 +13026,7 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "method", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "settlements", "method", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11316,6 +13082,13 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 				return it, err
 			}
 			it.PartialBooking = data
+		case "settlements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settlements"))
+			data, err := ec.unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Settlements = data
 		case "method":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("method"))
 			data, err := ec.unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx, v)
@@ -11434,7 +13207,7 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "idempotencyKey"}
+	fieldsInOrder := [...]string{"offerId", "passengers", "contact", "ancillaries", "expiresIn", "metadata", "partialBooking", "settlements", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -11490,6 +13263,71 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.PartialBooking = data
+		case "settlements":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settlements"))
+			data, err := ec.unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Settlements = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputForwardCardInput(ctx context.Context, obj any) (model.ForwardCardInput, error) {
+	var it model.ForwardCardInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "provider", "paymentMethodId", "threeDSecure", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "paymentMethodId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paymentMethodId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PaymentMethodID = data
+		case "threeDSecure":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("threeDSecure"))
+			data, err := ec.unmarshalOThreeDSecureInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ThreeDSecure = data
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -11743,6 +13581,43 @@ func (ec *executionContext) unmarshalInputPayCheckoutSessionInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputProviderSettlementInput(ctx context.Context, obj any) (model.ProviderSettlementInput, error) {
+	var it model.ProviderSettlementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provider", "mode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provider":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provider"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Provider = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSearchOffersInput(ctx context.Context, obj any) (model.SearchOffersInput, error) {
 	var it model.SearchOffersInput
 	if obj == nil {
@@ -11810,6 +13685,138 @@ func (ec *executionContext) unmarshalInputSearchOffersInput(ctx context.Context,
 				return it, err
 			}
 			it.Providers = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSeatSelectionInput(ctx context.Context, obj any) (model.SeatSelectionInput, error) {
+	var it model.SeatSelectionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"passengerIndex", "seatId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "passengerIndex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passengerIndex"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PassengerIndex = data
+		case "seatId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seatId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeatID = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputSelectSeatsInput(ctx context.Context, obj any) (model.SelectSeatsInput, error) {
+	var it model.SelectSeatsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "seats", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "seats":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seats"))
+			data, err := ec.unmarshalNSeatSelectionInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seats = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputThreeDSecureInput(ctx context.Context, obj any) (model.ThreeDSecureInput, error) {
+	var it model.ThreeDSecureInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"version", "electronicCommerceIndicator", "cryptogram", "transactionId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "version":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Version = data
+		case "electronicCommerceIndicator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electronicCommerceIndicator"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ElectronicCommerceIndicator = data
+		case "cryptogram":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cryptogram"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cryptogram = data
+		case "transactionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionID = data
 		}
 	}
 	return it, nil
@@ -12732,6 +14739,59 @@ func (ec *executionContext) _CheckoutEvent(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var checkoutPartImplementors = []string{"CheckoutPart"}
+
+func (ec *executionContext) _CheckoutPart(ctx context.Context, sel ast.SelectionSet, obj *model.CheckoutPart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, checkoutPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CheckoutPart")
+		case "index":
+			out.Values[i] = ec._CheckoutPart_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "provider":
+			out.Values[i] = ec._CheckoutPart_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settlement":
+			out.Values[i] = ec._CheckoutPart_settlement(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._CheckoutPart_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var checkoutSessionImplementors = []string{"CheckoutSession", "Node"}
 
 func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.SelectionSet, obj *checkout.Session) graphql.Marshaler {
@@ -12894,6 +14954,82 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 				}()
 				res = ec._CheckoutSession_payment(ctx, field, obj)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "parts":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_parts(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "paymentActions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_paymentActions(ctx, field, obj)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -13212,6 +15348,44 @@ func (ec *executionContext) _CheckoutSession(ctx context.Context, sel ast.Select
 					}
 				}()
 				res = ec._CheckoutSession_events(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "seatMaps":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._CheckoutSession_seatMaps(ctx, field, obj)
 				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
@@ -13678,6 +15852,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "forwardCard":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_forwardCard(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "bookCheckoutSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bookCheckoutSession(ctx, field)
@@ -13702,6 +15883,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "acceptPriceChange":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_acceptPriceChange(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "selectSeats":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_selectSeats(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -14415,6 +16603,59 @@ func (ec *executionContext) _OfferSearch(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var offerSearchProgressImplementors = []string{"OfferSearchProgress"}
+
+func (ec *executionContext) _OfferSearchProgress(ctx context.Context, sel ast.SelectionSet, obj *model.OfferSearchProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, offerSearchProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OfferSearchProgress")
+		case "providerResult":
+			out.Values[i] = ec._OfferSearchProgress_providerResult(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "offers":
+			out.Values[i] = ec._OfferSearchProgress_offers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._OfferSearchProgress_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "search":
+			out.Values[i] = ec._OfferSearchProgress_search(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -14640,6 +16881,173 @@ func (ec *executionContext) _Payment(ctx context.Context, sel ast.SelectionSet, 
 			out.Values[i] = ec._Payment_failureMessage(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var paymentActionImplementors = []string{"PaymentAction"}
+
+func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.SelectionSet, obj *checkout.PaymentAction) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, paymentActionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PaymentAction")
+		case "kind":
+			out.Values[i] = ec._PaymentAction_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_provider(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "partIndexes":
+			out.Values[i] = ec._PaymentAction_partIndexes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._PaymentAction_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "clientSecret":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_clientSecret(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "transactionId":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_transactionId(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "done":
+			out.Values[i] = ec._PaymentAction_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15064,6 +17472,218 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var seatImplementors = []string{"Seat"}
+
+func (ec *executionContext) _Seat(ctx context.Context, sel ast.SelectionSet, obj *model.Seat) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Seat")
+		case "id":
+			out.Values[i] = ec._Seat_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designator":
+			out.Values[i] = ec._Seat_designator(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._Seat_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "available":
+			out.Values[i] = ec._Seat_available(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "characteristics":
+			out.Values[i] = ec._Seat_characteristics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "price":
+			out.Values[i] = ec._Seat_price(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passengerIndex":
+			out.Values[i] = ec._Seat_passengerIndex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatMapImplementors = []string{"SeatMap"}
+
+func (ec *executionContext) _SeatMap(ctx context.Context, sel ast.SelectionSet, obj *model.SeatMap) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatMapImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatMap")
+		case "provider":
+			out.Values[i] = ec._SeatMap_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sliceIndex":
+			out.Values[i] = ec._SeatMap_sliceIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segmentIndex":
+			out.Values[i] = ec._SeatMap_segmentIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segment":
+			out.Values[i] = ec._SeatMap_segment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cabins":
+			out.Values[i] = ec._SeatMap_cabins(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatMapCabinImplementors = []string{"SeatMapCabin"}
+
+func (ec *executionContext) _SeatMapCabin(ctx context.Context, sel ast.SelectionSet, obj *model.SeatMapCabin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatMapCabinImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatMapCabin")
+		case "name":
+			out.Values[i] = ec._SeatMapCabin_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._SeatMapCabin_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var seatRowImplementors = []string{"SeatRow"}
+
+func (ec *executionContext) _SeatRow(ctx context.Context, sel ast.SelectionSet, obj *model.SeatRow) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, seatRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SeatRow")
+		case "number":
+			out.Values[i] = ec._SeatRow_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "seats":
+			out.Values[i] = ec._SeatRow_seats(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var segmentImplementors = []string{"Segment"}
 
 func (ec *executionContext) _Segment(ctx context.Context, sel ast.SelectionSet, obj *providers.Segment) graphql.Marshaler {
@@ -15193,6 +17813,26 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 	})
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "searchOffersProgress":
+		return ec._Subscription_searchOffersProgress(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var userErrorImplementors = []string{"UserError"}
@@ -15952,6 +18592,26 @@ func (ec *executionContext) unmarshalNCheckoutInput2githubᚗcomᚋfaregraphᚋf
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCheckoutPart2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPart(ctx context.Context, sel ast.SelectionSet, v model.CheckoutPart) graphql.Marshaler {
+	return ec._CheckoutPart(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCheckoutPart2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPartᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CheckoutPart) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutPart2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx context.Context, sel ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -16271,6 +18931,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNForwardCardInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐForwardCardInput(ctx context.Context, v any) (model.ForwardCardInput, error) {
+	res, err := ec.unmarshalInputForwardCardInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNGender2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (model.Gender, error) {
 	var res model.Gender
 	err := res.UnmarshalGQL(v)
@@ -16386,6 +19051,26 @@ func (ec *executionContext) marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 	return ec._Money(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v search.Offer) graphql.Marshaler {
+	return ec._Offer(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNOffer2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOfferᚄ(ctx context.Context, sel ast.SelectionSet, v []search.Offer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOffer2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNOffer2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐOffer(ctx context.Context, sel ast.SelectionSet, v *search.Offer) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -16454,6 +19139,16 @@ func (ec *executionContext) marshalNOfferSearch2ᚖgithubᚗcomᚋfaregraphᚋfa
 		return graphql.Null
 	}
 	return ec._OfferSearch(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOfferSearchProgress2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐOfferSearchProgress(ctx context.Context, sel ast.SelectionSet, v *model.OfferSearchProgress) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._OfferSearchProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
@@ -16573,6 +19268,56 @@ func (ec *executionContext) unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfar
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNPaymentAction2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentAction(ctx context.Context, sel ast.SelectionSet, v checkout.PaymentAction) graphql.Marshaler {
+	return ec._PaymentAction(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPaymentAction2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentActionᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.PaymentAction) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPaymentAction2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐPaymentAction(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx context.Context, v any) (checkout.ActionKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind(ctx context.Context, sel ast.SelectionSet, v checkout.ActionKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind = map[string]checkout.ActionKind{
+		"CONFIRM_PROVIDER_INTENT": checkout.ConfirmProviderIntent,
+		"FORWARD_CARD":            checkout.ForwardCard,
+		"CONFIRM_CARD_PAYMENT":    checkout.ConfirmCardPayment,
+	}
+	marshalNPaymentActionKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐActionKind = map[checkout.ActionKind]string{
+		checkout.ConfirmProviderIntent: "CONFIRM_PROVIDER_INTENT",
+		checkout.ForwardCard:           "FORWARD_CARD",
+		checkout.ConfirmCardPayment:    "CONFIRM_CARD_PAYMENT",
+	}
+)
+
 func (ec *executionContext) unmarshalNPaymentMethodType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPaymentMethodType(ctx context.Context, v any) (model.PaymentMethodType, error) {
 	var res model.PaymentMethodType
 	err := res.UnmarshalGQL(v)
@@ -16649,6 +19394,11 @@ func (ec *executionContext) marshalNProviderResult2ᚕgithubᚗcomᚋfaregraph�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNProviderSettlementInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInput(ctx context.Context, v any) (model.ProviderSettlementInput, error) {
+	res, err := ec.unmarshalInputProviderSettlementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus(ctx context.Context, v any) (search.Status, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus[tmp]
@@ -16694,6 +19444,167 @@ func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraph
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNSeat2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeat(ctx context.Context, sel ast.SelectionSet, v model.Seat) graphql.Marshaler {
+	return ec._Seat(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeat2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Seat) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeat2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeat(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx context.Context, v any) (providers.SeatCharacteristic, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx context.Context, sel ast.SelectionSet, v providers.SeatCharacteristic) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic = map[string]providers.SeatCharacteristic{
+		"WINDOW":        providers.Window,
+		"AISLE":         providers.Aisle,
+		"MIDDLE":        providers.Middle,
+		"EXTRA_LEGROOM": providers.ExtraLegroom,
+	}
+	marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic = map[providers.SeatCharacteristic]string{
+		providers.Window:       "WINDOW",
+		providers.Aisle:        "AISLE",
+		providers.Middle:       "MIDDLE",
+		providers.ExtraLegroom: "EXTRA_LEGROOM",
+	}
+)
+
+func (ec *executionContext) unmarshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx context.Context, v any) ([]providers.SeatCharacteristic, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.SeatCharacteristic, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSeatCharacteristic2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristicᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.SeatCharacteristic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatCharacteristic2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSeatCharacteristic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatMap2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMap(ctx context.Context, sel ast.SelectionSet, v model.SeatMap) graphql.Marshaler {
+	return ec._SeatMap(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatMap2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatMap) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatMap2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMap(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatMapCabin2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabin(ctx context.Context, sel ast.SelectionSet, v model.SeatMapCabin) graphql.Marshaler {
+	return ec._SeatMapCabin(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatMapCabin2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabinᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatMapCabin) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatMapCabin2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatMapCabin(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSeatRow2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRow(ctx context.Context, sel ast.SelectionSet, v model.SeatRow) graphql.Marshaler {
+	return ec._SeatRow(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSeatRow2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRowᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SeatRow) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeatRow2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatRow(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNSeatSelectionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInput(ctx context.Context, v any) (model.SeatSelectionInput, error) {
+	res, err := ec.unmarshalInputSeatSelectionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSeatSelectionInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInputᚄ(ctx context.Context, v any) ([]model.SeatSelectionInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SeatSelectionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSeatSelectionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSeatSelectionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx context.Context, sel ast.SelectionSet, v providers.Segment) graphql.Marshaler {
 	return ec._Segment(ctx, sel, &v)
 }
@@ -16713,6 +19624,51 @@ func (ec *executionContext) marshalNSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregr
 
 	return ret
 }
+
+func (ec *executionContext) marshalNSegment2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSegment(ctx context.Context, sel ast.SelectionSet, v *providers.Segment) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Segment(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSelectSeatsInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSelectSeatsInput(ctx context.Context, v any) (model.SelectSeatsInput, error) {
+	res, err := ec.unmarshalInputSelectSeatsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx context.Context, v any) (providers.Settlement, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx context.Context, sel ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement = map[string]providers.Settlement{
+		"MERCHANT":        providers.Merchant,
+		"PROVIDER_INTENT": providers.ProviderIntent,
+		"CARD_FORWARD":    providers.CardForward,
+	}
+	marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement = map[providers.Settlement]string{
+		providers.Merchant:       "MERCHANT",
+		providers.ProviderIntent: "PROVIDER_INTENT",
+		providers.CardForward:    "CARD_FORWARD",
+	}
+)
 
 func (ec *executionContext) marshalNSlice2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSlice(ctx context.Context, sel ast.SelectionSet, v providers.Slice) graphql.Marshaler {
 	return ec._Slice(ctx, sel, &v)
@@ -17320,6 +20276,30 @@ func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfar
 	return ec._PriceCheck(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOProviderResult2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx context.Context, sel ast.SelectionSet, v *search.ProviderResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProviderResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInputᚄ(ctx context.Context, v any) ([]model.ProviderSettlementInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ProviderSettlementInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProviderSettlementInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -17390,6 +20370,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOThreeDSecureInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureInput(ctx context.Context, v any) (*model.ThreeDSecureInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputThreeDSecureInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -15,6 +15,22 @@ const (
 	Infant PassengerType = "INFANT" // under 2, on an adult's lap
 )
 
+// Count adds one traveller of type t to p and reports whether t is one of
+// Adult, Child and Infant (p is unchanged otherwise).
+func (p *Passengers) Count(t PassengerType) bool {
+	switch t {
+	case Adult:
+		p.Adults++
+	case Child:
+		p.Children++
+	case Infant:
+		p.Infants++
+	default:
+		return false
+	}
+	return true
+}
+
 // Traveller is a passenger as providers need one to hold and book.
 // Countries are ISO 3166-1 alpha-2, upper case ("FR"). Its json names are
 // part of the request hash an idempotency key stores (package checkout,
@@ -85,6 +101,10 @@ type HoldRequest struct {
 	// Selections are the extras chosen with this part (refs of this part's
 	// ancillaries only).
 	Selections []Selection
+	// Settlement is who takes the money for the part; "" is Merchant.
+	// ProviderIntent asks the provider for its own payment intent, which
+	// the hold then carries (Hold.Intent).
+	Settlement Settlement
 }
 
 // Hold is a provider's hold of a part: seats and prices guaranteed until
@@ -100,6 +120,64 @@ type Hold struct {
 	// Ancillaries are extras the provider offers with the hold, if it says
 	// (LiteAPI servicesAttachable).
 	Ancillaries []Ancillary
+	// Intent is the provider's own payment intent for the hold, when it
+	// was asked for one (Settlement ProviderIntent): the latest one, after
+	// any extras were attached.
+	Intent *Intent
+}
+
+// Settlement says who takes a part's money.
+type Settlement string
+
+const (
+	// Merchant: we charge the traveller through our own gateway (or a
+	// tenant's credit line) and the provider is paid on account
+	// (CitizenPlane self_psp, LiteAPI CREDIT).
+	Merchant Settlement = "MERCHANT"
+	// ProviderIntent: the provider creates a Stripe payment intent with the
+	// hold (LiteAPI usePaymentSdk), the app confirms it with Stripe's SDK,
+	// and the booking names it (LiteAPI TRANSACTION_ID).
+	ProviderIntent Settlement = "PROVIDER_INTENT"
+	// CardForward: the app makes a Stripe PaymentMethod with the provider's
+	// restricted key and the booking carries it, with any 3-D Secure
+	// results, for the provider to charge (CitizenPlane payment_method).
+	CardForward Settlement = "CARD_FORWARD"
+)
+
+// Settler is implemented by adapters that settle in other ways than
+// Merchant; Settlements lists every way the provider supports, Merchant
+// included. An adapter without it settles only as Merchant.
+type Settler interface {
+	Settlements() []Settlement
+}
+
+// Intent is a provider's payment intent (LiteAPI transactionId and
+// secretKey: the Stripe PaymentIntent's client secret).
+type Intent struct {
+	TransactionID string
+	ClientSecret  string
+	Amount        Money
+}
+
+// ThreeDSecure is the result of a 3-D Secure authentication, as
+// CitizenPlane takes it.
+type ThreeDSecure struct {
+	Version                     string
+	ElectronicCommerceIndicator string
+	Cryptogram                  string
+	TransactionID               string
+}
+
+// Payment is how a booking is paid to the provider.
+type Payment struct {
+	// Settlement is the part's; "" is Merchant (paid on account).
+	Settlement Settlement
+	// TransactionID is the provider intent to book with (ProviderIntent).
+	TransactionID string
+	// PaymentMethod is the Stripe PaymentMethod (pm_...) the provider
+	// charges (CardForward), with ThreeDSecure when authenticated.
+	PaymentMethod string
+	ThreeDSecure  *ThreeDSecure
 }
 
 // Holder holds seats. A part that cannot be held because it is sold out
@@ -112,9 +190,29 @@ type Holder interface {
 	Hold(ctx context.Context, r HoldRequest) (*Hold, error)
 }
 
-// BookRequest asks a provider to turn a hold into a booking. We take the
-// payment ourselves: the provider is paid on account (CitizenPlane
-// self_psp, LiteAPI credit).
+// AttachRequest asks a provider to add extras (seats) to a hold it made,
+// before booking.
+type AttachRequest struct {
+	Part Part
+	Hold Hold
+	// Selections are the extras to add, refs of Hold.Ancillaries.
+	Selections []Selection
+}
+
+// Attacher adds extras to a hold (LiteAPI: POST
+// /flights/prebooks/{prebookId}/services). It answers the hold as it now
+// stands: the same Ref, the new Total with the extras, and the extras
+// still on offer. A seat taken meanwhile is an *Error with code SoldOut.
+// Providers that sell seats only with the hold request (or none at all)
+// do not implement it.
+type Attacher interface {
+	Attach(ctx context.Context, r AttachRequest) (*Hold, error)
+}
+
+// BookRequest asks a provider to turn a hold into a booking. With
+// Payment's zero value we take the payment ourselves and the provider is
+// paid on account (CitizenPlane self_psp, LiteAPI credit); otherwise
+// Payment says how the provider is paid.
 type BookRequest struct {
 	Part       Part
 	Hold       Hold
@@ -124,6 +222,8 @@ type BookRequest struct {
 	// keeps one so that the booking can be traced back (CitizenPlane
 	// external_id).
 	ExternalID string
+	// Payment is how the provider is paid.
+	Payment Payment
 }
 
 // BookingStatus is a provider booking's state, in our words.

@@ -195,6 +195,29 @@ type Ancillary struct {
 	Dimensions string
 	// Segment is the flight (carrier code and number) it applies to, empty for the whole part.
 	Segment string
+	// Seat describes the seat of a Seat ancillary, when the provider says.
+	Seat *SeatInfo
+}
+
+// SeatCharacteristic is a feature of a seat.
+type SeatCharacteristic string
+
+const (
+	Window       SeatCharacteristic = "WINDOW"
+	Aisle        SeatCharacteristic = "AISLE"
+	Middle       SeatCharacteristic = "MIDDLE"
+	ExtraLegroom SeatCharacteristic = "EXTRA_LEGROOM"
+)
+
+// SeatInfo is where a seat is and what it is like.
+type SeatInfo struct {
+	// Designator is the row and column, "7A".
+	Designator      string
+	Row             int
+	Column          string
+	Characteristics []SeatCharacteristic
+	// Available is false for a seat the provider lists as taken.
+	Available bool
 }
 
 // PriceCheck is a live check of a part's price and availability.

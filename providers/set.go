@@ -117,6 +117,17 @@ func (s *Set) Holder(name string) (Holder, error) {
 	return guardedHolder{p, s.guard(name)}, nil
 }
 
+// Attacher returns provider name's extras-to-a-hold call, guarded. An
+// unknown name, or a provider that cannot add extras to a hold, is an
+// *Error with code Unavailable.
+func (s *Set) Attacher(name string) (Attacher, error) {
+	p, err := lookup[Attacher](s, name, "attach_services", "cannot add seats to a hold")
+	if err != nil {
+		return nil, err
+	}
+	return guardedAttacher{p, s.guard(name)}, nil
+}
+
 // Booker returns provider name's booking, guarded. An unknown name, or a
 // provider that cannot book, is an *Error with code Unavailable.
 func (s *Set) Booker(name string) (Booker, error) {
@@ -149,6 +160,20 @@ func (s *Set) Canceller(name string) (Canceller, error) {
 	return guardedCanceller{p, s.guard(name)}, nil
 }
 
+// Settlements lists how provider name settles a part: its Settler's
+// list, or only Merchant for an adapter without one. An unknown name is
+// an *Error with code Unavailable.
+func (s *Set) Settlements(name string) ([]Settlement, error) {
+	p, ok := s.byName[name]
+	if !ok {
+		return nil, &Error{Provider: name, Op: "settle", Code: Unavailable, Message: "unknown provider"}
+	}
+	if st, ok := p.(Settler); ok {
+		return st.Settlements(), nil
+	}
+	return []Settlement{Merchant}, nil
+}
+
 // Call is one provider's share of a fan-out: its answer, or the error that
 // took its place, and how long it took.
 type Call[T any] struct {
@@ -166,13 +191,29 @@ type Call[T any] struct {
 // goroutine) is recovered, logged with ctx, and becomes an *Error with
 // code Internal. Results are in the order of names.
 func FanOut[T any](ctx context.Context, s *Set, names []string, deadline time.Duration, fn func(ctx context.Context, p Searcher) (T, error)) []Call[T] {
+	return FanOutEach(ctx, s, names, deadline, fn, nil)
+}
+
+// FanOutEach is FanOut that also hands each call to each as soon as it
+// ends (an unknown provider at once), one at a time, so that a caller can
+// show a fast provider's answer before a slow one's.
+func FanOutEach[T any](ctx context.Context, s *Set, names []string, deadline time.Duration, fn func(ctx context.Context, p Searcher) (T, error), each func(Call[T])) []Call[T] {
 	calls := make([]Call[T], len(names))
+	var mu sync.Mutex
+	done := func(c Call[T]) {
+		if each != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			each(c)
+		}
+	}
 	var wg sync.WaitGroup
 	for i, name := range names {
 		calls[i].Provider = name
 		p, err := s.Searcher(name)
 		if err != nil {
 			calls[i].Err = err
+			done(calls[i])
 			continue
 		}
 		wg.Go(func() {
@@ -187,6 +228,7 @@ func FanOut[T any](ctx context.Context, s *Set, names []string, deadline time.Du
 				err = &Error{Provider: name, Op: "search", Code: Timeout, Message: fmt.Sprintf("no answer within %s", deadline), Err: err}
 			}
 			calls[i] = Call[T]{Provider: name, Value: v, Err: err, Latency: time.Since(start)}
+			done(calls[i])
 		})
 	}
 	wg.Wait()
@@ -270,6 +312,16 @@ type guardedHolder struct {
 func (g guardedHolder) Hold(ctx context.Context, r HoldRequest) (_ *Hold, err error) {
 	defer g.recover(ctx, "hold", &err)
 	return g.p.Hold(ctx, r)
+}
+
+type guardedAttacher struct {
+	p       Attacher
+	recover recoverer
+}
+
+func (g guardedAttacher) Attach(ctx context.Context, r AttachRequest) (_ *Hold, err error) {
+	defer g.recover(ctx, "attach_services", &err)
+	return g.p.Attach(ctx, r)
 }
 
 type guardedBooker struct {

@@ -197,16 +197,38 @@ type Ancillary struct {
 	WeightKg    int    `json:"w,omitempty"`
 	Dimensions  string `json:"dm,omitempty"`
 	Segment     string `json:"sg,omitempty"`
+	// Seat is set for seats only (issue 12); records without it read as
+	// before, so the version stays.
+	Seat *Seat `json:"st,omitempty"`
+}
+
+// Seat is providers.SeatInfo.
+type Seat struct {
+	Designator      string   `json:"d"`
+	Row             int      `json:"r,omitempty"`
+	Column          string   `json:"c,omitempty"`
+	Characteristics []string `json:"ch,omitempty"`
+	Available       bool     `json:"a,omitempty"`
 }
 
 // FromAncillary returns the record of a.
 func FromAncillary(a providers.Ancillary) Ancillary {
-	return Ancillary{Ref: a.Ref, Kind: string(a.Kind), Description: a.Description, Price: FromMoney(a.Price), WeightKg: a.WeightKg, Dimensions: a.Dimensions, Segment: a.Segment}
+	r := Ancillary{Ref: a.Ref, Kind: string(a.Kind), Description: a.Description, Price: FromMoney(a.Price), WeightKg: a.WeightKg, Dimensions: a.Dimensions, Segment: a.Segment}
+	if si := a.Seat; si != nil {
+		r.Seat = &Seat{Designator: si.Designator, Row: si.Row, Column: si.Column, Available: si.Available,
+			Characteristics: Map(si.Characteristics, func(c providers.SeatCharacteristic) string { return string(c) })}
+	}
+	return r
 }
 
 // Domain returns the providers.Ancillary a records.
 func (a Ancillary) Domain() providers.Ancillary {
-	return providers.Ancillary{Ref: a.Ref, Kind: providers.AncillaryKind(a.Kind), Description: a.Description, Price: a.Price.Domain(), WeightKg: a.WeightKg, Dimensions: a.Dimensions, Segment: a.Segment}
+	d := providers.Ancillary{Ref: a.Ref, Kind: providers.AncillaryKind(a.Kind), Description: a.Description, Price: a.Price.Domain(), WeightKg: a.WeightKg, Dimensions: a.Dimensions, Segment: a.Segment}
+	if st := a.Seat; st != nil {
+		d.Seat = &providers.SeatInfo{Designator: st.Designator, Row: st.Row, Column: st.Column, Available: st.Available,
+			Characteristics: Map(st.Characteristics, func(c string) providers.SeatCharacteristic { return providers.SeatCharacteristic(c) })}
+	}
+	return d
 }
 
 // Map returns f applied to every element of in, in order. A nil slice

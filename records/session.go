@@ -88,6 +88,27 @@ type PartState struct {
 	Status string `json:"status"`
 	Code   string `json:"code,omitempty"`
 	Amount int64  `json:"amount"`
+	// Settlement is MERCHANT, PROVIDER_INTENT or CARD_FORWARD; absent
+	// (documents written before it existed, and MERCHANT parts) reads as
+	// MERCHANT.
+	Settlement string `json:"settlement,omitempty"`
+	// Forward is the card of a CARD_FORWARD part, once given.
+	Forward *CardForward `json:"forward,omitempty"`
+}
+
+// CardForward is a card forwarded to a provider: a Stripe PaymentMethod
+// id and the 3-D Secure results, if any.
+type CardForward struct {
+	PaymentMethod string        `json:"paymentMethod"`
+	ThreeDSecure  *ThreeDSecure `json:"threeDSecure,omitempty"`
+}
+
+// ThreeDSecure is providers.ThreeDSecure.
+type ThreeDSecure struct {
+	Version                     string `json:"version"`
+	ElectronicCommerceIndicator string `json:"eci"`
+	Cryptogram                  string `json:"cryptogram"`
+	TransactionID               string `json:"transactionId"`
 }
 
 // Payment is a session's payment.

@@ -74,14 +74,32 @@ type Hold struct {
 	ExpiresAt   time.Time   `json:"expiresAt"`
 	Total       Money       `json:"total"`
 	Ancillaries []Ancillary `json:"ancillaries,omitempty"`
+	// Intent is the provider's payment intent of the hold; absent for
+	// holds without one (and in documents written before it existed).
+	Intent *Intent `json:"intent,omitempty"`
+}
+
+// Intent is providers.Intent.
+type Intent struct {
+	TransactionID string `json:"transactionId"`
+	ClientSecret  string `json:"clientSecret"`
+	Amount        Money  `json:"amount"`
 }
 
 // FromHold returns the record of h.
 func FromHold(h providers.Hold) Hold {
-	return Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: FromMoney(h.Total), Ancillaries: Map(h.Ancillaries, FromAncillary)}
+	r := Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: FromMoney(h.Total), Ancillaries: Map(h.Ancillaries, FromAncillary)}
+	if in := h.Intent; in != nil {
+		r.Intent = &Intent{TransactionID: in.TransactionID, ClientSecret: in.ClientSecret, Amount: FromMoney(in.Amount)}
+	}
+	return r
 }
 
 // Domain returns the providers.Hold h records.
 func (h Hold) Domain() providers.Hold {
-	return providers.Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: h.Total.Domain(), Ancillaries: Map(h.Ancillaries, Ancillary.Domain)}
+	d := providers.Hold{Ref: h.Ref, ExpiresAt: h.ExpiresAt, Total: h.Total.Domain(), Ancillaries: Map(h.Ancillaries, Ancillary.Domain)}
+	if in := h.Intent; in != nil {
+		d.Intent = &providers.Intent{TransactionID: in.TransactionID, ClientSecret: in.ClientSecret, Amount: in.Amount.Domain()}
+	}
+	return d
 }

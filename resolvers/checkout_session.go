@@ -189,3 +189,26 @@ func (r *bookingResolver) Flights(ctx context.Context, obj *checkout.BookingReco
 	}
 	return b.Slices, nil
 }
+
+func (r *checkoutSessionResolver) SeatMaps(_ context.Context, obj *checkout.Session) ([]model.SeatMap, error) {
+	out := []model.SeatMap{}
+	for _, m := range checkout.SeatMaps(obj) {
+		seg := m.Segment
+		cabin := model.SeatMapCabin{Rows: []model.SeatRow{}}
+		for _, row := range m.Rows {
+			r := model.SeatRow{Number: row.Number, Seats: []model.Seat{}}
+			for _, s := range row.Seats {
+				ch := s.Info.Characteristics
+				if ch == nil {
+					ch = []providers.SeatCharacteristic{}
+				}
+				r.Seats = append(r.Seats, model.Seat{ID: s.ID, Designator: s.Info.Designator, Column: s.Info.Column,
+					Available: s.Info.Available && s.PassengerIndex == nil, Characteristics: ch, Price: &s.Price, PassengerIndex: s.PassengerIndex})
+			}
+			cabin.Rows = append(cabin.Rows, r)
+		}
+		out = append(out, model.SeatMap{Provider: m.Provider, SliceIndex: m.SliceIndex, SegmentIndex: m.SegmentIndex,
+			Segment: &seg, Cabins: []model.SeatMapCabin{cabin}})
+	}
+	return out, nil
+}

@@ -89,7 +89,9 @@ func (r *mutationResolver) CreateCheckoutSession(ctx context.Context, in model.C
 	if err != nil {
 		return nil, err
 	}
-	return payload(r.Resolver.Checkout.Create(ctx, tenant, createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)))
+	ci := createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey)
+	ci.Settlements = settlementsInput(in.Settlements)
+	return payload(r.Resolver.Checkout.Create(ctx, tenant, ci))
 }
 
 func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput) (*model.CheckoutSessionPayload, error) {
@@ -101,6 +103,7 @@ func (r *mutationResolver) Checkout(ctx context.Context, in model.CheckoutInput)
 		CreateInput: createInput(in.OfferID, in.Passengers, in.Contact, in.Ancillaries, in.ExpiresIn, in.Metadata, in.PartialBooking, in.IdempotencyKey),
 		Method:      checkout.PaymentMethod(in.Method),
 	}
+	ci.CreateInput.Settlements = settlementsInput(in.Settlements)
 	return payload(r.Resolver.Checkout.Checkout(ctx, tenant, ci))
 }
 
@@ -154,4 +157,16 @@ func (r *mutationResolver) CancelCheckoutSession(ctx context.Context, in model.C
 		return nil, err
 	}
 	return payload(r.Resolver.Checkout.Cancel(ctx, tenant, sessionID(in.CheckoutSessionID), deref(in.IdempotencyKey)))
+}
+
+func (r *mutationResolver) SelectSeats(ctx context.Context, in model.SelectSeatsInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seats := make([]checkout.SeatChoice, len(in.Seats))
+	for i, s := range in.Seats {
+		seats[i] = checkout.SeatChoice{PassengerIndex: s.PassengerIndex, SeatID: s.SeatID}
+	}
+	return payload(r.Resolver.Checkout.SelectSeats(ctx, tenant, sessionID(in.CheckoutSessionID), seats, deref(in.IdempotencyKey)))
 }

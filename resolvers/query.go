@@ -18,23 +18,9 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if _, err := auth.Require(ctx, auth.ScopeOffersRead); err != nil {
 		return nil, err
 	}
-	req := search.Request{
-		Origin:        in.Origin,
-		Destination:   in.Destination,
-		DepartureDate: in.DepartureDate,
-		Providers:     in.Providers,
-	}
-	if in.ReturnDate != nil {
-		req.ReturnDate = *in.ReturnDate
-	}
-	if in.CurrencyCode != nil {
-		req.Currency = *in.CurrencyCode
-		if req.Currency == "" {
-			return nil, fault.Field(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got \"\"")
-		}
-	}
-	if in.Passengers != nil {
-		req.Passengers = providers.Passengers{Adults: in.Passengers.Adults, Children: deref(in.Passengers.Children), Infants: deref(in.Passengers.Infants)}
+	req, err := searchRequest(in)
+	if err != nil {
+		return nil, err
 	}
 	// Answered as soon as the providers are in: the result is stored
 	// meanwhile, and OfferSearch.id waits for that.
@@ -48,6 +34,29 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 		}
 	}
 	return res, nil
+}
+
+// searchRequest is the search an input asks for.
+func searchRequest(in model.SearchOffersInput) (search.Request, error) {
+	req := search.Request{
+		Origin:        in.Origin,
+		Destination:   in.Destination,
+		DepartureDate: in.DepartureDate,
+		Providers:     in.Providers,
+	}
+	if in.ReturnDate != nil {
+		req.ReturnDate = *in.ReturnDate
+	}
+	if in.CurrencyCode != nil {
+		req.Currency = *in.CurrencyCode
+		if req.Currency == "" {
+			return search.Request{}, fault.Field(fault.Path("input", "currencyCode"), fault.Invalid, "must be an ISO 4217 currency code, got \"\"")
+		}
+	}
+	if in.Passengers != nil {
+		req.Passengers = providers.Passengers{Adults: in.Passengers.Adults, Children: deref(in.Passengers.Children), Infants: deref(in.Passengers.Infants)}
+	}
+	return req, nil
 }
 
 func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Result, error) {

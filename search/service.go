@@ -142,7 +142,7 @@ func (s *Service) Start(ctx context.Context, r Request) (*Result, error) {
 		}
 		// Detached from the first caller: its cancellation must not fail
 		// the others sharing this run. Provider deadlines bound it.
-		res, err := s.run(context.WithoutCancel(ctx), r)
+		res, err := s.run(context.WithoutCancel(ctx), r, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -158,6 +158,43 @@ func (s *Service) Start(ctx context.Context, r Request) (*Result, error) {
 		}
 		return out.Val.(*Result), nil
 	}
+}
+
+// SearchStream is Search that tells progress each provider's result and
+// offers as soon as that provider answers, so that the slowest provider
+// holds back only its own offers, then answers the stored result (with
+// combined one-ways across providers). It shares no run with identical
+// searches in flight; a recent identical result is told provider by
+// provider at once.
+func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress) (*Result, error) {
+	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())
+	if err != nil {
+		return nil, err
+	}
+	key := requestKey(r)
+	if res := s.reusable(key); res != nil {
+		for _, pr := range res.Providers {
+			var own []*Offer
+			var at []int
+			for i, o := range res.Offers {
+				if len(o.Parts) == 1 && o.Parts[0].Provider == pr.Provider {
+					own, at = append(own, o), append(at, i)
+				}
+			}
+			if res.sealed(at) != nil {
+				own = nil
+			}
+			pr.OfferCount = len(own)
+			progress(pr, own)
+		}
+		return res, nil
+	}
+	res, err := s.run(ctx, r, progress)
+	if err != nil {
+		return nil, err
+	}
+	s.remember(key, res)
+	return res, nil
 }
 
 func requestKey(r Request) string {
@@ -256,6 +293,19 @@ func (s *Service) DecodeOffer(id string) (*Offer, error) {
 
 const offerType = "Offer"
 
+// sign seals the ids of offers that belong to no result yet (a provider's
+// offers told as it answers).
+func (s *Service) sign(offers []*Offer) error {
+	for _, o := range offers {
+		id, err := s.cfg.Signer.Seal(offerType, records.NewOfferID(o.Offer))
+		if err != nil {
+			return err
+		}
+		o.ID = id
+	}
+	return nil
+}
+
 // prepare readies a result whose offers have no id yet: each is sealed
 // by signer when first shown (sealed), and storing is under way until
 // storeDone.
@@ -329,13 +379,15 @@ type providerAnswer struct {
 	out, ret, rt []providers.Offer
 }
 
-func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
+// Progress is told each provider's result and offers as the provider
+// answers: its one-way offers (its own round-trip fares for a round trip;
+// combined one-ways need every provider and come with the stored result),
+// sellable, cheapest first, with signed ids.
+type Progress func(ProviderResult, []*Offer)
+
+func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
-	calls := providers.FanOut(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
-		return searchProvider(ctx, s.cfg.Providers, p, r, q)
-	})
-
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
 	// Only offers that may be sold are shown (package rules): none whose
 	// first flight departs within the cut-off, none with a connection or
@@ -343,30 +395,33 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	sellable := func(o providers.Offer) bool {
 		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
 	}
+	var first func(providers.Call[providerAnswer])
+	if each != nil {
+		first = func(c providers.Call[providerAnswer]) {
+			pr, out, _, rt := s.answerOf(ctx, c, r, sellable)
+			shown := slices.DeleteFunc(slices.Clone(out), not(sellable))
+			if r.RoundTrip() {
+				shown = slices.DeleteFunc(slices.Clone(rt), not(sellable))
+			}
+			sortOffers(shown)
+			offers := make([]*Offer, len(shown))
+			for i := range shown {
+				offers[i] = &Offer{Offer: shown[i]}
+			}
+			if s.sign(offers) != nil {
+				offers = nil
+			}
+			pr.OfferCount = len(offers)
+			each(pr, offers)
+		}
+	}
+	calls := providers.FanOutEach(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
+		return searchProvider(ctx, s.cfg.Providers, p, r, q)
+	}, first)
 	var out, ret, offers []providers.Offer
 	for _, c := range calls {
-		pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
-		if c.Err != nil {
-			pr.Code = providers.CodeOf(c.Err)
-			pr.Status = StatusError
-			if pr.Code == providers.Timeout {
-				pr.Status = StatusTimeout
-			}
-			pr.Message = safeMessage(c.Err)
-			s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
-		}
-		kept, dropped := sameCurrency(c.Value.out, r.Currency)
-		out = append(out, kept...)
-		k, d := sameCurrency(c.Value.ret, r.Currency)
-		ret, dropped = append(ret, k...), dropped+d
-		k, d = sameCurrency(c.Value.rt, r.Currency)
-		offers, dropped = append(offers, k...), dropped+d
-		if dropped > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
-		}
-		if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
-			pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
-		}
+		pr, o, rt1, rt2 := s.answerOf(ctx, c, r, sellable)
+		out, ret, offers = append(out, o...), append(ret, rt1...), append(offers, rt2...)
 		res.Providers = append(res.Providers, pr)
 	}
 	out, ret, offers = slices.DeleteFunc(out, not(sellable)), slices.DeleteFunc(ret, not(sellable)), slices.DeleteFunc(offers, not(sellable))
@@ -375,11 +430,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	} else {
 		offers = append(offers, out...)
 	}
-	slices.SortStableFunc(offers, func(a, b providers.Offer) int {
-		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount),
-			a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()),
-			cmp.Compare(a.Parts[0].Provider, b.Parts[0].Provider))
-	})
+	sortOffers(offers)
 	for i := range offers {
 		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
 	}
@@ -390,7 +441,7 @@ func (s *Service) run(ctx context.Context, r Request) (*Result, error) {
 	res.prepare(s.cfg.Signer)
 	// Stored while the first page is answered from memory; the search's
 	// id is handed out only once it is stored (Result.Stored).
-	go s.store(ctx, res)
+	go s.store(context.WithoutCancel(ctx), res)
 	return res, nil
 }
 
@@ -422,6 +473,42 @@ func (s *Service) forget(res *Result) {
 			delete(s.byKey, k)
 		}
 	}
+}
+
+// sortOffers sorts offers cheapest first, then earliest, then by provider.
+func sortOffers(offers []providers.Offer) {
+	slices.SortStableFunc(offers, func(a, b providers.Offer) int {
+		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount),
+			a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()),
+			cmp.Compare(a.Parts[0].Provider, b.Parts[0].Provider))
+	})
+}
+
+// answerOf is one provider's result and its offers in the request's
+// currency (outbound, return and round-trip fares), sellable or not.
+func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer], r Request, sellable func(providers.Offer) bool) (ProviderResult, []providers.Offer, []providers.Offer, []providers.Offer) {
+	pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
+	if c.Err != nil {
+		pr.Code = providers.CodeOf(c.Err)
+		pr.Status = StatusError
+		if pr.Code == providers.Timeout {
+			pr.Status = StatusTimeout
+		}
+		pr.Message = safeMessage(c.Err)
+		s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
+	}
+	out, dropped := sameCurrency(c.Value.out, r.Currency)
+	ret, d := sameCurrency(c.Value.ret, r.Currency)
+	dropped += d
+	rt, d := sameCurrency(c.Value.rt, r.Currency)
+	dropped += d
+	if dropped > 0 && pr.Message == "" {
+		pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
+	}
+	if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
+		pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
+	}
+	return pr, out, ret, rt
 }
 
 // searchProvider asks one provider everything a request needs, in parallel:

@@ -42,4 +42,5 @@ func complexity(c *graph.ComplexityRoot) {
 	c.Booking.Flights = func(child int) int { return liveCheckCost + child }
 	c.Mutation.CreateCheckoutSession = func(child int, _ model.CreateCheckoutSessionInput) int { return mutationCost + child }
 	c.Mutation.Checkout = func(child int, _ model.CheckoutInput) int { return mutationCost + child }
+	c.Mutation.SelectSeats = func(child int, _ model.SelectSeatsInput) int { return mutationCost + child }
 }

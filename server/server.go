@@ -71,7 +71,8 @@ type Config struct {
 	Ready func(ctx context.Context) error
 	// CORSOrigins are the browser origins allowed to call /graphql ("*": any).
 	CORSOrigins []string
-	// Playground serves the GraphiQL page at / when true.
+	// Playground serves the GraphiQL page at / and the results page and
+	// example operations at ExamplesPrefix when true.
 	Playground bool
 	// Introspection allows introspection queries when true. Without it,
 	// validation errors suggest no field, argument, type or enum value
@@ -125,6 +126,7 @@ func New(cfg Config) http.Handler {
 		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})
 		mux.Handle("GET /{$}", pg)
 		mux.Handle("GET /playground/", pg)
+		mux.Handle("GET "+ExamplesPrefix, examplesHandler())
 	}
 	return withRequestLog(cfg.Logger, mux)
 }

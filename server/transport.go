@@ -48,6 +48,9 @@ func (postJSON) Supports(r *http.Request) bool {
 
 func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	if streamMode(r) != streamNone {
+		w.Header().Set("Content-Type", mediaJSON) // until the stream starts: refusals are JSON
+	}
 	start := graphql.Now()
 	body, err := readBody(w, r)
 	var tooBig *http.MaxBytesError
@@ -174,8 +177,22 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
 		return
 	}
+	mode := streamMode(r)
+	if rc.Operation.Operation == ast.Subscription && mode != streamSSE {
+		writeError(w, http.StatusNotAcceptable, "NOT_ACCEPTABLE", "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
+		return
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
-	writeResponse(w, responses(ctx))
+	switch mode {
+	case streamMultipart:
+		writeMultipart(ctx, w, responses)
+	case streamSSE:
+		writeSSE(ctx, w, responses)
+	default:
+		// A client that did not ask for incremental delivery gets one
+		// answer: the deferred parts merged into the first.
+		writeResponse(w, mergeIncremental(ctx, responses))
+	}
 }
 
 // requestErrorStatus is the status of a request error in the media type

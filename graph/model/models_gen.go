@@ -221,10 +221,24 @@ type CheckoutInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// As in createCheckoutSession; FORBID when absent.
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
+	// As in createCheckoutSession; MERCHANT for every provider when absent. At most 4.
+	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// How to pay.
 	Method PaymentMethodType `json:"method"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// A part of a session: one provider booking unit and how it settles.
+type CheckoutPart struct {
+	// The index of the part in Offer.parts.
+	Index int `json:"index"`
+	// The provider that holds and books it.
+	Provider string `json:"provider"`
+	// Who takes its money.
+	Settlement providers.Settlement `json:"settlement"`
+	// What it costs, its extras included.
+	Amount *providers.Money `json:"amount"`
 }
 
 // A page of your checkout sessions (Relay cursor connection).
@@ -291,6 +305,8 @@ type CreateCheckoutSessionInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey).
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
+	// Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4.
+	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
@@ -303,6 +319,20 @@ type CreditLine struct {
 	Limit *providers.Money `json:"limit"`
 	// What is left to reserve.
 	Available *providers.Money `json:"available"`
+}
+
+// A card to forward to a provider that charges it itself (CARD_FORWARD).
+type ForwardCardInput struct {
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane).
+	Provider string `json:"provider"`
+	// The Stripe PaymentMethod id (pm_...) made with the provider's restricted key.
+	PaymentMethodID string `json:"paymentMethodId"`
+	// The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00).
+	ThreeDSecure *ThreeDSecureInput `json:"threeDSecure,omitempty"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // The session whose seats to hold.
@@ -361,6 +391,20 @@ type OfferPart struct {
 	TotalPrice *providers.Money `json:"totalPrice"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
+}
+
+// One step of a streamed search.
+type OfferSearchProgress struct {
+	// The provider that just answered; null on the last event.
+	ProviderResult *search.ProviderResult `json:"providerResult,omitempty"`
+	// That provider's offers, cheapest first, with ids for offer(id:) and
+	// checkout: its one-way fares, or for a round trip its own round-trip fares.
+	// Empty on the last event.
+	Offers []search.Offer `json:"offers"`
+	// The last event: the search is stored and complete.
+	Done bool `json:"done"`
+	// The stored search, on the last event only: page it with offerSearch(id:).
+	Search *search.Result `json:"search,omitempty"`
 }
 
 // Where a page is in its list (Relay cursor connections).
@@ -484,6 +528,14 @@ type PriceCheck struct {
 	CheckedAt time.Time `json:"checkedAt"`
 }
 
+// How one provider's parts of a session settle.
+type ProviderSettlementInput struct {
+	// The provider (Offer part provider, e.g. liteapi, citizenplane).
+	Provider string `json:"provider"`
+	// Who takes the money of its parts.
+	Mode providers.Settlement `json:"mode"`
+}
+
 // What can be read.
 type Query struct {
 }
@@ -504,6 +556,91 @@ type SearchOffersInput struct {
 	CurrencyCode *string `json:"currencyCode,omitempty"`
 	// Provider names to search (see providerResults); every provider when absent. At most 10.
 	Providers []string `json:"providers,omitempty"`
+}
+
+// A seat on a seat map.
+type Seat struct {
+	// The seat's id for selectSeats.
+	ID string `json:"id"`
+	// Row and column, like 7A.
+	Designator string `json:"designator"`
+	// Column letter.
+	Column string `json:"column"`
+	// Free to choose now.
+	Available bool `json:"available"`
+	// What the seat is like.
+	Characteristics []providers.SeatCharacteristic `json:"characteristics"`
+	// Price for one passenger; 0 when included.
+	Price *providers.Money `json:"price"`
+	// Index into the session's passengers of the passenger it is chosen for; null when nobody of this session sits there.
+	PassengerIndex *int `json:"passengerIndex,omitempty"`
+}
+
+// The seats on sale on one flight of a held session.
+type SeatMap struct {
+	// The provider that sells the seats.
+	Provider string `json:"provider"`
+	// Index into the offer's slices of the flight's slice.
+	SliceIndex int `json:"sliceIndex"`
+	// Index into that slice's segments of the flight.
+	SegmentIndex int `json:"segmentIndex"`
+	// The flight.
+	Segment *providers.Segment `json:"segment"`
+	// The cabins with seats on sale; one when the provider does not tell cabins apart.
+	Cabins []SeatMapCabin `json:"cabins"`
+}
+
+// A cabin of a seat map.
+type SeatMapCabin struct {
+	// The cabin's name as the provider gives it; null when it does not (LiteAPI lists seats without their cabin).
+	Name *string `json:"name,omitempty"`
+	// The rows with seats on sale, front to back.
+	Rows []SeatRow `json:"rows"`
+}
+
+// A row of a seat map: only the seats the provider lists, not the whole row.
+type SeatRow struct {
+	// The row number.
+	Number int `json:"number"`
+	// The seats listed, in column order.
+	Seats []Seat `json:"seats"`
+}
+
+// A passenger's seat on one flight.
+type SeatSelectionInput struct {
+	// Index into the session's passengers; not an infant.
+	PassengerIndex int `json:"passengerIndex"`
+	// A Seat.id from CheckoutSession.seatMaps; the seat's flight is part of it.
+	SeatID string `json:"seatId"`
+}
+
+// Seats to choose in a held session.
+type SelectSeatsInput struct {
+	// CheckoutSession.id of a HELD session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// One seat per passenger and flight. At most 36.
+	Seats []SeatSelectionInput `json:"seats"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// What can be followed as it happens. Subscriptions are answered as
+// server-sent events only: POST the operation to /graphql with
+// Accept: text/event-stream; each event is "event: next" with one answer in
+// data, and the stream ends with "event: complete".
+type Subscription struct {
+}
+
+// The results of a 3-D Secure authentication, as the provider takes them.
+type ThreeDSecureInput struct {
+	// The version performed: 1.0.2, 2.1.0 or 2.2.0.
+	Version string `json:"version"`
+	// The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent.
+	ElectronicCommerceIndicator string `json:"electronicCommerceIndicator"`
+	// The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters.
+	Cryptogram string `json:"cryptogram"`
+	// The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2).
+	TransactionID string `json:"transactionId"`
 }
 
 // A passport.

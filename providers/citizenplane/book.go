@@ -14,8 +14,11 @@ import (
 
 // Book books the requests of r's hold: POST /v3/bookings with the request
 // ids, our customer code, r.ExternalID, the contact's name, email and
-// phone number, the gender of the first adult traveller and self_psp
-// (we take the payment ourselves).
+// phone number, the gender of the first adult traveller and the payment:
+// self_psp when we take the payment ourselves (Merchant), or, for a card
+// forwarded (CardForward), payment_method (the pm_ the app made with
+// CitizenPlane's restricted key) and three_d_secure when given, without
+// self_psp.
 //
 // The booking's Status is BookingConfirmed when CitizenPlane answers
 // "confirmed", BookingCanceled for "cancelled" and BookingPending for
@@ -108,7 +111,21 @@ func (c *Client) bookingBody(r providers.BookRequest) (wire.BookingBody, error) 
 		LastName:     strings.TrimSpace(ct.FamilyName),
 		Email:        strings.TrimSpace(ct.Email),
 		PhoneNumber:  strings.TrimSpace(ct.PhoneNumber),
-		SelfPSP:      true,
+	}
+	switch pay := r.Payment; pay.Settlement {
+	case "", providers.Merchant:
+		b.SelfPSP = true
+	case providers.CardForward:
+		if !strings.HasPrefix(pay.PaymentMethod, "pm_") {
+			return wire.BookingBody{}, errors.New("a card forwarded to CitizenPlane needs a Stripe PaymentMethod id (pm_...)")
+		}
+		b.PaymentMethod = pay.PaymentMethod
+		if t := pay.ThreeDSecure; t != nil {
+			b.ThreeDSecure = &wire.ThreeDSecure{Version: t.Version, ElectronicCommerceIndicator: t.ElectronicCommerceIndicator,
+				Cryptogram: t.Cryptogram, TransactionID: t.TransactionID}
+		}
+	default:
+		return wire.BookingBody{}, fmt.Errorf("CitizenPlane does not settle by %s", pay.Settlement)
 	}
 	if b.FirstName == "" || b.LastName == "" || b.Email == "" || b.PhoneNumber == "" {
 		return wire.BookingBody{}, errors.New("contact needs given and family names, email and phone number")
@@ -122,6 +139,12 @@ func (c *Client) bookingBody(r providers.BookRequest) (wire.BookingBody, error) 
 		}
 	}
 	return wire.BookingBody{}, errors.New("no adult traveller")
+}
+
+// Settlements: CitizenPlane is paid on deposit (Merchant, self_psp) or
+// charges a forwarded card itself (CardForward, payment_method).
+func (c *Client) Settlements() []providers.Settlement {
+	return []providers.Settlement{providers.Merchant, providers.CardForward}
 }
 
 // bookError maps a failed POST /v3/bookings to the write side's codes.

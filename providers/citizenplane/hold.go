@@ -129,14 +129,7 @@ func requestPassengers(ts []providers.Traveller, pax providers.Passengers) ([]wi
 	var n providers.Passengers
 	out := make([]wire.RequestPassenger, len(ts))
 	for i, t := range ts {
-		switch t.Type {
-		case providers.Adult:
-			n.Adults++
-		case providers.Child:
-			n.Children++
-		case providers.Infant:
-			n.Infants++
-		default:
+		if !n.Count(t.Type) {
 			return nil, fmt.Errorf("traveller %d: type must be ADULT, CHILD or INFANT", i+1)
 		}
 		p, err := requestPassenger1(t)

@@ -13,9 +13,11 @@ import (
 	"github.com/faregraph/faregraph/providers/liteapi/wire"
 )
 
-// Book completes the booking of a prebook (POST /flights/bookings, B.6)
-// paid on account: {prebookId: the Hold's Ref, payment {method CREDIT},
-// customTags {FAREGRAPH_REF: ExternalID}}. The part, travellers and
+// Book completes the booking of a prebook (POST /flights/bookings, B.6):
+// {prebookId: the Hold's Ref, payment, customTags {FAREGRAPH_REF:
+// ExternalID}}, where payment is {method CREDIT} (paid on account) or, for
+// a ProviderIntent part, {method TRANSACTION_ID, transactionId: the
+// latest intent of the prebook, confirmed by the app}. The part, travellers and
 // contact are not sent: LiteAPI took them at the prebook and its booking
 // call accepts nothing else.
 //
@@ -217,6 +219,16 @@ func newBookRequest(r providers.BookRequest) (wire.BookRequest, error) {
 		return wire.BookRequest{}, errors.New("no prebook id in the hold")
 	}
 	req := wire.BookRequest{PrebookID: r.Hold.Ref, Payment: wire.BookPayment{Method: wire.PaymentCredit}}
+	switch r.Payment.Settlement {
+	case "", providers.Merchant:
+	case providers.ProviderIntent:
+		if r.Payment.TransactionID == "" {
+			return wire.BookRequest{}, errors.New("no transactionId to book a prebook paid by LiteAPI's intent")
+		}
+		req.Payment = wire.BookPayment{Method: wire.PaymentTransactionID, TransactionID: r.Payment.TransactionID}
+	default:
+		return wire.BookRequest{}, fmt.Errorf("LiteAPI does not settle by %s", r.Payment.Settlement)
+	}
 	if r.ExternalID != "" {
 		if len(r.ExternalID) > wire.MaxCustomTagValue {
 			return wire.BookRequest{}, fmt.Errorf("external id of %d bytes, LiteAPI keeps %d", len(r.ExternalID), wire.MaxCustomTagValue)

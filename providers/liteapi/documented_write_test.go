@@ -155,13 +155,40 @@ func TestDocumentedPrebook(t *testing.T) {
 		ExpiresAt: time.Date(2026, 3, 19, 14, 31, 42, 493e6, time.UTC),
 		Total:     providers.Money{Amount: 74027, Currency: "USD"},
 		Ancillaries: []providers.Ancillary{
-			{Ref: "g6Rwc2lk2SQwMTlkMDY3", Kind: providers.Seat, Description: "Seat 7A", Price: providers.Money{Amount: 2183, Currency: "USD"}, Segment: "DE2017"},
+			{Ref: "g6Rwc2lk2SQwMTlkMDY3", Kind: providers.Seat, Description: "Seat 7A", Price: providers.Money{Amount: 2183, Currency: "USD"}, Segment: "DE2017",
+				Seat: &providers.SeatInfo{Designator: "7A", Row: 7, Column: "A", Available: true,
+					Characteristics: []providers.SeatCharacteristic{providers.Window, providers.ExtraLegroom}}},
 			{Ref: "g6Rwc2lk2SQwMTlkMDY4", Kind: providers.CheckedBag, Description: "Standard Check In Baggage 10kg",
 				Price: providers.Money{Amount: 1362, Currency: "USD"}, WeightKg: 10, Segment: "DE2017"},
 		},
 	}
 	if diff := cmp.Diff(want, h); diff != "" {
 		t.Errorf("(-want +got)\n%s", diff)
+	}
+}
+
+// TestDocumentedAttach: Attach posts the seats to the prebook's services
+// path in the documented body (B.5: selectedServices with passengerIndex,
+// serviceId, quantity) and answers the hold with the new price, keeping
+// the prebook's id.
+func TestDocumentedAttach(t *testing.T) {
+	path := "POST /flights/prebooks/019d0674-834d-7db7-9c8b-93fe8e46e7b8/services"
+	f, c, _ := newFakeAPI(t, map[string]fakeAnswer{path: {200, documentedPrebook}})
+	h, err := c.Attach(context.Background(), providers.AttachRequest{Part: documentedPart,
+		Hold:       providers.Hold{Ref: "019d0674-834d-7db7-9c8b-93fe8e46e7b8"},
+		Selections: []providers.Selection{{Ref: "g6Rwc2lk2SQwMTlkMDY3", PassengerIndex: 0, Quantity: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBody := path + ` {"selectedServices":[{"passengerIndex":0,"serviceId":"g6Rwc2lk2SQwMTlkMDY3","quantity":1}]}`
+	if diff := cmp.Diff([]string{wantBody}, f.requests()); diff != "" {
+		t.Errorf("requests (-want +got)\n%s", diff)
+	}
+	if h.Ref != "019d0674-834d-7db7-9c8b-93fe8e46e7b8" || h.Total != (providers.Money{Amount: 74027, Currency: "USD"}) {
+		t.Errorf("hold %+v", h)
+	}
+	if _, err := c.Attach(context.Background(), providers.AttachRequest{Part: documentedPart, Hold: providers.Hold{Ref: "x"}}); providers.CodeOf(err) != providers.Rejected {
+		t.Errorf("no selections: %v", err)
 	}
 }
 

@@ -23,9 +23,13 @@ const fallbackHoldTTL = 15 * time.Minute
 // part's offer for the travellers, then, when extras were chosen, attaches
 // them (POST /flights/prebooks/{prebookId}/services, B.5).
 //
-// The prebook asks for no payment intent (usePaymentSdk false): we take the
-// payment ourselves and LiteAPI is paid on account (payment bypass and a
-// credit line; the booking is paid with method CREDIT). Travellers are sent
+// For a Merchant part the prebook asks for no payment intent
+// (usePaymentSdk false): we take the payment ourselves and LiteAPI is paid
+// on account (payment bypass and a credit line; the booking is paid with
+// method CREDIT). For a ProviderIntent part it asks for one (usePaymentSdk
+// true) and the Hold's Intent is LiteAPI's transactionId and secretKey of
+// the last answer: attaching extras makes a new intent, and only the
+// latest one books (B.5). Travellers are sent
 // in the order given, which is the passengerIndex of Selections; the
 // contact's E.164 phone is split into calling code and national number
 // (see splitPhone). A Selection whose Ref is not a serviceId (an included
@@ -67,10 +71,40 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 	if err != nil {
 		return nil, unreadable(op, 200, fmt.Errorf("map %s: %w", wire.PrebooksPath, err))
 	}
+	wantIntent := r.Settlement == providers.ProviderIntent
 	if len(selected) == 0 {
-		return hold, nil
+		return hold, c.intentOf(op, wantIntent, hold, pre)
 	}
 
+	return c.attach(ctx, hold, selected, segs, wantIntent)
+}
+
+// Attach adds seats (or bags) to a part's prebook (POST
+// /flights/prebooks/{prebookId}/services, B.5) and answers the prebook as
+// it now stands: the same Ref, the new price, the services still
+// attachable. The segments of the journey come from the answer; its
+// servicesAttachable.expiresAt, when absent, keeps r.Hold's expiry.
+func (c *Client) Attach(ctx context.Context, r providers.AttachRequest) (*providers.Hold, error) {
+	const op = "attach_services"
+	if r.Part.Provider != Name || r.Hold.Ref == "" {
+		return nil, rejected(op, "not a LiteAPI prebook", fmt.Errorf("attach to hold %q of provider %q", r.Hold.Ref, r.Part.Provider))
+	}
+	selected, err := toSelectedServices(r.Selections, r.Part.Passengers.Total())
+	if err != nil {
+		return nil, rejected(op, "the extras chosen cannot be sent to LiteAPI", err)
+	}
+	if len(selected) == 0 {
+		return nil, rejected(op, "no extras to attach", errors.New("no selections"))
+	}
+	// A prebook paid by LiteAPI's own intent gets a new intent with the
+	// extras (B.5): the answer's replaces the hold's.
+	return c.attach(ctx, &r.Hold, selected, nil, r.Hold.Intent != nil)
+}
+
+// attach posts selected to hold's prebook; segs are the journey's
+// segments when an earlier answer gave them. wantIntent says the prebook is
+// paid by LiteAPI's own intent, whose new id the answer must carry.
+func (c *Client) attach(ctx context.Context, hold *providers.Hold, selected []wire.SelectedService, segs []wire.Segment, wantIntent bool) (*providers.Hold, error) {
 	const attachOp = "attach_services"
 	path := wire.ServicesPath(hold.Ref)
 	var att wire.PrebookResponse
@@ -88,7 +122,28 @@ func (c *Client) Hold(ctx context.Context, r providers.HoldRequest) (*providers.
 	if att.Data[0].ServicesAttachable == nil || att.Data[0].ServicesAttachable.ExpiresAt == "" {
 		attached.ExpiresAt = hold.ExpiresAt
 	}
-	return attached, nil
+	return attached, c.intentOf(attachOp, wantIntent, attached, att)
+}
+
+// intentOf sets h.Intent from a prebook answer when the prebook is paid by
+// LiteAPI's own payment intent (want); an answer without one is
+// unreadable.
+func (c *Client) intentOf(op string, want bool, h *providers.Hold, resp wire.PrebookResponse) error {
+	if !want {
+		return nil
+	}
+	d := resp.Data[0]
+	if d.TransactionID == "" || d.SecretKey == "" {
+		return unreadable(op, 200, errors.New("usePaymentSdk was true but the answer has no transactionId and secretKey"))
+	}
+	h.Intent = &providers.Intent{TransactionID: d.TransactionID, ClientSecret: d.SecretKey, Amount: h.Total}
+	return nil
+}
+
+// Settlements: LiteAPI is paid on credit (Merchant) or by its own Stripe
+// intent (ProviderIntent).
+func (c *Client) Settlements() []providers.Settlement {
+	return []providers.Settlement{providers.Merchant, providers.ProviderIntent}
 }
 
 // observe runs one HTTP exchange of op and reports it to the observer.
@@ -114,7 +169,13 @@ func newPrebookRequest(r providers.HoldRequest) (wire.PrebookRequest, error) {
 			return wire.PrebookRequest{}, fmt.Errorf("traveller %d: %w", i, err)
 		}
 	}
-	return wire.PrebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: false, IncludeCreditBalance: false, Contact: contact, Passengers: pax}, nil
+	switch r.Settlement {
+	case "", providers.Merchant, providers.ProviderIntent:
+	default:
+		return wire.PrebookRequest{}, fmt.Errorf("LiteAPI does not settle by %s", r.Settlement)
+	}
+	return wire.PrebookRequest{OfferID: r.Part.Ref, UsePaymentSdk: r.Settlement == providers.ProviderIntent, IncludeCreditBalance: false,
+		Contact: contact, Passengers: pax}, nil
 }
 
 // toWireContact maps the contact. An empty email or phone is taken from
@@ -269,8 +330,11 @@ func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (pro
 	switch s.Category {
 	case wire.CategorySeat:
 		a.Kind = providers.Seat
-		if a.Description == "" && s.Metadata != nil && s.Metadata.Seat != nil {
-			a.Description = "Seat " + s.Metadata.Seat.SeatNumber
+		if s.Metadata != nil && s.Metadata.Seat != nil {
+			a.Seat = seatInfo(*s.Metadata.Seat)
+			if a.Description == "" {
+				a.Description = "Seat " + s.Metadata.Seat.SeatNumber
+			}
 		}
 	case wire.CategoryBaggage:
 		if s.Metadata == nil || s.Metadata.Baggage == nil {
@@ -299,6 +363,35 @@ func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (pro
 	}
 	a.Price = price
 	return a, true, nil
+}
+
+// seatInfo maps a seat's metadata (B.8). Its column is seatColumn, or
+// the letters ending seatNumber; position window|aisle|middle and
+// seatType extra_legroom are characteristics, other values are left
+// out. [assumed] A seat without "available" is available: the
+// servicesAttachable list is of seats that can be attached.
+func seatInfo(m wire.SeatMetadata) *providers.SeatInfo {
+	col := m.SeatColumn
+	if col == "" {
+		col = strings.TrimLeft(m.SeatNumber, "0123456789")
+	}
+	row := m.SeatRow
+	if row == 0 {
+		row, _ = strconv.Atoi(strings.TrimRight(m.SeatNumber, "ABCDEFGHJKLMNPQRSTUVWXYZ"))
+	}
+	si := &providers.SeatInfo{Designator: m.SeatNumber, Row: row, Column: col, Available: true}
+	switch m.Position {
+	case "window":
+		si.Characteristics = append(si.Characteristics, providers.Window)
+	case "aisle":
+		si.Characteristics = append(si.Characteristics, providers.Aisle)
+	case "middle":
+		si.Characteristics = append(si.Characteristics, providers.Middle)
+	}
+	if m.SeatType == "extra_legroom" {
+		si.Characteristics = append(si.Characteristics, providers.ExtraLegroom)
+	}
+	return si
 }
 
 // callingCodes are the country calling codes (ITU-T E.164) of the

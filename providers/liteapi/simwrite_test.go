@@ -3,6 +3,7 @@ package liteapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -204,6 +205,18 @@ func TestSimulatorTransactionID(t *testing.T) {
 	status, raw = book(d.TransactionID)
 	if e := envelope(t, status, raw); status != 502 || e.Code != 55004 {
 		t.Errorf("old transactionId: HTTP %d %+v", status, e)
+	}
+	if status, raw = book(att.Data[0].TransactionID); status != 502 || !strings.Contains(string(raw), "not confirmed") {
+		t.Errorf("unconfirmed transactionId: HTTP %d %s", status, raw)
+	}
+	if err := env.sim.ConfirmIntent(d.SecretKey, litesim.CardOK); !errors.Is(err, litesim.ErrStaleIntent) {
+		t.Errorf("confirm the replaced intent: %v", err)
+	}
+	if err := env.sim.ConfirmIntent(att.Data[0].SecretKey, litesim.CardDeclined); !errors.Is(err, litesim.ErrCardDeclined) {
+		t.Errorf("confirm with a declined card: %v", err)
+	}
+	if err := env.sim.ConfirmIntent(att.Data[0].SecretKey, litesim.CardOK); err != nil {
+		t.Fatal(err)
 	}
 	if status, raw = book(att.Data[0].TransactionID); status != 201 {
 		t.Errorf("latest transactionId: HTTP %d %s", status, raw)

@@ -1,6 +1,7 @@
 package cpsim
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -559,7 +560,7 @@ func checkBooking(req wire.BookingBody) string {
 			return "three_d_secure.electronic_commerce_indicator 07 or 00 means authentication failed: leave three_d_secure unset"
 		case !slices.Contains([]string{"05", "06", "01", "02"}, t.ElectronicCommerceIndicator):
 			return "three_d_secure.electronic_commerce_indicator must be 05, 06, 01 or 02"
-		case len(t.Cryptogram) != 28:
+		case len(t.Cryptogram) != 28 || !is20Bytes(t.Cryptogram):
 			return "three_d_secure.cryptogram must be 28 characters (20 bytes in base64)"
 		case strings.TrimSpace(t.TransactionID) == "":
 			return "three_d_secure.transaction_id is required"
@@ -627,4 +628,11 @@ func (s *Simulator) newReferenceLocked() string {
 			return ref
 		}
 	}
+}
+
+// is20Bytes reports whether s is 20 bytes in standard base64, as a 3-D
+// Secure cryptogram is [doc].
+func is20Bytes(s string) bool {
+	b, err := base64.StdEncoding.DecodeString(s)
+	return err == nil && len(b) == 20
 }

@@ -298,7 +298,8 @@ const (
 
 // BookingBody is the body of POST /v3/bookings [doc]. Either
 // PaymentMethod (a Stripe PaymentMethod id, with ThreeDSecure if any) or
-// SelfPSP; the adapter always sends self_psp.
+// SelfPSP; the adapter sends self_psp when we take the payment, and
+// payment_method (with three_d_secure when given) for a card forwarded.
 type BookingBody struct {
 	RequestIDs    []int64       `json:"request_ids"`
 	CustomerCode  string        `json:"customer_code"`

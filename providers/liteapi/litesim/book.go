@@ -87,10 +87,11 @@ func (s *Simulator) createBooking(w http.ResponseWriter, r incoming) {
 	case p.released:
 		writeError(w, http.StatusNotFound, wire.APIError{Code: codeBookPrebookExpired, Message: "Booking expired", Description: "the prebook expired"})
 		return
-	case req.Payment.Method == wire.PaymentTransactionID && (!p.sdk || req.Payment.TransactionID != p.transactionID):
-		writeError(w, http.StatusBadGateway, wire.APIError{Code: codeBookPaymentFailed, Message: "Payment failed",
-			Description: "the transactionId is not the prebook's latest payment intent"})
-		return
+	case req.Payment.Method == wire.PaymentTransactionID:
+		if bad := transactionRefusal(p, req.Payment.TransactionID); bad != nil {
+			writeError(w, http.StatusBadGateway, *bad)
+			return
+		}
 	}
 	now := s.cfg.Now()
 	s.seats.sell(p.q.buckets(), p.q.pax.Seats())

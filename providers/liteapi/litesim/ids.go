@@ -21,8 +21,13 @@ const (
 	digitChars = "0123456789"
 )
 
-// newIntentLocked gives a prebook a new fake payment intent.
+// newIntentLocked gives a prebook a new fake payment intent, unconfirmed;
+// the one it replaces goes stale.
 func (s *Simulator) newIntentLocked(p *prebook) {
+	if p.secretKey != "" {
+		s.stale[p.secretKey] = true
+	}
+	p.confirmed = false
 	s.ids++
 	n := strconv.FormatUint(s.ids, 10)
 	p.transactionID = "tr_cts_" + s.token("transaction", n, 24, alnum)

@@ -56,8 +56,11 @@ type prebook struct {
 	// renewed by every attach.
 	sdk                      bool
 	transactionID, secretKey string
-	released                 bool   // lapsed: seats given back
-	bookingID                string // booked
+	// confirmed: the app confirmed the latest intent with Stripe's SDK
+	// (ConfirmIntent); a new intent starts unconfirmed.
+	confirmed bool
+	released  bool   // lapsed: seats given back
+	bookingID string // booked
 }
 
 // price is what the prebook costs now, minor units of p.q.cur.
@@ -124,6 +127,10 @@ func (s *Simulator) createPrebook(w http.ResponseWriter, r incoming) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if status, bad := s.creditRefusalLocked(req.UsePaymentSdk == nil || *req.UsePaymentSdk); bad != nil {
+		writeError(w, status, *bad)
+		return
+	}
 	if !s.seats.hold(q.buckets(), q.pax.Seats()) {
 		writeError(w, http.StatusBadGateway, wire.APIError{Code: codePrebookSoldOut, Message: "Sold out", Description: "not enough seats left"})
 		return

@@ -107,6 +107,10 @@ type Simulator struct {
 	seatMap  map[string]string               // segmentKey|seat number → prebookId holding or sold
 	ids      uint64                          // ids made so far
 	shifts   map[sim.FlightKey]time.Duration // ShiftSchedule
+	stale    map[string]bool                 // secretKeys of intents a newer one replaced
+	// noCredit: the account has no payment bypass and credit line
+	// (SetCreditLine), so usePaymentSdk false is a validation error.
+	noCredit bool
 }
 
 var _ http.Handler = (*Simulator)(nil)
@@ -135,6 +139,7 @@ func New(cfg Config) *Simulator {
 		bookings: map[string]*booking{},
 		seatMap:  map[string]string{},
 		shifts:   map[sim.FlightKey]time.Duration{},
+		stale:    map[string]bool{},
 	}
 }
 

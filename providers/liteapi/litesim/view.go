@@ -23,6 +23,10 @@ type Prebook struct {
 	Released bool
 	// BookingID is the booking that sold it, once booked.
 	BookingID string
+	// TransactionID is its latest payment intent ("" without
+	// usePaymentSdk), IntentConfirmed whether the app confirmed it.
+	TransactionID   string
+	IntentConfirmed bool
 }
 
 // Prebook returns the prebook with id, and false for an id the simulator
@@ -35,7 +39,8 @@ func (s *Simulator) Prebook(id string) (Prebook, bool) {
 		return Prebook{}, false
 	}
 	return Prebook{ID: p.id, OfferID: p.offerID, Price: p.price(), Currency: p.q.cur, Services: len(p.services),
-		Expires: p.expires, Released: p.released, BookingID: p.bookingID}, true
+		Expires: p.expires, Released: p.released, BookingID: p.bookingID,
+		TransactionID: p.transactionID, IntentConfirmed: p.confirmed}, true
 }
 
 // Booking is a booking as the simulator keeps it.

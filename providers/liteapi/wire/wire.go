@@ -460,9 +460,10 @@ const ReplayMessage = "a booking already exists for this prebookId; returning th
 
 // PrebookRequest is the body of POST /flights/prebooks (B.3), flat fields
 // as in the OpenAPI and the sandbox (not LA-RECIPES' nested sketch).
-// UsePaymentSdk has no omitempty: the provider's default is true, and we
-// send false (payment bypass plus credit line: we take the payment
-// ourselves and LiteAPI is paid on credit).
+// UsePaymentSdk has no omitempty: the provider's default is true. We send
+// false when we take the payment ourselves (payment bypass plus credit
+// line: LiteAPI is paid on credit) and true when LiteAPI's own Stripe
+// intent takes it (transactionId, secretKey in the answer).
 type PrebookRequest struct {
 	OfferID              string      `json:"offerId"`
 	UsePaymentSdk        bool        `json:"usePaymentSdk"`

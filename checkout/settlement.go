@@ -1,0 +1,357 @@
+package checkout
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
+)
+
+// Settlement: who takes each part's money. A session chooses it per
+// provider at creation (CreateInput.Settlements; a provider not listed
+// settles as MERCHANT, as every session did before):
+//
+//   - MERCHANT parts are charged through our gateway (or the tenant's
+//     credit line): one intent for their sum, captured for what of them was
+//     booked. The provider is paid on account.
+//   - PROVIDER_INTENT parts are paid through the provider's own payment
+//     intent, made with the hold (LiteAPI usePaymentSdk): the app confirms
+//     it with Stripe's SDK and the booking names its latest id. We never
+//     capture or release it: the provider charges on booking and never
+//     charges an intent whose booking it refused.
+//   - CARD_FORWARD parts are charged by the provider from a Stripe
+//     PaymentMethod the app made with the provider's key, with any 3-D
+//     Secure results (forwardCard); the booking carries it.
+//
+// A session is AUTHORIZED once its MERCHANT payment is authorized (or it
+// has none) and every CARD_FORWARD part has its card; PROVIDER_INTENT
+// parts are confirmed by the app, which says so by booking.
+
+// ProviderSettlement is how one provider's parts of a session settle.
+type ProviderSettlement struct {
+	Provider string
+	Mode     providers.Settlement
+}
+
+// CardForward is the card a CARD_FORWARD part is paid with.
+type CardForward struct {
+	// PaymentMethod is the Stripe PaymentMethod id (pm_...).
+	PaymentMethod string
+	ThreeDSecure  *providers.ThreeDSecure
+}
+
+// ForwardCardInput is a card to forward to a provider.
+type ForwardCardInput struct {
+	CheckoutSessionID string
+	// Provider is whose CARD_FORWARD parts the card pays.
+	Provider      string
+	PaymentMethod string
+	ThreeDSecure  *providers.ThreeDSecure
+}
+
+// settlementModes are the modes, in the schema's order.
+var settlementModes = []providers.Settlement{providers.Merchant, providers.ProviderIntent, providers.CardForward}
+
+// settlements checks the settlements asked for and answers each part's.
+func (s *Service) settlements(c *checker, in []ProviderSettlement, offer providers.Offer) []providers.Settlement {
+	out := make([]providers.Settlement, len(offer.Parts))
+	for i := range out {
+		out[i] = providers.Merchant
+	}
+	seen := map[string]bool{}
+	for i, ps := range in {
+		f := func(name string) []string { return []string{"settlements", fmt.Sprint(i), name} }
+		if !slices.Contains(settlementModes, ps.Mode) {
+			c.add(fault.Invalid, "must be MERCHANT, PROVIDER_INTENT or CARD_FORWARD", f("mode")...)
+			continue
+		}
+		if seen[ps.Provider] {
+			c.add(fault.Duplicate, "lists a provider a second time", f("provider")...)
+			continue
+		}
+		seen[ps.Provider] = true
+		found := false
+		for pi, p := range offer.Parts {
+			if p.Provider == ps.Provider {
+				found = true
+				out[pi] = ps.Mode
+			}
+		}
+		if !found {
+			c.add(fault.Invalid, "is not a provider of this offer", f("provider")...)
+			continue
+		}
+		modes, err := s.cfg.Providers.Settlements(ps.Provider)
+		if err != nil || !slices.Contains(modes, ps.Mode) {
+			c.add(fault.Invalid, fmt.Sprintf("%s does not settle by %s", ps.Provider, ps.Mode), f("mode")...)
+		}
+	}
+	return out
+}
+
+// settlementOf is part i's settlement; sessions stored before settlements
+// existed are MERCHANT.
+func settlementOf(sess *Session, i int) providers.Settlement {
+	if i < len(sess.Parts) && sess.Parts[i].Settlement != "" {
+		return sess.Parts[i].Settlement
+	}
+	return providers.Merchant
+}
+
+// merchantAmount is what our gateway (or credit line) takes for amounts
+// of the parts: the sum over the MERCHANT parts.
+func merchantAmount(sess *Session, amount func(i int) int64) int64 {
+	var n int64
+	for i := range sess.Parts {
+		if settlementOf(sess, i) == providers.Merchant {
+			n += amount(i)
+		}
+	}
+	return n
+}
+
+// merchantTotal is the MERCHANT parts' share of the session total.
+func merchantTotal(sess *Session) int64 {
+	return merchantAmount(sess, func(i int) int64 { return sess.Parts[i].Amount })
+}
+
+// cardsForwarded reports whether every CARD_FORWARD part has its card.
+func cardsForwarded(sess *Session) bool {
+	for i, p := range sess.Parts {
+		if settlementOf(sess, i) == providers.CardForward && p.Forward == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// paymentReady reports whether a session's payment lets it book: its
+// MERCHANT payment authorized (or none to take), every card forwarded.
+func paymentReady(sess *Session) bool {
+	p := sess.Payment
+	if p == nil || !cardsForwarded(sess) {
+		return false
+	}
+	return p.Amount == 0 || p.Status == payments.Authorized
+}
+
+// providerPayment is how part i's provider is paid at booking.
+func providerPayment(sess *Session, i int) providers.Payment {
+	switch settlementOf(sess, i) {
+	case providers.ProviderIntent:
+		pay := providers.Payment{Settlement: providers.ProviderIntent}
+		if i < len(sess.Holds) && sess.Holds[i].Hold.Intent != nil {
+			pay.TransactionID = sess.Holds[i].Hold.Intent.TransactionID
+		}
+		return pay
+	case providers.CardForward:
+		pay := providers.Payment{Settlement: providers.CardForward}
+		if f := sess.Parts[i].Forward; f != nil {
+			pay.PaymentMethod, pay.ThreeDSecure = f.PaymentMethod, f.ThreeDSecure
+		}
+		return pay
+	}
+	return providers.Payment{}
+}
+
+// ActionKind is what the app must do for a part's payment.
+type ActionKind string
+
+const (
+	// ConfirmProviderIntent: confirm the provider's payment intent with
+	// Stripe's SDK (ClientSecret), then book.
+	ConfirmProviderIntent ActionKind = "CONFIRM_PROVIDER_INTENT"
+	// ForwardCard: make a Stripe PaymentMethod with the provider's key
+	// and give it, with any 3-D Secure results, to forwardCard.
+	ForwardCard ActionKind = "FORWARD_CARD"
+	// ConfirmCardPayment: confirm our own payment intent (Payment's
+	// clientSecret) with the gateway's SDK.
+	ConfirmCardPayment ActionKind = "CONFIRM_CARD_PAYMENT"
+)
+
+// PaymentAction is one thing the app must do before booking.
+type PaymentAction struct {
+	Kind ActionKind
+	// Provider is the provider the action pays, "" for our own gateway.
+	Provider string
+	// PartIndexes are the offer parts it pays.
+	PartIndexes []int
+	Amount      providers.Money
+	// ClientSecret confirms the intent (ConfirmProviderIntent,
+	// ConfirmCardPayment).
+	ClientSecret string
+	// TransactionID is the provider's id of its intent.
+	TransactionID string
+	// Done: the card was forwarded, or our intent authorized. A provider's
+	// intent is confirmed between the app and Stripe: never known done.
+	Done bool
+}
+
+// PaymentActions lists what the app must do to pay sess: one action per
+// PROVIDER_INTENT part once held, one per provider with CARD_FORWARD
+// parts, and our own intent's confirmation once paid by CARD.
+func PaymentActions(sess *Session) []PaymentAction {
+	var out []PaymentAction
+	cur := sess.Total.Currency
+	if p := sess.Payment; p != nil && p.Method == Card && p.Amount > 0 && p.IntentID != "" {
+		out = append(out, PaymentAction{Kind: ConfirmCardPayment, Amount: providers.Money{Amount: p.Amount, Currency: cur},
+			ClientSecret: p.ClientSecret, Done: p.Status == payments.Authorized || p.Status == payments.Captured,
+			PartIndexes: partsSettling(sess, providers.Merchant, "")})
+	}
+	forwarded := map[string]int{}
+	for i, part := range sess.Offer.Parts {
+		switch settlementOf(sess, i) {
+		case providers.ProviderIntent:
+			if i >= len(sess.Holds) || sess.Holds[i].Hold.Intent == nil {
+				continue
+			}
+			in := sess.Holds[i].Hold.Intent
+			out = append(out, PaymentAction{Kind: ConfirmProviderIntent, Provider: part.Provider, PartIndexes: []int{i},
+				Amount: in.Amount, ClientSecret: in.ClientSecret, TransactionID: in.TransactionID})
+		case providers.CardForward:
+			if k, ok := forwarded[part.Provider]; ok {
+				out[k].PartIndexes = append(out[k].PartIndexes, i)
+				out[k].Amount.Amount += sess.Parts[i].Amount
+				out[k].Done = out[k].Done && sess.Parts[i].Forward != nil
+				continue
+			}
+			forwarded[part.Provider] = len(out)
+			out = append(out, PaymentAction{Kind: ForwardCard, Provider: part.Provider, PartIndexes: []int{i},
+				Amount: providers.Money{Amount: sess.Parts[i].Amount, Currency: cur}, Done: sess.Parts[i].Forward != nil})
+		}
+	}
+	return out
+}
+
+// partsSettling are the indexes of the parts settling by mode (of
+// provider, when not "").
+func partsSettling(sess *Session, mode providers.Settlement, provider string) []int {
+	var out []int
+	for i, p := range sess.Offer.Parts {
+		if settlementOf(sess, i) == mode && (provider == "" || p.Provider == provider) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// 3-D Secure results as CitizenPlane takes them (seed 004): version 1.0.2,
+// 2.1.0 or 2.2.0; ECI 05 or 02 (fully authenticated); 06 and 01 (attempt
+// acknowledged) are refused by CitizenPlane as a payment error, and 07 and
+// 00 (authentication failed) must be discarded, so all four are refused
+// here; a cryptogram of 20 bytes in base64 (28 characters); the
+// transaction id (XID or dsTransID).
+var (
+	threeDSVersions = []string{"1.0.2", "2.1.0", "2.2.0"}
+	ecisAccepted    = []string{"05", "02"}
+)
+
+// MaxTransactionIDLength bounds a 3-D Secure transaction id (a UUID is 36).
+const MaxTransactionIDLength = 64
+
+// checkForward validates a card to forward, naming each bad field.
+func checkForward(in ForwardCardInput) []fault.Violation {
+	var c checker
+	pm := strings.TrimSpace(in.PaymentMethod)
+	switch {
+	case pm == "":
+		c.add(fault.Required, "is required: the Stripe PaymentMethod id made with the provider's key", "paymentMethodId")
+	case !strings.HasPrefix(pm, "pm_") || len(pm) > 255 || strings.ContainsAny(pm, " \t\n"):
+		c.add(fault.Invalid, "must be a Stripe PaymentMethod id (pm_...)", "paymentMethodId")
+	}
+	t := in.ThreeDSecure
+	if t == nil {
+		return c.errs
+	}
+	f := func(name string) []string { return []string{"threeDSecure", name} }
+	if !slices.Contains(threeDSVersions, t.Version) {
+		c.add(fault.Invalid, "must be 1.0.2, 2.1.0 or 2.2.0", f("version")...)
+	}
+	switch eci := t.ElectronicCommerceIndicator; {
+	case slices.Contains(ecisAccepted, eci):
+	case eci == "06" || eci == "01":
+		c.add(fault.Invalid, "06 and 01 (attempt acknowledged) are refused by the provider as a payment error: authenticate again or pay without threeDSecure", f("electronicCommerceIndicator")...)
+	case eci == "07" || eci == "00":
+		c.add(fault.Invalid, "07 and 00 mean authentication failed: discard the result and leave threeDSecure unset", f("electronicCommerceIndicator")...)
+	default:
+		c.add(fault.Invalid, "must be 05 or 02 (fully authenticated)", f("electronicCommerceIndicator")...)
+	}
+	if b, err := base64.StdEncoding.DecodeString(t.Cryptogram); len(t.Cryptogram) != 28 || err != nil || len(b) != 20 {
+		c.add(fault.Invalid, "must be the 20-byte authentication value in base64: 28 characters", f("cryptogram")...)
+	}
+	switch id := strings.TrimSpace(t.TransactionID); {
+	case id == "":
+		c.add(fault.Required, "is required: the XID (3-D Secure 1) or dsTransID (3-D Secure 2)", f("transactionId")...)
+	case len(id) > MaxTransactionIDLength:
+		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", MaxTransactionIDLength), f("transactionId")...)
+	}
+	return c.errs
+}
+
+// ForwardCard gives a provider's CARD_FORWARD parts the card they are paid
+// with: a Stripe PaymentMethod the app made with the provider's key, with
+// the 3-D Secure results when it authenticated. It runs on a HELD or
+// PAYMENT_PENDING session; once every card is forwarded and the MERCHANT
+// payment (if any) authorized, the session is AUTHORIZED. Forwarding again
+// replaces the card of parts not yet booked.
+func (s *Service) ForwardCard(ctx context.Context, tenantID string, in ForwardCardInput, key string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "forwardCard", in, func() (*Result, error) {
+		return s.forwardCard(ctx, tenantID, in)
+	})
+}
+
+func (s *Service) forwardCard(ctx context.Context, tenantID string, in ForwardCardInput) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "forward", in.CheckoutSessionID)
+	defer func() { end(err) }()
+	if ue := checkForward(in); ue != nil {
+		return &Result{UserErrors: ue}, nil
+	}
+	sess, ue, err := s.open(ctx, tenantID, in.CheckoutSessionID)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	if run, ue := gate(sess, "forward"); !run {
+		return &Result{Session: sess, UserErrors: ue}, nil
+	}
+	parts := partsSettling(sess, providers.CardForward, in.Provider)
+	if len(parts) == 0 {
+		return &Result{Session: sess, UserErrors: userErr(fault.Invalid, "no part of this session is paid by a card forwarded to this provider", "provider")}, nil
+	}
+	fw := &CardForward{PaymentMethod: strings.TrimSpace(in.PaymentMethod), ThreeDSecure: in.ThreeDSecure}
+	for _, i := range parts {
+		sess.Parts[i].Forward = fw
+	}
+	from := sess.Status
+	if from == PaymentPending && paymentReady(sess) {
+		sess.Status = Authorized
+	}
+	if ok, err := s.move(ctx, sess, from, "card_forwarded", in.Provider); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+// ProviderSandbox plays, with no real Stripe account, what the app does
+// with a provider's own payment intent: confirming it with a test card.
+// The app wires it to the provider simulators.
+type ProviderSandbox interface {
+	ConfirmProviderIntent(ctx context.Context, provider, clientSecret, cardNumber string) error
+}
+
+// sandboxPaymentMethod is the Stripe test PaymentMethod that stands for a
+// test card number (Stripe's own test ids: pm_card_visa authorizes,
+// pm_card_chargeDeclined is declined).
+func sandboxPaymentMethod(cardNumber string) string {
+	switch strings.ReplaceAll(cardNumber, " ", "") {
+	case "4242424242424242", "":
+		return "pm_card_visa"
+	}
+	return "pm_card_chargeDeclined"
+}

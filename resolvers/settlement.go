@@ -1,0 +1,79 @@
+package resolvers
+
+import (
+	"context"
+
+	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/graph"
+	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/providers"
+)
+
+func (r *Resolver) PaymentAction() graph.PaymentActionResolver { return &paymentActionResolver{r} }
+
+type paymentActionResolver struct{ *Resolver }
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func (r *paymentActionResolver) Provider(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
+	return optional(obj.Provider), nil
+}
+
+func (r *paymentActionResolver) ClientSecret(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
+	return optional(obj.ClientSecret), nil
+}
+
+func (r *paymentActionResolver) TransactionID(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
+	return optional(obj.TransactionID), nil
+}
+
+func (r *checkoutSessionResolver) Parts(_ context.Context, obj *checkout.Session) ([]model.CheckoutPart, error) {
+	out := make([]model.CheckoutPart, 0, len(obj.Offer.Parts))
+	for i, p := range obj.Offer.Parts {
+		st := providers.Merchant
+		var amount int64
+		if i < len(obj.Parts) {
+			amount = obj.Parts[i].Amount
+			if obj.Parts[i].Settlement != "" {
+				st = obj.Parts[i].Settlement
+			}
+		}
+		out = append(out, model.CheckoutPart{Index: i, Provider: p.Provider, Settlement: st,
+			Amount: &providers.Money{Amount: amount, Currency: obj.Total.Currency}})
+	}
+	return out, nil
+}
+
+func (r *checkoutSessionResolver) PaymentActions(_ context.Context, obj *checkout.Session) ([]checkout.PaymentAction, error) {
+	acts := checkout.PaymentActions(obj)
+	if acts == nil {
+		acts = []checkout.PaymentAction{}
+	}
+	return acts, nil
+}
+
+func (r *mutationResolver) ForwardCard(ctx context.Context, in model.ForwardCardInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fw := checkout.ForwardCardInput{CheckoutSessionID: sessionID(in.CheckoutSessionID), Provider: in.Provider, PaymentMethod: in.PaymentMethodID}
+	if t := in.ThreeDSecure; t != nil {
+		fw.ThreeDSecure = &providers.ThreeDSecure{Version: t.Version, ElectronicCommerceIndicator: t.ElectronicCommerceIndicator,
+			Cryptogram: t.Cryptogram, TransactionID: t.TransactionID}
+	}
+	return payload(r.Resolver.Checkout.ForwardCard(ctx, tenant, fw, deref(in.IdempotencyKey)))
+}
+
+func settlementsInput(in []model.ProviderSettlementInput) []checkout.ProviderSettlement {
+	var out []checkout.ProviderSettlement
+	for _, s := range in {
+		out = append(out, checkout.ProviderSettlement{Provider: s.Provider, Mode: s.Mode})
+	}
+	return out
+}
