@@ -8,9 +8,13 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -20,10 +24,13 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/loaders"
 	"github.com/faregraph/faregraph/metrics"
 	"github.com/faregraph/faregraph/payments"
+	gr4vygw "github.com/faregraph/faregraph/payments/gr4vy"
+	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
 	"github.com/faregraph/faregraph/payments/sandbox"
 	stripegw "github.com/faregraph/faregraph/payments/stripe"
 	"github.com/faregraph/faregraph/providers"
@@ -76,7 +83,12 @@ type Config struct {
 	// a URL (always in development).
 	AllowSimulators bool
 	Stripe          StripeConfig
-	Logger          *slog.Logger
+	// Gateway names the card gateway: "stripe", "gr4vy" or "sandbox"; ""
+	// picks Stripe when its secret key is set, otherwise the sandbox.
+	Gateway string
+	// Gr4vy configures the Gr4vy gateway (Gateway "gr4vy").
+	Gr4vy  Gr4vyConfig
+	Logger *slog.Logger
 	// Now is the clock of searches and resolvers (not of simulators: see
 	// SimConfig); time.Now when nil.
 	Now func() time.Time
@@ -89,6 +101,12 @@ type Config struct {
 	// MetricsPrivate keeps GET /metrics off Handler: the caller serves
 	// App.MetricsHandler on a listener of its own, or nowhere.
 	MetricsPrivate bool
+	// FXURL serves the ECB's daily reference rates XML: fetched at start
+	// and every FXRefresh (6h when zero). Empty keeps the rates shipped in
+	// the binary (package fx).
+	FXURL     string
+	FXRefresh time.Duration
+
 	// TracerProvider, when set, traces each GraphQL operation and
 	// resolver, each provider HTTP call and each saga step (see package
 	// telemetry); nil traces nothing.
@@ -98,6 +116,18 @@ type Config struct {
 // StripeConfig configures Stripe; an empty SecretKey means no Stripe.
 type StripeConfig struct {
 	SecretKey, APIURL, WebhookSecret string
+}
+
+// Gr4vyConfig configures Gr4vy. Without a URL the gateway talks to the
+// built-in simulator (payments/gr4vy/gr4vysim), served in-process, so the
+// flow runs with no setup; without a private key one is generated.
+type Gr4vyConfig struct {
+	// ID is the Gr4vy instance id (the API is https://api.<ID>.gr4vy.app).
+	ID string
+	// URL is another API base; empty means the built-in simulator.
+	URL string
+	// PrivateKeyPEM is the API key pair's private key (P-521, PEM).
+	PrivateKeyPEM string
 }
 
 // SimConfig configures the built-in simulators, by provider name.
@@ -117,13 +147,18 @@ type App struct {
 	DB       *db.DB
 	Search   *search.Service
 	Checkout *checkout.Service
-	Auth     *auth.Authenticator
-	Metrics  *metrics.Metrics
+	// FX holds the exchange rates searches convert with.
+	FX      *fx.Source
+	Auth    *auth.Authenticator
+	Metrics *metrics.Metrics
 	// MetricsHandler serves the Prometheus metrics (behind MetricsToken
 	// when set); Handler serves it at GET /metrics unless MetricsPrivate.
 	MetricsHandler http.Handler
 	// DBPath is the SQLite file in use, empty on Postgres.
 	DBPath string
+	// Gr4vySim is the in-process Gr4vy simulator, when Gateway is "gr4vy"
+	// without a URL.
+	Gr4vySim *gr4vysim.Sim
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
@@ -132,6 +167,8 @@ type App struct {
 	// simulator alone offers (such as cpsim's BookingCount) needs its
 	// type asserted.
 	Simulators map[string]sim.Controller
+	// routes are the routes of the simulators that list theirs, by provider.
+	routes map[string]map[sim.Route]bool
 
 	searches *db.Searches
 	closers  []func()
@@ -189,7 +226,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.searches = db.NewSearches(a.DB)
+	a.FX = fx.NewSource(fx.SourceConfig{URL: cfg.FXURL, Logger: cfg.Logger})
+	if cfg.FXURL != "" {
+		fxctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		go a.FX.Run(fxctx, cfg.FXRefresh)
+		a.closers = append(a.closers, stop)
+	}
 	a.Search = search.New(search.Config{
+		Rates:           a.FX.Rates,
+		Flies:           a.flies,
 		Providers:       set,
 		Store:           searchStore{a.searches},
 		Signer:          signer,
@@ -202,7 +247,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err := a.Auth.EnsureSandbox(ctx, time.Now()); err != nil {
 		return nil, err
 	}
-	gw, confirmer, webhooks, err := gateway(cfg, a.DB)
+	gw, confirmer, webhooks, err := a.gateway(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +296,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 // gateway picks the payment gateway: Stripe when a secret key is set,
 // otherwise the sandbox (Validate has checked that it is allowed).
-func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
+func (a *App) gateway(cfg Config) (payments.Gateway, checkout.CardConfirmer, server.WebhookParser, error) {
+	switch cfg.Gateway {
+	case "gr4vy":
+		g, confirmer, err := a.gr4vy(cfg)
+		return g, confirmer, nil, err
+	case "sandbox":
+		g := sandbox.New(a.DB, cfg.Now)
+		return g, g, nil, nil
+	}
 	if cfg.Stripe.SecretKey != "" {
 		g, err := stripegw.New(stripegw.Config{SecretKey: cfg.Stripe.SecretKey, APIURL: cfg.Stripe.APIURL, WebhookSecret: cfg.Stripe.WebhookSecret})
 		if err != nil {
@@ -263,8 +316,47 @@ func gateway(cfg Config, d *db.DB) (payments.Gateway, checkout.CardConfirmer, se
 		}
 		return g, nil, wh, nil
 	}
-	g := sandbox.New(d, cfg.Now)
+	g := sandbox.New(a.DB, cfg.Now)
 	return g, g, nil, nil
+}
+
+// gr4vy makes the Gr4vy gateway; without a URL it serves the simulator
+// in-process (over real HTTP, like the provider simulators) and plays
+// Gr4vy Embed with test cards through it.
+func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error) {
+	var key *ecdsa.PrivateKey
+	var err error
+	if cfg.Gr4vy.PrivateKeyPEM != "" {
+		if key, err = gr4vygw.ParsePrivateKey([]byte(cfg.Gr4vy.PrivateKeyPEM)); err != nil {
+			return nil, nil, fmt.Errorf("app: FAREGRAPH_GR4VY_PRIVATE_KEY: %w", err)
+		}
+	} else if cfg.Gr4vy.URL == "" {
+		if key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		return nil, nil, errors.New("app: FAREGRAPH_GR4VY_PRIVATE_KEY is required with FAREGRAPH_GR4VY_URL")
+	}
+	url := cfg.Gr4vy.URL
+	if url == "" {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, nil, err
+		}
+		a.Gr4vySim = gr4vysim.New(&key.PublicKey, nil)
+		srv := &http.Server{Handler: a.Gr4vySim, ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		a.closers = append(a.closers, func() { srv.Close() })
+		url = "http://" + ln.Addr().String()
+	}
+	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key})
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Gr4vySim != nil {
+		return g, g, nil
+	}
+	return g, nil, nil
 }
 
 // searchStore adapts the database's search store to the contract of

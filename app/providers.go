@@ -97,6 +97,17 @@ func (a *App) startSimulators(cfg SimConfig, regs []providers.Registration) (map
 		return nil, err
 	}
 	a.SimURL, a.Simulators = ss.URL, ss.Controllers
+	for name, s := range ss.Controllers {
+		if rl, ok := s.(sim.RouteLister); ok {
+			if a.routes == nil {
+				a.routes = map[string]map[sim.Route]bool{}
+			}
+			a.routes[name] = map[sim.Route]bool{}
+			for _, rt := range rl.Routes() {
+				a.routes[name][rt] = true
+			}
+		}
+	}
 	a.closers = append(a.closers, func() { ss.Close() })
 	return ss.Settings, nil
 }
@@ -166,4 +177,14 @@ func (m simPayments) ConfirmProviderIntent(_ context.Context, provider, clientSe
 		return &payments.DeclineError{Code: "card_declined", DeclineCode: "generic_decline", Message: "Your card was declined."}
 	}
 	return err
+}
+
+// flies tells whether provider flies from origin to destination, known
+// for the simulators that list their routes (search.Config.Flies).
+func (a *App) flies(provider, origin, destination string) (flies, known bool) {
+	rs, ok := a.routes[provider]
+	if !ok {
+		return false, false
+	}
+	return rs[sim.Route{From: origin, To: destination}], true
 }

@@ -31,7 +31,21 @@ func (cfg Config) Validate() error {
 			errs = append(errs, fmt.Errorf("a provider has no URL and simulators are not allowed in production: set %s, or FAREGRAPH_ALLOW_SIMULATORS=true", strings.Join(missing, " and ")))
 		}
 	}
-	if cfg.Stripe.SecretKey == "" && !cfg.Development && !cfg.AllowSandboxPayments {
+	switch cfg.Gateway {
+	case "", "stripe", "sandbox", "gr4vy":
+	default:
+		errs = append(errs, fmt.Errorf("FAREGRAPH_GATEWAY=%q: want stripe, gr4vy or sandbox", cfg.Gateway))
+	}
+	if cfg.Gateway == "stripe" && cfg.Stripe.SecretKey == "" {
+		errs = append(errs, errors.New("FAREGRAPH_GATEWAY=stripe needs STRIPE_SECRET_KEY"))
+	}
+	if cfg.Gateway == "gr4vy" && cfg.Gr4vy.URL == "" && !cfg.Development && !cfg.AllowSandboxPayments {
+		errs = append(errs, errors.New("FAREGRAPH_GATEWAY=gr4vy without FAREGRAPH_GR4VY_URL uses the Gr4vy simulator: set the URL, ID and private key, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true"))
+	}
+	if cfg.Gateway == "gr4vy" && cfg.Gr4vy.URL != "" && cfg.Gr4vy.PrivateKeyPEM == "" {
+		errs = append(errs, errors.New("FAREGRAPH_GR4VY_URL needs FAREGRAPH_GR4VY_PRIVATE_KEY"))
+	}
+	if cfg.Gateway == "" && cfg.Stripe.SecretKey == "" && !cfg.Development && !cfg.AllowSandboxPayments {
 		errs = append(errs, errors.New("no payment gateway: set STRIPE_SECRET_KEY, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true to take sandbox payments"))
 	}
 	return errors.Join(errs...)

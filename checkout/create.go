@@ -216,8 +216,13 @@ func extraRoute(sls []providers.Slice, segment string) string {
 	return strings.Join(all, ", ")
 }
 
-// cart builds the cart items (one per part, one per chosen extra), each
-// part's booking amount, and the total, all in minor units.
+// cart builds the cart items, each part's booking amount, and the total,
+// all in minor units of the offer's currency (a part a search converted
+// is charged at its converted price). A part's flight is one line per
+// passenger type (quantity the passengers of that type, unit their fare
+// without taxes, tax theirs) when its per-passenger prices add up to its
+// price, and one line for the whole part otherwise; every chosen extra is
+// a line.
 func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, providers.Money) {
 	cur := offer.Total.Currency
 	var items []Item
@@ -232,10 +237,9 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 		}
 		partSlices[i] = offer.Slices[first : first+len(p.OriginDestinations)]
 		first += len(p.OriginDestinations)
-		fare, tax := split(p)
-		items = append(items, Item{Name: "Flight " + strings.Join(route, ", "), Quantity: 1, UnitAmount: fare, Tax: tax,
-			Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i})
-		parts[i] = PartState{Status: PartPending, Amount: p.Total.Amount}
+		name := "Flight " + strings.Join(route, ", ")
+		items = append(items, flightLines(name, i, p, cur)...)
+		parts[i] = PartState{Status: PartPending, Amount: p.Charged().Total.Amount}
 	}
 	for _, sel := range sels {
 		line := sel.Ancillary.Price.Amount * int64(sel.Quantity)
@@ -252,14 +256,60 @@ func cart(offer providers.Offer, sels []Selection) ([]Item, []PartState, provide
 	return items, parts, total
 }
 
-// split is a part's total as fare and taxes (taxes as the provider states
-// them, never more than the total).
-func split(p providers.Part) (fare, tax int64) {
-	tax = p.Taxes.Amount
-	if p.Taxes.Currency != p.Total.Currency || tax < 0 || tax > p.Total.Amount {
+// passengerLines are the passenger types of a cart, in the order lines list them.
+var passengerLines = []struct {
+	typ   providers.PassengerType
+	label string
+	count func(providers.Passengers) int
+}{
+	{providers.Adult, "adult", func(p providers.Passengers) int { return p.Adults }},
+	{providers.Child, "child", func(p providers.Passengers) int { return p.Children }},
+	{providers.Infant, "infant", func(p providers.Passengers) int { return p.Infants }},
+}
+
+// flightLines are the cart lines of part p (index i): one per passenger
+// type when p's per-passenger prices (in cur) add up to its price, each
+// with the type's taxes when p states them; else one line for the part.
+func flightLines(name string, i int, p providers.Part, cur string) []Item {
+	in := p.Charged()
+	charge, per, taxes := in.Total, in.PerPassenger, in.PassengerTaxes
+	var lines []Item
+	var sum int64
+	for _, pl := range passengerLines {
+		n := pl.count(p.Passengers)
+		if n == 0 {
+			continue
+		}
+		unit := per.For(pl.typ)
+		if unit == nil || unit.Currency != cur || unit.Amount < 0 {
+			lines = nil
+			break
+		}
+		var tax int64
+		if t := taxes.For(pl.typ); t != nil && t.Currency == cur && t.Amount >= 0 && t.Amount <= unit.Amount {
+			tax = t.Amount
+		}
+		line := Item{Name: fmt.Sprintf("%s, %s", name, pl.label), Quantity: n, UnitAmount: unit.Amount - tax, Tax: tax * int64(n),
+			Currency: cur, ProductType: "FLIGHT", PartIndex: i}
+		line.Total = line.UnitAmount*int64(n) + line.Tax
+		sum += line.Total
+		lines = append(lines, line)
+	}
+	if len(lines) > 0 && charge.Currency == cur && sum == charge.Amount {
+		return lines
+	}
+	fare, tax := split(charge, in.Taxes)
+	return []Item{{Name: name, Quantity: 1, UnitAmount: fare, Tax: tax, Total: fare + tax, Currency: cur, ProductType: "FLIGHT", PartIndex: i}}
+}
+
+// split is a price as fare and taxes (taxes as the provider states them,
+// never more than the price).
+func split(total, taxes providers.Money) (fare, tax int64) {
+	tax = taxes.Amount
+	if taxes.Currency != total.Currency || tax < 0 || tax > total.Amount {
 		tax = 0
 	}
-	return p.Total.Amount - tax, tax
+	return total.Amount - tax, tax
 }
 
 // share splits amount evenly over n, the remainder on the first share, so
@@ -288,7 +338,7 @@ func addendum(offer providers.Offer) Airline {
 		if p.FareType == providers.RoundTrip {
 			route = "round_trip"
 		}
-		fare, tax := split(p)
+		fare, tax := split(p.Total, p.Taxes)
 		for k, sg := range segs {
 			a.Legs = append(a.Legs, AirlineLeg{CarrierCode: sg.CarrierCode, FlightNumber: sg.FlightNumber, DepartureAirport: sg.Origin,
 				ArrivalAirport: sg.Destination, DepartureAt: sg.DepartureAt, ArrivalAt: sg.ArrivalAt, RouteType: route,

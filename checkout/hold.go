@@ -124,7 +124,27 @@ func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []f
 
 // holdPart holds part i at the price the session has for it.
 func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*providers.Hold, error) {
-	return s.holdAt(ctx, sess, i, providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency})
+	return s.holdAt(ctx, sess, i, heldPrice(sess, i))
+}
+
+// heldPrice is what the provider should hold part i at, in the provider's
+// own currency: the session's amount for the part, or, for a part the
+// provider priced in another currency than the session's (converted at
+// search; package fx), the provider's own total and the extras it priced.
+// The traveller is charged the converted amount; the provider is paid its
+// own.
+func heldPrice(sess *Session, i int) providers.Money {
+	part := sess.Offer.Parts[i]
+	if part.Converted == nil {
+		return providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency}
+	}
+	want := part.Total
+	for _, sel := range sess.Selections {
+		if sel.PartIndex == i && sel.Ancillary.Price.Currency == want.Currency {
+			want.Amount += sel.Ancillary.Price.Amount * int64(sel.Quantity)
+		}
+	}
+	return want
 }
 
 // holdAt holds part i, expecting the provider to hold it at want. At

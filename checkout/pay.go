@@ -59,9 +59,17 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
 		Description: "faregraph checkout " + sess.ID,
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
+		Order:       gatewayOrder(sess),
 	})
 	if err != nil {
 		release(sess)
+		if errors.Is(err, payments.ErrInvalidRequest) {
+			// Outside the gateway's limits: retrying cannot help, say why.
+			if _, merr := s.move(ctx, sess, Held, "payment_setup_refused", err.Error()); merr != nil {
+				return nil, merr
+			}
+			return &Result{Session: sess, UserErrors: userErr(fault.Invalid, "the payment gateway refuses this session: "+err.Error(), "checkoutSessionId")}, nil
+		}
 		if _, merr := s.move(ctx, sess, Held, "payment_setup_failed", err.Error()); merr != nil {
 			return nil, merr
 		}

@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -51,7 +52,11 @@ func TestStoredSessionDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Session{})); diff != "" {
+			want := *want
+			if strings.HasSuffix(file, "_v1.json") {
+				want.Offer = recordstest.WithoutLaterFields(want.Offer)
+			}
+			if diff := cmp.Diff(&want, got, cmp.AllowUnexported(Session{})); diff != "" {
 				t.Errorf("decoded session differs (-want +got):\n%s", diff)
 			}
 		})
@@ -67,7 +72,11 @@ func TestReplayDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(fixedResult(), got, cmp.AllowUnexported(Session{})); diff != "" {
+			want := fixedResult()
+			if strings.HasSuffix(file, "_v1.json") {
+				want.Session.Offer = recordstest.WithoutLaterFields(want.Session.Offer)
+			}
+			if diff := cmp.Diff(want, got, cmp.AllowUnexported(Session{})); diff != "" {
 				t.Errorf("replayed answer differs (-want +got):\n%s", diff)
 			}
 		})

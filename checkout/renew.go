@@ -62,7 +62,7 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 		if now.Add(renewMargin).Before(holds[i].Hold.ExpiresAt) {
 			continue
 		}
-		h, err := s.holdAt(ctx, sess, i, providers.Money{Amount: sess.Parts[i].Amount, Currency: sess.Total.Currency})
+		h, err := s.holdAt(ctx, sess, i, heldPrice(sess, i))
 		switch {
 		case err == nil:
 		case providers.CodeOf(err) == providers.PriceChanged && h != nil:

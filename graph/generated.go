@@ -35,12 +35,14 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	BaggageAllowance() BaggageAllowanceResolver
 	Booking() BookingResolver
 	CheckoutSession() CheckoutSessionResolver
 	Mutation() MutationResolver
 	Offer() OfferResolver
 	OfferSearch() OfferSearchResolver
 	PaymentAction() PaymentActionResolver
+	Penalty() PenaltyResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
@@ -50,6 +52,12 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Airline struct {
+		IataCode func(childComplexity int) int
+		IcaoCode func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	AirlineAddendum struct {
 		Legs       func(childComplexity int) int
 		Locators   func(childComplexity int) int
@@ -82,7 +90,11 @@ type ComplexityRoot struct {
 	}
 
 	Airport struct {
-		IataCode func(childComplexity int) int
+		City        func(childComplexity int) int
+		CountryCode func(childComplexity int) int
+		IataCode    func(childComplexity int) int
+		Name        func(childComplexity int) int
+		TimeZone    func(childComplexity int) int
 	}
 
 	Ancillary struct {
@@ -94,6 +106,15 @@ type ComplexityRoot struct {
 		Provider    func(childComplexity int) int
 		SliceIndex  func(childComplexity int) int
 		WeightKg    func(childComplexity int) int
+	}
+
+	BaggageAllowance struct {
+		Description    func(childComplexity int) int
+		Dimensions     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		PassengerTypes func(childComplexity int) int
+		Pieces         func(childComplexity int) int
+		WeightKg       func(childComplexity int) int
 	}
 
 	Booking struct {
@@ -208,6 +229,14 @@ type ComplexityRoot struct {
 		Limit     func(childComplexity int) int
 	}
 
+	CurrencyConversion struct {
+		Date   func(childComplexity int) int
+		From   func(childComplexity int) int
+		Rate   func(childComplexity int) int
+		Source func(childComplexity int) int
+		To     func(childComplexity int) int
+	}
+
 	Failure struct {
 		Code          func(childComplexity int) int
 		Message       func(childComplexity int) int
@@ -216,8 +245,18 @@ type ComplexityRoot struct {
 	}
 
 	FareConditions struct {
+		ChangeFee  func(childComplexity int) int
 		Changeable func(childComplexity int) int
+		Notes      func(childComplexity int) int
+		RefundFee  func(childComplexity int) int
 		Refundable func(childComplexity int) int
+	}
+
+	Layover struct {
+		AirportChange   func(childComplexity int) int
+		Arrival         func(childComplexity int) int
+		Departure       func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
 	}
 
 	MetadataEntry struct {
@@ -244,19 +283,24 @@ type ComplexityRoot struct {
 	}
 
 	Offer struct {
-		Ancillaries       func(childComplexity int) int
-		Conditions        func(childComplexity int) int
-		DurationMinutes   func(childComplexity int) int
-		ExpiresAt         func(childComplexity int) int
-		FareType          func(childComplexity int) int
-		ID                func(childComplexity int) int
-		Parts             func(childComplexity int) int
-		PriceCheck        func(childComplexity int) int
-		PricePerPassenger func(childComplexity int) int
-		SeatsAvailable    func(childComplexity int) int
-		SelfTransfer      func(childComplexity int) int
-		Slices            func(childComplexity int) int
-		Total             func(childComplexity int) int
+		Ancillaries        func(childComplexity int) int
+		Cabin              func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		DurationMinutes    func(childComplexity int) int
+		ExpiresAt          func(childComplexity int) int
+		FareBrand          func(childComplexity int) int
+		FareType           func(childComplexity int) int
+		FlyingMinutes      func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Parts              func(childComplexity int) int
+		PriceCheck         func(childComplexity int) int
+		PricePerPassenger  func(childComplexity int) int
+		ProviderTotalPrice func(childComplexity int) int
+		SeatsAvailable     func(childComplexity int) int
+		SelfTransfer       func(childComplexity int) int
+		Slices             func(childComplexity int) int
+		Taxes              func(childComplexity int) int
+		Total              func(childComplexity int) int
 	}
 
 	OfferConnection struct {
@@ -271,10 +315,17 @@ type ComplexityRoot struct {
 	}
 
 	OfferPart struct {
-		FareType     func(childComplexity int) int
-		Provider     func(childComplexity int) int
-		SliceIndexes func(childComplexity int) int
-		TotalPrice   func(childComplexity int) int
+		Cabin              func(childComplexity int) int
+		Conditions         func(childComplexity int) int
+		Conversion         func(childComplexity int) int
+		FareBrand          func(childComplexity int) int
+		FareType           func(childComplexity int) int
+		IncludedBaggage    func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		ProviderTotalPrice func(childComplexity int) int
+		SliceIndexes       func(childComplexity int) int
+		Taxes              func(childComplexity int) int
+		TotalPrice         func(childComplexity int) int
 	}
 
 	OfferSearch struct {
@@ -317,6 +368,7 @@ type ComplexityRoot struct {
 		Count     func(childComplexity int) int
 		Type      func(childComplexity int) int
 		UnitPrice func(childComplexity int) int
+		UnitTaxes func(childComplexity int) int
 	}
 
 	Payment struct {
@@ -342,6 +394,12 @@ type ComplexityRoot struct {
 		TransactionID func(childComplexity int) int
 	}
 
+	Penalty struct {
+		Amount  func(childComplexity int) int
+		Label   func(childComplexity int) int
+		Percent func(childComplexity int) int
+	}
+
 	PriceCheck struct {
 		Available      func(childComplexity int) int
 		CheckedAt      func(childComplexity int) int
@@ -351,6 +409,7 @@ type ComplexityRoot struct {
 	}
 
 	ProviderResult struct {
+		Conversion func(childComplexity int) int
 		LatencyMs  func(childComplexity int) int
 		Message    func(childComplexity int) int
 		OfferCount func(childComplexity int) int
@@ -405,6 +464,8 @@ type ComplexityRoot struct {
 		DestinationAirport func(childComplexity int) int
 		DurationMinutes    func(childComplexity int) int
 		FlightNumber       func(childComplexity int) int
+		MarketingCarrier   func(childComplexity int) int
+		OperatingCarrier   func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 	}
 
@@ -413,6 +474,8 @@ type ComplexityRoot struct {
 		DepartureAt        func(childComplexity int) int
 		DestinationAirport func(childComplexity int) int
 		DurationMinutes    func(childComplexity int) int
+		FlyingMinutes      func(childComplexity int) int
+		Layovers           func(childComplexity int) int
 		OriginAirport      func(childComplexity int) int
 		Segments           func(childComplexity int) int
 	}
@@ -438,6 +501,13 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type BaggageAllowanceResolver interface {
+	PassengerTypes(ctx context.Context, obj *providers.BaggageAllowance) ([]model.PassengerType, error)
+
+	WeightKg(ctx context.Context, obj *providers.BaggageAllowance) (*int, error)
+	Dimensions(ctx context.Context, obj *providers.BaggageAllowance) (*string, error)
+	Description(ctx context.Context, obj *providers.BaggageAllowance) (*string, error)
+}
 type BookingResolver interface {
 	ID(ctx context.Context, obj *checkout.BookingRecord) (string, error)
 
@@ -480,9 +550,14 @@ type MutationResolver interface {
 	SelectSeats(ctx context.Context, input model.SelectSeatsInput) (*model.CheckoutSessionPayload, error)
 }
 type OfferResolver interface {
+	ProviderTotalPrice(ctx context.Context, obj *search.Offer) (*providers.Money, error)
 	PricePerPassenger(ctx context.Context, obj *search.Offer) ([]model.PassengerPrice, error)
 
 	Parts(ctx context.Context, obj *search.Offer) ([]model.OfferPart, error)
+
+	Cabin(ctx context.Context, obj *search.Offer) (*providers.Cabin, error)
+	FareBrand(ctx context.Context, obj *search.Offer) (*string, error)
+	Taxes(ctx context.Context, obj *search.Offer) (*providers.Money, error)
 
 	Ancillaries(ctx context.Context, obj *search.Offer) ([]model.Ancillary, error)
 	PriceCheck(ctx context.Context, obj *search.Offer) (*model.PriceCheck, error)
@@ -503,6 +578,10 @@ type PaymentActionResolver interface {
 
 	ClientSecret(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 	TransactionID(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+}
+type PenaltyResolver interface {
+	Percent(ctx context.Context, obj *providers.Penalty) (*string, error)
+	Label(ctx context.Context, obj *providers.Penalty) (*string, error)
 }
 type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
@@ -539,6 +618,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Airline.iataCode":
+		if e.ComplexityRoot.Airline.IataCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.IataCode(childComplexity), true
+	case "Airline.icaoCode":
+		if e.ComplexityRoot.Airline.IcaoCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.IcaoCode(childComplexity), true
+	case "Airline.name":
+		if e.ComplexityRoot.Airline.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airline.Name(childComplexity), true
 
 	case "AirlineAddendum.legs":
 		if e.ComplexityRoot.AirlineAddendum.Legs == nil {
@@ -675,12 +773,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AirlinePassenger.Type(childComplexity), true
 
+	case "Airport.city":
+		if e.ComplexityRoot.Airport.City == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.City(childComplexity), true
+	case "Airport.countryCode":
+		if e.ComplexityRoot.Airport.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.CountryCode(childComplexity), true
 	case "Airport.iataCode":
 		if e.ComplexityRoot.Airport.IataCode == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Airport.IataCode(childComplexity), true
+	case "Airport.name":
+		if e.ComplexityRoot.Airport.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.Name(childComplexity), true
+	case "Airport.timeZone":
+		if e.ComplexityRoot.Airport.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Airport.TimeZone(childComplexity), true
 
 	case "Ancillary.description":
 		if e.ComplexityRoot.Ancillary.Description == nil {
@@ -730,6 +852,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Ancillary.WeightKg(childComplexity), true
+
+	case "BaggageAllowance.description":
+		if e.ComplexityRoot.BaggageAllowance.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Description(childComplexity), true
+	case "BaggageAllowance.dimensions":
+		if e.ComplexityRoot.BaggageAllowance.Dimensions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Dimensions(childComplexity), true
+	case "BaggageAllowance.kind":
+		if e.ComplexityRoot.BaggageAllowance.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Kind(childComplexity), true
+	case "BaggageAllowance.passengerTypes":
+		if e.ComplexityRoot.BaggageAllowance.PassengerTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.PassengerTypes(childComplexity), true
+	case "BaggageAllowance.pieces":
+		if e.ComplexityRoot.BaggageAllowance.Pieces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.Pieces(childComplexity), true
+	case "BaggageAllowance.weightKg":
+		if e.ComplexityRoot.BaggageAllowance.WeightKg == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BaggageAllowance.WeightKg(childComplexity), true
 
 	case "Booking.total":
 		if e.ComplexityRoot.Booking.Amount == nil {
@@ -1182,6 +1341,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreditLine.Limit(childComplexity), true
 
+	case "CurrencyConversion.rateDate":
+		if e.ComplexityRoot.CurrencyConversion.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Date(childComplexity), true
+	case "CurrencyConversion.fromCurrency":
+		if e.ComplexityRoot.CurrencyConversion.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.From(childComplexity), true
+	case "CurrencyConversion.rate":
+		if e.ComplexityRoot.CurrencyConversion.Rate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Rate(childComplexity), true
+	case "CurrencyConversion.rateSource":
+		if e.ComplexityRoot.CurrencyConversion.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.Source(childComplexity), true
+	case "CurrencyConversion.toCurrency":
+		if e.ComplexityRoot.CurrencyConversion.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CurrencyConversion.To(childComplexity), true
+
 	case "Failure.code":
 		if e.ComplexityRoot.Failure.Code == nil {
 			break
@@ -1207,18 +1397,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Failure.PreviousTotal(childComplexity), true
 
+	case "FareConditions.changeFee":
+		if e.ComplexityRoot.FareConditions.ChangeFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.ChangeFee(childComplexity), true
 	case "FareConditions.changeable":
 		if e.ComplexityRoot.FareConditions.Changeable == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FareConditions.Changeable(childComplexity), true
+	case "FareConditions.notes":
+		if e.ComplexityRoot.FareConditions.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.Notes(childComplexity), true
+	case "FareConditions.refundFee":
+		if e.ComplexityRoot.FareConditions.RefundFee == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FareConditions.RefundFee(childComplexity), true
 	case "FareConditions.refundable":
 		if e.ComplexityRoot.FareConditions.Refundable == nil {
 			break
 		}
 
 		return e.ComplexityRoot.FareConditions.Refundable(childComplexity), true
+
+	case "Layover.airportChange":
+		if e.ComplexityRoot.Layover.AirportChange == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.AirportChange(childComplexity), true
+	case "Layover.arrivalAirport":
+		if e.ComplexityRoot.Layover.Arrival == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.Arrival(childComplexity), true
+	case "Layover.departureAirport":
+		if e.ComplexityRoot.Layover.Departure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.Departure(childComplexity), true
+	case "Layover.durationMinutes":
+		if e.ComplexityRoot.Layover.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Layover.DurationMinutes(childComplexity), true
 
 	case "MetadataEntry.key":
 		if e.ComplexityRoot.MetadataEntry.Key == nil {
@@ -1363,6 +1596,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Ancillaries(childComplexity), true
+	case "Offer.cabin":
+		if e.ComplexityRoot.Offer.Cabin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Cabin(childComplexity), true
 	case "Offer.conditions":
 		if e.ComplexityRoot.Offer.Conditions == nil {
 			break
@@ -1381,12 +1620,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.ExpiresAt(childComplexity), true
+	case "Offer.fareBrand":
+		if e.ComplexityRoot.Offer.FareBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.FareBrand(childComplexity), true
 	case "Offer.fareType":
 		if e.ComplexityRoot.Offer.FareType == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Offer.FareType(childComplexity), true
+	case "Offer.flyingMinutes":
+		if e.ComplexityRoot.Offer.FlyingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.FlyingMinutes(childComplexity), true
 	case "Offer.id":
 		if e.ComplexityRoot.Offer.ID == nil {
 			break
@@ -1411,6 +1662,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.PricePerPassenger(childComplexity), true
+	case "Offer.providerTotalPrice":
+		if e.ComplexityRoot.Offer.ProviderTotalPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.ProviderTotalPrice(childComplexity), true
 	case "Offer.seatsAvailable":
 		if e.ComplexityRoot.Offer.SeatsAvailable == nil {
 			break
@@ -1429,6 +1686,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Offer.Slices(childComplexity), true
+	case "Offer.taxes":
+		if e.ComplexityRoot.Offer.Taxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Offer.Taxes(childComplexity), true
 	case "Offer.totalPrice":
 		if e.ComplexityRoot.Offer.Total == nil {
 			break
@@ -1468,24 +1731,66 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OfferEdge.Node(childComplexity), true
 
+	case "OfferPart.cabin":
+		if e.ComplexityRoot.OfferPart.Cabin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Cabin(childComplexity), true
+	case "OfferPart.conditions":
+		if e.ComplexityRoot.OfferPart.Conditions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Conditions(childComplexity), true
+	case "OfferPart.conversion":
+		if e.ComplexityRoot.OfferPart.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Conversion(childComplexity), true
+	case "OfferPart.fareBrand":
+		if e.ComplexityRoot.OfferPart.FareBrand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.FareBrand(childComplexity), true
 	case "OfferPart.fareType":
 		if e.ComplexityRoot.OfferPart.FareType == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OfferPart.FareType(childComplexity), true
+	case "OfferPart.includedBaggage":
+		if e.ComplexityRoot.OfferPart.IncludedBaggage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.IncludedBaggage(childComplexity), true
 	case "OfferPart.provider":
 		if e.ComplexityRoot.OfferPart.Provider == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OfferPart.Provider(childComplexity), true
+	case "OfferPart.providerTotalPrice":
+		if e.ComplexityRoot.OfferPart.ProviderTotalPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.ProviderTotalPrice(childComplexity), true
 	case "OfferPart.sliceIndexes":
 		if e.ComplexityRoot.OfferPart.SliceIndexes == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OfferPart.SliceIndexes(childComplexity), true
+	case "OfferPart.taxes":
+		if e.ComplexityRoot.OfferPart.Taxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OfferPart.Taxes(childComplexity), true
 	case "OfferPart.totalPrice":
 		if e.ComplexityRoot.OfferPart.TotalPrice == nil {
 			break
@@ -1664,6 +1969,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PassengerPrice.UnitPrice(childComplexity), true
+	case "PassengerPrice.unitTaxes":
+		if e.ComplexityRoot.PassengerPrice.UnitTaxes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PassengerPrice.UnitTaxes(childComplexity), true
 
 	case "Payment.amount":
 		if e.ComplexityRoot.Payment.Amount == nil {
@@ -1769,6 +2080,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PaymentAction.TransactionID(childComplexity), true
 
+	case "Penalty.amount":
+		if e.ComplexityRoot.Penalty.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Amount(childComplexity), true
+	case "Penalty.label":
+		if e.ComplexityRoot.Penalty.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Label(childComplexity), true
+	case "Penalty.percent":
+		if e.ComplexityRoot.Penalty.Percent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Penalty.Percent(childComplexity), true
+
 	case "PriceCheck.available":
 		if e.ComplexityRoot.PriceCheck.Available == nil {
 			break
@@ -1800,6 +2130,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PriceCheck.TotalPrice(childComplexity), true
 
+	case "ProviderResult.conversion":
+		if e.ComplexityRoot.ProviderResult.Conversion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderResult.Conversion(childComplexity), true
 	case "ProviderResult.latencyMs":
 		if e.ComplexityRoot.ProviderResult.LatencyMs == nil {
 			break
@@ -2063,6 +2399,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Segment.FlightNumber(childComplexity), true
+	case "Segment.marketingCarrier":
+		if e.ComplexityRoot.Segment.MarketingCarrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Segment.MarketingCarrier(childComplexity), true
+	case "Segment.operatingCarrier":
+		if e.ComplexityRoot.Segment.OperatingCarrier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Segment.OperatingCarrier(childComplexity), true
 	case "Segment.origin":
 		if e.ComplexityRoot.Segment.OriginAirport == nil {
 			break
@@ -2094,6 +2442,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Slice.DurationMinutes(childComplexity), true
+	case "Slice.flyingMinutes":
+		if e.ComplexityRoot.Slice.FlyingMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slice.FlyingMinutes(childComplexity), true
+	case "Slice.layovers":
+		if e.ComplexityRoot.Slice.Layovers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Slice.Layovers(childComplexity), true
 	case "Slice.origin":
 		if e.ComplexityRoot.Slice.OriginAirport == nil {
 			break
@@ -2463,8 +2823,30 @@ type ProviderResult {
   offerCount: Int!
   "Time until the provider's last answer, in milliseconds."
   latencyMs: Int!
-  "Why the status is not OK, safe to show."
+  "Why the status is not OK, or what to know about an OK answer (prices converted, offers left out), safe to show."
   message: String
+  "How this provider's prices were converted into the searched currency; null when none was (the provider priced in it)."
+  conversion: CurrencyConversion
+}
+
+"How prices in one currency were converted into another."
+type CurrencyConversion {
+  "ISO 4217 code of the provider's currency."
+  fromCurrency: String!
+  "ISO 4217 code of the searched currency."
+  toCurrency: String!
+  "How much of toCurrency one unit of fromCurrency buys, to 6 decimals; the conversion itself uses the exact rate, rounded once per amount to the currency's digits, half to even."
+  rate: Decimal!
+  "Where the rate comes from."
+  rateSource: RateSource!
+  "The day the rate is for."
+  rateDate: Date!
+}
+
+"Where an exchange rate comes from."
+enum RateSource {
+  "The European Central Bank's euro foreign exchange reference rates (eurofxref-daily), crossed through the euro for other pairs."
+  ECB
 }
 
 "How a provider answered a search."
@@ -2475,6 +2857,14 @@ enum ProviderStatus {
   TIMEOUT
   "It failed; the errors list has a PROVIDER_UNAVAILABLE entry."
   ERROR
+  """
+  It is known not to fly the route (neither direction of a round trip), so
+  it was not asked and has no offers; message names the route. Not an
+  error: the errors list has no entry for it. Known for the built-in
+  simulators, whose routes README.md lists; a real provider is always
+  asked, and answers OK with no offers for a route it does not fly.
+  """
+  NO_ROUTE
 }
 
 "A page of a search's offers (Relay cursor connection)."
@@ -2520,8 +2910,10 @@ type Offer implements Node {
   self-transfer ground time (2 hours by default). A UI should warn.
   """
   selfTransfer: Boolean!
-  "Total for all passengers."
+  "Total for all passengers, in the searched currency: what checkout charges. Parts priced in another currency are converted (see parts.conversion)."
   totalPrice: Money!
+  "The total as the providers price it, in their currency, when it was converted and every part is in that one currency; null when nothing was converted or the parts' currencies differ (see parts.providerTotalPrice)."
+  providerTotalPrice: Money
   "Price of one passenger of each type travelling."
   pricePerPassenger: [PassengerPrice!]!
   "One slice for a one-way offer, two (outbound, return) for a round trip."
@@ -2530,10 +2922,18 @@ type Offer implements Node {
   parts: [OfferPart!]!
   "Fewest seats left on any of the offer's flights."
   seatsAvailable: Int!
-  "Whether the fare can be refunded or changed."
+  "Whether the fare can be refunded or changed. For an offer of several parts, refundable and changeable only when every part is; each part's penalties are in parts.conditions."
   conditions: FareConditions!
-  "Flying time of all slices, in minutes."
+  "From departure to arrival of every slice, layovers included, summed, in minutes (what the DURATION sort orders by)."
   durationMinutes: Int!
+  "Time in the air of every slice, layovers left out, summed, in minutes."
+  flyingMinutes: Int!
+  "The cabin of every part; null when they differ or a provider does not say."
+  cabin: Cabin
+  "The fare brand (family) of every part, like Basic; null when they differ or a provider does not say."
+  fareBrand: String
+  "The share of totalPrice that is taxes and fees, as the providers state it; null when a provider does not say."
+  taxes: Money
   "After this the offer id answers OFFER_EXPIRED; search again."
   expiresAt: DateTime!
   "Extras on sale with this offer. Asks the providers; null if one fails."
@@ -2560,6 +2960,8 @@ type PassengerPrice {
   count: Int!
   "Price for one passenger of this type."
   unitPrice: Money!
+  "The share of unitPrice that is taxes and fees, as the providers state it; null when a provider does not say."
+  unitTaxes: Money
 }
 
 "A traveller's type, by age on the day of travel."
@@ -2578,6 +2980,60 @@ type FareConditions {
   refundable: Boolean!
   "The flights can be changed."
   changeable: Boolean!
+  "What a change costs, when the provider says; null when it does not (or the fare cannot be changed)."
+  changeFee: Penalty
+  "What a refund costs, when the provider says; null when it does not (or the fare cannot be refunded)."
+  refundFee: Penalty
+  "The provider's own summary of the rules, like \"Non-refundable\", safe to show; empty when it gives none."
+  notes: [String!]!
+}
+
+"What a change or a refund costs: an amount, a percentage of the fare, or both, as the provider states it."
+type Penalty {
+  "The fee, in the provider's currency; null when the provider gives a percentage only."
+  amount: Money
+  "The fee as a percentage of the fare, like \"20\"; null when the provider gives an amount only."
+  percent: Decimal
+  "The provider's description, like \"Change fee (before departure)\"; null when it gives none."
+  label: String
+}
+
+"A class of service."
+enum Cabin {
+  "Economy."
+  ECONOMY
+  "Premium economy."
+  PREMIUM_ECONOMY
+  "Business."
+  BUSINESS
+  "First."
+  FIRST
+}
+
+"Where a bag travels."
+enum BagKind {
+  "A carry-on bag, in the overhead bin."
+  CABIN
+  "A small item that fits under the seat in front."
+  PERSONAL_ITEM
+  "A bag in the hold."
+  CHECKED
+}
+
+"Baggage included in a fare, for each passenger of the types it names."
+type BaggageAllowance {
+  "Where the bag travels."
+  kind: BagKind!
+  "The passenger types it is for; empty when it is for every traveller."
+  passengerTypes: [PassengerType!]!
+  "How many pieces each passenger may bring."
+  pieces: Int!
+  "Most one piece may weigh, in kilograms; null when the provider does not say."
+  weightKg: Int
+  "Most a piece may measure, in centimetres, \"55x40x20\"; null when the provider does not say."
+  dimensions: String
+  "The provider's description, safe to show; null when it gives none."
+  description: String
 }
 
 "One direction of a journey."
@@ -2592,14 +3048,34 @@ type Slice {
   arrivalAt: DateTime!
   "From departure to arrival, connections included, in minutes."
   durationMinutes: Int!
+  "Time in the air, connections left out: the segments' durations summed, in minutes."
+  flyingMinutes: Int!
+  "The connections between the segments, in order; empty for a nonstop slice."
+  layovers: [Layover!]!
   "The flights, in order."
   segments: [Segment!]!
+}
+
+"Time on the ground between two flights of a slice."
+type Layover {
+  "Where the earlier flight lands."
+  arrivalAirport: Airport!
+  "Where the next flight leaves: another airport when airportChange is true."
+  departureAirport: Airport!
+  "From landing to the next departure, in minutes."
+  durationMinutes: Int!
+  "The traveller changes airports (like ORY to CDG) and must allow for the transfer."
+  airportChange: Boolean!
 }
 
 "One flight."
 type Segment {
   "IATA code of the marketing airline, like VY."
   carrierCode: String!
+  "The airline that sells the flight under its code (carrierCode), with its name."
+  marketingCarrier: Airline!
+  "The airline that flies it, when the provider says (it may be the marketing one); null when it does not."
+  operatingCarrier: Airline
   "The flight number without the carrier code, like 1234."
   flightNumber: String!
   "Airport of departure."
@@ -2614,10 +3090,35 @@ type Segment {
   durationMinutes: Int!
 }
 
-"An airport."
+"""
+An airport. Its name, city, country and time zone come from the reference
+data faregraph ships (airportsdata, MIT licence); they are null for an
+airport it does not list.
+"""
 type Airport {
   "IATA code, three letters."
   iataCode: String!
+  "The airport's name, like \"Lisbon Portela Airport\"."
+  name: String
+  "The city it serves, like \"Lisbon\"."
+  city: String
+  "ISO 3166-1 alpha-2 code of its country, like PT."
+  countryCode: String
+  "IANA name of its time zone, like Europe/Lisbon: local times at the airport carry this zone's offset."
+  timeZone: String
+}
+
+"""
+An airline. Its ICAO code and name come from the reference data faregraph
+ships (OpenFlights, ODbL); they are null for an airline it does not list.
+"""
+type Airline {
+  "IATA code, two characters, like TP."
+  iataCode: String!
+  "ICAO code, three letters, like TAP."
+  icaoCode: String
+  "The airline's name, like \"TAP Portugal\"."
+  name: String
 }
 
 "A provider booking unit of an offer."
@@ -2626,10 +3127,24 @@ type OfferPart {
   provider: String!
   "How the part is priced: ONE_WAY or ROUND_TRIP."
   fareType: FareType!
-  "What the part costs, for all passengers."
+  "What the part costs, for all passengers, in the searched currency (converted when the provider prices in another)."
   totalPrice: Money!
+  "What the part costs as the provider prices it, in its currency: the amount it is paid and re-checks."
+  providerTotalPrice: Money!
+  "How totalPrice, taxes and the unit prices were converted from the provider's currency; null when the provider priced in the searched one."
+  conversion: CurrencyConversion
   "Indexes into Offer.slices of the slices this part covers."
   sliceIndexes: [Int!]!
+  "The share of totalPrice that is taxes and fees, as the provider states it, in the searched currency; null when it does not say."
+  taxes: Money
+  "The fare's cabin; null when the provider does not say or the part's flights are in different cabins."
+  cabin: Cabin
+  "The fare brand (family), like Basic or Flex; null when the provider does not say."
+  fareBrand: String
+  "Baggage the fare includes, per passenger type; null when the provider does not say (bags on sale are in Offer.ancillaries)."
+  includedBaggage: [BaggageAllowance!]
+  "The fare's conditions with their penalties, as the provider gives them."
+  conditions: FareConditions!
 }
 
 "The kind of an extra."
@@ -3394,7 +3909,14 @@ enum SeatCharacteristic {
   EXTRA_LEGROOM
 }
 
-"A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount."
+"""
+A cart line: total = unitAmount × quantity − discountAmount + taxAmount,
+exactly (every amount is a Money: a decimal string exact to the minor
+unit). A part's flights are one line per passenger type (quantity the
+passengers of that type, unitAmount one passenger's fare without taxes,
+taxAmount their taxes) when the provider prices each passenger, one line
+for the part otherwise; each extra is a line.
+"""
 type CartItem {
   "What the line is, in words: the route, or the extra."
   name: String!
@@ -3414,7 +3936,7 @@ type CartItem {
 
 "What a cart line sells."
 enum ProductType {
-  "The flights of one offer part."
+  "The flights of one offer part, for one passenger type or for every passenger."
   FLIGHT
   "A bag in the hold."
   CHECKED_BAG
@@ -3764,6 +4286,18 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_Airline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "iataCode":
+		return ec.fieldContext_Airline_iataCode(ctx, field)
+	case "icaoCode":
+		return ec.fieldContext_Airline_icaoCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Airline_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Airline", field.Name)
+}
+
 func (ec *executionContext) childFields_AirlineAddendum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "legs":
@@ -3830,6 +4364,14 @@ func (ec *executionContext) childFields_Airport(ctx context.Context, field graph
 	switch field.Name {
 	case "iataCode":
 		return ec.fieldContext_Airport_iataCode(ctx, field)
+	case "name":
+		return ec.fieldContext_Airport_name(ctx, field)
+	case "city":
+		return ec.fieldContext_Airport_city(ctx, field)
+	case "countryCode":
+		return ec.fieldContext_Airport_countryCode(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Airport_timeZone(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Airport", field.Name)
 }
@@ -3854,6 +4396,24 @@ func (ec *executionContext) childFields_Ancillary(ctx context.Context, field gra
 		return ec.fieldContext_Ancillary_dimensions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Ancillary", field.Name)
+}
+
+func (ec *executionContext) childFields_BaggageAllowance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BaggageAllowance_kind(ctx, field)
+	case "passengerTypes":
+		return ec.fieldContext_BaggageAllowance_passengerTypes(ctx, field)
+	case "pieces":
+		return ec.fieldContext_BaggageAllowance_pieces(ctx, field)
+	case "weightKg":
+		return ec.fieldContext_BaggageAllowance_weightKg(ctx, field)
+	case "dimensions":
+		return ec.fieldContext_BaggageAllowance_dimensions(ctx, field)
+	case "description":
+		return ec.fieldContext_BaggageAllowance_description(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BaggageAllowance", field.Name)
 }
 
 func (ec *executionContext) childFields_Booking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4080,6 +4640,22 @@ func (ec *executionContext) childFields_CreditLine(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type CreditLine", field.Name)
 }
 
+func (ec *executionContext) childFields_CurrencyConversion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "fromCurrency":
+		return ec.fieldContext_CurrencyConversion_fromCurrency(ctx, field)
+	case "toCurrency":
+		return ec.fieldContext_CurrencyConversion_toCurrency(ctx, field)
+	case "rate":
+		return ec.fieldContext_CurrencyConversion_rate(ctx, field)
+	case "rateSource":
+		return ec.fieldContext_CurrencyConversion_rateSource(ctx, field)
+	case "rateDate":
+		return ec.fieldContext_CurrencyConversion_rateDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CurrencyConversion", field.Name)
+}
+
 func (ec *executionContext) childFields_Failure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4100,8 +4676,28 @@ func (ec *executionContext) childFields_FareConditions(ctx context.Context, fiel
 		return ec.fieldContext_FareConditions_refundable(ctx, field)
 	case "changeable":
 		return ec.fieldContext_FareConditions_changeable(ctx, field)
+	case "changeFee":
+		return ec.fieldContext_FareConditions_changeFee(ctx, field)
+	case "refundFee":
+		return ec.fieldContext_FareConditions_refundFee(ctx, field)
+	case "notes":
+		return ec.fieldContext_FareConditions_notes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FareConditions", field.Name)
+}
+
+func (ec *executionContext) childFields_Layover(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "arrivalAirport":
+		return ec.fieldContext_Layover_arrivalAirport(ctx, field)
+	case "departureAirport":
+		return ec.fieldContext_Layover_departureAirport(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_Layover_durationMinutes(ctx, field)
+	case "airportChange":
+		return ec.fieldContext_Layover_airportChange(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Layover", field.Name)
 }
 
 func (ec *executionContext) childFields_MetadataEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4134,6 +4730,8 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_selfTransfer(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_Offer_totalPrice(ctx, field)
+	case "providerTotalPrice":
+		return ec.fieldContext_Offer_providerTotalPrice(ctx, field)
 	case "pricePerPassenger":
 		return ec.fieldContext_Offer_pricePerPassenger(ctx, field)
 	case "slices":
@@ -4146,6 +4744,14 @@ func (ec *executionContext) childFields_Offer(ctx context.Context, field graphql
 		return ec.fieldContext_Offer_conditions(ctx, field)
 	case "durationMinutes":
 		return ec.fieldContext_Offer_durationMinutes(ctx, field)
+	case "flyingMinutes":
+		return ec.fieldContext_Offer_flyingMinutes(ctx, field)
+	case "cabin":
+		return ec.fieldContext_Offer_cabin(ctx, field)
+	case "fareBrand":
+		return ec.fieldContext_Offer_fareBrand(ctx, field)
+	case "taxes":
+		return ec.fieldContext_Offer_taxes(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_Offer_expiresAt(ctx, field)
 	case "ancillaries":
@@ -4186,8 +4792,22 @@ func (ec *executionContext) childFields_OfferPart(ctx context.Context, field gra
 		return ec.fieldContext_OfferPart_fareType(ctx, field)
 	case "totalPrice":
 		return ec.fieldContext_OfferPart_totalPrice(ctx, field)
+	case "providerTotalPrice":
+		return ec.fieldContext_OfferPart_providerTotalPrice(ctx, field)
+	case "conversion":
+		return ec.fieldContext_OfferPart_conversion(ctx, field)
 	case "sliceIndexes":
 		return ec.fieldContext_OfferPart_sliceIndexes(ctx, field)
+	case "taxes":
+		return ec.fieldContext_OfferPart_taxes(ctx, field)
+	case "cabin":
+		return ec.fieldContext_OfferPart_cabin(ctx, field)
+	case "fareBrand":
+		return ec.fieldContext_OfferPart_fareBrand(ctx, field)
+	case "includedBaggage":
+		return ec.fieldContext_OfferPart_includedBaggage(ctx, field)
+	case "conditions":
+		return ec.fieldContext_OfferPart_conditions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type OfferPart", field.Name)
 }
@@ -4272,6 +4892,8 @@ func (ec *executionContext) childFields_PassengerPrice(ctx context.Context, fiel
 		return ec.fieldContext_PassengerPrice_count(ctx, field)
 	case "unitPrice":
 		return ec.fieldContext_PassengerPrice_unitPrice(ctx, field)
+	case "unitTaxes":
+		return ec.fieldContext_PassengerPrice_unitTaxes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PassengerPrice", field.Name)
 }
@@ -4322,6 +4944,18 @@ func (ec *executionContext) childFields_PaymentAction(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type PaymentAction", field.Name)
 }
 
+func (ec *executionContext) childFields_Penalty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "amount":
+		return ec.fieldContext_Penalty_amount(ctx, field)
+	case "percent":
+		return ec.fieldContext_Penalty_percent(ctx, field)
+	case "label":
+		return ec.fieldContext_Penalty_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Penalty", field.Name)
+}
+
 func (ec *executionContext) childFields_PriceCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "available":
@@ -4350,6 +4984,8 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_latencyMs(ctx, field)
 	case "message":
 		return ec.fieldContext_ProviderResult_message(ctx, field)
+	case "conversion":
+		return ec.fieldContext_ProviderResult_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
 }
@@ -4414,6 +5050,10 @@ func (ec *executionContext) childFields_Segment(ctx context.Context, field graph
 	switch field.Name {
 	case "carrierCode":
 		return ec.fieldContext_Segment_carrierCode(ctx, field)
+	case "marketingCarrier":
+		return ec.fieldContext_Segment_marketingCarrier(ctx, field)
+	case "operatingCarrier":
+		return ec.fieldContext_Segment_operatingCarrier(ctx, field)
 	case "flightNumber":
 		return ec.fieldContext_Segment_flightNumber(ctx, field)
 	case "origin":
@@ -4442,6 +5082,10 @@ func (ec *executionContext) childFields_Slice(ctx context.Context, field graphql
 		return ec.fieldContext_Slice_arrivalAt(ctx, field)
 	case "durationMinutes":
 		return ec.fieldContext_Slice_durationMinutes(ctx, field)
+	case "flyingMinutes":
+		return ec.fieldContext_Slice_flyingMinutes(ctx, field)
+	case "layovers":
+		return ec.fieldContext_Slice_layovers(ctx, field)
 	case "segments":
 		return ec.fieldContext_Slice_segments(ctx, field)
 	}
@@ -5022,6 +5666,75 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _Airline_iataCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_iataCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IataCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_iataCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airline_icaoCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_icaoCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IcaoCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_icaoCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airline_name(ctx context.Context, field graphql.CollectedField, obj *providers.Airline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airline_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airline_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airline", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _AirlineAddendum_legs(ctx context.Context, field graphql.CollectedField, obj *model.AirlineAddendum) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5596,6 +6309,98 @@ func (ec *executionContext) fieldContext_Airport_iataCode(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Airport", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Airport_name(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_city(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_city(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.City(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_city(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_countryCode(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Airport_timeZone(ctx context.Context, field graphql.CollectedField, obj *providers.Airport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Airport_timeZone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeZone(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Airport_timeZone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Airport", field, true, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Ancillary_id(ctx context.Context, field graphql.CollectedField, obj *model.Ancillary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5787,6 +6592,144 @@ func (ec *executionContext) _Ancillary_dimensions(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Ancillary_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Ancillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_kind(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.BagKind) graphql.Marshaler {
+			return ec.marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, false, false, errors.New("field of type BagKind does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_passengerTypes(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_passengerTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().PassengerTypes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.PassengerType) graphql.Marshaler {
+			return ec.marshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_passengerTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type PassengerType does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_pieces(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_pieces(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pieces, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_pieces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_weightKg(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_weightKg(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().WeightKg(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_weightKg(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_dimensions(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_dimensions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().Dimensions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_dimensions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BaggageAllowance_description(ctx context.Context, field graphql.CollectedField, obj *providers.BaggageAllowance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BaggageAllowance_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BaggageAllowance().Description(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BaggageAllowance_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _Booking_id(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
@@ -7756,6 +8699,121 @@ func (ec *executionContext) fieldContext_CreditLine_available(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _CurrencyConversion_fromCurrency(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_fromCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_fromCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_toCurrency(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_toCurrency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_toCurrency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rate(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDecimal2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rateSource(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rateSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.RateSource) graphql.Marshaler {
+			return ec.marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rateSource(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type RateSource does not have child fields"))
+}
+
+func (ec *executionContext) _CurrencyConversion_rateDate(ctx context.Context, field graphql.CollectedField, obj *providers.Conversion) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CurrencyConversion_rateDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CurrencyConversion_rateDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type Date does not have child fields"))
+}
+
 func (ec *executionContext) _Failure_code(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7910,6 +8968,203 @@ func (ec *executionContext) _FareConditions_changeable(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_FareConditions_changeable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FareConditions", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _FareConditions_changeFee(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_changeFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+			return ec.marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_changeFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FareConditions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Penalty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FareConditions_refundFee(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_refundFee(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundFee, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+			return ec.marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_refundFee(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FareConditions",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Penalty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FareConditions_notes(ctx context.Context, field graphql.CollectedField, obj *providers.Conditions) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FareConditions_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Notes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FareConditions_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FareConditions", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Layover_arrivalAirport(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_arrivalAirport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Arrival, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_arrivalAirport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Layover",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Layover_departureAirport(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_departureAirport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Departure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airport) graphql.Marshaler {
+			return ec.marshalNAirport2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_departureAirport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Layover",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airport(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Layover_durationMinutes(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_durationMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Layover", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Layover_airportChange(ctx context.Context, field graphql.CollectedField, obj *providers.Layover) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Layover_airportChange(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AirportChange(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Layover_airportChange(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Layover", field, true, false, errors.New("field of type Boolean does not have child fields"))
 }
 
 func (ec *executionContext) _MetadataEntry_key(ctx context.Context, field graphql.CollectedField, obj *model.MetadataEntry) (ret graphql.Marshaler) {
@@ -8545,6 +9800,38 @@ func (ec *executionContext) fieldContext_Offer_totalPrice(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Offer_providerTotalPrice(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_providerTotalPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().ProviderTotalPrice(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_providerTotalPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Offer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Offer_pricePerPassenger(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8717,6 +10004,107 @@ func (ec *executionContext) _Offer_durationMinutes(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Offer_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_flyingMinutes(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_flyingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlyingMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_flyingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_cabin(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_cabin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().Cabin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+			return ec.marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_cabin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type Cabin does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_fareBrand(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_fareBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().FareBrand(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_fareBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Offer", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Offer_taxes(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Offer_taxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Offer().Taxes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Offer_taxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Offer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Offer_expiresAt(ctx context.Context, field graphql.CollectedField, obj *search.Offer) (ret graphql.Marshaler) {
@@ -9026,6 +10414,70 @@ func (ec *executionContext) fieldContext_OfferPart_totalPrice(_ context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _OfferPart_providerTotalPrice(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_providerTotalPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderTotalPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_providerTotalPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_conversion(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+			return ec.marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyConversion(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OfferPart_sliceIndexes(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9047,6 +10499,148 @@ func (ec *executionContext) _OfferPart_sliceIndexes(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_OfferPart_sliceIndexes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_taxes(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_taxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Taxes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_taxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_cabin(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_cabin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cabin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+			return ec.marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_cabin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type Cabin does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_fareBrand(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_fareBrand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FareBrand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_fareBrand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OfferPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _OfferPart_includedBaggage(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_includedBaggage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncludedBaggage, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.BaggageAllowance) graphql.Marshaler {
+			return ec.marshalOBaggageAllowance2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowanceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_includedBaggage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BaggageAllowance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OfferPart_conditions(ctx context.Context, field graphql.CollectedField, obj *model.OfferPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OfferPart_conditions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conditions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conditions) graphql.Marshaler {
+			return ec.marshalNFareConditions2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OfferPart_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OfferPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FareConditions(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _OfferSearch_id(ctx context.Context, field graphql.CollectedField, obj *search.Result) (ret graphql.Marshaler) {
@@ -9736,6 +11330,38 @@ func (ec *executionContext) fieldContext_PassengerPrice_unitPrice(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _PassengerPrice_unitTaxes(ctx context.Context, field graphql.CollectedField, obj *model.PassengerPrice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PassengerPrice_unitTaxes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitTaxes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PassengerPrice_unitTaxes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PassengerPrice",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Payment_method(ctx context.Context, field graphql.CollectedField, obj *model.Payment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10163,6 +11789,84 @@ func (ec *executionContext) fieldContext_PaymentAction_done(_ context.Context, f
 	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _Penalty_amount(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Penalty",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Penalty_percent(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_percent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Percent(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODecimal2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_percent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, errors.New("field of type Decimal does not have child fields"))
+}
+
+func (ec *executionContext) _Penalty_label(ctx context.Context, field graphql.CollectedField, obj *providers.Penalty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Penalty_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Penalty().Label(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Penalty_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Penalty", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PriceCheck_available(ctx context.Context, field graphql.CollectedField, obj *model.PriceCheck) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10400,6 +12104,38 @@ func (ec *executionContext) _ProviderResult_message(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ProviderResult_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProviderResult", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderResult_conversion(ctx context.Context, field graphql.CollectedField, obj *search.ProviderResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderResult_conversion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Conversion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+			return ec.marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderResult_conversion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProviderResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CurrencyConversion(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_searchOffers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -11298,6 +13034,70 @@ func (ec *executionContext) fieldContext_Segment_carrierCode(_ context.Context, 
 	return graphql.NewScalarFieldContext("Segment", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _Segment_marketingCarrier(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Segment_marketingCarrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarketingCarrier(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Airline) graphql.Marshaler {
+			return ec.marshalNAirline2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Segment_marketingCarrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Segment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Segment_operatingCarrier(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Segment_operatingCarrier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperatingCarrier(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Airline) graphql.Marshaler {
+			return ec.marshalOAirline2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Segment_operatingCarrier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Segment",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Airline(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Segment_flightNumber(ctx context.Context, field graphql.CollectedField, obj *providers.Segment) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11585,6 +13385,61 @@ func (ec *executionContext) _Slice_durationMinutes(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Slice_durationMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Slice", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Slice_flyingMinutes(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slice_flyingMinutes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FlyingMinutes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slice_flyingMinutes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Slice", field, true, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _Slice_layovers(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Slice_layovers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Layovers(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.Layover) graphql.Marshaler {
+			return ec.marshalNLayover2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayoverᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Slice_layovers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Slice",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Layover(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Slice_segments(ctx context.Context, field graphql.CollectedField, obj *providers.Slice) (ret graphql.Marshaler) {
@@ -13914,6 +15769,54 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var airlineImplementors = []string{"Airline"}
+
+func (ec *executionContext) _Airline(ctx context.Context, sel ast.SelectionSet, obj *providers.Airline) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, airlineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Airline")
+		case "iataCode":
+			out.Values[i] = ec._Airline_iataCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "icaoCode":
+			out.Values[i] = ec._Airline_icaoCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Airline_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var airlineAddendumImplementors = []string{"AirlineAddendum"}
 
 func (ec *executionContext) _AirlineAddendum(ctx context.Context, sel ast.SelectionSet, obj *model.AirlineAddendum) graphql.Marshaler {
@@ -14140,6 +16043,26 @@ func (ec *executionContext) _Airport(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "name":
+			out.Values[i] = ec._Airport_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "city":
+			out.Values[i] = ec._Airport_city(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "countryCode":
+			out.Values[i] = ec._Airport_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "timeZone":
+			out.Values[i] = ec._Airport_timeZone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14213,6 +16136,201 @@ func (ec *executionContext) _Ancillary(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var baggageAllowanceImplementors = []string{"BaggageAllowance"}
+
+func (ec *executionContext) _BaggageAllowance(ctx context.Context, sel ast.SelectionSet, obj *providers.BaggageAllowance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, baggageAllowanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BaggageAllowance")
+		case "kind":
+			out.Values[i] = ec._BaggageAllowance_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "passengerTypes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_passengerTypes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "pieces":
+			out.Values[i] = ec._BaggageAllowance_pieces(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weightKg":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_weightKg(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "dimensions":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_dimensions(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "description":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BaggageAllowance_description(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15622,6 +17740,64 @@ func (ec *executionContext) _CreditLine(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var currencyConversionImplementors = []string{"CurrencyConversion"}
+
+func (ec *executionContext) _CurrencyConversion(ctx context.Context, sel ast.SelectionSet, obj *providers.Conversion) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, currencyConversionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CurrencyConversion")
+		case "fromCurrency":
+			out.Values[i] = ec._CurrencyConversion_fromCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "toCurrency":
+			out.Values[i] = ec._CurrencyConversion_toCurrency(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rate":
+			out.Values[i] = ec._CurrencyConversion_rate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateSource":
+			out.Values[i] = ec._CurrencyConversion_rateSource(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rateDate":
+			out.Values[i] = ec._CurrencyConversion_rateDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var failureImplementors = []string{"Failure"}
 
 func (ec *executionContext) _Failure(ctx context.Context, sel ast.SelectionSet, obj *checkout.Failure) graphql.Marshaler {
@@ -15694,6 +17870,74 @@ func (ec *executionContext) _FareConditions(ctx context.Context, sel ast.Selecti
 			}
 		case "changeable":
 			out.Values[i] = ec._FareConditions_changeable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeFee":
+			out.Values[i] = ec._FareConditions_changeFee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refundFee":
+			out.Values[i] = ec._FareConditions_refundFee(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "notes":
+			out.Values[i] = ec._FareConditions_notes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var layoverImplementors = []string{"Layover"}
+
+func (ec *executionContext) _Layover(ctx context.Context, sel ast.SelectionSet, obj *providers.Layover) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, layoverImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Layover")
+		case "arrivalAirport":
+			out.Values[i] = ec._Layover_arrivalAirport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "departureAirport":
+			out.Values[i] = ec._Layover_departureAirport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMinutes":
+			out.Values[i] = ec._Layover_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "airportChange":
+			out.Values[i] = ec._Layover_airportChange(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15947,6 +18191,44 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "providerTotalPrice":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_providerTotalPrice(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "pricePerPassenger":
 			field := field
 
@@ -16043,6 +18325,125 @@ func (ec *executionContext) _Offer(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "flyingMinutes":
+			out.Values[i] = ec._Offer_flyingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cabin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_cabin(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "fareBrand":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_fareBrand(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "taxes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Offer_taxes(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._Offer_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16263,8 +18664,43 @@ func (ec *executionContext) _OfferPart(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "providerTotalPrice":
+			out.Values[i] = ec._OfferPart_providerTotalPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "conversion":
+			out.Values[i] = ec._OfferPart_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "sliceIndexes":
 			out.Values[i] = ec._OfferPart_sliceIndexes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "taxes":
+			out.Values[i] = ec._OfferPart_taxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cabin":
+			out.Values[i] = ec._OfferPart_cabin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fareBrand":
+			out.Values[i] = ec._OfferPart_fareBrand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "includedBaggage":
+			out.Values[i] = ec._OfferPart_includedBaggage(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conditions":
+			out.Values[i] = ec._OfferPart_conditions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16799,6 +19235,11 @@ func (ec *executionContext) _PassengerPrice(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "unitTaxes":
+			out.Values[i] = ec._PassengerPrice_unitTaxes(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17070,6 +19511,120 @@ func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var penaltyImplementors = []string{"Penalty"}
+
+func (ec *executionContext) _Penalty(ctx context.Context, sel ast.SelectionSet, obj *providers.Penalty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, penaltyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Penalty")
+		case "amount":
+			out.Values[i] = ec._Penalty_amount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "percent":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Penalty_percent(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "label":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Penalty_label(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var priceCheckImplementors = []string{"PriceCheck"}
 
 func (ec *executionContext) _PriceCheck(ctx context.Context, sel ast.SelectionSet, obj *model.PriceCheck) graphql.Marshaler {
@@ -17198,6 +19753,11 @@ func (ec *executionContext) _ProviderResult(ctx context.Context, sel ast.Selecti
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "conversion":
+			out.Values[i] = ec._ProviderResult_conversion(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17701,6 +20261,16 @@ func (ec *executionContext) _Segment(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "marketingCarrier":
+			out.Values[i] = ec._Segment_marketingCarrier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operatingCarrier":
+			out.Values[i] = ec._Segment_operatingCarrier(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "flightNumber":
 			out.Values[i] = ec._Segment_flightNumber(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17786,6 +20356,16 @@ func (ec *executionContext) _Slice(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "durationMinutes":
 			out.Values[i] = ec._Slice_durationMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "flyingMinutes":
+			out.Values[i] = ec._Slice_flyingMinutes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "layovers":
+			out.Values[i] = ec._Slice_layovers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18328,6 +20908,10 @@ func (ec *executionContext) unmarshalNAcceptPriceChangeInput2githubᚗcomᚋfare
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAirline2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx context.Context, sel ast.SelectionSet, v providers.Airline) graphql.Marshaler {
+	return ec._Airline(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNAirlineAddendum2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAirlineAddendum(ctx context.Context, sel ast.SelectionSet, v *model.AirlineAddendum) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
@@ -18399,6 +20983,40 @@ func (ec *executionContext) marshalNAncillaryKind2githubᚗcomᚋfaregraphᚋfar
 func (ec *executionContext) unmarshalNAncillarySelectionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillarySelectionInput(ctx context.Context, v any) (model.AncillarySelectionInput, error) {
 	res, err := ec.unmarshalInputAncillarySelectionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx context.Context, v any) (providers.BagKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind(ctx context.Context, sel ast.SelectionSet, v providers.BagKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind = map[string]providers.BagKind{
+		"CABIN":         providers.CabinBagKind,
+		"PERSONAL_ITEM": providers.PersonalItem,
+		"CHECKED":       providers.CheckedBagKind,
+	}
+	marshalNBagKind2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBagKind = map[providers.BagKind]string{
+		providers.CabinBagKind:   "CABIN",
+		providers.PersonalItem:   "PERSONAL_ITEM",
+		providers.CheckedBagKind: "CHECKED",
+	}
+)
+
+func (ec *executionContext) marshalNBaggageAllowance2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowance(ctx context.Context, sel ast.SelectionSet, v providers.BaggageAllowance) graphql.Marshaler {
+	return ec._BaggageAllowance(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNBookCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookCheckoutSessionInput(ctx context.Context, v any) (model.BookCheckoutSessionInput, error) {
@@ -18901,6 +21519,16 @@ func (ec *executionContext) marshalNFareConditions2githubᚗcomᚋfaregraphᚋfa
 	return ec._FareConditions(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNFareConditions2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx context.Context, sel ast.SelectionSet, v *providers.Conditions) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._FareConditions(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType(ctx context.Context, v any) (providers.FareType, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNFareType2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐFareType[tmp]
@@ -19002,6 +21630,26 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	for i := range v {
 		ret[i] = ec.marshalNInt2int(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx context.Context, sel ast.SelectionSet, v providers.Layover) graphql.Marshaler {
+	return ec._Layover(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNLayover2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayoverᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Layover) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -19263,6 +21911,36 @@ func (ec *executionContext) marshalNPassengerType2githubᚗcomᚋfaregraphᚋfar
 	return v
 }
 
+func (ec *executionContext) unmarshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx context.Context, v any) ([]model.PassengerType, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.PassengerType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNPassengerType2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.PassengerType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPassengerType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayCheckoutSessionInput(ctx context.Context, v any) (model.PayCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputPayCheckoutSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19418,14 +22096,42 @@ func (ec *executionContext) marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfa
 
 var (
 	unmarshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[string]search.Status{
-		"OK":      search.StatusOK,
-		"TIMEOUT": search.StatusTimeout,
-		"ERROR":   search.StatusError,
+		"OK":       search.StatusOK,
+		"TIMEOUT":  search.StatusTimeout,
+		"ERROR":    search.StatusError,
+		"NO_ROUTE": search.StatusNoRoute,
 	}
 	marshalNProviderStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐStatus = map[search.Status]string{
 		search.StatusOK:      "OK",
 		search.StatusTimeout: "TIMEOUT",
 		search.StatusError:   "ERROR",
+		search.StatusNoRoute: "NO_ROUTE",
+	}
+)
+
+func (ec *executionContext) unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx context.Context, v any) (providers.RateSource, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource(ctx context.Context, sel ast.SelectionSet, v providers.RateSource) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource = map[string]providers.RateSource{
+		"ECB": providers.RateECB,
+	}
+	marshalNRateSource2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐRateSource = map[providers.RateSource]string{
+		providers.RateECB: "ECB",
 	}
 )
 
@@ -19950,6 +22656,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAirline2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐAirline(ctx context.Context, sel ast.SelectionSet, v *providers.Airline) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Airline(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Ancillary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19984,6 +22697,25 @@ func (ec *executionContext) unmarshalOAncillarySelectionInput2ᚕgithubᚗcomᚋ
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOBaggageAllowance2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowanceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.BaggageAllowance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBaggageAllowance2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBaggageAllowance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx context.Context, sel ast.SelectionSet, v *checkout.BookingRecord) graphql.Marshaler {
@@ -20022,6 +22754,40 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	res := graphql.MarshalBoolean(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx context.Context, v any) (*providers.Cabin, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin(ctx context.Context, sel ast.SelectionSet, v *providers.Cabin) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin[*v])
+	return res
+}
+
+var (
+	unmarshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin = map[string]providers.Cabin{
+		"ECONOMY":         providers.Economy,
+		"PREMIUM_ECONOMY": providers.PremiumEconomy,
+		"BUSINESS":        providers.Business,
+		"FIRST":           providers.First,
+	}
+	marshalOCabin2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐCabin = map[providers.Cabin]string{
+		providers.Economy:        "ECONOMY",
+		providers.PremiumEconomy: "PREMIUM_ECONOMY",
+		providers.Business:       "BUSINESS",
+		providers.First:          "FIRST",
+	}
+)
 
 func (ec *executionContext) marshalOCardSummary2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCardSummary(ctx context.Context, sel ast.SelectionSet, v *model.CardSummary) graphql.Marshaler {
 	if v == nil {
@@ -20094,6 +22860,13 @@ func (ec *executionContext) marshalOCreditLine2ᚖgithubᚗcomᚋfaregraphᚋfar
 	return ec._CreditLine(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCurrencyConversion2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConversion(ctx context.Context, sel ast.SelectionSet, v *providers.Conversion) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CurrencyConversion(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx context.Context, v any) (*providers.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -20127,6 +22900,24 @@ func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context,
 	_ = sel
 	_ = ctx
 	res := scalars.MarshalDateTime(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODecimal2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODecimal2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(*v)
 	return res
 }
 
@@ -20267,6 +23058,13 @@ func (ec *executionContext) marshalOPaymentFailureCode2ᚖgithubᚗcomᚋfaregra
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPenalty2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐPenalty(ctx context.Context, sel ast.SelectionSet, v *providers.Penalty) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Penalty(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPriceCheck2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPriceCheck(ctx context.Context, sel ast.SelectionSet, v *model.PriceCheck) graphql.Marshaler {

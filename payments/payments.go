@@ -117,6 +117,10 @@ type CreateRequest struct {
 	Description string
 	// Metadata is stored with the intent (and the customer) at the gateway.
 	Metadata map[string]string
+	// Order is what the payment is for (cart, airline addendum, buyer), for
+	// the gateways that take it (Gr4vy); optional, ignored by the others.
+	// When it has cart items, their totals sum to Amount.
+	Order *Order
 }
 
 // MaxKeyLength is the longest CreateRequest.Key accepted: Stripe refuses
@@ -161,7 +165,7 @@ func isCurrencyCode(s string) bool {
 // that goes away does not interrupt a payment call halfway; ctx still
 // carries its values (tracing, logging).
 type Gateway interface {
-	// Name is "stripe" or "sandbox".
+	// Name is "stripe", "gr4vy" or "sandbox".
 	Name() string
 
 	// CreateIntent creates a customer, an ephemeral key for that customer,

@@ -18,7 +18,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/faregraph/faregraph/refdata"
 )
 
 // FareType tells how an offer, or one provider part of it, is priced.
@@ -83,6 +86,7 @@ type RoundTripQuery struct {
 
 // Segment is one flight.
 type Segment struct {
+	// CarrierCode is the IATA code of the marketing airline.
 	CarrierCode  string
 	FlightNumber string
 	Origin       string
@@ -90,6 +94,9 @@ type Segment struct {
 	// DepartureAt and ArrivalAt are local to their airport and carry its UTC offset.
 	DepartureAt time.Time
 	ArrivalAt   time.Time
+	// OperatingCarrierCode is the IATA code of the airline that flies it,
+	// when the provider says (it may be CarrierCode).
+	OperatingCarrierCode string
 }
 
 // Slice is one direction of a journey: one or more segments.
@@ -109,13 +116,134 @@ func (s Slice) DepartureAt() time.Time { return s.Segments[0].DepartureAt }
 // ArrivalAt is the last segment's arrival.
 func (s Slice) ArrivalAt() time.Time { return s.Segments[len(s.Segments)-1].ArrivalAt }
 
-// Duration is the time from first departure to last arrival.
+// Duration is the time from first departure to last arrival, layovers
+// included.
 func (s Slice) Duration() time.Duration { return s.ArrivalAt().Sub(s.DepartureAt()) }
+
+// FlyingTime is the time in the air: the sum of the segments' durations,
+// layovers left out.
+func (s Slice) FlyingTime() time.Duration {
+	var d time.Duration
+	for _, g := range s.Segments {
+		d += g.ArrivalAt.Sub(g.DepartureAt)
+	}
+	return d
+}
+
+// Layover is the time on the ground between two segments of a slice.
+type Layover struct {
+	// Arrival is where the earlier flight lands; Departure where the next
+	// one leaves, another airport when the traveller must change airports.
+	Arrival   Airport
+	Departure Airport
+	Duration  time.Duration
+}
+
+// AirportChange reports whether the traveller changes airports.
+func (l Layover) AirportChange() bool { return l.Arrival != l.Departure }
+
+// DurationMinutes is Duration in whole minutes.
+func (l Layover) DurationMinutes() int { return int(l.Duration.Minutes()) }
+
+// Layovers are the connections of the slice, in order; none for a nonstop.
+func (s Slice) Layovers() []Layover {
+	out := []Layover{}
+	for i := 1; i < len(s.Segments); i++ {
+		a, b := s.Segments[i-1], s.Segments[i]
+		out = append(out, Layover{Arrival: Airport{a.Destination}, Departure: Airport{b.Origin}, Duration: b.DepartureAt.Sub(a.ArrivalAt)})
+	}
+	return out
+}
+
+// FlyingMinutes is FlyingTime in whole minutes.
+func (s Slice) FlyingMinutes() int { return int(s.FlyingTime().Minutes()) }
 
 // Conditions are the fare rules that matter to a traveller.
 type Conditions struct {
 	Refundable bool
 	Changeable bool
+	// ChangeFee and RefundFee are what a change or a refund costs, when the
+	// provider says (LiteAPI terms.changeFee, terms.refundFee); nil when it
+	// does not.
+	ChangeFee *Penalty
+	RefundFee *Penalty
+	// Notes are the provider's own summary of the rules, safe to show.
+	Notes []string
+}
+
+// Penalty is what a change or a refund of a fare costs: an amount, or a
+// percentage of the fare, or both, as the provider states it.
+type Penalty struct {
+	// Amount is nil when the provider gives a percentage only.
+	Amount *Money
+	// Percent is a decimal string ("25"), empty when not given.
+	Percent string
+	// Label is the provider's description, like "Change fee (before departure)".
+	Label string
+}
+
+// Cabin is a class of service.
+type Cabin string
+
+const (
+	Economy        Cabin = "ECONOMY"
+	PremiumEconomy Cabin = "PREMIUM_ECONOMY"
+	Business       Cabin = "BUSINESS"
+	First          Cabin = "FIRST"
+)
+
+// CabinOf reads a provider's cabin name ("economy", "Premium Economy",
+// "PREMIUM_ECONOMY"); "" for one it does not know.
+func CabinOf(name string) Cabin {
+	switch strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToUpper(strings.TrimSpace(name))) {
+	case "ECONOMY", "Y", "M":
+		return Economy
+	case "PREMIUM_ECONOMY", "PREMIUM", "W":
+		return PremiumEconomy
+	case "BUSINESS", "C", "J":
+		return Business
+	case "FIRST", "F":
+		return First
+	}
+	return ""
+}
+
+// BagKind is where a bag travels.
+type BagKind string
+
+const (
+	// CabinBagKind is a carry-on bag, in the overhead bin.
+	CabinBagKind BagKind = "CABIN"
+	// PersonalItem fits under the seat in front.
+	PersonalItem BagKind = "PERSONAL_ITEM"
+	// CheckedBagKind travels in the hold.
+	CheckedBagKind BagKind = "CHECKED"
+)
+
+// BaggageAllowance is baggage included in a fare for each passenger of a
+// type (or of every type, when PassengerTypes is empty).
+type BaggageAllowance struct {
+	Kind BagKind
+	// PassengerTypes are the passenger types it is for; empty for all.
+	PassengerTypes []PassengerType
+	Pieces         int
+	// WeightKg is the most a piece may weigh; 0 when not stated.
+	WeightKg int
+	// Dimensions is "55x40x20" (cm), empty when not stated.
+	Dimensions  string
+	Description string
+}
+
+// Fare is what a provider says of the fare of a part beyond its price.
+type Fare struct {
+	// Cabin is "" when the provider does not say, or the part's flights
+	// are in different cabins.
+	Cabin Cabin
+	// Brand is the fare brand or family, like "Basic"; "" when not given.
+	Brand string
+	// Baggage is what is included; nil when the provider does not say.
+	Baggage    []BaggageAllowance
+	Conditions Conditions
 }
 
 // PassengerPrice is the price of one passenger of a type.
@@ -141,6 +269,75 @@ type Part struct {
 	// states it (CitizenPlane included_airport_tax, LiteAPI taxes + fees);
 	// zero when the provider does not say.
 	Taxes Money
+	// PerPassenger is the price of one passenger of each type, as the
+	// provider prices the part; a zero Adult means it does not say.
+	PerPassenger PassengerPrice
+	// PassengerTaxes is the share of taxes and fees in the price of one
+	// passenger of each type; a zero Adult means the provider does not say.
+	PassengerTaxes PassengerPrice
+	// Fare is the fare's cabin, brand, included baggage and conditions.
+	Fare Fare
+	// Converted is the part's prices in the offer's currency when the
+	// provider priced it in another (package search converts); nil when
+	// Total is in the offer's currency. Total, Taxes and the per-passenger
+	// prices stay the provider's: what it is paid and re-checks.
+	Converted *Converted
+}
+
+// Conversion says how prices in one currency were converted into another.
+type Conversion struct {
+	From, To string
+	// Rate is how much of To one unit of From buys, a decimal string for
+	// display (the conversion used the exact rate).
+	Rate string
+	// Source names the rates and Date their day.
+	Source RateSource
+	Date   Date
+}
+
+// RateSource names where exchange rates come from.
+type RateSource string
+
+// RateECB is the ECB's euro foreign exchange reference rates (package fx).
+const RateECB RateSource = "ECB"
+
+// Converted is a part's prices converted into the offer's currency.
+type Converted struct {
+	Conversion
+	Prices
+}
+
+// Prices are a part's prices in one currency (Part has the same fields).
+type Prices struct {
+	Total          Money
+	Taxes          Money
+	PerPassenger   PassengerPrice
+	PassengerTaxes PassengerPrice
+}
+
+// Charged are the part's prices in the offer's currency: its Converted
+// prices, or its own when it was not converted.
+func (p Part) Charged() Prices {
+	if p.Converted != nil {
+		return p.Converted.Prices
+	}
+	return Prices{Total: p.Total, Taxes: p.Taxes, PerPassenger: p.PerPassenger, PassengerTaxes: p.PassengerTaxes}
+}
+
+// For returns the price of one passenger of type t; nil when there is none.
+func (pp PassengerPrice) For(t PassengerType) *Money {
+	switch t {
+	case Adult:
+		if pp.Adult.Currency == "" {
+			return nil
+		}
+		return &pp.Adult
+	case Child:
+		return pp.Child
+	case Infant:
+		return pp.Infant
+	}
+	return nil
 }
 
 // Key identifies the part for deduplication: the same provider and ref for
@@ -160,6 +357,30 @@ type Offer struct {
 	SeatsAvailable int
 	Conditions     Conditions
 	ExpiresAt      time.Time
+}
+
+// FlyingMinutes is the summed flying time of the offer's slices, in whole minutes.
+func (o Offer) FlyingMinutes() int {
+	n := 0
+	for _, s := range o.Slices {
+		n += s.FlyingMinutes()
+	}
+	return n
+}
+
+// Cabin is the cabin of every part of the offer, "" when they differ or
+// a provider does not say.
+func (o Offer) Cabin() Cabin {
+	if len(o.Parts) == 0 {
+		return ""
+	}
+	c := o.Parts[0].Fare.Cabin
+	for _, p := range o.Parts[1:] {
+		if p.Fare.Cabin != c {
+			return ""
+		}
+	}
+	return c
 }
 
 // Duration is the summed duration of the offer's slices.
@@ -338,9 +559,77 @@ func CodeOf(err error) ErrorCode {
 	return Unavailable
 }
 
-// Airport is an airport by its IATA code.
+// Airport is an airport by its IATA code; its name, city, country and
+// time zone come from the reference data (package refdata).
 type Airport struct {
 	IataCode string
+}
+
+// Name is the airport's name; nil when the reference data does not know it.
+func (a Airport) Name() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.Name })
+}
+
+// City is the city the airport serves; nil when unknown.
+func (a Airport) City() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.City })
+}
+
+// CountryCode is the ISO 3166-1 alpha-2 code of the airport's country; nil when unknown.
+func (a Airport) CountryCode() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.Country })
+}
+
+// TimeZone is the IANA name of the airport's time zone; nil when unknown.
+func (a Airport) TimeZone() *string {
+	return airportField(a.IataCode, func(r refdata.Airport) string { return r.TimeZone })
+}
+
+func airportField(iata string, f func(refdata.Airport) string) *string {
+	return refField(iata, refdata.LookupAirport, f)
+}
+
+// refField is field f of the reference data lookup finds for code; nil
+// when it finds none or the field is empty.
+func refField[R any](code string, lookup func(string) (R, bool), f func(R) string) *string {
+	r, ok := lookup(code)
+	if !ok || f(r) == "" {
+		return nil
+	}
+	v := f(r)
+	return &v
+}
+
+// Airline is an airline by its IATA code; its ICAO code and name come
+// from the reference data.
+type Airline struct {
+	IataCode string
+}
+
+// IcaoCode is the airline's ICAO code; nil when unknown.
+func (a Airline) IcaoCode() *string {
+	return airlineField(a.IataCode, func(r refdata.Airline) string { return r.ICAO })
+}
+
+// Name is the airline's name; nil when unknown.
+func (a Airline) Name() *string {
+	return airlineField(a.IataCode, func(r refdata.Airline) string { return r.Name })
+}
+
+func airlineField(iata string, f func(refdata.Airline) string) *string {
+	return refField(iata, refdata.LookupAirline, f)
+}
+
+// MarketingCarrier is the airline that sells the flight under its code.
+func (s Segment) MarketingCarrier() Airline { return Airline{s.CarrierCode} }
+
+// OperatingCarrier is the airline that flies it; nil when the provider
+// does not say.
+func (s Segment) OperatingCarrier() *Airline {
+	if s.OperatingCarrierCode == "" {
+		return nil
+	}
+	return &Airline{s.OperatingCarrierCode}
 }
 
 // OriginAirport is the slice's first origin as an Airport.

@@ -83,6 +83,8 @@ type Segment struct {
 	Destination  string    `json:"d"`
 	DepartureAt  time.Time `json:"dep"`
 	ArrivalAt    time.Time `json:"arr"`
+	// OperatingCarrierCode is absent when the provider did not say.
+	OperatingCarrierCode string `json:"oc,omitempty"`
 }
 
 // Slice is providers.Slice.
@@ -98,10 +100,28 @@ func FromSlices(ss []providers.Slice) []Slice {
 }
 
 // DomainSlices returns the providers.Slice values ss record (nil for nil).
+// Times come back in their airport's time zone when it has the recorded
+// offset (JSON keeps only the offset, and writes a zero one as "Z").
 func DomainSlices(ss []Slice) []providers.Slice {
 	return Map(ss, func(s Slice) providers.Slice {
-		return providers.Slice{Segments: Map(s.Segments, func(g Segment) providers.Segment { return providers.Segment(g) })}
+		return providers.Slice{Segments: Map(s.Segments, func(g Segment) providers.Segment {
+			d := providers.Segment(g)
+			d.DepartureAt = inZone(d.DepartureAt, d.Origin)
+			d.ArrivalAt = inZone(d.ArrivalAt, d.Destination)
+			return d
+		})}
 	})
+}
+
+// inZone is t in the time zone of airport when that zone has t's offset
+// at t, and t unchanged otherwise.
+func inZone(t time.Time, airport string) time.Time {
+	l := t.In(providers.AirportLocation(airport))
+	_, a := t.Zone()
+	if _, b := l.Zone(); a != b {
+		return t
+	}
+	return l
 }
 
 // Part is providers.Part.
@@ -113,6 +133,56 @@ type Part struct {
 	Passengers         Passengers          `json:"px"`
 	Total              Money               `json:"t"`
 	Taxes              Money               `json:"tx,omitzero"`
+	// PassengerTaxes and Fare were added in place (additive, absent when
+	// zero): a part without them decodes as one whose provider said nothing.
+	PassengerTaxes PassengerPrice `json:"ptx,omitzero"`
+	Fare           Fare           `json:"fr,omitzero"`
+	PerPassenger   PassengerPrice `json:"pp,omitzero"`
+	Converted      *Converted     `json:"cv,omitempty"`
+}
+
+// Conversion is providers.Conversion.
+type Conversion struct {
+	From   string `json:"f"`
+	To     string `json:"t"`
+	Rate   string `json:"r"`
+	Source string `json:"s"`
+	Date   string `json:"d"`
+}
+
+// FromConversion returns the record of c.
+func FromConversion(c providers.Conversion) Conversion {
+	return Conversion{From: c.From, To: c.To, Rate: c.Rate, Source: string(c.Source), Date: string(c.Date)}
+}
+
+// Domain returns the providers.Conversion c records.
+func (c Conversion) Domain() providers.Conversion {
+	return providers.Conversion{From: c.From, To: c.To, Rate: c.Rate, Source: providers.RateSource(c.Source), Date: providers.Date(c.Date)}
+}
+
+// Converted is providers.Converted.
+type Converted struct {
+	Conversion
+	Total          Money          `json:"tt"`
+	Taxes          Money          `json:"tx,omitzero"`
+	PerPassenger   PassengerPrice `json:"pp,omitzero"`
+	PassengerTaxes PassengerPrice `json:"ptx,omitzero"`
+}
+
+func fromConverted(c *providers.Converted) *Converted {
+	if c == nil {
+		return nil
+	}
+	return &Converted{Conversion: FromConversion(c.Conversion), Total: FromMoney(c.Total), Taxes: FromMoney(c.Taxes),
+		PerPassenger: fromPassengerPrice(c.PerPassenger), PassengerTaxes: fromPassengerPrice(c.PassengerTaxes)}
+}
+
+func (c *Converted) domain() *providers.Converted {
+	if c == nil {
+		return nil
+	}
+	return &providers.Converted{Conversion: c.Conversion.Domain(), Prices: providers.Prices{Total: c.Total.Domain(), Taxes: c.Taxes.Domain(),
+		PerPassenger: c.PerPassenger.domain(), PassengerTaxes: c.PassengerTaxes.domain()}}
 }
 
 // PassengerPrice is providers.PassengerPrice.
@@ -124,8 +194,82 @@ type PassengerPrice struct {
 
 // Conditions is providers.Conditions.
 type Conditions struct {
-	Refundable bool `json:"rf,omitempty"`
-	Changeable bool `json:"cg,omitempty"`
+	Refundable bool     `json:"rf,omitempty"`
+	Changeable bool     `json:"cg,omitempty"`
+	ChangeFee  *Penalty `json:"chf,omitempty"`
+	RefundFee  *Penalty `json:"rff,omitempty"`
+	Notes      []string `json:"nt,omitempty"`
+}
+
+// Penalty is providers.Penalty.
+type Penalty struct {
+	Amount  *Money `json:"a,omitempty"`
+	Percent string `json:"pc,omitempty"`
+	Label   string `json:"lb,omitempty"`
+}
+
+func fromConditions(c providers.Conditions) Conditions {
+	return Conditions{Refundable: c.Refundable, Changeable: c.Changeable, ChangeFee: fromPenalty(c.ChangeFee), RefundFee: fromPenalty(c.RefundFee), Notes: c.Notes}
+}
+
+func (c Conditions) domain() providers.Conditions {
+	return providers.Conditions{Refundable: c.Refundable, Changeable: c.Changeable, ChangeFee: c.ChangeFee.domain(), RefundFee: c.RefundFee.domain(), Notes: c.Notes}
+}
+
+func fromPenalty(p *providers.Penalty) *Penalty {
+	if p == nil {
+		return nil
+	}
+	return &Penalty{Amount: fromMoneyPtr(p.Amount), Percent: p.Percent, Label: p.Label}
+}
+
+func (p *Penalty) domain() *providers.Penalty {
+	if p == nil {
+		return nil
+	}
+	return &providers.Penalty{Amount: p.Amount.domainPtr(), Percent: p.Percent, Label: p.Label}
+}
+
+// Baggage is providers.BaggageAllowance.
+type Baggage struct {
+	Kind           string   `json:"k"`
+	PassengerTypes []string `json:"pt,omitempty"`
+	Pieces         int      `json:"n,omitempty"`
+	WeightKg       int      `json:"w,omitempty"`
+	Dimensions     string   `json:"dm,omitempty"`
+	Description    string   `json:"ds,omitempty"`
+}
+
+// Fare is providers.Fare.
+type Fare struct {
+	Cabin      string     `json:"cb,omitempty"`
+	Brand      string     `json:"br,omitempty"`
+	Baggage    []Baggage  `json:"bg,omitzero"`
+	Conditions Conditions `json:"cn,omitzero"`
+}
+
+func fromFare(f providers.Fare) Fare {
+	return Fare{Cabin: string(f.Cabin), Brand: f.Brand, Conditions: fromConditions(f.Conditions),
+		Baggage: Map(f.Baggage, func(b providers.BaggageAllowance) Baggage {
+			return Baggage{Kind: string(b.Kind), PassengerTypes: Map(b.PassengerTypes, func(t providers.PassengerType) string { return string(t) }),
+				Pieces: b.Pieces, WeightKg: b.WeightKg, Dimensions: b.Dimensions, Description: b.Description}
+		})}
+}
+
+func (f Fare) domain() providers.Fare {
+	return providers.Fare{Cabin: providers.Cabin(f.Cabin), Brand: f.Brand, Conditions: f.Conditions.domain(),
+		Baggage: Map(f.Baggage, func(b Baggage) providers.BaggageAllowance {
+			return providers.BaggageAllowance{Kind: providers.BagKind(b.Kind), PassengerTypes: Map(b.PassengerTypes, func(t string) providers.PassengerType { return providers.PassengerType(t) }),
+				Pieces: b.Pieces, WeightKg: b.WeightKg, Dimensions: b.Dimensions, Description: b.Description}
+		})}
+}
+
+func fromPassengerPrice(p providers.PassengerPrice) PassengerPrice {
+	return PassengerPrice{Adult: FromMoney(p.Adult), Child: fromMoneyPtr(p.Child), Infant: fromMoneyPtr(p.Infant)}
+}
+
+func (p PassengerPrice) domain() providers.PassengerPrice {
+	return providers.PassengerPrice{Adult: p.Adult.Domain(), Child: p.Child.domainPtr(), Infant: p.Infant.domainPtr()}
 }
 
 // Offer is providers.Offer; ExpiresAt is UTC.
@@ -152,14 +296,14 @@ func FromOffer(o providers.Offer) Offer {
 					return OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: string(l.Date)}
 				}),
 				Passengers: Passengers(p.Passengers), Total: FromMoney(p.Total), Taxes: FromMoney(p.Taxes),
+				PassengerTaxes: fromPassengerPrice(p.PassengerTaxes), Fare: fromFare(p.Fare),
+				PerPassenger: fromPassengerPrice(p.PerPassenger), Converted: fromConverted(p.Converted),
 			}
 		}),
-		Total: FromMoney(o.Total),
-		PerPassenger: PassengerPrice{
-			Adult: FromMoney(o.PerPassenger.Adult), Child: fromMoneyPtr(o.PerPassenger.Child), Infant: fromMoneyPtr(o.PerPassenger.Infant),
-		},
+		Total:          FromMoney(o.Total),
+		PerPassenger:   fromPassengerPrice(o.PerPassenger),
 		SeatsAvailable: o.SeatsAvailable,
-		Conditions:     Conditions(o.Conditions),
+		Conditions:     fromConditions(o.Conditions),
 		ExpiresAt:      o.ExpiresAt,
 	}
 }
@@ -176,14 +320,14 @@ func (o Offer) Domain() providers.Offer {
 					return providers.OriginDestination{Origin: l.Origin, Destination: l.Destination, Date: providers.Date(l.Date)}
 				}),
 				Passengers: providers.Passengers(p.Passengers), Total: p.Total.Domain(), Taxes: p.Taxes.Domain(),
+				PassengerTaxes: p.PassengerTaxes.domain(), Fare: p.Fare.domain(),
+				PerPassenger: p.PerPassenger.domain(), Converted: p.Converted.domain(),
 			}
 		}),
-		Total: o.Total.Domain(),
-		PerPassenger: providers.PassengerPrice{
-			Adult: o.PerPassenger.Adult.Domain(), Child: o.PerPassenger.Child.domainPtr(), Infant: o.PerPassenger.Infant.domainPtr(),
-		},
+		Total:          o.Total.Domain(),
+		PerPassenger:   o.PerPassenger.domain(),
 		SeatsAvailable: o.SeatsAvailable,
-		Conditions:     providers.Conditions(o.Conditions),
+		Conditions:     o.Conditions.domain(),
 		ExpiresAt:      o.ExpiresAt,
 	}
 }

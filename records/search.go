@@ -35,4 +35,6 @@ type ProviderResult struct {
 	LatencyMs  int    `json:"latencyMs"`
 	Code       string `json:"code,omitempty"`
 	Message    string `json:"message,omitempty"`
+	// Conversion was added in place (additive): absent, nothing was converted.
+	Conversion *Conversion `json:"conversion,omitempty"`
 }

@@ -12,12 +12,16 @@ import (
 
 func (r *offerResolver) PricePerPassenger(_ context.Context, obj *search.Offer) ([]model.PassengerPrice, error) {
 	px := obj.Parts[0].Passengers
-	out := []model.PassengerPrice{{Type: model.PassengerTypeAdult, Count: px.Adults, UnitPrice: &obj.PerPassenger.Adult}}
+	cur := obj.Total.Currency
+	out := []model.PassengerPrice{{Type: model.PassengerTypeAdult, Count: px.Adults, UnitPrice: &obj.PerPassenger.Adult,
+		UnitTaxes: passengerTaxes(obj.Parts, providers.Adult, cur)}}
 	if px.Children > 0 && obj.PerPassenger.Child != nil {
-		out = append(out, model.PassengerPrice{Type: model.PassengerTypeChild, Count: px.Children, UnitPrice: obj.PerPassenger.Child})
+		out = append(out, model.PassengerPrice{Type: model.PassengerTypeChild, Count: px.Children, UnitPrice: obj.PerPassenger.Child,
+			UnitTaxes: passengerTaxes(obj.Parts, providers.Child, cur)})
 	}
 	if px.Infants > 0 && obj.PerPassenger.Infant != nil {
-		out = append(out, model.PassengerPrice{Type: model.PassengerTypeInfant, Count: px.Infants, UnitPrice: obj.PerPassenger.Infant})
+		out = append(out, model.PassengerPrice{Type: model.PassengerTypeInfant, Count: px.Infants, UnitPrice: obj.PerPassenger.Infant,
+			UnitTaxes: passengerTaxes(obj.Parts, providers.Infant, cur)})
 	}
 	return out, nil
 }
@@ -32,7 +36,11 @@ func (r *offerResolver) Parts(_ context.Context, obj *search.Offer) ([]model.Off
 			idx[j] = first + j
 		}
 		first += len(p.OriginDestinations)
-		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &p.Total, SliceIndexes: idx}
+		charge := p.Charged().Total
+		out[i] = model.OfferPart{Provider: p.Provider, FareType: p.FareType, TotalPrice: &charge, SliceIndexes: idx,
+			ProviderTotalPrice: &p.Total, Conversion: conversionOf(p),
+			Taxes: partTaxes(*p), Cabin: cabinOrNil(p.Fare.Cabin), FareBrand: nonEmpty(p.Fare.Brand),
+			IncludedBaggage: p.Fare.Baggage, Conditions: &p.Fare.Conditions}
 	}
 	return out, nil
 }
@@ -108,7 +116,11 @@ func (r *offerResolver) PriceCheck(ctx context.Context, obj *search.Offer) (*mod
 		if c.Total.Currency != obj.Parts[i].Total.Currency {
 			return nil, fmt.Errorf("price check of %s part: currency %s, offered in %s", obj.Parts[i].Provider, c.Total.Currency, obj.Parts[i].Total.Currency)
 		}
-		total.Amount += c.Total.Amount
+		live, err := r.Search.Charge(obj.Parts[i], c.Total)
+		if err != nil {
+			return nil, err
+		}
+		total.Amount += live.Amount
 		if c.SeatsAvailable > 0 && (seats < 0 || c.SeatsAvailable < seats) {
 			seats = c.SeatsAvailable
 		}

@@ -29,7 +29,7 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 		return nil, inputErrors(ctx, err)
 	}
 	for _, p := range res.Providers {
-		if p.Status != search.StatusOK {
+		if p.Status != search.StatusOK && p.Status != search.StatusNoRoute {
 			graphql.AddError(ctx, &providers.Error{Provider: p.Provider, Op: "search", Code: p.Code, Message: p.Message})
 		}
 	}

@@ -37,16 +37,25 @@ func UnmarshalDate(v any) (providers.Date, error) {
 }
 
 // MarshalDateTime writes an RFC 3339 time with its UTC offset and no
-// fraction of a second when there is none.
+// fraction of a second when there is none. An instant in UTC ends in "Z";
+// a local time in a zone whose offset is zero, such as Lisbon in winter or
+// Accra, ends in "+00:00": it is still the airport's local time.
 func MarshalDateTime(t time.Time) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
 		var buf [40]byte
 		b := append(buf[:0], '"')
-		b = t.AppendFormat(b, time.RFC3339Nano)
+		layout := time.RFC3339Nano
+		if t.Location() != time.UTC {
+			layout = localLayout
+		}
+		b = t.AppendFormat(b, layout)
 		b = append(b, '"')
 		w.Write(b)
 	})
 }
+
+// localLayout is RFC 3339 with a numeric offset even when it is zero.
+const localLayout = "2006-01-02T15:04:05.999999999-07:00"
 
 // UnmarshalDateTime reads an RFC 3339 time.
 func UnmarshalDateTime(v any) (time.Time, error) {

@@ -19,7 +19,12 @@ func toRecord(r *Result) records.Search {
 		CreatedAt: r.CreatedAt,
 		ExpiresAt: r.ExpiresAt,
 		Providers: records.Map(r.Providers, func(p ProviderResult) records.ProviderResult {
-			return records.ProviderResult{Provider: p.Provider, Status: string(p.Status), OfferCount: p.OfferCount, LatencyMs: p.LatencyMs, Code: string(p.Code), Message: p.Message}
+			rec := records.ProviderResult{Provider: p.Provider, Status: string(p.Status), OfferCount: p.OfferCount, LatencyMs: p.LatencyMs, Code: string(p.Code), Message: p.Message}
+			if p.Conversion != nil {
+				c := records.FromConversion(*p.Conversion)
+				rec.Conversion = &c
+			}
+			return rec
 		}),
 		Offers: records.Map(r.Offers, func(o *Offer) records.Offer { return records.FromOffer(o.Offer) }),
 	}
@@ -37,7 +42,12 @@ func fromRecord(rec records.Search) *Result {
 		CreatedAt: rec.CreatedAt,
 		ExpiresAt: rec.ExpiresAt,
 		Providers: records.Map(rec.Providers, func(p records.ProviderResult) ProviderResult {
-			return ProviderResult{Provider: p.Provider, Status: Status(p.Status), OfferCount: p.OfferCount, LatencyMs: p.LatencyMs, Code: providers.ErrorCode(p.Code), Message: p.Message}
+			pr := ProviderResult{Provider: p.Provider, Status: Status(p.Status), OfferCount: p.OfferCount, LatencyMs: p.LatencyMs, Code: providers.ErrorCode(p.Code), Message: p.Message}
+			if p.Conversion != nil {
+				c := p.Conversion.Domain()
+				pr.Conversion = &c
+			}
+			return pr
 		}),
 		Offers: records.Map(rec.Offers, func(o records.Offer) *Offer { return &Offer{Offer: o.Domain()} }),
 	}

@@ -64,7 +64,13 @@ func TestStoredSearchDecodes(t *testing.T) {
 				}
 			}
 			opts := cmp.Options{cmpopts.IgnoreUnexported(Result{}), cmpopts.IgnoreFields(Offer{}, "ID")}
-			if diff := cmp.Diff(fixedResult(), got, opts); diff != "" {
+			want := fixedResult()
+			if strings.HasSuffix(file, "_v1.json") {
+				for _, o := range want.Offers {
+					o.Offer = recordstest.WithoutLaterFields(o.Offer)
+				}
+			}
+			if diff := cmp.Diff(want, got, opts); diff != "" {
 				t.Errorf("decoded search differs (-want +got):\n%s", diff)
 			}
 		})
@@ -97,7 +103,11 @@ func TestSignedIDsDecode(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(want, o.Offer); diff != "" {
+			wantOffer := want
+			if name == "v1" {
+				wantOffer = recordstest.WithoutLaterFields(want)
+			}
+			if diff := cmp.Diff(wantOffer, o.Offer); diff != "" {
 				t.Errorf("decoded offer differs (-want +got):\n%s", diff)
 			}
 			a, err := s.DecodeAncillary(ids[1])

@@ -38,6 +38,9 @@ const (
 	StatusOK      Status = "OK"
 	StatusTimeout Status = "TIMEOUT"
 	StatusError   Status = "ERROR"
+	// StatusNoRoute: the provider is known not to fly the route (the
+	// simulators list theirs) and was not asked.
+	StatusNoRoute Status = "NO_ROUTE"
 )
 
 // ProviderResult is one provider's part in a search.
@@ -48,6 +51,9 @@ type ProviderResult struct {
 	LatencyMs  int
 	Code       providers.ErrorCode
 	Message    string
+	// Conversion says how this provider's offers were converted into the
+	// searched currency; nil when none was.
+	Conversion *providers.Conversion
 }
 
 // Offer is a searched offer with its signed id.

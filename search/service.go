@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sync/singleflight"
 
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
@@ -60,6 +61,13 @@ type Config struct {
 	// NewID makes search ids; random 128-bit hex when nil. Tests set it
 	// to get the same ids (and cursors) on every run.
 	NewID func() string
+	// Rates are the exchange rates in force (fx.Source.Rates); the
+	// shipped ECB snapshot when nil.
+	Rates func() *fx.Rates
+	// Flies tells whether provider flies from origin to destination, when
+	// it is known (the simulators list their routes); known false means
+	// ask the provider. Nil knows nothing.
+	Flies func(provider, origin, destination string) (flies, known bool)
 }
 
 // Service runs and stores searches. It is safe for concurrent use.
@@ -95,6 +103,10 @@ func New(cfg Config) *Service {
 	}
 	if cfg.NewID == nil {
 		cfg.NewID = newID
+	}
+	if cfg.Rates == nil {
+		snap := fx.Snapshot()
+		cfg.Rates = func() *fx.Rates { return snap }
 	}
 	return &Service{cfg: cfg, byID: map[string]*Result{}, byKey: map[string]*Result{}}
 }
@@ -388,6 +400,16 @@ type Progress func(ProviderResult, []*Offer)
 func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, error) {
 	start := s.cfg.Now()
 	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
+	// Providers known not to fly the route are not asked: they answer NO_ROUTE.
+	var asked []string
+	notFlown := map[string]string{}
+	for _, name := range r.Providers {
+		if msg, ok := s.notFlown(name, r); ok {
+			notFlown[name] = msg
+			continue
+		}
+		asked = append(asked, name)
+	}
 	res := &Result{Request: r, CreatedAt: start.UTC(), ExpiresAt: start.Add(s.cfg.ResultTTL).UTC()}
 	// Only offers that may be sold are shown (package rules): none whose
 	// first flight departs within the cut-off, none with a connection or
@@ -395,10 +417,17 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 	sellable := func(o providers.Offer) bool {
 		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
 	}
+	rates := s.cfg.Rates()
+	converter := converter{rates: rates, to: r.Currency}
 	var first func(providers.Call[providerAnswer])
 	if each != nil {
+		for _, name := range r.Providers {
+			if msg, ok := notFlown[name]; ok {
+				each(ProviderResult{Provider: name, Status: StatusNoRoute, Message: msg}, nil)
+			}
+		}
 		first = func(c providers.Call[providerAnswer]) {
-			pr, out, _, rt := s.answerOf(ctx, c, r, sellable)
+			pr, out, _, rt := s.answerOf(ctx, c, r, sellable, converter)
 			shown := slices.DeleteFunc(slices.Clone(out), not(sellable))
 			if r.RoundTrip() {
 				shown = slices.DeleteFunc(slices.Clone(rt), not(sellable))
@@ -415,12 +444,24 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 			each(pr, offers)
 		}
 	}
-	calls := providers.FanOutEach(ctx, s.cfg.Providers, r.Providers, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
+	answered := providers.FanOutEach(ctx, s.cfg.Providers, asked, s.cfg.ProviderTimeout, func(ctx context.Context, p providers.Searcher) (providerAnswer, error) {
 		return searchProvider(ctx, s.cfg.Providers, p, r, q)
 	}, first)
+	calls := make([]providers.Call[providerAnswer], 0, len(r.Providers))
+	for _, name := range r.Providers {
+		if _, ok := notFlown[name]; ok {
+			calls = append(calls, providers.Call[providerAnswer]{Provider: name})
+			continue
+		}
+		calls, answered = append(calls, answered[0]), answered[1:]
+	}
 	var out, ret, offers []providers.Offer
 	for _, c := range calls {
-		pr, o, rt1, rt2 := s.answerOf(ctx, c, r, sellable)
+		if msg, ok := notFlown[c.Provider]; ok {
+			res.Providers = append(res.Providers, ProviderResult{Provider: c.Provider, Status: StatusNoRoute, Message: msg})
+			continue
+		}
+		pr, o, rt1, rt2 := s.answerOf(ctx, c, r, sellable, converter)
 		out, ret, offers = append(out, o...), append(ret, rt1...), append(offers, rt2...)
 		res.Providers = append(res.Providers, pr)
 	}
@@ -485,9 +526,12 @@ func sortOffers(offers []providers.Offer) {
 }
 
 // answerOf is one provider's result and its offers in the request's
-// currency (outbound, return and round-trip fares), sellable or not.
-func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer], r Request, sellable func(providers.Offer) bool) (ProviderResult, []providers.Offer, []providers.Offer, []providers.Offer) {
+// currency (outbound, return and round-trip fares), sellable or not:
+// offers priced in another currency are converted by conv (their parts
+// keep the provider's prices); only those no rate converts are left out.
+func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer], r Request, sellable func(providers.Offer) bool, conv converter) (ProviderResult, []providers.Offer, []providers.Offer, []providers.Offer) {
 	pr := ProviderResult{Provider: c.Provider, Status: StatusOK, LatencyMs: int(c.Latency.Milliseconds())}
+	pr.Message = s.oneWayNotFlown(c.Provider, r)
 	if c.Err != nil {
 		pr.Code = providers.CodeOf(c.Err)
 		pr.Status = StatusError
@@ -497,13 +541,17 @@ func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer]
 		pr.Message = safeMessage(c.Err)
 		s.cfg.Logger.WarnContext(ctx, "provider search failed", "provider", c.Provider, "code", pr.Code, "err", c.Err)
 	}
-	out, dropped := sameCurrency(c.Value.out, r.Currency)
-	ret, d := sameCurrency(c.Value.ret, r.Currency)
-	dropped += d
-	rt, d := sameCurrency(c.Value.rt, r.Currency)
-	dropped += d
+	out, dropped, how := conv.all(c.Value.out)
+	ret, d, h := conv.all(c.Value.ret)
+	dropped, how = dropped+d, cmp.Or(how, h)
+	rt, d, h := conv.all(c.Value.rt)
+	dropped, how = dropped+d, cmp.Or(how, h)
+	pr.Conversion = how
 	if dropped > 0 && pr.Message == "" {
-		pr.Message = fmt.Sprintf("%s priced in another currency than %s %s left out", fault.Count(dropped, "offer", "offers"), r.Currency, fault.Verb(dropped, "was", "were"))
+		pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), conv.rates.Source, conv.rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
+	}
+	if how != nil && pr.Message == "" {
+		pr.Message = conversionMessage(*how)
 	}
 	if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
 		pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
@@ -556,15 +604,21 @@ func not(f func(providers.Offer) bool) func(providers.Offer) bool {
 	return func(o providers.Offer) bool { return !f(o) }
 }
 
-func sameCurrency(offers []providers.Offer, currency string) (kept []providers.Offer, dropped int) {
+// all converts offers into c.to: the converted offers, how many could not
+// be converted, and how the last converted one was.
+func (c converter) all(offers []providers.Offer) (kept []providers.Offer, dropped int, conv *providers.Conversion) {
 	for _, o := range offers {
-		if o.Total.Currency == currency {
-			kept = append(kept, o)
-		} else {
+		co, cv, err := c.convert(o)
+		if err != nil {
 			dropped++
+			continue
+		}
+		kept = append(kept, co)
+		if cv != nil {
+			conv = cv
 		}
 	}
-	return kept, dropped
+	return kept, dropped, conv
 }
 
 func countFrom(offers []providers.Offer, provider string) int {
@@ -603,9 +657,42 @@ func newID() string {
 // allAnswered reports whether every provider answered.
 func (r *Result) allAnswered() bool {
 	for _, p := range r.Providers {
-		if p.Status != StatusOK {
+		if p.Status != StatusOK && p.Status != StatusNoRoute {
 			return false
 		}
 	}
 	return true
+}
+
+// notFlown reports whether provider is known to fly none of r's
+// directions, with the message that says so.
+func (s *Service) notFlown(provider string, r Request) (string, bool) {
+	if s.cfg.Flies == nil {
+		return "", false
+	}
+	out, known := s.cfg.Flies(provider, r.Origin, r.Destination)
+	if !known || out {
+		return "", false
+	}
+	if !r.RoundTrip() {
+		return fmt.Sprintf("%s does not fly %s→%s", provider, r.Origin, r.Destination), true
+	}
+	if back, _ := s.cfg.Flies(provider, r.Destination, r.Origin); back {
+		return "", false
+	}
+	return fmt.Sprintf("%s does not fly %s→%s nor %s→%s", provider, r.Origin, r.Destination, r.Destination, r.Origin), true
+}
+
+// oneWayNotFlown is the message of a round trip one of whose directions
+// provider is known not to fly, "" otherwise.
+func (s *Service) oneWayNotFlown(provider string, r Request) string {
+	if s.cfg.Flies == nil || !r.RoundTrip() {
+		return ""
+	}
+	for _, d := range [][2]string{{r.Origin, r.Destination}, {r.Destination, r.Origin}} {
+		if flies, known := s.cfg.Flies(provider, d[0], d[1]); known && !flies {
+			return fmt.Sprintf("%s does not fly %s→%s: only its one-way fares the other way are offered, to combine", provider, d[0], d[1])
+		}
+	}
+	return ""
 }

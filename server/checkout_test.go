@@ -223,3 +223,34 @@ func TestProductionNeedsKeysAndScopes(t *testing.T) {
 		t.Errorf("creditLine = %v", r.Data)
 	}
 }
+
+// TestConvertedOfferBooks: a CitizenPlane offer (EUR only) searched in USD
+// is shown converted, held and booked at the provider's own EUR price, and
+// the traveller is charged the converted USD total.
+func TestConvertedOfferBooks(t *testing.T) {
+	a := newTestApp(t, nil)
+	h := a.Handler
+	r := post(t, h, `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}, currencyCode: "USD", providers: ["citizenplane"]}) {
+  offers(first: 1) { edges { node { id totalPrice { amount currencyCode } providerTotalPrice { amount currencyCode } } } } } }`, nil)
+	if len(r.Errors) > 0 {
+		t.Fatal(r.Errors)
+	}
+	offer := dig(r.Data, "searchOffers", "offers", "edges", 0, "node").(map[string]any)
+	if dig(offer, "totalPrice", "currencyCode") != "USD" || dig(offer, "providerTotalPrice", "currencyCode") != "EUR" {
+		t.Fatalf("offer not converted: %v", offer)
+	}
+	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
+		"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars, "idempotencyKey": "usd-1"}})
+	id := s["id"].(string)
+	in := map[string]any{"in": map[string]any{"checkoutSessionId": id}}
+	if s = mutate(t, h, "", "holdCheckoutSession", "HoldCheckoutSessionInput", in); s["status"] != "HELD" {
+		t.Fatalf("held: %v", s)
+	}
+	mutate(t, h, "", "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": id, "method": "CARD"}})
+	mutate(t, h, "", "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"in": map[string]any{"checkoutSessionId": id, "cardNumber": "4242424242424242"}})
+	s = mutate(t, h, "", "bookCheckoutSession", "BookCheckoutSessionInput", in)
+	if s["status"] != "BOOKED" || dig(s, "total", "currencyCode") != "USD" || dig(s, "total", "amount") != dig(offer, "totalPrice", "amount") ||
+		dig(s, "payment", "capturedAmount", "amount") != dig(s, "total", "amount") {
+		t.Fatalf("booked: %v %v %v", s["status"], s["total"], s["payment"])
+	}
+}

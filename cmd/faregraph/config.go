@@ -60,6 +60,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad(err)
 	a.RequestTimeout, err = duration(getenv, "FAREGRAPH_REQUEST_TIMEOUT", server.DefaultRequestTimeout)
 	bad(err)
+	a.FXURL = getenv("FAREGRAPH_FX_URL")
+	a.FXRefresh, err = duration(getenv, "FAREGRAPH_FX_REFRESH", 6*time.Hour)
+	bad(err)
 	c.SimAddr = or(getenv("FAREGRAPH_SIM_ADDR"), "127.0.0.1:8090")
 	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 15*time.Second)
 	bad(err)
@@ -148,6 +151,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		SecretKey:     getenv("STRIPE_SECRET_KEY"),
 		APIURL:        strings.TrimRight(getenv("STRIPE_API_URL"), "/"),
 		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
+	}
+	a.Gateway = strings.ToLower(strings.TrimSpace(getenv("FAREGRAPH_GATEWAY")))
+	a.Gr4vy = app.Gr4vyConfig{
+		ID:            getenv("FAREGRAPH_GR4VY_ID"),
+		URL:           strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
+		PrivateKeyPEM: getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"),
 	}
 	cors := getenv("FAREGRAPH_CORS_ORIGINS")
 	if cors == "" && a.Development {

@@ -175,7 +175,12 @@ type CardSummary struct {
 	Country *string `json:"country,omitempty"`
 }
 
-// A cart line in minor units: total = unitAmount × quantity − discountAmount + taxAmount.
+// A cart line: total = unitAmount × quantity − discountAmount + taxAmount,
+// exactly (every amount is a Money: a decimal string exact to the minor
+// unit). A part's flights are one line per passenger type (quantity the
+// passengers of that type, unitAmount one passenger's fare without taxes,
+// taxAmount their taxes) when the provider prices each passenger, one line
+// for the part otherwise; each extra is a line.
 type CartItem struct {
 	// What the line is, in words: the route, or the extra.
 	Name string `json:"name"`
@@ -387,10 +392,24 @@ type OfferPart struct {
 	Provider string `json:"provider"`
 	// How the part is priced: ONE_WAY or ROUND_TRIP.
 	FareType providers.FareType `json:"fareType"`
-	// What the part costs, for all passengers.
+	// What the part costs, for all passengers, in the searched currency (converted when the provider prices in another).
 	TotalPrice *providers.Money `json:"totalPrice"`
+	// What the part costs as the provider prices it, in its currency: the amount it is paid and re-checks.
+	ProviderTotalPrice *providers.Money `json:"providerTotalPrice"`
+	// How totalPrice, taxes and the unit prices were converted from the provider's currency; null when the provider priced in the searched one.
+	Conversion *providers.Conversion `json:"conversion,omitempty"`
 	// Indexes into Offer.slices of the slices this part covers.
 	SliceIndexes []int `json:"sliceIndexes"`
+	// The share of totalPrice that is taxes and fees, as the provider states it, in the searched currency; null when it does not say.
+	Taxes *providers.Money `json:"taxes,omitempty"`
+	// The fare's cabin; null when the provider does not say or the part's flights are in different cabins.
+	Cabin *providers.Cabin `json:"cabin,omitempty"`
+	// The fare brand (family), like Basic or Flex; null when the provider does not say.
+	FareBrand *string `json:"fareBrand,omitempty"`
+	// Baggage the fare includes, per passenger type; null when the provider does not say (bags on sale are in Offer.ancillaries).
+	IncludedBaggage []providers.BaggageAllowance `json:"includedBaggage,omitempty"`
+	// The fare's conditions with their penalties, as the provider gives them.
+	Conditions *providers.Conditions `json:"conditions"`
 }
 
 // One step of a streamed search.
@@ -478,6 +497,8 @@ type PassengerPrice struct {
 	Count int `json:"count"`
 	// Price for one passenger of this type.
 	UnitPrice *providers.Money `json:"unitPrice"`
+	// The share of unitPrice that is taxes and fees, as the providers state it; null when a provider does not say.
+	UnitTaxes *providers.Money `json:"unitTaxes,omitempty"`
 }
 
 // The session to pay, and how.
@@ -1198,7 +1219,7 @@ func (e PaymentMethodType) MarshalJSON() ([]byte, error) {
 type ProductType string
 
 const (
-	// The flights of one offer part.
+	// The flights of one offer part, for one passenger type or for every passenger.
 	ProductTypeFlight ProductType = "FLIGHT"
 	// A bag in the hold.
 	ProductTypeCheckedBag ProductType = "CHECKED_BAG"

@@ -46,11 +46,15 @@ func wantOneWay(t *testing.T, q providers.Query) []providers.Offer {
 			Parts: []providers.Part{{
 				Provider: Name, Ref: strconv.FormatInt(f.ID, 10), FareType: providers.OneWay,
 				OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total,
-				Taxes: eur(f.AirportTax * int64(pax.Seats())), // per seat, none for infants
+				Taxes:          eur(f.AirportTax * int64(pax.Seats())), // per seat, none for infants
+				PerPassenger:   per,
+				PassengerTaxes: wantPaxTaxes(f.AirportTax, pax),
+				Fare:           wantFare,
 			}},
 			Total:          total,
 			PerPassenger:   per,
 			SeatsAvailable: f.Seats,
+			Conditions:     wantFare.Conditions,
 			ExpiresAt:      testNow.Add(20 * time.Minute),
 		})
 	}
@@ -164,7 +168,10 @@ func TestSearchRoundTripsAgainstSimulator(t *testing.T) {
 		Provider: Name, Ref: first.Parts[0].Ref + "," + last.Parts[0].Ref, FareType: providers.RoundTrip,
 		OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: rt.Total,
 		// Both flights' airport tax, per seat (2 adults; the infant pays none).
-		Taxes: eur((cpsim.AirportTax("CDG") + cpsim.AirportTax("PMI")) * 2),
+		Taxes:          eur((cpsim.AirportTax("CDG") + cpsim.AirportTax("PMI")) * 2),
+		PerPassenger:   rt.PerPassenger,
+		PassengerTaxes: wantPaxTaxes(cpsim.AirportTax("CDG")+cpsim.AirportTax("PMI"), pax),
+		Fare:           wantFare,
 	}
 	if first.Parts[0].Taxes.Amount+last.Parts[0].Taxes.Amount != wantPart.Taxes.Amount {
 		t.Errorf("round-trip taxes %s, want the one-ways' %s + %s", wantPart.Taxes, first.Parts[0].Taxes, last.Parts[0].Taxes)
@@ -433,4 +440,23 @@ func TestErrorMessagesAreOurs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantFare is the fare detail of every CitizenPlane fare: the flights'
+// cabin_class, and the documented conditions (non-refundable,
+// non-exchangeable); no brand or included baggage in the contract.
+var wantFare = providers.Fare{Cabin: providers.Economy,
+	Conditions: providers.Conditions{Notes: []string{"Non-refundable", "Non-exchangeable"}}}
+
+// wantPaxTaxes is the airport tax per passenger: per seat for adults and
+// children, none for infants.
+func wantPaxTaxes(perSeat int64, pax providers.Passengers) providers.PassengerPrice {
+	out := providers.PassengerPrice{Adult: eur(perSeat)}
+	if pax.Children > 0 {
+		out.Child = eurp(perSeat)
+	}
+	if pax.Infants > 0 {
+		out.Infant = eurp(0)
+	}
+	return out
 }

@@ -14,7 +14,43 @@ import (
 
 // conditions are those of every CitizenPlane fare: non-refundable and
 // non-exchangeable [doc].
-var conditions = providers.Conditions{Refundable: false, Changeable: false}
+func conditions() providers.Conditions {
+	return providers.Conditions{Refundable: false, Changeable: false, Notes: []string{"Non-refundable", "Non-exchangeable"}}
+}
+
+// fareOf is the fare detail of flights: their cabin_class when they agree
+// (the brand and the included baggage are not in the contract: bags are
+// sold, none is said to be included) and CitizenPlane's conditions.
+func fareOf(flights ...wire.Flight) providers.Fare {
+	f := providers.Fare{Conditions: conditions()}
+	for i, fl := range flights {
+		c := providers.CabinOf(fl.CabinClass)
+		if i > 0 && c != f.Cabin {
+			return providers.Fare{Conditions: conditions()}
+		}
+		f.Cabin = c
+	}
+	return f
+}
+
+// passengerTaxes is the airport tax in the price of one passenger of each
+// type of pax, from a fare's tax (see airportTaxes): per seat for adults
+// and children, none for infants; the zero PassengerPrice when the fare
+// has no tax share.
+func passengerTaxes(tax providers.Money, pax providers.Passengers) providers.PassengerPrice {
+	if tax.Amount == 0 || pax.Seats() == 0 || tax.Amount%int64(pax.Seats()) != 0 {
+		return providers.PassengerPrice{}
+	}
+	per := providers.Money{Amount: tax.Amount / int64(pax.Seats()), Currency: tax.Currency}
+	out := providers.PassengerPrice{Adult: per}
+	if pax.Children > 0 {
+		out.Child = &per
+	}
+	if pax.Infants > 0 {
+		out.Infant = &providers.Money{Currency: tax.Currency}
+	}
+	return out
+}
 
 // oneWayOffer maps a flight to a one-way offer for q. ok is false when the
 // flight does not depart on q's date or has no price for q's infants.
@@ -30,6 +66,7 @@ func oneWayOffer(f wire.Flight, q providers.Query, expires time.Time) (_ provide
 	if err != nil || !ok {
 		return providers.Offer{}, false, wrapFlight(f.ID, err)
 	}
+	taxes := airportTaxes(total, q.Passengers, f)
 	return providers.Offer{
 		FareType: providers.OneWay,
 		Slices:   []providers.Slice{{Segments: []providers.Segment{seg}}},
@@ -40,12 +77,15 @@ func oneWayOffer(f wire.Flight, q providers.Query, expires time.Time) (_ provide
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination},
 			Passengers:         q.Passengers,
 			Total:              total,
-			Taxes:              airportTaxes(total, q.Passengers, f),
+			Taxes:              taxes,
+			PerPassenger:       per,
+			PassengerTaxes:     passengerTaxes(taxes, q.Passengers),
+			Fare:               fareOf(f),
 		}},
 		Total:          total,
 		PerPassenger:   per,
 		SeatsAvailable: f.AvailableSeats,
-		Conditions:     conditions,
+		Conditions:     conditions(),
 		ExpiresAt:      expires,
 	}, true, nil
 }
@@ -60,6 +100,7 @@ func roundTripOffer(rt wire.RoundTrip, q providers.RoundTripQuery, expires time.
 	}
 	out, _ := segmentOf(rt.Outbound) // both parsed by roundTripFare
 	in, _ := segmentOf(rt.Inbound)
+	taxes := airportTaxes(total, q.Passengers, rt.Outbound, rt.Inbound)
 	return providers.Offer{
 		FareType: providers.RoundTrip,
 		Slices: []providers.Slice{
@@ -73,12 +114,15 @@ func roundTripOffer(rt wire.RoundTrip, q providers.RoundTripQuery, expires time.
 			OriginDestinations: []providers.OriginDestination{q.Outbound, q.Return},
 			Passengers:         q.Passengers,
 			Total:              total,
-			Taxes:              airportTaxes(total, q.Passengers, rt.Outbound, rt.Inbound),
+			Taxes:              taxes,
+			PerPassenger:       per,
+			PassengerTaxes:     passengerTaxes(taxes, q.Passengers),
+			Fare:               fareOf(rt.Outbound, rt.Inbound),
 		}},
 		Total:          total,
 		PerPassenger:   per,
 		SeatsAvailable: seats,
-		Conditions:     conditions,
+		Conditions:     conditions(),
 		ExpiresAt:      expires,
 	}, true, nil
 }

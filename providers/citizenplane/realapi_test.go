@@ -118,12 +118,15 @@ func TestSearchDocumentedAnswer(t *testing.T) {
 		Parts: []providers.Part{{
 			Provider: "citizenplane", Ref: "4014831", FareType: providers.OneWay,
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: eur(20498),
-			Taxes: eur(2640), // 2 seats × 13.20; the infant pays no airport tax
+			Taxes:          eur(2640), // 2 seats × 13.20; the infant pays no airport tax
+			PerPassenger:   providers.PassengerPrice{Adult: eur(8999), Child: eurp(8999), Infant: eurp(2500)},
+			PassengerTaxes: providers.PassengerPrice{Adult: eur(1320), Child: eurp(1320), Infant: eurp(0)},
+			Fare:           wantFare, // "cabin_class": "economy"
 		}},
 		Total:          eur(20498), // 2 seats × 89.99 + 1 infant × 25.00
 		PerPassenger:   providers.PassengerPrice{Adult: eur(8999), Child: eurp(8999), Infant: eurp(2500)},
 		SeatsAvailable: 20,
-		Conditions:     providers.Conditions{Refundable: false, Changeable: false},
+		Conditions:     wantFare.Conditions,
 		ExpiresAt:      testNow.Add(20 * time.Minute),
 	}}
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -162,7 +165,10 @@ func TestSearchRoundTripsDocumentedAnswer(t *testing.T) {
 	wantPart := providers.Part{
 		Provider: Name, Ref: "4014831,3795943", FareType: providers.RoundTrip,
 		OriginDestinations: []providers.OriginDestination{q.Outbound, q.Return}, Passengers: pax, Total: eur(36500), // 2 × 160.00 + 45.00
-		Taxes: eur(4610), // 2 seats × (13.20 + 9.85); the infant pays no airport tax
+		Taxes:          eur(4610), // 2 seats × (13.20 + 9.85); the infant pays no airport tax
+		PerPassenger:   providers.PassengerPrice{Adult: eur(16000), Infant: eurp(4500)},
+		PassengerTaxes: providers.PassengerPrice{Adult: eur(2305), Infant: eurp(0)},
+		Fare:           wantFare,
 	}
 	o := got[0]
 	if diff := cmp.Diff([]providers.Part{wantPart}, o.Parts); diff != "" {

@@ -28,7 +28,8 @@ type rawRates struct {
 					Number string `json:"marketingNumber"`
 				} `json:"flight"`
 				Carrier struct {
-					Code string `json:"marketingCode"`
+					Code      string `json:"marketingCode"`
+					Operating string `json:"operatingCode"`
 				} `json:"carrier"`
 			} `json:"segments"`
 			Offers []struct {
@@ -49,12 +50,41 @@ type rawRates struct {
 					} `json:"display"`
 				} `json:"pricing"`
 				Fare struct {
-					SeatsRemaining int `json:"seatsRemaining"`
+					SeatsRemaining int    `json:"seatsRemaining"`
+					Family         string `json:"family"`
 				} `json:"fare"`
 				Terms struct {
 					Changeable bool `json:"changeable"`
 					Refundable bool `json:"refundable"`
+					Summary    []struct {
+						Message string `json:"message"`
+					} `json:"summary"`
+					ChangeFee *struct {
+						Pricing struct {
+							Display struct {
+								Amount json.Number `json:"amount"`
+							} `json:"display"`
+						} `json:"pricing"`
+						Label string `json:"label"`
+					} `json:"changeFee"`
+					RefundFee *struct {
+						Percent json.Number `json:"percent"`
+						Label   string      `json:"label"`
+					} `json:"refundFee"`
 				} `json:"terms"`
+				Baggage struct {
+					Included []struct {
+						BagType       string `json:"bagType"`
+						Description   string `json:"description"`
+						PassengerType string `json:"passengerType"`
+						Pieces        int    `json:"pieces"`
+						WeightKg      int    `json:"weightKg"`
+						Size          string `json:"size"`
+					} `json:"included"`
+				} `json:"baggage"`
+				SegmentFares []struct {
+					Cabin string `json:"cabin"`
+				} `json:"segmentFares"`
 			} `json:"offers"`
 		} `json:"journeys"`
 	} `json:"data"`
@@ -100,18 +130,46 @@ func TestSearchMapsEveryField(t *testing.T) {
 				segs = append(segs, providers.Segment{
 					CarrierCode: s.Carrier.Code, FlightNumber: s.Flight.Number, Origin: s.Origin, Destination: s.Dest,
 					DepartureAt: parseWant(t, s.Departure+"+02:00"), ArrivalAt: parseWant(t, s.Arrival+"+02:00"),
+					OperatingCarrierCode: s.Carrier.Operating,
 				})
 			}
 			multi = multi || len(segs) > 1
+			perTax := func(typ string) int64 {
+				return cents(t, d.PerPassenger[typ].Taxes) + cents(t, d.PerPassenger[typ].Fees)
+			}
+			eur := func(a int64) *providers.Money { return &providers.Money{Amount: a, Currency: "EUR"} }
+			conds := providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable}
+			for _, m := range o.Terms.Summary {
+				conds.Notes = append(conds.Notes, m.Message)
+			}
+			if f := o.Terms.ChangeFee; f != nil {
+				conds.ChangeFee = &providers.Penalty{Amount: eur(cents(t, f.Pricing.Display.Amount)), Label: f.Label}
+			}
+			if f := o.Terms.RefundFee; f != nil {
+				conds.RefundFee = &providers.Penalty{Percent: f.Percent.String(), Label: f.Label}
+			}
+			fare := providers.Fare{Brand: o.Fare.Family, Conditions: conds, Baggage: []providers.BaggageAllowance{}}
+			if len(o.SegmentFares) > 0 && o.SegmentFares[0].Cabin == "Economy" {
+				fare.Cabin = providers.Economy
+			}
+			for _, b := range o.Baggage.Included {
+				kind := map[string]providers.BagKind{"cabin": providers.CabinBagKind, "checked": providers.CheckedBagKind}[b.BagType]
+				typ := map[string]providers.PassengerType{"ADT": providers.Adult, "CHD": providers.Child}[b.PassengerType]
+				fare.Baggage = append(fare.Baggage, providers.BaggageAllowance{Kind: kind, PassengerTypes: []providers.PassengerType{typ},
+					Pieces: b.Pieces, WeightKg: b.WeightKg, Dimensions: b.Size, Description: b.Description})
+			}
 			want := providers.Offer{
 				FareType: providers.OneWay,
 				Slices:   []providers.Slice{{Segments: segs}},
 				Parts: []providers.Part{{Provider: Name, Ref: o.OfferID, FareType: providers.OneWay,
-					OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total, Taxes: taxes}},
+					OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: pax, Total: total, Taxes: taxes,
+					PerPassenger:   wantPP,
+					PassengerTaxes: providers.PassengerPrice{Adult: *eur(perTax("adult")), Child: eur(perTax("child")), Infant: eur(perTax("infant"))},
+					Fare:           fare}},
 				Total:          total,
 				PerPassenger:   wantPP,
 				SeatsAvailable: o.Fare.SeatsRemaining,
-				Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
+				Conditions:     conds,
 				ExpiresAt:      testNow.Add(litesim.DefaultOfferTTL),
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
@@ -128,9 +186,6 @@ func TestSearchMapsEveryField(t *testing.T) {
 			// Taxes and fees are both stated, and are the party's per-person ones.
 			if cents(t, d.Taxes) <= 0 || cents(t, d.Fees) <= 0 {
 				t.Errorf("offer %d: taxes %s fees %s, want both", i-1, d.Taxes, d.Fees)
-			}
-			perTax := func(typ string) int64 {
-				return cents(t, d.PerPassenger[typ].Taxes) + cents(t, d.PerPassenger[typ].Fees)
 			}
 			if sum := 2*perTax("adult") + perTax("child") + perTax("infant"); sum != taxes.Amount {
 				t.Errorf("offer %d: per-passenger taxes and fees sum to %d, the offer's to %d", i-1, sum, taxes.Amount)
@@ -233,7 +288,8 @@ func TestSearchScheduledTimes(t *testing.T) {
 			}
 			found = true
 			want := providers.Segment{CarrierCode: "TP", FlightNumber: "441", Origin: "ORY", Destination: "LIS",
-				DepartureAt: parseWant(t, string(date)+"T07:00:00+02:00"), ArrivalAt: parseWant(t, string(date)+"T08:25:00+01:00")}
+				DepartureAt: parseWant(t, string(date)+"T07:00:00+02:00"), ArrivalAt: parseWant(t, string(date)+"T08:25:00+01:00"),
+				OperatingCarrierCode: "TP"}
 			if diff := cmp.Diff(want, s); diff != "" {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
@@ -273,8 +329,14 @@ func TestSearchRoundTrips(t *testing.T) {
 		if taxes.Amount <= 0 || taxes.Amount >= o.Total.Amount {
 			t.Errorf("offer %d: taxes %s, want some below the total %s", i, taxes, o.Total)
 		}
+		paxTaxes := providers.PassengerPrice{Adult: providers.Money{Amount: at + af, Currency: "EUR"}, Child: &providers.Money{Amount: ct + cf, Currency: "EUR"}}
+		// The fare detail's mapping is TestSearchMapsEveryField's; here it is there.
+		if p.Fare.Cabin != providers.Economy || (p.Fare.Brand != "Basic" && p.Fare.Brand != "Flex") || len(p.Fare.Baggage) == 0 {
+			t.Errorf("offer %d: fare %+v", i, p.Fare)
+		}
 		if diff := cmp.Diff(providers.Part{Provider: Name, Ref: p.Ref, FareType: providers.RoundTrip,
-			OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes}, p); diff != "" || p.Ref == "" {
+			OriginDestinations: []providers.OriginDestination{out, back}, Passengers: pax, Total: o.Total, Taxes: taxes,
+			PerPassenger: o.PerPassenger, PassengerTaxes: paxTaxes, Fare: p.Fare}, p); diff != "" || p.Ref == "" {
 			t.Errorf("offer %d part (-want +got)\n%s", i, diff)
 		}
 		if o.Slices[0].Origin() != "CDG" || o.Slices[0].Destination() != "BCN" ||

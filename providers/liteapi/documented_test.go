@@ -99,6 +99,11 @@ func newFake(t *testing.T, answer map[string]string) (*fakeLiteAPI, *Client) {
 	return f, New(Config{BaseURL: srv.URL + "/v3.0/", APIKey: testKey, HTTPClient: srv.Client(), Now: newClock().Now})
 }
 
+// documentedTerms are B.1's terms: changeable for a fee, not refundable.
+var documentedTerms = providers.Conditions{Refundable: false, Changeable: true,
+	ChangeFee: &providers.Penalty{Amount: &providers.Money{Amount: 7500, Currency: "USD"}, Label: "Change fee (before departure)"},
+	Notes:     []string{"Non-refundable"}}
+
 func TestDocumentedRates(t *testing.T) {
 	f, c := newFake(t, map[string]string{"/v3.0/flights/rates": documentedRates})
 	q := providers.Query{OriginDestination: leg("JFK", "CDG", "2026-07-01"), Passengers: providers.Passengers{Adults: 1}, Currency: "USD"}
@@ -123,14 +128,24 @@ func TestDocumentedRates(t *testing.T) {
 			CarrierCode: "DE", FlightNumber: "2017", Origin: "JFK", Destination: "CDG",
 			DepartureAt: parseWant(t, "2026-07-01T16:10:00-04:00"),
 			ArrivalAt:   parseWant(t, "2026-07-02T05:55:00+02:00"),
+			// B.1's carrier.operatingCode
+			OperatingCarrierCode: "DE",
 		}}}},
 		Parts: []providers.Part{{Provider: "liteapi", Ref: "h6NwaWTZJDAx…", FareType: providers.OneWay,
 			OriginDestinations: []providers.OriginDestination{q.OriginDestination}, Passengers: q.Passengers, Total: total,
-			Taxes: providers.Money{Amount: 35024, Currency: "USD"}}}, // taxes 350.24 + fees 0
+			Taxes: providers.Money{Amount: 35024, Currency: "USD"}, // taxes 350.24 + fees 0
+			// perPassenger.adult taxes + fees
+			PerPassenger:   providers.PassengerPrice{Adult: total},
+			PassengerTaxes: providers.PassengerPrice{Adult: providers.Money{Amount: 35024, Currency: "USD"}},
+			// segmentFares cabin, fare.family, baggage.included, terms
+			Fare: providers.Fare{Cabin: providers.Economy, Brand: "Economy",
+				Baggage: []providers.BaggageAllowance{{Kind: providers.CabinBagKind, PassengerTypes: []providers.PassengerType{providers.Adult},
+					Pieces: 1, WeightKg: 8, Description: "1 carry-on bag up to 8 kg"}},
+				Conditions: documentedTerms}}},
 		Total:          total,
 		PerPassenger:   providers.PassengerPrice{Adult: total},
 		SeatsAvailable: 7,
-		Conditions:     providers.Conditions{Refundable: false, Changeable: true},
+		Conditions:     documentedTerms,
 		ExpiresAt:      time.Date(2026, 3, 19, 12, 52, 59, 494e6, time.UTC),
 	}}
 	if diff := cmp.Diff(want, offers); diff != "" {

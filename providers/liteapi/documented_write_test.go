@@ -132,7 +132,7 @@ var documentedTraveller = providers.Traveller{Type: providers.Adult, GivenName: 
 
 var documentedSlices = []providers.Slice{{Segments: []providers.Segment{{CarrierCode: "DE", FlightNumber: "2017", Origin: "JFK", Destination: "CDG",
 	DepartureAt: time.Date(2026, 7, 1, 16, 10, 0, 0, providers.AirportLocation("JFK")),
-	ArrivalAt:   time.Date(2026, 7, 2, 5, 55, 0, 0, providers.AirportLocation("CDG"))}}}}
+	ArrivalAt:   time.Date(2026, 7, 2, 5, 55, 0, 0, providers.AirportLocation("CDG")), OperatingCarrierCode: "DE"}}}}
 
 // TestDocumentedPrebook: the adapter reads B.3's example, with B.8's
 // services, and sends B.3's flat body.

@@ -109,8 +109,10 @@ func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, err
 	if err != nil {
 		return providers.Offer{}, err
 	}
+	fare := fareOf(o, d.Currency)
 	part := providers.Part{Provider: Name, Ref: o.OfferID, FareType: s.fareType,
-		OriginDestinations: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total)}
+		OriginDestinations: slices.Clone(s.legs), Passengers: s.pax, Total: total, Taxes: taxesOf(d, total),
+		PerPassenger: pp, PassengerTaxes: passengerTaxes(d.PerPassenger, d.Currency, s.pax, pp), Fare: fare}
 	return providers.Offer{
 		FareType:       s.fareType,
 		Slices:         cloneSlices(sl),
@@ -118,9 +120,143 @@ func toOffer(o wire.Offer, sl []providers.Slice, s search) (providers.Offer, err
 		Total:          total,
 		PerPassenger:   pp,
 		SeatsAvailable: o.Fare.SeatsRemaining,
-		Conditions:     providers.Conditions{Refundable: o.Terms.Refundable, Changeable: o.Terms.Changeable},
+		Conditions:     fare.Conditions,
 		ExpiresAt:      exp,
 	}, nil
+}
+
+// fareOf reads what an offer says of its fare beyond the price: the cabin
+// of its segment fares (when they agree), its fare family, the baggage
+// included per passenger type, and its terms with their penalties [DOC
+// B.1]. What cannot be read is left out rather than failing the offer.
+func fareOf(o wire.Offer, currency string) providers.Fare {
+	f := providers.Fare{Brand: o.Fare.Family, Conditions: conditionsOf(o.Terms, currency)}
+	for i, sf := range o.SegmentFares {
+		c := providers.CabinOf(sf.Cabin)
+		if i > 0 && c != f.Cabin {
+			f.Cabin = ""
+			break
+		}
+		f.Cabin = c
+	}
+	if f.Brand == "" && len(o.SegmentFares) > 0 {
+		f.Brand = o.SegmentFares[0].FareFamily
+	}
+	for _, b := range o.Baggage.Included {
+		kind, ok := bagAllowanceKinds[b.BagType]
+		if !ok {
+			continue
+		}
+		w, err := weightKg(b.WeightKg)
+		if err != nil {
+			w = 0
+		}
+		a := providers.BaggageAllowance{Kind: kind, Pieces: max(b.Pieces, 1), WeightKg: w, Dimensions: b.Size, Description: b.Description}
+		if t, ok := passengerTypes[b.PassengerType]; ok {
+			a.PassengerTypes = []providers.PassengerType{t}
+		}
+		f.Baggage = append(f.Baggage, a)
+	}
+	if f.Baggage == nil {
+		f.Baggage = []providers.BaggageAllowance{}
+	}
+	return f
+}
+
+// bagAllowanceKinds maps LiteAPI's bagType of included baggage.
+var bagAllowanceKinds = map[string]providers.BagKind{
+	"cabin":    providers.CabinBagKind,
+	"checked":  providers.CheckedBagKind,
+	"personal": providers.PersonalItem,
+}
+
+// passengerTypes maps LiteAPI's passengerType; ALL (every type) is absent.
+var passengerTypes = map[string]providers.PassengerType{"ADT": providers.Adult, "CHD": providers.Child, "INF": providers.Infant}
+
+// conditionsOf maps terms: the booleans, the change and refund fees when
+// given, and the summary messages.
+func conditionsOf(t wire.Terms, currency string) providers.Conditions {
+	c := providers.Conditions{Refundable: t.Refundable, Changeable: t.Changeable,
+		ChangeFee: penaltyOf(t.ChangeFee, currency), RefundFee: penaltyOf(t.RefundFee, currency)}
+	for _, m := range t.Summary {
+		if m.Message != "" {
+			c.Notes = append(c.Notes, m.Message)
+		}
+	}
+	return c
+}
+
+// penaltyOf maps a fee; nil for none, or one with neither a readable
+// amount nor a percent.
+func penaltyOf(f *wire.Fee, currency string) *providers.Penalty {
+	if f == nil {
+		return nil
+	}
+	p := &providers.Penalty{Label: f.Label}
+	if f.Pricing != nil && f.Pricing.Display.Amount != "" {
+		cur := f.Pricing.Display.Currency
+		if cur == "" {
+			cur = currency
+		}
+		if m, err := providers.MoneyFromJSON(f.Pricing.Display.Amount, cur); err == nil && m.Amount >= 0 {
+			p.Amount = &m
+		}
+	}
+	if f.Percent != "" {
+		if _, err := f.Percent.Float64(); err == nil {
+			p.Percent = f.Percent.String()
+		}
+	}
+	if p.Amount == nil && p.Percent == "" {
+		return nil
+	}
+	if p.Label == "" {
+		p.Label = f.Applicability
+	}
+	return p
+}
+
+// passengerTaxes is the taxes and fees in the price of one passenger of
+// each type searched (perPassenger taxes + fees); the zero PassengerPrice
+// when LiteAPI does not say for every type, or says more than the price.
+func passengerTaxes(pp *wire.PerPassenger, currency string, pax providers.Passengers, prices providers.PassengerPrice) providers.PassengerPrice {
+	if pp == nil {
+		return providers.PassengerPrice{}
+	}
+	one := func(p *wire.PaxPrice, price *providers.Money) (*providers.Money, bool) {
+		if p == nil || price == nil {
+			return nil, false
+		}
+		cur := currency
+		if p.Currency != "" {
+			cur = p.Currency
+		}
+		m := taxesOf(wire.Display{Taxes: p.Taxes, Fees: p.Fees, Currency: cur}, *price)
+		if m.Amount == 0 && price.Amount > 0 && p.Taxes != "" && p.Taxes != "0" {
+			return nil, false
+		}
+		if m.Currency == "" {
+			m.Currency = price.Currency
+		}
+		return &m, true
+	}
+	var out providers.PassengerPrice
+	a, ok := one(pp.Adult, &prices.Adult)
+	if !ok || a.Amount == 0 {
+		return providers.PassengerPrice{}
+	}
+	out.Adult = *a
+	if pax.Children > 0 {
+		if out.Child, ok = one(pp.Child, prices.Child); !ok {
+			return providers.PassengerPrice{}
+		}
+	}
+	if pax.Infants > 0 {
+		if out.Infant, ok = one(pp.Infant, prices.Infant); !ok {
+			return providers.PassengerPrice{}
+		}
+	}
+	return out
 }
 
 // taxesOf is the share of total that is taxes and fees: the offer's
@@ -200,6 +336,8 @@ func toSegment(sg wire.Segment) (providers.Segment, error) {
 		Destination:  sg.DestinationCode,
 		DepartureAt:  dep,
 		ArrivalAt:    arr,
+		// LiteAPI names the operating carrier [DOC B.1 carrier.operatingCode].
+		OperatingCarrierCode: sg.Carrier.OperatingCode,
 	}, nil
 }
 

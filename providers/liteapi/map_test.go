@@ -104,3 +104,23 @@ func journeyOf(t *testing.T, rates string) string {
 	}
 	return rates[start:end]
 }
+
+// LiteAPI's times have no offset: they are read in the airport's zone from
+// the reference data, and keep it, UTC+0 airports included (Lisbon in
+// winter, Accra all year) and airports whose offset is not the search's.
+func TestLocalTimesKeepTheAirportZone(t *testing.T) {
+	for _, c := range []struct{ iata, in, want, zone string }{
+		{"LIS", "2027-01-15T09:30:00", "2027-01-15T09:30:00+00:00", "Europe/Lisbon"},
+		{"LIS", "2027-07-15T09:30:00", "2027-07-15T09:30:00+01:00", "Europe/Lisbon"},
+		{"ACC", "2027-07-15T09:30:00", "2027-07-15T09:30:00+00:00", "Africa/Accra"},
+		{"ORY", "2027-01-15T09:30:00", "2027-01-15T09:30:00+01:00", "Europe/Paris"},
+	} {
+		got, err := localTime(c.in, c.iata)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s := got.Format("2006-01-02T15:04:05-07:00"); s != c.want || got.Location().String() != c.zone {
+			t.Errorf("%s %s: %s in %s, want %s in %s", c.iata, c.in, s, got.Location(), c.want, c.zone)
+		}
+	}
+}

@@ -111,6 +111,19 @@ func (k *Knobs) Wait(ctx context.Context) (fail, ok bool) {
 	return fail, true
 }
 
+// Route is a direction a simulator flies, by IATA airport codes.
+type Route struct {
+	From, To string
+}
+
+// RouteLister is a simulator that lists the routes it flies, from its own
+// tables: the README documents them (a test keeps the two equal) and, in
+// the default mode, a search on any other route answers that the provider
+// does not fly it.
+type RouteLister interface {
+	Routes() []Route
+}
+
 // Hang blocks until ctx ends: the answer of an operation in FailTimeout.
 func Hang(ctx context.Context) { <-ctx.Done() }
 

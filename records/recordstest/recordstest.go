@@ -11,6 +11,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,6 +85,7 @@ func Offer() providers.Offer {
 	back := providers.OriginDestination{Origin: "LIS", Destination: "CDG", Date: "2026-07-08"}
 	px := providers.Passengers{Adults: 2, Children: 1, Infants: 1}
 	child, infant := Money(9000), Money(1500)
+	childTax, infantTax, changeFee := Money(1100), Money(0), Money(5000)
 	return providers.Offer{
 		FareType: providers.CombinedOneWays,
 		Slices: []providers.Slice{
@@ -91,7 +93,8 @@ func Offer() providers.Offer {
 				{CarrierCode: "VY", FlightNumber: "1234", Origin: "CDG", Destination: "MAD",
 					DepartureAt: time.Date(2026, 7, 1, 7, 5, 0, 0, paris), ArrivalAt: time.Date(2026, 7, 1, 9, 10, 0, 0, madrid)},
 				{CarrierCode: "TP", FlightNumber: "1015", Origin: "MAD", Destination: "LIS",
-					DepartureAt: time.Date(2026, 7, 1, 11, 0, 0, 0, madrid), ArrivalAt: time.Date(2026, 7, 1, 11, 25, 0, 0, lisbon)},
+					DepartureAt: time.Date(2026, 7, 1, 11, 0, 0, 0, madrid), ArrivalAt: time.Date(2026, 7, 1, 11, 25, 0, 0, lisbon),
+					OperatingCarrierCode: "NI"},
 			}},
 			{Segments: []providers.Segment{
 				{CarrierCode: "TP", FlightNumber: "438", Origin: "LIS", Destination: "CDG",
@@ -99,7 +102,17 @@ func Offer() providers.Offer {
 			}},
 		},
 		Parts: []providers.Part{
-			{Provider: "liteapi", Ref: "rate-out-1", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{out}, Passengers: px, Total: Money(30000), Taxes: Money(4100)},
+			{Provider: "liteapi", Ref: "rate-out-1", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{out}, Passengers: px, Total: Money(30000), Taxes: Money(4100),
+				PassengerTaxes: providers.PassengerPrice{Adult: Money(1500), Child: &childTax, Infant: &infantTax},
+				Fare: providers.Fare{Cabin: providers.Economy, Brand: "Flex",
+					Baggage: []providers.BaggageAllowance{
+						{Kind: providers.CabinBagKind, PassengerTypes: []providers.PassengerType{providers.Adult, providers.Child}, Pieces: 1, WeightKg: 8, Dimensions: "55x40x20", Description: "1 carry-on bag up to 8 kg"},
+						{Kind: providers.CheckedBagKind, Pieces: 1, WeightKg: 23},
+					},
+					Conditions: providers.Conditions{Refundable: true, Changeable: true,
+						ChangeFee: &providers.Penalty{Amount: &changeFee, Label: "Change fee (before departure)"},
+						RefundFee: &providers.Penalty{Percent: "20", Label: "Refund fee (before departure)"},
+						Notes:     []string{"Refundable for a fee"}}}},
 			{Provider: "citizenplane", Ref: "cp-back-9", FareType: providers.OneWay, OriginDestinations: []providers.OriginDestination{back}, Passengers: px, Total: Money(21900)},
 		},
 		Total:          Money(51900),
@@ -108,6 +121,29 @@ func Offer() providers.Offer {
 		Conditions:     providers.Conditions{Refundable: true, Changeable: true},
 		ExpiresAt:      time.Date(2026, 5, 4, 3, 17, 1, 0, time.UTC),
 	}
+}
+
+// WithoutLaterFields returns o without the fields added to the offer
+// record after version 1 (additively: absent, they decode as zero), for
+// comparing with what the version-1 files decode to: the operating
+// carrier, the parts' taxes per passenger and fare detail, and the
+// penalties and notes of the conditions.
+func WithoutLaterFields(o providers.Offer) providers.Offer {
+	o.Slices = slices.Clone(o.Slices)
+	for i, s := range o.Slices {
+		segs := slices.Clone(s.Segments)
+		for j := range segs {
+			segs[j].OperatingCarrierCode = ""
+		}
+		o.Slices[i].Segments = segs
+	}
+	o.Parts = slices.Clone(o.Parts)
+	for i := range o.Parts {
+		o.Parts[i].PassengerTaxes = providers.PassengerPrice{}
+		o.Parts[i].Fare = providers.Fare{}
+	}
+	o.Conditions = providers.Conditions{Refundable: o.Conditions.Refundable, Changeable: o.Conditions.Changeable}
+	return o
 }
 
 // Travellers returns an adult with every field set and an infant without

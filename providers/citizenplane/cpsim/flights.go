@@ -87,8 +87,11 @@ func FlightByID(seed, id int64) (Flight, bool) {
 // CarrierOf returns the airline with IATA code code; the zero Carrier for
 // one the inventory does not fly.
 func CarrierOf(code string) Carrier {
-	c := carriers[code]
-	return Carrier{Name: c.name, Checked20: c.checked20, Checked23: c.checked23, Cabin: c.cabin, CabinSize: c.cabinSize}
+	c, ok := carriers[code]
+	if !ok {
+		return Carrier{}
+	}
+	return Carrier{Name: airlineName(code), Checked20: c.checked20, Checked23: c.checked23, Cabin: c.cabin, CabinSize: c.cabinSize}
 }
 
 // AirportTax returns the airport tax per seat of a flight from airport, in

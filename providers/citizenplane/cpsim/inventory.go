@@ -8,6 +8,8 @@ import (
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane/wire"
+	"github.com/faregraph/faregraph/providers/sim"
+	"github.com/faregraph/faregraph/refdata"
 )
 
 // The simulator's inventory is a pure function of route, day and seed:
@@ -37,11 +39,10 @@ var routes = []route{
 	{"HER", "CDG", 230 * time.Minute, 135, []string{"5O", "TO"}, true},
 }
 
-// carrierInfo is what the simulator knows of a charter airline: its name,
-// where its flight numbers start, its bag prices in cents and the size of
-// the cabin bag it sells.
+// carrierInfo is what the simulator knows of a charter airline: where its
+// flight numbers start, its bag prices in cents and the size of the cabin
+// bag it sells. Its name comes from the reference data (airlineName).
 type carrierInfo struct {
-	name       string
 	numberBase int
 	checked20  int64
 	checked23  int64
@@ -50,9 +51,16 @@ type carrierInfo struct {
 }
 
 var carriers = map[string]carrierInfo{
-	"5O": {"ASL Airlines France", 7800, 2550, 3200, 1500, wire.Dimensions{Width: 56, Height: 45, Length: 25}},
-	"V7": {"Volotea", 2100, 2299, 2999, 1299, wire.Dimensions{Width: 55, Height: 40, Length: 20}},
-	"TO": {"Transavia France", 3400, 2400, 3050, 1400, wire.Dimensions{Width: 55, Height: 35, Length: 25}},
+	"5O": {7800, 2550, 3200, 1500, wire.Dimensions{Width: 56, Height: 45, Length: 25}},
+	"V7": {2100, 2299, 2999, 1299, wire.Dimensions{Width: 55, Height: 40, Length: 20}},
+	"TO": {3400, 2400, 3050, 1400, wire.Dimensions{Width: 55, Height: 35, Length: 25}},
+}
+
+// airlineName is the name of the airline with IATA code code, from the
+// reference data the API serves too (package refdata).
+func airlineName(code string) string {
+	a, _ := refdata.LookupAirline(code)
+	return a.Name
 }
 
 // airportTax is the airport tax included in a fare, by origin, in cents.
@@ -301,6 +309,15 @@ func lookup(seed int64, id int64) (simFlight, bool) {
 		}
 	}
 	return simFlight{}, false
+}
+
+// Routes lists the routes the simulator flies, in the order of its table.
+func (s *Simulator) Routes() []sim.Route {
+	out := make([]sim.Route, len(routes))
+	for i, r := range routes {
+		out[i] = sim.Route{From: r.from, To: r.to}
+	}
+	return out
 }
 
 // routeIndex finds the route from one airport to another.

@@ -431,7 +431,7 @@ func (s *Simulator) onSaleLocked(f simFlight, seats int, now time.Time) (int, bo
 
 // toWire is the API's flight object for f with left seats on sale.
 func toWire(f simFlight, left int) wire.Flight {
-	r, c := routes[f.route], carriers[f.carrier]
+	r := routes[f.route]
 	return wire.Flight{
 		ID:                 f.id,
 		FlightNumber:       f.number,
@@ -439,7 +439,7 @@ func toWire(f simFlight, left int) wire.Flight {
 		Destination:        r.to,
 		DepartureDate:      f.dep.Format(time.RFC3339),
 		ArrivalDate:        f.arr.Format(time.RFC3339),
-		Airline:            wire.Airline{Name: c.name, IATACode: f.carrier},
+		Airline:            wire.Airline{Name: airlineName(f.carrier), IATACode: f.carrier},
 		AvailableSeats:     left,
 		CabinClass:         "economy",
 		BookingClass:       "Y",

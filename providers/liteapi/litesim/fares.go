@@ -44,6 +44,14 @@ func (f family) sells(its []itinerary) bool {
 	return true
 }
 
+// The penalties of the families that allow changes and refunds: a change
+// fee in EUR cents (converted like every price) and a refund fee in
+// percent of the fare.
+const (
+	changeFeeEUR     = 5000
+	refundFeePercent = "20"
+)
+
 // Percentages of the simulated pricing.
 const (
 	roundTripPercent = 92  // a round trip costs this share of its two one-ways

@@ -5,10 +5,12 @@ import (
 	"hash/fnv"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/sim"
+	"github.com/faregraph/faregraph/refdata"
 )
 
 // The simulator's inventory is a pure function of route, date and seed:
@@ -180,27 +182,32 @@ var edgeSchedules = map[string][]journeyPlan{
 // routeFares is the typical adult Basic fare of a route, whole euros, both ways.
 var routeFares = map[string]int64{"CDG-PMI": 79, "CDG-BCN": 65, "CDG-MAD": 72, "ORY-LIS": 85}
 
-// carrierInfo names a carrier and sets its fare level (percent) and the
-// price of a paid 23 kg checked bag (EUR cents).
+// carrierInfo sets a carrier's fare level (percent) and the price of a
+// paid 23 kg checked bag (EUR cents). Carrier and airport names come from
+// the reference data (airlineName, airportName).
 var carrierInfo = map[string]struct {
-	name     string
 	percent  int64
 	bagCents int64
 }{
-	"VY": {"Vueling", 90, 3299},
-	"UX": {"Air Europa", 100, 3500},
-	"AF": {"Air France", 115, 3900},
-	"IB": {"Iberia", 105, 3600},
-	"TP": {"TAP Air Portugal", 100, 3700},
+	"VY": {90, 3299},
+	"UX": {100, 3500},
+	"AF": {115, 3900},
+	"IB": {105, 3600},
+	"TP": {100, 3700},
 }
 
-var airportNames = map[string]string{
-	"CDG": "Paris Charles de Gaulle Airport",
-	"ORY": "Paris Orly Airport",
-	"PMI": "Palma de Mallorca Airport",
-	"BCN": "Josep Tarradellas Barcelona-El Prat Airport",
-	"MAD": "Adolfo Suárez Madrid-Barajas Airport",
-	"LIS": "Humberto Delgado Airport",
+// airlineName is the name of the airline with IATA code code, from the
+// reference data the API serves too (package refdata).
+func airlineName(code string) string {
+	a, _ := refdata.LookupAirline(code)
+	return a.Name
+}
+
+// airportName is the name of the airport with IATA code code, from the
+// reference data.
+func airportName(code string) string {
+	a, _ := refdata.LookupAirport(code)
+	return a.Name
 }
 
 // flight is a scheduled flight on a day; Dep and Arr are in the zones of
@@ -317,6 +324,17 @@ func (inv inventory) flies(k sim.FlightKey) bool {
 		}
 	}
 	return false
+}
+
+// Routes lists the routes the simulator flies (nonstop or with a
+// connection), sorted.
+func (s *Simulator) Routes() []sim.Route {
+	var out []sim.Route
+	for route := range schedules {
+		out = append(out, sim.Route{From: route[:3], To: route[4:]})
+	}
+	slices.SortFunc(out, func(a, b sim.Route) int { return strings.Compare(a.From+a.To, b.From+b.To) })
+	return out
 }
 
 // fareLevel is the route's typical fare, whichever way it is flown.

@@ -154,7 +154,7 @@ func (s *Simulator) createPrebook(w http.ResponseWriter, r incoming) {
 	p.order = wire.OrderReference{OrderID: "ord_" + s.token("order", p.id, 16, lowerAlnum)}
 	for _, code := range q.carriers() {
 		p.order.AirlineBookings = append(p.order.AirlineBookings, wire.AirlineBooking{AirlineCode: code,
-			AirlineName: carrierInfo[code].name, AirlinePnr: s.token("pnr", p.id+code, 6, pnrLetters)})
+			AirlineName: airlineName(code), AirlinePnr: s.token("pnr", p.id+code, 6, pnrLetters)})
 	}
 	if p.sdk {
 		s.newIntentLocked(p)

@@ -74,13 +74,13 @@ func (q quote) segments() []wire.Segment {
 	var out []wire.Segment
 	for i, it := range q.its {
 		for _, f := range it.flights {
-			name := carrierInfo[f.carrier].name
+			name := airlineName(f.carrier)
 			out = append(out, wire.Segment{
 				SegmentKey:      f.key,
 				OriginCode:      f.from,
-				OriginName:      airportNames[f.from],
+				OriginName:      airportName(f.from),
 				DestinationCode: f.to,
-				DestinationName: airportNames[f.to],
+				DestinationName: airportName(f.to),
 				DepartureTime:   f.dep.Format(wire.LocalLayout),
 				ArrivalTime:     f.arr.Format(wire.LocalLayout),
 				Direction:       wire.Direction(i),
@@ -150,8 +150,20 @@ func (q quote) segmentFares(seats int) []wire.SegmentFare {
 	return out
 }
 
+// terms: a changeable family charges a change fee (an amount in q's
+// currency) before departure, a refundable one a refund fee (a percent of
+// the fare), as B.1's changeFee and refundFee.
 func (q quote) terms() wire.Terms {
 	t := wire.Terms{Changeable: q.fam.changeable, Refundable: q.fam.refundable}
+	if q.fam.changeable {
+		t.ChangeFee = &wire.Fee{Pricing: &wire.BagPricing{Display: wire.Amount{Amount: q.money(FromEUR(changeFeeEUR, q.cur)), Currency: q.cur}},
+			Applicability: "beforeDeparture", Label: "Change fee (before departure)"}
+		t.HasChangeFee = true
+	}
+	if q.fam.refundable {
+		t.RefundFee = &wire.Fee{Percent: refundFeePercent, Applicability: "beforeDeparture", Label: "Refund fee (before departure)"}
+		t.HasRefundFee = true
+	}
 	if !q.fam.refundable {
 		t.Summary = append(t.Summary, wire.TermSummary{Level: "danger", Message: "Non-refundable"})
 	}

@@ -341,11 +341,25 @@ type Amount struct {
 }
 
 type Terms struct {
-	Changeable   bool          `json:"changeable"`
-	Refundable   bool          `json:"refundable"`
-	Summary      []TermSummary `json:"summary,omitempty"`
-	HasChangeFee bool          `json:"hasChangeFee"`
-	HasRefundFee bool          `json:"hasRefundFee"`
+	Changeable bool          `json:"changeable"`
+	Refundable bool          `json:"refundable"`
+	Summary    []TermSummary `json:"summary,omitempty"`
+	// ChangeFee and RefundFee are null when there is none [DOC B.1:
+	// "changeFee":{...},"refundFee":null].
+	ChangeFee    *Fee `json:"changeFee"`
+	RefundFee    *Fee `json:"refundFee"`
+	HasChangeFee bool `json:"hasChangeFee"`
+	HasRefundFee bool `json:"hasRefundFee"`
+}
+
+// Fee is a change or refund penalty [DOC B.1]: an amount (pricing.display)
+// or a percent (null in the example), when it applies ("beforeDeparture")
+// and a label ("Change fee (before departure)").
+type Fee struct {
+	Pricing       *BagPricing `json:"pricing"`
+	Percent       json.Number `json:"percent,omitempty"`
+	Applicability string      `json:"applicability,omitempty"`
+	Label         string      `json:"label,omitempty"`
 }
 
 type TermSummary struct {
