@@ -57,6 +57,10 @@ type Config struct {
 	// sweeper may take over (after a crash, a stuck BOOKING session is
 	// reconciled once its lease lapses); 2 minutes when zero.
 	CheckoutLease time.Duration
+	// CrashAt is for crash tests only (checkout.Config.CrashAt): called at
+	// every step boundary of the saga, it may stop the process there.
+	// Never set in production.
+	CrashAt func(point string)
 	// Refusals is the budget of refused requests per client
 	// (server.RefusalBudget; the zero value is the defaults).
 	Refusals server.RefusalBudget
@@ -258,6 +262,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
+		CrashAt: cfg.CrashAt,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
 	if cfg.MetricsToken != "" {

@@ -2,10 +2,12 @@ package checkout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 )
@@ -80,22 +82,39 @@ func (s *Service) compensate(ctx context.Context, sess *Session) error {
 	if err != nil {
 		return err
 	}
+	cancelable := func(b db.BookingRow) bool {
+		_, err := s.cfg.Providers.Canceller(b.Provider)
+		return b.PartIndex < len(sess.Parts) && sess.Parts[b.PartIndex].Status == PartBooked && err == nil
+	}
+	// The cancellations are recorded before they are asked for, with the
+	// lease still held; the outcomes go with finalize's move.
+	intents := 0
+	for _, b := range brs {
+		if cancelable(b) {
+			s.intend(sess, stepCancel, b.PartIndex, b.ProviderReference)
+			intents++
+		}
+	}
+	if intents > 0 {
+		if ok, err := s.move(ctx, sess, sess.Status, "", ""); err != nil || !ok {
+			return fmt.Errorf("checkout: record the cancellations of %s: %w", sess.ID, errors.Join(err, errBusy))
+		}
+	}
 	for _, b := range brs {
 		i := b.PartIndex
-		if i >= len(sess.Parts) || sess.Parts[i].Status != PartBooked {
-			continue
+		if !cancelable(b) {
+			continue // not booked, or the provider cannot cancel: the part stays booked
 		}
-		c, err := s.cfg.Providers.Canceller(b.Provider)
-		if err != nil {
-			continue // the provider cannot cancel: the part stays booked
-		}
+		c, _ := s.cfg.Providers.Canceller(b.Provider)
 		pctx, cancel := s.provider(ctx)
 		bk, err := c.Cancel(pctx, b.ProviderReference)
 		cancel()
 		if err != nil || bk.Status != providers.BookingCanceled {
 			s.cfg.Logger.WarnContext(ctx, "canceling a booked part of a failed all-or-nothing trip", "session", sess.ID, "part", i, "err", err)
+			s.outcome(sess, stepCancel, i, b.ProviderReference, false, map[string]any{"error": fmt.Sprint(err)})
 			continue
 		}
+		s.outcome(sess, stepCancel, i, b.ProviderReference, true, map[string]any{"status": bk.Status})
 		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, sess.ID, i, string(providers.BookingCanceled), s.now()); err != nil {
 			return err
 		}

@@ -71,6 +71,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	sess.Status = Booking
 	until := s.now().Add(s.cfg.Lease)
 	sess.busyOp, sess.busyUntil = "book", &until
+	for i, p := range sess.Parts {
+		if p.Status == PartPending {
+			s.intend(sess, stepBook, i, partKey(sess, i))
+		}
+	}
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
@@ -174,7 +179,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 func (s *Service) request(sess *Session, i int) providers.BookRequest {
 	return providers.BookRequest{
 		Part: sess.Offer.Parts[i], Hold: sess.Holds[i].Hold, Travellers: ticketedTravellers(sess), Contact: sess.Contact.Ticketed(),
-		ExternalID: fmt.Sprintf("%s-%d", sess.ID, i), Payment: providerPayment(sess, i),
+		ExternalID: partKey(sess, i), Payment: providerPayment(sess, i),
 	}
 }
 
@@ -188,7 +193,9 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	}
 	pctx, cancel := s.provider(ctx)
 	defer cancel()
+	s.crash("book:before_provider")
 	bk, err := b.Book(pctx, s.request(sess, i))
+	s.crash("book:after_provider")
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
@@ -291,6 +298,42 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 			all = false
 		}
 	}
+	for i, p := range sess.Parts {
+		switch p.Status {
+		case PartBooked, PartCanceled: // a canceled part was booked first
+			ref := ""
+			for _, b := range sess.Bookings {
+				if b.PartIndex == i {
+					ref = b.ProviderReference
+				}
+			}
+			s.outcome(sess, stepBook, i, partKey(sess, i), true, map[string]any{"providerReference": ref})
+		case PartFailed:
+			s.outcome(sess, stepBook, i, partKey(sess, i), false, map[string]any{"code": p.Code})
+		}
+	}
+	// Only the MERCHANT parts' money is ours to capture: the providers
+	// charge their own intents and forwarded cards on booking.
+	charged := merchantAmount(sess, func(i int) int64 {
+		if sess.Parts[i].Status == PartBooked {
+			return sess.Parts[i].Amount
+		}
+		return 0
+	})
+	settleStep, settleKey := "", ""
+	if !unknown && paymentCall(sess) && sess.Payment.Status == payments.Authorized {
+		// The capture (or release) is recorded before the gateway is
+		// called, with the lease still held, so that a stopped process
+		// leaves it for ResumeSteps; the outcome goes with the final move.
+		settleStep, settleKey = stepCapture, payments.CaptureKey(sess.Payment.IntentID, charged)
+		if charged == 0 {
+			settleStep, settleKey = stepRelease, payments.CancelKey(sess.Payment.IntentID)
+		}
+		s.intend(sess, settleStep, paymentPart, settleKey)
+		if ok, err := s.move(ctx, sess, from, "", ""); err != nil || !ok {
+			return s.busy(ctx, sess, err)
+		}
+	}
 	release(sess)
 	sess.Airline.Locators = nil
 	for _, b := range sess.Bookings {
@@ -313,21 +356,19 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		return &Result{Session: sess}, nil
 	}
-	// Only the MERCHANT parts' money is ours to capture: the providers
-	// charge their own intents and forwarded cards on booking.
-	charged := merchantAmount(sess, func(i int) int64 {
-		if sess.Parts[i].Status == PartBooked {
-			return sess.Parts[i].Amount
-		}
-		return 0
-	})
 	if err := s.settle(ctx, sess, charged); err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "settling payment", "session", sess.ID, "err", err)
+		if settleStep != "" {
+			s.outcome(sess, settleStep, paymentPart, settleKey, false, map[string]any{"error": err.Error()})
+		}
 		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
 			return s.busy(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
+	}
+	if settleStep != "" {
+		s.outcome(sess, settleStep, paymentPart, settleKey, true, map[string]any{"status": sess.Payment.Status, "captured": sess.Payment.Captured})
 	}
 	sess.ReconcileAt = nil
 	event := "booked"
@@ -396,9 +437,13 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 		var in *payments.Intent
 		var err error
 		if amount > 0 {
+			s.crash("capture:before_gateway")
 			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
+			s.crash("capture:after_gateway")
 		} else {
+			s.crash("release:before_gateway")
 			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+			s.crash("release:after_gateway")
 			if errors.Is(err, payments.ErrNotFound) {
 				p.Status = payments.Canceled
 				return nil

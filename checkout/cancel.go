@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/payments"
 )
 
 // Cancel ends a session that is not booking or booked: it becomes
@@ -56,6 +57,9 @@ func (s *Service) end(ctx context.Context, sess *Session, to Status, event strin
 	if sess.Payment != nil {
 		now := s.now()
 		sess.releaseDue = &now
+		if paymentCall(sess) {
+			s.intend(sess, stepRelease, paymentPart, payments.CancelKey(sess.Payment.IntentID))
+		}
 	}
 	ok, err := s.move(ctx, sess, from, event, "")
 	if err != nil || !ok {
@@ -75,6 +79,9 @@ func (s *Service) releasePayment(ctx context.Context, sess *Session) {
 		return
 	}
 	sess.releaseDue = nil
+	if paymentCall(sess) {
+		s.outcome(sess, stepRelease, paymentPart, payments.CancelKey(sess.Payment.IntentID), true, map[string]any{"status": sess.Payment.Status})
+	}
 	if _, err := s.move(ctx, sess, sess.Status, "payment_released", ""); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "recording a released payment", "session", sess.ID, "err", err)
 	}

@@ -39,11 +39,21 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	if b := rules.Itinerary(sess.Offer, s.limits(sess.Offer), s.now()); b != nil {
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	for i := range sess.Offer.Parts {
+		s.intend(sess, stepHold, i, partKey(sess, i))
+	}
 	if ok, err := s.claim(ctx, sess, "hold"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	holds, ue := s.holdParts(ctx, sess)
 	release(sess)
+	for i, h := range holds {
+		if ue != nil {
+			s.outcome(sess, stepHold, i, partKey(sess, i), false, map[string]any{"code": ue[0].Code, "ref": h.Hold.Ref})
+		} else {
+			s.outcome(sess, stepHold, i, partKey(sess, i), true, map[string]any{"ref": h.Hold.Ref, "expiresAt": h.Hold.ExpiresAt})
+		}
+	}
 	if ue != nil {
 		if _, err := s.move(ctx, sess, Open, "hold_failed", string(ue[0].Code)); err != nil {
 			return nil, err
@@ -163,7 +173,9 @@ func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want provide
 	}
 	pctx, cancel := s.provider(ctx)
 	defer cancel()
+	s.crash("hold:before_provider")
 	h, err := holder.Hold(pctx, req)
+	s.crash("hold:after_provider")
 	if err != nil {
 		return h, err // a hold at another price comes with its PriceChanged
 	}

@@ -2,6 +2,7 @@ package checkout_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -433,6 +434,20 @@ func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 		}
 		if !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then canceled") {
 			t.Errorf("failure = %+v", s.Failure)
+		}
+		// Every call is a durable step, concluded: the provider's
+		// cancellation and the release among them.
+		var steps []struct {
+			Step  string `bun:"step"`
+			Part  int    `bun:"part"`
+			State string `bun:"state"`
+		}
+		if err := e.a.DB.NewSelect().Table("saga_steps").Column("step", "part", "state").Where("session_id = ?", s.ID).Order("step", "part").Scan(e.ctx, &steps); err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprint(steps)
+		if wantSteps := "[{book 0 DONE} {book 1 FAILED} {cancel 0 DONE} {confirm -1 DONE} {hold 0 DONE} {hold 1 DONE} {pay -1 DONE} {release -1 DONE}]"; got != wantSteps {
+			t.Errorf("steps %s, want %s", got, wantSteps)
 		}
 	})
 }

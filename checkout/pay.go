@@ -42,10 +42,13 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		}
 		return &Result{Session: sess, UserErrors: ue}, nil
 	}
+	amount := merchantTotal(sess)
+	if amount > 0 && method == Card {
+		s.intend(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)))
+	}
 	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
-	amount := merchantTotal(sess)
 	if amount == 0 {
 		return s.payByProviders(ctx, sess, method)
 	}
@@ -54,6 +57,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	}
 	// The gateway gets the names as ticketed, never the raw input.
 	buyer := sess.Contact.Ticketed()
+	s.crash("pay:before_gateway")
 	in, err := s.cfg.Gateway.CreateIntent(ctx, payments.CreateRequest{
 		Key: paymentKey(sess), Amount: amount, Currency: sess.Total.Currency,
 		Email: sess.Contact.Email, Name: buyer.GivenName + " " + buyer.FamilyName,
@@ -61,8 +65,10 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		Metadata:    map[string]string{"checkout_session_id": sess.ID, "group_identifier": sess.GroupIdentifier},
 		Order:       gatewayOrder(sess),
 	})
+	s.crash("pay:after_gateway")
 	if err != nil {
 		release(sess)
+		s.outcome(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)), false, map[string]any{"error": err.Error()})
 		if errors.Is(err, payments.ErrInvalidRequest) {
 			// Outside the gateway's limits: retrying cannot help, say why.
 			if _, merr := s.move(ctx, sess, Held, "payment_setup_refused", err.Error()); merr != nil {
@@ -78,6 +84,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	}
 	sess.Payment = &Payment{Method: Card, Gateway: s.cfg.Gateway.Name(), Amount: amount, Currency: sess.Total.Currency}
 	applyIntent(sess.Payment, in)
+	s.outcome(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)), true, map[string]any{"intent": in.ID, "status": in.Status})
 	sess.Status = PaymentPending
 	if paymentReady(sess) {
 		sess.Status = Authorized
@@ -209,7 +216,16 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		}
 		return &Result{Session: sess}, nil
 	}
+	// The confirmation is recorded before the card form is played, so
+	// that a process stopped after the gateway authorized the card leaves
+	// an intent for ResumeSteps to read back from the gateway.
+	s.intend(sess, stepConfirm, paymentPart, sess.Payment.IntentID)
+	if ok, err := s.move(ctx, sess, PaymentPending, "", ""); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	s.crash("confirm:before_gateway")
 	in, err := s.cfg.Sandbox.Confirm(ctx, sess.Payment.IntentID, cardNumber)
+	s.crash("confirm:after_gateway")
 	if errors.Is(err, payments.ErrInvalidState) {
 		// Confirmed already, by a concurrent call: record what it is.
 		in, err = s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
@@ -217,6 +233,7 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	var de *payments.DeclineError
 	if errors.As(err, &de) {
 		sess.Payment.Status, sess.Payment.FailureCode, sess.Payment.FailureMsg = payments.Failed, de.Code, de.Message
+		s.outcome(sess, stepConfirm, paymentPart, sess.Payment.IntentID, false, map[string]any{"declined": de.Code})
 		if _, err := s.move(ctx, sess, PaymentPending, "payment_declined", de.Code); err != nil {
 			return nil, err
 		}
@@ -225,7 +242,13 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if err != nil {
 		return nil, err
 	}
-	return s.intentChanged(ctx, sess, in)
+	s.outcome(sess, stepConfirm, paymentPart, sess.Payment.IntentID, true, map[string]any{"status": in.Status})
+	res, err := s.intentChanged(ctx, sess, in)
+	if err == nil && len(sess.steps) > 0 {
+		// The intent changed nothing the session shows: record the step.
+		_, err = s.move(ctx, sess, sess.Status, "", "")
+	}
+	return res, err
 }
 
 // sandboxProviders plays the app's part for the session's providers with a

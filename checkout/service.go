@@ -74,6 +74,11 @@ type Config struct {
 	ReconcileBackoff time.Duration
 	// Alerts is told of what an operator should look at; nil tells no one.
 	Alerts Alerts
+	// CrashAt is for crash tests only: it is called with the name of every
+	// step boundary the saga crosses (CrashPoints), before and after each
+	// provider and gateway call, and may stop the process there. nil in
+	// production (cmd/faregraph refuses to set it there).
+	CrashAt func(point string)
 }
 
 // Alerts receives the events an operator is alerted to (a metric).
@@ -238,7 +243,9 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 	if err != nil {
 		return false, err
 	}
-	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail)
+	steps := sess.steps
+	sess.steps = nil
+	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail, steps...)
 	if ok {
 		sess.Version = row.Version
 	}

@@ -11,6 +11,7 @@ package checkout
 import (
 	"time"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
@@ -87,6 +88,9 @@ type Session struct {
 	// releaseDue is set on a final session whose payment is still to be
 	// released (by the step that ended it, or else by the sweeper).
 	releaseDue *time.Time
+	// steps are the saga steps to record with the session's next write
+	// (see intend and outcome in steps.go).
+	steps []db.StepRow
 }
 
 // Selection is an extra chosen at checkout, with what its signed id says.

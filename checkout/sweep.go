@@ -34,7 +34,8 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 
 // Sweep expires the sessions that are due, renews the holds of the ones
 // still waiting for their traveller, releases the payments of ended
-// sessions still to be released, reconciles the ones that need
+// sessions still to be released, resumes the steps a stopped process
+// left in INTENT (ResumeSteps), reconciles the ones that need
 // attention, follows up booking cancellations (provider and refund), and
 // re-reads the bookings of upcoming flights. Every replica may run it; transitions apply once.
 func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error) {
@@ -59,6 +60,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		if sess, err := s.load(ctx, r.TenantID, r.ID); err == nil {
 			s.releasePayment(ctx, sess)
 		}
+	}
+	if _, err := s.ResumeSteps(ctx); err != nil {
+		return expired, 0, err
 	}
 	reconciled, err = s.Reconcile(ctx)
 	if err != nil {

@@ -119,9 +119,11 @@ func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string
 // UpdateSession writes row if the stored session still has fromStatus and
 // row.Version: one conditional UPDATE, so that of two concurrent writers
 // only one applies. It bumps row.Version, appends the event when the
-// status changes (or event is named), and reports whether it applied; false
-// means someone else moved the session first.
-func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string) (bool, error) {
+// status changes (or event is named), records steps (the saga's calls to
+// the outside world, see StepRow) in the same transaction, and reports
+// whether it applied; false means someone else moved the session first
+// and nothing was written.
+func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
 	applied := false
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
@@ -135,6 +137,9 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return nil
+		}
+		if err := writeSteps(ctx, tx, steps); err != nil {
+			return err
 		}
 		row.Version = from + 1
 		applied = true

@@ -47,6 +47,9 @@ const (
 	MaxTokens = 5000
 	// MaxComplexity caps what one operation may cost (see cost.go).
 	MaxComplexity = 5000
+	// MaxPersistedQueries bounds the documents kept for automatic
+	// persisted queries (LRU).
+	MaxPersistedQueries = 1000
 	// DefaultRequestTimeout is the execution deadline of a GraphQL
 	// request when Config.RequestTimeout is zero.
 	DefaultRequestTimeout = 30 * time.Second
@@ -168,6 +171,11 @@ func GraphQL(cfg Config) http.Handler {
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
+	// Automatic persisted queries: a client may send the document's
+	// SHA-256 alone once the server has seen it (PERSISTED_QUERY_NOT_FOUND
+	// asks it to send the document). Before documentLimits, which then
+	// measures the document the hash stands for.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](MaxPersistedQueries)})
 	srv.Use(documentLimits{cache: cache})
 	srv.Use(listLimits{schema: schema.Schema()})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
@@ -209,11 +217,15 @@ func GraphQL(cfg Config) http.Handler {
 		}
 		return resp
 	})
+	// Innermost: the metrics and the error cap above see cached answers too.
+	responses := newResponseCache(cfg.Now)
+	srv.AroundResponses(responses.middleware)
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w, r = withHTTPCaching(w, r, responses.now)
 		// The request's context also ends when the client disconnects.
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()

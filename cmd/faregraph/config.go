@@ -27,6 +27,9 @@ type config struct {
 	OTLPEndpoint string
 	// SimAddr is where "faregraph simulators" listens.
 	SimAddr string
+	// SimAdminAddr, test only, is where "faregraph simulators" serves
+	// the simulators' booking counts; unset serves none.
+	SimAdminAddr string
 	// SweepInterval is how often the server sweeps (expiry, hold renewal,
 	// payment release, reconciliation, booking refresh).
 	SweepInterval time.Duration
@@ -64,6 +67,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	a.FXRefresh, err = duration(getenv, "FAREGRAPH_FX_REFRESH", 6*time.Hour)
 	bad(err)
 	c.SimAddr = or(getenv("FAREGRAPH_SIM_ADDR"), "127.0.0.1:8090")
+	c.SimAdminAddr = getenv("FAREGRAPH_SIM_ADMIN_ADDR")
 	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 15*time.Second)
 	bad(err)
 	a.CheckoutLease, err = duration(getenv, "FAREGRAPH_CHECKOUT_LEASE", 2*time.Minute)
@@ -143,6 +147,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	// An unknown FAREGRAPH_ENV is reported above and checked as production,
 	// so that the report also lists what production would need.
 	a.Development = c.Env == "development"
+	if at := getenv("FAREGRAPH_TEST_CRASH_AT"); at != "" {
+		crash, err := crashAt(at, a.Development)
+		bad(err)
+		a.CrashAt = crash
+	}
 	a.AllowSandboxPayments, err = boolean(getenv, "FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", a.Development)
 	bad(err)
 	a.AllowSimulators, err = boolean(getenv, "FAREGRAPH_ALLOW_SIMULATORS", a.Development)

@@ -35,6 +35,8 @@ var settings = []setting{
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
 	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
 	{"FAREGRAPH_SIM_ADDR", "127.0.0.1:8090", "listen address of faregraph simulators"},
+	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) on this address"},
+	{"FAREGRAPH_TEST_CRASH_AT", "unset", "test only, refused in production: the server SIGKILLs itself at this saga step boundary (e.g. book:before_provider; README lists the points)"},
 	{"FAREGRAPH_SWEEP_INTERVAL", "15s", "how often the server expires sessions, renews holds, releases payments, reconciles and refreshes bookings"},
 	{"FAREGRAPH_CHECKOUT_LEASE", "2m", "how long a saga step holds a session; after a crash a session left BOOKING is reconciled once its lease lapses"},
 	{"FAREGRAPH_PLAYGROUND", "on in development", "serve the GraphQL playground at /"},

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os/signal"
 	"sort"
 	"syscall"
+	"time"
 
 	"github.com/faregraph/faregraph/app"
 )
@@ -25,6 +29,28 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 		return err
 	}
 	defer ss.Close()
+	if cfg.SimAdminAddr != "" {
+		// Test only: how many bookings each simulator made, for crash
+		// tests that count provider bookings across server processes.
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /bookings", func(w http.ResponseWriter, _ *http.Request) {
+			counts := map[string]int{}
+			for name, c := range ss.Controllers {
+				if bc, ok := c.(interface{ BookingCount() int }); ok {
+					counts[name] = bc.BookingCount()
+				}
+			}
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(counts)
+		})
+		ln, err := net.Listen("tcp", cfg.SimAdminAddr)
+		if err != nil {
+			return fmt.Errorf("simulators admin: %w", err)
+		}
+		admin := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+		go admin.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+		defer admin.Close()
+	}
 	for _, r := range app.Registry() {
 		keys := make([]string, 0, len(ss.Settings[r.Name]))
 		for k := range ss.Settings[r.Name] {

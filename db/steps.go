@@ -1,0 +1,73 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// The states of a saga step (StepRow.State).
+const (
+	// StepIntent: the call is about to be made, or was made and its
+	// answer not recorded (the process may have stopped in between).
+	StepIntent = "INTENT"
+	// StepDone: the call answered and its outcome is recorded.
+	StepDone = "DONE"
+	// StepFailed: the call was refused, or abandoned and compensated.
+	StepFailed = "FAILED"
+)
+
+// StepRow is one saga step's call to the outside world: a provider hold
+// or booking of one part, or a gateway call on the session's payment
+// (part -1). It is written only with the session's conditional UPDATE
+// (UpdateSession), so a step and the session's status never disagree.
+type StepRow struct {
+	bun.BaseModel `bun:"table:saga_steps"`
+
+	SessionID      string    `bun:"session_id,pk"`
+	Step           string    `bun:"step,pk"`
+	Part           int       `bun:"part,pk"`
+	IdempotencyKey string    `bun:"idempotency_key"`
+	State          string    `bun:"state"`
+	Outcome        string    `bun:"outcome"`
+	CreatedAt      time.Time `bun:"created_at"`
+	UpdatedAt      time.Time `bun:"updated_at"`
+}
+
+// writeSteps records steps in tx: a step's row is replaced by its latest
+// attempt (a renewed hold, a retried capture), keeping when it began.
+func writeSteps(ctx context.Context, tx bun.Tx, steps []StepRow) error {
+	for i := range steps {
+		_, err := tx.NewInsert().Model(&steps[i]).
+			On("CONFLICT (session_id, step, part) DO UPDATE").
+			Set("idempotency_key = EXCLUDED.idempotency_key, state = EXCLUDED.state, outcome = EXCLUDED.outcome, updated_at = EXCLUDED.updated_at").
+			Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("db: record step %s/%d of %s: %w", steps[i].Step, steps[i].Part, steps[i].SessionID, err)
+		}
+	}
+	return nil
+}
+
+// StepsOf returns the steps of a session, oldest first.
+func (Sessions) StepsOf(ctx context.Context, idb bun.IDB, sessionID string) ([]StepRow, error) {
+	var rows []StepRow
+	if err := idb.NewSelect().Model(&rows).Where("session_id = ?", sessionID).Order("created_at ASC", "step ASC", "part ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: steps of %s: %w", sessionID, err)
+	}
+	return rows, nil
+}
+
+// StaleIntents returns up to limit steps still in INTENT since before:
+// calls whose process stopped before it recorded their outcome.
+func (Sessions) StaleIntents(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]StepRow, error) {
+	var rows []StepRow
+	err := idb.NewSelect().Model(&rows).Where("state = ? AND updated_at <= ?", StepIntent, before.UTC()).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: stale step intents: %w", err)
+	}
+	return rows, nil
+}
