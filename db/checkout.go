@@ -367,7 +367,7 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 			if ch.Kind == "STATUS" {
 				typ = EventBookingStatus
 				if ch.After == "CANCELED" {
-					typ = EventBookingCancelled
+					typ = EventBookingCanceled
 				}
 			}
 			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}), now); err != nil {
@@ -408,7 +408,7 @@ func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID str
 		if err != nil {
 			return err
 		}
-		return emit(ctx, tx, row.TenantID, EventBookingCancelled, row.ID, bookingEvent(row, nil), now)
+		return emit(ctx, tx, row.TenantID, EventBookingCanceled, row.ID, bookingEvent(row, nil), now)
 	})
 	if err != nil {
 		return fmt.Errorf("db: set status of booking %s/%d: %w", sessionID, partIndex, err)

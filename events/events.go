@@ -36,7 +36,7 @@ import (
 // Event types a webhook endpoint may ask for. checkout_session.* stands
 // for every checkout_session.<status> event.
 var Types = []string{
-	"checkout_session.*", db.EventBookingConfirmed, db.EventBookingCancelled, db.EventBookingChanged,
+	"checkout_session.*", db.EventBookingConfirmed, db.EventBookingCanceled, db.EventBookingChanged,
 	db.EventBookingStatus, db.EventBookingLocators, db.EventRefundSucceeded,
 }
 

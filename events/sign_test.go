@@ -35,7 +35,7 @@ func TestMatches(t *testing.T) {
 		{"checkout_session.*", "checkout_session.booked", true},
 		{"checkout_session.*", "booking.confirmed", false},
 		{"booking.confirmed,refund.succeeded", "refund.succeeded", true},
-		{"*", "booking.cancelled", true},
+		{"*", "booking.canceled", true},
 	} {
 		if got := matches(c.events, c.typ); got != c.want {
 			t.Errorf("matches(%q, %q) = %v", c.events, c.typ, got)

@@ -3154,7 +3154,7 @@ scalar Decimal
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
 Types: checkout_session.<status in lower case> (checkout_session.booked, ...),
-booking.confirmed, booking.cancelled, booking.schedule_changed,
+booking.confirmed, booking.canceled, booking.schedule_changed,
 booking.status_changed, booking.locators_changed, refund.succeeded.
 """
 type Event {
