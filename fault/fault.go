@@ -112,6 +112,15 @@ const (
 	// Duplicate: the same traveller, or the same metadata key, is given
 	// twice.
 	Duplicate Code = "DUPLICATE"
+	// QuoteExpired: the cancellation quote is past its expiry; ask for a
+	// new one (cancellationQuote).
+	QuoteExpired Code = "QUOTE_EXPIRED"
+	// QuoteSuperseded: a newer cancellation quote of the booking exists;
+	// only the latest may be confirmed.
+	QuoteSuperseded Code = "QUOTE_SUPERSEDED"
+	// NotCancellable: the booking cannot be canceled through us (its
+	// provider has no cancellation, or it is canceled already).
+	NotCancellable Code = "NOT_CANCELLABLE"
 )
 
 // Codes of request errors: the request as a whole is refused before any
@@ -179,7 +188,7 @@ var Codes = []Code{
 	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SearchExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
-	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
+	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
 	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable,
