@@ -160,6 +160,10 @@ const (
 	// answered in; subscriptions are server-sent events, POST with
 	// Accept: text/event-stream (HTTP 406).
 	NotAcceptable Code = "NOT_ACCEPTABLE"
+	// PersistedQueryNotFound: an automatic persisted query named by its
+	// SHA-256 hash only, which this server has not seen; send the query
+	// text with the hash once (Apollo's APQ protocol).
+	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -191,7 +195,7 @@ var Codes = []Code{
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
-	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable,
+	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable, PersistedQueryNotFound,
 }
 
 // Violation is one thing wrong with one input field. Its JSON encoding

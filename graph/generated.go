@@ -4464,6 +4464,8 @@ enum ErrorCode {
   CORS_ORIGIN_NOT_ALLOWED
   "A request error: a subscription asked for in a media type it is not answered in; subscriptions are server-sent events, POST with Accept: text/event-stream (HTTP 406)."
   NOT_ACCEPTABLE
+  "A request error: an automatic persisted query sent as its SHA-256 hash only, which this server has not seen; send the query text with the hash once (Apollo's APQ protocol)."
+  PERSISTED_QUERY_NOT_FOUND
 }
 
 
@@ -25255,6 +25257,7 @@ var (
 		"UNSUPPORTED_MEDIA_TYPE":    fault.UnsupportedMediaType,
 		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
 		"NOT_ACCEPTABLE":            fault.NotAcceptable,
+		"PERSISTED_QUERY_NOT_FOUND": fault.PersistedQueryNotFound,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -25311,6 +25314,7 @@ var (
 		fault.UnsupportedMediaType:    "UNSUPPORTED_MEDIA_TYPE",
 		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
 		fault.NotAcceptable:           "NOT_ACCEPTABLE",
+		fault.PersistedQueryNotFound:  "PERSISTED_QUERY_NOT_FOUND",
 	}
 )
 

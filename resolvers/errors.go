@@ -45,7 +45,16 @@ func ErrorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
-			// Already a client-facing GraphQL error (parsing, validation).
+			// Already a client-facing GraphQL error (parsing, validation,
+			// persisted queries). gqlgen leaves some without a code (a
+			// malformed persisted-query extension): every request error
+			// has one.
+			if _, ok := gqlErr.Extensions["code"]; !ok {
+				if gqlErr.Extensions == nil {
+					gqlErr.Extensions = map[string]any{}
+				}
+				gqlErr.Extensions["code"] = fault.BadRequest
+			}
 			return gqlErr
 		}
 		e := &gqlerror.Error{Path: graphql.GetPath(ctx), Extensions: map[string]any{}}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,6 +86,9 @@ func TestRequestErrorCodesAreErrorCodes(t *testing.T) {
 		{fault.NotAcceptable, req(http.MethodPost, "/graphql", "application/json", "", queryBody(`subscription { searchOffersProgress(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) { __typename } }`))},
 		{fault.BadRequest, req(http.MethodGet, "/graphql", "", "", nil, "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13")},
 		{fault.CORSOriginNotAllowed, req(http.MethodGet, "/graphql", "", "https://evil.example", nil, "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13")},
+		{fault.PersistedQueryNotFound, req(http.MethodPost, "/graphql", "application/json", "", []byte(`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"`+strings.Repeat("ab", 32)+`"}}}`))},
+		{fault.BadRequest, req(http.MethodPost, "/graphql", "application/json", "", []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":2,"sha256Hash":"x"}}}`))},
+		{fault.BadRequest, req(http.MethodPost, "/graphql", "application/json", "", []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"`+strings.Repeat("ab", 32)+`"}}}`))},
 		{fault.BadUserInput, req(http.MethodPost, "/graphql", "application/json", "", []byte(`{"query":"query($f: Int) { bookings(first: $f) { totalCount } }","variables":{"f":2.5}}`))},
 		// The client of the request above has spent its budget of one.
 		{fault.TooManyRequests, nil},
