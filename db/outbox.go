@@ -32,7 +32,7 @@ const (
 	// EventSessionPrefix + the lower-case status: checkout_session.booked.
 	EventSessionPrefix    = "checkout_session."
 	EventBookingConfirmed = "booking.confirmed"
-	EventBookingCanceled = "booking.canceled"
+	EventBookingCanceled  = "booking.canceled"
 	EventBookingChanged   = "booking.schedule_changed"
 	EventBookingStatus    = "booking.status_changed"
 	EventBookingLocators  = "booking.locators_changed"
