@@ -2819,7 +2819,12 @@ type ProviderResult {
   provider: String!
   "Whether the provider answered."
   status: ProviderStatus!
-  "Offers kept from this provider's answer (one-way and round-trip fares)."
+  """
+  Offers of the search that are this provider's own fares: its one-way fares
+  in a one-way search, its round-trip fares in a round trip. Offers combining
+  one-way fares (COMBINED_ONE_WAYS) count for no provider. A progress event of
+  searchOffersProgress and the stored search give the same count.
+  """
   offerCount: Int!
   "Time until the provider's last answer, in milliseconds."
   latencyMs: Int!

@@ -166,12 +166,7 @@ func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress
 	key := requestKey(r)
 	if res := s.reusable(key); res != nil {
 		for _, pr := range res.Providers {
-			var own []*Offer
-			for _, o := range res.Offers {
-				if len(o.Parts) == 1 && o.Parts[0].Provider == pr.Provider {
-					own = append(own, o)
-				}
-			}
+			own := ownFares(res.Offers, pr.Provider)
 			pr.OfferCount = len(own)
 			progress(pr, own)
 		}
@@ -344,6 +339,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 			if s.sign(offers) != nil {
 				offers = nil
 			}
+			offers = ownFares(offers, pr.Provider)
 			pr.OfferCount = len(offers)
 			each(pr, offers)
 		}
@@ -380,7 +376,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
 	}
 	for i := range res.Providers {
-		res.Providers[i].OfferCount = countFrom(offers, res.Providers[i].Provider)
+		res.Providers[i].OfferCount = len(ownFares(res.Offers, res.Providers[i].Provider))
 	}
 	if err := s.sign(res.Offers); err != nil {
 		return nil, err
@@ -501,17 +497,17 @@ func (c converter) all(offers []providers.Offer) (kept []providers.Offer, droppe
 	return kept, dropped, conv
 }
 
-func countFrom(offers []providers.Offer, provider string) int {
-	n := 0
+// ownFares are the offers of offers that are one fare of provider (one
+// part, theirs): what ProviderResult.OfferCount counts, in the progress
+// events and in the stored search alike.
+func ownFares(offers []*Offer, provider string) []*Offer {
+	var own []*Offer
 	for _, o := range offers {
-		for _, p := range o.Parts {
-			if p.Provider == provider {
-				n++
-				break
-			}
+		if len(o.Parts) == 1 && o.Parts[0].Provider == provider {
+			own = append(own, o)
 		}
 	}
-	return n
+	return own
 }
 
 // safeMessage is the client-safe text of a provider failure.
