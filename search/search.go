@@ -42,8 +42,8 @@ const (
 
 // ProviderResult is one provider's part in a search.
 type ProviderResult struct {
-	Provider   string
-	Status Status
+	Provider string
+	Status   Status
 	// OfferCount is the number of offers of the search that are this
 	// provider's own fares (ownFares): its one-way fares in a one-way
 	// search, its round-trip fares in a round trip, sellable and in the
