@@ -317,7 +317,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
 	}
 	rates := s.cfg.Rates()
-	converter := converter{rates: rates, to: r.Currency}
+	converter := converter{rates: rates, to: r.Currency, now: start}
 	var first func(providers.Call[providerAnswer])
 	if each != nil {
 		for _, name := range r.Providers {
@@ -427,7 +427,7 @@ func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer]
 		pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), conv.rates.Source, conv.rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
 	}
 	if how != nil && pr.Message == "" {
-		pr.Message = conversionMessage(*how)
+		pr.Message = conversionMessage(*how, conv.rates.Age(conv.now))
 	}
 	if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
 		pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
