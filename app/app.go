@@ -24,6 +24,7 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/loaders"
@@ -151,6 +152,8 @@ type App struct {
 	DB       *db.DB
 	Search   *search.Service
 	Checkout *checkout.Service
+	// Events delivers webhooks and feeds subscriptions.
+	Events *events.Service
 	// FX holds the exchange rates searches convert with.
 	FX      *fx.Source
 	Auth    *auth.Authenticator
@@ -277,9 +280,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.MetricsPrivate {
 		public = nil
 	}
+	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger})
 	a.Handler = server.New(server.Config{
 		Search:         a.Search,
 		Checkout:       a.Checkout,
+		Events:         a.Events,
 		Providers:      set,
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
@@ -393,7 +398,8 @@ func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) (
 func (a *App) Sweep(ctx context.Context) error {
 	_, err := a.searches.DeleteExpiredSearches(ctx, time.Now())
 	_, _, cerr := a.Checkout.Sweep(ctx)
-	return errors.Join(err, cerr)
+	_, eerr := a.Events.Deliver(ctx)
+	return errors.Join(err, cerr, eerr)
 }
 
 // Close stops the simulators and closes the database.

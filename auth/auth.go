@@ -67,11 +67,26 @@ var (
 	ErrForbidden       = errors.New("auth: the API key lacks a scope")
 )
 
-// ScopeError is the error of an API key that lacks Scope; errors.Is
-// matches it with ErrForbidden.
-type ScopeError struct{ Scope string }
+// ScopeError is the error of an API key that lacks Scope, or each of
+// AnyOf when any one of them would do; errors.Is matches it with
+// ErrForbidden.
+type ScopeError struct {
+	Scope string
+	// AnyOf, when set, lists every scope that would grant the request
+	// (Scope is the first).
+	AnyOf []string
+}
 
-func (e *ScopeError) Error() string { return ErrForbidden.Error() + ": " + e.Scope }
+// Scopes names what would grant the request: "checkout:write or
+// bookings:read".
+func (e *ScopeError) Scopes() string {
+	if len(e.AnyOf) == 0 {
+		return e.Scope
+	}
+	return strings.Join(e.AnyOf, " or ")
+}
+
+func (e *ScopeError) Error() string { return ErrForbidden.Error() + ": " + e.Scopes() }
 
 // Is reports whether target is ErrForbidden.
 func (e *ScopeError) Is(target error) bool { return target == ErrForbidden }
@@ -88,6 +103,22 @@ func Require(ctx context.Context, scope string) (*Principal, error) {
 		return nil, &ScopeError{Scope: scope}
 	}
 	return p, nil
+}
+
+// RequireAny returns the request's principal if it has any of scopes;
+// without a principal it fails with ErrUnauthenticated, without any of
+// them with a *ScopeError that names them all.
+func RequireAny(ctx context.Context, scopes ...string) (*Principal, error) {
+	p, ok := From(ctx)
+	if !ok {
+		return nil, ErrUnauthenticated
+	}
+	for _, s := range scopes {
+		if p.Has(s) {
+			return p, nil
+		}
+	}
+	return nil, &ScopeError{Scope: scopes[0], AnyOf: scopes}
 }
 
 // Authenticator checks API keys against the database.

@@ -243,7 +243,7 @@ func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *p
 		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i,
 		Provider: sess.Offer.Parts[i].Provider, ProviderReference: bk.Reference, Status: bk.Status,
 		Amount: providers.Money{Amount: st.Amount, Currency: sess.Total.Currency}, GroupIdentifier: sess.GroupIdentifier,
-		Locators: bk.Locators, CreatedAt: now, DepartsAt: firstDeparture(sess, i),
+		Locators: bk.Locators, CreatedAt: now, DepartsAt: firstDeparture(sess, i), Schedule: scheduleOf(bk.Slices),
 	}
 	for range 5 {
 		rec.Reference = newReference()

@@ -2,27 +2,80 @@ package checkout
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/providers"
+	"github.com/faregraph/faregraph/records"
 )
 
-// Booking status refresh: airlines cancel flights and change schedules
-// after booking. The sweeper re-reads the bookings of flights leaving
-// within refreshHorizon, each at most every refreshEvery; a booking read
-// on request (Booking.status through the loaders) is recorded too.
+// Booking refresh: airlines cancel flights, change schedules and
+// locators after booking. The sweeper re-reads every booking of a flight
+// still to leave, more often as its departure nears (refreshInterval),
+// and records what changed (BookingChange); a status read on request
+// (Booking.status through the loaders) is recorded the same way.
+
+// refreshInterval is how long until a booking whose flight leaves in d is
+// read again: every 15 minutes in the last day, hourly in the last week,
+// every 6 hours in the last month, daily before.
+func refreshInterval(d time.Duration) time.Duration {
+	switch {
+	case d <= 24*time.Hour:
+		return 15 * time.Minute
+	case d <= 7*24*time.Hour:
+		return time.Hour
+	case d <= 30*24*time.Hour:
+		return 6 * time.Hour
+	}
+	return 24 * time.Hour
+}
+
+// ChangeKind is what changed in a booking.
+type ChangeKind string
+
+// The kinds of booking changes.
 const (
-	refreshHorizon = 7 * 24 * time.Hour
-	refreshEvery   = time.Hour
+	// ChangeStatus: the provider's status changed (CANCELED: the airline
+	// canceled it).
+	ChangeStatus ChangeKind = "STATUS"
+	// ChangeSchedule: a flight's times changed.
+	ChangeSchedule ChangeKind = "SCHEDULE"
+	// ChangeLocators: the airline record locators changed.
+	ChangeLocators ChangeKind = "LOCATORS"
 )
 
-// RefreshBookings reads back from their providers the bookings of flights
-// leaving within a week that were not read for an hour, and records their
-// status. It returns how many it read; a provider that cannot answer is
-// asked again at the next sweep.
+// BookingChange is one change of a booking seen at its provider: Before
+// and After are the status, the schedule (one "<carrier><number>
+// <departure> <arrival>" per segment, RFC 3339 UTC, joined by "; ") or the
+// locators (joined by ", ").
+type BookingChange struct {
+	Kind          ChangeKind
+	DetectedAt    time.Time
+	Before, After string
+}
+
+// scheduleOf is the schedule line of slices ("" when none).
+func scheduleOf(sl []providers.Slice) string {
+	var out []string
+	for _, s := range sl {
+		for _, g := range s.Segments {
+			out = append(out, g.CarrierCode+g.FlightNumber+" "+g.DepartureAt.UTC().Format(time.RFC3339)+" "+g.ArrivalAt.UTC().Format(time.RFC3339))
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// RefreshBookings reads back from their providers the bookings whose next
+// read is due, records what changed and when to read each again. It
+// returns how many it read; a provider that cannot answer is asked again
+// at the next sweep.
 func (s *Service) RefreshBookings(ctx context.Context) (int, error) {
 	now := s.now()
-	rows, err := s.sessions.BookingsToRefresh(ctx, s.cfg.DB, now, now.Add(refreshHorizon), now.Add(-refreshEvery), 100)
+	rows, err := s.sessions.BookingsToRefresh(ctx, s.cfg.DB, now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -39,7 +92,7 @@ func (s *Service) RefreshBookings(ctx context.Context) (int, error) {
 			s.cfg.Logger.WarnContext(ctx, "refreshing a booking", "booking", b.ID, "provider", b.Provider, "err", err)
 			continue
 		}
-		if err := s.sessions.BookingChecked(ctx, s.cfg.DB, b.ID, string(bk.Status), now); err != nil {
+		if _, err := s.bookingSeen(ctx, b, bk); err != nil {
 			return n, err
 		}
 		n++
@@ -47,11 +100,72 @@ func (s *Service) RefreshBookings(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// bookingSeen records booking row as its provider answered it (bk): its
+// status (a canceled booking stays canceled), schedule and locators, each
+// change as a BookingChange, and its next read. The first schedule and
+// locators read are the baseline, not a change. It reports whether
+// anything changed.
+func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *providers.Booking) (bool, error) {
+	now := s.now()
+	from, fromSchedule := row.Status, row.Schedule
+	var changes []db.BookingChangeRow
+	add := func(kind ChangeKind, before, after string) {
+		changes = append(changes, db.BookingChangeRow{BookingID: row.ID, Kind: string(kind), Before: before, After: after, DetectedAt: now})
+	}
+	stored := bookingFromRow(row).Status
+	if bk.Status != "" && bk.Status != stored && stored != providers.BookingCanceled {
+		add(ChangeStatus, string(stored), string(bk.Status))
+		row.Status = string(bk.Status)
+	}
+	if sched := scheduleOf(bk.Slices); sched != "" && sched != row.Schedule {
+		if row.Schedule != "" {
+			add(ChangeSchedule, row.Schedule, sched)
+		}
+		row.Schedule = sched
+	}
+	var d records.BookingData
+	_ = records.Decode([]byte(row.Data), &d)
+	if len(bk.Locators) > 0 && !slices.Equal(d.Locators, bk.Locators) {
+		if len(d.Locators) > 0 {
+			add(ChangeLocators, strings.Join(d.Locators, ", "), strings.Join(bk.Locators, ", "))
+		}
+		data, _ := json.Marshal(records.BookingData{Header: records.Current(), Locators: bk.Locators})
+		row.Data = string(data)
+	}
+	if row.DepartsAt != nil {
+		next := now.Add(refreshInterval(row.DepartsAt.Sub(now)))
+		row.RefreshAt = &next
+	}
+	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, changes, now)
+	return ok && len(changes) > 0, err
+}
+
 // BookingStatusSeen records status, as the provider answered it on
-// request, for booking b when it differs from the stored one.
+// request, for booking b when it differs from the stored one; a canceled
+// booking stays canceled.
 func (s *Service) BookingStatusSeen(ctx context.Context, b *BookingRecord, status providers.BookingStatus) error {
-	if status == "" || status == b.Status {
+	if status == "" || status == b.Status || b.Status == providers.BookingCanceled {
+		return nil // canceled is final
+	}
+	row, err := s.sessions.GetBooking(ctx, s.cfg.DB, b.TenantID, b.ID)
+	if errors.Is(err, db.ErrNotFound) {
 		return nil
 	}
-	return s.sessions.BookingChecked(ctx, s.cfg.DB, b.ID, string(status), s.now())
+	if err != nil {
+		return err
+	}
+	_, err = s.bookingSeen(ctx, *row, &providers.Booking{Status: status})
+	return err
+}
+
+// BookingChanges returns what changed in booking b since it was made,
+// oldest first.
+func (s *Service) BookingChanges(ctx context.Context, b *BookingRecord) ([]BookingChange, error) {
+	rows, err := s.sessions.BookingChanges(ctx, s.cfg.DB, b.ID)
+	if err != nil {
+		return nil, err
+	}
+	return records.Map(rows, func(r db.BookingChangeRow) BookingChange {
+		return BookingChange{Kind: ChangeKind(r.Kind), DetectedAt: r.DetectedAt.UTC(), Before: r.Before, After: r.After}
+	}), nil
 }

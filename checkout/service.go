@@ -97,6 +97,7 @@ type Service struct {
 	sessions db.Sessions
 	tenants  db.Tenants
 	idem     db.Idempotency
+	cancels  db.Cancellations
 }
 
 // New returns a Service.
@@ -220,7 +221,7 @@ func bookingFromRow(b db.BookingRow) BookingRecord {
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: status,
 		Amount: providers.Money{Amount: b.Amount, Currency: b.Currency}, GroupIdentifier: b.GroupIdentifier, CreatedAt: b.CreatedAt.UTC(),
-		DepartsAt: b.DepartsAt,
+		DepartsAt: b.DepartsAt, Schedule: b.Schedule,
 	}
 	var d records.BookingData
 	if records.Decode([]byte(b.Data), &d) == nil {
@@ -381,7 +382,7 @@ func bookingToRow(b BookingRecord) db.BookingRow {
 		ID: b.ID, TenantID: b.TenantID, SessionID: b.SessionID, PartIndex: b.PartIndex, Reference: b.Reference,
 		Provider: b.Provider, ProviderReference: b.ProviderReference, Status: string(b.Status),
 		Amount: b.Amount.Amount, Currency: b.Amount.Currency, GroupIdentifier: b.GroupIdentifier, Data: string(data),
-		CreatedAt: b.CreatedAt, UpdatedAt: b.CreatedAt, DepartsAt: b.DepartsAt,
+		CreatedAt: b.CreatedAt, UpdatedAt: b.CreatedAt, DepartsAt: b.DepartsAt, Schedule: b.Schedule,
 	}
 }
 

@@ -243,6 +243,9 @@ type BookingRecord struct {
 	// DepartsAt is the booking's first departure, nil for bookings made
 	// before it was recorded.
 	DepartsAt *time.Time
+	// Schedule is its flights as last read from the provider (see
+	// BookingChange), "" before the first read.
+	Schedule string
 }
 
 // Event is one recorded state change of a session.

@@ -36,7 +36,8 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 // still waiting for their traveller, releases the payments of ended
 // sessions still to be released, resumes the steps a stopped process
 // left in INTENT (ResumeSteps), reconciles the ones that need
-// attention, and re-reads the bookings of upcoming flights. Every replica may run it; transitions apply once.
+// attention, follows up booking cancellations (provider and refund), and
+// re-reads the bookings of upcoming flights. Every replica may run it; transitions apply once.
 func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error) {
 	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized), string(PriceChanged)}, s.now(), 100)
 	if err != nil {
@@ -65,6 +66,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 	}
 	reconciled, err = s.Reconcile(ctx)
 	if err != nil {
+		return expired, reconciled, err
+	}
+	if _, err := s.FollowUpCancellations(ctx); err != nil {
 		return expired, reconciled, err
 	}
 	_, err = s.RefreshBookings(ctx)

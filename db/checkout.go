@@ -87,6 +87,10 @@ type BookingRow struct {
 	// status was last read from the provider.
 	DepartsAt *time.Time `bun:"departs_at"`
 	CheckedAt *time.Time `bun:"checked_at"`
+	// RefreshAt is when the sweeper reads it from its provider next;
+	// Schedule its flights as last read (see the migration).
+	RefreshAt *time.Time `bun:"refresh_at"`
+	Schedule  string     `bun:"schedule"`
 }
 
 // Sessions stores checkout sessions, their events and their bookings.
@@ -155,7 +159,12 @@ func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, d
 	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
 		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
 	}
-	return nil
+	if from == row.Status {
+		return nil
+	}
+	// A change of status is told to the tenant (webhooks, subscriptions).
+	return emit(ctx, tx, row.TenantID, EventSessionPrefix+strings.ToLower(row.Status), row.ID,
+		map[string]any{"checkoutSessionId": row.ID, "status": row.Status, "previousStatus": from, "version": row.Version}, row.UpdatedAt)
 }
 
 // SessionByID returns the session id whatever its tenant (for operators
@@ -279,25 +288,37 @@ func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []strin
 // InsertBooking stores a booking; a second booking of the same session
 // part is ErrConflict.
 func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {
-	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
-		if isUnique(err) {
-			return ErrConflict
+	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
+			if isUnique(err) {
+				return ErrConflict
+			}
+			return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
 		}
-		return fmt.Errorf("db: insert booking %s: %w", row.ID, err)
+		return emit(ctx, tx, row.TenantID, EventBookingConfirmed, row.ID, bookingEvent(row, nil), row.CreatedAt)
+	})
+}
+
+// bookingEvent is the data of a booking's event.
+func bookingEvent(row *BookingRow, extra map[string]any) map[string]any {
+	m := map[string]any{"bookingId": row.ID, "reference": row.Reference, "checkoutSessionId": row.SessionID,
+		"provider": row.Provider, "status": row.Status}
+	for k, v := range extra {
+		m[k] = v
 	}
-	return nil
+	return m
 }
 
 // BookingsToRefresh returns up to limit bookings, not canceled (in either
-// spelling rows have used), whose
-// first flight leaves between now and until and whose status was not read
-// from the provider since checkedBefore.
-func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now, until, checkedBefore time.Time, limit int) ([]BookingRow, error) {
+// spelling rows have used), whose first flight leaves after now and whose
+// next read from the provider (refresh_at) is due at now, the soonest
+// departures first.
+func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]BookingRow, error) {
 	var rows []BookingRow
 	err := idb.NewSelect().Model(&rows).Where("status NOT IN ('CANCELED', 'CANCELLED')").
-		Where("departs_at > ? AND departs_at <= ?", now.UTC(), until.UTC()).
+		Where("departs_at > ?", now.UTC()).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
-			return q.Where("checked_at IS NULL").WhereOr("checked_at <= ?", checkedBefore.UTC())
+			return q.Where("refresh_at IS NULL").WhereOr("refresh_at <= ?", now.UTC())
 		}).
 		Order("departs_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
@@ -306,22 +327,89 @@ func (Sessions) BookingsToRefresh(ctx context.Context, idb bun.IDB, now, until, 
 	return rows, nil
 }
 
-// BookingChecked records that the booking id's status was read from its
-// provider at now, and what it was.
-func (Sessions) BookingChecked(ctx context.Context, idb bun.IDB, id, status string, now time.Time) error {
-	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("checked_at = ?", now.UTC()).
-		Set("updated_at = ?", now.UTC()).Where("id = ?", id).Exec(ctx)
+// BookingChangeRow is one change of a booking seen at its provider.
+type BookingChangeRow struct {
+	bun.BaseModel `bun:"table:booking_changes"`
+
+	ID         int64     `bun:"id,pk,autoincrement"`
+	BookingID  string    `bun:"booking_id"`
+	Kind       string    `bun:"kind"`
+	Before     string    `bun:"before"`
+	After      string    `bun:"after"`
+	DetectedAt time.Time `bun:"detected_at"`
+}
+
+// BookingRead records what booking row was read as from its provider at
+// now: its status, schedule and data as row now holds them, the next
+// read due at row.RefreshAt, and the changes found, in one transaction
+// and only if the stored status and schedule are still from and
+// fromSchedule (a concurrent read recorded the same changes first). It
+// reports whether it wrote.
+func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule string, changes []BookingChangeRow, now time.Time) (bool, error) {
+	var ok bool
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
+			Set("data = ?", row.Data).Set("checked_at = ?", now.UTC()).Set("refresh_at = ?", row.RefreshAt).Set("updated_at = ?", now.UTC()).
+			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil
+		}
+		ok = true
+		for i := range changes {
+			ch := &changes[i]
+			if _, err := tx.NewInsert().Model(ch).Exec(ctx); err != nil {
+				return err
+			}
+			typ := map[string]string{"SCHEDULE": EventBookingChanged, "LOCATORS": EventBookingLocators}[ch.Kind]
+			if ch.Kind == "STATUS" {
+				typ = EventBookingStatus
+				if ch.After == "CANCELED" {
+					typ = EventBookingCanceled
+				}
+			}
+			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}), now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("db: record status of booking %s: %w", id, err)
+		return false, fmt.Errorf("db: record read of booking %s: %w", row.ID, err)
 	}
-	return nil
+	return ok, nil
+}
+
+// BookingChanges returns a booking's changes, oldest first.
+func (Sessions) BookingChanges(ctx context.Context, idb bun.IDB, bookingID string) ([]BookingChangeRow, error) {
+	var rows []BookingChangeRow
+	if err := idb.NewSelect().Model(&rows).Where("booking_id = ?", bookingID).Order("id ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: changes of booking %s: %w", bookingID, err)
+	}
+	return rows, nil
 }
 
 // SetBookingStatus sets the status of a session part's booking (CANCELED
 // after a compensating cancellation, or what the provider says now).
+// A booking that becomes CANCELED is told to the tenant, once.
 func (Sessions) SetBookingStatus(ctx context.Context, idb bun.IDB, sessionID string, partIndex int, status string, now time.Time) error {
-	_, err := idb.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
-		Where("session_id = ? AND part_index = ?", sessionID, partIndex).Exec(ctx)
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", status).Set("updated_at = ?", now.UTC()).
+			Where("session_id = ? AND part_index = ? AND status <> ?", sessionID, partIndex, status).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 || status != "CANCELED" {
+			return nil
+		}
+		row, err := selectOne[BookingRow](ctx, tx, "read booking", "session_id = ? AND part_index = ?", sessionID, partIndex)
+		if err != nil {
+			return err
+		}
+		return emit(ctx, tx, row.TenantID, EventBookingCanceled, row.ID, bookingEvent(row, nil), now)
+	})
 	if err != nil {
 		return fmt.Errorf("db: set status of booking %s/%d: %w", sessionID, partIndex, err)
 	}

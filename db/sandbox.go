@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -82,4 +83,51 @@ func (SandboxIntents) Update(ctx context.Context, idb bun.IDB, row *SandboxInten
 		return false, fmt.Errorf("db: update sandbox intent %s: %w", row.ID, err)
 	}
 	return n == 1, nil
+}
+
+// SandboxRefundRow is a refund of the sandbox gateway, one per our key.
+type SandboxRefundRow struct {
+	bun.BaseModel `bun:"table:sandbox_refunds"`
+
+	Key       string    `bun:"key,pk"`
+	ID        string    `bun:"id"`
+	IntentID  string    `bun:"intent_id"`
+	Amount    int64     `bun:"amount"`
+	Currency  string    `bun:"currency"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+// ErrRefundTooLarge: a sandbox refund above what is captured and not
+// refunded yet.
+var ErrRefundTooLarge = errors.New("db: refund above what is left to refund")
+
+// Refund stores row unless a refund with its Key exists, then returns the
+// refund stored for the Key, in one transaction that refuses a refund
+// taking the intent's refunds above captured.
+func (SandboxIntents) Refund(ctx context.Context, idb bun.IDB, row *SandboxRefundRow, captured int64) (*SandboxRefundRow, error) {
+	var out *SandboxRefundRow
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewInsert().Model(row).On("CONFLICT (key) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("db: sandbox refund: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			var total int64
+			if err := tx.NewSelect().Model((*SandboxRefundRow)(nil)).ColumnExpr("COALESCE(SUM(amount), 0)").
+				Where("intent_id = ?", row.IntentID).Scan(ctx, &total); err != nil {
+				return fmt.Errorf("db: sandbox refund: %w", err)
+			}
+			if total > captured {
+				return ErrRefundTooLarge
+			}
+		}
+		out, err = selectOne[SandboxRefundRow](ctx, tx, "read sandbox refund", "key = ?", row.Key)
+		return err
+	})
+	return out, err
+}
+
+// GetRefund returns the sandbox refund id, or ErrNotFound.
+func (SandboxIntents) GetRefund(ctx context.Context, idb bun.IDB, id string) (*SandboxRefundRow, error) {
+	return selectOne[SandboxRefundRow](ctx, idb, "read sandbox refund", "id = ?", id)
 }

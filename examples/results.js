@@ -110,57 +110,74 @@ function minutes(n) {
   return h ? `${h}h${String(m).padStart(2, "0")}` : `${m}min`;
 }
 
-// The optional fields (airport and airline names, layovers, included
-// baggage) are shown when the operations ask for them and the schema has
-// them; otherwise the codes are.
+// Airports show their code, city and name; airlines their name; layovers
+// come from the server (Slice.layovers); included bags are per part, "not
+// stated" when the provider does not say (null), "none" when it says none.
 function airport(a) {
-  const extra = [a.name, a.city].filter(Boolean).join(", ");
-  return el("span", {class: "airport", title: extra || a.iataCode}, a.iataCode, extra ? el("span", {class: "offset"}, " " + extra) : null);
+  const place = a.city || "";
+  const name = a.name && a.name !== a.city ? a.name : "";
+  return el("span", {class: "airport", title: [a.iataCode, a.name, a.city, a.timeZone].filter(Boolean).join(" · ")},
+    el("span", {class: "code"}, a.iataCode), place ? el("span", {class: "city"}, " " + place) : null,
+    name ? el("span", {class: "airport-name"}, name) : null);
 }
 
-function carrier(s) {
-  const name = s.marketingCarrier && s.marketingCarrier.name;
-  return `${s.carrierCode} ${s.flightNumber}` + (name ? ` (${name})` : "");
+function airlineName(c) {
+  return c && c.name ? c.name : "";
+}
+
+function flight(s) {
+  const name = airlineName(s.marketingCarrier);
+  const op = s.operatingCarrier;
+  const operated = op && op.iataCode !== s.carrierCode ? ` operated by ${airlineName(op) || op.iataCode}` : "";
+  return el("span", {class: "flight"}, `${s.carrierCode} ${s.flightNumber}`, name ? el("span", {class: "airline"}, " " + name) : null, operated);
+}
+
+function place(a) {
+  return a.city ? `${a.city} (${a.iataCode})` : a.iataCode;
 }
 
 function layovers(slice) {
-  if (slice.layovers) {
-    return slice.layovers.map((l) => ({
-      at: l.arrivalAirport.iataCode + (l.airportChange ? `→${l.departureAirport.iataCode}` : ""),
-      minutes: l.durationMinutes, change: l.airportChange,
-    }));
-  }
-  const out = [];
-  for (let i = 1; i < slice.segments.length; i++) {
-    const prev = slice.segments[i - 1], next = slice.segments[i];
-    const change = prev.destination.iataCode !== next.origin.iataCode;
-    out.push({
-      at: prev.destination.iataCode + (change ? `→${next.origin.iataCode}` : ""),
-      minutes: Math.round((Date.parse(next.departureAt) - Date.parse(prev.arrivalAt)) / 60000), change,
-    });
-  }
-  return out;
+  return (slice.layovers || []).map((l) =>
+    `${minutes(l.durationMinutes)} in ${place(l.arrivalAirport)}` +
+    (l.airportChange ? `, change to ${place(l.departureAirport)}` : ""));
+}
+
+const bagKinds = {CABIN: "cabin bag", PERSONAL_ITEM: "personal item", CHECKED: "checked bag"};
+function bag(b) {
+  let s = `${b.pieces}× ${bagKinds[b.kind] || String(b.kind).toLowerCase()}`;
+  if (b.weightKg) s += ` ${b.weightKg} kg`;
+  if (b.passengerTypes && b.passengerTypes.length) s += ` (${b.passengerTypes.map((t) => t.toLowerCase()).join(", ")})`;
+  return s;
 }
 
 function bags(offer) {
-  const all = offer.parts.flatMap((p) => p.includedBaggage || []);
-  if (!offer.parts.some((p) => p.includedBaggage)) return null;
-  if (!all.length) return el("div", {class: "meta bags"}, "No bag included");
-  return el("div", {class: "meta bags"}, "Included: " + all.map((b) =>
-    `${b.pieces}× ${String(b.kind).toLowerCase()}` + (b.weightKg ? ` ${b.weightKg} kg` : "")).join(", "));
+  const sliceName = (i) => offer.slices.length === 2 ? ["outbound", "return"][i] : `flight ${i + 1}`;
+  return offer.parts.map((p) => {
+    const label = offer.parts.length > 1 ? ` (${p.sliceIndexes.map(sliceName).join(" + ")})` : "";
+    const text = p.includedBaggage === null || p.includedBaggage === undefined ? "not stated by the provider"
+      : p.includedBaggage.length ? p.includedBaggage.map(bag).join(", ") : "none";
+    return el("div", {class: "meta bags", dataset: {provider: p.provider}}, `Included bags${label}: ${text}`);
+  });
+}
+
+// fare is the cabin and fare brand: the offer's when every part agrees,
+// else each part's.
+function fare(offer) {
+  const one = (cabin, brand) => [cabin ? cabin.replace("_", " ").toLowerCase().replace(/^./, (c) => c.toUpperCase()) : "", brand || ""].filter(Boolean).join(" ");
+  if (offer.cabin || offer.fareBrand || offer.parts.length === 1) return one(offer.cabin, offer.fareBrand);
+  return offer.parts.map((p) => one(p.cabin, p.fareBrand)).filter(Boolean).join(" + ");
 }
 
 function renderSlice(slice) {
   const lays = layovers(slice);
   return el("div", {class: "slice"},
     el("div", {}, airport(slice.origin), localTime(slice.departureAt)),
-    el("div", {}, "→"),
+    el("div", {class: "arrow"}, "→"),
     el("div", {}, airport(slice.destination), localTime(slice.arrivalAt)),
     el("div", {class: "flights"},
-      slice.segments.map(carrier).join(" · "), el("br"),
+      slice.segments.map(flight).flatMap((f, i) => i ? [el("br"), f] : [f]), el("br"),
       minutes(slice.durationMinutes), " · ", lays.length ? `${lays.length} stop${lays.length > 1 ? "s" : ""}` : "nonstop"),
-    lays.length ? el("div", {class: "layovers"}, "Layover " + lays.map((l) =>
-      `${l.at} ${minutes(l.minutes)}` + (l.change ? " (airport change)" : "")).join(", ")) : null);
+    lays.length ? el("div", {class: "layovers"}, "Layover " + lays.join("; ")) : null);
 }
 
 let searchStart = 0, arrivals = 0, busy = false;
@@ -172,7 +189,7 @@ function renderOffer(offer, arrival) {
     dataset: {offerId: offer.id, provider: providers.join(" "), arrival: String(arrival), arrivedMs: String(Math.round(performance.now() - searchStart))},
   },
   el("div", {}, offer.slices.map(renderSlice), bags(offer),
-    el("div", {class: "meta"}, offer.selfTransfer ? "Self-transfer · " : "",
+    el("div", {class: "meta"}, fare(offer) ? `${fare(offer)} · ` : "", offer.selfTransfer ? "Self-transfer · " : "",
       offer.conditions.refundable ? "refundable" : "non-refundable", " · ",
       offer.conditions.changeable ? "changeable" : "no changes", " · ",
       `${offer.seatsAvailable} seats left`)),

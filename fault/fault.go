@@ -112,6 +112,15 @@ const (
 	// Duplicate: the same traveller, or the same metadata key, is given
 	// twice.
 	Duplicate Code = "DUPLICATE"
+	// QuoteExpired: the cancellation quote is past its expiry; ask for a
+	// new one (cancellationQuote).
+	QuoteExpired Code = "QUOTE_EXPIRED"
+	// QuoteSuperseded: a newer cancellation quote of the booking exists;
+	// only the latest may be confirmed.
+	QuoteSuperseded Code = "QUOTE_SUPERSEDED"
+	// NotCancellable: the booking cannot be canceled through us (its
+	// provider has no cancellation, or it is canceled already).
+	NotCancellable Code = "NOT_CANCELLABLE"
 )
 
 // Codes of request errors: the request as a whole is refused before any
@@ -147,6 +156,10 @@ const (
 	// CORSOriginNotAllowed: a browser preflight from an origin that may not
 	// call the API (HTTP 403).
 	CORSOriginNotAllowed Code = "CORS_ORIGIN_NOT_ALLOWED"
+	// NotAcceptable: a subscription asked for in a media type it is not
+	// answered in; subscriptions are server-sent events, POST with
+	// Accept: text/event-stream (HTTP 406).
+	NotAcceptable Code = "NOT_ACCEPTABLE"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -175,10 +188,10 @@ var Codes = []Code{
 	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SearchExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
-	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate,
+	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
-	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed,
+	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable,
 }
 
 // Violation is one thing wrong with one input field. Its JSON encoding

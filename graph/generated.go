@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/payments"
@@ -37,7 +38,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	BaggageAllowance() BaggageAllowanceResolver
 	Booking() BookingResolver
+	BookingCancellation() BookingCancellationResolver
 	CheckoutSession() CheckoutSessionResolver
+	Event() EventResolver
 	Mutation() MutationResolver
 	Offer() OfferResolver
 	OfferSearch() OfferSearchResolver
@@ -117,17 +120,62 @@ type ComplexityRoot struct {
 		WeightKg       func(childComplexity int) int
 	}
 
+	BookedAncillary struct {
+		Description    func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		PassengerIndex func(childComplexity int) int
+		Quantity       func(childComplexity int) int
+		Segment        func(childComplexity int) int
+		UnitPrice      func(childComplexity int) int
+	}
+
 	Booking struct {
 		Amount            func(childComplexity int) int
+		Ancillaries       func(childComplexity int) int
+		Cancellations     func(childComplexity int) int
+		Changes           func(childComplexity int) int
+		CheckoutSession   func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		Flights           func(childComplexity int) int
 		GroupIdentifier   func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Locators          func(childComplexity int) int
+		Passengers        func(childComplexity int) int
 		Provider          func(childComplexity int) int
 		ProviderReference func(childComplexity int) int
 		Reference         func(childComplexity int) int
 		Status            func(childComplexity int) int
+	}
+
+	BookingCancellation struct {
+		Booking      func(childComplexity int) int
+		Cancellable  func(childComplexity int) int
+		CreatedAt    func(childComplexity int) int
+		ExpiresAt    func(childComplexity int) int
+		Failure      func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Latest       func(childComplexity int) int
+		Penalty      func(childComplexity int) int
+		QuotedRefund func(childComplexity int) int
+		RefundStatus func(childComplexity int) int
+		Refundable   func(childComplexity int) int
+		Refunded     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		UpdatedAt    func(childComplexity int) int
+		Voidable     func(childComplexity int) int
+	}
+
+	BookingCancellationPayload struct {
+		Cancellation func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+		Warnings     func(childComplexity int) int
+	}
+
+	BookingChange struct {
+		After      func(childComplexity int) int
+		Before     func(childComplexity int) int
+		DetectedAt func(childComplexity int) int
+		Kind       func(childComplexity int) int
 	}
 
 	BookingConnection struct {
@@ -237,6 +285,13 @@ type ComplexityRoot struct {
 		To     func(childComplexity int) int
 	}
 
+	Event struct {
+		CreatedAt func(childComplexity int) int
+		Data      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Type      func(childComplexity int) int
+	}
+
 	Failure struct {
 		Code          func(childComplexity int) int
 		Message       func(childComplexity int) int
@@ -272,13 +327,18 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcceptPriceChange     func(childComplexity int, input model.AcceptPriceChangeInput) int
 		BookCheckoutSession   func(childComplexity int, input model.BookCheckoutSessionInput) int
+		CancelBooking         func(childComplexity int, input model.CancelBookingInput) int
 		CancelCheckoutSession func(childComplexity int, input model.CancelCheckoutSessionInput) int
+		CancellationQuote     func(childComplexity int, input model.CancellationQuoteInput) int
 		Checkout              func(childComplexity int, input model.CheckoutInput) int
 		ConfirmSandboxPayment func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
 		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
+		CreateWebhookEndpoint func(childComplexity int, input model.CreateWebhookEndpointInput) int
+		DeleteWebhookEndpoint func(childComplexity int, input model.DeleteWebhookEndpointInput) int
 		ForwardCard           func(childComplexity int, input model.ForwardCardInput) int
 		HoldCheckoutSession   func(childComplexity int, input model.HoldCheckoutSessionInput) int
 		PayCheckoutSession    func(childComplexity int, input model.PayCheckoutSessionInput) int
+		ReplayWebhookEvent    func(childComplexity int, input model.ReplayWebhookEventInput) int
 		SelectSeats           func(childComplexity int, input model.SelectSeatsInput) int
 	}
 
@@ -427,6 +487,7 @@ type ComplexityRoot struct {
 		Offer            func(childComplexity int, id string) int
 		OfferSearch      func(childComplexity int, id string) int
 		SearchOffers     func(childComplexity int, input model.SearchOffersInput) int
+		WebhookEndpoints func(childComplexity int) int
 	}
 
 	Seat struct {
@@ -481,7 +542,9 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		SearchOffersProgress func(childComplexity int, input model.SearchOffersInput) int
+		BookingEvents         func(childComplexity int, bookingID string) int
+		CheckoutSessionEvents func(childComplexity int, checkoutSessionID string) int
+		SearchOffersProgress  func(childComplexity int, input model.SearchOffersInput) int
 	}
 
 	UserError struct {
@@ -494,6 +557,26 @@ type ComplexityRoot struct {
 		Code    func(childComplexity int) int
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
+	}
+
+	WebhookChangePayload struct {
+		ID         func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
+	}
+
+	WebhookEndpoint struct {
+		CreatedAt func(childComplexity int) int
+		Events    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		URL       func(childComplexity int) int
+	}
+
+	WebhookEndpointPayload struct {
+		Endpoint   func(childComplexity int) int
+		Secret     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+		Warnings   func(childComplexity int) int
 	}
 }
 
@@ -514,6 +597,17 @@ type BookingResolver interface {
 	Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error)
 
 	Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error)
+	Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error)
+	Passengers(ctx context.Context, obj *checkout.BookingRecord) ([]model.Passenger, error)
+	Ancillaries(ctx context.Context, obj *checkout.BookingRecord) ([]model.BookedAncillary, error)
+	CheckoutSession(ctx context.Context, obj *checkout.BookingRecord) (*checkout.Session, error)
+	Changes(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.BookingChange, error)
+}
+type BookingCancellationResolver interface {
+	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
+	Booking(ctx context.Context, obj *checkout.Cancellation) (*checkout.BookingRecord, error)
+
+	RefundStatus(ctx context.Context, obj *checkout.Cancellation) (*payments.RefundStatus, error)
 }
 type CheckoutSessionResolver interface {
 	ID(ctx context.Context, obj *checkout.Session) (string, error)
@@ -537,6 +631,9 @@ type CheckoutSessionResolver interface {
 	Events(ctx context.Context, obj *checkout.Session) ([]model.CheckoutEvent, error)
 	SeatMaps(ctx context.Context, obj *checkout.Session) ([]model.SeatMap, error)
 }
+type EventResolver interface {
+	Data(ctx context.Context, obj *events.Event) (string, error)
+}
 type MutationResolver interface {
 	CreateCheckoutSession(ctx context.Context, input model.CreateCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	HoldCheckoutSession(ctx context.Context, input model.HoldCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
@@ -545,6 +642,11 @@ type MutationResolver interface {
 	ForwardCard(ctx context.Context, input model.ForwardCardInput) (*model.CheckoutSessionPayload, error)
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
+	CancellationQuote(ctx context.Context, input model.CancellationQuoteInput) (*model.BookingCancellationPayload, error)
+	CancelBooking(ctx context.Context, input model.CancelBookingInput) (*model.BookingCancellationPayload, error)
+	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.WebhookEndpointPayload, error)
+	DeleteWebhookEndpoint(ctx context.Context, input model.DeleteWebhookEndpointInput) (*model.WebhookChangePayload, error)
+	ReplayWebhookEvent(ctx context.Context, input model.ReplayWebhookEventInput) (*model.WebhookChangePayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
 	AcceptPriceChange(ctx context.Context, input model.AcceptPriceChangeInput) (*model.CheckoutSessionPayload, error)
 	SelectSeats(ctx context.Context, input model.SelectSeatsInput) (*model.CheckoutSessionPayload, error)
@@ -587,6 +689,7 @@ type ProviderResultResolver interface {
 	Message(ctx context.Context, obj *search.ProviderResult) (*string, error)
 }
 type QueryResolver interface {
+	WebhookEndpoints(ctx context.Context) ([]events.Endpoint, error)
 	SearchOffers(ctx context.Context, input model.SearchOffersInput) (*search.Result, error)
 	OfferSearch(ctx context.Context, id string) (*search.Result, error)
 	Offer(ctx context.Context, id string) (*search.Offer, error)
@@ -599,6 +702,8 @@ type QueryResolver interface {
 }
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
+	BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error)
+	CheckoutSessionEvents(ctx context.Context, checkoutSessionID string) (<-chan *events.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -890,12 +995,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BaggageAllowance.WeightKg(childComplexity), true
 
+	case "BookedAncillary.description":
+		if e.ComplexityRoot.BookedAncillary.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Description(childComplexity), true
+	case "BookedAncillary.kind":
+		if e.ComplexityRoot.BookedAncillary.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Kind(childComplexity), true
+	case "BookedAncillary.passengerIndex":
+		if e.ComplexityRoot.BookedAncillary.PassengerIndex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.PassengerIndex(childComplexity), true
+	case "BookedAncillary.quantity":
+		if e.ComplexityRoot.BookedAncillary.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Quantity(childComplexity), true
+	case "BookedAncillary.segment":
+		if e.ComplexityRoot.BookedAncillary.Segment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.Segment(childComplexity), true
+	case "BookedAncillary.unitPrice":
+		if e.ComplexityRoot.BookedAncillary.UnitPrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookedAncillary.UnitPrice(childComplexity), true
+
 	case "Booking.total":
 		if e.ComplexityRoot.Booking.Amount == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Booking.Amount(childComplexity), true
+	case "Booking.ancillaries":
+		if e.ComplexityRoot.Booking.Ancillaries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Ancillaries(childComplexity), true
+	case "Booking.cancellations":
+		if e.ComplexityRoot.Booking.Cancellations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Cancellations(childComplexity), true
+	case "Booking.changes":
+		if e.ComplexityRoot.Booking.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Changes(childComplexity), true
+	case "Booking.checkoutSession":
+		if e.ComplexityRoot.Booking.CheckoutSession == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.CheckoutSession(childComplexity), true
 	case "Booking.createdAt":
 		if e.ComplexityRoot.Booking.CreatedAt == nil {
 			break
@@ -926,6 +1092,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Locators(childComplexity), true
+	case "Booking.passengers":
+		if e.ComplexityRoot.Booking.Passengers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Booking.Passengers(childComplexity), true
 	case "Booking.provider":
 		if e.ComplexityRoot.Booking.Provider == nil {
 			break
@@ -950,6 +1122,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Booking.Status(childComplexity), true
+
+	case "BookingCancellation.booking":
+		if e.ComplexityRoot.BookingCancellation.Booking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Booking(childComplexity), true
+	case "BookingCancellation.cancellable":
+		if e.ComplexityRoot.BookingCancellation.Cancellable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Cancellable(childComplexity), true
+	case "BookingCancellation.createdAt":
+		if e.ComplexityRoot.BookingCancellation.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.CreatedAt(childComplexity), true
+	case "BookingCancellation.expiresAt":
+		if e.ComplexityRoot.BookingCancellation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ExpiresAt(childComplexity), true
+	case "BookingCancellation.failure":
+		if e.ComplexityRoot.BookingCancellation.Failure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Failure(childComplexity), true
+	case "BookingCancellation.id":
+		if e.ComplexityRoot.BookingCancellation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ID(childComplexity), true
+	case "BookingCancellation.latest":
+		if e.ComplexityRoot.BookingCancellation.Latest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Latest(childComplexity), true
+	case "BookingCancellation.penalty":
+		if e.ComplexityRoot.BookingCancellation.Penalty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Penalty(childComplexity), true
+	case "BookingCancellation.refund":
+		if e.ComplexityRoot.BookingCancellation.QuotedRefund == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.QuotedRefund(childComplexity), true
+	case "BookingCancellation.refundStatus":
+		if e.ComplexityRoot.BookingCancellation.RefundStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.RefundStatus(childComplexity), true
+	case "BookingCancellation.refundable":
+		if e.ComplexityRoot.BookingCancellation.Refundable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Refundable(childComplexity), true
+	case "BookingCancellation.refunded":
+		if e.ComplexityRoot.BookingCancellation.Refunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Refunded(childComplexity), true
+	case "BookingCancellation.status":
+		if e.ComplexityRoot.BookingCancellation.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Status(childComplexity), true
+	case "BookingCancellation.updatedAt":
+		if e.ComplexityRoot.BookingCancellation.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.UpdatedAt(childComplexity), true
+	case "BookingCancellation.voidable":
+		if e.ComplexityRoot.BookingCancellation.Voidable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Voidable(childComplexity), true
+
+	case "BookingCancellationPayload.cancellation":
+		if e.ComplexityRoot.BookingCancellationPayload.Cancellation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.Cancellation(childComplexity), true
+	case "BookingCancellationPayload.userErrors":
+		if e.ComplexityRoot.BookingCancellationPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.UserErrors(childComplexity), true
+	case "BookingCancellationPayload.warnings":
+		if e.ComplexityRoot.BookingCancellationPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellationPayload.Warnings(childComplexity), true
+
+	case "BookingChange.after":
+		if e.ComplexityRoot.BookingChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.After(childComplexity), true
+	case "BookingChange.before":
+		if e.ComplexityRoot.BookingChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.Before(childComplexity), true
+	case "BookingChange.detectedAt":
+		if e.ComplexityRoot.BookingChange.DetectedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.DetectedAt(childComplexity), true
+	case "BookingChange.kind":
+		if e.ComplexityRoot.BookingChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.Kind(childComplexity), true
 
 	case "BookingConnection.edges":
 		if e.ComplexityRoot.BookingConnection.Edges == nil {
@@ -1372,6 +1679,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CurrencyConversion.To(childComplexity), true
 
+	case "Event.createdAt":
+		if e.ComplexityRoot.Event.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.CreatedAt(childComplexity), true
+	case "Event.data":
+		if e.ComplexityRoot.Event.Data == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Data(childComplexity), true
+	case "Event.id":
+		if e.ComplexityRoot.Event.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.type":
+		if e.ComplexityRoot.Event.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Type(childComplexity), true
+
 	case "Failure.code":
 		if e.ComplexityRoot.Failure.Code == nil {
 			break
@@ -1501,6 +1833,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.BookCheckoutSession(childComplexity, args["input"].(model.BookCheckoutSessionInput)), true
+	case "Mutation.cancelBooking":
+		if e.ComplexityRoot.Mutation.CancelBooking == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelBooking_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelBooking(childComplexity, args["input"].(model.CancelBookingInput)), true
 	case "Mutation.cancelCheckoutSession":
 		if e.ComplexityRoot.Mutation.CancelCheckoutSession == nil {
 			break
@@ -1512,6 +1855,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelCheckoutSession(childComplexity, args["input"].(model.CancelCheckoutSessionInput)), true
+	case "Mutation.cancellationQuote":
+		if e.ComplexityRoot.Mutation.CancellationQuote == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancellationQuote_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancellationQuote(childComplexity, args["input"].(model.CancellationQuoteInput)), true
 	case "Mutation.checkout":
 		if e.ComplexityRoot.Mutation.Checkout == nil {
 			break
@@ -1545,6 +1899,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCheckoutSession(childComplexity, args["input"].(model.CreateCheckoutSessionInput)), true
+	case "Mutation.createWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.CreateWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWebhookEndpoint(childComplexity, args["input"].(model.CreateWebhookEndpointInput)), true
+	case "Mutation.deleteWebhookEndpoint":
+		if e.ComplexityRoot.Mutation.DeleteWebhookEndpoint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteWebhookEndpoint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteWebhookEndpoint(childComplexity, args["input"].(model.DeleteWebhookEndpointInput)), true
 	case "Mutation.forwardCard":
 		if e.ComplexityRoot.Mutation.ForwardCard == nil {
 			break
@@ -1578,6 +1954,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PayCheckoutSession(childComplexity, args["input"].(model.PayCheckoutSessionInput)), true
+	case "Mutation.replayWebhookEvent":
+		if e.ComplexityRoot.Mutation.ReplayWebhookEvent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_replayWebhookEvent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReplayWebhookEvent(childComplexity, args["input"].(model.ReplayWebhookEventInput)), true
 	case "Mutation.selectSeats":
 		if e.ComplexityRoot.Mutation.SelectSeats == nil {
 			break
@@ -2262,6 +2649,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchOffers(childComplexity, args["input"].(model.SearchOffersInput)), true
+	case "Query.webhookEndpoints":
+		if e.ComplexityRoot.Query.WebhookEndpoints == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity), true
 
 	case "Seat.available":
 		if e.ComplexityRoot.Seat.Available == nil {
@@ -2467,6 +2860,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Slice.Segments(childComplexity), true
 
+	case "Subscription.bookingEvents":
+		if e.ComplexityRoot.Subscription.BookingEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_bookingEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.BookingEvents(childComplexity, args["bookingId"].(string)), true
+	case "Subscription.checkoutSessionEvents":
+		if e.ComplexityRoot.Subscription.CheckoutSessionEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_checkoutSessionEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.CheckoutSessionEvents(childComplexity, args["checkoutSessionId"].(string)), true
 	case "Subscription.searchOffersProgress":
 		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
 			break
@@ -2517,6 +2932,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Warning.Message(childComplexity), true
 
+	case "WebhookChangePayload.id":
+		if e.ComplexityRoot.WebhookChangePayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookChangePayload.ID(childComplexity), true
+	case "WebhookChangePayload.userErrors":
+		if e.ComplexityRoot.WebhookChangePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookChangePayload.UserErrors(childComplexity), true
+	case "WebhookChangePayload.warnings":
+		if e.ComplexityRoot.WebhookChangePayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookChangePayload.Warnings(childComplexity), true
+
+	case "WebhookEndpoint.createdAt":
+		if e.ComplexityRoot.WebhookEndpoint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.CreatedAt(childComplexity), true
+	case "WebhookEndpoint.events":
+		if e.ComplexityRoot.WebhookEndpoint.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.Events(childComplexity), true
+	case "WebhookEndpoint.id":
+		if e.ComplexityRoot.WebhookEndpoint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.ID(childComplexity), true
+	case "WebhookEndpoint.url":
+		if e.ComplexityRoot.WebhookEndpoint.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpoint.URL(childComplexity), true
+
+	case "WebhookEndpointPayload.endpoint":
+		if e.ComplexityRoot.WebhookEndpointPayload.Endpoint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointPayload.Endpoint(childComplexity), true
+	case "WebhookEndpointPayload.secret":
+		if e.ComplexityRoot.WebhookEndpointPayload.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointPayload.Secret(childComplexity), true
+	case "WebhookEndpointPayload.userErrors":
+		if e.ComplexityRoot.WebhookEndpointPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointPayload.UserErrors(childComplexity), true
+	case "WebhookEndpointPayload.warnings":
+		if e.ComplexityRoot.WebhookEndpointPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointPayload.Warnings(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2528,11 +3012,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptPriceChangeInput,
 		ec.unmarshalInputAncillarySelectionInput,
 		ec.unmarshalInputBookCheckoutSessionInput,
+		ec.unmarshalInputCancelBookingInput,
 		ec.unmarshalInputCancelCheckoutSessionInput,
+		ec.unmarshalInputCancellationQuoteInput,
 		ec.unmarshalInputCheckoutInput,
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCreateCheckoutSessionInput,
+		ec.unmarshalInputCreateWebhookEndpointInput,
+		ec.unmarshalInputDeleteWebhookEndpointInput,
 		ec.unmarshalInputForwardCardInput,
 		ec.unmarshalInputHoldCheckoutSessionInput,
 		ec.unmarshalInputMetadataEntryInput,
@@ -2540,6 +3028,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPassengerInput,
 		ec.unmarshalInputPayCheckoutSessionInput,
 		ec.unmarshalInputProviderSettlementInput,
+		ec.unmarshalInputReplayWebhookEventInput,
 		ec.unmarshalInputSearchOffersInput,
 		ec.unmarshalInputSeatSelectionInput,
 		ec.unmarshalInputSelectSeatsInput,
@@ -2662,8 +3151,81 @@ scalar DateTime
 "An exact decimal number as a string: \"129.90\". Never a float."
 scalar Decimal
 
+"""
+Something that changed, as webhooks deliver it and subscriptions stream it.
+Types: checkout_session.<status in lower case> (checkout_session.booked, ...),
+booking.confirmed, booking.canceled, booking.schedule_changed,
+booking.status_changed, booking.locators_changed, refund.succeeded.
+"""
+type Event {
+  "The event's id, the same on every delivery and replay (evt_...)."
+  id: ID!
+  "What happened."
+  type: String!
+  "When it happened, UTC."
+  createdAt: DateTime!
+  "The event's JSON object, as a webhook's body carries it in data: global ids (checkoutSessionId, bookingId, cancellationId), statuses, and for changes kind, before and after."
+  data: String!
+}
+
+"A tenant's webhook endpoint."
+type WebhookEndpoint {
+  "Its id, for deleteWebhookEndpoint."
+  id: ID!
+  "Where events are POSTed."
+  url: String!
+  "The event types it receives (checkout_session.* for every session status, * for all)."
+  events: [String!]!
+  "When it was registered, UTC."
+  createdAt: DateTime!
+}
+
+"The answer of createWebhookEndpoint."
+type WebhookEndpointPayload {
+  "The endpoint; null when there are user errors."
+  endpoint: WebhookEndpoint
+  "The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer."
+  secret: String
+  "Problems the caller can fix, each naming its input field."
+  userErrors: [UserError!]!
+  "What the caller should know about a step that was done."
+  warnings: [Warning!]!
+}
+
+"The answer of deleteWebhookEndpoint and replayWebhookEvent."
+type WebhookChangePayload {
+  "The id of the endpoint deleted or the event replayed; null when there are user errors."
+  id: ID
+  "Problems the caller can fix, each naming its input field."
+  userErrors: [UserError!]!
+  "What the caller should know about a step that was done."
+  warnings: [Warning!]!
+}
+
+"A webhook endpoint to register."
+input CreateWebhookEndpointInput {
+  "An https URL on a public address (http and private addresses only in development)."
+  url: String!
+  "The event types to receive: names from Event's description, checkout_session.* or *. At most 20."
+  events: [String!]! @maxItems(n: 20)
+}
+
+"A webhook endpoint to delete."
+input DeleteWebhookEndpointInput {
+  "WebhookEndpoint.id."
+  id: ID!
+}
+
+"An event to send again."
+input ReplayWebhookEventInput {
+  "Event.id (evt_...)."
+  eventId: ID!
+}
+
 "What can be read."
 type Query {
+  "Your webhook endpoints."
+  webhookEndpoints: [WebhookEndpoint!]!
   "Searches every provider (or the ones named) in parallel and stores the result for paging."
   searchOffers(
     "What to search for."
@@ -2688,7 +3250,8 @@ type Query {
 
 """
 What can be followed as it happens. Subscriptions are answered as
-server-sent events only: POST the operation to /graphql with
+server-sent events only (the events of bookings and sessions come from the
+database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 Accept: text/event-stream; each event is "event: next" with one answer in
 data, and the stream ends with "event: complete".
 """
@@ -2704,6 +3267,16 @@ type Subscription {
     "What to search for."
     input: SearchOffersInput!
   ): OfferSearchProgress!
+  "The events of one booking (booking.*, refund.succeeded) written after the subscription starts."
+  bookingEvents(
+    "Booking.id of the booking."
+    bookingId: ID!
+  ): Event!
+  "The events of one checkout session (checkout_session.<status>) written after the subscription starts."
+  checkoutSessionEvents(
+    "CheckoutSession.id of the session."
+    checkoutSessionId: ID!
+  ): Event!
 }
 
 "One step of a streamed search."
@@ -3284,6 +3857,50 @@ type Mutation {
     "What to do."
     input: CancelCheckoutSessionInput!
   ): CheckoutSessionPayload!
+  """
+  Asks the booking's provider what cancelling the booking would refund and
+  cost, and stores the answer as a quote valid until its expiresAt. Only the
+  booking's latest quote can be confirmed (cancelBooking). A provider whose
+  fares cannot be canceled (CitizenPlane: non-refundable, non-exchangeable)
+  gets a quote that says so (refundable false, refund 0, cancellable false)
+  rather than an error.
+  """
+  cancellationQuote(
+    "What to quote."
+    input: CancellationQuoteInput!
+  ): BookingCancellationPayload!
+  """
+  Confirms a cancellation quote: cancels the booking with its provider and
+  refunds the traveller, through the payment that paid the checkout session
+  (a card refund, or the credit line restored), exactly what the provider
+  refunded, at most what the booking cost. Only the booking's latest quote,
+  before it expires; an older or expired one is a user error. A provider that
+  completes later leaves the cancellation PENDING, and the server follows it
+  up. Cancelling one booking of a multi-part session refunds that part only.
+  """
+  cancelBooking(
+    "What to confirm."
+    input: CancelBookingInput!
+  ): BookingCancellationPayload!
+  """
+  Registers a webhook endpoint: every event of the types asked for, from now
+  on, is POSTed to it, signed (Faregraph-Signature), at least once, retried
+  with exponential backoff for up to 3 days.
+  """
+  createWebhookEndpoint(
+    "The endpoint."
+    input: CreateWebhookEndpointInput!
+  ): WebhookEndpointPayload!
+  "Deletes a webhook endpoint; its pending deliveries stop."
+  deleteWebhookEndpoint(
+    "The endpoint."
+    input: DeleteWebhookEndpointInput!
+  ): WebhookChangePayload!
+  "Sends an event again, with the same id, to every endpoint it was delivered or due to."
+  replayWebhookEvent(
+    "The event."
+    input: ReplayWebhookEventInput!
+  ): WebhookChangePayload!
   "Creates, holds and sets up the payment of a session in one request."
   checkout(
     "What to do."
@@ -3627,6 +4244,92 @@ input CancelCheckoutSessionInput {
   idempotencyKey: String
 }
 
+"The booking to quote a cancellation of."
+input CancellationQuoteInput {
+  "Booking.id of the booking."
+  bookingId: ID!
+}
+
+"The cancellation quote to confirm."
+input CancelBookingInput {
+  "BookingCancellation.id of the quote: the booking's latest, before it expires."
+  quoteId: ID!
+  "Repeating a request with the same key returns the cancellation it confirmed; another quote with it is refused."
+  idempotencyKey: String
+}
+
+"The answer of cancellationQuote and cancelBooking."
+type BookingCancellationPayload {
+  "The quote, or the cancellation it became, as it stands; null when there is none (see userErrors)."
+  cancellation: BookingCancellation
+  "Problems the caller can fix, each naming its input field."
+  userErrors: [UserError!]!
+  "What the caller should know about a step that was done: it was done, but note this."
+  warnings: [Warning!]!
+}
+
+"A quote of a booking's cancellation and, once confirmed, the cancellation and refund it became."
+type BookingCancellation {
+  "Its id, for cancelBooking(input: {quoteId})."
+  id: ID!
+  "The booking it cancels."
+  booking: Booking!
+  "Where it stands."
+  status: BookingCancellationStatus!
+  "Whether the provider can cancel the booking at all; false for providers whose fares are non-refundable and non-exchangeable (CitizenPlane)."
+  cancellable: Boolean!
+  "Whether the provider refunds anything on cancellation."
+  refundable: Boolean!
+  "Whether the booking can still be voided (canceled without penalty)."
+  voidable: Boolean!
+  "What the provider quoted it would refund, at most what the booking cost."
+  refund: Money!
+  "What the provider quoted it would keep."
+  penalty: Money!
+  "What the provider refunded and is refunded to the traveller, once canceled; null before."
+  refunded: Money
+  "The refund's status at the payment gateway (or the credit line); null before a refund is made or when there is nothing to refund."
+  refundStatus: RefundStatus
+  "Whether it is the booking's latest quote, the only one that can be confirmed."
+  latest: Boolean!
+  "Why it failed or is being retried, when it did."
+  failure: String
+  "Until when the quote can be confirmed, UTC."
+  expiresAt: DateTime!
+  "When it was quoted, UTC."
+  createdAt: DateTime!
+  "When it last changed, UTC."
+  updatedAt: DateTime!
+}
+
+"Where a booking cancellation stands."
+enum BookingCancellationStatus {
+  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest and not expired."
+  QUOTED
+  "Confirmed; the provider is being asked to cancel."
+  CANCELING
+  "The provider accepted the cancellation and completes it later; the server asks it again."
+  PENDING
+  "Canceled at the provider; the refund is being made."
+  REFUNDING
+  "Final: canceled and refunded (or nothing to refund)."
+  COMPLETED
+  "Final: canceled, but the refund could not be made; an operator refunds by hand."
+  REFUND_FAILED
+  "Final: the provider refused to cancel (failure says why); the booking stands."
+  FAILED
+}
+
+"Where a refund stands at the payment gateway."
+enum RefundStatus {
+  "The gateway is sending the refund."
+  PENDING
+  "The money is on its way back."
+  SUCCEEDED
+  "The refund could not be made."
+  FAILED
+}
+
 "How a session is paid."
 enum PaymentMethodType {
   "A card payment intent, authorized now and captured for what is booked."
@@ -3752,6 +4455,12 @@ enum ErrorCode {
   CONNECTION_TOO_SHORT
   "The same traveller (same name and date of birth, or same document number), or the same metadata key, is given twice."
   DUPLICATE
+  "The cancellation quote is past its expiry; ask for a new one (cancellationQuote)."
+  QUOTE_EXPIRED
+  "A newer cancellation quote of the booking exists; only the latest may be confirmed."
+  QUOTE_SUPERSEDED
+  "The booking cannot be canceled through this API: its provider has no cancellation (CitizenPlane fares are non-refundable and non-exchangeable), or it is canceled already."
+  NOT_CANCELLABLE
   "A provider did not say whether it booked; the reconciler asks it."
   BOOKING_OUTCOME_UNKNOWN
   "The bookings are made but the capture failed; it is retried."
@@ -3784,6 +4493,8 @@ enum ErrorCode {
   UNSUPPORTED_MEDIA_TYPE
   "A request error: a browser preflight from an origin that may not call the API (HTTP 403)."
   CORS_ORIGIN_NOT_ALLOWED
+  "A request error: a subscription asked for in a media type it is not answered in; subscriptions are server-sent events, POST with Accept: text/event-stream (HTTP 406)."
+  NOT_ACCEPTABLE
 }
 
 
@@ -4109,7 +4820,7 @@ type Booking implements Node {
   provider: String!
   "The provider's own reference."
   providerReference: String!
-  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper for flights leaving within a week; the last known status when the provider cannot answer."
+  "Where the booking stands, as the provider says now: read from it on request (an answer is reused for 30 seconds) and by the sweeper, more often as departure nears (see changes); the last known status when the provider cannot answer. CANCELED is final."
   status: BookingStatus!
   "What the booking cost (its part and its extras)."
   total: Money!
@@ -4121,6 +4832,54 @@ type Booking implements Node {
   locators: [String!]!
   "The flights as the provider has them now (schedule changes); null if the provider cannot answer."
   flights: [Slice!]
+  "Its cancellation quotes and cancellations, latest first."
+  cancellations: [BookingCancellation!]!
+  "The travellers it is booked for, in the checkout session's order."
+  passengers: [Passenger!]!
+  "The extras booked with it (bags, seats), for their passengers."
+  ancillaries: [BookedAncillary!]!
+  "The checkout session that made it."
+  checkoutSession: CheckoutSession!
+  "What changed since it was booked, as read from the provider (the server re-reads upcoming bookings, more often as departure nears: every 15 minutes in the last day, hourly in the last week), oldest first."
+  changes: [BookingChange!]!
+}
+
+"One change of a booking seen at its provider."
+type BookingChange {
+  "What changed."
+  kind: BookingChangeKind!
+  "When it was noticed, UTC."
+  detectedAt: DateTime!
+  "Before: the status (a BookingStatus), the schedule (one \"<carrier><number> <departure> <arrival>\" per segment, RFC 3339 UTC, joined by \"; \"), or the locators (joined by \", \")."
+  before: String!
+  "After, in the same form as before."
+  after: String!
+}
+
+"What changed in a booking."
+enum BookingChangeKind {
+  "Its status (to CANCELED: the airline canceled it)."
+  STATUS
+  "Its flights' times (a schedule change)."
+  SCHEDULE
+  "Its airline record locators."
+  LOCATORS
+}
+
+"An extra booked for one passenger."
+type BookedAncillary {
+  "What it is."
+  kind: AncillaryKind!
+  "What it is, in words, safe to show."
+  description: String!
+  "Index into Booking.passengers of the passenger it is for."
+  passengerIndex: Int!
+  "How many."
+  quantity: Int!
+  "Price of one unit."
+  unitPrice: Money!
+  "The flight (carrier code and number) it applies to; null when it covers the whole booking."
+  segment: String
 }
 
 "Where a booking stands with its provider."
@@ -4447,6 +5206,24 @@ func (ec *executionContext) childFields_BaggageAllowance(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type BaggageAllowance", field.Name)
 }
 
+func (ec *executionContext) childFields_BookedAncillary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BookedAncillary_kind(ctx, field)
+	case "description":
+		return ec.fieldContext_BookedAncillary_description(ctx, field)
+	case "passengerIndex":
+		return ec.fieldContext_BookedAncillary_passengerIndex(ctx, field)
+	case "quantity":
+		return ec.fieldContext_BookedAncillary_quantity(ctx, field)
+	case "unitPrice":
+		return ec.fieldContext_BookedAncillary_unitPrice(ctx, field)
+	case "segment":
+		return ec.fieldContext_BookedAncillary_segment(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookedAncillary", field.Name)
+}
+
 func (ec *executionContext) childFields_Booking(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4469,8 +5246,80 @@ func (ec *executionContext) childFields_Booking(ctx context.Context, field graph
 		return ec.fieldContext_Booking_locators(ctx, field)
 	case "flights":
 		return ec.fieldContext_Booking_flights(ctx, field)
+	case "cancellations":
+		return ec.fieldContext_Booking_cancellations(ctx, field)
+	case "passengers":
+		return ec.fieldContext_Booking_passengers(ctx, field)
+	case "ancillaries":
+		return ec.fieldContext_Booking_ancillaries(ctx, field)
+	case "checkoutSession":
+		return ec.fieldContext_Booking_checkoutSession(ctx, field)
+	case "changes":
+		return ec.fieldContext_Booking_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Booking", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingCancellation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BookingCancellation_id(ctx, field)
+	case "booking":
+		return ec.fieldContext_BookingCancellation_booking(ctx, field)
+	case "status":
+		return ec.fieldContext_BookingCancellation_status(ctx, field)
+	case "cancellable":
+		return ec.fieldContext_BookingCancellation_cancellable(ctx, field)
+	case "refundable":
+		return ec.fieldContext_BookingCancellation_refundable(ctx, field)
+	case "voidable":
+		return ec.fieldContext_BookingCancellation_voidable(ctx, field)
+	case "refund":
+		return ec.fieldContext_BookingCancellation_refund(ctx, field)
+	case "penalty":
+		return ec.fieldContext_BookingCancellation_penalty(ctx, field)
+	case "refunded":
+		return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+	case "refundStatus":
+		return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
+	case "latest":
+		return ec.fieldContext_BookingCancellation_latest(ctx, field)
+	case "failure":
+		return ec.fieldContext_BookingCancellation_failure(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_BookingCancellation_expiresAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BookingCancellation_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BookingCancellation_updatedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingCancellation", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingCancellationPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cancellation":
+		return ec.fieldContext_BookingCancellationPayload_cancellation(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_BookingCancellationPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_BookingCancellationPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingCancellationPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_BookingChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_BookingChange_kind(ctx, field)
+	case "detectedAt":
+		return ec.fieldContext_BookingChange_detectedAt(ctx, field)
+	case "before":
+		return ec.fieldContext_BookingChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_BookingChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BookingChange", field.Name)
 }
 
 func (ec *executionContext) childFields_BookingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4685,6 +5534,20 @@ func (ec *executionContext) childFields_CurrencyConversion(ctx context.Context, 
 		return ec.fieldContext_CurrencyConversion_rateDate(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CurrencyConversion", field.Name)
+}
+
+func (ec *executionContext) childFields_Event(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Event_id(ctx, field)
+	case "type":
+		return ec.fieldContext_Event_type(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Event_createdAt(ctx, field)
+	case "data":
+		return ec.fieldContext_Event_data(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
 func (ec *executionContext) childFields_Failure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5147,6 +6010,46 @@ func (ec *executionContext) childFields_Warning(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Warning", field.Name)
 }
 
+func (ec *executionContext) childFields_WebhookChangePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookChangePayload_id(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_WebhookChangePayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_WebhookChangePayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookChangePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookEndpoint_id(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookEndpoint_url(ctx, field)
+	case "events":
+		return ec.fieldContext_WebhookEndpoint_events(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpoint", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookEndpointPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "endpoint":
+		return ec.fieldContext_WebhookEndpointPayload_endpoint(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookEndpointPayload_secret(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_WebhookEndpointPayload_userErrors(ctx, field)
+	case "warnings":
+		return ec.fieldContext_WebhookEndpointPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointPayload", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -5291,12 +6194,40 @@ func (ec *executionContext) field_Mutation_bookCheckoutSession_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_cancelBooking_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancelBookingInput, error) {
+			return ec.unmarshalNCancelBookingInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelBookingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_cancelCheckoutSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CancelCheckoutSessionInput, error) {
 			return ec.unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelCheckoutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancellationQuote_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
+			return ec.unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5347,6 +6278,34 @@ func (ec *executionContext) field_Mutation_createCheckoutSession_args(ctx contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CreateWebhookEndpointInput, error) {
+			return ec.unmarshalNCreateWebhookEndpointInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCreateWebhookEndpointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteWebhookEndpoint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteWebhookEndpointInput, error) {
+			return ec.unmarshalNDeleteWebhookEndpointInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐDeleteWebhookEndpointInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_forwardCard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5381,6 +6340,20 @@ func (ec *executionContext) field_Mutation_payCheckoutSession_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.PayCheckoutSessionInput, error) {
 			return ec.unmarshalNPayCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPayCheckoutSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_replayWebhookEvent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ReplayWebhookEventInput, error) {
+			return ec.unmarshalNReplayWebhookEventInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐReplayWebhookEventInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5620,6 +6593,34 @@ func (ec *executionContext) field_Query_searchOffers_args(ctx context.Context, r
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_bookingEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "bookingId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["bookingId"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_checkoutSessionEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "checkoutSessionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["checkoutSessionId"] = arg0
 	return args, nil
 }
 
@@ -6763,6 +7764,153 @@ func (ec *executionContext) fieldContext_BaggageAllowance_description(_ context.
 	return graphql.NewScalarFieldContext("BaggageAllowance", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _BookedAncillary_kind(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.AncillaryKind) graphql.Marshaler {
+			return ec.marshalNAncillaryKind2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐAncillaryKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type AncillaryKind does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_description(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_passengerIndex(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_passengerIndex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PassengerIndex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_passengerIndex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_quantity(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
+func (ec *executionContext) _BookedAncillary_unitPrice(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_unitPrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitPrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_unitPrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookedAncillary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookedAncillary_segment(ctx context.Context, field graphql.CollectedField, obj *model.BookedAncillary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookedAncillary_segment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Segment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookedAncillary_segment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookedAncillary", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Booking_id(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7009,6 +8157,735 @@ func (ec *executionContext) fieldContext_Booking_flights(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Booking_cancellations(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_cancellations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Cancellations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.Cancellation) graphql.Marshaler {
+			return ec.marshalNBookingCancellation2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_cancellations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_passengers(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_passengers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Passengers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Passenger) graphql.Marshaler {
+			return ec.marshalNPassenger2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐPassengerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_passengers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Passenger(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_ancillaries(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_ancillaries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Ancillaries(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.BookedAncillary) graphql.Marshaler {
+			return ec.marshalNBookedAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_ancillaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookedAncillary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_checkoutSession(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_checkoutSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().CheckoutSession(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.Session) graphql.Marshaler {
+			return ec.marshalNCheckoutSession2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐSession(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_checkoutSession(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Booking_changes(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Booking_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Booking().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.BookingChange) graphql.Marshaler {
+			return ec.marshalNBookingChange2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Booking_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Booking",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_id(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().ID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_booking(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_booking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().Booking(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.BookingRecord) graphql.Marshaler {
+			return ec.marshalNBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_booking(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Booking(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_status(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.CancellationStatus) graphql.Marshaler {
+			return ec.marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type BookingCancellationStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_cancellable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_cancellable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancellable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_cancellable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_refundable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refundable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_voidable(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_voidable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Voidable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_voidable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_refund(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refund(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuotedRefund, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refund(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_penalty(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_penalty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Penalty, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Money) graphql.Marshaler {
+			return ec.marshalNMoney2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_penalty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refunded(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Refunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refundStatus(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().RefundStatus(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *payments.RefundStatus) graphql.Marshaler {
+			return ec.marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type RefundStatus does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_latest(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_latest(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Latest, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_latest(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_failure(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_failure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_expiresAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExpiresAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_createdAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellation_updatedAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingCancellationPayload_cancellation(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_cancellation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cancellation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.Cancellation) graphql.Marshaler {
+			return ec.marshalOBookingCancellation2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_cancellation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellationPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellationPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.BookingCancellationPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellationPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+			return ec.marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellationPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellationPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingChange_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.ChangeKind) graphql.Marshaler {
+			return ec.marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type BookingChangeKind does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_detectedAt(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_detectedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DetectedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_detectedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_before(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_after(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BookingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BookingConnection) (ret graphql.Marshaler) {
@@ -8845,6 +10722,98 @@ func (ec *executionContext) fieldContext_CurrencyConversion_rateDate(_ context.C
 	return graphql.NewScalarFieldContext("CurrencyConversion", field, false, false, errors.New("field of type Date does not have child fields"))
 }
 
+func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _Event_type(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _Event_createdAt(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Event_data(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_data(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Data(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_data(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _Failure_code(ctx context.Context, field graphql.CollectedField, obj *checkout.Failure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9592,6 +11561,226 @@ func (ec *executionContext) fieldContext_Mutation_cancelCheckoutSession(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_cancelCheckoutSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancellationQuote(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancellationQuote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancellationQuote(ctx, fc.Args["input"].(model.CancellationQuoteInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+			return ec.marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancellationQuote(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancellationQuote_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelBooking(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelBooking(ctx, fc.Args["input"].(model.CancelBookingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+			return ec.marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelBooking(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BookingCancellationPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelBooking_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWebhookEndpoint(ctx, fc.Args["input"].(model.CreateWebhookEndpointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookEndpointPayload) graphql.Marshaler {
+			return ec.marshalNWebhookEndpointPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookEndpointPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpointPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteWebhookEndpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteWebhookEndpoint(ctx, fc.Args["input"].(model.DeleteWebhookEndpointInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookChangePayload) graphql.Marshaler {
+			return ec.marshalNWebhookChangePayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteWebhookEndpoint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_replayWebhookEvent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_replayWebhookEvent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReplayWebhookEvent(ctx, fc.Args["input"].(model.ReplayWebhookEventInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookChangePayload) graphql.Marshaler {
+			return ec.marshalNWebhookChangePayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookChangePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_replayWebhookEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookChangePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_replayWebhookEvent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12169,6 +14358,38 @@ func (ec *executionContext) fieldContext_ProviderResult_conversion(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookEndpoints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().WebhookEndpoints(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []events.Endpoint) graphql.Marshaler {
+			return ec.marshalNWebhookEndpoint2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookEndpoints(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_searchOffers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13549,6 +15770,94 @@ func (ec *executionContext) fieldContext_Subscription_searchOffersProgress(ctx c
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_bookingEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_bookingEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().BookingEvents(ctx, fc.Args["bookingId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_bookingEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_bookingEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_checkoutSessionEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_checkoutSessionEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().CheckoutSessionEvents(ctx, fc.Args["checkoutSessionId"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_checkoutSessionEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Event(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_checkoutSessionEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *fault.Violation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13685,6 +15994,304 @@ func (ec *executionContext) _Warning_message(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Warning_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Warning", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookChangePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookChangePayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookChangePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookChangePayload", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookChangePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.WebhookChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookChangePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookChangePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookChangePayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.WebhookChangePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookChangePayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+			return ec.marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookChangePayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookChangePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warning(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *events.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type ID does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookEndpoint_url(ctx context.Context, field graphql.CollectedField, obj *events.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookEndpoint_events(ctx context.Context, field graphql.CollectedField, obj *events.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookEndpoint_createdAt(ctx context.Context, field graphql.CollectedField, obj *events.Endpoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpoint_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpoint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpoint", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookEndpointPayload_endpoint(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointPayload_endpoint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Endpoint, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *events.Endpoint) graphql.Marshaler {
+			return ec.marshalOWebhookEndpoint2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpoint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointPayload_endpoint(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookEndpointPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpoint(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookEndpointPayload_secret(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointPayload_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointPayload_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpointPayload", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookEndpointPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Violation) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐViolationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookEndpointPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookEndpointPayload_warnings(ctx context.Context, field graphql.CollectedField, obj *model.WebhookEndpointPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointPayload_warnings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warnings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fault.Warning) graphql.Marshaler {
+			return ec.marshalNWarning2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointPayload_warnings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookEndpointPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warning(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14864,6 +17471,43 @@ func (ec *executionContext) unmarshalInputBookCheckoutSessionInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputCancelBookingInput(ctx context.Context, obj any) (model.CancelBookingInput, error) {
+	var it model.CancelBookingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"quoteId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "quoteId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quoteId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuoteID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCancelCheckoutSessionInput(ctx context.Context, obj any) (model.CancelCheckoutSessionInput, error) {
 	var it model.CancelCheckoutSessionInput
 	if obj == nil {
@@ -14896,6 +17540,36 @@ func (ec *executionContext) unmarshalInputCancelCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCancellationQuoteInput(ctx context.Context, obj any) (model.CancellationQuoteInput, error) {
+	var it model.CancellationQuoteInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"bookingId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "bookingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bookingId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BookingID = data
 		}
 	}
 	return it, nil
@@ -15163,6 +17837,73 @@ func (ec *executionContext) unmarshalInputCreateCheckoutSessionInput(ctx context
 				return it, err
 			}
 			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCreateWebhookEndpointInput(ctx context.Context, obj any) (model.CreateWebhookEndpointInput, error) {
+	var it model.CreateWebhookEndpointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"url", "events"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "events":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("events"))
+			data, err := ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Events = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputDeleteWebhookEndpointInput(ctx context.Context, obj any) (model.DeleteWebhookEndpointInput, error) {
+	var it model.DeleteWebhookEndpointInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
 		}
 	}
 	return it, nil
@@ -15499,6 +18240,36 @@ func (ec *executionContext) unmarshalInputProviderSettlementInput(ctx context.Co
 				return it, err
 			}
 			it.Mode = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputReplayWebhookEventInput(ctx context.Context, obj any) (model.ReplayWebhookEventInput, error) {
+	var it model.ReplayWebhookEventInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eventId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eventId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eventId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EventID = data
 		}
 	}
 	return it, nil
@@ -16383,6 +19154,69 @@ func (ec *executionContext) _BaggageAllowance(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var bookedAncillaryImplementors = []string{"BookedAncillary"}
+
+func (ec *executionContext) _BookedAncillary(ctx context.Context, sel ast.SelectionSet, obj *model.BookedAncillary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookedAncillaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookedAncillary")
+		case "kind":
+			out.Values[i] = ec._BookedAncillary_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._BookedAncillary_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "passengerIndex":
+			out.Values[i] = ec._BookedAncillary_passengerIndex(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._BookedAncillary_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitPrice":
+			out.Values[i] = ec._BookedAncillary_unitPrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "segment":
+			out.Values[i] = ec._BookedAncillary_segment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var bookingImplementors = []string{"Booking", "Node"}
 
 func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, obj *checkout.BookingRecord) graphql.Marshaler {
@@ -16544,6 +19378,504 @@ func (ec *executionContext) _Booking(ctx context.Context, sel ast.SelectionSet, 
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "cancellations":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_cancellations(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "passengers":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_passengers(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "ancillaries":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_ancillaries(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "checkoutSession":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_checkoutSession(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "changes":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Booking_changes(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingCancellationImplementors = []string{"BookingCancellation"}
+
+func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.SelectionSet, obj *checkout.Cancellation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingCancellationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingCancellation")
+		case "id":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_id(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "booking":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_booking(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "status":
+			out.Values[i] = ec._BookingCancellation_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancellable":
+			out.Values[i] = ec._BookingCancellation_cancellable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundable":
+			out.Values[i] = ec._BookingCancellation_refundable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "voidable":
+			out.Values[i] = ec._BookingCancellation_voidable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refund":
+			out.Values[i] = ec._BookingCancellation_refund(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "penalty":
+			out.Values[i] = ec._BookingCancellation_penalty(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refunded":
+			out.Values[i] = ec._BookingCancellation_refunded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundStatus":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_refundStatus(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "latest":
+			out.Values[i] = ec._BookingCancellation_latest(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "failure":
+			out.Values[i] = ec._BookingCancellation_failure(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "expiresAt":
+			out.Values[i] = ec._BookingCancellation_expiresAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BookingCancellation_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BookingCancellation_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingCancellationPayloadImplementors = []string{"BookingCancellationPayload"}
+
+func (ec *executionContext) _BookingCancellationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BookingCancellationPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingCancellationPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingCancellationPayload")
+		case "cancellation":
+			out.Values[i] = ec._BookingCancellationPayload_cancellation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._BookingCancellationPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._BookingCancellationPayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var bookingChangeImplementors = []string{"BookingChange"}
+
+func (ec *executionContext) _BookingChange(ctx context.Context, sel ast.SelectionSet, obj *checkout.BookingChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bookingChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BookingChange")
+		case "kind":
+			out.Values[i] = ec._BookingChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detectedAt":
+			out.Values[i] = ec._BookingChange_detectedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._BookingChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._BookingChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17829,6 +21161,92 @@ func (ec *executionContext) _CurrencyConversion(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var eventImplementors = []string{"Event"}
+
+func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *events.Event) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Event")
+		case "id":
+			out.Values[i] = ec._Event_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "type":
+			out.Values[i] = ec._Event_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Event_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "data":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_data(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var failureImplementors = []string{"Failure"}
 
 func (ec *executionContext) _Failure(ctx context.Context, sel ast.SelectionSet, obj *checkout.Failure) graphql.Marshaler {
@@ -18144,6 +21562,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "cancelCheckoutSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_cancelCheckoutSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancellationQuote":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancellationQuote(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelBooking":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelBooking(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteWebhookEndpoint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayWebhookEvent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_replayWebhookEvent(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -19830,6 +23283,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Query")
+		case "webhookEndpoints":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_webhookEndpoints(ctx, field)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
 		case "searchOffers":
 			field := field
 
@@ -20441,6 +23916,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "searchOffersProgress":
 		return ec._Subscription_searchOffersProgress(ctx, fields[0])
+	case "bookingEvents":
+		return ec._Subscription_bookingEvents(ctx, fields[0])
+	case "checkoutSessionEvents":
+		return ec._Subscription_checkoutSessionEvents(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -20518,6 +23997,160 @@ func (ec *executionContext) _Warning(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "message":
 			out.Values[i] = ec._Warning_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var webhookChangePayloadImplementors = []string{"WebhookChangePayload"}
+
+func (ec *executionContext) _WebhookChangePayload(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookChangePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookChangePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookChangePayload")
+		case "id":
+			out.Values[i] = ec._WebhookChangePayload_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._WebhookChangePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._WebhookChangePayload_warnings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var webhookEndpointImplementors = []string{"WebhookEndpoint"}
+
+func (ec *executionContext) _WebhookEndpoint(ctx context.Context, sel ast.SelectionSet, obj *events.Endpoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpoint")
+		case "id":
+			out.Values[i] = ec._WebhookEndpoint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._WebhookEndpoint_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._WebhookEndpoint_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookEndpoint_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
+var webhookEndpointPayloadImplementors = []string{"WebhookEndpointPayload"}
+
+func (ec *executionContext) _WebhookEndpointPayload(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookEndpointPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookEndpointPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookEndpointPayload")
+		case "endpoint":
+			out.Values[i] = ec._WebhookEndpointPayload_endpoint(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._WebhookEndpointPayload_secret(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._WebhookEndpointPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warnings":
+			out.Values[i] = ec._WebhookEndpointPayload_warnings(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21055,6 +24688,26 @@ func (ec *executionContext) unmarshalNBookCheckoutSessionInput2githubᚗcomᚋfa
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBookedAncillary2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillary(ctx context.Context, sel ast.SelectionSet, v model.BookedAncillary) graphql.Marshaler {
+	return ec._BookedAncillary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookedAncillary2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.BookedAncillary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookedAncillary2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookedAncillary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNBooking2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingRecord(ctx context.Context, sel ast.SelectionSet, v checkout.BookingRecord) graphql.Marshaler {
 	return ec._Booking(ctx, sel, &v)
 }
@@ -21084,6 +24737,124 @@ func (ec *executionContext) marshalNBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 	}
 	return ec._Booking(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNBookingCancellation2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx context.Context, sel ast.SelectionSet, v checkout.Cancellation) graphql.Marshaler {
+	return ec._BookingCancellation(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookingCancellation2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.Cancellation) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookingCancellation2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBookingCancellationPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingCancellationPayload(ctx context.Context, sel ast.SelectionSet, v *model.BookingCancellationPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._BookingCancellationPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx context.Context, v any) (checkout.CancellationStatus, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus(ctx context.Context, sel ast.SelectionSet, v checkout.CancellationStatus) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[string]checkout.CancellationStatus{
+		"QUOTED":        checkout.CancelQuoted,
+		"CANCELING":     checkout.CancelCanceling,
+		"PENDING":       checkout.CancelPending,
+		"REFUNDING":     checkout.CancelRefunding,
+		"COMPLETED":     checkout.CancelCompleted,
+		"REFUND_FAILED": checkout.CancelRefundFailed,
+		"FAILED":        checkout.CancelFailed,
+	}
+	marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[checkout.CancellationStatus]string{
+		checkout.CancelQuoted:       "QUOTED",
+		checkout.CancelCanceling:    "CANCELING",
+		checkout.CancelPending:      "PENDING",
+		checkout.CancelRefunding:    "REFUNDING",
+		checkout.CancelCompleted:    "COMPLETED",
+		checkout.CancelRefundFailed: "REFUND_FAILED",
+		checkout.CancelFailed:       "FAILED",
+	}
+)
+
+func (ec *executionContext) marshalNBookingChange2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChange(ctx context.Context, sel ast.SelectionSet, v checkout.BookingChange) graphql.Marshaler {
+	return ec._BookingChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNBookingChange2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.BookingChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookingChange2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐBookingChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx context.Context, v any) (checkout.ChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind(ctx context.Context, sel ast.SelectionSet, v checkout.ChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind = map[string]checkout.ChangeKind{
+		"STATUS":   checkout.ChangeStatus,
+		"SCHEDULE": checkout.ChangeSchedule,
+		"LOCATORS": checkout.ChangeLocators,
+	}
+	marshalNBookingChangeKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐChangeKind = map[checkout.ChangeKind]string{
+		checkout.ChangeStatus:   "STATUS",
+		checkout.ChangeSchedule: "SCHEDULE",
+		checkout.ChangeLocators: "LOCATORS",
+	}
+)
 
 func (ec *executionContext) marshalNBookingConnection2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingConnection(ctx context.Context, sel ast.SelectionSet, v *model.BookingConnection) graphql.Marshaler {
 	if v == nil {
@@ -21171,8 +24942,18 @@ func (ec *executionContext) marshalNBuyer2ᚖgithubᚗcomᚋfaregraphᚋfaregrap
 	return ec._Buyer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCancelBookingInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelBookingInput(ctx context.Context, v any) (model.CancelBookingInput, error) {
+	res, err := ec.unmarshalInputCancelBookingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancelCheckoutSessionInput(ctx context.Context, v any) (model.CancelCheckoutSessionInput, error) {
 	res, err := ec.unmarshalInputCancelCheckoutSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
+	res, err := ec.unmarshalInputCancellationQuoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -21374,6 +25155,11 @@ func (ec *executionContext) unmarshalNCreateCheckoutSessionInput2githubᚗcomᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateWebhookEndpointInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCreateWebhookEndpointInput(ctx context.Context, v any) (model.CreateWebhookEndpointInput, error) {
+	res, err := ec.unmarshalInputCreateWebhookEndpointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx context.Context, v any) (providers.Date, error) {
 	res, err := scalars.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21420,6 +25206,11 @@ func (ec *executionContext) marshalNDecimal2string(ctx context.Context, sel ast.
 		}
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNDeleteWebhookEndpointInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐDeleteWebhookEndpointInput(ctx context.Context, v any) (model.DeleteWebhookEndpointInput, error) {
+	res, err := ec.unmarshalInputDeleteWebhookEndpointInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNElectronicCommerceIndicator2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐElectronicCommerceIndicator(ctx context.Context, v any) (model.ElectronicCommerceIndicator, error) {
@@ -21485,6 +25276,9 @@ var (
 		"BOOKING_CLOSED":            fault.BookingClosed,
 		"CONNECTION_TOO_SHORT":      fault.ConnectionTooShort,
 		"DUPLICATE":                 fault.Duplicate,
+		"QUOTE_EXPIRED":             fault.QuoteExpired,
+		"QUOTE_SUPERSEDED":          fault.QuoteSuperseded,
+		"NOT_CANCELLABLE":           fault.NotCancellable,
 		"BOOKING_OUTCOME_UNKNOWN":   fault.BookingOutcomeUnknown,
 		"PAYMENT_SETTLEMENT_FAILED": fault.PaymentSettlementFailed,
 		"BOOKING_FAILED":            fault.BookingFailed,
@@ -21501,6 +25295,7 @@ var (
 		"METHOD_NOT_ALLOWED":        fault.MethodNotAllowed,
 		"UNSUPPORTED_MEDIA_TYPE":    fault.UnsupportedMediaType,
 		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
+		"NOT_ACCEPTABLE":            fault.NotAcceptable,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -21537,6 +25332,9 @@ var (
 		fault.BookingClosed:           "BOOKING_CLOSED",
 		fault.ConnectionTooShort:      "CONNECTION_TOO_SHORT",
 		fault.Duplicate:               "DUPLICATE",
+		fault.QuoteExpired:            "QUOTE_EXPIRED",
+		fault.QuoteSuperseded:         "QUOTE_SUPERSEDED",
+		fault.NotCancellable:          "NOT_CANCELLABLE",
 		fault.BookingOutcomeUnknown:   "BOOKING_OUTCOME_UNKNOWN",
 		fault.PaymentSettlementFailed: "PAYMENT_SETTLEMENT_FAILED",
 		fault.BookingFailed:           "BOOKING_FAILED",
@@ -21553,8 +25351,19 @@ var (
 		fault.MethodNotAllowed:        "METHOD_NOT_ALLOWED",
 		fault.UnsupportedMediaType:    "UNSUPPORTED_MEDIA_TYPE",
 		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
+		fault.NotAcceptable:           "NOT_ACCEPTABLE",
 	}
 )
+
+func (ec *executionContext) marshalNEvent2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEvent(ctx context.Context, sel ast.SelectionSet, v *events.Event) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Event(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNFareConditions2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐConditions(ctx context.Context, sel ast.SelectionSet, v providers.Conditions) graphql.Marshaler {
 	return ec._FareConditions(ctx, sel, &v)
@@ -22176,6 +25985,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNReplayWebhookEventInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐReplayWebhookEventInput(ctx context.Context, v any) (model.ReplayWebhookEventInput, error) {
+	res, err := ec.unmarshalInputReplayWebhookEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, v any) (model.RouteType, error) {
 	var res model.RouteType
 	err := res.UnmarshalGQL(v)
@@ -22567,6 +26381,46 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNWebhookChangePayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookChangePayload(ctx context.Context, sel ast.SelectionSet, v *model.WebhookChangePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WebhookChangePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookEndpoint2githubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpoint(ctx context.Context, sel ast.SelectionSet, v events.Endpoint) graphql.Marshaler {
+	return ec._WebhookEndpoint(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWebhookEndpoint2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []events.Endpoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookEndpoint2githubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookEndpointPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookEndpointPayload(ctx context.Context, sel ast.SelectionSet, v *model.WebhookEndpointPayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._WebhookEndpointPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -22776,6 +26630,13 @@ func (ec *executionContext) marshalOBooking2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 	return ec._Booking(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBookingCancellation2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellation(ctx context.Context, sel ast.SelectionSet, v *checkout.Cancellation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BookingCancellation(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -22979,6 +26840,24 @@ func (ec *executionContext) marshalOFailure2ᚖgithubᚗcomᚋfaregraphᚋfaregr
 	return ec._Failure(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -23149,6 +27028,38 @@ func (ec *executionContext) unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, v any) (*payments.RefundStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, sel ast.SelectionSet, v *payments.RefundStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus[*v])
+	return res
+}
+
+var (
+	unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus = map[string]payments.RefundStatus{
+		"PENDING":   payments.RefundPending,
+		"SUCCEEDED": payments.RefundSucceeded,
+		"FAILED":    payments.RefundFailed,
+	}
+	marshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus = map[payments.RefundStatus]string{
+		payments.RefundPending:   "PENDING",
+		payments.RefundSucceeded: "SUCCEEDED",
+		payments.RefundFailed:    "FAILED",
+	}
+)
+
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -23166,6 +27077,18 @@ func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregrap
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -23227,6 +27150,13 @@ func (ec *executionContext) unmarshalOThreeDSecureInput2ᚖgithubᚗcomᚋfaregr
 	}
 	res, err := ec.unmarshalInputThreeDSecureInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOWebhookEndpoint2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋeventsᚐEndpoint(ctx context.Context, sel ast.SelectionSet, v *events.Endpoint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._WebhookEndpoint(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

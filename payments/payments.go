@@ -266,3 +266,45 @@ func CaptureKey(id string, amount int64) string { return fmt.Sprintf("capture:%s
 
 // CancelKey is the idempotency key of canceling intent id.
 func CancelKey(id string) string { return "cancel:" + id }
+
+// RefundStatus is where a refund stands, the same for every gateway.
+type RefundStatus string
+
+// The statuses a refund can have.
+const (
+	// RefundPending: the gateway accepted the refund and is sending it.
+	RefundPending RefundStatus = "PENDING"
+	// RefundSucceeded: the money is on its way back to the card. Final.
+	RefundSucceeded RefundStatus = "SUCCEEDED"
+	// RefundFailed: the refund could not be made (the card is closed...).
+	RefundFailed RefundStatus = "FAILED"
+)
+
+// Refund is a refund of part or all of a captured intent, in minor units
+// of Currency.
+type Refund struct {
+	// ID is the gateway's id of the refund (re_...).
+	ID       string
+	Status   RefundStatus
+	Amount   int64
+	Currency string
+}
+
+// Refunder is a Gateway that can give captured money back. Refund returns
+// amount (0 < amount <= what was captured and not refunded yet) of the
+// captured intent id to the card. key is our own id of the refund (e.g. a
+// booking cancellation's id): the same key always reaches the same refund,
+// never a second one, so a retry after an error or a timeout is safe. An
+// intent that was not captured, or an amount above what is left, fails
+// with ErrInvalidState; an unknown intent with ErrNotFound.
+//
+// GetRefund reads a refund back by the gateway's id (a refund Refund
+// answered PENDING, to see it settle: a repeated Refund with the same key
+// may only replay its first answer); an unknown id is ErrNotFound.
+type Refunder interface {
+	Refund(ctx context.Context, id, key string, amount int64) (*Refund, error)
+	GetRefund(ctx context.Context, refundID string) (*Refund, error)
+}
+
+// RefundKey is the idempotency key of the refund with our id key.
+func RefundKey(key string) string { return "refund:" + key }

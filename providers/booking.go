@@ -248,6 +248,9 @@ type Booking struct {
 	Locators []string `json:"locators,omitempty"`
 	// Slices are the flights as the provider has them now (schedule changes).
 	Slices []Slice `json:"slices,omitempty"`
+	// Refund is what the provider refunds for a cancellation it completed,
+	// when its answer says (LiteAPI refund_amount); nil otherwise.
+	Refund *Money `json:"refund,omitempty"`
 }
 
 // Booker books held parts.
@@ -276,6 +279,25 @@ type Booker interface {
 // reference is NotFound.
 type Canceller interface {
 	Cancel(ctx context.Context, reference string) (*Booking, error)
+}
+
+// CancellationQuote is what cancelling a booking would refund and cost,
+// as the provider quotes it now.
+type CancellationQuote struct {
+	// Refundable: the provider refunds something on cancellation.
+	Refundable bool
+	// Voidable: the booking can still be voided (no penalty).
+	Voidable bool
+	// Refund is what the provider would refund; Penalty what it keeps.
+	Refund, Penalty Money
+}
+
+// CancellationQuoter quotes the cancellation of a booking by the
+// provider's reference, for the providers that can cancel. An unknown
+// reference is NotFound; a booking that cannot be canceled any more
+// (already canceled, flown) is Rejected.
+type CancellationQuoter interface {
+	QuoteCancellation(ctx context.Context, reference string) (*CancellationQuote, error)
 }
 
 // BookingRetriever reads a booking back by the provider's reference, with

@@ -160,6 +160,17 @@ func (s *Set) Canceller(name string) (Canceller, error) {
 	return guardedCanceller{p, s.guard(name)}, nil
 }
 
+// CancellationQuoter returns provider name's cancellation quotes,
+// guarded. An unknown name, or a provider that cannot quote a
+// cancellation, is an *Error with code Unavailable.
+func (s *Set) CancellationQuoter(name string) (CancellationQuoter, error) {
+	p, err := lookup[CancellationQuoter](s, name, "quote_cancellation", "cannot quote cancellations")
+	if err != nil {
+		return nil, err
+	}
+	return guardedQuoter{p, s.guard(name)}, nil
+}
+
 // Settlements lists how provider name settles a part: its Settler's
 // list, or only Merchant for an adapter without one. An unknown name is
 // an *Error with code Unavailable.
@@ -357,4 +368,14 @@ type guardedCanceller struct {
 func (g guardedCanceller) Cancel(ctx context.Context, reference string) (_ *Booking, err error) {
 	defer g.recover(ctx, "cancel", &err)
 	return g.p.Cancel(ctx, reference)
+}
+
+type guardedQuoter struct {
+	p       CancellationQuoter
+	recover recoverer
+}
+
+func (g guardedQuoter) QuoteCancellation(ctx context.Context, reference string) (_ *CancellationQuote, err error) {
+	defer g.recover(ctx, "quote_cancellation", &err)
+	return g.p.QuoteCancellation(ctx, reference)
 }

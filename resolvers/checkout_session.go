@@ -120,13 +120,18 @@ func (r *checkoutSessionResolver) Airline(_ context.Context, obj *checkout.Sessi
 }
 
 func (r *checkoutSessionResolver) Passengers(_ context.Context, obj *checkout.Session) ([]model.Passenger, error) {
+	return passengers(obj), nil
+}
+
+// passengers are a session's travellers as given and as ticketed.
+func passengers(obj *checkout.Session) []model.Passenger {
 	out := make([]model.Passenger, len(obj.Passengers))
 	for i, p := range obj.Passengers {
 		t := p.Ticketed()
 		out[i] = model.Passenger{Type: model.PassengerType(p.Type), GivenName: p.GivenName, FamilyName: p.FamilyName,
 			TicketedGivenName: t.GivenName, TicketedFamilyName: t.FamilyName, DateOfBirth: p.DateOfBirth}
 	}
-	return out, nil
+	return out
 }
 
 func (r *checkoutSessionResolver) Buyer(_ context.Context, obj *checkout.Session) (*model.Buyer, error) {
@@ -165,8 +170,13 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 
 // Status is read from the provider through the operation's loader (an
 // answer is kept briefly across operations) and recorded when it changed;
-// the stored status when the provider cannot answer.
+// the stored status when the provider cannot answer. A canceled booking
+// is final: its stored status is answered without asking (an answer kept
+// from before the cancellation must not bring it back).
 func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
+	if obj.Status == providers.BookingCanceled {
+		return obj.Status, nil
+	}
 	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
 	if err != nil || st == "" {
 		return obj.Status, nil

@@ -86,7 +86,7 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 		e.Message = "an API key is required: send Authorization: Bearer <key>"
 		return fault.Unauthenticated
 	case errors.As(err, &scope):
-		e.Message = "the API key does not grant " + scope.Scope
+		e.Message = "the API key does not grant " + scope.Scopes()
 		return fault.Forbidden
 	case errors.Is(err, search.ErrOfferExpired):
 		e.Message = "the offer has expired; search again"

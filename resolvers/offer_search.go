@@ -11,7 +11,13 @@ import (
 	"github.com/faregraph/faregraph/search"
 )
 
-func (r *offerSearchResolver) ID(_ context.Context, obj *search.Result) (string, error) {
+// ID is handed out only once the search is stored: the result may still
+// be being written while the rest of the answer is made (Service.Start),
+// and any replica must find the search by the id a client holds.
+func (r *offerSearchResolver) ID(ctx context.Context, obj *search.Result) (string, error) {
+	if err := obj.Stored(ctx); err != nil {
+		return "", err
+	}
 	return ids.Global(searchType, obj.ID), nil
 }
 

@@ -22,7 +22,9 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Search.Search(ctx, req)
+	// Answered as soon as the providers are in: the result is stored
+	// meanwhile, and OfferSearch.id waits for that.
+	res, err := r.Search.Start(ctx, req)
 	if err != nil {
 		return nil, inputErrors(ctx, err)
 	}
@@ -68,6 +70,11 @@ func (r *queryResolver) OfferSearch(ctx context.Context, id string) (*search.Res
 	res, err := r.Search.Get(ctx, key)
 	if errors.Is(err, search.ErrNotFound) {
 		return nil, nil
+	}
+	if err == nil {
+		// A stored search never changes until it expires: an answer that
+		// selects none of its live fields may be reused until then.
+		immutableUntil(ctx, res.ExpiresAt)
 	}
 	return res, err
 }

@@ -14,11 +14,7 @@ import (
 // reader is the principal of a read of sessions or bookings: either scope
 // that deals with them will do.
 func reader(ctx context.Context) (*auth.Principal, error) {
-	p, err := auth.Require(ctx, auth.ScopeBookingsRead)
-	if err == nil {
-		return p, nil
-	}
-	return auth.Require(ctx, auth.ScopeCheckoutWrite)
+	return auth.RequireAny(ctx, auth.ScopeCheckoutWrite, auth.ScopeBookingsRead)
 }
 
 func (r *queryResolver) CheckoutSession(ctx context.Context, id string) (*checkout.Session, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/search"
@@ -15,8 +16,10 @@ import (
 
 // Resolver is the root resolver and the dependency-injection point.
 type Resolver struct {
-	Search    *search.Service
-	Checkout  *checkout.Service
+	Search   *search.Service
+	Checkout *checkout.Service
+	// Events serves webhook endpoints and subscriptions.
+	Events    *events.Service
 	Providers *providers.Set
 	Logger    *slog.Logger
 	// Now is the clock; time.Now when nil.

@@ -68,6 +68,9 @@ func (r *Result) Page(by SortKey, size int, cursor string, backward bool) (Page,
 		start = max(0, end-size)
 	}
 	p := Page{TotalCount: len(order), HasNextPage: end < len(order), HasPreviousPage: start > 0}
+	if err := r.sealed(order[start:end]); err != nil {
+		return Page{}, err
+	}
 	for i := start; i < end; i++ {
 		p.Offers = append(p.Offers, r.Offers[order[i]])
 		p.Cursors = append(p.Cursors, ids.Global("Cursor", r.ID+"/"+string(by)+":"+strconv.Itoa(i)))

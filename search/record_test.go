@@ -53,7 +53,12 @@ func TestStoredSearchDecodes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, o := range got.Offers {
+			// Ids are sealed again when a page shows the offers.
+			page, err := got.Page(ByPrice, MaxPageSize, "", false)
+			if err != nil || len(page.Offers) != len(got.Offers) {
+				t.Fatalf("page: %d offers of %d, %v", len(page.Offers), len(got.Offers), err)
+			}
+			for _, o := range page.Offers {
 				if !strings.HasPrefix(o.ID, offerType+".") {
 					t.Errorf("offer id %q was not sealed again", o.ID)
 				}
@@ -80,7 +85,9 @@ func TestSignedIDsDecode(t *testing.T) {
 	want := recordstest.Offer()
 	wantAnc := &Ancillary{Provider: "citizenplane", PartRef: "cp-back-9", Ancillary: recordstest.Ancillary()}
 	current := []*Offer{{Offer: want}}
-	if err := s.sign(current); err != nil {
+	res := &Result{Offers: current}
+	res.prepare(s.cfg.Signer)
+	if err := res.signAll(); err != nil {
 		t.Fatal(err)
 	}
 	currentAnc, err := s.AncillaryID(want.Parts[1], recordstest.Ancillary())

@@ -7,7 +7,10 @@
 package search
 
 import (
+	"sync"
 	"time"
+
+	"github.com/faregraph/faregraph/ids"
 
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/rules"
@@ -78,7 +81,16 @@ type Result struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	Providers []ProviderResult
-	Offers    []*Offer
+	// Offers have their ID once a page has shown them (Page), or once
+	// Service.Search has returned.
+	Offers []*Offer
 
 	sorted sortedViews
+	// signer seals offer ids; seals and sealErrs are by index of Offers.
+	signer   *ids.Signer
+	seals    []sync.Once
+	sealErrs []error
+	// stored is closed once the store answered, with storeErr.
+	stored   chan struct{}
+	storeErr error
 }

@@ -118,8 +118,28 @@ func (s *Service) Providers() []string { return s.cfg.Providers.Names() }
 // runs it. Identical searches in flight at once share one run; the run goes
 // on for the others when one caller gives up. An invalid request is an
 // *fault.FieldError and reaches no provider. Provider failures are not errors:
-// they are in Result.Providers.
+// they are in Result.Providers. The result is stored and every offer has
+// its id when Search returns.
 func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
+	res, err := s.Start(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := res.Stored(ctx); err != nil {
+		return nil, err
+	}
+	if err := res.signAll(); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Start is Search answered as soon as the slowest provider is in: the
+// result is being stored meanwhile (Result.Stored waits for it; its id
+// must not be handed out before, for another replica could not find it),
+// and each offer's id is sealed when a page first shows it (Page), once.
+// Sealing is deterministic, so an offer has the same id whoever seals it.
+func (s *Service) Start(ctx context.Context, r Request) (*Result, error) {
 	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())
 	if err != nil {
 		return nil, err
@@ -166,7 +186,10 @@ func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress
 	key := requestKey(r)
 	if res := s.reusable(key); res != nil {
 		for _, pr := range res.Providers {
-			own := ownFares(res.Offers, pr.Provider)
+			own, at := ownFares(res.Offers, pr.Provider)
+			if res.sealed(at) != nil {
+				own = nil
+			}
 			pr.OfferCount = len(own)
 			progress(pr, own)
 		}
@@ -199,6 +222,9 @@ func (s *Service) reusable(key string) *Result {
 func (s *Service) remember(key string, res *Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if res.storeFailed() {
+		return // forgotten already
+	}
 	now := s.cfg.Now()
 	if now.Sub(s.lastSweep) > time.Minute || len(s.byID) >= maxCached {
 		s.lastSweep = now
@@ -247,9 +273,8 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	if !now.Before(res.ExpiresAt) {
 		return nil, ErrSearchExpired
 	}
-	if err := s.sign(res.Offers); err != nil {
-		return nil, err
-	}
+	res.prepare(s.cfg.Signer)
+	res.storeDone(nil)
 	s.remember("", res)
 	return res, nil
 }
@@ -274,6 +299,8 @@ func (s *Service) DecodeOffer(id string) (*Offer, error) {
 
 const offerType = "Offer"
 
+// sign seals the ids of offers that belong to no result yet (a provider's
+// offers told as it answers).
 func (s *Service) sign(offers []*Offer) error {
 	for _, o := range offers {
 		id, err := s.cfg.Signer.Seal(offerType, records.NewOfferID(o.Offer))
@@ -283,6 +310,74 @@ func (s *Service) sign(offers []*Offer) error {
 		o.ID = id
 	}
 	return nil
+}
+
+// prepare readies a result whose offers have no id yet: each is sealed
+// by signer when first shown (sealed), and storing is under way until
+// storeDone.
+func (r *Result) prepare(signer *ids.Signer) {
+	r.signer = signer
+	r.seals = make([]sync.Once, len(r.Offers))
+	r.sealErrs = make([]error, len(r.Offers))
+	r.stored = make(chan struct{})
+}
+
+// sealed seals the ids of the offers at indexes (of r.Offers) that have
+// none yet: once per offer, whoever asks first.
+func (r *Result) sealed(indexes []int) error {
+	if r.seals == nil {
+		return nil // a result made whole, its ids set (tests)
+	}
+	for _, i := range indexes {
+		r.seals[i].Do(func() {
+			o := r.Offers[i]
+			o.ID, r.sealErrs[i] = r.signer.Seal(offerType, records.NewOfferID(o.Offer))
+		})
+		if err := r.sealErrs[i]; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// signAll seals every offer's id.
+func (r *Result) signAll() error {
+	all := make([]int, len(r.Offers))
+	for i := range all {
+		all[i] = i
+	}
+	return r.sealed(all)
+}
+
+// storeDone records how storing the result ended.
+func (r *Result) storeDone(err error) {
+	r.storeErr = err
+	close(r.stored)
+}
+
+// storeFailed reports whether storing the result has ended in an error.
+func (r *Result) storeFailed() bool {
+	select {
+	case <-r.stored:
+		return r.storeErr != nil
+	default:
+		return false
+	}
+}
+
+// Stored waits until the result is in the store, so that any replica can
+// page it: its id is valid from then on. It returns the store's error, or
+// ctx's when ctx ends first.
+func (r *Result) Stored(ctx context.Context) error {
+	if r.stored == nil {
+		return nil // a result made whole (tests)
+	}
+	select {
+	case <-r.stored:
+		return r.storeErr
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // providerAnswer is what one provider answered for a search.
@@ -339,7 +434,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 			if s.sign(offers) != nil {
 				offers = nil
 			}
-			offers = ownFares(offers, pr.Provider)
+			offers, _ = ownFares(offers, pr.Provider)
 			pr.OfferCount = len(offers)
 			each(pr, offers)
 		}
@@ -376,20 +471,45 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
 	}
 	for i := range res.Providers {
-		res.Providers[i].OfferCount = len(ownFares(res.Offers, res.Providers[i].Provider))
-	}
-	if err := s.sign(res.Offers); err != nil {
-		return nil, err
+		own, _ := ownFares(res.Offers, res.Providers[i].Provider)
+		res.Providers[i].OfferCount = len(own)
 	}
 	res.ID = s.cfg.NewID()
+	res.prepare(s.cfg.Signer)
+	// Stored while the first page is answered from memory; the search's
+	// id is handed out only once it is stored (Result.Stored).
+	go s.store(context.WithoutCancel(ctx), res)
+	return res, nil
+}
+
+// store saves res; a result that could not be saved is forgotten, so that
+// the next identical search runs again.
+func (s *Service) store(ctx context.Context, res *Result) {
 	body, err := json.Marshal(toRecord(res))
 	if err != nil {
-		return nil, fmt.Errorf("search: encode result: %w", err)
+		err = fmt.Errorf("search: encode result: %w", err)
+	} else if err = s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err != nil {
+		err = fmt.Errorf("search: save result: %w", err)
 	}
-	if err := s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err != nil {
-		return nil, fmt.Errorf("search: save result: %w", err)
+	if err != nil {
+		s.cfg.Logger.ErrorContext(ctx, "search not stored", "search", res.ID, "err", err)
+		s.forget(res)
 	}
-	return res, nil
+	res.storeDone(err)
+}
+
+// forget drops res from memory.
+func (s *Service) forget(res *Result) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.byID[res.ID] == res {
+		delete(s.byID, res.ID)
+	}
+	for k, r := range s.byKey {
+		if r == res {
+			delete(s.byKey, k)
+		}
+	}
 }
 
 // sortOffers sorts offers cheapest first, then earliest, then by provider.
@@ -498,16 +618,15 @@ func (c converter) all(offers []providers.Offer) (kept []providers.Offer, droppe
 }
 
 // ownFares are the offers of offers that are one fare of provider (one
-// part, theirs): what ProviderResult.OfferCount counts, in the progress
-// events and in the stored search alike.
-func ownFares(offers []*Offer, provider string) []*Offer {
-	var own []*Offer
-	for _, o := range offers {
+// part, theirs), and their indexes in offers: what ProviderResult.
+// OfferCount counts, in the progress events and in the stored search alike.
+func ownFares(offers []*Offer, provider string) (own []*Offer, at []int) {
+	for i, o := range offers {
 		if len(o.Parts) == 1 && o.Parts[0].Provider == provider {
-			own = append(own, o)
+			own, at = append(own, o), append(at, i)
 		}
 	}
-	return own
+	return own, at
 }
 
 // safeMessage is the client-safe text of a provider failure.

@@ -192,6 +192,12 @@ func TestProductionNeedsKeysAndScopes(t *testing.T) {
 	if r := postAs(t, h, reader, create, vars); len(r.Errors) == 0 || r.codes()[0] != "FORBIDDEN" {
 		t.Errorf("create without checkout:write: %+v", r.Errors)
 	}
+	// Sessions are listed with bookings:read too (README): the refusal
+	// names both scopes, not only checkout:write.
+	if r := postAs(t, h, reader, `{ checkoutSessions(first: 5) { totalCount } }`, nil); len(r.Errors) != 1 || r.codes()[0] != "FORBIDDEN" ||
+		r.Errors[0].Message != "the API key does not grant checkout:write or bookings:read" {
+		t.Errorf("checkoutSessions with offers:read: %+v", r.Errors)
+	}
 	r = postAs(t, h, writer, create, vars)
 	id := dig(r.Data, "createCheckoutSession", "checkoutSession", "id")
 	if id == nil {

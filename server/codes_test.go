@@ -82,6 +82,9 @@ func TestRequestErrorCodesAreErrorCodes(t *testing.T) {
 		{fault.MethodNotAllowed, req(http.MethodGet, "/graphql?query=mutation%7B__typename%7D", "", "", nil)},
 		{fault.UnsupportedMediaType, req(http.MethodPost, "/graphql", "text/plain", "", []byte(`{ __typename }`))},
 		{fault.CORSOriginNotAllowed, req(http.MethodOptions, "/graphql", "", "https://evil.example", nil, "Access-Control-Request-Method", "POST")},
+		{fault.NotAcceptable, req(http.MethodPost, "/graphql", "application/json", "", queryBody(`subscription { searchOffersProgress(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) { __typename } }`))},
+		{fault.BadRequest, req(http.MethodGet, "/graphql", "", "", nil, "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13")},
+		{fault.CORSOriginNotAllowed, req(http.MethodGet, "/graphql", "", "https://evil.example", nil, "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Version", "13")},
 		{fault.BadUserInput, req(http.MethodPost, "/graphql", "application/json", "", []byte(`{"query":"query($f: Int) { bookings(first: $f) { totalCount } }","variables":{"f":2.5}}`))},
 		// The client of the request above has spent its budget of one.
 		{fault.TooManyRequests, nil},

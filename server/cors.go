@@ -4,7 +4,9 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/faregraph/faregraph/fault"
 )
@@ -13,6 +15,15 @@ import (
 // any origin. Preflight requests are answered here, a preflight from an
 // origin that is not allowed with a 403 that says so; credentials travel
 // in the Authorization header, never in cookies.
+//
+// Other requests are not refused for their Origin: browsers send Origin on
+// same-origin POSTs too (the playground's), and an origin that is not
+// allowed only keeps its page from reading the answer. A WebSocket
+// upgrade is the exception: browsers send it without a preflight, and the
+// server refuses every one anyway, so one from another origin that is not
+// allowed is refused as a preflight is (403 CORS_ORIGIN_NOT_ALLOWED),
+// while a same-origin one (Origin naming the request's own host) gets the
+// 400 BAD_REQUEST that says WebSockets are not supported.
 func cors(origins []string, next http.Handler) http.Handler {
 	any := slices.Contains(origins, "*")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,6 +41,13 @@ func cors(origins []string, next http.Handler) http.Handler {
 				return
 			}
 		}
+		allowed := any || slices.Contains(origins, origin)
+		if origin != "" && !allowed && isWebSocket(r) && !sameOrigin(r, origin) {
+			w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+			writeError(w, http.StatusForbidden, fault.CORSOriginNotAllowed,
+				"browsers on "+origin+" may not call this API: the server's CORS origins (FAREGRAPH_CORS_ORIGINS) do not include it; "+webSocketRefused)
+			return
+		}
 		if origin != "" && r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
 			writeError(w, http.StatusForbidden, fault.CORSOriginNotAllowed,
 				"browsers on "+origin+" may not call this API: the server's CORS origins (FAREGRAPH_CORS_ORIGINS) do not include it")
@@ -37,6 +55,12 @@ func cors(origins []string, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// sameOrigin reports whether origin names the host r was sent to.
+func sameOrigin(r *http.Request, origin string) bool {
+	u, err := url.Parse(origin)
+	return err == nil && u.Host != "" && strings.EqualFold(u.Host, r.Host)
 }
 
 type requestIDKey struct{}

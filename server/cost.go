@@ -42,5 +42,7 @@ func complexity(c *graph.ComplexityRoot) {
 	c.Booking.Flights = func(child int) int { return liveCheckCost + child }
 	c.Mutation.CreateCheckoutSession = func(child int, _ model.CreateCheckoutSessionInput) int { return mutationCost + child }
 	c.Mutation.Checkout = func(child int, _ model.CheckoutInput) int { return mutationCost + child }
+	c.Mutation.CancellationQuote = func(child int, _ model.CancellationQuoteInput) int { return mutationCost + child }
+	c.Mutation.CancelBooking = func(child int, _ model.CancelBookingInput) int { return mutationCost + child }
 	c.Mutation.SelectSeats = func(child int, _ model.SelectSeatsInput) int { return mutationCost + child }
 }

@@ -50,6 +50,7 @@ func TestExamplesServedWithThePlayground(t *testing.T) {
 
 // pageOffer is what the results page shows of one offer.
 type pageOffer struct {
+	ID       string  `json:"id"`
 	Provider string  `json:"provider"`
 	Arrival  int     `json:"arrival"`
 	Ms       float64 `json:"ms"`
@@ -59,7 +60,8 @@ type pageOffer struct {
 // TestResultsPageInChromium loads examples/results.html in headless
 // Chromium against a real listener on the simulators, CitizenPlane's
 // answering late: the page shows LiteAPI's offers first, then
-// CitizenPlane's, each with airports, local times, flights and price; a
+// CitizenPlane's, each with airports and their cities, local times,
+// flights with their airline's name, included bags and price; a
 // LiteAPI offer is chosen, its session held, and a seat picked from the seat
 // map, which the session then has as a SEAT cart line. Screenshots go to
 // $FAREGRAPH_ARTIFACTS_DIR (else the test's temp dir).
@@ -124,7 +126,7 @@ func TestResultsPageInChromium(t *testing.T) {
 	shot("1-results.png")
 
 	offers, err := chromedp.Run(p.Ctx, chromedp.Evaluate[[]pageOffer](`[...document.querySelectorAll("li.offer")].map(li => ({
-		provider: li.dataset.provider, arrival: Number(li.dataset.arrival), ms: Number(li.dataset.arrivedMs), text: li.innerText}))`))
+		id: li.dataset.offerId, provider: li.dataset.provider, arrival: Number(li.dataset.arrival), ms: Number(li.dataset.arrivedMs), text: li.innerText}))`))
 	if err != nil {
 		fail("reading the offers: %v", err)
 	}
@@ -162,6 +164,38 @@ func TestResultsPageInChromium(t *testing.T) {
 		if !strings.Contains(o.Text, "CDG") || !strings.Contains(o.Text, "PMI") || len(timeRe.FindAllString(o.Text, -1)) < 2 ||
 			!flightRe.MatchString(o.Text) || !priceRe.MatchString(o.Text) {
 			t.Errorf("offer %d lacks airports, local times, flights or a price:\n%s", i, o.Text)
+		}
+		// Names, not just codes: the cities and airports of CDG and PMI,
+		// the airline of every flight (as the API names it), and each
+		// part's included bags ("not stated" when the provider says nothing).
+		for _, name := range []string{"Paris", "Charles de Gaulle", "Palma"} {
+			if !strings.Contains(o.Text, name) {
+				t.Errorf("offer %d lacks the airport name %q:\n%s", i, name, o.Text)
+			}
+		}
+		detail := post(t, a.Handler, `query($id: ID!) { offer(id: $id) {
+			slices { segments { marketingCarrier { iataCode name } } }
+			parts { provider includedBaggage { kind pieces weightKg } } } }`, map[string]any{"id": o.ID})
+		for _, sl := range dig(detail.Data, "offer", "slices").([]any) {
+			for _, sg := range sl.(map[string]any)["segments"].([]any) {
+				c := sg.(map[string]any)["marketingCarrier"].(map[string]any)
+				if name, _ := c["name"].(string); name == "" || !strings.Contains(o.Text, name) {
+					t.Errorf("offer %d lacks the name of airline %v (%q):\n%s", i, c["iataCode"], name, o.Text)
+				}
+			}
+		}
+		for _, pt := range dig(detail.Data, "offer", "parts").([]any) {
+			bags, _ := pt.(map[string]any)["includedBaggage"].([]any)
+			wantBags := regexp.MustCompile(`Included bags( \([^)]*\))?: not stated`)
+			switch {
+			case pt.(map[string]any)["provider"] == "liteapi" && len(bags) == 0:
+				t.Errorf("offer %d: liteapi part without included bags in the API: %v", i, pt)
+			case len(bags) > 0:
+				wantBags = regexp.MustCompile(`Included bags( \([^)]*\))?: \d× (cabin bag|personal item|checked bag)`)
+			}
+			if !wantBags.MatchString(o.Text) {
+				t.Errorf("offer %d lacks its included bags (%v), want %s:\n%s", i, bags, wantBags, o.Text)
+			}
 		}
 	}
 	if got["liteapi"] == 0 || got["citizenplane"] == 0 || got["liteapi"] != want["liteapi"] || got["citizenplane"] != want["citizenplane"] {

@@ -24,6 +24,7 @@ import (
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/loaders"
@@ -46,6 +47,9 @@ const (
 	MaxTokens = 5000
 	// MaxComplexity caps what one operation may cost (see cost.go).
 	MaxComplexity = 5000
+	// MaxPersistedQueries bounds the documents kept for automatic
+	// persisted queries (LRU).
+	MaxPersistedQueries = 1000
 	// DefaultRequestTimeout is the execution deadline of a GraphQL
 	// request when Config.RequestTimeout is zero.
 	DefaultRequestTimeout = 30 * time.Second
@@ -53,8 +57,10 @@ const (
 
 // Config is what the server needs.
 type Config struct {
-	Search    *search.Service
-	Checkout  *checkout.Service
+	Search   *search.Service
+	Checkout *checkout.Service
+	// Events serves webhook endpoints and subscriptions.
+	Events    *events.Service
 	Providers *providers.Set
 	// Auth authenticates API keys; requests pass through it to /graphql.
 	Auth *auth.Authenticator
@@ -139,6 +145,8 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
+		case isWebSocket(r):
+			refuseUnsupported(w, r)
 		case r.Method != http.MethodGet && r.Method != http.MethodPost:
 			w.Header().Set("Allow", allow)
 			writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "/graphql takes GET and POST")
@@ -152,7 +160,7 @@ func graphqlMethods(withOptions bool, next http.Handler) http.Handler {
 
 // GraphQL returns the GraphQL handler alone, as tests and benchmarks use it.
 func GraphQL(cfg Config) http.Handler {
-	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
+	res := &resolvers.Resolver{Search: cfg.Search, Checkout: cfg.Checkout, Events: cfg.Events, Providers: cfg.Providers, Logger: cfg.Logger, Now: cfg.Now}
 	gc := graph.Config{Resolvers: res}
 	complexity(&gc.Complexity)
 	schema := graph.NewExecutableSchema(gc)
@@ -160,11 +168,17 @@ func GraphQL(cfg Config) http.Handler {
 	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{inputs: inputs})
-	srv.AddTransport(postJSON{inputs: inputs})
+	srv.AddTransport(getQuery{inputs: inputs, schema: schema.Schema()})
+	srv.AddTransport(postJSON{inputs: inputs, schema: schema.Schema()})
+	srv.AddTransport(unsupported{}) // last: the requests the others do not take
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
 	srv.SetParserTokenLimit(MaxTokens)
+	// Automatic persisted queries: a client may send the document's
+	// SHA-256 alone once the server has seen it (PERSISTED_QUERY_NOT_FOUND
+	// asks it to send the document). Before documentLimits, which then
+	// measures the document the hash stands for.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](MaxPersistedQueries)})
 	srv.Use(documentLimits{cache: cache})
 	srv.Use(listLimits{schema: schema.Schema()})
 	srv.Use(extension.FixedComplexityLimit(MaxComplexity))
@@ -206,11 +220,15 @@ func GraphQL(cfg Config) http.Handler {
 		}
 		return resp
 	})
+	// Innermost: the metrics and the error cap above see cached answers too.
+	responses := newResponseCache(cfg.Now)
+	srv.AroundResponses(responses.middleware)
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w, r = withHTTPCaching(w, r, responses.now)
 		// The request's context also ends when the client disconnects.
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()

@@ -1,10 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-
 	"mime"
 	"net/http"
 	"strings"
@@ -12,6 +12,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/faregraph/faregraph/fault"
 )
 
 // Incremental delivery (@defer) and subscriptions over HTTP POST.
@@ -21,9 +23,10 @@ import (
 // delivery RFC (deferSpec=20220824, the format gqlgen and Apollo Client
 // speak: a first part {"data":…,"hasNext":true}, then parts
 // {"incremental":[{"data":…,"path":[…],"label":…}],"hasNext":…}), and
-// Accept: text/event-stream gets each part as a server-sent event
-// ("event: next", then "event: complete", GraphQL over SSE's distinct
-// connections mode). Subscriptions are answered only as server-sent
+// Accept: text/event-stream gets the same parts, each as a server-sent
+// event ("event: next", then "event: complete", GraphQL over SSE's
+// distinct connections mode). A deferred field is absent from the first
+// part. Subscriptions are answered only as server-sent
 // events. Any other client gets one answer with the deferred parts merged
 // into the first, so @defer never loses data.
 
@@ -63,15 +66,48 @@ type incrementalPart struct {
 	HasNext     bool                `json:"hasNext"`
 }
 
-func writeMultipart(ctx context.Context, w http.ResponseWriter, next graphql.ResponseHandler) {
+func writeMultipart(ctx context.Context, w http.ResponseWriter, schema *ast.Schema, next graphql.ResponseHandler) {
 	w.Header().Set("Content-Type", `multipart/mixed; boundary="`+multipartBoundary+`"; deferSpec=20220824`)
+	w.WriteHeader(http.StatusOK)
+	incrementalParts(ctx, schema, next, func(b []byte) {
+		fmt.Fprintf(w, "--%s\r\nContent-Type: application/json; charset=utf-8\r\n\r\n%s\r\n", multipartBoundary, b)
+		flush(w)
+	})
+	fmt.Fprintf(w, "--%s--\r\n", multipartBoundary)
+	flush(w)
+}
+
+func writeSSE(ctx context.Context, w http.ResponseWriter, schema *ast.Schema, next graphql.ResponseHandler) {
+	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
 	w.WriteHeader(http.StatusOK)
+	fmt.Fprint(w, ":\n\n")
+	flush(w)
+	incrementalParts(ctx, schema, next, func(b []byte) {
+		fmt.Fprintf(w, "event: next\ndata: %s\n\n", b)
+		flush(w)
+	})
+	fmt.Fprint(w, "event: complete\ndata:\n\n")
+	flush(w)
+}
+
+// incrementalParts writes each part of an answer as the 2022 format of
+// incremental delivery (deferSpec=20220824) has it, the same for both
+// streaming transports: the first part as it is, without the deferred
+// fields (gqlgen leaves them null in it), then each deferred part nested
+// in {"incremental":[…],"hasNext":…}. The parts of a subscription are
+// each a first part: every event is a whole answer.
+func incrementalParts(ctx context.Context, schema *ast.Schema, next graphql.ResponseHandler, write func([]byte)) {
 	first := true
 	for resp := next(ctx); resp != nil; resp = next(ctx) {
 		more := resp.HasNext != nil && *resp.HasNext
 		var body any = resp
-		if !first {
+		switch {
+		case first && resp.HasNext != nil && graphql.HasOperationContext(ctx):
+			r := *resp
+			r.Data = withoutDeferred(graphql.GetOperationContext(ctx), schema, r.Data)
+			body = &r
+		case !first && resp.HasNext != nil:
 			r := *resp
 			r.HasNext = nil
 			body = incrementalPart{Incremental: []*graphql.Response{&r}, HasNext: more}
@@ -79,37 +115,153 @@ func writeMultipart(ctx context.Context, w http.ResponseWriter, next graphql.Res
 		first = false
 		b, err := json.Marshal(body)
 		if err != nil {
-			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}],"hasNext":false}`)
+			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"` + string(fault.Internal) + `"}}],"hasNext":false}`)
 		}
-		fmt.Fprintf(w, "--%s\r\nContent-Type: application/json; charset=utf-8\r\n\r\n%s\r\n", multipartBoundary, b)
-		flush(w)
-		if !more {
+		write(b)
+		if ctx.Err() != nil || resp.HasNext != nil && !more {
 			break
 		}
 	}
-	fmt.Fprintf(w, "--%s--\r\n", multipartBoundary)
-	flush(w)
 }
 
-func writeSSE(ctx context.Context, w http.ResponseWriter, next graphql.ResponseHandler) {
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ":\n\n")
-	flush(w)
-	for resp := next(ctx); resp != nil; resp = next(ctx) {
-		b, err := json.Marshal(resp)
-		if err != nil {
-			b = []byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}`)
+// withoutDeferred removes from the first part's data the deferred fields
+// that gqlgen writes as null: in the 2022 format a deferred field is
+// absent from the first part, and comes in a later one. The keys keep
+// their order. Anything it cannot follow is left as it is.
+func withoutDeferred(oc *graphql.OperationContext, schema *ast.Schema, data json.RawMessage) json.RawMessage {
+	if schema == nil || oc == nil || oc.Operation == nil || len(data) == 0 {
+		return data
+	}
+	root := schema.Query
+	switch oc.Operation.Operation {
+	case ast.Mutation:
+		root = schema.Mutation
+	case ast.Subscription:
+		root = schema.Subscription
+	}
+	if root == nil {
+		return data
+	}
+	p := pruner{oc: oc, schema: schema}
+	return p.value(data, oc.Operation.SelectionSet, root)
+}
+
+type pruner struct {
+	oc     *graphql.OperationContext
+	schema *ast.Schema
+}
+
+// value prunes a value of type typ selected with sel: an object, a list of
+// them (at any depth), or anything else, which it returns as it is.
+func (p pruner) value(raw json.RawMessage, sel ast.SelectionSet, typ *ast.Definition) json.RawMessage {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || len(sel) == 0 || typ == nil {
+		return raw
+	}
+	switch raw[0] {
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(raw, &items) != nil {
+			return raw
 		}
-		fmt.Fprintf(w, "event: next\ndata: %s\n\n", b)
-		flush(w)
-		if ctx.Err() != nil || resp.HasNext != nil && !*resp.HasNext {
-			break
+		var b bytes.Buffer
+		b.WriteByte('[')
+		for i, item := range items {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(p.value(item, sel, typ))
+		}
+		b.WriteByte(']')
+		return b.Bytes()
+	case '{':
+		return p.object(raw, sel, typ)
+	}
+	return raw
+}
+
+func (p pruner) object(raw json.RawMessage, sel ast.SelectionSet, typ *ast.Definition) json.RawMessage {
+	keys, vals, ok := orderedObject(raw)
+	if !ok {
+		return raw
+	}
+	// The concrete types the object may be, and the fields each collects;
+	// of an abstract type, those whose fields are the object's keys.
+	candidates := []*ast.Definition{typ}
+	if typ.IsAbstractType() {
+		candidates = p.schema.GetPossibleTypes(typ)
+	}
+	var matching [][]graphql.CollectedField
+	for _, c := range candidates {
+		satisfies := []string{c.Name}
+		for _, i := range p.schema.GetImplements(c) {
+			satisfies = append(satisfies, i.Name)
+		}
+		fields := graphql.CollectFields(p.oc, sel, satisfies)
+		if len(fields) != len(keys) {
+			continue
+		}
+		same := true
+		for i, f := range fields {
+			same = same && f.Alias == keys[i]
+		}
+		if same {
+			matching = append(matching, fields)
 		}
 	}
-	fmt.Fprint(w, "event: complete\ndata:\n\n")
-	flush(w)
+	if len(matching) == 0 {
+		return raw
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	n := 0
+	for i, k := range keys {
+		v := vals[i]
+		deferred := true
+		for _, fields := range matching {
+			deferred = deferred && fields[i].IsDeferred()
+		}
+		if deferred && string(bytes.TrimSpace(v)) == "null" {
+			continue
+		}
+		if len(matching) == 1 {
+			f := matching[0][i]
+			if f.Definition != nil {
+				v = p.value(v, f.Selections, p.schema.Types[f.Definition.Type.Name()])
+			}
+		}
+		if n > 0 {
+			b.WriteByte(',')
+		}
+		n++
+		kb, _ := json.Marshal(k)
+		b.Write(kb)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return b.Bytes()
+}
+
+// orderedObject reads a JSON object's keys and values in their order.
+func orderedObject(raw json.RawMessage) (keys []string, vals []json.RawMessage, ok bool) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil, false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, nil, false
+		}
+		k, _ := t.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, false
+		}
+		keys, vals = append(keys, k), append(vals, v)
+	}
+	return keys, vals, true
 }
 
 // mergeIncremental reads every part of an answer and merges the deferred
@@ -137,7 +289,7 @@ func mergeIncremental(ctx context.Context, next graphql.ResponseHandler) *graphq
 	}
 	b, err := json.Marshal(data)
 	if err != nil {
-		out.Errors = append(out.Errors, &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": "INTERNAL"}})
+		out.Errors = append(out.Errors, &gqlerror.Error{Message: "internal error", Extensions: map[string]any{"code": fault.Internal}})
 		return out
 	}
 	out.Data = b

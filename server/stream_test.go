@@ -119,8 +119,91 @@ func TestDeferSSE(t *testing.T) {
 		}
 		return true
 	})
-	if strings.Join(kinds, ",") != "next,next,complete" || dig(last, "data", "offers", "edges", 0, "node", "id") == nil {
+	if strings.Join(kinds, ",") != "next,next,complete" || dig(last, "incremental", 0, "data", "offers", "edges", 0, "node", "id") == nil {
 		t.Fatalf("events %v, last %v", kinds, last)
+	}
+}
+
+// multipartParts reads a multipart/mixed answer's JSON parts as they are.
+func multipartParts(t *testing.T, rec *httptest.ResponseRecorder) []string {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(rec.Header().Get("Content-Type"))
+	if err != nil || mt != "multipart/mixed" {
+		t.Fatalf("content type %q: %s", rec.Header().Get("Content-Type"), rec.Body)
+	}
+	mr := multipart.NewReader(rec.Body, params["boundary"])
+	var parts []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return parts
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(p)
+		parts = append(parts, string(b))
+	}
+}
+
+// TestDeferredFieldAbsentFromFirstPart: under deferSpec=20220824 a
+// deferred field is absent from the first part (gqlgen wrote it as null,
+// "offers":null, though offers is non-null), and comes in an incremental
+// part; the multipart and SSE answers are the same parts, in the same
+// format.
+func TestDeferredFieldAbsentFromFirstPart(t *testing.T) {
+	h := newTestApp(t, nil).Handler
+	const q = `{ searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: "2026-07-01", passengers: {adults: 1}}) { id ... @defer { offers(first: 1) { totalCount } } } }`
+	multi := multipartParts(t, postAccept(h, "multipart/mixed; deferSpec=20220824", q))
+	var sse []string
+	sseEvents(t, postAccept(h, "text/event-stream", q).Body, func(event, data string) bool {
+		if event == "next" {
+			sse = append(sse, data)
+		}
+		return true
+	})
+	for name, parts := range map[string][]string{"multipart": multi, "sse": sse} {
+		if len(parts) != 2 {
+			t.Fatalf("%s: %d parts: %q", name, len(parts), parts)
+		}
+		var first struct {
+			Data    map[string]map[string]json.RawMessage `json:"data"`
+			HasNext *bool                                 `json:"hasNext"`
+		}
+		if err := json.Unmarshal([]byte(parts[0]), &first); err != nil || first.HasNext == nil || !*first.HasNext {
+			t.Fatalf("%s: first part %s", name, parts[0])
+		}
+		if _, ok := first.Data["searchOffers"]["offers"]; ok || first.Data["searchOffers"]["id"] == nil {
+			t.Errorf("%s: first part has the deferred field: %s", name, parts[0])
+		}
+		var rest struct {
+			Incremental []struct {
+				Data struct{ Offers struct{ TotalCount *int } }
+				Path []any
+			}
+			HasNext *bool `json:"hasNext"`
+			Data    any   `json:"data"`
+			Path    any   `json:"path"`
+		}
+		if err := json.Unmarshal([]byte(parts[1]), &rest); err != nil || len(rest.Incremental) != 1 || rest.HasNext == nil || *rest.HasNext ||
+			rest.Data != nil || rest.Path != nil {
+			t.Fatalf("%s: deferred part %s", name, parts[1])
+		}
+		inc := rest.Incremental[0]
+		if len(inc.Path) != 1 || inc.Path[0] != "searchOffers" || inc.Data.Offers.TotalCount == nil {
+			t.Errorf("%s: deferred part %s", name, parts[1])
+		}
+	}
+	if len(multi) == 2 && len(sse) == 2 {
+		// The same parts, but for the search's id (each request searches).
+		var a, b map[string]any
+		json.Unmarshal([]byte(multi[1]), &a)
+		json.Unmarshal([]byte(sse[1]), &b)
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		if string(ja) != string(jb) {
+			t.Errorf("deferred parts differ:\nmultipart %s\nsse       %s", ja, jb)
+		}
 	}
 }
 

@@ -34,12 +34,14 @@ const (
 type postJSON struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// schema is the schema served, which incremental answers follow.
+	schema *ast.Schema
 }
 
 var _ graphql.Transport = postJSON{}
 
 func (postJSON) Supports(r *http.Request) bool {
-	if r.Method != http.MethodPost || r.Header.Get("Upgrade") != "" {
+	if r.Method != http.MethodPost || isWebSocket(r) {
 		return false
 	}
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -81,7 +83,7 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.inputs, &params, true)
+	execute(w, r, exec, t.schema, t.inputs, &params, true)
 }
 
 // readBody reads the request body up to MaxBodyBytes: a body announced
@@ -112,12 +114,54 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 type getQuery struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// schema is the schema served, which incremental answers follow.
+	schema *ast.Schema
 }
 
 var _ graphql.Transport = getQuery{}
 
 func (getQuery) Supports(r *http.Request) bool {
-	return r.Method == http.MethodGet && r.Header.Get("Upgrade") == ""
+	return r.Method == http.MethodGet && !isWebSocket(r)
+}
+
+// isWebSocket reports whether r asks to be upgraded to a WebSocket, which
+// no transport answers. Other upgrades (curl's h2c) are ignored, as HTTP
+// lets a server do: the request is answered in HTTP/1.1.
+func isWebSocket(r *http.Request) bool {
+	for v := range strings.SplitSeq(r.Header.Get("Upgrade"), ",") {
+		if name, _, _ := strings.Cut(strings.TrimSpace(v), "/"); strings.EqualFold(name, "websocket") {
+			return true
+		}
+	}
+	return false
+}
+
+// webSocketRefused is the answer to a WebSocket upgrade.
+const webSocketRefused = "WebSocket is not supported: use POST, GET, or server-sent events (Accept: text/event-stream) for subscriptions"
+
+// unsupported is the last transport: it takes every request the others do
+// not, so that none gets gqlgen's answer without a code ("transport not
+// supported", with "data": null). graphqlMethods refuses them before they
+// get here; this is the backstop.
+type unsupported struct{}
+
+var _ graphql.Transport = unsupported{}
+
+func (unsupported) Supports(*http.Request) bool { return true }
+
+func (unsupported) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
+	refuseUnsupported(w, r)
+}
+
+// refuseUnsupported answers a request that no transport answers with
+// BAD_REQUEST, in the negotiated media type, without data.
+func refuseUnsupported(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", responseMediaType(r.Header.Get("Accept")))
+	msg := "the request is not one /graphql answers: POST a JSON body (Content-Type: application/json), or GET with the query in the URL"
+	if isWebSocket(r) {
+		msg = webSocketRefused
+	}
+	writeError(w, http.StatusBadRequest, fault.BadRequest, msg)
 }
 
 func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
@@ -146,7 +190,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.inputs, &params, false)
+	execute(w, r, exec, t.schema, t.inputs, &params, false)
 }
 
 // execute runs one GraphQL request and writes its answer as GraphQL over
@@ -159,7 +203,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 // sees the operation; when it refuses them (the operation is known, the
 // variables are not set), inputs answers the refusal as every other
 // coercion error, BAD_USER_INPUT naming the variable.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, schema *ast.Schema, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
 	ctx := r.Context()
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
@@ -179,15 +223,15 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	}
 	mode := streamMode(r)
 	if rc.Operation.Operation == ast.Subscription && mode != streamSSE {
-		writeError(w, http.StatusNotAcceptable, "NOT_ACCEPTABLE", "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
+		writeError(w, http.StatusNotAcceptable, fault.NotAcceptable, "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	switch mode {
 	case streamMultipart:
-		writeMultipart(ctx, w, responses)
+		writeMultipart(ctx, w, schema, responses)
 	case streamSSE:
-		writeSSE(ctx, w, responses)
+		writeSSE(ctx, w, schema, responses)
 	default:
 		// A client that did not ask for incremental delivery gets one
 		// answer: the deferred parts merged into the first.

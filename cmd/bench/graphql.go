@@ -40,7 +40,8 @@ const roundTripFullQuery = `query RoundTripFull($date: Date!, $return: Date!) {
 const cachedPageQuery = `query CachedPage($id: ID!) {
   offerSearch(id: $id) {
     offers(first: 20) {
-` + offerEdgesStart + `        }
+` + offerEdgesStart + `          parts { provider fareType totalPrice { amount currencyCode } sliceIndexes }
+        }
       }
     }
   }
@@ -52,6 +53,17 @@ const fanoutQuery = `query Fanout($date: Date!, $return: Date!) {
   searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $date, returnDate: $return, passengers: {adults: 2}}) {
     id
     providerResults { provider status offerCount latencyMs message }
+    offers(first: 20) {
+      totalCount
+      edges { node { id fareType totalPrice { amount currencyCode } seatsAvailable } }
+    }
+  }
+}`
+
+// memoryQuery is fanoutQuery for a number of adults.
+const memoryQuery = `query Memory($date: Date!, $return: Date!, $adults: Int!) {
+  searchOffers(input: {origin: "CDG", destination: "PMI", departureDate: $date, returnDate: $return, passengers: {adults: $adults}}) {
+    id
     offers(first: 20) {
       totalCount
       edges { node { id fareType totalPrice { amount currencyCode } seatsAvailable } }

@@ -26,6 +26,8 @@ type load struct {
 	workers  int
 	// check judges a 2xx answer's body; gqlError when nil.
 	check func(body []byte) error
+	// timeout is a request's deadline; 30 s when 0.
+	timeout time.Duration
 	// from is the local address the load is sent from (any when nil):
 	// the server counts refusals per client address.
 	from net.IP
@@ -60,12 +62,15 @@ func (r *loadResult) throughput() float64 {
 // attack runs l with a closed loop of l.workers workers: each sends its
 // next request as soon as the last one is answered.
 func attack(ctx context.Context, l load) *loadResult {
+	if l.timeout == 0 {
+		l.timeout = 30 * time.Second
+	}
 	atk := vegeta.NewAttacker(
 		vegeta.Workers(uint64(l.workers)),
 		vegeta.MaxWorkers(uint64(l.workers)),
 		vegeta.Connections(l.workers),
 		vegeta.KeepAlive(true),
-		vegeta.Timeout(30*time.Second),
+		vegeta.Timeout(l.timeout),
 	)
 	if l.from != nil {
 		vegeta.LocalAddr(net.IPAddr{IP: l.from})(atk)

@@ -11,10 +11,19 @@
 //	                priceCheck and ancillaries; the search itself is reused
 //	                from memory, so this measures the live per-offer calls.
 //	cached-page     the stored result of that search paged with
-//	                offerSearch(id): no provider call at all.
+//	                offerSearch(id): no provider call at all; answered
+//	                from the response cache. Then the same request with
+//	                Cache-Control: no-cache (cached-page-executed: gqlgen
+//	                executes it every time), and the REST baselines beside
+//	                both: a plain net/http handler JSON-encoding the same
+//	                page per request (rest-json) and the page's bytes
+//	                served as they are (rest-bytes).
 //	fanout          distinct round-trip searches with provider latency
 //	                injected in the simulators (-latency): does a search take
 //	                as long as its slowest provider and no longer?
+//	memory          -memory-searches distinct round-trip searches all in
+//	                flight at once, latency injected as in fanout: the
+//	                process's peak resident set.
 //	dedupe          sequential roundtrip-full requests through a second
 //	                server whose providers sit behind a recording proxy:
 //	                is any provider call repeated within one request? Then
@@ -34,18 +43,28 @@
 //	                clock starts, so that no flight sells out. Reports
 //	                checkouts per second, latency of checkouts and of each
 //	                step, failures by user error code, provider calls per
-//	                checkout; no goal yet.
+//	                checkout. Then the TPC-B-like baseline on the same
+//	                database (pgbench on Postgres when installed, else the
+//	                same transaction through the app's driver): how many
+//	                of its transactions one checkout costs.
+//
+// Every scenario reports the load averages when it ended; baselines run
+// in the same process right after their scenario, so compare ratios, not
+// absolute figures, across runs of this shared machine.
 //
 // The server runs in development mode (requests without an API key act as
 // the sandbox tenant; sandbox payments). With -database-url it uses a new
-// schema of that database, created before the run and dropped after it.
+// schema of that database, created before the run and dropped after it;
+// FAREGRAPH_BENCH_DATABASE_URL is its default.
 //
 // Throughput is measured closed-loop: -workers requests in flight, each
 // worker sending its next request as soon as the last one is answered
 // (vegeta at rate 0 with a bounded worker pool). The load generator runs
 // in the same process as the server, so both share the machine's CPUs.
-// Runtime settings come from the environment as for any Go program
-// (GOGC=400 go run ./cmd/bench shows what garbage collection costs).
+// Runtime settings come from the environment as for any Go program; when
+// it sets none, GOGC 400 and a soft memory limit of 256 MiB, as faregraph
+// sets them (GOGC=100 go run ./cmd/bench shows what garbage collection
+// costs).
 //
 // Usage:
 //
@@ -72,7 +91,7 @@ import (
 )
 
 // scenarioNames lists the scenarios in the order they run.
-var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "dedupe", "hostile", "saga"}
+var scenarioNames = []string{"roundtrip-full", "cached-page", "fanout", "memory", "dedupe", "hostile", "saga"}
 
 // options are the command's flags.
 type options struct {
@@ -86,6 +105,7 @@ type options struct {
 	fanoutSearches int
 	fanoutWorkers  int
 	dedupeRequests int
+	memorySearches int
 	cpuprofile     string
 	sagaWorkers    int
 	sagaVariants   []string
@@ -96,6 +116,9 @@ func main() {
 	// The same GC setting as cmd/faregraph, so the figures are the server's.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(256 << 20)
 	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
@@ -118,11 +141,12 @@ func parseFlags(args []string) (options, error) {
 	fs.IntVar(&o.workers, "workers", 2*runtime.NumCPU(), "requests in flight in the throughput scenarios and dedupe's concurrent phase")
 	fs.StringVar(&scenarios, "scenarios", strings.Join(scenarioNames, ","), "comma-separated scenarios to run: "+strings.Join(scenarioNames, ", "))
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON")
-	fs.StringVar(&o.databaseURL, "database-url", "", "postgres:// URL of the database; empty uses an SQLite file in a temporary directory")
+	fs.StringVar(&o.databaseURL, "database-url", os.Getenv("FAREGRAPH_BENCH_DATABASE_URL"), "postgres:// URL of the database (default $FAREGRAPH_BENCH_DATABASE_URL); empty uses an SQLite file in a temporary directory")
 	fs.StringVar(&o.latencyFlag, "latency", "citizenplane=150ms,liteapi=80ms", "latency injected in the simulators during fanout, provider=duration,...")
 	fs.IntVar(&o.fanoutSearches, "fanout-searches", 40, "distinct searches (departure dates) in the fanout scenario")
 	fs.IntVar(&o.fanoutWorkers, "fanout-workers", 4, "searches in flight in the fanout scenario")
 	fs.IntVar(&o.dedupeRequests, "dedupe-requests", 20, "sequential requests in the dedupe scenario")
+	fs.IntVar(&o.memorySearches, "memory-searches", 1000, "distinct searches all in flight at once in the memory scenario")
 	fs.StringVar(&o.cpuprofile, "cpuprofile", "", "write a CPU profile of the whole run to this file")
 	fs.IntVar(&o.sagaWorkers, "saga-workers", 4, "checkouts in flight in the saga scenario")
 	fs.StringVar(&variants, "saga-variants", strings.Join(sagaVariantNames, ","), "comma-separated saga variants, each run for -duration: steps (create, hold, pay, confirm, book), checkout (checkout, confirm, book)")
@@ -133,8 +157,8 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 || o.sagaWorkers <= 0 {
-		return o, fmt.Errorf("-duration, -workers, -fanout-searches, -fanout-workers, -dedupe-requests and -saga-workers must be positive")
+	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 || o.sagaWorkers <= 0 || o.memorySearches <= 0 {
+		return o, fmt.Errorf("-duration, -workers, -fanout-searches, -fanout-workers, -dedupe-requests, -memory-searches and -saga-workers must be positive")
 	}
 	if o.sagaDays < 0 || o.sagaDays > sagaMaxDays {
 		return o, fmt.Errorf("-saga-days must be from 0 to %d", sagaMaxDays)
@@ -227,21 +251,22 @@ func run(ctx context.Context, o options) error {
 		if !o.json {
 			fmt.Fprintf(os.Stderr, "bench: running %s...\n", name)
 		}
+		var rs []*scenarioResult
 		var res *scenarioResult
 		switch name {
 		case "saga":
-			var rs []*scenarioResult
-			if rs, err = b.saga(ctx); err != nil {
-				return fmt.Errorf("%s: %w", name, err)
+			rs, err = b.saga(ctx)
+			if err == nil && len(rs) > 0 {
+				err = b.sagaBaseline(ctx, rs)
 			}
-			rep.Scenarios = append(rep.Scenarios, rs...)
-			continue
+		case "cached-page":
+			rs, err = b.cachedPage(ctx)
 		case "roundtrip-full":
 			res, err = b.roundTripFull(ctx)
-		case "cached-page":
-			res, err = b.cachedPage(ctx)
 		case "fanout":
 			res, err = b.fanout(ctx)
+		case "memory":
+			res, err = b.memory(ctx)
 		case "dedupe":
 			res, err = b.dedupe(ctx)
 		case "hostile":
@@ -250,7 +275,10 @@ func run(ctx context.Context, o options) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		rep.Scenarios = append(rep.Scenarios, res)
+		if res != nil {
+			rs = append(rs, res)
+		}
+		rep.Scenarios = append(rep.Scenarios, rs...)
 	}
 	rep.Targets = targets(rep.Scenarios)
 	if o.json {

@@ -61,6 +61,11 @@ type scenarioResult struct {
 	Fanout                *fanoutResult      `json:"fanout,omitempty"`
 	Dedupe                *dedupeResult      `json:"dedupe,omitempty"`
 	Saga                  *sagaResult        `json:"saga,omitempty"`
+	// Baselines are measured in the same run, beside this scenario.
+	Baselines []baseline `json:"baselines,omitempty"`
+	// Load is the machine's load averages (1, 5, 15 minutes) when the
+	// scenario ended: the cores are shared.
+	Load string `json:"load"`
 
 	providerCallsTotal float64
 }
@@ -150,7 +155,7 @@ func newScenarioResult(name string, workers int, res *loadResult) *scenarioResul
 		Seconds: (res.m.Duration + res.m.Wait).Seconds(),
 		RPS:     res.throughput(),
 		P50Ms:   ms(res.m.Latencies.P50), P95Ms: ms(res.m.Latencies.P95), P99Ms: ms(res.m.Latencies.P99),
-		Success: res.success(),
+		Success: res.success(), Load: loadAvg(),
 	}
 	if len(res.errors) > 0 {
 		r.Errors = res.errors
@@ -178,13 +183,25 @@ func targets(rs []*scenarioResult) []target {
 	var ts []target
 	for _, r := range rs {
 		ts = append(ts, goal(r.Name, "success = 100%", r.Success*100, r.Success == 1))
+		for _, b := range r.Baselines {
+			switch b.Name {
+			case "rest-json":
+				ts = append(ts, goal(r.Name, "throughput / rest-json ≥ 1.0", b.Ratio, b.Ratio >= 1))
+			case "rest-bytes":
+				ts = append(ts, target{Scenario: r.Name, What: "throughput / rest-bytes", Value: b.Ratio, Info: true})
+			case "tpcb":
+				ts = append(ts, goal(r.Name, "TPC-B transactions per checkout ≤ 7", b.Ratio, b.Ratio > 0 && b.Ratio <= 7))
+			}
+		}
 		switch r.Name {
-		case "cached-page":
+		case "cached-page", "cached-page-executed":
 			ts = append(ts,
 				goal(r.Name, "throughput ≥ 2000 req/s", r.RPS, r.RPS >= 2000),
 				goal(r.Name, "provider calls per query = 0", r.ProviderCallsPerQuery, r.ProviderCallsPerQuery == 0))
 		case "fanout":
-			ts = append(ts, goal(r.Name, "p50 / slowest provider latency ≤ 1.15", r.Fanout.Ratio, r.Fanout.Ratio > 0 && r.Fanout.Ratio <= 1.15))
+			ts = append(ts, goal(r.Name, "p50 / slowest provider latency ≤ 1.05", r.Fanout.Ratio, r.Fanout.Ratio > 0 && r.Fanout.Ratio <= 1.05))
+		case "memory":
+			ts = append(ts, goal(r.Name, "peak RSS ≤ 300 MB", float64(r.PeakRSSBytes)/1e6, r.PeakRSSBytes > 0 && r.PeakRSSBytes <= 300e6))
 		case "dedupe":
 			ts = append(ts, goal(r.Name, "repeated provider calls per request = 0", float64(r.Dedupe.MaxDuplicates), r.Dedupe.MaxDuplicates == 0))
 			if c := r.Dedupe.Concurrent; c != nil {
@@ -253,6 +270,7 @@ func (rep *report) writeText(w io.Writer) {
 				}
 			}
 		}
+		writeBaselines(w, r)
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "   note         %s\n", n)
 		}
@@ -269,7 +287,7 @@ func (rep *report) writeText(w io.Writer) {
 		case t.Pass:
 			verdict = "PASS"
 		}
-		fmt.Fprintf(w, "   %-4s  %-15s %-42s %.3f\n", verdict, t.Scenario, t.What, t.Value)
+		fmt.Fprintf(w, "   %-4s  %-20s %-42s %.3f\n", verdict, t.Scenario, t.What, t.Value)
 	}
 }
 
@@ -293,11 +311,25 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 		fmt.Fprintf(w, "                pool searches where %s: %d\n", k, s.PoolNotOK[k])
 	}
 	fmt.Fprintf(w, "   sold out     %d SOLD_OUT answers\n", s.SoldOut)
+	writeBaselines(w, r)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "   note         %s\n", n)
 	}
 	for _, e := range slices.Sorted(maps.Keys(r.Errors)) {
 		fmt.Fprintf(w, "   failed       %d× %s\n", r.Errors[e], e)
+	}
+}
+
+// writeBaselines writes the baselines measured beside r, with the ratios.
+func writeBaselines(w io.Writer, r *scenarioResult) {
+	fmt.Fprintf(w, "   load         %s (load averages at the end of the scenario, %d cores)\n", r.Load, runtime.NumCPU())
+	for _, b := range r.Baselines {
+		lat := ""
+		if b.P50Ms > 0 {
+			lat = fmt.Sprintf(", p50 %s p99 %s", fmtMs(b.P50Ms), fmtMs(b.P99Ms))
+		}
+		fmt.Fprintf(w, "   baseline     %-10s %.1f %s%s (load %s): %s\n", b.Name, b.Rate, b.Unit, lat, b.Load, b.Description)
+		fmt.Fprintf(w, "   ratio        %-10s %.3f %s\n", b.Name, b.Ratio, b.RatioWhat)
 	}
 }
 

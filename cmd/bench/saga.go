@@ -177,6 +177,24 @@ func (b *bench) saga(ctx context.Context) ([]*scenarioResult, error) {
 	return out, nil
 }
 
+// sagaBaseline measures the TPC-B-like baseline on the run's database
+// after the checkouts and sets, for each variant, how many of its
+// transactions one checkout costs.
+func (b *bench) sagaBaseline(ctx context.Context, rs []*scenarioResult) error {
+	bl, err := b.tpcb(ctx)
+	if err != nil {
+		return fmt.Errorf("tpcb baseline: %w", err)
+	}
+	for _, r := range rs {
+		v := bl
+		if r.RPS > 0 {
+			v.Ratio = bl.Rate / r.RPS
+		}
+		r.Baselines = append(r.Baselines, v)
+	}
+	return nil
+}
+
 // sagaOffer is an offer of the pool and the flights whose seats it takes.
 type sagaOffer struct {
 	id        string
@@ -538,6 +556,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	}
 	r := &scenarioResult{
 		Name:     sagaScenarioName(variant),
+		Load:     loadAvg(),
 		Workers:  workers,
 		Requests: uint64(all.started),
 		Seconds:  elapsed.Seconds(),

@@ -20,6 +20,13 @@ const (
 	// clear of roundTripOut so that none is answered from memory.
 	fanoutFirstDay = 45
 	fanoutStay     = 7
+	// memoryFirstDay is the first departure of memory's searches, after
+	// fanout's; memoryDays departure days are used (the last return is
+	// within the 365 bookable days).
+	memoryFirstDay = 100
+	memoryDays     = 250
+	// memoryProviderTimeout is the provider deadline of memory's server.
+	memoryProviderTimeout = 2 * time.Minute
 )
 
 func (b *bench) roundTripBody() []byte {
@@ -62,13 +69,13 @@ func (b *bench) warmRoundTrip(ctx context.Context) (string, error) {
 
 // throughput runs a closed-loop attack of body for -duration and measures
 // it: latency, success, provider calls per query and peak memory.
-func (b *bench) throughput(ctx context.Context, name string, body []byte) (*scenarioResult, error) {
+func (b *bench) throughput(ctx context.Context, name string, targeter vegeta.Targeter) (*scenarioResult, error) {
 	before, err := providerCalls(ctx, b.client, b.srv.url)
 	if err != nil {
 		return nil, err
 	}
 	mem := startMemSampler()
-	res := attack(ctx, load{name: name, targeter: staticTarget(b.srv.url, body),
+	res := attack(ctx, load{name: name, targeter: targeter,
 		duration: b.opts.duration, workers: b.opts.workers})
 	rss, heap := mem.Stop()
 	after, err := providerCalls(ctx, b.client, b.srv.url)
@@ -89,7 +96,7 @@ func (b *bench) roundTripFull(ctx context.Context) (*scenarioResult, error) {
 	if err != nil {
 		return nil, fmt.Errorf("warm-up: %w", err)
 	}
-	r, err := b.throughput(ctx, "roundtrip-full", b.roundTripBody())
+	r, err := b.throughput(ctx, "roundtrip-full", staticTarget(b.srv.url, b.roundTripBody()))
 	if err != nil {
 		return nil, err
 	}
@@ -100,8 +107,10 @@ func (b *bench) roundTripFull(ctx context.Context) (*scenarioResult, error) {
 }
 
 // cachedPage: roundtrip-full's stored search paged with offerSearch(id),
-// which asks no provider, as fast as -workers go.
-func (b *bench) cachedPage(ctx context.Context) (*scenarioResult, error) {
+// which asks no provider, as fast as -workers go: first as a client sends
+// it (answered from the response cache), then with Cache-Control:
+// no-cache (executed every time); then the REST baselines on the same page.
+func (b *bench) cachedPage(ctx context.Context) ([]*scenarioResult, error) {
 	if b.searchID == "" {
 		if _, err := b.warmRoundTrip(ctx); err != nil {
 			return nil, fmt.Errorf("warm-up: %w", err)
@@ -119,13 +128,29 @@ func (b *bench) cachedPage(ctx context.Context) (*scenarioResult, error) {
 	if len(s.Offers.Edges) == 0 {
 		return nil, errors.New("warm-up: the stored search has no offers")
 	}
-	r, err := b.throughput(ctx, "cached-page", body)
+	cached, err := b.throughput(ctx, "cached-page", staticTarget(b.srv.url, body))
 	if err != nil {
 		return nil, err
 	}
-	r.Description = "offerSearch(id) of the round-trip search: a page of 20 offers from memory, no priceCheck or ancillaries"
-	r.Notes = append(r.Notes, fmt.Sprintf("each answer: %d offers, %d bytes", len(s.Offers.Edges), len(page)))
-	return r, nil
+	cached.Description = "offerSearch(id) of the round-trip search: a page of 20 offers with slices, segments and parts, no priceCheck or ancillaries; answered from the response cache"
+	t := gqlTarget(b.srv.url, body)
+	t.Header.Set("Cache-Control", "no-cache")
+	executed, err := b.throughput(ctx, "cached-page-executed", vegeta.NewStaticTargeter(t))
+	if err != nil {
+		return nil, err
+	}
+	executed.Description = "the same page sent with Cache-Control: no-cache: parsed document from the query cache, executed by gqlgen every time"
+	note := fmt.Sprintf("each answer: %d offers, %d bytes", len(s.Offers.Edges), len(page))
+	cached.Notes = append(cached.Notes, note)
+	executed.Notes = append(executed.Notes, note)
+	if err := b.restBaselines(ctx, executed, page); err != nil {
+		return nil, err
+	}
+	for _, bl := range executed.Baselines {
+		bl.Ratio = cached.RPS / bl.Rate
+		cached.Baselines = append(cached.Baselines, bl)
+	}
+	return []*scenarioResult{cached, executed}, nil
 }
 
 // fanout: distinct round-trip searches (one departure date each, so
@@ -226,3 +251,57 @@ func latencyString(m map[string]time.Duration) string {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// memory: -memory-searches distinct round-trip searches all in flight at
+// once, latency injected as in fanout, for the process's peak resident
+// set. Searches differ by departure day (from memoryFirstDay) and by the
+// number of adults, so that none shares another's run.
+func (b *bench) memory(ctx context.Context) (*scenarioResult, error) {
+	// A server of its own whose providers may take as long as the machine
+	// needs: 1,000 searches make 6,000 provider calls at once, and on two
+	// shared cores a 5 s deadline would fail most of them, leaving nothing
+	// to measure but timeouts.
+	cfg := b.config("memory.db")
+	cfg.ProviderTimeout = memoryProviderTimeout
+	cfg.RequestTimeout = memoryProviderTimeout + time.Minute
+	srv, err := startServer(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	a := srv.app
+	cpSim, laSim := a.Simulators["citizenplane"], a.Simulators["liteapi"]
+	cpSim.SetLatency(b.opts.latency["citizenplane"])
+	laSim.SetLatency(b.opts.latency["liteapi"])
+	defer cpSim.SetLatency(0)
+	defer laSim.SetLatency(0)
+
+	n := b.opts.memorySearches
+	const days, maxAdults = memoryDays, 4
+	if n > days*maxAdults {
+		return nil, fmt.Errorf("-memory-searches is at most %d", days*maxAdults)
+	}
+	targets := make([]vegeta.Target, n)
+	for i := range targets {
+		day := memoryFirstDay + i%days
+		targets[i] = gqlTarget(srv.url, gqlBody(memoryQuery, "Memory", map[string]any{
+			"date": b.date(day), "return": b.date(day + fanoutStay), "adults": 1 + i/days}))
+	}
+	next := 0
+	targeter := func(t *vegeta.Target) error {
+		if next >= len(targets) {
+			return vegeta.ErrNoTargets
+		}
+		*t = targets[next]
+		next++
+		return nil
+	}
+	mem := startMemSampler()
+	res := attack(ctx, load{name: "memory", targeter: lockedTargeter(targeter), pacer: maxHits(n), workers: n, timeout: memoryProviderTimeout + time.Minute})
+	rss, heap := mem.Stop()
+	r := newScenarioResult("memory", n, res)
+	r.Description = fmt.Sprintf("%d distinct round-trip searches CDG→PMI all in flight at once (%d departure days from %s, 1 to %d adults), latency injected: %s",
+		n, min(n, days), b.date(memoryFirstDay), (n+days-1)/days, latencyString(b.opts.latency))
+	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap
+	return r, nil
+}

@@ -37,7 +37,9 @@ type server struct {
 // 127.0.0.1 on a free port.
 func startServer(ctx context.Context, cfg app.Config) (*server, error) {
 	cfg.Logger = slog.New(slog.DiscardHandler)
-	cfg.ProviderTimeout = providerTimeout
+	if cfg.ProviderTimeout == 0 {
+		cfg.ProviderTimeout = providerTimeout
+	}
 	a, err := app.New(ctx, cfg)
 	if err != nil {
 		return nil, err

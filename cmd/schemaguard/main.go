@@ -7,6 +7,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,7 +19,11 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	err := run(os.Args[1:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h or -help: the usage is printed, and asking for it is no failure
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "schemaguard:", err)
 		os.Exit(1)
 	}

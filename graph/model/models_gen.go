@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 	"github.com/faregraph/faregraph/providers"
@@ -123,6 +124,32 @@ type BookCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// An extra booked for one passenger.
+type BookedAncillary struct {
+	// What it is.
+	Kind AncillaryKind `json:"kind"`
+	// What it is, in words, safe to show.
+	Description string `json:"description"`
+	// Index into Booking.passengers of the passenger it is for.
+	PassengerIndex int `json:"passengerIndex"`
+	// How many.
+	Quantity int `json:"quantity"`
+	// Price of one unit.
+	UnitPrice *providers.Money `json:"unitPrice"`
+	// The flight (carrier code and number) it applies to; null when it covers the whole booking.
+	Segment *string `json:"segment,omitempty"`
+}
+
+// The answer of cancellationQuote and cancelBooking.
+type BookingCancellationPayload struct {
+	// The quote, or the cancellation it became, as it stands; null when there is none (see userErrors).
+	Cancellation *checkout.Cancellation `json:"cancellation,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done: it was done, but note this.
+	Warnings []fault.Warning `json:"warnings"`
+}
+
 // A page of your bookings (Relay cursor connection).
 type BookingConnection struct {
 	// The bookings of the page, newest first.
@@ -153,12 +180,26 @@ type Buyer struct {
 	PhoneNumber string `json:"phoneNumber"`
 }
 
+// The cancellation quote to confirm.
+type CancelBookingInput struct {
+	// BookingCancellation.id of the quote: the booking's latest, before it expires.
+	QuoteID string `json:"quoteId"`
+	// Repeating a request with the same key returns the cancellation it confirmed; another quote with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // The session to cancel.
 type CancelCheckoutSessionInput struct {
 	// CheckoutSession.id of the session.
 	CheckoutSessionID string `json:"checkoutSessionId"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
+// The booking to quote a cancellation of.
+type CancellationQuoteInput struct {
+	// Booking.id of the booking.
+	BookingID string `json:"bookingId"`
 }
 
 // The card a payment was confirmed with; never its full number.
@@ -316,6 +357,14 @@ type CreateCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
+// A webhook endpoint to register.
+type CreateWebhookEndpointInput struct {
+	// An https URL on a public address (http and private addresses only in development).
+	URL string `json:"url"`
+	// The event types to receive: names from Event's description, checkout_session.* or *. At most 20.
+	Events []string `json:"events"`
+}
+
 // An API client's credit line.
 type CreditLine struct {
 	// Payments may use it.
@@ -324,6 +373,12 @@ type CreditLine struct {
 	Limit *providers.Money `json:"limit"`
 	// What is left to reserve.
 	Available *providers.Money `json:"available"`
+}
+
+// A webhook endpoint to delete.
+type DeleteWebhookEndpointInput struct {
+	// WebhookEndpoint.id.
+	ID string `json:"id"`
 }
 
 // A card to forward to a provider that charges it itself (CARD_FORWARD).
@@ -561,6 +616,12 @@ type ProviderSettlementInput struct {
 type Query struct {
 }
 
+// An event to send again.
+type ReplayWebhookEventInput struct {
+	// Event.id (evt_...).
+	EventID string `json:"eventId"`
+}
+
 // A one-way or round-trip search.
 type SearchOffersInput struct {
 	// IATA airport code of departure, three letters.
@@ -646,7 +707,8 @@ type SelectSeatsInput struct {
 }
 
 // What can be followed as it happens. Subscriptions are answered as
-// server-sent events only: POST the operation to /graphql with
+// server-sent events only (the events of bookings and sessions come from the
+// database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 // Accept: text/event-stream; each event is "event: next" with one answer in
 // data, and the stream ends with "event: complete".
 type Subscription struct {
@@ -674,6 +736,28 @@ type TravelDocumentInput struct {
 	IssuingCountry string `json:"issuingCountry"`
 	// ISO 3166-1 alpha-2, like FR.
 	Nationality string `json:"nationality"`
+}
+
+// The answer of deleteWebhookEndpoint and replayWebhookEvent.
+type WebhookChangePayload struct {
+	// The id of the endpoint deleted or the event replayed; null when there are user errors.
+	ID *string `json:"id,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done.
+	Warnings []fault.Warning `json:"warnings"`
+}
+
+// The answer of createWebhookEndpoint.
+type WebhookEndpointPayload struct {
+	// The endpoint; null when there are user errors.
+	Endpoint *events.Endpoint `json:"endpoint,omitempty"`
+	// The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer.
+	Secret *string `json:"secret,omitempty"`
+	// Problems the caller can fix, each naming its input field.
+	UserErrors []fault.Violation `json:"userErrors"`
+	// What the caller should know about a step that was done.
+	Warnings []fault.Warning `json:"warnings"`
 }
 
 // The kind of an extra.

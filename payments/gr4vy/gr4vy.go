@@ -496,3 +496,40 @@ func (g *Gateway) Confirm(ctx context.Context, id, cardNumber string) (*payments
 	}
 	return in, nil
 }
+
+// Refunds is the gateway as a payments.Refunder, for the saga's
+// cancellations (checkout asks a gateway without Refund of that signature
+// for its Refunds).
+func (g *Gateway) Refunds() payments.Refunder { return refunder{g} }
+
+type refunder struct{ g *Gateway }
+
+// Refund refunds amount of session id's captured transaction, keyed by
+// our refund id.
+func (r refunder) Refund(ctx context.Context, id, key string, amount int64) (*payments.Refund, error) {
+	rf, err := r.g.Refund(ctx, id, amount, key)
+	if err != nil {
+		return nil, err
+	}
+	return toRefund(rf), nil
+}
+
+// GetRefund is not offered: Gr4vy's simulator refunds at once
+// (succeeded), and reading a refund back is not part of the contract
+// this adapter follows yet.
+func (r refunder) GetRefund(context.Context, string) (*payments.Refund, error) {
+	return nil, errors.New("gr4vy: reading a refund back is not supported")
+}
+
+// toRefund maps a Gr4vy refund: succeeded is SUCCEEDED; failed, declined
+// and voided FAILED; anything else PENDING.
+func toRefund(rf *Refund) *payments.Refund {
+	st := payments.RefundPending
+	switch rf.Status {
+	case "succeeded":
+		st = payments.RefundSucceeded
+	case "failed", "declined", "voided":
+		st = payments.RefundFailed
+	}
+	return &payments.Refund{ID: rf.ID, Status: st, Amount: rf.Amount, Currency: strings.ToUpper(rf.Currency)}
+}

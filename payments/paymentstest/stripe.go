@@ -30,6 +30,8 @@ import (
 //	POST /v1/payment_intents/{id}/confirm    (payment_method=pm_card_...; see Confirm)
 //	POST /v1/payment_intents/{id}/capture    (amount_to_capture <= amount_capturable)
 //	POST /v1/payment_intents/{id}/cancel
+//	POST /v1/refunds                         (payment_intent, amount <= captured - refunded; succeeds at once)
+//	GET  /v1/refunds/{id}
 //
 // It keeps state, answers an unknown intent with 404 resource_missing, a
 // transition the intent's status does not allow with 400
@@ -54,6 +56,8 @@ func NewStripeServer(t testing.TB) *httptest.Server {
 	mux.HandleFunc("POST /v1/payment_intents/{id}/confirm", f.confirm)
 	mux.HandleFunc("POST /v1/payment_intents/{id}/capture", f.capture)
 	mux.HandleFunc("POST /v1/payment_intents/{id}/cancel", f.cancel)
+	mux.HandleFunc("POST /v1/refunds", f.refund)
+	mux.HandleFunc("GET /v1/refunds/{id}", f.getRefund)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error",
 			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path)})
@@ -129,7 +133,7 @@ func Confirm(t testing.TB, srv *httptest.Server, intentID, paymentMethod string)
 
 type intent struct {
 	id, clientSecret, customer, currency, status, captureMethod, description string
-	amount, capturable, received                                             int64
+	amount, capturable, received, refunded                                   int64
 	metadata                                                                 map[string]string
 	created, canceledAt                                                      int64
 	lastError                                                                *apiError
@@ -148,6 +152,7 @@ type fake struct {
 	customers   map[string]map[string]any
 	intents     map[string]*intent
 	idempotency map[string]stored
+	refunds     map[string]map[string]any
 	now         func() time.Time
 }
 
@@ -501,4 +506,52 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Request-Id", "req_fake")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (f *fake) refund(w http.ResponseWriter, r *http.Request) {
+	id := r.PostForm.Get("payment_intent")
+	in, ok := f.intents[id]
+	if !ok {
+		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error", Code: "resource_missing",
+			Param: "payment_intent", Message: fmt.Sprintf("No such payment_intent: '%s'", id)})
+		return
+	}
+	if in.status != "succeeded" {
+		writeError(w, http.StatusBadRequest, apiError{Type: "invalid_request_error", Code: "charge_not_refundable",
+			Message: "This PaymentIntent has no captured charge to refund."})
+		return
+	}
+	amount := in.received - in.refunded
+	if s := r.PostForm.Get("amount"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n <= 0 {
+			writeError(w, http.StatusBadRequest, apiError{Type: "invalid_request_error", Code: "parameter_invalid_integer",
+				Param: "amount", Message: "Invalid positive integer"})
+			return
+		}
+		amount = n
+	}
+	if amount > in.received-in.refunded {
+		writeError(w, http.StatusBadRequest, apiError{Type: "invalid_request_error", Code: "amount_too_large", Param: "amount",
+			Message: fmt.Sprintf("Refund amount (%d) is greater than unrefunded amount on charge (%d)", amount, in.received-in.refunded)})
+		return
+	}
+	in.refunded += amount
+	re := map[string]any{"id": f.id("re"), "object": "refund", "amount": amount, "currency": in.currency,
+		"payment_intent": in.id, "status": "succeeded", "metadata": metadata(r.PostForm), "created": f.now().Unix()}
+	if f.refunds == nil {
+		f.refunds = map[string]map[string]any{}
+	}
+	f.refunds[re["id"].(string)] = re
+	writeJSON(w, http.StatusOK, re)
+}
+
+func (f *fake) getRefund(w http.ResponseWriter, r *http.Request) {
+	re, ok := f.refunds[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error", Code: "resource_missing", Param: "id",
+			Message: fmt.Sprintf("No such refund: '%s'", r.PathValue("id"))})
+		return
+	}
+	writeJSON(w, http.StatusOK, re)
 }

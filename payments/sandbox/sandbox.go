@@ -32,7 +32,10 @@ type Gateway struct {
 	now     func() time.Time
 }
 
-var _ payments.Gateway = (*Gateway)(nil)
+var (
+	_ payments.Gateway  = (*Gateway)(nil)
+	_ payments.Refunder = (*Gateway)(nil)
+)
 
 // New returns a sandbox gateway storing intents in db (migrated with the
 // embedded migrations) and stamping them with now (time.Now when nil).
@@ -277,4 +280,49 @@ func random() string {
 	var b [12]byte
 	_, _ = rand.Read(b[:]) // never fails (crypto/rand panics rather)
 	return hex.EncodeToString(b[:])
+}
+
+// Refund refunds amount of a captured intent at once (SUCCEEDED), once per
+// key: the same key answers the refund it made. A refund taking the
+// intent's refunds above what was captured, or of an intent not captured,
+// fails with payments.ErrInvalidState.
+func (g *Gateway) Refund(ctx context.Context, id, key string, amount int64) (*payments.Refund, error) {
+	if amount <= 0 {
+		return nil, fmt.Errorf("sandbox: refund %s: amount %d is not positive", id, amount)
+	}
+	ctx, cancel := payments.Detach(ctx, 0)
+	defer cancel()
+	in, err := g.load(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: refund %d of %s: %w", amount, id, err)
+	}
+	if payments.Status(in.Status) != payments.Captured {
+		return nil, fmt.Errorf("sandbox: refund %d of %s: status %s: %w", amount, id, in.Status, payments.ErrInvalidState)
+	}
+	row, err := g.intents.Refund(ctx, g.db, &db.SandboxRefundRow{Key: payments.RefundKey(key), ID: "re_sandbox_" + random(),
+		IntentID: id, Amount: amount, Currency: in.Currency, CreatedAt: g.now().UTC()}, in.AmountCaptured)
+	if errors.Is(err, db.ErrRefundTooLarge) {
+		return nil, fmt.Errorf("sandbox: refund %d of %s: more than was captured (%d): %w", amount, id, in.AmountCaptured, payments.ErrInvalidState)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: refund %d of %s: %w", amount, id, err)
+	}
+	if row.IntentID != id || row.Amount != amount {
+		return nil, fmt.Errorf("sandbox: refund key %s was used for %d of %s: %w", key, row.Amount, row.IntentID, payments.ErrInvalidState)
+	}
+	return &payments.Refund{ID: row.ID, Status: payments.RefundSucceeded, Amount: row.Amount, Currency: row.Currency}, nil
+}
+
+// GetRefund reads a refund back; sandbox refunds succeed at once.
+func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*payments.Refund, error) {
+	ctx, cancel := payments.Detach(ctx, 0)
+	defer cancel()
+	row, err := g.intents.GetRefund(ctx, g.db, refundID)
+	if errors.Is(err, db.ErrNotFound) {
+		return nil, fmt.Errorf("sandbox: refund %s: %w", refundID, payments.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &payments.Refund{ID: row.ID, Status: payments.RefundSucceeded, Amount: row.Amount, Currency: row.Currency}, nil
 }

@@ -49,7 +49,10 @@ type Gateway struct {
 	timeout time.Duration
 }
 
-var _ payments.Gateway = (*Gateway)(nil)
+var (
+	_ payments.Gateway  = (*Gateway)(nil)
+	_ payments.Refunder = (*Gateway)(nil)
+)
 
 // New returns a gateway for cfg. It uses its own stripe-go client, never the
 // package-level stripe.Key, so several gateways can live side by side.
@@ -211,6 +214,52 @@ func (g *Gateway) Cancel(ctx context.Context, id string) (*payments.Intent, erro
 	return toIntent(pi), nil
 }
 
+// Refund refunds amount of the captured intent id with the idempotency key
+// payments.RefundKey(key), our id of the refund kept in its metadata
+// (faregraph_refund): the same key always reaches the same Stripe refund.
+func (g *Gateway) Refund(ctx context.Context, id, key string, amount int64) (*payments.Refund, error) {
+	if amount <= 0 {
+		return nil, fmt.Errorf("stripe: refund %s: amount %d is not positive", id, amount)
+	}
+	ctx, cancel := payments.Detach(ctx, g.timeout)
+	defer cancel()
+	p := &stripego.RefundParams{PaymentIntent: stripego.String(id), Amount: stripego.Int64(amount)}
+	p.Context = ctx
+	p.AddMetadata("faregraph_refund", key)
+	p.SetIdempotencyKey(payments.RefundKey(key))
+	re, err := g.api.Refunds.New(p)
+	if err != nil {
+		return nil, mapErr(fmt.Sprintf("refund %d of %s", amount, id), err)
+	}
+	return toRefund(re), nil
+}
+
+// GetRefund reads a refund (GET /v1/refunds/{id}).
+func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*payments.Refund, error) {
+	ctx, cancel := payments.Detach(ctx, g.timeout)
+	defer cancel()
+	p := &stripego.RefundParams{}
+	p.Context = ctx
+	re, err := g.api.Refunds.Get(refundID, p)
+	if err != nil {
+		return nil, mapErr("get refund "+refundID, err)
+	}
+	return toRefund(re), nil
+}
+
+// toRefund maps a Stripe refund: succeeded is SUCCEEDED, failed and
+// canceled FAILED, anything else (pending, requires_action) PENDING.
+func toRefund(re *stripego.Refund) *payments.Refund {
+	st := payments.RefundPending
+	switch re.Status {
+	case stripego.RefundStatusSucceeded:
+		st = payments.RefundSucceeded
+	case stripego.RefundStatusFailed, stripego.RefundStatusCanceled:
+		st = payments.RefundFailed
+	}
+	return &payments.Refund{ID: re.ID, Status: st, Amount: re.Amount, Currency: strings.ToUpper(string(re.Currency))}
+}
+
 // settled answers a refused capture or cancel: when the refusal was about
 // the intent's state and the intent already has the status the call wanted,
 // the call had already happened and its result is the intent.
@@ -277,7 +326,9 @@ func mapErr(op string, err error) error {
 		return fmt.Errorf("stripe: %s: %w: %s", op, payments.ErrNotFound, se.Msg)
 	case se.Type == stripego.ErrorTypeIdempotency,
 		se.Code == stripego.ErrorCodePaymentIntentUnexpectedState,
-		se.Code == stripego.ErrorCodeAmountTooLarge:
+		se.Code == stripego.ErrorCodeAmountTooLarge,
+		se.Code == stripego.ErrorCodeChargeAlreadyRefunded,
+		se.Code == stripego.ErrorCodeChargeNotRefundable:
 		return fmt.Errorf("stripe: %s: %w: %s", op, payments.ErrInvalidState, se.Msg)
 	}
 	return fmt.Errorf("stripe: %s: %w", op, err)

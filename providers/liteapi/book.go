@@ -115,7 +115,57 @@ func (c *Client) Cancel(ctx context.Context, reference string) (*providers.Booki
 	if !ok || status == http.StatusAccepted {
 		st = providers.BookingPending
 	}
-	return &providers.Booking{Reference: reference, Status: st}, nil
+	b := &providers.Booking{Reference: reference, Status: st}
+	if st == providers.BookingCanceled && resp.Data.RefundAmount != "" {
+		m, err := providers.ParseMoney(resp.Data.RefundAmount, resp.Data.Currency)
+		if err != nil {
+			return nil, unreadable(op, status, fmt.Errorf("map %s: refund_amount: %w", path, err))
+		}
+		b.Refund = &m
+	}
+	return b, nil
+}
+
+// QuoteCancellation asks what cancelling a booking would refund (GET
+// /flights/bookings/{bookingId}/cancellations, B.7): isRefundable,
+// isVoidable, refund and penalty. An unknown bookingId is NotFound; a
+// booking that cannot be canceled (409) is Rejected. Errors are
+// *providers.Error values with Op "quote_cancellation".
+func (c *Client) QuoteCancellation(ctx context.Context, reference string) (*providers.CancellationQuote, error) {
+	const op = "quote_cancellation"
+	if reference == "" {
+		return nil, rejected(op, "no LiteAPI booking id", errors.New("quote an empty booking id"))
+	}
+	path := wire.CancellationsPath(reference)
+	var resp wire.CancellationQuoteResponse
+	var status int
+	if err := c.observe(op, func() (err error) {
+		status, err = c.get(ctx, op, path, &resp)
+		return reclassify(err, quoteCodes)
+	}); err != nil {
+		return nil, err
+	}
+	if resp.Data == nil {
+		return nil, unreadable(op, status, fmt.Errorf("map %s: no data", path))
+	}
+	q := &providers.CancellationQuote{Refundable: resp.Data.IsRefundable, Voidable: resp.Data.IsVoidable}
+	for _, f := range []struct {
+		in  *wire.PaymentAmount
+		out *providers.Money
+	}{{resp.Data.Refund, &q.Refund}, {resp.Data.Penalty, &q.Penalty}} {
+		if f.in == nil {
+			continue
+		}
+		m, err := providers.MoneyFromJSON(f.in.Amount, f.in.Currency)
+		if err != nil {
+			return nil, unreadable(op, status, fmt.Errorf("map %s: %w", path, err))
+		}
+		*f.out = m
+	}
+	if !q.Refundable {
+		q.Refund.Amount = 0
+	}
+	return q, nil
 }
 
 // asProviderError is err's *providers.Error, or nil.

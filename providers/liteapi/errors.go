@@ -181,6 +181,10 @@ var (
 	retrieveCodes = map[int]verdict{47002: vNoBooking, 47003: vNoBooking}
 	// cancelCodes: POST /flights/bookings/{id}/cancellations (B.7).
 	cancelCodes = map[int]verdict{46002: vNoBooking}
+	// quoteCodes: GET /flights/bookings/{id}/cancellations (B.7). [assumed]
+	// 49002 is an unknown booking, as 46002 for the cancel; 49007 (409)
+	// falls back to Rejected: the booking cannot be canceled.
+	quoteCodes = map[int]verdict{49002: vNoBooking}
 )
 
 // codeCancelAlreadyDone is the cancellation answer for a booking already

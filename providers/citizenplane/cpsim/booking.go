@@ -73,6 +73,8 @@ type simBooking struct {
 	externalID string
 	requestIDs []int64
 	total      int64
+	// canceled: the airline canceled it (CancelBooking).
+	canceled bool
 }
 
 // leftLocked is the number of seats of f on sale at now: its seats (as
@@ -603,6 +605,9 @@ func (s *Simulator) bookingWireLocked(b *simBooking, now time.Time) wire.Booking
 		Currency:    wire.CurrencyEUR,
 		Flights:     make([]wire.Flight, 0, len(b.requestIDs)),
 	}
+	if b.canceled {
+		out.Status = wire.BookingCanceled
+	}
 	for _, id := range b.requestIDs {
 		f, _ := lookup(s.seed, s.requests[id].flightID)
 		f = s.liveLocked(f)
@@ -628,6 +633,21 @@ func (s *Simulator) newReferenceLocked() string {
 			return ref
 		}
 	}
+}
+
+// CancelBooking cancels a booking as the airline does on its side (a
+// cancelled flight): reading it back (GET /v3/bookings) answers status
+// "cancelled". It reports whether the booking existed and was not
+// cancelled yet.
+func (s *Simulator) CancelBooking(ref string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.bookings[ref]
+	if !ok || b.canceled {
+		return false
+	}
+	b.canceled = true
+	return true
 }
 
 // is20Bytes reports whether s is 20 bytes in standard base64, as a 3-D

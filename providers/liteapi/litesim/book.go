@@ -37,6 +37,11 @@ type booking struct {
 	created time.Time
 	payment wire.BookPayment
 	tags    map[string]string
+	// canceled is the outcome of a cancellation made through the API
+	// (nil when none was asked, or the airline canceled); pending while
+	// it answered 202.
+	canceled *wire.CancelData
+	pending  bool
 }
 
 // bookBody is a booking body as the simulator reads it.
@@ -165,26 +170,99 @@ func (s *Simulator) withBooking(w http.ResponseWriter, r incoming, notFound int,
 	fn(b)
 }
 
+// voidWindow is how long after booking a booking can be voided: canceled
+// with everything refunded [assumed, as airlines void tickets the day
+// they are issued].
+const voidWindow = 24 * time.Hour
+
+// flexPenaltyPercent is the penalty of cancelling a refundable fare after
+// the void window [assumed].
+const flexPenaltyPercent = 10
+
+// cancellationTerms is what cancelling b now refunds and keeps, in minor
+// units: voidable within voidWindow of booking (all refunded), then a
+// refundable fare keeps flexPenaltyPercent and a non-refundable one all.
+func (s *Simulator) cancellationTerms(b *booking) (voidable, refundable bool, refund, penalty int64) {
+	price := b.prebook.price()
+	switch {
+	case s.cfg.Now().Before(b.created.Add(voidWindow)):
+		return true, true, price, 0
+	case b.prebook.q.fam.refundable:
+		penalty = price * flexPenaltyPercent / 100
+		return false, true, price - penalty, penalty
+	}
+	return false, false, 0, price
+}
+
+// quoteCancellation answers GET /flights/bookings/{id}/cancellations
+// (B.7): what cancelling now would refund. A canceled booking is a 409
+// [assumed: 49007].
+func (s *Simulator) quoteCancellation(w http.ResponseWriter, r incoming) {
+	s.withBooking(w, r, codeQuoteNotFound, func(b *booking) {
+		if b.status == wire.StatusCanceled {
+			writeError(w, http.StatusConflict, wire.APIError{Code: codeQuoteNotCancellable, Message: "Booking cannot be canceled"})
+			return
+		}
+		voidable, refundable, refund, penalty := s.cancellationTerms(b)
+		q := b.prebook.q
+		var pnr string
+		if ls := b.prebook.order.AirlineBookings; len(ls) > 0 {
+			pnr = ls[0].AirlinePnr
+		}
+		writeJSON(w, http.StatusOK, wire.CancellationQuoteResponse{Data: &wire.CancellationQuote{
+			Confidence: "high", IsRefundable: refundable, IsVoidable: voidable,
+			Refund:      &wire.PaymentAmount{Amount: q.money(refund), Currency: q.cur},
+			Penalty:     &wire.PaymentAmount{Amount: q.money(penalty), Currency: q.cur},
+			Destination: "original_form_of_payment", PNR: pnr,
+		}})
+	})
+}
+
 // Cancellation codes [assumed: the documentation lists 409 46004, 46005
 // and 46006 without their meanings]: the simulator answers 46004 for a
-// booking already canceled and 46002 for an unknown one.
+// booking already canceled by the airline and 46002 for an unknown one;
+// the quote answers 49002 and 49007 alike.
 const (
 	codeCancelNotFound        = 46002
 	codeCancelAlreadyCanceled = 46004
+	codeQuoteNotFound         = 49002
+	codeQuoteNotCancellable   = 49007
 )
 
-// cancel answers POST /flights/bookings/{id}/cancellations: the booking
-// is canceled at once, without fee, and the whole price refunded.
+// cancel answers POST /flights/bookings/{id}/cancellations with the terms
+// of cancellationTerms. While SetCancellationsPending is on it answers 202
+// with the booking still CONFIRMED, and completes on a later call once it
+// is off. A booking canceled through this endpoint answers its outcome
+// again [assumed: the call is idempotent]; one the airline canceled is a
+// 409 46004.
 func (s *Simulator) cancel(w http.ResponseWriter, r incoming) {
 	s.withBooking(w, r, codeCancelNotFound, func(b *booking) {
-		if b.status == wire.StatusCanceled {
+		switch {
+		case b.canceled != nil && !b.pending:
+			writeJSON(w, http.StatusOK, wire.CancelResponse{Data: b.canceled})
+			return
+		case b.status == wire.StatusCanceled:
 			writeError(w, http.StatusConflict, wire.APIError{Code: codeCancelAlreadyCanceled, Message: "Booking already canceled"})
 			return
 		}
+		if b.canceled == nil {
+			_, _, refund, penalty := s.cancellationTerms(b)
+			q := b.prebook.q
+			st := wire.StatusCanceled
+			if penalty > 0 {
+				st = wire.StatusCanceledWithCharges
+			}
+			b.canceled = &wire.CancelData{BookingID: b.id, Status: st,
+				CancellationFee: string(q.money(penalty)), RefundAmount: string(q.money(refund)), Currency: q.cur}
+		}
+		if s.pendCancels {
+			b.pending = true
+			writeJSON(w, http.StatusAccepted, wire.CancelResponse{Data: &wire.CancelData{BookingID: b.id, Status: b.status, Currency: b.canceled.Currency}})
+			return
+		}
+		b.pending = false
 		b.status = wire.StatusCanceled
-		p := b.prebook
-		writeJSON(w, http.StatusOK, wire.CancelResponse{Data: &wire.CancelData{BookingID: b.id, Status: b.status,
-			CancellationFee: string(p.q.money(0)), RefundAmount: string(p.q.money(p.price())), Currency: p.q.cur}})
+		writeJSON(w, http.StatusOK, wire.CancelResponse{Data: b.canceled})
 	})
 }
 

@@ -107,7 +107,10 @@ type Simulator struct {
 	seatMap  map[string]string               // segmentKey|seat number → prebookId holding or sold
 	ids      uint64                          // ids made so far
 	shifts   map[sim.FlightKey]time.Duration // ShiftSchedule
-	stale    map[string]bool                 // secretKeys of intents a newer one replaced
+	// pendCancels makes cancellations answer 202 pending until it is
+	// turned off (SetCancellationsPending).
+	pendCancels bool
+	stale       map[string]bool // secretKeys of intents a newer one replaced
 	// noCredit: the account has no payment bypass and credit line
 	// (SetCreditLine), so usePaymentSdk false is a validation error.
 	noCredit bool
@@ -223,6 +226,15 @@ func (s *Simulator) CancelBooking(bookingID string) bool {
 	return true
 }
 
+// SetCancellationsPending makes cancellations answer 202 (pending, the
+// booking still CONFIRMED) while on; once it is off, the next cancellation
+// call of a pending booking completes it.
+func (s *Simulator) SetCancellationsPending(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pendCancels = on
+}
+
 // live is its with their flights as ShiftSchedule moved them.
 func (s *Simulator) live(its []itinerary) []itinerary {
 	s.mu.Lock()
@@ -275,10 +287,11 @@ var (
 	epBook       = endpoint{"book", http.MethodPost, (*Simulator).createBooking, 45028, 55035, http.StatusServiceUnavailable}
 	epRetrieve   = endpoint{"retrieve", http.MethodGet, (*Simulator).getBooking, 47001, 57099, http.StatusInternalServerError}
 	epCancel     = endpoint{"cancel", http.MethodPost, (*Simulator).cancel, 46001, 56099, http.StatusServiceUnavailable}
+	epQuote      = endpoint{"quote_cancellation", http.MethodGet, (*Simulator).quoteCancellation, 49001, 59099, http.StatusInternalServerError}
 )
 
 // route finds the endpoint of path and the id it names.
-func route(path string) (*endpoint, string) {
+func route(method, path string) (*endpoint, string) {
 	switch path {
 	case wire.RatesPath:
 		return &epRates, ""
@@ -302,6 +315,9 @@ func route(path string) (*endpoint, string) {
 	}
 	if rest, ok := strings.CutPrefix(path, wire.BookingsPath+"/"); ok {
 		if id, ok := strings.CutSuffix(rest, "/cancellations"); ok && id != "" && !strings.Contains(id, "/") {
+			if method == http.MethodGet {
+				return &epQuote, id
+			}
 			return &epCancel, id
 		}
 	}
@@ -321,7 +337,7 @@ const (
 // the API key, then may fail at the configured rate or as SetFailure says,
 // then serves the path.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	ep, id := route(r.URL.Path)
+	ep, id := route(r.Method, r.URL.Path)
 	if ep == nil {
 		writeError(w, http.StatusNotFound, wire.APIError{Code: codeNotFound, Message: "Not found"})
 		return

@@ -31,7 +31,8 @@ func ServicesPath(prebookID string) string { return PrebookPath(prebookID) + "/s
 func BookingPath(bookingID string) string { return BookingsPath + "/" + url.PathEscape(bookingID) }
 
 // CancellationsPath is POST /flights/bookings/{bookingId}/cancellations
-// (B.7): cancels the booking.
+// (B.7), which cancels the booking, and GET at the same path, which
+// quotes the cancellation.
 func CancellationsPath(bookingID string) string { return BookingPath(bookingID) + "/cancellations" }
 
 // CancelResponse is the answer of POST .../cancellations: unlike the other
@@ -51,6 +52,32 @@ type CancelData struct {
 	CancellationFee string `json:"cancellation_fee"`
 	RefundAmount    string `json:"refund_amount"`
 	Currency        string `json:"currency"`
+}
+
+// CancellationQuoteResponse is the answer of GET .../cancellations (B.7):
+// what cancelling the booking would refund. [assumed] The envelope is the
+// cancel answer's (data one object, at the same path); refund and penalty,
+// for which the contract gives no currency field, are {amount, currency}
+// objects like payment.
+type CancellationQuoteResponse struct {
+	Data  *CancellationQuote `json:"data,omitempty"`
+	Error *APIError          `json:"error,omitempty"`
+}
+
+// CancellationQuote is a cancellation quote (B.7): {confidence,
+// isRefundable, isVoidable, refund, penalty, penalties, tickets,
+// destination, pnr, vouchers}. The lists are kept opaque.
+type CancellationQuote struct {
+	Confidence   string            `json:"confidence,omitempty"`
+	IsRefundable bool              `json:"isRefundable"`
+	IsVoidable   bool              `json:"isVoidable"`
+	Refund       *PaymentAmount    `json:"refund,omitempty"`
+	Penalty      *PaymentAmount    `json:"penalty,omitempty"`
+	Penalties    []json.RawMessage `json:"penalties,omitempty"`
+	Tickets      []json.RawMessage `json:"tickets,omitempty"`
+	Destination  string            `json:"destination,omitempty"`
+	PNR          string            `json:"pnr,omitempty"`
+	Vouchers     []json.RawMessage `json:"vouchers,omitempty"`
 }
 
 // Leg directions.

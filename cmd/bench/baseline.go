@@ -1,0 +1,358 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	neturl "net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"github.com/faregraph/faregraph/db"
+)
+
+// Baselines are measured in the same run as the scenario they stand
+// beside, on the same machine at the same time, so that the ratio means
+// something on a shared machine whose absolute figures move by ±30%.
+//
+//	rest-json   a plain net/http handler that JSON-encodes the results
+//	            page (the same data, decoded once from faregraph's answer
+//	            into typed structs) on every request, as a REST API would
+//	rest-bytes  the same page's bytes served as they are
+//	tpcb        pgbench's TPC-B-like transaction (5 statements, one commit)
+//	            on the same database, -saga-workers clients: pgbench
+//	            itself on Postgres when it is installed, else the same
+//	            transaction in a Go loop through the app's driver
+type baseline struct {
+	Name        string  `json:"name"`
+	Description string  `json:"description"`
+	Unit        string  `json:"unit"`
+	Rate        float64 `json:"rate"`
+	P50Ms       float64 `json:"p50_ms,omitempty"`
+	P99Ms       float64 `json:"p99_ms,omitempty"`
+	// Ratio is the scenario's rate over the baseline's (for tpcb:
+	// baseline transactions per checkout, the baseline over the scenario).
+	Ratio     float64 `json:"ratio"`
+	RatioWhat string  `json:"ratio_what"`
+	Load      string  `json:"load"`
+}
+
+// The REST shape of cachedPageQuery's answer, fields in the same order so
+// that it encodes to the same JSON.
+type (
+	restMoney struct {
+		Amount       string `json:"amount"`
+		CurrencyCode string `json:"currencyCode"`
+	}
+	restSegment struct {
+		CarrierCode  string `json:"carrierCode"`
+		FlightNumber string `json:"flightNumber"`
+	}
+	restSlice struct {
+		DepartureAt string        `json:"departureAt"`
+		ArrivalAt   string        `json:"arrivalAt"`
+		Segments    []restSegment `json:"segments"`
+	}
+	restPart struct {
+		Provider     string    `json:"provider"`
+		FareType     string    `json:"fareType"`
+		TotalPrice   restMoney `json:"totalPrice"`
+		SliceIndexes []int     `json:"sliceIndexes"`
+	}
+	restOffer struct {
+		ID             string      `json:"id"`
+		FareType       string      `json:"fareType"`
+		TotalPrice     restMoney   `json:"totalPrice"`
+		Slices         []restSlice `json:"slices"`
+		SeatsAvailable int         `json:"seatsAvailable"`
+		Parts          []restPart  `json:"parts"`
+	}
+	restEdge struct {
+		Cursor string    `json:"cursor"`
+		Node   restOffer `json:"node"`
+	}
+	restPage struct {
+		Data struct {
+			OfferSearch struct {
+				Offers struct {
+					Edges []restEdge `json:"edges"`
+				} `json:"offers"`
+			} `json:"offerSearch"`
+		} `json:"data"`
+	}
+)
+
+// restBaselines serves page (a cachedPageQuery answer) from a plain
+// net/http server, JSON-encoded per request and as bytes, loads each like
+// the scenario r and appends them to r.Baselines.
+func (b *bench) restBaselines(ctx context.Context, r *scenarioResult, page []byte) error {
+	var v restPage
+	if err := json.Unmarshal(page, &v); err != nil {
+		return fmt.Errorf("rest baseline: %w", err)
+	}
+	encoded, err := json.Marshal(&v)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /page", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(&v) //nolint:errcheck // the load generator checks the status
+	})
+	mux.HandleFunc("GET /bytes", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(page)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	for _, bl := range []struct{ name, path, what string }{
+		{"rest-json", "/page", fmt.Sprintf("plain net/http handler JSON-encoding the same page per request (%d bytes; faregraph's: %d)", len(encoded)+1, len(page))},
+		{"rest-bytes", "/bytes", "the same page's bytes served as they are"},
+	} {
+		res := attack(ctx, load{name: bl.name, targeter: getTarget(base + bl.path), duration: b.opts.duration,
+			workers: b.opts.workers, check: checkNonEmpty})
+		if res.ok == 0 {
+			return fmt.Errorf("%s: no answer", bl.name)
+		}
+		rate := res.throughput()
+		r.Baselines = append(r.Baselines, baseline{Name: bl.name, Description: bl.what, Unit: "req/s", Rate: rate,
+			P50Ms: ms(res.m.Latencies.P50), P99Ms: ms(res.m.Latencies.P99),
+			Ratio: r.RPS / rate, RatioWhat: "faregraph / baseline", Load: loadAvg()})
+	}
+	return nil
+}
+
+func getTarget(url string) vegeta.Targeter {
+	return vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodGet, URL: url})
+}
+
+// tpcb measures the TPC-B-like baseline on the run's database and
+// returns it with the ratio filled in for checkouts per second rate.
+func (b *bench) tpcb(ctx context.Context) (baseline, error) {
+	workers, d := b.opts.sagaWorkers, b.opts.duration
+	bl := baseline{Name: "tpcb", Unit: "tps", RatioWhat: "TPC-B transactions per checkout"}
+	if b.schema != "" {
+		if path, err := exec.LookPath("pgbench"); err == nil {
+			tps, err := pgbench(ctx, path, b.opts.databaseURL, b.schema, workers, d)
+			if err == nil {
+				bl.Description = fmt.Sprintf("pgbench TPC-B-like (builtin tpcb-like, scale 1), %d clients, %s, on the run's Postgres schema", workers, d)
+				bl.Rate, bl.Load = tps, loadAvg()
+				return bl, nil
+			}
+			fmt.Fprintf(os.Stderr, "bench: pgbench: %v; measuring the same transaction through the app's driver\n", err)
+		}
+	}
+	url := b.databaseURL
+	if url == "" {
+		url = b.srv.app.DBPath
+	}
+	tps, err := tpcbLoop(ctx, url, b.schema != "", workers, d)
+	if err != nil {
+		return bl, err
+	}
+	bl.Description = fmt.Sprintf("pgbench's TPC-B-like transaction (5 statements, one commit) in a Go loop through the app's driver on the same database (%s), %d clients, %s", b.database, workers, d)
+	bl.Rate, bl.Load = tps, loadAvg()
+	return bl, nil
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// pgbench initializes pgbench's tables in schema (dropped with it) and
+// runs the builtin TPC-B-like script for d with workers clients.
+func pgbench(ctx context.Context, path, base, schema string, workers int, d time.Duration) (float64, error) {
+	u, err := neturl.Parse(base)
+	if err != nil {
+		return 0, err
+	}
+	env := append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
+	run := func(args ...string) ([]byte, error) {
+		cmd := exec.CommandContext(ctx, path, append(args, connString(u))...)
+		cmd.Env = env
+		return cmd.CombinedOutput()
+	}
+	if out, err := run("-i", "-q", "-s", "1"); err != nil {
+		return 0, fmt.Errorf("pgbench -i: %v: %.300s", err, out)
+	}
+	secs := max(1, int(d/time.Second))
+	out, err := run("-n", "-c", strconv.Itoa(workers), "-j", strconv.Itoa(min(workers, 2)), "-T", strconv.Itoa(secs))
+	if err != nil {
+		return 0, fmt.Errorf("pgbench: %v: %.300s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench: no tps line in %.300s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// connString is a libpq URL without the parameters libpq does not know
+// (search_path goes through PGOPTIONS).
+func connString(u *neturl.URL) string {
+	c := *u
+	q := c.Query()
+	for k := range q {
+		if k != "sslmode" && k != "connect_timeout" && k != "application_name" {
+			q.Del(k)
+		}
+	}
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+// tpcbLoop runs pgbench's TPC-B-like transaction (scale 1: 1 branch, 10
+// tellers, 100,000 accounts) through db.Open's driver, workers at a time
+// for d, and returns transactions per second. Postgres placeholders are
+// $n, SQLite's ?.
+func tpcbLoop(ctx context.Context, url string, postgres bool, workers int, d time.Duration) (float64, error) {
+	conn, err := db.Open(ctx, url)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	ph := func(n int) string {
+		if postgres {
+			return "$" + strconv.Itoa(n)
+		}
+		return "?"
+	}
+	setup := []string{
+		"DROP TABLE IF EXISTS pgbench_history", "DROP TABLE IF EXISTS pgbench_accounts",
+		"DROP TABLE IF EXISTS pgbench_tellers", "DROP TABLE IF EXISTS pgbench_branches",
+		"CREATE TABLE pgbench_branches (bid int PRIMARY KEY, bbalance int, filler char(88))",
+		"CREATE TABLE pgbench_tellers (tid int PRIMARY KEY, bid int, tbalance int, filler char(84))",
+		"CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84))",
+		"CREATE TABLE pgbench_history (tid int, bid int, aid int, delta int, mtime timestamp, filler char(22))",
+		"INSERT INTO pgbench_branches VALUES (1, 0, '')",
+	}
+	for _, q := range setup {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("tpcb setup: %s: %w", q, err)
+		}
+	}
+	for t := 1; t <= 10; t++ {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO pgbench_tellers VALUES ("+ph(1)+", 1, 0, '')", t); err != nil {
+			return 0, err
+		}
+	}
+	var sb strings.Builder
+	for a := 1; a <= 100000; a++ {
+		if sb.Len() == 0 {
+			sb.WriteString("INSERT INTO pgbench_accounts VALUES ")
+		} else {
+			sb.WriteByte(',')
+		}
+		fmt.Fprintf(&sb, "(%d, 1, 0, '')", a)
+		if a%1000 == 0 {
+			if _, err := conn.ExecContext(ctx, sb.String()); err != nil {
+				return 0, err
+			}
+			sb.Reset()
+		}
+	}
+	stmts := []string{
+		"UPDATE pgbench_accounts SET abalance = abalance + " + ph(1) + " WHERE aid = " + ph(2),
+		"SELECT abalance FROM pgbench_accounts WHERE aid = " + ph(1),
+		"UPDATE pgbench_tellers SET tbalance = tbalance + " + ph(1) + " WHERE tid = " + ph(2),
+		"UPDATE pgbench_branches SET bbalance = bbalance + " + ph(1) + " WHERE bid = " + ph(2),
+		"INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) + ", CURRENT_TIMESTAMP)",
+	}
+	var done atomic.Int64
+	var firstErr error
+	var once sync.Once
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				aid, tid, delta := 1+mrand.IntN(100000), 1+mrand.IntN(10), mrand.IntN(10001)-5000
+				err := func() error {
+					tx, err := conn.BeginTx(ctx, nil)
+					if err != nil {
+						return err
+					}
+					defer tx.Rollback() //nolint:errcheck // after Commit it does nothing
+					if _, err := tx.ExecContext(ctx, stmts[0], delta, aid); err != nil {
+						return err
+					}
+					var bal int
+					if err := tx.QueryRowContext(ctx, stmts[1], aid).Scan(&bal); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, stmts[2], delta, tid); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, stmts[3], delta, 1); err != nil {
+						return err
+					}
+					if _, err := tx.ExecContext(ctx, stmts[4], tid, 1, aid, delta); err != nil {
+						return err
+					}
+					return tx.Commit()
+				}()
+				switch {
+				case err == nil:
+					done.Add(1)
+				case ctx.Err() != nil:
+				default:
+					// SQLite's busy answers under contention are retried, as pgbench
+					// would count serialization failures apart; others end the run.
+					if !strings.Contains(err.Error(), "SQLITE_BUSY") && !strings.Contains(err.Error(), "database is locked") {
+						once.Do(func() { firstErr = err; cancel() })
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return 0, firstErr
+	}
+	return float64(done.Load()) / time.Since(start).Seconds(), nil
+}
+
+// loadAvg is /proc/loadavg's three load averages, or "" off Linux.
+func loadAvg() string {
+	f, err := os.Open("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	line, _ := bufio.NewReader(f).ReadString('\n')
+	fields := strings.Fields(line)
+	if len(fields) < 3 {
+		return ""
+	}
+	return strings.Join(fields[:3], " ")
+}
+
+var errNoBody = errors.New("empty answer")
+
+// checkNonEmpty accepts any non-empty answer.
+func checkNonEmpty(body []byte) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errNoBody
+	}
+	return nil
+}

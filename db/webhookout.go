@@ -1,0 +1,157 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// WebhookEndpointRow is a tenant's webhook endpoint. Events is the
+// comma-separated list of event types it receives ("*" for all).
+type WebhookEndpointRow struct {
+	bun.BaseModel `bun:"table:webhook_endpoints"`
+
+	ID        string     `bun:"id,pk"`
+	TenantID  string     `bun:"tenant_id"`
+	URL       string     `bun:"url"`
+	Secret    string     `bun:"secret"`
+	Events    string     `bun:"events"`
+	CreatedAt time.Time  `bun:"created_at"`
+	DeletedAt *time.Time `bun:"deleted_at"`
+}
+
+// DeliveryRow is one event's delivery to one endpoint.
+type DeliveryRow struct {
+	bun.BaseModel `bun:"table:webhook_deliveries"`
+
+	EventSeq    int64      `bun:"event_seq,pk"`
+	EndpointID  string     `bun:"endpoint_id,pk"`
+	Status      string     `bun:"status"` // PENDING, DELIVERED, FAILED
+	Attempts    int        `bun:"attempts"`
+	NextAt      *time.Time `bun:"next_at"`
+	LastError   string     `bun:"last_error"`
+	DeliveredAt *time.Time `bun:"delivered_at"`
+	CreatedAt   time.Time  `bun:"created_at"`
+	Version     int64      `bun:"version"`
+}
+
+// WebhooksOut stores webhook endpoints and deliveries.
+type WebhooksOut struct{}
+
+// CreateEndpoint stores an endpoint.
+func (WebhooksOut) CreateEndpoint(ctx context.Context, idb bun.IDB, row *WebhookEndpointRow) error {
+	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
+		return fmt.Errorf("db: create webhook endpoint: %w", err)
+	}
+	return nil
+}
+
+// Endpoints returns the tenant's endpoints not deleted, oldest first.
+func (WebhooksOut) Endpoints(ctx context.Context, idb bun.IDB, tenantID string) ([]WebhookEndpointRow, error) {
+	var rows []WebhookEndpointRow
+	err := idb.NewSelect().Model(&rows).Where("tenant_id = ? AND deleted_at IS NULL", tenantID).Order("created_at ASC", "id ASC").Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: webhook endpoints: %w", err)
+	}
+	return rows, nil
+}
+
+// Endpoint returns endpoint id, deleted or not, or ErrNotFound.
+func (WebhooksOut) Endpoint(ctx context.Context, idb bun.IDB, id string) (*WebhookEndpointRow, error) {
+	return selectOne[WebhookEndpointRow](ctx, idb, "read webhook endpoint", "id = ?", id)
+}
+
+// DeleteEndpoint marks the tenant's endpoint deleted; its pending
+// deliveries stop. It reports whether there was one.
+func (WebhooksOut) DeleteEndpoint(ctx context.Context, idb bun.IDB, tenantID, id string, now time.Time) (bool, error) {
+	res, err := idb.NewUpdate().Model((*WebhookEndpointRow)(nil)).Set("deleted_at = ?", now.UTC()).
+		Where("id = ? AND tenant_id = ? AND deleted_at IS NULL", id, tenantID).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db: delete webhook endpoint: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// FanOut gives up to limit events not fanned out yet a PENDING delivery
+// to each endpoint of their tenant that existed when it was written and
+// takes their type, and marks them fanned out. Safe on several replicas:
+// deliveries are inserted ON CONFLICT DO NOTHING.
+func (WebhooksOut) FanOut(ctx context.Context, idb bun.IDB, match func(events, typ string) bool, now time.Time, limit int) (int, error) {
+	var evs []OutboxRow
+	if err := idb.NewSelect().Model(&evs).Where("fanned_out = ?", false).Order("seq ASC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return 0, fmt.Errorf("db: events to fan out: %w", err)
+	}
+	for _, ev := range evs {
+		err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			var eps []WebhookEndpointRow
+			if err := tx.NewSelect().Model(&eps).Where("tenant_id = ? AND deleted_at IS NULL AND created_at <= ?", ev.TenantID, ev.CreatedAt).Scan(ctx); err != nil {
+				return err
+			}
+			for _, ep := range eps {
+				if !match(ep.Events, ev.Type) {
+					continue
+				}
+				d := &DeliveryRow{EventSeq: ev.Seq, EndpointID: ep.ID, Status: "PENDING", NextAt: &now, CreatedAt: now.UTC(), Version: 1}
+				if _, err := tx.NewInsert().Model(d).On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+					return err
+				}
+			}
+			_, err := tx.NewUpdate().Model((*OutboxRow)(nil)).Set("fanned_out = ?", true).Where("seq = ?", ev.Seq).Exec(ctx)
+			return err
+		})
+		if err != nil {
+			return 0, fmt.Errorf("db: fan out event %s: %w", ev.ID, err)
+		}
+	}
+	return len(evs), nil
+}
+
+// DueDeliveries returns up to limit PENDING deliveries due at now.
+func (WebhooksOut) DueDeliveries(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]DeliveryRow, error) {
+	var rows []DeliveryRow
+	err := idb.NewSelect().Model(&rows).Where("status = 'PENDING' AND next_at <= ?", now.UTC()).Order("next_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: due deliveries: %w", err)
+	}
+	return rows, nil
+}
+
+// UpdateDelivery writes row if it is still at its version, raising it; it
+// reports whether it did (false: another replica took it first).
+func (WebhooksOut) UpdateDelivery(ctx context.Context, idb bun.IDB, row *DeliveryRow) (bool, error) {
+	from := row.Version
+	row.Version = from + 1
+	res, err := idb.NewUpdate().Model(row).WherePK().Where("version = ?", from).Exec(ctx)
+	if err != nil {
+		row.Version = from
+		return false, fmt.Errorf("db: update delivery: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		row.Version = from
+		return false, nil
+	}
+	return true, nil
+}
+
+// Deliveries returns the deliveries of event seq.
+func (WebhooksOut) Deliveries(ctx context.Context, idb bun.IDB, seq int64) ([]DeliveryRow, error) {
+	var rows []DeliveryRow
+	if err := idb.NewSelect().Model(&rows).Where("event_seq = ?", seq).Order("endpoint_id ASC").Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: deliveries of %d: %w", seq, err)
+	}
+	return rows, nil
+}
+
+// Replay makes every delivery of event seq pending again, due at now,
+// with its attempts counted afresh; the event keeps its id.
+func (WebhooksOut) Replay(ctx context.Context, idb bun.IDB, seq int64, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*DeliveryRow)(nil)).Set("status = 'PENDING'").Set("next_at = ?", now.UTC()).
+		Set("attempts = 0").Set("version = version + 1").Where("event_seq = ?", seq).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: replay event %d: %w", seq, err)
+	}
+	return nil
+}

@@ -1,0 +1,430 @@
+// Package events tells tenants what changed: it reads the outbox (table
+// outbox_events, written by package db in the transaction of every change
+// worth telling) and delivers each event to the tenant's webhook
+// endpoints, signed, at least once, with retries and backoff, and to
+// GraphQL subscriptions. Everything it knows comes from the database, so
+// any number of replicas may run it: a subscription opened on one replica
+// sees the changes made through another.
+package events
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/ids"
+)
+
+// Event types a webhook endpoint may ask for. checkout_session.* stands
+// for every checkout_session.<status> event.
+var Types = []string{
+	"checkout_session.*", db.EventBookingConfirmed, db.EventBookingCanceled, db.EventBookingChanged,
+	db.EventBookingStatus, db.EventBookingLocators, db.EventRefundSucceeded,
+}
+
+// Delivery headers.
+const (
+	// SignatureHeader carries "t=<unix seconds>,v1=<hex HMAC-SHA256>" of
+	// "<t>.<body>" under the endpoint's secret.
+	SignatureHeader = "Faregraph-Signature"
+	// EventIDHeader carries the event's id: the same on every delivery
+	// and replay of the event, to deduplicate.
+	EventIDHeader = "Faregraph-Event-Id"
+	// EventTypeHeader carries the event's type.
+	EventTypeHeader = "Faregraph-Event-Type"
+)
+
+// Retry policy of deliveries: the wait after attempt n is FirstRetry
+// doubled n-1 times, at most MaxRetryWait; a delivery not made GiveUpAfter
+// the event is FAILED (replayable).
+const (
+	FirstRetry   = 30 * time.Second
+	MaxRetryWait = 6 * time.Hour
+	GiveUpAfter  = 72 * time.Hour
+)
+
+// Config configures a Service.
+type Config struct {
+	DB *db.DB
+	// Client makes the deliveries; one with a 10 s timeout that refuses
+	// private and loopback addresses (unless AllowPrivate) when nil.
+	Client *http.Client
+	// AllowPrivate lets endpoints be on loopback and private addresses,
+	// over http: for development and tests only.
+	AllowPrivate bool
+	// PollInterval is how often a subscription reads the outbox; 250 ms
+	// when zero.
+	PollInterval time.Duration
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+// Service is the events of every tenant.
+type Service struct {
+	cfg    Config
+	out    db.WebhooksOut
+	outbox db.Outbox
+}
+
+// New returns a Service.
+func New(cfg Config) *Service {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 250 * time.Millisecond
+	}
+	if cfg.Client == nil {
+		d := &net.Dialer{Timeout: 5 * time.Second}
+		if !cfg.AllowPrivate {
+			d.Control = refusePrivate
+		}
+		cfg.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext},
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	return &Service{cfg: cfg}
+}
+
+// refusePrivate refuses connections to loopback, private, link-local and
+// unspecified addresses: checked at connection time, so a name that
+// resolves to one later is refused too.
+func refusePrivate(_, address string, _ syscall.RawConn) error {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return err
+	}
+	if ip := net.ParseIP(host); ip == nil || !public(ip) {
+		return fmt.Errorf("events: webhook address %s is not public", host)
+	}
+	return nil
+}
+
+func public(ip net.IP) bool {
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast())
+}
+
+// Event is an event as tenants see it: Data holds global ids.
+type Event struct {
+	ID        string          `json:"id"`
+	Type      string          `json:"type"`
+	CreatedAt time.Time       `json:"createdAt"`
+	Data      json.RawMessage `json:"data"`
+	seq       int64
+}
+
+// globalIDs are the data keys that hold our ids, with their GraphQL type.
+var globalIDs = map[string]string{"checkoutSessionId": "CheckoutSession", "bookingId": "Booking", "cancellationId": "BookingCancellation"}
+
+func fromRow(r db.OutboxRow) Event {
+	var m map[string]any
+	data := json.RawMessage(r.Data)
+	if json.Unmarshal([]byte(r.Data), &m) == nil {
+		for k, typ := range globalIDs {
+			if v, ok := m[k].(string); ok && v != "" {
+				m[k] = ids.Global(typ, v)
+			}
+		}
+		data, _ = json.Marshal(m)
+	}
+	return Event{ID: r.ID, Type: r.Type, CreatedAt: r.CreatedAt.UTC(), Data: data, seq: r.Seq}
+}
+
+// Endpoint is a tenant's webhook endpoint.
+type Endpoint struct {
+	ID        string
+	URL       string
+	Events    []string
+	CreatedAt time.Time
+}
+
+func endpointFromRow(r db.WebhookEndpointRow) Endpoint {
+	return Endpoint{ID: r.ID, URL: r.URL, Events: strings.Split(r.Events, ","), CreatedAt: r.CreatedAt.UTC()}
+}
+
+// matches reports whether an endpoint asking for events (comma-separated)
+// receives an event of typ.
+func matches(events, typ string) bool {
+	for _, e := range strings.Split(events, ",") {
+		if e == typ || e == "*" || strings.HasSuffix(e, ".*") && strings.HasPrefix(typ, strings.TrimSuffix(e, "*")) {
+			return true
+		}
+	}
+	return false
+}
+
+func random(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// CreateEndpoint registers a webhook endpoint of the tenant for the event
+// types types and returns it with its signing secret, which is shown only
+// here. A URL that is not https (http only with AllowPrivate), or names a
+// loopback or private address, and an unknown type are violations.
+func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, types []string) (*Endpoint, string, []fault.Violation, error) {
+	var ve []fault.Violation
+	u, err := url.Parse(rawURL)
+	switch {
+	case err != nil || u.Host == "" || u.User != nil:
+		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must be an absolute URL without credentials"})
+	case u.Scheme != "https" && !(s.cfg.AllowPrivate && u.Scheme == "http"):
+		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must be an https URL"})
+	case !s.cfg.AllowPrivate && (u.Hostname() == "localhost" || net.ParseIP(u.Hostname()) != nil && !public(net.ParseIP(u.Hostname()))):
+		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must not name a loopback or private address"})
+	}
+	if len(types) == 0 {
+		ve = append(ve, fault.Violation{Field: []string{"input", "events"}, Code: fault.Required, Message: "name at least one event type"})
+	}
+	for i, t := range types {
+		if t != "*" && !slices.Contains(Types, t) {
+			ve = append(ve, fault.Violation{Field: []string{"input", "events", strconv.Itoa(i)}, Code: fault.Invalid,
+				Message: "unknown event type; one of " + strings.Join(Types, ", ") + " or *"})
+		}
+	}
+	if len(ve) > 0 {
+		return nil, "", ve, nil
+	}
+	secret := "whsec_" + random(24)
+	row := &db.WebhookEndpointRow{ID: "we_" + random(12), TenantID: tenantID, URL: u.String(), Secret: secret, Events: strings.Join(types, ","), CreatedAt: s.cfg.Now().UTC()}
+	if err := s.out.CreateEndpoint(ctx, s.cfg.DB, row); err != nil {
+		return nil, "", nil, err
+	}
+	ep := endpointFromRow(*row)
+	return &ep, secret, nil, nil
+}
+
+// Endpoints lists the tenant's endpoints.
+func (s *Service) Endpoints(ctx context.Context, tenantID string) ([]Endpoint, error) {
+	rows, err := s.out.Endpoints(ctx, s.cfg.DB, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Endpoint, len(rows))
+	for i, r := range rows {
+		out[i] = endpointFromRow(r)
+	}
+	return out, nil
+}
+
+// DeleteEndpoint deletes the tenant's endpoint; false when it has none
+// such.
+func (s *Service) DeleteEndpoint(ctx context.Context, tenantID, id string) (bool, error) {
+	return s.out.DeleteEndpoint(ctx, s.cfg.DB, tenantID, id, s.cfg.Now())
+}
+
+// ErrNotFound is an event or endpoint the tenant cannot see.
+var ErrNotFound = errors.New("events: not found")
+
+// Replay sends the tenant's event id again to every endpoint it was
+// delivered (or due) to, with the same event id.
+func (s *Service) Replay(ctx context.Context, tenantID, id string) error {
+	ev, err := s.outbox.Get(ctx, s.cfg.DB, tenantID, id)
+	if errors.Is(err, db.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return s.out.Replay(ctx, s.cfg.DB, ev.Seq, s.cfg.Now())
+}
+
+// Sign is the signature header of body sent at t under secret:
+// "t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">".
+func Sign(secret string, t time.Time, body []byte) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+// Verify checks a delivery's signature header against body and secret,
+// and that it was signed within tolerance of now.
+func Verify(secret, header string, body []byte, now time.Time, tolerance time.Duration) error {
+	var ts, sig string
+	for _, p := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(p), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	sec, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" {
+		return errors.New("events: malformed signature header")
+	}
+	t := time.Unix(sec, 0)
+	if d := now.Sub(t); d > tolerance || d < -tolerance {
+		return errors.New("events: signature timestamp outside the tolerance")
+	}
+	want := Sign(secret, t, body)
+	if !hmac.Equal([]byte(want[strings.Index(want, "v1=")+3:]), []byte(sig)) {
+		return errors.New("events: signature mismatch")
+	}
+	return nil
+}
+
+// Deliver gives new outbox events their deliveries, then makes the
+// deliveries that are due: a 2xx answer delivers; anything else is
+// retried with backoff (FirstRetry doubling, at most MaxRetryWait) until
+// GiveUpAfter the event, then FAILED. Each delivery is claimed by a
+// conditional UPDATE, so replicas share the work. It returns how many it
+// delivered.
+func (s *Service) Deliver(ctx context.Context) (int, error) {
+	if _, err := s.out.FanOut(ctx, s.cfg.DB, matches, s.cfg.Now(), 500); err != nil {
+		return 0, err
+	}
+	due, err := s.out.DueDeliveries(ctx, s.cfg.DB, s.cfg.Now(), 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i := range due {
+		d := &due[i]
+		lease := s.cfg.Now().Add(time.Minute)
+		d.NextAt = &lease
+		if ok, err := s.out.UpdateDelivery(ctx, s.cfg.DB, d); err != nil || !ok {
+			continue
+		}
+		if s.deliver(ctx, d) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
+	ep, err := s.out.Endpoint(ctx, s.cfg.DB, d.EndpointID)
+	if err != nil {
+		return false
+	}
+	var row db.OutboxRow
+	if err := s.cfg.DB.NewSelect().Model(&row).Where("seq = ?", d.EventSeq).Scan(ctx); err != nil {
+		return false
+	}
+	now := s.cfg.Now()
+	if ep.DeletedAt != nil {
+		d.Status, d.NextAt, d.LastError = "FAILED", nil, "the endpoint was deleted"
+		_, _ = s.out.UpdateDelivery(ctx, s.cfg.DB, d)
+		return false
+	}
+	ev := fromRow(row)
+	body, _ := json.Marshal(ev)
+	err = s.post(ctx, ep, ev, body)
+	d.Attempts++
+	if err == nil {
+		d.Status, d.NextAt, d.LastError, d.DeliveredAt = "DELIVERED", nil, "", &now
+	} else {
+		d.LastError = err.Error()
+		next := now.Add(min(FirstRetry<<min(d.Attempts-1, 20), MaxRetryWait))
+		d.NextAt = &next
+		if next.Sub(row.CreatedAt) > GiveUpAfter {
+			d.Status, d.NextAt = "FAILED", nil
+		}
+		s.cfg.Logger.WarnContext(ctx, "webhook delivery failed; retrying", "event", ev.ID, "endpoint", ep.ID, "attempt", d.Attempts, "err", err)
+	}
+	if _, err := s.out.UpdateDelivery(ctx, s.cfg.DB, d); err != nil {
+		s.cfg.Logger.WarnContext(ctx, "recording a webhook delivery", "event", ev.ID, "err", err)
+	}
+	return d.Status == "DELIVERED"
+}
+
+func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "faregraph-webhooks/1")
+	req.Header.Set(SignatureHeader, Sign(ep.Secret, s.cfg.Now(), body))
+	req.Header.Set(EventIDHeader, ev.ID)
+	req.Header.Set(EventTypeHeader, ev.Type)
+	resp, err := s.cfg.Client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// lookback is how many sequence numbers below the last one seen a
+// subscription reads again: on Postgres a transaction that took a lower
+// seq may commit after a higher one, and would otherwise be skipped.
+const lookback = 64
+
+// Subscribe streams the tenant's events about subject (a session or
+// booking id), from those written after the call, reading the outbox
+// every PollInterval, until ctx ends. Each event is sent once.
+func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-chan Event, error) {
+	last, err := s.outbox.Last(ctx, s.cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	start := last
+	ch := make(chan Event, 16)
+	go func() {
+		defer close(ch)
+		t := time.NewTicker(s.cfg.PollInterval)
+		defer t.Stop()
+		sent := map[int64]bool{}
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			rows, err := s.outbox.After(ctx, s.cfg.DB, tenantID, subject, max(start, last-lookback), 100)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.cfg.Logger.WarnContext(ctx, "reading events for a subscription", "err", err)
+				}
+				continue
+			}
+			for _, r := range rows {
+				if sent[r.Seq] {
+					continue
+				}
+				sent[r.Seq], last = true, max(last, r.Seq)
+				select {
+				case ch <- fromRow(r):
+				case <-ctx.Done():
+					return
+				}
+			}
+			for seq := range sent {
+				if seq <= last-lookback {
+					delete(sent, seq)
+				}
+			}
+		}
+	}()
+	return ch, nil
+}

@@ -1,0 +1,137 @@
+package resolvers
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/events"
+	"github.com/faregraph/faregraph/fault"
+	"github.com/faregraph/faregraph/graph"
+	"github.com/faregraph/faregraph/graph/model"
+)
+
+type eventResolver struct{ *Resolver }
+
+func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
+
+func (r *eventResolver) Data(_ context.Context, obj *events.Event) (string, error) {
+	return string(obj.Data), nil
+}
+
+// stream turns a subscription's events into what gqlgen sends.
+func stream(in <-chan events.Event) <-chan *events.Event {
+	out := make(chan *events.Event)
+	go func() {
+		defer close(out)
+		for ev := range in {
+			out <- &ev
+		}
+	}()
+	return out
+}
+
+func (r *subscriptionResolver) BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error) {
+	return r.subscribe(ctx, "bookingId", func(tenant string) (string, error) {
+		b, err := r.Checkout.Booking(ctx, tenant, localID(bookingID, bookingType))
+		if err != nil {
+			return "", err
+		}
+		return b.ID, nil
+	})
+}
+
+func (r *subscriptionResolver) CheckoutSessionEvents(ctx context.Context, id string) (<-chan *events.Event, error) {
+	return r.subscribe(ctx, "checkoutSessionId", func(tenant string) (string, error) {
+		s, err := r.Checkout.Get(ctx, tenant, sessionID(id))
+		if err != nil {
+			return "", err
+		}
+		return s.ID, nil
+	})
+}
+
+// subscribe streams the events of the subject find names for the
+// caller's tenant; an unknown subject is NOT_FOUND on the argument arg.
+func (r *subscriptionResolver) subscribe(ctx context.Context, arg string, find func(tenant string) (string, error)) (<-chan *events.Event, error) {
+	p, err := reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	subject, err := find(p.TenantID)
+	if errors.Is(err, checkout.ErrNotFound) {
+		return nil, fault.Field([]string{arg}, fault.NotFound, "no such %s", strings.TrimSuffix(arg, "Id"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	ch, err := r.Events.Subscribe(ctx, p.TenantID, subject)
+	if err != nil {
+		return nil, err
+	}
+	return stream(ch), nil
+}
+
+func (r *queryResolver) WebhookEndpoints(ctx context.Context) ([]events.Endpoint, error) {
+	p, err := auth.Require(ctx, auth.ScopeCheckoutWrite)
+	if err != nil {
+		return nil, err
+	}
+	return r.Events.Endpoints(ctx, p.TenantID)
+}
+
+func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, in model.CreateWebhookEndpointInput) (*model.WebhookEndpointPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ep, secret, ue, err := r.Events.CreateEndpoint(ctx, tenant, in.URL, in.Events)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.WebhookEndpointPayload{Endpoint: ep, UserErrors: ue, Warnings: []fault.Warning{}}
+	if ue == nil {
+		out.UserErrors = []fault.Violation{}
+		out.Secret = &secret
+	}
+	return out, nil
+}
+
+func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, in model.DeleteWebhookEndpointInput) (*model.WebhookChangePayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := r.Events.DeleteEndpoint(ctx, tenant, in.ID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return changePayload(nil, fault.Violation{Field: []string{"input", "id"}, Code: fault.NotFound, Message: "no such webhook endpoint"}), nil
+	}
+	return changePayload(&in.ID), nil
+}
+
+func (r *mutationResolver) ReplayWebhookEvent(ctx context.Context, in model.ReplayWebhookEventInput) (*model.WebhookChangePayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	err = r.Events.Replay(ctx, tenant, in.EventID)
+	if errors.Is(err, events.ErrNotFound) {
+		return changePayload(nil, fault.Violation{Field: []string{"input", "eventId"}, Code: fault.NotFound, Message: "no such event"}), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return changePayload(&in.EventID), nil
+}
+
+func changePayload(id *string, ue ...fault.Violation) *model.WebhookChangePayload {
+	if ue == nil {
+		ue = []fault.Violation{}
+	}
+	return &model.WebhookChangePayload{ID: id, UserErrors: ue, Warnings: []fault.Warning{}}
+}

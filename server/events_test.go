@@ -1,0 +1,217 @@
+package server_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
+	"github.com/faregraph/faregraph/db/dbtest"
+	"github.com/faregraph/faregraph/events"
+	"github.com/faregraph/faregraph/providers/sim"
+)
+
+// receiver is a webhook endpoint that fails the first failures deliveries
+// and keeps the ones it accepted, each with its signature checked.
+type receiver struct {
+	mu       sync.Mutex
+	failures int
+	secret   string
+	clock    *sim.Clock
+	seen     []string // event ids accepted
+	types    []string
+	bad      int // deliveries whose signature did not verify
+}
+
+func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.failures > 0 {
+		rc.failures--
+		http.Error(w, "down", http.StatusServiceUnavailable)
+		return
+	}
+	if err := events.Verify(rc.secret, r.Header.Get(events.SignatureHeader), body, rc.clock.Now(), 5*time.Minute); err != nil {
+		rc.bad++
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var ev struct{ ID, Type string }
+	_ = json.Unmarshal(body, &ev)
+	if ev.ID != r.Header.Get(events.EventIDHeader) {
+		rc.bad++
+	}
+	rc.seen = append(rc.seen, ev.ID)
+	rc.types = append(rc.types, ev.Type)
+}
+
+// TestWebhooksSignedAtLeastOnceAndReplayed: an endpoint that fails three
+// times then succeeds gets each event once, signed; a replay sends it
+// again with the same id; a deleted endpoint gets nothing more.
+func TestWebhooksSignedAtLeastOnceAndReplayed(t *testing.T) {
+	clock := sim.NewClock(apptest.Now)
+	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	h := a.Handler
+	rc := &receiver{failures: 3, clock: clock}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+
+	r := post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { endpoint { id url events } secret userErrors { field code } } }`,
+		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"checkout_session.*", "booking.confirmed"}}})
+	secret, _ := dig(r.Data, "createWebhookEndpoint", "secret").(string)
+	if secret == "" {
+		t.Fatalf("create endpoint: %v %v", r.Data, r.Errors)
+	}
+	rc.secret = secret
+	r = post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { userErrors { field code } } }`,
+		map[string]any{"in": map[string]any{"url": "ftp://example.com", "events": []string{"nope"}}})
+	if ue := dig(r.Data, "createWebhookEndpoint", "userErrors").([]any); len(ue) != 2 {
+		t.Errorf("bad endpoint: %v", ue)
+	}
+
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s := mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD"}})
+	mutate(t, h, "", "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"], "cardNumber": "4242424242424242"}})
+	mutate(t, h, "", "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"]}})
+
+	for range 12 {
+		if _, err := a.Events.Deliver(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(10 * time.Minute)
+	}
+	rc.mu.Lock()
+	seen, types, bad := append([]string(nil), rc.seen...), append([]string(nil), rc.types...), rc.bad
+	rc.mu.Unlock()
+	if bad != 0 {
+		t.Errorf("%d deliveries failed the signature check", bad)
+	}
+	count := map[string]int{}
+	for _, id := range seen {
+		count[id]++
+	}
+	for id, n := range count {
+		if n != 1 {
+			t.Errorf("event %s delivered %d times", id, n)
+		}
+	}
+	for _, want := range []string{"checkout_session.held", "checkout_session.authorized", "checkout_session.booked", "booking.confirmed"} {
+		if !contains(types, want) {
+			t.Errorf("no %s among %v", want, types)
+		}
+	}
+
+	// A replay sends the event again with its id.
+	first := seen[0]
+	r = post(t, h, `mutation($in: ReplayWebhookEventInput!) { replayWebhookEvent(input: $in) { id userErrors { code } } }`, map[string]any{"in": map[string]any{"eventId": first}})
+	if dig(r.Data, "replayWebhookEvent", "id") != first {
+		t.Fatalf("replay %v %v", r.Data, r.Errors)
+	}
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	rc.mu.Lock()
+	if last := rc.seen[len(rc.seen)-1]; last != first || len(rc.seen) != len(seen)+1 {
+		t.Errorf("after the replay the receiver saw %v", rc.seen[len(seen):])
+	}
+	rc.mu.Unlock()
+
+	r = post(t, h, `{ webhookEndpoints { id } }`, nil)
+	id := dig(r.Data, "webhookEndpoints", 0, "id")
+	r = post(t, h, `mutation($in: DeleteWebhookEndpointInput!) { deleteWebhookEndpoint(input: $in) { id } }`, map[string]any{"in": map[string]any{"id": id}})
+	if dig(r.Data, "deleteWebhookEndpoint", "id") != id {
+		t.Errorf("delete %v", r.Data)
+	}
+	if r = post(t, h, `{ webhookEndpoints { id } }`, nil); len(dig(r.Data, "webhookEndpoints").([]any)) != 0 {
+		t.Errorf("endpoints after delete %v", r.Data)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSubscriptionOverSSE: a client subscribed over SSE to a checkout
+// session receives the events of a change made by another request.
+func TestSubscriptionOverSSE(t *testing.T) {
+	a := newTestApp(t, nil)
+	sseSeesChange(t, a, a)
+}
+
+// TestSubscriptionAcrossReplicas: two servers on one Postgres database; a
+// subscription opened on one sees a change made through the other.
+func TestSubscriptionAcrossReplicas(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	one := newTestApp(t, func(c *app.Config) { c.DatabaseURL = url })
+	other := newTestApp(t, func(c *app.Config) { c.DatabaseURL = url })
+	sseSeesChange(t, one, other)
+}
+
+// sseSeesChange subscribes on a to a session's events and holds the
+// session through b.
+func sseSeesChange(t *testing.T, a, b *app.App) {
+	srv := httptest.NewServer(a.Handler)
+	defer srv.Close()
+	h := b.Handler
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars}})
+
+	body, _ := json.Marshal(map[string]any{"query": `subscription($id: ID!) { checkoutSessionEvents(checkoutSessionId: $id) { id type data } }`,
+		"variables": map[string]any{"id": s["id"]}})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/graphql", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("subscribe: HTTP %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+	}
+	got := make(chan string, 8)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				got <- data
+			}
+		}
+		close(got)
+	}()
+	// The transport answers its headers before the resolver starts the
+	// subscription (from the events written after that): give it a moment.
+	time.Sleep(500 * time.Millisecond)
+	// Another request changes the session.
+	mutate(t, h, "", "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"]}})
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case data, ok := <-got:
+			if !ok {
+				t.Fatal("the stream ended without the event")
+			}
+			if strings.Contains(data, "checkout_session.held") && strings.Contains(data, s["id"].(string)) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("no checkout_session.held event within 10 s")
+		}
+	}
+}
