@@ -68,7 +68,7 @@ func (r *mutationResolver) ForwardCard(ctx context.Context, in model.ForwardCard
 		// The enums spell the provider's values: V2_2_0 is "2.2.0", ECI_05 "05".
 		fw.ThreeDSecure = &providers.ThreeDSecure{Version: strings.ReplaceAll(strings.TrimPrefix(string(t.Version), "V"), "_", "."),
 			ElectronicCommerceIndicator: strings.TrimPrefix(string(t.ElectronicCommerceIndicator), "ECI_"),
-			Cryptogram: t.Cryptogram, TransactionID: t.TransactionID}
+			Cryptogram:                  t.Cryptogram, TransactionID: t.TransactionID}
 	}
 	return payload(r.Resolver.Checkout.ForwardCard(ctx, tenant, fw, deref(in.IdempotencyKey)))
 }

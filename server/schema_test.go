@@ -3,8 +3,8 @@ package server_test
 import (
 	"os"
 	"path/filepath"
-	"sort"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
