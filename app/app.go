@@ -234,6 +234,14 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.searches = db.NewSearches(a.DB)
 	a.FX = fx.NewSource(fx.SourceConfig{URL: cfg.FXURL, Logger: cfg.Logger})
+	now := time.Now
+	if cfg.Now != nil {
+		now = cfg.Now
+	}
+	if r := a.FX.Rates(); cfg.FXURL == "" && r.Stale(now()) {
+		cfg.Logger.WarnContext(ctx, "the shipped exchange rates are stale: set FAREGRAPH_FX_URL to the ECB daily rates (https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml) for current ones",
+			"source", r.Source, "date", r.Date, "age_days", r.Age(now()))
+	}
 	if cfg.FXURL != "" {
 		fxctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		go a.FX.Run(fxctx, cfg.FXRefresh)

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/browser"
+	"github.com/faregraph/faregraph/fx"
 )
 
 // TestPlaygroundRunsASearch loads the playground from a whole server in
@@ -212,6 +215,40 @@ func TestPlaygroundWithoutIntrospection(t *testing.T) {
 				if !strings.Contains(e, "401") {
 					t.Errorf("browser error: %s", e)
 				}
+			}
+		})
+	}
+}
+
+// TestStaleRatesWarnAtStart: without FAREGRAPH_FX_URL, rates more than a
+// week old at start are logged at WARN, naming the variable; current
+// ones are not.
+func TestStaleRatesWarnAtStart(t *testing.T) {
+	snapshot, err := time.Parse(time.DateOnly, string(fx.Snapshot().Date))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		warn bool
+	}{
+		{"a week old", snapshot.Add(7*24*time.Hour + 12*time.Hour), false},
+		{"eight days old", snapshot.Add(8*24*time.Hour + time.Hour), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			a, err := app.New(context.Background(), app.Config{
+				DBPath: filepath.Join(t.TempDir(), "fx.db"), Development: true,
+				Now: func() time.Time { return tt.now }, Logger: slog.New(slog.NewTextHandler(&buf, nil)),
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			warned := strings.Contains(buf.String(), "level=WARN") && strings.Contains(buf.String(), "FAREGRAPH_FX_URL")
+			if warned != tt.warn {
+				t.Errorf("warned %v, want %v; log:\n%s", warned, tt.warn, buf.String())
 			}
 		})
 	}

@@ -7,8 +7,9 @@
 // checkout session for the chosen offer, holds it, shows its seat maps and
 // selects a seat.
 //
-// URL parameters: origin, destination, date (YYYY-MM-DD), adults, endpoint
-// (the GraphQL URL, /graphql by default) and autostart=1 to search at once.
+// URL parameters: origin, destination, date (YYYY-MM-DD), adults and
+// autostart=1 to search at once. It posts to its own server's /graphql:
+// the page is served with CSP default-src 'self', so no other URL works.
 //
 // What a test reads in the DOM: each li.offer has data-provider (the
 // providers of its parts), data-arrival (1 for the offers of the first
@@ -18,7 +19,7 @@
 "use strict";
 
 const params = new URLSearchParams(location.search);
-const endpoint = params.get("endpoint") || "/graphql";
+const endpoint = "/graphql";
 const $ = (sel) => document.querySelector(sel);
 
 // el builds an element: el("div", {class: "x", dataset: {a: 1}}, child...).

@@ -192,3 +192,22 @@ func roundHalfEven(x *big.Rat) (int64, error) {
 	}
 	return q.Int64(), nil
 }
+
+// StaleDays is how many days old rates may be, at the time they are used,
+// before they are called stale: the ECB publishes every working day, so a
+// week covers weekends and holidays; older rates mean the source is not
+// refreshed (FAREGRAPH_FX_URL unset, or failing).
+const StaleDays = 7
+
+// Age is how many whole days before now the rates are for: 0 on their
+// own day (or an unreadable date).
+func (r *Rates) Age(now time.Time) int {
+	d, err := time.Parse(time.DateOnly, string(r.Date))
+	if err != nil {
+		return 0
+	}
+	return max(0, int(now.UTC().Sub(d)/(24*time.Hour)))
+}
+
+// Stale reports whether the rates are more than StaleDays old at now.
+func (r *Rates) Stale(now time.Time) bool { return r.Age(now) > StaleDays }

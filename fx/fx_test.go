@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/faregraph/faregraph/providers"
 )
@@ -120,5 +121,26 @@ func TestRefresh(t *testing.T) {
 	doc = ecbDay("2026-11-20", map[string]string{"USD": "1.2000"})
 	if err := s.Refresh(context.Background()); err != nil || s.Rates().Date != "2026-11-27" {
 		t.Errorf("an older day replaced newer rates: %v, %s", err, s.Rates().Date)
+	}
+}
+
+// TestRatesAge: rates are stale more than StaleDays after their day.
+func TestRatesAge(t *testing.T) {
+	r := &Rates{Date: "2025-05-09"}
+	for _, tt := range []struct {
+		now   string
+		age   int
+		stale bool
+	}{
+		{"2025-05-09T15:00:00Z", 0, false},
+		{"2025-05-16T23:00:00Z", 7, false},
+		{"2025-05-17T00:00:00Z", 8, true},
+		{"2026-06-01T08:00:00Z", 388, true},
+		{"2025-05-01T00:00:00Z", 0, false},
+	} {
+		now, _ := time.Parse(time.RFC3339, tt.now)
+		if got := r.Age(now); got != tt.age || r.Stale(now) != tt.stale {
+			t.Errorf("at %s: age %d stale %v, want %d %v", tt.now, got, r.Stale(now), tt.age, tt.stale)
+		}
 	}
 }

@@ -3392,7 +3392,12 @@ type ProviderResult {
   provider: String!
   "Whether the provider answered."
   status: ProviderStatus!
-  "Offers kept from this provider's answer (one-way and round-trip fares)."
+  """
+  Offers of the search that are this provider's own fares: its one-way fares
+  in a one-way search, its round-trip fares in a round trip. Offers combining
+  one-way fares (COMBINED_ONE_WAYS) count for no provider. A progress event of
+  searchOffersProgress and the stored search give the same count.
+  """
   offerCount: Int!
   "Time until the provider's last answer, in milliseconds."
   latencyMs: Int!
@@ -4129,14 +4134,40 @@ input ForwardCardInput {
 
 "The results of a 3-D Secure authentication, as the provider takes them."
 input ThreeDSecureInput {
-  "The version performed: 1.0.2, 2.1.0 or 2.2.0."
-  version: String!
-  "The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent."
-  electronicCommerceIndicator: String!
+  "The version performed."
+  version: ThreeDSecureVersion!
+  "The Electronic Commerce Indicator: ECI_05 or ECI_02 (fully authenticated). ECI_06 and ECI_01 (attempt acknowledged) are refused by the provider; ECI_07 and ECI_00 (failed) must not be sent."
+  electronicCommerceIndicator: ElectronicCommerceIndicator!
   "The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters."
   cryptogram: String!
   "The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2)."
   transactionId: String!
+}
+
+"A 3-D Secure protocol version the provider takes."
+enum ThreeDSecureVersion {
+  "3-D Secure 1.0.2."
+  V1_0_2
+  "EMV 3-D Secure 2.1.0."
+  V2_1_0
+  "EMV 3-D Secure 2.2.0."
+  V2_2_0
+}
+
+"A 3-D Secure Electronic Commerce Indicator (the two digits the card schemes define, Visa's and Mastercard's)."
+enum ElectronicCommerceIndicator {
+  "Fully authenticated (Visa, Amex, JCB...)."
+  ECI_05
+  "Fully authenticated (Mastercard)."
+  ECI_02
+  "Attempt acknowledged (Visa...): refused by the provider as a payment error."
+  ECI_06
+  "Attempt acknowledged (Mastercard): refused by the provider as a payment error."
+  ECI_01
+  "Authentication failed (Visa...): must not be sent."
+  ECI_07
+  "Authentication failed (Mastercard): must not be sent."
+  ECI_00
 }
 
 "How one provider's parts of a session settle."
@@ -18419,14 +18450,14 @@ func (ec *executionContext) unmarshalInputThreeDSecureInput(ctx context.Context,
 		switch k {
 		case "version":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("version"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalNThreeDSecureVersion2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureVersion(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Version = data
 		case "electronicCommerceIndicator":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("electronicCommerceIndicator"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalNElectronicCommerceIndicator2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐElectronicCommerceIndicator(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -25184,6 +25215,16 @@ func (ec *executionContext) unmarshalNDeleteWebhookEndpointInput2githubᚗcomᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNElectronicCommerceIndicator2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐElectronicCommerceIndicator(ctx context.Context, v any) (model.ElectronicCommerceIndicator, error) {
+	var res model.ElectronicCommerceIndicator
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNElectronicCommerceIndicator2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐElectronicCommerceIndicator(ctx context.Context, sel ast.SelectionSet, v model.ElectronicCommerceIndicator) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode(ctx context.Context, v any) (fault.Code, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode[tmp]
@@ -26257,6 +26298,16 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNThreeDSecureVersion2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureVersion(ctx context.Context, v any) (model.ThreeDSecureVersion, error) {
+	var res model.ThreeDSecureVersion
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNThreeDSecureVersion2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐThreeDSecureVersion(ctx context.Context, sel ast.SelectionSet, v model.ThreeDSecureVersion) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNTravelDocumentInput2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐTravelDocumentInput(ctx context.Context, v any) (*model.TravelDocumentInput, error) {

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"strings"
 
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/graph"
@@ -64,8 +65,10 @@ func (r *mutationResolver) ForwardCard(ctx context.Context, in model.ForwardCard
 	}
 	fw := checkout.ForwardCardInput{CheckoutSessionID: sessionID(in.CheckoutSessionID), Provider: in.Provider, PaymentMethod: in.PaymentMethodID}
 	if t := in.ThreeDSecure; t != nil {
-		fw.ThreeDSecure = &providers.ThreeDSecure{Version: t.Version, ElectronicCommerceIndicator: t.ElectronicCommerceIndicator,
-			Cryptogram: t.Cryptogram, TransactionID: t.TransactionID}
+		// The enums spell the provider's values: V2_2_0 is "2.2.0", ECI_05 "05".
+		fw.ThreeDSecure = &providers.ThreeDSecure{Version: strings.ReplaceAll(strings.TrimPrefix(string(t.Version), "V"), "_", "."),
+			ElectronicCommerceIndicator: strings.TrimPrefix(string(t.ElectronicCommerceIndicator), "ECI_"),
+			Cryptogram:                  t.Cryptogram, TransactionID: t.TransactionID}
 	}
 	return payload(r.Resolver.Checkout.ForwardCard(ctx, tenant, fw, deref(in.IdempotencyKey)))
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/faregraph/faregraph/fx"
 	"github.com/faregraph/faregraph/providers"
@@ -11,6 +12,7 @@ import (
 type converter struct {
 	rates *fx.Rates
 	to    string
+	now   time.Time // the search's time, to tell the rates' age
 }
 
 // convert returns o priced in c.to: every part priced in another currency
@@ -166,9 +168,14 @@ func sumPerPassenger(parts []providers.Part, cur string) (providers.PassengerPri
 }
 
 // conversionMessage is the providerResults message of a provider whose
-// offers were converted.
-func conversionMessage(c providers.Conversion) string {
-	return fmt.Sprintf("prices converted from %s to %s at %s (%s reference rate of %s)", c.From, c.To, c.Rate, c.Source, c.Date)
+// offers were converted; it says when the rates are stale (more than
+// fx.StaleDays older than the search, age days).
+func conversionMessage(c providers.Conversion, age int) string {
+	msg := fmt.Sprintf("prices converted from %s to %s at %s (%s reference rate of %s)", c.From, c.To, c.Rate, c.Source, c.Date)
+	if age > fx.StaleDays {
+		msg += fmt.Sprintf("; the rate is %d days old, so the converted prices may differ from today's rates", age)
+	}
+	return msg
 }
 
 // Charge is live, a price the provider of part p quotes now in its own

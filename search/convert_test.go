@@ -64,3 +64,16 @@ func TestConvertOffer(t *testing.T) {
 		t.Errorf("SEK: %v", err)
 	}
 }
+
+// TestConversionMessageSaysStale: providerResults' message says when the
+// rates are more than a week older than the search.
+func TestConversionMessageSaysStale(t *testing.T) {
+	c := providers.Conversion{From: "EUR", To: "USD", Rate: "1.125200", Source: providers.RateECB, Date: "2025-05-09"}
+	fresh := "prices converted from EUR to USD at 1.125200 (ECB reference rate of 2025-05-09)"
+	if got := conversionMessage(c, 7); got != fresh {
+		t.Errorf("7 days: %q", got)
+	}
+	if got, want := conversionMessage(c, 388), fresh+"; the rate is 388 days old, so the converted prices may differ from today's rates"; got != want {
+		t.Errorf("388 days: %q, want %q", got, want)
+	}
+}

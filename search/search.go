@@ -45,8 +45,14 @@ const (
 
 // ProviderResult is one provider's part in a search.
 type ProviderResult struct {
-	Provider   string
-	Status     Status
+	Provider string
+	Status   Status
+	// OfferCount is the number of offers of the search that are this
+	// provider's own fares (ownFares): its one-way fares in a one-way
+	// search, its round-trip fares in a round trip, sellable and in the
+	// searched currency. Offers combining one-way fares (COMBINED_ONE_WAYS)
+	// count for no provider. The progress events and the stored search
+	// count the same way, so they agree.
 	OfferCount int
 	LatencyMs  int
 	Code       providers.ErrorCode

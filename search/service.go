@@ -186,13 +186,7 @@ func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress
 	key := requestKey(r)
 	if res := s.reusable(key); res != nil {
 		for _, pr := range res.Providers {
-			var own []*Offer
-			var at []int
-			for i, o := range res.Offers {
-				if len(o.Parts) == 1 && o.Parts[0].Provider == pr.Provider {
-					own, at = append(own, o), append(at, i)
-				}
-			}
+			own, at := ownFares(res.Offers, pr.Provider)
 			if res.sealed(at) != nil {
 				own = nil
 			}
@@ -418,7 +412,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		return rules.Itinerary(o, rules.Of(o, s.cfg.Providers.Limits), start) == nil
 	}
 	rates := s.cfg.Rates()
-	converter := converter{rates: rates, to: r.Currency}
+	converter := converter{rates: rates, to: r.Currency, now: start}
 	var first func(providers.Call[providerAnswer])
 	if each != nil {
 		for _, name := range r.Providers {
@@ -440,6 +434,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 			if s.sign(offers) != nil {
 				offers = nil
 			}
+			offers, _ = ownFares(offers, pr.Provider)
 			pr.OfferCount = len(offers)
 			each(pr, offers)
 		}
@@ -476,7 +471,8 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		res.Offers = append(res.Offers, &Offer{Offer: offers[i]})
 	}
 	for i := range res.Providers {
-		res.Providers[i].OfferCount = countFrom(offers, res.Providers[i].Provider)
+		own, _ := ownFares(res.Offers, res.Providers[i].Provider)
+		res.Providers[i].OfferCount = len(own)
 	}
 	res.ID = s.cfg.NewID()
 	res.prepare(s.cfg.Signer)
@@ -551,7 +547,7 @@ func (s *Service) answerOf(ctx context.Context, c providers.Call[providerAnswer]
 		pr.Message = fmt.Sprintf("%s priced in a currency the %s rates of %s do not convert to %s %s left out", fault.Count(dropped, "offer", "offers"), conv.rates.Source, conv.rates.Date, r.Currency, fault.Verb(dropped, "was", "were"))
 	}
 	if how != nil && pr.Message == "" {
-		pr.Message = conversionMessage(*how)
+		pr.Message = conversionMessage(*how, conv.rates.Age(conv.now))
 	}
 	if n := unsellable(c.Value, sellable); n > 0 && pr.Message == "" {
 		pr.Message = fmt.Sprintf("%d offers departing within the booking cut-off or with too short a connection were left out", n)
@@ -621,17 +617,16 @@ func (c converter) all(offers []providers.Offer) (kept []providers.Offer, droppe
 	return kept, dropped, conv
 }
 
-func countFrom(offers []providers.Offer, provider string) int {
-	n := 0
-	for _, o := range offers {
-		for _, p := range o.Parts {
-			if p.Provider == provider {
-				n++
-				break
-			}
+// ownFares are the offers of offers that are one fare of provider (one
+// part, theirs), and their indexes in offers: what ProviderResult.
+// OfferCount counts, in the progress events and in the stored search alike.
+func ownFares(offers []*Offer, provider string) (own []*Offer, at []int) {
+	for i, o := range offers {
+		if len(o.Parts) == 1 && o.Parts[0].Provider == provider {
+			own, at = append(own, o), append(at, i)
 		}
 	}
-	return n
+	return own, at
 }
 
 // safeMessage is the client-safe text of a provider failure.

@@ -3,6 +3,7 @@ package server_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -129,5 +130,62 @@ func TestExamplesValidate(t *testing.T) {
 				t.Fatalf("%s has no operation", f)
 			}
 		})
+	}
+}
+
+// TestExamplesTakeDatesAsVariables: no example operation hard-codes a
+// travel date (departureDate, returnDate), which would slip into the past;
+// they are variables. README's results-page URL gives no date either.
+func TestExamplesTakeDatesAsVariables(t *testing.T) {
+	s := loadSchema(t)
+	files, err := filepath.Glob("../examples/*.graphql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	var check func(f, name string, v *ast.Value)
+	check = func(f, name string, v *ast.Value) {
+		if (name == "departureDate" || name == "returnDate") && v.Kind != ast.Variable {
+			t.Errorf("%s: %s is the literal %s, not a variable", filepath.Base(f), name, v.String())
+		}
+		for _, c := range v.Children {
+			check(f, c.Name, c.Value)
+		}
+	}
+	var walk func(f string, set ast.SelectionSet)
+	walk = func(f string, set ast.SelectionSet) {
+		for _, sel := range set {
+			switch x := sel.(type) {
+			case *ast.Field:
+				for _, a := range x.Arguments {
+					check(f, a.Name, a.Value)
+				}
+				walk(f, x.SelectionSet)
+			case *ast.InlineFragment:
+				walk(f, x.SelectionSet)
+			}
+		}
+	}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, perr := gqlparser.LoadQuery(s, string(src))
+		if perr != nil {
+			t.Fatalf("%s: %v", f, perr)
+		}
+		for _, op := range doc.Operations {
+			walk(f, op.SelectionSet)
+		}
+		for _, fr := range doc.Fragments {
+			walk(f, fr.SelectionSet)
+		}
+	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(`[?&]date=\d{4}-\d\d-\d\d`).Find(readme); m != nil {
+		t.Errorf("README.md gives the results page the fixed date %s", m)
 	}
 }

@@ -2,7 +2,9 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/faregraph/faregraph/providers/liteapi/litesim"
@@ -105,25 +107,39 @@ func TestCardForwardThroughGraphQL(t *testing.T) {
 	if s["status"] != "PAYMENT_PENDING" || dig(s, "paymentActions", 0, "kind") != "FORWARD_CARD" || dig(s, "paymentActions", 0, "done") != false {
 		t.Fatalf("paid: %v", s)
 	}
-	bad := map[string]any{"checkoutSessionId": id, "provider": "citizenplane", "paymentMethodId": "tok_visa",
-		"threeDSecure": map[string]any{"version": "3.0.0", "electronicCommerceIndicator": "07", "cryptogram": "short", "transactionId": ""}}
-	_, ue := settle(t, h, "forwardCard", "ForwardCardInput", bad)
-	fields := map[string]bool{}
-	for _, e := range ue {
-		fields[joinField(e.(map[string]any)["field"])] = true
+	// Version and ECI are enums: a value outside them (the provider's own
+	// spelling included) is refused before anything runs.
+	for field, v := range map[string]string{"version": "2.2.0", "electronicCommerceIndicator": "05"} {
+		tds := map[string]any{"version": "V2_2_0", "electronicCommerceIndicator": "ECI_05", "cryptogram": "4BQwsg4yuKt0S1LI1nDZTcO9vUM=", "transactionId": "x"}
+		tds[field] = v
+		r := postAs(t, h, "", `mutation($in: ForwardCardInput!) { forwardCard(input: $in) { `+settleFields+` } }`,
+			map[string]any{"in": map[string]any{"checkoutSessionId": id, "provider": "citizenplane", "paymentMethodId": "pm_card_visa", "threeDSecure": tds}})
+		if len(r.Errors) == 0 || !strings.Contains(fmt.Sprint(r.Errors), "BAD_USER_INPUT") {
+			t.Errorf("%s %q: %+v", field, v, r.Errors)
+		}
 	}
-	for _, f := range []string{"input.paymentMethodId", "input.threeDSecure.version", "input.threeDSecure.electronicCommerceIndicator",
+	bad := map[string]any{"checkoutSessionId": id, "provider": "citizenplane", "paymentMethodId": "tok_visa",
+		"threeDSecure": map[string]any{"version": "V1_0_2", "electronicCommerceIndicator": "ECI_07", "cryptogram": "short", "transactionId": ""}}
+	_, ue := settle(t, h, "forwardCard", "ForwardCardInput", bad)
+	fields := map[string]string{}
+	for _, e := range ue {
+		fields[joinField(e.(map[string]any)["field"])] = fmt.Sprint(e.(map[string]any)["message"])
+	}
+	for _, f := range []string{"input.paymentMethodId", "input.threeDSecure.electronicCommerceIndicator",
 		"input.threeDSecure.cryptogram", "input.threeDSecure.transactionId"} {
-		if !fields[f] {
+		if _, ok := fields[f]; !ok {
 			t.Errorf("no user error on %s: %v", f, ue)
 		}
 	}
-	bad["paymentMethodId"], bad["threeDSecure"] = "pm_card_visa", map[string]any{"version": "2.2.0", "electronicCommerceIndicator": "06",
+	if _, ok := fields["input.threeDSecure.version"]; ok || !strings.Contains(fields["input.threeDSecure.electronicCommerceIndicator"], "authentication failed") {
+		t.Errorf("version V1_0_2 refused, or ECI_07 without its reason: %v", fields)
+	}
+	bad["paymentMethodId"], bad["threeDSecure"] = "pm_card_visa", map[string]any{"version": "V2_2_0", "electronicCommerceIndicator": "ECI_06",
 		"cryptogram": "4BQwsg4yuKt0S1LI1nDZTcO9vUM=", "transactionId": "f879ea1c-aa2c-4441-806d-e30406466d79"}
-	if _, ue := settle(t, h, "forwardCard", "ForwardCardInput", bad); len(ue) != 1 {
+	if _, ue := settle(t, h, "forwardCard", "ForwardCardInput", bad); len(ue) != 1 || !strings.Contains(fmt.Sprint(ue), "attempt acknowledged") {
 		t.Errorf("ECI 06: %v", ue)
 	}
-	bad["threeDSecure"].(map[string]any)["electronicCommerceIndicator"] = "05"
+	bad["threeDSecure"].(map[string]any)["electronicCommerceIndicator"] = "ECI_05"
 	s = mustSettle(t, h, "forwardCard", "ForwardCardInput", bad)
 	if s["status"] != "AUTHORIZED" || dig(s, "paymentActions", 0, "done") != true {
 		t.Fatalf("forwarded: %v", s)

@@ -716,10 +716,10 @@ type Subscription struct {
 
 // The results of a 3-D Secure authentication, as the provider takes them.
 type ThreeDSecureInput struct {
-	// The version performed: 1.0.2, 2.1.0 or 2.2.0.
-	Version string `json:"version"`
-	// The Electronic Commerce Indicator: 05 or 02 (fully authenticated). 06 and 01 (attempt acknowledged) are refused by the provider; 07 and 00 (failed) must not be sent.
-	ElectronicCommerceIndicator string `json:"electronicCommerceIndicator"`
+	// The version performed.
+	Version ThreeDSecureVersion `json:"version"`
+	// The Electronic Commerce Indicator: ECI_05 or ECI_02 (fully authenticated). ECI_06 and ECI_01 (attempt acknowledged) are refused by the provider; ECI_07 and ECI_00 (failed) must not be sent.
+	ElectronicCommerceIndicator ElectronicCommerceIndicator `json:"electronicCommerceIndicator"`
 	// The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters.
 	Cryptogram string `json:"cryptogram"`
 	// The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2).
@@ -959,6 +959,76 @@ func (e *CardType) UnmarshalJSON(b []byte) error {
 }
 
 func (e CardType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A 3-D Secure Electronic Commerce Indicator (the two digits the card schemes define, Visa's and Mastercard's).
+type ElectronicCommerceIndicator string
+
+const (
+	// Fully authenticated (Visa, Amex, JCB...).
+	ElectronicCommerceIndicatorEci05 ElectronicCommerceIndicator = "ECI_05"
+	// Fully authenticated (Mastercard).
+	ElectronicCommerceIndicatorEci02 ElectronicCommerceIndicator = "ECI_02"
+	// Attempt acknowledged (Visa...): refused by the provider as a payment error.
+	ElectronicCommerceIndicatorEci06 ElectronicCommerceIndicator = "ECI_06"
+	// Attempt acknowledged (Mastercard): refused by the provider as a payment error.
+	ElectronicCommerceIndicatorEci01 ElectronicCommerceIndicator = "ECI_01"
+	// Authentication failed (Visa...): must not be sent.
+	ElectronicCommerceIndicatorEci07 ElectronicCommerceIndicator = "ECI_07"
+	// Authentication failed (Mastercard): must not be sent.
+	ElectronicCommerceIndicatorEci00 ElectronicCommerceIndicator = "ECI_00"
+)
+
+var AllElectronicCommerceIndicator = []ElectronicCommerceIndicator{
+	ElectronicCommerceIndicatorEci05,
+	ElectronicCommerceIndicatorEci02,
+	ElectronicCommerceIndicatorEci06,
+	ElectronicCommerceIndicatorEci01,
+	ElectronicCommerceIndicatorEci07,
+	ElectronicCommerceIndicatorEci00,
+}
+
+func (e ElectronicCommerceIndicator) IsValid() bool {
+	switch e {
+	case ElectronicCommerceIndicatorEci05, ElectronicCommerceIndicatorEci02, ElectronicCommerceIndicatorEci06, ElectronicCommerceIndicatorEci01, ElectronicCommerceIndicatorEci07, ElectronicCommerceIndicatorEci00:
+		return true
+	}
+	return false
+}
+
+func (e ElectronicCommerceIndicator) String() string {
+	return string(e)
+}
+
+func (e *ElectronicCommerceIndicator) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ElectronicCommerceIndicator(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ElectronicCommerceIndicator", str)
+	}
+	return nil
+}
+
+func (e ElectronicCommerceIndicator) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ElectronicCommerceIndicator) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ElectronicCommerceIndicator) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1416,6 +1486,67 @@ func (e *RouteType) UnmarshalJSON(b []byte) error {
 }
 
 func (e RouteType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A 3-D Secure protocol version the provider takes.
+type ThreeDSecureVersion string
+
+const (
+	// 3-D Secure 1.0.2.
+	ThreeDSecureVersionV1_0_2 ThreeDSecureVersion = "V1_0_2"
+	// EMV 3-D Secure 2.1.0.
+	ThreeDSecureVersionV2_1_0 ThreeDSecureVersion = "V2_1_0"
+	// EMV 3-D Secure 2.2.0.
+	ThreeDSecureVersionV2_2_0 ThreeDSecureVersion = "V2_2_0"
+)
+
+var AllThreeDSecureVersion = []ThreeDSecureVersion{
+	ThreeDSecureVersionV1_0_2,
+	ThreeDSecureVersionV2_1_0,
+	ThreeDSecureVersionV2_2_0,
+}
+
+func (e ThreeDSecureVersion) IsValid() bool {
+	switch e {
+	case ThreeDSecureVersionV1_0_2, ThreeDSecureVersionV2_1_0, ThreeDSecureVersionV2_2_0:
+		return true
+	}
+	return false
+}
+
+func (e ThreeDSecureVersion) String() string {
+	return string(e)
+}
+
+func (e *ThreeDSecureVersion) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ThreeDSecureVersion(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ThreeDSecureVersion", str)
+	}
+	return nil
+}
+
+func (e ThreeDSecureVersion) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ThreeDSecureVersion) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ThreeDSecureVersion) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

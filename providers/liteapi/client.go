@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +55,17 @@ type Config struct {
 	// Logger is told, at WARN, about the items of an answer the adapter
 	// could not read and left out. Nil discards.
 	Logger *slog.Logger
+	// Currencies are the currencies LiteAPI is asked to price in
+	// (DefaultCurrencies when nil). A search in another currency asks in
+	// EUR, and the search converts the offers, as it does CitizenPlane's.
+	Currencies []string
 }
+
+// DefaultCurrencies are the currencies the adapter asks LiteAPI to price
+// in when Config.Currencies is nil: the simulator's, which are those of
+// the documented examples [assumed]. A currency LiteAPI refuses anyway
+// (400 41006) is asked again in EUR.
+var DefaultCurrencies = []string{"EUR", "USD", "GBP", "CHF"}
 
 // Client calls LiteAPI. It is safe for concurrent use.
 type Client struct {
@@ -81,6 +92,9 @@ func New(cfg Config) *Client {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Currencies == nil {
+		cfg.Currencies = DefaultCurrencies
+	}
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -99,7 +113,8 @@ func New(cfg Config) *Client {
 func (c *Client) Name() string { return Name }
 
 // Search returns LiteAPI's one-way offers for q: one slice and one part
-// each. Prices are in q.Currency, EUR when it is empty. A date past
+// each. Prices are in q.Currency when LiteAPI prices in it (Config.
+// Currencies), else (and when it is empty) in EUR. A date past
 // LiteAPI's horizon (lastSearchDate) has no offers and is not sent. An
 // offer of the answer that cannot be read is left out and logged; only an
 // answer none of whose offers can be read is an error. Errors are
@@ -128,8 +143,15 @@ func (c *Client) rates(ctx context.Context, op string, ft providers.FareType, le
 	start := time.Now()
 	defer func() { providers.Observe(c.cfg.Observer, Name, op, start, err) }()
 
+	currency = c.pricingCurrency(currency)
 	var resp wire.RatesResponse
 	status, err := c.post(ctx, op, wire.RatesPath, newRatesRequest(legs, pax, currency), &resp)
+	var pe *providers.Error
+	if errors.As(err, &pe) && pe.ProviderCode == "41006" && pe.Message == msgCurrency && currency != wire.DefaultCurrency {
+		// Not priced in this currency after all: EUR, converted by the search.
+		resp = wire.RatesResponse{}
+		status, err = c.post(ctx, op, wire.RatesPath, newRatesRequest(legs, pax, wire.DefaultCurrency), &resp)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -246,4 +268,14 @@ func decodeAnswer(op, method, path string, status int, raw []byte, out any) erro
 		return apiFailure(op, method, path, status, f.Failure())
 	}
 	return nil
+}
+
+// pricingCurrency is the currency to ask LiteAPI in for a search in cur:
+// cur when LiteAPI prices in it, else EUR (wire.DefaultCurrency).
+func (c *Client) pricingCurrency(cur string) string {
+	cur = strings.ToUpper(strings.TrimSpace(cur))
+	if slices.Contains(c.cfg.Currencies, cur) {
+		return cur
+	}
+	return wire.DefaultCurrency
 }

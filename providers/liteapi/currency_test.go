@@ -159,11 +159,39 @@ func TestSimulatorCurrencies(t *testing.T) {
 		wantError(t, err, "attach_services", providers.Rejected, "44001")
 	})
 
-	t.Run("other currencies are refused", func(t *testing.T) {
-		_, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: "JPY"})
-		pe := providerError(t, err)
-		if pe.Code != providers.Rejected || pe.ProviderCode != "41006" || pe.Message != msgCurrency {
-			t.Errorf("%+v", pe)
+	t.Run("other currencies are searched in EUR", func(t *testing.T) {
+		env := newSimEnv(t, litesim.Config{Seed: 5})
+		log := env.tap()
+		offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: "JPY"})
+		if err != nil || len(offers) == 0 {
+			t.Fatalf("%d offers, %v", len(offers), err)
+		}
+		for _, o := range offers {
+			if o.Total.Currency != "EUR" || o.Parts[0].Total.Currency != "EUR" {
+				t.Fatalf("JPY search answered in %s", o.Total.Currency)
+			}
+		}
+		for _, b := range log.bodies(t, "POST", wire.RatesPath) {
+			if b["currency"] != "EUR" {
+				t.Errorf("rates asked in %v", b["currency"])
+			}
+		}
+	})
+
+	t.Run("a currency refused after all is asked again in EUR", func(t *testing.T) {
+		env := newSimEnv(t, litesim.Config{Seed: 5})
+		env.client.cfg.Currencies = []string{"EUR", "JPY"}
+		log := env.tap()
+		offers, err := env.client.Search(context.Background(), providers.Query{OriginDestination: l, Passengers: pax, Currency: "JPY"})
+		if err != nil || len(offers) == 0 || offers[0].Total.Currency != "EUR" {
+			t.Fatalf("%d offers, %v", len(offers), err)
+		}
+		var asked []any
+		for _, b := range log.bodies(t, "POST", wire.RatesPath) {
+			asked = append(asked, b["currency"])
+		}
+		if len(asked) != 2 || asked[0] != "JPY" || asked[1] != "EUR" {
+			t.Errorf("rates asked in %v, want JPY then EUR", asked)
 		}
 	})
 }

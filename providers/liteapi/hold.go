@@ -368,8 +368,9 @@ func serviceAncillary(s wire.Service, segs []wire.Segment, currency string) (pro
 // seatInfo maps a seat's metadata (B.8). Its column is seatColumn, or
 // the letters ending seatNumber; position window|aisle|middle and
 // seatType extra_legroom are characteristics, other values are left
-// out. [assumed] A seat without "available" is available: the
-// servicesAttachable list is of seats that can be attached.
+// out. "available": false is a seat taken (by another booking); a seat
+// without the flag is available [assumed]: the servicesAttachable list
+// is of seats that can be attached.
 func seatInfo(m wire.SeatMetadata) *providers.SeatInfo {
 	col := m.SeatColumn
 	if col == "" {
@@ -379,7 +380,7 @@ func seatInfo(m wire.SeatMetadata) *providers.SeatInfo {
 	if row == 0 {
 		row, _ = strconv.Atoi(strings.TrimRight(m.SeatNumber, "ABCDEFGHJKLMNPQRSTUVWXYZ"))
 	}
-	si := &providers.SeatInfo{Designator: m.SeatNumber, Row: row, Column: col, Available: true}
+	si := &providers.SeatInfo{Designator: m.SeatNumber, Row: row, Column: col, Available: m.Available == nil || *m.Available}
 	switch m.Position {
 	case "window":
 		si.Characteristics = append(si.Characteristics, providers.Window)

@@ -325,3 +325,55 @@ func TestHoldExpiry(t *testing.T) {
 		t.Errorf("attach to an expired prebook: HTTP %d %+v", status, e)
 	}
 }
+
+// TestHoldShowsTakenSeats: a seat another hold took is still listed to
+// a second session, unavailable (B.8 "available": false), with the same
+// ref, so that choosing it is answered SOLD_OUT "seat X is taken" rather
+// than an unknown seat.
+func TestHoldShowsTakenSeats(t *testing.T) {
+	env := newSimEnv(t, litesim.Config{Seed: 5})
+	o := searchOffer(t, env, leg("CDG", "PMI", "2026-07-01"), providers.Passengers{Adults: 1}, nil)
+	roomy(t, env, o, 20)
+	first := mustHold(t, env, o)
+	var seat providers.Ancillary
+	for _, a := range first.Ancillaries {
+		if a.Kind == providers.Seat {
+			if a.Seat == nil || !a.Seat.Available {
+				t.Fatalf("fresh seat map has a taken seat: %+v", a)
+			}
+			if seat.Ref == "" {
+				seat = a
+			}
+		}
+	}
+	if seat.Ref == "" {
+		t.Fatal("no seat")
+	}
+	taker := mustHold(t, env, o, providers.Selection{Ref: seat.Ref, PassengerIndex: 0, Quantity: 1})
+	for _, a := range taker.Ancillaries {
+		if a.Ref == seat.Ref {
+			t.Errorf("the hold that took %s still lists it: %+v", seat.Seat.Designator, a.Seat)
+		}
+	}
+	second := mustHold(t, env, o)
+	free, found := 0, false
+	for _, a := range second.Ancillaries {
+		if a.Kind != providers.Seat || a.Segment != seat.Segment {
+			continue
+		}
+		if a.Seat.Designator == seat.Seat.Designator {
+			found = true
+			if a.Seat.Available || a.Ref != seat.Ref {
+				t.Errorf("taken seat listed as %+v ref %q, want unavailable with ref %q", a.Seat, a.Ref, seat.Ref)
+			}
+		} else if a.Seat.Available {
+			free++
+		}
+	}
+	if !found {
+		t.Errorf("taken seat %s missing from the second session's seat map", seat.Seat.Designator)
+	}
+	if free != litesim.SeatsPerSegment {
+		t.Errorf("%d free seats, want %d", free, litesim.SeatsPerSegment)
+	}
+}

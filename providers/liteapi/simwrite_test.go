@@ -326,8 +326,17 @@ func TestSimulatorServices(t *testing.T) {
 	if e := envelope(t, status, raw); status != 400 || e.Code != 44012 {
 		t.Errorf("taken seat: HTTP %d %+v", status, e)
 	}
-	if n := len(d2.ServicesAttachable.Groups[0].Services); n != litesim.SeatsPerSegment {
-		t.Errorf("%d seats listed to the second prebook", n)
+	free, takenShown := 0, false
+	for _, s := range d2.ServicesAttachable.Groups[0].Services {
+		switch {
+		case s.ServiceID == seats[0].ServiceID:
+			takenShown = s.Metadata.Seat.Available != nil && !*s.Metadata.Seat.Available
+		case s.Metadata.Seat.Available != nil && *s.Metadata.Seat.Available:
+			free++
+		}
+	}
+	if free != litesim.SeatsPerSegment || !takenShown {
+		t.Errorf("second prebook: %d free seats, taken seat shown unavailable %v", free, takenShown)
 	}
 
 	// Booked: no more attaching. Lapsed: the seat is free again.
@@ -347,8 +356,8 @@ func TestSimulatorServices(t *testing.T) {
 	listed := false
 	for _, s := range d3.ServicesAttachable.Groups[0].Services {
 		listed = listed || s.ServiceID == seats[1].ServiceID
-		if s.ServiceID == seats[0].ServiceID {
-			t.Error("a booked seat is listed")
+		if s.ServiceID == seats[0].ServiceID && (s.Metadata.Seat.Available == nil || *s.Metadata.Seat.Available) {
+			t.Error("a booked seat is listed as available")
 		}
 	}
 	if !listed {

@@ -58,6 +58,6 @@ func (s *Simulator) seatService(journey, cur string, f flight, i int) wire.Servi
 	id := s.sign(serviceToken{Journey: journey, Kind: wire.CategorySeat, Segment: f.key, Seat: number, Price: price, Cur: tokenCurrency(cur)})
 	return wire.Service{ServiceID: id, Name: "Seat " + number, Category: wire.CategorySeat, PassengerType: "ALL", SegmentKey: f.key,
 		Pricing: wire.BagPricing{Display: wire.Amount{Amount: amountIn(price, cur), Currency: cur}},
-		Metadata: &wire.ServiceMetadata{Seat: &wire.SeatMetadata{Available: true, Position: pos, SeatColumn: string(col),
+		Metadata: &wire.ServiceMetadata{Seat: &wire.SeatMetadata{Available: new(true), Position: pos, SeatColumn: string(col),
 			SeatNumber: number, SeatRow: row, SeatType: kind}}}
 }

@@ -163,7 +163,10 @@ func (p *prebook) selected(phase, status string) ([]wire.SelectedService, []wire
 
 // attachableLocked lists the services a prebook can still take: the paid
 // bag of verify (same serviceId) and, per flight, the first free seats of
-// its seat list. ExpiresAt is the prebook's expiry.
+// its seat list (SeatsPerSegment of them), with the seats before them
+// that another prebook took marked "available": false (B.8 carries the
+// flag). A seat this prebook took is left out: it is in its
+// selectedServices. ExpiresAt is the prebook's expiry.
 func (s *Simulator) attachableLocked(p *prebook) *wire.ServicesAttachable {
 	yes := true
 	seats := []wire.Service{}
@@ -173,9 +176,16 @@ func (s *Simulator) attachableLocked(p *prebook) *wire.ServicesAttachable {
 			if n == SeatsPerSegment {
 				break
 			}
-			if s.seatMap[sv.SegmentKey+"|"+sv.Metadata.Seat.SeatNumber] == "" {
+			switch s.seatMap[sv.SegmentKey+"|"+sv.Metadata.Seat.SeatNumber] {
+			case p.id:
+			case "":
 				seats = append(seats, sv)
 				n++
+			default:
+				seat := *sv.Metadata.Seat
+				seat.Available = new(false)
+				sv.Metadata = &wire.ServiceMetadata{Seat: &seat}
+				seats = append(seats, sv)
 			}
 		}
 	}

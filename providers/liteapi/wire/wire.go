@@ -666,8 +666,10 @@ type ServiceMetadata struct {
 	Baggage *BaggageMetadata `json:"baggage,omitempty"`
 }
 
+// SeatMetadata describes a seat (B.8). Available is a pointer: a seat
+// without the flag is one on sale, "available": false is a seat taken.
 type SeatMetadata struct {
-	Available  bool   `json:"available"`
+	Available  *bool  `json:"available,omitempty"`
 	Position   string `json:"position,omitempty"`
 	SeatColumn string `json:"seatColumn,omitempty"`
 	SeatNumber string `json:"seatNumber"`
