@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/providers"
@@ -25,14 +26,24 @@ func (s *Service) Booking(ctx context.Context, tenantID, id string) (*BookingRec
 // Window is a page of bookings or sessions: see db.Window.
 type Window = db.Window
 
-// Bookings lists the tenant's bookings in the window w, newest first, and
-// how many there are in all.
-func (s *Service) Bookings(ctx context.Context, tenantID string, w Window) ([]BookingRecord, int, error) {
-	rows, err := s.sessions.ListBookings(ctx, s.cfg.DB, tenantID, w)
+// BookingFilter narrows a list of bookings: see db.BookingFilter.
+type BookingFilter = db.BookingFilter
+
+// SessionFilter narrows a list of sessions: see db.SessionFilter.
+type SessionFilter = db.SessionFilter
+
+// Bookings lists the tenant's bookings that match f in the window w,
+// newest first, and how many match in all. Filtering on CANCELED also
+// finds the rows stored with the older spelling.
+func (s *Service) Bookings(ctx context.Context, tenantID string, f BookingFilter, w Window) ([]BookingRecord, int, error) {
+	if slices.Contains(f.Statuses, string(providers.BookingCanceled)) {
+		f.Statuses = append(slices.Clone(f.Statuses), bookingCanceledBritish)
+	}
+	rows, err := s.sessions.ListBookings(ctx, s.cfg.DB, tenantID, f, w)
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := s.sessions.CountBookings(ctx, s.cfg.DB, tenantID)
+	n, err := s.sessions.CountBookings(ctx, s.cfg.DB, tenantID, f)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -43,20 +54,21 @@ func (s *Service) Bookings(ctx context.Context, tenantID string, w Window) ([]Bo
 	return out, n, nil
 }
 
-// Sessions lists the tenant's checkout sessions in the window w, newest
-// first, with their bookings, and how many there are in all. A session due
-// to expire is expired first, as Get does.
-func (s *Service) Sessions(ctx context.Context, tenantID string, w Window) ([]*Session, int, error) {
-	rows, err := s.sessions.ListSessions(ctx, s.cfg.DB, tenantID, w)
+// Sessions lists the tenant's checkout sessions that match f in the window
+// w, newest first, with their bookings, and how many match in all. A
+// session due to expire is expired first, as Get does, and left out when
+// its new status no longer matches f.
+func (s *Service) Sessions(ctx context.Context, tenantID string, f SessionFilter, w Window) ([]*Session, int, error) {
+	rows, err := s.sessions.ListSessions(ctx, s.cfg.DB, tenantID, f, w)
 	if err != nil {
 		return nil, 0, err
 	}
-	n, err := s.sessions.CountSessions(ctx, s.cfg.DB, tenantID)
+	n, err := s.sessions.CountSessions(ctx, s.cfg.DB, tenantID, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	out := make([]*Session, len(rows))
-	ids := make([]string, len(rows))
+	out := make([]*Session, 0, len(rows))
+	ids := make([]string, 0, len(rows))
 	byID := map[string]*Session{}
 	for i := range rows {
 		sess, err := fromRow(&rows[i])
@@ -68,8 +80,12 @@ func (s *Service) Sessions(ctx context.Context, tenantID string, w Window) ([]*S
 				return nil, 0, err
 			}
 			sess.Bookings = nil
+			if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, string(sess.Status)) {
+				n--
+				continue
+			}
 		}
-		out[i], ids[i], byID[sess.ID] = sess, sess.ID, sess
+		out, ids, byID[sess.ID] = append(out, sess), append(ids, sess.ID), sess
 	}
 	brs, err := s.sessions.BookingsOfSessions(ctx, s.cfg.DB, ids)
 	if err != nil {

@@ -469,28 +469,76 @@ func newestFirst[T any](w Window, rows []T) []T {
 	return rows
 }
 
-// ListBookings returns the tenant's bookings in the window w, newest first.
-func (Sessions) ListBookings(ctx context.Context, idb bun.IDB, tenantID string, w Window) ([]BookingRow, error) {
+// BookingFilter narrows a list of bookings: every field set must match.
+// Statuses are stored statuses; DepartsFrom and DepartsBefore bound the
+// first departure (from inclusive, before exclusive).
+type BookingFilter struct {
+	Statuses      []string
+	DepartsFrom   *time.Time
+	DepartsBefore *time.Time
+	Reference     *string
+}
+
+func (f BookingFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN (?)", bun.In(f.Statuses))
+	}
+	if f.DepartsFrom != nil {
+		q = q.Where("departs_at >= ?", f.DepartsFrom.UTC())
+	}
+	if f.DepartsBefore != nil {
+		q = q.Where("departs_at < ?", f.DepartsBefore.UTC())
+	}
+	if f.Reference != nil {
+		q = q.Where("reference = ?", *f.Reference)
+	}
+	return q
+}
+
+// SessionFilter narrows a list of checkout sessions: every field set must
+// match. CreatedFrom and CreatedTo are inclusive.
+type SessionFilter struct {
+	Statuses    []string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+}
+
+func (f SessionFilter) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if len(f.Statuses) > 0 {
+		q = q.Where("status IN (?)", bun.In(f.Statuses))
+	}
+	if f.CreatedFrom != nil {
+		q = q.Where("created_at >= ?", f.CreatedFrom.UTC())
+	}
+	if f.CreatedTo != nil {
+		q = q.Where("created_at <= ?", f.CreatedTo.UTC())
+	}
+	return q
+}
+
+// ListBookings returns the tenant's bookings that match f in the window w,
+// newest first.
+func (Sessions) ListBookings(ctx context.Context, idb bun.IDB, tenantID string, f BookingFilter, w Window) ([]BookingRow, error) {
 	var rows []BookingRow
-	if err := w.list(ctx, idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)); err != nil {
+	if err := w.list(ctx, f.apply(idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID))); err != nil {
 		return nil, fmt.Errorf("db: list bookings: %w", err)
 	}
 	return newestFirst(w, rows), nil
 }
 
-// ListSessions returns the tenant's checkout sessions in the window w,
-// newest first.
-func (Sessions) ListSessions(ctx context.Context, idb bun.IDB, tenantID string, w Window) ([]SessionRow, error) {
+// ListSessions returns the tenant's checkout sessions that match f in the
+// window w, newest first.
+func (Sessions) ListSessions(ctx context.Context, idb bun.IDB, tenantID string, f SessionFilter, w Window) ([]SessionRow, error) {
 	var rows []SessionRow
-	if err := w.list(ctx, idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID)); err != nil {
+	if err := w.list(ctx, f.apply(idb.NewSelect().Model(&rows).Where("tenant_id = ?", tenantID))); err != nil {
 		return nil, fmt.Errorf("db: list sessions: %w", err)
 	}
 	return newestFirst(w, rows), nil
 }
 
-// CountSessions counts the tenant's checkout sessions.
-func (Sessions) CountSessions(ctx context.Context, idb bun.IDB, tenantID string) (int, error) {
-	n, err := idb.NewSelect().Model((*SessionRow)(nil)).Where("tenant_id = ?", tenantID).Count(ctx)
+// CountSessions counts the tenant's checkout sessions that match f.
+func (Sessions) CountSessions(ctx context.Context, idb bun.IDB, tenantID string, f SessionFilter) (int, error) {
+	n, err := f.apply(idb.NewSelect().Model((*SessionRow)(nil)).Where("tenant_id = ?", tenantID)).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("db: count sessions: %w", err)
 	}
@@ -510,9 +558,9 @@ func (Sessions) BookingsOfSessions(ctx context.Context, idb bun.IDB, ids []strin
 	return rows, nil
 }
 
-// CountBookings counts the tenant's bookings.
-func (Sessions) CountBookings(ctx context.Context, idb bun.IDB, tenantID string) (int, error) {
-	n, err := idb.NewSelect().Model((*BookingRow)(nil)).Where("tenant_id = ?", tenantID).Count(ctx)
+// CountBookings counts the tenant's bookings that match f.
+func (Sessions) CountBookings(ctx context.Context, idb bun.IDB, tenantID string, f BookingFilter) (int, error) {
+	n, err := f.apply(idb.NewSelect().Model((*BookingRow)(nil)).Where("tenant_id = ?", tenantID)).Count(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("db: count bookings: %w", err)
 	}

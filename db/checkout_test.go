@@ -102,7 +102,7 @@ func TestOneBookingPerPart(t *testing.T) {
 		if err := s.InsertBooking(ctx, d.DB, b("bk_2", "ABC124")); !errors.Is(err, db.ErrConflict) {
 			t.Errorf("second booking of a part: %v, want ErrConflict", err)
 		}
-		rows, err := s.ListBookings(ctx, d.DB, tr.ID, db.Window{Limit: 10})
+		rows, err := s.ListBookings(ctx, d.DB, tr.ID, db.BookingFilter{}, db.Window{Limit: 10})
 		if err != nil || len(rows) != 1 {
 			t.Errorf("ListBookings = %d, %v", len(rows), err)
 		}

@@ -479,9 +479,9 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Booking          func(childComplexity int, id string) int
-		Bookings         func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Bookings         func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.BookingFilter) int
 		CheckoutSession  func(childComplexity int, id string) int
-		CheckoutSessions func(childComplexity int, first *int, after *string, last *int, before *string) int
+		CheckoutSessions func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) int
 		CreditLine       func(childComplexity int) int
 		Node             func(childComplexity int, id string) int
 		Offer            func(childComplexity int, id string) int
@@ -695,9 +695,9 @@ type QueryResolver interface {
 	Offer(ctx context.Context, id string) (*search.Offer, error)
 	Node(ctx context.Context, id string) (model.Node, error)
 	CheckoutSession(ctx context.Context, id string) (*checkout.Session, error)
-	CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CheckoutSessionConnection, error)
+	CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) (*model.CheckoutSessionConnection, error)
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
-	Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error)
+	Bookings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.BookingFilter) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
 }
 type SubscriptionResolver interface {
@@ -2575,7 +2575,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Bookings(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Bookings(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.BookingFilter)), true
 	case "Query.checkoutSession":
 		if e.ComplexityRoot.Query.CheckoutSession == nil {
 			break
@@ -2597,7 +2597,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CheckoutSessions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.CheckoutSessions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*model.CheckoutSessionFilter)), true
 	case "Query.creditLine":
 		if e.ComplexityRoot.Query.CreditLine == nil {
 			break
@@ -3012,10 +3012,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputAcceptPriceChangeInput,
 		ec.unmarshalInputAncillarySelectionInput,
 		ec.unmarshalInputBookCheckoutSessionInput,
+		ec.unmarshalInputBookingFilter,
 		ec.unmarshalInputCancelBookingInput,
 		ec.unmarshalInputCancelCheckoutSessionInput,
 		ec.unmarshalInputCancellationQuoteInput,
 		ec.unmarshalInputCheckoutInput,
+		ec.unmarshalInputCheckoutSessionFilter,
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCreateCheckoutSessionInput,
@@ -3789,6 +3791,8 @@ extend type Query {
     last: Int
     "A CheckoutSessionEdge.cursor."
     before: String
+    "Only the sessions that match; a cursor is valid only with the filter it was given with (another filter's cursor is BAD_USER_INPUT)."
+    filter: CheckoutSessionFilter
   ): CheckoutSessionConnection!
   "A booking of yours; null when unknown (or another API client's)."
   booking(
@@ -3809,6 +3813,8 @@ extend type Query {
     last: Int
     "A BookingEdge.cursor."
     before: String
+    "Only the bookings that match; a cursor is valid only with the filter it was given with (another filter's cursor is BAD_USER_INPUT)."
+    filter: BookingFilter
   ): BookingConnection!
   "Your credit line, if you have one."
   creditLine: CreditLine
@@ -4892,6 +4898,28 @@ enum BookingStatus {
   PENDING
   "The booking is canceled."
   CANCELED
+}
+
+"Which bookings to list; every field given must match (totalCount counts the matching ones)."
+input BookingFilter {
+  "Bookings in one of these stored statuses (the status last recorded, as the server re-reads upcoming bookings). At most 3."
+  status: [BookingStatus!] @maxItems(n: 3)
+  "Bookings whose first flight departs on or after this day (UTC)."
+  departureFrom: Date
+  "Bookings whose first flight departs on or before this day (UTC)."
+  departureTo: Date
+  "The booking with this reference (Booking.reference), exactly."
+  reference: String
+}
+
+"Which checkout sessions to list; every field given must match (totalCount counts the matching ones)."
+input CheckoutSessionFilter {
+  "Sessions in one of these statuses. At most 20."
+  status: [CheckoutSessionStatus!] @maxItems(n: 20)
+  "Sessions created at or after this instant."
+  createdFrom: DateTime
+  "Sessions created at or before this instant."
+  createdTo: DateTime
 }
 
 "A page of your bookings (Relay cursor connection)."
@@ -6487,6 +6515,14 @@ func (ec *executionContext) field_Query_bookings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.BookingFilter, error) {
+			return ec.unmarshalOBookingFilter2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
 	return args, nil
 }
 
@@ -6539,6 +6575,14 @@ func (ec *executionContext) field_Query_checkoutSessions_args(ctx context.Contex
 		return nil, err
 	}
 	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.CheckoutSessionFilter, error) {
+			return ec.unmarshalOCheckoutSessionFilter2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg4
 	return args, nil
 }
 
@@ -14622,7 +14666,7 @@ func (ec *executionContext) _Query_checkoutSessions(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CheckoutSessions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().CheckoutSessions(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.CheckoutSessionFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionConnection) graphql.Marshaler {
@@ -14710,7 +14754,7 @@ func (ec *executionContext) _Query_bookings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Bookings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Bookings(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string), fc.Args["filter"].(*model.BookingFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.BookingConnection) graphql.Marshaler {
@@ -17473,6 +17517,57 @@ func (ec *executionContext) unmarshalInputBookCheckoutSessionInput(ctx context.C
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputBookingFilter(ctx context.Context, obj any) (model.BookingFilter, error) {
+	var it model.BookingFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "departureFrom", "departureTo", "reference"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBookingStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "departureFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departureFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartureFrom = data
+		case "departureTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("departureTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DepartureTo = data
+		case "reference":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reference"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reference = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputCancelBookingInput(ctx context.Context, obj any) (model.CancelBookingInput, error) {
 	var it model.CancelBookingInput
 	if obj == nil {
@@ -17665,6 +17760,50 @@ func (ec *executionContext) unmarshalInputCheckoutInput(ctx context.Context, obj
 				return it, err
 			}
 			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
+func (ec *executionContext) unmarshalInputCheckoutSessionFilter(ctx context.Context, obj any) (model.CheckoutSessionFilter, error) {
+	var it model.CheckoutSessionFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"status", "createdFrom", "createdTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCheckoutSessionStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "createdFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdFrom"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedFrom = data
+		case "createdTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdTo"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedTo = data
 		}
 	}
 	return it, nil
@@ -26641,6 +26780,50 @@ func (ec *executionContext) marshalOBookingCancellation2ᚖgithubᚗcomᚋfaregr
 	return ec._BookingCancellation(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOBookingFilter2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐBookingFilter(ctx context.Context, v any) (*model.BookingFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBookingFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOBookingStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatusᚄ(ctx context.Context, v any) ([]providers.BookingStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.BookingStatus, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBookingStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.BookingStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBookingStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐBookingStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26717,6 +26900,50 @@ func (ec *executionContext) marshalOCheckoutSession2ᚖgithubᚗcomᚋfaregraph�
 		return graphql.Null
 	}
 	return ec._CheckoutSession(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCheckoutSessionFilter2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionFilter(ctx context.Context, v any) (*model.CheckoutSessionFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCheckoutSessionFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCheckoutSessionStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatusᚄ(ctx context.Context, v any) ([]checkout.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]checkout.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCheckoutSessionStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCheckoutSessionStatus2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCheckoutSessionStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOCheckoutSessionStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐStatus(ctx context.Context, v any) (*checkout.Status, error) {

@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"time"
@@ -89,13 +91,22 @@ func pageInfo(w window, cursors []string, more bool) *model.PageInfo {
 
 // keyset turns w into a database window over a list newest first, whose
 // cursors are global ids of type typ holding the item's creation time and
-// id. One row more than asked is read, to know whether the list goes on.
-func (w window) keyset(typ string) (checkout.Window, error) {
+// id, and the hash of the list's filter (scope, "" for none). One row more
+// than asked is read, to know whether the list goes on. A cursor of the
+// same list under another filter is refused.
+func (w window) keyset(typ, scope string) (checkout.Window, error) {
 	kw := checkout.Window{Backward: w.backward, Limit: w.size + 1}
 	if w.cursor == "" {
 		return kw, nil
 	}
 	t, key, perr := ids.Parse(w.cursor)
+	cursorScope := ""
+	if strings.HasPrefix(key, "f") {
+		cursorScope, key, _ = strings.Cut(key[1:], ":")
+	}
+	if perr == nil && t == typ && cursorScope != scope {
+		return kw, fault.Field(fault.Path(w.cursorArg()), fault.Invalid, "is a cursor of this list under another filter: give the filter it was given with, or start again without a cursor")
+	}
 	ts, id, ok := strings.Cut(key, "/")
 	nanos, aerr := strconv.ParseInt(ts, 10, 64)
 	if perr != nil || t != typ || !ok || aerr != nil {
@@ -105,22 +116,38 @@ func (w window) keyset(typ string) (checkout.Window, error) {
 	return kw, nil
 }
 
-// keysetCursor is the cursor of an item of a keyset list.
-func keysetCursor(typ string, createdAt time.Time, id string) string {
-	return ids.Global(typ, strconv.FormatInt(createdAt.UnixNano(), 10)+"/"+id)
+// keysetCursor is the cursor of an item of a keyset list under the filter
+// whose hash is scope ("" for none: the cursors made before filters).
+func keysetCursor(typ, scope string, createdAt time.Time, id string) string {
+	key := strconv.FormatInt(createdAt.UnixNano(), 10) + "/" + id
+	if scope != "" {
+		key = "f" + scope + ":" + key
+	}
+	return ids.Global(typ, key)
+}
+
+// filterScope is the hash cursors carry of a list's filter, from its
+// canonical parts; "" when no part is set.
+func filterScope(parts ...string) string {
+	if strings.Join(parts, "") == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return hex.EncodeToString(sum[:8])
 }
 
 // keysetList reads a page of a keyset list (newest first, cursors of type
-// typ) for a connection's arguments: list reads a window, key gives an
-// item's creation time and id. It returns the page, its cursors, its
-// PageInfo and how many items there are in all.
-func keysetList[T any](ctx context.Context, first *int, after *string, last *int, before *string, typ string,
+// typ, under the filter whose hash is scope) for a connection's arguments:
+// list reads a window, key gives an item's creation time and id. It
+// returns the page, its cursors, its PageInfo and how many items there are
+// in all.
+func keysetList[T any](ctx context.Context, first *int, after *string, last *int, before *string, typ, scope string,
 	list func(checkout.Window) ([]T, int, error), key func(T) (time.Time, string)) ([]T, []string, *model.PageInfo, int, error) {
 	w, err := pageWindow(first, after, last, before)
 	if err != nil {
 		return nil, nil, nil, 0, inputErrors(ctx, err)
 	}
-	kw, err := w.keyset(typ)
+	kw, err := w.keyset(typ, scope)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
@@ -132,7 +159,7 @@ func keysetList[T any](ctx context.Context, first *int, after *string, last *int
 	cursors := make([]string, len(items))
 	for i, it := range items {
 		at, id := key(it)
-		cursors[i] = keysetCursor(typ, at, id)
+		cursors[i] = keysetCursor(typ, scope, at, id)
 	}
 	return items, cursors, pageInfo(w, cursors, more), total, nil
 }

@@ -3,10 +3,14 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/auth"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 )
@@ -50,14 +54,85 @@ const (
 	sessionCursorType = "CheckoutSessionCursor"
 )
 
-func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string, last *int, before *string) (*model.BookingConnection, error) {
+// bookingFilter is the database filter of a BookingFilter and the hash its
+// cursors carry; departureFrom after departureTo is BAD_USER_INPUT.
+func bookingFilter(ctx context.Context, in *model.BookingFilter) (checkout.BookingFilter, string, error) {
+	var f checkout.BookingFilter
+	if in == nil {
+		return f, "", nil
+	}
+	statuses := make([]string, 0, len(in.Status))
+	for _, st := range in.Status {
+		statuses = append(statuses, string(st))
+	}
+	slices.Sort(statuses)
+	f.Statuses = slices.Compact(statuses)
+	var from, to string
+	if in.DepartureFrom != nil {
+		t, err := in.DepartureFrom.Time()
+		if err != nil {
+			return f, "", inputErrors(ctx, fault.Field(fault.Path("filter", "departureFrom"), fault.Invalid, "is not a date"))
+		}
+		f.DepartsFrom, from = &t, string(*in.DepartureFrom)
+	}
+	if in.DepartureTo != nil {
+		t, err := in.DepartureTo.Time()
+		if err != nil {
+			return f, "", inputErrors(ctx, fault.Field(fault.Path("filter", "departureTo"), fault.Invalid, "is not a date"))
+		}
+		if f.DepartsFrom != nil && t.Before(*f.DepartsFrom) {
+			return f, "", inputErrors(ctx, fault.Field(fault.Path("filter", "departureTo"), fault.Invalid, "is before departureFrom"))
+		}
+		end := t.AddDate(0, 0, 1)
+		f.DepartsBefore, to = &end, string(*in.DepartureTo)
+	}
+	ref := ""
+	if in.Reference != nil {
+		f.Reference, ref = in.Reference, "r"+*in.Reference
+	}
+	return f, filterScope(strings.Join(f.Statuses, ","), from, to, ref), nil
+}
+
+// sessionFilter is the database filter of a CheckoutSessionFilter and the
+// hash its cursors carry; createdFrom after createdTo is BAD_USER_INPUT.
+func sessionFilter(ctx context.Context, in *model.CheckoutSessionFilter) (checkout.SessionFilter, string, error) {
+	var f checkout.SessionFilter
+	if in == nil {
+		return f, "", nil
+	}
+	statuses := make([]string, 0, len(in.Status))
+	for _, st := range in.Status {
+		statuses = append(statuses, string(st))
+	}
+	slices.Sort(statuses)
+	f.Statuses = slices.Compact(statuses)
+	var from, to string
+	if in.CreatedFrom != nil {
+		t := in.CreatedFrom.UTC()
+		f.CreatedFrom, from = &t, strconv.FormatInt(t.UnixNano(), 10)
+	}
+	if in.CreatedTo != nil {
+		t := in.CreatedTo.UTC()
+		if f.CreatedFrom != nil && t.Before(*f.CreatedFrom) {
+			return f, "", inputErrors(ctx, fault.Field(fault.Path("filter", "createdTo"), fault.Invalid, "is before createdFrom"))
+		}
+		f.CreatedTo, to = &t, strconv.FormatInt(t.UnixNano(), 10)
+	}
+	return f, filterScope(strings.Join(f.Statuses, ","), from, to), nil
+}
+
+func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.BookingFilter) (*model.BookingConnection, error) {
 	p, err := auth.Require(ctx, auth.ScopeBookingsRead)
 	if err != nil {
 		return nil, err
 	}
-	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, bookingCursorType,
+	f, scope, err := bookingFilter(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, bookingCursorType, scope,
 		func(w checkout.Window) ([]checkout.BookingRecord, int, error) {
-			return r.Checkout.Bookings(ctx, p.TenantID, w)
+			return r.Checkout.Bookings(ctx, p.TenantID, f, w)
 		},
 		func(b checkout.BookingRecord) (time.Time, string) { return b.CreatedAt, b.ID })
 	if err != nil {
@@ -70,14 +145,18 @@ func (r *queryResolver) Bookings(ctx context.Context, first *int, after *string,
 	return conn, nil
 }
 
-func (r *queryResolver) CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string) (*model.CheckoutSessionConnection, error) {
+func (r *queryResolver) CheckoutSessions(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) (*model.CheckoutSessionConnection, error) {
 	p, err := reader(ctx)
 	if err != nil {
 		return nil, err
 	}
-	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, sessionCursorType,
+	f, scope, err := sessionFilter(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	list, cursors, info, total, err := keysetList(ctx, first, after, last, before, sessionCursorType, scope,
 		func(w checkout.Window) ([]*checkout.Session, int, error) {
-			return r.Checkout.Sessions(ctx, p.TenantID, w)
+			return r.Checkout.Sessions(ctx, p.TenantID, f, w)
 		},
 		func(s *checkout.Session) (time.Time, string) { return s.CreatedAt, s.ID })
 	if err != nil {

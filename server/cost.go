@@ -32,8 +32,12 @@ func page(first, last *int) int {
 // complexity fills the costs into the generated schema's configuration.
 func complexity(c *graph.ComplexityRoot) {
 	c.Query.SearchOffers = func(child int, _ model.SearchOffersInput) int { return searchCost + child }
-	c.Query.Bookings = func(child int, first *int, _ *string, last *int, _ *string) int { return 1 + page(first, last)*child }
-	c.Query.CheckoutSessions = func(child int, first *int, _ *string, last *int, _ *string) int { return 1 + page(first, last)*child }
+	c.Query.Bookings = func(child int, first *int, _ *string, last *int, _ *string, _ *model.BookingFilter) int {
+		return 1 + page(first, last)*child
+	}
+	c.Query.CheckoutSessions = func(child int, first *int, _ *string, last *int, _ *string, _ *model.CheckoutSessionFilter) int {
+		return 1 + page(first, last)*child
+	}
 	c.OfferSearch.Offers = func(child int, first *int, _ *string, last *int, _ *string, _ *model.OfferSortKey) int {
 		return 1 + page(first, last)*child
 	}

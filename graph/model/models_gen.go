@@ -168,6 +168,18 @@ type BookingEdge struct {
 	Node *checkout.BookingRecord `json:"node"`
 }
 
+// Which bookings to list; every field given must match (totalCount counts the matching ones).
+type BookingFilter struct {
+	// Bookings in one of these stored statuses (the status last recorded, as the server re-reads upcoming bookings). At most 3.
+	Status []providers.BookingStatus `json:"status,omitempty"`
+	// Bookings whose first flight departs on or after this day (UTC).
+	DepartureFrom *providers.Date `json:"departureFrom,omitempty"`
+	// Bookings whose first flight departs on or before this day (UTC).
+	DepartureTo *providers.Date `json:"departureTo,omitempty"`
+	// The booking with this reference (Booking.reference), exactly.
+	Reference *string `json:"reference,omitempty"`
+}
+
 // The booking's contact. The payment gateway gets the ticketed names.
 type Buyer struct {
 	// Given names.
@@ -303,6 +315,16 @@ type CheckoutSessionEdge struct {
 	Cursor string `json:"cursor"`
 	// The session.
 	Node *checkout.Session `json:"node"`
+}
+
+// Which checkout sessions to list; every field given must match (totalCount counts the matching ones).
+type CheckoutSessionFilter struct {
+	// Sessions in one of these statuses. At most 20.
+	Status []checkout.Status `json:"status,omitempty"`
+	// Sessions created at or after this instant.
+	CreatedFrom *time.Time `json:"createdFrom,omitempty"`
+	// Sessions created at or before this instant.
+	CreatedTo *time.Time `json:"createdTo,omitempty"`
 }
 
 // The answer of every checkout mutation.
