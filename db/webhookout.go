@@ -155,3 +155,16 @@ func (WebhooksOut) Replay(ctx context.Context, idb bun.IDB, seq int64, now time.
 	}
 	return nil
 }
+
+// RotateSecret replaces the secret of the tenant's endpoint id (not
+// deleted) with secret, in one conditional UPDATE; deliveries made after it
+// are signed with the new secret. It reports whether there was one.
+func (WebhooksOut) RotateSecret(ctx context.Context, idb bun.IDB, tenantID, id, secret string) (bool, error) {
+	res, err := idb.NewUpdate().Model((*WebhookEndpointRow)(nil)).Set("secret = ?", secret).
+		Where("id = ? AND tenant_id = ? AND deleted_at IS NULL", id, tenantID).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db: rotate webhook endpoint secret: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

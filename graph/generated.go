@@ -325,21 +325,22 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AcceptPriceChange     func(childComplexity int, input model.AcceptPriceChangeInput) int
-		BookCheckoutSession   func(childComplexity int, input model.BookCheckoutSessionInput) int
-		CancelBooking         func(childComplexity int, input model.CancelBookingInput) int
-		CancelCheckoutSession func(childComplexity int, input model.CancelCheckoutSessionInput) int
-		CancellationQuote     func(childComplexity int, input model.CancellationQuoteInput) int
-		Checkout              func(childComplexity int, input model.CheckoutInput) int
-		ConfirmSandboxPayment func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
-		CreateCheckoutSession func(childComplexity int, input model.CreateCheckoutSessionInput) int
-		CreateWebhookEndpoint func(childComplexity int, input model.CreateWebhookEndpointInput) int
-		DeleteWebhookEndpoint func(childComplexity int, input model.DeleteWebhookEndpointInput) int
-		ForwardCard           func(childComplexity int, input model.ForwardCardInput) int
-		HoldCheckoutSession   func(childComplexity int, input model.HoldCheckoutSessionInput) int
-		PayCheckoutSession    func(childComplexity int, input model.PayCheckoutSessionInput) int
-		ReplayWebhookEvent    func(childComplexity int, input model.ReplayWebhookEventInput) int
-		SelectSeats           func(childComplexity int, input model.SelectSeatsInput) int
+		AcceptPriceChange           func(childComplexity int, input model.AcceptPriceChangeInput) int
+		BookCheckoutSession         func(childComplexity int, input model.BookCheckoutSessionInput) int
+		CancelBooking               func(childComplexity int, input model.CancelBookingInput) int
+		CancelCheckoutSession       func(childComplexity int, input model.CancelCheckoutSessionInput) int
+		CancellationQuote           func(childComplexity int, input model.CancellationQuoteInput) int
+		Checkout                    func(childComplexity int, input model.CheckoutInput) int
+		ConfirmSandboxPayment       func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
+		CreateCheckoutSession       func(childComplexity int, input model.CreateCheckoutSessionInput) int
+		CreateWebhookEndpoint       func(childComplexity int, input model.CreateWebhookEndpointInput) int
+		DeleteWebhookEndpoint       func(childComplexity int, input model.DeleteWebhookEndpointInput) int
+		ForwardCard                 func(childComplexity int, input model.ForwardCardInput) int
+		HoldCheckoutSession         func(childComplexity int, input model.HoldCheckoutSessionInput) int
+		PayCheckoutSession          func(childComplexity int, input model.PayCheckoutSessionInput) int
+		ReplayWebhookEvent          func(childComplexity int, input model.ReplayWebhookEventInput) int
+		RotateWebhookEndpointSecret func(childComplexity int, input model.RotateWebhookEndpointSecretInput) int
+		SelectSeats                 func(childComplexity int, input model.SelectSeatsInput) int
 	}
 
 	Offer struct {
@@ -645,6 +646,7 @@ type MutationResolver interface {
 	CancellationQuote(ctx context.Context, input model.CancellationQuoteInput) (*model.BookingCancellationPayload, error)
 	CancelBooking(ctx context.Context, input model.CancelBookingInput) (*model.BookingCancellationPayload, error)
 	CreateWebhookEndpoint(ctx context.Context, input model.CreateWebhookEndpointInput) (*model.WebhookEndpointPayload, error)
+	RotateWebhookEndpointSecret(ctx context.Context, input model.RotateWebhookEndpointSecretInput) (*model.WebhookEndpointPayload, error)
 	DeleteWebhookEndpoint(ctx context.Context, input model.DeleteWebhookEndpointInput) (*model.WebhookChangePayload, error)
 	ReplayWebhookEvent(ctx context.Context, input model.ReplayWebhookEventInput) (*model.WebhookChangePayload, error)
 	Checkout(ctx context.Context, input model.CheckoutInput) (*model.CheckoutSessionPayload, error)
@@ -1965,6 +1967,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ReplayWebhookEvent(childComplexity, args["input"].(model.ReplayWebhookEventInput)), true
+	case "Mutation.rotateWebhookEndpointSecret":
+		if e.ComplexityRoot.Mutation.RotateWebhookEndpointSecret == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rotateWebhookEndpointSecret_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RotateWebhookEndpointSecret(childComplexity, args["input"].(model.RotateWebhookEndpointSecretInput)), true
 	case "Mutation.selectSeats":
 		if e.ComplexityRoot.Mutation.SelectSeats == nil {
 			break
@@ -3031,6 +3044,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputPayCheckoutSessionInput,
 		ec.unmarshalInputProviderSettlementInput,
 		ec.unmarshalInputReplayWebhookEventInput,
+		ec.unmarshalInputRotateWebhookEndpointSecretInput,
 		ec.unmarshalInputSearchOffersInput,
 		ec.unmarshalInputSeatSelectionInput,
 		ec.unmarshalInputSelectSeatsInput,
@@ -3182,11 +3196,11 @@ type WebhookEndpoint {
   createdAt: DateTime!
 }
 
-"The answer of createWebhookEndpoint."
+"The answer of createWebhookEndpoint and rotateWebhookEndpointSecret."
 type WebhookEndpointPayload {
   "The endpoint; null when there are user errors."
   endpoint: WebhookEndpoint
-  "The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer."
+  "The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer (and in a replay of it with the same idempotency key, while the secret is still the endpoint's)."
   secret: String
   "Problems the caller can fix, each naming its input field."
   userErrors: [UserError!]!
@@ -3216,6 +3230,14 @@ input CreateWebhookEndpointInput {
 input DeleteWebhookEndpointInput {
   "WebhookEndpoint.id."
   id: ID!
+}
+
+"A webhook endpoint whose signing secret to replace."
+input RotateWebhookEndpointSecretInput {
+  "WebhookEndpoint.id."
+  id: ID!
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
 }
 
 "An event to send again."
@@ -3896,6 +3918,15 @@ type Mutation {
   createWebhookEndpoint(
     "The endpoint."
     input: CreateWebhookEndpointInput!
+  ): WebhookEndpointPayload!
+  """
+  Replaces a webhook endpoint's signing secret with a new one, answered in
+  secret: every delivery attempted from now on (retries of earlier events
+  included) is signed with the new secret only.
+  """
+  rotateWebhookEndpointSecret(
+    "The endpoint."
+    input: RotateWebhookEndpointSecretInput!
   ): WebhookEndpointPayload!
   "Deletes a webhook endpoint; its pending deliveries stop."
   deleteWebhookEndpoint(
@@ -6384,6 +6415,20 @@ func (ec *executionContext) field_Mutation_replayWebhookEvent_args(ctx context.C
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.ReplayWebhookEventInput, error) {
 			return ec.unmarshalNReplayWebhookEventInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐReplayWebhookEventInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rotateWebhookEndpointSecret_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RotateWebhookEndpointSecretInput, error) {
+			return ec.unmarshalNRotateWebhookEndpointSecretInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRotateWebhookEndpointSecretInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -11739,6 +11784,50 @@ func (ec *executionContext) fieldContext_Mutation_createWebhookEndpoint(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_createWebhookEndpoint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rotateWebhookEndpointSecret(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rotateWebhookEndpointSecret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RotateWebhookEndpointSecret(ctx, fc.Args["input"].(model.RotateWebhookEndpointSecretInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookEndpointPayload) graphql.Marshaler {
+			return ec.marshalNWebhookEndpointPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐWebhookEndpointPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rotateWebhookEndpointSecret(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookEndpointPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rotateWebhookEndpointSecret_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18416,6 +18505,43 @@ func (ec *executionContext) unmarshalInputReplayWebhookEventInput(ctx context.Co
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputRotateWebhookEndpointSecretInput(ctx context.Context, obj any) (model.RotateWebhookEndpointSecretInput, error) {
+	var it model.RotateWebhookEndpointSecretInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputSearchOffersInput(ctx context.Context, obj any) (model.SearchOffersInput, error) {
 	var it model.SearchOffersInput
 	if obj == nil {
@@ -21724,6 +21850,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "createWebhookEndpoint":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createWebhookEndpoint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rotateWebhookEndpointSecret":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rotateWebhookEndpointSecret(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -26130,6 +26263,11 @@ var (
 
 func (ec *executionContext) unmarshalNReplayWebhookEventInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐReplayWebhookEventInput(ctx context.Context, v any) (model.ReplayWebhookEventInput, error) {
 	res, err := ec.unmarshalInputReplayWebhookEventInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRotateWebhookEndpointSecretInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRotateWebhookEndpointSecretInput(ctx context.Context, v any) (model.RotateWebhookEndpointSecretInput, error) {
+	res, err := ec.unmarshalInputRotateWebhookEndpointSecretInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -135,3 +135,25 @@ func changePayload(id *string, ue ...fault.Violation) *model.WebhookChangePayloa
 	}
 	return &model.WebhookChangePayload{ID: id, UserErrors: ue, Warnings: []fault.Warning{}}
 }
+
+func (r *mutationResolver) RotateWebhookEndpointSecret(ctx context.Context, in model.RotateWebhookEndpointSecretInput) (*model.WebhookEndpointPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rot, err := r.Events.RotateSecret(ctx, tenant, in.ID, deref(in.IdempotencyKey))
+	if err != nil {
+		return nil, err
+	}
+	out := &model.WebhookEndpointPayload{Endpoint: rot.Endpoint, UserErrors: rot.UserErrors, Warnings: rot.Warnings}
+	if out.UserErrors == nil {
+		out.UserErrors = []fault.Violation{}
+	}
+	if out.Warnings == nil {
+		out.Warnings = []fault.Warning{}
+	}
+	if len(rot.UserErrors) == 0 && rot.Secret != "" {
+		out.Secret = &rot.Secret
+	}
+	return out, nil
+}

@@ -644,6 +644,14 @@ type ReplayWebhookEventInput struct {
 	EventID string `json:"eventId"`
 }
 
+// A webhook endpoint whose signing secret to replace.
+type RotateWebhookEndpointSecretInput struct {
+	// WebhookEndpoint.id.
+	ID string `json:"id"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // A one-way or round-trip search.
 type SearchOffersInput struct {
 	// IATA airport code of departure, three letters.
@@ -770,11 +778,11 @@ type WebhookChangePayload struct {
 	Warnings []fault.Warning `json:"warnings"`
 }
 
-// The answer of createWebhookEndpoint.
+// The answer of createWebhookEndpoint and rotateWebhookEndpointSecret.
 type WebhookEndpointPayload struct {
 	// The endpoint; null when there are user errors.
 	Endpoint *events.Endpoint `json:"endpoint,omitempty"`
-	// The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer.
+	// The secret deliveries are signed with (HMAC-SHA256, see README.md); shown only in this answer (and in a replay of it with the same idempotency key, while the secret is still the endpoint's).
 	Secret *string `json:"secret,omitempty"`
 	// Problems the caller can fix, each naming its input field.
 	UserErrors []fault.Violation `json:"userErrors"`

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
+	"github.com/faregraph/faregraph/providers/sim"
+)
+
+const rotateSecret = `mutation($in: RotateWebhookEndpointSecretInput!) { rotateWebhookEndpointSecret(input: $in) {
+  endpoint { id } secret userErrors { field code } warnings { field code } } }`
+
+// TestRotateWebhookEndpointSecret: the new secret is answered once (again
+// only on a replay with the same idempotency key); deliveries after the
+// rotation are signed with it, not with the old one.
+func TestRotateWebhookEndpointSecret(t *testing.T) {
+	clock := sim.NewClock(apptest.Now)
+	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	h := a.Handler
+	rc := &receiver{clock: clock}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+
+	r := post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { endpoint { id } secret } }`,
+		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"*"}}})
+	old, _ := dig(r.Data, "createWebhookEndpoint", "secret").(string)
+	id := dig(r.Data, "createWebhookEndpoint", "endpoint", "id")
+	if old == "" {
+		t.Fatalf("create endpoint: %v %v", r.Data, r.Errors)
+	}
+
+	r = post(t, h, rotateSecret, map[string]any{"in": map[string]any{"id": id, "idempotencyKey": "rot-1"}})
+	secret, _ := dig(r.Data, "rotateWebhookEndpointSecret", "secret").(string)
+	if len(r.Errors) > 0 || secret == "" || secret == old || dig(r.Data, "rotateWebhookEndpointSecret", "endpoint", "id") != id ||
+		len(dig(r.Data, "rotateWebhookEndpointSecret", "warnings").([]any)) != 0 {
+		t.Fatalf("rotate: %v %v", r.Data, r.Errors)
+	}
+	r = post(t, h, rotateSecret, map[string]any{"in": map[string]any{"id": id, "idempotencyKey": "rot-1"}})
+	if dig(r.Data, "rotateWebhookEndpointSecret", "secret") != secret || dig(r.Data, "rotateWebhookEndpointSecret", "warnings", 0, "code") != "IDEMPOTENT_REPLAY" {
+		t.Errorf("replayed rotate: %v %v", r.Data, r.Errors)
+	}
+	for name, in := range map[string]map[string]any{
+		"key of another request": {"id": "we_other", "idempotencyKey": "rot-1"},
+		"unknown endpoint":       {"id": "we_unknown"},
+	} {
+		r := post(t, h, rotateSecret, map[string]any{"in": in})
+		ue := dig(r.Data, "rotateWebhookEndpointSecret", "userErrors").([]any)
+		want := map[string]string{"key of another request": "IDEMPOTENCY_KEY_REUSED", "unknown endpoint": "NOT_FOUND"}[name]
+		if len(ue) != 1 || dig(ue, 0, "code") != want || dig(r.Data, "rotateWebhookEndpointSecret", "secret") != nil {
+			t.Errorf("%s: %v %v", name, r.Data, r.Errors)
+		}
+	}
+
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD"}})
+
+	// Checked against the old secret, every delivery fails verification.
+	rc.secret = old
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	rc.mu.Lock()
+	bad, seen := rc.bad, len(rc.seen)
+	rc.bad, rc.secret = 0, secret
+	rc.mu.Unlock()
+	if bad == 0 || seen != 0 {
+		t.Errorf("under the old secret: %d bad, %d accepted", bad, seen)
+	}
+	// The retries, checked against the new one, are all accepted.
+	for range 6 {
+		clock.Advance(10 * time.Minute)
+		if _, err := a.Events.Deliver(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.bad != 0 || len(rc.seen) != bad {
+		t.Errorf("under the new secret: %d bad, %d accepted, want %d", rc.bad, len(rc.seen), bad)
+	}
+}
