@@ -168,3 +168,39 @@ func (WebhooksOut) RotateSecret(ctx context.Context, idb bun.IDB, tenantID, id, 
 	n, _ := res.RowsAffected()
 	return n == 1, nil
 }
+
+// EndpointDeliveries returns up to limit deliveries to endpoint id, newest
+// event first, of events older than the one of sequence number before (0:
+// from the newest).
+func (WebhooksOut) EndpointDeliveries(ctx context.Context, idb bun.IDB, id string, before int64, limit int) ([]DeliveryRow, error) {
+	var rows []DeliveryRow
+	q := idb.NewSelect().Model(&rows).Where("endpoint_id = ?", id)
+	if before > 0 {
+		q = q.Where("event_seq < ?", before)
+	}
+	if err := q.Order("event_seq DESC").Limit(int64(limit)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: deliveries to %s: %w", id, err)
+	}
+	return rows, nil
+}
+
+// CountEndpointDeliveries counts the deliveries to endpoint id.
+func (WebhooksOut) CountEndpointDeliveries(ctx context.Context, idb bun.IDB, id string) (int, error) {
+	n, err := idb.NewSelect().Model((*DeliveryRow)(nil)).Where("endpoint_id = ?", id).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("db: count deliveries to %s: %w", id, err)
+	}
+	return int(n), nil
+}
+
+// EventsBySeq returns the events of sequence numbers seqs.
+func (WebhooksOut) EventsBySeq(ctx context.Context, idb bun.IDB, seqs []int64) ([]OutboxRow, error) {
+	var rows []OutboxRow
+	if len(seqs) == 0 {
+		return rows, nil
+	}
+	if err := idb.NewSelect().Model(&rows).Where("seq IN (?)", bun.In(seqs)).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("db: events by seq: %w", err)
+	}
+	return rows, nil
+}

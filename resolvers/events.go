@@ -3,6 +3,7 @@ package resolvers
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/faregraph/faregraph/auth"
@@ -11,6 +12,7 @@ import (
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/graph"
 	"github.com/faregraph/faregraph/graph/model"
+	"github.com/faregraph/faregraph/ids"
 )
 
 type eventResolver struct{ *Resolver }
@@ -156,4 +158,50 @@ func (r *mutationResolver) RotateWebhookEndpointSecret(ctx context.Context, in m
 		out.Secret = &rot.Secret
 	}
 	return out, nil
+}
+
+// deliveryCursorType is the type of a WebhookDeliveryEdge.cursor: the
+// endpoint's id and the event's sequence number.
+const deliveryCursorType = "WebhookDeliveryCursor"
+
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string, first *int, after *string) (*model.WebhookDeliveryConnection, error) {
+	p, err := auth.Require(ctx, auth.ScopeCheckoutWrite)
+	if err != nil {
+		return nil, err
+	}
+	w, err := pageWindow(first, after, nil, nil)
+	if err != nil {
+		return nil, inputErrors(ctx, err)
+	}
+	var before int64
+	if w.cursor != "" {
+		t, key, perr := ids.Parse(w.cursor)
+		ep, seq, ok := strings.Cut(key, "/")
+		n, aerr := strconv.ParseInt(seq, 10, 64)
+		if perr != nil || t != deliveryCursorType || !ok || aerr != nil || n <= 0 || ep != endpointID {
+			return nil, inputErrors(ctx, fault.Field(fault.Path("after"), fault.Invalid, "is not a cursor of this endpoint's deliveries"))
+		}
+		before = n
+	}
+	list, total, err := r.Events.Deliveries(ctx, p.TenantID, endpointID, before, w.size+1)
+	if errors.Is(err, events.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	list, more := keysetPage(w, list)
+	conn := &model.WebhookDeliveryConnection{Edges: make([]model.WebhookDeliveryEdge, len(list)), TotalCount: total}
+	cursors := make([]string, len(list))
+	for i, d := range list {
+		cursors[i] = ids.Global(deliveryCursorType, endpointID+"/"+strconv.FormatInt(d.Seq, 10))
+		node := &model.WebhookDelivery{EventID: d.EventID, Type: d.Type, Status: model.WebhookDeliveryStatus(d.Status), AttemptCount: d.Attempts,
+			NextAttemptAt: d.NextAt, DeliveredAt: d.DeliveredAt, CreatedAt: d.CreatedAt}
+		if d.LastError != "" {
+			node.LastError = &d.LastError
+		}
+		conn.Edges[i] = model.WebhookDeliveryEdge{Cursor: cursors[i], Node: node}
+	}
+	conn.PageInfo = pageInfo(w, cursors, more)
+	return conn, nil
 }

@@ -41,6 +41,7 @@ func complexity(c *graph.ComplexityRoot) {
 	c.OfferSearch.Offers = func(child int, first *int, _ *string, last *int, _ *string, _ *model.OfferSortKey) int {
 		return 1 + page(first, last)*child
 	}
+	c.Query.WebhookDeliveries = func(child int, _ string, first *int, _ *string) int { return 1 + page(first, nil)*child }
 	c.Offer.PriceCheck = func(child int) int { return liveCheckCost + child }
 	c.Offer.Ancillaries = func(child int) int { return liveCheckCost + child }
 	c.Booking.Flights = func(child int) int { return liveCheckCost + child }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,5 +82,82 @@ func TestRotateWebhookEndpointSecret(t *testing.T) {
 	defer rc.mu.Unlock()
 	if rc.bad != 0 || len(rc.seen) != bad {
 		t.Errorf("under the new secret: %d bad, %d accepted, want %d", rc.bad, len(rc.seen), bad)
+	}
+}
+
+const deliveriesQuery = `query($id: ID!, $first: Int, $after: String) { webhookDeliveries(endpointId: $id, first: $first, after: $after) {
+  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { eventId type status attemptCount lastError nextAttemptAt deliveredAt createdAt } } } }`
+
+// TestWebhookDeliveries: an endpoint's deliveries with their attempts,
+// last error, next attempt and delivery time, paged with first/after; an
+// unknown endpoint is null, another endpoint's cursor BAD_USER_INPUT.
+func TestWebhookDeliveries(t *testing.T) {
+	clock := sim.NewClock(apptest.Now)
+	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	h := a.Handler
+	rc := &receiver{failures: 1000, clock: clock}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	r := post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { endpoint { id } secret } }`,
+		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"*"}}})
+	rc.secret, _ = dig(r.Data, "createWebhookEndpoint", "secret").(string)
+	id := dig(r.Data, "createWebhookEndpoint", "endpoint", "id")
+
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	mutate(t, h, "", "checkout", "CheckoutInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars, "method": "CARD"}})
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r = post(t, h, deliveriesQuery, map[string]any{"id": id, "first": 100})
+	all := dig(r.Data, "webhookDeliveries", "edges").([]any)
+	if len(r.Errors) > 0 || len(all) < 3 || dig(r.Data, "webhookDeliveries", "totalCount") != float64(len(all)) {
+		t.Fatalf("deliveries: %+v %v", r.Errors, r.Data)
+	}
+	for _, e := range all {
+		n := dig(e, "node").(map[string]any)
+		if n["status"] != "PENDING" || n["attemptCount"] != float64(1) || n["lastError"] != "endpoint answered HTTP 503" || n["nextAttemptAt"] == nil || n["deliveredAt"] != nil ||
+			!strings.HasPrefix(n["eventId"].(string), "evt_") || !strings.HasPrefix(n["type"].(string), "checkout_session.") {
+			t.Errorf("after a failed attempt: %v", n)
+		}
+	}
+
+	// Paged one at a time, the same list.
+	var after any
+	for i := range all {
+		r := post(t, h, deliveriesQuery, map[string]any{"id": id, "first": 1, "after": after})
+		edges := dig(r.Data, "webhookDeliveries", "edges").([]any)
+		if len(edges) != 1 || dig(edges, 0, "node", "eventId") != dig(all[i], "node", "eventId") ||
+			dig(r.Data, "webhookDeliveries", "pageInfo", "hasNextPage") != (i < len(all)-1) {
+			t.Fatalf("page %d: %+v %v", i, r.Errors, r.Data)
+		}
+		after = dig(r.Data, "webhookDeliveries", "pageInfo", "endCursor")
+	}
+
+	rc.mu.Lock()
+	rc.failures = 0
+	rc.mu.Unlock()
+	clock.Advance(10 * time.Minute)
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r = post(t, h, deliveriesQuery, map[string]any{"id": id})
+	for _, e := range dig(r.Data, "webhookDeliveries", "edges").([]any) {
+		n := dig(e, "node").(map[string]any)
+		if n["status"] != "DELIVERED" || n["attemptCount"] != float64(2) || n["lastError"] != nil || n["nextAttemptAt"] != nil || n["deliveredAt"] == nil {
+			t.Errorf("after delivery: %v", n)
+		}
+	}
+
+	r = post(t, h, deliveriesQuery, map[string]any{"id": "we_unknown"})
+	if len(r.Errors) > 0 || dig(r.Data, "webhookDeliveries") != nil {
+		t.Errorf("unknown endpoint: %+v %v", r.Errors, r.Data)
+	}
+	r = post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { endpoint { id } } }`,
+		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"*"}}})
+	other := dig(r.Data, "createWebhookEndpoint", "endpoint", "id")
+	r = post(t, h, deliveriesQuery, map[string]any{"id": other, "first": 1, "after": dig(all[0], "cursor")})
+	if len(r.Errors) == 0 || r.codes()[0] != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" {
+		t.Errorf("another endpoint's cursor: %+v", r.Errors)
 	}
 }

@@ -778,6 +778,44 @@ type WebhookChangePayload struct {
 	Warnings []fault.Warning `json:"warnings"`
 }
 
+// One event's delivery to one webhook endpoint, with its attempts so far.
+type WebhookDelivery struct {
+	// The event's id (evt_...), the same on every attempt and replay.
+	EventID string `json:"eventId"`
+	// The event's type.
+	Type string `json:"type"`
+	// Where the delivery stands.
+	Status WebhookDeliveryStatus `json:"status"`
+	// How many times it was POSTed (a replay counts afresh).
+	AttemptCount int `json:"attemptCount"`
+	// Why the last attempt failed ("endpoint answered HTTP 503", a network error); null when it did not fail or was not attempted yet.
+	LastError *string `json:"lastError,omitempty"`
+	// When it is attempted next, UTC; null once delivered or given up.
+	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
+	// When the endpoint accepted it, UTC; null until then.
+	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+	// When the delivery was created, UTC.
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// A page of a webhook endpoint's deliveries, newest event first (Relay cursor connection).
+type WebhookDeliveryConnection struct {
+	// The deliveries of the page.
+	Edges []WebhookDeliveryEdge `json:"edges"`
+	// Where the page is in the whole list.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many deliveries the endpoint has in all.
+	TotalCount int `json:"totalCount"`
+}
+
+// A delivery with its cursor.
+type WebhookDeliveryEdge struct {
+	// Where this delivery is, for after.
+	Cursor string `json:"cursor"`
+	// The delivery.
+	Node *WebhookDelivery `json:"node"`
+}
+
 // The answer of createWebhookEndpoint and rotateWebhookEndpointSecret.
 type WebhookEndpointPayload struct {
 	// The endpoint; null when there are user errors.
@@ -1577,6 +1615,67 @@ func (e *ThreeDSecureVersion) UnmarshalJSON(b []byte) error {
 }
 
 func (e ThreeDSecureVersion) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a webhook delivery stands.
+type WebhookDeliveryStatus string
+
+const (
+	// Not delivered yet; attempted again at nextAttemptAt.
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The endpoint answered 2xx.
+	WebhookDeliveryStatusDelivered WebhookDeliveryStatus = "DELIVERED"
+	// Given up: retried for 3 days without a 2xx answer, or the endpoint was deleted.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusDelivered,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusDelivered, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
