@@ -4,6 +4,9 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/db/dbtest"
 )
 
 // bookAll creates and books n sessions of one CitizenPlane offer, a second
@@ -38,9 +41,21 @@ const (
 // database, paged forward and backward under the filter, counted under
 // it; a cursor of another filter and an inverted range are BAD_USER_INPUT
 // naming the argument.
+// It runs on SQLite, and on Postgres when FAREGRAPH_TEST_DATABASE_URL is set.
 func TestFilteredConnections(t *testing.T) {
-	a, clock := newClockedApp(t)
-	h := a.Handler
+	t.Run("sqlite", func(t *testing.T) {
+		a, clock := newClockedApp(t)
+		filteredConnections(t, a.Handler, clock)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := dbtest.PostgresURL(t)
+		clock := &movableClock{now: testNow}
+		a := newTestApp(t, func(c *app.Config) { c.Now, c.Sim.Now, c.DatabaseURL = clock.Now, clock.Now, url })
+		filteredConnections(t, a.Handler, clock)
+	})
+}
+
+func filteredConnections(t *testing.T, h http.Handler, clock *movableClock) {
 	bookAll(t, h, clock, checkoutCount)
 
 	booked := map[string]any{"f": map[string]any{"status": []string{"BOOKED"}}}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/app/apptest"
+	"github.com/faregraph/faregraph/db/dbtest"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -18,8 +19,12 @@ const rotateSecret = `mutation($in: RotateWebhookEndpointSecretInput!) { rotateW
 // only on a replay with the same idempotency key); deliveries after the
 // rotation are signed with it, not with the old one.
 func TestRotateWebhookEndpointSecret(t *testing.T) {
+	onBothDatabases(t, rotateWebhookEndpointSecret)
+}
+
+func rotateWebhookEndpointSecret(t *testing.T, dbURL string) {
 	clock := sim.NewClock(apptest.Now)
-	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	a := newTestApp(t, func(c *app.Config) { c.Now, c.DatabaseURL = clock.Now, dbURL })
 	h := a.Handler
 	rc := &receiver{clock: clock}
 	srv := httptest.NewServer(rc)
@@ -92,8 +97,12 @@ const deliveriesQuery = `query($id: ID!, $first: Int, $after: String) { webhookD
 // last error, next attempt and delivery time, paged with first/after; an
 // unknown endpoint is null, another endpoint's cursor BAD_USER_INPUT.
 func TestWebhookDeliveries(t *testing.T) {
+	onBothDatabases(t, webhookDeliveries)
+}
+
+func webhookDeliveries(t *testing.T, dbURL string) {
 	clock := sim.NewClock(apptest.Now)
-	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	a := newTestApp(t, func(c *app.Config) { c.Now, c.DatabaseURL = clock.Now, dbURL })
 	h := a.Handler
 	rc := &receiver{failures: 1000, clock: clock}
 	srv := httptest.NewServer(rc)
@@ -160,4 +169,11 @@ func TestWebhookDeliveries(t *testing.T) {
 	if len(r.Errors) == 0 || r.codes()[0] != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" {
 		t.Errorf("another endpoint's cursor: %+v", r.Errors)
 	}
+}
+
+// onBothDatabases runs test on SQLite, and on Postgres when
+// FAREGRAPH_TEST_DATABASE_URL is set.
+func onBothDatabases(t *testing.T, test func(t *testing.T, dbURL string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t, "") })
+	t.Run("postgres", func(t *testing.T) { test(t, dbtest.PostgresURL(t)) })
 }
