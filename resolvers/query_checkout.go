@@ -54,6 +54,17 @@ const (
 	sessionCursorType = "CheckoutSessionCursor"
 )
 
+// statusSet is the statuses of a filter as the database compares them:
+// sorted, each once, so that the same set gives the same cursor hash.
+func statusSet[S ~string](in []S) []string {
+	out := make([]string, 0, len(in))
+	for _, st := range in {
+		out = append(out, string(st))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // bookingFilter is the database filter of a BookingFilter and the hash its
 // cursors carry; departureFrom after departureTo is BAD_USER_INPUT.
 func bookingFilter(ctx context.Context, in *model.BookingFilter) (checkout.BookingFilter, string, error) {
@@ -61,12 +72,7 @@ func bookingFilter(ctx context.Context, in *model.BookingFilter) (checkout.Booki
 	if in == nil {
 		return f, "", nil
 	}
-	statuses := make([]string, 0, len(in.Status))
-	for _, st := range in.Status {
-		statuses = append(statuses, string(st))
-	}
-	slices.Sort(statuses)
-	f.Statuses = slices.Compact(statuses)
+	f.Statuses = statusSet(in.Status)
 	var from, to string
 	if in.DepartureFrom != nil {
 		t, err := in.DepartureFrom.Time()
@@ -100,12 +106,7 @@ func sessionFilter(ctx context.Context, in *model.CheckoutSessionFilter) (checko
 	if in == nil {
 		return f, "", nil
 	}
-	statuses := make([]string, 0, len(in.Status))
-	for _, st := range in.Status {
-		statuses = append(statuses, string(st))
-	}
-	slices.Sort(statuses)
-	f.Statuses = slices.Compact(statuses)
+	f.Statuses = statusSet(in.Status)
 	var from, to string
 	if in.CreatedFrom != nil {
 		t := in.CreatedFrom.UTC()

@@ -161,26 +161,20 @@ func TestSubscriptionAcrossReplicas(t *testing.T) {
 	sseSeesChange(t, one, other)
 }
 
-// sseSeesChange subscribes on a to a session's events and holds the
-// session through b.
-func sseSeesChange(t *testing.T, a, b *app.App) {
-	srv := httptest.NewServer(a.Handler)
-	defer srv.Close()
-	h := b.Handler
-	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
-	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
-		"offerId": offerID, "passengers": passengerVars, "contact": contactVars}})
-
-	body, _ := json.Marshal(map[string]any{"query": `subscription($id: ID!) { checkoutSessionEvents(checkoutSessionId: $id) { id type data } }`,
-		"variables": map[string]any{"id": s["id"]}})
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/graphql", strings.NewReader(string(body)))
+// subscribe opens a subscription over SSE at the server of url and returns
+// the data of its events as they arrive; the channel closes with the
+// stream.
+func subscribe(t *testing.T, url, query string, vars map[string]any) <-chan string {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, url+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	t.Cleanup(func() { resp.Body.Close() })
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("subscribe: HTTP %d %s %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
@@ -195,6 +189,20 @@ func sseSeesChange(t *testing.T, a, b *app.App) {
 		}
 		close(got)
 	}()
+	return got
+}
+
+// sseSeesChange subscribes on a to a session's events and holds the
+// session through b.
+func sseSeesChange(t *testing.T, a, b *app.App) {
+	srv := httptest.NewServer(a.Handler)
+	t.Cleanup(srv.Close) // after the subscription's own cleanup closes its stream
+	h := b.Handler
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars}})
+
+	got := subscribe(t, srv.URL, `subscription($id: ID!) { checkoutSessionEvents(checkoutSessionId: $id) { id type data } }`, map[string]any{"id": s["id"]})
 	// The transport answers its headers before the resolver starts the
 	// subscription (from the events written after that): give it a moment.
 	time.Sleep(500 * time.Millisecond)

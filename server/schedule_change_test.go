@@ -1,10 +1,6 @@
 package server_test
 
 import (
-	"bufio"
-	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -51,31 +47,8 @@ func TestScheduleChangeReachesTheApp(t *testing.T) {
 
 	// A client subscribes to the booking's events.
 	srv := httptest.NewServer(h)
-	defer srv.Close()
-	body, _ := json.Marshal(map[string]any{"query": `subscription($id: ID!) { bookingEvents(bookingId: $id) { id type data } }`,
-		"variables": map[string]any{"id": bookingID}})
-	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("subscribe: HTTP %d %s", resp.StatusCode, b)
-	}
-	got := make(chan string, 8)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				got <- data
-			}
-		}
-		close(got)
-	}()
+	t.Cleanup(srv.Close) // after the subscription's own cleanup closes its stream
+	got := subscribe(t, srv.URL, `subscription($id: ID!) { bookingEvents(bookingId: $id) { id type data } }`, map[string]any{"id": bookingID})
 	// The subscription sees events written after it starts (see
 	// sseSeesChange).
 	time.Sleep(500 * time.Millisecond)
