@@ -120,7 +120,7 @@ func paymentRecord(p *Payment) *records.Payment {
 	r := &records.Payment{
 		Method: string(p.Method), Gateway: p.Gateway, IntentID: p.IntentID, Status: string(p.Status), Amount: p.Amount, Currency: p.Currency,
 		Captured: p.Captured, ClientSecret: p.ClientSecret, EphemeralKey: p.EphemeralKey, CustomerID: p.CustomerID,
-		FailureCode: p.FailureCode, FailureMsg: p.FailureMsg,
+		ActionURL: p.ActionURL, FailureCode: p.FailureCode, FailureMsg: p.FailureMsg,
 	}
 	if c := p.Card; c != nil {
 		r.Card = &records.Card{Scheme: c.Scheme, Last4: c.Last4, BIN: c.BIN, CardType: c.CardType, Country: c.Country}
@@ -135,7 +135,7 @@ func paymentFromRecord(r *records.Payment) *Payment {
 	p := &Payment{
 		Method: PaymentMethod(r.Method), Gateway: r.Gateway, IntentID: r.IntentID, Status: payments.Status(r.Status), Amount: r.Amount, Currency: r.Currency,
 		Captured: r.Captured, ClientSecret: r.ClientSecret, EphemeralKey: r.EphemeralKey, CustomerID: r.CustomerID,
-		FailureCode: r.FailureCode, FailureMsg: r.FailureMsg,
+		ActionURL: r.ActionURL, FailureCode: r.FailureCode, FailureMsg: r.FailureMsg,
 	}
 	if c := r.Card; c != nil {
 		p.Card = &payments.Card{Scheme: c.Scheme, Last4: c.Last4, BIN: c.BIN, CardType: c.CardType, Country: c.Country}

@@ -201,9 +201,12 @@ type Payment struct {
 	ClientSecret string
 	EphemeralKey string
 	CustomerID   string
-	Card         *payments.Card
-	FailureCode  string
-	FailureMsg   string
+	// ActionURL is where the buyer completes a 3-D Secure challenge while
+	// Status is REQUIRES_ACTION (see payments.Intent.ActionURL).
+	ActionURL   string
+	Card        *payments.Card
+	FailureCode string
+	FailureMsg  string
 }
 
 // Failure says why a session failed.

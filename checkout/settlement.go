@@ -187,6 +187,9 @@ type PaymentAction struct {
 	ClientSecret string
 	// TransactionID is the provider's id of its intent.
 	TransactionID string
+	// ActionURL is where the buyer completes 3-D Secure while our payment
+	// is REQUIRES_ACTION (ConfirmCardPayment), "" otherwise.
+	ActionURL string
 	// Done: the card was forwarded, or our intent authorized. A provider's
 	// intent is confirmed between the app and Stripe: never known done.
 	Done bool
@@ -200,7 +203,7 @@ func PaymentActions(sess *Session) []PaymentAction {
 	cur := sess.Total.Currency
 	if p := sess.Payment; p != nil && p.Method == Card && p.Amount > 0 && p.IntentID != "" {
 		out = append(out, PaymentAction{Kind: ConfirmCardPayment, Amount: providers.Money{Amount: p.Amount, Currency: cur},
-			ClientSecret: p.ClientSecret, Done: p.Status == payments.Authorized || p.Status == payments.Captured,
+			ClientSecret: p.ClientSecret, ActionURL: p.ActionURL, Done: p.Status == payments.Authorized || p.Status == payments.Captured,
 			PartIndexes: partsSettling(sess, providers.Merchant, "")})
 	}
 	forwarded := map[string]int{}

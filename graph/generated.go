@@ -446,6 +446,7 @@ type ComplexityRoot struct {
 	}
 
 	PaymentAction struct {
+		ActionURL     func(childComplexity int) int
 		Amount        func(childComplexity int) int
 		ClientSecret  func(childComplexity int) int
 		Done          func(childComplexity int) int
@@ -2461,6 +2462,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Payment.Status(childComplexity), true
 
+	case "PaymentAction.actionUrl":
+		if e.ComplexityRoot.PaymentAction.ActionURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.ActionURL(childComplexity), true
 	case "PaymentAction.amount":
 		if e.ComplexityRoot.PaymentAction.Amount == nil {
 			break
@@ -4412,6 +4419,8 @@ type PaymentAction {
   clientSecret: String
   "The provider's id of its intent (CONFIRM_PROVIDER_INTENT), sent at booking."
   transactionId: String
+  "While the payment is REQUIRES_ACTION (CONFIRM_CARD_PAYMENT): the page where the buyer completes 3-D Secure (Gr4vy's transaction payment_method.approval_url, Stripe's next_action.redirect_to_url.url); the buyer comes back to the app, and the gateway's webhook moves the payment on. Null otherwise, or when the gateway's SDK runs the challenge from clientSecret (Stripe's handleNextAction)."
+  actionUrl: String
   "Whether it is done: the card forwarded, our intent authorized. A provider's intent is confirmed between the app and Stripe, so it is never known done."
   done: Boolean!
 }
@@ -4926,8 +4935,10 @@ type Payment {
 
 "Where a payment stands, the same for every gateway."
 enum PaymentStatus {
-  "Waits for the customer to enter a card, or to finish confirming it (3-D Secure)."
+  "Waits for the customer to enter a card, or to finish confirming it."
   REQUIRES_PAYMENT_METHOD
+  "The card was given and its issuer asks the buyer to authenticate (3-D Secure) first: Stripe's requires_action, Gr4vy's buyer_approval_pending. The CONFIRM_CARD_PAYMENT action's actionUrl (or, without one, the gateway's SDK with clientSecret) runs the challenge; the gateway's webhook then moves the payment on to AUTHORIZED or FAILED."
+  REQUIRES_ACTION
   "The gateway is still working on the confirmation."
   PROCESSING
   "The amount is held on the card (or reserved on the credit line), waiting to be captured or released."
@@ -6066,6 +6077,8 @@ func (ec *executionContext) childFields_PaymentAction(ctx context.Context, field
 		return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
 	case "transactionId":
 		return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+	case "actionUrl":
+		return ec.fieldContext_PaymentAction_actionUrl(ctx, field)
 	case "done":
 		return ec.fieldContext_PaymentAction_done(ctx, field)
 	}
@@ -14366,6 +14379,29 @@ func (ec *executionContext) _PaymentAction_transactionId(ctx context.Context, fi
 }
 func (ec *executionContext) fieldContext_PaymentAction_transactionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _PaymentAction_actionUrl(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_actionUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActionURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_actionUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PaymentAction_done(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
@@ -23860,6 +23896,11 @@ func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "actionUrl":
+			out.Values[i] = ec._PaymentAction_actionUrl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "done":
 			out.Values[i] = ec._PaymentAction_done(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26955,6 +26996,7 @@ func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfar
 var (
 	unmarshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[string]payments.Status{
 		"REQUIRES_PAYMENT_METHOD": payments.RequiresPaymentMethod,
+		"REQUIRES_ACTION":         payments.RequiresAction,
 		"PROCESSING":              payments.Processing,
 		"AUTHORIZED":              payments.Authorized,
 		"CAPTURED":                payments.Captured,
@@ -26963,6 +27005,7 @@ var (
 	}
 	marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[payments.Status]string{
 		payments.RequiresPaymentMethod: "REQUIRES_PAYMENT_METHOD",
+		payments.RequiresAction:        "REQUIRES_ACTION",
 		payments.Processing:            "PROCESSING",
 		payments.Authorized:            "AUTHORIZED",
 		payments.Captured:              "CAPTURED",

@@ -123,6 +123,7 @@ type Payment struct {
 	ClientSecret string `json:"clientSecret,omitempty"`
 	EphemeralKey string `json:"ephemeralKey,omitempty"`
 	CustomerID   string `json:"customerId,omitempty"`
+	ActionURL    string `json:"actionUrl,omitempty"`
 	Card         *Card  `json:"card,omitempty"`
 	FailureCode  string `json:"failureCode,omitempty"`
 	FailureMsg   string `json:"failureMessage,omitempty"`

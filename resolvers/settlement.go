@@ -29,6 +29,10 @@ func (r *paymentActionResolver) ClientSecret(_ context.Context, obj *checkout.Pa
 	return optional(obj.ClientSecret), nil
 }
 
+func (r *paymentActionResolver) ActionURL(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
+	return optional(obj.ActionURL), nil
+}
+
 func (r *paymentActionResolver) TransactionID(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
 	return optional(obj.TransactionID), nil
 }
