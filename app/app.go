@@ -11,11 +11,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -133,6 +135,14 @@ type Gr4vyConfig struct {
 	URL string
 	// PrivateKeyPEM is the API key pair's private key (P-521, PEM).
 	PrivateKeyPEM string
+	// WebhookSecret is the webhook subscription's secret: with it,
+	// POST /webhooks/gr4vy verifies and handles Gr4vy's webhooks. With the
+	// simulator, one is generated when empty (see ConnectGr4vySim).
+	WebhookSecret string
+	// RedirectURL is where Gr4vy sends the buyer back after 3-D Secure;
+	// without it Gr4vy runs no 3-D Secure on our transactions. With the
+	// simulator it defaults to a page of the simulator's own.
+	RedirectURL string
 }
 
 // SimConfig configures the built-in simulators, by provider name.
@@ -166,6 +176,8 @@ type App struct {
 	// Gr4vySim is the in-process Gr4vy simulator, when Gateway is "gr4vy"
 	// without a URL.
 	Gr4vySim *gr4vysim.Sim
+	// gr4vyWebhookSecret signs the simulator's webhooks.
+	gr4vyWebhookSecret string
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
@@ -266,6 +278,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var gr4vyHooks server.Gr4vyWebhooks
+	if g, ok := gw.(*gr4vygw.Gateway); ok && a.gr4vyWebhookSecret != "" {
+		gr4vyHooks = g
+	}
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
@@ -288,6 +304,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Providers:      set,
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
+		Gr4vyWebhooks:  gr4vyHooks,
 		DB:             a.DB,
 		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout, Now: cfg.Now}),
 		Metrics:        a.Metrics,
@@ -346,16 +363,16 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 	var err error
 	if cfg.Gr4vy.PrivateKeyPEM != "" {
 		if key, err = gr4vygw.ParsePrivateKey([]byte(cfg.Gr4vy.PrivateKeyPEM)); err != nil {
-			return nil, nil, fmt.Errorf("app: FAREGRAPH_GR4VY_PRIVATE_KEY: %w", err)
+			return nil, nil, fmt.Errorf("app: GR4VY_PRIVATE_KEY_FILE: %w", err)
 		}
 	} else if cfg.Gr4vy.URL == "" {
 		if key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader); err != nil {
 			return nil, nil, err
 		}
 	} else {
-		return nil, nil, errors.New("app: FAREGRAPH_GR4VY_PRIVATE_KEY is required with FAREGRAPH_GR4VY_URL")
+		return nil, nil, errors.New("app: GR4VY_PRIVATE_KEY_FILE is required with a Gr4vy API URL")
 	}
-	url := cfg.Gr4vy.URL
+	url, secret, redirect := cfg.Gr4vy.URL, cfg.Gr4vy.WebhookSecret, cfg.Gr4vy.RedirectURL
 	if url == "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -366,8 +383,19 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 		go func() { _ = srv.Serve(ln) }()
 		a.closers = append(a.closers, func() { srv.Close() })
 		url = "http://" + ln.Addr().String()
+		if secret == "" {
+			var b [32]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return nil, nil, err
+			}
+			secret = hex.EncodeToString(b[:])
+		}
+		if redirect == "" {
+			redirect = url + "/sim/returned"
+		}
 	}
-	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key})
+	a.gr4vyWebhookSecret = secret
+	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key, WebhookSecret: secret, RedirectURL: redirect})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -409,4 +437,14 @@ func (a *App) Close() error {
 	}
 	a.closers = nil
 	return nil
+}
+
+// ConnectGr4vySim makes the in-process Gr4vy simulator send its webhooks
+// to this app's POST /webhooks/gr4vy at base (the URL the app is served
+// at), signed with the webhook secret the gateway verifies; it does
+// nothing without the simulator.
+func (a *App) ConnectGr4vySim(base string) {
+	if a.Gr4vySim != nil {
+		a.Gr4vySim.SetWebhook(strings.TrimRight(base, "/")+"/webhooks/gr4vy", a.gr4vyWebhookSecret)
+	}
 }

@@ -66,10 +66,13 @@ type Config struct {
 	Auth *auth.Authenticator
 	// Webhooks verifies Stripe webhooks; nil when Stripe is not configured.
 	Webhooks WebhookParser
-	DB       *db.DB
-	Loaders  *loaders.Factory
-	Metrics  *metrics.Metrics
-	Logger   *slog.Logger
+	// Gr4vyWebhooks verifies Gr4vy's webhooks (POST /webhooks/gr4vy); nil
+	// when Gr4vy is not the gateway or has no webhook secret.
+	Gr4vyWebhooks Gr4vyWebhooks
+	DB            *db.DB
+	Loaders       *loaders.Factory
+	Metrics       *metrics.Metrics
+	Logger        *slog.Logger
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
 	// CORSOrigins are the browser origins allowed to call /graphql ("*": any).
@@ -104,6 +107,9 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/graphql", newRefusals(cfg.Refusals).wrap(cors(cfg.CORSOrigins, graphqlMethods(len(cfg.CORSOrigins) > 0, cfg.Auth.Middleware(GraphQL(cfg))))))
 	if cfg.Webhooks != nil {
 		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
+	}
+	if cfg.Gr4vyWebhooks != nil {
+		mux.Handle("POST /webhooks/gr4vy", gr4vyWebhook(cfg.Gr4vyWebhooks, cfg.Checkout, cfg.DB, cfg.Logger))
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -150,6 +151,10 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("provider simulators serving", "url", a.SimURL)
 	}
 
+	if a.Gr4vySim != nil {
+		// The built-in Gr4vy simulator's webhooks come to this server.
+		a.ConnectGr4vySim("http://" + loopback(cfg.Addr))
+	}
 	servers := []*http.Server{httpServer(cfg.Addr, a.Handler)}
 	if cfg.MetricsAddr != "" {
 		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
@@ -231,4 +236,17 @@ func sweep(ctx context.Context, a *app.App, interval time.Duration, log *slog.Lo
 		}
 		cancel()
 	}
+}
+
+// loopback is listen address addr as this machine reaches it: an
+// unspecified host (":8080", "0.0.0.0:8080", "[::]:8080") is 127.0.0.1.
+func loopback(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

@@ -114,7 +114,7 @@ type PaymentMethod struct {
 	Scheme      string `json:"scheme,omitempty"`
 	Label       string `json:"label,omitempty"` // last four digits
 	ApprovalURL string `json:"approval_url,omitempty"`
-	Details *struct {
+	Details     *struct {
 		BIN         string `json:"bin,omitempty"`
 		CardType    string `json:"card_type,omitempty"`
 		CardCountry string `json:"card_country,omitempty"`

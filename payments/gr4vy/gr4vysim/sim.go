@@ -267,6 +267,13 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.approve(w, r, id)
 		return
 	}
+	if r.URL.Path == "/sim/returned" {
+		// The page a buyer comes back to when no redirect_url of the
+		// app's was configured: it only says where the transaction stands.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "transaction %s: %s\n", r.URL.Query().Get("gr4vy_transaction_id"), r.URL.Query().Get("gr4vy_transaction_status"))
+		return
+	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
 		writeErr(w, http.StatusUnauthorized, "unauthorized", "no bearer token")
