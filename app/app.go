@@ -448,3 +448,7 @@ func (a *App) ConnectGr4vySim(base string) {
 		a.Gr4vySim.SetWebhook(strings.TrimRight(base, "/")+"/webhooks/gr4vy", a.gr4vyWebhookSecret)
 	}
 }
+
+// Gr4vyWebhookSecret is the secret POST /webhooks/gr4vy verifies Gr4vy's
+// webhooks with ("" when none), for tests that sign deliveries of their own.
+func (a *App) Gr4vyWebhookSecret() string { return a.gr4vyWebhookSecret }

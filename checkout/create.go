@@ -92,7 +92,10 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		}
 	}
 	if sess.Total.Amount > maxMinorAmount {
-		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
+		// Gr4vy's limit on every cart amount (seed 003), applied to
+		// every gateway so that a session can be paid whichever is chosen.
+		return &Result{UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the session total is %d minor units of %s, above %d, the largest amount a payment may carry (Gr4vy's limit on cart_items[].unit_amount)",
+			sess.Total.Amount, sess.Total.Currency, maxMinorAmount), "offerId")}, nil
 	}
 	sess.Airline = addendum(offer)
 	row, err := toRow(sess)

@@ -706,6 +706,7 @@ type PaymentActionResolver interface {
 
 	ClientSecret(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 	TransactionID(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+	ActionURL(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 }
 type PenaltyResolver interface {
 	Percent(ctx context.Context, obj *providers.Penalty) (*string, error)
@@ -14390,18 +14391,18 @@ func (ec *executionContext) _PaymentAction_actionUrl(ctx context.Context, field 
 			return ec.fieldContext_PaymentAction_actionUrl(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ActionURL, nil
+			return ec.Resolvers.PaymentAction().ActionURL(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_PaymentAction_actionUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("PaymentAction", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _PaymentAction_done(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
@@ -23897,10 +23898,43 @@ func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.Selectio
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "actionUrl":
-			out.Values[i] = ec._PaymentAction_actionUrl(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_actionUrl(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "done":
 			out.Values[i] = ec._PaymentAction_done(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

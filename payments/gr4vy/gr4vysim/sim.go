@@ -27,6 +27,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -516,4 +517,18 @@ func (s *Sim) approve(w http.ResponseWriter, r *http.Request, id string) {
 		sep = "&"
 	}
 	http.Redirect(w, r, back+sep+"gr4vy_transaction_id="+id+"&gr4vy_transaction_status="+st, http.StatusSeeOther)
+}
+
+// RefundsOf lists the ids of a transaction's refunds, oldest first.
+func (s *Sim) RefundsOf(txID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for id, rf := range s.refunds {
+		if rf.TransactionID == txID {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out) // ids are ordered by creation
+	return out
 }
