@@ -11,6 +11,9 @@
 // transaction for it (POST /transactions, intent "authorize"), which
 // GetIntent does on first sight; Capture (partial), Cancel (void) and
 // Refund act on that transaction. Idempotency keys derive from our ids.
+// A transaction awaiting the buyer's 3-D Secure approval is an intent
+// RequiresAction whose ActionURL is Gr4vy's approval_url. Webhooks are
+// verified with VerifyWebhook; they only say which transaction to read.
 package gr4vy
 
 import (
