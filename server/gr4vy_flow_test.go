@@ -15,6 +15,7 @@ import (
 	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/payments/gr4vy"
 	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
+	"github.com/faregraph/faregraph/payments/paymentstest"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -354,5 +355,43 @@ func TestGr4vyPendingRefundFollowedUp(t *testing.T) {
 		if tx.RefundedAmount != cents(t, dig(bk, "total", "amount").(string)) {
 			t.Errorf("at the simulator: %+v", tx)
 		}
+	}
+}
+
+// TestStripeThreeDSecure: with Stripe, a card asking for 3-D Secure
+// leaves the intent requires_action; once Stripe's webhook says so the
+// payment is REQUIRES_ACTION with Stripe's redirect page as actionUrl;
+// after the challenge the next webhook authorizes the session.
+func TestStripeThreeDSecure(t *testing.T) {
+	stripe, a := stripeApp(t)
+	h := a.Handler
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s, intentID := cardCheckout(t, a, offerID, "k3ds")
+	id := s["id"].(string)
+	if code := paymentstest.Confirm(t, stripe, intentID, paymentstest.CardThreeDSecure); code != "" {
+		t.Fatalf("confirm: %s", code)
+	}
+	if code := deliverEvent(t, h, "evt_3ds_1", "payment_intent.requires_action", stripeIntent(t, stripe, intentID), whSecret); code != http.StatusOK {
+		t.Fatalf("webhook answered %d", code)
+	}
+	got := sessionNow(t, h, id)
+	url, _ := dig(got, "paymentActions", 0, "actionUrl").(string)
+	if got["status"] != "PAYMENT_PENDING" || dig(got, "payment", "status") != "REQUIRES_ACTION" || !strings.Contains(url, "/test/3ds/"+intentID) {
+		t.Fatalf("after requires_action: %v", got)
+	}
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if code := deliverEvent(t, h, "evt_3ds_2", "payment_intent.amount_capturable_updated", stripeIntent(t, stripe, intentID), whSecret); code != http.StatusOK {
+		t.Fatalf("webhook answered %d", code)
+	}
+	// The earlier event delivered late changes nothing.
+	if code := deliverEvent(t, h, "evt_3ds_1_late", "payment_intent.requires_action", stripeIntent(t, stripe, intentID), whSecret); code != http.StatusOK {
+		t.Fatalf("late webhook answered %d", code)
+	}
+	if got := sessionNow(t, h, id); got["status"] != "AUTHORIZED" || dig(got, "payment", "status") != "AUTHORIZED" || dig(got, "paymentActions", 0, "actionUrl") != nil {
+		t.Fatalf("after the challenge: %v", got)
 	}
 }
