@@ -27,5 +27,5 @@ CREATE TABLE IF NOT EXISTS booking_references (
 --bun:split
 
 INSERT INTO booking_references (reference, session_id, part_index, created_at)
-SELECT reference, session_id, part_index, created_at FROM bookings
+SELECT reference, session_id, part_index, created_at FROM bookings WHERE TRUE
 ON CONFLICT DO NOTHING;
