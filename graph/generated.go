@@ -4839,7 +4839,30 @@ type CheckoutSession implements Node {
   payment: Payment
   "The offer's parts, each with who takes its money."
   parts: [CheckoutPart!]!
-  "What the app must do before booking: confirm a provider's intent, forward a card, confirm our own intent. Empty until held."
+  """
+  What the app must do before booking, one entry per way the session's
+  parts are paid (partIndexes say which); empty until held, and until paid
+  for our own intent:
+  - CONFIRM_CARD_PAYMENT (the MERCHANT parts): confirm our intent with the
+    gateway's SDK (clientSecret, Payment.ephemeralKey, Payment.customerId);
+    done once authorized.
+  - CONFIRM_PROVIDER_INTENT (one per PROVIDER_INTENT part): confirm the
+    provider's Stripe intent (clientSecret) with Stripe's SDK under the
+    provider's publishable key; the booking names transactionId. Attaching
+    extras (selectSeats) makes the provider answer a new intent, which
+    replaces the action: confirm the latest, after the last extra.
+  - FORWARD_CARD (one per provider with CARD_FORWARD parts): make a Stripe
+    PaymentMethod with the provider's restricted key and give it, with any
+    3-D Secure results, to forwardCard; done once given.
+  One card entry: the traveller types the card once, into the app's own
+  card field (Stripe's mobile SDKs: STPPaymentCardTextField /
+  CardInputWidget), and the app makes each action's call from it under that
+  action's key. A card form bound to one account (Stripe Elements on the
+  web, Gr4vy Embed) cannot be reused for another account: there the card is
+  entered once per account (ours, each provider's). In the sandbox,
+  confirmSandboxPayment plays every action with one test card. Then call
+  bookCheckoutSession.
+  """
   paymentActions: [PaymentAction!]!
   "The bookings made, once booked."
   bookings: [Booking!]!
