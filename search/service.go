@@ -87,12 +87,13 @@ type Config struct {
 }
 
 // Admission defaults (Config.MaxInFlight, MaxQueued, QueueWait). At
-// 150 ms a provider, 128 searches in flight are some 800 searches a
-// second, more than two cores combine and convert; 128 fan-outs' answers
-// take some 60 MiB (cmd/bench's memory scenario measures it).
+// 150 ms a provider, 64 searches in flight are some 400 searches a
+// second, more than two cores decode, combine and convert; at 128 in
+// flight and 512 queued, cmd/bench's memory scenario (1,000 searches at
+// once) peaked at 286 MiB RSS, whole process.
 const (
-	DefaultMaxInFlight = 128
-	DefaultMaxQueued   = 512
+	DefaultMaxInFlight = 64
+	DefaultMaxQueued   = 256
 	DefaultQueueWait   = 5 * time.Second
 )
 
