@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/faregraph/faregraph/auth"
@@ -46,6 +47,9 @@ import (
 type Config struct {
 	// DatabaseURL is a postgres:// URL; empty means the SQLite file DBPath.
 	DatabaseURL string
+	// DBQueryHook, when set, sees every statement, BEGIN and COMMIT of the
+	// database from its opening (cmd/bench counts transactions with it).
+	DBQueryHook bun.QueryHook
 	DBPath      string
 	// Secret signs offer ids. Empty in development: one is generated once
 	// and kept in the database.
@@ -227,6 +231,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.DB, err = db.Open(ctx, url)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.DBQueryHook != nil {
+		a.DB.AddQueryHook(cfg.DBQueryHook)
 	}
 	a.closers = append(a.closers, func() { a.DB.Close() })
 	if _, err := a.DB.Migrate(ctx); err != nil {

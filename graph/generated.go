@@ -4785,6 +4785,8 @@ enum ErrorCode {
   NOT_ACCEPTABLE
   "A request error: an automatic persisted query sent as its SHA-256 hash only, which this server has not seen; send the query text with the hash once (Apollo's APQ protocol)."
   PERSISTED_QUERY_NOT_FOUND
+  "The server is running as many searches as it admits and could not queue this one; no provider was asked. Retry in a few seconds."
+  OVERLOADED
 }
 
 
@@ -26783,6 +26785,7 @@ var (
 		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
 		"NOT_ACCEPTABLE":            fault.NotAcceptable,
 		"PERSISTED_QUERY_NOT_FOUND": fault.PersistedQueryNotFound,
+		"OVERLOADED":                fault.Overloaded,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -26840,6 +26843,7 @@ var (
 		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
 		fault.NotAcceptable:           "NOT_ACCEPTABLE",
 		fault.PersistedQueryNotFound:  "PERSISTED_QUERY_NOT_FOUND",
+		fault.Overloaded:              "OVERLOADED",
 	}
 )
 

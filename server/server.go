@@ -174,8 +174,11 @@ func GraphQL(cfg Config) http.Handler {
 	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{inputs: inputs, schema: schema.Schema()})
-	srv.AddTransport(postJSON{inputs: inputs, schema: schema.Schema()})
+	// The response cache answers before anything is parsed (transport.go's
+	// execute); its middleware, innermost, decides what may be kept.
+	responses := newResponseCache(cfg.Now, cfg.Metrics)
+	srv.AddTransport(getQuery{inputs: inputs, cache: responses, schema: schema.Schema()})
+	srv.AddTransport(postJSON{inputs: inputs, cache: responses, schema: schema.Schema()})
 	srv.AddTransport(unsupported{}) // last: the requests the others do not take
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
@@ -226,8 +229,7 @@ func GraphQL(cfg Config) http.Handler {
 		}
 		return resp
 	})
-	// Innermost: the metrics and the error cap above see cached answers too.
-	responses := newResponseCache(cfg.Now)
+	// Innermost: it sees the answer as the resolvers gave it.
 	srv.AroundResponses(responses.middleware)
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {
