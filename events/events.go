@@ -334,7 +334,7 @@ func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	}
 	ev := fromRow(row)
 	body, _ := json.Marshal(ev)
-	err = s.post(ctx, ep, ev, body)
+	d.StatusCode, err = s.post(ctx, ep, ev, body)
 	d.Attempts++
 	if err == nil {
 		d.Status, d.NextAt, d.LastError, d.DeliveredAt = "DELIVERED", nil, "", &now
@@ -353,10 +353,12 @@ func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	return d.Status == "DELIVERED"
 }
 
-func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event, body []byte) error {
+// post makes one delivery attempt and returns the HTTP status the
+// endpoint answered (0 when it did not answer) and an error unless 2xx.
+func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "faregraph-webhooks/1")
@@ -365,14 +367,14 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 	req.Header.Set(EventTypeHeader, ev.Type)
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
+		return resp.StatusCode, fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // lookback is how many sequence numbers below the last one seen a

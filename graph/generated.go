@@ -568,14 +568,15 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDelivery struct {
-		AttemptCount  func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		DeliveredAt   func(childComplexity int) int
-		EventID       func(childComplexity int) int
-		LastError     func(childComplexity int) int
-		NextAttemptAt func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Type          func(childComplexity int) int
+		AttemptCount   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		EventID        func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
 	}
 
 	WebhookDeliveryConnection struct {
@@ -3029,6 +3030,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
 	case "WebhookDelivery.nextAttemptAt":
 		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
 			break
@@ -3334,6 +3341,8 @@ type WebhookDelivery {
   attemptCount: Int!
   "Why the last attempt failed (\"endpoint answered HTTP 503\", a network error); null when it did not fail or was not attempted yet."
   lastError: String
+  "The HTTP status code (100-599) the endpoint answered on the last attempt, 2xx or not; null before the first attempt and when the last attempt got no answer (connection refused, timeout: see lastError)."
+  lastStatusCode: Int
   "When it is attempted next, UTC; null once delivered or given up."
   nextAttemptAt: DateTime
   "When the endpoint accepted it, UTC; null until then."
@@ -6268,6 +6277,8 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 		return ec.fieldContext_WebhookDelivery_attemptCount(ctx, field)
 	case "lastError":
 		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
 	case "nextAttemptAt":
 		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
 	case "deliveredAt":
@@ -16624,6 +16635,29 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Con
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25016,6 +25050,11 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 			}
 		case "lastError":
 			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastStatusCode":
+			out.Values[i] = ec._WebhookDelivery_lastStatusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
