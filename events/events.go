@@ -28,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -92,7 +93,14 @@ type Service struct {
 	out    db.WebhooksOut
 	outbox db.Outbox
 	hub    hub
+	// open counts the subscriptions streaming now.
+	open atomic.Int64
 }
+
+// Subscriptions is how many subscriptions this Service streams now, each
+// counted from the moment its starting point in the outbox is fixed (the
+// events written after that reach it) until it ends.
+func (s *Service) Subscriptions() int { return int(s.open.Load()) }
 
 // New returns a Service.
 func New(cfg Config) *Service {
@@ -412,8 +420,10 @@ func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-ch
 	}
 	start := last
 	ch := make(chan Event, 16)
+	s.open.Add(1)
 	go func() {
 		defer close(ch)
+		defer s.open.Add(-1)
 		defer s.unregister(w)
 		t := time.NewTimer(s.pollInterval())
 		defer t.Stop()
