@@ -149,6 +149,9 @@ type SimConfig struct {
 	Failures map[string]map[string]sim.FailMode
 	Seed     int64
 	Now      func() time.Time
+	// Wrap, when set, wraps each simulator's HTTP handler, by provider
+	// name: tests record the requests the adapters send on the wire.
+	Wrap func(provider string, h http.Handler) http.Handler
 }
 
 // App is an assembled server.

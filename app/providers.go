@@ -151,7 +151,11 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			s.SetFailure(op, m)
 		}
 		ss.Controllers[r.Name] = s
-		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, s))
+		var h http.Handler = s
+		if cfg.Wrap != nil {
+			h = cfg.Wrap(r.Name, h)
+		}
+		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, h))
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}

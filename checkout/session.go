@@ -179,6 +179,10 @@ type PartState struct {
 	Settlement providers.Settlement
 	// Forward is the card of a CARD_FORWARD part, once given.
 	Forward *CardForward
+	// Reference is our booking reference for the part, given at creation
+	// (booking_references) and kept by its booking; "" for sessions
+	// created before, until booked.
+	Reference string
 }
 
 // PaymentMethod is how a session is paid.

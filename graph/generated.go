@@ -227,6 +227,7 @@ type ComplexityRoot struct {
 		Amount     func(childComplexity int) int
 		Index      func(childComplexity int) int
 		Provider   func(childComplexity int) int
+		Reference  func(childComplexity int) int
 		Settlement func(childComplexity int) int
 	}
 
@@ -480,18 +481,26 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 	}
 
+	ProviderSettlementDefault struct {
+		Configured     func(childComplexity int) int
+		Mode           func(childComplexity int) int
+		Provider       func(childComplexity int) int
+		SupportedModes func(childComplexity int) int
+	}
+
 	Query struct {
-		Booking           func(childComplexity int, id string) int
-		Bookings          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.BookingFilter) int
-		CheckoutSession   func(childComplexity int, id string) int
-		CheckoutSessions  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) int
-		CreditLine        func(childComplexity int) int
-		Node              func(childComplexity int, id string) int
-		Offer             func(childComplexity int, id string) int
-		OfferSearch       func(childComplexity int, id string) int
-		SearchOffers      func(childComplexity int, input model.SearchOffersInput) int
-		WebhookDeliveries func(childComplexity int, endpointID string, first *int, after *string) int
-		WebhookEndpoints  func(childComplexity int) int
+		Booking            func(childComplexity int, id string) int
+		Bookings           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.BookingFilter) int
+		CheckoutSession    func(childComplexity int, id string) int
+		CheckoutSessions   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) int
+		CreditLine         func(childComplexity int) int
+		Node               func(childComplexity int, id string) int
+		Offer              func(childComplexity int, id string) int
+		OfferSearch        func(childComplexity int, id string) int
+		SearchOffers       func(childComplexity int, input model.SearchOffersInput) int
+		SettlementDefaults func(childComplexity int) int
+		WebhookDeliveries  func(childComplexity int, endpointID string, first *int, after *string) int
+		WebhookEndpoints   func(childComplexity int) int
 	}
 
 	Seat struct {
@@ -731,6 +740,7 @@ type QueryResolver interface {
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.BookingFilter) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
+	SettlementDefaults(ctx context.Context) ([]model.ProviderSettlementDefault, error)
 }
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
@@ -1476,6 +1486,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPart.Provider(childComplexity), true
+	case "CheckoutPart.reference":
+		if e.ComplexityRoot.CheckoutPart.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Reference(childComplexity), true
 	case "CheckoutPart.settlement":
 		if e.ComplexityRoot.CheckoutPart.Settlement == nil {
 			break
@@ -2609,6 +2625,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProviderResult.Status(childComplexity), true
 
+	case "ProviderSettlementDefault.configured":
+		if e.ComplexityRoot.ProviderSettlementDefault.Configured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Configured(childComplexity), true
+	case "ProviderSettlementDefault.mode":
+		if e.ComplexityRoot.ProviderSettlementDefault.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Mode(childComplexity), true
+	case "ProviderSettlementDefault.provider":
+		if e.ComplexityRoot.ProviderSettlementDefault.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Provider(childComplexity), true
+	case "ProviderSettlementDefault.supportedModes":
+		if e.ComplexityRoot.ProviderSettlementDefault.SupportedModes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.SupportedModes(childComplexity), true
+
 	case "Query.booking":
 		if e.ComplexityRoot.Query.Booking == nil {
 			break
@@ -2704,6 +2745,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchOffers(childComplexity, args["input"].(model.SearchOffersInput)), true
+	case "Query.settlementDefaults":
+		if e.ComplexityRoot.Query.SettlementDefaults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SettlementDefaults(childComplexity), true
 	case "Query.webhookDeliveries":
 		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
 			break
@@ -4039,6 +4086,13 @@ extend type Query {
   ): BookingConnection!
   "Your credit line, if you have one."
   creditLine: CreditLine
+  """
+  How your sessions' parts of each provider of this server settle when a
+  session does not say (createCheckoutSession and checkout settlements), in
+  the server's provider order. An operator sets them (faregraph tenant
+  settlement set); a provider without one settles as MERCHANT.
+  """
+  settlementDefaults: [ProviderSettlementDefault!]!
 }
 
 "What can be changed: the checkout. Every mutation answers a CheckoutSessionPayload."
@@ -4214,7 +4268,7 @@ input CreateCheckoutSessionInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
   partialBooking: PartialBooking
-  "Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4."
+  "Who takes each provider's money; a provider not listed settles by your default (Query.settlementDefaults), MERCHANT when none is set. A mode the provider does not support is a user error on its mode. At most 4."
   settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
@@ -4250,7 +4304,7 @@ input CheckoutInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "As in createCheckoutSession; FORBID when absent."
   partialBooking: PartialBooking
-  "As in createCheckoutSession; MERCHANT for every provider when absent. At most 4."
+  "As in createCheckoutSession; your defaults (Query.settlementDefaults) for the providers not listed. At most 4."
   settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "How to pay."
   method: PaymentMethodType!
@@ -4414,6 +4468,18 @@ input ProviderSettlementInput {
   mode: SettlementMode!
 }
 
+"How your sessions' parts of one provider settle when a session does not say."
+type ProviderSettlementDefault {
+  "The provider (Offer part provider, e.g. liteapi, citizenplane)."
+  provider: String!
+  "The mode its parts settle by: the one an operator set for you, MERCHANT otherwise."
+  mode: SettlementMode!
+  "Whether an operator set mode for you (faregraph tenant settlement set)."
+  configured: Boolean!
+  "The modes the provider supports (MERCHANT always); another is a user error in settlements."
+  supportedModes: [SettlementMode!]!
+}
+
 "Who takes a part's money."
 enum SettlementMode {
   "We charge the card through our gateway (or the API client's credit line) and pay the provider on account (CitizenPlane self_psp, LiteAPI credit)."
@@ -4458,6 +4524,8 @@ type CheckoutPart {
   index: Int!
   "The provider that holds and books it."
   provider: String!
+  "Our booking reference for the part (six characters from A-Z and 2-9 without I, O, 0 and 1), given when the session is created and kept by its booking (Booking.reference); null only for sessions created before references were given at creation, until booked."
+  reference: String
   "Who takes its money."
   settlement: SettlementMode!
   "What it costs, its extras included."
@@ -4817,15 +4885,38 @@ type CheckoutSession implements Node {
   payment: Payment
   "The offer's parts, each with who takes its money."
   parts: [CheckoutPart!]!
-  "What the app must do before booking: confirm a provider's intent, forward a card, confirm our own intent. Empty until held."
+  """
+  What the app must do before booking, one entry per way the session's
+  parts are paid (partIndexes say which); empty until held, and until paid
+  for our own intent:
+  - CONFIRM_CARD_PAYMENT (the MERCHANT parts): confirm our intent with the
+    gateway's SDK (clientSecret, Payment.ephemeralKey, Payment.customerId);
+    done once authorized.
+  - CONFIRM_PROVIDER_INTENT (one per PROVIDER_INTENT part): confirm the
+    provider's Stripe intent (clientSecret) with Stripe's SDK under the
+    provider's publishable key; the booking names transactionId. Attaching
+    extras (selectSeats) makes the provider answer a new intent, which
+    replaces the action: confirm the latest, after the last extra.
+  - FORWARD_CARD (one per provider with CARD_FORWARD parts): make a Stripe
+    PaymentMethod with the provider's restricted key and give it, with any
+    3-D Secure results, to forwardCard; done once given.
+  One card entry: the traveller types the card once, into the app's own
+  card field (Stripe's mobile SDKs: STPPaymentCardTextField /
+  CardInputWidget), and the app makes each action's call from it under that
+  action's key. A card form bound to one account (Stripe Elements on the
+  web, Gr4vy Embed) cannot be reused for another account: there the card is
+  entered once per account (ours, each provider's). In the sandbox,
+  confirmSandboxPayment plays every action with one test card. Then call
+  bookCheckoutSession.
+  """
   paymentActions: [PaymentAction!]!
   "The bookings made, once booked."
   bookings: [Booking!]!
   "Links every booking this session makes."
   groupIdentifier: String!
-  "Our booking references (Booking.reference), once booked."
+  "Our booking references, one per part in Offer.parts order (CheckoutPart.reference), from creation on, so that a one-step checkout answers them; each part's booking keeps its reference (Booking.reference, next to the provider's providerReference and locators). Sessions created before references were given at creation list their bookings' references once booked."
   bookingReferences: [String!]!
-  "Our booking references, once booked."
+  "The same as bookingReferences."
   bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
   "The travellers, in the order given, with their names as given and as ticketed."
   passengers: [Passenger!]!
@@ -5698,6 +5789,8 @@ func (ec *executionContext) childFields_CheckoutPart(ctx context.Context, field 
 		return ec.fieldContext_CheckoutPart_index(ctx, field)
 	case "provider":
 		return ec.fieldContext_CheckoutPart_provider(ctx, field)
+	case "reference":
+		return ec.fieldContext_CheckoutPart_reference(ctx, field)
 	case "settlement":
 		return ec.fieldContext_CheckoutPart_settlement(ctx, field)
 	case "amount":
@@ -6166,6 +6259,20 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ProviderSettlementDefault(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_ProviderSettlementDefault_provider(ctx, field)
+	case "mode":
+		return ec.fieldContext_ProviderSettlementDefault_mode(ctx, field)
+	case "configured":
+		return ec.fieldContext_ProviderSettlementDefault_configured(ctx, field)
+	case "supportedModes":
+		return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProviderSettlementDefault", field.Name)
 }
 
 func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10014,6 +10121,29 @@ func (ec *executionContext) _CheckoutPart_provider(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_CheckoutPart_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_reference(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -14847,6 +14977,98 @@ func (ec *executionContext) fieldContext_ProviderResult_conversion(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _ProviderSettlementDefault_provider(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_mode(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_configured(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_configured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Configured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_configured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_supportedModes(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportedModes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_supportedModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
+}
+
 func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15302,6 +15524,38 @@ func (ec *executionContext) fieldContext_Query_creditLine(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CreditLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_settlementDefaults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_settlementDefaults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SettlementDefaults(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProviderSettlementDefault) graphql.Marshaler {
+			return ec.marshalNProviderSettlementDefault2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefaultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_settlementDefaults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderSettlementDefault(ctx, field)
 		},
 	}
 	return fc, nil
@@ -21332,6 +21586,11 @@ func (ec *executionContext) _CheckoutPart(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reference":
+			out.Values[i] = ec._CheckoutPart_reference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "settlement":
 			out.Values[i] = ec._CheckoutPart_settlement(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24360,6 +24619,59 @@ func (ec *executionContext) _ProviderResult(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var providerSettlementDefaultImplementors = []string{"ProviderSettlementDefault"}
+
+func (ec *executionContext) _ProviderSettlementDefault(ctx context.Context, sel ast.SelectionSet, obj *model.ProviderSettlementDefault) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, providerSettlementDefaultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProviderSettlementDefault")
+		case "provider":
+			out.Values[i] = ec._ProviderSettlementDefault_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._ProviderSettlementDefault_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configured":
+			out.Values[i] = ec._ProviderSettlementDefault_configured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportedModes":
+			out.Values[i] = ec._ProviderSettlementDefault_supportedModes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -24611,6 +24923,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_creditLine(ctx, field)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "settlementDefaults":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_settlementDefaults(ctx, field)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -27212,6 +27546,26 @@ func (ec *executionContext) marshalNProviderResult2ᚕgithubᚗcomᚋfaregraph�
 	return ret
 }
 
+func (ec *executionContext) marshalNProviderSettlementDefault2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefault(ctx context.Context, sel ast.SelectionSet, v model.ProviderSettlementDefault) graphql.Marshaler {
+	return ec._ProviderSettlementDefault(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProviderSettlementDefault2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefaultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProviderSettlementDefault) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProviderSettlementDefault2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefault(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNProviderSettlementInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementInput(ctx context.Context, v any) (model.ProviderSettlementInput, error) {
 	res, err := ec.unmarshalInputProviderSettlementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27525,6 +27879,36 @@ var (
 		providers.CardForward:    "CARD_FORWARD",
 	}
 )
+
+func (ec *executionContext) unmarshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx context.Context, v any) ([]providers.Settlement, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.Settlement, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Settlement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNSlice2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSlice(ctx context.Context, sel ast.SelectionSet, v providers.Slice) graphql.Marshaler {
 	return ec._Slice(ctx, sel, &v)

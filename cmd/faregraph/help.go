@@ -64,6 +64,8 @@ var commands = [][2]string{
 	{"apikey list [--tenant NAME]", "list API keys (of one tenant): tenant, key id, scopes, created, revoked (never the secret)"},
 	{"apikey revoke KEY-ID", "revoke an API key (its id, fg_<id> prefix or the whole key, which must match); requests with it are refused at once"},
 	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
+	{"tenant settlement set --tenant NAME --provider NAME --mode MERCHANT|PROVIDER_INTENT|CARD_FORWARD", "set how a tenant's parts of a provider settle when a session does not say (a mode the provider does not support is refused)"},
+	{"tenant settlement list --tenant NAME", "list a tenant's settlement per provider (MERCHANT when none is set) and the modes each supports"},
 	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
 	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
 	{"simulators", "serve the built-in provider simulators on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> settings that point a server at them"},

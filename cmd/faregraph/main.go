@@ -6,6 +6,8 @@
 //	faregraph apikey list                                  list API keys (never their secrets)
 //	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph tenant settlement set --tenant NAME --provider NAME --mode MODE
+//	faregraph tenant settlement list --tenant NAME             a tenant's default settlement per provider
 //	faregraph sessions list [--status NEEDS_ATTENTION]     list checkout sessions in a status
 //	faregraph sessions resolve ID --as booked|failed      decide a booking a provider left unknown
 //	faregraph simulators                                   serve the built-in provider simulators on FAREGRAPH_SIM_ADDR
@@ -70,7 +72,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		return usage(stdout)
-	case "serve", "migrate", "apikey", "creditline", "sessions", "simulators":
+	case "serve", "migrate", "apikey", "creditline", "tenant", "sessions", "simulators":
 	default:
 		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
 	}
@@ -92,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
 		return creditline(ctx, cfg, args[1:], stdout, stderr)
+	case "tenant":
+		return tenant(ctx, cfg, args[1:], stdout, stderr)
 	case "sessions":
 		return sessions(ctx, cfg, args[1:], stdout, stderr)
 	case "simulators":
