@@ -67,6 +67,11 @@ type Config struct {
 	// every step boundary of the saga, it may stop the process there.
 	// Never set in production.
 	CrashAt func(point string)
+	// EventPollInterval and EventFallbackPollInterval are
+	// events.Config.PollInterval and FallbackPollInterval: how often a
+	// subscription reads the outbox without notifications (SQLite) and,
+	// on Postgres, between notifications; 250 ms and 5 s when zero.
+	EventPollInterval, EventFallbackPollInterval time.Duration
 	// Refusals is the budget of refused requests per client
 	// (server.RefusalBudget; the zero value is the defaults).
 	Refusals server.RefusalBudget
@@ -306,7 +311,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.MetricsPrivate {
 		public = nil
 	}
-	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger})
+	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger,
+		PollInterval: cfg.EventPollInterval, FallbackPollInterval: cfg.EventFallbackPollInterval})
+	a.closers = append(a.closers, a.Events.Close) // before the database closes: it holds a connection while listening
 	a.Handler = server.New(server.Config{
 		Search:         a.Search,
 		Checkout:       a.Checkout,

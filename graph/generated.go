@@ -148,21 +148,23 @@ type ComplexityRoot struct {
 	}
 
 	BookingCancellation struct {
-		Booking      func(childComplexity int) int
-		Cancellable  func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		ExpiresAt    func(childComplexity int) int
-		Failure      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Latest       func(childComplexity int) int
-		Penalty      func(childComplexity int) int
-		QuotedRefund func(childComplexity int) int
-		RefundStatus func(childComplexity int) int
-		Refundable   func(childComplexity int) int
-		Refunded     func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Voidable     func(childComplexity int) int
+		Booking          func(childComplexity int) int
+		Cancellable      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ExpiresAt        func(childComplexity int) int
+		Failure          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Latest           func(childComplexity int) int
+		Penalty          func(childComplexity int) int
+		ProviderRefunded func(childComplexity int) int
+		QuotedRefund     func(childComplexity int) int
+		RefundStatus     func(childComplexity int) int
+		Refundable       func(childComplexity int) int
+		Refunded         func(childComplexity int) int
+		RefundedBy       func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Voidable         func(childComplexity int) int
 	}
 
 	BookingCancellationPayload struct {
@@ -578,14 +580,15 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDelivery struct {
-		AttemptCount  func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		DeliveredAt   func(childComplexity int) int
-		EventID       func(childComplexity int) int
-		LastError     func(childComplexity int) int
-		NextAttemptAt func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Type          func(childComplexity int) int
+		AttemptCount   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		EventID        func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
 	}
 
 	WebhookDeliveryConnection struct {
@@ -641,7 +644,10 @@ type BookingCancellationResolver interface {
 	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
 	Booking(ctx context.Context, obj *checkout.Cancellation) (*checkout.BookingRecord, error)
 
+	RefundedBy(ctx context.Context, obj *checkout.Cancellation) (*checkout.RefundChannel, error)
 	RefundStatus(ctx context.Context, obj *checkout.Cancellation) (*payments.RefundStatus, error)
+
+	Failure(ctx context.Context, obj *checkout.Cancellation) (*string, error)
 }
 type CheckoutSessionResolver interface {
 	ID(ctx context.Context, obj *checkout.Session) (string, error)
@@ -1209,6 +1215,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.Penalty(childComplexity), true
+	case "BookingCancellation.providerRefunded":
+		if e.ComplexityRoot.BookingCancellation.ProviderRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ProviderRefunded(childComplexity), true
 	case "BookingCancellation.refund":
 		if e.ComplexityRoot.BookingCancellation.QuotedRefund == nil {
 			break
@@ -1233,6 +1245,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.Refunded(childComplexity), true
+	case "BookingCancellation.refundedBy":
+		if e.ComplexityRoot.BookingCancellation.RefundedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.RefundedBy(childComplexity), true
 	case "BookingCancellation.status":
 		if e.ComplexityRoot.BookingCancellation.Status == nil {
 			break
@@ -3084,6 +3102,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
 	case "WebhookDelivery.nextAttemptAt":
 		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
 			break
@@ -3389,6 +3413,8 @@ type WebhookDelivery {
   attemptCount: Int!
   "Why the last attempt failed (\"endpoint answered HTTP 503\", a network error); null when it did not fail or was not attempted yet."
   lastError: String
+  "The HTTP status code (100-599) the endpoint answered on the last attempt, 2xx or not; null before the first attempt and when the last attempt got no answer (connection refused, timeout: see lastError)."
+  lastStatusCode: Int
   "When it is attempted next, UTC; null once delivered or given up."
   nextAttemptAt: DateTime
   "When the endpoint accepted it, UTC; null until then."
@@ -4574,9 +4600,19 @@ type BookingCancellation {
   refund: Money!
   "What the provider quoted it would keep."
   penalty: Money!
-  "What the provider refunded and is refunded to the traveller, once canceled; null before."
+  """
+  What the traveller is refunded, in the booking's currency (what they
+  paid), once canceled; null before. When the part was sold converted from
+  the provider's currency, it is the same share of what the traveller paid
+  as providerRefunded is of what the provider was paid for the part
+  (rounded down to the minor unit), never converted again at a later rate.
+  """
   refunded: Money
-  "The refund's status at the payment gateway (or the credit line); null before a refund is made or when there is nothing to refund."
+  "What the provider refunded, in its own currency, once canceled; null before and when the provider did not say (refunded is then its quote)."
+  providerRefunded: Money
+  "Who gives the traveller the money back; null before the refund is decided and when there is nothing to refund."
+  refundedBy: RefundChannel
+  "The refund's status at the payment gateway (or the credit line; for refundedBy PROVIDER, SUCCEEDED once the provider confirmed the cancellation with its refund); null before a refund is made or when there is nothing to refund."
   refundStatus: RefundStatus
   "Whether it is the booking's latest quote, the only one that can be confirmed."
   latest: Boolean!
@@ -4588,6 +4624,16 @@ type BookingCancellation {
   createdAt: DateTime!
   "When it last changed, UTC."
   updatedAt: DateTime!
+}
+
+"Who gives the traveller a cancellation's refund."
+enum RefundChannel {
+  "A refund on the card at the payment gateway that took the session's payment (MERCHANT parts), for refunded."
+  GATEWAY
+  "The API client's credit line is given back refunded."
+  CREDIT_LINE
+  "The provider took the part's money itself (PROVIDER_INTENT, CARD_FORWARD) and refunds the card when it cancels, providerRefunded in its currency; faregraph makes no refund of its own."
+  PROVIDER
 }
 
 "Where a booking cancellation stands."
@@ -5619,6 +5665,10 @@ func (ec *executionContext) childFields_BookingCancellation(ctx context.Context,
 		return ec.fieldContext_BookingCancellation_penalty(ctx, field)
 	case "refunded":
 		return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+	case "providerRefunded":
+		return ec.fieldContext_BookingCancellation_providerRefunded(ctx, field)
+	case "refundedBy":
+		return ec.fieldContext_BookingCancellation_refundedBy(ctx, field)
 	case "refundStatus":
 		return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
 	case "latest":
@@ -6391,6 +6441,8 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 		return ec.fieldContext_WebhookDelivery_attemptCount(ctx, field)
 	case "lastError":
 		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
 	case "nextAttemptAt":
 		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
 	case "deliveredAt":
@@ -9023,6 +9075,61 @@ func (ec *executionContext) fieldContext_BookingCancellation_refunded(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _BookingCancellation_providerRefunded(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_providerRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_providerRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refundedBy(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().RefundedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.RefundChannel) graphql.Marshaler {
+			return ec.marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type RefundChannel does not have child fields"))
+}
+
 func (ec *executionContext) _BookingCancellation_refundStatus(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9078,18 +9185,18 @@ func (ec *executionContext) _BookingCancellation_failure(ctx context.Context, fi
 			return ec.fieldContext_BookingCancellation_failure(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Failure, nil
+			return ec.Resolvers.BookingCancellation().Failure(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BookingCancellation_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BookingCancellation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
@@ -16917,6 +17024,29 @@ func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Con
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20889,6 +21019,49 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "providerRefunded":
+			out.Values[i] = ec._BookingCancellation_providerRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_refundedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "refundStatus":
 			field := field
 
@@ -20933,10 +21106,43 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "failure":
-			out.Values[i] = ec._BookingCancellation_failure(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_failure(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._BookingCancellation_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25430,6 +25636,11 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "lastStatusCode":
+			out.Values[i] = ec._WebhookDelivery_lastStatusCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "nextAttemptAt":
 			out.Values[i] = ec._WebhookDelivery_nextAttemptAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28705,6 +28916,38 @@ func (ec *executionContext) unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx context.Context, v any) (*checkout.RefundChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx context.Context, sel ast.SelectionSet, v *checkout.RefundChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel[*v])
+	return res
+}
+
+var (
+	unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel = map[string]checkout.RefundChannel{
+		"GATEWAY":     checkout.RefundByGateway,
+		"CREDIT_LINE": checkout.RefundByCreditLine,
+		"PROVIDER":    checkout.RefundByProvider,
+	}
+	marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel = map[checkout.RefundChannel]string{
+		checkout.RefundByGateway:    "GATEWAY",
+		checkout.RefundByCreditLine: "CREDIT_LINE",
+		checkout.RefundByProvider:   "PROVIDER",
+	}
+)
+
 func (ec *executionContext) unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, v any) (*payments.RefundStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -28754,18 +28997,6 @@ func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregrap
 	}
 
 	return ret
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

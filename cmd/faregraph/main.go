@@ -164,6 +164,9 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
 	go sweep(ctx, a, cfg.SweepInterval, log)
+	// On Postgres, webhooks go out as soon as their event commits (woken by
+	// its notification), not at the next sweep; the sweep still retries.
+	go a.Events.DeliverOnWake(ctx)
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {
 		go func() { errc <- srv.ListenAndServe() }()

@@ -804,6 +804,8 @@ type WebhookDelivery struct {
 	AttemptCount int `json:"attemptCount"`
 	// Why the last attempt failed ("endpoint answered HTTP 503", a network error); null when it did not fail or was not attempted yet.
 	LastError *string `json:"lastError,omitempty"`
+	// The HTTP status code (100-599) the endpoint answered on the last attempt, 2xx or not; null before the first attempt and when the last attempt got no answer (connection refused, timeout: see lastError).
+	LastStatusCode *int `json:"lastStatusCode,omitempty"`
 	// When it is attempted next, UTC; null once delivered or given up.
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
 	// When the endpoint accepted it, UTC; null until then.
