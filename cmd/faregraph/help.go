@@ -35,7 +35,7 @@ var settings = []setting{
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
 	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
 	{"FAREGRAPH_SIM_ADDR", "127.0.0.1:8090", "listen address of faregraph simulators"},
-	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) on this address"},
+	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) and POST /drop-prebook?provider=&ref= (a LiteAPI prebook lapses now) on this address"},
 	{"FAREGRAPH_TEST_CRASH_AT", "unset", "test only, refused in production: the server SIGKILLs itself at this saga step boundary (e.g. book:before_provider; README lists the points)"},
 	{"FAREGRAPH_SWEEP_INTERVAL", "10s", "how often the server expires sessions, renews holds, releases payments, resumes steps, reconciles, refreshes bookings and prunes old saga steps"},
 	{"FAREGRAPH_CHECKOUT_LEASE", "10s", "how long a saga step holds a session; a live step renews it every third of it while its calls run, so after a crash the sweeper takes a session over within about lease + sweep interval"},

@@ -43,6 +43,21 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(counts)
 		})
+		// Test only: POST /drop-prebook?provider=liteapi&ref=<prebook id>
+		// lets a hold lapse now at a simulator that can (LiteAPI), so
+		// that booking it is refused.
+		mux.HandleFunc("POST /drop-prebook", func(w http.ResponseWriter, r *http.Request) {
+			d, ok := ss.Controllers[r.URL.Query().Get("provider")].(interface{ DropPrebook(string) bool })
+			if !ok {
+				http.Error(w, "this simulator cannot drop prebooks", http.StatusBadRequest)
+				return
+			}
+			if !d.DropPrebook(r.URL.Query().Get("ref")) {
+				http.Error(w, "no such live prebook", http.StatusNotFound)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
 		ln, err := net.Listen("tcp", cfg.SimAdminAddr)
 		if err != nil {
 			return fmt.Errorf("simulators admin: %w", err)
