@@ -20,7 +20,8 @@ import (
 // the FAREGRAPH_SIM_* knobs, until SIGINT or SIGTERM. It prints, one per
 // line, the FAREGRAPH_<PROVIDER>_<KEY>=value settings that point a
 // server's adapters at them, so that servers can be started, killed and
-// restarted against simulators that keep their state.
+// restarted against simulators that keep their state. An empty line ends
+// the settings.
 func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -76,6 +77,8 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			fmt.Fprintf(out, "%s=%s\n", r.EnvVar(k), ss.Settings[r.Name][k])
 		}
 	}
+	// An empty line ends the settings, for a caller that reads them.
+	fmt.Fprintln(out)
 	log.Info("provider simulators serving", "url", ss.URL)
 	<-ctx.Done()
 	return nil
