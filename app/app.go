@@ -181,6 +181,8 @@ type App struct {
 	// simulator alone offers (such as cpsim's BookingCount) needs its
 	// type asserted.
 	Simulators map[string]sim.Controller
+	// simPayments confirms simulated providers' payment intents.
+	simPayments simPayments
 	// routes are the routes of the simulators that list theirs, by provider.
 	routes map[string]map[sim.Route]bool
 
@@ -274,7 +276,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.Checkout = checkout.New(checkout.Config{
-		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: a.simPayments,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
 		RenewMargin: cfg.CheckoutRenewMargin, StepRetention: cfg.SagaStepRetention,

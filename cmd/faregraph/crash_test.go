@@ -194,6 +194,9 @@ type process struct {
 	addr string
 	cmd  *exec.Cmd
 	logs *bytes.Buffer
+	// name, with FAREGRAPH_TEST_CRASH_LOGS set to a directory, is the
+	// file there the server's logs are also appended to.
+	name string
 	done chan struct{}
 }
 
@@ -202,11 +205,21 @@ func (s *process) start() error {
 	s.cmd.Env = append(append(os.Environ(), s.env...), "FAREGRAPH_ADDR="+s.addr)
 	s.logs = new(bytes.Buffer)
 	s.cmd.Stderr = s.logs
+	closeLog := func() {}
+	if dir := os.Getenv("FAREGRAPH_TEST_CRASH_LOGS"); dir != "" && s.name != "" {
+		f, err := os.OpenFile(filepath.Join(dir, s.name+".log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			return err
+		}
+		s.cmd.Stderr = io.MultiWriter(s.logs, f)
+		closeLog = func() { f.Close() }
+	}
 	if err := s.cmd.Start(); err != nil {
+		closeLog()
 		return err
 	}
 	s.done = make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(s.done) }()
+	go func() { _ = s.cmd.Wait(); closeLog(); close(s.done) }()
 	for range 400 {
 		if r, err := http.Get("http://" + s.addr + "/readyz"); err == nil {
 			r.Body.Close()
@@ -267,7 +280,7 @@ func get(v any, path ...string) any {
 	return v
 }
 
-const crashSession = `{ id status payment { status amount { amount } capturedAmount { amount } } total { amount }
+const crashSession = `{ id status failure { code message } payment { status amount { amount } capturedAmount { amount } } total { amount }
   bookings { providerReference status } events { event } }`
 
 // crashRun is what one kill point ended with.
@@ -381,7 +394,7 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	if err != nil {
 		return err
 	}
-	s := &process{bin: bin, addr: addr, env: append(slices.Clone(env), "FAREGRAPH_TEST_CRASH_AT="+point)}
+	s := &process{bin: bin, addr: addr, name: strings.NewReplacer(":", "_", "/", "_").Replace(sc.name + "_" + point), env: append(slices.Clone(env), "FAREGRAPH_TEST_CRASH_AT="+point)}
 	if err := s.start(); err != nil {
 		return err
 	}
@@ -438,14 +451,18 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 			confirmed++
 		}
 	}
+	// Ours to capture is the payment's amount: the merchant's share of
+	// the total (parts settled by PROVIDER_INTENT or CARD_FORWARD are
+	// paid to their provider).
 	captured, _ := get(sess, "payment", "capturedAmount", "amount").(string)
+	ours, _ := get(sess, "payment", "amount", "amount").(string)
 	switch st, pay := r.status, r.payment; {
 	case st != want:
 		err = fmt.Errorf("ended %s, want %s: %v", st, want, sess)
-	case (st == "BOOKED" || st == "PARTIALLY_BOOKED") && (confirmed == 0 || pay != "CAPTURED" && pay != "" || pay == "CAPTURED" && (captured == "" || captured == "0.00")):
-		err = fmt.Errorf("booked, but payment %v captured %v of %v, %d confirmed bookings", pay, captured, get(sess, "total", "amount"), confirmed)
-	case st == "BOOKED" && pay == "CAPTURED" && captured != get(sess, "total", "amount"):
-		err = fmt.Errorf("booked, but captured %v of %v", captured, get(sess, "total", "amount"))
+	case (st == "BOOKED" || st == "PARTIALLY_BOOKED") && (confirmed == 0 || pay != "CAPTURED" && pay != "" || pay == "CAPTURED" && ours != "0.00" && (captured == "" || captured == "0.00")):
+		err = fmt.Errorf("booked, but payment %v captured %v of %v, %d confirmed bookings", pay, captured, ours, confirmed)
+	case st == "BOOKED" && pay == "CAPTURED" && captured != ours:
+		err = fmt.Errorf("booked, but captured %v of the merchant's %v (total %v)", captured, ours, get(sess, "total", "amount"))
 	case (st == "FAILED" || st == "CANCELED") && (pay != "CANCELED" && pay != "" || confirmed != 0):
 		err = fmt.Errorf("%s, but payment %v, %d confirmed bookings", st, pay, confirmed)
 	}
