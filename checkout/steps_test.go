@@ -23,31 +23,42 @@ func TestResumeSteps(t *testing.T) {
 	cases := []struct {
 		point string
 		// run drives s to the point; it is stopped there.
-		run    func(e *env, s *checkout.Session)
+		run func(e *env, s *checkout.Session)
+		// then, when set, drives s on after the lease lapsed, before
+		// ResumeSteps runs (a client who goes on while the step waits).
+		then   func(e *env, s *checkout.Session)
 		status checkout.Status
 		paid   payments.Status
 	}{
-		{"pay:after_gateway", func(e *env, s *checkout.Session) { e.a.Checkout.Pay(e.ctx, tenant, s.ID, checkout.Card, "") }, checkout.PaymentPending, payments.RequiresPaymentMethod},
+		{"pay:after_gateway", func(e *env, s *checkout.Session) { e.a.Checkout.Pay(e.ctx, tenant, s.ID, checkout.Card, "") }, nil, checkout.PaymentPending, payments.RequiresPaymentMethod},
 		{"confirm:after_gateway", func(e *env, s *checkout.Session) {
 			e.a.Checkout.Pay(e.ctx, tenant, s.ID, checkout.Card, "")
 			e.a.Checkout.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242")
-		}, checkout.Authorized, payments.Authorized},
-		{"book:after_provider", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, checkout.Booked, payments.Captured},
-		{"capture:before_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, checkout.Booked, payments.Captured},
-		{"capture:after_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, checkout.Booked, payments.Captured},
-		{"release:before_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Cancel(e.ctx, tenant, s.ID, "") }, checkout.Canceled, payments.Canceled},
+		}, nil, checkout.Authorized, payments.Authorized},
+		{"book:after_provider", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, nil, checkout.Booked, payments.Captured},
+		{"capture:before_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, nil, checkout.Booked, payments.Captured},
+		{"capture:after_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Book(e.ctx, tenant, s.ID, "") }, nil, checkout.Booked, payments.Captured},
+		{"release:before_gateway", func(e *env, s *checkout.Session) { e.pay(s); e.a.Checkout.Cancel(e.ctx, tenant, s.ID, "") }, nil, checkout.Canceled, payments.Canceled},
 		// A renewal while the traveller pays: the renewal is abandoned
 		// (a hold the provider made lapses by itself) and the session
 		// still waits for the card.
-		{"renew:before_provider", renewing, checkout.PaymentPending, payments.RequiresPaymentMethod},
-		{"renew:after_provider", renewing, checkout.PaymentPending, payments.RequiresPaymentMethod},
+		{"renew:before_provider", renewing, nil, checkout.PaymentPending, payments.RequiresPaymentMethod},
+		{"renew:after_provider", renewing, nil, checkout.PaymentPending, payments.RequiresPaymentMethod},
+		// The traveller confirms the card and books before the stopped
+		// renewal is resumed: the renewal, overtaken, is concluded on the
+		// BOOKED session (abandoned), which stays as it is.
+		{"renew:after_provider", renewing, confirmAndBook, checkout.Booked, payments.Captured},
 		// A card authorized after its session was canceled: its release
 		// is resumed.
-		{"late_release:before_gateway", lateAuthorization, checkout.Canceled, payments.Canceled},
-		{"late_release:after_gateway", lateAuthorization, checkout.Canceled, payments.Canceled},
+		{"late_release:before_gateway", lateAuthorization, nil, checkout.Canceled, payments.Canceled},
+		{"late_release:after_gateway", lateAuthorization, nil, checkout.Canceled, payments.Canceled},
 	}
 	for _, c := range cases {
-		t.Run(c.point, func(t *testing.T) {
+		name := c.point
+		if c.then != nil {
+			name += "_then_booked"
+		}
+		t.Run(name, func(t *testing.T) {
 			dialects2(t, lease, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
 				s := ok(t)(e.a.Checkout.Create(e.ctx, tenant, input(e.offer(t, oneWay("citizenplane"), from("citizenplane")))))
 				s = ok(t)(e.a.Checkout.Hold(e.ctx, tenant, s.ID, ""))
@@ -60,6 +71,9 @@ func TestResumeSteps(t *testing.T) {
 				}
 				at.Store("")
 				e.clock.Add(lease + time.Second)
+				if c.then != nil {
+					c.then(e, s)
+				}
 				if _, err := e.a.Checkout.ResumeSteps(e.ctx); err != nil {
 					t.Fatal(err)
 				}
@@ -93,6 +107,12 @@ func renewing(e *env, s *checkout.Session) {
 	e.a.Checkout.Pay(e.ctx, tenant, s.ID, checkout.Card, "")
 	e.clock.Add(2*time.Minute + 40*time.Second)
 	e.a.Checkout.RenewHolds(e.ctx)
+}
+
+// confirmAndBook confirms the card of s and books it.
+func confirmAndBook(e *env, s *checkout.Session) {
+	e.a.Checkout.ConfirmSandboxPayment(e.ctx, tenant, s.ID, "4242424242424242")
+	e.a.Checkout.Book(e.ctx, tenant, s.ID, "")
 }
 
 // lateAuthorization cancels s while its card is being typed, then has the

@@ -466,6 +466,12 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	case (st == "FAILED" || st == "CANCELED") && (pay != "CANCELED" && pay != "" || confirmed != 0):
 		err = fmt.Errorf("%s, but payment %v, %d confirmed bookings", st, pay, confirmed)
 	}
+	// The steps the killed process left in INTENT are concluded by the
+	// restarted server's sweeper once their lease lapses, whatever the
+	// session went on to (a renewal overtaken by the booking).
+	if left, werr := c.stepsConcluded(lease + 2*sweep + 10*time.Second); werr != nil || len(left) > 0 {
+		err = errors.Join(err, fmt.Errorf("saga steps left in INTENT %v after the session settled: %v %v", lease+2*sweep+10*time.Second, left, werr))
+	}
 	if strings.Count(fmt.Sprint(get(sess, "events")), "booked") > 1 {
 		err = errors.Join(err, fmt.Errorf("booked twice: %v", get(sess, "events")))
 	}
@@ -579,6 +585,31 @@ func (c *client) drive(limit time.Duration) (any, error) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	return sess, fmt.Errorf("not settled after %v: %v %v", limit, get(sess, "status"), get(sess, "payment"))
+}
+
+// stepsConcluded waits up to limit for the session's saga steps to leave
+// INTENT, and returns those that did not.
+func (c *client) stepsConcluded(limit time.Duration) ([]string, error) {
+	_, key, err := ids.Parse(c.id)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	d, err := db.Open(ctx, c.dbURL)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	var left []string
+	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
+		left = left[:0]
+		if err := d.NewSelect().Table("saga_steps").Column("step").Where("session_id = ? AND state = 'INTENT'", key).Scan(ctx, &left); err != nil {
+			return nil, err
+		}
+		if len(left) == 0 || time.Since(start) > limit {
+			return left, nil
+		}
+	}
 }
 
 // dropPrebook lets the held LiteAPI prebook of part c.drop-1 lapse, once,
