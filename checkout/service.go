@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -110,6 +111,9 @@ type Service struct {
 	tenants  db.Tenants
 	idem     db.Idempotency
 	cancels  db.Cancellations
+	// strayAt is when ReleaseStrayAuthorizations next looks up ended
+	// sessions (Unix nanoseconds; 0: at once).
+	strayAt atomic.Int64
 }
 
 // New returns a Service.

@@ -109,6 +109,8 @@ func paymentCall(sess *Session) bool {
 //     session ended with it or it was authorized late, after the end.
 //   - renew: abandoned, like a hold: a renewal the provider made lapses
 //     on its own, and the sweeper renews the recorded hold again.
+//   - late_release: the authorizations the gateway's card form made on
+//     an ended session's intent are listed and voided again (idempotent).
 //   - cancel: the session is reconciled, which cancels the booked parts
 //     of a failed all-or-nothing trip again (by their references).
 //
@@ -148,6 +150,8 @@ func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) erro
 	}
 	s.cfg.Logger.InfoContext(ctx, "resuming a step left by a stopped process", "session", sess.ID, "step", st.Step, "part", st.Part, "status", sess.Status)
 	switch {
+	case st.Step == stepLateRelease:
+		return s.resumeLateRelease(ctx, sess, st)
 	case sess.Status == Booking || sess.Status == NeedsAttention && st.Step == stepCapture:
 		_, err := s.reconcile(ctx, sess)
 		return err

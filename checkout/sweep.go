@@ -35,7 +35,9 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 // Sweep expires the sessions that are due, renews the holds of the ones
 // still waiting for their traveller, releases the payments of ended
 // sessions still to be released, resumes the steps a stopped process
-// left in INTENT (ResumeSteps), reconciles the ones that need
+// left in INTENT (ResumeSteps), voids authorizations a gateway's card
+// form made by itself on ended sessions (ReleaseStrayAuthorizations),
+// reconciles the ones that need
 // attention, follows up booking cancellations (provider and refund), and
 // re-reads the bookings of upcoming flights, and prunes old finished
 // saga steps (PruneSteps). Every replica may run it; transitions apply once.
@@ -63,6 +65,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		}
 	}
 	if _, err := s.ResumeSteps(ctx); err != nil {
+		return expired, 0, err
+	}
+	if _, err := s.ReleaseStrayAuthorizations(ctx); err != nil {
 		return expired, 0, err
 	}
 	reconciled, err = s.Reconcile(ctx)
