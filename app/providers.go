@@ -69,6 +69,17 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.simPayments = simPayments{local: a.Simulators, hc: hc}
+	if cfg.AllowSandboxPayments {
+		// Development: a provider pointed at a URL may be a simulator of
+		// faregraph simulators, whose intents the sandbox confirms there.
+		a.simPayments.urls = map[string]string{}
+		for _, r := range regs {
+			if u := cfg.Providers[r.Name][providers.KeyURL]; u != "" {
+				a.simPayments.urls[r.Name] = u
+			}
+		}
+	}
 	deps := providers.Deps{HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}
 	var adapters []providers.Searcher
 	for _, r := range regs {
@@ -156,6 +167,9 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			h = cfg.Wrap(r.Name, h)
 		}
 		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, h))
+		if c, ok := s.(sim.IntentConfirmer); ok {
+			mux.Handle("POST /"+r.Name+sim.ConfirmIntentPath, sim.ConfirmIntentHandler(c))
+		}
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -168,15 +182,25 @@ func (s *SimServer) Close() error { return s.srv.Close() }
 
 // simPayments confirms the payment intents of simulated providers: the
 // sandbox's stand-in for the app confirming a provider's intent with
-// Stripe's SDK (checkout.ProviderSandbox).
-type simPayments map[string]sim.Controller
+// Stripe's SDK (checkout.ProviderSandbox). A simulator running in this
+// process is called directly; a provider pointed at a URL (the simulators
+// of faregraph simulators, which outlive the server) is asked at
+// sim.ConfirmIntentPath under it.
+type simPayments struct {
+	local map[string]sim.Controller
+	urls  map[string]string
+	hc    *http.Client
+}
 
-func (m simPayments) ConfirmProviderIntent(_ context.Context, provider, clientSecret, cardNumber string) error {
-	c, ok := m[provider].(sim.IntentConfirmer)
-	if !ok {
+func (m simPayments) ConfirmProviderIntent(ctx context.Context, provider, clientSecret, cardNumber string) error {
+	var err error
+	if c, ok := m.local[provider].(sim.IntentConfirmer); ok {
+		err = c.ConfirmIntent(clientSecret, cardNumber)
+	} else if u := m.urls[provider]; u != "" {
+		err = sim.ConfirmIntentAt(ctx, m.hc, u, clientSecret, cardNumber)
+	} else {
 		return fmt.Errorf("app: provider %s has no simulated payment intents", provider)
 	}
-	err := c.ConfirmIntent(clientSecret, cardNumber)
 	if errors.Is(err, sim.ErrCardDeclined) {
 		return &payments.DeclineError{Code: "card_declined", DeclineCode: "generic_decline", Message: "Your card was declined."}
 	}

@@ -79,6 +79,7 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
+	s.heartbeat(ctx, sess, "book")
 	renewed, err := s.bookParts(ctx, sess)
 	if err != nil {
 		return nil, err
@@ -124,7 +125,7 @@ func (s *Service) bookParts(ctx context.Context, sess *Session) (int, error) {
 	return renewed, firstErr
 }
 
-// renewMargin is how long before its expiry a hold is renewed at book
+// renewMargin is the default of Config.RenewMargin: how long before its expiry a hold is renewed at book
 // time, so that no booking reaches a provider with a hold about to lapse.
 const renewMargin = 30 * time.Second
 
@@ -138,7 +139,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	renewed := 0
 	var failed fault.Code
 	for i := range sess.Offer.Parts {
-		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
+		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
 		if settlementOf(sess, i) == providers.ProviderIntent {

@@ -210,6 +210,26 @@ func (s *Sim) Calls() []string {
 	return append([]string(nil), s.calls...)
 }
 
+// EmbedPay plays Gr4vy Embed making its own transaction: it puts card on
+// checkout session id and authorizes it there, as Embed does when the
+// traveller submits the form, whether or not our session still waits for
+// it. It returns the transaction (declined for the declining test cards).
+func (s *Sim) EmbedPay(id, card string) (gr4vy.Transaction, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs, ok := s.sessions[id]
+	if !ok {
+		return gr4vy.Transaction{}, fmt.Errorf("gr4vysim: no checkout session %s", id)
+	}
+	if len(card) < 12 {
+		return gr4vy.Transaction{}, fmt.Errorf("gr4vysim: card number %q too short", card)
+	}
+	cs.PaymentMethod, cs.card = cardMethod(card), card
+	amount, _ := strconv.ParseInt(cs.Metadata["faregraph_amount"], 10, 64)
+	tx := s.authorizeLocked(cs, amount, cs.Metadata["faregraph_currency"], "", "", "")
+	return *tx, nil
+}
+
 // SessionRequest returns the body a checkout session was created with.
 func (s *Sim) SessionRequest(id string) (gr4vy.SessionRequest, bool) {
 	s.mu.Lock()
@@ -367,15 +387,23 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if err := dec.Decode(&body); err != nil || len(body.PaymentMethod.Number) < 12 {
 			return apiErr(400, "bad_request", "payment_method.number is required")
 		}
-		n := body.PaymentMethod.Number
-		pm := &gr4vy.PaymentMethod{Type: "payment-method", ID: newID(), Method: "card", Scheme: "visa", Label: n[len(n)-4:]}
-		pm.Details = &struct {
-			BIN         string `json:"bin,omitempty"`
-			CardType    string `json:"card_type,omitempty"`
-			CardCountry string `json:"card_country,omitempty"`
-		}{BIN: n[:6], CardType: "credit", CardCountry: "US"}
-		cs.PaymentMethod, cs.card = pm, n
+		cs.PaymentMethod, cs.card = cardMethod(body.PaymentMethod.Number), body.PaymentMethod.Number
 		return 204, nil
+	case r.Method == http.MethodGet && r.URL.Path == "/transactions":
+		// Filtered by checkout_session_id when given, oldest first, one
+		// page (limit up to 100, next_cursor null).
+		var items []gr4vy.Transaction
+		csID := r.URL.Query().Get("checkout_session_id")
+		for _, tx := range s.txs {
+			if csID == "" || tx.CheckoutSessionID == csID {
+				items = append(items, *tx)
+			}
+		}
+		slices.SortFunc(items, func(a, b gr4vy.Transaction) int { return strings.Compare(a.ID, b.ID) })
+		if len(items) > 100 {
+			items = items[:100]
+		}
+		return 200, gr4vy.TransactionList{Items: items}
 	case r.Method == http.MethodPost && r.URL.Path == "/transactions":
 		var req gr4vy.TransactionRequest
 		if err := dec.Decode(&req); err != nil {
@@ -388,27 +416,7 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if req.Intent != "authorize" || req.Amount <= 0 || req.Amount > gr4vy.MaxAmount || len(req.Currency) != 3 {
 			return apiErr(400, "bad_request", "intent, amount or currency invalid")
 		}
-		pm := *cs.PaymentMethod
-		tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: req.Intent, Amount: req.Amount, AuthorizedAmount: req.Amount,
-			Currency: req.Currency, ExternalIdentifier: req.ExternalIdentifier, CheckoutSessionID: cs.ID, PaymentMethod: &pm}
-		switch {
-		case cs.card == CardThreeDSecure:
-			// Gr4vy runs 3-D Secure only with a redirect_url to come back to.
-			if req.PaymentMethod.RedirectURL == "" {
-				tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "authentication_required", "3-D Secure is required and no redirect_url was given."
-				break
-			}
-			tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
-			pm.ApprovalURL = "http://" + r.Host + "/sim/approve/" + tx.ID
-			s.redirects[tx.ID] = req.PaymentMethod.RedirectURL
-		case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
-			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
-		case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
-			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
-		}
-		s.txs[tx.ID] = tx
-		s.notify("transaction."+tx.Status, tx)
-		return 201, tx
+		return 201, s.authorizeLocked(cs, req.Amount, req.Currency, req.ExternalIdentifier, req.PaymentMethod.RedirectURL, r.Host)
 	case len(parts) >= 2 && parts[0] == "transactions":
 		tx, ok := s.txs[parts[1]]
 		if !ok {
@@ -531,4 +539,43 @@ func (s *Sim) RefundsOf(txID string) []string {
 	}
 	slices.Sort(out) // ids are ordered by creation
 	return out
+}
+
+// cardMethod is the payment method of card number n (at least 12 digits).
+func cardMethod(n string) *gr4vy.PaymentMethod {
+	pm := &gr4vy.PaymentMethod{Type: "payment-method", ID: newID(), Method: "card", Scheme: "visa", Label: n[len(n)-4:]}
+	pm.Details = &struct {
+		BIN         string `json:"bin,omitempty"`
+		CardType    string `json:"card_type,omitempty"`
+		CardCountry string `json:"card_country,omitempty"`
+	}{BIN: n[:6], CardType: "credit", CardCountry: "US"}
+	return pm
+}
+
+// authorizeLocked makes a transaction of amount on cs's card: authorized,
+// declined for the declining test cards, or buyer_approval_pending for the
+// 3-D Secure card when redirectURL is given (its approval_url on host;
+// declined without one). It notifies the webhook. The caller holds s.mu.
+func (s *Sim) authorizeLocked(cs *session, amount int64, currency, external, redirectURL, host string) *gr4vy.Transaction {
+	pm := *cs.PaymentMethod
+	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: "authorize", Amount: amount, AuthorizedAmount: amount,
+		Currency: currency, ExternalIdentifier: external, CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+	switch {
+	case cs.card == CardThreeDSecure:
+		// Gr4vy runs 3-D Secure only with a redirect_url to come back to.
+		if redirectURL == "" {
+			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "authentication_required", "3-D Secure is required and no redirect_url was given."
+			break
+		}
+		tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
+		pm.ApprovalURL = "http://" + host + "/sim/approve/" + tx.ID
+		s.redirects[tx.ID] = redirectURL
+	case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
+		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
+	case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
+		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
+	}
+	s.txs[tx.ID] = tx
+	s.notify("transaction."+tx.Status, tx)
+	return tx
 }
