@@ -24,7 +24,7 @@ import (
 func (s *Service) Book(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "bookCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "bookCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.book(ctx, tenantID, id)
 	})
 }
@@ -400,7 +400,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		sess.Status, event = Failed, "failed"
 		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
-	if ok, err := s.move(ctx, sess, from, event, ""); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "book"), sess, from, event, ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil

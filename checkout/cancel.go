@@ -18,7 +18,7 @@ import (
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "cancelCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "cancelCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.cancel(ctx, tenantID, id)
 	})
 }

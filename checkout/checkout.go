@@ -20,7 +20,7 @@ func (s *Service) Checkout(ctx context.Context, tenantID string, in CheckoutInpu
 	in.IdempotencyKey = ""
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "checkout", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "checkout", in, func(ctx context.Context) (*Result, error) {
 		if in.Method != Card && in.Method != CreditLine {
 			return &Result{UserErrors: userErr(fault.Invalid, "must be CARD or CREDIT_LINE", "method")}, nil
 		}

@@ -23,7 +23,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	in.IdempotencyKey = ""
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "createCheckoutSession", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "createCheckoutSession", in, func(ctx context.Context) (*Result, error) {
 		return s.create(ctx, tenantID, in)
 	})
 }
@@ -113,10 +113,15 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sessions.InsertSession(ctx, s.cfg.DB, row, "created"); err != nil {
+	also, stored, err := s.answerWith(answering(ctx, "create"), sess)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.sessions.InsertSessionAlso(ctx, s.cfg.DB, row, "created", also); err != nil {
 		return nil, err
 	}
 	sess.Version = row.Version
+	stored()
 	return &Result{Session: sess}, nil
 }
 

@@ -19,7 +19,7 @@ import (
 func (s *Service) Hold(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "holdCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "holdCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.hold(ctx, tenantID, id)
 	})
 }
@@ -63,7 +63,7 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	sess.Holds = holds
 	sess.HoldExpiresAt = earliest(holds)
 	sess.Status = Held
-	if ok, err := s.move(ctx, sess, Open, "held", ""); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "hold"), sess, Open, "held", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil

@@ -21,7 +21,7 @@ import (
 func (s *Service) Pay(ctx context.Context, tenantID, id string, method PaymentMethod, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "payCheckoutSession", []string{id, string(method)}, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "payCheckoutSession", []string{id, string(method)}, func(ctx context.Context) (*Result, error) {
 		return s.pay(ctx, tenantID, id, method)
 	})
 }
@@ -90,7 +90,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		sess.Status = Authorized
 	}
 	release(sess)
-	if ok, err := s.move(ctx, sess, Held, "payment_started", in.ID); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "pay"), sess, Held, "payment_started", in.ID); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
@@ -107,7 +107,7 @@ func (s *Service) payByProviders(ctx context.Context, sess *Session, method Paym
 	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
-	if ok, err := s.move(ctx, sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "pay"), sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
@@ -136,7 +136,7 @@ func (s *Service) payByCredit(ctx context.Context, sess *Session, amount int64) 
 	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
-	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
+	ok, err := s.move(answering(ctx, "pay"), sess, Held, "credit_reserved", "")
 	if err != nil || !ok {
 		// The session moved under us (expired, canceled): give the credit back.
 		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), 0, s.now())

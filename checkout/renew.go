@@ -119,7 +119,7 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 func (s *Service) AcceptPriceChange(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "acceptPriceChange", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "acceptPriceChange", id, func(ctx context.Context) (*Result, error) {
 		return s.acceptPriceChange(ctx, tenantID, id)
 	})
 }

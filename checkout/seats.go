@@ -138,7 +138,7 @@ func (s *Service) SelectSeats(ctx context.Context, tenantID, id string, seats []
 		ID    string
 		Seats []SeatChoice
 	}{id, seats}
-	return s.idempotent(ctx, tenantID, key, "selectSeats", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "selectSeats", in, func(ctx context.Context) (*Result, error) {
 		return s.selectSeats(ctx, tenantID, id, seats)
 	})
 }

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
@@ -187,6 +188,9 @@ func (s *Service) load(ctx context.Context, tenantID, id string) (*Session, erro
 	if err != nil {
 		return nil, err
 	}
+	if !sess.Status.mayHaveBookings() {
+		return sess, nil // no booking to read
+	}
 	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, id)
 	if err != nil {
 		return nil, err
@@ -274,11 +278,16 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 		until := s.now().Add(s.cfg.Lease)
 		sess.busyUntil = &until
 	}
+	also, stored, err := s.answerWith(ctx, sess)
+	if err != nil {
+		return false, err
+	}
 	steps := sess.steps
 	sess.steps = nil
-	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail, steps...)
+	ok, err := s.sessions.UpdateSessionAlso(ctx, s.cfg.DB, row, string(from), event, detail, also, steps...)
 	if ok {
 		sess.Version = row.Version
+		stored()
 	}
 	return ok, err
 }
@@ -380,12 +389,76 @@ func userErr(code fault.Code, msg string, field ...string) []fault.Violation {
 	return []fault.Violation{violation(code, msg, field...)}
 }
 
+// idemScope is the idempotency key a mutation runs under (idempotent),
+// which the mutation's final write stores its answer with (answering).
+type idemScope struct {
+	tenantID, key, op string
+	// body is the answer stored with the final write, "" while none is.
+	body string
+}
+
+type idemScopeKey struct{}
+
+// answeredBy names, for each idempotent mutation, the step whose final
+// write is its answer when it succeeds: a one-step checkout answers with
+// its payment's.
+var answeredBy = map[string]string{
+	"createCheckoutSession": "create", "holdCheckoutSession": "hold", "payCheckoutSession": "pay",
+	"bookCheckoutSession": "book", "checkout": "pay",
+}
+
+type answeringKey struct{}
+
+// answering marks ctx for the write (move, or create's insert) that ends
+// step with success: when step answers the idempotent mutation ctx runs
+// under, that write also stores the session as written, with no user
+// errors and no warnings, as the mutation's answer, in its transaction
+// (the state change and the idempotency record commit together). If the
+// mutation then answers anything else, idempotent stores that instead.
+func answering(ctx context.Context, step string) context.Context {
+	return context.WithValue(ctx, answeringKey{}, step)
+}
+
+// answerWith returns what a write of sess in ctx also stores (nil: no
+// answer) and the function to call once that write applied.
+func (s *Service) answerWith(ctx context.Context, sess *Session) (db.Also, func(), error) {
+	sc, _ := ctx.Value(idemScopeKey{}).(*idemScope)
+	step, _ := ctx.Value(answeringKey{}).(string)
+	if sc == nil || step == "" || answeredBy[sc.op] != step {
+		return nil, func() {}, nil
+	}
+	// The answer is the session as the write leaves it: at the next version.
+	sess.Version++
+	body, err := replayBody(&Result{Session: sess})
+	sess.Version--
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.now()
+	also := func(ctx context.Context, tx bun.Tx) error {
+		return s.idem.Finish(ctx, tx, sc.tenantID, sc.key, body, now)
+	}
+	return also, func() { sc.body = body }, nil
+}
+
+// replayBody is the stored form of res (a records.Replay in JSON).
+func replayBody(res *Result) (string, error) {
+	rep, err := replayRecord(res)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(rep)
+	return string(b), err
+}
+
 // idempotent runs op once per (tenant, key). A repeat with the same input
 // gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
-// the first call is still running, the repeat waits for it a while.
-func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func() (*Result, error)) (*Result, error) {
+// the first call is still running, the repeat waits for it a while. run
+// gets ctx with the key's scope, in which the write marked answering
+// stores the answer in its own transaction.
+func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func(ctx context.Context) (*Result, error)) (*Result, error) {
 	if key == "" {
-		return run()
+		return run(ctx)
 	}
 	if len(key) > 255 {
 		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
@@ -421,19 +494,23 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	res, err := run()
+	sc := &idemScope{tenantID: tenantID, key: key, op: op}
+	res, err := run(context.WithValue(ctx, idemScopeKey{}, sc))
 	if err != nil || retryable(res) {
 		// An answer that means "try again" is not the operation's result:
-		// the key is freed so that the retry runs it.
+		// the key is freed so that the retry runs it (Release frees only
+		// a key whose answer is not stored).
 		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
 		return res, err
 	}
-	rep, err := replayRecord(res)
+	body, err := replayBody(res)
 	if err != nil {
 		return nil, err
 	}
-	body, _ := json.Marshal(rep)
-	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, string(body), s.now()); err != nil {
+	if body == sc.body {
+		return res, nil // stored with the final write
+	}
+	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, body, s.now()); err != nil {
 		return nil, err
 	}
 	return res, nil

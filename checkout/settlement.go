@@ -393,7 +393,7 @@ func checkForward(in ForwardCardInput) []fault.Violation {
 func (s *Service) ForwardCard(ctx context.Context, tenantID string, in ForwardCardInput, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "forwardCard", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "forwardCard", in, func(ctx context.Context) (*Result, error) {
 		return s.forwardCard(ctx, tenantID, in)
 	})
 }

@@ -49,6 +49,16 @@ var paymentMoves = map[payments.Status][]payments.Status{
 // allSessionStatuses lists every session status, in the schema's order.
 var allSessionStatuses = []Status{Open, Held, PaymentPending, Authorized, PriceChanged, Booking, Booked, PartiallyBooked, Failed, Expired, Canceled, NeedsAttention}
 
+// beforeBooking are the statuses a session has until it first moves to
+// BOOKING; none is reached from BOOKING (TestBookingsOnlyFromBooking), and
+// bookings are stored only while booking, so a session in one of them
+// has no booking.
+var beforeBooking = []Status{Open, Held, PaymentPending, Authorized, PriceChanged, Expired, Canceled}
+
+// mayHaveBookings reports whether a session in s may have bookings (load
+// reads them only then).
+func (s Status) mayHaveBookings() bool { return !slices.Contains(beforeBooking, s) }
+
 // Final reports whether no further change can happen to a session in s.
 func (s Status) Final() bool { _, ok := sessionMoves[s]; return !ok }
 

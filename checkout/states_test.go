@@ -88,3 +88,27 @@ func reachesFinal(s Status, seen map[Status]bool) bool {
 	}
 	return false
 }
+
+// TestBookingsOnlyFromBooking: no status of beforeBooking is reached from
+// BOOKING, so a session in one of them never had a booking stored (load
+// does not read its bookings); every status reached from BOOKING may
+// have some.
+func TestBookingsOnlyFromBooking(t *testing.T) {
+	reached := map[Status]bool{Booking: true}
+	for queue := []Status{Booking}; len(queue) > 0; queue = queue[1:] {
+		for _, to := range sessionMoves[queue[0]] {
+			if !reached[to] {
+				reached[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	for _, st := range allSessionStatuses {
+		if reached[st] && !st.mayHaveBookings() {
+			t.Errorf("%s is reached from BOOKING but its bookings are not read", st)
+		}
+		if !reached[st] && st.mayHaveBookings() {
+			t.Errorf("%s is never reached from BOOKING: its bookings need not be read", st)
+		}
+	}
+}

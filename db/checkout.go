@@ -96,8 +96,20 @@ type BookingRow struct {
 // Sessions stores checkout sessions, their events and their bookings.
 type Sessions struct{}
 
+// Also is a write made in the transaction of a session's insert or
+// conditional update, only when that applies: the stored answer of the
+// idempotent mutation whose final write it is (Idempotency.Finish), so
+// that the state change and its answer commit together.
+type Also func(ctx context.Context, tx bun.Tx) error
+
 // InsertSession stores a new session (version 1) and its first event.
-func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
+func (s Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
+	return s.InsertSessionAlso(ctx, idb, row, event, nil)
+}
+
+// InsertSessionAlso is InsertSession, with also (when not nil) written in
+// the same transaction.
+func (Sessions) InsertSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, event string, also Also) error {
 	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row.Version = 1
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
@@ -106,7 +118,13 @@ func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 			}
 			return fmt.Errorf("db: insert session %s: %w", row.ID, err)
 		}
-		return insertEvent(ctx, tx, row, "", event, "")
+		if err := insertEvent(ctx, tx, row, "", event, ""); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(ctx, tx)
+		}
+		return nil
 	})
 }
 
@@ -123,7 +141,13 @@ func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string
 // the outside world, see StepRow) in the same transaction, and reports
 // whether it applied; false means someone else moved the session first
 // and nothing was written.
-func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
+func (s Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
+	return s.UpdateSessionAlso(ctx, idb, row, fromStatus, event, detail, nil, steps...)
+}
+
+// UpdateSessionAlso is UpdateSession, with also (when not nil) written in
+// the same transaction when the update applies.
+func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, also Also, steps ...StepRow) (bool, error) {
 	applied := false
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
@@ -142,12 +166,22 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 			return err
 		}
 		row.Version = from + 1
-		applied = true
-		if event == "" && fromStatus == row.Status {
-			return nil
+		if event != "" || fromStatus != row.Status {
+			if err := insertEvent(ctx, tx, row, fromStatus, event, detail); err != nil {
+				return err
+			}
 		}
-		return insertEvent(ctx, tx, row, fromStatus, event, detail)
+		if also != nil {
+			if err := also(ctx, tx); err != nil {
+				return err
+			}
+		}
+		applied = true
+		return nil
 	})
+	if err != nil {
+		applied = false
+	}
 	return applied, err
 }
 
