@@ -113,15 +113,15 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	if err != nil {
 		return nil, err
 	}
-	also, stored, err := s.answerWith(answering(ctx, "create"), sess)
+	first, last, committed, err := s.answerWith(answering(ctx, "create"), sess)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.sessions.InsertSessionAlso(ctx, s.cfg.DB, row, "created", also); err != nil {
+	if err := s.sessions.InsertSessionAlso(ctx, s.cfg.DB, row, "created", first, last); err != nil {
 		return nil, err
 	}
 	sess.Version = row.Version
-	stored()
+	committed(true)
 	return &Result{Session: sess}, nil
 }
 

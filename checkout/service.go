@@ -278,16 +278,18 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 		until := s.now().Add(s.cfg.Lease)
 		sess.busyUntil = &until
 	}
-	also, stored, err := s.answerWith(ctx, sess)
+	first, last, committed, err := s.answerWith(ctx, sess)
 	if err != nil {
 		return false, err
 	}
 	steps := sess.steps
 	sess.steps = nil
-	ok, err := s.sessions.UpdateSessionAlso(ctx, s.cfg.DB, row, string(from), event, detail, also, steps...)
+	ok, err := s.sessions.UpdateSessionAlso(ctx, s.cfg.DB, row, string(from), event, detail, first, last, steps...)
+	if err == nil {
+		committed(ok)
+	}
 	if ok {
 		sess.Version = row.Version
-		stored()
 	}
 	return ok, err
 }
@@ -392,12 +394,25 @@ func userErr(code fault.Code, msg string, field ...string) []fault.Violation {
 // idemScope is the idempotency key a mutation runs under (idempotent),
 // which the mutation's final write stores its answer with (answering).
 type idemScope struct {
-	tenantID, key, op string
+	tenantID, key, op, hash string
+	// lazy: the key is claimed in the transaction of the mutation's first
+	// write (move), not in one of its own; claimed says whether it is.
+	lazy, claimed bool
 	// body is the answer stored with the final write, "" while none is.
 	body string
 }
 
 type idemScopeKey struct{}
+
+// lazyClaim lists the mutations whose idempotency key is claimed with
+// their first write: every write they make before their step's lease is a
+// move (an expiry, a payment update, the lease itself), so a concurrent
+// request with the same key finds the key claimed at that write, rolls
+// it back and waits for the first one's answer.
+var lazyClaim = map[string]bool{"holdCheckoutSession": true, "payCheckoutSession": true, "bookCheckoutSession": true}
+
+// errKeyTaken: a lazily claimed key was claimed first by another request.
+var errKeyTaken = errors.New("checkout: the idempotency key is another request's")
 
 // answeredBy names, for each idempotent mutation, the step whose final
 // write is its answer when it succeeds: a one-step checkout answers with
@@ -419,26 +434,48 @@ func answering(ctx context.Context, step string) context.Context {
 	return context.WithValue(ctx, answeringKey{}, step)
 }
 
-// answerWith returns what a write of sess in ctx also stores (nil: no
-// answer) and the function to call once that write applied.
-func (s *Service) answerWith(ctx context.Context, sess *Session) (db.Also, func(), error) {
+// answerWith returns what a write of sess in ctx also writes in its
+// transaction, before it (the lazily claimed key) and after it (the
+// answer; see answering), and the function to call with whether the
+// write applied once its transaction committed.
+func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db.Also, committed func(applied bool), err error) {
 	sc, _ := ctx.Value(idemScopeKey{}).(*idemScope)
-	step, _ := ctx.Value(answeringKey{}).(string)
-	if sc == nil || step == "" || answeredBy[sc.op] != step {
-		return nil, func() {}, nil
-	}
-	// The answer is the session as the write leaves it: at the next version.
-	sess.Version++
-	body, err := replayBody(&Result{Session: sess})
-	sess.Version--
-	if err != nil {
-		return nil, nil, err
+	if sc == nil {
+		return nil, nil, func(bool) {}, nil
 	}
 	now := s.now()
-	also := func(ctx context.Context, tx bun.Tx) error {
-		return s.idem.Finish(ctx, tx, sc.tenantID, sc.key, body, now)
+	claiming := sc.lazy && !sc.claimed
+	if claiming {
+		first = func(ctx context.Context, tx bun.Tx) error {
+			ok, err := s.idem.ClaimIn(ctx, tx, sc.tenantID, sc.key, sc.op, sc.hash, now)
+			if err == nil && !ok {
+				err = errKeyTaken
+			}
+			return err
+		}
 	}
-	return also, func() { sc.body = body }, nil
+	body := ""
+	if step, _ := ctx.Value(answeringKey{}).(string); step != "" && answeredBy[sc.op] == step {
+		// The answer is the session as the write leaves it: at the next
+		// version.
+		sess.Version++
+		body, err = replayBody(&Result{Session: sess})
+		sess.Version--
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		last = func(ctx context.Context, tx bun.Tx) error {
+			return s.idem.Finish(ctx, tx, sc.tenantID, sc.key, body, now)
+		}
+	}
+	return first, last, func(applied bool) {
+		if claiming {
+			sc.claimed = true
+		}
+		if applied && body != "" {
+			sc.body = body
+		}
+	}, nil
 }
 
 // replayBody is the stored form of res (a records.Replay in JSON).
@@ -454,8 +491,9 @@ func replayBody(res *Result) (string, error) {
 // idempotent runs op once per (tenant, key). A repeat with the same input
 // gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
 // the first call is still running, the repeat waits for it a while. run
-// gets ctx with the key's scope, in which the write marked answering
-// stores the answer in its own transaction.
+// gets ctx with the key's scope: the key is claimed before run, or, for
+// the mutations of lazyClaim, with run's first write; the write marked
+// answering stores the answer in its own transaction.
 func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func(ctx context.Context) (*Result, error)) (*Result, error) {
 	if key == "" {
 		return run(ctx)
@@ -463,17 +501,75 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 	if len(key) > 255 {
 		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
-	hash := requestHash(op, input)
+	sc := &idemScope{tenantID: tenantID, key: key, op: op, hash: requestHash(op, input), lazy: lazyClaim[op]}
+	if !sc.lazy {
+		if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+			return res, err
+		}
+	}
+	sctx := context.WithValue(ctx, idemScopeKey{}, sc)
+	for {
+		res, err := run(sctx)
+		if !sc.claimed && (errors.Is(err, errKeyTaken) || err == nil && retryable(res)) {
+			// Another request has the key, or may have (it holds the
+			// session): answer as it does, or, if the key is free, claim
+			// it and run again.
+			if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+				return res, err
+			}
+			continue
+		}
+		if err != nil || retryable(res) {
+			// An answer that means "try again" is not the operation's
+			// result: the key is freed so that the retry runs it (Release
+			// frees only a key whose answer is not stored; a key not
+			// claimed yet is not this request's to free).
+			if sc.claimed {
+				_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
+			}
+			return res, err
+		}
+		body, err := replayBody(res)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case body == sc.body:
+			return res, nil // stored with the final write
+		case !sc.claimed:
+			// Nothing was written: the answer alone, unless another
+			// request took the key meanwhile (its answer is given then).
+			ok, err := s.idem.Store(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, op, sc.hash, body, s.now())
+			if err != nil || ok {
+				return res, err
+			}
+			if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+				return res, err
+			}
+		}
+		if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, body, s.now()); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+}
+
+// awaitKey claims sc's key. When the key is another request's, it answers
+// as that one did (its stored answer, IDEMPOTENCY_KEY_REUSED for another
+// input, or IN_PROGRESS after waiting a while for it); nil, nil when the
+// key is now claimed (sc.claimed) and the operation is to run.
+func (s *Service) awaitKey(ctx context.Context, sc *idemScope) (*Result, error) {
 	deadline := time.Now().Add(s.cfg.OperationTimeout)
 	for {
-		row, err := s.idem.Claim(ctx, s.cfg.DB, tenantID, key, op, hash, s.now(), s.cfg.OperationTimeout+time.Minute)
+		row, err := s.idem.Claim(ctx, s.cfg.DB, sc.tenantID, sc.key, sc.op, sc.hash, s.now(), s.cfg.OperationTimeout+time.Minute)
 		if err != nil {
 			return nil, err
 		}
 		if row == nil {
-			break
+			sc.claimed = true
+			return nil, nil
 		}
-		if row.Operation != op || row.RequestHash != hash {
+		if row.Operation != sc.op || row.RequestHash != sc.hash {
 			return &Result{UserErrors: userErr(fault.IdempotencyKeyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
 		}
 		if row.State == "DONE" {
@@ -494,26 +590,6 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	sc := &idemScope{tenantID: tenantID, key: key, op: op}
-	res, err := run(context.WithValue(ctx, idemScopeKey{}, sc))
-	if err != nil || retryable(res) {
-		// An answer that means "try again" is not the operation's result:
-		// the key is freed so that the retry runs it (Release frees only
-		// a key whose answer is not stored).
-		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
-		return res, err
-	}
-	body, err := replayBody(res)
-	if err != nil {
-		return nil, err
-	}
-	if body == sc.body {
-		return res, nil // stored with the final write
-	}
-	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, body, s.now()); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // retryable reports whether a result only says to try again later.

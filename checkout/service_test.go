@@ -45,6 +45,21 @@ func TestIdempotentReplays(t *testing.T) {
 				t.Fatalf("concurrent holds with one key: %+v", r)
 			}
 		}
+		// A key of another mutation is refused before anything is written
+		// (pay claims its key with its first write, which is rolled back).
+		res, err = c.Pay(e.ctx, tenant, a.ID, checkout.Card, "hold-1")
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.IdempotencyKeyReused {
+			t.Fatalf("pay with the hold's key: %+v %v", res, err)
+		}
+		if s, err := c.Get(e.ctx, tenant, a.ID); err != nil || s.Status != checkout.Held || s.Payment != nil {
+			t.Fatalf("pay with the hold's key wrote: %+v %v", s, err)
+		}
+		// A hold replayed once the session moved on answers as the first.
+		ok(t)(c.Pay(e.ctx, tenant, a.ID, checkout.Card, "pay-1"))
+		again, err := c.Hold(e.ctx, tenant, a.ID, "hold-1")
+		if err != nil || len(again.Warnings) != 1 || again.Warnings[0].Code != fault.IdempotentReplay || again.Session.Status != checkout.Held || again.Session.Version != results[0].Session.Version {
+			t.Fatalf("hold replayed: %+v %v", again, err)
+		}
 		// Another tenant's key of the same name is its own.
 		res, err = c.Create(e.ctx, "other-tenant", in)
 		if err == nil && len(res.UserErrors) == 0 && res.Session.ID == a.ID {

@@ -97,20 +97,27 @@ type BookingRow struct {
 type Sessions struct{}
 
 // Also is a write made in the transaction of a session's insert or
-// conditional update, only when that applies: the stored answer of the
-// idempotent mutation whose final write it is (Idempotency.Finish), so
-// that the state change and its answer commit together.
+// conditional update: first, before it (an idempotency key claimed with
+// the mutation's first write, Idempotency.ClaimIn; its error rolls all
+// back), and last, only when it applied (the stored answer of the
+// mutation whose final write it is, Idempotency.Finish), so that the
+// state change and the idempotency record commit together.
 type Also func(ctx context.Context, tx bun.Tx) error
 
 // InsertSession stores a new session (version 1) and its first event.
 func (s Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
-	return s.InsertSessionAlso(ctx, idb, row, event, nil)
+	return s.InsertSessionAlso(ctx, idb, row, event, nil, nil)
 }
 
-// InsertSessionAlso is InsertSession, with also (when not nil) written in
-// the same transaction.
-func (Sessions) InsertSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, event string, also Also) error {
+// InsertSessionAlso is InsertSession, with first and last (each when not
+// nil) written in the same transaction, before and after it.
+func (Sessions) InsertSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, event string, first, also Also) error {
 	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if first != nil {
+			if err := first(ctx, tx); err != nil {
+				return err
+			}
+		}
 		row.Version = 1
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			if isUnique(err) {
@@ -142,14 +149,20 @@ func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string
 // whether it applied; false means someone else moved the session first
 // and nothing was written.
 func (s Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
-	return s.UpdateSessionAlso(ctx, idb, row, fromStatus, event, detail, nil, steps...)
+	return s.UpdateSessionAlso(ctx, idb, row, fromStatus, event, detail, nil, nil, steps...)
 }
 
-// UpdateSessionAlso is UpdateSession, with also (when not nil) written in
-// the same transaction when the update applies.
-func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, also Also, steps ...StepRow) (bool, error) {
+// UpdateSessionAlso is UpdateSession, with first (when not nil) written
+// in the same transaction before the update, and also (when not nil)
+// after it, when it applies.
+func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, first, also Also, steps ...StepRow) (bool, error) {
 	applied := false
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if first != nil {
+			if err := first(ctx, tx); err != nil {
+				return err
+			}
+		}
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
 			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
