@@ -98,3 +98,23 @@ func TestTenantIsolation(t *testing.T) {
 		}
 	})
 }
+
+// TestReferenceDrawnTwice: a new session whose drawn booking reference was
+// handed out before is written again with another (its references are
+// reserved in its own transaction, which the taken one rolls back).
+func TestReferenceDrawnTwice(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("liteapi"), nil)
+		restore := checkout.DrawReferences("TAKEN2", "TAKEN2", "FRESH3")
+		defer restore()
+		a := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		b := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		if a.Parts[0].Reference != "TAKEN2" || b.Parts[0].Reference != "FRESH3" {
+			t.Fatalf("references %q and %q, want TAKEN2 and FRESH3", a.Parts[0].Reference, b.Parts[0].Reference)
+		}
+		if got, err := c.Get(e.ctx, tenant, b.ID); err != nil || got.Parts[0].Reference != "FRESH3" || got.Version != 1 {
+			t.Fatalf("stored: %+v %v", got, err)
+		}
+	})
+}
