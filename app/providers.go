@@ -2,13 +2,20 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -133,6 +140,13 @@ type SimServer struct {
 	// Settings point each provider's adapter at its simulator: by provider
 	// name, the adapter settings (URL and credentials) to use.
 	Settings map[string]map[string]string
+	// Gr4vy is the Gr4vy gateway's simulator, served under /gr4vy when
+	// every simulator is (StartSimulators with nil regs), and Gr4vyEnv
+	// the settings that point a server at it, by environment variable
+	// (FAREGRAPH_GR4VY_URL, _ID, and _PRIVATE_KEY: a key made for it, its
+	// PEM on one line with \n for each line break).
+	Gr4vy    *gr4vysim.Sim
+	Gr4vyEnv map[string]string
 	srv      *http.Server
 }
 
@@ -140,8 +154,10 @@ type SimServer struct {
 // on addr ("127.0.0.1:0" picks a free port) with cfg's knobs: the same
 // simulators a server starts in-process, here on an address of their own,
 // so that they outlive the servers that use them (faregraph simulators).
+// With nil regs it also serves the Gr4vy gateway's simulator (SimServer.Gr4vy).
 func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) (*SimServer, error) {
-	if regs == nil {
+	all := regs == nil
+	if all {
 		regs = registry
 	}
 	seed := cfg.Seed
@@ -167,6 +183,26 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			mux.Handle("POST /"+r.Name+sim.ConfirmIntentPath, sim.ConfirmIntentHandler(c))
 		}
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
+	}
+	if all {
+		key, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		der, err := x509.MarshalECPrivateKey(key)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		block := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
+		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
+		ss.Gr4vyEnv = map[string]string{
+			"FAREGRAPH_GR4VY_ID":          "sim",
+			"FAREGRAPH_GR4VY_URL":         ss.URL + "/gr4vy",
+			"FAREGRAPH_GR4VY_PRIVATE_KEY": strings.ReplaceAll(strings.TrimSpace(string(block)), "\n", `\n`),
+		}
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close

@@ -167,9 +167,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	a.Gateway = strings.ToLower(strings.TrimSpace(getenv("FAREGRAPH_GATEWAY")))
 	a.Gr4vy = app.Gr4vyConfig{
-		ID:            getenv("FAREGRAPH_GR4VY_ID"),
-		URL:           strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
-		PrivateKeyPEM: getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"),
+		ID:  getenv("FAREGRAPH_GR4VY_ID"),
+		URL: strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
+		// A PEM on one line (as faregraph simulators prints it) has \n
+		// for its line breaks.
+		PrivateKeyPEM: strings.ReplaceAll(getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"), `\n`, "\n"),
 	}
 	cors := getenv("FAREGRAPH_CORS_ORIGINS")
 	if cors == "" && a.Development {

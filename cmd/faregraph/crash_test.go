@@ -78,6 +78,9 @@ var crashScenarios = []crashScenario{
 	// All or nothing, two LiteAPI parts: the return's prebook lapses, the
 	// booked outbound is canceled at LiteAPI, nothing is charged.
 	{name: "forbid_canceled_outbound", points: points("book:", "cancel:", "release:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "liteapi"}, drop: 2, want: "FAILED"},
+	// The Gr4vy gateway, its simulator in the simulators' process.
+	{name: "citizenplane_gr4vy", points: checkout.CrashPoints[:12], origin: "CDG", dest: "PMI", parts: []string{"citizenplane"},
+		env: []string{"FAREGRAPH_GATEWAY=gr4vy"}, want: "BOOKED"},
 	// Holds renewed at every sweep (the renewal margin is longer than a
 	// hold), killed mid-renewal while the traveller pays and books.
 	{name: "citizenplane_renewed", points: points("renew:"), origin: "CDG", dest: "PMI", parts: []string{"citizenplane"},
@@ -156,6 +159,20 @@ func (s simProcess) bookings(t *testing.T) int {
 		n += c
 	}
 	return n
+}
+
+// gr4vy lists the Gr4vy simulator's transactions in status.
+func (s simProcess) gr4vy(t *testing.T, status string) []string {
+	r, err := http.Get("http://" + s.admin + "/gr4vy/transactions?status=" + status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	var ids []string
+	if err := json.NewDecoder(r.Body).Decode(&ids); err != nil {
+		t.Fatalf("Gr4vy's authorized transactions: %v", err)
+	}
+	return ids
 }
 
 // startSimulators runs faregraph simulators, with its test-only admin
@@ -304,6 +321,7 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 		}
 	}
 	before := sims.bookings(t)
+	gr4vyCaptured, gr4vyRuns := len(sims.gr4vy(t, "capture_succeeded")), 0
 	var runs []*crashRun
 	var wg sync.WaitGroup
 	day := firstDay
@@ -313,6 +331,9 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 			continue
 		}
 		for _, point := range sc.points {
+			if slices.Contains(sc.env, "FAREGRAPH_GATEWAY=gr4vy") {
+				gr4vyRuns++
+			}
 			r := &crashRun{scenario: sc.name, point: point}
 			runs = append(runs, r)
 			// A day each, so that the holds of killed sessions do not
@@ -340,8 +361,16 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 	if made := sims.bookings(t) - before; made != rows {
 		t.Errorf("the simulators made %d bookings; the sessions have %d booking rows", made, rows)
 	}
-	// At the gateway: no authorization is left uncaptured and unreleased,
-	// and no saga step is left in INTENT.
+	// At Gr4vy's simulator, no transaction is left authorized, and the
+	// Gr4vy scenarios were paid there.
+	if left := sims.gr4vy(t, "authorization_succeeded"); len(left) > 0 {
+		t.Errorf("Gr4vy transactions neither captured nor voided: %v", left)
+	}
+	if gr4vyRuns > 0 && len(sims.gr4vy(t, "capture_succeeded")) <= gr4vyCaptured {
+		t.Errorf("%d Gr4vy scenario runs, but no Gr4vy transaction captured", gr4vyRuns)
+	}
+	// At the sandbox gateway: no authorization is left uncaptured and
+	// unreleased, and no saga step is left in INTENT.
 	checked := map[string]bool{}
 	for _, r := range runs {
 		if r.id == "" || checked[r.dbURL] {

@@ -76,6 +76,21 @@ func (s *Sim) EmbedPay(id, card string) (gr4vy.Transaction, error) {
 	return *tx, nil
 }
 
+// TransactionsIn lists the ids of the transactions in status, oldest
+// first.
+func (s *Sim) TransactionsIn(status string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{}
+	for id, tx := range s.txs {
+		if tx.Status == status {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // SessionRequest returns the body a checkout session was created with.
 func (s *Sim) SessionRequest(id string) (gr4vy.SessionRequest, bool) {
 	s.mu.Lock()
