@@ -35,7 +35,7 @@ var settings = []setting{
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
 	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
 	{"FAREGRAPH_SIM_ADDR", "127.0.0.1:8090", "listen address of faregraph simulators"},
-	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) and POST /drop-prebook?provider=&ref= (a LiteAPI prebook lapses now) on this address"},
+	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) POST /drop-prebook?provider=&ref= (a LiteAPI prebook lapses now) and GET /gr4vy/transactions?status= (the Gr4vy simulator's transactions in a status) on this address"},
 	{"FAREGRAPH_TEST_CRASH_AT", "unset", "test only, refused in production: the server SIGKILLs itself at this saga step boundary (e.g. book:before_provider; README lists the points)"},
 	{"FAREGRAPH_SWEEP_INTERVAL", "10s", "how often the server expires sessions, renews holds, releases payments, resumes steps, reconciles, refreshes bookings and prunes old saga steps"},
 	{"FAREGRAPH_CHECKOUT_LEASE", "10s", "how long a saga step holds a session; a live step renews it every third of it while its calls run, so after a crash the sweeper takes a session over within about lease + sweep interval"},
@@ -50,7 +50,7 @@ var settings = []setting{
 	{"FAREGRAPH_GATEWAY", "stripe if STRIPE_SECRET_KEY, else sandbox", "card gateway: stripe, gr4vy or sandbox"},
 	{"FAREGRAPH_GR4VY_ID", "unset", "Gr4vy instance id (API at https://api.<id>.gr4vy.app)"},
 	{"FAREGRAPH_GR4VY_URL", "unset: built-in Gr4vy simulator", "another Gr4vy API base"},
-	{"FAREGRAPH_GR4VY_PRIVATE_KEY", "unset: generated for the simulator", "Gr4vy API key pair's private key (P-521, PEM) signing the ES512 bearer tokens"},
+	{"FAREGRAPH_GR4VY_PRIVATE_KEY", "unset: generated for the simulator", "Gr4vy API key pair's private key (P-521, PEM) signing the ES512 bearer tokens; on one line, \\n stands for a line break"},
 	{"FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", "on in development", "allow the sandbox gateway when Stripe is not configured"},
 	{"FAREGRAPH_ALLOW_SIMULATORS", "on in development", "allow the built-in simulators for providers without a URL"},
 	{"FAREGRAPH_METRICS_ADDR", "unset", "serve GET /metrics on this address (e.g. 127.0.0.1:9090) and not on FAREGRAPH_ADDR"},
@@ -68,7 +68,7 @@ var commands = [][2]string{
 	{"creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]", "set a tenant's credit line"},
 	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
 	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
-	{"simulators", "serve the built-in provider simulators on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> settings that point a server at them"},
+	{"simulators", "serve the built-in provider simulators, and Gr4vy's under /gr4vy, on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> and FAREGRAPH_GR4VY_* settings that point a server at them, then an empty line"},
 	{"help", "print this help (also -h, --help)"},
 }
 
