@@ -65,6 +65,12 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
+		// Another step holds the session (a hold renewal under way, or
+		// one whose process stopped, until its lease lapses): booking now
+		// would book holds that step is replacing.
+		return s.busy(ctx, sess, nil)
+	}
 	// The move to BOOKING is the step's intent, recorded before any
 	// provider is called, with a lease: if this process dies, the
 	// reconciler takes the session over once the lease lapses.

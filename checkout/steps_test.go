@@ -263,3 +263,34 @@ func TestPruneSteps(t *testing.T) {
 		}
 	})
 }
+
+// TestBookWaitsForALiveRenewal: a booking asked while a hold renewal holds
+// the session's lease answers IN_PROGRESS and books nothing (it would book
+// the holds the renewal is replacing); once the renewal's lease lapsed
+// (its process stopped), the booking goes through.
+func TestBookWaitsForALiveRenewal(t *testing.T) {
+	const lease = 10 * time.Second
+	dialects2(t, lease, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
+		c := e.a.Checkout
+		s := ok(t)(c.Create(e.ctx, tenant, input(e.offer(t, oneWay("citizenplane"), from("citizenplane")))))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		e.pay(s)
+		at.Store("renew:before_provider")
+		go func() {
+			e.clock.Add(2*time.Minute + 40*time.Second)
+			c.RenewHolds(e.ctx)
+		}()
+		select {
+		case <-reached:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the renewal did not start")
+		}
+		at.Store("")
+		res, err := c.Book(e.ctx, tenant, s.ID, "")
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != "IN_PROGRESS" || res.Session.Status != checkout.Authorized {
+			t.Fatalf("book during a renewal: %+v, %v", res, err)
+		}
+		e.clock.Add(lease + time.Second)
+		want(t, ok(t)(c.Book(e.ctx, tenant, s.ID, "")), checkout.Booked)
+	})
+}
