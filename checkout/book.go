@@ -206,7 +206,7 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
-	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable || providers.CodeOf(err) == providers.Internal:
+	case outcomeUnknown(err):
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
 	default:
@@ -214,6 +214,17 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 		st.Status, st.Code = PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code
 	}
 	return st, nil
+}
+
+// outcomeUnknown reports whether a booking call's error leaves open
+// whether the provider booked (Timeout, Unavailable, Internal); any other
+// error is a refusal: nothing was booked.
+func outcomeUnknown(err error) bool {
+	switch providers.CodeOf(err) {
+	case providers.Timeout, providers.Unavailable, providers.Internal:
+		return true
+	}
+	return false
 }
 
 // firstDeparture is when part i's first flight leaves, in UTC; nil when
