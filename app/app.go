@@ -11,14 +11,17 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/faregraph/faregraph/auth"
@@ -44,6 +47,9 @@ import (
 type Config struct {
 	// DatabaseURL is a postgres:// URL; empty means the SQLite file DBPath.
 	DatabaseURL string
+	// DBQueryHook, when set, sees every statement, BEGIN and COMMIT of the
+	// database from its opening (cmd/bench counts transactions with it).
+	DBQueryHook bun.QueryHook
 	DBPath      string
 	// Secret signs offer ids. Empty in development: one is generated once
 	// and kept in the database.
@@ -68,6 +74,11 @@ type Config struct {
 	// every step boundary of the saga, it may stop the process there.
 	// Never set in production.
 	CrashAt func(point string)
+	// EventPollInterval and EventFallbackPollInterval are
+	// events.Config.PollInterval and FallbackPollInterval: how often a
+	// subscription reads the outbox without notifications (SQLite) and,
+	// on Postgres, between notifications; 250 ms and 5 s when zero.
+	EventPollInterval, EventFallbackPollInterval time.Duration
 	// Refusals is the budget of refused requests per client
 	// (server.RefusalBudget; the zero value is the defaults).
 	Refusals server.RefusalBudget
@@ -140,6 +151,14 @@ type Gr4vyConfig struct {
 	URL string
 	// PrivateKeyPEM is the API key pair's private key (P-521, PEM).
 	PrivateKeyPEM string
+	// WebhookSecret is the webhook subscription's secret: with it,
+	// POST /webhooks/gr4vy verifies and handles Gr4vy's webhooks. With the
+	// simulator, one is generated when empty (see ConnectGr4vySim).
+	WebhookSecret string
+	// RedirectURL is where Gr4vy sends the buyer back after 3-D Secure;
+	// without it Gr4vy runs no 3-D Secure on our transactions. With the
+	// simulator it defaults to a page of the simulator's own.
+	RedirectURL string
 }
 
 // SimConfig configures the built-in simulators, by provider name.
@@ -151,6 +170,9 @@ type SimConfig struct {
 	Failures map[string]map[string]sim.FailMode
 	Seed     int64
 	Now      func() time.Time
+	// Wrap, when set, wraps each simulator's HTTP handler, by provider
+	// name: tests record the requests the adapters send on the wire.
+	Wrap func(provider string, h http.Handler) http.Handler
 }
 
 // App is an assembled server.
@@ -173,6 +195,8 @@ type App struct {
 	// Gr4vySim is the in-process Gr4vy simulator, when Gateway is "gr4vy"
 	// without a URL.
 	Gr4vySim *gr4vysim.Sim
+	// gr4vyWebhookSecret signs the simulator's webhooks.
+	gr4vyWebhookSecret string
 	// SimURL is the base URL of the in-process simulators, if any run.
 	SimURL string
 	// Simulators are the running simulators by provider name, to turn
@@ -221,6 +245,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.DB, err = db.Open(ctx, url)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.DBQueryHook != nil {
+		a.DB.AddQueryHook(cfg.DBQueryHook)
 	}
 	a.closers = append(a.closers, func() { a.DB.Close() })
 	if _, err := a.DB.Migrate(ctx); err != nil {
@@ -275,6 +302,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var gr4vyHooks server.Gr4vyWebhooks
+	if g, ok := gw.(*gr4vygw.Gateway); ok && a.gr4vyWebhookSecret != "" {
+		gr4vyHooks = g
+	}
 	a.Checkout = checkout.New(checkout.Config{
 		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: a.simPayments,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
@@ -290,7 +321,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.MetricsPrivate {
 		public = nil
 	}
-	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger})
+	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger,
+		PollInterval: cfg.EventPollInterval, FallbackPollInterval: cfg.EventFallbackPollInterval})
+	a.closers = append(a.closers, a.Events.Close) // before the database closes: it holds a connection while listening
 	a.Handler = server.New(server.Config{
 		Search:         a.Search,
 		Checkout:       a.Checkout,
@@ -298,6 +331,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Providers:      set,
 		Auth:           a.Auth,
 		Webhooks:       webhooks,
+		Gr4vyWebhooks:  gr4vyHooks,
 		DB:             a.DB,
 		Loaders:        loaders.NewFactory(loaders.Config{Providers: set, Timeout: cfg.ProviderTimeout, Now: cfg.Now}),
 		Metrics:        a.Metrics,
@@ -356,16 +390,16 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 	var err error
 	if cfg.Gr4vy.PrivateKeyPEM != "" {
 		if key, err = gr4vygw.ParsePrivateKey([]byte(cfg.Gr4vy.PrivateKeyPEM)); err != nil {
-			return nil, nil, fmt.Errorf("app: FAREGRAPH_GR4VY_PRIVATE_KEY: %w", err)
+			return nil, nil, fmt.Errorf("app: GR4VY_PRIVATE_KEY_FILE: %w", err)
 		}
 	} else if cfg.Gr4vy.URL == "" {
 		if key, err = ecdsa.GenerateKey(elliptic.P521(), rand.Reader); err != nil {
 			return nil, nil, err
 		}
 	} else {
-		return nil, nil, errors.New("app: FAREGRAPH_GR4VY_PRIVATE_KEY is required with FAREGRAPH_GR4VY_URL")
+		return nil, nil, errors.New("app: GR4VY_PRIVATE_KEY_FILE is required with a Gr4vy API URL")
 	}
-	url := cfg.Gr4vy.URL
+	url, secret, redirect := cfg.Gr4vy.URL, cfg.Gr4vy.WebhookSecret, cfg.Gr4vy.RedirectURL
 	if url == "" {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -376,8 +410,19 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 		go func() { _ = srv.Serve(ln) }()
 		a.closers = append(a.closers, func() { srv.Close() })
 		url = "http://" + ln.Addr().String()
+		if secret == "" {
+			var b [32]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return nil, nil, err
+			}
+			secret = hex.EncodeToString(b[:])
+		}
+		if redirect == "" {
+			redirect = url + "/sim/returned"
+		}
 	}
-	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key})
+	a.gr4vyWebhookSecret = secret
+	g, err := gr4vygw.New(gr4vygw.Config{ID: cfg.Gr4vy.ID, URL: url, PrivateKey: key, WebhookSecret: secret, RedirectURL: redirect})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -422,3 +467,17 @@ func (a *App) Close() error {
 	a.closers = nil
 	return nil
 }
+
+// ConnectGr4vySim makes the in-process Gr4vy simulator send its webhooks
+// to this app's POST /webhooks/gr4vy at base (the URL the app is served
+// at), signed with the webhook secret the gateway verifies; it does
+// nothing without the simulator.
+func (a *App) ConnectGr4vySim(base string) {
+	if a.Gr4vySim != nil {
+		a.Gr4vySim.SetWebhook(strings.TrimRight(base, "/")+"/webhooks/gr4vy", a.gr4vyWebhookSecret)
+	}
+}
+
+// Gr4vyWebhookSecret is the secret POST /webhooks/gr4vy verifies Gr4vy's
+// webhooks with ("" when none), for tests that sign deliveries of their own.
+func (a *App) Gr4vyWebhookSecret() string { return a.gr4vyWebhookSecret }

@@ -11,7 +11,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
+	"os"
 	"time"
 
 	"github.com/faregraph/faregraph/payments"
@@ -143,10 +143,11 @@ type SimServer struct {
 	// Gr4vy is the Gr4vy gateway's simulator, served under /gr4vy when
 	// every simulator is (StartSimulators with nil regs), and Gr4vyEnv
 	// the settings that point a server at it, by environment variable
-	// (FAREGRAPH_GR4VY_URL, _ID, and _PRIVATE_KEY: a key made for it, its
-	// PEM on one line with \n for each line break).
+	// (GR4VY_API_URL, and GR4VY_PRIVATE_KEY_FILE: a key made for it, in a
+	// file removed by Close).
 	Gr4vy    *gr4vysim.Sim
 	Gr4vyEnv map[string]string
+	keyFile  string
 	srv      *http.Server
 }
 
@@ -178,7 +179,11 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			s.SetFailure(op, m)
 		}
 		ss.Controllers[r.Name] = s
-		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, s))
+		var h http.Handler = s
+		if cfg.Wrap != nil {
+			h = cfg.Wrap(r.Name, h)
+		}
+		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, h))
 		if c, ok := s.(sim.IntentConfirmer); ok {
 			mux.Handle("POST /"+r.Name+sim.ConfirmIntentPath, sim.ConfirmIntentHandler(c))
 		}
@@ -196,21 +201,34 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			return nil, err
 		}
 		block := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+		f, err := os.CreateTemp("", "faregraph-gr4vy-sim-*.pem")
+		if err == nil {
+			_, err = f.Write(block)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("app: the Gr4vy simulator's key file: %w", err)
+		}
+		ss.keyFile = f.Name()
 		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
 		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
-		ss.Gr4vyEnv = map[string]string{
-			"FAREGRAPH_GR4VY_ID":          "sim",
-			"FAREGRAPH_GR4VY_URL":         ss.URL + "/gr4vy",
-			"FAREGRAPH_GR4VY_PRIVATE_KEY": strings.ReplaceAll(strings.TrimSpace(string(block)), "\n", `\n`),
-		}
+		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile}
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return ss, nil
 }
 
-// Close stops serving the simulators.
-func (s *SimServer) Close() error { return s.srv.Close() }
+// Close stops serving the simulators (and removes the Gr4vy key file).
+func (s *SimServer) Close() error {
+	if s.keyFile != "" {
+		os.Remove(s.keyFile)
+	}
+	return s.srv.Close()
+}
 
 // simPayments confirms the payment intents of simulated providers: the
 // sandbox's stand-in for the app confirming a provider's intent with

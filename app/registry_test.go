@@ -302,3 +302,25 @@ func TestAPanickingProviderFailsOnlyItself(t *testing.T) {
 		}
 	}
 }
+
+// TestRegistrationSettlements: each registration's settlement modes (what
+// "faregraph tenant settlement set" checks against) are its adapter's.
+func TestRegistrationSettlements(t *testing.T) {
+	for _, r := range app.Registry() {
+		p, err := r.New(map[string]string{providers.KeyURL: "http://127.0.0.1:1"}, providers.Deps{HTTPClient: http.DefaultClient})
+		if err != nil {
+			t.Fatalf("%s: %v", r.Name, err)
+		}
+		want := []providers.Settlement{providers.Merchant}
+		if st, ok := p.(providers.Settler); ok {
+			want = st.Settlements()
+		}
+		got := r.Settlements
+		if got == nil {
+			got = []providers.Settlement{providers.Merchant}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: registration settles by %v, adapter by %v", r.Name, got, want)
+		}
+	}
+}

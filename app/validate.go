@@ -40,10 +40,10 @@ func (cfg Config) Validate() error {
 		errs = append(errs, errors.New("FAREGRAPH_GATEWAY=stripe needs STRIPE_SECRET_KEY"))
 	}
 	if cfg.Gateway == "gr4vy" && cfg.Gr4vy.URL == "" && !cfg.Development && !cfg.AllowSandboxPayments {
-		errs = append(errs, errors.New("FAREGRAPH_GATEWAY=gr4vy without FAREGRAPH_GR4VY_URL uses the Gr4vy simulator: set the URL, ID and private key, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true"))
+		errs = append(errs, errors.New("FAREGRAPH_GATEWAY=gr4vy without GR4VY_ID or GR4VY_API_URL uses the Gr4vy simulator: set the ID (or URL) and GR4VY_PRIVATE_KEY_FILE, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true"))
 	}
 	if cfg.Gateway == "gr4vy" && cfg.Gr4vy.URL != "" && cfg.Gr4vy.PrivateKeyPEM == "" {
-		errs = append(errs, errors.New("FAREGRAPH_GR4VY_URL needs FAREGRAPH_GR4VY_PRIVATE_KEY"))
+		errs = append(errs, errors.New("a Gr4vy API (GR4VY_ID or GR4VY_API_URL) needs GR4VY_PRIVATE_KEY_FILE"))
 	}
 	if cfg.Gateway == "" && cfg.Stripe.SecretKey == "" && !cfg.Development && !cfg.AllowSandboxPayments {
 		errs = append(errs, errors.New("no payment gateway: set STRIPE_SECRET_KEY, or FAREGRAPH_ALLOW_SANDBOX_PAYMENTS=true to take sandbox payments"))

@@ -255,6 +255,23 @@ func (p *Page) Start() error {
 
 func (p *Page) listen() error { return chromedp.Listen(p.Ctx, p.w.handle) }
 
+// WaitQuiet waits, until ctx is done, for the page's fetch and XHR
+// requests to be over: at least one finished and none in flight for a
+// short while (GraphiQL's startup introspection, before a click on the
+// execute button).
+func (p *Page) WaitQuiet(ctx context.Context) error {
+	return poll(ctx, func() (bool, error) { return p.w.settled(quietPeriod), nil })
+}
+
+// InFlight is how many fetch and XHR requests of the page are in flight
+// now (an open subscription's event stream is one).
+func (p *Page) InFlight() int { return p.w.inFlight() }
+
+// ResultText is the text of GraphiQL's result pane now.
+func (p *Page) ResultText() (string, error) {
+	return chromedp.Run(p.Ctx, chromedp.Evaluate[string](resultTextJS))
+}
+
 // Close stops the browser and removes its profile.
 func (p *Page) Close() { p.cancel() }
 

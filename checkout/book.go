@@ -241,7 +241,8 @@ func firstDeparture(sess *Session, i int) *time.Time {
 
 const referenceAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
-// newReference makes our six-character booking reference.
+// newReference makes a six-character booking reference candidate from
+// crypto/rand: 32 letters and digits (no I, O, 0 or 1), 30 bits.
 func newReference() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -251,40 +252,56 @@ func newReference() string {
 	return string(b[:])
 }
 
+// reserveReference gives part i of session sessionID our booking
+// reference: a fresh one not handed out before (booking_references), or
+// the part's own if it has one already.
+func (s *Service) reserveReference(ctx context.Context, sessionID string, i int) (string, error) {
+	for range 10 {
+		ref, ok, err := s.sessions.ReserveReference(ctx, s.cfg.DB, sessionID, i, newReference(), s.now())
+		if err != nil || ok {
+			return ref, err
+		}
+	}
+	return "", fmt.Errorf("checkout: no free booking reference for %s part %d", sessionID, i)
+}
+
 // recordBooking stores the booking of part i, once: a part booked before
-// (by a concurrent reconciler) keeps its booking.
+// (by a concurrent reconciler) keeps its booking. The booking takes the
+// reference the part was given at creation; a part of a session created
+// before references were given then gets one now.
 func (s *Service) recordBooking(ctx context.Context, sess *Session, i int, bk *providers.Booking) (PartState, error) {
 	st := sess.Parts[i]
 	st.Status, st.Code = PartBooked, ""
+	if st.Reference == "" {
+		ref, err := s.reserveReference(ctx, sess.ID, i)
+		if err != nil {
+			return st, err
+		}
+		st.Reference = ref
+	}
 	now := s.now()
 	rec := BookingRecord{
-		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i,
+		ID: newID("bk_"), TenantID: sess.TenantID, SessionID: sess.ID, PartIndex: i, Reference: st.Reference,
 		Provider: sess.Offer.Parts[i].Provider, ProviderReference: bk.Reference, Status: bk.Status,
 		Amount: providers.Money{Amount: st.Amount, Currency: sess.Total.Currency}, GroupIdentifier: sess.GroupIdentifier,
 		Locators: bk.Locators, CreatedAt: now, DepartsAt: firstDeparture(sess, i), Schedule: scheduleOf(bk.Slices),
 	}
-	for range 5 {
-		rec.Reference = newReference()
-		row := bookingToRow(rec)
-		err := s.sessions.InsertBooking(ctx, s.cfg.DB, &row)
-		if err == nil {
+	row := bookingToRow(rec)
+	err := s.sessions.InsertBooking(ctx, s.cfg.DB, &row)
+	if err == nil || !errors.Is(err, db.ErrConflict) {
+		return st, err
+	}
+	// The part is booked already (the reference is reserved for it alone).
+	brs, lerr := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
+	if lerr != nil {
+		return st, lerr
+	}
+	for _, b := range brs {
+		if b.PartIndex == i {
 			return st, nil
 		}
-		if !errors.Is(err, db.ErrConflict) {
-			return st, err
-		}
-		// Either the part is booked already, or the reference is taken.
-		brs, lerr := s.sessions.BookingsOf(ctx, s.cfg.DB, sess.ID)
-		if lerr != nil {
-			return st, lerr
-		}
-		for _, b := range brs {
-			if b.PartIndex == i {
-				return st, nil
-			}
-		}
 	}
-	return st, fmt.Errorf("checkout: no free booking reference for %s", sess.ID)
+	return st, fmt.Errorf("checkout: booking reference %s of %s part %d is taken", st.Reference, sess.ID, i)
 }
 
 // finalize ends a booking run: NEEDS_ATTENTION while any part's outcome is

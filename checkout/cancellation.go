@@ -51,12 +51,30 @@ const (
 
 // cancelMoves lists the moves of a cancellation, as sessionMoves does for
 // sessions. A status absent as a key is final.
+// CANCELING and PENDING move to REFUND_FAILED when the provider canceled
+// with a refund we cannot turn into the booking's currency.
 var cancelMoves = map[CancellationStatus][]CancellationStatus{
 	CancelQuoted:    {CancelCanceling},
-	CancelCanceling: {CancelPending, CancelRefunding, CancelFailed},
-	CancelPending:   {CancelRefunding, CancelFailed},
+	CancelCanceling: {CancelPending, CancelRefunding, CancelFailed, CancelRefundFailed},
+	CancelPending:   {CancelRefunding, CancelFailed, CancelRefundFailed},
 	CancelRefunding: {CancelCompleted, CancelRefundFailed},
 }
+
+// RefundChannel is who gives the traveller a cancellation's refund.
+type RefundChannel string
+
+// The refund channels.
+const (
+	// RefundByGateway: a refund on the card at the payment gateway that
+	// took the session's payment (MERCHANT parts).
+	RefundByGateway RefundChannel = "GATEWAY"
+	// RefundByCreditLine: the API client's credit line is given back.
+	RefundByCreditLine RefundChannel = "CREDIT_LINE"
+	// RefundByProvider: the provider took the part's money itself
+	// (PROVIDER_INTENT, CARD_FORWARD) and refunds the card on cancelling;
+	// we make no refund of our own.
+	RefundByProvider RefundChannel = "PROVIDER"
+)
 
 // CanMoveCancellation reports whether a cancellation may move from one
 // status to another.
@@ -83,9 +101,18 @@ type Cancellation struct {
 	Refundable, Voidable, Cancellable bool
 	// QuotedRefund and Penalty are the quote's, in the booking's currency.
 	QuotedRefund, Penalty providers.Money
-	// Refunded is what the provider refunded (and we refund), once
-	// canceled; nil before.
+	// Refunded is what the traveller is refunded, in the booking's
+	// currency (what they paid), once canceled; nil before.
 	Refunded *providers.Money
+	// ProviderRefunded is what the provider refunded, in its own currency,
+	// once canceled; nil before and when the provider did not say. For a
+	// part sold converted from the provider's currency, Refunded is the
+	// same share of what the traveller paid as ProviderRefunded is of
+	// what the provider was paid (never re-converted at a later rate).
+	ProviderRefunded *providers.Money
+	// RefundedBy is who refunds the traveller; "" before the refund is
+	// decided and when there is nothing to refund.
+	RefundedBy RefundChannel
 	// RefundStatus is the gateway's refund's status ("" before or when
 	// there is nothing to refund), RefundRef its id.
 	RefundStatus payments.RefundStatus
@@ -118,6 +145,10 @@ func cancellationFromRow(r *db.CancellationRow, latest bool, cancellable bool) *
 	switch c.Status {
 	case CancelRefunding, CancelCompleted, CancelRefundFailed:
 		c.Refunded = &providers.Money{Amount: r.RefundAmount, Currency: r.Currency}
+		if r.ProviderRefundCurrency != "" {
+			c.ProviderRefunded = &providers.Money{Amount: r.ProviderRefundAmount, Currency: r.ProviderRefundCurrency}
+		}
+		c.RefundedBy = RefundChannel(r.RefundedBy)
 	}
 	return c
 }
@@ -182,7 +213,7 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 			return nil, qerr
 		}
 		row.Refundable, row.Voidable = quote.Refundable, quote.Voidable
-		refund := s.inBooking(ctx, b, quote.Refund)
+		refund, _ := s.inBooking(ctx, b, quote.Refund)
 		row.QuotedRefund, row.Penalty = refund, b.Amount.Amount-refund
 		if !quote.Refundable {
 			row.QuotedRefund, row.Penalty = 0, b.Amount.Amount
@@ -199,23 +230,24 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 // For a part bought in another currency than it was sold in (a converted
 // offer), the refund is the same share of what the traveller paid as m is
 // of the provider's total for the part (its hold); nothing when m is in
-// neither currency (an operator then settles it by hand).
-func (s *Service) inBooking(ctx context.Context, b *BookingRecord, m providers.Money) int64 {
+// neither currency: false (an operator then settles it by hand). The share
+// is rounded down to the booking currency's minor unit.
+func (s *Service) inBooking(ctx context.Context, b *BookingRecord, m providers.Money) (int64, bool) {
 	if m.Currency == b.Amount.Currency {
-		return max(0, min(m.Amount, b.Amount.Amount))
+		return max(0, min(m.Amount, b.Amount.Amount)), true
 	}
 	sess, err := s.load(ctx, b.TenantID, b.SessionID)
 	if err != nil {
-		return 0
+		return 0, false
 	}
 	for _, h := range sess.Holds {
 		if h.PartIndex == b.PartIndex && h.Hold.Total.Currency == m.Currency && h.Hold.Total.Amount > 0 {
 			share := new(big.Int).Mul(big.NewInt(b.Amount.Amount), big.NewInt(max(0, m.Amount)))
 			share.Quo(share, big.NewInt(h.Hold.Total.Amount))
-			return min(share.Int64(), b.Amount.Amount)
+			return min(share.Int64(), b.Amount.Amount), true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // CancelBooking confirms the cancellation quote quoteID: only the latest
@@ -379,10 +411,22 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 		// its answer does not say (a booking it had canceled already), what
 		// it quoted.
 		row.RefundAmount = row.QuotedRefund
+		convertible := true
 		if bk.Refund != nil {
-			row.RefundAmount = s.inBooking(ctx, b, *bk.Refund)
+			row.RefundAmount, convertible = s.inBooking(ctx, b, *bk.Refund)
+			row.ProviderRefundAmount, row.ProviderRefundCurrency = bk.Refund.Amount, bk.Refund.Currency
 		}
 		if err := s.sessions.SetBookingStatus(ctx, s.cfg.DB, b.SessionID, b.PartIndex, string(providers.BookingCanceled), s.now()); err != nil {
+			return err
+		}
+		if !convertible {
+			// Canceled, but the provider refunded in a currency that is
+			// neither the booking's nor the one the part was bought in:
+			// nothing is refunded automatically; an operator settles it.
+			row.Failure = fmt.Sprintf("the provider refunded %d (minor units) in %s, neither the booking's currency %s nor the part's; refund by hand",
+				bk.Refund.Amount, bk.Refund.Currency, row.Currency)
+			s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
+			_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 			return err
 		}
 		// The refund follows at once; should this process stop first, the
@@ -418,6 +462,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		// The provider took this part's money (PROVIDER_INTENT,
 		// CARD_FORWARD): its cancellation refunds the card itself.
 		row.RefundStatus, row.RefundRef, row.Failure = string(payments.RefundSucceeded), "provider:"+b.Provider, ""
+		row.RefundedBy = string(RefundByProvider)
 		_, err := s.moveCancellation(ctx, row, CancelCompleted, nil)
 		return err
 	}
@@ -429,6 +474,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		return err
 	case p.Method == CreditLine:
 		row.Status, row.NextAt, row.RefundStatus = string(CancelCompleted), nil, string(payments.RefundSucceeded)
+		row.RefundedBy = string(RefundByCreditLine)
 		_, err := s.cancels.RestoreCredit(ctx, s.cfg.DB, row, paymentKey(sess), row.RefundAmount, s.now())
 		return err
 	}
@@ -439,6 +485,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	}
+	row.RefundedBy = string(RefundByGateway)
 	var re *payments.Refund
 	if row.RefundRef != "" {
 		// A refund made and still pending: read it back (repeating the

@@ -84,7 +84,8 @@ func TestCancelBookingRefundsCard(t *testing.T) {
 			t.Fatalf("quote %+v, booking %s", q, b.Amount)
 		}
 		got := quoted(t)(c.CancelBooking(e.ctx, tenant, q.ID, "cancel-1"))
-		if got.Status != checkout.CancelCompleted || got.Refunded == nil || *got.Refunded != b.Amount || got.RefundStatus != payments.RefundSucceeded || got.RefundRef == "" {
+		if got.Status != checkout.CancelCompleted || got.Refunded == nil || *got.Refunded != b.Amount || got.RefundStatus != payments.RefundSucceeded || got.RefundRef == "" ||
+			got.RefundedBy != checkout.RefundByGateway || got.ProviderRefunded == nil || *got.ProviderRefunded != b.Amount {
 			t.Fatalf("cancellation %+v", got)
 		}
 		after, err := c.Booking(e.ctx, tenant, b.ID)
@@ -228,7 +229,7 @@ func TestCancelOnePartRefundsThatPart(t *testing.T) {
 		}
 		part := s.Bookings[1]
 		q := quoted(t)(c.QuoteCancellation(e.ctx, tenant, part.ID))
-		if got := quoted(t)(c.CancelBooking(e.ctx, tenant, q.ID, "")); got.Status != checkout.CancelCompleted || *got.Refunded != part.Amount {
+		if got := quoted(t)(c.CancelBooking(e.ctx, tenant, q.ID, "")); got.Status != checkout.CancelCompleted || *got.Refunded != part.Amount || got.RefundedBy != checkout.RefundByCreditLine {
 			t.Fatalf("cancellation %+v", got)
 		}
 		if got := e.available(t); got != part.Amount.Amount {

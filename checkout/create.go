@@ -58,7 +58,11 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	passengers := c.passengers(in.Passengers, offer, lim, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	sels := s.selections(&c, in, offer)
-	settlements := s.settlements(&c, in.Settlements, offer)
+	defaults, err := s.tenants.Settlements(ctx, s.cfg.DB, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	settlements := s.settlements(&c, in.Settlements, defaults, offer)
 	if len(c.errs) > 0 {
 		return &Result{UserErrors: c.errs}, nil
 	}
@@ -92,7 +96,17 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		}
 	}
 	if sess.Total.Amount > maxMinorAmount {
-		return &Result{UserErrors: userErr(fault.OutOfRange, "the session total is above 999999.99", "offerId")}, nil
+		// Gr4vy's limit on every cart amount (seed 003), applied to
+		// every gateway so that a session can be paid whichever is chosen.
+		return &Result{UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the session total is %d minor units of %s, above %d, the largest amount a payment may carry (Gr4vy's limit on cart_items[].unit_amount)",
+			sess.Total.Amount, sess.Total.Currency, maxMinorAmount), "offerId")}, nil
+	}
+	for i := range sess.Parts {
+		// Each part's reference now, so that a one-step checkout answers
+		// them (Wink's bookingCodes); its booking keeps it.
+		if sess.Parts[i].Reference, err = s.reserveReference(ctx, sess.ID, i); err != nil {
+			return nil, err
+		}
 	}
 	sess.Airline = addendum(offer)
 	row, err := toRow(sess)

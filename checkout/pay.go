@@ -171,6 +171,10 @@ func applyIntent(p *Payment, in *payments.Intent) {
 	if in.Card != nil {
 		p.Card = in.Card
 	}
+	p.ActionURL = ""
+	if in.Status == payments.RequiresAction {
+		p.ActionURL = in.ActionURL
+	}
 	p.FailureCode, p.FailureMsg = in.FailureCode, in.FailureMessage
 }
 

@@ -32,7 +32,7 @@ func sessionRecord(sess *Session) records.Session {
 			return records.PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: records.FromHold(h.Hold), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(sess.Parts, func(p PartState) records.PartState {
-			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount}
+			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount, Reference: p.Reference}
 			if p.Settlement != providers.Merchant {
 				r.Settlement = string(p.Settlement)
 			}
@@ -73,7 +73,7 @@ func sessionFromRecord(rec records.Session) *Session {
 			return PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: h.Hold.Domain(), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(rec.Parts, func(p records.PartState) PartState {
-			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement)}
+			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement), Reference: p.Reference}
 			if f := p.Forward; f != nil {
 				st.Forward = &CardForward{PaymentMethod: f.PaymentMethod}
 				if t := f.ThreeDSecure; t != nil {
@@ -120,7 +120,7 @@ func paymentRecord(p *Payment) *records.Payment {
 	r := &records.Payment{
 		Method: string(p.Method), Gateway: p.Gateway, IntentID: p.IntentID, Status: string(p.Status), Amount: p.Amount, Currency: p.Currency,
 		Captured: p.Captured, ClientSecret: p.ClientSecret, EphemeralKey: p.EphemeralKey, CustomerID: p.CustomerID,
-		FailureCode: p.FailureCode, FailureMsg: p.FailureMsg,
+		ActionURL: p.ActionURL, FailureCode: p.FailureCode, FailureMsg: p.FailureMsg,
 	}
 	if c := p.Card; c != nil {
 		r.Card = &records.Card{Scheme: c.Scheme, Last4: c.Last4, BIN: c.BIN, CardType: c.CardType, Country: c.Country}
@@ -135,7 +135,7 @@ func paymentFromRecord(r *records.Payment) *Payment {
 	p := &Payment{
 		Method: PaymentMethod(r.Method), Gateway: r.Gateway, IntentID: r.IntentID, Status: payments.Status(r.Status), Amount: r.Amount, Currency: r.Currency,
 		Captured: r.Captured, ClientSecret: r.ClientSecret, EphemeralKey: r.EphemeralKey, CustomerID: r.CustomerID,
-		FailureCode: r.FailureCode, FailureMsg: r.FailureMsg,
+		ActionURL: r.ActionURL, FailureCode: r.FailureCode, FailureMsg: r.FailureMsg,
 	}
 	if c := r.Card; c != nil {
 		p.Card = &payments.Card{Scheme: c.Scheme, Last4: c.Last4, BIN: c.BIN, CardType: c.CardType, Country: c.Country}

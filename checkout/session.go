@@ -182,6 +182,10 @@ type PartState struct {
 	Settlement providers.Settlement
 	// Forward is the card of a CARD_FORWARD part, once given.
 	Forward *CardForward
+	// Reference is our booking reference for the part, given at creation
+	// (booking_references) and kept by its booking; "" for sessions
+	// created before, until booked.
+	Reference string
 }
 
 // PaymentMethod is how a session is paid.
@@ -204,9 +208,12 @@ type Payment struct {
 	ClientSecret string
 	EphemeralKey string
 	CustomerID   string
-	Card         *payments.Card
-	FailureCode  string
-	FailureMsg   string
+	// ActionURL is where the buyer completes a 3-D Secure challenge while
+	// Status is REQUIRES_ACTION (see payments.Intent.ActionURL).
+	ActionURL   string
+	Card        *payments.Card
+	FailureCode string
+	FailureMsg  string
 }
 
 // Failure says why a session failed.

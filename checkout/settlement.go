@@ -57,8 +57,13 @@ type ForwardCardInput struct {
 // settlementModes are the modes, in the schema's order.
 var settlementModes = []providers.Settlement{providers.Merchant, providers.ProviderIntent, providers.CardForward}
 
-// settlements checks the settlements asked for and answers each part's.
-func (s *Service) settlements(c *checker, in []ProviderSettlement, offer providers.Offer) []providers.Settlement {
+// settlements checks the settlements asked for and answers each part's:
+// the explicit one (in) for a provider listed, else the tenant's default
+// for the provider (defaults, by provider: "faregraph tenant settlement
+// set"), else MERCHANT. A mode the provider does not support is a user
+// error on the input's mode, or on "settlements" for a default that the
+// provider no longer supports.
+func (s *Service) settlements(c *checker, in []ProviderSettlement, defaults map[string]string, offer providers.Offer) []providers.Settlement {
 	out := make([]providers.Settlement, len(offer.Parts))
 	for i := range out {
 		out[i] = providers.Merchant
@@ -91,7 +96,90 @@ func (s *Service) settlements(c *checker, in []ProviderSettlement, offer provide
 			c.add(fault.Invalid, fmt.Sprintf("%s does not settle by %s", ps.Provider, ps.Mode), f("mode")...)
 		}
 	}
+	for pi, p := range offer.Parts {
+		mode := providers.Settlement(defaults[p.Provider])
+		if seen[p.Provider] || mode == "" {
+			continue
+		}
+		seen[p.Provider] = true
+		modes, err := s.cfg.Providers.Settlements(p.Provider)
+		if err != nil || !slices.Contains(modes, mode) {
+			c.add(fault.Invalid, fmt.Sprintf("this API client's default settlement for %s is %s, which %s does not support: list %s here with a mode it supports, or have the operator set the default again", p.Provider, mode, p.Provider, p.Provider), "settlements")
+			continue
+		}
+		for pj := pi; pj < len(offer.Parts); pj++ {
+			if offer.Parts[pj].Provider == p.Provider {
+				out[pj] = mode
+			}
+		}
+	}
 	return out
+}
+
+// TenantSettlement is how a tenant's parts of one provider settle when a
+// session does not say.
+type TenantSettlement struct {
+	Provider string
+	// Mode is the configured default, or MERCHANT when none is.
+	Mode providers.Settlement
+	// Configured: an operator set Mode for this tenant.
+	Configured bool
+	// Supported are the modes the provider supports, in the schema's order.
+	Supported []providers.Settlement
+}
+
+// TenantSettlements lists, for every provider of this server in the
+// registry's order, how the tenant's parts of it settle by default.
+func (s *Service) TenantSettlements(ctx context.Context, tenantID string) ([]TenantSettlement, error) {
+	defaults, err := s.tenants.Settlements(ctx, s.cfg.DB, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	var out []TenantSettlement
+	for _, name := range s.cfg.Providers.Names() {
+		modes, err := s.cfg.Providers.Settlements(name)
+		if err != nil {
+			return nil, err
+		}
+		ts := TenantSettlement{Provider: name, Mode: providers.Merchant}
+		for _, m := range settlementModes {
+			if slices.Contains(modes, m) {
+				ts.Supported = append(ts.Supported, m)
+			}
+		}
+		if m, ok := defaults[name]; ok {
+			ts.Mode, ts.Configured = providers.Settlement(m), true
+		}
+		out = append(out, ts)
+	}
+	return out, nil
+}
+
+// CheckSettlement validates a tenant default before it is stored: mode
+// must be one of the schema's and one that provider supports (supported,
+// from its registration; nil is MERCHANT only). The violations name the
+// operator command's flags ("provider", "mode").
+func CheckSettlement(provider string, mode providers.Settlement, known bool, supported []providers.Settlement) []fault.Violation {
+	bad := func(field, msg string) []fault.Violation {
+		return []fault.Violation{{Field: []string{field}, Code: fault.Invalid, Message: msg}}
+	}
+	if !known {
+		return bad("provider", fmt.Sprintf("%q is not a provider of this server", provider))
+	}
+	if supported == nil {
+		supported = []providers.Settlement{providers.Merchant}
+	}
+	if !slices.Contains(settlementModes, mode) {
+		return bad("mode", "must be MERCHANT, PROVIDER_INTENT or CARD_FORWARD")
+	}
+	if !slices.Contains(supported, mode) {
+		names := make([]string, len(supported))
+		for i, m := range supported {
+			names[i] = string(m)
+		}
+		return bad("mode", fmt.Sprintf("%s does not settle by %s (it supports %s)", provider, mode, strings.Join(names, ", ")))
+	}
+	return nil
 }
 
 // settlementOf is part i's settlement; sessions stored before settlements
@@ -187,6 +275,9 @@ type PaymentAction struct {
 	ClientSecret string
 	// TransactionID is the provider's id of its intent.
 	TransactionID string
+	// ActionURL is where the buyer completes 3-D Secure while our payment
+	// is REQUIRES_ACTION (ConfirmCardPayment), "" otherwise.
+	ActionURL string
 	// Done: the card was forwarded, or our intent authorized. A provider's
 	// intent is confirmed between the app and Stripe: never known done.
 	Done bool
@@ -200,7 +291,7 @@ func PaymentActions(sess *Session) []PaymentAction {
 	cur := sess.Total.Currency
 	if p := sess.Payment; p != nil && p.Method == Card && p.Amount > 0 && p.IntentID != "" {
 		out = append(out, PaymentAction{Kind: ConfirmCardPayment, Amount: providers.Money{Amount: p.Amount, Currency: cur},
-			ClientSecret: p.ClientSecret, Done: p.Status == payments.Authorized || p.Status == payments.Captured,
+			ClientSecret: p.ClientSecret, ActionURL: p.ActionURL, Done: p.Status == payments.Authorized || p.Status == payments.Captured,
 			PartIndexes: partsSettling(sess, providers.Merchant, "")})
 	}
 	forwarded := map[string]int{}
@@ -354,4 +445,33 @@ func sandboxPaymentMethod(cardNumber string) string {
 		return "pm_card_visa"
 	}
 	return "pm_card_chargeDeclined"
+}
+
+// PartReference is part i's booking reference: the one given at creation,
+// or, for a session created before references were given then, its
+// booking's; "" when it has none yet.
+func PartReference(sess *Session, i int) string {
+	if i < len(sess.Parts) && sess.Parts[i].Reference != "" {
+		return sess.Parts[i].Reference
+	}
+	for _, b := range sess.Bookings {
+		if b.PartIndex == i {
+			return b.Reference
+		}
+	}
+	return ""
+}
+
+// BookingReferences are a session's booking references in part order:
+// every part's from creation on, so that the answer of a one-step
+// checkout has them (Wink's bookingCodes). Sessions created before parts
+// had references list their bookings' references once booked.
+func BookingReferences(sess *Session) []string {
+	out := []string{}
+	for i := range sess.Offer.Parts {
+		if ref := PartReference(sess, i); ref != "" {
+			out = append(out, ref)
+		}
+	}
+	return out
 }

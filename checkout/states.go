@@ -39,9 +39,10 @@ var partMoves = map[PartStatus][]PartStatus{
 // truth, but what it reports is applied only forward: a late or replayed
 // notice of an earlier status never moves a payment back.
 var paymentMoves = map[payments.Status][]payments.Status{
-	payments.RequiresPaymentMethod: {payments.Processing, payments.Authorized, payments.Failed, payments.Canceled},
-	payments.Processing:            {payments.RequiresPaymentMethod, payments.Authorized, payments.Failed, payments.Canceled},
-	payments.Failed:                {payments.RequiresPaymentMethod, payments.Processing, payments.Authorized, payments.Canceled},
+	payments.RequiresPaymentMethod: {payments.RequiresAction, payments.Processing, payments.Authorized, payments.Failed, payments.Canceled},
+	payments.RequiresAction:        {payments.RequiresPaymentMethod, payments.Processing, payments.Authorized, payments.Failed, payments.Canceled},
+	payments.Processing:            {payments.RequiresPaymentMethod, payments.RequiresAction, payments.Authorized, payments.Failed, payments.Canceled},
+	payments.Failed:                {payments.RequiresPaymentMethod, payments.RequiresAction, payments.Processing, payments.Authorized, payments.Canceled},
 	payments.Authorized:            {payments.Captured, payments.Canceled},
 }
 

@@ -17,27 +17,34 @@ import (
 type CancellationRow struct {
 	bun.BaseModel `bun:"table:booking_cancellations"`
 
-	ID             string     `bun:"id,pk"`
-	TenantID       string     `bun:"tenant_id"`
-	BookingID      string     `bun:"booking_id"`
-	Seq            int        `bun:"seq"`
-	Status         string     `bun:"status"`
-	Version        int64      `bun:"version"`
-	Refundable     bool       `bun:"refundable"`
-	Voidable       bool       `bun:"voidable"`
-	QuotedRefund   int64      `bun:"quoted_refund"`
-	Penalty        int64      `bun:"penalty"`
-	Currency       string     `bun:"currency"`
-	RefundAmount   int64      `bun:"refund_amount"`
-	RefundStatus   string     `bun:"refund_status"`
-	RefundRef      string     `bun:"refund_ref"`
-	IdempotencyKey string     `bun:"idempotency_key"`
-	Failure        string     `bun:"failure"`
-	Attempts       int        `bun:"attempts"`
-	ExpiresAt      time.Time  `bun:"expires_at"`
-	NextAt         *time.Time `bun:"next_at"`
-	CreatedAt      time.Time  `bun:"created_at"`
-	UpdatedAt      time.Time  `bun:"updated_at"`
+	ID           string `bun:"id,pk"`
+	TenantID     string `bun:"tenant_id"`
+	BookingID    string `bun:"booking_id"`
+	Seq          int    `bun:"seq"`
+	Status       string `bun:"status"`
+	Version      int64  `bun:"version"`
+	Refundable   bool   `bun:"refundable"`
+	Voidable     bool   `bun:"voidable"`
+	QuotedRefund int64  `bun:"quoted_refund"`
+	Penalty      int64  `bun:"penalty"`
+	Currency     string `bun:"currency"`
+	RefundAmount int64  `bun:"refund_amount"`
+	// ProviderRefundAmount and ProviderRefundCurrency are what the
+	// provider refunded, in its currency (RefundAmount is in Currency,
+	// the booking's); RefundedBy is GATEWAY, CREDIT_LINE or PROVIDER once
+	// the refund is decided, "" before.
+	ProviderRefundAmount   int64      `bun:"provider_refund_amount"`
+	ProviderRefundCurrency string     `bun:"provider_refund_currency"`
+	RefundedBy             string     `bun:"refunded_by"`
+	RefundStatus           string     `bun:"refund_status"`
+	RefundRef              string     `bun:"refund_ref"`
+	IdempotencyKey         string     `bun:"idempotency_key"`
+	Failure                string     `bun:"failure"`
+	Attempts               int        `bun:"attempts"`
+	ExpiresAt              time.Time  `bun:"expires_at"`
+	NextAt                 *time.Time `bun:"next_at"`
+	CreatedAt              time.Time  `bun:"created_at"`
+	UpdatedAt              time.Time  `bun:"updated_at"`
 }
 
 // Cancellations stores booking cancellations.
@@ -123,7 +130,8 @@ func (Cancellations) Update(ctx context.Context, idb bun.IDB, row *CancellationR
 			return nil
 		}
 		return emit(ctx, tx, row.TenantID, EventRefundSucceeded, row.BookingID, map[string]any{"bookingId": row.BookingID,
-			"cancellationId": row.ID, "amount": row.RefundAmount, "currency": row.Currency, "refundId": row.RefundRef}, now)
+			"cancellationId": row.ID, "amount": row.RefundAmount, "currency": row.Currency, "refundId": row.RefundRef, "refundedBy": row.RefundedBy,
+			"providerAmount": row.ProviderRefundAmount, "providerCurrency": row.ProviderRefundCurrency}, now)
 	})
 	if err != nil || !ok {
 		row.Version = from

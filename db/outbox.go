@@ -41,7 +41,9 @@ const (
 )
 
 // emit writes an event of type typ about subject into the outbox, in idb
-// (the transaction of the change it tells).
+// (the transaction of the change it tells), and on Postgres notifies
+// OutboxChannel with subject in the same transaction, so that listeners
+// are woken when it commits.
 func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data map[string]any, at time.Time) error {
 	var b [eventIDRandomBytes]byte
 	_, _ = rand.Read(b[:])
@@ -53,7 +55,7 @@ func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data 
 	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
 		return fmt.Errorf("db: write event %s of %s: %w", typ, subject, err)
 	}
-	return nil
+	return notify(ctx, idb, subject)
 }
 
 // Outbox reads the outbox.

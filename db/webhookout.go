@@ -26,12 +26,16 @@ type WebhookEndpointRow struct {
 type DeliveryRow struct {
 	bun.BaseModel `bun:"table:webhook_deliveries"`
 
-	EventSeq    int64      `bun:"event_seq,pk"`
-	EndpointID  string     `bun:"endpoint_id,pk"`
-	Status      string     `bun:"status"` // PENDING, DELIVERED, FAILED
-	Attempts    int        `bun:"attempts"`
-	NextAt      *time.Time `bun:"next_at"`
-	LastError   string     `bun:"last_error"`
+	EventSeq   int64      `bun:"event_seq,pk"`
+	EndpointID string     `bun:"endpoint_id,pk"`
+	Status     string     `bun:"status"` // PENDING, DELIVERED, FAILED
+	Attempts   int        `bun:"attempts"`
+	NextAt     *time.Time `bun:"next_at"`
+	LastError  string     `bun:"last_error"`
+	// StatusCode is the HTTP status the endpoint answered on the last
+	// attempt; 0 (NULL) before the first attempt and when the attempt got
+	// no answer (connection refused, timeout).
+	StatusCode  int        `bun:"status_code,nullzero"`
 	DeliveredAt *time.Time `bun:"delivered_at"`
 	CreatedAt   time.Time  `bun:"created_at"`
 	Version     int64      `bun:"version"`

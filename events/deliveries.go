@@ -12,12 +12,15 @@ import (
 // and where it stands.
 type Delivery struct {
 	// Seq orders deliveries (the event's sequence number).
-	Seq         int64
-	EventID     string
-	Type        string
-	Status      string // PENDING, DELIVERED, FAILED
-	Attempts    int
-	LastError   string
+	Seq       int64
+	EventID   string
+	Type      string
+	Status    string // PENDING, DELIVERED, FAILED
+	Attempts  int
+	LastError string
+	// StatusCode is the HTTP status the endpoint answered on the last
+	// attempt; 0 before the first attempt or when it got no answer.
+	StatusCode  int
 	NextAt      *time.Time
 	DeliveredAt *time.Time
 	CreatedAt   time.Time
@@ -58,7 +61,7 @@ func (s *Service) Deliveries(ctx context.Context, tenantID, id string, before in
 	out := make([]Delivery, len(rows))
 	for i, r := range rows {
 		ev := bySeq[r.EventSeq]
-		out[i] = Delivery{Seq: r.EventSeq, EventID: ev.ID, Type: ev.Type, Status: r.Status, Attempts: r.Attempts, LastError: r.LastError,
+		out[i] = Delivery{Seq: r.EventSeq, EventID: ev.ID, Type: ev.Type, Status: r.Status, Attempts: r.Attempts, LastError: r.LastError, StatusCode: r.StatusCode,
 			NextAt: utc(r.NextAt), DeliveredAt: utc(r.DeliveredAt), CreatedAt: r.CreatedAt.UTC()}
 	}
 	return out, n, nil

@@ -4,7 +4,10 @@
 // endpoints, signed, at least once, with retries and backoff, and to
 // GraphQL subscriptions. Everything it knows comes from the database, so
 // any number of replicas may run it: a subscription opened on one replica
-// sees the changes made through another.
+// sees the changes made through another. On Postgres readers are woken by
+// the notification each event's transaction sends (LISTEN/NOTIFY, one
+// listening connection per Service) and poll only as a fallback; on SQLite
+// they poll.
 package events
 
 import (
@@ -25,6 +28,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -70,11 +74,17 @@ type Config struct {
 	// AllowPrivate lets endpoints be on loopback and private addresses,
 	// over http: for development and tests only.
 	AllowPrivate bool
-	// PollInterval is how often a subscription reads the outbox; 250 ms
-	// when zero.
+	// PollInterval is how often a subscription reads the outbox when
+	// nothing wakes it: on SQLite always, on Postgres while the LISTEN
+	// connection is down; 250 ms when zero.
 	PollInterval time.Duration
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// FallbackPollInterval is how often a subscription reads the outbox
+	// on Postgres while it is woken by notifications (db.OutboxChannel,
+	// sent in the transaction of each event): a safety net only; 5 s
+	// when zero.
+	FallbackPollInterval time.Duration
+	Now                  func() time.Time
+	Logger               *slog.Logger
 }
 
 // Service is the events of every tenant.
@@ -82,7 +92,15 @@ type Service struct {
 	cfg    Config
 	out    db.WebhooksOut
 	outbox db.Outbox
+	hub    hub
+	// open counts the subscriptions streaming now.
+	open atomic.Int64
 }
+
+// Subscriptions is how many subscriptions this Service streams now, each
+// counted from the moment its starting point in the outbox is fixed (the
+// events written after that reach it) until it ends.
+func (s *Service) Subscriptions() int { return int(s.open.Load()) }
 
 // New returns a Service.
 func New(cfg Config) *Service {
@@ -94,6 +112,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 250 * time.Millisecond
+	}
+	if cfg.FallbackPollInterval <= 0 {
+		cfg.FallbackPollInterval = 5 * time.Second
 	}
 	if cfg.Client == nil {
 		d := &net.Dialer{Timeout: 5 * time.Second}
@@ -334,7 +355,7 @@ func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	}
 	ev := fromRow(row)
 	body, _ := json.Marshal(ev)
-	err = s.post(ctx, ep, ev, body)
+	d.StatusCode, err = s.post(ctx, ep, ev, body)
 	d.Attempts++
 	if err == nil {
 		d.Status, d.NextAt, d.LastError, d.DeliveredAt = "DELIVERED", nil, "", &now
@@ -353,10 +374,12 @@ func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	return d.Status == "DELIVERED"
 }
 
-func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event, body []byte) error {
+// post makes one delivery attempt and returns the HTTP status the
+// endpoint answered (0 when it did not answer) and an error unless 2xx.
+func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event, body []byte) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.URL, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "faregraph-webhooks/1")
@@ -365,14 +388,14 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 	req.Header.Set(EventTypeHeader, ev.Type)
 	resp, err := s.cfg.Client.Do(req)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
+		return resp.StatusCode, fmt.Errorf("endpoint answered HTTP %d", resp.StatusCode)
 	}
-	return nil
+	return resp.StatusCode, nil
 }
 
 // lookback is how many sequence numbers below the last one seen a
@@ -381,18 +404,28 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 const lookback = 64
 
 // Subscribe streams the tenant's events about subject (a session or
-// booking id), from those written after the call, reading the outbox
-// every PollInterval, until ctx ends. Each event is sent once.
+// booking id), from those written after the call, until ctx ends. Each
+// event is sent once. It reads the outbox when woken by the notification
+// of a new event about subject (Postgres, from any replica), and every
+// FallbackPollInterval in case one was lost; without notifications (SQLite,
+// or while the LISTEN connection is down) every PollInterval.
 func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-chan Event, error) {
+	// Registered before the last event is read: an event committed in
+	// between wakes it rather than waiting for a poll.
+	w := s.register(subject)
 	last, err := s.outbox.Last(ctx, s.cfg.DB)
 	if err != nil {
+		s.unregister(w)
 		return nil, err
 	}
 	start := last
 	ch := make(chan Event, 16)
+	s.open.Add(1)
 	go func() {
 		defer close(ch)
-		t := time.NewTicker(s.cfg.PollInterval)
+		defer s.open.Add(-1)
+		defer s.unregister(w)
+		t := time.NewTimer(s.pollInterval())
 		defer t.Stop()
 		sent := map[int64]bool{}
 		for {
@@ -400,8 +433,10 @@ func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-ch
 			case <-ctx.Done():
 				return
 			case <-t.C:
+			case <-w.ch:
 			}
 			rows, err := s.outbox.After(ctx, s.cfg.DB, tenantID, subject, max(start, last-lookback), 100)
+			t.Reset(s.pollInterval())
 			if err != nil {
 				if ctx.Err() == nil {
 					s.cfg.Logger.WarnContext(ctx, "reading events for a subscription", "err", err)
@@ -423,6 +458,9 @@ func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-ch
 				if seq <= last-lookback {
 					delete(sent, seq)
 				}
+			}
+			if len(rows) == 100 {
+				w.wake() // a full page: read on at once
 			}
 		}
 	}()

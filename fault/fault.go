@@ -164,6 +164,10 @@ const (
 	// SHA-256 hash only, which this server has not seen; send the query
 	// text with the hash once (Apollo's APQ protocol).
 	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
+	// Overloaded: the server is running as many searches as it admits and
+	// could not queue this one; nothing was asked of any provider. Retry
+	// in a few seconds.
+	Overloaded Code = "OVERLOADED"
 )
 
 // Codes of a checkout session's failure (Failure.code), besides the
@@ -196,6 +200,7 @@ var Codes = []Code{
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
 	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable, PersistedQueryNotFound,
+	Overloaded,
 }
 
 // Violation is one thing wrong with one input field. Its JSON encoding

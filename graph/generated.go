@@ -148,21 +148,23 @@ type ComplexityRoot struct {
 	}
 
 	BookingCancellation struct {
-		Booking      func(childComplexity int) int
-		Cancellable  func(childComplexity int) int
-		CreatedAt    func(childComplexity int) int
-		ExpiresAt    func(childComplexity int) int
-		Failure      func(childComplexity int) int
-		ID           func(childComplexity int) int
-		Latest       func(childComplexity int) int
-		Penalty      func(childComplexity int) int
-		QuotedRefund func(childComplexity int) int
-		RefundStatus func(childComplexity int) int
-		Refundable   func(childComplexity int) int
-		Refunded     func(childComplexity int) int
-		Status       func(childComplexity int) int
-		UpdatedAt    func(childComplexity int) int
-		Voidable     func(childComplexity int) int
+		Booking          func(childComplexity int) int
+		Cancellable      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		ExpiresAt        func(childComplexity int) int
+		Failure          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Latest           func(childComplexity int) int
+		Penalty          func(childComplexity int) int
+		ProviderRefunded func(childComplexity int) int
+		QuotedRefund     func(childComplexity int) int
+		RefundStatus     func(childComplexity int) int
+		Refundable       func(childComplexity int) int
+		Refunded         func(childComplexity int) int
+		RefundedBy       func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Voidable         func(childComplexity int) int
 	}
 
 	BookingCancellationPayload struct {
@@ -225,6 +227,7 @@ type ComplexityRoot struct {
 		Amount     func(childComplexity int) int
 		Index      func(childComplexity int) int
 		Provider   func(childComplexity int) int
+		Reference  func(childComplexity int) int
 		Settlement func(childComplexity int) int
 	}
 
@@ -446,6 +449,7 @@ type ComplexityRoot struct {
 	}
 
 	PaymentAction struct {
+		ActionURL     func(childComplexity int) int
 		Amount        func(childComplexity int) int
 		ClientSecret  func(childComplexity int) int
 		Done          func(childComplexity int) int
@@ -478,18 +482,26 @@ type ComplexityRoot struct {
 		Status     func(childComplexity int) int
 	}
 
+	ProviderSettlementDefault struct {
+		Configured     func(childComplexity int) int
+		Mode           func(childComplexity int) int
+		Provider       func(childComplexity int) int
+		SupportedModes func(childComplexity int) int
+	}
+
 	Query struct {
-		Booking           func(childComplexity int, id string) int
-		Bookings          func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.BookingFilter) int
-		CheckoutSession   func(childComplexity int, id string) int
-		CheckoutSessions  func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) int
-		CreditLine        func(childComplexity int) int
-		Node              func(childComplexity int, id string) int
-		Offer             func(childComplexity int, id string) int
-		OfferSearch       func(childComplexity int, id string) int
-		SearchOffers      func(childComplexity int, input model.SearchOffersInput) int
-		WebhookDeliveries func(childComplexity int, endpointID string, first *int, after *string) int
-		WebhookEndpoints  func(childComplexity int) int
+		Booking            func(childComplexity int, id string) int
+		Bookings           func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.BookingFilter) int
+		CheckoutSession    func(childComplexity int, id string) int
+		CheckoutSessions   func(childComplexity int, first *int, after *string, last *int, before *string, filter *model.CheckoutSessionFilter) int
+		CreditLine         func(childComplexity int) int
+		Node               func(childComplexity int, id string) int
+		Offer              func(childComplexity int, id string) int
+		OfferSearch        func(childComplexity int, id string) int
+		SearchOffers       func(childComplexity int, input model.SearchOffersInput) int
+		SettlementDefaults func(childComplexity int) int
+		WebhookDeliveries  func(childComplexity int, endpointID string, first *int, after *string) int
+		WebhookEndpoints   func(childComplexity int) int
 	}
 
 	Seat struct {
@@ -568,14 +580,15 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDelivery struct {
-		AttemptCount  func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		DeliveredAt   func(childComplexity int) int
-		EventID       func(childComplexity int) int
-		LastError     func(childComplexity int) int
-		NextAttemptAt func(childComplexity int) int
-		Status        func(childComplexity int) int
-		Type          func(childComplexity int) int
+		AttemptCount   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DeliveredAt    func(childComplexity int) int
+		EventID        func(childComplexity int) int
+		LastError      func(childComplexity int) int
+		LastStatusCode func(childComplexity int) int
+		NextAttemptAt  func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Type           func(childComplexity int) int
 	}
 
 	WebhookDeliveryConnection struct {
@@ -631,7 +644,10 @@ type BookingCancellationResolver interface {
 	ID(ctx context.Context, obj *checkout.Cancellation) (string, error)
 	Booking(ctx context.Context, obj *checkout.Cancellation) (*checkout.BookingRecord, error)
 
+	RefundedBy(ctx context.Context, obj *checkout.Cancellation) (*checkout.RefundChannel, error)
 	RefundStatus(ctx context.Context, obj *checkout.Cancellation) (*payments.RefundStatus, error)
+
+	Failure(ctx context.Context, obj *checkout.Cancellation) (*string, error)
 }
 type CheckoutSessionResolver interface {
 	ID(ctx context.Context, obj *checkout.Session) (string, error)
@@ -705,6 +721,7 @@ type PaymentActionResolver interface {
 
 	ClientSecret(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 	TransactionID(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
+	ActionURL(ctx context.Context, obj *checkout.PaymentAction) (*string, error)
 }
 type PenaltyResolver interface {
 	Percent(ctx context.Context, obj *providers.Penalty) (*string, error)
@@ -725,6 +742,7 @@ type QueryResolver interface {
 	Booking(ctx context.Context, id string) (*checkout.BookingRecord, error)
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.BookingFilter) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
+	SettlementDefaults(ctx context.Context) ([]model.ProviderSettlementDefault, error)
 }
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
@@ -1197,6 +1215,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.Penalty(childComplexity), true
+	case "BookingCancellation.providerRefunded":
+		if e.ComplexityRoot.BookingCancellation.ProviderRefunded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.ProviderRefunded(childComplexity), true
 	case "BookingCancellation.refund":
 		if e.ComplexityRoot.BookingCancellation.QuotedRefund == nil {
 			break
@@ -1221,6 +1245,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.Refunded(childComplexity), true
+	case "BookingCancellation.refundedBy":
+		if e.ComplexityRoot.BookingCancellation.RefundedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.RefundedBy(childComplexity), true
 	case "BookingCancellation.status":
 		if e.ComplexityRoot.BookingCancellation.Status == nil {
 			break
@@ -1458,6 +1488,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CheckoutPart.Provider(childComplexity), true
+	case "CheckoutPart.reference":
+		if e.ComplexityRoot.CheckoutPart.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CheckoutPart.Reference(childComplexity), true
 	case "CheckoutPart.settlement":
 		if e.ComplexityRoot.CheckoutPart.Settlement == nil {
 			break
@@ -2461,6 +2497,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Payment.Status(childComplexity), true
 
+	case "PaymentAction.actionUrl":
+		if e.ComplexityRoot.PaymentAction.ActionURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PaymentAction.ActionURL(childComplexity), true
 	case "PaymentAction.amount":
 		if e.ComplexityRoot.PaymentAction.Amount == nil {
 			break
@@ -2591,6 +2633,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProviderResult.Status(childComplexity), true
 
+	case "ProviderSettlementDefault.configured":
+		if e.ComplexityRoot.ProviderSettlementDefault.Configured == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Configured(childComplexity), true
+	case "ProviderSettlementDefault.mode":
+		if e.ComplexityRoot.ProviderSettlementDefault.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Mode(childComplexity), true
+	case "ProviderSettlementDefault.provider":
+		if e.ComplexityRoot.ProviderSettlementDefault.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.Provider(childComplexity), true
+	case "ProviderSettlementDefault.supportedModes":
+		if e.ComplexityRoot.ProviderSettlementDefault.SupportedModes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProviderSettlementDefault.SupportedModes(childComplexity), true
+
 	case "Query.booking":
 		if e.ComplexityRoot.Query.Booking == nil {
 			break
@@ -2686,6 +2753,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SearchOffers(childComplexity, args["input"].(model.SearchOffersInput)), true
+	case "Query.settlementDefaults":
+		if e.ComplexityRoot.Query.SettlementDefaults == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SettlementDefaults(childComplexity), true
 	case "Query.webhookDeliveries":
 		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
 			break
@@ -3029,6 +3102,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatusCode":
+		if e.ComplexityRoot.WebhookDelivery.LastStatusCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatusCode(childComplexity), true
 	case "WebhookDelivery.nextAttemptAt":
 		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
 			break
@@ -3334,6 +3413,8 @@ type WebhookDelivery {
   attemptCount: Int!
   "Why the last attempt failed (\"endpoint answered HTTP 503\", a network error); null when it did not fail or was not attempted yet."
   lastError: String
+  "The HTTP status code (100-599) the endpoint answered on the last attempt, 2xx or not; null before the first attempt and when the last attempt got no answer (connection refused, timeout: see lastError)."
+  lastStatusCode: Int
   "When it is attempted next, UTC; null once delivered or given up."
   nextAttemptAt: DateTime
   "When the endpoint accepted it, UTC; null until then."
@@ -4013,6 +4094,13 @@ extend type Query {
   ): BookingConnection!
   "Your credit line, if you have one."
   creditLine: CreditLine
+  """
+  How your sessions' parts of each provider of this server settle when a
+  session does not say (createCheckoutSession and checkout settlements), in
+  the server's provider order. An operator sets them (faregraph tenant
+  settlement set); a provider without one settles as MERCHANT.
+  """
+  settlementDefaults: [ProviderSettlementDefault!]!
 }
 
 "What can be changed: the checkout. Every mutation answers a CheckoutSessionPayload."
@@ -4188,7 +4276,7 @@ input CreateCheckoutSessionInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey)."
   partialBooking: PartialBooking
-  "Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4."
+  "Who takes each provider's money; a provider not listed settles by your default (Query.settlementDefaults), MERCHANT when none is set. A mode the provider does not support is a user error on its mode. At most 4."
   settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
@@ -4224,7 +4312,7 @@ input CheckoutInput {
   metadata: [MetadataEntryInput!] @maxItems(n: 20)
   "As in createCheckoutSession; FORBID when absent."
   partialBooking: PartialBooking
-  "As in createCheckoutSession; MERCHANT for every provider when absent. At most 4."
+  "As in createCheckoutSession; your defaults (Query.settlementDefaults) for the providers not listed. At most 4."
   settlements: [ProviderSettlementInput!] @maxItems(n: 4)
   "How to pay."
   method: PaymentMethodType!
@@ -4388,6 +4476,18 @@ input ProviderSettlementInput {
   mode: SettlementMode!
 }
 
+"How your sessions' parts of one provider settle when a session does not say."
+type ProviderSettlementDefault {
+  "The provider (Offer part provider, e.g. liteapi, citizenplane)."
+  provider: String!
+  "The mode its parts settle by: the one an operator set for you, MERCHANT otherwise."
+  mode: SettlementMode!
+  "Whether an operator set mode for you (faregraph tenant settlement set)."
+  configured: Boolean!
+  "The modes the provider supports (MERCHANT always); another is a user error in settlements."
+  supportedModes: [SettlementMode!]!
+}
+
 "Who takes a part's money."
 enum SettlementMode {
   "We charge the card through our gateway (or the API client's credit line) and pay the provider on account (CitizenPlane self_psp, LiteAPI credit)."
@@ -4412,6 +4512,8 @@ type PaymentAction {
   clientSecret: String
   "The provider's id of its intent (CONFIRM_PROVIDER_INTENT), sent at booking."
   transactionId: String
+  "While the payment is REQUIRES_ACTION (CONFIRM_CARD_PAYMENT): the page where the buyer completes 3-D Secure (Gr4vy's transaction payment_method.approval_url, Stripe's next_action.redirect_to_url.url); the buyer comes back to the app, and the gateway's webhook moves the payment on. Null otherwise, or when the gateway's SDK runs the challenge from clientSecret (Stripe's handleNextAction)."
+  actionUrl: String
   "Whether it is done: the card forwarded, our intent authorized. A provider's intent is confirmed between the app and Stripe, so it is never known done."
   done: Boolean!
 }
@@ -4432,6 +4534,8 @@ type CheckoutPart {
   index: Int!
   "The provider that holds and books it."
   provider: String!
+  "Our booking reference for the part (six characters from A-Z and 2-9 without I, O, 0 and 1), given when the session is created and kept by its booking (Booking.reference); null only for sessions created before references were given at creation, until booked."
+  reference: String
   "Who takes its money."
   settlement: SettlementMode!
   "What it costs, its extras included."
@@ -4496,9 +4600,19 @@ type BookingCancellation {
   refund: Money!
   "What the provider quoted it would keep."
   penalty: Money!
-  "What the provider refunded and is refunded to the traveller, once canceled; null before."
+  """
+  What the traveller is refunded, in the booking's currency (what they
+  paid), once canceled; null before. When the part was sold converted from
+  the provider's currency, it is the same share of what the traveller paid
+  as providerRefunded is of what the provider was paid for the part
+  (rounded down to the minor unit), never converted again at a later rate.
+  """
   refunded: Money
-  "The refund's status at the payment gateway (or the credit line); null before a refund is made or when there is nothing to refund."
+  "What the provider refunded, in its own currency, once canceled; null before and when the provider did not say (refunded is then its quote)."
+  providerRefunded: Money
+  "Who gives the traveller the money back; null before the refund is decided and when there is nothing to refund."
+  refundedBy: RefundChannel
+  "The refund's status at the payment gateway (or the credit line; for refundedBy PROVIDER, SUCCEEDED once the provider confirmed the cancellation with its refund); null before a refund is made or when there is nothing to refund."
   refundStatus: RefundStatus
   "Whether it is the booking's latest quote, the only one that can be confirmed."
   latest: Boolean!
@@ -4510,6 +4624,16 @@ type BookingCancellation {
   createdAt: DateTime!
   "When it last changed, UTC."
   updatedAt: DateTime!
+}
+
+"Who gives the traveller a cancellation's refund."
+enum RefundChannel {
+  "A refund on the card at the payment gateway that took the session's payment (MERCHANT parts), for refunded."
+  GATEWAY
+  "The API client's credit line is given back refunded."
+  CREDIT_LINE
+  "The provider took the part's money itself (PROVIDER_INTENT, CARD_FORWARD) and refunds the card when it cancels, providerRefunded in its currency; faregraph makes no refund of its own."
+  PROVIDER
 }
 
 "Where a booking cancellation stands."
@@ -4707,6 +4831,8 @@ enum ErrorCode {
   NOT_ACCEPTABLE
   "A request error: an automatic persisted query sent as its SHA-256 hash only, which this server has not seen; send the query text with the hash once (Apollo's APQ protocol)."
   PERSISTED_QUERY_NOT_FOUND
+  "The server is running as many searches as it admits and could not queue this one; no provider was asked. Retry in a few seconds."
+  OVERLOADED
 }
 
 
@@ -4771,15 +4897,38 @@ type CheckoutSession implements Node {
   payment: Payment
   "The offer's parts, each with who takes its money."
   parts: [CheckoutPart!]!
-  "What the app must do before booking: confirm a provider's intent, forward a card, confirm our own intent. Empty until held."
+  """
+  What the app must do before booking, one entry per way the session's
+  parts are paid (partIndexes say which); empty until held, and until paid
+  for our own intent:
+  - CONFIRM_CARD_PAYMENT (the MERCHANT parts): confirm our intent with the
+    gateway's SDK (clientSecret, Payment.ephemeralKey, Payment.customerId);
+    done once authorized.
+  - CONFIRM_PROVIDER_INTENT (one per PROVIDER_INTENT part): confirm the
+    provider's Stripe intent (clientSecret) with Stripe's SDK under the
+    provider's publishable key; the booking names transactionId. Attaching
+    extras (selectSeats) makes the provider answer a new intent, which
+    replaces the action: confirm the latest, after the last extra.
+  - FORWARD_CARD (one per provider with CARD_FORWARD parts): make a Stripe
+    PaymentMethod with the provider's restricted key and give it, with any
+    3-D Secure results, to forwardCard; done once given.
+  One card entry: the traveller types the card once, into the app's own
+  card field (Stripe's mobile SDKs: STPPaymentCardTextField /
+  CardInputWidget), and the app makes each action's call from it under that
+  action's key. A card form bound to one account (Stripe Elements on the
+  web, Gr4vy Embed) cannot be reused for another account: there the card is
+  entered once per account (ours, each provider's). In the sandbox,
+  confirmSandboxPayment plays every action with one test card. Then call
+  bookCheckoutSession.
+  """
   paymentActions: [PaymentAction!]!
   "The bookings made, once booked."
   bookings: [Booking!]!
   "Links every booking this session makes."
   groupIdentifier: String!
-  "Our booking references (Booking.reference), once booked."
+  "Our booking references, one per part in Offer.parts order (CheckoutPart.reference), from creation on, so that a one-step checkout answers them; each part's booking keeps its reference (Booking.reference, next to the provider's providerReference and locators). Sessions created before references were given at creation list their bookings' references once booked."
   bookingReferences: [String!]!
-  "Our booking references, once booked."
+  "The same as bookingReferences."
   bookingCodes: [String!]! @deprecated(reason: "Use bookingReferences.")
   "The travellers, in the order given, with their names as given and as ticketed."
   passengers: [Passenger!]!
@@ -4926,8 +5075,10 @@ type Payment {
 
 "Where a payment stands, the same for every gateway."
 enum PaymentStatus {
-  "Waits for the customer to enter a card, or to finish confirming it (3-D Secure)."
+  "Waits for the customer to enter a card, or to finish confirming it."
   REQUIRES_PAYMENT_METHOD
+  "The card was given and its issuer asks the buyer to authenticate (3-D Secure) first: Stripe's requires_action, Gr4vy's buyer_approval_pending. The CONFIRM_CARD_PAYMENT action's actionUrl (or, without one, the gateway's SDK with clientSecret) runs the challenge; the gateway's webhook then moves the payment on to AUTHORIZED or FAILED."
+  REQUIRES_ACTION
   "The gateway is still working on the confirmation."
   PROCESSING
   "The amount is held on the card (or reserved on the credit line), waiting to be captured or released."
@@ -5514,6 +5665,10 @@ func (ec *executionContext) childFields_BookingCancellation(ctx context.Context,
 		return ec.fieldContext_BookingCancellation_penalty(ctx, field)
 	case "refunded":
 		return ec.fieldContext_BookingCancellation_refunded(ctx, field)
+	case "providerRefunded":
+		return ec.fieldContext_BookingCancellation_providerRefunded(ctx, field)
+	case "refundedBy":
+		return ec.fieldContext_BookingCancellation_refundedBy(ctx, field)
 	case "refundStatus":
 		return ec.fieldContext_BookingCancellation_refundStatus(ctx, field)
 	case "latest":
@@ -5648,6 +5803,8 @@ func (ec *executionContext) childFields_CheckoutPart(ctx context.Context, field 
 		return ec.fieldContext_CheckoutPart_index(ctx, field)
 	case "provider":
 		return ec.fieldContext_CheckoutPart_provider(ctx, field)
+	case "reference":
+		return ec.fieldContext_CheckoutPart_reference(ctx, field)
 	case "settlement":
 		return ec.fieldContext_CheckoutPart_settlement(ctx, field)
 	case "amount":
@@ -6066,6 +6223,8 @@ func (ec *executionContext) childFields_PaymentAction(ctx context.Context, field
 		return ec.fieldContext_PaymentAction_clientSecret(ctx, field)
 	case "transactionId":
 		return ec.fieldContext_PaymentAction_transactionId(ctx, field)
+	case "actionUrl":
+		return ec.fieldContext_PaymentAction_actionUrl(ctx, field)
 	case "done":
 		return ec.fieldContext_PaymentAction_done(ctx, field)
 	}
@@ -6116,6 +6275,20 @@ func (ec *executionContext) childFields_ProviderResult(ctx context.Context, fiel
 		return ec.fieldContext_ProviderResult_conversion(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderResult", field.Name)
+}
+
+func (ec *executionContext) childFields_ProviderSettlementDefault(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_ProviderSettlementDefault_provider(ctx, field)
+	case "mode":
+		return ec.fieldContext_ProviderSettlementDefault_mode(ctx, field)
+	case "configured":
+		return ec.fieldContext_ProviderSettlementDefault_configured(ctx, field)
+	case "supportedModes":
+		return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProviderSettlementDefault", field.Name)
 }
 
 func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6268,6 +6441,8 @@ func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, fie
 		return ec.fieldContext_WebhookDelivery_attemptCount(ctx, field)
 	case "lastError":
 		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "lastStatusCode":
+		return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
 	case "nextAttemptAt":
 		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
 	case "deliveredAt":
@@ -8900,6 +9075,61 @@ func (ec *executionContext) fieldContext_BookingCancellation_refunded(_ context.
 	return fc, nil
 }
 
+func (ec *executionContext) _BookingCancellation_providerRefunded(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_providerRefunded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProviderRefunded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *providers.Money) graphql.Marshaler {
+			return ec.marshalOMoney2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐMoney(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_providerRefunded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingCancellation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Money(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_refundedBy(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_refundedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.BookingCancellation().RefundedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *checkout.RefundChannel) graphql.Marshaler {
+			return ec.marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_refundedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type RefundChannel does not have child fields"))
+}
+
 func (ec *executionContext) _BookingCancellation_refundStatus(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8955,18 +9185,18 @@ func (ec *executionContext) _BookingCancellation_failure(ctx context.Context, fi
 			return ec.fieldContext_BookingCancellation_failure(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Failure, nil
+			return ec.Resolvers.BookingCancellation().Failure(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BookingCancellation_failure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type String does not have child fields"))
+	return graphql.NewScalarFieldContext("BookingCancellation", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
 func (ec *executionContext) _BookingCancellation_expiresAt(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
@@ -9907,6 +10137,29 @@ func (ec *executionContext) _CheckoutPart_provider(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_CheckoutPart_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _CheckoutPart_reference(ctx context.Context, field graphql.CollectedField, obj *model.CheckoutPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CheckoutPart_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CheckoutPart_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CheckoutPart", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
@@ -14368,6 +14621,29 @@ func (ec *executionContext) fieldContext_PaymentAction_transactionId(_ context.C
 	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _PaymentAction_actionUrl(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PaymentAction_actionUrl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PaymentAction().ActionURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PaymentAction_actionUrl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PaymentAction", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
 func (ec *executionContext) _PaymentAction_done(ctx context.Context, field graphql.CollectedField, obj *checkout.PaymentAction) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14738,6 +15014,98 @@ func (ec *executionContext) fieldContext_ProviderResult_conversion(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_provider(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_mode(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_configured(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_configured(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Configured, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_configured(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
+func (ec *executionContext) _ProviderSettlementDefault_supportedModes(ctx context.Context, field graphql.CollectedField, obj *model.ProviderSettlementDefault) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupportedModes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []providers.Settlement) graphql.Marshaler {
+			return ec.marshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProviderSettlementDefault_supportedModes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProviderSettlementDefault", field, false, false, errors.New("field of type SettlementMode does not have child fields"))
 }
 
 func (ec *executionContext) _Query_webhookEndpoints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -15195,6 +15563,38 @@ func (ec *executionContext) fieldContext_Query_creditLine(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_CreditLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_settlementDefaults(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_settlementDefaults(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().SettlementDefaults(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ProviderSettlementDefault) graphql.Marshaler {
+			return ec.marshalNProviderSettlementDefault2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefaultᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_settlementDefaults(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProviderSettlementDefault(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16622,6 +17022,29 @@ func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _WebhookDelivery_lastStatusCode(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatusCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStatusCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatusCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, errors.New("field of type Int does not have child fields"))
 }
 
 func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDelivery) (ret graphql.Marshaler) {
@@ -20596,6 +21019,49 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "providerRefunded":
+			out.Values[i] = ec._BookingCancellation_providerRefunded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "refundedBy":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_refundedBy(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "refundStatus":
 			field := field
 
@@ -20640,10 +21106,43 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "failure":
-			out.Values[i] = ec._BookingCancellation_failure(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._BookingCancellation_failure(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
 			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "expiresAt":
 			out.Values[i] = ec._BookingCancellation_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21124,6 +21623,11 @@ func (ec *executionContext) _CheckoutPart(ctx context.Context, sel ast.Selection
 		case "provider":
 			out.Values[i] = ec._CheckoutPart_provider(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._CheckoutPart_reference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "settlement":
@@ -23860,6 +24364,44 @@ func (ec *executionContext) _PaymentAction(ctx context.Context, sel ast.Selectio
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "actionUrl":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._PaymentAction_actionUrl(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "done":
 			out.Values[i] = ec._PaymentAction_done(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24154,6 +24696,59 @@ func (ec *executionContext) _ProviderResult(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var providerSettlementDefaultImplementors = []string{"ProviderSettlementDefault"}
+
+func (ec *executionContext) _ProviderSettlementDefault(ctx context.Context, sel ast.SelectionSet, obj *model.ProviderSettlementDefault) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, providerSettlementDefaultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProviderSettlementDefault")
+		case "provider":
+			out.Values[i] = ec._ProviderSettlementDefault_provider(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mode":
+			out.Values[i] = ec._ProviderSettlementDefault_mode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "configured":
+			out.Values[i] = ec._ProviderSettlementDefault_configured(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supportedModes":
+			out.Values[i] = ec._ProviderSettlementDefault_supportedModes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -24405,6 +25000,28 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				}()
 				res = ec._Query_creditLine(ctx, field)
 				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			rrm := func(ctx context.Context) graphql.Marshaler {
+				return ec.OperationContext.RootResolverMiddleware(ctx,
+					func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return rrm(innerCtx) })
+		case "settlementDefaults":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Query_settlementDefaults(ctx, field)
+				if res == graphql.Null {
 					atomic.AddUint32(&fs.Invalids, 1)
 				}
 				return res
@@ -25016,6 +25633,11 @@ func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.Select
 			}
 		case "lastError":
 			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastStatusCode":
+			out.Values[i] = ec._WebhookDelivery_lastStatusCode(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -26374,6 +26996,7 @@ var (
 		"CORS_ORIGIN_NOT_ALLOWED":   fault.CORSOriginNotAllowed,
 		"NOT_ACCEPTABLE":            fault.NotAcceptable,
 		"PERSISTED_QUERY_NOT_FOUND": fault.PersistedQueryNotFound,
+		"OVERLOADED":                fault.Overloaded,
 	}
 	marshalNErrorCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐCode = map[fault.Code]string{
 		fault.BadUserInput:            "BAD_USER_INPUT",
@@ -26431,6 +27054,7 @@ var (
 		fault.CORSOriginNotAllowed:    "CORS_ORIGIN_NOT_ALLOWED",
 		fault.NotAcceptable:           "NOT_ACCEPTABLE",
 		fault.PersistedQueryNotFound:  "PERSISTED_QUERY_NOT_FOUND",
+		fault.Overloaded:              "OVERLOADED",
 	}
 )
 
@@ -26955,6 +27579,7 @@ func (ec *executionContext) marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfar
 var (
 	unmarshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[string]payments.Status{
 		"REQUIRES_PAYMENT_METHOD": payments.RequiresPaymentMethod,
+		"REQUIRES_ACTION":         payments.RequiresAction,
 		"PROCESSING":              payments.Processing,
 		"AUTHORIZED":              payments.Authorized,
 		"CAPTURED":                payments.Captured,
@@ -26963,6 +27588,7 @@ var (
 	}
 	marshalNPaymentStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐStatus = map[payments.Status]string{
 		payments.RequiresPaymentMethod: "REQUIRES_PAYMENT_METHOD",
+		payments.RequiresAction:        "REQUIRES_ACTION",
 		payments.Processing:            "PROCESSING",
 		payments.Authorized:            "AUTHORIZED",
 		payments.Captured:              "CAPTURED",
@@ -26990,6 +27616,26 @@ func (ec *executionContext) marshalNProviderResult2ᚕgithubᚗcomᚋfaregraph�
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNProviderResult2githubᚗcomᚋfaregraphᚋfaregraphᚋsearchᚐProviderResult(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProviderSettlementDefault2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefault(ctx context.Context, sel ast.SelectionSet, v model.ProviderSettlementDefault) graphql.Marshaler {
+	return ec._ProviderSettlementDefault(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNProviderSettlementDefault2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefaultᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ProviderSettlementDefault) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProviderSettlementDefault2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐProviderSettlementDefault(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -27314,6 +27960,36 @@ var (
 		providers.CardForward:    "CARD_FORWARD",
 	}
 )
+
+func (ec *executionContext) unmarshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx context.Context, v any) ([]providers.Settlement, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]providers.Settlement, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSettlementMode2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlementᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Settlement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSettlementMode2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSettlement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNSlice2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSlice(ctx context.Context, sel ast.SelectionSet, v providers.Slice) graphql.Marshaler {
 	return ec._Slice(ctx, sel, &v)
@@ -28240,6 +28916,38 @@ func (ec *executionContext) unmarshalOProviderSettlementInput2ᚕgithubᚗcomᚋ
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx context.Context, v any) (*checkout.RefundChannel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel(ctx context.Context, sel ast.SelectionSet, v *checkout.RefundChannel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel[*v])
+	return res
+}
+
+var (
+	unmarshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel = map[string]checkout.RefundChannel{
+		"GATEWAY":     checkout.RefundByGateway,
+		"CREDIT_LINE": checkout.RefundByCreditLine,
+		"PROVIDER":    checkout.RefundByProvider,
+	}
+	marshalORefundChannel2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐRefundChannel = map[checkout.RefundChannel]string{
+		checkout.RefundByGateway:    "GATEWAY",
+		checkout.RefundByCreditLine: "CREDIT_LINE",
+		checkout.RefundByProvider:   "PROVIDER",
+	}
+)
+
 func (ec *executionContext) unmarshalORefundStatus2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋpaymentsᚐRefundStatus(ctx context.Context, v any) (*payments.RefundStatus, error) {
 	if v == nil {
 		return nil, nil
@@ -28289,18 +28997,6 @@ func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregrap
 	}
 
 	return ret
-}
-
-func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
-	_ = sel
-	_ = ctx
-	res := graphql.MarshalString(v)
-	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -32,6 +32,13 @@ const (
 	// RequiresPaymentMethod: the intent waits for the customer to enter a
 	// card (or to finish confirming it, e.g. 3-D Secure) in the card form.
 	RequiresPaymentMethod Status = "REQUIRES_PAYMENT_METHOD"
+	// RequiresAction: the card was given, and the issuer asks the buyer to
+	// authenticate (3-D Secure) before it authorizes: Stripe's
+	// requires_action, Gr4vy's buyer_approval_pending. Intent.ActionURL,
+	// when set, is the page to send the buyer to; otherwise the gateway's
+	// SDK runs the challenge from the client secret. The gateway then
+	// moves the intent on (a webhook tells us).
+	RequiresAction Status = "REQUIRES_ACTION"
 	// Processing: the gateway is still working on the confirmation.
 	Processing Status = "PROCESSING"
 	// Authorized: the amount is held on the card and waits for Capture or
@@ -90,6 +97,11 @@ type Intent struct {
 	// the Stripe gateway fills it in CreateIntent only; the sandbox stores
 	// it and always fills it.
 	EphemeralKey string
+	// ActionURL is where the buyer completes a challenge while the intent
+	// is RequiresAction (Gr4vy's payment_method.approval_url, Stripe's
+	// next_action.redirect_to_url.url), or "" when there is none or the
+	// gateway's SDK handles it from ClientSecret.
+	ActionURL string
 	// Card summarizes the card the intent was last confirmed with, or is
 	// nil before a card was given.
 	Card *Card

@@ -2,9 +2,13 @@
 // a browser.
 //
 // Everything the page needs is embedded in the binary with go:embed: the
-// GraphiQL, React and ReactDOM bundles vendored in assets/ (refreshed by
-// scripts/playground-assets.sh, versions in assets/VERSIONS) and the page's
-// own bootstrap script and stylesheet in web/. Nothing is loaded from a CDN,
+// GraphiQL, React, ReactDOM and graphql-sse bundles vendored in assets/
+// (refreshed by scripts/playground-assets.sh, versions in assets/VERSIONS)
+// and the page's own bootstrap script and stylesheet in web/. Queries and
+// mutations are POSTed as JSON; subscriptions run over server-sent events
+// with the graphql-sse protocol (POST with Accept: text/event-stream, one
+// stream per subscription), each event shown in the result pane as it
+// arrives. Nothing is loaded from a CDN,
 // so the playground works on an air-gapped network, and the page's
 // Content-Security-Policy forbids loading scripts, styles or data from
 // anywhere but the server itself (and the GraphQL endpoint, when that is on

@@ -193,8 +193,8 @@ func TestPage(t *testing.T) {
 	}
 
 	refs := assetRef.FindAllStringSubmatch(page, -1)
-	if len(refs) != 6 {
-		t.Fatalf("page refers to %d assets, want 6:\n%s", len(refs), page)
+	if len(refs) != 7 {
+		t.Fatalf("page refers to %d assets, want 7:\n%s", len(refs), page)
 	}
 	for _, m := range refs {
 		ref := "/" + m[1]

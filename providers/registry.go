@@ -34,6 +34,11 @@ type Registration struct {
 	// with the settings that point the adapter at it once it is served
 	// under baseURL.
 	NewSimulator func(cfg SimConfig) (sim.Controller, func(baseURL string) map[string]string)
+	// Settlements lists how the provider's parts can be paid (the same
+	// list as its adapter's Settler), so that a tenant's defaults are
+	// checked without building an adapter ("faregraph tenant settlement
+	// set"); nil is Merchant only.
+	Settlements []Settlement
 }
 
 // KeyURL is the setting every provider has: the provider's base URL, as

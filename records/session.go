@@ -94,6 +94,9 @@ type PartState struct {
 	Settlement string `json:"settlement,omitempty"`
 	// Forward is the card of a CARD_FORWARD part, once given.
 	Forward *CardForward `json:"forward,omitempty"`
+	// Reference is our booking reference for the part, given at creation;
+	// absent in documents written before references were given then.
+	Reference string `json:"reference,omitempty"`
 }
 
 // CardForward is a card forwarded to a provider: a Stripe PaymentMethod
@@ -123,6 +126,7 @@ type Payment struct {
 	ClientSecret string `json:"clientSecret,omitempty"`
 	EphemeralKey string `json:"ephemeralKey,omitempty"`
 	CustomerID   string `json:"customerId,omitempty"`
+	ActionURL    string `json:"actionUrl,omitempty"`
 	Card         *Card  `json:"card,omitempty"`
 	FailureCode  string `json:"failureCode,omitempty"`
 	FailureMsg   string `json:"failureMessage,omitempty"`

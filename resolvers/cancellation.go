@@ -36,6 +36,23 @@ func (r *bookingCancellationResolver) RefundStatus(_ context.Context, obj *check
 	return &st, nil
 }
 
+func (r *bookingCancellationResolver) RefundedBy(_ context.Context, obj *checkout.Cancellation) (*checkout.RefundChannel, error) {
+	if obj.RefundedBy == "" {
+		return nil, nil
+	}
+	ch := obj.RefundedBy
+	return &ch, nil
+}
+
+// Failure is null when nothing failed (the schema's "when it did").
+func (r *bookingCancellationResolver) Failure(_ context.Context, obj *checkout.Cancellation) (*string, error) {
+	if obj.Failure == "" {
+		return nil, nil
+	}
+	f := obj.Failure
+	return &f, nil
+}
+
 func (r *bookingResolver) Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error) {
 	cs, err := r.Checkout.Cancellations(ctx, obj)
 	if err != nil {

@@ -87,11 +87,7 @@ func (r *checkoutSessionResolver) Bookings(_ context.Context, obj *checkout.Sess
 }
 
 func (r *checkoutSessionResolver) BookingReferences(_ context.Context, obj *checkout.Session) ([]string, error) {
-	out := []string{}
-	for _, b := range obj.Bookings {
-		out = append(out, b.Reference)
-	}
-	return out, nil
+	return checkout.BookingReferences(obj), nil
 }
 
 // BookingCodes is the deprecated name of BookingReferences.

@@ -106,6 +106,9 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 	case errors.Is(err, search.ErrNotFound):
 		e.Message = "not found"
 		return fault.NotFound
+	case errors.Is(err, search.ErrOverloaded):
+		e.Message = "the server is running as many searches as it can; retry in a few seconds"
+		return fault.Overloaded
 	case errors.As(err, &pe):
 		e.Message = providerMessage(pe)
 		e.Extensions["provider"] = pe.Provider

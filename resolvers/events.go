@@ -200,6 +200,9 @@ func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string
 		if d.LastError != "" {
 			node.LastError = &d.LastError
 		}
+		if d.StatusCode != 0 {
+			node.LastStatusCode = &d.StatusCode
+		}
 		conn.Edges[i] = model.WebhookDeliveryEdge{Cursor: cursors[i], Node: node}
 	}
 	conn.PageInfo = pageInfo(w, cursors, more)

@@ -29,6 +29,10 @@ func (r *paymentActionResolver) ClientSecret(_ context.Context, obj *checkout.Pa
 	return optional(obj.ClientSecret), nil
 }
 
+func (r *paymentActionResolver) ActionURL(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
+	return optional(obj.ActionURL), nil
+}
+
 func (r *paymentActionResolver) TransactionID(_ context.Context, obj *checkout.PaymentAction) (*string, error) {
 	return optional(obj.TransactionID), nil
 }
@@ -44,7 +48,7 @@ func (r *checkoutSessionResolver) Parts(_ context.Context, obj *checkout.Session
 				st = obj.Parts[i].Settlement
 			}
 		}
-		out = append(out, model.CheckoutPart{Index: i, Provider: p.Provider, Settlement: st,
+		out = append(out, model.CheckoutPart{Index: i, Provider: p.Provider, Settlement: st, Reference: optional(checkout.PartReference(obj, i)),
 			Amount: &providers.Money{Amount: amount, Currency: obj.Total.Currency}})
 	}
 	return out, nil
@@ -79,4 +83,20 @@ func settlementsInput(in []model.ProviderSettlementInput) []checkout.ProviderSet
 		out = append(out, checkout.ProviderSettlement{Provider: s.Provider, Mode: s.Mode})
 	}
 	return out
+}
+
+func (r *queryResolver) SettlementDefaults(ctx context.Context) ([]model.ProviderSettlementDefault, error) {
+	p, err := reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.Checkout.TenantSettlements(ctx, p.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.ProviderSettlementDefault, len(list))
+	for i, ts := range list {
+		out[i] = model.ProviderSettlementDefault{Provider: ts.Provider, Mode: ts.Mode, Configured: ts.Configured, SupportedModes: ts.Supported}
+	}
+	return out, nil
 }

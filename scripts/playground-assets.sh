@@ -23,6 +23,11 @@ REACT_VERSION=18.3.1
 REACT_INTEGRITY=sha512-wS+hAgJShR0KhEvPJArfuPVN1+Hz1t0Y6n5jLrGQbkb4urgPE/0Rve+1kMB1v/oWgHgm4WIcV+i7F2pTVj+2iQ==
 REACT_DOM_VERSION=18.3.1
 REACT_DOM_INTEGRITY=sha512-5m4nQKp+rZRb09LNH59GM4BxTh9251/ylbKIbpe7TpGxfJ+9kv6BLkLBXIjjspbgbnIBNqlI23tRnTWT0snUIw==
+# graphql-sse's client runs subscriptions over server-sent events with the
+# protocol the server's SSE transport speaks (distinct connections mode);
+# its UMD build defines the global graphqlSse.
+GRAPHQL_SSE_VERSION=2.6.1
+GRAPHQL_SSE_INTEGRITY=sha512-0KbuzZlrSx2a3BlnyaL0Rf6nHd/giVUGpo8MZiEEugeQIwitnKk5RVWkriXUpuPKxMw1p4GfxYLlEmR9DR21dQ==
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dest="$root/playground/assets"
@@ -48,6 +53,7 @@ fetch() {
 fetch graphiql "$GRAPHIQL_VERSION" "$GRAPHIQL_INTEGRITY"
 fetch react "$REACT_VERSION" "$REACT_INTEGRITY"
 fetch react-dom "$REACT_DOM_VERSION" "$REACT_DOM_INTEGRITY"
+fetch graphql-sse "$GRAPHQL_SSE_VERSION" "$GRAPHQL_SSE_INTEGRITY"
 
 rm -rf "$dest"
 mkdir -p "$dest"
@@ -55,7 +61,9 @@ cp "$tmp/graphiql/package/graphiql.min.js" "$dest/graphiql.min.js"
 cp "$tmp/graphiql/package/graphiql.min.css" "$dest/graphiql.min.css"
 cp "$tmp/react/package/umd/react.production.min.js" "$dest/react.production.min.js"
 cp "$tmp/react-dom/package/umd/react-dom.production.min.js" "$dest/react-dom.production.min.js"
+cp "$tmp/graphql-sse/package/umd/graphql-sse.min.js" "$dest/graphql-sse.min.js"
 cp "$tmp/graphiql/package/LICENSE" "$dest/LICENSE.graphiql"
+cp "$tmp/graphql-sse/package/LICENSE.md" "$dest/LICENSE.graphql-sse"
 cp "$tmp/react/package/LICENSE" "$dest/LICENSE.react"
 cp "$tmp/react-dom/package/LICENSE" "$dest/LICENSE.react-dom"
 
@@ -83,8 +91,9 @@ fi
 	echo "graphiql $GRAPHIQL_VERSION $GRAPHIQL_INTEGRITY"
 	echo "react $REACT_VERSION $REACT_INTEGRITY"
 	echo "react-dom $REACT_DOM_VERSION $REACT_DOM_INTEGRITY"
+	echo "graphql-sse $GRAPHQL_SSE_VERSION $GRAPHQL_SSE_INTEGRITY"
 	echo "# sha256 of the shipped files:"
-	(cd "$dest" && sha256sum graphiql.min.css graphiql.min.js react-dom.production.min.js react.production.min.js)
+	(cd "$dest" && sha256sum graphiql.min.css graphiql.min.js graphql-sse.min.js react-dom.production.min.js react.production.min.js)
 } >"$dest/VERSIONS"
 
 echo "playground assets refreshed in $dest:"

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -220,6 +221,98 @@ func sseSeesChange(t *testing.T, a, b *app.App) {
 			}
 		case <-deadline:
 			t.Fatal("no checkout_session.held event within 10 s")
+		}
+	}
+}
+
+// TestSubscriptionWokenByNotify: on Postgres a subscription is woken by
+// the NOTIFY sent in the transaction of each event, from another replica:
+// the subscriber's polls are an hour apart (both the fallback and the one
+// used while not listening), so every event it streams after the first
+// can only have come through a notification. It asserts which events
+// arrive and in what order, not how fast.
+func TestSubscriptionWokenByNotify(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	one := newTestApp(t, func(c *app.Config) {
+		c.DatabaseURL, c.EventPollInterval, c.EventFallbackPollInterval = url, time.Hour, time.Hour
+	})
+	other := newTestApp(t, func(c *app.Config) { c.DatabaseURL = url })
+	srv := httptest.NewServer(one.Handler)
+	t.Cleanup(srv.Close)
+	h := other.Handler
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars}})
+	got := subscribe(t, srv.URL, `subscription($id: ID!) { checkoutSessionEvents(checkoutSessionId: $id) { id type } }`, map[string]any{"id": s["id"]})
+	for deadline := time.Now().Add(10 * time.Second); !one.Events.Listening(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the subscriber's replica is not listening for notifications")
+		}
+	}
+	next := func(want string) {
+		t.Helper()
+		select {
+		case data, ok := <-got:
+			if !ok {
+				t.Fatalf("the stream ended before %s", want)
+			}
+			if !strings.Contains(data, `"type":"`+want+`"`) {
+				t.Fatalf("got %s, want the next event to be %s", data, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no %s event (the subscriber polls hourly: it was not woken)", want)
+		}
+	}
+	// Each change is made only once the previous event arrived, so no
+	// catch-up read (when LISTEN is established) can account for it.
+	mutate(t, h, "", "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"]}})
+	next("checkout_session.held")
+	mutate(t, h, "", "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"], "method": "CARD"}})
+	next("checkout_session.payment_pending")
+	mutate(t, h, "", "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"], "cardNumber": "4242424242424242"}})
+	next("checkout_session.authorized")
+}
+
+// TestWebhooksDeliveredOnNotify: on Postgres, DeliverOnWake on one replica
+// delivers an event written through another as soon as its notification
+// arrives; its fallback poll is an hour apart and nothing sweeps.
+func TestWebhooksDeliveredOnNotify(t *testing.T) {
+	url := dbtest.PostgresURL(t)
+	one := newTestApp(t, func(c *app.Config) { c.DatabaseURL, c.EventFallbackPollInterval = url, time.Hour })
+	other := newTestApp(t, func(c *app.Config) { c.DatabaseURL = url })
+	h := other.Handler
+	rc := &receiver{clock: sim.NewClock(apptest.Now)}
+	srv := httptest.NewServer(rc)
+	defer srv.Close()
+	r := post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { secret } }`,
+		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"checkout_session.*"}}})
+	rc.secret, _ = dig(r.Data, "createWebhookEndpoint", "secret").(string)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() { one.Events.DeliverOnWake(ctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for deadline := time.Now().Add(10 * time.Second); !one.Events.Listening(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the delivering replica is not listening for notifications")
+		}
+	}
+	offerID := dig(post(t, h, flowSearch, map[string]any{"p": []string{"liteapi"}}).Data, "searchOffers", "offers", "edges", 0, "node", "id")
+	s := mutate(t, h, "", "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"in": map[string]any{
+		"offerId": offerID, "passengers": passengerVars, "contact": contactVars}})
+	mutate(t, h, "", "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"in": map[string]any{"checkoutSessionId": s["id"]}})
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		rc.mu.Lock()
+		types, bad := append([]string(nil), rc.types...), rc.bad
+		rc.mu.Unlock()
+		if bad != 0 {
+			t.Fatalf("%d deliveries failed the signature check", bad)
+		}
+		if contains(types, "checkout_session.held") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no checkout_session.held delivered (fallback poll hourly, no sweep): got %v", types)
 		}
 	}
 }

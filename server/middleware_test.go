@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -64,10 +65,13 @@ func TestWriteResponse(t *testing.T) {
 		"extensions":  {&graphql.Response{Data: []byte(`{}`), Extensions: map[string]any{"k": 1}}, `{"data":{},"extensions":{"k":1}}`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			var b bytes.Buffer
-			writeResponse(&b, tc.resp)
-			if got := strings.TrimSpace(b.String()); got != tc.want {
+			rec := httptest.NewRecorder()
+			writeResponse(rec, tc.resp)
+			if got := strings.TrimSpace(rec.Body.String()); got != tc.want {
 				t.Errorf("got %s, want %s", got, tc.want)
+			}
+			if cl := rec.Header().Get("Content-Length"); cl != "" && cl != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("Content-Length %s for %d bytes", cl, rec.Body.Len())
 			}
 		})
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/metrics"
 	"github.com/faregraph/faregraph/resolvers"
 )
 
@@ -29,12 +32,20 @@ import (
 //   - a resolver gave a resolvers.CacheHint (offerSearch does, with the
 //     search's expiry) and the answer has no error.
 //
-// Entries live until the hint's time (the search's expiry), never longer:
-// the next request then runs and answers SEARCH_EXPIRED. A GET answer that
-// is cacheable carries an ETag and Cache-Control: private, max-age of the
-// seconds left, and If-None-Match is answered 304. A request with
-// Cache-Control: no-cache (or no-store) is executed again and refreshes
-// the entry.
+// An entry is the answer's bytes as written, keyed by what the request
+// says before anything is parsed (responseCache.key: the document's
+// SHA-256, or the persisted query's hash, the operation name, the
+// variables in a canonical encoding, the tenant and the scopes), so a hit
+// costs a hash and a write: no parsing, validation, limits or execution.
+// A hit is only ever an answer that was executed for the same key, so it
+// passed the limits then (they depend only on the document and the
+// variables). Entries live until the hint's time (the search's expiry),
+// never longer: the next request then runs and answers SEARCH_EXPIRED. A
+// GET answer that is cacheable carries an ETag and Cache-Control: private,
+// max-age of the seconds left, and If-None-Match is answered 304. A
+// request with Cache-Control: no-cache (or no-store) is executed again and
+// refreshes the entry. Streamed answers (multipart, server-sent events)
+// are neither cached nor answered from the cache.
 const (
 	// responseCacheEntries bounds the entries (LRU); an entry is at most
 	// responseCacheMaxBytes, so the cache holds at most 64 MiB.
@@ -137,82 +148,148 @@ func isLive(f *ast.Field) bool {
 	return liveFields[def.Name+"."+f.Name]
 }
 
-// cachedResponse is an answer's data and what HTTP says of it.
+// cachedResponse is an answer's bytes and what HTTP and the metrics say
+// of it.
 type cachedResponse struct {
-	data  json.RawMessage
-	etag  string
-	until time.Time
+	body          []byte // the whole response body: {"data":...}
+	etag          string
+	until         time.Time
+	operationName string // for the metrics and the request log
 }
 
 // responseCache is the cache of answers; safe for concurrent use.
 type responseCache struct {
 	entries graphql.Cache[*cachedResponse]
 	now     func() time.Time
+	metrics *metrics.Metrics
 }
 
-func newResponseCache(now func() time.Time) *responseCache {
+func newResponseCache(now func() time.Time, m *metrics.Metrics) *responseCache {
 	if now == nil {
 		now = time.Now
 	}
-	return &responseCache{entries: lru.New[*cachedResponse](responseCacheEntries), now: now}
+	return &responseCache{entries: lru.New[*cachedResponse](responseCacheEntries), now: now, metrics: m}
 }
 
-// key is the entry of an operation for the principal in ctx: the document,
-// the operation name, the coerced variables, the tenant and the scopes
-// (a key without offers:read must not read another key's answer).
-func (c *responseCache) key(ctx context.Context, oc *graphql.OperationContext) (string, bool) {
-	p, ok := auth.From(ctx)
+// key is the entry of a request for the principal in ctx, from the
+// request's parameters alone: the document (the SHA-256 of its text, or
+// the automatic persisted query's hash when only that is sent, which is
+// the same value), the operation name, the variables (JSON with sorted
+// keys, numbers as sent), the tenant and the scopes (a key without
+// offers:read must not read another key's answer). It is false when the
+// request has no principal, or sends both a document and a hash that do
+// not match (gqlgen refuses those).
+func (c *responseCache) key(ctx context.Context, p *graphql.RawParams) (string, bool) {
+	pr, ok := auth.From(ctx)
 	if !ok {
 		return "", false
 	}
-	vars, err := json.Marshal(oc.Variables) // map keys sorted: one encoding per value
+	doc := persistedHash(p.Extensions)
+	if p.Query != "" {
+		sum := sha256.Sum256([]byte(p.Query))
+		h := hex.EncodeToString(sum[:])
+		if doc != "" && doc != h {
+			return "", false
+		}
+		doc = h
+	}
+	if doc == "" {
+		return "", false
+	}
+	vars, err := json.Marshal(p.Variables) // map keys sorted: one encoding per value
 	if err != nil {
 		return "", false
 	}
-	scopes := slices.Sorted(slices.Values(p.Scopes))
+	scopes := pr.Scopes
+	if !slices.IsSorted(scopes) {
+		scopes = slices.Sorted(slices.Values(scopes))
+	}
 	h := sha256.New()
-	for _, part := range []string{p.TenantID, strings.Join(scopes, " "), oc.OperationName, oc.RawQuery, string(vars)} {
-		h.Write([]byte(strconv.Itoa(len(part))))
+	var n [20]byte
+	for _, part := range []string{pr.TenantID, strings.Join(scopes, " "), p.OperationName, doc, string(vars)} {
+		h.Write(strconv.AppendInt(n[:0], int64(len(part)), 10))
 		h.Write([]byte{':'})
-		h.Write([]byte(part))
+		io.WriteString(h, part)
 	}
 	return string(h.Sum(nil)), true
 }
 
-// middleware answers a cacheable operation from the cache or executes it
-// and keeps its answer. It is the innermost response middleware, so that
-// metrics, error caps and tracing see cached answers as any other.
+// persistedHash is extensions.persistedQuery.sha256Hash, "" when absent.
+func persistedHash(ext map[string]any) string {
+	pq, _ := ext["persistedQuery"].(map[string]any)
+	h, _ := pq["sha256Hash"].(string)
+	return h
+}
+
+// lookup answers the request from the cache when it can: it reports
+// whether it wrote the answer. A miss notes the key in the request's
+// httpCaching, so that store keeps the answer if it turns out cacheable.
+func (c *responseCache) lookup(w http.ResponseWriter, r *http.Request, p *graphql.RawParams) bool {
+	hc, _ := r.Context().Value(httpCachingKey{}).(*httpCaching)
+	if hc == nil {
+		return false
+	}
+	key, ok := c.key(r.Context(), p)
+	if !ok {
+		return false
+	}
+	hc.key = key
+	if noCache(r.Header) {
+		return false
+	}
+	e, ok := c.entries.Get(r.Context(), key)
+	if !ok || !c.now().Before(e.until) {
+		return false
+	}
+	setOperation(r.Context(), e.operationName)
+	hc.etag, hc.until = e.etag, e.until
+	// One write with its length: net/http sends it without chunking.
+	w.Header().Set("Content-Length", strconv.Itoa(len(e.body)))
+	w.Write(e.body)
+	c.metrics.ObserveOperation(string(ast.Query), e.operationName, "ok", time.Since(hc.start))
+	return true
+}
+
+// store keeps resp, the answer just executed for the request in ctx, when
+// the response middleware found it cacheable.
+func (c *responseCache) store(ctx context.Context, resp *graphql.Response) {
+	hc, _ := ctx.Value(httpCachingKey{}).(*httpCaching)
+	if hc == nil || hc.key == "" || hc.etag == "" || resp == nil || !plainData(resp) || len(resp.Data) > responseCacheMaxBytes {
+		return
+	}
+	body := make([]byte, 0, len(dataOpen)+len(resp.Data)+len(dataClose))
+	body = append(append(append(body, dataOpen...), resp.Data...), dataClose...)
+	c.entries.Add(ctx, hc.key, &cachedResponse{body: body, etag: hc.etag, until: hc.until, operationName: hc.operationName})
+}
+
+// plainData reports whether resp is data alone: no error, extension,
+// label, path or increment.
+func plainData(resp *graphql.Response) bool {
+	return len(resp.Errors) == 0 && len(resp.Extensions) == 0 && resp.Label == "" && len(resp.Path) == 0 &&
+		resp.HasNext == nil && len(resp.Data) > 0
+}
+
+// middleware decides whether an executed operation's answer may be cached
+// and until when: it notes the ETag and the time in the request's
+// httpCaching, for the headers and for store. It is the innermost response
+// middleware, so that it sees the answer as the resolvers gave it.
 func (c *responseCache) middleware(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	if !graphql.HasOperationContext(ctx) {
 		return next(ctx)
 	}
 	oc := graphql.GetOperationContext(ctx)
-	if !cacheableOperation(oc.Operation) {
+	hc, _ := ctx.Value(httpCachingKey{}).(*httpCaching)
+	if hc == nil || !cacheableOperation(oc.Operation) {
 		return next(ctx)
-	}
-	key, ok := c.key(ctx, oc)
-	if !ok {
-		return next(ctx)
-	}
-	if !noCache(oc.Headers) {
-		if e, ok := c.entries.Get(ctx, key); ok && c.now().Before(e.until) {
-			noteCacheable(ctx, e)
-			return &graphql.Response{Data: e.data}
-		}
 	}
 	ctx, hint := resolvers.WithCacheHint(ctx)
 	resp := next(ctx)
 	until, ok := hint.Until()
-	if !ok || resp == nil || len(resp.Errors) > 0 || len(resp.Extensions) > 0 || resp.HasNext != nil ||
-		resp.Label != "" || len(resp.Path) > 0 || len(resp.Data) == 0 || len(resp.Data) > responseCacheMaxBytes ||
-		!c.now().Before(until) {
+	if !ok || resp == nil || !plainData(resp) || len(resp.Data) > responseCacheMaxBytes || !c.now().Before(until) {
 		return resp
 	}
 	sum := sha256.Sum256(resp.Data)
-	e := &cachedResponse{data: slices.Clone(resp.Data), until: until,
-		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
-	c.entries.Add(ctx, key, e)
-	noteCacheable(ctx, e)
+	hc.etag, hc.until, hc.operationName = `"`+base64.RawURLEncoding.EncodeToString(sum[:18])+`"`, until, oc.Operation.Name
 	return resp
 }
 
@@ -228,30 +305,28 @@ func noCache(h http.Header) bool {
 	return h.Get("Pragma") == "no-cache"
 }
 
-// httpCaching is what a GET request's answer says to caches, filled in by
-// the response cache when the answer is cacheable.
+// httpCaching is what the response cache learns of one request: its key,
+// and, when the answer is cacheable, what a GET answer says to caches.
 type httpCaching struct {
-	etag  string
-	until time.Time
+	start         time.Time
+	key           string // the cache key, "" when the request has none
+	etag          string // set when the answer is cacheable
+	until         time.Time
+	operationName string
 }
 
 type httpCachingKey struct{}
 
-func noteCacheable(ctx context.Context, e *cachedResponse) {
-	if hc, _ := ctx.Value(httpCachingKey{}).(*httpCaching); hc != nil {
-		hc.etag, hc.until = e.etag, e.until
-	}
-}
-
-// withHTTPCaching wraps a GET request's writer so that a cacheable answer
-// carries ETag and Cache-Control, and one the client holds (If-None-Match)
-// is a 304 without a body. Other requests pass unchanged.
+// withHTTPCaching gives the request an httpCaching, and wraps a GET
+// request's writer so that a cacheable answer carries ETag and
+// Cache-Control, and one the client holds (If-None-Match) is a 304
+// without a body.
 func withHTTPCaching(w http.ResponseWriter, r *http.Request, now func() time.Time) (http.ResponseWriter, *http.Request) {
+	hc := &httpCaching{start: time.Now()}
+	r = r.WithContext(context.WithValue(r.Context(), httpCachingKey{}, hc))
 	if r.Method != http.MethodGet {
 		return w, r
 	}
-	hc := &httpCaching{}
-	r = r.WithContext(context.WithValue(r.Context(), httpCachingKey{}, hc))
 	return &cachingWriter{ResponseWriter: w, r: r, hc: hc, now: now}, r
 }
 

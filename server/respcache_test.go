@@ -156,3 +156,61 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 		t.Errorf("a hash that is not the query's: %+v", r.Errors)
 	}
 }
+
+// A page is answered from the cache by the document's hash alone (an
+// automatic persisted query), with variables in any key order; a hash
+// that does not match the document sent with it is refused as before,
+// cached page or not; a document over the limits is refused every time.
+func TestResponseCacheKeyedBeforeParsing(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	a := newTestApp(t, func(c *app.Config) { c.Now = clock })
+	r := post(t, a.Handler, roundTripQuery, map[string]any{"d": "2026-07-01", "r": "2026-07-08"})
+	id, _ := dig(r.Data, "searchOffers", "id").(string)
+	if id == "" {
+		t.Fatalf("no search: %+v", r.Errors)
+	}
+	const q = `query Page($id: ID!, $n: Int!) { offerSearch(id: $id) { id offers(first: $n) { edges { node { id totalPrice { amount } } } } } }`
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	send := func(body string) *httptest.ResponseRecorder { return apptest.PostBody(a.Handler, []byte(body), "") }
+	first := send(`{"query":` + strconv.Quote(q) + `,"variables":{"id":"` + id + `","n":3}}`)
+	if first.Code != 200 || strings.Contains(first.Body.String(), `"errors"`) {
+		t.Fatalf("first page: %d %.300s", first.Code, first.Body)
+	}
+	byHash := send(`{"variables":{"n":3,"id":"` + id + `"},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}}`)
+	if byHash.Body.String() != first.Body.String() {
+		t.Errorf("by hash, variables reordered: %d %.300s; want the first answer", byHash.Code, byHash.Body)
+	}
+	// A GET by hash is the same entry, with its ETag.
+	get := httptest.NewRequest(http.MethodGet, "/graphql?"+url.Values{
+		"variables":  {`{"id":"` + id + `","n":3}`},
+		"extensions": {`{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`}}.Encode(), nil)
+	rec := httptest.NewRecorder()
+	a.Handler.ServeHTTP(rec, get)
+	if rec.Body.String() != first.Body.String() || rec.Header().Get("ETag") == "" {
+		t.Errorf("GET by hash: %d ETag %q %.300s", rec.Code, rec.Header().Get("ETag"), rec.Body)
+	}
+	other := sha256.Sum256([]byte("{ __typename }"))
+	mismatch := send(`{"query":` + strconv.Quote(q) + `,"variables":{"id":"` + id + `","n":3},"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(other[:]) + `"}}}`)
+	if !strings.Contains(mismatch.Body.String(), `"errors"`) {
+		t.Errorf("a hash that is not the document's was answered: %.300s", mismatch.Body)
+	}
+	// Other variables are another entry: a page of 4.
+	if four := send(`{"query":` + strconv.Quote(q) + `,"variables":{"id":"` + id + `","n":4}}`); strings.Count(four.Body.String(), `"totalPrice"`) != 4 {
+		t.Errorf("first: 4 answered %d offers: %.300s", strings.Count(four.Body.String(), `"totalPrice"`), four.Body)
+	}
+	// Over the page limit: refused, and again (a refusal is never kept as an answer).
+	for i := range 2 {
+		over := send(`{"query":` + strconv.Quote(q) + `,"variables":{"id":"` + id + `","n":1000}}`)
+		if !strings.Contains(over.Body.String(), `"errors"`) || over.Header().Get("ETag") != "" {
+			t.Errorf("request %d over the page limit: %d %.300s", i, over.Code, over.Body)
+		}
+	}
+	// After the search expires the entry is not served.
+	now.Add(int64(16 * time.Minute))
+	if late := send(`{"query":` + strconv.Quote(q) + `,"variables":{"id":"` + id + `","n":3}}`); !strings.Contains(late.Body.String(), "SEARCH_EXPIRED") {
+		t.Errorf("after expiry: %.300s", late.Body)
+	}
+}

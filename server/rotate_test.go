@@ -91,7 +91,7 @@ func rotateWebhookEndpointSecret(t *testing.T, dbURL string) {
 }
 
 const deliveriesQuery = `query($id: ID!, $first: Int, $after: String) { webhookDeliveries(endpointId: $id, first: $first, after: $after) {
-  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { eventId type status attemptCount lastError nextAttemptAt deliveredAt createdAt } } } }`
+  totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { eventId type status attemptCount lastError lastStatusCode nextAttemptAt deliveredAt createdAt } } } }`
 
 // TestWebhookDeliveries: an endpoint's deliveries with their attempts,
 // last error, next attempt and delivery time, paged with first/after; an
@@ -125,7 +125,7 @@ func webhookDeliveries(t *testing.T, dbURL string) {
 	}
 	for _, e := range all {
 		n := dig(e, "node").(map[string]any)
-		if n["status"] != "PENDING" || n["attemptCount"] != float64(1) || n["lastError"] != "endpoint answered HTTP 503" || n["nextAttemptAt"] == nil || n["deliveredAt"] != nil ||
+		if n["status"] != "PENDING" || n["attemptCount"] != float64(1) || n["lastError"] != "endpoint answered HTTP 503" || n["lastStatusCode"] != float64(503) || n["nextAttemptAt"] == nil || n["deliveredAt"] != nil ||
 			!strings.HasPrefix(n["eventId"].(string), "evt_") || !strings.HasPrefix(n["type"].(string), "checkout_session.") {
 			t.Errorf("after a failed attempt: %v", n)
 		}
@@ -153,7 +153,7 @@ func webhookDeliveries(t *testing.T, dbURL string) {
 	r = post(t, h, deliveriesQuery, map[string]any{"id": id})
 	for _, e := range dig(r.Data, "webhookDeliveries", "edges").([]any) {
 		n := dig(e, "node").(map[string]any)
-		if n["status"] != "DELIVERED" || n["attemptCount"] != float64(2) || n["lastError"] != nil || n["nextAttemptAt"] != nil || n["deliveredAt"] == nil {
+		if n["status"] != "DELIVERED" || n["attemptCount"] != float64(2) || n["lastError"] != nil || n["lastStatusCode"] != float64(200) || n["nextAttemptAt"] != nil || n["deliveredAt"] == nil {
 			t.Errorf("after delivery: %v", n)
 		}
 	}

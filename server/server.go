@@ -66,10 +66,13 @@ type Config struct {
 	Auth *auth.Authenticator
 	// Webhooks verifies Stripe webhooks; nil when Stripe is not configured.
 	Webhooks WebhookParser
-	DB       *db.DB
-	Loaders  *loaders.Factory
-	Metrics  *metrics.Metrics
-	Logger   *slog.Logger
+	// Gr4vyWebhooks verifies Gr4vy's webhooks (POST /webhooks/gr4vy); nil
+	// when Gr4vy is not the gateway or has no webhook secret.
+	Gr4vyWebhooks Gr4vyWebhooks
+	DB            *db.DB
+	Loaders       *loaders.Factory
+	Metrics       *metrics.Metrics
+	Logger        *slog.Logger
 	// Ready reports whether the server can take traffic (database reachable).
 	Ready func(ctx context.Context) error
 	// CORSOrigins are the browser origins allowed to call /graphql ("*": any).
@@ -104,6 +107,9 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/graphql", newRefusals(cfg.Refusals).wrap(cors(cfg.CORSOrigins, graphqlMethods(len(cfg.CORSOrigins) > 0, cfg.Auth.Middleware(GraphQL(cfg))))))
 	if cfg.Webhooks != nil {
 		mux.Handle("POST /webhooks/stripe", stripeWebhook(cfg.Webhooks, cfg.Checkout, cfg.DB, cfg.Logger))
+	}
+	if cfg.Gr4vyWebhooks != nil {
+		mux.Handle("POST /webhooks/gr4vy", gr4vyWebhook(cfg.Gr4vyWebhooks, cfg.Checkout, cfg.DB, cfg.Logger))
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -168,8 +174,11 @@ func GraphQL(cfg Config) http.Handler {
 	inputs := &resolvers.Inputs{ListEnumValues: cfg.Introspection}
 	// Only GET and POST with a JSON body: no multipart or form posts, which
 	// a browser can send cross-site without a preflight.
-	srv.AddTransport(getQuery{inputs: inputs, schema: schema.Schema()})
-	srv.AddTransport(postJSON{inputs: inputs, schema: schema.Schema()})
+	// The response cache answers before anything is parsed (transport.go's
+	// execute); its middleware, innermost, decides what may be kept.
+	responses := newResponseCache(cfg.Now, cfg.Metrics)
+	srv.AddTransport(getQuery{inputs: inputs, cache: responses, schema: schema.Schema()})
+	srv.AddTransport(postJSON{inputs: inputs, cache: responses, schema: schema.Schema()})
 	srv.AddTransport(unsupported{}) // last: the requests the others do not take
 	cache := lru.New[*ast.QueryDocument](1000)
 	srv.SetQueryCache(cache)
@@ -220,8 +229,7 @@ func GraphQL(cfg Config) http.Handler {
 		}
 		return resp
 	})
-	// Innermost: the metrics and the error cap above see cached answers too.
-	responses := newResponseCache(cfg.Now)
+	// Innermost: it sees the answer as the resolvers gave it.
 	srv.AroundResponses(responses.middleware)
 	timeout := cfg.RequestTimeout
 	if timeout <= 0 {

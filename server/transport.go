@@ -34,6 +34,8 @@ const (
 type postJSON struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// cache answers pages of stored searches before anything is parsed.
+	cache *responseCache
 	// schema is the schema served, which incremental answers follow.
 	schema *ast.Schema
 }
@@ -83,7 +85,7 @@ func (t postJSON) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.schema, t.inputs, &params, true)
+	execute(w, r, exec, t.schema, t.inputs, t.cache, &params, true)
 }
 
 // readBody reads the request body up to MaxBodyBytes: a body announced
@@ -114,6 +116,8 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 type getQuery struct {
 	// inputs answers variables that gqlparser could not coerce.
 	inputs *resolvers.Inputs
+	// cache answers pages of stored searches before anything is parsed.
+	cache *responseCache
 	// schema is the schema served, which incremental answers follow.
 	schema *ast.Schema
 }
@@ -190,7 +194,7 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 		}
 	}
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
-	execute(w, r, exec, t.schema, t.inputs, &params, false)
+	execute(w, r, exec, t.schema, t.inputs, t.cache, &params, false)
 }
 
 // execute runs one GraphQL request and writes its answer as GraphQL over
@@ -203,8 +207,12 @@ func (t getQuery) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphE
 // sees the operation; when it refuses them (the operation is known, the
 // variables are not set), inputs answers the refusal as every other
 // coercion error, BAD_USER_INPUT naming the variable.
-func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, schema *ast.Schema, inputs *resolvers.Inputs, params *graphql.RawParams, mutations bool) {
+func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor, schema *ast.Schema, inputs *resolvers.Inputs, cache *responseCache, params *graphql.RawParams, mutations bool) {
 	ctx := r.Context()
+	mode := streamMode(r)
+	if cache != nil && mode == streamNone && cache.lookup(w, r, params) {
+		return
+	}
 	rc, errs := exec.CreateOperationContext(ctx, params)
 	if errs != nil {
 		if rc != nil && rc.Operation != nil && rc.Variables == nil && len(errs) == 1 && inputs != nil {
@@ -221,7 +229,6 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		writeError(w, http.StatusMethodNotAllowed, fault.MethodNotAllowed, "only queries can be sent with GET; send "+string(rc.Operation.Operation)+"s with POST")
 		return
 	}
-	mode := streamMode(r)
 	if rc.Operation.Operation == ast.Subscription && mode != streamSSE {
 		writeError(w, http.StatusNotAcceptable, fault.NotAcceptable, "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
 		return
@@ -235,7 +242,11 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 	default:
 		// A client that did not ask for incremental delivery gets one
 		// answer: the deferred parts merged into the first.
-		writeResponse(w, mergeIncremental(ctx, responses))
+		resp := mergeIncremental(ctx, responses)
+		writeResponse(w, resp)
+		if cache != nil {
+			cache.store(ctx, resp)
+		}
 	}
 }
 
@@ -304,9 +315,11 @@ var (
 	dataClose = []byte("}\n")
 )
 
-func writeResponse(w io.Writer, resp *graphql.Response) {
-	if resp != nil && len(resp.Errors) == 0 && len(resp.Extensions) == 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil && len(resp.Data) > 0 {
-		// Data is JSON that gqlgen wrote itself; write it as it is.
+func writeResponse(w http.ResponseWriter, resp *graphql.Response) {
+	if resp != nil && plainData(resp) {
+		// Data is JSON that gqlgen wrote itself; write it as it is, with
+		// its length (net/http then sends it without chunking).
+		w.Header().Set("Content-Length", strconv.Itoa(len(dataOpen)+len(resp.Data)+len(dataClose)))
 		w.Write(dataOpen)
 		w.Write(resp.Data)
 		w.Write(dataClose)

@@ -42,8 +42,8 @@
 //	                searches over 12 routes and many days, made before the
 //	                clock starts, so that no flight sells out. Reports
 //	                checkouts per second, latency of checkouts and of each
-//	                step, failures by user error code, provider calls per
-//	                checkout. Then the TPC-B-like baseline on the same
+//	                step, failures by user error code, provider calls and
+//	                database transactions (a query hook) per checkout. Then the TPC-B-like baseline on the same
 //	                database (pgbench on Postgres when installed, else the
 //	                same transaction through the app's driver): how many
 //	                of its transactions one checkout costs.

@@ -117,6 +117,14 @@ type sagaResult struct {
 	Steps           []sagaStepResult `json:"steps"`
 	// SoldOut counts SOLD_OUT user errors, at any step.
 	SoldOut int `json:"sold_out"`
+	// Database work per BOOKED checkout, counted by a query hook on the
+	// server's database (background loops included): transactions are
+	// commits, rollbacks and statements run outside a transaction
+	// (single statements); statements counts every statement.
+	TransactionsPerCheckout     float64 `json:"transactions_per_checkout"`
+	CommitsPerCheckout          float64 `json:"commits_per_checkout"`
+	SingleStatementsPerCheckout float64 `json:"single_statements_per_checkout"`
+	StatementsPerCheckout       float64 `json:"statements_per_checkout"`
 	// The offer pool: one-way searches made before the run.
 	PoolFirstDay     string         `json:"pool_first_day"`
 	PoolDays         int            `json:"pool_days"`
@@ -303,6 +311,8 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 		fmt.Fprintf(w, "   %-12s p50 %s  p95 %s  p99 %s (%d answers)\n", st.Name, fmtMs(st.P50Ms), fmtMs(st.P95Ms), fmtMs(st.P99Ms), st.Count)
 	}
 	fmt.Fprintf(w, "   provider     %.2f calls/checkout%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
+	fmt.Fprintf(w, "   database     %.1f transactions/checkout (%.1f commits, %.1f single statements; %.1f statements in all)\n",
+		s.TransactionsPerCheckout, s.CommitsPerCheckout, s.SingleStatementsPerCheckout, s.StatementsPerCheckout)
 	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
 	fmt.Fprintf(w, "   offer pool   %d offers on %d flights, %d days from %s × %d routes (%d searches in %.1fs before the run): seats for %d checkouts\n",
 		s.PoolOffers, s.PoolFlights, s.PoolDays, s.PoolFirstDay, len(sagaRoutes), s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)

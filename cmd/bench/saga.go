@@ -508,6 +508,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		return nil, err
 	}
 	beyond0, handed0 := pool.beyond, pool.handed
+	tx0 := b.txs.snapshot()
 	mem := startMemSampler()
 	start := time.Now()
 	deadline := start.Add(b.opts.duration)
@@ -526,6 +527,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	wg.Wait()
 	elapsed := time.Since(start)
 	rss, heap := mem.Stop()
+	txs := b.txs.snapshot().sub(tx0)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -584,6 +586,12 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		PoolBuildSeconds: pool.built.Seconds(), PoolNotOK: pool.notOK,
 	}
 	s.FlightsUsed, s.FlightsFull, s.MostSeatsOnAFlight = pool.usage()
+	if n := float64(max(all.booked, 1)); all.booked > 0 {
+		s.TransactionsPerCheckout = float64(txs.transactions()) / n
+		s.CommitsPerCheckout = float64(txs.commits) / n
+		s.SingleStatementsPerCheckout = float64(txs.single) / n
+		s.StatementsPerCheckout = float64(txs.statements) / n
+	}
 	s.PoolHandedOut = pool.handed - handed0
 	for _, st := range steps {
 		lat := all.steps[st.name]

@@ -78,6 +78,8 @@ type bench struct {
 	searchID string // id of the roundtrip-full search, once run
 	// sagaNextDay is where the next saga pool starts, after sagaFirstDay.
 	sagaNextDay int
+	// txs counts the main server's database transactions.
+	txs *txCounter
 }
 
 func newBench(ctx context.Context, o options) (_ *bench, err error) {
@@ -103,6 +105,8 @@ func newBench(ctx context.Context, o options) (_ *bench, err error) {
 		b.database = "postgres (schema " + b.schema + ", dropped at the end)"
 	}
 	cfg := b.config("bench.db")
+	b.txs = &txCounter{}
+	cfg.DBQueryHook = b.txs
 	if b.srv, err = startServer(ctx, cfg); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -166,12 +167,25 @@ func loadConfig(getenv func(string) string) (config, error) {
 		WebhookSecret: getenv("STRIPE_WEBHOOK_SECRET"),
 	}
 	a.Gateway = strings.ToLower(strings.TrimSpace(getenv("FAREGRAPH_GATEWAY")))
+	// Gr4vy's settings carry the names issue 10 and Gr4vy's own guides
+	// give them (GR4VY_ID, GR4VY_PRIVATE_KEY_FILE), like STRIPE_SECRET_KEY.
 	a.Gr4vy = app.Gr4vyConfig{
-		ID:  getenv("FAREGRAPH_GR4VY_ID"),
-		URL: strings.TrimRight(getenv("FAREGRAPH_GR4VY_URL"), "/"),
-		// A PEM on one line (as faregraph simulators prints it) has \n
-		// for its line breaks.
-		PrivateKeyPEM: strings.ReplaceAll(getenv("FAREGRAPH_GR4VY_PRIVATE_KEY"), `\n`, "\n"),
+		ID:            getenv("GR4VY_ID"),
+		URL:           strings.TrimRight(getenv("GR4VY_API_URL"), "/"),
+		WebhookSecret: getenv("GR4VY_WEBHOOK_SECRET"),
+		RedirectURL:   getenv("GR4VY_REDIRECT_URL"),
+	}
+	if f := getenv("GR4VY_PRIVATE_KEY_FILE"); f != "" {
+		pem, err := os.ReadFile(f)
+		if err != nil {
+			bad(fmt.Errorf("GR4VY_PRIVATE_KEY_FILE: %w", err))
+		}
+		a.Gr4vy.PrivateKeyPEM = string(pem)
+	}
+	if a.Gr4vy.URL == "" && a.Gr4vy.ID != "" {
+		// The instance's sandbox environment; production is
+		// https://api.<id>.gr4vy.app, given as GR4VY_API_URL.
+		a.Gr4vy.URL = "https://api.sandbox." + a.Gr4vy.ID + ".gr4vy.app"
 	}
 	cors := getenv("FAREGRAPH_CORS_ORIGINS")
 	if cors == "" && a.Development {

@@ -6,6 +6,8 @@
 //	faregraph apikey list                                  list API keys (never their secrets)
 //	faregraph apikey revoke KEY-ID                         revoke an API key at once
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
+//	faregraph tenant settlement set --tenant NAME --provider NAME --mode MODE
+//	faregraph tenant settlement list --tenant NAME             a tenant's default settlement per provider
 //	faregraph sessions list [--status NEEDS_ATTENTION]     list checkout sessions in a status
 //	faregraph sessions resolve ID --as booked|failed      decide a booking a provider left unknown
 //	faregraph simulators                                   serve the built-in provider simulators on FAREGRAPH_SIM_ADDR
@@ -22,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -70,7 +73,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		return usage(stdout)
-	case "serve", "migrate", "apikey", "creditline", "sessions", "simulators":
+	case "serve", "migrate", "apikey", "creditline", "tenant", "sessions", "simulators":
 	default:
 		return fmt.Errorf("unknown command %q (run \"faregraph help\" for the commands)", cmd)
 	}
@@ -92,6 +95,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return apikey(ctx, cfg, args[1:], stdout, stderr)
 	case "creditline":
 		return creditline(ctx, cfg, args[1:], stdout, stderr)
+	case "tenant":
+		return tenant(ctx, cfg, args[1:], stdout, stderr)
 	case "sessions":
 		return sessions(ctx, cfg, args[1:], stdout, stderr)
 	case "simulators":
@@ -150,11 +155,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		log.Info("provider simulators serving", "url", a.SimURL)
 	}
 
+	if a.Gr4vySim != nil {
+		// The built-in Gr4vy simulator's webhooks come to this server.
+		a.ConnectGr4vySim("http://" + loopback(cfg.Addr))
+	}
 	servers := []*http.Server{httpServer(cfg.Addr, a.Handler)}
 	if cfg.MetricsAddr != "" {
 		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
 	go sweep(ctx, a, cfg.SweepInterval, log)
+	// On Postgres, webhooks go out as soon as their event commits (woken by
+	// its notification), not at the next sweep; the sweep still retries.
+	go a.Events.DeliverOnWake(ctx)
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {
 		go func() { errc <- srv.ListenAndServe() }()
@@ -231,4 +243,17 @@ func sweep(ctx context.Context, a *app.App, interval time.Duration, log *slog.Lo
 		}
 		cancel()
 	}
+}
+
+// loopback is listen address addr as this machine reaches it: an
+// unspecified host (":8080", "0.0.0.0:8080", "[::]:8080") is 127.0.0.1.
+func loopback(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
 }

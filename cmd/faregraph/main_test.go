@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -402,5 +403,33 @@ func TestTracesExported(t *testing.T) {
 		}
 	default:
 		t.Error("no spans reached the collector")
+	}
+}
+
+// TestGr4vySettings: Gr4vy's settings under the names issue 10 gives:
+// the private key read from GR4VY_PRIVATE_KEY_FILE, the ID alone meaning
+// the instance's sandbox API, GR4VY_API_URL overriding it; a key file
+// that cannot be read is refused naming the setting.
+func TestGr4vySettings(t *testing.T) {
+	keyFile := filepath.Join(t.TempDir(), "private_key.pem")
+	if err := os.WriteFile(keyFile, []byte("-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := loadConfig(env(map[string]string{"FAREGRAPH_GATEWAY": "gr4vy", "GR4VY_ID": "acme", "GR4VY_PRIVATE_KEY_FILE": keyFile,
+		"GR4VY_WEBHOOK_SECRET": "whsec", "GR4VY_REDIRECT_URL": "https://app.example/back"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := c.App.Gr4vy
+	if g.ID != "acme" || g.URL != "https://api.sandbox.acme.gr4vy.app" || !strings.Contains(g.PrivateKeyPEM, "BEGIN PRIVATE KEY") ||
+		g.WebhookSecret != "whsec" || g.RedirectURL != "https://app.example/back" || c.App.Gateway != "gr4vy" {
+		t.Errorf("gr4vy = %+v", g)
+	}
+	c, err = loadConfig(env(map[string]string{"GR4VY_ID": "acme", "GR4VY_API_URL": "https://api.acme.gr4vy.app/"}))
+	if err != nil || c.App.Gr4vy.URL != "https://api.acme.gr4vy.app" {
+		t.Errorf("production URL: %+v %v", c.App.Gr4vy, err)
+	}
+	if _, err := loadConfig(env(map[string]string{"GR4VY_PRIVATE_KEY_FILE": filepath.Join(t.TempDir(), "missing.pem")})); err == nil || !strings.Contains(err.Error(), "GR4VY_PRIVATE_KEY_FILE") {
+		t.Errorf("missing key file: %v", err)
 	}
 }

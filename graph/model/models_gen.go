@@ -279,7 +279,7 @@ type CheckoutInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// As in createCheckoutSession; FORBID when absent.
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
-	// As in createCheckoutSession; MERCHANT for every provider when absent. At most 4.
+	// As in createCheckoutSession; your defaults (Query.settlementDefaults) for the providers not listed. At most 4.
 	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// How to pay.
 	Method PaymentMethodType `json:"method"`
@@ -293,6 +293,8 @@ type CheckoutPart struct {
 	Index int `json:"index"`
 	// The provider that holds and books it.
 	Provider string `json:"provider"`
+	// Our booking reference for the part (six characters from A-Z and 2-9 without I, O, 0 and 1), given when the session is created and kept by its booking (Booking.reference); null only for sessions created before references were given at creation, until booked.
+	Reference *string `json:"reference,omitempty"`
 	// Who takes its money.
 	Settlement providers.Settlement `json:"settlement"`
 	// What it costs, its extras included.
@@ -373,7 +375,7 @@ type CreateCheckoutSessionInput struct {
 	Metadata []MetadataEntryInput `json:"metadata,omitempty"`
 	// Whether the trip may end with only some of its parts booked; FORBID when absent (an offer's parts form one journey).
 	PartialBooking *checkout.PartialBooking `json:"partialBooking,omitempty"`
-	// Who takes each provider's money; a provider not listed settles as MERCHANT. At most 4.
+	// Who takes each provider's money; a provider not listed settles by your default (Query.settlementDefaults), MERCHANT when none is set. A mode the provider does not support is a user error on its mode. At most 4.
 	Settlements []ProviderSettlementInput `json:"settlements,omitempty"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
@@ -626,6 +628,18 @@ type PriceCheck struct {
 	CheckedAt time.Time `json:"checkedAt"`
 }
 
+// How your sessions' parts of one provider settle when a session does not say.
+type ProviderSettlementDefault struct {
+	// The provider (Offer part provider, e.g. liteapi, citizenplane).
+	Provider string `json:"provider"`
+	// The mode its parts settle by: the one an operator set for you, MERCHANT otherwise.
+	Mode providers.Settlement `json:"mode"`
+	// Whether an operator set mode for you (faregraph tenant settlement set).
+	Configured bool `json:"configured"`
+	// The modes the provider supports (MERCHANT always); another is a user error in settlements.
+	SupportedModes []providers.Settlement `json:"supportedModes"`
+}
+
 // How one provider's parts of a session settle.
 type ProviderSettlementInput struct {
 	// The provider (Offer part provider, e.g. liteapi, citizenplane).
@@ -790,6 +804,8 @@ type WebhookDelivery struct {
 	AttemptCount int `json:"attemptCount"`
 	// Why the last attempt failed ("endpoint answered HTTP 503", a network error); null when it did not fail or was not attempted yet.
 	LastError *string `json:"lastError,omitempty"`
+	// The HTTP status code (100-599) the endpoint answered on the last attempt, 2xx or not; null before the first attempt and when the last attempt got no answer (connection refused, timeout: see lastError).
+	LastStatusCode *int `json:"lastStatusCode,omitempty"`
 	// When it is attempted next, UTC; null once delivered or given up.
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
 	// When the endpoint accepted it, UTC; null until then.

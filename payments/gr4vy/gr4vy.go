@@ -11,6 +11,9 @@
 // transaction for it (POST /transactions, intent "authorize"), which
 // GetIntent does on first sight; Capture (partial), Cancel (void) and
 // Refund act on that transaction. Idempotency keys derive from our ids.
+// A transaction awaiting the buyer's 3-D Secure approval is an intent
+// RequiresAction whose ActionURL is Gr4vy's approval_url. Webhooks are
+// verified with VerifyWebhook; they only say which transaction to read.
 package gr4vy
 
 import (
@@ -41,6 +44,15 @@ type Config struct {
 	// ExpiresIn is the checkout sessions' lifetime in seconds (3600..86400);
 	// 3600 when zero.
 	ExpiresIn int
+	// RedirectURL is where Gr4vy sends the buyer back after a 3-D Secure
+	// challenge (the transaction's payment_method.redirect_url, with
+	// gr4vy_transaction_id and gr4vy_transaction_status appended). Gr4vy
+	// runs 3-D Secure on an API transaction only when one is given
+	// (docs.gr4vy.com/guides/features/3ds/hosted); empty sends none.
+	RedirectURL string
+	// WebhookSecret is the webhook subscription's secret, which signs
+	// Gr4vy's webhooks (see VerifyWebhook); empty verifies none.
+	WebhookSecret string
 	// HTTPClient is the client; a 30 s one when nil.
 	HTTPClient *http.Client
 	// Now is the clock of the tokens; time.Now when nil.
@@ -96,13 +108,16 @@ type Session struct {
 }
 
 // PaymentMethod is the card on a checkout session or a transaction.
+// ApprovalURL is set while a transaction is buyer_approval_pending: the
+// page where the buyer authenticates (3-D Secure).
 type PaymentMethod struct {
-	Type    string `json:"type,omitempty"`
-	ID      string `json:"id,omitempty"`
-	Method  string `json:"method"`
-	Scheme  string `json:"scheme,omitempty"`
-	Label   string `json:"label,omitempty"` // last four digits
-	Details *struct {
+	Type        string `json:"type,omitempty"`
+	ID          string `json:"id,omitempty"`
+	Method      string `json:"method"`
+	Scheme      string `json:"scheme,omitempty"`
+	Label       string `json:"label,omitempty"` // last four digits
+	ApprovalURL string `json:"approval_url,omitempty"`
+	Details     *struct {
 		BIN         string `json:"bin,omitempty"`
 		CardType    string `json:"card_type,omitempty"`
 		CardCountry string `json:"card_country,omitempty"`
@@ -121,10 +136,12 @@ type TransactionRequest struct {
 	Metadata           map[string]string   `json:"metadata,omitempty"`
 }
 
-// TxPaymentMethod names the checkout session whose card pays.
+// TxPaymentMethod names the checkout session whose card pays, and where
+// the buyer comes back after 3-D Secure.
 type TxPaymentMethod struct {
-	Method string `json:"method"` // checkout-session
-	ID     string `json:"id"`
+	Method      string `json:"method"` // checkout-session
+	ID          string `json:"id"`
+	RedirectURL string `json:"redirect_url,omitempty"`
 }
 
 // Transaction is a transaction as Gr4vy answers it.
@@ -132,6 +149,7 @@ type Transaction struct {
 	Type                   string         `json:"type"`
 	ID                     string         `json:"id"`
 	Status                 string         `json:"status"`
+	Intent                 string         `json:"intent,omitempty"`
 	Amount                 int64          `json:"amount"`
 	AuthorizedAmount       int64          `json:"authorized_amount"`
 	CapturedAmount         int64          `json:"captured_amount"`
@@ -146,23 +164,48 @@ type Transaction struct {
 
 // Transaction statuses (see CONTRACT.md).
 const (
-	TxProcessing     = "processing"
-	TxAuthorized     = "authorization_succeeded"
-	TxDeclined       = "authorization_declined"
-	TxAuthFailed     = "authorization_failed"
-	TxVoided         = "authorization_voided"
-	TxCaptured       = "capture_succeeded"
-	TxCapturePending = "capture_pending"
+	TxProcessing           = "processing"
+	TxAuthorized           = "authorization_succeeded"
+	TxDeclined             = "authorization_declined"
+	TxAuthFailed           = "authorization_failed"
+	TxVoided               = "authorization_voided"
+	TxVoidPending          = "authorization_void_pending"
+	TxCaptured             = "capture_succeeded"
+	TxCapturePending       = "capture_pending"
+	TxBuyerApprovalPending = "buyer_approval_pending"
 )
 
-// Refund is a refund as Gr4vy answers it.
+// Refund is a refund as Gr4vy answers it. Status is processing,
+// succeeded, failed, declined or voided.
 type Refund struct {
-	Type          string `json:"type"`
-	ID            string `json:"id"`
-	TransactionID string `json:"transaction_id"`
-	Status        string `json:"status"`
-	Amount        int64  `json:"amount"`
-	Currency      string `json:"currency"`
+	Type               string `json:"type"`
+	ID                 string `json:"id"`
+	TransactionID      string `json:"transaction_id"`
+	Status             string `json:"status"`
+	Amount             int64  `json:"amount"`
+	Currency           string `json:"currency"`
+	ExternalIdentifier string `json:"external_identifier,omitempty"`
+}
+
+// RefundRequest is the body of POST /transactions/{id}/refunds.
+type RefundRequest struct {
+	Amount             int64  `json:"amount"`
+	ExternalIdentifier string `json:"external_identifier,omitempty"`
+}
+
+// txAnswer decodes what capture and void answer: the transaction, or (with
+// "Prefer: resource=transaction-capture" / "transaction-void") a
+// transaction-capture or transaction-void wrapping it in "transaction".
+type txAnswer struct {
+	Transaction
+	Inner *Transaction `json:"transaction"`
+}
+
+func (a *txAnswer) tx() *Transaction {
+	if a.Inner != nil && a.Type != "transaction" {
+		return a.Inner
+	}
+	return &a.Transaction
 }
 
 // APIError is an error answer of Gr4vy's API.
@@ -328,6 +371,11 @@ func (g *Gateway) intent(_ context.Context, s *Session, tx *Transaction) (*payme
 		in.Status = payments.Canceled
 	case TxDeclined, TxAuthFailed:
 		in.Status, in.FailureCode, in.FailureMessage = payments.Failed, tx.ErrorCode, tx.RawResponseDescription
+	case TxBuyerApprovalPending:
+		in.Status = payments.RequiresAction
+		if tx.PaymentMethod != nil {
+			in.ActionURL = tx.PaymentMethod.ApprovalURL
+		}
 	default:
 		in.Status = payments.Processing
 	}
@@ -364,7 +412,7 @@ func (g *Gateway) lookup(ctx context.Context, id string) (*Session, *Transaction
 	}
 	amount, _ := strconv.ParseInt(s.Metadata[metaAmount], 10, 64)
 	req := TransactionRequest{Amount: amount, Currency: s.Metadata[metaCurrency], Intent: "authorize",
-		PaymentMethod: TxPaymentMethod{Method: "checkout-session", ID: s.ID}, ExternalIdentifier: s.Metadata[metaKey],
+		PaymentMethod: TxPaymentMethod{Method: "checkout-session", ID: s.ID, RedirectURL: g.cfg.RedirectURL}, ExternalIdentifier: s.Metadata[metaKey],
 		CartItems: s.CartItems, Airline: s.Airline}
 	var tx Transaction
 	if err := g.call(ctx, http.MethodPost, "/transactions", "tx:"+s.Metadata[metaKey]+":"+s.PaymentMethod.ID, req, &tx); err != nil {
@@ -411,10 +459,11 @@ func (g *Gateway) Capture(ctx context.Context, id string, amount int64) (*paymen
 	case amount <= 0 || amount > in.AmountCapturable:
 		return nil, fmt.Errorf("%w: capture %d of %s: %d capturable", payments.ErrInvalidState, amount, id, in.AmountCapturable)
 	}
-	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/capture", payments.CaptureKey(id, amount), map[string]int64{"amount": amount}, tx); err != nil {
+	var ans txAnswer
+	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/capture", payments.CaptureKey(id, amount), map[string]int64{"amount": amount}, &ans); err != nil {
 		return nil, err
 	}
-	return g.intent(ctx, s, tx)
+	return g.intent(ctx, s, ans.tx())
 }
 
 // Cancel voids the session's authorized transaction
@@ -437,14 +486,17 @@ func (g *Gateway) Cancel(ctx context.Context, id string) (*payments.Intent, erro
 		return in, nil
 	case payments.Captured:
 		return nil, fmt.Errorf("%w: cancel %s: it is captured", payments.ErrInvalidState, id)
-	case payments.RequiresPaymentMethod, payments.Failed:
+	case payments.RequiresPaymentMethod, payments.Failed, payments.RequiresAction:
+		// Nothing authorized to void (a transaction awaiting the buyer's
+		// approval lapses at Gr4vy when it is not given).
 		in.Status, in.AmountCapturable = payments.Canceled, 0
 		return in, nil
 	}
-	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/void", payments.CancelKey(id), nil, tx); err != nil {
+	var ans txAnswer
+	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/void", payments.CancelKey(id), nil, &ans); err != nil {
 		return nil, err
 	}
-	return g.intent(ctx, s, tx)
+	return g.intent(ctx, s, ans.tx())
 }
 
 // Refund refunds amount of what the session's transaction captured
@@ -461,10 +513,39 @@ func (g *Gateway) Refund(ctx context.Context, id string, amount int64, key strin
 		return nil, fmt.Errorf("%w: refund %d of %s", payments.ErrInvalidState, amount, id)
 	}
 	var rf Refund
-	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/refunds", "refund:"+key, map[string]int64{"amount": amount}, &rf); err != nil {
+	if err := g.call(ctx, http.MethodPost, "/transactions/"+tx.ID+"/refunds", payments.RefundKey(key), RefundRequest{Amount: amount, ExternalIdentifier: key}, &rf); err != nil {
 		return nil, err
 	}
 	return &rf, nil
+}
+
+// GetRefund reads a refund (GET /refunds/{refund_id}).
+func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*Refund, error) {
+	if refundID == "" || strings.ContainsAny(refundID, "/?#") {
+		return nil, fmt.Errorf("%w: refund %q", payments.ErrNotFound, refundID)
+	}
+	ctx, cancel := payments.Detach(ctx, 0)
+	defer cancel()
+	var rf Refund
+	if err := g.call(ctx, http.MethodGet, "/refunds/"+refundID, "", nil, &rf); err != nil {
+		return nil, err
+	}
+	return &rf, nil
+}
+
+// Transaction reads a transaction (GET /transactions/{id}): the webhook
+// handler's source of truth for the checkout session it belongs to.
+func (g *Gateway) Transaction(ctx context.Context, id string) (*Transaction, error) {
+	if id == "" || strings.ContainsAny(id, "/?#") {
+		return nil, fmt.Errorf("%w: transaction %q", payments.ErrNotFound, id)
+	}
+	ctx, cancel := payments.Detach(ctx, 0)
+	defer cancel()
+	var tx Transaction
+	if err := g.call(ctx, http.MethodGet, "/transactions/"+id, "", nil, &tx); err != nil {
+		return nil, err
+	}
+	return &tx, nil
 }
 
 // Confirm plays Gr4vy Embed with a test card against a simulator: it puts
@@ -494,6 +575,8 @@ func (g *Gateway) Confirm(ctx context.Context, id, cardNumber string) (*payments
 	if in.Status == payments.Failed {
 		return nil, &payments.DeclineError{Code: "card_declined", DeclineCode: in.FailureCode, Message: in.FailureMessage}
 	}
+	// RequiresAction (a card asking for 3-D Secure) is answered as is:
+	// the buyer completes it at ActionURL.
 	return in, nil
 }
 
@@ -514,15 +597,18 @@ func (r refunder) Refund(ctx context.Context, id, key string, amount int64) (*pa
 	return toRefund(rf), nil
 }
 
-// GetRefund is not offered: Gr4vy's simulator refunds at once
-// (succeeded), and reading a refund back is not part of the contract
-// this adapter follows yet.
-func (r refunder) GetRefund(context.Context, string) (*payments.Refund, error) {
-	return nil, errors.New("gr4vy: reading a refund back is not supported")
+// GetRefund reads a refund back (GET /refunds/{refund_id}), to follow
+// one Refund answered PENDING (processing) until it settles.
+func (r refunder) GetRefund(ctx context.Context, refundID string) (*payments.Refund, error) {
+	rf, err := r.g.GetRefund(ctx, refundID)
+	if err != nil {
+		return nil, err
+	}
+	return toRefund(rf), nil
 }
 
 // toRefund maps a Gr4vy refund: succeeded is SUCCEEDED; failed, declined
-// and voided FAILED; anything else PENDING.
+// and voided FAILED; anything else (processing) PENDING.
 func toRefund(rf *Refund) *payments.Refund {
 	st := payments.RefundPending
 	switch rf.Status {

@@ -58,6 +58,7 @@ func NewStripeServer(t testing.TB) *httptest.Server {
 	mux.HandleFunc("POST /v1/payment_intents/{id}/cancel", f.cancel)
 	mux.HandleFunc("POST /v1/refunds", f.refund)
 	mux.HandleFunc("GET /v1/refunds/{id}", f.getRefund)
+	mux.HandleFunc("GET /test/3ds/{id}", f.authenticate)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error",
 			Message: fmt.Sprintf("Unrecognized request URL (%s: %s).", r.Method, r.URL.Path)})
@@ -78,15 +79,21 @@ const (
 	CardDeclinedExpired        = "pm_card_chargeDeclinedExpiredCard"       // expired_card
 	CardDeclinedIncorrectCVC   = "pm_card_chargeDeclinedIncorrectCvc"      // incorrect_cvc
 	CardDeclinedProcessingFail = "pm_card_chargeDeclinedProcessingError"   // processing_error
+	// CardThreeDSecure asks for 3-D Secure: the intent is requires_action
+	// with next_action redirect_to_url, the fake's page GET /test/3ds/{id}
+	// (?outcome=fail fails the challenge).
+	CardThreeDSecure = "pm_card_threeDSecure2Required"
 )
 
 type testCard struct {
 	brand, last4, funding, country string
 	code, declineCode, message     string // set for a decline
+	threeDS                        bool   // asks for 3-D Secure
 }
 
 var testCards = map[string]testCard{
 	CardVisa:                   {brand: "visa", last4: "4242", funding: "credit", country: "US"},
+	CardThreeDSecure:           {brand: "visa", last4: "3220", funding: "credit", country: "US", threeDS: true},
 	CardVisaDebit:              {brand: "visa", last4: "5556", funding: "debit", country: "US"},
 	CardMastercard:             {brand: "mastercard", last4: "4444", funding: "credit", country: "US"},
 	CardDeclined:               {brand: "visa", last4: "0002", funding: "credit", country: "US", code: "card_declined", declineCode: "generic_decline", message: "Your card was declined."},
@@ -136,6 +143,7 @@ type intent struct {
 	amount, capturable, received, refunded                                   int64
 	metadata                                                                 map[string]string
 	created, canceledAt                                                      int64
+	actionURL                                                                string // next_action.redirect_to_url.url while requires_action
 	lastError                                                                *apiError
 	charge                                                                   map[string]any
 }
@@ -163,7 +171,8 @@ func (f *fake) id(prefix string) string {
 
 func (f *fake) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer sk_") {
+		// The 3-D Secure page is the buyer's browser's: no key.
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer sk_") && !strings.HasPrefix(r.URL.Path, "/test/3ds/") {
 			writeError(w, http.StatusUnauthorized, apiError{Type: "invalid_request_error",
 				Message: "Invalid API Key provided."})
 			return
@@ -353,6 +362,19 @@ func (f *fake) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in.lastError = nil
+	if card.threeDS {
+		in.status, in.actionURL = "requires_action", "http://"+r.Host+"/test/3ds/"+in.id
+		delete(charge, "status")
+		writeJSON(w, http.StatusOK, in.object(expanded(r)))
+		return
+	}
+	f.authorized(in)
+	writeJSON(w, http.StatusOK, in.object(expanded(r)))
+}
+
+// authorized completes in's charge as the card authorized it.
+func (f *fake) authorized(in *intent) {
+	charge := in.charge
 	charge["status"], charge["paid"] = "succeeded", true
 	if in.captureMethod == "manual" {
 		charge["captured"] = false
@@ -361,7 +383,30 @@ func (f *fake) confirm(w http.ResponseWriter, r *http.Request) {
 		charge["captured"], charge["amount_captured"] = true, in.amount
 		in.status, in.received = "succeeded", in.amount
 	}
-	writeJSON(w, http.StatusOK, in.object(expanded(r)))
+}
+
+// authenticate is the 3-D Secure page of an intent in requires_action
+// (its next_action.redirect_to_url): the buyer passes the challenge, or
+// fails it with ?outcome=fail, which leaves the intent
+// requires_payment_method with last_payment_error
+// payment_intent_authentication_failure, as Stripe does. It answers the
+// intent; the server learns the change from a webhook.
+func (f *fake) authenticate(w http.ResponseWriter, r *http.Request) {
+	in, ok := f.intents[r.PathValue("id")]
+	if !ok || in.status != "requires_action" {
+		writeError(w, http.StatusNotFound, apiError{Type: "invalid_request_error", Message: "no payment intent awaiting authentication"})
+		return
+	}
+	in.actionURL = ""
+	if r.URL.Query().Get("outcome") == "fail" {
+		in.status = "requires_payment_method"
+		in.charge["status"], in.charge["paid"] = "failed", false
+		in.lastError = &apiError{Type: "invalid_request_error", Code: "payment_intent_authentication_failure",
+			Message: "We are unable to authenticate your payment method. Please choose a different payment method and try again."}
+	} else {
+		f.authorized(in)
+	}
+	writeJSON(w, http.StatusOK, in.object(false))
 }
 
 func (f *fake) capture(w http.ResponseWriter, r *http.Request) {
@@ -436,6 +481,10 @@ func (in *intent) object(expandCharge bool) map[string]any {
 	}
 	if in.canceledAt != 0 {
 		o["canceled_at"] = in.canceledAt
+	}
+	if in.actionURL != "" {
+		o["next_action"] = map[string]any{"type": "redirect_to_url",
+			"redirect_to_url": map[string]any{"url": in.actionURL, "return_url": "https://app.example/return"}}
 	}
 	if in.charge != nil {
 		if expandCharge {

@@ -27,6 +27,9 @@ func toIntent(pi *stripego.PaymentIntent) *payments.Intent {
 	if pi.Customer != nil {
 		in.CustomerID = pi.Customer.ID
 	}
+	if na := pi.NextAction; na != nil && na.RedirectToURL != nil && pi.Status == stripego.PaymentIntentStatusRequiresAction {
+		in.ActionURL = na.RedirectToURL.URL
+	}
 	if e := pi.LastPaymentError; e != nil {
 		in.FailureCode = string(e.DeclineCode)
 		if in.FailureCode == "" {
@@ -53,9 +56,10 @@ func toIntent(pi *stripego.PaymentIntent) *payments.Intent {
 	return in
 }
 
-// toStatus maps Stripe's statuses onto ours. An intent waiting for the
-// customer (a new card, a confirmation, a 3-D Secure challenge) is
-// RequiresPaymentMethod; one whose last attempt was declined is Failed.
+// toStatus maps Stripe's statuses onto ours. An intent waiting for a card
+// or its confirmation is RequiresPaymentMethod; one waiting for the
+// buyer's 3-D Secure challenge (requires_action) RequiresAction; one whose
+// last attempt was declined is Failed.
 func toStatus(pi *stripego.PaymentIntent) payments.Status {
 	switch pi.Status {
 	case stripego.PaymentIntentStatusRequiresPaymentMethod:
@@ -63,8 +67,10 @@ func toStatus(pi *stripego.PaymentIntent) payments.Status {
 			return payments.Failed
 		}
 		return payments.RequiresPaymentMethod
-	case stripego.PaymentIntentStatusRequiresConfirmation, stripego.PaymentIntentStatusRequiresAction:
+	case stripego.PaymentIntentStatusRequiresConfirmation:
 		return payments.RequiresPaymentMethod
+	case stripego.PaymentIntentStatusRequiresAction:
+		return payments.RequiresAction
 	case stripego.PaymentIntentStatusProcessing:
 		return payments.Processing
 	case stripego.PaymentIntentStatusRequiresCapture:

@@ -144,7 +144,7 @@ func (c *Client) bookingBody(r providers.BookRequest) (wire.BookingBody, error) 
 // Settlements: CitizenPlane is paid on deposit (Merchant, self_psp) or
 // charges a forwarded card itself (CardForward, payment_method).
 func (c *Client) Settlements() []providers.Settlement {
-	return []providers.Settlement{providers.Merchant, providers.CardForward}
+	return settlements()
 }
 
 // bookError maps a failed POST /v3/bookings to the write side's codes.
@@ -230,4 +230,9 @@ func bookingOf(b wire.Booking) (*providers.Booking, error) {
 		out.Slices = append(out.Slices, providers.Slice{Segments: []providers.Segment{seg}})
 	}
 	return out, nil
+}
+
+// settlements is CitizenPlane's list: deposit (Merchant) or a forwarded card (CardForward).
+func settlements() []providers.Settlement {
+	return []providers.Settlement{providers.Merchant, providers.CardForward}
 }

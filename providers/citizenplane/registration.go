@@ -18,6 +18,7 @@ var Registration = providers.Registration{
 		"TOKEN":          "CitizenPlane token",
 		"CUSTOMER_CODE":  "CitizenPlane customer code",
 	},
+	Settlements: settlements(),
 	New: func(s map[string]string, d providers.Deps) (providers.Searcher, error) {
 		return New(Config{
 			BaseURL: s[providers.KeyURL], Token: s["TOKEN"], CustomerCode: s["CUSTOMER_CODE"],

@@ -143,7 +143,7 @@ func (c *Client) intentOf(op string, want bool, h *providers.Hold, resp wire.Pre
 // Settlements: LiteAPI is paid on credit (Merchant) or by its own Stripe
 // intent (ProviderIntent).
 func (c *Client) Settlements() []providers.Settlement {
-	return []providers.Settlement{providers.Merchant, providers.ProviderIntent}
+	return settlements()
 }
 
 // observe runs one HTTP exchange of op and reports it to the observer.
@@ -450,4 +450,9 @@ func splitPhone(s string) (code, national string, err error) {
 		}
 	}
 	return "", "", fmt.Errorf("phone %q: calling code not in the adapter's table", s)
+}
+
+// settlements is LiteAPI's list: credit (Merchant) or its own intent (ProviderIntent).
+func settlements() []providers.Settlement {
+	return []providers.Settlement{providers.Merchant, providers.ProviderIntent}
 }

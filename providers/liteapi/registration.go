@@ -16,6 +16,7 @@ var Registration = providers.Registration{
 		providers.KeyURL: "LiteAPI base with version, e.g. https://api.liteapi.travel/v3.0 (unset: the built-in simulator)",
 		"KEY":            "LiteAPI X-API-Key",
 	},
+	Settlements: settlements(),
 	New: func(s map[string]string, d providers.Deps) (providers.Searcher, error) {
 		return New(Config{
 			BaseURL: s[providers.KeyURL], APIKey: s["KEY"],

@@ -5,17 +5,29 @@
 // idempotent POSTs, and keeps checkout sessions and transactions
 // (authorized, captured in part or in full, voided, refunded).
 // Test cards for PUT /checkout/sessions/{id}/fields: 4000000000000002 is
-// declined, 4000000000009995 has insufficient funds, any other authorizes.
+// declined, 4000000000009995 has insufficient funds, 4000000000003220
+// demands 3-D Secure (the transaction is buyer_approval_pending, with an
+// approval_url on this simulator: GET it to approve, with ?outcome=decline
+// to fail the challenge), any other authorizes.
+//
+// Refunds succeed at once unless PendingRefunds is set: they then answer
+// processing and settle after being read (GET /refunds/{id}) that many
+// times, or when SettleRefund says so.
+//
+// With SetWebhook, every change of a transaction's or a refund's status is
+// POSTed, as Gr4vy does, to the URL: an event naming the resource, signed
+// with the secret (X-Gr4vy-Webhook-ID, -Timestamp, -Signatures).
 package gr4vysim
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -29,16 +41,158 @@ type Sim struct {
 	pub *ecdsa.PublicKey
 	now func() time.Time
 
-	mu       sync.Mutex
-	sessions map[string]*session
-	txs      map[string]*gr4vy.Transaction
-	replays  map[string][]byte
-	calls    []string
+	mu        sync.Mutex
+	sessions  map[string]*session
+	txs       map[string]*gr4vy.Transaction
+	refunds   map[string]*refund
+	redirects map[string]string // transaction id → redirect_url
+	replays   map[string][]byte
+	calls     []string
+	captures  []Capture
+
+	pendingReads int // PendingRefunds
+	hookURL      string
+	hookSecret   string
+	hookClient   *http.Client
+	hookWG       sync.WaitGroup
+	deliveries   []Delivery
 }
+
+type refund struct {
+	gr4vy.Refund
+	readsLeft int
+}
+
+// Capture is a capture the simulator made: the transaction and the
+// amount asked for.
+type Capture struct {
+	TransactionID string
+	Amount        int64
+}
+
+// Delivery is a webhook the simulator sent: the payload, its headers and
+// the answer's status (0 when the request failed).
+type Delivery struct {
+	Payload []byte
+	Header  http.Header
+	Status  int
+}
+
+// SetWebhook makes the simulator POST an event to url, signed with
+// secret, for every change of a transaction's or a refund's status;
+// an empty url sends none.
+func (s *Sim) SetWebhook(url, secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hookURL, s.hookSecret = url, secret
+}
+
+// Deliveries lists the webhooks sent so far, in order, once their
+// answers are in (it waits for those in flight).
+func (s *Sim) Deliveries() []Delivery {
+	s.hookWG.Wait()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Delivery(nil), s.deliveries...)
+}
+
+// PendingRefunds makes new refunds answer processing and settle
+// (succeeded) after reads reads of GET /refunds/{id}; 0 settles them at
+// once (the default).
+func (s *Sim) PendingRefunds(reads int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pendingReads = reads
+}
+
+// SettleRefund settles a processing refund now: succeeded, or failed.
+func (s *Sim) SettleRefund(id string, succeeded bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rf, ok := s.refunds[id]
+	if !ok || rf.Status != "processing" {
+		return false
+	}
+	s.settle(rf, succeeded)
+	return true
+}
+
+// settle settles rf under s.mu: a failed refund gives its amount back to
+// the transaction's refundable amount.
+func (s *Sim) settle(rf *refund, succeeded bool) {
+	rf.Status = "succeeded"
+	if !succeeded {
+		rf.Status = "failed"
+		if tx, ok := s.txs[rf.TransactionID]; ok {
+			tx.RefundedAmount -= rf.Amount
+		}
+	}
+	s.notify("refund."+rf.Status, rf.Refund)
+}
+
+// CapturesOf lists the captures made of a checkout session's
+// transactions, in order.
+func (s *Sim) CapturesOf(sessionID string) []Capture {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Capture
+	for _, c := range s.captures {
+		if tx, ok := s.txs[c.TransactionID]; ok && tx.CheckoutSessionID == sessionID {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// notify sends, under s.mu, a webhook about target (a transaction or a
+// refund as the API answers it), when a webhook is set; delivered in the
+// background, once, like one attempt of Gr4vy's.
+func (s *Sim) notify(name string, target any) {
+	if s.hookURL == "" {
+		return
+	}
+	ev := map[string]any{"type": "event", "id": newID(), "name": name, "created_at": s.now().UTC().Format(time.RFC3339Nano),
+		"merchant_account_id": "default", "gr4vy_id": "faregraph-sim", "environment": "sandbox", "target": target}
+	body, _ := json.Marshal(ev)
+	ts := s.now().Unix()
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set(gr4vy.HeaderWebhookID, ev["id"].(string))
+	h.Set(gr4vy.HeaderWebhookTimestamp, strconv.FormatInt(ts, 10))
+	h.Set(gr4vy.HeaderWebhookSignatures, gr4vy.SignWebhook(s.hookSecret, ts, body))
+	url, client := s.hookURL, s.hookClient
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	s.hookWG.Add(1)
+	go func() {
+		defer s.hookWG.Done()
+		d := Delivery{Payload: body, Header: h}
+		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+		if err == nil {
+			req.Header = h.Clone()
+			if resp, err := client.Do(req); err == nil {
+				d.Status = resp.StatusCode
+				resp.Body.Close()
+			}
+		}
+		s.mu.Lock()
+		s.deliveries = append(s.deliveries, d)
+		s.mu.Unlock()
+	}()
+}
+
+// Card numbers the simulator treats specially.
+const (
+	CardDeclined          = "4000000000000002"
+	CardInsufficientFunds = "4000000000009995"
+	CardThreeDSecure      = "4000000000003220"
+)
 
 type session struct {
 	gr4vy.Session
 	Request gr4vy.SessionRequest
+	card    string // the number Secure Fields were given
 }
 
 // New returns a simulator trusting tokens signed by pub's private key.
@@ -46,7 +200,7 @@ func New(pub *ecdsa.PublicKey, now func() time.Time) *Sim {
 	if now == nil {
 		now = time.Now
 	}
-	return &Sim{pub: pub, now: now, sessions: map[string]*session{}, txs: map[string]*gr4vy.Transaction{}, replays: map[string][]byte{}}
+	return &Sim{pub: pub, now: now, sessions: map[string]*session{}, txs: map[string]*gr4vy.Transaction{}, refunds: map[string]*refund{}, redirects: map[string]string{}, replays: map[string][]byte{}}
 }
 
 // Calls lists the requests served ("POST /checkout/sessions"), in order.
@@ -70,9 +224,14 @@ func (s *Sim) EmbedPay(id, card string) (gr4vy.Transaction, error) {
 	if len(card) < 12 {
 		return gr4vy.Transaction{}, fmt.Errorf("gr4vysim: card number %q too short", card)
 	}
-	cs.PaymentMethod = cardMethod(card)
+	cs.PaymentMethod, cs.card = cardMethod(card), card
 	amount, _ := strconv.ParseInt(cs.Metadata["faregraph_amount"], 10, 64)
-	tx := s.authorizeLocked(cs, amount, cs.Metadata["faregraph_currency"], "")
+	pm := *cs.PaymentMethod
+	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: "authorize", Amount: amount, AuthorizedAmount: amount,
+		Currency: cs.Metadata["faregraph_currency"], CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+	testCardOutcome(tx, cs)
+	s.txs[tx.ID] = tx
+	s.notify("transaction."+tx.Status, tx)
 	return *tx, nil
 }
 
@@ -87,7 +246,7 @@ func (s *Sim) TransactionsIn(status string) []string {
 			out = append(out, id)
 		}
 	}
-	sort.Strings(out)
+	slices.Sort(out) // ids are ordered by creation
 	return out
 }
 
@@ -145,6 +304,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if id, ok := strings.CutPrefix(r.URL.Path, "/sim/approve/"); ok {
+		s.approve(w, r, id)
+		return
+	}
+	if r.URL.Path == "/sim/returned" {
+		// The page a buyer comes back to when no redirect_url of the
+		// app's was configured: it only says where the transaction stands.
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintf(w, "transaction %s: %s\n", r.URL.Query().Get("gr4vy_transaction_id"), r.URL.Query().Get("gr4vy_transaction_status"))
+		return
+	}
 	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if !ok {
 		writeErr(w, http.StatusUnauthorized, "unauthorized", "no bearer token")
@@ -237,7 +407,7 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if err := dec.Decode(&body); err != nil || len(body.PaymentMethod.Number) < 12 {
 			return apiErr(400, "bad_request", "payment_method.number is required")
 		}
-		cs.PaymentMethod = cardMethod(body.PaymentMethod.Number)
+		cs.PaymentMethod, cs.card = cardMethod(body.PaymentMethod.Number), body.PaymentMethod.Number
 		return 204, nil
 	case r.Method == http.MethodGet && r.URL.Path == "/transactions":
 		// Filtered by checkout_session_id when given, oldest first, one
@@ -249,7 +419,7 @@ func (s *Sim) route(r *http.Request) (int, any) {
 				items = append(items, *tx)
 			}
 		}
-		sort.Slice(items, func(i, j int) bool { return items[i].ID < items[j].ID })
+		slices.SortFunc(items, func(a, b gr4vy.Transaction) int { return strings.Compare(a.ID, b.ID) })
 		if len(items) > 100 {
 			items = items[:100]
 		}
@@ -266,15 +436,35 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if req.Intent != "authorize" || req.Amount <= 0 || req.Amount > gr4vy.MaxAmount || len(req.Currency) != 3 {
 			return apiErr(400, "bad_request", "intent, amount or currency invalid")
 		}
-		return 201, s.authorizeLocked(cs, req.Amount, req.Currency, req.ExternalIdentifier)
+		pm := *cs.PaymentMethod
+		tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: req.Intent, Amount: req.Amount, AuthorizedAmount: req.Amount,
+			Currency: req.Currency, ExternalIdentifier: req.ExternalIdentifier, CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+		switch {
+		case cs.card == CardThreeDSecure:
+			// Gr4vy runs 3-D Secure only with a redirect_url to come back to.
+			if req.PaymentMethod.RedirectURL == "" {
+				tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "authentication_required", "3-D Secure is required and no redirect_url was given."
+				break
+			}
+			tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
+			pm.ApprovalURL = "http://" + r.Host + "/sim/approve/" + tx.ID
+			s.redirects[tx.ID] = req.PaymentMethod.RedirectURL
+		default:
+			testCardOutcome(tx, cs)
+		}
+		s.txs[tx.ID] = tx
+		s.notify("transaction."+tx.Status, tx)
+		return 201, tx
 	case len(parts) >= 2 && parts[0] == "transactions":
 		tx, ok := s.txs[parts[1]]
 		if !ok {
 			return apiErr(404, "not_found", "no transaction "+parts[1])
 		}
 		var body struct{ Amount *int64 }
+		var raw json.RawMessage
 		if r.Method == http.MethodPost {
-			_ = dec.Decode(&body)
+			_ = dec.Decode(&raw)
+			_ = json.Unmarshal(raw, &body)
 		}
 		switch {
 		case len(parts) == 2 && r.Method == http.MethodGet:
@@ -291,12 +481,15 @@ func (s *Sim) route(r *http.Request) (int, any) {
 				return apiErr(400, "bad_request", fmt.Sprintf("capture amount %d outside 1..%d", amount, tx.AuthorizedAmount))
 			}
 			tx.Status, tx.CapturedAmount = gr4vy.TxCaptured, amount
+			s.captures = append(s.captures, Capture{TransactionID: tx.ID, Amount: amount})
+			s.notify("transaction.captured", tx)
 			return 200, tx
 		case len(parts) == 3 && parts[2] == "void" && r.Method == http.MethodPost:
 			if tx.Status != gr4vy.TxAuthorized {
 				return apiErr(409, "invalid_state", "transaction is "+tx.Status)
 			}
 			tx.Status = gr4vy.TxVoided
+			s.notify("transaction.voided", tx)
 			return 200, tx
 		case len(parts) == 3 && parts[2] == "refunds" && r.Method == http.MethodPost:
 			if tx.Status != gr4vy.TxCaptured {
@@ -309,11 +502,81 @@ func (s *Sim) route(r *http.Request) (int, any) {
 			if amount <= 0 || amount > tx.CapturedAmount-tx.RefundedAmount {
 				return apiErr(400, "bad_request", "refund amount exceeds what is refundable")
 			}
+			var ext struct {
+				ExternalIdentifier string `json:"external_identifier"`
+			}
+			_ = json.Unmarshal(raw, &ext)
 			tx.RefundedAmount += amount
-			return 201, gr4vy.Refund{Type: "refund", ID: newID(), TransactionID: tx.ID, Status: "succeeded", Amount: amount, Currency: tx.Currency}
+			rf := &refund{Refund: gr4vy.Refund{Type: "refund", ID: newID(), TransactionID: tx.ID, Status: "succeeded", Amount: amount,
+				Currency: tx.Currency, ExternalIdentifier: ext.ExternalIdentifier}}
+			if s.pendingReads > 0 {
+				rf.Status, rf.readsLeft = "processing", s.pendingReads
+			}
+			s.refunds[rf.ID] = rf
+			s.notify("refund."+rf.Status, rf.Refund)
+			return 201, rf.Refund
 		}
+	case len(parts) == 2 && parts[0] == "refunds" && r.Method == http.MethodGet:
+		rf, ok := s.refunds[parts[1]]
+		if !ok {
+			return apiErr(404, "not_found", "no refund "+parts[1])
+		}
+		if rf.Status == "processing" {
+			if rf.readsLeft--; rf.readsLeft <= 0 {
+				s.settle(rf, true)
+			}
+		}
+		return 200, rf.Refund
 	}
 	return apiErr(404, "not_found", r.Method+" "+r.URL.Path)
+}
+
+// approve is the buyer's 3-D Secure page (a transaction's approval_url):
+// GET it to pass the challenge, with ?outcome=decline to fail it. The
+// transaction is then authorization_succeeded or authorization_declined
+// (a webhook says so), and the buyer is sent back to the transaction's
+// redirect_url with gr4vy_transaction_id and gr4vy_transaction_status, as
+// Gr4vy does (docs.gr4vy.com/guides/features/3ds/hosted).
+func (s *Sim) approve(w http.ResponseWriter, r *http.Request, id string) {
+	s.mu.Lock()
+	tx, ok := s.txs[id]
+	if !ok || tx.Status != gr4vy.TxBuyerApprovalPending {
+		s.mu.Unlock()
+		http.Error(w, "no transaction awaiting approval", http.StatusNotFound)
+		return
+	}
+	s.calls = append(s.calls, r.Method+" /sim/approve")
+	if r.URL.Query().Get("outcome") == "decline" {
+		tx.Status, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, "authentication_failed", "3-D Secure authentication failed."
+	} else {
+		tx.Status, tx.AuthorizedAmount = gr4vy.TxAuthorized, tx.Amount
+	}
+	pm := *tx.PaymentMethod
+	pm.ApprovalURL = ""
+	tx.PaymentMethod = &pm
+	s.notify("transaction."+tx.Status, tx)
+	back := s.redirects[id]
+	st := tx.Status
+	s.mu.Unlock()
+	sep := "?"
+	if strings.Contains(back, "?") {
+		sep = "&"
+	}
+	http.Redirect(w, r, back+sep+"gr4vy_transaction_id="+id+"&gr4vy_transaction_status="+st, http.StatusSeeOther)
+}
+
+// RefundsOf lists the ids of a transaction's refunds, oldest first.
+func (s *Sim) RefundsOf(txID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for id, rf := range s.refunds {
+		if rf.TransactionID == txID {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out) // ids are ordered by creation
+	return out
 }
 
 // cardMethod is the payment method of card number n (at least 12 digits).
@@ -327,17 +590,12 @@ func cardMethod(n string) *gr4vy.PaymentMethod {
 	return pm
 }
 
-// authorizeLocked makes a transaction of amount on cs's card: authorized,
-// or declined for the declining test cards. The caller holds s.mu.
-func (s *Sim) authorizeLocked(cs *session, amount int64, currency, external string) *gr4vy.Transaction {
-	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Amount: amount, AuthorizedAmount: amount,
-		Currency: currency, ExternalIdentifier: external, CheckoutSessionID: cs.ID, PaymentMethod: cs.PaymentMethod}
+// testCardOutcome declines tx for the declining test cards on cs.
+func testCardOutcome(tx *gr4vy.Transaction, cs *session) {
 	switch {
 	case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
 		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
 	case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
 		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
 	}
-	s.txs[tx.ID] = tx
-	return tx
 }
