@@ -33,7 +33,7 @@ import (
 // the crash test: a session a killed process left mid-step is taken over
 // about crashLease after the step began. FAREGRAPH_TEST_CRASH_LEASE and
 // FAREGRAPH_TEST_CRASH_SWEEP set others, to measure with the defaults
-// (2m and 15s).
+// (10s and 10s).
 var (
 	crashLease = or(os.Getenv("FAREGRAPH_TEST_CRASH_LEASE"), "1s")
 	crashSweep = or(os.Getenv("FAREGRAPH_TEST_CRASH_SWEEP"), "100ms")
@@ -116,23 +116,26 @@ func points(prefixes ...string) []string {
 	return out
 }
 
-// TestCrash is issue 9's crash test. Simulators run in a process of their
-// own (faregraph simulators), and one server per scenario and kill point
-// checks out an offer through them, with FAREGRAPH_TEST_CRASH_AT set to
-// the point: the server SIGKILLs itself exactly at that step boundary
-// (before or after a provider hold, renewal, booking or cancellation, the
-// gateway's intent creation, confirmation, capture or release). It is
-// restarted on the same database without the setting, the client goes on
-// as a client would (retrying the mutation whose answer it lost), and the
-// test checks the invariants: every session reaches its final state
-// within the reconcile limit; every authorization ends captured or
-// released, at the gateway (the sandbox's intents table); every booking
-// the simulators made (counted by their test-only admin endpoint, across
-// all processes) has exactly one booking row, and the session of a
-// booking that stayed confirmed captured its share; no saga step is left
-// in INTENT. The runs go at once; on Postgres all servers share one
-// database, so a session may be resumed by another replica. It logs the
-// time from restart to settled.
+// TestCrash is issue 9's crash test. Simulators (providers and Gr4vy)
+// run in a process of their own (faregraph simulators), and one server
+// per scenario and kill point checks out an offer through them, with
+// FAREGRAPH_TEST_CRASH_AT set to the point: the server SIGKILLs itself
+// exactly at that step boundary (before or after a provider hold,
+// renewal, booking or cancellation, the gateway's intent creation,
+// confirmation, capture or release). It is restarted on the same database
+// without the setting, the client goes on as a client would (retrying the
+// mutation whose answer it lost), and the test checks the invariants:
+// every session reaches its final state within the reconcile limit, and
+// the steps the killed server left in INTENT are concluded; every
+// authorization ends captured or released, at the gateway (the sandbox's
+// intents table, the Gr4vy simulator's transactions); every booking the
+// simulators made (counted by their test-only admin endpoint, across all
+// processes, per provider) has exactly one booking row, and the session
+// of a booking that stayed confirmed captured the merchant's share. At
+// most crashParallel runs go at once; on Postgres the servers share a
+// database (the Gr4vy scenario's their own, an isolated scenario's one
+// per point), so a session may be resumed by another replica. It logs
+// the time from restart to settled.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs faregraph processes")
