@@ -426,7 +426,9 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 	if err != nil {
 		return nil, nil, err
 	}
-	if a.Gr4vySim != nil {
+	if a.Gr4vySim != nil || cfg.AllowSandboxPayments {
+		// The sandbox card form plays Embed: against the simulator here,
+		// or, in development, one of faregraph simulators at the URL.
 		return g, g, nil
 	}
 	return g, nil, nil

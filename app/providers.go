@@ -2,13 +2,20 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -133,6 +140,14 @@ type SimServer struct {
 	// Settings point each provider's adapter at its simulator: by provider
 	// name, the adapter settings (URL and credentials) to use.
 	Settings map[string]map[string]string
+	// Gr4vy is the Gr4vy gateway's simulator, served under /gr4vy when
+	// every simulator is (StartSimulators with nil regs), and Gr4vyEnv
+	// the settings that point a server at it, by environment variable
+	// (GR4VY_API_URL, and GR4VY_PRIVATE_KEY_FILE: a key made for it, in a
+	// file removed by Close).
+	Gr4vy    *gr4vysim.Sim
+	Gr4vyEnv map[string]string
+	keyFile  string
 	srv      *http.Server
 }
 
@@ -140,8 +155,10 @@ type SimServer struct {
 // on addr ("127.0.0.1:0" picks a free port) with cfg's knobs: the same
 // simulators a server starts in-process, here on an address of their own,
 // so that they outlive the servers that use them (faregraph simulators).
+// With nil regs it also serves the Gr4vy gateway's simulator (SimServer.Gr4vy).
 func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) (*SimServer, error) {
-	if regs == nil {
+	all := regs == nil
+	if all {
 		regs = registry
 	}
 	seed := cfg.Seed
@@ -172,13 +189,46 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 		}
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
+	if all {
+		key, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		der, err := x509.MarshalECPrivateKey(key)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		block := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+		f, err := os.CreateTemp("", "faregraph-gr4vy-sim-*.pem")
+		if err == nil {
+			_, err = f.Write(block)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("app: the Gr4vy simulator's key file: %w", err)
+		}
+		ss.keyFile = f.Name()
+		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
+		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
+		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile}
+	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return ss, nil
 }
 
-// Close stops serving the simulators.
-func (s *SimServer) Close() error { return s.srv.Close() }
+// Close stops serving the simulators (and removes the Gr4vy key file).
+func (s *SimServer) Close() error {
+	if s.keyFile != "" {
+		os.Remove(s.keyFile)
+	}
+	return s.srv.Close()
+}
 
 // simPayments confirms the payment intents of simulated providers: the
 // sandbox's stand-in for the app confirming a provider's intent with

@@ -65,6 +65,12 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
+		// Another step holds the session (a hold renewal under way, or
+		// one whose process stopped, until its lease lapses): booking now
+		// would book holds that step is replacing.
+		return s.busy(ctx, sess, nil)
+	}
 	// The move to BOOKING is the step's intent, recorded before any
 	// provider is called, with a lease: if this process dies, the
 	// reconciler takes the session over once the lease lapses.
@@ -200,7 +206,7 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
-	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable || providers.CodeOf(err) == providers.Internal:
+	case outcomeUnknown(err):
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
 	default:
@@ -208,6 +214,17 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 		st.Status, st.Code = PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code
 	}
 	return st, nil
+}
+
+// outcomeUnknown reports whether a booking call's error leaves open
+// whether the provider booked (Timeout, Unavailable, Internal); any other
+// error is a refusal: nothing was booked.
+func outcomeUnknown(err error) bool {
+	switch providers.CodeOf(err) {
+	case providers.Timeout, providers.Unavailable, providers.Internal:
+		return true
+	}
+	return false
 }
 
 // firstDeparture is when part i's first flight leaves, in UTC; nil when

@@ -12,6 +12,7 @@ import (
 	"github.com/faregraph/faregraph/checkout"
 	"github.com/faregraph/faregraph/db/dbtest"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // TestResumeSteps stops a step at a boundary after its intent was
@@ -260,6 +261,80 @@ func TestPruneSteps(t *testing.T) {
 		}
 		if count(waiting.ID) == 0 {
 			t.Error("the steps of a session under way were pruned")
+		}
+	})
+}
+
+// TestBookWaitsForALiveRenewal: a booking asked while a hold renewal holds
+// the session's lease answers IN_PROGRESS and books nothing (it would book
+// the holds the renewal is replacing); once the renewal's lease lapsed
+// (its process stopped), the booking goes through.
+func TestBookWaitsForALiveRenewal(t *testing.T) {
+	const lease = 10 * time.Second
+	dialects2(t, lease, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
+		c := e.a.Checkout
+		s := ok(t)(c.Create(e.ctx, tenant, input(e.offer(t, oneWay("citizenplane"), from("citizenplane")))))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		e.pay(s)
+		at.Store("renew:before_provider")
+		go func() {
+			e.clock.Add(2*time.Minute + 40*time.Second)
+			c.RenewHolds(e.ctx)
+		}()
+		select {
+		case <-reached:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the renewal did not start")
+		}
+		at.Store("")
+		res, err := c.Book(e.ctx, tenant, s.ID, "")
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != "IN_PROGRESS" || res.Session.Status != checkout.Authorized {
+			t.Fatalf("book during a renewal: %+v, %v", res, err)
+		}
+		e.clock.Add(lease + time.Second)
+		want(t, ok(t)(c.Book(e.ctx, tenant, s.ID, "")), checkout.Booked)
+	})
+}
+
+// TestReconcileConcludesARefusedReplay: a LiteAPI part paid by LiteAPI's
+// own intent, booked without the app confirming the intent, its server
+// stopped before the booking call. The reconciler's replay of the booking
+// is refused by LiteAPI (the intent is not confirmed): that is a "not
+// booked", so the session fails at once with the payment released and
+// its steps concluded, instead of waiting for an answer that never comes.
+func TestReconcileConcludesARefusedReplay(t *testing.T) {
+	const lease = 10 * time.Second
+	dialects2(t, lease, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
+		c := e.a.Checkout
+		in := input(e.offer(t, oneWay("liteapi"), from("liteapi")))
+		in.Settlements = []checkout.ProviderSettlement{{Provider: "liteapi", Mode: providers.ProviderIntent}}
+		s := ok(t)(c.Create(e.ctx, tenant, in))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		want(t, s, checkout.Authorized)
+		at.Store("book:before_provider")
+		go c.Book(e.ctx, tenant, s.ID, "")
+		select {
+		case <-reached:
+		case <-time.After(20 * time.Second):
+			t.Fatal("not stopped before booking")
+		}
+		at.Store("")
+		e.clock.Add(lease + time.Second)
+		if _, err := c.ResumeSteps(e.ctx); err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Get(e.ctx, tenant, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, got, checkout.Failed)
+		if got.Parts[0].Status != checkout.PartFailed || got.Parts[0].Code != "PROVIDER_REJECTED" || len(got.Bookings) != 0 {
+			t.Errorf("part %+v, bookings %+v", got.Parts[0], got.Bookings)
+		}
+		var left []string
+		if err := e.a.DB.NewSelect().Table("saga_steps").Column("step").Where("session_id = ? AND state = 'INTENT'", s.ID).Scan(e.ctx, &left); err != nil || len(left) > 0 {
+			t.Errorf("steps left in INTENT: %v (%v)", left, err)
 		}
 	})
 }

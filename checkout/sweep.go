@@ -201,6 +201,13 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 			// We created the request (or prebook) and never saw it
 			// confirmed; the provider knows no booking of it: not booked.
 			setPart(sess, i, PartFailed, fault.NotBooked)
+		case err != nil && !outcomeUnknown(err):
+			// FindBooking replays the booking request, which the provider
+			// answers with the booking it made for the hold, if any: a
+			// refusal (a payment intent never confirmed, a price or seats
+			// gone) says it has none and makes none: not booked.
+			s.cfg.Logger.WarnContext(ctx, "provider refused the booking when asked again; not booked", "session", sess.ID, "part", i, "err", err)
+			setPart(sess, i, PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code)
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
 			setPart(sess, i, PartUnknown, sess.Parts[i].Code)

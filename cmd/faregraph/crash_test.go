@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -32,11 +33,22 @@ import (
 // the crash test: a session a killed process left mid-step is taken over
 // about crashLease after the step began. FAREGRAPH_TEST_CRASH_LEASE and
 // FAREGRAPH_TEST_CRASH_SWEEP set others, to measure with the defaults
-// (2m and 15s).
+// (10s and 10s).
 var (
 	crashLease = or(os.Getenv("FAREGRAPH_TEST_CRASH_LEASE"), "1s")
 	crashSweep = or(os.Getenv("FAREGRAPH_TEST_CRASH_SWEEP"), "100ms")
 )
+
+// crashParallel is how many kill points run at once (16;
+// FAREGRAPH_TEST_CRASH_PARALLEL sets another, e.g. to measure with the
+// default lease, when the runs mostly wait).
+var crashParallel = func() int {
+	n, err := strconv.Atoi(os.Getenv("FAREGRAPH_TEST_CRASH_PARALLEL"))
+	if err != nil || n < 1 {
+		return 16
+	}
+	return n
+}()
 
 // crashScenario is a checkout the crash test kills at each of its points.
 type crashScenario struct {
@@ -56,6 +68,10 @@ type crashScenario struct {
 	// forbidden, the parts booked before it are canceled where their
 	// provider allows it.
 	drop int
+	// isolate runs each kill point on a database of its own, on Postgres
+	// too: sweeper work (renewals) would otherwise be done, and killed,
+	// by the replicas of the scenario's other kill points.
+	isolate bool
 	// want is the status the session ends in (CANCELED for a release:*
 	// point, which cancels the authorized session instead of booking).
 	want string
@@ -64,7 +80,7 @@ type crashScenario struct {
 // crashScenarios are the checkouts the crash test kills.
 var crashScenarios = []crashScenario{
 	{name: "citizenplane_card", points: checkout.CrashPoints[:12], origin: "CDG", dest: "PMI", parts: []string{"citizenplane"}, want: "BOOKED"},
-	{name: "liteapi_card", points: checkout.CrashPoints[:12], origin: "CDG", dest: "PMI", parts: []string{"liteapi"}, want: "BOOKED"},
+	{name: "liteapi_card", points: points("hold:", "book:"), origin: "CDG", dest: "PMI", parts: []string{"liteapi"}, want: "BOOKED"},
 	{name: "liteapi_provider_intent", points: points("hold:", "book:"), origin: "CDG", dest: "PMI", parts: []string{"liteapi"},
 		settlements: []any{map[string]any{"provider": "liteapi", "mode": "PROVIDER_INTENT"}}, want: "BOOKED"},
 	// The CitizenPlane part's fare goes to CitizenPlane with the card;
@@ -78,10 +94,13 @@ var crashScenarios = []crashScenario{
 	// All or nothing, two LiteAPI parts: the return's prebook lapses, the
 	// booked outbound is canceled at LiteAPI, nothing is charged.
 	{name: "forbid_canceled_outbound", points: points("book:", "cancel:", "release:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "liteapi"}, drop: 2, want: "FAILED"},
+	// The Gr4vy gateway, its simulator in the simulators' process.
+	{name: "citizenplane_gr4vy", points: points("pay:", "confirm:", "capture:", "release:"), origin: "CDG", dest: "PMI", parts: []string{"citizenplane"},
+		env: []string{"FAREGRAPH_GATEWAY=gr4vy"}, want: "BOOKED"},
 	// Holds renewed at every sweep (the renewal margin is longer than a
 	// hold), killed mid-renewal while the traveller pays and books.
 	{name: "citizenplane_renewed", points: points("renew:"), origin: "CDG", dest: "PMI", parts: []string{"citizenplane"},
-		env: []string{"FAREGRAPH_CHECKOUT_RENEW_MARGIN=1h"}, want: "BOOKED"},
+		env: []string{"FAREGRAPH_CHECKOUT_RENEW_MARGIN=1h"}, isolate: true, want: "BOOKED"},
 }
 
 // points are the crash points starting with one of prefixes.
@@ -97,23 +116,26 @@ func points(prefixes ...string) []string {
 	return out
 }
 
-// TestCrash is issue 9's crash test. Simulators run in a process of their
-// own (faregraph simulators), and one server per scenario and kill point
-// checks out an offer through them, with FAREGRAPH_TEST_CRASH_AT set to
-// the point: the server SIGKILLs itself exactly at that step boundary
-// (before or after a provider hold, renewal, booking or cancellation, the
-// gateway's intent creation, confirmation, capture or release). It is
-// restarted on the same database without the setting, the client goes on
-// as a client would (retrying the mutation whose answer it lost), and the
-// test checks the invariants: every session reaches its final state
-// within the reconcile limit; every authorization ends captured or
-// released, at the gateway (the sandbox's intents table); every booking
-// the simulators made (counted by their test-only admin endpoint, across
-// all processes) has exactly one booking row, and the session of a
-// booking that stayed confirmed captured its share; no saga step is left
-// in INTENT. The runs go at once; on Postgres all servers share one
-// database, so a session may be resumed by another replica. It logs the
-// time from restart to settled.
+// TestCrash is issue 9's crash test. Simulators (providers and Gr4vy)
+// run in a process of their own (faregraph simulators), and one server
+// per scenario and kill point checks out an offer through them, with
+// FAREGRAPH_TEST_CRASH_AT set to the point: the server SIGKILLs itself
+// exactly at that step boundary (before or after a provider hold,
+// renewal, booking or cancellation, the gateway's intent creation,
+// confirmation, capture or release). It is restarted on the same database
+// without the setting, the client goes on as a client would (retrying the
+// mutation whose answer it lost), and the test checks the invariants:
+// every session reaches its final state within the reconcile limit, and
+// the steps the killed server left in INTENT are concluded; every
+// authorization ends captured or released, at the gateway (the sandbox's
+// intents table, the Gr4vy simulator's transactions); every booking the
+// simulators made (counted by their test-only admin endpoint, across all
+// processes, per provider) has exactly one booking row, and the session
+// of a booking that stayed confirmed captured the merchant's share. At
+// most crashParallel runs go at once; on Postgres the servers share a
+// database (the Gr4vy scenario's their own, an isolated scenario's one
+// per point), so a session may be resumed by another replica. It logs
+// the time from restart to settled.
 func TestCrash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs faregraph processes")
@@ -130,8 +152,29 @@ func TestCrash(t *testing.T) {
 		})
 	})
 	t.Run("postgres", func(t *testing.T) {
-		u := dbtest.PostgresURL(t)
-		crashAll(t, bin, sims, 60, func(string) string { return u })
+		// One database for the servers of every scenario, so that a
+		// session may be resumed by another replica; one for the Gr4vy
+		// scenario, whose servers have another gateway (the replicas of a
+		// deployment share theirs); one per kill point of an isolated
+		// scenario.
+		shared, gr := dbtest.PostgresURL(t), dbtest.PostgresURL(t)
+		own := map[string]string{}
+		for _, sc := range crashScenarios {
+			for _, p := range sc.points {
+				if sc.isolate {
+					own[sc.name+"/"+p] = dbtest.PostgresURL(t)
+				}
+			}
+		}
+		crashAll(t, bin, sims, 60, func(run string) string {
+			switch {
+			case own[run] != "":
+				return own[run]
+			case strings.Contains(run, "gr4vy"):
+				return gr
+			}
+			return shared
+		})
 	})
 }
 
@@ -140,8 +183,8 @@ type simProcess struct {
 	admin string
 }
 
-// bookings is how many bookings the simulators made, all providers.
-func (s simProcess) bookings(t *testing.T) int {
+// bookings is how many bookings the simulators made, by provider.
+func (s simProcess) bookings(t *testing.T) map[string]int {
 	r, err := http.Get("http://" + s.admin + "/bookings")
 	if err != nil {
 		t.Fatal(err)
@@ -151,11 +194,21 @@ func (s simProcess) bookings(t *testing.T) int {
 	if err := json.NewDecoder(r.Body).Decode(&counts); err != nil || len(counts) == 0 {
 		t.Fatalf("simulator booking counts: %v %v", counts, err)
 	}
-	n := 0
-	for _, c := range counts {
-		n += c
+	return counts
+}
+
+// gr4vy lists the Gr4vy simulator's transactions in status.
+func (s simProcess) gr4vy(t *testing.T, status string) []string {
+	r, err := http.Get("http://" + s.admin + "/gr4vy/transactions?status=" + status)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return n
+	defer r.Body.Close()
+	var ids []string
+	if err := json.NewDecoder(r.Body).Decode(&ids); err != nil {
+		t.Fatalf("Gr4vy's authorized transactions: %v", err)
+	}
+	return ids
 }
 
 // startSimulators runs faregraph simulators, with its test-only admin
@@ -281,38 +334,52 @@ func get(v any, path ...string) any {
 }
 
 const crashSession = `{ id status failure { code message } payment { status amount { amount } capturedAmount { amount } } total { amount }
-  bookings { providerReference status } events { event } }`
+  bookings { provider providerReference status } events { event } }`
 
 // crashRun is what one kill point ended with.
 type crashRun struct {
 	scenario, point, id, status, payment string
-	bookingRows                          int
-	settled                              time.Duration
-	dbURL                                string
+	// bookingRows counts the session's booking rows by provider.
+	bookingRows map[string]int
+	settled     time.Duration
+	dbURL       string
 }
 
 // crashAll runs every scenario's kill points at once, each with a server
 // of its own on the database dbURL(scenario/point) names, then checks the
 // invariants across them.
 func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL func(run string) string) {
-	if u := dbURL(""); strings.HasPrefix(u, "postgres") {
-		// One database for all the servers: migrate it once first.
-		cmd := exec.Command(bin, "migrate")
-		cmd.Env = append(os.Environ(), "DATABASE_URL="+u)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("migrate: %v\n%s", err, out)
+	only := regexp.MustCompile(os.Getenv("FAREGRAPH_TEST_CRASH_ONLY"))
+	migrated := map[string]bool{}
+	for _, sc := range crashScenarios {
+		for _, p := range sc.points {
+			if u := dbURL(sc.name + "/" + p); only.MatchString(sc.name) && strings.HasPrefix(u, "postgres") && !migrated[u] {
+				// A database servers may share: migrate it once first.
+				migrated[u] = true
+				cmd := exec.Command(bin, "migrate")
+				cmd.Env = append(os.Environ(), "DATABASE_URL="+u)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Fatalf("migrate: %v\n%s", err, out)
+				}
+			}
 		}
 	}
+	// At most crashParallel runs at once: each is a server with a
+	// connection pool, and Postgres takes 100 connections.
+	slots := make(chan struct{}, crashParallel)
 	before := sims.bookings(t)
+	gr4vyCaptured, gr4vyRuns := len(sims.gr4vy(t, "capture_succeeded")), 0
 	var runs []*crashRun
 	var wg sync.WaitGroup
 	day := firstDay
-	only := regexp.MustCompile(os.Getenv("FAREGRAPH_TEST_CRASH_ONLY"))
 	for _, sc := range crashScenarios {
 		if !only.MatchString(sc.name) {
 			continue
 		}
 		for _, point := range sc.points {
+			if slices.Contains(sc.env, "FAREGRAPH_GATEWAY=gr4vy") {
+				gr4vyRuns++
+			}
 			r := &crashRun{scenario: sc.name, point: point}
 			runs = append(runs, r)
 			// A day each, so that the holds of killed sessions do not
@@ -320,6 +387,8 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 			d := day
 			day++
 			wg.Go(func() {
+				slots <- struct{}{}
+				defer func() { <-slots }()
 				if err := crashOne(r, bin, sims, dbURL(sc.name+"/"+point), sc, d); err != nil {
 					t.Errorf("%s at %s: %v", sc.name, point, err)
 				}
@@ -327,21 +396,34 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 		}
 	}
 	wg.Wait()
-	rows := 0
+	rows := map[string]int{}
 	for _, r := range runs {
 		if r.id == "" {
 			continue
 		}
 		t.Logf("%-26s killed at %-28s: %s (payment %s) %v after the restart", r.scenario, r.point, r.status, r.payment, r.settled.Round(10*time.Millisecond))
-		rows += r.bookingRows
+		for p, n := range r.bookingRows {
+			rows[p] += n
+		}
 	}
 	// Every provider booking has one booking row: the simulators made as
-	// many bookings as the sessions have rows (canceled ones included).
-	if made := sims.bookings(t) - before; made != rows {
-		t.Errorf("the simulators made %d bookings; the sessions have %d booking rows", made, rows)
+	// many bookings as the sessions have rows (canceled ones included),
+	// provider by provider.
+	for p, n := range sims.bookings(t) {
+		if made := n - before[p]; made != rows[p] {
+			t.Errorf("%s made %d bookings; the sessions have %d booking rows of it", p, made, rows[p])
+		}
 	}
-	// At the gateway: no authorization is left uncaptured and unreleased,
-	// and no saga step is left in INTENT.
+	// At Gr4vy's simulator, no transaction is left authorized, and the
+	// Gr4vy scenarios were paid there.
+	if left := sims.gr4vy(t, "authorization_succeeded"); len(left) > 0 {
+		t.Errorf("Gr4vy transactions neither captured nor voided: %v", left)
+	}
+	if gr4vyRuns > 0 && len(sims.gr4vy(t, "capture_succeeded")) <= gr4vyCaptured {
+		t.Errorf("%d Gr4vy scenario runs, but no Gr4vy transaction captured", gr4vyRuns)
+	}
+	// At the sandbox gateway: no authorization is left uncaptured and
+	// unreleased, and no saga step is left in INTENT.
 	checked := map[string]bool{}
 	for _, r := range runs {
 		if r.id == "" || checked[r.dbURL] {
@@ -419,7 +501,7 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	if strings.HasPrefix(point, "release:") && sc.want == "BOOKED" {
 		want = "CANCELED"
 	}
-	c := &client{s: s, id: r.id, cancel: want == "CANCELED", sims: sims, drop: sc.drop, dbURL: dbURL}
+	c := &client{s: s, id: r.id, cancel: want == "CANCELED", sims: sims, drop: sc.drop, dbURL: dbURL, awaitRenewal: strings.HasPrefix(point, "renew:")}
 	if _, err := c.drive(time.Minute); !errors.Is(err, errTransport) {
 		return fmt.Errorf("the server was not killed at %s (%v)", point, err)
 	}
@@ -429,7 +511,7 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	if !strings.Contains(s.logs.String(), "killing the server at "+point) {
 		return fmt.Errorf("the server died elsewhere than at %s:\n%s", point, tail(s.logs.String()))
 	}
-	s.env = env
+	s.env, c.awaitRenewal = env, false
 	if err := s.start(); err != nil {
 		return err
 	}
@@ -444,9 +526,11 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	r.status, _ = get(sess, "status").(string)
 	r.payment, _ = get(sess, "payment", "status").(string)
 	bookings, _ := get(sess, "bookings").([]any)
-	r.bookingRows = len(bookings)
+	r.bookingRows = map[string]int{}
 	confirmed := 0
 	for _, b := range bookings {
+		p, _ := get(b, "provider").(string)
+		r.bookingRows[p]++
 		if get(b, "status") != "CANCELED" {
 			confirmed++
 		}
@@ -529,6 +613,9 @@ type client struct {
 	drop    int
 	dropped bool
 	dbURL   string
+	// awaitRenewal holds the booking back until the sweeper renewed the
+	// holds (a renew:* point, before the kill).
+	awaitRenewal bool
 	// confirmed is set once the providers' intents or forwarded cards of
 	// an authorized session were given (confirmSandboxPayment).
 	confirmed bool
@@ -565,6 +652,8 @@ func (c *client) drive(limit time.Duration) (any, error) {
 			case !c.confirmed:
 				mutation = `confirmSandboxPayment(input: {checkoutSessionId: $id}) { userErrors { code } }`
 				c.confirmed = true
+			case c.awaitRenewal && !strings.Contains(fmt.Sprint(get(sess, "events")), "holds_renewed"):
+				// Wait, card confirmed, for the sweeper's renewal.
 			default:
 				if err := c.dropPrebook(); err != nil {
 					return sess, err

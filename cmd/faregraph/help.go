@@ -35,7 +35,7 @@ var settings = []setting{
 	{"FAREGRAPH_SIM_FAIL", "none", "make a simulator operation fail, e.g. citizenplane.book=after, liteapi.prebook=before or =timeout"},
 	{"FAREGRAPH_SIM_SEED", "1", "simulator inventory seed"},
 	{"FAREGRAPH_SIM_ADDR", "127.0.0.1:8090", "listen address of faregraph simulators"},
-	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) and POST /drop-prebook?provider=&ref= (a LiteAPI prebook lapses now) on this address"},
+	{"FAREGRAPH_SIM_ADMIN_ADDR", "unset", "test only: faregraph simulators also serves GET /bookings (bookings made per provider, JSON) POST /drop-prebook?provider=&ref= (a LiteAPI prebook lapses now) and GET /gr4vy/transactions?status= (the Gr4vy simulator's transactions in a status) on this address"},
 	{"FAREGRAPH_TEST_CRASH_AT", "unset", "test only, refused in production: the server SIGKILLs itself at this saga step boundary (e.g. book:before_provider; README lists the points)"},
 	{"FAREGRAPH_SWEEP_INTERVAL", "10s", "how often the server expires sessions, renews holds, releases payments, resumes steps, reconciles, refreshes bookings and prunes old saga steps"},
 	{"FAREGRAPH_CHECKOUT_LEASE", "10s", "how long a saga step holds a session; a live step renews it every third of it while its calls run, so after a crash the sweeper takes a session over within about lease + sweep interval"},
@@ -72,7 +72,7 @@ var commands = [][2]string{
 	{"tenant settlement list --tenant NAME", "list a tenant's settlement per provider (MERCHANT when none is set) and the modes each supports"},
 	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
 	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
-	{"simulators", "serve the built-in provider simulators on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> settings that point a server at them"},
+	{"simulators", "serve the built-in provider simulators, and Gr4vy's under /gr4vy, on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> and GR4VY_API_URL, GR4VY_PRIVATE_KEY_FILE settings that point a server at them, then an empty line"},
 	{"help", "print this help (also -h, --help)"},
 }
 

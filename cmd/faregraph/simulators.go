@@ -59,6 +59,12 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			}
 			w.WriteHeader(http.StatusNoContent)
 		})
+		// Test only: GET /gr4vy/transactions?status=authorization_succeeded
+		// lists the ids of the Gr4vy simulator's transactions in a status.
+		mux.HandleFunc("GET /gr4vy/transactions", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(ss.Gr4vy.TransactionsIn(r.URL.Query().Get("status")))
+		})
 		ln, err := net.Listen("tcp", cfg.SimAdminAddr)
 		if err != nil {
 			return fmt.Errorf("simulators admin: %w", err)
@@ -76,6 +82,14 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 		for _, k := range keys {
 			fmt.Fprintf(out, "%s=%s\n", r.EnvVar(k), ss.Settings[r.Name][k])
 		}
+	}
+	keys := make([]string, 0, len(ss.Gr4vyEnv))
+	for k := range ss.Gr4vyEnv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(out, "%s=%s\n", k, ss.Gr4vyEnv[k])
 	}
 	// An empty line ends the settings, for a caller that reads them.
 	fmt.Fprintln(out)

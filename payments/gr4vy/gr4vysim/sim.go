@@ -226,8 +226,28 @@ func (s *Sim) EmbedPay(id, card string) (gr4vy.Transaction, error) {
 	}
 	cs.PaymentMethod, cs.card = cardMethod(card), card
 	amount, _ := strconv.ParseInt(cs.Metadata["faregraph_amount"], 10, 64)
-	tx := s.authorizeLocked(cs, amount, cs.Metadata["faregraph_currency"], "", "", "")
+	pm := *cs.PaymentMethod
+	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: "authorize", Amount: amount, AuthorizedAmount: amount,
+		Currency: cs.Metadata["faregraph_currency"], CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+	testCardOutcome(tx, cs)
+	s.txs[tx.ID] = tx
+	s.notify("transaction."+tx.Status, tx)
 	return *tx, nil
+}
+
+// TransactionsIn lists the ids of the transactions in status, oldest
+// first.
+func (s *Sim) TransactionsIn(status string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{}
+	for id, tx := range s.txs {
+		if tx.Status == status {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out) // ids are ordered by creation
+	return out
 }
 
 // SessionRequest returns the body a checkout session was created with.
@@ -416,7 +436,25 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if req.Intent != "authorize" || req.Amount <= 0 || req.Amount > gr4vy.MaxAmount || len(req.Currency) != 3 {
 			return apiErr(400, "bad_request", "intent, amount or currency invalid")
 		}
-		return 201, s.authorizeLocked(cs, req.Amount, req.Currency, req.ExternalIdentifier, req.PaymentMethod.RedirectURL, r.Host)
+		pm := *cs.PaymentMethod
+		tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: req.Intent, Amount: req.Amount, AuthorizedAmount: req.Amount,
+			Currency: req.Currency, ExternalIdentifier: req.ExternalIdentifier, CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+		switch {
+		case cs.card == CardThreeDSecure:
+			// Gr4vy runs 3-D Secure only with a redirect_url to come back to.
+			if req.PaymentMethod.RedirectURL == "" {
+				tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "authentication_required", "3-D Secure is required and no redirect_url was given."
+				break
+			}
+			tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
+			pm.ApprovalURL = "http://" + r.Host + "/sim/approve/" + tx.ID
+			s.redirects[tx.ID] = req.PaymentMethod.RedirectURL
+		default:
+			testCardOutcome(tx, cs)
+		}
+		s.txs[tx.ID] = tx
+		s.notify("transaction."+tx.Status, tx)
+		return 201, tx
 	case len(parts) >= 2 && parts[0] == "transactions":
 		tx, ok := s.txs[parts[1]]
 		if !ok {
@@ -552,30 +590,12 @@ func cardMethod(n string) *gr4vy.PaymentMethod {
 	return pm
 }
 
-// authorizeLocked makes a transaction of amount on cs's card: authorized,
-// declined for the declining test cards, or buyer_approval_pending for the
-// 3-D Secure card when redirectURL is given (its approval_url on host;
-// declined without one). It notifies the webhook. The caller holds s.mu.
-func (s *Sim) authorizeLocked(cs *session, amount int64, currency, external, redirectURL, host string) *gr4vy.Transaction {
-	pm := *cs.PaymentMethod
-	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: "authorize", Amount: amount, AuthorizedAmount: amount,
-		Currency: currency, ExternalIdentifier: external, CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+// testCardOutcome declines tx for the declining test cards on cs.
+func testCardOutcome(tx *gr4vy.Transaction, cs *session) {
 	switch {
-	case cs.card == CardThreeDSecure:
-		// Gr4vy runs 3-D Secure only with a redirect_url to come back to.
-		if redirectURL == "" {
-			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "authentication_required", "3-D Secure is required and no redirect_url was given."
-			break
-		}
-		tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
-		pm.ApprovalURL = "http://" + host + "/sim/approve/" + tx.ID
-		s.redirects[tx.ID] = redirectURL
 	case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
 		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
 	case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
 		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
 	}
-	s.txs[tx.ID] = tx
-	s.notify("transaction."+tx.Status, tx)
-	return tx
 }
