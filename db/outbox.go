@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -39,6 +40,27 @@ const (
 	EventRefundSucceeded  = "refund.succeeded"
 	eventIDRandomBytes    = 12
 )
+
+// SessionStatuses are the statuses of a checkout session, in the
+// schema's order (CheckoutSessionStatus): each change of status is the
+// event EventSessionPrefix + the status in lower case. Package checkout's
+// tests keep this list equal to its statuses.
+var SessionStatuses = []string{
+	"OPEN", "HELD", "PAYMENT_PENDING", "AUTHORIZED", "PRICE_CHANGED", "BOOKING", "BOOKED",
+	"PARTIALLY_BOOKED", "FAILED", "EXPIRED", "CANCELED", "NEEDS_ATTENTION",
+}
+
+// EventTypes is every event type the outbox holds: the one list that
+// webhook endpoint validation (package events), the README's table and
+// the emitters share.
+func EventTypes() []string {
+	out := make([]string, 0, len(SessionStatuses)+6)
+	for _, st := range SessionStatuses {
+		out = append(out, EventSessionPrefix+strings.ToLower(st))
+	}
+	return append(out, EventBookingConfirmed, EventBookingCanceled, EventBookingChanged,
+		EventBookingStatus, EventBookingLocators, EventRefundSucceeded)
+}
 
 // emit writes an event of type typ about subject into the outbox, in idb
 // (the transaction of the change it tells), and on Postgres notifies
