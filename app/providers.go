@@ -158,6 +158,9 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, h))
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
+	if cfg.Control {
+		mux.Handle("/sim/", http.StripPrefix("/sim", sim.ControlHandler(ss.Controllers)))
+	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return ss, nil

@@ -152,7 +152,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if cfg.Env == "production" {
 			log.Warn("running against built-in provider simulators in production")
 		}
-		log.Info("provider simulators serving", "url", a.SimURL)
+		if cfg.Env == "development" {
+			log.Info("provider simulators serving; turn their knobs at /sim/ (see README)", "url", a.SimURL, "control", "http://"+loopback(cfg.Addr)+"/sim/")
+		} else {
+			log.Info("provider simulators serving", "url", a.SimURL)
+		}
 	}
 
 	if a.Gr4vySim != nil {

@@ -24,7 +24,10 @@ import (
 func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	ss, err := app.StartSimulators(cfg.App.Sim, cfg.SimAddr, nil)
+	// Outside production the knobs are served at <URL>/sim/ as well.
+	simCfg := cfg.App.Sim
+	simCfg.Control = cfg.Env != "production"
+	ss, err := app.StartSimulators(simCfg, cfg.SimAddr, nil)
 	if err != nil {
 		return err
 	}
@@ -61,7 +64,11 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			fmt.Fprintf(out, "%s=%s\n", r.EnvVar(k), ss.Settings[r.Name][k])
 		}
 	}
-	log.Info("provider simulators serving", "url", ss.URL)
+	if simCfg.Control {
+		log.Info("provider simulators serving", "url", ss.URL, "control", ss.URL+"/sim/")
+	} else {
+		log.Info("provider simulators serving; their control (/sim/) is off in production", "url", ss.URL)
+	}
 	<-ctx.Done()
 	return nil
 }
