@@ -144,7 +144,8 @@ func TestSimulatorControlOverHTTP(t *testing.T) {
 // TestSimulatorControlOffInProduction: a production server serves no
 // /sim/, even on the built-in simulators.
 func TestSimulatorControlOffInProduction(t *testing.T) {
-	a := newTestApp(t, func(c *app.Config) { c.Development, c.Playground = false, false
+	a := newTestApp(t, func(c *app.Config) {
+		c.Development, c.Playground = false, false
 		c.AllowSimulators, c.AllowSandboxPayments = true, true
 	})
 	rec := httptest.NewRecorder()
