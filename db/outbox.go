@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,11 +63,18 @@ func EventTypes() []string {
 		EventBookingStatus, EventBookingLocators, EventRefundSucceeded)
 }
 
+var eventTypes = EventTypes()
+
 // emit writes an event of type typ about subject into the outbox, in idb
 // (the transaction of the change it tells), and on Postgres notifies
 // OutboxChannel with subject in the same transaction, so that listeners
 // are woken when it commits.
 func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data map[string]any, at time.Time) error {
+	if !slices.Contains(eventTypes, typ) {
+		// One list of names for emitters, webhook validation and the
+		// README: an event outside it could not be subscribed to.
+		return fmt.Errorf("db: event type %q is not in EventTypes", typ)
+	}
 	var b [eventIDRandomBytes]byte
 	_, _ = rand.Read(b[:])
 	body, err := json.Marshal(data)

@@ -3364,8 +3364,13 @@ scalar Decimal
 
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
-Types: checkout_session.<status in lower case> (checkout_session.booked, ...),
-booking.confirmed, booking.canceled, booking.schedule_changed,
+Types: checkout_session.<status in lower case> (checkout_session.open,
+checkout_session.held, checkout_session.payment_pending,
+checkout_session.authorized, checkout_session.price_changed,
+checkout_session.booking, checkout_session.booked,
+checkout_session.partially_booked, checkout_session.failed,
+checkout_session.expired, checkout_session.canceled,
+checkout_session.needs_attention), booking.confirmed, booking.canceled, booking.schedule_changed,
 booking.status_changed, booking.locators_changed, refund.succeeded.
 """
 type Event {
@@ -3465,9 +3470,9 @@ type WebhookChangePayload {
 
 "A webhook endpoint to register."
 input CreateWebhookEndpointInput {
-  "An https URL on a public address (http and private addresses only in development)."
+  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events."
   url: String!
-  "The event types to receive: names from Event's description, checkout_session.* or *. At most 20."
+  "The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20."
   events: [String!]! @maxItems(n: 20)
 }
 
