@@ -359,6 +359,16 @@ func (s *Service) cancellationAnswer(ctx context.Context, row *db.CancellationRo
 	return &CancellationResult{Cancellation: cancellationFromRow(row, latest, s.cancellable(b.Provider)), Warnings: w}, nil
 }
 
+// What BookingCancellation.failure says: for the client, with no provider
+// or gateway detail (URLs, HTTP statuses, provider codes), which the logs
+// keep.
+const (
+	failProviderRefused = "the provider refused to cancel the booking; it stands as booked"
+	failRefundByHand    = "the booking is canceled, but the refund cannot be made automatically; an operator will make it"
+	failNoPayment       = "the booking is canceled, but its checkout session has no payment to refund; an operator will look into it"
+	failGatewayRefused  = "the booking is canceled, but the payment gateway refused the refund; an operator will make it"
+)
+
 // moveCancellation writes row in status to (if the table allows it) with
 // its follow-up due at next (nil: none), in one conditional UPDATE. It
 // reports false when another writer changed the row first.
@@ -374,7 +384,7 @@ func (s *Service) moveCancellation(ctx context.Context, row *db.CancellationRow,
 func (s *Service) retryLater(ctx context.Context, row *db.CancellationRow, why error) error {
 	row.Attempts++
 	next := s.now().Add(s.backoff(row.Attempts))
-	row.Failure = why.Error()
+	// Not a failure: the step is retried. The detail is for the logs.
 	s.cfg.Logger.WarnContext(ctx, "cancellation step to retry", "cancellation", row.ID, "status", row.Status, "err", why)
 	_, err := s.moveCancellation(ctx, row, CancellationStatus(row.Status), &next)
 	return err
@@ -393,7 +403,8 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 		cancel()
 		switch code := providers.CodeOf(err); {
 		case err != nil && (code == providers.Rejected || code == providers.NotFound):
-			row.Failure = "the provider refused to cancel: " + err.Error()
+			row.Failure = failProviderRefused
+			s.cfg.Logger.WarnContext(ctx, "the provider refused to cancel", "cancellation", row.ID, "provider", b.Provider, "err", err)
 			_, err := s.moveCancellation(ctx, row, CancelFailed, nil)
 			return err
 		case err != nil:
@@ -423,9 +434,9 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 			// Canceled, but the provider refunded in a currency that is
 			// neither the booking's nor the one the part was bought in:
 			// nothing is refunded automatically; an operator settles it.
-			row.Failure = fmt.Sprintf("the provider refunded %d (minor units) in %s, neither the booking's currency %s nor the part's; refund by hand",
-				bk.Refund.Amount, bk.Refund.Currency, row.Currency)
-			s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
+			row.Failure = failRefundByHand
+			s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID,
+				"why", fmt.Sprintf("the provider refunded %d (minor units) in %s, neither the booking's currency %s nor the part's", bk.Refund.Amount, bk.Refund.Currency, row.Currency))
 			_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 			return err
 		}
@@ -469,7 +480,8 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 	p := sess.Payment
 	switch {
 	case p == nil:
-		row.Failure = "the session has no payment to refund"
+		row.Failure = failNoPayment
+		s.cfg.Logger.ErrorContext(ctx, "refund impossible: the session has no payment", "cancellation", row.ID)
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	case p.Method == CreditLine:
@@ -480,8 +492,9 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 	}
 	r, ok := s.refunder()
 	if !ok || p.Gateway != "" && p.Gateway != s.cfg.Gateway.Name() || p.Currency != "" && p.Currency != row.Currency {
-		row.Failure = fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency)
-		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
+		row.Failure = failRefundByHand
+		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID,
+			"why", fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency))
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	}
@@ -495,7 +508,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		re, err = r.Refund(ctx, p.IntentID, row.ID, row.RefundAmount)
 	}
 	if errors.Is(err, payments.ErrInvalidState) || errors.Is(err, payments.ErrNotFound) {
-		row.Failure = "the gateway refused the refund: " + err.Error()
+		row.Failure = failGatewayRefused
 		s.cfg.Logger.ErrorContext(ctx, "refund refused; an operator must refund by hand", "cancellation", row.ID, "err", err)
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
@@ -509,7 +522,8 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		row.Failure = ""
 		_, err = s.moveCancellation(ctx, row, CancelCompleted, nil)
 	case payments.RefundFailed:
-		row.Failure = "the gateway could not make the refund"
+		row.Failure = failGatewayRefused
+		s.cfg.Logger.ErrorContext(ctx, "refund failed at the gateway; an operator must refund by hand", "cancellation", row.ID, "refund", re.ID)
 		_, err = s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 	default:
 		row.Attempts++

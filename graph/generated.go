@@ -4621,7 +4621,7 @@ type BookingCancellation {
   refundStatus: RefundStatus
   "Whether it is the booking's latest quote, the only one that can be confirmed."
   latest: Boolean!
-  "Why it failed or is being retried, when it did."
+  "Why it failed, in words for the traveller's agent (no provider or gateway details: those are in the server's logs); null unless status is FAILED or REFUND_FAILED. A cancellation being retried (CANCELING, PENDING, REFUNDING) has none."
   failure: String
   "Until when the quote can be confirmed, UTC."
   expiresAt: DateTime!
