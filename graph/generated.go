@@ -4643,7 +4643,7 @@ enum RefundChannel {
 
 "Where a booking cancellation stands."
 enum BookingCancellationStatus {
-  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest and not expired."
+  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest, the booking is not canceled and the quote has not expired (then it is SUPERSEDED or EXPIRED)."
   QUOTED
   "Confirmed; the provider is being asked to cancel."
   CANCELING
@@ -4657,6 +4657,10 @@ enum BookingCancellationStatus {
   REFUND_FAILED
   "Final: the provider refused to cancel (failure says why); the booking stands."
   FAILED
+  "Final: a quote not confirmed before its expiresAt; ask for a new one."
+  EXPIRED
+  "Final: a quote that can no longer be confirmed because a newer quote of the booking exists (latest is false) or the booking was canceled otherwise (by another quote or by the airline)."
+  SUPERSEDED
 }
 
 "Where a refund stands at the payment gateway."
@@ -26498,6 +26502,8 @@ var (
 		"COMPLETED":     checkout.CancelCompleted,
 		"REFUND_FAILED": checkout.CancelRefundFailed,
 		"FAILED":        checkout.CancelFailed,
+		"EXPIRED":       checkout.CancelExpired,
+		"SUPERSEDED":    checkout.CancelSuperseded,
 	}
 	marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[checkout.CancellationStatus]string{
 		checkout.CancelQuoted:       "QUOTED",
@@ -26507,6 +26513,8 @@ var (
 		checkout.CancelCompleted:    "COMPLETED",
 		checkout.CancelRefundFailed: "REFUND_FAILED",
 		checkout.CancelFailed:       "FAILED",
+		checkout.CancelExpired:      "EXPIRED",
+		checkout.CancelSuperseded:   "SUPERSEDED",
 	}
 )
 
