@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/payments"
 )
 
@@ -110,5 +111,18 @@ func TestBookingsOnlyFromBooking(t *testing.T) {
 		if !reached[st] && st.mayHaveBookings() {
 			t.Errorf("%s is never reached from BOOKING: its bookings need not be read", st)
 		}
+	}
+}
+
+// TestSessionEventsListed: every session status is in db.SessionStatuses
+// (the list webhook endpoints are validated with and the README shows as
+// checkout_session.<status> events), and nothing else is.
+func TestSessionEventsListed(t *testing.T) {
+	var got []string
+	for _, s := range allSessionStatuses {
+		got = append(got, string(s))
+	}
+	if !slices.Equal(got, db.SessionStatuses) {
+		t.Errorf("db.SessionStatuses = %v, want the session statuses %v", db.SessionStatuses, got)
 	}
 }
