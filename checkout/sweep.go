@@ -15,7 +15,7 @@ import (
 // whether it did.
 func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	now := s.now()
-	if run, _ := gate(sess, "expire"); !run {
+	if run, _, _ := gate(sess, "expire"); !run {
 		return false
 	}
 	due := !now.Before(sess.ExpiresAt)
@@ -166,6 +166,9 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 			// We created the request (or prebook) and never saw it
 			// confirmed; the provider knows no booking of it: not booked.
 			setPart(sess, i, PartFailed, fault.NotBooked)
+		case providers.CodeOf(err) == providers.PaymentDeclined || providers.CodeOf(err) == providers.PaymentNotConfirmed:
+			// The provider refuses the part's payment: it did not book it.
+			setPart(sess, i, PartFailed, fault.ProviderCode(err))
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
 			setPart(sess, i, PartUnknown, sess.Parts[i].Code)
