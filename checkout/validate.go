@@ -22,7 +22,6 @@ const (
 	maxMetadata    = 20
 	maxMetaKeyLen  = 40
 	maxMetaValLen  = 500
-	maxMinorAmount = 99999999
 )
 
 // PassengerInput is a traveller as the caller gives one.
