@@ -263,14 +263,16 @@ func paymentReady(sess *Session) bool {
 	return p.Amount == 0 || p.Status == payments.Authorized
 }
 
-// actionsPending says which payment actions are not done, for a
-// PAYMENT_ACTION_REQUIRED message ("confirm liteapi's payment intent
-// (part 2)"); "" when every provider's action is done.
+// actionsPending says which of the providers' payment actions are not
+// done, for a PAYMENT_ACTION_REQUIRED message ("confirm liteapi's payment
+// intent ... for part 2"); "" when every provider's action is done. Our
+// own card payment is not listed: until the gateway authorizes it, booking
+// answers INVALID_STATE as before.
 func actionsPending(sess *Session) string {
 	var out []string
 	for _, a := range PaymentActions(sess) {
-		if a.Done {
-			continue
+		if a.Done || a.Kind == ConfirmCardPayment {
+			continue // our own card payment: its authorization is the gateway's to say
 		}
 		parts := make([]string, len(a.PartIndexes))
 		for k, i := range a.PartIndexes {
@@ -279,7 +281,6 @@ func actionsPending(sess *Session) string {
 		what := map[ActionKind]string{
 			ConfirmProviderIntent: "confirm " + a.Provider + "'s payment intent " + a.TransactionID + " with Stripe's SDK, then call confirmProviderIntent",
 			ForwardCard:           "forward a card to " + a.Provider + " (forwardCard)",
-			ConfirmCardPayment:    "confirm the card payment (clientSecret)",
 		}[a.Kind]
 		out = append(out, fmt.Sprintf("%s for part %s", what, strings.Join(parts, ", ")))
 	}
