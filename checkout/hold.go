@@ -91,7 +91,6 @@ func (s *Service) busy(ctx context.Context, sess *Session, err error) (*Result, 
 	return &Result{Session: cur, UserErrors: userErr(fault.InProgress, "another request is working on this checkout session; read it again shortly", "checkoutSessionId")}, nil
 }
 
-
 // earliest is the first expiry among holds.
 func earliest(holds []PartHold) *time.Time {
 	var t *time.Time
