@@ -4236,7 +4236,15 @@ type Mutation {
     "The event."
     input: ReplayWebhookEventInput!
   ): WebhookChangePayload!
-  "Creates, holds and sets up the payment of a session in one request."
+  """
+  Creates, holds and sets up the payment of a session in one request, all
+  or nothing: when the hold or the payment setup answers a user error (a
+  fare sold out, CREDIT_LINE_UNAVAILABLE, INSUFFICIENT_CREDIT, ...), the
+  session it created is canceled (any hold lapses at its provider, any
+  payment set up is released) and the payload has that CANCELED session
+  with the step's user errors, each saying so. A session that was only
+  refused at creation has none.
+  """
   checkout(
     "What to do."
     input: CheckoutInput!

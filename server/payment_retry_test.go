@@ -252,3 +252,18 @@ func TestIDROfferBookableOnSandbox(t *testing.T) {
 		t.Errorf("IDR booking: %v", s)
 	}
 }
+
+// TestOneStepCheckoutAllOrNothing: a one-step checkout paid by a credit
+// line the API client does not have answers CREDIT_LINE_UNAVAILABLE and
+// leaves nothing behind: the session it created and held is CANCELED, and
+// the user error says so. It was left HELD.
+func TestOneStepCheckoutAllOrNothing(t *testing.T) {
+	a := newTestApp(t, nil)
+	h := a.Handler
+	offer := dig(post(t, h, flowSearch, map[string]any{"p": []string{"citizenplane"}}).Data, "searchOffers", "offers", "edges", 0, "node").(map[string]any)
+	s, ue := settle(t, h, "checkout", "CheckoutInput", map[string]any{"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars, "method": "CREDIT_LINE"})
+	if len(ue) != 1 || dig(ue, 0, "code") != "CREDIT_LINE_UNAVAILABLE" || !strings.Contains(dig(ue, 0, "message").(string), "undone") ||
+		s == nil || s["status"] != "CANCELED" || s["payment"] != nil {
+		t.Fatalf("one-step checkout without a credit line: %v %v", s, ue)
+	}
+}
