@@ -60,9 +60,16 @@ type Config struct {
 	// server.DefaultRequestTimeout when zero.
 	RequestTimeout time.Duration
 	// CheckoutLease is how long a saga step holds a session before the
-	// sweeper may take over (after a crash, a stuck BOOKING session is
-	// reconciled once its lease lapses); 2 minutes when zero.
+	// sweeper may take over: a live step renews it while its calls run, so
+	// after a crash a stuck session is taken over about this long after
+	// its process stopped (checkout.Config.Lease); 10 s when zero.
 	CheckoutLease time.Duration
+	// CheckoutRenewMargin is how long before a hold lapses it is renewed
+	// (checkout.Config.RenewMargin); 30 s when zero.
+	CheckoutRenewMargin time.Duration
+	// SagaStepRetention is how long the finished saga steps of ended
+	// sessions are kept (checkout.Config.StepRetention); 30 days when zero.
+	SagaStepRetention time.Duration
 	// CrashAt is for crash tests only (checkout.Config.CrashAt): called at
 	// every step boundary of the saga, it may stop the process there.
 	// Never set in production.
@@ -198,6 +205,8 @@ type App struct {
 	// simulator alone offers (such as cpsim's BookingCount) needs its
 	// type asserted.
 	Simulators map[string]sim.Controller
+	// simPayments confirms simulated providers' payment intents.
+	simPayments simPayments
 	// routes are the routes of the simulators that list theirs, by provider.
 	routes map[string]map[sim.Route]bool
 
@@ -298,9 +307,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		gr4vyHooks = g
 	}
 	a.Checkout = checkout.New(checkout.Config{
-		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: simPayments(a.Simulators),
+		DB: a.DB, Providers: set, Offers: a.Search, Gateway: gw, Sandbox: confirmer, ProviderSandbox: a.simPayments,
 		Logger: cfg.Logger, Now: cfg.Now, ProviderTimeout: 2 * cfg.ProviderTimeout,
 		TracerProvider: cfg.TracerProvider, Alerts: a.Metrics, Lease: cfg.CheckoutLease,
+		RenewMargin: cfg.CheckoutRenewMargin, StepRetention: cfg.SagaStepRetention,
 		CrashAt: cfg.CrashAt,
 	})
 	a.MetricsHandler = a.Metrics.Handler()
@@ -416,7 +426,9 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 	if err != nil {
 		return nil, nil, err
 	}
-	if a.Gr4vySim != nil {
+	if a.Gr4vySim != nil || cfg.AllowSandboxPayments {
+		// The sandbox card form plays Embed: against the simulator here,
+		// or, in development, one of faregraph simulators at the URL.
 		return g, g, nil
 	}
 	return g, nil, nil

@@ -2,13 +2,20 @@ package app
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/payments/gr4vy/gr4vysim"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/providers/citizenplane"
 	"github.com/faregraph/faregraph/providers/liteapi"
@@ -69,6 +76,17 @@ func (a *App) providers(cfg Config) (*providers.Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.simPayments = simPayments{local: a.Simulators, hc: hc}
+	if cfg.AllowSandboxPayments {
+		// Development: a provider pointed at a URL may be a simulator of
+		// faregraph simulators, whose intents the sandbox confirms there.
+		a.simPayments.urls = map[string]string{}
+		for _, r := range regs {
+			if u := cfg.Providers[r.Name][providers.KeyURL]; u != "" {
+				a.simPayments.urls[r.Name] = u
+			}
+		}
+	}
 	deps := providers.Deps{HTTPClient: hc, Observer: a.Metrics, Now: cfg.Now, Logger: cfg.Logger}
 	var adapters []providers.Searcher
 	for _, r := range regs {
@@ -122,6 +140,14 @@ type SimServer struct {
 	// Settings point each provider's adapter at its simulator: by provider
 	// name, the adapter settings (URL and credentials) to use.
 	Settings map[string]map[string]string
+	// Gr4vy is the Gr4vy gateway's simulator, served under /gr4vy when
+	// every simulator is (StartSimulators with nil regs), and Gr4vyEnv
+	// the settings that point a server at it, by environment variable
+	// (GR4VY_API_URL, and GR4VY_PRIVATE_KEY_FILE: a key made for it, in a
+	// file removed by Close).
+	Gr4vy    *gr4vysim.Sim
+	Gr4vyEnv map[string]string
+	keyFile  string
 	srv      *http.Server
 }
 
@@ -129,8 +155,10 @@ type SimServer struct {
 // on addr ("127.0.0.1:0" picks a free port) with cfg's knobs: the same
 // simulators a server starts in-process, here on an address of their own,
 // so that they outlive the servers that use them (faregraph simulators).
+// With nil regs it also serves the Gr4vy gateway's simulator (SimServer.Gr4vy).
 func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) (*SimServer, error) {
-	if regs == nil {
+	all := regs == nil
+	if all {
 		regs = registry
 	}
 	seed := cfg.Seed
@@ -156,27 +184,73 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			h = cfg.Wrap(r.Name, h)
 		}
 		mux.Handle("/"+r.Name+"/", http.StripPrefix("/"+r.Name, h))
+		if c, ok := s.(sim.IntentConfirmer); ok {
+			mux.Handle("POST /"+r.Name+sim.ConfirmIntentPath, sim.ConfirmIntentHandler(c))
+		}
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
+	}
+	if all {
+		key, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		der, err := x509.MarshalECPrivateKey(key)
+		if err != nil {
+			ln.Close()
+			return nil, err
+		}
+		block := pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: der})
+		f, err := os.CreateTemp("", "faregraph-gr4vy-sim-*.pem")
+		if err == nil {
+			_, err = f.Write(block)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("app: the Gr4vy simulator's key file: %w", err)
+		}
+		ss.keyFile = f.Name()
+		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
+		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
+		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile}
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return ss, nil
 }
 
-// Close stops serving the simulators.
-func (s *SimServer) Close() error { return s.srv.Close() }
+// Close stops serving the simulators (and removes the Gr4vy key file).
+func (s *SimServer) Close() error {
+	if s.keyFile != "" {
+		os.Remove(s.keyFile)
+	}
+	return s.srv.Close()
+}
 
 // simPayments confirms the payment intents of simulated providers: the
 // sandbox's stand-in for the app confirming a provider's intent with
-// Stripe's SDK (checkout.ProviderSandbox).
-type simPayments map[string]sim.Controller
+// Stripe's SDK (checkout.ProviderSandbox). A simulator running in this
+// process is called directly; a provider pointed at a URL (the simulators
+// of faregraph simulators, which outlive the server) is asked at
+// sim.ConfirmIntentPath under it.
+type simPayments struct {
+	local map[string]sim.Controller
+	urls  map[string]string
+	hc    *http.Client
+}
 
-func (m simPayments) ConfirmProviderIntent(_ context.Context, provider, clientSecret, cardNumber string) error {
-	c, ok := m[provider].(sim.IntentConfirmer)
-	if !ok {
+func (m simPayments) ConfirmProviderIntent(ctx context.Context, provider, clientSecret, cardNumber string) error {
+	var err error
+	if c, ok := m.local[provider].(sim.IntentConfirmer); ok {
+		err = c.ConfirmIntent(clientSecret, cardNumber)
+	} else if u := m.urls[provider]; u != "" {
+		err = sim.ConfirmIntentAt(ctx, m.hc, u, clientSecret, cardNumber)
+	} else {
 		return fmt.Errorf("app: provider %s has no simulated payment intents", provider)
 	}
-	err := c.ConfirmIntent(clientSecret, cardNumber)
 	if errors.Is(err, sim.ErrCardDeclined) {
 		return &payments.DeclineError{Code: "card_declined", DeclineCode: "generic_decline", Message: "Your card was declined."}
 	}

@@ -116,7 +116,9 @@ func (s *Service) compensate(ctx context.Context, sess *Session) error {
 		}
 		c, _ := s.cfg.Providers.Canceller(b.Provider)
 		pctx, cancel := s.provider(ctx)
+		s.crash("cancel:before_provider")
 		bk, err := c.Cancel(pctx, b.ProviderReference)
+		s.crash("cancel:after_provider")
 		cancel()
 		if err != nil || bk.Status != providers.BookingCanceled {
 			s.cfg.Logger.WarnContext(ctx, "canceling a booked part of a failed all-or-nothing trip", "session", sess.ID, "part", i, "err", err)

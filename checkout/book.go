@@ -73,6 +73,12 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		return &Result{Session: sess, UserErrors: userErr(b.Code, b.Message, "checkoutSessionId")}, nil
 	}
+	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
+		// Another step holds the session (a hold renewal under way, or
+		// one whose process stopped, until its lease lapses): booking now
+		// would book holds that step is replacing.
+		return s.busy(ctx, sess, nil)
+	}
 	// The move to BOOKING is the step's intent, recorded before any
 	// provider is called, with a lease: if this process dies, the
 	// reconciler takes the session over once the lease lapses.
@@ -87,6 +93,7 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if ok, err := s.move(ctx, sess, Authorized, "booking_started", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
+	s.heartbeat(ctx, sess, "book")
 	renewed, err := s.bookParts(ctx, sess)
 	if err != nil {
 		return nil, err
@@ -135,7 +142,7 @@ func (s *Service) bookParts(ctx context.Context, sess *Session) (int, error) {
 	return renewed, firstErr
 }
 
-// renewMargin is how long before its expiry a hold is renewed at book
+// renewMargin is the default of Config.RenewMargin: how long before its expiry a hold is renewed at book
 // time, so that no booking reaches a provider with a hold about to lapse.
 const renewMargin = 30 * time.Second
 
@@ -149,7 +156,7 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	renewed := 0
 	var failed fault.Code
 	for i := range sess.Offer.Parts {
-		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
+		if sess.Parts[i].Status != PartPending || i >= len(sess.Holds) || now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
 		if settlementOf(sess, i) == providers.ProviderIntent {
@@ -210,7 +217,7 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	switch {
 	case err == nil:
 		return s.recordBooking(ctx, sess, i, bk)
-	case providers.CodeOf(err) == providers.Timeout || providers.CodeOf(err) == providers.Unavailable || providers.CodeOf(err) == providers.Internal:
+	case outcomeUnknown(err):
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
 	case providers.CodeOf(err) == providers.PaymentDeclined || providers.CodeOf(err) == providers.PaymentNotConfirmed:
@@ -319,6 +326,17 @@ func (s *Service) backToPayment(ctx context.Context, sess *Session, ue []fault.V
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess, UserErrors: ue}, nil
+}
+
+// outcomeUnknown reports whether a booking call's error leaves open
+// whether the provider booked (Timeout, Unavailable, Internal); any other
+// error is a refusal: nothing was booked.
+func outcomeUnknown(err error) bool {
+	switch providers.CodeOf(err) {
+	case providers.Timeout, providers.Unavailable, providers.Internal:
+		return true
+	}
+	return false
 }
 
 // firstDeparture is when part i's first flight leaves, in UTC; nil when

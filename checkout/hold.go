@@ -130,7 +130,7 @@ func (s *Service) holdParts(ctx context.Context, sess *Session) ([]PartHold, []f
 
 // holdPart holds part i at the price the session has for it.
 func (s *Service) holdPart(ctx context.Context, sess *Session, i int) (*providers.Hold, error) {
-	return s.holdAt(ctx, sess, i, heldPrice(sess, i))
+	return s.holdAt(ctx, sess, i, heldPrice(sess, i), stepHold)
 }
 
 // heldPrice is what the provider should hold part i at, in the provider's
@@ -155,7 +155,8 @@ func heldPrice(sess *Session, i int) providers.Money {
 
 // holdAt holds part i, expecting the provider to hold it at want. At
 // another price it returns the hold with a PriceChanged error.
-func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want providers.Money) (*providers.Hold, error) {
+// step names the crash points around the call (hold, renew).
+func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want providers.Money, step string) (*providers.Hold, error) {
 	part := sess.Offer.Parts[i]
 	holder, err := s.cfg.Providers.Holder(part.Provider)
 	if err != nil {
@@ -169,9 +170,9 @@ func (s *Service) holdAt(ctx context.Context, sess *Session, i int, want provide
 	}
 	pctx, cancel := s.provider(ctx)
 	defer cancel()
-	s.crash("hold:before_provider")
+	s.crash(step + ":before_provider")
 	h, err := holder.Hold(pctx, req)
-	s.crash("hold:after_provider")
+	s.crash(step + ":after_provider")
 	if err != nil {
 		return h, err // a hold at another price comes with its PriceChanged
 	}

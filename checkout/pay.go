@@ -300,10 +300,7 @@ func (s *Service) intentChanged(ctx context.Context, sess *Session, in *payments
 	}
 	from := sess.Status
 	if from.Final() && in.Status == payments.Authorized && sess.Payment.Captured == 0 {
-		if _, err := s.cfg.Gateway.Cancel(ctx, in.ID); err != nil {
-			return nil, fmt.Errorf("checkout: release a late authorization of %s: %w", sess.ID, err)
-		}
-		return &Result{Session: sess}, nil
+		return s.releaseLate(ctx, sess, in)
 	}
 	if !CanMovePayment(sess.Payment.Status, in.Status) {
 		return &Result{Session: sess}, nil
@@ -357,4 +354,36 @@ func (s *Service) PaymentEvent(ctx context.Context, notice *payments.Intent) err
 	}
 	_, err = s.intentChanged(ctx, sess, in)
 	return err
+}
+
+// releaseLate releases an authorization that arrived after its session
+// ended, as a durable step: the release is marked due and recorded as the
+// release step's INTENT in one write before the gateway is called, and
+// DONE after, so that a process stopped in between leaves it to the
+// sweeper (SessionsToRelease, ResumeSteps), which cancels by the same key.
+func (s *Service) releaseLate(ctx context.Context, sess *Session, in *payments.Intent) (*Result, error) {
+	now := s.now()
+	sess.releaseDue = &now
+	key := payments.CancelKey(in.ID)
+	s.intend(sess, stepRelease, paymentPart, key)
+	if ok, err := s.move(ctx, sess, sess.Status, "late_authorization", in.ID); err != nil || !ok {
+		cur, lerr := s.load(ctx, sess.TenantID, sess.ID)
+		if lerr != nil || err != nil {
+			return nil, errors.Join(err, lerr)
+		}
+		return &Result{Session: cur}, nil
+	}
+	s.crash("late_release:before_gateway")
+	out, err := s.cfg.Gateway.Cancel(ctx, in.ID)
+	s.crash("late_release:after_gateway")
+	if err != nil {
+		s.cfg.Logger.WarnContext(ctx, "releasing a late authorization; the sweeper will retry", "session", sess.ID, "err", err)
+		return &Result{Session: sess}, nil
+	}
+	sess.releaseDue = nil
+	s.outcome(sess, stepRelease, paymentPart, key, true, map[string]any{"status": out.Status, "late": true})
+	if _, err := s.move(ctx, sess, sess.Status, "payment_released", in.ID); err != nil {
+		return nil, err
+	}
+	return &Result{Session: sess}, nil
 }

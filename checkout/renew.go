@@ -23,7 +23,7 @@ var renewStatuses = []string{string(Held), string(PaymentPending), string(Author
 // sessions it renewed.
 func (s *Service) RenewHolds(ctx context.Context) (int, error) {
 	now := s.now()
-	rows, err := s.sessions.HoldsDue(ctx, s.cfg.DB, renewStatuses, now.Add(renewMargin), now, 100)
+	rows, err := s.sessions.HoldsDue(ctx, s.cfg.DB, renewStatuses, now.Add(s.renewMargin()), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -52,6 +52,14 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 	if run, _, _ := gate(sess, "renew"); !run || !now.Before(sess.ExpiresAt) {
 		return false, nil
 	}
+	due := func(i int) bool { return !now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) }
+	// Each renewal is a durable step: recorded with the claim, before the
+	// provider is called, and concluded with the write that records it.
+	for i := range sess.Holds {
+		if due(i) {
+			s.intend(sess, stepRenew, i, partKey(sess, i))
+		}
+	}
 	if ok, err := s.claim(ctx, sess, "renew"); err != nil || !ok {
 		return false, err
 	}
@@ -59,16 +67,19 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 	holds := append([]PartHold(nil), sess.Holds...)
 	changed := false
 	for i := range holds {
-		if now.Add(renewMargin).Before(holds[i].Hold.ExpiresAt) {
+		if !due(i) {
 			continue
 		}
-		h, err := s.holdAt(ctx, sess, i, heldPrice(sess, i))
+		h, err := s.holdAt(ctx, sess, i, heldPrice(sess, i), stepRenew)
 		switch {
 		case err == nil:
+			s.outcome(sess, stepRenew, i, partKey(sess, i), true, map[string]any{"ref": h.Ref, "expiresAt": h.ExpiresAt})
 		case providers.CodeOf(err) == providers.PriceChanged && h != nil:
+			s.outcome(sess, stepRenew, i, partKey(sess, i), true, map[string]any{"ref": h.Ref, "priceChanged": h.Total.Amount})
 			changed = true
 		default:
 			s.cfg.Logger.WarnContext(ctx, "hold renewal failed; the hold lapses", "session", sess.ID, "part", i, "err", err)
+			s.outcome(sess, stepRenew, i, partKey(sess, i), false, map[string]any{"code": providers.CodeOf(err)})
 			continue
 		}
 		holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: now}
@@ -128,10 +139,10 @@ func (s *Service) acceptPriceChange(ctx context.Context, tenantID, id string) (_
 	}
 	now := s.now()
 	for i := range sess.Holds {
-		if now.Add(renewMargin).Before(sess.Holds[i].Hold.ExpiresAt) {
+		if now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) {
 			continue
 		}
-		h, err := s.holdAt(ctx, sess, i, sess.Holds[i].Hold.Total)
+		h, err := s.holdAt(ctx, sess, i, sess.Holds[i].Hold.Total, stepHold)
 		if err != nil && !(providers.CodeOf(err) == providers.PriceChanged && h != nil) {
 			release(sess)
 			if _, merr := s.move(ctx, sess, PriceChanged, "", ""); merr != nil {

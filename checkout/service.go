@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -59,7 +61,11 @@ type Config struct {
 	// when zero, and at most a third of OperationTimeout.
 	ProviderTimeout time.Duration
 	// Lease is how long a step holds a session against concurrent steps
-	// of the same kind before another may take over; 2 minutes when zero.
+	// before another may take over; 10 s when zero. A live step renews it
+	// every Lease/3 while its outside calls run (heartbeat), however long
+	// they take (up to ProviderTimeout each), so only a step whose process
+	// stopped loses it: the sweeper takes such a session over about Lease
+	// after the process's last heartbeat.
 	Lease time.Duration
 	// TracerProvider traces each saga step; nil traces nothing.
 	TracerProvider trace.TracerProvider
@@ -72,6 +78,13 @@ type Config struct {
 	// doubles after each further one, up to an hour. 15 s when zero, so
 	// that 8 attempts span about an hour.
 	ReconcileBackoff time.Duration
+	// RenewMargin is how long before a hold lapses it is renewed (while
+	// the traveller pays, and at book time); 30 s when zero.
+	RenewMargin time.Duration
+	// StepRetention is how long the finished saga steps (DONE, FAILED) of
+	// ended sessions are kept before the sweeper deletes them
+	// (PruneSteps); 30 days when zero.
+	StepRetention time.Duration
 	// Alerts is told of what an operator should look at; nil tells no one.
 	Alerts Alerts
 	// CrashAt is for crash tests only: it is called with the name of every
@@ -98,6 +111,9 @@ type Service struct {
 	tenants  db.Tenants
 	idem     db.Idempotency
 	cancels  db.Cancellations
+	// strayAt is when ReleaseStrayAuthorizations next looks up ended
+	// sessions (Unix nanoseconds; 0: at once).
+	strayAt atomic.Int64
 }
 
 // New returns a Service.
@@ -112,7 +128,7 @@ func New(cfg Config) *Service {
 		cfg.OperationTimeout = time.Minute
 	}
 	if cfg.Lease <= 0 {
-		cfg.Lease = 2 * time.Minute
+		cfg.Lease = 10 * time.Second
 	}
 	if cfg.ProviderTimeout <= 0 {
 		cfg.ProviderTimeout = 10 * time.Second
@@ -124,6 +140,12 @@ func New(cfg Config) *Service {
 	if cfg.ReconcileAttempts <= 0 {
 		cfg.ReconcileAttempts = 8
 	}
+	if cfg.RenewMargin <= 0 {
+		cfg.RenewMargin = renewMargin
+	}
+	if cfg.StepRetention <= 0 {
+		cfg.StepRetention = 30 * 24 * time.Hour
+	}
 	if cfg.ReconcileBackoff <= 0 {
 		cfg.ReconcileBackoff = 15 * time.Second
 	}
@@ -131,6 +153,9 @@ func New(cfg Config) *Service {
 }
 
 func (s *Service) now() time.Time { return s.cfg.Now().UTC() }
+
+// renewMargin is Config.RenewMargin.
+func (s *Service) renewMargin() time.Duration { return s.cfg.RenewMargin }
 
 // detach gives a saga step a context that a client who disconnects cannot
 // cancel halfway through a payment or a booking, bounded by its own timeout.
@@ -243,6 +268,12 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 	if err != nil {
 		return false, err
 	}
+	if sess.leased && sess.busyOp != "" {
+		// A write of the step that holds the lease renews it, so that it
+		// does not put back a deadline older than the heartbeat's.
+		until := s.now().Add(s.cfg.Lease)
+		sess.busyUntil = &until
+	}
 	steps := sess.steps
 	sess.steps = nil
 	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail, steps...)
@@ -262,7 +293,68 @@ func (s *Service) claim(ctx context.Context, sess *Session, op string) (bool, er
 	}
 	until := now.Add(s.cfg.Lease)
 	sess.busyOp, sess.busyUntil = op, &until
-	return s.move(ctx, sess, sess.Status, "", "")
+	ok, err := s.move(ctx, sess, sess.Status, "", "")
+	if ok {
+		s.heartbeat(ctx, sess, op)
+	}
+	return ok, err
+}
+
+// stepScope is what a step (Service.step) started and stops when it ends.
+type stepScope struct {
+	mu    sync.Mutex
+	stops []func()
+}
+
+type stepScopeKey struct{}
+
+func (sc *stepScope) end() {
+	sc.mu.Lock()
+	stops := sc.stops
+	sc.stops = nil
+	sc.mu.Unlock()
+	for _, stop := range stops {
+		stop()
+	}
+}
+
+// heartbeat keeps sess's lease for op alive while the step runs: every
+// Lease/3 it moves busy_until on to now + Lease (db ExtendLease), until
+// the step ends (the stepScope in ctx), the lease is released or taken
+// over, or the process stops, after which the lease lapses within Lease.
+// The step's own writes renew it too (move).
+func (s *Service) heartbeat(ctx context.Context, sess *Session, op string) {
+	sess.leased = true
+	sc, _ := ctx.Value(stepScopeKey{}).(*stepScope)
+	if sc == nil {
+		return
+	}
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	id := sess.ID
+	go func() {
+		defer close(done)
+		t := time.NewTicker(max(s.cfg.Lease/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+			}
+			now := s.now()
+			ok, err := s.sessions.ExtendLease(hctx, s.cfg.DB, id, op, now, now.Add(s.cfg.Lease))
+			switch {
+			case err != nil && hctx.Err() == nil:
+				s.cfg.Logger.WarnContext(hctx, "renewing a step's lease", "session", id, "step", op, "err", err)
+			case err == nil && !ok:
+				return
+			}
+		}
+	}()
+	sc.mu.Lock()
+	sc.stops = append(sc.stops, func() { cancel(); <-done })
+	sc.mu.Unlock()
 }
 
 // release clears the lease as part of the step's final write.

@@ -85,6 +85,9 @@ type Session struct {
 	// busyOp and busyUntil are the lease of the step under way.
 	busyOp    string
 	busyUntil *time.Time
+	// leased is set on the copy of the step that took the lease: its
+	// writes renew it (move) and a heartbeat keeps it alive meanwhile.
+	leased bool
 	// releaseDue is set on a final session whose payment is still to be
 	// released (by the step that ended it, or else by the sweeper).
 	releaseDue *time.Time

@@ -29,6 +29,7 @@ const (
 	stepCapture = "capture" // the gateway captures what was booked (key: payments.CaptureKey)
 	stepRelease = "release" // the gateway cancels the authorization (key: payments.CancelKey)
 	stepCancel  = "cancel"  // a provider cancels a booked part of a failed all-or-nothing trip (key: its reference)
+	stepRenew   = "renew"   // a provider holds a waiting session's part again before its hold lapses (key: the part's external id)
 
 	paymentPart = -1
 )
@@ -42,6 +43,9 @@ var CrashPoints = []string{
 	"book:before_provider", "book:after_provider",
 	"capture:before_gateway", "capture:after_gateway",
 	"release:before_gateway", "release:after_gateway",
+	"cancel:before_provider", "cancel:after_provider",
+	"renew:before_provider", "renew:after_provider",
+	"late_release:before_gateway", "late_release:after_gateway",
 }
 
 // crash calls the test-only crash hook at a step boundary.
@@ -101,7 +105,12 @@ func paymentCall(sess *Session) bool {
 //   - confirm: the intent is read from the gateway and applied forward.
 //   - book, capture: the session is reconciled (each provider asked by the
 //     part's external id, then what was booked captured by its key).
-//   - release: the payment is released (cancel by its key).
+//   - release: the payment is released (cancel by its key), whether the
+//     session ended with it or it was authorized late, after the end.
+//   - renew: abandoned, like a hold: a renewal the provider made lapses
+//     on its own, and the sweeper renews the recorded hold again.
+//   - late_release: the authorizations the gateway's card form made on
+//     an ended session's intent are listed and voided again (idempotent).
 //   - cancel: the session is reconciled, which cancels the booked parts
 //     of a failed all-or-nothing trip again (by their references).
 //
@@ -141,6 +150,8 @@ func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) erro
 	}
 	s.cfg.Logger.InfoContext(ctx, "resuming a step left by a stopped process", "session", sess.ID, "step", st.Step, "part", st.Part, "status", sess.Status)
 	switch {
+	case st.Step == stepLateRelease:
+		return s.resumeLateRelease(ctx, sess, st)
 	case sess.Status == Booking || sess.Status == NeedsAttention && st.Step == stepCapture:
 		_, err := s.reconcile(ctx, sess)
 		return err

@@ -35,9 +35,12 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 // Sweep expires the sessions that are due, renews the holds of the ones
 // still waiting for their traveller, releases the payments of ended
 // sessions still to be released, resumes the steps a stopped process
-// left in INTENT (ResumeSteps), reconciles the ones that need
+// left in INTENT (ResumeSteps), voids authorizations a gateway's card
+// form made by itself on ended sessions (ReleaseStrayAuthorizations),
+// reconciles the ones that need
 // attention, follows up booking cancellations (provider and refund), and
-// re-reads the bookings of upcoming flights. Every replica may run it; transitions apply once.
+// re-reads the bookings of upcoming flights, and prunes old finished
+// saga steps (PruneSteps). Every replica may run it; transitions apply once.
 func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error) {
 	rows, err := s.sessions.ExpiredSessions(ctx, s.cfg.DB, []string{string(Open), string(Held), string(PaymentPending), string(Authorized), string(PriceChanged)}, s.now(), 100)
 	if err != nil {
@@ -64,6 +67,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 	if _, err := s.ResumeSteps(ctx); err != nil {
 		return expired, 0, err
 	}
+	if _, err := s.ReleaseStrayAuthorizations(ctx); err != nil {
+		return expired, 0, err
+	}
 	reconciled, err = s.Reconcile(ctx)
 	if err != nil {
 		return expired, reconciled, err
@@ -71,8 +77,37 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 	if _, err := s.FollowUpCancellations(ctx); err != nil {
 		return expired, reconciled, err
 	}
-	_, err = s.RefreshBookings(ctx)
+	if _, err = s.RefreshBookings(ctx); err != nil {
+		return expired, reconciled, err
+	}
+	_, err = s.PruneSteps(ctx)
 	return expired, reconciled, err
+}
+
+// pruneBatch is how many saga steps one DELETE of PruneSteps removes.
+const pruneBatch = 500
+
+// PruneSteps deletes the finished saga steps (DONE, FAILED) of sessions
+// in a final state whose last write is older than StepRetention, in
+// batches of pruneBatch, at most 20 batches a sweep; it returns how many
+// it deleted. Steps in INTENT and those of sessions under way are kept.
+func (s *Service) PruneSteps(ctx context.Context) (int, error) {
+	var final []string
+	for _, st := range allSessionStatuses {
+		if st.Final() {
+			final = append(final, string(st))
+		}
+	}
+	before := s.now().Add(-s.cfg.StepRetention)
+	total := 0
+	for range 20 {
+		n, err := s.sessions.PruneSteps(ctx, s.cfg.DB, final, before, pruneBatch)
+		total += n
+		if err != nil || n < pruneBatch {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // Reconcile resolves sessions in NEEDS_ATTENTION whose next lookup is
@@ -166,9 +201,13 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 			// We created the request (or prebook) and never saw it
 			// confirmed; the provider knows no booking of it: not booked.
 			setPart(sess, i, PartFailed, fault.NotBooked)
-		case providers.CodeOf(err) == providers.PaymentDeclined || providers.CodeOf(err) == providers.PaymentNotConfirmed:
-			// The provider refuses the part's payment: it did not book it.
-			setPart(sess, i, PartFailed, fault.ProviderCode(err))
+		case err != nil && !outcomeUnknown(err):
+			// FindBooking replays the booking request, which the provider
+			// answers with the booking it made for the hold, if any: a
+			// refusal (a payment intent never confirmed, a price or seats
+			// gone) says it has none and makes none: not booked.
+			s.cfg.Logger.WarnContext(ctx, "provider refused the booking when asked again; not booked", "session", sess.ID, "part", i, "err", err)
+			setPart(sess, i, PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code)
 		case err != nil:
 			s.cfg.Logger.WarnContext(ctx, "provider could not say whether it booked", "session", sess.ID, "part", i, "err", err)
 			setPart(sess, i, PartUnknown, sess.Parts[i].Code)

@@ -580,3 +580,17 @@ func isUnique(err error) bool {
 	}
 	return false
 }
+
+// EndedWithPayment returns up to limit sessions in one of statuses (the
+// final ones) that carry a gateway payment (payment_ref) and were last
+// written at or after since, most recent first.
+func (Sessions) EndedWithPayment(ctx context.Context, idb bun.IDB, statuses []string, since time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
+		Where("payment_ref <> ''").Where("updated_at >= ?", since.UTC()).
+		Order("updated_at DESC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: ended sessions with a payment: %w", err)
+	}
+	return rows, nil
+}

@@ -71,3 +71,36 @@ func (Sessions) StaleIntents(ctx context.Context, idb bun.IDB, before time.Time,
 	}
 	return rows, nil
 }
+
+// ExtendLease moves the lease of session id's step op on to until, if op
+// still holds it at now (the step's heartbeat, while its outside call
+// runs). It does not change the session's version, so the step's own next
+// conditional UPDATE still applies. It reports false when the lease is
+// gone: released, lapsed, or taken by another step.
+func (Sessions) ExtendLease(ctx context.Context, idb bun.IDB, id, op string, now, until time.Time) (bool, error) {
+	res, err := idb.NewUpdate().Table("checkout_sessions").Set("busy_until = ?", until.UTC()).
+		Where("id = ? AND busy_op = ? AND busy_until > ?", id, op, now.UTC()).Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db: extend the lease of %s: %w", id, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// PruneSteps deletes up to limit finished steps (DONE or FAILED) last
+// written before before, of sessions in one of the final statuses, and
+// returns how many it deleted. Steps in INTENT, and the steps of sessions
+// still under way, are kept whatever their age.
+func (Sessions) PruneSteps(ctx context.Context, idb bun.IDB, final []string, before time.Time, limit int) (int, error) {
+	finished := bun.In([]string{StepDone, StepFailed})
+	batch := idb.NewSelect().Table("saga_steps").Column("session_id", "step", "part").
+		Where("state IN (?)", finished).Where("updated_at < ?", before.UTC()).
+		Where("session_id IN (?)", idb.NewSelect().Table("checkout_sessions").Column("id").Where("status IN (?)", bun.In(final))).
+		Limit(int64(limit))
+	res, err := idb.NewDelete().Model((*StepRow)(nil)).Where("(session_id, step, part) IN (?)", batch).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("db: prune steps: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}

@@ -328,3 +328,20 @@ type Refunder interface {
 
 // RefundKey is the idempotency key of the refund with our id key.
 func RefundKey(key string) string { return "refund:" + key }
+
+// StrayAuthorizations is a gateway whose card form can authorize a
+// payment by itself, without our call, for as long as the intent lives at
+// the gateway, also after we released the intent (Gr4vy Embed makes its
+// transaction on the checkout session; a card typed after the session
+// ended stays authorized). The sweeper looks the authorizations of ended
+// sessions up and voids them.
+type StrayAuthorizations interface {
+	// Authorizations lists the gateway's ids of the authorized,
+	// uncaptured authorizations made on intent id, oldest first.
+	Authorizations(ctx context.Context, id string) ([]string, error)
+	// VoidAuthorization voids authorization authID of intent id
+	// (idempotent: voiding a voided one succeeds).
+	VoidAuthorization(ctx context.Context, id, authID string) error
+	// IntentLife is how long after its creation an intent takes a card.
+	IntentLife() time.Duration
+}

@@ -107,9 +107,12 @@ func For(ls ...providers.Limits) providers.Limits {
 // Of returns the limits in force for offer o, whose providers' limits
 // limitsOf gives (providers.Set.Limits).
 func Of(o providers.Offer, limitsOf func(provider string) providers.Limits) providers.Limits {
-	ls := make([]providers.Limits, len(o.Parts))
-	for i, p := range o.Parts {
-		ls[i] = limitsOf(p.Provider)
+	// Called for every offer and every candidate pairing of a search: an
+	// offer has one or two parts, whose limits stay on the stack.
+	var buf [2]providers.Limits
+	ls := buf[:0]
+	for _, p := range o.Parts {
+		ls = append(ls, limitsOf(p.Provider))
 	}
 	return For(ls...)
 }

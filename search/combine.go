@@ -23,19 +23,33 @@ const (
 func combine(out, ret []providers.Offer, currency string, sellable func(providers.Offer) bool) []providers.Offer {
 	out = cheapest(out, currency, oneWaysPerDirection)
 	ret = cheapest(ret, currency, oneWaysPerDirection)
-	var combos []providers.Offer
-	for _, o := range out {
-		for _, r := range ret {
-			if c := pair(o, r); sellable(c) {
-				combos = append(combos, c)
+	// Every pairing is checked on one scratch offer, and only the
+	// maxCombinations kept are made: most of the 400 pairings are not.
+	type candidate struct {
+		o, r      int
+		total     int64
+		departure time.Time
+	}
+	var kept []candidate
+	var scratch providers.Offer
+	for i, o := range out {
+		for j, r := range ret {
+			pairInto(&scratch, o, r)
+			if sellable(scratch) {
+				kept = append(kept, candidate{i, j, scratch.Total.Amount, o.Slices[0].DepartureAt()})
 			}
 		}
 	}
-	slices.SortStableFunc(combos, func(a, b providers.Offer) int {
-		return cmp.Or(cmp.Compare(a.Total.Amount, b.Total.Amount), a.Slices[0].DepartureAt().Compare(b.Slices[0].DepartureAt()))
+	slices.SortStableFunc(kept, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(a.total, b.total), a.departure.Compare(b.departure))
 	})
-	if len(combos) > maxCombinations {
-		combos = combos[:maxCombinations]
+	kept = kept[:min(len(kept), maxCombinations)]
+	if len(kept) == 0 {
+		return nil
+	}
+	combos := make([]providers.Offer, len(kept))
+	for k, c := range kept {
+		combos[k] = pair(out[c.o], ret[c.r])
 	}
 	return combos
 }
@@ -56,11 +70,19 @@ func cheapest(offers []providers.Offer, currency string, n int) []providers.Offe
 
 // pair makes one offer of an outbound and a return one-way offer.
 func pair(o, r providers.Offer) providers.Offer {
+	var c providers.Offer
+	pairInto(&c, o, r)
+	return c
+}
+
+// pairInto makes *c the offer of an outbound and a return one-way offer,
+// reusing the arrays of c's slices and parts.
+func pairInto(c *providers.Offer, o, r providers.Offer) {
 	total, _ := o.Total.Add(r.Total)
-	c := providers.Offer{
+	*c = providers.Offer{
 		FareType:       providers.CombinedOneWays,
-		Slices:         []providers.Slice{o.Slices[0], r.Slices[0]},
-		Parts:          append(append([]providers.Part{}, o.Parts...), r.Parts...),
+		Slices:         append(c.Slices[:0], o.Slices[0], r.Slices[0]),
+		Parts:          append(append(c.Parts[:0], o.Parts...), r.Parts...),
 		Total:          total,
 		SeatsAvailable: min(o.SeatsAvailable, r.SeatsAvailable),
 		Conditions: providers.Conditions{
@@ -72,7 +94,6 @@ func pair(o, r providers.Offer) providers.Offer {
 	c.PerPassenger.Adult, _ = o.PerPassenger.Adult.Add(r.PerPassenger.Adult)
 	c.PerPassenger.Child = addOpt(o.PerPassenger.Child, r.PerPassenger.Child)
 	c.PerPassenger.Infant = addOpt(o.PerPassenger.Infant, r.PerPassenger.Infant)
-	return c
 }
 
 func addOpt(a, b *providers.Money) *providers.Money {

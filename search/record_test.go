@@ -1,6 +1,8 @@
 package search
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"strings"
@@ -134,4 +136,55 @@ func TestIDOfUnknownVersion(t *testing.T) {
 	if _, err := s.DecodeOffer(id); err != ErrNotFound {
 		t.Errorf("DecodeOffer of version %d = %v, want ErrNotFound", rec.V, err)
 	}
+}
+
+// TestStoredBodyCompressed: a search is stored compressed, smaller than
+// its JSON, and another replica reads it back into the same result; a
+// damaged body is an error, not a panic.
+func TestStoredBodyCompressed(t *testing.T) {
+	rec := toRecord(fixedResult())
+	body, err := encodeStored(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := json.Marshal(rec)
+	if !bytes.HasPrefix(body, gzipMagic) || len(body) >= len(plain) {
+		t.Fatalf("stored body: %d bytes starting %x, want gzip smaller than the %d bytes of JSON", len(body), body[:min(2, len(body))], len(plain))
+	}
+	s := testService()
+	s.cfg.Store = bodyStore(body)
+	got, err := s.Get(context.Background(), rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := cmp.Options{cmpopts.IgnoreUnexported(Result{}), cmpopts.IgnoreFields(Offer{}, "ID")}
+	if diff := cmp.Diff(fixedResult(), got, opts); diff != "" {
+		t.Errorf("decoded search differs (-want +got):\n%s", diff)
+	}
+	for name, bad := range map[string][]byte{
+		"cut short":       body[:len(body)/2],
+		"header only":     gzipMagic,
+		"not JSON inside": gzipOf(t, []byte("not json")),
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := testService()
+			s.cfg.Store = bodyStore(bad)
+			if _, err := s.Get(context.Background(), rec.ID); err == nil {
+				t.Error("Get of a damaged body = nil error")
+			}
+		})
+	}
+}
+
+func gzipOf(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

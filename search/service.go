@@ -306,7 +306,7 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 		return nil, err
 	}
 	var rec records.Search
-	if err := records.Decode(body, &rec); err != nil {
+	if err := decodeStored(body, &rec); err != nil {
 		return nil, fmt.Errorf("search: stored search %s: %w", id, err)
 	}
 	res = fromRecord(rec)
@@ -530,7 +530,7 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 // store saves res; a result that could not be saved is forgotten, so that
 // the next identical search runs again.
 func (s *Service) store(ctx context.Context, res *Result) {
-	body, err := json.Marshal(toRecord(res))
+	body, err := encodeStored(toRecord(res))
 	if err != nil {
 		err = fmt.Errorf("search: encode result: %w", err)
 	} else if err = s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err != nil {

@@ -69,9 +69,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad(err)
 	c.SimAddr = or(getenv("FAREGRAPH_SIM_ADDR"), "127.0.0.1:8090")
 	c.SimAdminAddr = getenv("FAREGRAPH_SIM_ADMIN_ADDR")
-	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 15*time.Second)
+	c.SweepInterval, err = duration(getenv, "FAREGRAPH_SWEEP_INTERVAL", 10*time.Second)
 	bad(err)
-	a.CheckoutLease, err = duration(getenv, "FAREGRAPH_CHECKOUT_LEASE", 2*time.Minute)
+	a.CheckoutLease, err = duration(getenv, "FAREGRAPH_CHECKOUT_LEASE", 10*time.Second)
+	bad(err)
+	a.CheckoutRenewMargin, err = duration(getenv, "FAREGRAPH_CHECKOUT_RENEW_MARGIN", 30*time.Second)
+	bad(err)
+	a.SagaStepRetention, err = duration(getenv, "FAREGRAPH_SAGA_STEP_RETENTION", 30*24*time.Hour)
 	bad(err)
 	if v := getenv("FAREGRAPH_REFUSAL_RATE"); v != "" {
 		if a.Refusals.Rate, err = strconv.ParseFloat(v, 64); err != nil || a.Refusals.Rate == 0 {

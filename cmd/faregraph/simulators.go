@@ -20,7 +20,8 @@ import (
 // the FAREGRAPH_SIM_* knobs, until SIGINT or SIGTERM. It prints, one per
 // line, the FAREGRAPH_<PROVIDER>_<KEY>=value settings that point a
 // server's adapters at them, so that servers can be started, killed and
-// restarted against simulators that keep their state.
+// restarted against simulators that keep their state. An empty line ends
+// the settings.
 func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
@@ -43,6 +44,27 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(counts)
 		})
+		// Test only: POST /drop-prebook?provider=liteapi&ref=<prebook id>
+		// lets a hold lapse now at a simulator that can (LiteAPI), so
+		// that booking it is refused.
+		mux.HandleFunc("POST /drop-prebook", func(w http.ResponseWriter, r *http.Request) {
+			d, ok := ss.Controllers[r.URL.Query().Get("provider")].(interface{ DropPrebook(string) bool })
+			if !ok {
+				http.Error(w, "this simulator cannot drop prebooks", http.StatusBadRequest)
+				return
+			}
+			if !d.DropPrebook(r.URL.Query().Get("ref")) {
+				http.Error(w, "no such live prebook", http.StatusNotFound)
+				return
+			}
+			w.WriteHeader(http.StatusNoContent)
+		})
+		// Test only: GET /gr4vy/transactions?status=authorization_succeeded
+		// lists the ids of the Gr4vy simulator's transactions in a status.
+		mux.HandleFunc("GET /gr4vy/transactions", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(ss.Gr4vy.TransactionsIn(r.URL.Query().Get("status")))
+		})
 		ln, err := net.Listen("tcp", cfg.SimAdminAddr)
 		if err != nil {
 			return fmt.Errorf("simulators admin: %w", err)
@@ -61,6 +83,16 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 			fmt.Fprintf(out, "%s=%s\n", r.EnvVar(k), ss.Settings[r.Name][k])
 		}
 	}
+	keys := make([]string, 0, len(ss.Gr4vyEnv))
+	for k := range ss.Gr4vyEnv {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(out, "%s=%s\n", k, ss.Gr4vyEnv[k])
+	}
+	// An empty line ends the settings, for a caller that reads them.
+	fmt.Fprintln(out)
 	log.Info("provider simulators serving", "url", ss.URL)
 	<-ctx.Done()
 	return nil

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,8 +83,11 @@ func TestThreeDSecureAndWebhooks(t *testing.T) {
 	sim := gr4vysim.New(&key.PublicKey, nil)
 	srv := httptest.NewServer(sim)
 	defer srv.Close()
-	var got []*gr4vy.Event
-	var g *gr4vy.Gateway
+	var (
+		mu  sync.Mutex
+		got []*gr4vy.Event
+		g   *gr4vy.Gateway
+	)
 	hooks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body json.RawMessage
 		_ = json.NewDecoder(r.Body).Decode(&body)
@@ -92,7 +97,9 @@ func TestThreeDSecureAndWebhooks(t *testing.T) {
 			w.WriteHeader(400)
 			return
 		}
+		mu.Lock()
 		got = append(got, ev)
+		mu.Unlock()
 	}))
 	defer hooks.Close()
 	g, _ = gr4vy.New(gr4vy.Config{URL: srv.URL, PrivateKey: key, WebhookSecret: "whsec", RedirectURL: "https://app.example/back"})
@@ -119,10 +126,15 @@ func TestThreeDSecureAndWebhooks(t *testing.T) {
 		t.Fatalf("after approval: %+v %v", in, err)
 	}
 	sim.Deliveries()
-	if len(got) != 2 || got[0].Name != "transaction.buyer_approval_pending" || got[1].Name != "transaction.authorization_succeeded" || got[1].Target.Type != "transaction" {
+	// The simulator sends each webhook on its own, as Gr4vy gives no
+	// order: compare as a set.
+	mu.Lock()
+	defer mu.Unlock()
+	sort.Slice(got, func(i, j int) bool { return got[i].Name < got[j].Name })
+	if len(got) != 2 || got[0].Name != "transaction.authorization_succeeded" || got[1].Name != "transaction.buyer_approval_pending" || got[0].Target.Type != "transaction" {
 		t.Fatalf("webhooks %+v", got)
 	}
-	tx, err := g.Transaction(ctx, got[1].Target.ID)
+	tx, err := g.Transaction(ctx, got[0].Target.ID)
 	if err != nil || tx.CheckoutSessionID != in.ID || tx.Status != gr4vy.TxAuthorized {
 		t.Fatalf("transaction read back: %+v %v", tx, err)
 	}

@@ -58,7 +58,7 @@ type simEnv struct {
 	taps   *tapLog // the requests the simulator received, once tap is called
 }
 
-func newSimEnv(t *testing.T, cfg litesim.Config) *simEnv {
+func newSimEnv(t testing.TB, cfg litesim.Config) *simEnv {
 	t.Helper()
 	c := newClock()
 	if cfg.Now == nil {
@@ -78,7 +78,7 @@ func newSimEnv(t *testing.T, cfg litesim.Config) *simEnv {
 
 // post sends body to the server's path with the test key and returns the
 // status and raw answer.
-func post(t *testing.T, url, key string, body any) (int, []byte) {
+func post(t testing.TB, url, key string, body any) (int, []byte) {
 	t.Helper()
 	b, ok := body.([]byte)
 	if !ok {
@@ -92,7 +92,7 @@ func post(t *testing.T, url, key string, body any) (int, []byte) {
 
 // send sends a request to url with key (none when key is empty) and
 // returns the status and raw answer.
-func send(t *testing.T, method, url, key string, body io.Reader) (int, []byte) {
+func send(t testing.TB, method, url, key string, body io.Reader) (int, []byte) {
 	t.Helper()
 	req, err := http.NewRequest(method, url, body)
 	if err != nil {

@@ -210,6 +210,46 @@ func (s *Sim) Calls() []string {
 	return append([]string(nil), s.calls...)
 }
 
+// EmbedPay plays Gr4vy Embed making its own transaction: it puts card on
+// checkout session id and authorizes it there, as Embed does when the
+// traveller submits the form, whether or not our session still waits for
+// it. It returns the transaction (declined for the declining test cards).
+func (s *Sim) EmbedPay(id, card string) (gr4vy.Transaction, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cs, ok := s.sessions[id]
+	if !ok {
+		return gr4vy.Transaction{}, fmt.Errorf("gr4vysim: no checkout session %s", id)
+	}
+	if len(card) < 12 {
+		return gr4vy.Transaction{}, fmt.Errorf("gr4vysim: card number %q too short", card)
+	}
+	cs.PaymentMethod, cs.card = cardMethod(card), card
+	amount, _ := strconv.ParseInt(cs.Metadata["faregraph_amount"], 10, 64)
+	pm := *cs.PaymentMethod
+	tx := &gr4vy.Transaction{Type: "transaction", ID: newID(), Status: gr4vy.TxAuthorized, Intent: "authorize", Amount: amount, AuthorizedAmount: amount,
+		Currency: cs.Metadata["faregraph_currency"], CheckoutSessionID: cs.ID, PaymentMethod: &pm}
+	testCardOutcome(tx, cs)
+	s.txs[tx.ID] = tx
+	s.notify("transaction."+tx.Status, tx)
+	return *tx, nil
+}
+
+// TransactionsIn lists the ids of the transactions in status, oldest
+// first.
+func (s *Sim) TransactionsIn(status string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []string{}
+	for id, tx := range s.txs {
+		if tx.Status == status {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out) // ids are ordered by creation
+	return out
+}
+
 // SessionRequest returns the body a checkout session was created with.
 func (s *Sim) SessionRequest(id string) (gr4vy.SessionRequest, bool) {
 	s.mu.Lock()
@@ -367,15 +407,23 @@ func (s *Sim) route(r *http.Request) (int, any) {
 		if err := dec.Decode(&body); err != nil || len(body.PaymentMethod.Number) < 12 {
 			return apiErr(400, "bad_request", "payment_method.number is required")
 		}
-		n := body.PaymentMethod.Number
-		pm := &gr4vy.PaymentMethod{Type: "payment-method", ID: newID(), Method: "card", Scheme: "visa", Label: n[len(n)-4:]}
-		pm.Details = &struct {
-			BIN         string `json:"bin,omitempty"`
-			CardType    string `json:"card_type,omitempty"`
-			CardCountry string `json:"card_country,omitempty"`
-		}{BIN: n[:6], CardType: "credit", CardCountry: "US"}
-		cs.PaymentMethod, cs.card = pm, n
+		cs.PaymentMethod, cs.card = cardMethod(body.PaymentMethod.Number), body.PaymentMethod.Number
 		return 204, nil
+	case r.Method == http.MethodGet && r.URL.Path == "/transactions":
+		// Filtered by checkout_session_id when given, oldest first, one
+		// page (limit up to 100, next_cursor null).
+		var items []gr4vy.Transaction
+		csID := r.URL.Query().Get("checkout_session_id")
+		for _, tx := range s.txs {
+			if csID == "" || tx.CheckoutSessionID == csID {
+				items = append(items, *tx)
+			}
+		}
+		slices.SortFunc(items, func(a, b gr4vy.Transaction) int { return strings.Compare(a.ID, b.ID) })
+		if len(items) > 100 {
+			items = items[:100]
+		}
+		return 200, gr4vy.TransactionList{Items: items}
 	case r.Method == http.MethodPost && r.URL.Path == "/transactions":
 		var req gr4vy.TransactionRequest
 		if err := dec.Decode(&req); err != nil {
@@ -401,10 +449,8 @@ func (s *Sim) route(r *http.Request) (int, any) {
 			tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
 			pm.ApprovalURL = "http://" + r.Host + "/sim/approve/" + tx.ID
 			s.redirects[tx.ID] = req.PaymentMethod.RedirectURL
-		case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
-			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
-		case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
-			tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
+		default:
+			testCardOutcome(tx, cs)
 		}
 		s.txs[tx.ID] = tx
 		s.notify("transaction."+tx.Status, tx)
@@ -531,4 +577,25 @@ func (s *Sim) RefundsOf(txID string) []string {
 	}
 	slices.Sort(out) // ids are ordered by creation
 	return out
+}
+
+// cardMethod is the payment method of card number n (at least 12 digits).
+func cardMethod(n string) *gr4vy.PaymentMethod {
+	pm := &gr4vy.PaymentMethod{Type: "payment-method", ID: newID(), Method: "card", Scheme: "visa", Label: n[len(n)-4:]}
+	pm.Details = &struct {
+		BIN         string `json:"bin,omitempty"`
+		CardType    string `json:"card_type,omitempty"`
+		CardCountry string `json:"card_country,omitempty"`
+	}{BIN: n[:6], CardType: "credit", CardCountry: "US"}
+	return pm
+}
+
+// testCardOutcome declines tx for the declining test cards on cs.
+func testCardOutcome(tx *gr4vy.Transaction, cs *session) {
+	switch {
+	case strings.HasSuffix(cs.PaymentMethod.Label, "0002") && strings.HasPrefix(cs.PaymentMethod.Details.BIN, "400000"):
+		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "generic_decline", "Your card was declined."
+	case strings.HasSuffix(cs.PaymentMethod.Label, "9995"):
+		tx.Status, tx.AuthorizedAmount, tx.ErrorCode, tx.RawResponseDescription = gr4vy.TxDeclined, 0, "insufficient_funds", "Your card has insufficient funds."
+	}
 }
