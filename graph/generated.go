@@ -4332,11 +4332,16 @@ enum PartialBooking {
   "Every part is booked independently (in parallel); what books is kept and captured, and the session may end PARTIALLY_BOOKED."
   ALLOW
   """
-  All or nothing: the parts are booked one after the other, first those that
-  cannot be canceled (no free cancellation), and once one fails no further
-  part is tried; the parts booked before it are canceled where the provider
-  allows it (LiteAPI), only what stays booked is captured, and failure.message
-  says what happened to each part.
+  All or nothing: the parts are booked one after the other, first those the
+  provider can cancel (LiteAPI; a part whose provider takes the payment
+  itself before one paid on account), last those it cannot (CitizenPlane: no
+  cancellation), and once one fails no further part is tried; the parts
+  booked before it are canceled, only what stays booked is captured, and
+  failure.message says what happened to each part ("part 1 (liteapi) booked,
+  then canceled (not charged); part 2 (citizenplane) not booked"). So a
+  failure before the part that cannot be undone leaves nothing booked. With
+  two parts that cannot be undone, a failure of the second leaves the first
+  booked and charged: PARTIALLY_BOOKED.
   """
   FORBID
 }
