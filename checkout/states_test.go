@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 )
@@ -122,5 +123,18 @@ func TestGateMessages(t *testing.T) {
 		if run, _, _ := gate(&Session{Status: st}, "forward"); !run {
 			t.Errorf("forward does not run on %s", st)
 		}
+	}
+}
+
+// TestSessionEventsListed: every session status is in db.SessionStatuses
+// (the list webhook endpoints are validated with and the README shows as
+// checkout_session.<status> events), and nothing else is.
+func TestSessionEventsListed(t *testing.T) {
+	var got []string
+	for _, s := range allSessionStatuses {
+		got = append(got, string(s))
+	}
+	if !slices.Equal(got, db.SessionStatuses) {
+		t.Errorf("db.SessionStatuses = %v, want the session statuses %v", db.SessionStatuses, got)
 	}
 }

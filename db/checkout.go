@@ -348,9 +348,15 @@ type BookingChangeRow struct {
 func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule string, changes []BookingChangeRow, now time.Time) (bool, error) {
 	var ok bool
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
+		q := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
 			Set("data = ?", row.Data).Set("checked_at = ?", now.UTC()).Set("refresh_at = ?", row.RefreshAt).Set("updated_at = ?", now.UTC()).
-			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule).Exec(ctx)
+			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule)
+		if slices.ContainsFunc(changes, func(c BookingChangeRow) bool { return c.Kind == "STATUS" && c.After == "CANCELED" }) {
+			// The airline canceled it only if we did not: a cancellation
+			// of ours confirmed meanwhile makes this read stale.
+			q = q.Where("NOT EXISTS (SELECT 1 FROM booking_cancellations AS c WHERE c.booking_id = ? AND c.status IN (?))", row.ID, bun.In(OwnCancellationStatuses))
+		}
+		res, err := q.Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -381,6 +387,11 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 	}
 	return ok, nil
 }
+
+// OwnCancellationStatuses are the statuses of a cancellation of ours that
+// was confirmed and did not fail: while one exists, a booking the
+// provider shows canceled was canceled by us, not by the airline.
+var OwnCancellationStatuses = []string{"CANCELING", "PENDING", "REFUNDING", "COMPLETED", "REFUND_FAILED"}
 
 // BookingChanges returns a booking's changes, oldest first.
 func (Sessions) BookingChanges(ctx context.Context, idb bun.IDB, bookingID string) ([]BookingChangeRow, error) {

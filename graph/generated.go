@@ -3378,8 +3378,13 @@ scalar Decimal
 
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
-Types: checkout_session.<status in lower case> (checkout_session.booked, ...),
-booking.confirmed, booking.canceled, booking.schedule_changed,
+Types: checkout_session.<status in lower case> (checkout_session.open,
+checkout_session.held, checkout_session.payment_pending,
+checkout_session.authorized, checkout_session.price_changed,
+checkout_session.booking, checkout_session.booked,
+checkout_session.partially_booked, checkout_session.failed,
+checkout_session.expired, checkout_session.canceled,
+checkout_session.needs_attention), booking.confirmed, booking.canceled, booking.schedule_changed,
 booking.status_changed, booking.locators_changed, refund.succeeded.
 """
 type Event {
@@ -3479,9 +3484,9 @@ type WebhookChangePayload {
 
 "A webhook endpoint to register."
 input CreateWebhookEndpointInput {
-  "An https URL on a public address (http and private addresses only in development)."
+  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events."
   url: String!
-  "The event types to receive: names from Event's description, checkout_session.* or *. At most 20."
+  "The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20."
   events: [String!]! @maxItems(n: 20)
 }
 
@@ -4676,7 +4681,7 @@ type BookingCancellation {
   refundStatus: RefundStatus
   "Whether it is the booking's latest quote, the only one that can be confirmed."
   latest: Boolean!
-  "Why it failed or is being retried, when it did."
+  "Why it failed, in words for the traveller's agent (no provider or gateway details: those are in the server's logs); null unless status is FAILED or REFUND_FAILED. A cancellation being retried (CANCELING, PENDING, REFUNDING) has none."
   failure: String
   "Until when the quote can be confirmed, UTC."
   expiresAt: DateTime!
@@ -4698,7 +4703,7 @@ enum RefundChannel {
 
 "Where a booking cancellation stands."
 enum BookingCancellationStatus {
-  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest and not expired."
+  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest, the booking is not canceled and the quote has not expired (then it is SUPERSEDED or EXPIRED)."
   QUOTED
   "Confirmed; the provider is being asked to cancel."
   CANCELING
@@ -4712,6 +4717,10 @@ enum BookingCancellationStatus {
   REFUND_FAILED
   "Final: the provider refused to cancel (failure says why); the booking stands."
   FAILED
+  "Final: a quote not confirmed before its expiresAt; ask for a new one."
+  EXPIRED
+  "Final: a quote that can no longer be confirmed because a newer quote of the booking exists (latest is false) or the booking was canceled otherwise (by another quote or by the airline)."
+  SUPERSEDED
 }
 
 "Where a refund stands at the payment gateway."
@@ -26669,6 +26678,8 @@ var (
 		"COMPLETED":     checkout.CancelCompleted,
 		"REFUND_FAILED": checkout.CancelRefundFailed,
 		"FAILED":        checkout.CancelFailed,
+		"EXPIRED":       checkout.CancelExpired,
+		"SUPERSEDED":    checkout.CancelSuperseded,
 	}
 	marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[checkout.CancellationStatus]string{
 		checkout.CancelQuoted:       "QUOTED",
@@ -26678,6 +26689,8 @@ var (
 		checkout.CancelCompleted:    "COMPLETED",
 		checkout.CancelRefundFailed: "REFUND_FAILED",
 		checkout.CancelFailed:       "FAILED",
+		checkout.CancelExpired:      "EXPIRED",
+		checkout.CancelSuperseded:   "SUPERSEDED",
 	}
 )
 

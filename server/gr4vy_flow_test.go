@@ -328,7 +328,7 @@ func TestGr4vyPendingRefundFollowedUp(t *testing.T) {
 			t.Fatalf("cancellation %v %v", r.Data, r.Errors)
 		}
 		cancellation := func() map[string]any {
-			r := post(t, h, `query($id: ID!) { booking(id: $id) { status cancellations { status refundStatus refunded { amount } } } }`, map[string]any{"id": bk["id"]})
+			r := post(t, h, `query($id: ID!) { booking(id: $id) { status cancellations { status refundStatus refunded { amount } failure } } }`, map[string]any{"id": bk["id"]})
 			return dig(r.Data, "booking", "cancellations", 0).(map[string]any)
 		}
 		sweep := func() {
@@ -343,13 +343,18 @@ func TestGr4vyPendingRefundFollowedUp(t *testing.T) {
 				t.Fatal("no processing refund to fail")
 			}
 			sweep()
-			if got := cancellation(); got["status"] != "REFUND_FAILED" || got["refundStatus"] != "FAILED" {
+			got := cancellation()
+			if got["status"] != "REFUND_FAILED" || got["refundStatus"] != "FAILED" {
 				t.Fatalf("failed refund: %v", got)
+			}
+			// In words for the client: no gateway, id or HTTP detail.
+			if f, _ := got["failure"].(string); f == "" || strings.ContainsAny(f, "0123456789/") || strings.Contains(strings.ToLower(f), "gr4vy") || strings.Contains(strings.ToLower(f), "http") {
+				t.Errorf("failure of a failed refund: %q", got["failure"])
 			}
 			continue
 		}
 		sweep()
-		if got := cancellation(); got["status"] != "REFUNDING" || got["refundStatus"] != "PENDING" {
+		if got := cancellation(); got["status"] != "REFUNDING" || got["refundStatus"] != "PENDING" || got["failure"] != nil {
 			t.Fatalf("after one read: %v", got)
 		}
 		sweep()
