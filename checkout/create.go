@@ -98,12 +98,6 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 			sess.Parts[i].Settlement = settlements[i] // "" is MERCHANT (settlementOf)
 		}
 	}
-	if sess.Total.Amount > maxMinorAmount {
-		// Gr4vy's limit on every cart amount (seed 003), applied to
-		// every gateway so that a session can be paid whichever is chosen.
-		return &Result{UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the session total is %d minor units of %s, above %d, the largest amount a payment may carry (Gr4vy's limit on cart_items[].unit_amount)",
-			sess.Total.Amount, sess.Total.Currency, maxMinorAmount), "offerId")}, nil
-	}
 	sess.Airline = addendum(offer)
 	// Each part's reference now, so that a one-step checkout answers them
 	// (Wink's bookingCodes); its booking keeps it. They are reserved in

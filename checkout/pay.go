@@ -36,13 +36,18 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if run, ue := gate(sess, "pay"); !run {
+	if run, ue, w := gate(sess, "pay"); !run {
 		if ue == nil && sess.Payment != nil && sess.Payment.Method != method {
-			ue = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")
+			ue, w = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method"), nil
 		}
-		return &Result{Session: sess, UserErrors: ue}, nil
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	amount := merchantTotal(sess)
+	if lim, ok := s.cfg.Gateway.(payments.AmountLimiter); ok && method == Card && amount > lim.MaxAmount(sess.Total.Currency) {
+		// The gateway's own limit, on what it takes: the MERCHANT parts.
+		return &Result{Session: sess, UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the card payment would be %d minor units of %s, above %d, the largest amount the %s gateway takes (Gr4vy's limit on cart_items[].unit_amount); pay by CREDIT_LINE, or settle the parts with their providers (settlements: PROVIDER_INTENT, CARD_FORWARD)",
+			amount, sess.Total.Currency, lim.MaxAmount(sess.Total.Currency), s.cfg.Gateway.Name()), "method")}, nil
+	}
 	if amount > 0 && method == Card {
 		s.intend(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)))
 	}
@@ -189,16 +194,8 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if sess.Status == Authorized && len(partsSettling(sess, providers.ProviderIntent, "")) > 0 {
-		// Nothing of ours to confirm, but the providers' intents are
-		// confirmed by the app after it pays.
-		if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
-			return res, err
-		}
-		return &Result{Session: sess}, nil
-	}
-	if run, ue := gate(sess, "confirm"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "confirm"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	merchant := sess.Payment != nil && sess.Payment.Amount > 0 && sess.Payment.Status != payments.Authorized
 	if sess.Payment == nil || merchant && sess.Payment.Method != Card {
@@ -256,8 +253,9 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 }
 
 // sandboxProviders plays the app's part for the session's providers with a
-// test card: it confirms every PROVIDER_INTENT part's intent (through the
-// provider's simulator) and forwards the card's Stripe test PaymentMethod
+// test card: it confirms every PROVIDER_INTENT part's intent not yet
+// confirmed (through the provider's simulator), marking its action done,
+// and forwards the card's Stripe test PaymentMethod
 // (pm_card_visa, or pm_card_chargeDeclined for a declining card) to every
 // CARD_FORWARD part that has none. It answers a result only to stop: a
 // declined card, or a provider whose intents cannot be confirmed here.
@@ -265,8 +263,8 @@ func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumbe
 	for i, part := range sess.Offer.Parts {
 		switch settlementOf(sess, i) {
 		case providers.ProviderIntent:
-			if i >= len(sess.Holds) || sess.Holds[i].Hold.Intent == nil {
-				continue
+			if latestIntent(sess, i) == nil || intentConfirmed(sess, i) {
+				continue // nothing to confirm, or confirmed already
 			}
 			if s.cfg.ProviderSandbox == nil {
 				return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, part.Provider+"'s payment intents cannot be confirmed in the sandbox of this server", "checkoutSessionId")}, nil
@@ -279,6 +277,7 @@ func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumbe
 			if err != nil {
 				return nil, fmt.Errorf("checkout: confirm %s's intent of %s: %w", part.Provider, sess.ID, err)
 			}
+			sess.Parts[i].IntentConfirmed = sess.Holds[i].Hold.Intent.TransactionID
 		case providers.CardForward:
 			if sess.Parts[i].Forward == nil {
 				sess.Parts[i].Forward = &CardForward{PaymentMethod: sandboxPaymentMethod(cardNumber)}

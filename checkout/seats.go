@@ -153,8 +153,8 @@ func (s *Service) selectSeats(ctx context.Context, tenantID, id string, choices 
 	if sess.Status == Open {
 		return &Result{Session: sess, UserErrors: userErr(fault.NotHeld, "hold the checkout session first: seats are offered with the hold", "checkoutSessionId")}, nil
 	}
-	if run, ue := gate(sess, "seats"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "seats"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	picked, ue := checkSeats(sess, choices)
 	if ue != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 )
 
@@ -33,10 +34,22 @@ func TestStateTables(t *testing.T) {
 		if !from.Final() && !reachesFinal(from, map[Status]bool{}) {
 			t.Errorf("%s cannot reach a final status", from)
 		}
-		for step := range gates {
-			run, ue := gate(&Session{Status: from}, step)
+		for step, g := range gates {
+			run, ue, warn := gate(&Session{Status: from}, step)
 			if from.Final() && (run || len(ue) != 1) {
 				t.Errorf("%s on a final %s: run %v, user errors %v", step, from, run, ue)
+			}
+			// A step that does not run says so: a user error, or an
+			// ALREADY_DONE warning when the session is past it. Never a
+			// silent success.
+			if !run && len(ue)+len(warn) != 1 {
+				t.Errorf("%s on %s does nothing and answers user errors %v, warnings %v", step, from, ue, warn)
+			}
+			if len(warn) == 1 && (warn[0].Code != fault.AlreadyDone || !slices.Contains(g.past, from)) {
+				t.Errorf("%s on %s warns %v", step, from, warn)
+			}
+			if g.action == "" {
+				t.Errorf("gate %s has no action for its messages", step)
 			}
 		}
 	}
@@ -110,6 +123,29 @@ func TestBookingsOnlyFromBooking(t *testing.T) {
 		}
 		if !reached[st] && st.mayHaveBookings() {
 			t.Errorf("%s is never reached from BOOKING: its bookings need not be read", st)
+		}
+	}
+}
+
+// TestGateMessages: the gates' messages read as sentences ("cannot select
+// seats: the checkout session is AUTHORIZED"), never "cannot seats a
+// checkout session".
+func TestGateMessages(t *testing.T) {
+	_, ue, _ := gate(&Session{Status: Authorized}, "seats")
+	if len(ue) != 1 || ue[0].Message != "cannot select seats: the checkout session is AUTHORIZED" {
+		t.Errorf("seats on AUTHORIZED: %v", ue)
+	}
+	_, ue, _ = gate(&Session{Status: Booked}, "forward")
+	if len(ue) != 1 || ue[0].Code != fault.InvalidState || ue[0].Message != "the checkout session is BOOKED, which is final; cannot forward a card" {
+		t.Errorf("forward on BOOKED: %v", ue)
+	}
+	_, ue, _ = gate(&Session{Status: Booking}, "forward")
+	if len(ue) != 1 || ue[0].Code != fault.InProgress {
+		t.Errorf("forward on BOOKING: %v", ue)
+	}
+	for _, st := range []Status{Held, PaymentPending, Authorized} {
+		if run, _, _ := gate(&Session{Status: st}, "forward"); !run {
+			t.Errorf("forward does not run on %s", st)
 		}
 	}
 }

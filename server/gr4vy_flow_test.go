@@ -259,10 +259,12 @@ func TestGr4vyPartialCapture(t *testing.T) {
 	}
 }
 
-// TestGr4vyOverLimit: a session Gr4vy would refuse (seed 003: every cart
-// amount is at most 99999999 minor units; here a trip priced in
-// Indonesian rupiah) is refused at creation with a userError naming
-// offerId and saying which limit, and nothing reaches Gr4vy.
+// TestGr4vyOverLimit: Gr4vy takes at most 99999999 minor units (seed
+// 003); here a trip priced in Indonesian rupiah. The limit applies to what
+// Gr4vy would take, when it would: the session is created and held, and
+// paying it by card through Gr4vy is an OUT_OF_RANGE user error naming
+// method and the limit; nothing reaches Gr4vy. The same trip is bought on
+// the sandbox gateway (TestIDROfferBookableOnSandbox).
 func TestGr4vyOverLimit(t *testing.T) {
 	a := newGr4vyApp(t)
 	h := a.Handler
@@ -272,8 +274,11 @@ func TestGr4vyOverLimit(t *testing.T) {
 	if dig(offer, "totalPrice", "currencyCode") != "IDR" || cents(t, dig(offer, "totalPrice", "amount").(string)) <= gr4vy.MaxAmount {
 		t.Fatalf("offer %v %v", offer, r.Errors)
 	}
-	s, ue := settle(t, h, "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars})
-	if len(ue) != 1 || dig(ue, 0, "code") != "OUT_OF_RANGE" || joinField(dig(ue, 0, "field")) != "input.offerId" || s != nil ||
+	s := mustSettle(t, h, "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars})
+	id := s["id"].(string)
+	mustSettle(t, h, "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	s, ue := settle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	if len(ue) != 1 || dig(ue, 0, "code") != "OUT_OF_RANGE" || joinField(dig(ue, 0, "field")) != "input.method" || s["status"] != "HELD" ||
 		!strings.Contains(dig(ue, 0, "message").(string), "above 99999999") || !strings.Contains(dig(ue, 0, "message").(string), "IDR") {
 		t.Fatalf("user errors %v, session %v", ue, s)
 	}
