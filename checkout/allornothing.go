@@ -50,19 +50,26 @@ func (s *Service) bookingOrder(sess *Session) []int {
 }
 
 // bookInTurn books the pending parts in bookingOrder and stops at the
-// first that does not book (refused or unknown): the parts after it are
-// not tried and count as not booked. A part refused for its payment
+// first that does not book. After a refusal the parts after it are not
+// tried and fail NOT_TRIED. After an unknown outcome they are not tried
+// either, but stay pending and Deferred: once the reconciler finds the
+// unknown part booked, it books them (continueTrip); once it finds it
+// not booked, they fail NOT_TRIED. A part refused for its payment
 // (refusedForPayment) stops the run too, leaving the parts after it
 // pending for paymentRefused to decide.
 func (s *Service) bookInTurn(ctx context.Context, sess *Session) error {
-	stopped := false
+	failed, unknown := false, false
 	for _, i := range s.bookingOrder(sess) {
-		if sess.Parts[i].Status != PartPending {
-			stopped = stopped || sess.Parts[i].Status != PartBooked
+		switch p := sess.Parts[i]; {
+		case p.Status != PartPending:
+			failed = failed || p.Status == PartFailed || p.Status == PartCanceled
+			unknown = unknown || p.Status == PartUnknown
 			continue
-		}
-		if stopped {
-			setPart(sess, i, PartFailed, fault.NotBooked)
+		case failed:
+			setPart(sess, i, PartFailed, fault.NotTried)
+			continue
+		case unknown:
+			sess.Parts[i].Deferred = true
 			continue
 		}
 		st, err := s.bookPart(ctx, sess, i)
@@ -73,8 +80,59 @@ func (s *Service) bookInTurn(ctx context.Context, sess *Session) error {
 		if refusedForPayment(st) {
 			return nil
 		}
-		stopped = st.Status != PartBooked
+		failed, unknown = st.Status == PartFailed, st.Status == PartUnknown
 	}
+	return nil
+}
+
+// continueTrip sends a Deferred part of an all-or-nothing trip to its
+// provider, once the reconciler knows every part before it booked: it
+// holds the part again if its hold lapsed (or is about to), and books
+// it. The part stops being Deferred, and its new hold is stored, before
+// the provider is asked to book, so that a process stopped during the
+// call leaves a part the reconciler only looks up. If the trip cannot go
+// on (the session expired, the part cannot be held again) the part fails
+// NOT_TRIED and the caller's finalize compensates.
+func (s *Service) continueTrip(ctx context.Context, sess *Session, i int) error {
+	now := s.now()
+	if !now.Before(sess.ExpiresAt) {
+		s.cfg.Logger.WarnContext(ctx, "all-or-nothing trip cannot go on: the session expired", "session", sess.ID, "part", i)
+		setPart(sess, i, PartFailed, fault.NotTried)
+		return nil
+	}
+	if i >= len(sess.Holds) {
+		setPart(sess, i, PartFailed, fault.NotTried)
+		return nil
+	}
+	if !now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) {
+		if settlementOf(sess, i) == providers.ProviderIntent {
+			// A new hold comes with a new intent the app never confirmed.
+			s.cfg.Logger.WarnContext(ctx, "all-or-nothing trip cannot go on: a provider intent's hold lapsed", "session", sess.ID, "part", i)
+			setPart(sess, i, PartFailed, fault.NotTried)
+			return nil
+		}
+		h, err := s.holdPart(ctx, sess, i)
+		if err != nil {
+			s.cfg.Logger.WarnContext(ctx, "all-or-nothing trip cannot go on: holding a part again failed", "session", sess.ID, "part", i, "err", err)
+			setPart(sess, i, PartFailed, fault.NotTried)
+			return nil
+		}
+		sess.Holds[i] = PartHold{PartIndex: i, Provider: sess.Offer.Parts[i].Provider, Hold: *h, HeldAt: now}
+		sess.HoldExpiresAt = earliest(sess.Holds)
+	}
+	sess.Parts[i].Deferred = false
+	if ok, err := s.move(ctx, sess, sess.Status, "", ""); err != nil || !ok {
+		return fmt.Errorf("checkout: record the continued trip of %s: %w", sess.ID, errors.Join(err, errBusy))
+	}
+	st, err := s.bookPart(ctx, sess, i)
+	if err != nil {
+		return err
+	}
+	if refusedForPayment(st) {
+		// No traveller to ask now: the refusal fails the part.
+		st.Status = PartFailed
+	}
+	sess.Parts[i] = st
 	return nil
 }
 
@@ -151,7 +209,9 @@ func describeParts(sess *Session) string {
 	for i, p := range sess.Parts {
 		what := map[PartStatus]string{PartBooked: "booked and charged", PartCanceled: "booked, then canceled (not charged)",
 			PartFailed: "not booked", PartUnknown: "unknown", PartPending: "not booked"}[p.Status]
-		if p.Code != "" {
+		if p.Status == PartFailed && p.Code == fault.NotTried {
+			what = "not tried"
+		} else if p.Code != "" {
 			what += " (" + string(p.Code) + ")"
 		}
 		out = append(out, fmt.Sprintf("part %d (%s) %s", i+1, sess.Offer.Parts[i].Provider, what))

@@ -280,7 +280,7 @@ func paymentRefused(sess *Session) (retry bool, ue []fault.Violation) {
 	}
 	for i, p := range sess.Parts {
 		if p.Status == PartPending && sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1 {
-			setPart(sess, i, PartFailed, fault.NotBooked) // not tried: the trip stopped
+			setPart(sess, i, PartFailed, fault.NotTried) // not tried: the trip stopped
 		}
 	}
 	return false, nil
@@ -546,12 +546,23 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 }
 
 // firstCode is the code of the first part that failed, preferring a
-// part's own failure over NOT_BOOKED (a part not tried, or that the
-// provider never booked).
+// part's own failure over NOT_BOOKED (a part the provider never booked)
+// and NOT_TRIED (a part never sent to its provider).
 func firstCode(parts []PartState) fault.Code {
+	rank := func(c fault.Code) int {
+		switch c {
+		case "":
+			return 0
+		case fault.NotTried:
+			return 1
+		case fault.NotBooked:
+			return 2
+		}
+		return 3
+	}
 	code := fault.Code("")
 	for _, p := range parts {
-		if p.Status == PartFailed && p.Code != "" && (code == "" || code == fault.NotBooked) {
+		if p.Status == PartFailed && rank(p.Code) > rank(code) {
 			code = p.Code
 		}
 	}

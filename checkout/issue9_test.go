@@ -414,10 +414,10 @@ func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 		}
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.Failed)
-		if len(s.Bookings) != 0 || s.Parts[1].Status != checkout.PartFailed || s.Parts[1].Code != "NOT_BOOKED" || e.captured(t, s) != 0 {
+		if len(s.Bookings) != 0 || s.Parts[1].Status != checkout.PartFailed || s.Parts[1].Code != "NOT_TRIED" || e.captured(t, s) != 0 {
 			t.Errorf("bookings %+v, parts %+v, captured %d", s.Bookings, s.Parts, e.captured(t, s))
 		}
-		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not booked") {
+		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not tried") {
 			t.Errorf("failure = %+v", s.Failure)
 		}
 

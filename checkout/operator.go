@@ -60,7 +60,9 @@ func (s *Service) Resolve(ctx context.Context, id string, part int, booked bool,
 	}
 	var undecided []int
 	for i, p := range sess.Parts {
-		if (p.Status == PartUnknown || p.Status == PartPending) && (part < 0 || part == i) {
+		// A Deferred part was never sent to its provider: the reconciler
+		// books it, or reports it NOT_TRIED, once the others are decided.
+		if (p.Status == PartUnknown || p.Status == PartPending && !p.Deferred) && (part < 0 || part == i) {
 			undecided = append(undecided, i)
 		}
 	}

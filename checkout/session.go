@@ -191,6 +191,14 @@ type PartState struct {
 	// (booking_references) and kept by its booking; "" for sessions
 	// created before, until booked.
 	Reference string
+	// Deferred marks a pending part of an all-or-nothing trip that the
+	// booking run never sent to its provider, because an earlier part's
+	// outcome was unknown: the reconciler books it once the earlier parts
+	// turn out booked (holding it again first if its hold lapsed), and
+	// reports it NOT_TRIED if the trip cannot go on. A pending part that
+	// is not Deferred may have been sent (a process stopped mid-run), so
+	// it is only ever looked up (FindBooking), never held again.
+	Deferred bool
 }
 
 // PaymentMethod is how a session is paid.

@@ -86,6 +86,9 @@ func setPart(sess *Session, i int, st PartStatus, code fault.Code) bool {
 		return false
 	}
 	sess.Parts[i].Status, sess.Parts[i].Code = st, code
+	if st != PartPending {
+		sess.Parts[i].Deferred = false
+	}
 	return true
 }
 

@@ -173,16 +173,29 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 	if forbid {
 		// All or nothing: the parts are settled in booking order, and none
 		// is booked (FindBooking books a hold never booked) once an earlier
-		// one failed or is still unknown.
+		// one failed or is still unknown. A part the booking run deferred
+		// behind an unknown one is booked once every part before it turns
+		// out booked (continueTrip), and is NOT_TRIED once one failed.
 		order = s.bookingOrder(sess)
 	}
 	for _, i := range order {
 		p := sess.Parts[i]
 		if forbid && anyPart(sess, PartFailed) && p.Status == PartPending {
-			setPart(sess, i, PartFailed, fault.NotBooked)
+			code := fault.NotBooked
+			if p.Deferred {
+				code = fault.NotTried
+			}
+			setPart(sess, i, PartFailed, code)
 			continue
 		}
 		if p.Status != PartUnknown && p.Status != PartPending || forbid && unknown {
+			continue
+		}
+		if p.Deferred {
+			if err := s.continueTrip(ctx, sess, i); err != nil {
+				return false, err
+			}
+			unknown = unknown || sess.Parts[i].Status == PartUnknown
 			continue
 		}
 		if i >= len(sess.Holds) {
@@ -243,6 +256,10 @@ func (s *Service) reconcile(ctx context.Context, sess *Session) (_ bool, err err
 func (s *Service) settleByRule(ctx context.Context, sess *Session) {
 	for i, p := range sess.Parts {
 		if p.Status != PartUnknown && p.Status != PartPending {
+			continue
+		}
+		if p.Deferred {
+			setPart(sess, i, PartFailed, fault.NotTried) // never sent: nothing to alert about
 			continue
 		}
 		setPart(sess, i, PartFailed, fault.BookingOutcomeUnknown)

@@ -194,6 +194,10 @@ const (
 	NotHeld Code = "NOT_HELD"
 	// NotBooked: the session expired before its parts were booked.
 	NotBooked Code = "NOT_BOOKED"
+	// NotTried: a part of an all-or-nothing trip was never sent to its
+	// provider, because an earlier part failed (or could not be followed
+	// by it); nothing of it was booked or charged.
+	NotTried Code = "NOT_TRIED"
 )
 
 // Codes lists every Code, in the order of the GraphQL enum ErrorCode.
@@ -203,7 +207,7 @@ var Codes = []Code{
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
 	SessionExpired, CardDeclined, PaymentActionRequired, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
-	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
+	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked, NotTried,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,
 	TooManyRequests, MethodNotAllowed, UnsupportedMediaType, CORSOriginNotAllowed, NotAcceptable, PersistedQueryNotFound,
 	Overloaded,

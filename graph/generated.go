@@ -4880,6 +4880,8 @@ enum ErrorCode {
   NOT_HELD
   "The session expired before its parts were booked."
   NOT_BOOKED
+  "A part of an all-or-nothing trip (partialBooking FORBID) was never sent to its provider: an earlier part failed, or the trip could not go on once an earlier part's outcome was known (its hold lapsed and could not be held again, or the session expired). Nothing of it was booked or charged."
+  NOT_TRIED
   "A request error: the document is not GraphQL. The answer has no data."
   GRAPHQL_PARSE_FAILED
   "A request error: the document does not validate against the schema, or breaks a document limit (fields, depth, operation name length). The answer has no data."
@@ -5498,7 +5500,7 @@ type MetadataEntry {
 
 "Why a checkout session failed, expired, needs attention or waits for a price change to be accepted. EXPIRED and FAILED sessions always have one."
 type Failure {
-  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED, SESSION_EXPIRED."
+  "The failure's kind: a provider code (SOLD_OUT, PRICE_CHANGED, ...) for a failed part, or BOOKING_OUTCOME_UNKNOWN, PAYMENT_SETTLEMENT_FAILED, BOOKING_FAILED, PAYMENT_CANCELED, NOT_HELD, NOT_BOOKED, NOT_TRIED, SESSION_EXPIRED."
   code: ErrorCode!
   "What happened, safe to show."
   message: String!
@@ -27179,6 +27181,7 @@ var (
 		"PAYMENT_CANCELED":          fault.PaymentCanceled,
 		"NOT_HELD":                  fault.NotHeld,
 		"NOT_BOOKED":                fault.NotBooked,
+		"NOT_TRIED":                 fault.NotTried,
 		"GRAPHQL_PARSE_FAILED":      fault.GraphQLParseFailed,
 		"GRAPHQL_VALIDATION_FAILED": fault.GraphQLValidationFailed,
 		"COMPLEXITY_LIMIT_EXCEEDED": fault.ComplexityLimitExceeded,
@@ -27238,6 +27241,7 @@ var (
 		fault.PaymentCanceled:         "PAYMENT_CANCELED",
 		fault.NotHeld:                 "NOT_HELD",
 		fault.NotBooked:               "NOT_BOOKED",
+		fault.NotTried:                "NOT_TRIED",
 		fault.GraphQLParseFailed:      "GRAPHQL_PARSE_FAILED",
 		fault.GraphQLValidationFailed: "GRAPHQL_VALIDATION_FAILED",
 		fault.ComplexityLimitExceeded: "COMPLEXITY_LIMIT_EXCEEDED",

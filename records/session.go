@@ -100,6 +100,10 @@ type PartState struct {
 	// Reference is our booking reference for the part, given at creation;
 	// absent in documents written before references were given then.
 	Reference string `json:"reference,omitempty"`
+	// Deferred marks a pending part of an all-or-nothing trip that was
+	// never sent to its provider, because an earlier part's outcome was
+	// unknown; absent (false) otherwise.
+	Deferred bool `json:"deferred,omitempty"`
 }
 
 // CardForward is a card forwarded to a provider: a Stripe PaymentMethod
