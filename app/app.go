@@ -433,7 +433,7 @@ func (a *App) gr4vy(cfg Config) (*gr4vygw.Gateway, checkout.CardConfirmer, error
 			secret = hex.EncodeToString(b[:])
 		}
 		if redirect == "" {
-			redirect = url + "/sim/returned"
+			redirect = url + gr4vysim.ReturnPath
 		}
 	}
 	a.gr4vyWebhookSecret = secret

@@ -143,8 +143,9 @@ type SimServer struct {
 	// Gr4vy is the Gr4vy gateway's simulator, served under /gr4vy when
 	// every simulator is (StartSimulators with nil regs), and Gr4vyEnv
 	// the settings that point a server at it, by environment variable
-	// (GR4VY_API_URL, and GR4VY_PRIVATE_KEY_FILE: a key made for it, in a
-	// file removed by Close).
+	// (GR4VY_API_URL; GR4VY_PRIVATE_KEY_FILE: a key made for it, in a
+	// file removed by Close; GR4VY_REDIRECT_URL: the simulator's own return
+	// page, so that 3-D Secure runs with no setup).
 	Gr4vy    *gr4vysim.Sim
 	Gr4vyEnv map[string]string
 	keyFile  string
@@ -218,7 +219,8 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 		ss.keyFile = f.Name()
 		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
 		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
-		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile}
+		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile,
+			"GR4VY_REDIRECT_URL": ss.URL + "/gr4vy" + gr4vysim.ReturnPath}
 	}
 	ss.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go ss.srv.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close

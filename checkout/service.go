@@ -268,6 +268,7 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 		return false, errMove(sess.ID, from, sess.Status)
 	}
 	sess.UpdatedAt = s.now()
+	s.followUps(sess, from)
 	row, err := toRow(sess)
 	if err != nil {
 		return false, err

@@ -78,7 +78,9 @@ type Session struct {
 	UpdatedAt time.Time
 
 	// ReconcileAttempts counts the reconciler's lookups while a booking's
-	// outcome is unknown; ReconcileAt is when it looks next.
+	// outcome is unknown; ReconcileAt is when it looks next. In
+	// PAYMENT_PENDING they count and time the sweeper's reads of a payment
+	// that waits on the buyer or the gateway (followUps, FollowUpPayments).
 	ReconcileAttempts int
 	ReconcileAt       *time.Time
 

@@ -37,7 +37,8 @@ func (s *Service) expire(ctx context.Context, sess *Session) bool {
 // sessions still to be released, resumes the steps a stopped process
 // left in INTENT (ResumeSteps), voids authorizations a gateway's card
 // form made by itself on ended sessions (ReleaseStrayAuthorizations),
-// reconciles the ones that need
+// reads back the payments waiting on 3-D Secure or the gateway
+// (FollowUpPayments), reconciles the ones that need
 // attention, follows up booking cancellations (provider and refund), and
 // re-reads the bookings of upcoming flights, and prunes old finished
 // saga steps (PruneSteps). Every replica may run it; transitions apply once.
@@ -68,6 +69,9 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 		return expired, 0, err
 	}
 	if _, err := s.ReleaseStrayAuthorizations(ctx); err != nil {
+		return expired, 0, err
+	}
+	if _, err := s.FollowUpPayments(ctx); err != nil {
 		return expired, 0, err
 	}
 	reconciled, err = s.Reconcile(ctx)

@@ -243,6 +243,20 @@ func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status string,
 	return rows, nil
 }
 
+// FollowUpsDue returns up to limit sessions in status whose next look
+// (reconcile_at) is set and due: for PAYMENT_PENDING, those whose payment
+// waits on the buyer or the gateway. Sessions without one are never
+// listed, so they cannot crowd out those due.
+func (Sessions) FollowUpsDue(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).Where("status = ?", status).Where("reconcile_at <= ?", now.UTC()).
+		Order("reconcile_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions due for a follow-up: %w", err)
+	}
+	return rows, nil
+}
+
 // SessionByPaymentRef returns the session whose payment has the gateway
 // id ref, whatever its tenant (webhooks carry no tenant), or ErrNotFound.
 func (Sessions) SessionByPaymentRef(ctx context.Context, idb bun.IDB, ref string) (*SessionRow, error) {

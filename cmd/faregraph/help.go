@@ -52,7 +52,7 @@ var settings = []setting{
 	{"GR4VY_API_URL", "unset: https://api.sandbox.<GR4VY_ID>.gr4vy.app, or the built-in Gr4vy simulator without GR4VY_ID", "Gr4vy API base (production: https://api.<id>.gr4vy.app)"},
 	{"GR4VY_PRIVATE_KEY_FILE", "unset: a key generated for the simulator", "file of the Gr4vy API key pair's private key (P-521, PEM) signing the ES512 bearer tokens"},
 	{"GR4VY_WEBHOOK_SECRET", "unset: no POST /webhooks/gr4vy (generated for the simulator)", "Gr4vy webhook subscription secret verifying X-Gr4vy-Webhook-Signatures"},
-	{"GR4VY_REDIRECT_URL", "unset: no 3-D Secure on Gr4vy transactions (a simulator page with the simulator)", "where Gr4vy sends the buyer back after 3-D Secure"},
+	{"GR4VY_REDIRECT_URL", "unset: no 3-D Secure on Gr4vy transactions (the in-process simulator's return page with it; faregraph simulators prints one)", "where Gr4vy sends the buyer back after 3-D Secure"},
 	{"FAREGRAPH_ALLOW_SANDBOX_PAYMENTS", "on in development", "allow the sandbox gateway when Stripe is not configured"},
 	{"FAREGRAPH_ALLOW_SIMULATORS", "on in development", "allow the built-in simulators for providers without a URL"},
 	{"FAREGRAPH_METRICS_ADDR", "unset", "serve GET /metrics on this address (e.g. 127.0.0.1:9090) and not on FAREGRAPH_ADDR"},

@@ -7,8 +7,9 @@
 // Test cards for PUT /checkout/sessions/{id}/fields: 4000000000000002 is
 // declined, 4000000000009995 has insufficient funds, 4000000000003220
 // demands 3-D Secure (the transaction is buyer_approval_pending, with an
-// approval_url on this simulator: GET it to approve, with ?outcome=decline
-// to fail the challenge), any other authorizes.
+// approval_url on this simulator, under the prefix it is mounted at (see
+// Base): GET it to approve, with ?outcome=decline to fail the challenge),
+// any other authorizes.
 //
 // Refunds succeed at once unless PendingRefunds is set: they then answer
 // processing and settle after being read (GET /refunds/{id}) that many
@@ -27,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -308,7 +310,7 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.approve(w, r, id)
 		return
 	}
-	if r.URL.Path == "/sim/returned" {
+	if r.URL.Path == ReturnPath {
 		// The page a buyer comes back to when no redirect_url of the
 		// app's was configured: it only says where the transaction stands.
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -447,7 +449,7 @@ func (s *Sim) route(r *http.Request) (int, any) {
 				break
 			}
 			tx.Status, tx.AuthorizedAmount = gr4vy.TxBuyerApprovalPending, 0
-			pm.ApprovalURL = "http://" + r.Host + "/sim/approve/" + tx.ID
+			pm.ApprovalURL = Base(r) + "/sim/approve/" + tx.ID
 			s.redirects[tx.ID] = req.PaymentMethod.RedirectURL
 		default:
 			testCardOutcome(tx, cs)
@@ -530,6 +532,33 @@ func (s *Sim) route(r *http.Request) (int, any) {
 	}
 	return apiErr(404, "not_found", r.Method+" "+r.URL.Path)
 }
+
+// Base is the simulator's own URL as the request r reached it: scheme,
+// host and the prefix it is mounted under (a server that serves it under
+// /gr4vy with http.StripPrefix, as faregraph simulators does, strips the
+// prefix from r.URL.Path but not from r.RequestURI). Every URL the
+// simulator hands out (a transaction's approval_url) starts with it.
+func Base(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	prefix := ""
+	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && r.RequestURI != "" {
+		prefix = strings.TrimSuffix(u.Path, r.URL.Path)
+		if prefix == u.Path {
+			prefix = "" // r.URL.Path is not the tail of the request's path
+		}
+	}
+	return scheme + "://" + r.Host + strings.TrimRight(prefix, "/")
+}
+
+// ReturnPath is the simulator's own return page (below its Base): where a
+// buyer lands after its 3-D Secure page when the server gives it as the
+// transaction's redirect_url (GR4VY_REDIRECT_URL; faregraph simulators
+// prints it, and the in-process simulator uses it by default). It only
+// says where the transaction stands.
+const ReturnPath = "/sim/returned"
 
 // approve is the buyer's 3-D Secure page (a transaction's approval_url):
 // GET it to pass the challenge, with ?outcome=decline to fail it. The
