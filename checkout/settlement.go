@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
@@ -400,14 +401,26 @@ func partsSettling(sess *Session, mode providers.Settlement, provider string) []
 // transaction id: "for 3D Secure 1, the XID" (version 1.0.2: the XID of
 // the 3-D Secure 1 protocol is 20 bytes, sent base64-encoded like the
 // cryptogram, 28 characters), "for 3D Secure 2, the Directory Server
-// Transaction ID (dsTransID)" (a UUID; at most MaxTransactionIDLength).
+// Transaction ID (dsTransID)": EMVCo's 3-D Secure 2 specification, which
+// defines the dsTransID, makes it a UUID in RFC 4122's canonical form (36
+// characters: 8-4-4-4-12 hexadecimal digits), as the document's example
+// is ("f879ea1c-aa2c-4441-806d-e30406466d79").
 var (
 	threeDSVersions = []string{"1.0.2", "2.1.0", "2.2.0"}
 	ecisAccepted    = []string{"05", "02"}
 )
 
-// MaxTransactionIDLength bounds a 3-D Secure 2 transaction id (a UUID is 36).
-const MaxTransactionIDLength = 64
+// dsTransID is a 3-D Secure 2 Directory Server transaction id: a UUID in
+// RFC 4122's canonical form.
+var dsTransID = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+
+// hasSpace reports whether an identifier has whitespace anywhere. The
+// ids a client sends (PaymentMethod ids, transaction ids) are taken as
+// given, never trimmed: one with a space or a line break is refused.
+func hasSpace(id string) bool { return strings.ContainsFunc(id, unicode.IsSpace) }
+
+// spaceMessage is the message of an identifier refused for whitespace.
+const spaceMessage = "must not contain spaces, tabs or line breaks: identifiers are taken exactly as given, never trimmed"
 
 // paymentMethodID is a Stripe PaymentMethod id: "pm_" and at least one
 // letter, digit or underscore (Stripe's ids are pm_ and 24 alphanumerics;
@@ -420,10 +433,12 @@ const xidBytes = 20
 // checkForward validates a card to forward, naming each bad field.
 func checkForward(in ForwardCardInput) []fault.Violation {
 	var c checker
-	pm := strings.TrimSpace(in.PaymentMethod)
+	pm := in.PaymentMethod
 	switch {
 	case pm == "":
 		c.add(fault.Required, "is required: the Stripe PaymentMethod id made with the provider's key", "paymentMethodId")
+	case hasSpace(pm):
+		c.add(fault.Invalid, spaceMessage, "paymentMethodId")
 	case !paymentMethodID.MatchString(pm):
 		c.add(fault.Invalid, "must be a Stripe PaymentMethod id: pm_ followed by letters, digits or underscores (at most 255 characters)", "paymentMethodId")
 	}
@@ -447,15 +462,17 @@ func checkForward(in ForwardCardInput) []fault.Violation {
 	if b, err := base64.StdEncoding.DecodeString(t.Cryptogram); len(t.Cryptogram) != 28 || err != nil || len(b) != 20 {
 		c.add(fault.Invalid, "must be the 20-byte authentication value in base64: 28 characters", f("cryptogram")...)
 	}
-	switch id := strings.TrimSpace(t.TransactionID); {
+	switch id := t.TransactionID; {
 	case id == "":
 		c.add(fault.Required, "is required: the XID (3-D Secure 1) or dsTransID (3-D Secure 2)", f("transactionId")...)
+	case hasSpace(id):
+		c.add(fault.Invalid, spaceMessage, f("transactionId")...)
 	case t.Version == "1.0.2":
 		if b, err := base64.StdEncoding.DecodeString(id); len(id) != 28 || err != nil || len(b) != xidBytes {
 			c.add(fault.Invalid, "with version 1.0.2 (3-D Secure 1) must be the XID: 20 bytes in base64, 28 characters", f("transactionId")...)
 		}
-	case len(id) > MaxTransactionIDLength:
-		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", MaxTransactionIDLength), f("transactionId")...)
+	case !dsTransID.MatchString(id):
+		c.add(fault.Invalid, "with version 2.1.0 or 2.2.0 (3-D Secure 2) must be the dsTransID: a UUID, 36 characters (8-4-4-4-12 hexadecimal digits, e.g. f879ea1c-aa2c-4441-806d-e30406466d79)", f("transactionId")...)
 	}
 	return c.errs
 }
@@ -495,7 +512,7 @@ func (s *Service) forwardCard(ctx context.Context, tenantID string, in ForwardCa
 	if len(parts) == 0 {
 		return &Result{Session: sess, UserErrors: userErr(fault.Invalid, "no part of this session is paid by a card forwarded to this provider", "provider")}, nil
 	}
-	fw := &CardForward{PaymentMethod: strings.TrimSpace(in.PaymentMethod), ThreeDSecure: in.ThreeDSecure}
+	fw := &CardForward{PaymentMethod: in.PaymentMethod, ThreeDSecure: in.ThreeDSecure}
 	for _, i := range parts {
 		// Parts not yet booked: in the statuses the gate runs in, every
 		// part is; the check keeps a booked part's card as it was booked.
@@ -547,9 +564,12 @@ func (s *Service) ConfirmProviderIntent(ctx context.Context, tenantID string, in
 func (s *Service) confirmProviderIntent(ctx context.Context, tenantID string, in ProviderIntentInput) (_ *Result, err error) {
 	ctx, end := s.step(ctx, "intent", in.CheckoutSessionID)
 	defer func() { end(err) }()
-	id := strings.TrimSpace(in.TransactionID)
+	id := in.TransactionID
 	if id == "" {
 		return &Result{UserErrors: userErr(fault.Required, "is required: the transactionId of the CONFIRM_PROVIDER_INTENT action confirmed", "transactionId")}, nil
+	}
+	if hasSpace(id) {
+		return &Result{UserErrors: userErr(fault.Invalid, spaceMessage, "transactionId")}, nil
 	}
 	sess, ue, err := s.open(ctx, tenantID, in.CheckoutSessionID)
 	if sess == nil || err != nil {

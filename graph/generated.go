@@ -4477,7 +4477,7 @@ input ForwardCardInput {
   checkoutSessionId: ID!
   "The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane)."
   provider: String!
-  "The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters."
+  "The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters, taken exactly as given (a space, tab or line break anywhere is an INVALID user error naming paymentMethodId; nothing is trimmed)."
   paymentMethodId: String!
   "The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00)."
   threeDSecure: ThreeDSecureInput
@@ -4489,7 +4489,7 @@ input ForwardCardInput {
 input ConfirmProviderIntentInput {
   "CheckoutSession.id of the session."
   checkoutSessionId: ID!
-  "The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId)."
+  "The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId), taken exactly as given (whitespace anywhere is an INVALID user error; nothing is trimmed)."
   transactionId: String!
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
@@ -4503,7 +4503,7 @@ input ThreeDSecureInput {
   electronicCommerceIndicator: ElectronicCommerceIndicator!
   "The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters."
   cryptogram: String!
-  "With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID, a UUID), at most 64 characters. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID)."
+  "With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID): a UUID in canonical form, 36 characters (8-4-4-4-12 hexadecimal digits, e.g. f879ea1c-aa2c-4441-806d-e30406466d79). Anything else, whitespace included (nothing is trimmed), is an INVALID user error naming threeDSecure.transactionId. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID, whose example is that UUID) and EMVCo's 3-D Secure 2 specification, which defines the dsTransID as an RFC 4122 UUID."
   transactionId: String!
 }
 

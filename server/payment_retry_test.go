@@ -229,6 +229,53 @@ func TestForwardCardInputChecked(t *testing.T) {
 	}
 }
 
+// TestForwardCardIdentifiersTakenAsGiven: the second tester's inputs. An
+// identifier with whitespace anywhere is refused, never trimmed (the
+// PaymentMethod id, a 3-D Secure transaction id, a provider intent's
+// transactionId); with 3-D Secure 2 the transaction id is the dsTransID,
+// a canonical UUID, so "not-a-uuid" is refused too. Nothing is recorded:
+// the session still waits for its card.
+func TestForwardCardIdentifiersTakenAsGiven(t *testing.T) {
+	a := newTestApp(t, nil)
+	h := a.Handler
+	id := openSettled(t, h, "citizenplane", "CARD_FORWARD")
+	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	const uuid = "f879ea1c-aa2c-4441-806d-e30406466d79"
+	in := func(pm, version, txn string) map[string]any {
+		return map[string]any{"checkoutSessionId": id, "provider": "citizenplane", "paymentMethodId": pm, "threeDSecure": map[string]any{
+			"version": version, "electronicCommerceIndicator": "ECI_05", "cryptogram": "4BQwsg4yuKt0S1LI1nDZTcO9vUM=", "transactionId": txn}}
+	}
+	for _, c := range []struct {
+		name, pm, version, txn, field, says string
+	}{
+		{"leading space and newline", " pm_card_visa\n", "V2_2_0", uuid, "input.paymentMethodId", "never trimmed"},
+		{"trailing tab", "pm_card_visa\t", "V2_2_0", uuid, "input.paymentMethodId", "never trimmed"},
+		{"inner space", "pm_card visa", "V2_2_0", uuid, "input.paymentMethodId", "never trimmed"},
+		{"dsTransID not a UUID", "pm_card_visa", "V2_2_0", "not-a-uuid", "input.threeDSecure.transactionId", "UUID"},
+		{"dsTransID 2.1.0 not a UUID", "pm_card_visa", "V2_1_0", "f879ea1caa2c4441806de30406466d79", "input.threeDSecure.transactionId", "UUID"},
+		{"dsTransID with a space", "pm_card_visa", "V2_2_0", " " + uuid, "input.threeDSecure.transactionId", "never trimmed"},
+		{"XID with a newline", "pm_card_visa", "V1_0_2", "MDEyMzQ1Njc4OWFiY2RlZmdoaWo=\n", "input.threeDSecure.transactionId", "never trimmed"},
+	} {
+		s, ue := settle(t, h, "forwardCard", "ForwardCardInput", in(c.pm, c.version, c.txn))
+		if len(ue) != 1 || dig(ue, 0, "code") != "INVALID" || joinField(dig(ue, 0, "field")) != c.field || !strings.Contains(dig(ue, 0, "message").(string), c.says) {
+			t.Errorf("%s (%q, %q): %v", c.name, c.pm, c.txn, ue)
+		}
+		if s != nil && s["status"] != "PAYMENT_PENDING" {
+			t.Errorf("%s: session %v", c.name, s["status"])
+		}
+	}
+	// Uppercase hexadecimal is a UUID too.
+	if s := mustSettle(t, h, "forwardCard", "ForwardCardInput", in("pm_card_visa", "V2_1_0", strings.ToUpper(uuid))); s["status"] != "AUTHORIZED" {
+		t.Errorf("forwarded: %v", s)
+	}
+
+	id = openSettled(t, h, "liteapi", "PROVIDER_INTENT")
+	_, ue := settle(t, h, "confirmProviderIntent", "ConfirmProviderIntentInput", map[string]any{"checkoutSessionId": id, "transactionId": " tr_x\n"})
+	if len(ue) != 1 || dig(ue, 0, "code") != "INVALID" || joinField(dig(ue, 0, "field")) != "input.transactionId" || !strings.Contains(dig(ue, 0, "message").(string), "never trimmed") {
+		t.Errorf("confirmProviderIntent with whitespace: %v", ue)
+	}
+}
+
 // TestIDROfferBookableOnSandbox: Gr4vy's amount limit (99999999 minor
 // units) applies only to what Gr4vy takes: an IDR trip above it is
 // bought end to end on the sandbox gateway (it could be searched but not

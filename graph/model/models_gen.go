@@ -343,7 +343,7 @@ type CheckoutSessionPayload struct {
 type ConfirmProviderIntentInput struct {
 	// CheckoutSession.id of the session.
 	CheckoutSessionID string `json:"checkoutSessionId"`
-	// The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId).
+	// The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId), taken exactly as given (whitespace anywhere is an INVALID user error; nothing is trimmed).
 	TransactionID string `json:"transactionId"`
 	// Repeating a request with the same key returns the first answer; another request with it is refused.
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
@@ -421,7 +421,7 @@ type ForwardCardInput struct {
 	CheckoutSessionID string `json:"checkoutSessionId"`
 	// The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane).
 	Provider string `json:"provider"`
-	// The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters.
+	// The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters, taken exactly as given (a space, tab or line break anywhere is an INVALID user error naming paymentMethodId; nothing is trimmed).
 	PaymentMethodID string `json:"paymentMethodId"`
 	// The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00).
 	ThreeDSecure *ThreeDSecureInput `json:"threeDSecure,omitempty"`
@@ -776,7 +776,7 @@ type ThreeDSecureInput struct {
 	ElectronicCommerceIndicator ElectronicCommerceIndicator `json:"electronicCommerceIndicator"`
 	// The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters.
 	Cryptogram string `json:"cryptogram"`
-	// With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID, a UUID), at most 64 characters. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID).
+	// With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID): a UUID in canonical form, 36 characters (8-4-4-4-12 hexadecimal digits, e.g. f879ea1c-aa2c-4441-806d-e30406466d79). Anything else, whitespace included (nothing is trimmed), is an INVALID user error naming threeDSecure.transactionId. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID, whose example is that UUID) and EMVCo's 3-D Secure 2 specification, which defines the dsTransID as an RFC 4122 UUID.
 	TransactionID string `json:"transactionId"`
 }
 
