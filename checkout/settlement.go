@@ -264,6 +264,28 @@ func paymentReady(sess *Session) bool {
 	return p.Amount == 0 || p.Status == payments.Authorized
 }
 
+// ShownPaymentStatus is the status CheckoutSession.payment shows. The
+// payment is faregraph's own, for the MERCHANT parts only, and shows its
+// gateway's status: our authorization of the MERCHANT parts stays
+// AUTHORIZED while a provider's action is done again (a forwarded card
+// the provider declined, an intent to confirm again), and the action
+// says what to do. A payment of nothing (every part settles with its
+// provider) stands for the providers' actions before booking:
+// REQUIRES_PAYMENT_METHOD while one is not done (a card to forward, again
+// after a decline; an intent to confirm), AUTHORIZED once all are. So a
+// session waiting for a new card never shows AUTHORIZED alone.
+func ShownPaymentStatus(sess *Session) payments.Status {
+	p := sess.Payment
+	if p == nil {
+		return ""
+	}
+	if p.Amount == 0 && (sess.Status == PaymentPending || sess.Status == Authorized) &&
+		(!cardsForwarded(sess) || !intentsConfirmed(sess)) {
+		return payments.RequiresPaymentMethod
+	}
+	return p.Status
+}
+
 // actionsPending says which of the providers' payment actions are not
 // done, for a PAYMENT_ACTION_REQUIRED message ("confirm liteapi's payment
 // intent ... for part 2"); "" when every provider's action is done. Our
@@ -577,6 +599,9 @@ func (s *Service) confirmProviderIntent(ctx context.Context, tenantID string, in
 	}
 	if run, ue, w := gate(sess, "intent"); !run {
 		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
+	}
+	if len(partsSettling(sess, providers.ProviderIntent, "")) == 0 {
+		return &Result{Session: sess, UserErrors: userErr(fault.Invalid, "this session has no PROVIDER_INTENT part: no provider's payment intent to confirm (its parts settle by MERCHANT or CARD_FORWARD: see paymentActions)", "checkoutSessionId")}, nil
 	}
 	part := -1
 	for i := range sess.Parts {

@@ -51,7 +51,7 @@ func (r *checkoutSessionResolver) Payment(_ context.Context, obj *checkout.Sessi
 	if p == nil {
 		return nil, nil
 	}
-	out := &model.Payment{Method: model.PaymentMethodType(p.Method), Status: p.Status,
+	out := &model.Payment{Method: model.PaymentMethodType(p.Method), Status: checkout.ShownPaymentStatus(obj),
 		Amount: money(p.Amount, p.Currency), CapturedAmount: money(p.Captured, p.Currency),
 		ClientSecret: opt(p.ClientSecret), EphemeralKey: opt(p.EphemeralKey), CustomerID: opt(p.CustomerID),
 		FailureMessage: opt(p.FailureMsg)}

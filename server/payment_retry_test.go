@@ -179,14 +179,22 @@ func TestForwardedCardDeclinedIsRetryable(t *testing.T) {
 	a, wl := newWiredApp(t)
 	h := a.Handler
 	id := openSettled(t, h, "citizenplane", "CARD_FORWARD")
-	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
-	s := mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id, "cardNumber": "4000000000000002"})
-	if s["status"] != "AUTHORIZED" {
+	s := mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	// Nothing is ours to charge: the payment stands for the card to
+	// forward, not given yet.
+	if dig(s, "payment", "amount", "amount") != "0.00" || dig(s, "payment", "status") != "REQUIRES_PAYMENT_METHOD" {
+		t.Fatalf("paid: %v", s)
+	}
+	s = mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id, "cardNumber": "4000000000000002"})
+	if s["status"] != "AUTHORIZED" || dig(s, "payment", "status") != "AUTHORIZED" {
 		t.Fatalf("card forwarded: %v", s)
 	}
 	s, ue := settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	// Declined: the session waits for a new card, and so does the payment
+	// (it used to stay AUTHORIZED).
 	if s["status"] != "PAYMENT_PENDING" || len(s["bookings"].([]any)) != 0 || len(ue) != 1 || dig(ue, 0, "code") != "CARD_DECLINED" ||
-		dig(s, "paymentActions", 0, "kind") != "FORWARD_CARD" || dig(s, "paymentActions", 0, "done") != false {
+		dig(s, "paymentActions", 0, "kind") != "FORWARD_CARD" || dig(s, "paymentActions", 0, "done") != false ||
+		dig(s, "payment", "status") != "REQUIRES_PAYMENT_METHOD" {
 		t.Fatalf("declined: %v %v", s, ue)
 	}
 	s = mustSettle(t, h, "forwardCard", "ForwardCardInput", map[string]any{"checkoutSessionId": id, "provider": "citizenplane", "paymentMethodId": "pm_card_visa"})
@@ -202,6 +210,21 @@ func TestForwardedCardDeclinedIsRetryable(t *testing.T) {
 	}
 	if n := len(wl.sent("citizenplane", "POST", cpwire.PathRequests)); n != 2 {
 		t.Errorf("CitizenPlane holds: %d, want the first and the one after the decline", n)
+	}
+}
+
+// TestConfirmProviderIntentWithoutSuchPart: confirmProviderIntent on a
+// session whose parts all settle MERCHANT says the session has no
+// PROVIDER_INTENT part, rather than that the transactionId is not its
+// latest intent.
+func TestConfirmProviderIntentWithoutSuchPart(t *testing.T) {
+	a := newTestApp(t, nil)
+	h := a.Handler
+	id := openSettled(t, h, "citizenplane", "MERCHANT")
+	_, ue := settle(t, h, "confirmProviderIntent", "ConfirmProviderIntentInput", map[string]any{"checkoutSessionId": id, "transactionId": "tr_x"})
+	if len(ue) != 1 || dig(ue, 0, "code") != "INVALID" || joinField(dig(ue, 0, "field")) != "input.checkoutSessionId" ||
+		!strings.Contains(dig(ue, 0, "message").(string), "no PROVIDER_INTENT part") {
+		t.Errorf("confirmProviderIntent on a MERCHANT session: %v", ue)
 	}
 }
 

@@ -600,11 +600,11 @@ type PayCheckoutSessionInput struct {
 	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
-// A session's payment.
+// A session's payment: faregraph's own, for the parts that settle MERCHANT (amount says how much; 0 when every part is paid to its provider). Parts a provider charges itself (PROVIDER_INTENT, CARD_FORWARD) are paid through CheckoutSession.paymentActions, which is what a frontend follows: each action not done is a step to show (its own card form is the CONFIRM_CARD_PAYMENT action).
 type Payment struct {
 	// How it is paid.
 	Method PaymentMethodType `json:"method"`
-	// Where the payment stands.
+	// Where the payment stands. With MERCHANT parts (amount above 0): the gateway's authorization of them, which stays AUTHORIZED while a provider's action is done again (after a provider declined a forwarded card the session is PAYMENT_PENDING, payment AUTHORIZED and the FORWARD_CARD action not done: the authorization still covers the MERCHANT parts and stays until booking captures or releases it; only the provider's card is asked for again). With no MERCHANT part (amount 0) it sums up the providers' actions before booking: REQUIRES_PAYMENT_METHOD while one is not done (a card to forward, again after a decline, or a provider intent to confirm), AUTHORIZED once all are.
 	Status payments.Status `json:"status"`
 	// What is authorized (or reserved on the credit line).
 	Amount *providers.Money `json:"amount"`
