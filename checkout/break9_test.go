@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,4 +38,34 @@ func TestBreak9RetryAfterCrashHonoursRequestDeadline(t *testing.T) {
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("the retry waited %v past its 2 s request deadline (res %+v, err %v)", d, res, err)
 	}
+}
+
+// TestBreak9ResolveRefusesALiveStep: an operator's `sessions resolve --as
+// failed` on a BOOKING session whose book step is alive (its lease held:
+// here it has just booked at the provider and not yet recorded it) must
+// be refused. Today it marks the part failed and releases the payment;
+// the provider's booking (CitizenPlane: non-refundable) is left without a
+// booking row. Seen from outside on Postgres: kill -9 mid-book, restart,
+// the sweeper resumes the book step, `sessions resolve ID --as failed`
+// during it answers FAILED / payment CANCELED while the simulator counts
+// the booking.
+func TestBreak9ResolveRefusesALiveStep(t *testing.T) {
+	dialects2(t, 10*time.Second, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
+		c := e.a.Checkout
+		s := ok(t)(c.Create(e.ctx, tenant, input(e.offer(t, oneWay("citizenplane"), from("citizenplane")))))
+		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
+		e.pay(s)
+		at.Store("book:after_provider")
+		go c.Book(e.ctx, tenant, s.ID, "")
+		select {
+		case <-reached:
+		case <-time.After(20 * time.Second):
+			t.Fatal("the book step did not reach the provider")
+		}
+		at.Store("")
+		got, err := c.Resolve(e.ctx, s.ID, -1, false, "")
+		if err == nil {
+			t.Fatalf("resolve --as failed during a live book step that booked at the provider: accepted, session %s (want a refusal while the step holds its lease)", got.Status)
+		}
+	})
 }
