@@ -478,7 +478,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		s.intend(sess, settleStep, paymentPart, settleKey)
 		if ok, err := s.move(ctx, sess, from, "", ""); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 	}
 	release(sess)
@@ -499,7 +499,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 			event, detail = "reconcile_retry", fmt.Sprintf("attempt %d of %d", sess.ReconcileAttempts, s.cfg.ReconcileAttempts)
 		}
 		if ok, err := s.move(ctx, sess, from, event, detail); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
 	}
@@ -510,7 +510,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
 	}
@@ -530,8 +530,11 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
 	if ok, err := s.move(answering(ctx, "book"), sess, from, event, ""); err != nil || !ok {
-		return s.busy(ctx, sess, err)
+		return s.busyAfterBooking(ctx, sess, err)
 	}
+	// A booking row written after this run read the part as not booked
+	// (a step that lost its lease confirmed meanwhile) is raised too.
+	s.lateBookings(ctx, sess)
 	return &Result{Session: sess}, nil
 }
 

@@ -332,6 +332,19 @@ func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []strin
 	return rows, nil
 }
 
+// SessionsWithEvent returns up to limit sessions that have an event
+// named event, whatever their tenant, oldest change first.
+func (Sessions) SessionsWithEvent(ctx context.Context, idb bun.IDB, event string, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).
+		Where("id IN (?)", idb.NewSelect().Table("checkout_events").Column("session_id").Where("event = ?", event)).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions with event %s: %w", event, err)
+	}
+	return rows, nil
+}
+
 // InsertBooking stores a booking; a second booking of the same session
 // part is ErrConflict.
 func (Sessions) InsertBooking(ctx context.Context, idb bun.IDB, row *BookingRow) error {

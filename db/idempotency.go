@@ -56,6 +56,17 @@ func (Idempotency) Claim(ctx context.Context, idb bun.IDB, tenantID, key, op, ha
 	return got, nil
 }
 
+// Touch renews the claim of a RUNNING key (its updated_at, which Claim's
+// take-over of a stale key reads) while its request runs.
+func (Idempotency) Touch(ctx context.Context, idb bun.IDB, tenantID, key string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*IdempotencyRow)(nil)).Set("updated_at = ?", now.UTC()).
+		Where("tenant_id = ? AND key = ? AND state = 'RUNNING'", tenantID, key).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: renew idempotency key: %w", err)
+	}
+	return nil
+}
+
 // ClaimIn records key as RUNNING for op with the hash of its input unless
 // the key exists, in idb (the transaction of the operation's first
 // write), and reports whether it did. When it did not, the caller rolls
