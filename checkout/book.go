@@ -87,6 +87,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	}
 	s.heartbeat(ctx, sess, "book")
 	renewed, err := s.bookParts(ctx, sess)
+	if errors.Is(err, errBusy) {
+		// Another replica took the session over (the lease lapsed while
+		// the holds were renewed): it books, with the holds it has.
+		return s.busy(ctx, sess, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +184,15 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	if renewed > 0 {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
-	_, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	// The renewed holds must be stored before any is booked: if another
+	// replica took the session over meanwhile (this step's lease lapsed),
+	// it books the holds it has, and booking ours as well would book the
+	// part twice at the provider (a new hold is a new booking) with one
+	// booking row. Then this step stops; its new holds lapse unbooked.
+	ok, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	if err == nil && !ok {
+		err = fmt.Errorf("checkout: store the renewed holds of %s: %w", sess.ID, errBusy)
+	}
 	return renewed, err
 }
 
