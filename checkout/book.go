@@ -39,7 +39,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if (sess.Status == PaymentPending || sess.Status == Authorized) && sess.Payment != nil && sess.Payment.IntentID != "" {
 		// Ask the gateway before booking: the card may be authorized
 		// before its webhook arrives, or its authorization may be gone.
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return otherGateway(sess, err)
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return nil, fmt.Errorf("checkout: read payment of %s: %w", sess.ID, err)
 		}
@@ -482,15 +486,18 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 		if p.IntentID == "" {
 			return nil
 		}
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return err
+		}
 		var in *payments.Intent
-		var err error
 		if amount > 0 {
 			s.crash("capture:before_gateway")
-			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
+			in, err = gw.Capture(ctx, p.IntentID, amount)
 			s.crash("capture:after_gateway")
 		} else {
 			s.crash("release:before_gateway")
-			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+			in, err = gw.Cancel(ctx, p.IntentID)
 			s.crash("release:after_gateway")
 			if errors.Is(err, payments.ErrNotFound) {
 				p.Status = payments.Canceled

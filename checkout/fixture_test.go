@@ -57,10 +57,11 @@ func fixedSession() *Session {
 			Provider: "liteapi", ProviderReference: "LA-1", Status: providers.BookingConfirmed, Amount: recordstest.Money(29900),
 			GroupIdentifier: "grp_0011", Locators: []string{"ABC123"}, CreatedAt: now.Add(time.Minute),
 		}},
-		CreatedAt: now,
-		UpdatedAt: now.Add(90 * time.Second),
-		busyOp:    "book",
-		busyUntil: &busy,
+		CreatedAt:  now,
+		UpdatedAt:  now.Add(90 * time.Second),
+		busyOp:     "book",
+		busyUntil:  &busy,
+		payGateway: "stripe", // the payment_gateway column
 	}
 }
 

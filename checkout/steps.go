@@ -116,7 +116,7 @@ func paymentCall(sess *Session) bool {
 //
 // A session in NEEDS_ATTENTION is left to the reconciler's backoff.
 func (s *Service) ResumeSteps(ctx context.Context) (int, error) {
-	stale, err := s.sessions.StaleIntents(ctx, s.cfg.DB, s.now().Add(-s.cfg.Lease), 100)
+	stale, err := s.sessions.StaleIntents(ctx, s.cfg.DB, s.cfg.Gateway.Name(), s.now().Add(-s.cfg.Lease), 100)
 	if err != nil {
 		return 0, err
 	}
@@ -164,7 +164,11 @@ func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) erro
 		_, err := s.pay(ctx, sess.TenantID, sess.ID, Card)
 		return err
 	case st.Step == stepConfirm && sess.Payment != nil && sess.Payment.IntentID != "":
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return err
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return err
 		}

@@ -40,7 +40,12 @@ type SessionRow struct {
 	ReconcileAt       *time.Time `bun:"reconcile_at"`
 	OfferID           string     `bun:"offer_id"`
 	// PaymentRef is the payment gateway's id of the session's payment.
-	PaymentRef      string     `bun:"payment_ref"`
+	PaymentRef string `bun:"payment_ref"`
+	// PaymentGateway names the gateway the card payment is made through
+	// (payments.Gateway.Name: "stripe", "gr4vy", "sandbox"); '' for none.
+	// The sweeper's look-ups take a gateway and skip sessions paid
+	// through another (see OfGateway).
+	PaymentGateway  string     `bun:"payment_gateway"`
 	Data            string     `bun:"data"`
 	TotalAmount     int64      `bun:"total_amount"`
 	Currency        string     `bun:"currency"`
@@ -128,7 +133,7 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "payment_gateway", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -181,11 +186,23 @@ func (Sessions) SessionByID(ctx context.Context, idb bun.IDB, id string) (*Sessi
 	return row, nil
 }
 
+// OfGateway restricts q (a select of checkout_sessions) to the sessions
+// whose payment is made through gateway, or that have no card payment:
+// what a replica configured with gateway may settle. An empty gateway
+// restricts nothing.
+func OfGateway(q *bun.SelectQuery, gateway string) *bun.SelectQuery {
+	if gateway == "" {
+		return q
+	}
+	return q.Where("payment_gateway IN ('', ?)", gateway)
+}
+
 // DueForReconcile returns up to limit sessions in status whose next
-// reconciliation (reconcile_at) is due at now, or was never scheduled.
-func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+// reconciliation (reconcile_at) is due at now, or was never scheduled,
+// of those gateway may settle (OfGateway).
+func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("status = ?", status).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("reconcile_at IS NULL").WhereOr("reconcile_at <= ?", now.UTC())
 		}).
@@ -246,10 +263,11 @@ func (Sessions) HoldsDue(ctx context.Context, idb bun.IDB, statuses []string, du
 }
 
 // LeaseLapsed returns up to limit sessions in status whose step lease
-// (busy_until) lapsed at or before now, or that have none.
-func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+// (busy_until) lapsed at or before now, or that have none, of those
+// gateway may settle (OfGateway).
+func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("status = ?", status).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("busy_until IS NULL").WhereOr("busy_until <= ?", now.UTC())
 		}).
@@ -261,10 +279,11 @@ func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now
 }
 
 // SessionsToRelease returns up to limit sessions marked to have their
-// payment released whose marker (release_due_at) is due.
-func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
+// payment released whose marker (release_due_at) is due, of those
+// gateway may settle (OfGateway).
+func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("release_due_at <= ?", now.UTC()).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("release_due_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: sessions to release: %w", err)
