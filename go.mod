@@ -33,6 +33,8 @@ require golang.org/x/time v0.16.0
 
 require github.com/golang-jwt/jwt/v5 v5.3.1
 
+require code.dny.dev/ssrf v0.3.0
+
 require (
 	github.com/agnivade/levenshtein v1.2.1 // indirect
 	github.com/beorn7/perks v1.0.1 // indirect

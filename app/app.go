@@ -173,6 +173,11 @@ type SimConfig struct {
 	// Wrap, when set, wraps each simulator's HTTP handler, by provider
 	// name: tests record the requests the adapters send on the wire.
 	Wrap func(provider string, h http.Handler) http.Handler
+	// Control serves the simulators' knobs (sim.ControlHandler) at /sim/
+	// on the simulators' own address too: what "faregraph simulators"
+	// does outside production. The built-in simulators of a development
+	// server are controlled at the server's /sim/ instead.
+	Control bool
 }
 
 // App is an assembled server.
@@ -351,9 +356,19 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 		// MetricsHandler is nil when the metrics are served elsewhere.
 		MetricsHandler: public,
+		SimControl:     a.simControl(cfg),
 		TracerProvider: cfg.TracerProvider,
 	})
 	return a, nil
+}
+
+// simControl is the HTTP control of the built-in simulators, served at
+// /sim/ in development only (nil in production and without simulators).
+func (a *App) simControl(cfg Config) http.Handler {
+	if !cfg.Development || len(a.Simulators) == 0 {
+		return nil
+	}
+	return sim.ControlHandler(a.Simulators)
 }
 
 // gateway picks the payment gateway: Stripe when a secret key is set,
@@ -451,12 +466,13 @@ func (s searchStore) LoadSearch(ctx context.Context, id string, now time.Time) (
 
 // Sweep deletes stored searches that have expired, expires checkout
 // sessions that are due and reconciles the ones that need attention; run
-// it now and then (every replica may).
+// it now and then (every replica may). It sends no webhooks: those go out
+// from Events.Run (a loop of its own, which a slow endpoint cannot hold
+// up) or, in tests, Events.Deliver.
 func (a *App) Sweep(ctx context.Context) error {
 	_, err := a.searches.DeleteExpiredSearches(ctx, time.Now())
 	_, _, cerr := a.Checkout.Sweep(ctx)
-	_, eerr := a.Events.Deliver(ctx)
-	return errors.Join(err, cerr, eerr)
+	return errors.Join(err, cerr)
 }
 
 // Close stops the simulators and closes the database.

@@ -189,6 +189,9 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 		}
 		ss.Settings[r.Name] = point(ss.URL + "/" + r.Name)
 	}
+	if cfg.Control {
+		mux.Handle("/sim/", http.StripPrefix("/sim", sim.ControlHandler(ss.Controllers)))
+	}
 	if all {
 		key, err := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
 		if err != nil {

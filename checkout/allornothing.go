@@ -13,41 +13,47 @@ import (
 )
 
 // All-or-nothing trips (PartialBooking FORBID): the parts are booked one
-// after the other, those that cannot be canceled first, and once one
-// fails no further part is tried; the parts booked before it are then
-// canceled where their provider allows it, and only what stays booked is
-// captured.
+// after the other, those that can be undone first and those that cannot
+// last, and once one fails no further part is tried; the parts booked
+// before it are then canceled where their provider allows it, and only
+// what stays booked is captured. So a failure of any part before the
+// first that cannot be undone leaves nothing booked. With two parts that
+// cannot be undone, a failure of the second leaves the first booked: the
+// session ends PARTIALLY_BOOKED, its failure saying which part failed and
+// which stayed booked, and only that part is captured.
 
 // bookingOrder is the order in which an all-or-nothing trip's parts are
-// booked: first the parts whose provider cannot cancel a booking (no free
-// cancellation: CitizenPlane fares are non-refundable), since once they
-// are booked they stay booked; then the others, which can be undone if a
-// later part fails. Within each group, the offer's order.
+// booked: first the parts whose provider can cancel a booking (LiteAPI),
+// so that a later failure can undo them; last the parts whose provider
+// cannot (CitizenPlane: non-refundable, non-exchangeable fares), since
+// once booked they stay booked. Among the parts that can be undone, the
+// one least likely to succeed goes first: a part whose provider takes the
+// payment itself (PROVIDER_INTENT, CARD_FORWARD: the provider may find the
+// intent unconfirmed or decline the card) before one paid on account
+// (MERCHANT). Otherwise, the offer's order.
 func (s *Service) bookingOrder(sess *Session) []int {
 	order := make([]int, len(sess.Parts))
 	for i := range order {
 		order[i] = i
 	}
-	cancellable := func(i int) bool {
-		_, err := s.cfg.Providers.Canceller(sess.Offer.Parts[i].Provider)
-		return err == nil
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		ca, cb := cancellable(a), cancellable(b)
-		switch {
-		case ca == cb:
+	rank := func(i int) int {
+		if _, err := s.cfg.Providers.Canceller(sess.Offer.Parts[i].Provider); err != nil {
+			return 2 // cannot be undone: last
+		}
+		if settlementOf(sess, i) != providers.Merchant {
 			return 0
-		case !ca:
-			return -1
 		}
 		return 1
-	})
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return rank(a) - rank(b) })
 	return order
 }
 
 // bookInTurn books the pending parts in bookingOrder and stops at the
 // first that does not book (refused or unknown): the parts after it are
-// not tried and count as not booked.
+// not tried and count as not booked. A part refused for its payment
+// (refusedForPayment) stops the run too, leaving the parts after it
+// pending for paymentRefused to decide.
 func (s *Service) bookInTurn(ctx context.Context, sess *Session) error {
 	stopped := false
 	for _, i := range s.bookingOrder(sess) {
@@ -64,6 +70,9 @@ func (s *Service) bookInTurn(ctx context.Context, sess *Session) error {
 			return err
 		}
 		sess.Parts[i] = st
+		if refusedForPayment(st) {
+			return nil
+		}
 		stopped = st.Status != PartBooked
 	}
 	return nil

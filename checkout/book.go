@@ -24,7 +24,7 @@ import (
 func (s *Service) Book(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "bookCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "bookCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.book(ctx, tenantID, id)
 	})
 }
@@ -53,11 +53,19 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 		}
 		sess = res.Session
 	}
-	if run, ue := gate(sess, "book"); !run {
-		if sess.Status == PaymentPending {
+	run, ue, w := gate(sess, "book")
+	if run && !intentsConfirmed(sess) {
+		// An AUTHORIZED session stored before intents were tracked.
+		run = false
+	}
+	if !run {
+		switch pending := actionsPending(sess); {
+		case (sess.Status == PaymentPending || sess.Status == Authorized) && pending != "":
+			ue, w = userErr(fault.PaymentActionRequired, "a payment action is not done: "+pending, "checkoutSessionId"), nil
+		case sess.Status == PaymentPending:
 			ue = userErr(fault.InvalidState, "the payment is not authorized yet", "checkoutSessionId")
 		}
-		return &Result{Session: sess, UserErrors: ue}, nil
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	// Checked again before booking, since time has passed since the hold:
 	// a flight now within the booking cut-off is not booked, the session
@@ -98,6 +106,9 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	}
 	if err != nil {
 		return nil, err
+	}
+	if retry, ue := paymentRefused(sess); retry {
+		return s.backToPayment(ctx, sess, ue)
 	}
 	res, err := s.finalize(ctx, sess, Booking)
 	if err == nil && renewed > 0 {
@@ -226,11 +237,112 @@ func (s *Service) bookPart(ctx context.Context, sess *Session, i int) (PartState
 	case outcomeUnknown(err):
 		s.cfg.Logger.WarnContext(ctx, "booking outcome unknown", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartUnknown, fault.ProviderCode(err)
+	case providers.CodeOf(err) == providers.PaymentDeclined || providers.CodeOf(err) == providers.PaymentNotConfirmed:
+		// Nothing booked, and a payment action done again may book it:
+		// the part stays pending with the refusal's code (see
+		// paymentRefused).
+		s.cfg.Logger.WarnContext(ctx, "booking refused for its payment", "session", sess.ID, "part", i, "err", err)
+		st.Code = providerUserError(sess.Offer.Parts[i].Provider, err).Code
 	default:
 		s.cfg.Logger.WarnContext(ctx, "booking refused", "session", sess.ID, "part", i, "err", err)
 		st.Status, st.Code = PartFailed, providerUserError(sess.Offer.Parts[i].Provider, err).Code
 	}
 	return st, nil
+}
+
+// refusedForPayment reports whether part p was refused for its payment at
+// booking (a forwarded card declined, a provider intent not confirmed):
+// not booked, and bookable once the payment action is done again.
+func refusedForPayment(p PartState) bool {
+	return p.Status == PartPending && (p.Code == fault.CardDeclined || p.Code == fault.PaymentActionRequired)
+}
+
+// paymentRefused decides, after a booking run, what a refusal for payment
+// means. When no part was booked, none is unknown and none failed for good,
+// the session goes back to paying (retry true) and ue says what to do.
+// Otherwise (another part booked, or failed for another reason) the
+// refused parts fail like any refusal, with their code, and the run ends
+// as usual: with partial booking forbidden, what was booked is canceled
+// where the provider allows it.
+func paymentRefused(sess *Session) (retry bool, ue []fault.Violation) {
+	refused, settled := false, false
+	for _, p := range sess.Parts {
+		switch {
+		case refusedForPayment(p):
+			refused = true
+		case p.Status != PartPending:
+			settled = true
+		}
+	}
+	if !refused {
+		return false, nil
+	}
+	if !settled {
+		for i, p := range sess.Parts {
+			provider := sess.Offer.Parts[i].Provider
+			switch {
+			case !refusedForPayment(p):
+			case p.Code == fault.CardDeclined:
+				ue = append(ue, violation(p.Code, fmt.Sprintf("part %d: %s declined the card forwarded to it; nothing was booked or charged: forward another card (forwardCard), then book again", i+1, provider), "checkoutSessionId"))
+			default:
+				ue = append(ue, violation(p.Code, fmt.Sprintf("part %d: %s finds its payment intent not confirmed; nothing was booked: confirm it with Stripe's SDK, call confirmProviderIntent, then book again", i+1, provider), "checkoutSessionId"))
+			}
+		}
+		return true, ue
+	}
+	for i, p := range sess.Parts {
+		if refusedForPayment(p) {
+			setPart(sess, i, PartFailed, p.Code)
+		}
+	}
+	for i, p := range sess.Parts {
+		if p.Status == PartPending && sess.PartialBooking == ForbidPartial && len(sess.Parts) > 1 {
+			setPart(sess, i, PartFailed, fault.NotBooked) // not tried: the trip stopped
+		}
+	}
+	return false, nil
+}
+
+// backToPayment ends a booking run in which nothing was booked because a
+// provider refused a part's payment: the session goes back to
+// PAYMENT_PENDING (BOOKING → PAYMENT_PENDING), its parts pending, with the
+// refused action not done again: a declined card is forgotten (forward
+// another; the provider may have released the hold with the failed
+// payment, as CitizenPlane does, so it is held again at the same price
+// before the next booking), an intent not confirmed is to be confirmed
+// again. Our own authorization, if any, stays as it is for the next
+// booking. The answer is the refusal as a user error (CARD_DECLINED,
+// PAYMENT_ACTION_REQUIRED).
+func (s *Service) backToPayment(ctx context.Context, sess *Session, ue []fault.Violation) (*Result, error) {
+	now := s.now()
+	for i, p := range sess.Parts {
+		if p.Status != PartPending {
+			continue
+		}
+		detail := map[string]any{"notTried": true}
+		switch p.Code {
+		case fault.CardDeclined:
+			detail = map[string]any{"code": p.Code, "retryable": true}
+			for _, j := range partsSettling(sess, providers.CardForward, sess.Offer.Parts[i].Provider) {
+				sess.Parts[j].Forward = nil
+			}
+			if i < len(sess.Holds) && sess.Holds[i].Hold.ExpiresAt.After(now) {
+				sess.Holds[i].Hold.ExpiresAt = now
+			}
+		case fault.PaymentActionRequired:
+			detail = map[string]any{"code": p.Code, "retryable": true}
+			sess.Parts[i].IntentConfirmed = ""
+		}
+		s.outcome(sess, stepBook, i, partKey(sess, i), false, detail)
+		sess.Parts[i].Code = ""
+	}
+	sess.HoldExpiresAt = earliest(sess.Holds)
+	release(sess)
+	sess.Status = PaymentPending
+	if ok, err := s.move(ctx, sess, Booking, "booking_payment_refused", string(ue[0].Code)); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess, UserErrors: ue}, nil
 }
 
 // outcomeUnknown reports whether a booking call's error leaves open
@@ -434,7 +546,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		sess.Status, event = Failed, "failed"
 		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
-	if ok, err := s.move(ctx, sess, from, event, ""); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "book"), sess, from, event, ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil

@@ -18,7 +18,7 @@ import (
 func (s *Service) Cancel(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "cancelCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "cancelCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.cancel(ctx, tenantID, id)
 	})
 }
@@ -34,8 +34,8 @@ func (s *Service) cancel(ctx context.Context, tenantID, id string) (_ *Result, e
 		return &Result{Session: sess, Warnings: []fault.Warning{{Field: []string{"input", "checkoutSessionId"}, Code: fault.AlreadyCanceled,
 			Message: "the checkout session was canceled already; nothing changed"}}}, nil
 	}
-	if run, ue := gate(sess, "cancel"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "cancel"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
 		return s.busy(ctx, sess, nil)

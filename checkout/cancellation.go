@@ -47,7 +47,32 @@ const (
 	// CancelFailed: the provider refused to cancel; the booking stands.
 	// Final.
 	CancelFailed CancellationStatus = "FAILED"
+	// CancelExpired: a quote not confirmed before its expiry. Final. Shown,
+	// not stored: the row stays QUOTED (see shownStatus).
+	CancelExpired CancellationStatus = "EXPIRED"
+	// CancelSuperseded: a quote that can no longer be confirmed: a newer
+	// quote of the booking exists, or the booking was canceled otherwise
+	// (another quote, the airline). Final. Shown, not stored.
+	CancelSuperseded CancellationStatus = "SUPERSEDED"
 )
+
+// shownStatus is the status of cancellation row as clients see it: a
+// QUOTED row that is not its booking's latest, or whose booking is
+// canceled, is SUPERSEDED, and one past its expiry EXPIRED; any other
+// row shows its stored status. Computed when read, so a quote never shows
+// QUOTED once it cannot be confirmed, with no sweep to wait for.
+func shownStatus(r *db.CancellationRow, latest, bookingCanceled bool, now time.Time) CancellationStatus {
+	if r.Status != string(CancelQuoted) {
+		return CancellationStatus(r.Status)
+	}
+	switch {
+	case !latest || bookingCanceled:
+		return CancelSuperseded
+	case !now.Before(r.ExpiresAt):
+		return CancelExpired
+	}
+	return CancelQuoted
+}
 
 // cancelMoves lists the moves of a cancellation, as sessionMoves does for
 // sessions. A status absent as a key is final.
@@ -133,10 +158,10 @@ type CancellationResult struct {
 	Warnings     []fault.Warning
 }
 
-func cancellationFromRow(r *db.CancellationRow, latest bool, cancellable bool) *Cancellation {
+func (s *Service) cancellationFromRow(r *db.CancellationRow, latest bool, b *BookingRecord) *Cancellation {
 	c := &Cancellation{
-		ID: r.ID, TenantID: r.TenantID, BookingID: r.BookingID, Status: CancellationStatus(r.Status),
-		Refundable: r.Refundable, Voidable: r.Voidable, Cancellable: cancellable,
+		ID: r.ID, TenantID: r.TenantID, BookingID: r.BookingID, Status: shownStatus(r, latest, b.Status == providers.BookingCanceled, s.now()),
+		Refundable: r.Refundable, Voidable: r.Voidable, Cancellable: s.cancellable(b.Provider),
 		QuotedRefund: providers.Money{Amount: r.QuotedRefund, Currency: r.Currency},
 		Penalty:      providers.Money{Amount: r.Penalty, Currency: r.Currency},
 		RefundStatus: payments.RefundStatus(r.RefundStatus), RefundRef: r.RefundRef, Failure: r.Failure,
@@ -166,7 +191,7 @@ func (s *Service) Cancellations(ctx context.Context, b *BookingRecord) ([]*Cance
 	}
 	out := make([]*Cancellation, len(rows))
 	for i := range rows {
-		out[i] = cancellationFromRow(&rows[i], i == 0, s.cancellable(b.Provider))
+		out[i] = s.cancellationFromRow(&rows[i], i == 0, b)
 	}
 	return out, nil
 }
@@ -208,7 +233,8 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 		cancel()
 		switch {
 		case providers.CodeOf(qerr) == providers.Rejected || providers.CodeOf(qerr) == providers.NotFound:
-			return &CancellationResult{UserErrors: userErr(fault.NotCancellable, "the provider cannot cancel this booking: "+qerr.Error(), "bookingId")}, nil
+			s.cfg.Logger.WarnContext(ctx, "the provider refused a cancellation quote", "booking", b.ID, "provider", b.Provider, "err", qerr)
+			return &CancellationResult{UserErrors: userErr(fault.NotCancellable, "the provider cannot cancel this booking", "bookingId")}, nil
 		case qerr != nil:
 			return nil, qerr
 		}
@@ -222,7 +248,7 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 	if err := s.cancels.InsertQuote(ctx, s.cfg.DB, row); err != nil {
 		return nil, err
 	}
-	return &CancellationResult{Cancellation: cancellationFromRow(row, true, s.cancellable(b.Provider))}, nil
+	return &CancellationResult{Cancellation: s.cancellationFromRow(row, true, b)}, nil
 }
 
 // inBooking is what of m, a refund the provider quoted or made, we refund
@@ -337,6 +363,9 @@ func (s *Service) CancelBooking(ctx context.Context, tenantID, quoteID, key stri
 
 // confirmable says why quote row cannot be confirmed, or nil.
 func (s *Service) confirmable(ctx context.Context, row *db.CancellationRow, b *BookingRecord) []fault.Violation {
+	if b.Status == providers.BookingCanceled {
+		return userErr(fault.QuoteSuperseded, "the booking is canceled already; this quote can no longer be confirmed", "quoteId")
+	}
 	if !s.now().Before(row.ExpiresAt) {
 		return userErr(fault.QuoteExpired, "the quote expired at "+row.ExpiresAt.UTC().Format(time.RFC3339)+"; ask for a new one", "quoteId")
 	}
@@ -356,8 +385,18 @@ func (s *Service) cancellationAnswer(ctx context.Context, row *db.CancellationRo
 		return nil, err
 	}
 	latest := len(rows) > 0 && rows[0].ID == row.ID
-	return &CancellationResult{Cancellation: cancellationFromRow(row, latest, s.cancellable(b.Provider)), Warnings: w}, nil
+	return &CancellationResult{Cancellation: s.cancellationFromRow(row, latest, b), Warnings: w}, nil
 }
+
+// What BookingCancellation.failure says: for the client, with no provider
+// or gateway detail (URLs, HTTP statuses, provider codes), which the logs
+// keep.
+const (
+	failProviderRefused = "the provider refused to cancel the booking; it stands as booked"
+	failRefundByHand    = "the booking is canceled, but the refund cannot be made automatically; an operator will make it"
+	failNoPayment       = "the booking is canceled, but its checkout session has no payment to refund; an operator will look into it"
+	failGatewayRefused  = "the booking is canceled, but the payment gateway refused the refund; an operator will make it"
+)
 
 // moveCancellation writes row in status to (if the table allows it) with
 // its follow-up due at next (nil: none), in one conditional UPDATE. It
@@ -374,7 +413,7 @@ func (s *Service) moveCancellation(ctx context.Context, row *db.CancellationRow,
 func (s *Service) retryLater(ctx context.Context, row *db.CancellationRow, why error) error {
 	row.Attempts++
 	next := s.now().Add(s.backoff(row.Attempts))
-	row.Failure = why.Error()
+	// Not a failure: the step is retried. The detail is for the logs.
 	s.cfg.Logger.WarnContext(ctx, "cancellation step to retry", "cancellation", row.ID, "status", row.Status, "err", why)
 	_, err := s.moveCancellation(ctx, row, CancellationStatus(row.Status), &next)
 	return err
@@ -393,7 +432,8 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 		cancel()
 		switch code := providers.CodeOf(err); {
 		case err != nil && (code == providers.Rejected || code == providers.NotFound):
-			row.Failure = "the provider refused to cancel: " + err.Error()
+			row.Failure = failProviderRefused
+			s.cfg.Logger.WarnContext(ctx, "the provider refused to cancel", "cancellation", row.ID, "provider", b.Provider, "err", err)
 			_, err := s.moveCancellation(ctx, row, CancelFailed, nil)
 			return err
 		case err != nil:
@@ -423,9 +463,9 @@ func (s *Service) advanceCancellation(ctx context.Context, row *db.CancellationR
 			// Canceled, but the provider refunded in a currency that is
 			// neither the booking's nor the one the part was bought in:
 			// nothing is refunded automatically; an operator settles it.
-			row.Failure = fmt.Sprintf("the provider refunded %d (minor units) in %s, neither the booking's currency %s nor the part's; refund by hand",
-				bk.Refund.Amount, bk.Refund.Currency, row.Currency)
-			s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
+			row.Failure = failRefundByHand
+			s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID,
+				"why", fmt.Sprintf("the provider refunded %d (minor units) in %s, neither the booking's currency %s nor the part's", bk.Refund.Amount, bk.Refund.Currency, row.Currency))
 			_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 			return err
 		}
@@ -469,7 +509,8 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 	p := sess.Payment
 	switch {
 	case p == nil:
-		row.Failure = "the session has no payment to refund"
+		row.Failure = failNoPayment
+		s.cfg.Logger.ErrorContext(ctx, "refund impossible: the session has no payment", "cancellation", row.ID)
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	case p.Method == CreditLine:
@@ -486,8 +527,9 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 	}
 	r, ok := s.refunder()
 	if !ok || p.Currency != "" && p.Currency != row.Currency {
-		row.Failure = fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency)
-		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID, "why", row.Failure)
+		row.Failure = failRefundByHand
+		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID,
+			"why", fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency))
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
 	}
@@ -501,7 +543,7 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		re, err = r.Refund(ctx, p.IntentID, row.ID, row.RefundAmount)
 	}
 	if errors.Is(err, payments.ErrInvalidState) || errors.Is(err, payments.ErrNotFound) {
-		row.Failure = "the gateway refused the refund: " + err.Error()
+		row.Failure = failGatewayRefused
 		s.cfg.Logger.ErrorContext(ctx, "refund refused; an operator must refund by hand", "cancellation", row.ID, "err", err)
 		_, err := s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 		return err
@@ -515,7 +557,8 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		row.Failure = ""
 		_, err = s.moveCancellation(ctx, row, CancelCompleted, nil)
 	case payments.RefundFailed:
-		row.Failure = "the gateway could not make the refund"
+		row.Failure = failGatewayRefused
+		s.cfg.Logger.ErrorContext(ctx, "refund failed at the gateway; an operator must refund by hand", "cancellation", row.ID, "refund", re.ID)
 		_, err = s.moveCancellation(ctx, row, CancelRefundFailed, nil)
 	default:
 		row.Attempts++

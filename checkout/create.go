@@ -1,12 +1,15 @@
 package checkout
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
@@ -23,7 +26,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	in.IdempotencyKey = ""
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "createCheckoutSession", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "createCheckoutSession", in, func(ctx context.Context) (*Result, error) {
 		return s.create(ctx, tenantID, in)
 	})
 }
@@ -95,30 +98,55 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 			sess.Parts[i].Settlement = settlements[i] // "" is MERCHANT (settlementOf)
 		}
 	}
-	if sess.Total.Amount > maxMinorAmount {
-		// Gr4vy's limit on every cart amount (seed 003), applied to
-		// every gateway so that a session can be paid whichever is chosen.
-		return &Result{UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the session total is %d minor units of %s, above %d, the largest amount a payment may carry (Gr4vy's limit on cart_items[].unit_amount)",
-			sess.Total.Amount, sess.Total.Currency, maxMinorAmount), "offerId")}, nil
-	}
-	for i := range sess.Parts {
-		// Each part's reference now, so that a one-step checkout answers
-		// them (Wink's bookingCodes); its booking keeps it.
-		if sess.Parts[i].Reference, err = s.reserveReference(ctx, sess.ID, i); err != nil {
+	sess.Airline = addendum(offer)
+	// Each part's reference now, so that a one-step checkout answers them
+	// (Wink's bookingCodes); its booking keeps it. They are reserved in
+	// the session's own transaction: a reference drawn before (1 in 2^30)
+	// rolls it back and the session is written again with others.
+	for range 10 {
+		for i := range sess.Parts {
+			sess.Parts[i].Reference = drawReference()
+		}
+		row, err := toRow(sess)
+		if err != nil {
 			return nil, err
 		}
+		first, last, committed, err := s.answerWith(answering(ctx, "create"), sess)
+		if err != nil {
+			return nil, err
+		}
+		reserve := func(ctx context.Context, tx bun.Tx) error {
+			for i, p := range sess.Parts {
+				if ref, ok, err := s.sessions.ReserveReference(ctx, tx, sess.ID, i, p.Reference, now); err != nil || !ok || ref != p.Reference {
+					return cmp.Or(err, errReferenceTaken)
+				}
+			}
+			if first != nil {
+				return first(ctx, tx)
+			}
+			return nil
+		}
+		err = s.sessions.InsertSessionAlso(ctx, s.cfg.DB, row, "created", reserve, last)
+		if errors.Is(err, errReferenceTaken) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		sess.Version = row.Version
+		committed(true)
+		return &Result{Session: sess}, nil
 	}
-	sess.Airline = addendum(offer)
-	row, err := toRow(sess)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.sessions.InsertSession(ctx, s.cfg.DB, row, "created"); err != nil {
-		return nil, err
-	}
-	sess.Version = row.Version
-	return &Result{Session: sess}, nil
+	return nil, fmt.Errorf("checkout: no free booking references for %s", sess.ID)
 }
+
+// drawReference draws a new session's references (newReference; tests
+// replace it to draw one that is taken).
+var drawReference = newReference
+
+// errReferenceTaken: a booking reference drawn for a new session was
+// handed out before.
+var errReferenceTaken = errors.New("checkout: booking reference taken")
 
 // selections opens the chosen ancillaries and ties each to its part.
 func (s *Service) selections(c *checker, in CreateInput, offer providers.Offer) []Selection {

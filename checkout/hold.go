@@ -19,7 +19,7 @@ import (
 func (s *Service) Hold(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "holdCheckoutSession", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "holdCheckoutSession", id, func(ctx context.Context) (*Result, error) {
 		return s.hold(ctx, tenantID, id)
 	})
 }
@@ -31,8 +31,8 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if run, ue := gate(sess, "hold"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "hold"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	// Time has passed since the session was created: its flights may now
 	// be within the booking cut-off (package rules).
@@ -63,7 +63,7 @@ func (s *Service) hold(ctx context.Context, tenantID, id string) (_ *Result, err
 	sess.Holds = holds
 	sess.HoldExpiresAt = earliest(holds)
 	sess.Status = Held
-	if ok, err := s.move(ctx, sess, Open, "held", ""); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "hold"), sess, Open, "held", ""); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
@@ -89,10 +89,6 @@ func (s *Service) busy(ctx context.Context, sess *Session, err error) (*Result, 
 		return nil, err
 	}
 	return &Result{Session: cur, UserErrors: userErr(fault.InProgress, "another request is working on this checkout session; read it again shortly", "checkoutSessionId")}, nil
-}
-
-func stateErr(sess *Session, step string) []fault.Violation {
-	return userErr(fault.InvalidState, fmt.Sprintf("cannot %s a checkout session that is %s", step, sess.Status), "checkoutSessionId")
 }
 
 // earliest is the first expiry among holds.

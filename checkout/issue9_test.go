@@ -363,12 +363,13 @@ func (e *env) roundTripOf(t *testing.T, first, second string) *search.Offer {
 		})
 }
 
-// TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst: a LiteAPI outbound
-// with a CitizenPlane return, partial booking forbidden by default. The
-// CitizenPlane part (no cancellation) is booked first; it fails, so the
-// LiteAPI part is never booked, nothing is charged, and the failure says
-// what happened to each part.
-func TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst(t *testing.T) {
+// TestIssue9Case5AllOrNothingBooksTheUndoablePartFirst: a LiteAPI
+// outbound with a CitizenPlane return, partial booking forbidden by
+// default. The LiteAPI part (which can be canceled) is booked first, the
+// CitizenPlane part (no cancellation) last; CitizenPlane fails, so the
+// LiteAPI booking is canceled, the payment released with nothing captured,
+// and the failure says what happened to each part.
+func TestIssue9Case5AllOrNothingBooksTheUndoablePartFirst(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		o := e.roundTripOf(t, "liteapi", "citizenplane")
 		s := e.payByCard(t, o, input(o))
@@ -381,23 +382,28 @@ func TestIssue9Case5AllOrNothingBooksTheRiskyPartFirst(t *testing.T) {
 		}
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
 		want(t, s, checkout.Failed)
-		if len(s.Bookings) != 0 || s.Parts[0].Status != checkout.PartFailed || s.Parts[0].Code != "NOT_BOOKED" {
+		if len(s.Bookings) != 1 || s.Bookings[0].Provider != "liteapi" || s.Bookings[0].Status != providers.BookingCanceled ||
+			s.Parts[0].Status != checkout.PartCanceled || s.Parts[1].Status != checkout.PartFailed {
 			t.Errorf("bookings %+v, parts %+v", s.Bookings, s.Parts)
+		}
+		r, _ := e.a.Checkout.Retriever("liteapi")
+		if bk, err := r.Retrieve(e.ctx, s.Bookings[0].ProviderReference); err != nil || bk.Status != providers.BookingCanceled {
+			t.Errorf("at LiteAPI: %+v, %v", bk, err)
 		}
 		if in, _ := e.a.Checkout.Gateway().GetIntent(e.ctx, s.Payment.IntentID); in.Status != payments.Canceled || in.AmountCaptured != 0 {
 			t.Errorf("payment %s, captured %d", in.Status, in.AmountCaptured)
 		}
-		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 1 (liteapi) not booked") || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not booked") {
+		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 1 (liteapi) booked, then canceled") || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not booked") {
 			t.Errorf("failure = %+v", s.Failure)
 		}
 	})
 }
 
-// TestIssue9Case5AllOrNothingCancelsWhatWasBooked: the CitizenPlane part
-// books, then the LiteAPI part fails. CitizenPlane cannot cancel, so the
-// trip cannot be undone there: only its share is captured, and the failure
-// says so. With two LiteAPI parts, the first is canceled at LiteAPI and
-// nothing is charged.
+// TestIssue9Case5AllOrNothingCancelsWhatWasBooked: the LiteAPI part,
+// booked first, fails: CitizenPlane (which could not be undone) is never
+// asked to book, nothing is booked or captured. With two LiteAPI parts,
+// the first is booked, the second fails, and the first is canceled at
+// LiteAPI: nothing is charged.
 func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 	dialects(t, func(t *testing.T, e *env) {
 		la := e.a.Simulators["liteapi"].(interface{ DropPrebook(string) bool })
@@ -407,11 +413,11 @@ func TestIssue9Case5AllOrNothingCancelsWhatWasBooked(t *testing.T) {
 			t.Fatal("no live LiteAPI prebook")
 		}
 		s = ok(t)(e.a.Checkout.Book(e.ctx, tenant, s.ID, ""))
-		want(t, s, checkout.PartiallyBooked)
-		if len(s.Bookings) != 1 || s.Bookings[0].Provider != "citizenplane" || e.captured(t, s) != s.Parts[1].Amount {
-			t.Errorf("bookings %+v, captured %d of the CitizenPlane share %d", s.Bookings, e.captured(t, s), s.Parts[1].Amount)
+		want(t, s, checkout.Failed)
+		if len(s.Bookings) != 0 || s.Parts[1].Status != checkout.PartFailed || s.Parts[1].Code != "NOT_BOOKED" || e.captured(t, s) != 0 {
+			t.Errorf("bookings %+v, parts %+v, captured %d", s.Bookings, s.Parts, e.captured(t, s))
 		}
-		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) booked and charged") {
+		if s.Failure == nil || !strings.Contains(s.Failure.Message, "part 2 (citizenplane) not booked") {
 			t.Errorf("failure = %+v", s.Failure)
 		}
 

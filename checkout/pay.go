@@ -21,7 +21,7 @@ import (
 func (s *Service) Pay(ctx context.Context, tenantID, id string, method PaymentMethod, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "payCheckoutSession", []string{id, string(method)}, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "payCheckoutSession", []string{id, string(method)}, func(ctx context.Context) (*Result, error) {
 		return s.pay(ctx, tenantID, id, method)
 	})
 }
@@ -36,17 +36,22 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if run, ue := gate(sess, "pay"); !run {
+	if run, ue, w := gate(sess, "pay"); !run {
 		if ue == nil && sess.Payment != nil && sess.Payment.Method != method {
-			ue = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method")
+			ue, w = userErr(fault.InvalidState, fmt.Sprintf("this session is already being paid by %s", sess.Payment.Method), "method"), nil
 		}
-		return &Result{Session: sess, UserErrors: ue}, nil
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	amount := merchantTotal(sess)
 	if _, err := s.gateway(sess); err != nil && sess.Payment == nil {
 		// A pay step of another gateway's replica stopped mid-call: a
 		// replica with that gateway resumes it (by its idempotency key).
 		return otherGateway(sess, err)
+	}
+	if lim, ok := s.cfg.Gateway.(payments.AmountLimiter); ok && method == Card && amount > lim.MaxAmount(sess.Total.Currency) {
+		// The gateway's own limit, on what it takes: the MERCHANT parts.
+		return &Result{Session: sess, UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the card payment would be %d minor units of %s, above %d, the largest amount the %s gateway takes (Gr4vy's limit on cart_items[].unit_amount); pay by CREDIT_LINE, or settle the parts with their providers (settlements: PROVIDER_INTENT, CARD_FORWARD)",
+			amount, sess.Total.Currency, lim.MaxAmount(sess.Total.Currency), s.cfg.Gateway.Name()), "method")}, nil
 	}
 	if amount > 0 && method == Card {
 		// The intent is bound to this service's gateway from now on: if
@@ -99,7 +104,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		sess.Status = Authorized
 	}
 	release(sess)
-	if ok, err := s.move(ctx, sess, Held, "payment_started", in.ID); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "pay"), sess, Held, "payment_started", in.ID); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
@@ -116,7 +121,7 @@ func (s *Service) payByProviders(ctx context.Context, sess *Session, method Paym
 	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
-	if ok, err := s.move(ctx, sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
+	if ok, err := s.move(answering(ctx, "pay"), sess, Held, "payment_started", "paid to the providers"); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil
@@ -145,7 +150,7 @@ func (s *Service) payByCredit(ctx context.Context, sess *Session, amount int64) 
 	if paymentReady(sess) {
 		sess.Status = Authorized
 	}
-	ok, err := s.move(ctx, sess, Held, "credit_reserved", "")
+	ok, err := s.move(answering(ctx, "pay"), sess, Held, "credit_reserved", "")
 	if err != nil || !ok {
 		// The session moved under us (expired, canceled): give the credit back.
 		_ = s.tenants.SettleCredit(ctx, s.cfg.DB, paymentKey(sess), 0, s.now())
@@ -198,16 +203,8 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if sess.Status == Authorized && len(partsSettling(sess, providers.ProviderIntent, "")) > 0 {
-		// Nothing of ours to confirm, but the providers' intents are
-		// confirmed by the app after it pays.
-		if res, err := s.sandboxProviders(ctx, sess, cardNumber); res != nil || err != nil {
-			return res, err
-		}
-		return &Result{Session: sess}, nil
-	}
-	if run, ue := gate(sess, "confirm"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "confirm"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	merchant := sess.Payment != nil && sess.Payment.Amount > 0 && sess.Payment.Status != payments.Authorized
 	if sess.Payment == nil || merchant && sess.Payment.Method != Card {
@@ -270,8 +267,9 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 }
 
 // sandboxProviders plays the app's part for the session's providers with a
-// test card: it confirms every PROVIDER_INTENT part's intent (through the
-// provider's simulator) and forwards the card's Stripe test PaymentMethod
+// test card: it confirms every PROVIDER_INTENT part's intent not yet
+// confirmed (through the provider's simulator), marking its action done,
+// and forwards the card's Stripe test PaymentMethod
 // (pm_card_visa, or pm_card_chargeDeclined for a declining card) to every
 // CARD_FORWARD part that has none. It answers a result only to stop: a
 // declined card, or a provider whose intents cannot be confirmed here.
@@ -279,8 +277,8 @@ func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumbe
 	for i, part := range sess.Offer.Parts {
 		switch settlementOf(sess, i) {
 		case providers.ProviderIntent:
-			if i >= len(sess.Holds) || sess.Holds[i].Hold.Intent == nil {
-				continue
+			if latestIntent(sess, i) == nil || intentConfirmed(sess, i) {
+				continue // nothing to confirm, or confirmed already
 			}
 			if s.cfg.ProviderSandbox == nil {
 				return &Result{Session: sess, UserErrors: userErr(fault.InvalidState, part.Provider+"'s payment intents cannot be confirmed in the sandbox of this server", "checkoutSessionId")}, nil
@@ -293,6 +291,7 @@ func (s *Service) sandboxProviders(ctx context.Context, sess *Session, cardNumbe
 			if err != nil {
 				return nil, fmt.Errorf("checkout: confirm %s's intent of %s: %w", part.Provider, sess.ID, err)
 			}
+			sess.Parts[i].IntentConfirmed = sess.Holds[i].Hold.Intent.TransactionID
 		case providers.CardForward:
 			if sess.Parts[i].Forward == nil {
 				sess.Parts[i].Forward = &CardForward{PaymentMethod: sandboxPaymentMethod(cardNumber)}

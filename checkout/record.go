@@ -32,7 +32,7 @@ func sessionRecord(sess *Session) records.Session {
 			return records.PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: records.FromHold(h.Hold), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(sess.Parts, func(p PartState) records.PartState {
-			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount, Reference: p.Reference}
+			r := records.PartState{Status: string(p.Status), Code: string(p.Code), Amount: p.Amount, Reference: p.Reference, IntentConfirmed: p.IntentConfirmed}
 			if p.Settlement != providers.Merchant {
 				r.Settlement = string(p.Settlement)
 			}
@@ -73,7 +73,8 @@ func sessionFromRecord(rec records.Session) *Session {
 			return PartHold{PartIndex: h.PartIndex, Provider: h.Provider, Hold: h.Hold.Domain(), HeldAt: h.HeldAt}
 		}),
 		Parts: records.Map(rec.Parts, func(p records.PartState) PartState {
-			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement), Reference: p.Reference}
+			st := PartState{Status: PartStatus(p.Status), Code: fault.Code(p.Code), Amount: p.Amount, Settlement: providers.Settlement(p.Settlement), Reference: p.Reference,
+				IntentConfirmed: p.IntentConfirmed}
 			if f := p.Forward; f != nil {
 				st.Forward = &CardForward{PaymentMethod: f.PaymentMethod}
 				if t := f.ThreeDSecure; t != nil {

@@ -113,6 +113,18 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 		changes = append(changes, db.BookingChangeRow{BookingID: row.ID, Kind: string(kind), Before: before, After: after, DetectedAt: now})
 	}
 	stored := bookingFromRow(row).Status
+	if bk.Status == providers.BookingCanceled && stored != providers.BookingCanceled {
+		// Our own cancellation, confirmed and not failed, explains it:
+		// it is settled (and told) by the cancellation, not recorded as
+		// the airline's change.
+		own, err := s.ownCancellation(ctx, row.ID)
+		if err != nil {
+			return false, err
+		}
+		if own {
+			bk = &providers.Booking{Slices: bk.Slices, Locators: bk.Locators}
+		}
+	}
 	if bk.Status != "" && bk.Status != stored && stored != providers.BookingCanceled {
 		add(ChangeStatus, string(stored), string(bk.Status))
 		row.Status = string(bk.Status)
@@ -138,6 +150,16 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 	}
 	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, changes, now)
 	return ok && len(changes) > 0, err
+}
+
+// ownCancellation reports whether booking id has a cancellation of ours
+// confirmed and not failed (db.OwnCancellationStatuses).
+func (s *Service) ownCancellation(ctx context.Context, id string) (bool, error) {
+	rows, err := s.cancels.OfBooking(ctx, s.cfg.DB, id)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(rows, func(r db.CancellationRow) bool { return slices.Contains(db.OwnCancellationStatuses, r.Status) }), nil
 }
 
 // BookingStatusSeen records status, as the provider answered it on

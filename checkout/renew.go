@@ -49,7 +49,7 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 	ctx, end := s.step(ctx, "renew", sess.ID)
 	defer func() { end(err) }()
 	now := s.now()
-	if run, _ := gate(sess, "renew"); !run || !now.Before(sess.ExpiresAt) {
+	if run, _, _ := gate(sess, "renew"); !run || !now.Before(sess.ExpiresAt) {
 		return false, nil
 	}
 	due := func(i int) bool { return !now.Add(s.renewMargin()).Before(sess.Holds[i].Hold.ExpiresAt) }
@@ -119,7 +119,7 @@ func (s *Service) renew(ctx context.Context, sess *Session) (_ bool, err error) 
 func (s *Service) AcceptPriceChange(ctx context.Context, tenantID, id, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "acceptPriceChange", id, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "acceptPriceChange", id, func(ctx context.Context) (*Result, error) {
 		return s.acceptPriceChange(ctx, tenantID, id)
 	})
 }
@@ -131,8 +131,8 @@ func (s *Service) acceptPriceChange(ctx context.Context, tenantID, id string) (_
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if run, ue := gate(sess, "accept"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "accept"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	if ok, err := s.claim(ctx, sess, "accept"); err != nil || !ok {
 		return s.busy(ctx, sess, err)

@@ -138,7 +138,7 @@ func (s *Service) SelectSeats(ctx context.Context, tenantID, id string, seats []
 		ID    string
 		Seats []SeatChoice
 	}{id, seats}
-	return s.idempotent(ctx, tenantID, key, "selectSeats", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "selectSeats", in, func(ctx context.Context) (*Result, error) {
 		return s.selectSeats(ctx, tenantID, id, seats)
 	})
 }
@@ -153,8 +153,8 @@ func (s *Service) selectSeats(ctx context.Context, tenantID, id string, choices 
 	if sess.Status == Open {
 		return &Result{Session: sess, UserErrors: userErr(fault.NotHeld, "hold the checkout session first: seats are offered with the hold", "checkoutSessionId")}, nil
 	}
-	if run, ue := gate(sess, "seats"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "seats"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	picked, ue := checkSeats(sess, choices)
 	if ue != nil {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/uptrace/bun"
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
@@ -187,6 +188,9 @@ func (s *Service) load(ctx context.Context, tenantID, id string) (*Session, erro
 	if err != nil {
 		return nil, err
 	}
+	if !sess.Status.mayHaveBookings() {
+		return sess, nil // no booking to read
+	}
 	brs, err := s.sessions.BookingsOf(ctx, s.cfg.DB, id)
 	if err != nil {
 		return nil, err
@@ -275,9 +279,16 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 		until := s.now().Add(s.cfg.Lease)
 		sess.busyUntil = &until
 	}
+	first, last, committed, err := s.answerWith(ctx, sess)
+	if err != nil {
+		return false, err
+	}
 	steps := sess.steps
 	sess.steps = nil
-	ok, err := s.sessions.UpdateSession(ctx, s.cfg.DB, row, string(from), event, detail, steps...)
+	ok, err := s.sessions.UpdateSessionAlso(ctx, s.cfg.DB, row, string(from), event, detail, first, last, steps...)
+	if err == nil {
+		committed(ok)
+	}
 	if ok {
 		sess.Version = row.Version
 	}
@@ -381,27 +392,185 @@ func userErr(code fault.Code, msg string, field ...string) []fault.Violation {
 	return []fault.Violation{violation(code, msg, field...)}
 }
 
+// idemScope is the idempotency key a mutation runs under (idempotent),
+// which the mutation's final write stores its answer with (answering).
+type idemScope struct {
+	tenantID, key, op, hash string
+	// lazy: the key is claimed in the transaction of the mutation's first
+	// write (move), not in one of its own; claimed says whether it is.
+	lazy, claimed bool
+	// body is the answer stored with the final write, "" while none is.
+	body string
+}
+
+type idemScopeKey struct{}
+
+// lazyClaim lists the mutations whose idempotency key is claimed with
+// their first write: every write they make before their step's lease is a
+// move (an expiry, a payment update, the lease itself), so a concurrent
+// request with the same key finds the key claimed at that write, rolls
+// it back and waits for the first one's answer.
+var lazyClaim = map[string]bool{"holdCheckoutSession": true, "payCheckoutSession": true, "bookCheckoutSession": true}
+
+// errKeyTaken: a lazily claimed key was claimed first by another request.
+var errKeyTaken = errors.New("checkout: the idempotency key is another request's")
+
+// answeredBy names, for each idempotent mutation, the step whose final
+// write is its answer when it succeeds: a one-step checkout answers with
+// its payment's.
+var answeredBy = map[string]string{
+	"createCheckoutSession": "create", "holdCheckoutSession": "hold", "payCheckoutSession": "pay",
+	"bookCheckoutSession": "book", "checkout": "pay",
+}
+
+type answeringKey struct{}
+
+// answering marks ctx for the write (move, or create's insert) that ends
+// step with success: when step answers the idempotent mutation ctx runs
+// under, that write also stores the session as written, with no user
+// errors and no warnings, as the mutation's answer, in its transaction
+// (the state change and the idempotency record commit together). If the
+// mutation then answers anything else, idempotent stores that instead.
+func answering(ctx context.Context, step string) context.Context {
+	return context.WithValue(ctx, answeringKey{}, step)
+}
+
+// answerWith returns what a write of sess in ctx also writes in its
+// transaction, before it (the lazily claimed key) and after it (the
+// answer; see answering), and the function to call with whether the
+// write applied once its transaction committed.
+func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db.Also, committed func(applied bool), err error) {
+	sc, _ := ctx.Value(idemScopeKey{}).(*idemScope)
+	if sc == nil {
+		return nil, nil, func(bool) {}, nil
+	}
+	now := s.now()
+	claiming := sc.lazy && !sc.claimed
+	if claiming {
+		first = func(ctx context.Context, tx bun.Tx) error {
+			ok, err := s.idem.ClaimIn(ctx, tx, sc.tenantID, sc.key, sc.op, sc.hash, now)
+			if err == nil && !ok {
+				err = errKeyTaken
+			}
+			return err
+		}
+	}
+	body := ""
+	if step, _ := ctx.Value(answeringKey{}).(string); step != "" && answeredBy[sc.op] == step {
+		// The answer is the session as the write leaves it: at the next
+		// version.
+		sess.Version++
+		body, err = replayBody(&Result{Session: sess})
+		sess.Version--
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		last = func(ctx context.Context, tx bun.Tx) error {
+			return s.idem.Finish(ctx, tx, sc.tenantID, sc.key, body, now)
+		}
+	}
+	return first, last, func(applied bool) {
+		if claiming {
+			sc.claimed = true
+		}
+		if applied && body != "" {
+			sc.body = body
+		}
+	}, nil
+}
+
+// replayBody is the stored form of res (a records.Replay in JSON).
+func replayBody(res *Result) (string, error) {
+	rep, err := replayRecord(res)
+	if err != nil {
+		return "", err
+	}
+	b, err := json.Marshal(rep)
+	return string(b), err
+}
+
 // idempotent runs op once per (tenant, key). A repeat with the same input
 // gets the stored answer; with other input, IDEMPOTENCY_KEY_REUSED; while
-// the first call is still running, the repeat waits for it a while.
-func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func() (*Result, error)) (*Result, error) {
+// the first call is still running, the repeat waits for it a while. run
+// gets ctx with the key's scope: the key is claimed before run, or, for
+// the mutations of lazyClaim, with run's first write; the write marked
+// answering stores the answer in its own transaction.
+func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, input any, run func(ctx context.Context) (*Result, error)) (*Result, error) {
 	if key == "" {
-		return run()
+		return run(ctx)
 	}
 	if len(key) > 255 {
 		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
-	hash := requestHash(op, input)
+	sc := &idemScope{tenantID: tenantID, key: key, op: op, hash: requestHash(op, input), lazy: lazyClaim[op]}
+	if !sc.lazy {
+		if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+			return res, err
+		}
+	}
+	sctx := context.WithValue(ctx, idemScopeKey{}, sc)
+	for {
+		res, err := run(sctx)
+		if !sc.claimed && (errors.Is(err, errKeyTaken) || err == nil && retryable(res)) {
+			// Another request has the key, or may have (it holds the
+			// session): answer as it does, or, if the key is free, claim
+			// it and run again.
+			if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+				return res, err
+			}
+			continue
+		}
+		if err != nil || retryable(res) {
+			// An answer that means "try again" is not the operation's
+			// result: the key is freed so that the retry runs it (Release
+			// frees only a key whose answer is not stored; a key not
+			// claimed yet is not this request's to free).
+			if sc.claimed {
+				_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
+			}
+			return res, err
+		}
+		body, err := replayBody(res)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case body == sc.body:
+			return res, nil // stored with the final write
+		case !sc.claimed:
+			// Nothing was written: the answer alone, unless another
+			// request took the key meanwhile (its answer is given then).
+			ok, err := s.idem.Store(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, op, sc.hash, body, s.now())
+			if err != nil || ok {
+				return res, err
+			}
+			if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
+				return res, err
+			}
+		}
+		if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, body, s.now()); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
+}
+
+// awaitKey claims sc's key. When the key is another request's, it answers
+// as that one did (its stored answer, IDEMPOTENCY_KEY_REUSED for another
+// input, or IN_PROGRESS after waiting a while for it); nil, nil when the
+// key is now claimed (sc.claimed) and the operation is to run.
+func (s *Service) awaitKey(ctx context.Context, sc *idemScope) (*Result, error) {
 	deadline := time.Now().Add(s.cfg.OperationTimeout)
 	for {
-		row, err := s.idem.Claim(ctx, s.cfg.DB, tenantID, key, op, hash, s.now(), s.cfg.OperationTimeout+time.Minute)
+		row, err := s.idem.Claim(ctx, s.cfg.DB, sc.tenantID, sc.key, sc.op, sc.hash, s.now(), s.cfg.OperationTimeout+time.Minute)
 		if err != nil {
 			return nil, err
 		}
 		if row == nil {
-			break
+			sc.claimed = true
+			return nil, nil
 		}
-		if row.Operation != op || row.RequestHash != hash {
+		if row.Operation != sc.op || row.RequestHash != sc.hash {
 			return &Result{UserErrors: userErr(fault.IdempotencyKeyReused, fmt.Sprintf("this idempotency key was used for another %s request; use a new key", row.Operation), "idempotencyKey")}, nil
 		}
 		if row.State == "DONE" {
@@ -422,22 +591,6 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	res, err := run()
-	if err != nil || retryable(res) {
-		// An answer that means "try again" is not the operation's result:
-		// the key is freed so that the retry runs it.
-		_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
-		return res, err
-	}
-	rep, err := replayRecord(res)
-	if err != nil {
-		return nil, err
-	}
-	body, _ := json.Marshal(rep)
-	if err := s.idem.Finish(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, string(body), s.now()); err != nil {
-		return nil, err
-	}
-	return res, nil
 }
 
 // retryable reports whether a result only says to try again later.

@@ -45,6 +45,21 @@ func TestIdempotentReplays(t *testing.T) {
 				t.Fatalf("concurrent holds with one key: %+v", r)
 			}
 		}
+		// A key of another mutation is refused before anything is written
+		// (pay claims its key with its first write, which is rolled back).
+		res, err = c.Pay(e.ctx, tenant, a.ID, checkout.Card, "hold-1")
+		if err != nil || len(res.UserErrors) != 1 || res.UserErrors[0].Code != fault.IdempotencyKeyReused {
+			t.Fatalf("pay with the hold's key: %+v %v", res, err)
+		}
+		if s, err := c.Get(e.ctx, tenant, a.ID); err != nil || s.Status != checkout.Held || s.Payment != nil {
+			t.Fatalf("pay with the hold's key wrote: %+v %v", s, err)
+		}
+		// A hold replayed once the session moved on answers as the first.
+		ok(t)(c.Pay(e.ctx, tenant, a.ID, checkout.Card, "pay-1"))
+		again, err := c.Hold(e.ctx, tenant, a.ID, "hold-1")
+		if err != nil || len(again.Warnings) != 1 || again.Warnings[0].Code != fault.IdempotentReplay || again.Session.Status != checkout.Held || again.Session.Version != results[0].Session.Version {
+			t.Fatalf("hold replayed: %+v %v", again, err)
+		}
 		// Another tenant's key of the same name is its own.
 		res, err = c.Create(e.ctx, "other-tenant", in)
 		if err == nil && len(res.UserErrors) == 0 && res.Session.ID == a.ID {
@@ -80,6 +95,26 @@ func TestTenantIsolation(t *testing.T) {
 			if len(unknown.UserErrors) != 1 || unknown.UserErrors[0].Message != res.UserErrors[0].Message {
 				t.Errorf("%s: another tenant's session answers differently from an unknown one", name)
 			}
+		}
+	})
+}
+
+// TestReferenceDrawnTwice: a new session whose drawn booking reference was
+// handed out before is written again with another (its references are
+// reserved in its own transaction, which the taken one rolls back).
+func TestReferenceDrawnTwice(t *testing.T) {
+	dialects(t, func(t *testing.T, e *env) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("liteapi"), nil)
+		restore := checkout.DrawReferences("TAKEN2", "TAKEN2", "FRESH3")
+		defer restore()
+		a := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		b := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		if a.Parts[0].Reference != "TAKEN2" || b.Parts[0].Reference != "FRESH3" {
+			t.Fatalf("references %q and %q, want TAKEN2 and FRESH3", a.Parts[0].Reference, b.Parts[0].Reference)
+		}
+		if got, err := c.Get(e.ctx, tenant, b.ID); err != nil || got.Parts[0].Reference != "FRESH3" || got.Version != 1 {
+			t.Fatalf("stored: %+v %v", got, err)
 		}
 	})
 }

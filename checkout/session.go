@@ -186,6 +186,11 @@ type PartState struct {
 	Settlement providers.Settlement
 	// Forward is the card of a CARD_FORWARD part, once given.
 	Forward *CardForward
+	// IntentConfirmed is the provider's id (TransactionID) of the payment
+	// intent of a PROVIDER_INTENT part that the app said it confirmed
+	// (confirmProviderIntent, or the sandbox); the action is done while it
+	// is the hold's latest intent's.
+	IntentConfirmed string
 	// Reference is our booking reference for the part, given at creation
 	// (booking_references) and kept by its booking; "" for sessions
 	// created before, until booked.

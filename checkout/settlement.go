@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -29,8 +30,14 @@ import (
 //     Secure results (forwardCard); the booking carries it.
 //
 // A session is AUTHORIZED once its MERCHANT payment is authorized (or it
-// has none) and every CARD_FORWARD part has its card; PROVIDER_INTENT
-// parts are confirmed by the app, which says so by booking.
+// has none), every CARD_FORWARD part has its card and the app has said it
+// confirmed every PROVIDER_INTENT part's latest intent
+// (confirmProviderIntent; the sandbox's confirmation says so itself).
+// Until then it is PAYMENT_PENDING and booking is refused with
+// PAYMENT_ACTION_REQUIRED. A provider that still refuses the payment at
+// booking (an intent not confirmed after all, a forwarded card declined)
+// books nothing: the session goes back to PAYMENT_PENDING with that action
+// not done, to be done again (see retryPayment).
 
 // ProviderSettlement is how one provider's parts of a session settle.
 type ProviderSettlement struct {
@@ -218,14 +225,66 @@ func cardsForwarded(sess *Session) bool {
 	return true
 }
 
+// latestIntent is the provider's intent of part i's hold, nil when it has
+// none (not held, or not PROVIDER_INTENT).
+func latestIntent(sess *Session, i int) *providers.Intent {
+	if settlementOf(sess, i) != providers.ProviderIntent || i >= len(sess.Holds) {
+		return nil
+	}
+	return sess.Holds[i].Hold.Intent
+}
+
+// intentConfirmed reports whether the app confirmed part i's latest
+// provider intent; true for a part that has none to confirm.
+func intentConfirmed(sess *Session, i int) bool {
+	in := latestIntent(sess, i)
+	return in == nil || sess.Parts[i].IntentConfirmed == in.TransactionID
+}
+
+// intentsConfirmed reports whether every PROVIDER_INTENT part's latest
+// intent is confirmed.
+func intentsConfirmed(sess *Session) bool {
+	for i := range sess.Parts {
+		if !intentConfirmed(sess, i) {
+			return false
+		}
+	}
+	return true
+}
+
 // paymentReady reports whether a session's payment lets it book: its
-// MERCHANT payment authorized (or none to take), every card forwarded.
+// MERCHANT payment authorized (or none to take), every card forwarded,
+// every provider intent confirmed.
 func paymentReady(sess *Session) bool {
 	p := sess.Payment
-	if p == nil || !cardsForwarded(sess) {
+	if p == nil || !cardsForwarded(sess) || !intentsConfirmed(sess) {
 		return false
 	}
 	return p.Amount == 0 || p.Status == payments.Authorized
+}
+
+// actionsPending says which of the providers' payment actions are not
+// done, for a PAYMENT_ACTION_REQUIRED message ("confirm liteapi's payment
+// intent ... for part 2"); "" when every provider's action is done. Our
+// own card payment is not listed: until the gateway authorizes it, booking
+// answers INVALID_STATE as before.
+func actionsPending(sess *Session) string {
+	var out []string
+	for _, a := range PaymentActions(sess) {
+		if a.Done || a.Kind == ConfirmCardPayment {
+			continue // our own card payment: its authorization is the gateway's to say
+		}
+		parts := make([]string, len(a.PartIndexes))
+		for k, i := range a.PartIndexes {
+			parts[k] = fmt.Sprint(i + 1)
+		}
+		what := map[ActionKind]string{
+			ConfirmProviderIntent: "confirm " + a.Provider + "'s payment intent " + a.TransactionID + " with Stripe's SDK, then call confirmProviderIntent",
+			ForwardCard:           "forward a card to " + a.Provider + " (forwardCard)",
+		}[a.Kind]
+		out = append(out, fmt.Sprintf("%s for part %s", what, strings.Join(parts, ", ")))
+	}
+	return strings.Join(out, "; ")
 }
 
 // providerPayment is how part i's provider is paid at booking.
@@ -278,8 +337,10 @@ type PaymentAction struct {
 	// ActionURL is where the buyer completes 3-D Secure while our payment
 	// is REQUIRES_ACTION (ConfirmCardPayment), "" otherwise.
 	ActionURL string
-	// Done: the card was forwarded, or our intent authorized. A provider's
-	// intent is confirmed between the app and Stripe: never known done.
+	// Done: the card was forwarded, our intent authorized, or the
+	// provider's latest intent confirmed (the app said so with
+	// confirmProviderIntent, or the sandbox confirmed it). A provider that
+	// refuses it at booking as not confirmed makes it not done again.
 	Done bool
 }
 
@@ -303,7 +364,7 @@ func PaymentActions(sess *Session) []PaymentAction {
 			}
 			in := sess.Holds[i].Hold.Intent
 			out = append(out, PaymentAction{Kind: ConfirmProviderIntent, Provider: part.Provider, PartIndexes: []int{i},
-				Amount: in.Amount, ClientSecret: in.ClientSecret, TransactionID: in.TransactionID})
+				Amount: in.Amount, ClientSecret: in.ClientSecret, TransactionID: in.TransactionID, Done: intentConfirmed(sess, i)})
 		case providers.CardForward:
 			if k, ok := forwarded[part.Provider]; ok {
 				out[k].PartIndexes = append(out[k].PartIndexes, i)
@@ -336,14 +397,25 @@ func partsSettling(sess *Session, mode providers.Settlement, provider string) []
 // acknowledged) are refused by CitizenPlane as a payment error, and 07 and
 // 00 (authentication failed) must be discarded, so all four are refused
 // here; a cryptogram of 20 bytes in base64 (28 characters); the
-// transaction id (XID or dsTransID).
+// transaction id: "for 3D Secure 1, the XID" (version 1.0.2: the XID of
+// the 3-D Secure 1 protocol is 20 bytes, sent base64-encoded like the
+// cryptogram, 28 characters), "for 3D Secure 2, the Directory Server
+// Transaction ID (dsTransID)" (a UUID; at most MaxTransactionIDLength).
 var (
 	threeDSVersions = []string{"1.0.2", "2.1.0", "2.2.0"}
 	ecisAccepted    = []string{"05", "02"}
 )
 
-// MaxTransactionIDLength bounds a 3-D Secure transaction id (a UUID is 36).
+// MaxTransactionIDLength bounds a 3-D Secure 2 transaction id (a UUID is 36).
 const MaxTransactionIDLength = 64
+
+// paymentMethodID is a Stripe PaymentMethod id: "pm_" and at least one
+// letter, digit or underscore (Stripe's ids are pm_ and 24 alphanumerics;
+// its test ids are pm_card_visa and the like), 255 characters at most.
+var paymentMethodID = regexp.MustCompile(`^pm_[A-Za-z0-9_]{1,252}$`)
+
+// xidBytes is the length of a 3-D Secure 1 XID, sent base64-encoded.
+const xidBytes = 20
 
 // checkForward validates a card to forward, naming each bad field.
 func checkForward(in ForwardCardInput) []fault.Violation {
@@ -352,8 +424,8 @@ func checkForward(in ForwardCardInput) []fault.Violation {
 	switch {
 	case pm == "":
 		c.add(fault.Required, "is required: the Stripe PaymentMethod id made with the provider's key", "paymentMethodId")
-	case !strings.HasPrefix(pm, "pm_") || len(pm) > 255 || strings.ContainsAny(pm, " \t\n"):
-		c.add(fault.Invalid, "must be a Stripe PaymentMethod id (pm_...)", "paymentMethodId")
+	case !paymentMethodID.MatchString(pm):
+		c.add(fault.Invalid, "must be a Stripe PaymentMethod id: pm_ followed by letters, digits or underscores (at most 255 characters)", "paymentMethodId")
 	}
 	t := in.ThreeDSecure
 	if t == nil {
@@ -378,6 +450,10 @@ func checkForward(in ForwardCardInput) []fault.Violation {
 	switch id := strings.TrimSpace(t.TransactionID); {
 	case id == "":
 		c.add(fault.Required, "is required: the XID (3-D Secure 1) or dsTransID (3-D Secure 2)", f("transactionId")...)
+	case t.Version == "1.0.2":
+		if b, err := base64.StdEncoding.DecodeString(id); len(id) != 28 || err != nil || len(b) != xidBytes {
+			c.add(fault.Invalid, "with version 1.0.2 (3-D Secure 1) must be the XID: 20 bytes in base64, 28 characters", f("transactionId")...)
+		}
 	case len(id) > MaxTransactionIDLength:
 		c.add(fault.TooLong, fmt.Sprintf("must be at most %d characters", MaxTransactionIDLength), f("transactionId")...)
 	}
@@ -386,14 +462,18 @@ func checkForward(in ForwardCardInput) []fault.Violation {
 
 // ForwardCard gives a provider's CARD_FORWARD parts the card they are paid
 // with: a Stripe PaymentMethod the app made with the provider's key, with
-// the 3-D Secure results when it authenticated. It runs on a HELD or
-// PAYMENT_PENDING session; once every card is forwarded and the MERCHANT
-// payment (if any) authorized, the session is AUTHORIZED. Forwarding again
-// replaces the card of parts not yet booked.
+// the 3-D Secure results when it authenticated. It runs on a HELD,
+// PAYMENT_PENDING or AUTHORIZED session; once every card is forwarded, the
+// provider intents confirmed and the MERCHANT payment (if any) authorized,
+// the session is AUTHORIZED. Forwarding again, until booking starts,
+// replaces the card (and 3-D Secure results) of the provider's parts: the
+// booking carries the latest. While a booking runs (BOOKING,
+// NEEDS_ATTENTION) it is an IN_PROGRESS user error; on a final session
+// INVALID_STATE (SESSION_EXPIRED once expired).
 func (s *Service) ForwardCard(ctx context.Context, tenantID string, in ForwardCardInput, key string) (*Result, error) {
 	ctx, cancel := s.detach(ctx)
 	defer cancel()
-	return s.idempotent(ctx, tenantID, key, "forwardCard", in, func() (*Result, error) {
+	return s.idempotent(ctx, tenantID, key, "forwardCard", in, func(ctx context.Context) (*Result, error) {
 		return s.forwardCard(ctx, tenantID, in)
 	})
 }
@@ -408,8 +488,8 @@ func (s *Service) forwardCard(ctx context.Context, tenantID string, in ForwardCa
 	if sess == nil || err != nil {
 		return &Result{UserErrors: ue}, err
 	}
-	if run, ue := gate(sess, "forward"); !run {
-		return &Result{Session: sess, UserErrors: ue}, nil
+	if run, ue, w := gate(sess, "forward"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	parts := partsSettling(sess, providers.CardForward, in.Provider)
 	if len(parts) == 0 {
@@ -417,13 +497,86 @@ func (s *Service) forwardCard(ctx context.Context, tenantID string, in ForwardCa
 	}
 	fw := &CardForward{PaymentMethod: strings.TrimSpace(in.PaymentMethod), ThreeDSecure: in.ThreeDSecure}
 	for _, i := range parts {
-		sess.Parts[i].Forward = fw
+		// Parts not yet booked: in the statuses the gate runs in, every
+		// part is; the check keeps a booked part's card as it was booked.
+		if sess.Parts[i].Status == PartPending {
+			sess.Parts[i].Forward = fw
+		}
 	}
 	from := sess.Status
 	if from == PaymentPending && paymentReady(sess) {
 		sess.Status = Authorized
 	}
-	if ok, err := s.move(ctx, sess, from, "card_forwarded", in.Provider); err != nil || !ok {
+	event := "card_forwarded"
+	if from == Authorized {
+		event = "card_replaced"
+	}
+	if ok, err := s.move(ctx, sess, from, event, in.Provider); err != nil || !ok {
+		return s.busy(ctx, sess, err)
+	}
+	return &Result{Session: sess}, nil
+}
+
+// ProviderIntentInput says that the app confirmed a provider's payment
+// intent.
+type ProviderIntentInput struct {
+	CheckoutSessionID string
+	// TransactionID is the provider's id of the intent confirmed
+	// (PaymentAction.transactionId).
+	TransactionID string
+}
+
+// ConfirmProviderIntent records that the app confirmed, with Stripe's SDK,
+// the provider's payment intent whose id is TransactionID: the
+// CONFIRM_PROVIDER_INTENT action of its part is done, and the session is
+// AUTHORIZED once every action is. Only the part's latest intent counts:
+// an intent replaced by attaching extras is an INVALID user error naming
+// transactionId. faregraph cannot read the intent's status from the
+// provider before booking (LiteAPI has no such call); if the provider
+// still finds it unconfirmed at booking, nothing is booked and the action
+// is not done again. It runs from the hold until booking starts; while a
+// booking runs it is IN_PROGRESS, on a final session INVALID_STATE.
+func (s *Service) ConfirmProviderIntent(ctx context.Context, tenantID string, in ProviderIntentInput, key string) (*Result, error) {
+	ctx, cancel := s.detach(ctx)
+	defer cancel()
+	return s.idempotent(ctx, tenantID, key, "confirmProviderIntent", in, func(ctx context.Context) (*Result, error) {
+		return s.confirmProviderIntent(ctx, tenantID, in)
+	})
+}
+
+func (s *Service) confirmProviderIntent(ctx context.Context, tenantID string, in ProviderIntentInput) (_ *Result, err error) {
+	ctx, end := s.step(ctx, "intent", in.CheckoutSessionID)
+	defer func() { end(err) }()
+	id := strings.TrimSpace(in.TransactionID)
+	if id == "" {
+		return &Result{UserErrors: userErr(fault.Required, "is required: the transactionId of the CONFIRM_PROVIDER_INTENT action confirmed", "transactionId")}, nil
+	}
+	sess, ue, err := s.open(ctx, tenantID, in.CheckoutSessionID)
+	if sess == nil || err != nil {
+		return &Result{UserErrors: ue}, err
+	}
+	if run, ue, w := gate(sess, "intent"); !run {
+		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
+	}
+	part := -1
+	for i := range sess.Parts {
+		if in := latestIntent(sess, i); in != nil && in.TransactionID == id {
+			part = i
+		}
+	}
+	if part < 0 {
+		return &Result{Session: sess, UserErrors: userErr(fault.Invalid, "is not the latest payment intent of a PROVIDER_INTENT part of this session: confirm the transactionId paymentActions lists now (attaching extras replaces the intent)", "transactionId")}, nil
+	}
+	if sess.Parts[part].IntentConfirmed == id {
+		return &Result{Session: sess, Warnings: []fault.Warning{{Field: []string{"input", "transactionId"}, Code: fault.AlreadyDone,
+			Message: "this payment intent was confirmed already: nothing changed"}}}, nil
+	}
+	sess.Parts[part].IntentConfirmed = id
+	from := sess.Status
+	if from == PaymentPending && paymentReady(sess) {
+		sess.Status = Authorized
+	}
+	if ok, err := s.move(ctx, sess, from, "provider_intent_confirmed", sess.Offer.Parts[part].Provider); err != nil || !ok {
 		return s.busy(ctx, sess, err)
 	}
 	return &Result{Session: sess}, nil

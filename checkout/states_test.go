@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/faregraph/faregraph/db"
+	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/payments"
 )
 
@@ -32,10 +34,22 @@ func TestStateTables(t *testing.T) {
 		if !from.Final() && !reachesFinal(from, map[Status]bool{}) {
 			t.Errorf("%s cannot reach a final status", from)
 		}
-		for step := range gates {
-			run, ue := gate(&Session{Status: from}, step)
+		for step, g := range gates {
+			run, ue, warn := gate(&Session{Status: from}, step)
 			if from.Final() && (run || len(ue) != 1) {
 				t.Errorf("%s on a final %s: run %v, user errors %v", step, from, run, ue)
+			}
+			// A step that does not run says so: a user error, or an
+			// ALREADY_DONE warning when the session is past it. Never a
+			// silent success.
+			if !run && len(ue)+len(warn) != 1 {
+				t.Errorf("%s on %s does nothing and answers user errors %v, warnings %v", step, from, ue, warn)
+			}
+			if len(warn) == 1 && (warn[0].Code != fault.AlreadyDone || !slices.Contains(g.past, from)) {
+				t.Errorf("%s on %s warns %v", step, from, warn)
+			}
+			if g.action == "" {
+				t.Errorf("gate %s has no action for its messages", step)
 			}
 		}
 	}
@@ -87,4 +101,64 @@ func reachesFinal(s Status, seen map[Status]bool) bool {
 		}
 	}
 	return false
+}
+
+// TestBookingsOnlyFromBooking: no status of beforeBooking is reached from
+// BOOKING, so a session in one of them never had a booking stored (load
+// does not read its bookings); every status reached from BOOKING may
+// have some.
+func TestBookingsOnlyFromBooking(t *testing.T) {
+	reached := map[Status]bool{Booking: true}
+	for queue := []Status{Booking}; len(queue) > 0; queue = queue[1:] {
+		for _, to := range sessionMoves[queue[0]] {
+			if !reached[to] {
+				reached[to] = true
+				queue = append(queue, to)
+			}
+		}
+	}
+	for _, st := range allSessionStatuses {
+		if reached[st] && !st.mayHaveBookings() {
+			t.Errorf("%s is reached from BOOKING but its bookings are not read", st)
+		}
+		if !reached[st] && st.mayHaveBookings() {
+			t.Errorf("%s is never reached from BOOKING: its bookings need not be read", st)
+		}
+	}
+}
+
+// TestGateMessages: the gates' messages read as sentences ("cannot select
+// seats: the checkout session is AUTHORIZED"), never "cannot seats a
+// checkout session".
+func TestGateMessages(t *testing.T) {
+	_, ue, _ := gate(&Session{Status: Authorized}, "seats")
+	if len(ue) != 1 || ue[0].Message != "cannot select seats: the checkout session is AUTHORIZED" {
+		t.Errorf("seats on AUTHORIZED: %v", ue)
+	}
+	_, ue, _ = gate(&Session{Status: Booked}, "forward")
+	if len(ue) != 1 || ue[0].Code != fault.InvalidState || ue[0].Message != "the checkout session is BOOKED, which is final; cannot forward a card" {
+		t.Errorf("forward on BOOKED: %v", ue)
+	}
+	_, ue, _ = gate(&Session{Status: Booking}, "forward")
+	if len(ue) != 1 || ue[0].Code != fault.InProgress {
+		t.Errorf("forward on BOOKING: %v", ue)
+	}
+	for _, st := range []Status{Held, PaymentPending, Authorized} {
+		if run, _, _ := gate(&Session{Status: st}, "forward"); !run {
+			t.Errorf("forward does not run on %s", st)
+		}
+	}
+}
+
+// TestSessionEventsListed: every session status is in db.SessionStatuses
+// (the list webhook endpoints are validated with and the README shows as
+// checkout_session.<status> events), and nothing else is.
+func TestSessionEventsListed(t *testing.T) {
+	var got []string
+	for _, s := range allSessionStatuses {
+		got = append(got, string(s))
+	}
+	if !slices.Equal(got, db.SessionStatuses) {
+		t.Errorf("db.SessionStatuses = %v, want the session statuses %v", db.SessionStatuses, got)
+	}
 }

@@ -297,7 +297,8 @@ func TestBookWaitsForALiveRenewal(t *testing.T) {
 }
 
 // TestReconcileConcludesARefusedReplay: a LiteAPI part paid by LiteAPI's
-// own intent, booked without the app confirming the intent, its server
+// own intent, booked after the app said it confirmed the intent but did
+// not (confirmProviderIntent without Stripe's confirmation), its server
 // stopped before the booking call. The reconciler's replay of the booking
 // is refused by LiteAPI (the intent is not confirmed): that is a "not
 // booked", so the session fails at once with the payment released and
@@ -311,6 +312,9 @@ func TestReconcileConcludesARefusedReplay(t *testing.T) {
 		s := ok(t)(c.Create(e.ctx, tenant, in))
 		s = ok(t)(c.Hold(e.ctx, tenant, s.ID, ""))
 		s = ok(t)(c.Pay(e.ctx, tenant, s.ID, checkout.Card, ""))
+		want(t, s, checkout.PaymentPending)
+		// The app says it confirmed the intent, but did not.
+		s = ok(t)(c.ConfirmProviderIntent(e.ctx, tenant, checkout.ProviderIntentInput{CheckoutSessionID: s.ID, TransactionID: s.Holds[0].Hold.Intent.TransactionID}, ""))
 		want(t, s, checkout.Authorized)
 		at.Store("book:before_provider")
 		go c.Book(e.ctx, tenant, s.ID, "")
@@ -329,7 +333,7 @@ func TestReconcileConcludesARefusedReplay(t *testing.T) {
 			t.Fatal(err)
 		}
 		want(t, got, checkout.Failed)
-		if got.Parts[0].Status != checkout.PartFailed || got.Parts[0].Code != "PROVIDER_REJECTED" || len(got.Bookings) != 0 {
+		if got.Parts[0].Status != checkout.PartFailed || got.Parts[0].Code != "PAYMENT_ACTION_REQUIRED" || len(got.Bookings) != 0 {
 			t.Errorf("part %+v, bookings %+v", got.Parts[0], got.Bookings)
 		}
 		var left []string

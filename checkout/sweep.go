@@ -15,7 +15,7 @@ import (
 // whether it did.
 func (s *Service) expire(ctx context.Context, sess *Session) bool {
 	now := s.now()
-	if run, _ := gate(sess, "expire"); !run {
+	if run, _, _ := gate(sess, "expire"); !run {
 		return false
 	}
 	due := !now.Before(sess.ExpiresAt)

@@ -16,13 +16,12 @@ import (
 
 // Limits from the Gr4vy checkout-session document (003).
 const (
-	maxEmailLen    = 320
-	minExpiresIn   = 3600
-	maxExpiresIn   = 86400
-	maxMetadata    = 20
-	maxMetaKeyLen  = 40
-	maxMetaValLen  = 500
-	maxMinorAmount = 99999999
+	maxEmailLen   = 320
+	minExpiresIn  = 3600
+	maxExpiresIn  = 86400
+	maxMetadata   = 20
+	maxMetaKeyLen = 40
+	maxMetaValLen = 500
 )
 
 // PassengerInput is a traveller as the caller gives one.

@@ -107,9 +107,28 @@ type BookingRow struct {
 // Sessions stores checkout sessions, their events and their bookings.
 type Sessions struct{}
 
+// Also is a write made in the transaction of a session's insert or
+// conditional update: first, before it (an idempotency key claimed with
+// the mutation's first write, Idempotency.ClaimIn; its error rolls all
+// back), and last, only when it applied (the stored answer of the
+// mutation whose final write it is, Idempotency.Finish), so that the
+// state change and the idempotency record commit together.
+type Also func(ctx context.Context, tx bun.Tx) error
+
 // InsertSession stores a new session (version 1) and its first event.
-func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
+func (s Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow, event string) error {
+	return s.InsertSessionAlso(ctx, idb, row, event, nil, nil)
+}
+
+// InsertSessionAlso is InsertSession, with first and last (each when not
+// nil) written in the same transaction, before and after it.
+func (Sessions) InsertSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, event string, first, also Also) error {
 	return idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if first != nil {
+			if err := first(ctx, tx); err != nil {
+				return err
+			}
+		}
 		row.Version = 1
 		if _, err := tx.NewInsert().Model(row).Exec(ctx); err != nil {
 			if isUnique(err) {
@@ -117,7 +136,13 @@ func (Sessions) InsertSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 			}
 			return fmt.Errorf("db: insert session %s: %w", row.ID, err)
 		}
-		return insertEvent(ctx, tx, row, "", event, "")
+		if err := insertEvent(ctx, tx, row, "", event, ""); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(ctx, tx)
+		}
+		return nil
 	})
 }
 
@@ -134,9 +159,21 @@ func (Sessions) GetSession(ctx context.Context, idb bun.IDB, tenantID, id string
 // the outside world, see StepRow) in the same transaction, and reports
 // whether it applied; false means someone else moved the session first
 // and nothing was written.
-func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
+func (s Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, steps ...StepRow) (bool, error) {
+	return s.UpdateSessionAlso(ctx, idb, row, fromStatus, event, detail, nil, nil, steps...)
+}
+
+// UpdateSessionAlso is UpdateSession, with first (when not nil) written
+// in the same transaction before the update, and also (when not nil)
+// after it, when it applies.
+func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *SessionRow, fromStatus, event, detail string, first, also Also, steps ...StepRow) (bool, error) {
 	applied := false
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if first != nil {
+			if err := first(ctx, tx); err != nil {
+				return err
+			}
+		}
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
 			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "payment_gateway", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
@@ -153,12 +190,22 @@ func (Sessions) UpdateSession(ctx context.Context, idb bun.IDB, row *SessionRow,
 			return err
 		}
 		row.Version = from + 1
-		applied = true
-		if event == "" && fromStatus == row.Status {
-			return nil
+		if event != "" || fromStatus != row.Status {
+			if err := insertEvent(ctx, tx, row, fromStatus, event, detail); err != nil {
+				return err
+			}
 		}
-		return insertEvent(ctx, tx, row, fromStatus, event, detail)
+		if also != nil {
+			if err := also(ctx, tx); err != nil {
+				return err
+			}
+		}
+		applied = true
+		return nil
 	})
+	if err != nil {
+		applied = false
+	}
 	return applied, err
 }
 
@@ -373,9 +420,15 @@ type BookingChangeRow struct {
 func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule string, changes []BookingChangeRow, now time.Time) (bool, error) {
 	var ok bool
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		res, err := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
+		q := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
 			Set("data = ?", row.Data).Set("checked_at = ?", now.UTC()).Set("refresh_at = ?", row.RefreshAt).Set("updated_at = ?", now.UTC()).
-			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule).Exec(ctx)
+			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule)
+		if slices.ContainsFunc(changes, func(c BookingChangeRow) bool { return c.Kind == "STATUS" && c.After == "CANCELED" }) {
+			// The airline canceled it only if we did not: a cancellation
+			// of ours confirmed meanwhile makes this read stale.
+			q = q.Where("NOT EXISTS (SELECT 1 FROM booking_cancellations AS c WHERE c.booking_id = ? AND c.status IN (?))", row.ID, bun.In(OwnCancellationStatuses))
+		}
+		res, err := q.Exec(ctx)
 		if err != nil {
 			return err
 		}
@@ -406,6 +459,11 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 	}
 	return ok, nil
 }
+
+// OwnCancellationStatuses are the statuses of a cancellation of ours that
+// was confirmed and did not fail: while one exists, a booking the
+// provider shows canceled was canceled by us, not by the airline.
+var OwnCancellationStatuses = []string{"CANCELING", "PENDING", "REFUNDING", "COMPLETED", "REFUND_FAILED"}
 
 // BookingChanges returns a booking's changes, oldest first.
 func (Sessions) BookingChanges(ctx context.Context, idb bun.IDB, bookingID string) ([]BookingChangeRow, error) {

@@ -56,6 +56,34 @@ func (Idempotency) Claim(ctx context.Context, idb bun.IDB, tenantID, key, op, ha
 	return got, nil
 }
 
+// ClaimIn records key as RUNNING for op with the hash of its input unless
+// the key exists, in idb (the transaction of the operation's first
+// write), and reports whether it did. When it did not, the caller rolls
+// its write back and goes through Claim (which answers the stored row,
+// waits for it, or takes a stale one over).
+func (Idempotency) ClaimIn(ctx context.Context, idb bun.IDB, tenantID, key, op, hash string, now time.Time) (bool, error) {
+	row := &IdempotencyRow{TenantID: tenantID, Key: key, Operation: op, RequestHash: hash, State: "RUNNING", CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
+	res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db: claim idempotency key: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// Store records key as DONE for op with response unless the key exists,
+// in one statement, and reports whether it did: the answer of an
+// operation that wrote nothing else.
+func (Idempotency) Store(ctx context.Context, idb bun.IDB, tenantID, key, op, hash, response string, now time.Time) (bool, error) {
+	row := &IdempotencyRow{TenantID: tenantID, Key: key, Operation: op, RequestHash: hash, State: "DONE", Response: response, CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
+	res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, fmt.Errorf("db: store idempotency key: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
 // Finish stores the response of a claimed key.
 func (Idempotency) Finish(ctx context.Context, idb bun.IDB, tenantID, key, response string, now time.Time) error {
 	_, err := idb.NewUpdate().Model((*IdempotencyRow)(nil)).Set("state = 'DONE'").Set("response = ?", response).Set("updated_at = ?", now.UTC()).

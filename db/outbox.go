@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,11 +42,39 @@ const (
 	eventIDRandomBytes    = 12
 )
 
+// SessionStatuses are the statuses of a checkout session, in the
+// schema's order (CheckoutSessionStatus): each change of status is the
+// event EventSessionPrefix + the status in lower case. Package checkout's
+// tests keep this list equal to its statuses.
+var SessionStatuses = []string{
+	"OPEN", "HELD", "PAYMENT_PENDING", "AUTHORIZED", "PRICE_CHANGED", "BOOKING", "BOOKED",
+	"PARTIALLY_BOOKED", "FAILED", "EXPIRED", "CANCELED", "NEEDS_ATTENTION",
+}
+
+// EventTypes is every event type the outbox holds: the one list that
+// webhook endpoint validation (package events), the README's table and
+// the emitters share.
+func EventTypes() []string {
+	out := make([]string, 0, len(SessionStatuses)+6)
+	for _, st := range SessionStatuses {
+		out = append(out, EventSessionPrefix+strings.ToLower(st))
+	}
+	return append(out, EventBookingConfirmed, EventBookingCanceled, EventBookingChanged,
+		EventBookingStatus, EventBookingLocators, EventRefundSucceeded)
+}
+
+var eventTypes = EventTypes()
+
 // emit writes an event of type typ about subject into the outbox, in idb
 // (the transaction of the change it tells), and on Postgres notifies
 // OutboxChannel with subject in the same transaction, so that listeners
 // are woken when it commits.
 func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data map[string]any, at time.Time) error {
+	if !slices.Contains(eventTypes, typ) {
+		// One list of names for emitters, webhook validation and the
+		// README: an event outside it could not be subscribed to.
+		return fmt.Errorf("db: event type %q is not in EventTypes", typ)
+	}
 	var b [eventIDRandomBytes]byte
 	_, _ = rand.Read(b[:])
 	body, err := json.Marshal(data)

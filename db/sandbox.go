@@ -2,6 +2,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -83,6 +84,33 @@ func (SandboxIntents) Update(ctx context.Context, idb bun.IDB, row *SandboxInten
 		return false, fmt.Errorf("db: update sandbox intent %s: %w", row.ID, err)
 	}
 	return n == 1, nil
+}
+
+// Move changes intent row.ID without reading it first, in one
+// conditional UPDATE ... RETURNING: columns are written from row, each of
+// sets is a further "column = expression" of the stored row (such as
+// "amount_capturable = amount"), and the version is bumped. It applies
+// only if the intent's status is one of from and where (when not empty)
+// holds; it then fills row with the intent as written and reports true.
+// Otherwise nothing is written and it reports false: the caller reads the
+// intent and decides (Update).
+func (SandboxIntents) Move(ctx context.Context, idb bun.IDB, row *SandboxIntentRow, from, columns, sets []string, where string, args ...any) (bool, error) {
+	q := idb.NewUpdate().Model(row).Column(columns...).Set("version = version + 1")
+	for _, set := range sets {
+		q = q.Set(set)
+	}
+	q = q.Where("id = ?", row.ID).Where("status IN (?)", bun.In(from))
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	err := q.Returning("*").Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("db: move sandbox intent %s: %w", row.ID, err)
+	}
+	return true, nil
 }
 
 // SandboxRefundRow is a refund of the sandbox gateway, one per our key.

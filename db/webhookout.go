@@ -52,6 +52,21 @@ func (WebhooksOut) CreateEndpoint(ctx context.Context, idb bun.IDB, row *Webhook
 	return nil
 }
 
+// LiveEndpoint returns the id of the tenant's endpoint not deleted with
+// url and events, "" when there is none.
+func (WebhooksOut) LiveEndpoint(ctx context.Context, idb bun.IDB, tenantID, url, events string) (string, error) {
+	var ids []string
+	err := idb.NewSelect().Model((*WebhookEndpointRow)(nil)).Column("id").
+		Where("tenant_id = ? AND url = ? AND events = ? AND deleted_at IS NULL", tenantID, url, events).Limit(1).Scan(ctx, &ids)
+	if err != nil {
+		return "", fmt.Errorf("db: find webhook endpoint: %w", err)
+	}
+	if len(ids) == 0 {
+		return "", nil
+	}
+	return ids[0], nil
+}
+
 // Endpoints returns the tenant's endpoints not deleted, oldest first.
 func (WebhooksOut) Endpoints(ctx context.Context, idb bun.IDB, tenantID string) ([]WebhookEndpointRow, error) {
 	var rows []WebhookEndpointRow
@@ -113,10 +128,24 @@ func (WebhooksOut) FanOut(ctx context.Context, idb bun.IDB, match func(events, t
 	return len(evs), nil
 }
 
-// DueDeliveries returns up to limit PENDING deliveries due at now.
-func (WebhooksOut) DueDeliveries(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]DeliveryRow, error) {
+// DueDeliveries returns up to limit PENDING deliveries due at now, oldest
+// due first, at most perEndpoint of any one endpoint and none of the
+// endpoints in skip (those this process already sends perEndpoint
+// deliveries to): an endpoint with a backlog cannot fill the page and
+// hold back the others'. A delivery being sent is not due: its claim
+// moved next_at to the end of its lease.
+func (WebhooksOut) DueDeliveries(ctx context.Context, idb bun.IDB, now time.Time, limit, perEndpoint int, skip []string) ([]DeliveryRow, error) {
 	var rows []DeliveryRow
-	err := idb.NewSelect().Model(&rows).Where("status = 'PENDING' AND next_at <= ?", now.UTC()).Order("next_at ASC").Limit(int64(limit)).Scan(ctx)
+	inner := idb.NewSelect().Model((*DeliveryRow)(nil)).Column("event_seq", "endpoint_id").
+		ColumnExpr("ROW_NUMBER() OVER (PARTITION BY endpoint_id ORDER BY next_at ASC, event_seq ASC) AS rn").
+		Where("status = 'PENDING' AND next_at <= ?", now.UTC())
+	if len(skip) > 0 {
+		inner = inner.Where("endpoint_id NOT IN (?)", bun.In(skip))
+	}
+	err := idb.NewSelect().Model(&rows).
+		Join("JOIN (?) AS due ON due.event_seq = delivery_row.event_seq AND due.endpoint_id = delivery_row.endpoint_id", inner).
+		Where("due.rn <= ?", perEndpoint).
+		Order("delivery_row.next_at ASC", "delivery_row.event_seq ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: due deliveries: %w", err)
 	}

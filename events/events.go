@@ -24,25 +24,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/ids"
 )
-
-// Event types a webhook endpoint may ask for. checkout_session.* stands
-// for every checkout_session.<status> event.
-var Types = []string{
-	"checkout_session.*", db.EventBookingConfirmed, db.EventBookingCanceled, db.EventBookingChanged,
-	db.EventBookingStatus, db.EventBookingLocators, db.EventRefundSucceeded,
-}
 
 // Delivery headers.
 const (
@@ -68,9 +58,16 @@ const (
 // Config configures a Service.
 type Config struct {
 	DB *db.DB
-	// Client makes the deliveries; one with a 10 s timeout that refuses
-	// private and loopback addresses (unless AllowPrivate) when nil.
+	// Client makes the deliveries; when nil, one that connects within 3 s,
+	// follows no redirect and refuses every address that is not global
+	// (unless AllowPrivate; see refuseNonGlobal). Each attempt is bounded
+	// by AttemptTimeout whatever the client.
 	Client *http.Client
+	// Workers is how many deliveries this Service sends at once
+	// (DefaultWorkers when zero); PerEndpoint how many of them may go to
+	// one endpoint (DefaultPerEndpoint when zero), so that a slow endpoint
+	// delays only itself.
+	Workers, PerEndpoint int
 	// AllowPrivate lets endpoints be on loopback and private addresses,
 	// over http: for development and tests only.
 	AllowPrivate bool
@@ -93,6 +90,7 @@ type Service struct {
 	out    db.WebhooksOut
 	outbox db.Outbox
 	hub    hub
+	pool   pool
 	// open counts the subscriptions streaming now.
 	open atomic.Int64
 }
@@ -116,33 +114,24 @@ func New(cfg Config) *Service {
 	if cfg.FallbackPollInterval <= 0 {
 		cfg.FallbackPollInterval = 5 * time.Second
 	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = DefaultWorkers
+	}
+	if cfg.PerEndpoint <= 0 {
+		cfg.PerEndpoint = DefaultPerEndpoint
+	}
 	if cfg.Client == nil {
-		d := &net.Dialer{Timeout: 5 * time.Second}
+		d := &net.Dialer{Timeout: 3 * time.Second}
 		if !cfg.AllowPrivate {
-			d.Control = refusePrivate
+			d.Control = refuseNonGlobal
 		}
-		cfg.Client = &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{DialContext: d.DialContext},
+		cfg.Client = &http.Client{Timeout: AttemptTimeout, Transport: &http.Transport{DialContext: d.DialContext,
+			TLSHandshakeTimeout: 5 * time.Second, MaxIdleConnsPerHost: DefaultPerEndpoint, IdleConnTimeout: 90 * time.Second},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	return &Service{cfg: cfg}
-}
-
-// refusePrivate refuses connections to loopback, private, link-local and
-// unspecified addresses: checked at connection time, so a name that
-// resolves to one later is refused too.
-func refusePrivate(_, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return err
-	}
-	if ip := net.ParseIP(host); ip == nil || !public(ip) {
-		return fmt.Errorf("events: webhook address %s is not public", host)
-	}
-	return nil
-}
-
-func public(ip net.IP) bool {
-	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsUnspecified() || ip.IsMulticast())
+	s := &Service{cfg: cfg}
+	s.pool.freed = make(chan struct{}, 1)
+	return s
 }
 
 // Event is an event as tenants see it: Data holds global ids.
@@ -202,34 +191,37 @@ func random(n int) string {
 
 // CreateEndpoint registers a webhook endpoint of the tenant for the event
 // types types and returns it with its signing secret, which is shown only
-// here. A URL that is not https (http only with AllowPrivate), or names a
-// loopback or private address, and an unknown type are violations.
+// here. Violations, each naming its field: a URL refused by checkURL
+// (input.url), no type or an unknown one (input.events, input.events.N),
+// and a live endpoint of the tenant with the same URL and the same set of
+// types (DUPLICATE on input.url, naming it: delete it or rotate its
+// secret instead). Types are stored without repeats.
 func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, types []string) (*Endpoint, string, []fault.Violation, error) {
-	var ve []fault.Violation
-	u, err := url.Parse(rawURL)
-	switch {
-	case err != nil || u.Host == "" || u.User != nil:
-		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must be an absolute URL without credentials"})
-	case u.Scheme != "https" && !(s.cfg.AllowPrivate && u.Scheme == "http"):
-		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must be an https URL"})
-	case !s.cfg.AllowPrivate && (u.Hostname() == "localhost" || net.ParseIP(u.Hostname()) != nil && !public(net.ParseIP(u.Hostname()))):
-		ve = append(ve, fault.Violation{Field: []string{"input", "url"}, Code: fault.Invalid, Message: "must not name a loopback or private address"})
-	}
-	if len(types) == 0 {
-		ve = append(ve, fault.Violation{Field: []string{"input", "events"}, Code: fault.Required, Message: "name at least one event type"})
-	}
-	for i, t := range types {
-		if t != "*" && !slices.Contains(Types, t) {
-			ve = append(ve, fault.Violation{Field: []string{"input", "events", strconv.Itoa(i)}, Code: fault.Invalid,
-				Message: "unknown event type; one of " + strings.Join(Types, ", ") + " or *"})
-		}
-	}
-	if len(ve) > 0 {
+	u, ve := checkURL(rawURL, s.cfg.AllowPrivate)
+	set, tve := checkTypes(types)
+	if ve = append(ve, tve...); len(ve) > 0 {
 		return nil, "", ve, nil
 	}
+	events := strings.Join(set, ",")
+	duplicate := func() ([]fault.Violation, error) {
+		id, err := s.out.LiveEndpoint(ctx, s.cfg.DB, tenantID, u, events)
+		if err != nil || id == "" {
+			return nil, err
+		}
+		return []fault.Violation{{Field: []string{"input", "url"}, Code: fault.Duplicate,
+			Message: "endpoint " + id + " already receives these events at this URL"}}, nil
+	}
+	if ve, err := duplicate(); err != nil || len(ve) > 0 {
+		return nil, "", ve, err
+	}
 	secret := "whsec_" + random(24)
-	row := &db.WebhookEndpointRow{ID: "we_" + random(12), TenantID: tenantID, URL: u.String(), Secret: secret, Events: strings.Join(types, ","), CreatedAt: s.cfg.Now().UTC()}
+	row := &db.WebhookEndpointRow{ID: "we_" + random(12), TenantID: tenantID, URL: u, Secret: secret, Events: events, CreatedAt: s.cfg.Now().UTC()}
 	if err := s.out.CreateEndpoint(ctx, s.cfg.DB, row); err != nil {
+		// A concurrent request may have created the same endpoint first
+		// (the unique index refused this one).
+		if ve, derr := duplicate(); derr == nil && len(ve) > 0 {
+			return nil, "", ve, nil
+		}
 		return nil, "", nil, err
 	}
 	ep := endpointFromRow(*row)
@@ -309,35 +301,6 @@ func Verify(secret, header string, body []byte, now time.Time, tolerance time.Du
 	return nil
 }
 
-// Deliver gives new outbox events their deliveries, then makes the
-// deliveries that are due: a 2xx answer delivers; anything else is
-// retried with backoff (FirstRetry doubling, at most MaxRetryWait) until
-// GiveUpAfter the event, then FAILED. Each delivery is claimed by a
-// conditional UPDATE, so replicas share the work. It returns how many it
-// delivered.
-func (s *Service) Deliver(ctx context.Context) (int, error) {
-	if _, err := s.out.FanOut(ctx, s.cfg.DB, matches, s.cfg.Now(), 500); err != nil {
-		return 0, err
-	}
-	due, err := s.out.DueDeliveries(ctx, s.cfg.DB, s.cfg.Now(), 100)
-	if err != nil {
-		return 0, err
-	}
-	n := 0
-	for i := range due {
-		d := &due[i]
-		lease := s.cfg.Now().Add(time.Minute)
-		d.NextAt = &lease
-		if ok, err := s.out.UpdateDelivery(ctx, s.cfg.DB, d); err != nil || !ok {
-			continue
-		}
-		if s.deliver(ctx, d) {
-			n++
-		}
-	}
-	return n, nil
-}
-
 func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	ep, err := s.out.Endpoint(ctx, s.cfg.DB, d.EndpointID)
 	if err != nil {
@@ -355,7 +318,15 @@ func (s *Service) deliver(ctx context.Context, d *db.DeliveryRow) bool {
 	}
 	ev := fromRow(row)
 	body, _ := json.Marshal(ev)
-	d.StatusCode, err = s.post(ctx, ep, ev, body)
+	actx, cancel := context.WithTimeout(ctx, AttemptTimeout)
+	d.StatusCode, err = s.post(actx, ep, ev, body)
+	cancel()
+	if ctx.Err() != nil {
+		// Cut short by our own shutdown, not the endpoint's answer: no
+		// attempt is recorded, and the delivery is due again once its
+		// claim lapses.
+		return false
+	}
 	d.Attempts++
 	if err == nil {
 		d.Status, d.NextAt, d.LastError, d.DeliveredAt = "DELIVERED", nil, "", &now

@@ -138,31 +138,3 @@ func (s *Service) Close() {
 		<-done
 	}
 }
-
-// DeliverOnWake runs Deliver whenever an event is written (on Postgres,
-// woken by its notification, on any replica), and every
-// FallbackPollInterval otherwise, until ctx ends. On SQLite it returns at
-// once: the sweeper's rounds deliver. Deliveries are claimed by
-// conditional UPDATEs, so it may run on every replica next to the
-// sweeper.
-func (s *Service) DeliverOnWake(ctx context.Context) {
-	if !s.cfg.DB.Postgres {
-		return
-	}
-	w := s.register("")
-	defer s.unregister(w)
-	t := time.NewTimer(s.cfg.FallbackPollInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-w.ch:
-		case <-t.C:
-		}
-		if _, err := s.Deliver(ctx); err != nil && ctx.Err() == nil {
-			s.cfg.Logger.WarnContext(ctx, "delivering webhooks on an outbox notification", "err", err)
-		}
-		t.Reset(s.cfg.FallbackPollInterval)
-	}
-}

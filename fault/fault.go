@@ -88,8 +88,14 @@ const (
 	InvalidState Code = "INVALID_STATE"
 	// SessionExpired: the checkout session is past its expiry.
 	SessionExpired Code = "SESSION_EXPIRED"
-	// CardDeclined: the card was declined.
+	// CardDeclined: the card was declined (by our gateway, or by the
+	// provider charging a card forwarded to it); nothing was charged, and
+	// another card may succeed.
 	CardDeclined Code = "CARD_DECLINED"
+	// PaymentActionRequired: a payment action (CheckoutSession
+	// paymentActions) is not done: the app must confirm a provider's
+	// payment intent or forward a card before booking.
+	PaymentActionRequired Code = "PAYMENT_ACTION_REQUIRED"
 	// CreditLineUnavailable: the API client has no enabled credit line in
 	// the session's currency.
 	CreditLineUnavailable Code = "CREDIT_LINE_UNAVAILABLE"
@@ -195,7 +201,7 @@ var Codes = []Code{
 	BadUserInput, NotFound, Unauthenticated, Forbidden, Canceled, CanceledBritish, IntrospectionDisabled, Internal,
 	ProviderTimeout, ProviderUnavailable, ProviderRejected, OfferExpired, SearchExpired, SoldOut, PriceChanged, HoldExpired,
 	Invalid, Required, TooLong, OutOfRange, PassengerMix, OfferNotFound, AncillaryNotFound, InvalidState,
-	SessionExpired, CardDeclined, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
+	SessionExpired, CardDeclined, PaymentActionRequired, CreditLineUnavailable, InsufficientCredit, IdempotencyKeyReused, InProgress,
 	PaymentUnavailable, BookingClosed, ConnectionTooShort, Duplicate, QuoteExpired, QuoteSuperseded, NotCancellable,
 	BookingOutcomeUnknown, PaymentSettlementFailed, BookingFailed, PaymentCanceled, NotHeld, NotBooked,
 	GraphQLParseFailed, GraphQLValidationFailed, ComplexityLimitExceeded, TooManyErrors, RequestTooLarge, BadRequest,

@@ -20,6 +20,10 @@ func FromProvider(c providers.ErrorCode) Code {
 		return HoldExpired
 	case providers.Rejected:
 		return ProviderRejected
+	case providers.PaymentDeclined:
+		return CardDeclined
+	case providers.PaymentNotConfirmed:
+		return PaymentActionRequired
 	case providers.Internal:
 		return Internal
 	default:

@@ -15,10 +15,13 @@ const (
 	IdempotentReplay WarningCode = "IDEMPOTENT_REPLAY"
 	// AlreadyCanceled: the session was canceled already; nothing changed.
 	AlreadyCanceled WarningCode = "ALREADY_CANCELED"
+	// AlreadyDone: the session is past the step (held already, paid
+	// already, ...); nothing ran again and nothing changed.
+	AlreadyDone WarningCode = "ALREADY_DONE"
 )
 
 // WarningCodes lists every WarningCode, in the order of the GraphQL enum.
-var WarningCodes = []WarningCode{HoldRenewed, IdempotentReplay, AlreadyCanceled}
+var WarningCodes = []WarningCode{HoldRenewed, IdempotentReplay, AlreadyCanceled, AlreadyDone}
 
 // Warning is something to know about a step that was done. Its JSON
 // encoding (Field, Code, Message, without tags) is stored in idempotency

@@ -334,6 +334,7 @@ type ComplexityRoot struct {
 		CancelCheckoutSession       func(childComplexity int, input model.CancelCheckoutSessionInput) int
 		CancellationQuote           func(childComplexity int, input model.CancellationQuoteInput) int
 		Checkout                    func(childComplexity int, input model.CheckoutInput) int
+		ConfirmProviderIntent       func(childComplexity int, input model.ConfirmProviderIntentInput) int
 		ConfirmSandboxPayment       func(childComplexity int, input model.ConfirmSandboxPaymentInput) int
 		CreateCheckoutSession       func(childComplexity int, input model.CreateCheckoutSessionInput) int
 		CreateWebhookEndpoint       func(childComplexity int, input model.CreateWebhookEndpointInput) int
@@ -680,6 +681,7 @@ type MutationResolver interface {
 	PayCheckoutSession(ctx context.Context, input model.PayCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	ConfirmSandboxPayment(ctx context.Context, input model.ConfirmSandboxPaymentInput) (*model.CheckoutSessionPayload, error)
 	ForwardCard(ctx context.Context, input model.ForwardCardInput) (*model.CheckoutSessionPayload, error)
+	ConfirmProviderIntent(ctx context.Context, input model.ConfirmProviderIntentInput) (*model.CheckoutSessionPayload, error)
 	BookCheckoutSession(ctx context.Context, input model.BookCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancelCheckoutSession(ctx context.Context, input model.CancelCheckoutSessionInput) (*model.CheckoutSessionPayload, error)
 	CancellationQuote(ctx context.Context, input model.CancellationQuoteInput) (*model.BookingCancellationPayload, error)
@@ -1939,6 +1941,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Checkout(childComplexity, args["input"].(model.CheckoutInput)), true
+	case "Mutation.confirmProviderIntent":
+		if e.ComplexityRoot.Mutation.ConfirmProviderIntent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmProviderIntent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmProviderIntent(childComplexity, args["input"].(model.ConfirmProviderIntentInput)), true
 	case "Mutation.confirmSandboxPayment":
 		if e.ComplexityRoot.Mutation.ConfirmSandboxPayment == nil {
 			break
@@ -3226,6 +3239,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCancellationQuoteInput,
 		ec.unmarshalInputCheckoutInput,
 		ec.unmarshalInputCheckoutSessionFilter,
+		ec.unmarshalInputConfirmProviderIntentInput,
 		ec.unmarshalInputConfirmSandboxPaymentInput,
 		ec.unmarshalInputContactInput,
 		ec.unmarshalInputCreateCheckoutSessionInput,
@@ -3364,8 +3378,13 @@ scalar Decimal
 
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
-Types: checkout_session.<status in lower case> (checkout_session.booked, ...),
-booking.confirmed, booking.canceled, booking.schedule_changed,
+Types: checkout_session.<status in lower case> (checkout_session.open,
+checkout_session.held, checkout_session.payment_pending,
+checkout_session.authorized, checkout_session.price_changed,
+checkout_session.booking, checkout_session.booked,
+checkout_session.partially_booked, checkout_session.failed,
+checkout_session.expired, checkout_session.canceled,
+checkout_session.needs_attention), booking.confirmed, booking.canceled, booking.schedule_changed,
 booking.status_changed, booking.locators_changed, refund.succeeded.
 """
 type Event {
@@ -3465,9 +3484,9 @@ type WebhookChangePayload {
 
 "A webhook endpoint to register."
 input CreateWebhookEndpointInput {
-  "An https URL on a public address (http and private addresses only in development)."
+  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events."
   url: String!
-  "The event types to receive: names from Event's description, checkout_session.* or *. At most 20."
+  "The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20."
   events: [String!]! @maxItems(n: 20)
 }
 
@@ -4128,13 +4147,36 @@ type Mutation {
   """
   Gives a provider's CARD_FORWARD parts the card they are paid with: the
   Stripe PaymentMethod the app made with the provider's restricted key, and
-  the 3-D Secure results when the card was authenticated. Runs on a HELD or
-  PAYMENT_PENDING session; the session is AUTHORIZED once every card is
-  forwarded and our own payment (if any) is authorized.
+  the 3-D Secure results when the card was authenticated. Runs on a HELD,
+  PAYMENT_PENDING or AUTHORIZED session; the session is AUTHORIZED once
+  every action of paymentActions is done. Forwarding again before booking
+  starts replaces the card (and 3-D Secure results) of the provider's
+  parts: the booking carries the latest. While a booking runs (BOOKING,
+  NEEDS_ATTENTION) it is an IN_PROGRESS user error; on a final session
+  INVALID_STATE (SESSION_EXPIRED once expired). After the provider declined
+  the card at booking (CARD_DECLINED) the session is PAYMENT_PENDING again:
+  forward another card, then book.
   """
   forwardCard(
     "What to do."
     input: ForwardCardInput!
+  ): CheckoutSessionPayload!
+  """
+  Says that the app confirmed a provider's payment intent (the
+  CONFIRM_PROVIDER_INTENT action's clientSecret, with Stripe's SDK under the
+  provider's publishable key): the action is done, and the session is
+  AUTHORIZED once every action is. Only the latest intent counts (attaching
+  extras replaces it): another transactionId is an INVALID user error
+  naming transactionId. faregraph cannot read the intent from the provider
+  before booking; if the provider still finds it unconfirmed at booking,
+  nothing is booked, the session is PAYMENT_PENDING again with the action
+  not done, and bookCheckoutSession answers PAYMENT_ACTION_REQUIRED. Runs
+  from the hold until booking starts; IN_PROGRESS while a booking runs,
+  INVALID_STATE on a final session. confirmSandboxPayment does this itself.
+  """
+  confirmProviderIntent(
+    "What to do."
+    input: ConfirmProviderIntentInput!
   ): CheckoutSessionPayload!
   "Books every part, then captures what was booked (or releases the payment if nothing was)."
   bookCheckoutSession(
@@ -4199,7 +4241,15 @@ type Mutation {
     "The event."
     input: ReplayWebhookEventInput!
   ): WebhookChangePayload!
-  "Creates, holds and sets up the payment of a session in one request."
+  """
+  Creates, holds and sets up the payment of a session in one request, all
+  or nothing: when the hold or the payment setup answers a user error (a
+  fare sold out, CREDIT_LINE_UNAVAILABLE, INSUFFICIENT_CREDIT, ...), the
+  session it created is canceled (any hold lapses at its provider, any
+  payment set up is released) and the payload has that CANCELED session
+  with the step's user errors, each saying so. A session that was only
+  refused at creation has none.
+  """
   checkout(
     "What to do."
     input: CheckoutInput!
@@ -4287,11 +4337,16 @@ enum PartialBooking {
   "Every part is booked independently (in parallel); what books is kept and captured, and the session may end PARTIALLY_BOOKED."
   ALLOW
   """
-  All or nothing: the parts are booked one after the other, first those that
-  cannot be canceled (no free cancellation), and once one fails no further
-  part is tried; the parts booked before it are canceled where the provider
-  allows it (LiteAPI), only what stays booked is captured, and failure.message
-  says what happened to each part.
+  All or nothing: the parts are booked one after the other, first those the
+  provider can cancel (LiteAPI; a part whose provider takes the payment
+  itself before one paid on account), last those it cannot (CitizenPlane: no
+  cancellation), and once one fails no further part is tried; the parts
+  booked before it are canceled, only what stays booked is captured, and
+  failure.message says what happened to each part ("part 1 (liteapi) booked,
+  then canceled (not charged); part 2 (citizenplane) not booked"). So a
+  failure before the part that cannot be undone leaves nothing booked. With
+  two parts that cannot be undone, a failure of the second leaves the first
+  booked and charged: PARTIALLY_BOOKED.
   """
   FORBID
 }
@@ -4422,10 +4477,20 @@ input ForwardCardInput {
   checkoutSessionId: ID!
   "The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane)."
   provider: String!
-  "The Stripe PaymentMethod id (pm_...) made with the provider's restricted key."
+  "The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters."
   paymentMethodId: String!
   "The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00)."
   threeDSecure: ThreeDSecureInput
+  "Repeating a request with the same key returns the first answer; another request with it is refused."
+  idempotencyKey: String
+}
+
+"Input of confirmProviderIntent."
+input ConfirmProviderIntentInput {
+  "CheckoutSession.id of the session."
+  checkoutSessionId: ID!
+  "The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId)."
+  transactionId: String!
   "Repeating a request with the same key returns the first answer; another request with it is refused."
   idempotencyKey: String
 }
@@ -4438,7 +4503,7 @@ input ThreeDSecureInput {
   electronicCommerceIndicator: ElectronicCommerceIndicator!
   "The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters."
   cryptogram: String!
-  "The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2)."
+  "With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID, a UUID), at most 64 characters. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID)."
   transactionId: String!
 }
 
@@ -4514,7 +4579,7 @@ type PaymentAction {
   transactionId: String
   "While the payment is REQUIRES_ACTION (CONFIRM_CARD_PAYMENT): the page where the buyer completes 3-D Secure (Gr4vy's transaction payment_method.approval_url, Stripe's next_action.redirect_to_url.url); the buyer comes back to the app, and the gateway's webhook moves the payment on. Null otherwise, or when the gateway's SDK runs the challenge from clientSecret (Stripe's handleNextAction)."
   actionUrl: String
-  "Whether it is done: the card forwarded, our intent authorized. A provider's intent is confirmed between the app and Stripe, so it is never known done."
+  "Whether it is done: the card forwarded, our intent authorized, the provider's latest intent confirmed (confirmProviderIntent, or confirmSandboxPayment). A provider that refuses the payment at booking (an intent not confirmed, a forwarded card declined) makes it not done again."
   done: Boolean!
 }
 
@@ -4616,7 +4681,7 @@ type BookingCancellation {
   refundStatus: RefundStatus
   "Whether it is the booking's latest quote, the only one that can be confirmed."
   latest: Boolean!
-  "Why it failed or is being retried, when it did."
+  "Why it failed, in words for the traveller's agent (no provider or gateway details: those are in the server's logs); null unless status is FAILED or REFUND_FAILED. A cancellation being retried (CANCELING, PENDING, REFUNDING) has none."
   failure: String
   "Until when the quote can be confirmed, UTC."
   expiresAt: DateTime!
@@ -4638,7 +4703,7 @@ enum RefundChannel {
 
 "Where a booking cancellation stands."
 enum BookingCancellationStatus {
-  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest and not expired."
+  "A quote, not confirmed: cancelBooking confirms it while it is the booking's latest, the booking is not canceled and the quote has not expired (then it is SUPERSEDED or EXPIRED)."
   QUOTED
   "Confirmed; the provider is being asked to cancel."
   CANCELING
@@ -4652,6 +4717,10 @@ enum BookingCancellationStatus {
   REFUND_FAILED
   "Final: the provider refused to cancel (failure says why); the booking stands."
   FAILED
+  "Final: a quote not confirmed before its expiresAt; ask for a new one."
+  EXPIRED
+  "Final: a quote that can no longer be confirmed because a newer quote of the booking exists (latest is false) or the booking was canceled otherwise (by another quote or by the airline)."
+  SUPERSEDED
 }
 
 "Where a refund stands at the payment gateway."
@@ -4700,6 +4769,8 @@ enum WarningCode {
   IDEMPOTENT_REPLAY
   "The session was canceled already: nothing changed."
   ALREADY_CANCELED
+  "The session is past the step (held, paid or confirmed already): nothing ran again and nothing changed."
+  ALREADY_DONE
 }
 
 "A problem the caller can fix, naming the input field it is about."
@@ -4771,8 +4842,10 @@ enum ErrorCode {
   INVALID_STATE
   "The checkout session is past its expiry."
   SESSION_EXPIRED
-  "The card was declined."
+  "The card was declined (by our gateway, or by the provider charging a card forwarded to it): nothing was charged or booked; try another card (confirmSandboxPayment, or forwardCard for a CARD_FORWARD part), then book again."
   CARD_DECLINED
+  "A payment action is not done (CheckoutSession.paymentActions with done false): confirm the provider's payment intent (confirmProviderIntent) or forward the card (forwardCard), then book."
+  PAYMENT_ACTION_REQUIRED
   "The API client has no enabled credit line in the session's currency."
   CREDIT_LINE_UNAVAILABLE
   "The credit line's available balance is below the session total."
@@ -4906,9 +4979,10 @@ type CheckoutSession implements Node {
     done once authorized.
   - CONFIRM_PROVIDER_INTENT (one per PROVIDER_INTENT part): confirm the
     provider's Stripe intent (clientSecret) with Stripe's SDK under the
-    provider's publishable key; the booking names transactionId. Attaching
+    provider's publishable key, then say so with confirmProviderIntent;
+    done once said; the booking names transactionId. Attaching
     extras (selectSeats) makes the provider answer a new intent, which
-    replaces the action: confirm the latest, after the last extra.
+    replaces the action (not done): confirm the latest, after the last extra.
   - FORWARD_CARD (one per provider with CARD_FORWARD parts): make a Stripe
     PaymentMethod with the provider's restricted key and give it, with any
     3-D Secure results, to forwardCard; done once given.
@@ -4918,7 +4992,9 @@ type CheckoutSession implements Node {
   action's key. A card form bound to one account (Stripe Elements on the
   web, Gr4vy Embed) cannot be reused for another account: there the card is
   entered once per account (ours, each provider's). In the sandbox,
-  confirmSandboxPayment plays every action with one test card. Then call
+  confirmSandboxPayment plays every action with one test card. The session
+  is AUTHORIZED once every action is done; until then bookCheckoutSession
+  answers PAYMENT_ACTION_REQUIRED naming what is left. Then call
   bookCheckoutSession.
   """
   paymentActions: [PaymentAction!]!
@@ -6695,6 +6771,20 @@ func (ec *executionContext) field_Mutation_checkout_args(ctx context.Context, ra
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.CheckoutInput, error) {
 			return ec.unmarshalNCheckoutInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_confirmProviderIntent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConfirmProviderIntentInput, error) {
+			return ec.unmarshalNConfirmProviderIntentInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐConfirmProviderIntentInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12064,6 +12154,50 @@ func (ec *executionContext) fieldContext_Mutation_forwardCard(ctx context.Contex
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_forwardCard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_confirmProviderIntent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_confirmProviderIntent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ConfirmProviderIntent(ctx, fc.Args["input"].(model.ConfirmProviderIntentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CheckoutSessionPayload) graphql.Marshaler {
+			return ec.marshalNCheckoutSessionPayload2ᚖgithubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCheckoutSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_confirmProviderIntent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CheckoutSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_confirmProviderIntent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18938,6 +19072,50 @@ func (ec *executionContext) unmarshalInputCheckoutSessionFilter(ctx context.Cont
 	return it, nil
 }
 
+func (ec *executionContext) unmarshalInputConfirmProviderIntentInput(ctx context.Context, obj any) (model.ConfirmProviderIntentInput, error) {
+	var it model.ConfirmProviderIntentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"checkoutSessionId", "transactionId", "idempotencyKey"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "checkoutSessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("checkoutSessionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CheckoutSessionID = data
+		case "transactionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transactionId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransactionID = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		}
+	}
+	return it, nil
+}
+
 func (ec *executionContext) unmarshalInputConfirmSandboxPaymentInput(ctx context.Context, obj any) (model.ConfirmSandboxPaymentInput, error) {
 	var it model.ConfirmSandboxPaymentInput
 	if obj == nil {
@@ -22940,6 +23118,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "confirmProviderIntent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_confirmProviderIntent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "bookCheckoutSession":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_bookCheckoutSession(ctx, field)
@@ -26493,6 +26678,8 @@ var (
 		"COMPLETED":     checkout.CancelCompleted,
 		"REFUND_FAILED": checkout.CancelRefundFailed,
 		"FAILED":        checkout.CancelFailed,
+		"EXPIRED":       checkout.CancelExpired,
+		"SUPERSEDED":    checkout.CancelSuperseded,
 	}
 	marshalNBookingCancellationStatus2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationStatus = map[checkout.CancellationStatus]string{
 		checkout.CancelQuoted:       "QUOTED",
@@ -26502,6 +26689,8 @@ var (
 		checkout.CancelCompleted:    "COMPLETED",
 		checkout.CancelRefundFailed: "REFUND_FAILED",
 		checkout.CancelFailed:       "FAILED",
+		checkout.CancelExpired:      "EXPIRED",
+		checkout.CancelSuperseded:   "SUPERSEDED",
 	}
 )
 
@@ -26839,6 +27028,11 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalNConfirmProviderIntentInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐConfirmProviderIntentInput(ctx context.Context, v any) (model.ConfirmProviderIntentInput, error) {
+	res, err := ec.unmarshalInputConfirmProviderIntentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNConfirmSandboxPaymentInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐConfirmSandboxPaymentInput(ctx context.Context, v any) (model.ConfirmSandboxPaymentInput, error) {
 	res, err := ec.unmarshalInputConfirmSandboxPaymentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26967,6 +27161,7 @@ var (
 		"INVALID_STATE":             fault.InvalidState,
 		"SESSION_EXPIRED":           fault.SessionExpired,
 		"CARD_DECLINED":             fault.CardDeclined,
+		"PAYMENT_ACTION_REQUIRED":   fault.PaymentActionRequired,
 		"CREDIT_LINE_UNAVAILABLE":   fault.CreditLineUnavailable,
 		"INSUFFICIENT_CREDIT":       fault.InsufficientCredit,
 		"IDEMPOTENCY_KEY_REUSED":    fault.IdempotencyKeyReused,
@@ -27025,6 +27220,7 @@ var (
 		fault.InvalidState:            "INVALID_STATE",
 		fault.SessionExpired:          "SESSION_EXPIRED",
 		fault.CardDeclined:            "CARD_DECLINED",
+		fault.PaymentActionRequired:   "PAYMENT_ACTION_REQUIRED",
 		fault.CreditLineUnavailable:   "CREDIT_LINE_UNAVAILABLE",
 		fault.InsufficientCredit:      "INSUFFICIENT_CREDIT",
 		fault.IdempotencyKeyReused:    "IDEMPOTENCY_KEY_REUSED",
@@ -28133,11 +28329,13 @@ var (
 		"HOLD_RENEWED":      fault.HoldRenewed,
 		"IDEMPOTENT_REPLAY": fault.IdempotentReplay,
 		"ALREADY_CANCELED":  fault.AlreadyCanceled,
+		"ALREADY_DONE":      fault.AlreadyDone,
 	}
 	marshalNWarningCode2githubᚗcomᚋfaregraphᚋfaregraphᚋfaultᚐWarningCode = map[fault.WarningCode]string{
 		fault.HoldRenewed:      "HOLD_RENEWED",
 		fault.IdempotentReplay: "IDEMPOTENT_REPLAY",
 		fault.AlreadyCanceled:  "ALREADY_CANCELED",
+		fault.AlreadyDone:      "ALREADY_DONE",
 	}
 )
 

@@ -176,6 +176,14 @@ func isCurrencyCode(s string) bool {
 // ctx's cancellation, with a deadline of its own (see Detach), so a caller
 // that goes away does not interrupt a payment call halfway; ctx still
 // carries its values (tracing, logging).
+// AmountLimiter is a Gateway with a largest amount it takes in one
+// payment: the amount of a card payment through it (the MERCHANT parts of
+// a session) must be at most MaxAmount, in minor units of currency.
+// Gateways without a limit of their own do not implement it.
+type AmountLimiter interface {
+	MaxAmount(currency string) int64
+}
+
 type Gateway interface {
 	// Name is "stripe", "gr4vy" or "sandbox".
 	Name() string

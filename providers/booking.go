@@ -314,4 +314,12 @@ const (
 	PriceChanged ErrorCode = "PRICE_CHANGED"
 	// HoldExpired: the hold lapsed before booking.
 	HoldExpired ErrorCode = "HOLD_EXPIRED"
+	// PaymentDeclined: the provider charged the card forwarded to it
+	// (CardForward) and the charge was declined; nothing was booked, and
+	// another card may succeed.
+	PaymentDeclined ErrorCode = "PAYMENT_DECLINED"
+	// PaymentNotConfirmed: the provider's payment intent named at booking
+	// (ProviderIntent) is not confirmed, or not its latest; nothing was
+	// booked, and the booking may succeed once the app confirms it.
+	PaymentNotConfirmed ErrorCode = "PAYMENT_NOT_CONFIRMED"
 )

@@ -94,6 +94,9 @@ type PartState struct {
 	Settlement string `json:"settlement,omitempty"`
 	// Forward is the card of a CARD_FORWARD part, once given.
 	Forward *CardForward `json:"forward,omitempty"`
+	// IntentConfirmed is the transaction id of the provider's intent the
+	// app confirmed (PROVIDER_INTENT); absent until then.
+	IntentConfirmed string `json:"intentConfirmed,omitempty"`
 	// Reference is our booking reference for the part, given at creation;
 	// absent in documents written before references were given then.
 	Reference string `json:"reference,omitempty"`

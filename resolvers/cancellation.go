@@ -44,9 +44,10 @@ func (r *bookingCancellationResolver) RefundedBy(_ context.Context, obj *checkou
 	return &ch, nil
 }
 
-// Failure is null when nothing failed (the schema's "when it did").
+// Failure is null unless the cancellation failed (FAILED, REFUND_FAILED):
+// one being retried has none, whatever an older version stored.
 func (r *bookingCancellationResolver) Failure(_ context.Context, obj *checkout.Cancellation) (*string, error) {
-	if obj.Failure == "" {
+	if obj.Failure == "" || obj.Status != checkout.CancelFailed && obj.Status != checkout.CancelRefundFailed {
 		return nil, nil
 	}
 	f := obj.Failure

@@ -129,6 +129,12 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 func badInput(e *gqlerror.Error, v fault.Violation) fault.Code {
 	e.Message = v.Error()
 	e.Extensions["field"] = fault.Dotted(v.Field)
+	if v.Code == fault.NotFound {
+		// An id the caller cannot see (unknown, malformed or another
+		// tenant's), as the subscriptions answer it: NOT_FOUND naming the
+		// argument, like a mutation's user error of the same id.
+		return fault.NotFound
+	}
 	return fault.BadUserInput
 }
 

@@ -100,3 +100,12 @@ func (r *queryResolver) SettlementDefaults(ctx context.Context) ([]model.Provide
 	}
 	return out, nil
 }
+
+func (r *mutationResolver) ConfirmProviderIntent(ctx context.Context, in model.ConfirmProviderIntentInput) (*model.CheckoutSessionPayload, error) {
+	tenant, err := r.writer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ci := checkout.ProviderIntentInput{CheckoutSessionID: sessionID(in.CheckoutSessionID), TransactionID: in.TransactionID}
+	return payload(r.Resolver.Checkout.ConfirmProviderIntent(ctx, tenant, ci, deref(in.IdempotencyKey)))
+}

@@ -273,7 +273,7 @@ func TestSubscriptionWokenByNotify(t *testing.T) {
 	next("checkout_session.authorized")
 }
 
-// TestWebhooksDeliveredOnNotify: on Postgres, DeliverOnWake on one replica
+// TestWebhooksDeliveredOnNotify: on Postgres, Events.Run on one replica
 // delivers an event written through another as soon as its notification
 // arrives; its fallback poll is an hour apart and nothing sweeps.
 func TestWebhooksDeliveredOnNotify(t *testing.T) {
@@ -290,7 +290,7 @@ func TestWebhooksDeliveredOnNotify(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
-	go func() { one.Events.DeliverOnWake(ctx); close(done) }()
+	go func() { one.Events.Run(ctx); close(done) }()
 	defer func() { cancel(); <-done }()
 	for deadline := time.Now().Add(10 * time.Second); !one.Events.Listening(); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(deadline) {

@@ -259,10 +259,12 @@ func TestGr4vyPartialCapture(t *testing.T) {
 	}
 }
 
-// TestGr4vyOverLimit: a session Gr4vy would refuse (seed 003: every cart
-// amount is at most 99999999 minor units; here a trip priced in
-// Indonesian rupiah) is refused at creation with a userError naming
-// offerId and saying which limit, and nothing reaches Gr4vy.
+// TestGr4vyOverLimit: Gr4vy takes at most 99999999 minor units (seed
+// 003); here a trip priced in Indonesian rupiah. The limit applies to what
+// Gr4vy would take, when it would: the session is created and held, and
+// paying it by card through Gr4vy is an OUT_OF_RANGE user error naming
+// method and the limit; nothing reaches Gr4vy. The same trip is bought on
+// the sandbox gateway (TestIDROfferBookableOnSandbox).
 func TestGr4vyOverLimit(t *testing.T) {
 	a := newGr4vyApp(t)
 	h := a.Handler
@@ -272,8 +274,11 @@ func TestGr4vyOverLimit(t *testing.T) {
 	if dig(offer, "totalPrice", "currencyCode") != "IDR" || cents(t, dig(offer, "totalPrice", "amount").(string)) <= gr4vy.MaxAmount {
 		t.Fatalf("offer %v %v", offer, r.Errors)
 	}
-	s, ue := settle(t, h, "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars})
-	if len(ue) != 1 || dig(ue, 0, "code") != "OUT_OF_RANGE" || joinField(dig(ue, 0, "field")) != "input.offerId" || s != nil ||
+	s := mustSettle(t, h, "createCheckoutSession", "CreateCheckoutSessionInput", map[string]any{"offerId": offer["id"], "passengers": passengerVars, "contact": contactVars})
+	id := s["id"].(string)
+	mustSettle(t, h, "holdCheckoutSession", "HoldCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	s, ue := settle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	if len(ue) != 1 || dig(ue, 0, "code") != "OUT_OF_RANGE" || joinField(dig(ue, 0, "field")) != "input.method" || s["status"] != "HELD" ||
 		!strings.Contains(dig(ue, 0, "message").(string), "above 99999999") || !strings.Contains(dig(ue, 0, "message").(string), "IDR") {
 		t.Fatalf("user errors %v, session %v", ue, s)
 	}
@@ -323,7 +328,7 @@ func TestGr4vyPendingRefundFollowedUp(t *testing.T) {
 			t.Fatalf("cancellation %v %v", r.Data, r.Errors)
 		}
 		cancellation := func() map[string]any {
-			r := post(t, h, `query($id: ID!) { booking(id: $id) { status cancellations { status refundStatus refunded { amount } } } }`, map[string]any{"id": bk["id"]})
+			r := post(t, h, `query($id: ID!) { booking(id: $id) { status cancellations { status refundStatus refunded { amount } failure } } }`, map[string]any{"id": bk["id"]})
 			return dig(r.Data, "booking", "cancellations", 0).(map[string]any)
 		}
 		sweep := func() {
@@ -338,13 +343,18 @@ func TestGr4vyPendingRefundFollowedUp(t *testing.T) {
 				t.Fatal("no processing refund to fail")
 			}
 			sweep()
-			if got := cancellation(); got["status"] != "REFUND_FAILED" || got["refundStatus"] != "FAILED" {
+			got := cancellation()
+			if got["status"] != "REFUND_FAILED" || got["refundStatus"] != "FAILED" {
 				t.Fatalf("failed refund: %v", got)
+			}
+			// In words for the client: no gateway, id or HTTP detail.
+			if f, _ := got["failure"].(string); f == "" || strings.ContainsAny(f, "0123456789/") || strings.Contains(strings.ToLower(f), "gr4vy") || strings.Contains(strings.ToLower(f), "http") {
+				t.Errorf("failure of a failed refund: %q", got["failure"])
 			}
 			continue
 		}
 		sweep()
-		if got := cancellation(); got["status"] != "REFUNDING" || got["refundStatus"] != "PENDING" {
+		if got := cancellation(); got["status"] != "REFUNDING" || got["refundStatus"] != "PENDING" || got["failure"] != nil {
 			t.Fatalf("after one read: %v", got)
 		}
 		sweep()

@@ -193,14 +193,19 @@ func TestMixedSettlementThroughGraphQL(t *testing.T) {
 	}
 }
 
-// TestMixedSettlementFailure: the MERCHANT part (CitizenPlane, booked
-// first: it cannot be canceled) is refused: our authorization is voided
-// and nothing captured, LiteAPI is never asked to book (all or nothing),
-// so its intent is never charged.
+// TestMixedSettlementFailure: all or nothing, both orders of failure.
+// The LiteAPI part (PROVIDER_INTENT, can be canceled) is booked first,
+// the CitizenPlane part (MERCHANT, cannot be canceled) last:
+//   - CitizenPlane refuses after LiteAPI booked: the LiteAPI booking is
+//     canceled (LiteAPI refunds its own intent), our authorization is
+//     voided and nothing captured;
+//   - LiteAPI refuses: CitizenPlane is never asked to book, nothing is
+//     booked, our authorization is voided.
 func TestMixedSettlementFailure(t *testing.T) {
 	a, wl := newWiredApp(t)
 	h := a.Handler
 	cp := a.Simulators["citizenplane"].(*cpsim.Simulator)
+	lite := a.Simulators["liteapi"].(*litesim.Simulator)
 
 	s := mixedSession(t, h, "FORBID")
 	id := s["id"].(string)
@@ -218,12 +223,41 @@ func TestMixedSettlementFailure(t *testing.T) {
 		}
 	}
 	s, _ = settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	if s["status"] != "FAILED" || len(s["bookings"].([]any)) != 1 || dig(s, "bookings", 0, "provider") != "liteapi" ||
+		dig(s, "payment", "capturedAmount", "amount") != "0.00" || dig(s, "payment", "status") != "CANCELED" {
+		t.Fatalf("CitizenPlane refused after LiteAPI booked: %v", s)
+	}
+	if b, ok := lite.Booking(dig(s, "bookings", 0, "providerReference").(string)); !ok || b.Status != litewire.StatusCanceled {
+		t.Errorf("LiteAPI booking not canceled: %+v", b)
+	}
+	r := post(t, h, `query($id: ID!) { checkoutSession(id: $id) { failure { code message } } }`, map[string]any{"id": id})
+	if msg, _ := dig(r.Data, "checkoutSession", "failure", "message").(string); !strings.Contains(msg, "part 2 (liteapi) booked, then canceled") ||
+		!strings.Contains(msg, "part 1 (citizenplane) not booked") {
+		t.Errorf("failure: %v %+v", r.Data, r.Errors)
+	}
+
+	// LiteAPI refuses: nothing is booked, CitizenPlane never asked (on a
+	// fresh server: the simulator keeps the canceled seat sold).
+	a, wl = newWiredApp(t)
+	h = a.Handler
+	lite = a.Simulators["liteapi"].(*litesim.Simulator)
+	s = mixedSession(t, h, "FORBID")
+	id = s["id"].(string)
+	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
+	mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id, "cardNumber": "4242424242424242"})
+	pre := wl.sent("liteapi", "POST", litewire.PrebooksPath)
+	var preAns litewire.PrebookResponse
+	if len(pre) == 0 || json.Unmarshal(pre[len(pre)-2].Answer, &preAns) != nil || !lite.DropPrebook(preAns.Data[0].PrebookID) {
+		t.Fatalf("drop the LiteAPI prebook: %s", pre)
+	}
+	cpBooks := len(wl.sent("citizenplane", "POST", cpwire.PathBookings))
+	s, _ = settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
 	if s["status"] != "FAILED" || len(s["bookings"].([]any)) != 0 || dig(s, "payment", "capturedAmount", "amount") != "0.00" ||
 		dig(s, "payment", "status") != "CANCELED" {
-		t.Fatalf("failed part: %v", s)
+		t.Fatalf("LiteAPI refused: %v", s)
 	}
-	if n := len(wl.sent("liteapi", "POST", litewire.BookingsPath)); n != 0 {
-		t.Errorf("LiteAPI asked to book %d times after CitizenPlane refused", n)
+	if n := len(wl.sent("citizenplane", "POST", cpwire.PathBookings)); n != cpBooks {
+		t.Errorf("CitizenPlane asked to book after LiteAPI refused")
 	}
 }
 

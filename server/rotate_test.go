@@ -163,7 +163,7 @@ func webhookDeliveries(t *testing.T, dbURL string) {
 		t.Errorf("unknown endpoint: %+v %v", r.Errors, r.Data)
 	}
 	r = post(t, h, `mutation($in: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $in) { endpoint { id } } }`,
-		map[string]any{"in": map[string]any{"url": srv.URL, "events": []string{"*"}}})
+		map[string]any{"in": map[string]any{"url": srv.URL + "/other", "events": []string{"*"}}})
 	other := dig(r.Data, "createWebhookEndpoint", "endpoint", "id")
 	r = post(t, h, deliveriesQuery, map[string]any{"id": other, "first": 1, "after": dig(all[0], "cursor")})
 	if len(r.Errors) == 0 || r.codes()[0] != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" {

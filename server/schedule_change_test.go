@@ -62,6 +62,9 @@ func TestScheduleChangeReachesTheApp(t *testing.T) {
 	if err := a.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 
 	r = post(t, h, `query($id: ID!) { booking(id: $id) { changes { kind before after } } }`, map[string]any{"id": bookingID})
 	changes, _ := dig(r.Data, "booking", "changes").([]any)

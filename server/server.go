@@ -95,6 +95,11 @@ type Config struct {
 	// Now is the clock of the resolvers; time.Now when nil.
 	Now func() time.Time
 
+	// SimControl, when set, is served under /sim/: the knobs of the
+	// built-in provider simulators (sim.ControlHandler). The app sets it in
+	// development only; in production /sim/ does not exist (404).
+	SimControl http.Handler
+
 	// MetricsHandler is served at GET /metrics; nil serves no /metrics.
 	MetricsHandler http.Handler
 	// TracerProvider, when set, traces each operation and resolver.
@@ -130,6 +135,9 @@ func New(cfg Config) http.Handler {
 	})
 	if cfg.MetricsHandler != nil {
 		mux.Handle("GET /metrics", cfg.MetricsHandler)
+	}
+	if cfg.SimControl != nil {
+		mux.Handle("/sim/", http.StripPrefix("/sim", cfg.SimControl))
 	}
 	if cfg.Playground {
 		pg := playground.Handler(playground.Config{Title: "faregraph", Endpoint: "/graphql"})

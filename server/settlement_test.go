@@ -57,8 +57,10 @@ func openSettled(t *testing.T, h http.Handler, provider, mode string) string {
 
 // TestProviderIntentThroughGraphQL: a LiteAPI part paid by LiteAPI's own
 // intent: the hold shows the intent to confirm, nothing goes through our
-// gateway, the app's confirmation (the sandbox) lets the booking name
-// the intent, and a booking before confirmation is refused by LiteAPI.
+// gateway, the session waits (PAYMENT_PENDING) until the app's
+// confirmation (the sandbox) marks the action done, and the booking names
+// the intent. A booking before confirmation is refused by us
+// (PAYMENT_ACTION_REQUIRED) without asking LiteAPI: nothing is lost.
 func TestProviderIntentThroughGraphQL(t *testing.T) {
 	a := newTestApp(t, nil)
 	h := a.Handler
@@ -67,11 +69,14 @@ func TestProviderIntentThroughGraphQL(t *testing.T) {
 	id := openSettled(t, h, "liteapi", "PROVIDER_INTENT")
 	s := mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
 	act := dig(s, "paymentActions", 0).(map[string]any)
-	if s["status"] != "AUTHORIZED" || act["kind"] != "CONFIRM_PROVIDER_INTENT" || act["clientSecret"] == nil || act["transactionId"] == nil ||
-		dig(s, "payment", "amount", "amount") != "0.00" || act["amount"].(map[string]any)["amount"] != dig(s, "total", "amount") {
+	if s["status"] != "PAYMENT_PENDING" || act["kind"] != "CONFIRM_PROVIDER_INTENT" || act["clientSecret"] == nil || act["transactionId"] == nil ||
+		act["done"] != false || dig(s, "payment", "amount", "amount") != "0.00" || act["amount"].(map[string]any)["amount"] != dig(s, "total", "amount") {
 		t.Fatalf("paid: %v", s)
 	}
 	s = mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id})
+	if s["status"] != "AUTHORIZED" || dig(s, "paymentActions", 0, "done") != true {
+		t.Fatalf("confirmed: %v", s)
+	}
 	s = mustSettle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
 	if s["status"] != "BOOKED" || dig(s, "payment", "capturedAmount", "amount") != "0.00" || dig(s, "payment", "status") != "CAPTURED" {
 		t.Fatalf("booked: %v", s)
@@ -86,12 +91,18 @@ func TestProviderIntentThroughGraphQL(t *testing.T) {
 		t.Errorf("prebook %+v: booked with intent %v", p, act["transactionId"])
 	}
 
-	// Booked without the app's confirmation: LiteAPI refuses, nothing is booked.
+	// Booked without the app's confirmation: refused before LiteAPI is
+	// asked, and the session can still be confirmed and booked.
 	id = openSettled(t, h, "liteapi", "PROVIDER_INTENT")
 	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
-	s, _ = settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
-	if s["status"] != "FAILED" || len(s["bookings"].([]any)) != 0 {
-		t.Errorf("unconfirmed intent: %v", s)
+	s, ue := settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	if s["status"] != "PAYMENT_PENDING" || len(s["bookings"].([]any)) != 0 || len(ue) != 1 || dig(ue, 0, "code") != "PAYMENT_ACTION_REQUIRED" ||
+		!strings.Contains(dig(ue, 0, "message").(string), "confirmProviderIntent") {
+		t.Fatalf("unconfirmed intent: %v %v", s, ue)
+	}
+	mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id})
+	if s = mustSettle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id}); s["status"] != "BOOKED" {
+		t.Errorf("confirmed, then booked: %v", s)
 	}
 }
 
@@ -149,16 +160,18 @@ func TestCardForwardThroughGraphQL(t *testing.T) {
 		t.Fatalf("booked: %v", s)
 	}
 
-	// The sandbox forwards a declining test card: CitizenPlane refuses it.
+	// The sandbox forwards a declining test card: CitizenPlane declines
+	// it, nothing is booked, and the session waits for another card (see
+	// TestForwardedCardDeclinedIsRetryable).
 	id = openSettled(t, h, "citizenplane", "CARD_FORWARD")
 	mustSettle(t, h, "payCheckoutSession", "PayCheckoutSessionInput", map[string]any{"checkoutSessionId": id, "method": "CARD"})
 	s = mustSettle(t, h, "confirmSandboxPayment", "ConfirmSandboxPaymentInput", map[string]any{"checkoutSessionId": id, "cardNumber": "4000000000000002"})
 	if s["status"] != "AUTHORIZED" {
 		t.Fatalf("forwarded in the sandbox: %v", s)
 	}
-	s, _ = settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
-	if s["status"] != "FAILED" {
-		t.Errorf("declined forwarded card: %v", s)
+	s, ue = settle(t, h, "bookCheckoutSession", "BookCheckoutSessionInput", map[string]any{"checkoutSessionId": id})
+	if s["status"] != "PAYMENT_PENDING" || len(ue) != 1 || dig(ue, 0, "code") != "CARD_DECLINED" {
+		t.Errorf("declined forwarded card: %v %v", s, ue)
 	}
 }
 

@@ -87,6 +87,9 @@ func apikeyCreate(ctx context.Context, cfg config, args []string, out, notice io
 	if err := parseFlags(fs, args, apikeyUsage); err != nil {
 		return err
 	}
+	if err := requireTenant(*tenant); err != nil {
+		return err
+	}
 	sc, err := auth.ParseScopes(*scopes)
 	if err != nil {
 		return err
@@ -176,6 +179,9 @@ func creditline(ctx context.Context, cfg config, args []string, out, notice io.W
 	cur := fs.String("currency", "EUR", "ISO 4217 currency of the credit line")
 	disable := fs.Bool("disable", false, "disable the credit line")
 	if err := parseFlags(fs, args[1:], "usage: faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]"); err != nil {
+		return err
+	}
+	if err := requireTenant(*tenant); err != nil {
 		return err
 	}
 	if !providers.ValidCurrency(strings.ToUpper(*cur)) {

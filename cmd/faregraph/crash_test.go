@@ -87,10 +87,11 @@ var crashScenarios = []crashScenario{
 	// only the LiteAPI part's share is captured.
 	{name: "card_forward_trip", points: points("book:", "capture:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "citizenplane"},
 		settlements: []any{map[string]any{"provider": "citizenplane", "mode": "CARD_FORWARD"}}, want: "BOOKED"},
-	// All or nothing: CitizenPlane (no cancellation) is booked first, the
-	// LiteAPI outbound's prebook lapses, and what CitizenPlane booked
-	// stays booked and charged.
-	{name: "forbid_lapsed_outbound", points: points("book:", "capture:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "citizenplane"}, drop: 1, want: "PARTIALLY_BOOKED"},
+	// All or nothing: the LiteAPI outbound (it can be canceled) is booked
+	// first and CitizenPlane (no cancellation) last; the outbound's
+	// prebook lapses, so CitizenPlane is never asked: nothing is booked
+	// and the payment is released.
+	{name: "forbid_lapsed_outbound", points: points("book:", "release:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "citizenplane"}, drop: 1, want: "FAILED"},
 	// All or nothing, two LiteAPI parts: the return's prebook lapses, the
 	// booked outbound is canceled at LiteAPI, nothing is charged.
 	{name: "forbid_canceled_outbound", points: points("book:", "cancel:", "release:"), origin: "CDG", dest: "PMI", ret: true, parts: []string{"liteapi", "liteapi"}, drop: 2, want: "FAILED"},

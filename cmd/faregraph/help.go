@@ -72,7 +72,7 @@ var commands = [][2]string{
 	{"tenant settlement list --tenant NAME", "list a tenant's settlement per provider (MERCHANT when none is set) and the modes each supports"},
 	{"sessions list [--status NEEDS_ATTENTION] [--limit 100]", "list checkout sessions in a status across tenants: parts, reconcile attempts, next lookup, failure"},
 	{"sessions resolve SESSION-ID --as booked|failed [--part N] [--reference REF]", "decide a booking a provider left unknown: booked (with the provider's reference, read back from it) or failed; then capture what was booked and release the rest"},
-	{"simulators", "serve the built-in provider simulators, and Gr4vy's under /gr4vy, on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> and GR4VY_API_URL, GR4VY_PRIVATE_KEY_FILE settings that point a server at them, then an empty line"},
+	{"simulators", "serve the built-in provider simulators, and Gr4vy's under /gr4vy, on FAREGRAPH_SIM_ADDR, with the FAREGRAPH_SIM_* knobs, and print the FAREGRAPH_<PROVIDER>_<KEY> and GR4VY_API_URL, GR4VY_PRIVATE_KEY_FILE settings that point a server at them, then an empty line; outside production their knobs are turned over HTTP at /sim/ on that address (see README)"},
 	{"help", "print this help (also -h, --help)"},
 }
 

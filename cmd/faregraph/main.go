@@ -152,7 +152,11 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		if cfg.Env == "production" {
 			log.Warn("running against built-in provider simulators in production")
 		}
-		log.Info("provider simulators serving", "url", a.SimURL)
+		if cfg.Env == "development" {
+			log.Info("provider simulators serving; turn their knobs at /sim/ (see README)", "url", a.SimURL, "control", "http://"+loopback(cfg.Addr)+"/sim/")
+		} else {
+			log.Info("provider simulators serving", "url", a.SimURL)
+		}
 	}
 
 	if a.Gr4vySim != nil {
@@ -164,9 +168,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger) error {
 		servers = append(servers, httpServer(cfg.MetricsAddr, a.MetricsHandler))
 	}
 	go sweep(ctx, a, cfg.SweepInterval, log)
-	// On Postgres, webhooks go out as soon as their event commits (woken by
-	// its notification), not at the next sweep; the sweep still retries.
-	go a.Events.DeliverOnWake(ctx)
+	// Webhooks go out from a loop of their own, never in the sweep: on
+	// Postgres as soon as their event commits (woken by its notification),
+	// on SQLite within 250 ms; concurrently, so a slow endpoint delays only
+	// itself. Shutdown waits for the deliveries in flight.
+	delivering := make(chan struct{})
+	go func() { a.Events.Run(ctx); close(delivering) }()
+	defer func() { <-delivering }()
 	errc := make(chan error, len(servers))
 	for _, srv := range servers {
 		go func() { errc <- srv.ListenAndServe() }()

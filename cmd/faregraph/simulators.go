@@ -25,7 +25,10 @@ import (
 func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	ss, err := app.StartSimulators(cfg.App.Sim, cfg.SimAddr, nil)
+	// Outside production the knobs are served at <URL>/sim/ as well.
+	simCfg := cfg.App.Sim
+	simCfg.Control = cfg.Env != "production"
+	ss, err := app.StartSimulators(simCfg, cfg.SimAddr, nil)
 	if err != nil {
 		return err
 	}
@@ -102,7 +105,11 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 	}
 	// An empty line ends the settings, for a caller that reads them.
 	fmt.Fprintln(out)
-	log.Info("provider simulators serving", "url", ss.URL)
+	if simCfg.Control {
+		log.Info("provider simulators serving", "url", ss.URL, "control", ss.URL+"/sim/")
+	} else {
+		log.Info("provider simulators serving; their control (/sim/) is off in production", "url", ss.URL)
+	}
 	<-ctx.Done()
 	return nil
 }

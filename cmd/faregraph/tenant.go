@@ -37,6 +37,9 @@ func tenant(ctx context.Context, cfg config, args []string, out, notice io.Write
 	if err := parseFlags(fs, args[2:], tenantUsage); err != nil {
 		return err
 	}
+	if err := requireTenant(*name); err != nil {
+		return err
+	}
 	var regs = app.Registry()
 	if args[1] == "set" {
 		*provider, *mode = strings.ToLower(strings.TrimSpace(*provider)), strings.ToUpper(strings.TrimSpace(*mode))
@@ -93,4 +96,14 @@ func tenant(ctx context.Context, cfg config, args []string, out, notice io.Write
 		fmt.Fprintf(w, "%s\t%s\t%s\n", r.Name, m, strings.Join(names, ","))
 	}
 	return w.Flush()
+}
+
+// requireTenant refuses an empty --tenant, naming the flag, before any
+// lookup: an empty name is never an API client's (apikey create refuses
+// it), so suggesting to create it would mislead.
+func requireTenant(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return errors.New("--tenant is required: the name of the API client (see faregraph apikey list)")
+	}
+	return nil
 }

@@ -35,6 +35,10 @@ func TestTenantSettlementCommand(t *testing.T) {
 		{[]string{"settlement", "set", "--tenant", "acme", "--provider", "wink", "--mode", "MERCHANT"}, "--provider: \"wink\" is not a provider"},
 		{[]string{"settlement", "set", "--tenant", "nobody", "--provider", "liteapi", "--mode", "MERCHANT"}, "--tenant: no tenant \"nobody\""},
 		{[]string{"settlement", "get"}, "usage: faregraph tenant settlement"},
+		// An empty name is refused naming the flag, never "create one
+		// with apikey create --tenant \"\"".
+		{[]string{"settlement", "set", "--tenant", "", "--provider", "liteapi", "--mode", "MERCHANT"}, "--tenant is required"},
+		{[]string{"settlement", "list", "--tenant", " "}, "--tenant is required"},
 		{[]string{"settlement", "set", "--tenant", "acme", "--provider", "liteapi", "--mode", "MERCHANT", "extra"}, "unexpected argument"},
 	} {
 		if err := tenant(ctx, cfg, tc.args, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -339,6 +339,16 @@ type CheckoutSessionPayload struct {
 	Warnings []fault.Warning `json:"warnings"`
 }
 
+// Input of confirmProviderIntent.
+type ConfirmProviderIntentInput struct {
+	// CheckoutSession.id of the session.
+	CheckoutSessionID string `json:"checkoutSessionId"`
+	// The transactionId of the CONFIRM_PROVIDER_INTENT action the app confirmed (PaymentAction.transactionId).
+	TransactionID string `json:"transactionId"`
+	// Repeating a request with the same key returns the first answer; another request with it is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+}
+
 // The session whose sandbox card form to play.
 type ConfirmSandboxPaymentInput struct {
 	// CheckoutSession.id of the session.
@@ -383,9 +393,9 @@ type CreateCheckoutSessionInput struct {
 
 // A webhook endpoint to register.
 type CreateWebhookEndpointInput struct {
-	// An https URL on a public address (http and private addresses only in development).
+	// An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events.
 	URL string `json:"url"`
-	// The event types to receive: names from Event's description, checkout_session.* or *. At most 20.
+	// The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20.
 	Events []string `json:"events"`
 }
 
@@ -411,7 +421,7 @@ type ForwardCardInput struct {
 	CheckoutSessionID string `json:"checkoutSessionId"`
 	// The provider whose CARD_FORWARD parts the card pays (Offer part provider, e.g. citizenplane).
 	Provider string `json:"provider"`
-	// The Stripe PaymentMethod id (pm_...) made with the provider's restricted key.
+	// The Stripe PaymentMethod id made with the provider's restricted key: pm_ followed by at least one letter, digit or underscore, at most 255 characters.
 	PaymentMethodID string `json:"paymentMethodId"`
 	// The 3-D Secure results, when the card was authenticated; leave unset after a failed authentication (ECI 07 or 00).
 	ThreeDSecure *ThreeDSecureInput `json:"threeDSecure,omitempty"`
@@ -766,7 +776,7 @@ type ThreeDSecureInput struct {
 	ElectronicCommerceIndicator ElectronicCommerceIndicator `json:"electronicCommerceIndicator"`
 	// The authentication value (CAVV, AAV or AEVV): 20 bytes in base64, 28 characters.
 	Cryptogram string `json:"cryptogram"`
-	// The XID (3-D Secure 1) or the Directory Server transaction id (3-D Secure 2).
+	// With V1_0_2 (3-D Secure 1), the XID: 20 bytes in base64, 28 characters. With V2_1_0 or V2_2_0, the Directory Server transaction id (dsTransID, a UUID), at most 64 characters. Source: CitizenPlane's booking document (for 3D Secure 1, the XID; for 3D Secure 2, the dsTransID).
 	TransactionID string `json:"transactionId"`
 }
 

@@ -94,6 +94,11 @@ func New(cfg Config) (*Gateway, error) {
 // Name returns "gr4vy".
 func (g *Gateway) Name() string { return "gr4vy" }
 
+// MaxAmount is Gr4vy's limit on every amount, in any currency: 99999999
+// minor units (seed 003, cart_items[].unit_amount; see validate.go). It
+// makes the gateway a payments.AmountLimiter.
+func (g *Gateway) MaxAmount(string) int64 { return MaxAmount }
+
 // Wire shapes (see CONTRACT.md).
 
 // Session is a checkout session as Gr4vy answers it.

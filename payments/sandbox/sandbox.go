@@ -143,6 +143,17 @@ func (g *Gateway) Capture(ctx context.Context, id string, amount int64) (*paymen
 	}
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
+	// The usual case in one statement: an authorization that covers
+	// amount is captured. Any other state is read and answered below.
+	next := &db.SandboxIntentRow{ID: id, Status: string(payments.Captured), AmountCaptured: amount, UpdatedAt: g.now().UTC()}
+	ok, err := g.intents.Move(ctx, g.db, next, []string{string(payments.Authorized)},
+		[]string{"status", "amount_captured", "amount_capturable", "updated_at"}, nil, "amount_capturable >= ?", amount)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: capture %d of %s: %w", amount, id, err)
+	}
+	if ok {
+		return toIntent(next), nil
+	}
 	row, err := g.transition(ctx, id, func(r *db.SandboxIntentRow) (bool, error) {
 		switch payments.Status(r.Status) {
 		case payments.Captured:
@@ -212,6 +223,28 @@ func (g *Gateway) Confirm(ctx context.Context, intentID, cardNumber string) (*pa
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
 	card, decline := classify(cardNumber)
+	if card != nil {
+		// The usual case in one statement: an intent waiting for a card
+		// takes it. Any other state is read and answered below.
+		next := &db.SandboxIntentRow{ID: intentID, Status: string(payments.Authorized), Card: card, UpdatedAt: g.now().UTC()}
+		cols, sets := []string{"status", "card", "failure_code", "failure_message", "updated_at"}, []string{"amount_capturable = amount"}
+		if decline != nil {
+			next.Status, next.FailureCode, next.FailureMessage = string(payments.Failed), decline.DeclineCode, decline.Message
+			if next.FailureCode == "" {
+				next.FailureCode = decline.Code
+			}
+			cols, sets = append(cols, "amount_capturable"), nil
+		}
+		ok, err := g.intents.Move(ctx, g.db, next, []string{string(payments.RequiresPaymentMethod), string(payments.Failed)}, cols, sets, "")
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("sandbox: confirm %s: %w", intentID, err)
+		case ok && decline != nil:
+			return toIntent(next), fmt.Errorf("sandbox: confirm %s: %w", intentID, decline)
+		case ok:
+			return toIntent(next), nil
+		}
+	}
 	row, err := g.transition(ctx, intentID, func(r *db.SandboxIntentRow) (bool, error) {
 		if st := payments.Status(r.Status); st != payments.RequiresPaymentMethod && st != payments.Failed {
 			return false, fmt.Errorf("status %s: %w", r.Status, payments.ErrInvalidState)

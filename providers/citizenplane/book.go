@@ -31,7 +31,8 @@ import (
 // traveller missing what the booking needs; HoldExpired for 403 (the
 // requests expired, or were aborted); PriceChanged or SoldOut for another
 // 409, by its type; NotFound for request ids CitizenPlane does not know
-// (404); Rejected for 400 and 422. Unavailable or Timeout (server errors,
+// (404); PaymentDeclined for 422 PAYMENT_FAILED of a forwarded card;
+// Rejected for 400 and other 422s. Unavailable or Timeout (server errors,
 // no answer, an answer that cannot be read) leave the outcome unknown:
 // ask FindBooking.
 func (c *Client) Book(ctx context.Context, r providers.BookRequest) (*providers.Booking, error) {
@@ -85,7 +86,7 @@ func (c *Client) book(ctx context.Context, op string, r providers.BookRequest) (
 			}
 			return c.retrieveBooked(ctx, op, ae.body.CPReference)
 		}
-		return nil, c.bookError(err)
+		return nil, c.bookError(err, body.PaymentMethod != "")
 	}
 	b, err := bookingOf(resp)
 	if err != nil {
@@ -147,8 +148,11 @@ func (c *Client) Settlements() []providers.Settlement {
 	return settlements()
 }
 
-// bookError maps a failed POST /v3/bookings to the write side's codes.
-func (c *Client) bookError(err error) error {
+// bookError maps a failed POST /v3/bookings to the write side's codes. A
+// 422 PAYMENT_FAILED of a booking paid by a forwarded card (cardForwarded)
+// is the card declined (PaymentDeclined: CitizenPlane charged it and
+// failed, aborting the held requests [doc, v1]); any other 422 is Rejected.
+func (c *Client) bookError(err error, cardForwarded bool) error {
 	var pe *providers.Error
 	if !errors.As(err, &pe) {
 		return err
@@ -162,6 +166,9 @@ func (c *Client) bookError(err error) error {
 		pe.Code, pe.Message = providers.NotFound, "hold not found"
 	case http.StatusUnprocessableEntity:
 		pe.Code, pe.Message = providers.Rejected, "provider refused the booking"
+		if cardForwarded && pe.ProviderCode == wire.TypePaymentFailed {
+			pe.Code, pe.Message = providers.PaymentDeclined, "CitizenPlane declined the card forwarded to it; the held seats were released"
+		}
 	}
 	return pe
 }

@@ -44,9 +44,9 @@ func TestBookCardForward(t *testing.T) {
 		pm   string
 		want providers.ErrorCode
 	}{
-		{"attempt acknowledged 06 is a payment error", "06", "pm_card_visa", providers.Rejected},
+		{"attempt acknowledged 06 is a payment error", "06", "pm_card_visa", providers.PaymentDeclined},
 		{"failed 07 must not be sent", "07", "pm_card_visa", providers.Rejected},
-		{"declined card", "05", "pm_card_chargeDeclined", providers.Rejected},
+		{"declined card", "05", "pm_card_chargeDeclined", providers.PaymentDeclined},
 		{"not a payment method", "05", "tok_visa", providers.Rejected},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

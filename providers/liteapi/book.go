@@ -29,8 +29,11 @@ import (
 //
 // Errors are *providers.Error values with Op "book": HoldExpired when the
 // prebook lapsed or is unknown (404 45084, 45033, 45029; 400 45063),
-// Rejected for a refused payment (502 55004) or an invalid request (other
-// 4xxxx), and Unavailable or Timeout when the outcome is unknown: a server
+// PaymentNotConfirmed for a refused payment (502 55004) of a booking paid
+// by TRANSACTION_ID (the intent is not confirmed, or not the prebook's
+// latest: the prebook stays bookable once the app confirms it), Rejected
+// for a refused payment on account (55004 with CREDIT) or an invalid
+// request (other 4xxxx), and Unavailable or Timeout when the outcome is unknown: a server
 // error, no answer, another booking call of the prebook in progress (409
 // 45035), a booking that exists but could not be read. After those, ask
 // FindBooking; never book again with another hold.
@@ -220,6 +223,7 @@ func (c *Client) postBooking(ctx context.Context, op string, req wire.BookReques
 	var resp wire.BookResponse
 	if err := decodeAnswer(op, http.MethodPost, wire.BookingsPath, status, raw, &resp); err != nil {
 		err = reclassify(err, bookCodes)
+		paymentRefusal(err, req.Payment.Method)
 		var pe *providers.Error
 		if errors.As(err, &pe) && (providerCode(pe) == codeDuplicateBooking || providerCode(pe) == codeAlreadyTicketed) {
 			if id := duplicateBookingID(raw); id != "" {
@@ -372,4 +376,21 @@ func slicesOf(segs []wire.Segment) int {
 		}
 	}
 	return 1
+}
+
+// paymentRefusal words a refused payment (55004) by how the booking pays:
+// on account (CREDIT) LiteAPI refused to charge our account (Rejected);
+// with TRANSACTION_ID its payment intent is not confirmed, or not the
+// prebook's latest (PaymentNotConfirmed). err is changed in place.
+func paymentRefusal(err error, method string) {
+	pe := asProviderError(err)
+	if pe == nil || providerCode(pe) != 55004 {
+		return
+	}
+	switch method {
+	case wire.PaymentTransactionID:
+		pe.Code, pe.Message = providers.PaymentNotConfirmed, "LiteAPI refused the payment: its payment intent (transactionId) is not confirmed, or is not the prebook's latest"
+	case wire.PaymentCredit:
+		pe.Message = "LiteAPI refused the payment on account (credit)"
+	}
 }

@@ -146,7 +146,7 @@ var (
 	vHoldExpired   = verdict{providers.HoldExpired, "the LiteAPI hold expired before booking"}
 	vBookInFlight  = verdict{providers.Unavailable, "a booking of this hold is already in progress at LiteAPI"}
 	vAlreadyBooked = verdict{providers.Unavailable, "LiteAPI already has a booking for this hold"}
-	vPaymentFailed = verdict{providers.Rejected, "LiteAPI refused the payment on account"}
+	vPaymentFailed = verdict{providers.Rejected, "LiteAPI refused the payment"} // worded by method: paymentRefusal
 	vNoBooking     = verdict{providers.NotFound, "LiteAPI has no such booking"}
 )
 

@@ -56,8 +56,8 @@ func TestProviderIntent(t *testing.T) {
 
 	b := bookRequestFor(o, h, "cs_1-0")
 	b.Payment = providers.Payment{Settlement: providers.ProviderIntent, TransactionID: h.Intent.TransactionID}
-	if _, err := env.client.Book(context.Background(), b); providers.CodeOf(err) != providers.Rejected {
-		t.Fatalf("book before confirmation: %v, want Rejected", err)
+	if _, err := env.client.Book(context.Background(), b); providers.CodeOf(err) != providers.PaymentNotConfirmed {
+		t.Fatalf("book before confirmation: %v, want PaymentNotConfirmed", err)
 	}
 	if err := env.sim.ConfirmIntent(h.Intent.ClientSecret, litesim.CardOK); err != nil {
 		t.Fatal(err)

@@ -143,6 +143,11 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 // effect.
 func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
 
+// Operations names the operations SetFailure takes.
+func (s *Simulator) Operations() []string {
+	return []string{simOpSearch, simOpRoundTrips, simOpVerify, simOpHold, simOpBook, simOpRetrieve}
+}
+
 // SetSeats leaves n seats of a flight on sale from now on, whatever it had:
 // requests and bookings made after it count against n, pending requests
 // keep their seats. A flight the inventory does not have is an error

@@ -155,8 +155,9 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 
 // SetFailure makes every call of operation op fail in mode m; sim.FailNone
 // restores it. The operations are "rates", "verify", "prebook" (POST
-// /flights/prebooks), "get_prebook", "services", "book" and "retrieve" (GET
-// /flights/bookings/{id}). sim.FailBefore answers the operation's
+// /flights/prebooks), "get_prebook", "services", "book", "retrieve" (GET
+// /flights/bookings/{id}), "cancel" (POST .../cancellations) and
+// "quote_cancellation" (GET .../cancellations). sim.FailBefore answers the operation's
 // "unavailable" error without doing anything; sim.FailAfter does the
 // operation, then answers that error; sim.FailTimeout does it, then never
 // answers until the client gives up. The errors are 503 51004 (rates), 503
@@ -165,6 +166,11 @@ func (s *Simulator) SetFailureRate(r float64) { s.knobs.SetFailureRate(r) }
 // documentation has no 503 for services and get booking: their generic
 // server errors are used.
 func (s *Simulator) SetFailure(op string, m sim.FailMode) { s.knobs.SetFailure(op, m) }
+
+// Operations names the operations SetFailure takes.
+func (s *Simulator) Operations() []string {
+	return []string{epRates.op, epVerify.op, epPrebook.op, epGetPrebook.op, epServices.op, epBook.op, epRetrieve.op, epCancel.op, epQuote.op}
+}
 
 // SetSeats leaves n seats of a flight on sale in each fare family from now
 // on, whatever it had: prebooks and bookings made after it count against
