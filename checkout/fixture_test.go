@@ -59,9 +59,8 @@ func fixedSession() *Session {
 		}},
 		CreatedAt:  now,
 		UpdatedAt:  now.Add(90 * time.Second),
-		busyOp:     "book",
-		busyUntil:  &busy,
-		payGateway: "stripe", // the payment_gateway column
+		busyOp:    "book",
+		busyUntil: &busy,
 	}
 }
 
