@@ -314,6 +314,16 @@ func paymentRefused(sess *Session) (retry bool, ue []fault.Violation) {
 // booking. The answer is the refusal as a user error (CARD_DECLINED,
 // PAYMENT_ACTION_REQUIRED).
 func (s *Service) backToPayment(ctx context.Context, sess *Session, ue []fault.Violation) (*Result, error) {
+	// A session before booking has no booking (load reads none for it):
+	// only a booking that booked nothing may go back.
+	for _, p := range sess.Parts {
+		if p.Status != PartPending && p.Status != "" {
+			return nil, fmt.Errorf("checkout: %s cannot go back to payment: a part is %s", sess.ID, p.Status)
+		}
+	}
+	if len(sess.Bookings) > 0 {
+		return nil, fmt.Errorf("checkout: %s cannot go back to payment: it has bookings", sess.ID)
+	}
 	now := s.now()
 	for i, p := range sess.Parts {
 		if p.Status != PartPending {
