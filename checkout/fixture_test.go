@@ -57,8 +57,8 @@ func fixedSession() *Session {
 			Provider: "liteapi", ProviderReference: "LA-1", Status: providers.BookingConfirmed, Amount: recordstest.Money(29900),
 			GroupIdentifier: "grp_0011", Locators: []string{"ABC123"}, CreatedAt: now.Add(time.Minute),
 		}},
-		CreatedAt:  now,
-		UpdatedAt:  now.Add(90 * time.Second),
+		CreatedAt: now,
+		UpdatedAt: now.Add(90 * time.Second),
 		busyOp:    "book",
 		busyUntil: &busy,
 	}
