@@ -39,7 +39,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if (sess.Status == PaymentPending || sess.Status == Authorized) && sess.Payment != nil && sess.Payment.IntentID != "" {
 		// Ask the gateway before booking: the card may be authorized
 		// before its webhook arrives, or its authorization may be gone.
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return otherGateway(sess, err)
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return nil, fmt.Errorf("checkout: read payment of %s: %w", sess.ID, err)
 		}
@@ -95,6 +99,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	}
 	s.heartbeat(ctx, sess, "book")
 	renewed, err := s.bookParts(ctx, sess)
+	if errors.Is(err, errBusy) {
+		// Another replica took the session over (the lease lapsed while
+		// the holds were renewed): it books, with the holds it has.
+		return s.busy(ctx, sess, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +199,15 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	if renewed > 0 {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
-	_, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	// The renewed holds must be stored before any is booked: if another
+	// replica took the session over meanwhile (this step's lease lapsed),
+	// it books the holds it has, and booking ours as well would book the
+	// part twice at the provider (a new hold is a new booking) with one
+	// booking row. Then this step stops; its new holds lapse unbooked.
+	ok, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	if err == nil && !ok {
+		err = fmt.Errorf("checkout: store the renewed holds of %s: %w", sess.ID, errBusy)
+	}
 	return renewed, err
 }
 
@@ -297,6 +314,16 @@ func paymentRefused(sess *Session) (retry bool, ue []fault.Violation) {
 // booking. The answer is the refusal as a user error (CARD_DECLINED,
 // PAYMENT_ACTION_REQUIRED).
 func (s *Service) backToPayment(ctx context.Context, sess *Session, ue []fault.Violation) (*Result, error) {
+	// A session before booking has no booking (load reads none for it):
+	// only a booking that booked nothing may go back.
+	for _, p := range sess.Parts {
+		if p.Status != PartPending && p.Status != "" {
+			return nil, fmt.Errorf("checkout: %s cannot go back to payment: a part is %s", sess.ID, p.Status)
+		}
+	}
+	if len(sess.Bookings) > 0 {
+		return nil, fmt.Errorf("checkout: %s cannot go back to payment: it has bookings", sess.ID)
+	}
 	now := s.now()
 	for i, p := range sess.Parts {
 		if p.Status != PartPending {
@@ -584,15 +611,18 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 		if p.IntentID == "" {
 			return nil
 		}
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return err
+		}
 		var in *payments.Intent
-		var err error
 		if amount > 0 {
 			s.crash("capture:before_gateway")
-			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
+			in, err = gw.Capture(ctx, p.IntentID, amount)
 			s.crash("capture:after_gateway")
 		} else {
 			s.crash("release:before_gateway")
-			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+			in, err = gw.Cancel(ctx, p.IntentID)
 			s.crash("release:after_gateway")
 			if errors.Is(err, payments.ErrNotFound) {
 				p.Status = payments.Canceled

@@ -234,6 +234,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
 	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
 	sess.ReconcileAttempts, sess.ReconcileAt = row.ReconcileAttempts, row.ReconcileAt
+	sess.payGateway = row.PaymentGateway
 	if sess.PartialBooking == "" {
 		sess.PartialBooking = ForbidPartial // stored before the choice existed: the default
 	}
@@ -253,7 +254,7 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
 		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
 		ReconcileAttempts: sess.ReconcileAttempts, ReconcileAt: sess.ReconcileAt,
-		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
+		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), PaymentGateway: paymentGateway(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
 	}, nil
@@ -701,6 +702,57 @@ func paymentRef(sess *Session) string {
 		return ""
 	}
 	return sess.Payment.IntentID
+}
+
+// paymentGateway names the gateway sess's card payment is made through:
+// the payment's own, or, while its intent is being created, the one the
+// pay step chose; "" for none.
+func paymentGateway(sess *Session) string {
+	if p := sess.Payment; p != nil {
+		return p.Gateway // "" for a credit line, or every part paid to its provider
+	}
+	return sess.payGateway
+}
+
+// PaymentGateway names the gateway sess's card payment is made through
+// (payments.Gateway.Name), "" when it has none (no payment yet, a credit
+// line, or every part paid to its provider).
+func (sess *Session) PaymentGateway() string { return paymentGateway(sess) }
+
+// OtherGatewayError is a call on a session's payment that this service
+// cannot make: the payment was made through Gateway, and the service is
+// configured with Ours. The step is left to a replica configured with
+// Gateway (the sweeper's look-ups skip such sessions, db.OfGateway).
+type OtherGatewayError struct {
+	Session, Gateway, Ours string
+}
+
+func (e *OtherGatewayError) Error() string {
+	return fmt.Sprintf("checkout: the payment of %s was made through the gateway %s; this server has %s", e.Session, e.Gateway, e.Ours)
+}
+
+// gateway is the gateway that took sess's payment, which every capture,
+// void, refund and read of it goes through: the service's own, or an
+// *OtherGatewayError when the payment was made through another. A
+// payment stored before gateways were recorded is taken to be the
+// service's.
+func (s *Service) gateway(sess *Session) (payments.Gateway, error) {
+	if g := paymentGateway(sess); g != "" && g != s.cfg.Gateway.Name() {
+		return nil, &OtherGatewayError{Session: sess.ID, Gateway: g, Ours: s.cfg.Gateway.Name()}
+	}
+	return s.cfg.Gateway, nil
+}
+
+// otherGateway answers a mutation that needs a session's payment on a
+// replica configured with another gateway: PAYMENT_UNAVAILABLE, to
+// retry (a replica with the payment's gateway answers it).
+func otherGateway(sess *Session, err error) (*Result, error) {
+	var og *OtherGatewayError
+	if !errors.As(err, &og) {
+		return nil, err
+	}
+	return &Result{Session: sess, UserErrors: userErr(fault.PaymentUnavailable,
+		fmt.Sprintf("this session's payment was made through %s, which this server does not reach; retry shortly", og.Gateway), "checkoutSessionId")}, nil
 }
 
 // Gateway is the payment gateway the service uses.

@@ -77,7 +77,8 @@ func sessionsList(ctx context.Context, cfg config, args []string, out, notice io
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SESSION\tTENANT\tSTATUS\tUPDATED\tATTEMPTS\tNEXT LOOKUP\tPARTS\tFAILURE")
+	fmt.Fprintln(tw, "SESSION\tTENANT\tSTATUS\tUPDATED\tATTEMPTS\tNEXT LOOKUP\tPARTS\tGATEWAY\tFAILURE")
+	ours := a.Checkout.Gateway().Name()
 	for _, s := range list {
 		next := "-"
 		if s.ReconcileAt != nil {
@@ -98,7 +99,16 @@ func sessionsList(ctx context.Context, cfg config, args []string, out, notice io
 		if s.Failure != nil {
 			failure = string(s.Failure.Code)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", s.ID, s.TenantID, s.Status, s.UpdatedAt.UTC().Format(time.RFC3339), s.ReconcileAttempts, next, parts, failure)
+		// The gateway the payment was made through: its captures, voids
+		// and resumed steps wait for a replica configured with it.
+		gw := s.PaymentGateway()
+		switch {
+		case gw == "":
+			gw = "-"
+		case gw != ours:
+			gw += " (not " + ours + ": left to replicas with " + gw + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.TenantID, s.Status, s.UpdatedAt.UTC().Format(time.RFC3339), s.ReconcileAttempts, next, parts, gw, failure)
 	}
 	return tw.Flush()
 }
