@@ -312,8 +312,17 @@ func (s *Service) CancelBooking(ctx context.Context, tenantID, quoteID, key stri
 	}
 	if row.Status == string(CancelQuoted) {
 		if ue := s.confirmable(ctx, row, b); ue != nil {
-			return &CancellationResult{UserErrors: ue}, nil
+			// The quote was read before the booking: a concurrent call may
+			// have confirmed it, and canceled the booking, in between.
+			if row, err = s.cancels.Get(ctx, s.cfg.DB, tenantID, quoteID); err != nil {
+				return nil, err
+			}
+			if row.Status == string(CancelQuoted) {
+				return &CancellationResult{UserErrors: ue}, nil
+			}
 		}
+	}
+	if row.Status == string(CancelQuoted) {
 		now := s.now()
 		next := now.Add(s.cfg.Lease)
 		row.IdempotencyKey, row.NextAt = key, &next

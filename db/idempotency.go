@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,16 +34,25 @@ type Idempotency struct{}
 // taken over, for a caller that crashed.
 func (Idempotency) Claim(ctx context.Context, idb bun.IDB, tenantID, key, op, hash string, now time.Time, stale time.Duration) (*IdempotencyRow, error) {
 	row := &IdempotencyRow{TenantID: tenantID, Key: key, Operation: op, RequestHash: hash, State: "RUNNING", CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-	res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("db: claim idempotency key: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil, nil
-	}
 	got := new(IdempotencyRow)
-	if err := idb.NewSelect().Model(got).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("db: read idempotency key: %w", err)
+	for attempt := 1; ; attempt++ {
+		res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("db: claim idempotency key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil, nil
+		}
+		err = idb.NewSelect().Model(got).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) && attempt < 3 {
+			// The claim that conflicted was released (Release) between
+			// the two statements: the key is free again.
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("db: read idempotency key: %w", err)
+		}
+		break
 	}
 	if got.State == "RUNNING" && got.Operation == op && got.RequestHash == hash && now.Sub(got.UpdatedAt) > stale {
 		res, err := idb.NewUpdate().Model(got).Set("updated_at = ?", now.UTC()).
