@@ -521,7 +521,11 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	for attempt := 0; r.id == ""; attempt++ {
 		var err error
 		r.id, err = newSession(s, sc, day)
-		if errors.Is(err, errTransport) && attempt < 3 && s.died(5*time.Second) {
+		// Another server's session may keep this one dying at its point
+		// until a server not set to die concludes that step: wait a little
+		// between the attempts.
+		if errors.Is(err, errTransport) && attempt < 10 && s.died(5*time.Second) {
+			time.Sleep(time.Duration(attempt) * 300 * time.Millisecond)
 			if err := s.start(); err != nil {
 				return err
 			}
