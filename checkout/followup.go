@@ -51,7 +51,7 @@ func (s *Service) followUps(sess *Session, from Status) {
 // It returns how many sessions moved on.
 func (s *Service) FollowUpPayments(ctx context.Context) (int, error) {
 	now := s.now()
-	rows, err := s.sessions.FollowUpsDue(ctx, s.cfg.DB, string(PaymentPending), now, 100)
+	rows, err := s.sessions.FollowUpsDue(ctx, s.cfg.DB, string(PaymentPending), s.cfg.Gateway.Name(), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -69,7 +69,11 @@ func (s *Service) FollowUpPayments(ctx context.Context) (int, error) {
 			_, _ = s.move(ctx, sess, sess.Status, "", "")
 			continue
 		}
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			continue // another gateway's payment: a replica with it reads it
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err == nil {
 			var res *Result
 			if res, err = s.intentChanged(ctx, sess, in); err == nil {
