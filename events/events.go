@@ -26,6 +26,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -80,7 +81,13 @@ type Config struct {
 	// sent in the transaction of each event): a safety net only; 5 s
 	// when zero.
 	FallbackPollInterval time.Duration
-	Now                  func() time.Time
+	// MaxSubscriptionsPerTenant caps the subscriptions one tenant may
+	// have open on this Service (one replica) at once, so that streams,
+	// which have no deadline, cannot exhaust the server:
+	// DefaultMaxSubscriptionsPerTenant when zero. One more is refused with
+	// ErrTooManySubscriptions.
+	MaxSubscriptionsPerTenant int
+	Now                       func() time.Time
 	Logger               *slog.Logger
 }
 
@@ -91,8 +98,42 @@ type Service struct {
 	outbox db.Outbox
 	hub    hub
 	pool   pool
-	// open counts the subscriptions streaming now.
-	open atomic.Int64
+	// open counts the subscriptions streaming now; perTenant the same
+	// by tenant, under mu.
+	open      atomic.Int64
+	mu        sync.Mutex
+	perTenant map[string]int
+}
+
+// DefaultMaxSubscriptionsPerTenant is Config.MaxSubscriptionsPerTenant
+// when zero.
+const DefaultMaxSubscriptionsPerTenant = 100
+
+// ErrTooManySubscriptions: the tenant has Config.MaxSubscriptionsPerTenant
+// subscriptions open on this replica already.
+var ErrTooManySubscriptions = errors.New("events: too many subscriptions open")
+
+// admit counts one more open subscription of tenant, unless it has the
+// most it may; done gives it back.
+func (s *Service) admit(tenant string) (done func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perTenant[tenant] >= s.cfg.MaxSubscriptionsPerTenant {
+		return nil, false
+	}
+	if s.perTenant == nil {
+		s.perTenant = map[string]int{}
+	}
+	s.perTenant[tenant]++
+	s.open.Add(1)
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.perTenant[tenant]--; s.perTenant[tenant] <= 0 {
+			delete(s.perTenant, tenant)
+		}
+		s.open.Add(-1)
+	}, true
 }
 
 // Subscriptions is how many subscriptions this Service streams now, each
@@ -113,6 +154,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.FallbackPollInterval <= 0 {
 		cfg.FallbackPollInterval = 5 * time.Second
+	}
+	if cfg.MaxSubscriptionsPerTenant <= 0 {
+		cfg.MaxSubscriptionsPerTenant = DefaultMaxSubscriptionsPerTenant
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
@@ -375,26 +419,52 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 const lookback = 64
 
 // Subscribe streams the tenant's events about subject (a session or
-// booking id), from those written after the call, until ctx ends. Each
-// event is sent once. It reads the outbox when woken by the notification
-// of a new event about subject (Postgres, from any replica), and every
-// FallbackPollInterval in case one was lost; without notifications (SQLite,
-// or while the LISTEN connection is down) every PollInterval.
-func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-chan Event, error) {
+// booking id), from those written after the call, until ctx ends. With
+// after (an event id of the tenant's, from an earlier stream) it first
+// sends the events about subject written after that one, in the outbox's
+// order, then follows on: a client that lost its stream resumes without
+// a gap or a repeat; an unknown after is ErrNotFound. Each event is sent
+// once. It reads the outbox when woken by the notification of a new event
+// about subject (Postgres, from any replica), and every
+// FallbackPollInterval in case one was lost; without notifications
+// (SQLite, or while the LISTEN connection is down) every PollInterval.
+// A tenant with MaxSubscriptionsPerTenant open is refused
+// (ErrTooManySubscriptions).
+func (s *Service) Subscribe(ctx context.Context, tenantID, subject, after string) (<-chan Event, error) {
+	var from int64 = -1
+	if after != "" {
+		ev, err := s.outbox.Get(ctx, s.cfg.DB, tenantID, after)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		from = ev.Seq
+	}
+	done, ok := s.admit(tenantID)
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", ErrTooManySubscriptions, s.cfg.MaxSubscriptionsPerTenant)
+	}
 	// Registered before the last event is read: an event committed in
 	// between wakes it rather than waiting for a poll.
 	w := s.register(subject)
 	last, err := s.outbox.Last(ctx, s.cfg.DB)
 	if err != nil {
 		s.unregister(w)
+		done()
 		return nil, err
+	}
+	if from >= 0 {
+		// Replay from after: read at once, from there on.
+		last = from
+		w.wake()
 	}
 	start := last
 	ch := make(chan Event, 16)
-	s.open.Add(1)
 	go func() {
 		defer close(ch)
-		defer s.open.Add(-1)
+		defer done()
 		defer s.unregister(w)
 		t := time.NewTimer(s.pollInterval())
 		defer t.Stop()

@@ -557,8 +557,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		BookingEvents         func(childComplexity int, bookingID string) int
-		CheckoutSessionEvents func(childComplexity int, checkoutSessionID string) int
+		BookingEvents         func(childComplexity int, bookingID string, after *string) int
+		CheckoutSessionEvents func(childComplexity int, checkoutSessionID string, after *string) int
 		SearchOffersProgress  func(childComplexity int, input model.SearchOffersInput) int
 	}
 
@@ -748,8 +748,8 @@ type QueryResolver interface {
 }
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
-	BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error)
-	CheckoutSessionEvents(ctx context.Context, checkoutSessionID string) (<-chan *events.Event, error)
+	BookingEvents(ctx context.Context, bookingID string, after *string) (<-chan *events.Event, error)
+	CheckoutSessionEvents(ctx context.Context, checkoutSessionID string, after *string) (<-chan *events.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -3004,7 +3004,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.BookingEvents(childComplexity, args["bookingId"].(string)), true
+		return e.ComplexityRoot.Subscription.BookingEvents(childComplexity, args["bookingId"].(string), args["after"].(*string)), true
 	case "Subscription.checkoutSessionEvents":
 		if e.ComplexityRoot.Subscription.CheckoutSessionEvents == nil {
 			break
@@ -3015,7 +3015,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CheckoutSessionEvents(childComplexity, args["checkoutSessionId"].(string)), true
+		return e.ComplexityRoot.Subscription.CheckoutSessionEvents(childComplexity, args["checkoutSessionId"].(string), args["after"].(*string)), true
 	case "Subscription.searchOffersProgress":
 		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
 			break
@@ -3550,7 +3550,13 @@ What can be followed as it happens. Subscriptions are answered as
 server-sent events only (the events of bookings and sessions come from the
 database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 Accept: text/event-stream; each event is "event: next" with one answer in
-data, and the stream ends with "event: complete".
+data, and the stream ends with "event: complete". Streams have no deadline
+(the request timeout does not apply): they last until the client
+disconnects, the subscription ends or the server shuts down (then the
+connection closes without "event: complete": reconnect, with after). A
+comment line (":") is sent every 15 s while nothing else is, to keep
+proxies from closing an idle stream. An API client may have 100
+subscriptions open on one server at once; one more answers OVERLOADED.
 """
 type Subscription {
   """
@@ -3564,15 +3570,19 @@ type Subscription {
     "What to search for."
     input: SearchOffersInput!
   ): OfferSearchProgress!
-  "The events of one booking (booking.*, refund.succeeded) written after the subscription starts."
+  "The events of one booking (booking.*, refund.succeeded) written after the subscription starts, or, with after, those written after that event first."
   bookingEvents(
     "Booking.id of the booking."
     bookingId: ID!
+    "Event.id (evt_...) of the last event a previous stream delivered: the events of the booking written after it are sent first, once each, then the stream follows live; NOT_FOUND on after when it is not one of your events."
+    after: ID
   ): Event!
-  "The events of one checkout session (checkout_session.<status>) written after the subscription starts."
+  "The events of one checkout session (checkout_session.<status>) written after the subscription starts, or, with after, those written after that event first."
   checkoutSessionEvents(
     "CheckoutSession.id of the session."
     checkoutSessionId: ID!
+    "Event.id (evt_...) of the last event a previous stream delivered: the events of the session written after it are sent first, once each, then the stream follows live; NOT_FOUND on after when it is not one of your events."
+    after: ID
   ): Event!
 }
 
@@ -4904,7 +4914,7 @@ enum ErrorCode {
   NOT_ACCEPTABLE
   "A request error: an automatic persisted query sent as its SHA-256 hash only, which this server has not seen; send the query text with the hash once (Apollo's APQ protocol)."
   PERSISTED_QUERY_NOT_FOUND
-  "The server is running as many searches as it admits and could not queue this one; no provider was asked. Retry in a few seconds."
+  "The server is running as many searches as it admits and could not queue this one (no provider was asked), or a subscription would pass the 100 an API client may have open on one server (close one). Retry in a few seconds."
   OVERLOADED
 }
 
@@ -7210,6 +7220,14 @@ func (ec *executionContext) field_Subscription_bookingEvents_args(ctx context.Co
 		return nil, err
 	}
 	args["bookingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7224,6 +7242,14 @@ func (ec *executionContext) field_Subscription_checkoutSessionEvents_args(ctx co
 		return nil, err
 	}
 	args["checkoutSessionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -16740,7 +16766,7 @@ func (ec *executionContext) _Subscription_bookingEvents(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().BookingEvents(ctx, fc.Args["bookingId"].(string))
+			return ec.Resolvers.Subscription().BookingEvents(ctx, fc.Args["bookingId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {
@@ -16784,7 +16810,7 @@ func (ec *executionContext) _Subscription_checkoutSessionEvents(ctx context.Cont
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CheckoutSessionEvents(ctx, fc.Args["checkoutSessionId"].(string))
+			return ec.Resolvers.Subscription().CheckoutSessionEvents(ctx, fc.Args["checkoutSessionId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {

@@ -764,7 +764,13 @@ type SelectSeatsInput struct {
 // server-sent events only (the events of bookings and sessions come from the
 // database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 // Accept: text/event-stream; each event is "event: next" with one answer in
-// data, and the stream ends with "event: complete".
+// data, and the stream ends with "event: complete". Streams have no deadline
+// (the request timeout does not apply): they last until the client
+// disconnects, the subscription ends or the server shuts down (then the
+// connection closes without "event: complete": reconnect, with after). A
+// comment line (":") is sent every 15 s while nothing else is, to keep
+// proxies from closing an idle stream. An API client may have 100
+// subscriptions open on one server at once; one more answers OVERLOADED.
 type Subscription struct {
 }
 
