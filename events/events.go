@@ -88,7 +88,7 @@ type Config struct {
 	// ErrTooManySubscriptions.
 	MaxSubscriptionsPerTenant int
 	Now                       func() time.Time
-	Logger               *slog.Logger
+	Logger                    *slog.Logger
 }
 
 // Service is the events of every tenant.
