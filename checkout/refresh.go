@@ -16,12 +16,15 @@ import (
 // Booking refresh: airlines cancel flights, change schedules and
 // locators after booking. The sweeper re-reads every booking of a flight
 // still to leave, more often as its departure nears (refreshInterval),
-// and records what changed (BookingChange); a status read on request
-// (Booking.status through the loaders) is recorded the same way.
+// and records what changed (BookingChange); a read on request
+// (Booking.flights, status and changes, through the loaders) is recorded
+// the same way (BookingSeen), once however many readers see it.
 
 // refreshInterval is how long until a booking whose flight leaves in d is
 // read again: every 15 minutes in the last day, hourly in the last week,
-// every 6 hours in the last month, daily before.
+// every 6 hours in the last month, daily before. A read on request
+// (Booking.flights, status, changes) records what it sees at once, so the
+// schedule is a floor, not a delay: a change shows on the next read.
 func refreshInterval(d time.Duration) time.Duration {
 	switch {
 	case d <= 24*time.Hour:
@@ -107,7 +110,7 @@ func (s *Service) RefreshBookings(ctx context.Context) (int, error) {
 // anything changed.
 func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *providers.Booking) (bool, error) {
 	now := s.now()
-	from, fromSchedule := row.Status, row.Schedule
+	from, fromSchedule, fromData := row.Status, row.Schedule, row.Data
 	var changes []db.BookingChangeRow
 	add := func(kind ChangeKind, before, after string) {
 		changes = append(changes, db.BookingChangeRow{BookingID: row.ID, Kind: string(kind), Before: before, After: after, DetectedAt: now})
@@ -148,7 +151,7 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 		next := now.Add(refreshInterval(row.DepartsAt.Sub(now)))
 		row.RefreshAt = &next
 	}
-	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, changes, now)
+	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, fromData, changes, now)
 	return ok && len(changes) > 0, err
 }
 
@@ -163,11 +166,24 @@ func (s *Service) ownCancellation(ctx context.Context, id string) (bool, error) 
 }
 
 // BookingStatusSeen records status, as the provider answered it on
-// request, for booking b when it differs from the stored one; a canceled
-// booking stays canceled.
+// request (a status kept from an earlier read), for booking b when it
+// differs from the stored one; a canceled booking stays canceled.
 func (s *Service) BookingStatusSeen(ctx context.Context, b *BookingRecord, status providers.BookingStatus) error {
 	if status == "" || status == b.Status || b.Status == providers.BookingCanceled {
 		return nil // canceled is final
+	}
+	return s.BookingSeen(ctx, b, &providers.Booking{Status: status})
+}
+
+// BookingSeen records booking b as its provider just answered it (bk, a
+// read of Booking.flights, status or changes): what changed since the
+// stored booking (status, schedule, locators) is recorded once, with its
+// events, as the sweeper records it. Of concurrent readers of the same
+// change one records it (the write is conditional on the stored status,
+// schedule and locators); the others find nothing new.
+func (s *Service) BookingSeen(ctx context.Context, b *BookingRecord, bk *providers.Booking) error {
+	if bk == nil {
+		return nil
 	}
 	row, err := s.sessions.GetBooking(ctx, s.cfg.DB, b.TenantID, b.ID)
 	if errors.Is(err, db.ErrNotFound) {
@@ -176,7 +192,7 @@ func (s *Service) BookingStatusSeen(ctx context.Context, b *BookingRecord, statu
 	if err != nil {
 		return err
 	}
-	_, err = s.bookingSeen(ctx, *row, &providers.Booking{Status: status})
+	_, err = s.bookingSeen(ctx, *row, bk)
 	return err
 }
 

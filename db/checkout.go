@@ -389,15 +389,15 @@ type BookingChangeRow struct {
 // BookingRead records what booking row was read as from its provider at
 // now: its status, schedule and data as row now holds them, the next
 // read due at row.RefreshAt, and the changes found, in one transaction
-// and only if the stored status and schedule are still from and
-// fromSchedule (a concurrent read recorded the same changes first). It
-// reports whether it wrote.
-func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule string, changes []BookingChangeRow, now time.Time) (bool, error) {
+// and only if the stored status, schedule and data (its locators) are
+// still from, fromSchedule and fromData (a concurrent read recorded the
+// same changes first). It reports whether it wrote.
+func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule, fromData string, changes []BookingChangeRow, now time.Time) (bool, error) {
 	var ok bool
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
 			Set("data = ?", row.Data).Set("checked_at = ?", now.UTC()).Set("refresh_at = ?", row.RefreshAt).Set("updated_at = ?", now.UTC()).
-			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule)
+			Where("id = ? AND status = ? AND schedule = ? AND data = ?", row.ID, from, fromSchedule, fromData)
 		if slices.ContainsFunc(changes, func(c BookingChangeRow) bool { return c.Kind == "STATUS" && c.After == "CANCELED" }) {
 			// The airline canceled it only if we did not: a cancellation
 			// of ours confirmed meanwhile makes this read stale.

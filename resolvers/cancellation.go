@@ -9,6 +9,7 @@ import (
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // cancellationType is the Relay type name of a booking cancellation's id.
@@ -144,6 +145,13 @@ func (r *bookingResolver) Ancillaries(ctx context.Context, obj *checkout.Booking
 	return out, nil
 }
 
+// Changes reads the booking back from its provider first (the same read
+// as Booking.flights in one operation; a provider that cannot answer is
+// skipped), so that a change made at the provider is recorded and listed
+// on this read, not at the sweeper's next one.
 func (r *bookingResolver) Changes(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.BookingChange, error) {
+	if obj.Status != providers.BookingCanceled {
+		_, _ = r.readBack(ctx, obj)
+	}
 	return r.Checkout.BookingChanges(ctx, obj)
 }
