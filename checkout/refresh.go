@@ -151,8 +151,30 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 		next := now.Add(refreshInterval(row.DepartsAt.Sub(now)))
 		row.RefreshAt = &next
 	}
-	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, fromData, changes, now)
-	return ok && len(changes) > 0, err
+	// The airline canceled it: the traveller is refunded in full
+	// (CancelInvoluntary), through the cancellation's machinery.
+	var involuntary *db.CancellationRow
+	if slices.ContainsFunc(changes, func(c db.BookingChangeRow) bool {
+		return c.Kind == string(ChangeStatus) && c.After == string(providers.BookingCanceled)
+	}) {
+		lease := now.Add(s.cfg.Lease)
+		involuntary = &db.CancellationRow{ID: newID("bc_"), TenantID: row.TenantID, BookingID: row.ID, Kind: string(CancelInvoluntary),
+			Status: string(CancelRefunding), Version: 1, Refundable: true, Currency: row.Currency, QuotedRefund: row.Amount,
+			RefundAmount: row.Amount, ExpiresAt: now, NextAt: &lease, CreatedAt: now, UpdatedAt: now}
+	}
+	ok, err := s.sessions.BookingRead(ctx, s.cfg.DB, &row, from, fromSchedule, fromData, changes, involuntary, now)
+	if err != nil || !ok {
+		return false, err
+	}
+	if involuntary != nil {
+		// The refund at once; should it fail or this process stop, the
+		// sweeper (FollowUpCancellations) makes it once the lease is past.
+		b := bookingFromRow(row)
+		if err := s.refund(ctx, involuntary, &b); err != nil {
+			s.cfg.Logger.WarnContext(ctx, "refunding an airline cancellation; the sweeper retries", "booking", row.ID, "cancellation", involuntary.ID, "err", err)
+		}
+	}
+	return len(changes) > 0, nil
 }
 
 // ownCancellation reports whether booking id has a cancellation of ours

@@ -391,8 +391,11 @@ type BookingChangeRow struct {
 // read due at row.RefreshAt, and the changes found, in one transaction
 // and only if the stored status, schedule and data (its locators) are
 // still from, fromSchedule and fromData (a concurrent read recorded the
-// same changes first). It reports whether it wrote.
-func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule, fromData string, changes []BookingChangeRow, now time.Time) (bool, error) {
+// same changes first). involuntary, when set, is the airline's
+// cancellation the read found, written in the same transaction (its Seq
+// set), so that its refund is due even if the process stops next. It
+// reports whether it wrote.
+func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule, fromData string, changes []BookingChangeRow, involuntary *CancellationRow, now time.Time) (bool, error) {
 	var ok bool
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
@@ -411,6 +414,14 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 			return nil
 		}
 		ok = true
+		if involuntary != nil {
+			if involuntary.Seq, err = nextSeq(ctx, tx, row.ID); err != nil {
+				return err
+			}
+			if _, err := tx.NewInsert().Model(involuntary).Exec(ctx); err != nil {
+				return err
+			}
+		}
 		for i := range changes {
 			ch := &changes[i]
 			if _, err := tx.NewInsert().Model(ch).Exec(ctx); err != nil {

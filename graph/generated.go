@@ -154,6 +154,7 @@ type ComplexityRoot struct {
 		ExpiresAt        func(childComplexity int) int
 		Failure          func(childComplexity int) int
 		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
 		Latest           func(childComplexity int) int
 		Penalty          func(childComplexity int) int
 		ProviderRefunded func(childComplexity int) int
@@ -1205,6 +1206,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.ID(childComplexity), true
+	case "BookingCancellation.kind":
+		if e.ComplexityRoot.BookingCancellation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Kind(childComplexity), true
 	case "BookingCancellation.latest":
 		if e.ComplexityRoot.BookingCancellation.Latest == nil {
 			break
@@ -4647,6 +4654,27 @@ input CancelBookingInput {
   idempotencyKey: String
 }
 
+"""
+Who canceled a booking. An airline's cancellation is found when the booking
+is read back from its provider (the sweeper, or a query of the booking's
+flights, status or changes).
+"""
+enum CancellationKind {
+  "The traveller, confirming a quote with cancelBooking: refunded what the fare's rules and the provider give back."
+  VOLUNTARY
+  """
+  The airline: the booking is CANCELED and the traveller is refunded the
+  part's full amount, whatever the fare's rules (CitizenPlane's
+  non-refundable fares too), through what paid it (the gateway, the credit
+  line, or the provider for a part it was paid for), with refund.succeeded.
+  The rule: Regulation (EC) No 261/2004 art. 8(1)(a) (reimbursement of the
+  full cost of the ticket for a canceled flight) and the US DOT's automatic
+  refund rule, 14 CFR part 260 (2024). Created REFUNDING: no quote, nothing
+  to confirm.
+  """
+  INVOLUNTARY
+}
+
 "The answer of cancellationQuote and cancelBooking."
 type BookingCancellationPayload {
   "The quote, or the cancellation it became, as it stands; null when there is none (see userErrors)."
@@ -4657,12 +4685,18 @@ type BookingCancellationPayload {
   warnings: [Warning!]!
 }
 
-"A quote of a booking's cancellation and, once confirmed, the cancellation and refund it became."
+"""
+A quote of a booking's cancellation and, once confirmed, the cancellation
+and refund it became; or the airline's cancellation (kind INVOLUNTARY),
+refunded in full.
+"""
 type BookingCancellation {
   "Its id, for cancelBooking(input: {quoteId})."
   id: ID!
   "The booking it cancels."
   booking: Booking!
+  "Who canceled: the traveller (VOLUNTARY) or the airline (INVOLUNTARY)."
+  kind: CancellationKind!
   "Where it stands."
   status: BookingCancellationStatus!
   "Whether the provider can cancel the booking at all; false for providers whose fares are non-refundable and non-exchangeable (CitizenPlane)."
@@ -5737,6 +5771,8 @@ func (ec *executionContext) childFields_BookingCancellation(ctx context.Context,
 		return ec.fieldContext_BookingCancellation_id(ctx, field)
 	case "booking":
 		return ec.fieldContext_BookingCancellation_booking(ctx, field)
+	case "kind":
+		return ec.fieldContext_BookingCancellation_kind(ctx, field)
 	case "status":
 		return ec.fieldContext_BookingCancellation_status(ctx, field)
 	case "cancellable":
@@ -9001,6 +9037,29 @@ func (ec *executionContext) fieldContext_BookingCancellation_booking(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _BookingCancellation_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.CancellationKind) graphql.Marshaler {
+			return ec.marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type CancellationKind does not have child fields"))
 }
 
 func (ec *executionContext) _BookingCancellation_status(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
@@ -21188,6 +21247,11 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._BookingCancellation_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._BookingCancellation_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26865,6 +26929,34 @@ func (ec *executionContext) unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋ
 	res, err := ec.unmarshalInputCancelCheckoutSessionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
+
+func (ec *executionContext) unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx context.Context, v any) (checkout.CancellationKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx context.Context, sel ast.SelectionSet, v checkout.CancellationKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind = map[string]checkout.CancellationKind{
+		"VOLUNTARY":   checkout.CancelVoluntary,
+		"INVOLUNTARY": checkout.CancelInvoluntary,
+	}
+	marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind = map[checkout.CancellationKind]string{
+		checkout.CancelVoluntary:   "VOLUNTARY",
+		checkout.CancelInvoluntary: "INVOLUNTARY",
+	}
+)
 
 func (ec *executionContext) unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
 	res, err := ec.unmarshalInputCancellationQuoteInput(ctx, v)

@@ -55,7 +55,17 @@ func (r *bookingCancellationResolver) Failure(_ context.Context, obj *checkout.C
 	return &f, nil
 }
 
+// Cancellations reads the booking back from its provider first, as
+// Changes does: an airline's cancellation is recorded, with its full
+// refund (INVOLUNTARY), and listed on this read.
 func (r *bookingResolver) Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error) {
+	if obj.Status != providers.BookingCanceled {
+		if _, err := r.readBack(ctx, obj); err == nil {
+			if b, err := r.Checkout.Booking(ctx, obj.TenantID, obj.ID); err == nil {
+				obj = b
+			}
+		}
+	}
 	cs, err := r.Checkout.Cancellations(ctx, obj)
 	if err != nil {
 		return nil, err
