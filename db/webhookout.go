@@ -178,11 +178,14 @@ func (WebhooksOut) Deliveries(ctx context.Context, idb bun.IDB, seq int64) ([]De
 	return rows, nil
 }
 
-// Replay makes every delivery of event seq pending again, due at now,
-// with its attempts counted afresh; the event keeps its id.
+// Replay makes every delivery of event seq a new round: PENDING, due at
+// now, with no attempt, no last error or status code and no
+// delivered_at (what the previous round ended with is not this round's);
+// the event keeps its id.
 func (WebhooksOut) Replay(ctx context.Context, idb bun.IDB, seq int64, now time.Time) error {
 	_, err := idb.NewUpdate().Model((*DeliveryRow)(nil)).Set("status = 'PENDING'").Set("next_at = ?", now.UTC()).
-		Set("attempts = 0").Set("version = version + 1").Where("event_seq = ?", seq).Exec(ctx)
+		Set("attempts = 0").Set("last_error = ''").Set("status_code = NULL").Set("delivered_at = NULL").
+		Set("version = version + 1").Where("event_seq = ?", seq).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("db: replay event %d: %w", seq, err)
 	}

@@ -3435,7 +3435,7 @@ type WebhookDelivery {
   type: String!
   "Where the delivery stands."
   status: WebhookDeliveryStatus!
-  "How many times it was POSTed (a replay counts afresh)."
+  "How many times it was POSTed in the current round: replayWebhookEvent starts a new round (0, then 1 after its first attempt)."
   attemptCount: Int!
   "Why the last attempt failed (\"endpoint answered HTTP 503\", a network error); null when it did not fail or was not attempted yet."
   lastError: String
@@ -3443,7 +3443,7 @@ type WebhookDelivery {
   lastStatusCode: Int
   "When it is attempted next, UTC; null once delivered or given up."
   nextAttemptAt: DateTime
-  "When the endpoint accepted it, UTC; null until then."
+  "When the endpoint accepted it in the current round, UTC; null until then (a replay clears it, with lastError and lastStatusCode, until the replay is accepted)."
   deliveredAt: DateTime
   "When the delivery was created, UTC."
   createdAt: DateTime!
@@ -4253,7 +4253,7 @@ type Mutation {
     "The endpoint."
     input: DeleteWebhookEndpointInput!
   ): WebhookChangePayload!
-  "Sends an event again, with the same id, to every endpoint it was delivered or due to."
+  "Sends an event again, with the same id, to every endpoint it was delivered or due to: each delivery starts a new round (PENDING, attemptCount 0, deliveredAt, lastError and lastStatusCode null), retried with the same backoff; an event older than 3 days gets one attempt per replay."
   replayWebhookEvent(
     "The event."
     input: ReplayWebhookEventInput!

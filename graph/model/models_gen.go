@@ -816,7 +816,7 @@ type WebhookDelivery struct {
 	Type string `json:"type"`
 	// Where the delivery stands.
 	Status WebhookDeliveryStatus `json:"status"`
-	// How many times it was POSTed (a replay counts afresh).
+	// How many times it was POSTed in the current round: replayWebhookEvent starts a new round (0, then 1 after its first attempt).
 	AttemptCount int `json:"attemptCount"`
 	// Why the last attempt failed ("endpoint answered HTTP 503", a network error); null when it did not fail or was not attempted yet.
 	LastError *string `json:"lastError,omitempty"`
@@ -824,7 +824,7 @@ type WebhookDelivery struct {
 	LastStatusCode *int `json:"lastStatusCode,omitempty"`
 	// When it is attempted next, UTC; null once delivered or given up.
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
-	// When the endpoint accepted it, UTC; null until then.
+	// When the endpoint accepted it in the current round, UTC; null until then (a replay clears it, with lastError and lastStatusCode, until the replay is accepted).
 	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
 	// When the delivery was created, UTC.
 	CreatedAt time.Time `json:"createdAt"`
