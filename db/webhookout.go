@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // WebhookEndpointRow is a tenant's webhook endpoint. Events is the
@@ -50,6 +51,38 @@ func (WebhooksOut) CreateEndpoint(ctx context.Context, idb bun.IDB, row *Webhook
 		return fmt.Errorf("db: create webhook endpoint: %w", err)
 	}
 	return nil
+}
+
+// CreateEndpointUnless stores endpoint row unless same, given the
+// tenant's live endpoints at row's URL, names one that row would
+// duplicate: then it stores nothing and returns that one's id. The check
+// and the insert are one transaction, serialized per tenant and URL (on
+// Postgres an advisory lock; SQLite has one writer), so that of two
+// concurrent duplicates one is stored.
+func (WebhooksOut) CreateEndpointUnless(ctx context.Context, idb bun.IDB, row *WebhookEndpointRow, same func(live []WebhookEndpointRow) string) (string, error) {
+	var dup string
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// SQLite: one connection, transactions BEGIN IMMEDIATE.
+		if tx.Dialect().Name() == dialect.PG {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "webhook_endpoint:"+row.TenantID+" "+row.URL); err != nil {
+				return err
+			}
+		}
+		var live []WebhookEndpointRow
+		if err := tx.NewSelect().Model(&live).Where("tenant_id = ? AND url = ? AND deleted_at IS NULL", row.TenantID, row.URL).
+			Order("created_at ASC").Scan(ctx); err != nil {
+			return err
+		}
+		if dup = same(live); dup != "" {
+			return nil
+		}
+		_, err := tx.NewInsert().Model(row).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("db: create webhook endpoint: %w", err)
+	}
+	return dup, nil
 }
 
 // LiveEndpoint returns the id of the tenant's endpoint not deleted with

@@ -24,6 +24,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -216,6 +217,18 @@ func endpointFromRow(r db.WebhookEndpointRow) Endpoint {
 	return Endpoint{ID: r.ID, URL: r.URL, Events: strings.Split(r.Events, ","), CreatedAt: r.CreatedAt.UTC()}
 }
 
+// expand is the event types a list of names and wildcards stands for,
+// sorted: ["*"] and every type listed are the same set.
+func expand(names []string) []string {
+	var out []string
+	for _, typ := range Types {
+		if matches(strings.Join(names, ","), typ) {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
 // matches reports whether an endpoint asking for events (comma-separated)
 // receives an event of typ.
 func matches(events, typ string) bool {
@@ -238,8 +251,9 @@ func random(n int) string {
 // here. Violations, each naming its field: a URL refused by checkURL
 // (input.url), no type or an unknown one (input.events, input.events.N),
 // and a live endpoint of the tenant with the same URL and the same set of
-// types (DUPLICATE on input.url, naming it: delete it or rotate its
-// secret instead). Types are stored without repeats.
+// types once wildcards are expanded (["*"] is every type listed; DUPLICATE
+// on input.url, naming it: delete it or rotate its secret instead). Types
+// are stored as given, without repeats.
 func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, types []string) (*Endpoint, string, []fault.Violation, error) {
 	u, ve := checkURL(rawURL, s.cfg.AllowPrivate)
 	set, tve := checkTypes(types)
@@ -247,26 +261,29 @@ func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, t
 		return nil, "", ve, nil
 	}
 	events := strings.Join(set, ",")
-	duplicate := func() ([]fault.Violation, error) {
-		id, err := s.out.LiveEndpoint(ctx, s.cfg.DB, tenantID, u, events)
-		if err != nil || id == "" {
-			return nil, err
-		}
-		return []fault.Violation{{Field: []string{"input", "url"}, Code: fault.Duplicate,
-			Message: "endpoint " + id + " already receives these events at this URL"}}, nil
-	}
-	if ve, err := duplicate(); err != nil || len(ve) > 0 {
-		return nil, "", ve, err
-	}
+	want := expand(set)
 	secret := "whsec_" + random(24)
 	row := &db.WebhookEndpointRow{ID: "we_" + random(12), TenantID: tenantID, URL: u, Secret: secret, Events: events, CreatedAt: s.cfg.Now().UTC()}
-	if err := s.out.CreateEndpoint(ctx, s.cfg.DB, row); err != nil {
+	dup, err := s.out.CreateEndpointUnless(ctx, s.cfg.DB, row, func(live []db.WebhookEndpointRow) string {
+		for _, l := range live {
+			if slices.Equal(expand(strings.Split(l.Events, ",")), want) {
+				return l.ID
+			}
+		}
+		return ""
+	})
+	if err != nil {
 		// A concurrent request may have created the same endpoint first
 		// (the unique index refused this one).
-		if ve, derr := duplicate(); derr == nil && len(ve) > 0 {
-			return nil, "", ve, nil
+		if id, derr := s.out.LiveEndpoint(ctx, s.cfg.DB, tenantID, u, events); derr == nil && id != "" {
+			dup, err = id, nil
+		} else {
+			return nil, "", nil, err
 		}
-		return nil, "", nil, err
+	}
+	if dup != "" {
+		return nil, "", []fault.Violation{{Field: []string{"input", "url"}, Code: fault.Duplicate,
+			Message: "endpoint " + dup + " already receives these events at this URL"}}, nil
 	}
 	ep := endpointFromRow(*row)
 	return &ep, secret, nil, nil

@@ -3491,7 +3491,7 @@ type WebhookChangePayload {
 
 "A webhook endpoint to register."
 input CreateWebhookEndpointInput {
-  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events."
+  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events, wildcards expanded ([\"*\"] is the same set as every type listed)."
   url: String!
   "The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20."
   events: [String!]! @maxItems(n: 20)
