@@ -11,6 +11,7 @@ import (
 	"github.com/faregraph/faregraph/db"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/records"
+	"github.com/faregraph/faregraph/refdata"
 )
 
 // Booking refresh: airlines cancel flights, change schedules and
@@ -54,11 +55,68 @@ const (
 // BookingChange is one change of a booking seen at its provider: Before
 // and After are the status, the schedule (one "<carrier><number>
 // <departure> <arrival>" per segment, RFC 3339 UTC, joined by "; ") or the
-// locators (joined by ", ").
+// locators (joined by ", "). A SCHEDULE change also has its flights,
+// structured, in ScheduleBefore and ScheduleAfter (nil for other kinds).
 type BookingChange struct {
-	Kind          ChangeKind
-	DetectedAt    time.Time
-	Before, After string
+	Kind                          ChangeKind
+	DetectedAt                    time.Time
+	Before, After                 string
+	ScheduleBefore, ScheduleAfter []ScheduledSegment
+}
+
+// ScheduledSegment is one flight of a booking's schedule: Flight is its
+// carrier code and number ("VY7821"), the times local to its airports
+// with their UTC offset. Origin and Destination are "" and the times UTC
+// when not known (a change recorded before they were kept, or a flight
+// the booking no longer has).
+type ScheduledSegment struct {
+	Flight      string    `json:"flight"`
+	Origin      string    `json:"origin,omitempty"`
+	Destination string    `json:"destination,omitempty"`
+	DepartureAt time.Time `json:"departureAt"`
+	ArrivalAt   time.Time `json:"arrivalAt"`
+}
+
+// segmentsOf is the schedule of slices, structured.
+func segmentsOf(sl []providers.Slice) []ScheduledSegment {
+	var out []ScheduledSegment
+	for _, s := range sl {
+		for _, g := range s.Segments {
+			out = append(out, ScheduledSegment{Flight: g.CarrierCode + g.FlightNumber, Origin: g.Origin, Destination: g.Destination,
+				DepartureAt: g.DepartureAt, ArrivalAt: g.ArrivalAt})
+		}
+	}
+	return out
+}
+
+// parseSchedule reads a schedule line (scheduleOf's form) back into
+// segments; each takes its airports, and its times their zones, from the
+// segment of like with the same flight (the first not taken), else UTC.
+func parseSchedule(line string, like []ScheduledSegment) []ScheduledSegment {
+	var out []ScheduledSegment
+	taken := make([]bool, len(like))
+	for _, part := range strings.Split(line, "; ") {
+		f := strings.Fields(part)
+		if len(f) != 3 {
+			continue
+		}
+		dep, err1 := time.Parse(time.RFC3339, f[1])
+		arr, err2 := time.Parse(time.RFC3339, f[2])
+		if err1 != nil || err2 != nil {
+			continue
+		}
+		seg := ScheduledSegment{Flight: f[0], DepartureAt: dep.UTC(), ArrivalAt: arr.UTC()}
+		for i, l := range like {
+			if !taken[i] && l.Flight == f[0] {
+				taken[i] = true
+				seg.Origin, seg.Destination = l.Origin, l.Destination
+				seg.DepartureAt, seg.ArrivalAt = dep.In(refdata.Location(l.Origin)), arr.In(refdata.Location(l.Destination))
+				break
+			}
+		}
+		out = append(out, seg)
+	}
+	return out
 }
 
 // scheduleOf is the schedule line of slices ("" when none).
@@ -135,6 +193,10 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 	if sched := scheduleOf(bk.Slices); sched != "" && sched != row.Schedule {
 		if row.Schedule != "" {
 			add(ChangeSchedule, row.Schedule, sched)
+			after := segmentsOf(bk.Slices)
+			b, _ := json.Marshal(parseSchedule(row.Schedule, after))
+			a, _ := json.Marshal(after)
+			changes[len(changes)-1].BeforeSegments, changes[len(changes)-1].AfterSegments = string(b), string(a)
 		}
 		row.Schedule = sched
 	}
@@ -226,6 +288,13 @@ func (s *Service) BookingChanges(ctx context.Context, b *BookingRecord) ([]Booki
 		return nil, err
 	}
 	return records.Map(rows, func(r db.BookingChangeRow) BookingChange {
-		return BookingChange{Kind: ChangeKind(r.Kind), DetectedAt: r.DetectedAt.UTC(), Before: r.Before, After: r.After}
+		c := BookingChange{Kind: ChangeKind(r.Kind), DetectedAt: r.DetectedAt.UTC(), Before: r.Before, After: r.After}
+		if c.Kind == ChangeSchedule {
+			if json.Unmarshal([]byte(r.BeforeSegments), &c.ScheduleBefore) != nil || json.Unmarshal([]byte(r.AfterSegments), &c.ScheduleAfter) != nil {
+				// Recorded before the segments were kept: from the lines, UTC.
+				c.ScheduleBefore, c.ScheduleAfter = parseSchedule(r.Before, nil), parseSchedule(r.After, nil)
+			}
+		}
+		return c
 	}), nil
 }

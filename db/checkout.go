@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -384,6 +385,11 @@ type BookingChangeRow struct {
 	Before     string    `bun:"before"`
 	After      string    `bun:"after"`
 	DetectedAt time.Time `bun:"detected_at"`
+	// BeforeSegments and AfterSegments are a SCHEDULE change's flights as
+	// JSON lists ({flight, origin, destination, departureAt, arrivalAt},
+	// local times with their offset); "" otherwise and in older rows.
+	BeforeSegments string `bun:"before_segments"`
+	AfterSegments  string `bun:"after_segments"`
 }
 
 // BookingRead records what booking row was read as from its provider at
@@ -434,7 +440,11 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 					typ = EventBookingCanceled
 				}
 			}
-			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}), now); err != nil {
+			extra := map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}
+			if ch.BeforeSegments != "" && ch.AfterSegments != "" {
+				extra["scheduleBefore"], extra["scheduleAfter"] = json.RawMessage(ch.BeforeSegments), json.RawMessage(ch.AfterSegments)
+			}
+			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, extra), now); err != nil {
 				return err
 			}
 		}

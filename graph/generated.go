@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	Penalty() PenaltyResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
+	ScheduledSegment() ScheduledSegmentResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -175,10 +176,12 @@ type ComplexityRoot struct {
 	}
 
 	BookingChange struct {
-		After      func(childComplexity int) int
-		Before     func(childComplexity int) int
-		DetectedAt func(childComplexity int) int
-		Kind       func(childComplexity int) int
+		After          func(childComplexity int) int
+		Before         func(childComplexity int) int
+		DetectedAt     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		ScheduleAfter  func(childComplexity int) int
+		ScheduleBefore func(childComplexity int) int
 	}
 
 	BookingConnection struct {
@@ -293,6 +296,7 @@ type ComplexityRoot struct {
 		CreatedAt func(childComplexity int) int
 		Data      func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Payload   func(childComplexity int) int
 		Type      func(childComplexity int) int
 	}
 
@@ -506,6 +510,14 @@ type ComplexityRoot struct {
 		WebhookEndpoints   func(childComplexity int) int
 	}
 
+	ScheduledSegment struct {
+		ArrivalAt   func(childComplexity int) int
+		DepartureAt func(childComplexity int) int
+		Destination func(childComplexity int) int
+		Flight      func(childComplexity int) int
+		Origin      func(childComplexity int) int
+	}
+
 	Seat struct {
 		Available       func(childComplexity int) int
 		Characteristics func(childComplexity int) int
@@ -674,6 +686,7 @@ type CheckoutSessionResolver interface {
 	SeatMaps(ctx context.Context, obj *checkout.Session) ([]model.SeatMap, error)
 }
 type EventResolver interface {
+	Payload(ctx context.Context, obj *events.Event) (map[string]any, error)
 	Data(ctx context.Context, obj *events.Event) (string, error)
 }
 type MutationResolver interface {
@@ -746,6 +759,10 @@ type QueryResolver interface {
 	Bookings(ctx context.Context, first *int, after *string, last *int, before *string, filter *model.BookingFilter) (*model.BookingConnection, error)
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
 	SettlementDefaults(ctx context.Context) ([]model.ProviderSettlementDefault, error)
+}
+type ScheduledSegmentResolver interface {
+	Origin(ctx context.Context, obj *checkout.ScheduledSegment) (*string, error)
+	Destination(ctx context.Context, obj *checkout.ScheduledSegment) (*string, error)
 }
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
@@ -1322,6 +1339,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingChange.Kind(childComplexity), true
+	case "BookingChange.scheduleAfter":
+		if e.ComplexityRoot.BookingChange.ScheduleAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.ScheduleAfter(childComplexity), true
+	case "BookingChange.scheduleBefore":
+		if e.ComplexityRoot.BookingChange.ScheduleBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.ScheduleBefore(childComplexity), true
 
 	case "BookingConnection.edges":
 		if e.ComplexityRoot.BookingConnection.Edges == nil {
@@ -1768,6 +1797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.payload":
+		if e.ComplexityRoot.Event.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Payload(childComplexity), true
 	case "Event.type":
 		if e.ComplexityRoot.Event.Type == nil {
 			break
@@ -2797,6 +2832,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity), true
 
+	case "ScheduledSegment.arrivalAt":
+		if e.ComplexityRoot.ScheduledSegment.ArrivalAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.ArrivalAt(childComplexity), true
+	case "ScheduledSegment.departureAt":
+		if e.ComplexityRoot.ScheduledSegment.DepartureAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.DepartureAt(childComplexity), true
+	case "ScheduledSegment.destination":
+		if e.ComplexityRoot.ScheduledSegment.Destination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Destination(childComplexity), true
+	case "ScheduledSegment.flight":
+		if e.ComplexityRoot.ScheduledSegment.Flight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Flight(childComplexity), true
+	case "ScheduledSegment.origin":
+		if e.ComplexityRoot.ScheduledSegment.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Origin(childComplexity), true
+
 	case "Seat.available":
 		if e.ComplexityRoot.Seat.Available == nil {
 			break
@@ -3383,6 +3449,9 @@ scalar DateTime
 "An exact decimal number as a string: \"129.90\". Never a float."
 scalar Decimal
 
+"A JSON object, as it is (not a string holding JSON): {\"bookingId\": \"Qm9v...\", \"status\": \"CONFIRMED\"}."
+scalar JSON
+
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
 Types: checkout_session.<status in lower case> (checkout_session.open,
@@ -3401,8 +3470,10 @@ type Event {
   type: String!
   "When it happened, UTC."
   createdAt: DateTime!
-  "The event's JSON object, as a webhook's body carries it in data: global ids (checkoutSessionId, bookingId, cancellationId), statuses, and for changes kind, before and after."
-  data: String!
+  "The event's object, as a webhook's body carries it in data: global ids (checkoutSessionId, bookingId, cancellationId), statuses, and for changes change, before and after (and for a schedule change scheduleBefore and scheduleAfter, lists of ScheduledSegment's fields). See README.md for each type's fields."
+  payload: JSON!
+  "The same object as payload, encoded as a string of JSON."
+  data: String! @deprecated(reason: "Use payload: the same object as JSON, not a string to decode.")
 }
 
 "A tenant's webhook endpoint."
@@ -5337,6 +5408,24 @@ type BookingChange {
   before: String!
   "After, in the same form as before."
   after: String!
+  "For a SCHEDULE change, the flights before it, in order (local times, like Segment's); null for other kinds."
+  scheduleBefore: [ScheduledSegment!]
+  "For a SCHEDULE change, the flights after it, in order; null for other kinds."
+  scheduleAfter: [ScheduledSegment!]
+}
+
+"One flight of a booking's schedule, before or after a schedule change."
+type ScheduledSegment {
+  "Carrier code and flight number: \"VY7821\"."
+  flight: String!
+  "IATA code of the departure airport; null when not known (a change recorded before airports were kept)."
+  origin: String
+  "IATA code of the arrival airport; null when not known."
+  destination: String
+  "Departure, local to the origin with its UTC offset (UTC when the origin is not known)."
+  departureAt: DateTime!
+  "Arrival, local to the destination with its UTC offset (UTC when the destination is not known)."
+  arrivalAt: DateTime!
 }
 
 "What changed in a booking."
@@ -5829,6 +5918,10 @@ func (ec *executionContext) childFields_BookingChange(ctx context.Context, field
 		return ec.fieldContext_BookingChange_before(ctx, field)
 	case "after":
 		return ec.fieldContext_BookingChange_after(ctx, field)
+	case "scheduleBefore":
+		return ec.fieldContext_BookingChange_scheduleBefore(ctx, field)
+	case "scheduleAfter":
+		return ec.fieldContext_BookingChange_scheduleAfter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BookingChange", field.Name)
 }
@@ -6057,6 +6150,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_type(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Event_createdAt(ctx, field)
+	case "payload":
+		return ec.fieldContext_Event_payload(ctx, field)
 	case "data":
 		return ec.fieldContext_Event_data(ctx, field)
 	}
@@ -6411,6 +6506,22 @@ func (ec *executionContext) childFields_ProviderSettlementDefault(ctx context.Co
 		return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderSettlementDefault", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduledSegment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "flight":
+		return ec.fieldContext_ScheduledSegment_flight(ctx, field)
+	case "origin":
+		return ec.fieldContext_ScheduledSegment_origin(ctx, field)
+	case "destination":
+		return ec.fieldContext_ScheduledSegment_destination(ctx, field)
+	case "departureAt":
+		return ec.fieldContext_ScheduledSegment_departureAt(ctx, field)
+	case "arrivalAt":
+		return ec.fieldContext_ScheduledSegment_arrivalAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduledSegment", field.Name)
 }
 
 func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -9631,6 +9742,70 @@ func (ec *executionContext) fieldContext_BookingChange_after(_ context.Context, 
 	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
 }
 
+func (ec *executionContext) _BookingChange_scheduleBefore(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_scheduleBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduleBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+			return ec.marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_scheduleBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduledSegment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingChange_scheduleAfter(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_scheduleAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduleAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+			return ec.marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_scheduleAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduledSegment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _BookingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BookingConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11555,6 +11730,29 @@ func (ec *executionContext) _Event_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Event_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Event_payload(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Payload(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, errors.New("field of type JSON does not have child fields"))
 }
 
 func (ec *executionContext) _Event_data(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
@@ -15893,6 +16091,121 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ScheduledSegment_flight(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_flight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_flight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_origin(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScheduledSegment().Origin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_destination(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_destination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScheduledSegment().Destination(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_departureAt(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_departureAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartureAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_departureAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_arrivalAt(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_arrivalAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivalAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_arrivalAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type DateTime does not have child fields"))
 }
 
 func (ec *executionContext) _Seat_id(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
@@ -21527,6 +21840,16 @@ func (ec *executionContext) _BookingChange(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "scheduleBefore":
+			out.Values[i] = ec._BookingChange_scheduleBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scheduleAfter":
+			out.Values[i] = ec._BookingChange_scheduleAfter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22844,6 +23167,44 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "payload":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_payload(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "data":
 			field := field
 
@@ -25343,6 +25704,130 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var scheduledSegmentImplementors = []string{"ScheduledSegment"}
+
+func (ec *executionContext) _ScheduledSegment(ctx context.Context, sel ast.SelectionSet, obj *checkout.ScheduledSegment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scheduledSegmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScheduledSegment")
+		case "flight":
+			out.Values[i] = ec._ScheduledSegment_flight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "origin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScheduledSegment_origin(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "destination":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScheduledSegment_destination(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "departureAt":
+			out.Values[i] = ec._ScheduledSegment_departureAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arrivalAt":
+			out.Values[i] = ec._ScheduledSegment_arrivalAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var seatImplementors = []string{"Seat"}
 
 func (ec *executionContext) _Seat(ctx context.Context, sel ast.SelectionSet, obj *model.Seat) graphql.Marshaler {
@@ -27507,6 +27992,28 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx context.Context, sel ast.SelectionSet, v providers.Layover) graphql.Marshaler {
 	return ec._Layover(ctx, sel, &v)
 }
@@ -28042,6 +28549,10 @@ func (ec *executionContext) unmarshalNRouteType2githubᚗcomᚋfaregraphᚋfareg
 
 func (ec *executionContext) marshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, sel ast.SelectionSet, v model.RouteType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNScheduledSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegment(ctx context.Context, sel ast.SelectionSet, v checkout.ScheduledSegment) graphql.Marshaler {
+	return ec._ScheduledSegment(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx context.Context, v any) (model.SearchOffersInput, error) {
@@ -29295,6 +29806,25 @@ var (
 		payments.RefundFailed:    "FAILED",
 	}
 )
+
+func (ec *executionContext) marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScheduledSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {

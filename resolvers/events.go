@@ -1,8 +1,11 @@
 package resolvers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -21,6 +24,31 @@ func (r *Resolver) Event() graph.EventResolver { return &eventResolver{r} }
 
 func (r *eventResolver) Data(_ context.Context, obj *events.Event) (string, error) {
 	return string(obj.Data), nil
+}
+
+// Payload is the event's data as an object (numbers kept as written).
+func (r *eventResolver) Payload(_ context.Context, obj *events.Event) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(obj.Data))
+	dec.UseNumber()
+	m := map[string]any{}
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("event %s: data is not a JSON object: %w", obj.ID, err)
+	}
+	return m, nil
+}
+
+type scheduledSegmentResolver struct{ *Resolver }
+
+func (r *Resolver) ScheduledSegment() graph.ScheduledSegmentResolver {
+	return &scheduledSegmentResolver{r}
+}
+
+func (r *scheduledSegmentResolver) Origin(_ context.Context, obj *checkout.ScheduledSegment) (*string, error) {
+	return optional(obj.Origin), nil
+}
+
+func (r *scheduledSegmentResolver) Destination(_ context.Context, obj *checkout.ScheduledSegment) (*string, error) {
+	return optional(obj.Destination), nil
 }
 
 // stream turns a subscription's events into what gqlgen sends, until ctx

@@ -56,7 +56,7 @@ func TestScheduleChangeRecordedOnRead(t *testing.T) {
 	rc.types = nil
 	rc.mu.Unlock()
 
-	lines, _ := openStream(t, srv.URL, `subscription($id: ID!) { bookingEvents(bookingId: $id) { id type } }`, map[string]any{"id": b["id"]})
+	lines, _ := openStream(t, srv.URL, `subscription($id: ID!) { bookingEvents(bookingId: $id) { id type payload } }`, map[string]any{"id": b["id"]})
 	for deadline := time.Now().Add(5 * time.Second); a.Events.Subscriptions() < 1; time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the subscription never started")
@@ -69,7 +69,8 @@ func TestScheduleChangeRecordedOnRead(t *testing.T) {
 		t.Fatalf("shift: %d %v", code, out)
 	}
 	dep, _ := time.Parse(time.RFC3339, seg["departureAt"].(string))
-	const q = `query($id: ID!) { booking(id: $id) { flights { segments { departureAt } } changes { kind before after } } }`
+	const q = `query($id: ID!) { booking(id: $id) { flights { segments { departureAt } } changes { kind before after
+	  scheduleBefore { flight origin destination departureAt arrivalAt } scheduleAfter { flight origin departureAt } } } }`
 	for read := 1; read <= 3; read++ {
 		r = post(t, h, q, map[string]any{"id": b["id"]})
 		changes, _ := dig(r.Data, "booking", "changes").([]any)
@@ -77,6 +78,14 @@ func TestScheduleChangeRecordedOnRead(t *testing.T) {
 			!strings.Contains(dig(changes, 0, "after").(string), dep.Add(90*time.Minute).UTC().Format(time.RFC3339)) {
 			t.Fatalf("read %d: booking.changes = %v %v", read, changes, r.Errors)
 		}
+	}
+	// The same change, structured, in local times with their offset.
+	flightNo := seg["carrierCode"].(string) + seg["flightNumber"].(string)
+	wantAfter := dep.Add(90 * time.Minute).Format("2006-01-02T15:04:05-07:00")
+	if before, after := dig(r.Data, "booking", "changes", 0, "scheduleBefore", 0), dig(r.Data, "booking", "changes", 0, "scheduleAfter", 0); dig(before, "flight") != flightNo ||
+		dig(before, "departureAt") != seg["departureAt"] || dig(before, "origin") == nil || dig(before, "destination") == nil ||
+		dig(after, "flight") != flightNo || dig(after, "departureAt") != wantAfter {
+		t.Errorf("structured schedule change: before %v after %v, want %s then %s", before, after, seg["departureAt"], wantAfter)
 	}
 	if _, err := a.Events.Deliver(t.Context()); err != nil {
 		t.Fatal(err)
@@ -87,7 +96,23 @@ func TestScheduleChangeRecordedOnRead(t *testing.T) {
 	if bad != 0 || len(types) != 1 || types[0] != "booking.schedule_changed" {
 		t.Errorf("webhook deliveries %v (%d bad), want one booking.schedule_changed", types, bad)
 	}
-	if ev := nextEvent(t, lines, "schedule change"); ev.typ != "booking.schedule_changed" {
+	var ev streamEvent
+	for ev.typ == "" {
+		select {
+		case l := <-lines:
+			if l.data == "" {
+				continue
+			}
+			ev = parseNext(t, l.data)
+			// payload is an object, not a string of JSON.
+			if !strings.Contains(l.data, `"payload":{`) || !strings.Contains(l.data, `"change":"SCHEDULE"`) || !strings.Contains(l.data, `"scheduleAfter":[{`) || !strings.Contains(l.data, `"flight":"`+flightNo+`"`) {
+				t.Errorf("event payload: %s", l.data)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("no event on the subscription within 10 s")
+		}
+	}
+	if ev.typ != "booking.schedule_changed" {
 		t.Fatalf("subscription: %+v", ev)
 	}
 	// Nothing more: a second event would come within a few polls.
