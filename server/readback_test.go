@@ -35,8 +35,12 @@ func bookTrip(t *testing.T, a *app.App, provider string) map[string]any {
 // booking.changes has it, one webhook and one subscription event tell
 // it, and reading again records nothing more.
 func TestScheduleChangeRecordedOnRead(t *testing.T) {
+	onBothDatabases(t, scheduleChangeRecordedOnRead)
+}
+
+func scheduleChangeRecordedOnRead(t *testing.T, dbURL string) {
 	clock := sim.NewClock(apptest.Now)
-	a := newTestApp(t, func(c *app.Config) { c.Now = clock.Now })
+	a := newTestApp(t, func(c *app.Config) { c.Now, c.DatabaseURL = clock.Now, dbURL })
 	h := a.Handler
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

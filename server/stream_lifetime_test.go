@@ -111,7 +111,12 @@ const sessionEventsSub = `subscription($id: ID!, $after: ID) { checkoutSessionEv
 // complete" first. A stream resumed with after gets the events written
 // while it was closed, once each, and none from before.
 func TestSubscriptionOutlivesTheRequestTimeout(t *testing.T) {
+	onBothDatabases(t, subscriptionOutlivesTheRequestTimeout)
+}
+
+func subscriptionOutlivesTheRequestTimeout(t *testing.T, dbURL string) {
 	a := newTestApp(t, func(c *app.Config) {
+		c.DatabaseURL = dbURL
 		c.RequestTimeout = 300 * time.Millisecond
 		c.KeepAlive = 100 * time.Millisecond
 	})
