@@ -216,7 +216,9 @@ func StartSimulators(cfg SimConfig, addr string, regs []providers.Registration) 
 			return nil, fmt.Errorf("app: the Gr4vy simulator's key file: %w", err)
 		}
 		ss.keyFile = f.Name()
-		ss.Gr4vy = gr4vysim.New(&key.PublicKey, cfg.Now)
+		// On the real clock, whatever cfg.Now: the gateway signs its
+		// tokens with it (as with the simulator a server starts itself).
+		ss.Gr4vy = gr4vysim.New(&key.PublicKey, nil)
 		mux.Handle("/gr4vy/", http.StripPrefix("/gr4vy", ss.Gr4vy))
 		ss.Gr4vyEnv = map[string]string{"GR4VY_API_URL": ss.URL + "/gr4vy", "GR4VY_PRIVATE_KEY_FILE": ss.keyFile}
 	}

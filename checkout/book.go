@@ -39,7 +39,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	if (sess.Status == PaymentPending || sess.Status == Authorized) && sess.Payment != nil && sess.Payment.IntentID != "" {
 		// Ask the gateway before booking: the card may be authorized
 		// before its webhook arrives, or its authorization may be gone.
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return otherGateway(sess, err)
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return nil, fmt.Errorf("checkout: read payment of %s: %w", sess.ID, err)
 		}
@@ -95,6 +99,11 @@ func (s *Service) book(ctx context.Context, tenantID, id string) (_ *Result, err
 	}
 	s.heartbeat(ctx, sess, "book")
 	renewed, err := s.bookParts(ctx, sess)
+	if errors.Is(err, errBusy) {
+		// Another replica took the session over (the lease lapsed while
+		// the holds were renewed): it books, with the holds it has.
+		return s.busy(ctx, sess, nil)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +199,15 @@ func (s *Service) renewHolds(ctx context.Context, sess *Session) (int, error) {
 	if renewed > 0 {
 		sess.HoldExpiresAt = earliest(sess.Holds)
 	}
-	_, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	// The renewed holds must be stored before any is booked: if another
+	// replica took the session over meanwhile (this step's lease lapsed),
+	// it books the holds it has, and booking ours as well would book the
+	// part twice at the provider (a new hold is a new booking) with one
+	// booking row. Then this step stops; its new holds lapse unbooked.
+	ok, err := s.move(ctx, sess, Booking, "holds_renewed", string(failed))
+	if err == nil && !ok {
+		err = fmt.Errorf("checkout: store the renewed holds of %s: %w", sess.ID, errBusy)
+	}
 	return renewed, err
 }
 
@@ -488,7 +505,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		s.intend(sess, settleStep, paymentPart, settleKey)
 		if ok, err := s.move(ctx, sess, from, "", ""); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 	}
 	release(sess)
@@ -509,7 +526,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 			event, detail = "reconcile_retry", fmt.Sprintf("attempt %d of %d", sess.ReconcileAttempts, s.cfg.ReconcileAttempts)
 		}
 		if ok, err := s.move(ctx, sess, from, event, detail); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
 	}
@@ -520,7 +537,7 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		}
 		sess.Status, sess.Failure = NeedsAttention, &Failure{Code: fault.PaymentSettlementFailed, Message: "the bookings are made; the payment is being settled"}
 		if ok, err := s.move(ctx, sess, from, "settlement_failed", ""); err != nil || !ok {
-			return s.busy(ctx, sess, err)
+			return s.busyAfterBooking(ctx, sess, err)
 		}
 		return &Result{Session: sess}, nil
 	}
@@ -540,8 +557,11 @@ func (s *Service) finalize(ctx context.Context, sess *Session, from Status) (*Re
 		sess.Failure = &Failure{Code: firstCode(sess.Parts), Message: "nothing could be booked; the payment was released: " + describeParts(sess)}
 	}
 	if ok, err := s.move(answering(ctx, "book"), sess, from, event, ""); err != nil || !ok {
-		return s.busy(ctx, sess, err)
+		return s.busyAfterBooking(ctx, sess, err)
 	}
+	// A booking row written after this run read the part as not booked
+	// (a step that lost its lease confirmed meanwhile) is raised too.
+	s.lateBookings(ctx, sess)
 	return &Result{Session: sess}, nil
 }
 
@@ -591,15 +611,18 @@ func (s *Service) settle(ctx context.Context, sess *Session, amount int64) error
 		if p.IntentID == "" {
 			return nil
 		}
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return err
+		}
 		var in *payments.Intent
-		var err error
 		if amount > 0 {
 			s.crash("capture:before_gateway")
-			in, err = s.cfg.Gateway.Capture(ctx, p.IntentID, amount)
+			in, err = gw.Capture(ctx, p.IntentID, amount)
 			s.crash("capture:after_gateway")
 		} else {
 			s.crash("release:before_gateway")
-			in, err = s.cfg.Gateway.Cancel(ctx, p.IntentID)
+			in, err = gw.Cancel(ctx, p.IntentID)
 			s.crash("release:after_gateway")
 			if errors.Is(err, payments.ErrNotFound) {
 				p.Status = payments.Canceled

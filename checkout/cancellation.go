@@ -338,8 +338,17 @@ func (s *Service) CancelBooking(ctx context.Context, tenantID, quoteID, key stri
 	}
 	if row.Status == string(CancelQuoted) {
 		if ue := s.confirmable(ctx, row, b); ue != nil {
-			return &CancellationResult{UserErrors: ue}, nil
+			// The quote was read before the booking: a concurrent call may
+			// have confirmed it, and canceled the booking, in between.
+			if row, err = s.cancels.Get(ctx, s.cfg.DB, tenantID, quoteID); err != nil {
+				return nil, err
+			}
+			if row.Status == string(CancelQuoted) {
+				return &CancellationResult{UserErrors: ue}, nil
+			}
 		}
+	}
+	if row.Status == string(CancelQuoted) {
 		now := s.now()
 		next := now.Add(s.cfg.Lease)
 		row.IdempotencyKey, row.NextAt = key, &next
@@ -545,8 +554,14 @@ func (s *Service) refund(ctx context.Context, row *db.CancellationRow, b *Bookin
 		_, err := s.cancels.RestoreCredit(ctx, s.cfg.DB, row, paymentKey(sess), row.RefundAmount, s.now())
 		return err
 	}
+	if _, err := s.gateway(sess); err != nil {
+		// Paid through a gateway this replica does not have: the refund
+		// stays due (next_at a lease ahead) for a replica that has it.
+		s.cfg.Logger.DebugContext(ctx, "refund left to a replica with the payment's gateway", "cancellation", row.ID, "err", err)
+		return nil
+	}
 	r, ok := s.refunder()
-	if !ok || p.Gateway != "" && p.Gateway != s.cfg.Gateway.Name() || p.Currency != "" && p.Currency != row.Currency {
+	if !ok || p.Currency != "" && p.Currency != row.Currency {
 		row.Failure = failRefundByHand
 		s.cfg.Logger.ErrorContext(ctx, "refund impossible; an operator must refund by hand", "cancellation", row.ID,
 			"why", fmt.Sprintf("the payment (%s, %s) cannot be refunded through the gateway %s in %s", p.Gateway, p.Currency, s.cfg.Gateway.Name(), row.Currency))

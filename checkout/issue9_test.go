@@ -195,8 +195,9 @@ func TestReconcileGivesUpByRule(t *testing.T) {
 	})
 }
 
-// sweepFor runs the sweeper every 15 seconds of the fake clock for d, as
-// the server does, and returns how many holds_renewed events s gained.
+// sweepFor runs the sweeper every 15 seconds of the fake clock for d (the
+// server sweeps every 10 s by default; a coarser step keeps the test
+// short), and returns how many holds_renewed events s gained.
 func (e *env) sweepFor(t *testing.T, s *checkout.Session, d time.Duration) int {
 	t.Helper()
 	before := e.count(t, s, "holds_renewed")

@@ -43,12 +43,20 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 		return &Result{Session: sess, UserErrors: ue, Warnings: w}, nil
 	}
 	amount := merchantTotal(sess)
+	if _, err := s.gateway(sess); err != nil && sess.Payment == nil {
+		// A pay step of another gateway's replica stopped mid-call: a
+		// replica with that gateway resumes it (by its idempotency key).
+		return otherGateway(sess, err)
+	}
 	if lim, ok := s.cfg.Gateway.(payments.AmountLimiter); ok && method == Card && amount > lim.MaxAmount(sess.Total.Currency) {
 		// The gateway's own limit, on what it takes: the MERCHANT parts.
 		return &Result{Session: sess, UserErrors: userErr(fault.OutOfRange, fmt.Sprintf("the card payment would be %d minor units of %s, above %d, the largest amount the %s gateway takes (Gr4vy's limit on cart_items[].unit_amount); pay by CREDIT_LINE, or settle the parts with their providers (settlements: PROVIDER_INTENT, CARD_FORWARD)",
 			amount, sess.Total.Currency, lim.MaxAmount(sess.Total.Currency), s.cfg.Gateway.Name()), "method")}, nil
 	}
 	if amount > 0 && method == Card {
+		// The intent is bound to this service's gateway from now on: if
+		// this process stops, a replica with the same gateway resumes it.
+		sess.payGateway = s.cfg.Gateway.Name()
 		s.intend(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)))
 	}
 	if ok, err := s.claim(ctx, sess, "pay"); err != nil || !ok {
@@ -73,6 +81,7 @@ func (s *Service) pay(ctx context.Context, tenantID, id string, method PaymentMe
 	s.crash("pay:after_gateway")
 	if err != nil {
 		release(sess)
+		sess.payGateway = ""
 		s.outcome(sess, stepPay, paymentPart, payments.IntentKey(paymentKey(sess)), false, map[string]any{"error": err.Error()})
 		if errors.Is(err, payments.ErrInvalidRequest) {
 			// Outside the gateway's limits: retrying cannot help, say why.
@@ -217,6 +226,11 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 		}
 		return &Result{Session: sess}, nil
 	}
+	gw, err := s.gateway(sess)
+	if err != nil {
+		// The card form of another gateway: not ours to play.
+		return otherGateway(sess, err)
+	}
 	// The confirmation is recorded before the card form is played, so
 	// that a process stopped after the gateway authorized the card leaves
 	// an intent for ResumeSteps to read back from the gateway.
@@ -229,7 +243,7 @@ func (s *Service) ConfirmSandboxPayment(ctx context.Context, tenantID, id, cardN
 	s.crash("confirm:after_gateway")
 	if errors.Is(err, payments.ErrInvalidState) {
 		// Confirmed already, by a concurrent call: record what it is.
-		in, err = s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		in, err = gw.GetIntent(ctx, sess.Payment.IntentID)
 	}
 	var de *payments.DeclineError
 	if errors.As(err, &de) {
@@ -341,16 +355,22 @@ func (s *Service) PaymentEvent(ctx context.Context, notice *payments.Intent) err
 	if err != nil {
 		return err
 	}
-	in, err := s.cfg.Gateway.GetIntent(ctx, notice.ID)
+	sess, err := s.load(ctx, row.TenantID, row.ID)
+	if err != nil {
+		return err
+	}
+	gw, err := s.gateway(sess)
+	if err != nil {
+		// Another gateway's intent (the same id at two gateways): the
+		// notice is not this gateway's to apply.
+		return nil
+	}
+	in, err := gw.GetIntent(ctx, notice.ID)
 	if errors.Is(err, payments.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("checkout: read intent %s of a webhook: %w", notice.ID, err)
-	}
-	sess, err := s.load(ctx, row.TenantID, row.ID)
-	if err != nil {
-		return err
 	}
 	_, err = s.intentChanged(ctx, sess, in)
 	return err
@@ -373,8 +393,13 @@ func (s *Service) releaseLate(ctx context.Context, sess *Session, in *payments.I
 		}
 		return &Result{Session: cur}, nil
 	}
+	gw, err := s.gateway(sess)
+	if err != nil {
+		// Left, marked, to a replica with the payment's gateway.
+		return &Result{Session: sess}, nil
+	}
 	s.crash("late_release:before_gateway")
-	out, err := s.cfg.Gateway.Cancel(ctx, in.ID)
+	out, err := gw.Cancel(ctx, in.ID)
 	s.crash("late_release:after_gateway")
 	if err != nil {
 		s.cfg.Logger.WarnContext(ctx, "releasing a late authorization; the sweeper will retry", "session", sess.ID, "err", err)

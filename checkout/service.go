@@ -101,6 +101,11 @@ type Alerts interface {
 	// booking and settled the session by rule (the part counted as not
 	// booked, its money released): the provider may yet have booked it.
 	SettledByRule(provider string)
+	// BookedLate says a provider confirmed a booking after its session
+	// was decided without it (settled by rule, resolved as failed, or
+	// taken over from a step whose lease lapsed): the booking is recorded
+	// but not charged, and an operator should cancel or charge it.
+	BookedLate(provider string)
 }
 
 // Service runs checkout sessions. It is safe for concurrent use, and any
@@ -160,8 +165,25 @@ func (s *Service) renewMargin() time.Duration { return s.cfg.RenewMargin }
 
 // detach gives a saga step a context that a client who disconnects cannot
 // cancel halfway through a payment or a booking, bounded by its own timeout.
+// The request's own deadline, if it has one, is kept as a value
+// (requestDeadline): what only waits on the request's behalf (awaitKey)
+// answers before it.
 func (s *Service) detach(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), s.cfg.OperationTimeout)
+	dctx := context.WithoutCancel(ctx)
+	if _, ok := requestDeadline(ctx); !ok {
+		if d, ok := ctx.Deadline(); ok {
+			dctx = context.WithValue(dctx, requestDeadlineKey{}, d)
+		}
+	}
+	return context.WithTimeout(dctx, s.cfg.OperationTimeout)
+}
+
+type requestDeadlineKey struct{}
+
+// requestDeadline is the deadline of the request a detached ctx runs for.
+func requestDeadline(ctx context.Context) (time.Time, bool) {
+	d, ok := ctx.Value(requestDeadlineKey{}).(time.Time)
+	return d, ok
 }
 
 // provider bounds one provider call.
@@ -212,6 +234,7 @@ func fromRow(row *db.SessionRow) (*Session, error) {
 	sess.CreatedAt, sess.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
 	sess.busyOp, sess.busyUntil, sess.releaseDue = row.BusyOp, row.BusyUntil, row.ReleaseDueAt
 	sess.ReconcileAttempts, sess.ReconcileAt = row.ReconcileAttempts, row.ReconcileAt
+	sess.payGateway = row.PaymentGateway
 	if sess.PartialBooking == "" {
 		sess.PartialBooking = ForbidPartial // stored before the choice existed: the default
 	}
@@ -231,7 +254,7 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
 		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
 		ReconcileAttempts: sess.ReconcileAttempts, ReconcileAt: sess.ReconcileAt,
-		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
+		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), PaymentGateway: paymentGateway(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
 	}, nil
@@ -397,7 +420,8 @@ type idemScope struct {
 	tenantID, key, op, hash string
 	// lazy: the key is claimed in the transaction of the mutation's first
 	// write (move), not in one of its own; claimed says whether it is.
-	lazy, claimed bool
+	lazy    bool
+	claimed atomic.Bool
 	// body is the answer stored with the final write, "" while none is.
 	body string
 }
@@ -444,7 +468,7 @@ func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db
 		return nil, nil, func(bool) {}, nil
 	}
 	now := s.now()
-	claiming := sc.lazy && !sc.claimed
+	claiming := sc.lazy && !sc.claimed.Load()
 	if claiming {
 		first = func(ctx context.Context, tx bun.Tx) error {
 			ok, err := s.idem.ClaimIn(ctx, tx, sc.tenantID, sc.key, sc.op, sc.hash, now)
@@ -470,7 +494,7 @@ func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db
 	}
 	return first, last, func(applied bool) {
 		if claiming {
-			sc.claimed = true
+			sc.claimed.Store(true)
 		}
 		if applied && body != "" {
 			sc.body = body
@@ -502,6 +526,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		return &Result{UserErrors: userErr(fault.TooLong, "must be at most 255 characters", "idempotencyKey")}, nil
 	}
 	sc := &idemScope{tenantID: tenantID, key: key, op: op, hash: requestHash(op, input), lazy: lazyClaim[op]}
+	defer s.keepKey(ctx, sc)()
 	if !sc.lazy {
 		if res, err := s.awaitKey(ctx, sc); res != nil || err != nil {
 			return res, err
@@ -510,7 +535,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 	sctx := context.WithValue(ctx, idemScopeKey{}, sc)
 	for {
 		res, err := run(sctx)
-		if !sc.claimed && (errors.Is(err, errKeyTaken) || err == nil && retryable(res)) {
+		if !sc.claimed.Load() && (errors.Is(err, errKeyTaken) || err == nil && retryable(res)) {
 			// Another request has the key, or may have (it holds the
 			// session): answer as it does, or, if the key is free, claim
 			// it and run again.
@@ -524,7 +549,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 			// result: the key is freed so that the retry runs it (Release
 			// frees only a key whose answer is not stored; a key not
 			// claimed yet is not this request's to free).
-			if sc.claimed {
+			if sc.claimed.Load() {
 				_ = s.idem.Release(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key)
 			}
 			return res, err
@@ -536,7 +561,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 		switch {
 		case body == sc.body:
 			return res, nil // stored with the final write
-		case !sc.claimed:
+		case !sc.claimed.Load():
 			// Nothing was written: the answer alone, unless another
 			// request took the key meanwhile (its answer is given then).
 			ok, err := s.idem.Store(context.WithoutCancel(ctx), s.cfg.DB, tenantID, key, op, sc.hash, body, s.now())
@@ -557,16 +582,27 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 // awaitKey claims sc's key. When the key is another request's, it answers
 // as that one did (its stored answer, IDEMPOTENCY_KEY_REUSED for another
 // input, or IN_PROGRESS after waiting a while for it); nil, nil when the
-// key is now claimed (sc.claimed) and the operation is to run.
+// key is now claimed (sc.claimed) and the operation is to run. A key
+// whose request stopped (its server killed: no claimant renews it, see
+// keepKey) is taken over once unrenewed for the lease (Config.Lease).
+// The wait ends before the request's own deadline (requestDeadline: a
+// server's request timeout), less a margin to answer in, and in any case
+// after OperationTimeout.
 func (s *Service) awaitKey(ctx context.Context, sc *idemScope) (*Result, error) {
 	deadline := time.Now().Add(s.cfg.OperationTimeout)
+	if d, ok := requestDeadline(ctx); ok {
+		d = d.Add(-min(time.Second, time.Until(d)/4))
+		if d.Before(deadline) {
+			deadline = d
+		}
+	}
 	for {
-		row, err := s.idem.Claim(ctx, s.cfg.DB, sc.tenantID, sc.key, sc.op, sc.hash, s.now(), s.cfg.OperationTimeout+time.Minute)
+		row, err := s.idem.Claim(ctx, s.cfg.DB, sc.tenantID, sc.key, sc.op, sc.hash, s.now(), s.cfg.Lease)
 		if err != nil {
 			return nil, err
 		}
 		if row == nil {
-			sc.claimed = true
+			sc.claimed.Store(true)
 			return nil, nil
 		}
 		if row.Operation != sc.op || row.RequestHash != sc.hash {
@@ -581,15 +617,45 @@ func (s *Service) awaitKey(ctx context.Context, sc *idemScope) (*Result, error) 
 				Message: "this is the answer of an earlier request with this idempotency key; nothing ran again"})
 			return res, nil
 		}
-		if time.Now().After(deadline) {
-			return &Result{UserErrors: userErr(fault.InProgress, "a request with this idempotency key is still running; retry later", "idempotencyKey")}, nil
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			return &Result{UserErrors: userErr(fault.InProgress, fmt.Sprintf("a request with this idempotency key is still running; retry shortly (the key of a request whose server stopped is free again %s after its last sign of life)", s.cfg.Lease), "idempotencyKey")}, nil
 		}
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
+		case <-time.After(min(50*time.Millisecond, wait)):
 		}
 	}
+}
+
+// keepKey renews sc's claim of its key (db Idempotency.Touch) every
+// Lease/3 while its mutation runs, so that a request still running keeps
+// its key however long it takes, and a key whose server stopped is
+// unrenewed for the lease and taken over by a retry (awaitKey). The
+// returned function stops it.
+func (s *Service) keepKey(ctx context.Context, sc *idemScope) (stop func()) {
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(max(s.cfg.Lease/3, time.Millisecond))
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+			}
+			if !sc.claimed.Load() {
+				continue
+			}
+			if err := s.idem.Touch(hctx, s.cfg.DB, sc.tenantID, sc.key, s.now()); err != nil && hctx.Err() == nil {
+				s.cfg.Logger.WarnContext(hctx, "renewing an idempotency key's claim", "op", sc.op, "err", err)
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }
 
 // retryable reports whether a result only says to try again later.
@@ -636,6 +702,57 @@ func paymentRef(sess *Session) string {
 		return ""
 	}
 	return sess.Payment.IntentID
+}
+
+// paymentGateway names the gateway sess's card payment is made through:
+// the payment's own, or, while its intent is being created, the one the
+// pay step chose; "" for none.
+func paymentGateway(sess *Session) string {
+	if p := sess.Payment; p != nil {
+		return p.Gateway // "" for a credit line, or every part paid to its provider
+	}
+	return sess.payGateway
+}
+
+// PaymentGateway names the gateway sess's card payment is made through
+// (payments.Gateway.Name), "" when it has none (no payment yet, a credit
+// line, or every part paid to its provider).
+func (sess *Session) PaymentGateway() string { return paymentGateway(sess) }
+
+// OtherGatewayError is a call on a session's payment that this service
+// cannot make: the payment was made through Gateway, and the service is
+// configured with Ours. The step is left to a replica configured with
+// Gateway (the sweeper's look-ups skip such sessions, db.OfGateway).
+type OtherGatewayError struct {
+	Session, Gateway, Ours string
+}
+
+func (e *OtherGatewayError) Error() string {
+	return fmt.Sprintf("checkout: the payment of %s was made through the gateway %s; this server has %s", e.Session, e.Gateway, e.Ours)
+}
+
+// gateway is the gateway that took sess's payment, which every capture,
+// void, refund and read of it goes through: the service's own, or an
+// *OtherGatewayError when the payment was made through another. A
+// payment stored before gateways were recorded is taken to be the
+// service's.
+func (s *Service) gateway(sess *Session) (payments.Gateway, error) {
+	if g := paymentGateway(sess); g != "" && g != s.cfg.Gateway.Name() {
+		return nil, &OtherGatewayError{Session: sess.ID, Gateway: g, Ours: s.cfg.Gateway.Name()}
+	}
+	return s.cfg.Gateway, nil
+}
+
+// otherGateway answers a mutation that needs a session's payment on a
+// replica configured with another gateway: PAYMENT_UNAVAILABLE, to
+// retry (a replica with the payment's gateway answers it).
+func otherGateway(sess *Session, err error) (*Result, error) {
+	var og *OtherGatewayError
+	if !errors.As(err, &og) {
+		return nil, err
+	}
+	return &Result{Session: sess, UserErrors: userErr(fault.PaymentUnavailable,
+		fmt.Sprintf("this session's payment was made through %s, which this server does not reach; retry shortly", og.Gateway), "checkoutSessionId")}, nil
 }
 
 // Gateway is the payment gateway the service uses.

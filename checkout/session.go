@@ -91,6 +91,10 @@ type Session struct {
 	// releaseDue is set on a final session whose payment is still to be
 	// released (by the step that ended it, or else by the sweeper).
 	releaseDue *time.Time
+	// payGateway is the gateway a card payment is being set up through
+	// (db.SessionRow.PaymentGateway), from the moment the pay step takes
+	// the session, before the intent exists; Payment.Gateway once it does.
+	payGateway string
 	// steps are the saga steps to record with the session's next write
 	// (see intend and outcome in steps.go).
 	steps []db.StepRow

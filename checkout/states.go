@@ -146,6 +146,11 @@ func gate(sess *Session, step string) (run bool, ue []fault.Violation, warn []fa
 		return true, nil, nil
 	case sess.Status.Final():
 		return false, finishedErr(sess, step), nil
+	case step == "accept" && sess.PriceRevision == 0 && !slices.Contains(g.busy, sess.Status):
+		// Past accepting only once a new price was accepted: a session
+		// whose price never changed has nothing to accept, in any
+		// status, as OPEN says.
+		return false, userErr(fault.InvalidState, g.early, "checkoutSessionId"), nil
 	case slices.Contains(g.past, sess.Status):
 		return false, nil, []fault.Warning{{Field: []string{"input", "checkoutSessionId"}, Code: fault.AlreadyDone,
 			Message: fmt.Sprintf("the checkout session is %s, past this step: nothing was done again", sess.Status)}}

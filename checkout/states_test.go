@@ -152,6 +152,25 @@ func TestGateMessages(t *testing.T) {
 	if len(ue) != 1 || ue[0].Code != fault.InProgress {
 		t.Errorf("forward on BOOKING: %v", ue)
 	}
+	_, ue, _ = gate(&Session{Status: Booked}, "seats")
+	if len(ue) != 1 || ue[0].Message != "the checkout session is BOOKED, which is final; cannot select seats" {
+		t.Errorf("seats on BOOKED: %v", ue)
+	}
+	// acceptPriceChange on a session whose price never changed says so in
+	// every status before the end, as on OPEN; once a new price was
+	// accepted, a repeat is ALREADY_DONE.
+	for _, st := range []Status{Open, Held, PaymentPending, Authorized, Booking, NeedsAttention} {
+		run, ue, w := gate(&Session{Status: st}, "accept")
+		if run || len(ue) != 1 || ue[0].Code != fault.InvalidState || ue[0].Message != "the price has not changed" || w != nil {
+			t.Errorf("accept on %s, price never changed: %v %v", st, ue, w)
+		}
+	}
+	for _, st := range []Status{Held, PaymentPending, Authorized, Booking, NeedsAttention} {
+		_, ue, w := gate(&Session{Status: st, PriceRevision: 1}, "accept")
+		if len(ue) != 0 || len(w) != 1 || w[0].Code != fault.AlreadyDone {
+			t.Errorf("accept on %s after a new price was accepted: %v %v", st, ue, w)
+		}
+	}
 	for _, st := range []Status{Held, PaymentPending, Authorized} {
 		if run, _, _ := gate(&Session{Status: st}, "forward"); !run {
 			t.Errorf("forward does not run on %s", st)

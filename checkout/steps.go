@@ -114,9 +114,12 @@ func paymentCall(sess *Session) bool {
 //   - cancel: the session is reconciled, which cancels the booked parts
 //     of a failed all-or-nothing trip again (by their references).
 //
-// A session in NEEDS_ATTENTION is left to the reconciler's backoff.
+// A session in NEEDS_ATTENTION is left to the reconciler's backoff: its
+// steps are not listed until its next lookup is due, and then it is
+// reconciled (once per attempt, which moves the next lookup on).
 func (s *Service) ResumeSteps(ctx context.Context) (int, error) {
-	stale, err := s.sessions.StaleIntents(ctx, s.cfg.DB, s.now().Add(-s.cfg.Lease), 100)
+	now := s.now()
+	stale, err := s.sessions.StaleIntents(ctx, s.cfg.DB, s.cfg.Gateway.Name(), string(NeedsAttention), now.Add(-s.cfg.Lease), now, 100)
 	if err != nil {
 		return 0, err
 	}
@@ -145,18 +148,22 @@ func (s *Service) ResumeSteps(ctx context.Context) (int, error) {
 }
 
 func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) error {
-	if sess.busyOp != "" && sess.busyUntil != nil && s.now().Before(*sess.busyUntil) {
+	now := s.now()
+	if sess.busyOp != "" && sess.busyUntil != nil && now.Before(*sess.busyUntil) {
 		return nil // a live step holds the session
+	}
+	if sess.Status == NeedsAttention && sess.ReconcileAt != nil && now.Before(*sess.ReconcileAt) {
+		return nil // the reconciler's backoff decides (StaleIntents leaves these out)
 	}
 	s.cfg.Logger.InfoContext(ctx, "resuming a step left by a stopped process", "session", sess.ID, "step", st.Step, "part", st.Part, "status", sess.Status)
 	switch {
 	case st.Step == stepLateRelease:
 		return s.resumeLateRelease(ctx, sess, st)
-	case sess.Status == Booking || sess.Status == NeedsAttention && st.Step == stepCapture:
+	case sess.Status == Booking || sess.Status == NeedsAttention:
+		// A lookup due now: one reconciler attempt, which moves the
+		// next lookup on (or concludes).
 		_, err := s.reconcile(ctx, sess)
 		return err
-	case sess.Status == NeedsAttention:
-		return nil // the reconciler's backoff decides
 	case sess.releaseDue != nil:
 		s.releasePayment(ctx, sess)
 		return nil
@@ -164,7 +171,11 @@ func (s *Service) resume(ctx context.Context, sess *Session, st db.StepRow) erro
 		_, err := s.pay(ctx, sess.TenantID, sess.ID, Card)
 		return err
 	case st.Step == stepConfirm && sess.Payment != nil && sess.Payment.IntentID != "":
-		in, err := s.cfg.Gateway.GetIntent(ctx, sess.Payment.IntentID)
+		gw, err := s.gateway(sess)
+		if err != nil {
+			return err
+		}
+		in, err := gw.GetIntent(ctx, sess.Payment.IntentID)
 		if err != nil {
 			return err
 		}

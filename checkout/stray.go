@@ -8,9 +8,13 @@ import (
 	"github.com/faregraph/faregraph/payments"
 )
 
-// strayCheckInterval is how often ReleaseStrayAuthorizations looks the
-// ended sessions up at the gateway: the sweeper runs it at most this often.
+// strayCheckInterval is how often ReleaseStrayAuthorizations runs at
+// most per process, and the wait before a session's second look-up: the
+// wait doubles after each look-up that found nothing.
 const strayCheckInterval = time.Minute
+
+// strayBatch is how many sessions one run looks up at most.
+const strayBatch = 100
 
 // stepLateRelease voids an authorization the gateway's card form made by
 // itself after its session ended (key: void:<the gateway's id of it>).
@@ -20,12 +24,17 @@ const stepLateRelease = "late_release"
 // form authorizes by itself (payments.StrayAuthorizations: Gr4vy Embed
 // makes its transaction on the checkout session, which stays open at
 // Gr4vy for its own life, also after our session ended before the card
-// was typed). For each session that ended, with its payment settled
-// (captured or released), within the gateway's intent life, it lists the
-// authorizations still standing on the session's intent and voids each,
-// as a durable late_release step (INTENT before the void, DONE after,
-// resumed by ResumeSteps). It runs at most every strayCheckInterval per
-// process and returns how many authorizations it voided.
+// was typed). It looks up only the sessions that can have one: ended,
+// paid through this gateway, whose payment never reached AUTHORIZED (an
+// authorization of ours is captured or voided by the saga), and whose
+// intent is still open at the gateway (created within its IntentLife);
+// each at most once per backoff: a minute after it ended, then 2, 4, 8...
+// minutes after the last look-up (db.StrayCandidates), at most
+// strayBatch a run. For each, it lists the authorizations standing on the
+// intent and voids them, as a durable late_release step (INTENT before
+// the void, DONE after, resumed by ResumeSteps). It runs at most every
+// strayCheckInterval per process and returns how many authorizations it
+// voided.
 func (s *Service) ReleaseStrayAuthorizations(ctx context.Context) (int, error) {
 	sg, ok := s.cfg.Gateway.(payments.StrayAuthorizations)
 	if !ok {
@@ -42,12 +51,15 @@ func (s *Service) ReleaseStrayAuthorizations(ctx context.Context) (int, error) {
 			final = append(final, string(st))
 		}
 	}
-	rows, err := s.sessions.EndedWithPayment(ctx, s.cfg.DB, final, now.Add(-sg.IntentLife()), 500)
+	rows, err := s.sessions.StrayCandidates(ctx, s.cfg.DB, final, s.cfg.Gateway.Name(), string(Authorized), stepPay, now.Add(-sg.IntentLife()), now, strayBatch)
 	if err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, r := range rows {
+		if r.StrayCheckAt == nil && now.Sub(r.UpdatedAt) < strayCheckInterval {
+			continue // ended less than a minute ago: looked up from then on
+		}
 		sess, err := s.load(ctx, r.TenantID, r.ID)
 		if err != nil {
 			return n, err
@@ -56,6 +68,11 @@ func (s *Service) ReleaseStrayAuthorizations(ctx context.Context) (int, error) {
 		n += v
 		if err != nil {
 			s.cfg.Logger.WarnContext(ctx, "releasing stray authorizations; the sweeper will retry", "session", sess.ID, "err", err)
+		}
+		checks := r.StrayChecks + 1
+		next := now.Add(strayCheckInterval << min(checks-1, 16))
+		if err := s.sessions.ScheduleStrayCheck(ctx, s.cfg.DB, r.ID, checks, next); err != nil {
+			return n, err
 		}
 	}
 	return n, nil

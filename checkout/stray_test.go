@@ -112,3 +112,57 @@ func gr4vyDialects(t *testing.T, lease time.Duration, fn func(t *testing.T, e *e
 	t.Run("sqlite", func(t *testing.T) { run(t, "") })
 	t.Run("postgres", func(t *testing.T) { run(t, dbtest.PostgresURL(t)) })
 }
+
+// TestStrayCheckBounded: the stray-authorization check looks up only the
+// sessions that can have one, each on a doubling backoff: a session paid
+// and booked through Gr4vy (its authorization was ours, and captured) is
+// never looked up; one canceled before its card was typed is looked up a
+// handful of times in 30 minutes of checks every minute (1, 2, 4, 8, 16
+// minutes apart), not 30, and never again once its Gr4vy checkout
+// session lapsed (an hour after it was created).
+func TestStrayCheckBounded(t *testing.T) {
+	gr4vyDialects(t, 10*time.Second, func(t *testing.T, e *env, at *atomic.Value, reached <-chan struct{}) {
+		c := e.a.Checkout
+		o := e.offer(t, oneWay("citizenplane"), from("citizenplane"))
+		booked := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		booked = ok(t)(c.Hold(e.ctx, tenant, booked.ID, ""))
+		e.pay(booked)
+		booked = ok(t)(c.Book(e.ctx, tenant, booked.ID, ""))
+		want(t, booked, checkout.Booked)
+		canceled := ok(t)(c.Create(e.ctx, tenant, input(o)))
+		canceled = ok(t)(c.Hold(e.ctx, tenant, canceled.ID, ""))
+		canceled = ok(t)(c.Pay(e.ctx, tenant, canceled.ID, checkout.Card, ""))
+		canceled = ok(t)(c.Cancel(e.ctx, tenant, canceled.ID, ""))
+		want(t, canceled, checkout.Canceled)
+		checks := func(id string) int {
+			var n int
+			if err := e.a.DB.NewSelect().Table("checkout_sessions").Column("stray_checks").Where("id = ?", id).Scan(e.ctx, &n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		run := func(minutes int) {
+			for range minutes {
+				e.clock.Add(time.Minute)
+				if _, err := c.ReleaseStrayAuthorizations(e.ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		run(30)
+		if n := checks(booked.ID); n != 0 {
+			t.Errorf("the booked session was looked up %d times", n)
+		}
+		n := checks(canceled.ID)
+		if n < 3 || n > 6 {
+			t.Errorf("the canceled session was looked up %d times in 30 checks, want 4 or 5", n)
+		}
+		t.Logf("30 checks, one a minute: the canceled session looked up %d times", n)
+		run(35) // its Gr4vy checkout session lapses an hour after payment
+		lapsed := checks(canceled.ID)
+		run(120)
+		if m := checks(canceled.ID); m != lapsed {
+			t.Errorf("looked up %d more times after its checkout session lapsed", m-lapsed)
+		}
+	})
+}

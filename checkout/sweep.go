@@ -55,7 +55,7 @@ func (s *Service) Sweep(ctx context.Context) (expired, reconciled int, err error
 	if _, err := s.RenewHolds(ctx); err != nil {
 		return expired, 0, err
 	}
-	release, err := s.sessions.SessionsToRelease(ctx, s.cfg.DB, s.now(), 100)
+	release, err := s.sessions.SessionsToRelease(ctx, s.cfg.DB, s.cfg.Gateway.Name(), s.now(), 100)
 	if err != nil {
 		return expired, 0, err
 	}
@@ -118,11 +118,11 @@ func (s *Service) PruneSteps(ctx context.Context) (int, error) {
 // settled.
 func (s *Service) Reconcile(ctx context.Context) (int, error) {
 	now := s.now()
-	attention, err := s.sessions.DueForReconcile(ctx, s.cfg.DB, string(NeedsAttention), now, 100)
+	attention, err := s.sessions.DueForReconcile(ctx, s.cfg.DB, string(NeedsAttention), s.cfg.Gateway.Name(), now, 100)
 	if err != nil {
 		return 0, err
 	}
-	stuck, err := s.sessions.LeaseLapsed(ctx, s.cfg.DB, string(Booking), now, 100)
+	stuck, err := s.sessions.LeaseLapsed(ctx, s.cfg.DB, string(Booking), s.cfg.Gateway.Name(), now, 100)
 	if err != nil {
 		return 0, err
 	}

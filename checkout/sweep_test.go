@@ -1,10 +1,17 @@
 package checkout_test
 
 import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/app/apptest"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/db/dbtest"
 	"github.com/faregraph/faregraph/providers/sim"
 )
 
@@ -85,4 +92,65 @@ func TestSweepExpiresAndReleases(t *testing.T) {
 			t.Errorf("a second sweep expired %d", n)
 		}
 	})
+}
+
+// lockedBuffer is a log destination safe for concurrent writers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) count(s string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), s)
+}
+
+// TestSweepResumesWaitingSessionOncePerAttempt: a session in
+// NEEDS_ATTENTION keeps its booking step in INTENT while the provider
+// does not answer. A sweeper running every second does not take the step
+// up (nor log "resuming a step") at every sweep: once per reconciler
+// attempt, as the backoff schedules them.
+func TestSweepResumesWaitingSessionOncePerAttempt(t *testing.T) {
+	run := func(t *testing.T, url string) {
+		logs := new(lockedBuffer)
+		c := &clock{now: apptest.Now}
+		a := apptest.New(t, func(cfg *app.Config) {
+			cfg.DatabaseURL, cfg.Now, cfg.Sim.Now = url, c.Now, c.Now
+			cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+		})
+		e := &env{a: a, clock: c, ctx: context.Background()}
+		o := e.offer(t, oneWay("liteapi"), from("liteapi"))
+		s := e.payByCard(t, o, input(o))
+		knobs := e.simKnobs("liteapi")
+		knobs.SetFailure("book", sim.FailAfter)
+		s = ok(t)(a.Checkout.Book(e.ctx, tenant, s.ID, ""))
+		want(t, s, checkout.NeedsAttention)
+		knobs.SetFailureRate(1) // no answer either way, for now
+		const sweeps = 120
+		for range sweeps {
+			e.clock.Add(time.Second)
+			if _, _, err := a.Checkout.Sweep(e.ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := a.Checkout.Get(e.ctx, tenant, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want(t, got, checkout.NeedsAttention)
+		attempts := e.count(t, s, "reconcile_retry")
+		resumed := logs.count("resuming a step")
+		if attempts == 0 || attempts > 5 || resumed > attempts {
+			t.Errorf("%d sweeps: %d reconciler attempts, %d resumption logs, want at most one per attempt", sweeps, attempts, resumed)
+		}
+	}
+	t.Run("sqlite", func(t *testing.T) { run(t, "") })
+	t.Run("postgres", func(t *testing.T) { run(t, dbtest.PostgresURL(t)) })
 }

@@ -41,7 +41,18 @@ type SessionRow struct {
 	ReconcileAt       *time.Time `bun:"reconcile_at"`
 	OfferID           string     `bun:"offer_id"`
 	// PaymentRef is the payment gateway's id of the session's payment.
-	PaymentRef      string     `bun:"payment_ref"`
+	PaymentRef string `bun:"payment_ref"`
+	// PaymentGateway names the gateway the card payment is made through
+	// (payments.Gateway.Name: "stripe", "gr4vy", "sandbox"); '' for none.
+	// The sweeper's look-ups take a gateway and skip sessions paid
+	// through another (see OfGateway).
+	PaymentGateway string `bun:"payment_gateway"`
+	// StrayChecks and StrayCheckAt are the look-ups of an ended session
+	// for authorizations its gateway's card form made by itself, and when
+	// the next is due (see StrayCandidates); written only by
+	// ScheduleStrayCheck.
+	StrayChecks     int        `bun:"stray_checks"`
+	StrayCheckAt    *time.Time `bun:"stray_check_at"`
 	Data            string     `bun:"data"`
 	TotalAmount     int64      `bun:"total_amount"`
 	Currency        string     `bun:"currency"`
@@ -166,7 +177,7 @@ func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *Session
 		}
 		from := row.Version
 		res, err := tx.NewUpdate().Model(row).
-			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
+			Column("status", "busy_op", "busy_until", "release_due_at", "reconcile_attempts", "reconcile_at", "payment_ref", "payment_gateway", "data", "total_amount", "currency", "expires_at", "hold_expires_at", "updated_at").
 			Set("version = ?", from+1).
 			Where("id = ? AND status = ? AND version = ?", row.ID, fromStatus, from).
 			Exec(ctx)
@@ -229,11 +240,23 @@ func (Sessions) SessionByID(ctx context.Context, idb bun.IDB, id string) (*Sessi
 	return row, nil
 }
 
+// OfGateway restricts q (a select of checkout_sessions) to the sessions
+// whose payment is made through gateway, or that have no card payment:
+// what a replica configured with gateway may settle. An empty gateway
+// restricts nothing.
+func OfGateway(q *bun.SelectQuery, gateway string) *bun.SelectQuery {
+	if gateway == "" {
+		return q
+	}
+	return q.Where("payment_gateway IN ('', ?)", gateway)
+}
+
 // DueForReconcile returns up to limit sessions in status whose next
-// reconciliation (reconcile_at) is due at now, or was never scheduled.
-func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+// reconciliation (reconcile_at) is due at now, or was never scheduled,
+// of those gateway may settle (OfGateway).
+func (Sessions) DueForReconcile(ctx context.Context, idb bun.IDB, status, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("status = ?", status).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("reconcile_at IS NULL").WhereOr("reconcile_at <= ?", now.UTC())
 		}).
@@ -294,10 +317,11 @@ func (Sessions) HoldsDue(ctx context.Context, idb bun.IDB, statuses []string, du
 }
 
 // LeaseLapsed returns up to limit sessions in status whose step lease
-// (busy_until) lapsed at or before now, or that have none.
-func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now time.Time, limit int) ([]SessionRow, error) {
+// (busy_until) lapsed at or before now, or that have none, of those
+// gateway may settle (OfGateway).
+func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("status = ?", status).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("status = ?", status).
 		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 			return q.Where("busy_until IS NULL").WhereOr("busy_until <= ?", now.UTC())
 		}).
@@ -309,10 +333,11 @@ func (Sessions) LeaseLapsed(ctx context.Context, idb bun.IDB, status string, now
 }
 
 // SessionsToRelease returns up to limit sessions marked to have their
-// payment released whose marker (release_due_at) is due.
-func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, now time.Time, limit int) ([]SessionRow, error) {
+// payment released whose marker (release_due_at) is due, of those
+// gateway may settle (OfGateway).
+func (Sessions) SessionsToRelease(ctx context.Context, idb bun.IDB, gateway string, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("release_due_at <= ?", now.UTC()).
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("release_due_at <= ?", now.UTC()).
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: sessions to release: %w", err)
@@ -329,6 +354,19 @@ func (Sessions) StaleSessions(ctx context.Context, idb bun.IDB, statuses []strin
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: stale sessions: %w", err)
+	}
+	return rows, nil
+}
+
+// SessionsWithEvent returns up to limit sessions that have an event
+// named event, whatever their tenant, oldest change first.
+func (Sessions) SessionsWithEvent(ctx context.Context, idb bun.IDB, event string, limit int) ([]SessionRow, error) {
+	var rows []SessionRow
+	err := idb.NewSelect().Model(&rows).
+		Where("id IN (?)", idb.NewSelect().Table("checkout_events").Column("session_id").Where("event = ?", event)).
+		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: sessions with event %s: %w", event, err)
 	}
 	return rows, nil
 }
@@ -660,16 +698,38 @@ func isUnique(err error) bool {
 	return false
 }
 
-// EndedWithPayment returns up to limit sessions in one of statuses (the
-// final ones) that carry a gateway payment (payment_ref) and were last
-// written at or after since, most recent first.
-func (Sessions) EndedWithPayment(ctx context.Context, idb bun.IDB, statuses []string, since time.Time, limit int) ([]SessionRow, error) {
+// StrayCandidates returns up to limit sessions to look up for
+// authorizations a gateway's card form made by itself after they ended:
+// sessions in one of statuses (the final ones) whose card payment was
+// made through gateway (payment_ref set), that never reached the status
+// authorized (no event moved them to it: the authorization would be
+// ours, captured or voided by the saga), whose intent was created (step
+// payStep last written) at or after since (so it is still open at the
+// gateway), and whose next look-up (stray_check_at) is due at now or was
+// never scheduled; the earliest due first.
+func (Sessions) StrayCandidates(ctx context.Context, idb bun.IDB, statuses []string, gateway, authorized, payStep string, since, now time.Time, limit int) ([]SessionRow, error) {
 	var rows []SessionRow
-	err := idb.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statuses)).
-		Where("payment_ref <> ''").Where("updated_at >= ?", since.UTC()).
-		Order("updated_at DESC").Limit(int64(limit)).Scan(ctx)
+	err := OfGateway(idb.NewSelect().Model(&rows), gateway).Where("status IN (?)", bun.In(statuses)).
+		Where("payment_ref <> ''").
+		WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return q.Where("stray_check_at IS NULL").WhereOr("stray_check_at <= ?", now.UTC())
+		}).
+		Where("NOT EXISTS (SELECT 1 FROM checkout_events AS e WHERE e.session_id = ?TableAlias.id AND e.to_status = ?)", authorized).
+		Where("EXISTS (SELECT 1 FROM saga_steps AS st WHERE st.session_id = ?TableAlias.id AND st.step = ? AND st.updated_at >= ?)", payStep, since.UTC()).
+		OrderExpr("COALESCE(stray_check_at, updated_at) ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("db: ended sessions with a payment: %w", err)
+		return nil, fmt.Errorf("db: sessions to check for stray authorizations: %w", err)
 	}
 	return rows, nil
+}
+
+// ScheduleStrayCheck records that session id was looked up for stray
+// authorizations checks times, the next look-up due at next. It leaves
+// the session's version alone: no step of the saga races it.
+func (Sessions) ScheduleStrayCheck(ctx context.Context, idb bun.IDB, id string, checks int, next time.Time) error {
+	if _, err := idb.NewUpdate().Table("checkout_sessions").Set("stray_checks = ?", checks).Set("stray_check_at = ?", next.UTC()).
+		Where("id = ?", id).Exec(ctx); err != nil {
+		return fmt.Errorf("db: schedule the stray check of %s: %w", id, err)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package db
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,16 +34,25 @@ type Idempotency struct{}
 // taken over, for a caller that crashed.
 func (Idempotency) Claim(ctx context.Context, idb bun.IDB, tenantID, key, op, hash string, now time.Time, stale time.Duration) (*IdempotencyRow, error) {
 	row := &IdempotencyRow{TenantID: tenantID, Key: key, Operation: op, RequestHash: hash, State: "RUNNING", CreatedAt: now.UTC(), UpdatedAt: now.UTC()}
-	res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("db: claim idempotency key: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		return nil, nil
-	}
 	got := new(IdempotencyRow)
-	if err := idb.NewSelect().Model(got).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx); err != nil {
-		return nil, fmt.Errorf("db: read idempotency key: %w", err)
+	for attempt := 1; ; attempt++ {
+		res, err := idb.NewInsert().Model(row).On("CONFLICT (tenant_id, key) DO NOTHING").Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("db: claim idempotency key: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil, nil
+		}
+		err = idb.NewSelect().Model(got).Where("tenant_id = ? AND key = ?", tenantID, key).Scan(ctx)
+		if errors.Is(err, sql.ErrNoRows) && attempt < 3 {
+			// The claim that conflicted was released (Release) between
+			// the two statements: the key is free again.
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("db: read idempotency key: %w", err)
+		}
+		break
 	}
 	if got.State == "RUNNING" && got.Operation == op && got.RequestHash == hash && now.Sub(got.UpdatedAt) > stale {
 		res, err := idb.NewUpdate().Model(got).Set("updated_at = ?", now.UTC()).
@@ -54,6 +65,17 @@ func (Idempotency) Claim(ctx context.Context, idb bun.IDB, tenantID, key, op, ha
 		}
 	}
 	return got, nil
+}
+
+// Touch renews the claim of a RUNNING key (its updated_at, which Claim's
+// take-over of a stale key reads) while its request runs.
+func (Idempotency) Touch(ctx context.Context, idb bun.IDB, tenantID, key string, now time.Time) error {
+	_, err := idb.NewUpdate().Model((*IdempotencyRow)(nil)).Set("updated_at = ?", now.UTC()).
+		Where("tenant_id = ? AND key = ? AND state = 'RUNNING'", tenantID, key).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("db: renew idempotency key: %w", err)
+	}
+	return nil
 }
 
 // ClaimIn records key as RUNNING for op with the hash of its input unless

@@ -61,10 +61,22 @@ func (Sessions) StepsOf(ctx context.Context, idb bun.IDB, sessionID string) ([]S
 }
 
 // StaleIntents returns up to limit steps still in INTENT since before:
-// calls whose process stopped before it recorded their outcome.
-func (Sessions) StaleIntents(ctx context.Context, idb bun.IDB, before time.Time, limit int) ([]StepRow, error) {
+// calls whose process stopped before it recorded their outcome; only the
+// steps of sessions gateway may settle (OfGateway), and none of a session
+// in status waiting whose next reconciliation (reconcile_at) is after now:
+// the reconciler's backoff decides when those are looked at again, and
+// they must not crowd out the others.
+func (Sessions) StaleIntents(ctx context.Context, idb bun.IDB, gateway, waiting string, before, now time.Time, limit int) ([]StepRow, error) {
 	var rows []StepRow
-	err := idb.NewSelect().Model(&rows).Where("state = ? AND updated_at <= ?", StepIntent, before.UTC()).
+	q := idb.NewSelect().Model(&rows).Where("state = ? AND updated_at <= ?", StepIntent, before.UTC())
+	if waiting != "" {
+		q = q.Where("session_id NOT IN (?)", idb.NewSelect().Table("checkout_sessions").Column("id").
+			Where("status = ? AND reconcile_at > ?", waiting, now.UTC()))
+	}
+	if gateway != "" {
+		q = q.Where("session_id IN (?)", OfGateway(idb.NewSelect().Table("checkout_sessions").Column("id"), gateway))
+	}
+	err := q.
 		Order("updated_at ASC").Limit(int64(limit)).Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("db: stale step intents: %w", err)

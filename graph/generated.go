@@ -4348,8 +4348,10 @@ type Mutation {
   line per changed part, FLIGHT, says by how much), lapsed holds are made
   again, and the session is HELD, to be paid again with payCheckoutSession.
   A price that moved again answers PRICE_CHANGED with the newer totals; any
-  status but PRICE_CHANGED answers a user error (none when the change was
-  already accepted).
+  status but PRICE_CHANGED answers a user error (INVALID_STATE "the price has
+  not changed" for a session whose price never changed), except that once a
+  new price was accepted a repeat answers the session with the warning
+  ALREADY_DONE.
   """
   acceptPriceChange(
     "What to do."

@@ -24,6 +24,7 @@ type Metrics struct {
 	providerCalls *prometheus.HistogramVec
 	operations    *prometheus.HistogramVec
 	settledByRule *prometheus.CounterVec
+	bookedLate    *prometheus.CounterVec
 }
 
 var _ providers.Observer = (*Metrics)(nil)
@@ -48,8 +49,12 @@ func New() *Metrics {
 			Name: "faregraph_checkout_settled_by_rule_total",
 			Help: "Parts the reconciler settled as not booked after a provider left their outcome unknown through every attempt, by provider. Alert on any increase: the provider may have booked them.",
 		}, []string{"provider"}),
+		bookedLate: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "faregraph_checkout_booked_late_total",
+			Help: "Bookings a provider confirmed after their checkout session was decided without them (settled by rule, resolved as failed by an operator), by provider: recorded but not charged. Alert on any increase: cancel the booking at the provider or charge it (faregraph sessions list --booked-late).",
+		}, []string{"provider"}),
 	}
-	m.reg.MustRegister(m.providerCalls, m.operations, m.settledByRule,
+	m.reg.MustRegister(m.providerCalls, m.operations, m.settledByRule, m.bookedLate,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -63,6 +68,12 @@ func (m *Metrics) ObserveCall(provider, op, outcome string, d time.Duration) {
 // checkout.Alerts).
 func (m *Metrics) SettledByRule(provider string) {
 	m.settledByRule.WithLabelValues(provider).Inc()
+}
+
+// BookedLate counts a booking a provider confirmed after its session was
+// decided without it (see checkout.Alerts).
+func (m *Metrics) BookedLate(provider string) {
+	m.bookedLate.WithLabelValues(provider).Inc()
 }
 
 // Bounds on the operation names kept as labels, so that clients cannot

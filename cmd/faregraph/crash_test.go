@@ -130,8 +130,9 @@ func points(prefixes ...string) []string {
 // the steps the killed server left in INTENT are concluded; every
 // authorization ends captured or released, at the gateway (the sandbox's
 // intents table, the Gr4vy simulator's transactions); every booking the
-// simulators made (counted by their test-only admin endpoint, across all
-// processes, per provider) has exactly one booking row, and the session
+// simulators made (listed by reference by their test-only admin endpoint,
+// across all processes) has exactly one booking row in the runs'
+// databases, and every row is such a booking, and the session
 // of a booking that stayed confirmed captured the merchant's share. At
 // most crashParallel runs go at once; on Postgres the servers share a
 // database (the Gr4vy scenario's their own, an isolated scenario's one
@@ -184,18 +185,19 @@ type simProcess struct {
 	admin string
 }
 
-// bookings is how many bookings the simulators made, by provider.
-func (s simProcess) bookings(t *testing.T) map[string]int {
-	r, err := http.Get("http://" + s.admin + "/bookings")
+// bookingRefs are the references of the bookings the simulators made, by
+// provider.
+func (s simProcess) bookingRefs(t *testing.T) map[string][]string {
+	r, err := http.Get("http://" + s.admin + "/bookings?refs=1")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Body.Close()
-	var counts map[string]int
-	if err := json.NewDecoder(r.Body).Decode(&counts); err != nil || len(counts) == 0 {
-		t.Fatalf("simulator booking counts: %v %v", counts, err)
+	var refs map[string][]string
+	if err := json.NewDecoder(r.Body).Decode(&refs); err != nil || len(refs) == 0 {
+		t.Fatalf("simulator booking references: %v %v", refs, err)
 	}
-	return counts
+	return refs
 }
 
 // gr4vy lists the Gr4vy simulator's transactions in status.
@@ -340,10 +342,8 @@ const crashSession = `{ id status failure { code message } payment { status amou
 // crashRun is what one kill point ended with.
 type crashRun struct {
 	scenario, point, id, status, payment string
-	// bookingRows counts the session's booking rows by provider.
-	bookingRows map[string]int
-	settled     time.Duration
-	dbURL       string
+	settled                              time.Duration
+	dbURL                                string
 }
 
 // crashAll runs every scenario's kill points at once, each with a server
@@ -368,7 +368,7 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 	// At most crashParallel runs at once: each is a server with a
 	// connection pool, and Postgres takes 100 connections.
 	slots := make(chan struct{}, crashParallel)
-	before := sims.bookings(t)
+	before := sims.bookingRefs(t)
 	gr4vyCaptured, gr4vyRuns := len(sims.gr4vy(t, "capture_succeeded")), 0
 	var runs []*crashRun
 	var wg sync.WaitGroup
@@ -397,22 +397,55 @@ func crashAll(t *testing.T, bin string, sims simProcess, firstDay int, dbURL fun
 		}
 	}
 	wg.Wait()
-	rows := map[string]int{}
 	for _, r := range runs {
-		if r.id == "" {
-			continue
-		}
-		t.Logf("%-26s killed at %-28s: %s (payment %s) %v after the restart", r.scenario, r.point, r.status, r.payment, r.settled.Round(10*time.Millisecond))
-		for p, n := range r.bookingRows {
-			rows[p] += n
+		if r.id != "" {
+			t.Logf("%-26s killed at %-28s: %s (payment %s) %v after the restart", r.scenario, r.point, r.status, r.payment, r.settled.Round(10*time.Millisecond))
 		}
 	}
-	// Every provider booking has one booking row: the simulators made as
-	// many bookings as the sessions have rows (canceled ones included),
-	// provider by provider.
-	for p, n := range sims.bookings(t) {
-		if made := n - before[p]; made != rows[p] {
-			t.Errorf("%s made %d bookings; the sessions have %d booking rows of it", p, made, rows[p])
+	// Every provider booking has exactly one booking row: each booking
+	// the simulators made during these runs, by its reference, is on one
+	// row of one of the runs' databases (canceled ones included), and
+	// every row there is a booking they made. Matched reference by
+	// reference, database by database, so that a booking with no row
+	// cannot hide behind a row counted twice elsewhere.
+	rows := map[string]map[string][]string{} // provider, reference: "database session" of each row
+	dbs := map[string]bool{}
+	for _, r := range runs {
+		if r.id == "" || dbs[r.dbURL] {
+			continue
+		}
+		dbs[r.dbURL] = true
+		ctx := context.Background()
+		d, err := db.Open(ctx, r.dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var brs []db.BookingRow
+		if err := d.NewSelect().Model(&brs).Scan(ctx); err != nil {
+			t.Fatal(err)
+		}
+		d.Close()
+		for _, b := range brs {
+			if rows[b.Provider] == nil {
+				rows[b.Provider] = map[string][]string{}
+			}
+			rows[b.Provider][b.ProviderReference] = append(rows[b.Provider][b.ProviderReference], r.scenario+"/"+r.point+" "+b.SessionID)
+		}
+	}
+	for p, refs := range sims.bookingRefs(t) {
+		for _, ref := range refs {
+			if slices.Contains(before[p], ref) {
+				continue
+			}
+			if n := len(rows[p][ref]); n != 1 {
+				t.Errorf("%s booking %s has %d booking rows: %v", p, ref, n, rows[p][ref])
+			}
+			delete(rows[p], ref)
+		}
+	}
+	for p, left := range rows {
+		for ref, where := range left {
+			t.Errorf("booking rows of a %s booking %s the simulators did not make: %v", p, ref, where)
 		}
 	}
 	// At Gr4vy's simulator, no transaction is left authorized, and the
@@ -527,11 +560,8 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 	r.status, _ = get(sess, "status").(string)
 	r.payment, _ = get(sess, "payment", "status").(string)
 	bookings, _ := get(sess, "bookings").([]any)
-	r.bookingRows = map[string]int{}
 	confirmed := 0
 	for _, b := range bookings {
-		p, _ := get(b, "provider").(string)
-		r.bookingRows[p]++
 		if get(b, "status") != "CANCELED" {
 			confirmed++
 		}

@@ -8,7 +8,7 @@
 //	faregraph creditline set --tenant NAME --limit 5000.00 --currency EUR [--disable]
 //	faregraph tenant settlement set --tenant NAME --provider NAME --mode MODE
 //	faregraph tenant settlement list --tenant NAME             a tenant's default settlement per provider
-//	faregraph sessions list [--status NEEDS_ATTENTION]     list checkout sessions in a status
+//	faregraph sessions list [--status NEEDS_ATTENTION] [--booked-late]  list checkout sessions in a status, or booked late
 //	faregraph sessions resolve ID --as booked|failed      decide a booking a provider left unknown
 //	faregraph simulators                                   serve the built-in provider simulators on FAREGRAPH_SIM_ADDR
 //	faregraph help                                         print the commands and the environment variables

@@ -6,14 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/faregraph/faregraph/app"
 	"github.com/faregraph/faregraph/checkout"
+	"github.com/faregraph/faregraph/db"
 )
 
-const sessionsUsage = "usage: faregraph sessions list [--status NEEDS_ATTENTION] [--limit 100] | sessions resolve SESSION-ID --as booked|failed [--part N] [--reference PROVIDER-REF]"
+const sessionsUsage = "usage: faregraph sessions list [--status NEEDS_ATTENTION] [--limit 100] [--booked-late] | sessions resolve SESSION-ID --as booked|failed [--part N] [--reference PROVIDER-REF]"
 
 // sessions runs the operator's subcommands on checkout sessions: "list"
 // prints the sessions in a status (NEEDS_ATTENTION by default), and
@@ -40,42 +43,72 @@ func operatorApp(ctx context.Context, cfg config, notice io.Writer) (*app.App, e
 	return app.New(ctx, cfg.App)
 }
 
+// maxListed is the most sessions one "sessions list" prints.
+const maxListed = 1000
+
 func sessionsList(ctx context.Context, cfg config, args []string, out, notice io.Writer) error {
 	fs := flag.NewFlagSet("sessions list", flag.ContinueOnError)
 	fs.SetOutput(notice)
-	status := fs.String("status", string(checkout.NeedsAttention), "the status to list")
-	limit := fs.Int("limit", 100, "at most this many sessions, oldest change first")
-	if err := fs.Parse(args); err != nil {
+	status := fs.String("status", string(checkout.NeedsAttention), "the status to list (any case)")
+	limit := fs.Int("limit", 100, "at most this many sessions (1 to 1000), oldest change first")
+	late := fs.Bool("booked-late", false, "list the sessions, whatever their status, with a booking a provider confirmed after the session was decided without it")
+	if err := parseFlags(fs, args, sessionsUsage); err != nil {
 		return err
+	}
+	st := strings.ToUpper(strings.TrimSpace(*status))
+	if !slices.Contains(db.SessionStatuses, st) {
+		return fmt.Errorf("--status: %q is not a checkout session status (one of %s)\n%s", *status, strings.Join(db.SessionStatuses, ", "), sessionsUsage)
+	}
+	if *limit < 1 || *limit > maxListed {
+		return fmt.Errorf("--limit: must be from 1 to %d, not %d\n%s", maxListed, *limit, sessionsUsage)
 	}
 	a, err := operatorApp(ctx, cfg, notice)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	list, err := a.Checkout.SessionsIn(ctx, checkout.Status(*status), *limit)
+	var list []*checkout.Session
+	if *late {
+		list, err = a.Checkout.SessionsBookedLate(ctx, *limit)
+	} else {
+		list, err = a.Checkout.SessionsIn(ctx, checkout.Status(st), *limit)
+	}
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SESSION\tTENANT\tSTATUS\tUPDATED\tATTEMPTS\tNEXT LOOKUP\tPARTS\tFAILURE")
+	fmt.Fprintln(tw, "SESSION\tTENANT\tSTATUS\tUPDATED\tATTEMPTS\tNEXT LOOKUP\tPARTS\tGATEWAY\tFAILURE")
+	ours := a.Checkout.Gateway().Name()
 	for _, s := range list {
 		next := "-"
 		if s.ReconcileAt != nil {
 			next = s.ReconcileAt.UTC().Format(time.RFC3339)
 		}
+		late := checkout.BookedLate(s)
 		parts := ""
 		for i, p := range s.Parts {
 			if i > 0 {
 				parts += ","
 			}
 			parts += fmt.Sprintf("%d:%s:%s", i, s.Offer.Parts[i].Provider, p.Status)
+			if slices.Contains(late, i) {
+				parts += ":BOOKED_LATE"
+			}
 		}
 		failure := "-"
 		if s.Failure != nil {
 			failure = string(s.Failure.Code)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\n", s.ID, s.TenantID, s.Status, s.UpdatedAt.UTC().Format(time.RFC3339), s.ReconcileAttempts, next, parts, failure)
+		// The gateway the payment was made through: its captures, voids
+		// and resumed steps wait for a replica configured with it.
+		gw := s.PaymentGateway()
+		switch {
+		case gw == "":
+			gw = "-"
+		case gw != ours:
+			gw += " (not " + ours + ": left to replicas with " + gw + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", s.ID, s.TenantID, s.Status, s.UpdatedAt.UTC().Format(time.RFC3339), s.ReconcileAttempts, next, parts, gw, failure)
 	}
 	return tw.Flush()
 }
@@ -88,13 +121,18 @@ func sessionsResolve(ctx context.Context, cfg config, args []string, out, notice
 	fs := flag.NewFlagSet("sessions resolve", flag.ContinueOnError)
 	fs.SetOutput(notice)
 	as := fs.String("as", "", "booked or failed")
-	part := fs.Int("part", -1, "the part to decide (index, as sessions list shows); every undecided part when absent")
+	part := fs.Int("part", -1, "the part to decide (index from 0, as sessions list shows); every undecided part when absent")
 	ref := fs.String("reference", "", "the provider's booking reference (cp_reference, LiteAPI bookingId), required with --as booked")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], sessionsUsage); err != nil {
 		return err
 	}
 	if *as != "booked" && *as != "failed" {
-		return errors.New("--as must be booked or failed")
+		return fmt.Errorf("--as: must be booked or failed\n%s", sessionsUsage)
+	}
+	partSet := false
+	fs.Visit(func(f *flag.Flag) { partSet = partSet || f.Name == "part" })
+	if partSet && *part < 0 {
+		return fmt.Errorf("--part: must be a part's index, 0 or more, not %d\n%s", *part, sessionsUsage)
 	}
 	a, err := operatorApp(ctx, cfg, notice)
 	if err != nil {

@@ -37,14 +37,23 @@ func simulators(ctx context.Context, cfg config, out io.Writer, log *slog.Logger
 		// Test only: how many bookings each simulator made, for crash
 		// tests that count provider bookings across server processes.
 		mux := http.NewServeMux()
-		mux.HandleFunc("GET /bookings", func(w http.ResponseWriter, _ *http.Request) {
-			counts := map[string]int{}
+		// GET /bookings?refs=1 lists their references instead, by
+		// provider, to match each with one booking row.
+		mux.HandleFunc("GET /bookings", func(w http.ResponseWriter, r *http.Request) {
+			counts, refs := map[string]int{}, map[string][]string{}
 			for name, c := range ss.Controllers {
 				if bc, ok := c.(interface{ BookingCount() int }); ok {
 					counts[name] = bc.BookingCount()
 				}
+				if br, ok := c.(interface{ BookingRefs() []string }); ok {
+					refs[name] = br.BookingRefs()
+				}
 			}
 			w.Header().Set("Content-Type", "application/json")
+			if r.URL.Query().Get("refs") != "" {
+				_ = json.NewEncoder(w).Encode(refs)
+				return
+			}
 			_ = json.NewEncoder(w).Encode(counts)
 		})
 		// Test only: POST /drop-prebook?provider=liteapi&ref=<prebook id>

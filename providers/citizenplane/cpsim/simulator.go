@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -229,6 +230,19 @@ func (s *Simulator) BookingCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.bookings)
+}
+
+// BookingRefs are the cp_references of the bookings made, sorted, for
+// tests that match every provider booking with a booking row of ours.
+func (s *Simulator) BookingRefs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs := make([]string, 0, len(s.bookings))
+	for ref := range s.bookings {
+		refs = append(refs, ref)
+	}
+	slices.Sort(refs)
+	return refs
 }
 
 // ServeHTTP answers one API request: after the configured latency (or

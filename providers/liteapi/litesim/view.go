@@ -71,6 +71,19 @@ func (s *Simulator) BookingCount() int {
 	return len(s.bookings)
 }
 
+// BookingRefs are the bookingIds of the bookings made, sorted, for tests
+// that match every provider booking with a booking row of ours.
+func (s *Simulator) BookingRefs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	refs := make([]string, 0, len(s.bookings))
+	for id := range s.bookings {
+		refs = append(refs, id)
+	}
+	slices.Sort(refs)
+	return refs
+}
+
 // SeatsLeft returns the seats left now for the fare an offerId sells: the
 // fewest left on any of its flights in its fare family, held and sold
 // seats deducted, not capped at what answers show. It returns false for a
