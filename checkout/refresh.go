@@ -229,10 +229,13 @@ func (s *Service) bookingSeen(ctx context.Context, row db.BookingRow, bk *provid
 		return false, err
 	}
 	if involuntary != nil {
-		// The refund at once; should it fail or this process stop, the
-		// sweeper (FollowUpCancellations) makes it once the lease is past.
+		// The refund at once, finished even if the reader (a query) goes
+		// away; should it fail or this process stop, the sweeper
+		// (FollowUpCancellations) makes it once the lease is past.
 		b := bookingFromRow(row)
-		if err := s.refund(ctx, involuntary, &b); err != nil {
+		rctx, cancel := s.detach(ctx)
+		defer cancel()
+		if err := s.refund(rctx, involuntary, &b); err != nil {
 			s.cfg.Logger.WarnContext(ctx, "refunding an airline cancellation; the sweeper retries", "booking", row.ID, "cancellation", involuntary.ID, "err", err)
 		}
 	}
