@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -57,8 +58,15 @@ type Config struct {
 	// ProviderTimeout is each provider's deadline per search.
 	ProviderTimeout time.Duration
 	// RequestTimeout is the deadline of each GraphQL request;
-	// server.DefaultRequestTimeout when zero.
+	// server.DefaultRequestTimeout when zero. Subscriptions are exempt.
 	RequestTimeout time.Duration
+	// KeepAlive is how often an idle subscription stream sends a comment
+	// line; server.DefaultKeepAlive when zero.
+	KeepAlive time.Duration
+	// MaxSubscriptionsPerTenant caps the subscriptions one API client may
+	// have open on this replica; events.DefaultMaxSubscriptionsPerTenant
+	// when zero.
+	MaxSubscriptionsPerTenant int
 	// CheckoutLease is how long a saga step holds a session before the
 	// sweeper may take over: a live step renews it while its calls run, so
 	// after a crash a stuck session is taken over about this long after
@@ -215,14 +223,21 @@ type App struct {
 	// routes are the routes of the simulators that list theirs, by provider.
 	routes map[string]map[sim.Route]bool
 
-	searches *db.Searches
-	closers  []func()
-	draining atomic.Bool
+	searches  *db.Searches
+	closers   []func()
+	draining  atomic.Bool
+	drainOnce sync.Once
+	shutdown  chan struct{}
 }
 
 // Drain makes /readyz answer 503 from now on, so that load balancers stop
-// sending requests before the server shuts down.
-func (a *App) Drain() { a.draining.Store(true) }
+// sending requests before the server shuts down, and ends the
+// subscriptions' streams (http.Server.Shutdown would wait for them: they
+// have no deadline); their clients reconnect to another replica.
+func (a *App) Drain() {
+	a.draining.Store(true)
+	a.drainOnce.Do(func() { close(a.shutdown) })
+}
 
 // New opens the database, applies migrations, starts simulators for
 // providers without a URL and builds the handler. Close releases it all.
@@ -233,7 +248,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{Metrics: metrics.New()}
+	a := &App{Metrics: metrics.New(), shutdown: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -327,7 +342,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		public = nil
 	}
 	a.Events = events.New(events.Config{DB: a.DB, AllowPrivate: cfg.Development, Now: cfg.Now, Logger: cfg.Logger,
-		PollInterval: cfg.EventPollInterval, FallbackPollInterval: cfg.EventFallbackPollInterval})
+		PollInterval: cfg.EventPollInterval, FallbackPollInterval: cfg.EventFallbackPollInterval, MaxSubscriptionsPerTenant: cfg.MaxSubscriptionsPerTenant})
 	a.closers = append(a.closers, a.Events.Close) // before the database closes: it holds a connection while listening
 	a.Handler = server.New(server.Config{
 		Search:         a.Search,
@@ -342,6 +357,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		Metrics:        a.Metrics,
 		Logger:         cfg.Logger,
 		RequestTimeout: cfg.RequestTimeout,
+		KeepAlive:      cfg.KeepAlive,
+		Shutdown:       a.shutdown,
 		Refusals:       cfg.Refusals,
 		Ready: func(ctx context.Context) error {
 			if a.draining.Load() {

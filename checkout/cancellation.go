@@ -85,6 +85,25 @@ var cancelMoves = map[CancellationStatus][]CancellationStatus{
 	CancelRefunding: {CancelCompleted, CancelRefundFailed},
 }
 
+// CancellationKind is who canceled a booking.
+type CancellationKind string
+
+// The kinds of cancellation.
+const (
+	// CancelVoluntary: the traveller canceled, confirming a quote; the
+	// refund is what the fare's rules and the provider give back.
+	CancelVoluntary CancellationKind = "VOLUNTARY"
+	// CancelInvoluntary: the airline canceled (seen when the booking was
+	// read back: the sweeper, or a query). The traveller is refunded the
+	// part's full amount whatever the fare's rules (a non-refundable
+	// CitizenPlane fare too): Regulation (EC) No 261/2004, art. 5(1)(a)
+	// and 8(1)(a) (reimbursement of the full cost of the ticket), and the
+	// US DOT's rule on automatic refunds, 14 CFR part 260 (2024: a
+	// canceled flight is refunded in full, without being asked). Created
+	// REFUNDING, in the transaction that records the booking CANCELED.
+	CancelInvoluntary CancellationKind = "INVOLUNTARY"
+)
+
 // RefundChannel is who gives the traveller a cancellation's refund.
 type RefundChannel string
 
@@ -120,6 +139,7 @@ type Cancellation struct {
 	ID        string
 	TenantID  string
 	BookingID string
+	Kind      CancellationKind
 	Status    CancellationStatus
 	// Refundable: the provider refunds something; Voidable: it can still
 	// void the booking without penalty. Cancellable: it can cancel at all.
@@ -160,7 +180,7 @@ type CancellationResult struct {
 
 func (s *Service) cancellationFromRow(r *db.CancellationRow, latest bool, b *BookingRecord) *Cancellation {
 	c := &Cancellation{
-		ID: r.ID, TenantID: r.TenantID, BookingID: r.BookingID, Status: shownStatus(r, latest, b.Status == providers.BookingCanceled, s.now()),
+		ID: r.ID, TenantID: r.TenantID, BookingID: r.BookingID, Kind: CancellationKind(r.Kind), Status: shownStatus(r, latest, b.Status == providers.BookingCanceled, s.now()),
 		Refundable: r.Refundable, Voidable: r.Voidable, Cancellable: s.cancellable(b.Provider),
 		QuotedRefund: providers.Money{Amount: r.QuotedRefund, Currency: r.Currency},
 		Penalty:      providers.Money{Amount: r.Penalty, Currency: r.Currency},
@@ -211,12 +231,18 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 	if err != nil {
 		return nil, err
 	}
-	if b.Status == providers.BookingCanceled {
-		return &CancellationResult{UserErrors: userErr(fault.NotCancellable, "the booking is canceled already", "bookingId")}, nil
-	}
 	rows, err := s.cancels.OfBooking(ctx, s.cfg.DB, b.ID)
 	if err != nil {
 		return nil, err
+	}
+	if b.Status == providers.BookingCanceled {
+		msg := "the booking is canceled already"
+		for _, r := range rows {
+			if r.Kind == string(CancelInvoluntary) {
+				msg = fmt.Sprintf("the airline canceled the booking; its cancellation %s refunds it in full (%s)", r.ID, r.Status)
+			}
+		}
+		return &CancellationResult{UserErrors: userErr(fault.NotCancellable, msg, "bookingId")}, nil
 	}
 	for _, r := range rows {
 		if slices.Contains(activeCancellation, r.Status) {
@@ -224,7 +250,7 @@ func (s *Service) QuoteCancellation(ctx context.Context, tenantID, bookingID str
 		}
 	}
 	now := s.now()
-	row := &db.CancellationRow{ID: newID("bc_"), TenantID: tenantID, BookingID: b.ID, Status: string(CancelQuoted), Version: 1,
+	row := &db.CancellationRow{ID: newID("bc_"), TenantID: tenantID, BookingID: b.ID, Kind: string(CancelVoluntary), Status: string(CancelQuoted), Version: 1,
 		Currency: b.Amount.Currency, Penalty: b.Amount.Amount, ExpiresAt: now.Add(QuoteTTL), CreatedAt: now, UpdatedAt: now}
 	q, err := s.cfg.Providers.CancellationQuoter(b.Provider)
 	if err == nil {

@@ -17,10 +17,13 @@ import (
 type CancellationRow struct {
 	bun.BaseModel `bun:"table:booking_cancellations"`
 
-	ID           string `bun:"id,pk"`
-	TenantID     string `bun:"tenant_id"`
-	BookingID    string `bun:"booking_id"`
-	Seq          int    `bun:"seq"`
+	ID        string `bun:"id,pk"`
+	TenantID  string `bun:"tenant_id"`
+	BookingID string `bun:"booking_id"`
+	Seq       int    `bun:"seq"`
+	// Kind is VOLUNTARY (a quote confirmed) or INVOLUNTARY (the airline
+	// canceled: a full refund, written with the read that saw it).
+	Kind         string `bun:"kind"`
 	Status       string `bun:"status"`
 	Version      int64  `bun:"version"`
 	Refundable   bool   `bun:"refundable"`
@@ -69,6 +72,16 @@ func (Cancellations) InsertQuote(ctx context.Context, idb bun.IDB, row *Cancella
 		}
 	}
 	return fmt.Errorf("db: insert quote of %s: %w", row.BookingID, ErrConflict)
+}
+
+// nextSeq is one above the highest Seq of booking bookingID's
+// cancellations.
+func nextSeq(ctx context.Context, idb bun.IDB, bookingID string) (int, error) {
+	var top sql.NullInt64
+	if err := idb.NewSelect().Model((*CancellationRow)(nil)).ColumnExpr("MAX(seq)").Where("booking_id = ?", bookingID).Scan(ctx, &top); err != nil {
+		return 0, err
+	}
+	return int(top.Int64) + 1, nil
 }
 
 // Get returns the tenant's cancellation id, or ErrNotFound.

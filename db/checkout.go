@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -437,20 +438,28 @@ type BookingChangeRow struct {
 	Before     string    `bun:"before"`
 	After      string    `bun:"after"`
 	DetectedAt time.Time `bun:"detected_at"`
+	// BeforeSegments and AfterSegments are a SCHEDULE change's flights as
+	// JSON lists ({flight, origin, destination, departureAt, arrivalAt},
+	// local times with their offset); "" otherwise and in older rows.
+	BeforeSegments string `bun:"before_segments"`
+	AfterSegments  string `bun:"after_segments"`
 }
 
 // BookingRead records what booking row was read as from its provider at
 // now: its status, schedule and data as row now holds them, the next
 // read due at row.RefreshAt, and the changes found, in one transaction
-// and only if the stored status and schedule are still from and
-// fromSchedule (a concurrent read recorded the same changes first). It
+// and only if the stored status, schedule and data (its locators) are
+// still from, fromSchedule and fromData (a concurrent read recorded the
+// same changes first). involuntary, when set, is the airline's
+// cancellation the read found, written in the same transaction (its Seq
+// set), so that its refund is due even if the process stops next. It
 // reports whether it wrote.
-func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule string, changes []BookingChangeRow, now time.Time) (bool, error) {
+func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, from, fromSchedule, fromData string, changes []BookingChangeRow, involuntary *CancellationRow, now time.Time) (bool, error) {
 	var ok bool
 	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		q := tx.NewUpdate().Model((*BookingRow)(nil)).Set("status = ?", row.Status).Set("schedule = ?", row.Schedule).
 			Set("data = ?", row.Data).Set("checked_at = ?", now.UTC()).Set("refresh_at = ?", row.RefreshAt).Set("updated_at = ?", now.UTC()).
-			Where("id = ? AND status = ? AND schedule = ?", row.ID, from, fromSchedule)
+			Where("id = ? AND status = ? AND schedule = ? AND data = ?", row.ID, from, fromSchedule, fromData)
 		if slices.ContainsFunc(changes, func(c BookingChangeRow) bool { return c.Kind == "STATUS" && c.After == "CANCELED" }) {
 			// The airline canceled it only if we did not: a cancellation
 			// of ours confirmed meanwhile makes this read stale.
@@ -464,6 +473,14 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 			return nil
 		}
 		ok = true
+		if involuntary != nil {
+			if involuntary.Seq, err = nextSeq(ctx, tx, row.ID); err != nil {
+				return err
+			}
+			if _, err := tx.NewInsert().Model(involuntary).Exec(ctx); err != nil {
+				return err
+			}
+		}
 		for i := range changes {
 			ch := &changes[i]
 			if _, err := tx.NewInsert().Model(ch).Exec(ctx); err != nil {
@@ -476,7 +493,11 @@ func (Sessions) BookingRead(ctx context.Context, idb bun.IDB, row *BookingRow, f
 					typ = EventBookingCanceled
 				}
 			}
-			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}), now); err != nil {
+			extra := map[string]any{"change": ch.Kind, "before": ch.Before, "after": ch.After}
+			if ch.BeforeSegments != "" && ch.AfterSegments != "" {
+				extra["scheduleBefore"], extra["scheduleAfter"] = json.RawMessage(ch.BeforeSegments), json.RawMessage(ch.AfterSegments)
+			}
+			if err := emit(ctx, tx, row.TenantID, typ, row.ID, bookingEvent(row, extra), now); err != nil {
 				return err
 			}
 		}

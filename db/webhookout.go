@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // WebhookEndpointRow is a tenant's webhook endpoint. Events is the
@@ -50,6 +51,38 @@ func (WebhooksOut) CreateEndpoint(ctx context.Context, idb bun.IDB, row *Webhook
 		return fmt.Errorf("db: create webhook endpoint: %w", err)
 	}
 	return nil
+}
+
+// CreateEndpointUnless stores endpoint row unless same, given the
+// tenant's live endpoints at row's URL, names one that row would
+// duplicate: then it stores nothing and returns that one's id. The check
+// and the insert are one transaction, serialized per tenant and URL (on
+// Postgres an advisory lock; SQLite has one writer), so that of two
+// concurrent duplicates one is stored.
+func (WebhooksOut) CreateEndpointUnless(ctx context.Context, idb bun.IDB, row *WebhookEndpointRow, same func(live []WebhookEndpointRow) string) (string, error) {
+	var dup string
+	err := idb.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		// SQLite: one connection, transactions BEGIN IMMEDIATE.
+		if tx.Dialect().Name() == dialect.PG {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "webhook_endpoint:"+row.TenantID+" "+row.URL); err != nil {
+				return err
+			}
+		}
+		var live []WebhookEndpointRow
+		if err := tx.NewSelect().Model(&live).Where("tenant_id = ? AND url = ? AND deleted_at IS NULL", row.TenantID, row.URL).
+			Order("created_at ASC").Scan(ctx); err != nil {
+			return err
+		}
+		if dup = same(live); dup != "" {
+			return nil
+		}
+		_, err := tx.NewInsert().Model(row).Exec(ctx)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("db: create webhook endpoint: %w", err)
+	}
+	return dup, nil
 }
 
 // LiveEndpoint returns the id of the tenant's endpoint not deleted with
@@ -178,11 +211,14 @@ func (WebhooksOut) Deliveries(ctx context.Context, idb bun.IDB, seq int64) ([]De
 	return rows, nil
 }
 
-// Replay makes every delivery of event seq pending again, due at now,
-// with its attempts counted afresh; the event keeps its id.
+// Replay makes every delivery of event seq a new round: PENDING, due at
+// now, with no attempt, no last error or status code and no
+// delivered_at (what the previous round ended with is not this round's);
+// the event keeps its id.
 func (WebhooksOut) Replay(ctx context.Context, idb bun.IDB, seq int64, now time.Time) error {
 	_, err := idb.NewUpdate().Model((*DeliveryRow)(nil)).Set("status = 'PENDING'").Set("next_at = ?", now.UTC()).
-		Set("attempts = 0").Set("version = version + 1").Where("event_seq = ?", seq).Exec(ctx)
+		Set("attempts = 0").Set("last_error = ''").Set("status_code = NULL").Set("delivered_at = NULL").
+		Set("version = version + 1").Where("event_seq = ?", seq).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("db: replay event %d: %w", seq, err)
 	}

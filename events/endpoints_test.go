@@ -145,8 +145,9 @@ func newService(t *testing.T, d *db.DB, mod func(*Config)) *Service {
 }
 
 // TestDuplicateEndpoints: a second live endpoint of a tenant with the same
-// URL and the same set of types (in any order, with repeats) is DUPLICATE
-// on input.url, also when requests race; another set, or the same after
+// URL and the same set of types (in any order, with repeats, or wildcards
+// spelled out: ["*"] and every type listed) is DUPLICATE on input.url,
+// also when requests race; another set, or the same after
 // the first is deleted, is a new endpoint; types are stored once each.
 func TestDuplicateEndpoints(t *testing.T) {
 	dbtest.Dialects(t, func(t *testing.T, d *db.DB) {
@@ -170,13 +171,46 @@ func TestDuplicateEndpoints(t *testing.T) {
 			t.Errorf("after the first was deleted: %v %v", ve, err)
 		}
 
+		// Wildcards are compared as the types they stand for.
+		all, _, ve, err := s.CreateEndpoint(ctx, "acme", "https://example.com/all", []string{"*"})
+		if err != nil || len(ve) != 0 {
+			t.Fatal(ve, err)
+		}
+		var booking []string
+		for _, typ := range Types {
+			if strings.HasPrefix(typ, "booking.") {
+				booking = append(booking, typ)
+			}
+		}
+		for _, c := range []struct {
+			types []string
+			dup   bool
+		}{
+			{Types, true},
+			{append([]string{"checkout_session.*", "booking.*"}, "refund.succeeded"), true},
+			{Types[1:], false},
+			{[]string{"booking.*"}, false},
+		} {
+			_, _, ve, err := s.CreateEndpoint(ctx, "acme", "https://example.com/all", c.types)
+			if got := err == nil && len(ve) == 1 && ve[0].Code == fault.Duplicate && strings.Contains(ve[0].Message, all.ID); got != c.dup || err != nil {
+				t.Errorf("%v next to [*]: %v %v, want duplicate %v", c.types, ve, err, c.dup)
+			}
+		}
+		if _, _, ve, err := s.CreateEndpoint(ctx, "acme", "https://example.com/all", booking); err != nil || len(ve) != 1 || ve[0].Code != fault.Duplicate {
+			t.Errorf("every booking type next to booking.*: %v %v", ve, err)
+		}
+
 		var wg sync.WaitGroup
 		var made, dup atomic.Int32
-		for range 8 {
+		for i := range 8 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, _, ve, err := s.CreateEndpoint(context.Background(), "acme", "https://example.com/race", []string{"*"})
+				types := []string{"*"}
+				if i%2 == 1 {
+					types = Types // the same set, spelled out
+				}
+				_, _, ve, err := s.CreateEndpoint(context.Background(), "acme", "https://example.com/race", types)
 				switch {
 				case err != nil:
 					t.Error(err)

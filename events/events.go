@@ -24,8 +24,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -80,8 +82,14 @@ type Config struct {
 	// sent in the transaction of each event): a safety net only; 5 s
 	// when zero.
 	FallbackPollInterval time.Duration
-	Now                  func() time.Time
-	Logger               *slog.Logger
+	// MaxSubscriptionsPerTenant caps the subscriptions one tenant may
+	// have open on this Service (one replica) at once, so that streams,
+	// which have no deadline, cannot exhaust the server:
+	// DefaultMaxSubscriptionsPerTenant when zero. One more is refused with
+	// ErrTooManySubscriptions.
+	MaxSubscriptionsPerTenant int
+	Now                       func() time.Time
+	Logger                    *slog.Logger
 }
 
 // Service is the events of every tenant.
@@ -91,8 +99,42 @@ type Service struct {
 	outbox db.Outbox
 	hub    hub
 	pool   pool
-	// open counts the subscriptions streaming now.
-	open atomic.Int64
+	// open counts the subscriptions streaming now; perTenant the same
+	// by tenant, under mu.
+	open      atomic.Int64
+	mu        sync.Mutex
+	perTenant map[string]int
+}
+
+// DefaultMaxSubscriptionsPerTenant is Config.MaxSubscriptionsPerTenant
+// when zero.
+const DefaultMaxSubscriptionsPerTenant = 100
+
+// ErrTooManySubscriptions: the tenant has Config.MaxSubscriptionsPerTenant
+// subscriptions open on this replica already.
+var ErrTooManySubscriptions = errors.New("events: too many subscriptions open")
+
+// admit counts one more open subscription of tenant, unless it has the
+// most it may; done gives it back.
+func (s *Service) admit(tenant string) (done func(), ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.perTenant[tenant] >= s.cfg.MaxSubscriptionsPerTenant {
+		return nil, false
+	}
+	if s.perTenant == nil {
+		s.perTenant = map[string]int{}
+	}
+	s.perTenant[tenant]++
+	s.open.Add(1)
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.perTenant[tenant]--; s.perTenant[tenant] <= 0 {
+			delete(s.perTenant, tenant)
+		}
+		s.open.Add(-1)
+	}, true
 }
 
 // Subscriptions is how many subscriptions this Service streams now, each
@@ -113,6 +155,9 @@ func New(cfg Config) *Service {
 	}
 	if cfg.FallbackPollInterval <= 0 {
 		cfg.FallbackPollInterval = 5 * time.Second
+	}
+	if cfg.MaxSubscriptionsPerTenant <= 0 {
+		cfg.MaxSubscriptionsPerTenant = DefaultMaxSubscriptionsPerTenant
 	}
 	if cfg.Workers <= 0 {
 		cfg.Workers = DefaultWorkers
@@ -172,6 +217,18 @@ func endpointFromRow(r db.WebhookEndpointRow) Endpoint {
 	return Endpoint{ID: r.ID, URL: r.URL, Events: strings.Split(r.Events, ","), CreatedAt: r.CreatedAt.UTC()}
 }
 
+// expand is the event types a list of names and wildcards stands for,
+// sorted: ["*"] and every type listed are the same set.
+func expand(names []string) []string {
+	var out []string
+	for _, typ := range Types {
+		if matches(strings.Join(names, ","), typ) {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
 // matches reports whether an endpoint asking for events (comma-separated)
 // receives an event of typ.
 func matches(events, typ string) bool {
@@ -194,8 +251,9 @@ func random(n int) string {
 // here. Violations, each naming its field: a URL refused by checkURL
 // (input.url), no type or an unknown one (input.events, input.events.N),
 // and a live endpoint of the tenant with the same URL and the same set of
-// types (DUPLICATE on input.url, naming it: delete it or rotate its
-// secret instead). Types are stored without repeats.
+// types once wildcards are expanded (["*"] is every type listed; DUPLICATE
+// on input.url, naming it: delete it or rotate its secret instead). Types
+// are stored as given, without repeats.
 func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, types []string) (*Endpoint, string, []fault.Violation, error) {
 	u, ve := checkURL(rawURL, s.cfg.AllowPrivate)
 	set, tve := checkTypes(types)
@@ -203,26 +261,29 @@ func (s *Service) CreateEndpoint(ctx context.Context, tenantID, rawURL string, t
 		return nil, "", ve, nil
 	}
 	events := strings.Join(set, ",")
-	duplicate := func() ([]fault.Violation, error) {
-		id, err := s.out.LiveEndpoint(ctx, s.cfg.DB, tenantID, u, events)
-		if err != nil || id == "" {
-			return nil, err
-		}
-		return []fault.Violation{{Field: []string{"input", "url"}, Code: fault.Duplicate,
-			Message: "endpoint " + id + " already receives these events at this URL"}}, nil
-	}
-	if ve, err := duplicate(); err != nil || len(ve) > 0 {
-		return nil, "", ve, err
-	}
+	want := expand(set)
 	secret := "whsec_" + random(24)
 	row := &db.WebhookEndpointRow{ID: "we_" + random(12), TenantID: tenantID, URL: u, Secret: secret, Events: events, CreatedAt: s.cfg.Now().UTC()}
-	if err := s.out.CreateEndpoint(ctx, s.cfg.DB, row); err != nil {
+	dup, err := s.out.CreateEndpointUnless(ctx, s.cfg.DB, row, func(live []db.WebhookEndpointRow) string {
+		for _, l := range live {
+			if slices.Equal(expand(strings.Split(l.Events, ",")), want) {
+				return l.ID
+			}
+		}
+		return ""
+	})
+	if err != nil {
 		// A concurrent request may have created the same endpoint first
 		// (the unique index refused this one).
-		if ve, derr := duplicate(); derr == nil && len(ve) > 0 {
-			return nil, "", ve, nil
+		if id, derr := s.out.LiveEndpoint(ctx, s.cfg.DB, tenantID, u, events); derr == nil && id != "" {
+			dup, err = id, nil
+		} else {
+			return nil, "", nil, err
 		}
-		return nil, "", nil, err
+	}
+	if dup != "" {
+		return nil, "", []fault.Violation{{Field: []string{"input", "url"}, Code: fault.Duplicate,
+			Message: "endpoint " + dup + " already receives these events at this URL"}}, nil
 	}
 	ep := endpointFromRow(*row)
 	return &ep, secret, nil, nil
@@ -375,26 +436,52 @@ func (s *Service) post(ctx context.Context, ep *db.WebhookEndpointRow, ev Event,
 const lookback = 64
 
 // Subscribe streams the tenant's events about subject (a session or
-// booking id), from those written after the call, until ctx ends. Each
-// event is sent once. It reads the outbox when woken by the notification
-// of a new event about subject (Postgres, from any replica), and every
-// FallbackPollInterval in case one was lost; without notifications (SQLite,
-// or while the LISTEN connection is down) every PollInterval.
-func (s *Service) Subscribe(ctx context.Context, tenantID, subject string) (<-chan Event, error) {
+// booking id), from those written after the call, until ctx ends. With
+// after (an event id of the tenant's, from an earlier stream) it first
+// sends the events about subject written after that one, in the outbox's
+// order, then follows on: a client that lost its stream resumes without
+// a gap or a repeat; an unknown after is ErrNotFound. Each event is sent
+// once. It reads the outbox when woken by the notification of a new event
+// about subject (Postgres, from any replica), and every
+// FallbackPollInterval in case one was lost; without notifications
+// (SQLite, or while the LISTEN connection is down) every PollInterval.
+// A tenant with MaxSubscriptionsPerTenant open is refused
+// (ErrTooManySubscriptions).
+func (s *Service) Subscribe(ctx context.Context, tenantID, subject, after string) (<-chan Event, error) {
+	var from int64 = -1
+	if after != "" {
+		ev, err := s.outbox.Get(ctx, s.cfg.DB, tenantID, after)
+		if errors.Is(err, db.ErrNotFound) {
+			return nil, ErrNotFound
+		}
+		if err != nil {
+			return nil, err
+		}
+		from = ev.Seq
+	}
+	done, ok := s.admit(tenantID)
+	if !ok {
+		return nil, fmt.Errorf("%w: %d", ErrTooManySubscriptions, s.cfg.MaxSubscriptionsPerTenant)
+	}
 	// Registered before the last event is read: an event committed in
 	// between wakes it rather than waiting for a poll.
 	w := s.register(subject)
 	last, err := s.outbox.Last(ctx, s.cfg.DB)
 	if err != nil {
 		s.unregister(w)
+		done()
 		return nil, err
+	}
+	if from >= 0 {
+		// Replay from after: read at once, from there on.
+		last = from
+		w.wake()
 	}
 	start := last
 	ch := make(chan Event, 16)
-	s.open.Add(1)
 	go func() {
 		defer close(ch)
-		defer s.open.Add(-1)
+		defer done()
 		defer s.unregister(w)
 		t := time.NewTimer(s.pollInterval())
 		defer t.Stop()

@@ -172,7 +172,8 @@ const (
 	PersistedQueryNotFound Code = "PERSISTED_QUERY_NOT_FOUND"
 	// Overloaded: the server is running as many searches as it admits and
 	// could not queue this one; nothing was asked of any provider. Retry
-	// in a few seconds.
+	// in a few seconds. Also: a subscription that would pass the open
+	// subscriptions an API client may have on one replica.
 	Overloaded Code = "OVERLOADED"
 )
 

@@ -48,6 +48,7 @@ type ResolverRoot interface {
 	Penalty() PenaltyResolver
 	ProviderResult() ProviderResultResolver
 	Query() QueryResolver
+	ScheduledSegment() ScheduledSegmentResolver
 	Subscription() SubscriptionResolver
 }
 
@@ -154,6 +155,7 @@ type ComplexityRoot struct {
 		ExpiresAt        func(childComplexity int) int
 		Failure          func(childComplexity int) int
 		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
 		Latest           func(childComplexity int) int
 		Penalty          func(childComplexity int) int
 		ProviderRefunded func(childComplexity int) int
@@ -174,10 +176,12 @@ type ComplexityRoot struct {
 	}
 
 	BookingChange struct {
-		After      func(childComplexity int) int
-		Before     func(childComplexity int) int
-		DetectedAt func(childComplexity int) int
-		Kind       func(childComplexity int) int
+		After          func(childComplexity int) int
+		Before         func(childComplexity int) int
+		DetectedAt     func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		ScheduleAfter  func(childComplexity int) int
+		ScheduleBefore func(childComplexity int) int
 	}
 
 	BookingConnection struct {
@@ -292,6 +296,7 @@ type ComplexityRoot struct {
 		CreatedAt func(childComplexity int) int
 		Data      func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Payload   func(childComplexity int) int
 		Type      func(childComplexity int) int
 	}
 
@@ -505,6 +510,14 @@ type ComplexityRoot struct {
 		WebhookEndpoints   func(childComplexity int) int
 	}
 
+	ScheduledSegment struct {
+		ArrivalAt   func(childComplexity int) int
+		DepartureAt func(childComplexity int) int
+		Destination func(childComplexity int) int
+		Flight      func(childComplexity int) int
+		Origin      func(childComplexity int) int
+	}
+
 	Seat struct {
 		Available       func(childComplexity int) int
 		Characteristics func(childComplexity int) int
@@ -557,8 +570,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		BookingEvents         func(childComplexity int, bookingID string) int
-		CheckoutSessionEvents func(childComplexity int, checkoutSessionID string) int
+		BookingEvents         func(childComplexity int, bookingID string, after *string) int
+		CheckoutSessionEvents func(childComplexity int, checkoutSessionID string, after *string) int
 		SearchOffersProgress  func(childComplexity int, input model.SearchOffersInput) int
 	}
 
@@ -673,6 +686,7 @@ type CheckoutSessionResolver interface {
 	SeatMaps(ctx context.Context, obj *checkout.Session) ([]model.SeatMap, error)
 }
 type EventResolver interface {
+	Payload(ctx context.Context, obj *events.Event) (map[string]any, error)
 	Data(ctx context.Context, obj *events.Event) (string, error)
 }
 type MutationResolver interface {
@@ -746,10 +760,14 @@ type QueryResolver interface {
 	CreditLine(ctx context.Context) (*model.CreditLine, error)
 	SettlementDefaults(ctx context.Context) ([]model.ProviderSettlementDefault, error)
 }
+type ScheduledSegmentResolver interface {
+	Origin(ctx context.Context, obj *checkout.ScheduledSegment) (*string, error)
+	Destination(ctx context.Context, obj *checkout.ScheduledSegment) (*string, error)
+}
 type SubscriptionResolver interface {
 	SearchOffersProgress(ctx context.Context, input model.SearchOffersInput) (<-chan *model.OfferSearchProgress, error)
-	BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error)
-	CheckoutSessionEvents(ctx context.Context, checkoutSessionID string) (<-chan *events.Event, error)
+	BookingEvents(ctx context.Context, bookingID string, after *string) (<-chan *events.Event, error)
+	CheckoutSessionEvents(ctx context.Context, checkoutSessionID string, after *string) (<-chan *events.Event, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1205,6 +1223,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingCancellation.ID(childComplexity), true
+	case "BookingCancellation.kind":
+		if e.ComplexityRoot.BookingCancellation.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingCancellation.Kind(childComplexity), true
 	case "BookingCancellation.latest":
 		if e.ComplexityRoot.BookingCancellation.Latest == nil {
 			break
@@ -1315,6 +1339,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BookingChange.Kind(childComplexity), true
+	case "BookingChange.scheduleAfter":
+		if e.ComplexityRoot.BookingChange.ScheduleAfter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.ScheduleAfter(childComplexity), true
+	case "BookingChange.scheduleBefore":
+		if e.ComplexityRoot.BookingChange.ScheduleBefore == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BookingChange.ScheduleBefore(childComplexity), true
 
 	case "BookingConnection.edges":
 		if e.ComplexityRoot.BookingConnection.Edges == nil {
@@ -1761,6 +1797,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.ID(childComplexity), true
+	case "Event.payload":
+		if e.ComplexityRoot.Event.Payload == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Payload(childComplexity), true
 	case "Event.type":
 		if e.ComplexityRoot.Event.Type == nil {
 			break
@@ -2790,6 +2832,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.WebhookEndpoints(childComplexity), true
 
+	case "ScheduledSegment.arrivalAt":
+		if e.ComplexityRoot.ScheduledSegment.ArrivalAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.ArrivalAt(childComplexity), true
+	case "ScheduledSegment.departureAt":
+		if e.ComplexityRoot.ScheduledSegment.DepartureAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.DepartureAt(childComplexity), true
+	case "ScheduledSegment.destination":
+		if e.ComplexityRoot.ScheduledSegment.Destination == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Destination(childComplexity), true
+	case "ScheduledSegment.flight":
+		if e.ComplexityRoot.ScheduledSegment.Flight == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Flight(childComplexity), true
+	case "ScheduledSegment.origin":
+		if e.ComplexityRoot.ScheduledSegment.Origin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduledSegment.Origin(childComplexity), true
+
 	case "Seat.available":
 		if e.ComplexityRoot.Seat.Available == nil {
 			break
@@ -3004,7 +3077,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.BookingEvents(childComplexity, args["bookingId"].(string)), true
+		return e.ComplexityRoot.Subscription.BookingEvents(childComplexity, args["bookingId"].(string), args["after"].(*string)), true
 	case "Subscription.checkoutSessionEvents":
 		if e.ComplexityRoot.Subscription.CheckoutSessionEvents == nil {
 			break
@@ -3015,7 +3088,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.CheckoutSessionEvents(childComplexity, args["checkoutSessionId"].(string)), true
+		return e.ComplexityRoot.Subscription.CheckoutSessionEvents(childComplexity, args["checkoutSessionId"].(string), args["after"].(*string)), true
 	case "Subscription.searchOffersProgress":
 		if e.ComplexityRoot.Subscription.SearchOffersProgress == nil {
 			break
@@ -3376,6 +3449,9 @@ scalar DateTime
 "An exact decimal number as a string: \"129.90\". Never a float."
 scalar Decimal
 
+"A JSON object, as it is (not a string holding JSON): {\"bookingId\": \"Qm9v...\", \"status\": \"CONFIRMED\"}."
+scalar JSON
+
 """
 Something that changed, as webhooks deliver it and subscriptions stream it.
 Types: checkout_session.<status in lower case> (checkout_session.open,
@@ -3394,8 +3470,10 @@ type Event {
   type: String!
   "When it happened, UTC."
   createdAt: DateTime!
-  "The event's JSON object, as a webhook's body carries it in data: global ids (checkoutSessionId, bookingId, cancellationId), statuses, and for changes kind, before and after."
-  data: String!
+  "The event's object, as a webhook's body carries it in data: global ids (checkoutSessionId, bookingId, cancellationId), statuses, and for changes change, before and after (and for a schedule change scheduleBefore and scheduleAfter, lists of ScheduledSegment's fields). See README.md for each type's fields."
+  payload: JSON!
+  "The same object as payload, encoded as a string of JSON."
+  data: String! @deprecated(reason: "Use payload: the same object as JSON, not a string to decode.")
 }
 
 "A tenant's webhook endpoint."
@@ -3428,7 +3506,7 @@ type WebhookDelivery {
   type: String!
   "Where the delivery stands."
   status: WebhookDeliveryStatus!
-  "How many times it was POSTed (a replay counts afresh)."
+  "How many times it was POSTed in the current round: replayWebhookEvent starts a new round (0, then 1 after its first attempt)."
   attemptCount: Int!
   "Why the last attempt failed (\"endpoint answered HTTP 503\", a network error); null when it did not fail or was not attempted yet."
   lastError: String
@@ -3436,7 +3514,7 @@ type WebhookDelivery {
   lastStatusCode: Int
   "When it is attempted next, UTC; null once delivered or given up."
   nextAttemptAt: DateTime
-  "When the endpoint accepted it, UTC; null until then."
+  "When the endpoint accepted it in the current round, UTC; null until then (a replay clears it, with lastError and lastStatusCode, until the replay is accepted)."
   deliveredAt: DateTime
   "When the delivery was created, UTC."
   createdAt: DateTime!
@@ -3484,7 +3562,7 @@ type WebhookChangePayload {
 
 "A webhook endpoint to register."
 input CreateWebhookEndpointInput {
-  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events."
+  "An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events, wildcards expanded ([\"*\"] is the same set as every type listed)."
   url: String!
   "The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20."
   events: [String!]! @maxItems(n: 20)
@@ -3550,7 +3628,13 @@ What can be followed as it happens. Subscriptions are answered as
 server-sent events only (the events of bookings and sessions come from the
 database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 Accept: text/event-stream; each event is "event: next" with one answer in
-data, and the stream ends with "event: complete".
+data, and the stream ends with "event: complete". Streams have no deadline
+(the request timeout does not apply): they last until the client
+disconnects, the subscription ends or the server shuts down (then the
+connection closes without "event: complete": reconnect, with after). A
+comment line (":") is sent every 15 s while nothing else is, to keep
+proxies from closing an idle stream. An API client may have 100
+subscriptions open on one server at once; one more answers OVERLOADED.
 """
 type Subscription {
   """
@@ -3564,15 +3648,19 @@ type Subscription {
     "What to search for."
     input: SearchOffersInput!
   ): OfferSearchProgress!
-  "The events of one booking (booking.*, refund.succeeded) written after the subscription starts."
+  "The events of one booking (booking.*, refund.succeeded) written after the subscription starts, or, with after, those written after that event first."
   bookingEvents(
     "Booking.id of the booking."
     bookingId: ID!
+    "Event.id (evt_...) of the last event a previous stream delivered: the events of the booking written after it are sent first, once each, then the stream follows live; NOT_FOUND on after when it is not one of your events."
+    after: ID
   ): Event!
-  "The events of one checkout session (checkout_session.<status>) written after the subscription starts."
+  "The events of one checkout session (checkout_session.<status>) written after the subscription starts, or, with after, those written after that event first."
   checkoutSessionEvents(
     "CheckoutSession.id of the session."
     checkoutSessionId: ID!
+    "Event.id (evt_...) of the last event a previous stream delivered: the events of the session written after it are sent first, once each, then the stream follows live; NOT_FOUND on after when it is not one of your events."
+    after: ID
   ): Event!
 }
 
@@ -4236,7 +4324,7 @@ type Mutation {
     "The endpoint."
     input: DeleteWebhookEndpointInput!
   ): WebhookChangePayload!
-  "Sends an event again, with the same id, to every endpoint it was delivered or due to."
+  "Sends an event again, with the same id, to every endpoint it was delivered or due to: each delivery starts a new round (PENDING, attemptCount 0, deliveredAt, lastError and lastStatusCode null), retried with the same backoff; an event older than 3 days gets one attempt per replay."
   replayWebhookEvent(
     "The event."
     input: ReplayWebhookEventInput!
@@ -4639,6 +4727,27 @@ input CancelBookingInput {
   idempotencyKey: String
 }
 
+"""
+Who canceled a booking. An airline's cancellation is found when the booking
+is read back from its provider (the sweeper, or a query of the booking's
+flights, status or changes).
+"""
+enum CancellationKind {
+  "The traveller, confirming a quote with cancelBooking: refunded what the fare's rules and the provider give back."
+  VOLUNTARY
+  """
+  The airline: the booking is CANCELED and the traveller is refunded the
+  part's full amount, whatever the fare's rules (CitizenPlane's
+  non-refundable fares too), through what paid it (the gateway, the credit
+  line, or the provider for a part it was paid for), with refund.succeeded.
+  The rule: Regulation (EC) No 261/2004 art. 8(1)(a) (reimbursement of the
+  full cost of the ticket for a canceled flight) and the US DOT's automatic
+  refund rule, 14 CFR part 260 (2024). Created REFUNDING: no quote, nothing
+  to confirm.
+  """
+  INVOLUNTARY
+}
+
 "The answer of cancellationQuote and cancelBooking."
 type BookingCancellationPayload {
   "The quote, or the cancellation it became, as it stands; null when there is none (see userErrors)."
@@ -4649,12 +4758,18 @@ type BookingCancellationPayload {
   warnings: [Warning!]!
 }
 
-"A quote of a booking's cancellation and, once confirmed, the cancellation and refund it became."
+"""
+A quote of a booking's cancellation and, once confirmed, the cancellation
+and refund it became; or the airline's cancellation (kind INVOLUNTARY),
+refunded in full.
+"""
 type BookingCancellation {
   "Its id, for cancelBooking(input: {quoteId})."
   id: ID!
   "The booking it cancels."
   booking: Booking!
+  "Who canceled: the traveller (VOLUNTARY) or the airline (INVOLUNTARY)."
+  kind: CancellationKind!
   "Where it stands."
   status: BookingCancellationStatus!
   "Whether the provider can cancel the booking at all; false for providers whose fares are non-refundable and non-exchangeable (CitizenPlane)."
@@ -4908,7 +5023,7 @@ enum ErrorCode {
   NOT_ACCEPTABLE
   "A request error: an automatic persisted query sent as its SHA-256 hash only, which this server has not seen; send the query text with the hash once (Apollo's APQ protocol)."
   PERSISTED_QUERY_NOT_FOUND
-  "The server is running as many searches as it admits and could not queue this one; no provider was asked. Retry in a few seconds."
+  "The server is running as many searches as it admits and could not queue this one (no provider was asked), or a subscription would pass the 100 an API client may have open on one server (close one). Retry in a few seconds."
   OVERLOADED
 }
 
@@ -5297,6 +5412,24 @@ type BookingChange {
   before: String!
   "After, in the same form as before."
   after: String!
+  "For a SCHEDULE change, the flights before it, in order (local times, like Segment's); null for other kinds."
+  scheduleBefore: [ScheduledSegment!]
+  "For a SCHEDULE change, the flights after it, in order; null for other kinds."
+  scheduleAfter: [ScheduledSegment!]
+}
+
+"One flight of a booking's schedule, before or after a schedule change."
+type ScheduledSegment {
+  "Carrier code and flight number: \"VY7821\"."
+  flight: String!
+  "IATA code of the departure airport; null when not known (a change recorded before airports were kept)."
+  origin: String
+  "IATA code of the arrival airport; null when not known."
+  destination: String
+  "Departure, local to the origin with its UTC offset (UTC when the origin is not known)."
+  departureAt: DateTime!
+  "Arrival, local to the destination with its UTC offset (UTC when the destination is not known)."
+  arrivalAt: DateTime!
 }
 
 "What changed in a booking."
@@ -5731,6 +5864,8 @@ func (ec *executionContext) childFields_BookingCancellation(ctx context.Context,
 		return ec.fieldContext_BookingCancellation_id(ctx, field)
 	case "booking":
 		return ec.fieldContext_BookingCancellation_booking(ctx, field)
+	case "kind":
+		return ec.fieldContext_BookingCancellation_kind(ctx, field)
 	case "status":
 		return ec.fieldContext_BookingCancellation_status(ctx, field)
 	case "cancellable":
@@ -5787,6 +5922,10 @@ func (ec *executionContext) childFields_BookingChange(ctx context.Context, field
 		return ec.fieldContext_BookingChange_before(ctx, field)
 	case "after":
 		return ec.fieldContext_BookingChange_after(ctx, field)
+	case "scheduleBefore":
+		return ec.fieldContext_BookingChange_scheduleBefore(ctx, field)
+	case "scheduleAfter":
+		return ec.fieldContext_BookingChange_scheduleAfter(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BookingChange", field.Name)
 }
@@ -6015,6 +6154,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_type(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Event_createdAt(ctx, field)
+	case "payload":
+		return ec.fieldContext_Event_payload(ctx, field)
 	case "data":
 		return ec.fieldContext_Event_data(ctx, field)
 	}
@@ -6369,6 +6510,22 @@ func (ec *executionContext) childFields_ProviderSettlementDefault(ctx context.Co
 		return ec.fieldContext_ProviderSettlementDefault_supportedModes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProviderSettlementDefault", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduledSegment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "flight":
+		return ec.fieldContext_ScheduledSegment_flight(ctx, field)
+	case "origin":
+		return ec.fieldContext_ScheduledSegment_origin(ctx, field)
+	case "destination":
+		return ec.fieldContext_ScheduledSegment_destination(ctx, field)
+	case "departureAt":
+		return ec.fieldContext_ScheduledSegment_departureAt(ctx, field)
+	case "arrivalAt":
+		return ec.fieldContext_ScheduledSegment_arrivalAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduledSegment", field.Name)
 }
 
 func (ec *executionContext) childFields_Seat(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7214,6 +7371,14 @@ func (ec *executionContext) field_Subscription_bookingEvents_args(ctx context.Co
 		return nil, err
 	}
 	args["bookingId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -7228,6 +7393,14 @@ func (ec *executionContext) field_Subscription_checkoutSessionEvents_args(ctx co
 		return nil, err
 	}
 	args["checkoutSessionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -8981,6 +9154,29 @@ func (ec *executionContext) fieldContext_BookingCancellation_booking(_ context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _BookingCancellation_kind(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingCancellation_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v checkout.CancellationKind) graphql.Marshaler {
+			return ec.marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BookingCancellation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BookingCancellation", field, false, false, errors.New("field of type CancellationKind does not have child fields"))
+}
+
 func (ec *executionContext) _BookingCancellation_status(ctx context.Context, field graphql.CollectedField, obj *checkout.Cancellation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9548,6 +9744,70 @@ func (ec *executionContext) _BookingChange_after(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_BookingChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BookingChange", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _BookingChange_scheduleBefore(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_scheduleBefore(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduleBefore, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+			return ec.marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_scheduleBefore(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduledSegment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BookingChange_scheduleAfter(ctx context.Context, field graphql.CollectedField, obj *checkout.BookingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BookingChange_scheduleAfter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ScheduleAfter, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+			return ec.marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BookingChange_scheduleAfter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BookingChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduledSegment(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _BookingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.BookingConnection) (ret graphql.Marshaler) {
@@ -11474,6 +11734,29 @@ func (ec *executionContext) _Event_createdAt(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Event_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _Event_payload(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_payload(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Event().Payload(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNJSON2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_payload(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, true, true, errors.New("field of type JSON does not have child fields"))
 }
 
 func (ec *executionContext) _Event_data(ctx context.Context, field graphql.CollectedField, obj *events.Event) (ret graphql.Marshaler) {
@@ -15814,6 +16097,121 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ScheduledSegment_flight(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_flight(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Flight, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_flight(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_origin(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_origin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScheduledSegment().Origin(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_origin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_destination(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_destination(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ScheduledSegment().Destination(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_destination(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, true, true, errors.New("field of type String does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_departureAt(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_departureAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepartureAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_departureAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
+func (ec *executionContext) _ScheduledSegment_arrivalAt(ctx context.Context, field graphql.CollectedField, obj *checkout.ScheduledSegment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduledSegment_arrivalAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivalAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduledSegment_arrivalAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ScheduledSegment", field, false, false, errors.New("field of type DateTime does not have child fields"))
+}
+
 func (ec *executionContext) _Seat_id(ctx context.Context, field graphql.CollectedField, obj *model.Seat) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16744,7 +17142,7 @@ func (ec *executionContext) _Subscription_bookingEvents(ctx context.Context, fie
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().BookingEvents(ctx, fc.Args["bookingId"].(string))
+			return ec.Resolvers.Subscription().BookingEvents(ctx, fc.Args["bookingId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {
@@ -16788,7 +17186,7 @@ func (ec *executionContext) _Subscription_checkoutSessionEvents(ctx context.Cont
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().CheckoutSessionEvents(ctx, fc.Args["checkoutSessionId"].(string))
+			return ec.Resolvers.Subscription().CheckoutSessionEvents(ctx, fc.Args["checkoutSessionId"].(string), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *events.Event) graphql.Marshaler {
@@ -21166,6 +21564,11 @@ func (ec *executionContext) _BookingCancellation(ctx context.Context, sel ast.Se
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "kind":
+			out.Values[i] = ec._BookingCancellation_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "status":
 			out.Values[i] = ec._BookingCancellation_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -21439,6 +21842,16 @@ func (ec *executionContext) _BookingChange(ctx context.Context, sel ast.Selectio
 		case "after":
 			out.Values[i] = ec._BookingChange_after(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleBefore":
+			out.Values[i] = ec._BookingChange_scheduleBefore(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "scheduleAfter":
+			out.Values[i] = ec._BookingChange_scheduleAfter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -22758,6 +23171,44 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "payload":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._Event_payload(ctx, field, obj)
+				if res == graphql.Null {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
 		case "data":
 			field := field
 
@@ -25257,6 +25708,130 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var scheduledSegmentImplementors = []string{"ScheduledSegment"}
+
+func (ec *executionContext) _ScheduledSegment(ctx context.Context, sel ast.SelectionSet, obj *checkout.ScheduledSegment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scheduledSegmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScheduledSegment")
+		case "flight":
+			out.Values[i] = ec._ScheduledSegment_flight(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "origin":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScheduledSegment_origin(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "destination":
+			field := field
+
+			innerFunc := func(ctx context.Context, fs *graphql.FieldSet) (res graphql.Marshaler) {
+				defer func() {
+					if r := recover(); r != nil {
+						ec.Error(ctx, ec.Recover(ctx, r))
+					}
+				}()
+				res = ec._ScheduledSegment_destination(ctx, field, obj)
+				if res == graphql.RequiredNull {
+					atomic.AddUint32(&fs.Invalids, 1)
+				}
+				return res
+			}
+
+			if field.IsDeferred() {
+				deferredFieldSet.AddField(field)
+				fieldIndex := len(deferredFieldSet.Values) - 1
+				deferredFieldSet.Concurrently(fieldIndex, func(ctx context.Context) graphql.Marshaler {
+					return innerFunc(ctx, deferredFieldSet)
+				})
+
+				for _, deferrable := range field.Deferrables {
+					view, ok := deferLabelToView[deferrable.Label]
+					if !ok {
+						view = deferredFieldSet.NewView()
+						deferLabelToView[deferrable.Label] = view
+					}
+					view.AddIndices(fieldIndex)
+				}
+
+				// don't run the out.Concurrently() call below
+				out.Values[i] = graphql.Null
+				continue
+			}
+
+			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "departureAt":
+			out.Values[i] = ec._ScheduledSegment_departureAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "arrivalAt":
+			out.Values[i] = ec._ScheduledSegment_arrivalAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var seatImplementors = []string{"Seat"}
 
 func (ec *executionContext) _Seat(ctx context.Context, sel ast.SelectionSet, obj *model.Seat) graphql.Marshaler {
@@ -26844,6 +27419,34 @@ func (ec *executionContext) unmarshalNCancelCheckoutSessionInput2githubᚗcomᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx context.Context, v any) (checkout.CancellationKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind(ctx context.Context, sel ast.SelectionSet, v checkout.CancellationKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind[v])
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
+var (
+	unmarshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind = map[string]checkout.CancellationKind{
+		"VOLUNTARY":   checkout.CancelVoluntary,
+		"INVOLUNTARY": checkout.CancelInvoluntary,
+	}
+	marshalNCancellationKind2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐCancellationKind = map[checkout.CancellationKind]string{
+		checkout.CancelVoluntary:   "VOLUNTARY",
+		checkout.CancelInvoluntary: "INVOLUNTARY",
+	}
+)
+
 func (ec *executionContext) unmarshalNCancellationQuoteInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐCancellationQuoteInput(ctx context.Context, v any) (model.CancellationQuoteInput, error) {
 	res, err := ec.unmarshalInputCancellationQuoteInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -27395,6 +27998,28 @@ func (ec *executionContext) marshalNInt2ᚕintᚄ(ctx context.Context, sel ast.S
 	return ret
 }
 
+func (ec *executionContext) unmarshalNJSON2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJSON2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNLayover2githubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐLayover(ctx context.Context, sel ast.SelectionSet, v providers.Layover) graphql.Marshaler {
 	return ec._Layover(ctx, sel, &v)
 }
@@ -27930,6 +28555,10 @@ func (ec *executionContext) unmarshalNRouteType2githubᚗcomᚋfaregraphᚋfareg
 
 func (ec *executionContext) marshalNRouteType2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐRouteType(ctx context.Context, sel ast.SelectionSet, v model.RouteType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNScheduledSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegment(ctx context.Context, sel ast.SelectionSet, v checkout.ScheduledSegment) graphql.Marshaler {
+	return ec._ScheduledSegment(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNSearchOffersInput2githubᚗcomᚋfaregraphᚋfaregraphᚋgraphᚋmodelᚐSearchOffersInput(ctx context.Context, v any) (model.SearchOffersInput, error) {
@@ -29183,6 +29812,25 @@ var (
 		payments.RefundFailed:    "FAILED",
 	}
 )
+
+func (ec *executionContext) marshalOScheduledSegment2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegmentᚄ(ctx context.Context, sel ast.SelectionSet, v []checkout.ScheduledSegment) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNScheduledSegment2githubᚗcomᚋfaregraphᚋfaregraphᚋcheckoutᚐScheduledSegment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalOSlice2ᚕgithubᚗcomᚋfaregraphᚋfaregraphᚋprovidersᚐSliceᚄ(ctx context.Context, sel ast.SelectionSet, v []providers.Slice) graphql.Marshaler {
 	if v == nil {

@@ -298,21 +298,24 @@ func ProviderBooking(ctx context.Context, set *providers.Set, k BookingKey) (*pr
 // BookingStatus is a booking's status as its provider says now, read
 // through ProviderBooking, except that a status read less than
 // Config.BookingTTL ago, in any operation, is answered without a call.
-func BookingStatus(ctx context.Context, set *providers.Set, k BookingKey) (providers.BookingStatus, error) {
+// fresh is the booking as read now, nil when the status came from what
+// was kept (a kept read must not be recorded as news: it may predate a
+// change recorded since).
+func BookingStatus(ctx context.Context, set *providers.Set, k BookingKey) (_ providers.BookingStatus, fresh *providers.Booking, _ error) {
 	l, err := from(ctx)
 	if err == nil {
 		if b, ok := l.cache.get(k); ok {
-			return b.Status, nil
+			return b.Status, nil, nil
 		}
 	}
 	b, err := ProviderBooking(ctx, set, k)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if l != nil {
 		l.cache.put(k, b)
 	}
-	return b.Status, nil
+	return b.Status, b, nil
 }
 
 func retrieve(ctx context.Context, set *providers.Set, k BookingKey) (*providers.Booking, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/faregraph/faregraph/graph/model"
 	"github.com/faregraph/faregraph/ids"
 	"github.com/faregraph/faregraph/payments"
+	"github.com/faregraph/faregraph/providers"
 )
 
 // cancellationType is the Relay type name of a booking cancellation's id.
@@ -54,7 +55,17 @@ func (r *bookingCancellationResolver) Failure(_ context.Context, obj *checkout.C
 	return &f, nil
 }
 
+// Cancellations reads the booking back from its provider first, as
+// Changes does: an airline's cancellation is recorded, with its full
+// refund (INVOLUNTARY), and listed on this read.
 func (r *bookingResolver) Cancellations(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.Cancellation, error) {
+	if obj.Status != providers.BookingCanceled {
+		if _, err := r.readBack(ctx, obj); err == nil {
+			if b, err := r.Checkout.Booking(ctx, obj.TenantID, obj.ID); err == nil {
+				obj = b
+			}
+		}
+	}
 	cs, err := r.Checkout.Cancellations(ctx, obj)
 	if err != nil {
 		return nil, err
@@ -144,6 +155,13 @@ func (r *bookingResolver) Ancillaries(ctx context.Context, obj *checkout.Booking
 	return out, nil
 }
 
+// Changes reads the booking back from its provider first (the same read
+// as Booking.flights in one operation; a provider that cannot answer is
+// skipped), so that a change made at the provider is recorded and listed
+// on this read, not at the sweeper's next one.
 func (r *bookingResolver) Changes(ctx context.Context, obj *checkout.BookingRecord) ([]checkout.BookingChange, error) {
+	if obj.Status != providers.BookingCanceled {
+		_, _ = r.readBack(ctx, obj)
+	}
 	return r.Checkout.BookingChanges(ctx, obj)
 }

@@ -168,25 +168,49 @@ func (r *bookingResolver) ID(_ context.Context, obj *checkout.BookingRecord) (st
 // answer is kept briefly across operations) and recorded when it changed;
 // the stored status when the provider cannot answer. A canceled booking
 // is final: its stored status is answered without asking (an answer kept
-// from before the cancellation must not bring it back).
+// from before the cancellation must not bring it back). A fresh read is
+// recorded whole (readBack), a kept one for its status only.
 func (r *bookingResolver) Status(ctx context.Context, obj *checkout.BookingRecord) (providers.BookingStatus, error) {
 	if obj.Status == providers.BookingCanceled {
 		return obj.Status, nil
 	}
-	st, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
+	st, fresh, err := loaders.BookingStatus(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
 	if err != nil || st == "" {
 		return obj.Status, nil
 	}
-	if err := r.Checkout.BookingStatusSeen(ctx, obj, st); err != nil {
+	if fresh != nil {
+		err = r.Checkout.BookingSeen(ctx, obj, fresh)
+	} else {
+		err = r.Checkout.BookingStatusSeen(ctx, obj, st)
+	}
+	if err != nil {
 		return "", err
 	}
 	return st, nil
 }
 
-// Flights reads the booking back from its provider (batched per
-// operation), for schedule changes. A provider that fails nulls only this.
-func (r *bookingResolver) Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error) {
+// readBack reads booking obj from its provider (once per operation,
+// through the loaders) and records what changed since it was stored
+// (status, schedule, locators: BookingSeen), so that what Booking.flights
+// shows is in Booking.changes, webhooks and subscriptions at once. A
+// failure to record is logged (the sweeper records it later), not
+// answered.
+func (r *bookingResolver) readBack(ctx context.Context, obj *checkout.BookingRecord) (*providers.Booking, error) {
 	b, err := loaders.ProviderBooking(ctx, r.Providers, loaders.BookingKey{Provider: obj.Provider, Reference: obj.ProviderReference})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Checkout.BookingSeen(ctx, obj, b); err != nil {
+		r.Logger.WarnContext(ctx, "recording a booking read back", "booking", obj.ID, "err", err)
+	}
+	return b, nil
+}
+
+// Flights reads the booking back from its provider (batched per
+// operation), for schedule changes, and records what changed. A provider
+// that fails nulls only this.
+func (r *bookingResolver) Flights(ctx context.Context, obj *checkout.BookingRecord) ([]providers.Slice, error) {
+	b, err := r.readBack(ctx, obj)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/faregraph/faregraph/auth"
+	"github.com/faregraph/faregraph/events"
 	"github.com/faregraph/faregraph/fault"
 	"github.com/faregraph/faregraph/providers"
 	"github.com/faregraph/faregraph/scalars"
@@ -108,6 +109,9 @@ func classify(ctx context.Context, err error, e *gqlerror.Error) fault.Code {
 		return fault.NotFound
 	case errors.Is(err, search.ErrOverloaded):
 		e.Message = "the server is running as many searches as it can; retry in a few seconds"
+		return fault.Overloaded
+	case errors.Is(err, events.ErrTooManySubscriptions):
+		e.Message = "this API client has as many subscriptions open on this server as it may (" + strings.TrimPrefix(err.Error(), events.ErrTooManySubscriptions.Error()+": ") + "); close one and retry"
 		return fault.Overloaded
 	case errors.As(err, &pe):
 		e.Message = providerMessage(pe)

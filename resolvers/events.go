@@ -1,8 +1,11 @@
 package resolvers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -23,20 +26,50 @@ func (r *eventResolver) Data(_ context.Context, obj *events.Event) (string, erro
 	return string(obj.Data), nil
 }
 
-// stream turns a subscription's events into what gqlgen sends.
-func stream(in <-chan events.Event) <-chan *events.Event {
+// Payload is the event's data as an object (numbers kept as written).
+func (r *eventResolver) Payload(_ context.Context, obj *events.Event) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(obj.Data))
+	dec.UseNumber()
+	m := map[string]any{}
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("event %s: data is not a JSON object: %w", obj.ID, err)
+	}
+	return m, nil
+}
+
+type scheduledSegmentResolver struct{ *Resolver }
+
+func (r *Resolver) ScheduledSegment() graph.ScheduledSegmentResolver {
+	return &scheduledSegmentResolver{r}
+}
+
+func (r *scheduledSegmentResolver) Origin(_ context.Context, obj *checkout.ScheduledSegment) (*string, error) {
+	return optional(obj.Origin), nil
+}
+
+func (r *scheduledSegmentResolver) Destination(_ context.Context, obj *checkout.ScheduledSegment) (*string, error) {
+	return optional(obj.Destination), nil
+}
+
+// stream turns a subscription's events into what gqlgen sends, until ctx
+// ends.
+func stream(ctx context.Context, in <-chan events.Event) <-chan *events.Event {
 	out := make(chan *events.Event)
 	go func() {
 		defer close(out)
 		for ev := range in {
-			out <- &ev
+			select {
+			case out <- &ev:
+			case <-ctx.Done():
+				return
+			}
 		}
 	}()
 	return out
 }
 
-func (r *subscriptionResolver) BookingEvents(ctx context.Context, bookingID string) (<-chan *events.Event, error) {
-	return r.subscribe(ctx, "bookingId", func(tenant string) (string, error) {
+func (r *subscriptionResolver) BookingEvents(ctx context.Context, bookingID string, after *string) (<-chan *events.Event, error) {
+	return r.subscribe(ctx, "bookingId", deref(after), func(tenant string) (string, error) {
 		b, err := r.Checkout.Booking(ctx, tenant, localID(bookingID, bookingType))
 		if err != nil {
 			return "", err
@@ -45,8 +78,8 @@ func (r *subscriptionResolver) BookingEvents(ctx context.Context, bookingID stri
 	})
 }
 
-func (r *subscriptionResolver) CheckoutSessionEvents(ctx context.Context, id string) (<-chan *events.Event, error) {
-	return r.subscribe(ctx, "checkoutSessionId", func(tenant string) (string, error) {
+func (r *subscriptionResolver) CheckoutSessionEvents(ctx context.Context, id string, after *string) (<-chan *events.Event, error) {
+	return r.subscribe(ctx, "checkoutSessionId", deref(after), func(tenant string) (string, error) {
 		s, err := r.Checkout.Get(ctx, tenant, sessionID(id))
 		if err != nil {
 			return "", err
@@ -56,8 +89,9 @@ func (r *subscriptionResolver) CheckoutSessionEvents(ctx context.Context, id str
 }
 
 // subscribe streams the events of the subject find names for the
-// caller's tenant; an unknown subject is NOT_FOUND on the argument arg.
-func (r *subscriptionResolver) subscribe(ctx context.Context, arg string, find func(tenant string) (string, error)) (<-chan *events.Event, error) {
+// caller's tenant, after the event after when set; an unknown subject is
+// NOT_FOUND on the argument arg, an unknown event NOT_FOUND on after.
+func (r *subscriptionResolver) subscribe(ctx context.Context, arg, after string, find func(tenant string) (string, error)) (<-chan *events.Event, error) {
 	p, err := reader(ctx)
 	if err != nil {
 		return nil, err
@@ -69,11 +103,14 @@ func (r *subscriptionResolver) subscribe(ctx context.Context, arg string, find f
 	if err != nil {
 		return nil, err
 	}
-	ch, err := r.Events.Subscribe(ctx, p.TenantID, subject)
+	ch, err := r.Events.Subscribe(ctx, p.TenantID, subject, after)
+	if errors.Is(err, events.ErrNotFound) {
+		return nil, fault.Field([]string{"after"}, fault.NotFound, "no such event")
+	}
 	if err != nil {
 		return nil, err
 	}
-	return stream(ch), nil
+	return stream(ctx, ch), nil
 }
 
 func (r *queryResolver) WebhookEndpoints(ctx context.Context) ([]events.Endpoint, error) {

@@ -57,7 +57,9 @@ func TestStaleQuotesShowWhy(t *testing.T) {
 	if err := a.Sweep(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if got := statuses(b1); len(got) != 2 || got[0] != "SUPERSEDED" || got[1] != "SUPERSEDED" {
+	// The airline's cancellation (INVOLUNTARY, refunded in full) comes
+	// first; the traveller's quotes can no longer be confirmed.
+	if got := statuses(b1); len(got) != 3 || got[0] != "COMPLETED" || got[1] != "SUPERSEDED" || got[2] != "SUPERSEDED" {
 		t.Errorf("quotes of a booking the airline canceled: %v", got)
 	}
 	r := post(t, h, `mutation($q: ID!) { cancelBooking(input: {quoteId: $q, idempotencyKey: "stale"}) { cancellation { status } userErrors { field code } } }`, map[string]any{"q": q})

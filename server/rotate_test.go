@@ -158,6 +158,35 @@ func webhookDeliveries(t *testing.T, dbURL string) {
 		}
 	}
 
+	// A replay that fails: a new round, with nothing of the delivered one
+	// (deliveredAt, lastStatusCode 200) left over.
+	rc.mu.Lock()
+	rc.failures = 1000
+	rc.mu.Unlock()
+	replayed := dig(all[0], "node", "eventId")
+	r = post(t, h, `mutation($in: ReplayWebhookEventInput!) { replayWebhookEvent(input: $in) { id } }`, map[string]any{"in": map[string]any{"eventId": replayed}})
+	if dig(r.Data, "replayWebhookEvent", "id") != replayed {
+		t.Fatalf("replay: %v %v", r.Data, r.Errors)
+	}
+	replayNode := func() map[string]any {
+		for _, e := range dig(post(t, h, deliveriesQuery, map[string]any{"id": id}).Data, "webhookDeliveries", "edges").([]any) {
+			if n := dig(e, "node").(map[string]any); n["eventId"] == replayed {
+				return n
+			}
+		}
+		t.Fatalf("no delivery of %v", replayed)
+		return nil
+	}
+	if n := replayNode(); n["status"] != "PENDING" || n["attemptCount"] != float64(0) || n["lastError"] != nil || n["lastStatusCode"] != nil || n["nextAttemptAt"] == nil || n["deliveredAt"] != nil {
+		t.Errorf("replayed, before its attempt: %v", n)
+	}
+	if _, err := a.Events.Deliver(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := replayNode(); n["status"] != "PENDING" || n["attemptCount"] != float64(1) || n["lastError"] != "endpoint answered HTTP 503" || n["lastStatusCode"] != float64(503) || n["nextAttemptAt"] == nil || n["deliveredAt"] != nil {
+		t.Errorf("replayed, after a failed attempt: %v", n)
+	}
+
 	r = post(t, h, deliveriesQuery, map[string]any{"id": "we_unknown"})
 	if len(r.Errors) > 0 || dig(r.Data, "webhookDeliveries") != nil {
 		t.Errorf("unknown endpoint: %+v %v", r.Errors, r.Data)

@@ -53,6 +53,10 @@ const (
 	// DefaultRequestTimeout is the execution deadline of a GraphQL
 	// request when Config.RequestTimeout is zero.
 	DefaultRequestTimeout = 30 * time.Second
+	// DefaultKeepAlive is how often an idle subscription stream sends a
+	// comment when Config.KeepAlive is zero: under the 30 to 60 s idle
+	// timeouts of common proxies and load balancers.
+	DefaultKeepAlive = 15 * time.Second
 )
 
 // Config is what the server needs.
@@ -87,8 +91,17 @@ type Config struct {
 	Introspection bool
 	// RequestTimeout is the deadline of every GraphQL request, from its
 	// arrival to its answer; DefaultRequestTimeout when zero. A request
-	// also stops when its client disconnects.
+	// also stops when its client disconnects. Subscriptions are exempt:
+	// their streams last until the client disconnects or Shutdown closes.
 	RequestTimeout time.Duration
+	// KeepAlive is how often a subscription's stream sends a comment line
+	// while it sends nothing else; DefaultKeepAlive when zero.
+	KeepAlive time.Duration
+	// Shutdown, closed when the server begins to shut down, ends every
+	// subscription's stream (without "event: complete": clients
+	// reconnect, to another replica, with after). Nil: only the client
+	// ends them.
+	Shutdown <-chan struct{}
 	// Refusals is how many refused requests a client may send to /graphql
 	// before it is answered 429 (see RefusalBudget).
 	Refusals RefusalBudget
@@ -243,12 +256,19 @@ func GraphQL(cfg Config) http.Handler {
 	if timeout <= 0 {
 		timeout = DefaultRequestTimeout
 	}
+	keepAlive := cfg.KeepAlive
+	if keepAlive <= 0 {
+		keepAlive = DefaultKeepAlive
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w, r = withHTTPCaching(w, r, responses.now)
 		// The request's context also ends when the client disconnects.
+		// A subscription's stream is run without the deadline
+		// (streamContext), from what the request started with.
+		base := &streamBase{ctx: r.Context(), shutdown: cfg.Shutdown, keepAlive: keepAlive}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
-		srv.ServeHTTP(w, r.WithContext(ctx))
+		srv.ServeHTTP(w, r.WithContext(context.WithValue(ctx, streamBaseKey{}, base)))
 	})
 }
 

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -77,18 +81,105 @@ func writeMultipart(ctx context.Context, w http.ResponseWriter, schema *ast.Sche
 	flush(w)
 }
 
-func writeSSE(ctx context.Context, w http.ResponseWriter, schema *ast.Schema, next graphql.ResponseHandler) {
+// streamBaseKey keys the *streamBase of a request in its context.
+type streamBaseKey struct{}
+
+// streamBase is what a subscription's stream runs on instead of the
+// request's deadline: the request's context as it arrived (it ends when
+// the client disconnects), the server's shutdown, and how often to send
+// a keep-alive comment.
+type streamBase struct {
+	ctx       context.Context
+	shutdown  <-chan struct{}
+	keepAlive time.Duration
+}
+
+// errShutdown ends the streams when the server shuts down.
+var errShutdown = errors.New("server: shutting down")
+
+// streamContext is ctx (its values) without its deadline: it ends when
+// the client disconnects or the server shuts down (cause errShutdown),
+// and with stop. Without a streamBase in ctx it is ctx.
+func streamContext(ctx context.Context) (context.Context, time.Duration, context.CancelFunc) {
+	sb, _ := ctx.Value(streamBaseKey{}).(*streamBase)
+	if sb == nil {
+		ctx, cancel := context.WithCancel(ctx)
+		return ctx, DefaultKeepAlive, cancel
+	}
+	out, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(sb.ctx, func() { cancel(context.Cause(sb.ctx)) })
+	if sb.shutdown != nil {
+		go func() {
+			select {
+			case <-sb.shutdown:
+				cancel(errShutdown)
+			case <-out.Done():
+			}
+		}()
+	}
+	return out, sb.keepAlive, func() { stop(); cancel(context.Canceled) }
+}
+
+// sseWriteGrace is how long one write of a stream may take: each write
+// sets the connection's write deadline this far ahead (the server's
+// WriteTimeout would otherwise end a stream that outlives it), so a
+// client that stops reading is given up after it.
+const sseWriteGrace = 30 * time.Second
+
+// writeSSE writes an answer as server-sent events: each part "event:
+// next", then "event: complete" (not when the server shuts down: the
+// connection closes, and graphql-sse clients reconnect). While nothing
+// else is sent, a comment line goes out every keepAlive (0: never). The
+// server's read and write timeouts do not apply to the stream: every
+// write extends its own deadline.
+func writeSSE(ctx context.Context, w http.ResponseWriter, schema *ast.Schema, next graphql.ResponseHandler, keepAlive time.Duration) {
+	rc := http.NewResponseController(w)
+	// The body is read: no read deadline may end the connection (net/http
+	// cancels the request when its background read times out).
+	_ = rc.SetReadDeadline(time.Time{})
+	var mu sync.Mutex
+	write := func(s string) {
+		mu.Lock()
+		defer mu.Unlock()
+		_ = rc.SetWriteDeadline(time.Now().Add(sseWriteGrace))
+		_, _ = io.WriteString(w, s)
+		_ = rc.Flush()
+	}
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-cache")
+	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
+	_ = rc.SetWriteDeadline(time.Now().Add(sseWriteGrace))
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ":\n\n")
-	flush(w)
+	write(":\n\n")
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	if keepAlive > 0 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTicker(keepAlive)
+			defer t.Stop()
+			for {
+				select {
+				case <-t.C:
+					write(":\n\n")
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
 	incrementalParts(ctx, schema, next, func(b []byte) {
-		fmt.Fprintf(w, "event: next\ndata: %s\n\n", b)
-		flush(w)
+		write("event: next\ndata: " + string(b) + "\n\n")
 	})
-	fmt.Fprint(w, "event: complete\ndata:\n\n")
-	flush(w)
+	close(stop)
+	wg.Wait()
+	if errors.Is(context.Cause(ctx), errShutdown) {
+		return
+	}
+	write("event: complete\ndata:\n\n")
 }
 
 // incrementalParts writes each part of an answer as the 2022 format of

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -233,12 +235,20 @@ func execute(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor,
 		writeError(w, http.StatusNotAcceptable, fault.NotAcceptable, "subscriptions are answered as server-sent events: POST with Accept: text/event-stream")
 		return
 	}
+	keepAlive := time.Duration(0)
+	if rc.Operation.Operation == ast.Subscription {
+		// A stream has no deadline: it ends when the client disconnects,
+		// the subscription ends, or the server shuts down.
+		var stop context.CancelFunc
+		ctx, keepAlive, stop = streamContext(ctx)
+		defer stop()
+	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)
 	switch mode {
 	case streamMultipart:
 		writeMultipart(ctx, w, schema, responses)
 	case streamSSE:
-		writeSSE(ctx, w, schema, responses)
+		writeSSE(ctx, w, schema, responses, keepAlive)
 	default:
 		// A client that did not ask for incremental delivery gets one
 		// answer: the deferred parts merged into the first.

@@ -393,7 +393,7 @@ type CreateCheckoutSessionInput struct {
 
 // A webhook endpoint to register.
 type CreateWebhookEndpointInput struct {
-	// An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events.
+	// An https URL of at most 2,048 bytes on a public name or global address, port 1 to 65535, without credentials or fragment (http and loopback or private addresses only in development); INVALID or TOO_LONG on input.url. DUPLICATE on input.url when the tenant has an endpoint with this URL and the same set of events, wildcards expanded (["*"] is the same set as every type listed).
 	URL string `json:"url"`
 	// The event types to receive: names from Event's description, or the wildcards * (all), checkout_session.*, booking.*, refund.*; repeats are dropped; an unknown one is INVALID on input.events.N. At most 20.
 	Events []string `json:"events"`
@@ -764,7 +764,13 @@ type SelectSeatsInput struct {
 // server-sent events only (the events of bookings and sessions come from the
 // database, so a subscription sees changes made through any replica): POST the operation to /graphql with
 // Accept: text/event-stream; each event is "event: next" with one answer in
-// data, and the stream ends with "event: complete".
+// data, and the stream ends with "event: complete". Streams have no deadline
+// (the request timeout does not apply): they last until the client
+// disconnects, the subscription ends or the server shuts down (then the
+// connection closes without "event: complete": reconnect, with after). A
+// comment line (":") is sent every 15 s while nothing else is, to keep
+// proxies from closing an idle stream. An API client may have 100
+// subscriptions open on one server at once; one more answers OVERLOADED.
 type Subscription struct {
 }
 
@@ -810,7 +816,7 @@ type WebhookDelivery struct {
 	Type string `json:"type"`
 	// Where the delivery stands.
 	Status WebhookDeliveryStatus `json:"status"`
-	// How many times it was POSTed (a replay counts afresh).
+	// How many times it was POSTed in the current round: replayWebhookEvent starts a new round (0, then 1 after its first attempt).
 	AttemptCount int `json:"attemptCount"`
 	// Why the last attempt failed ("endpoint answered HTTP 503", a network error); null when it did not fail or was not attempted yet.
 	LastError *string `json:"lastError,omitempty"`
@@ -818,7 +824,7 @@ type WebhookDelivery struct {
 	LastStatusCode *int `json:"lastStatusCode,omitempty"`
 	// When it is attempted next, UTC; null once delivered or given up.
 	NextAttemptAt *time.Time `json:"nextAttemptAt,omitempty"`
-	// When the endpoint accepted it, UTC; null until then.
+	// When the endpoint accepted it in the current round, UTC; null until then (a replay clears it, with lastError and lastStatusCode, until the replay is accepted).
 	DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
 	// When the delivery was created, UTC.
 	CreatedAt time.Time `json:"createdAt"`

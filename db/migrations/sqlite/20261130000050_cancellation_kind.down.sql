@@ -1,0 +1,1 @@
+ALTER TABLE booking_cancellations DROP COLUMN kind;
