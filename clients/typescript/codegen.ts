@@ -11,11 +11,13 @@ const config: CodegenConfig = {
       plugins: ['typescript', 'typescript-operations'],
       config: {
         // faregraph's scalars are strings on the wire: Decimal ("129.90"),
-        // Date ("2026-07-01") and DateTime (RFC 3339).
+        // Date ("2026-07-01") and DateTime (RFC 3339); JSON is an event's
+        // payload, a JSON object.
         scalars: {
           Decimal: 'string',
           Date: 'string',
           DateTime: 'string',
+          JSON: '{ [key: string]: unknown }',
         },
         enumsAsTypes: true,
         strictScalars: true,
