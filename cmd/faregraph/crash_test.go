@@ -619,7 +619,11 @@ func newSession(s *process, sc crashScenario, day int) (string, error) {
 	d, err := s.gql(`query($o: String!, $d: String!, $dep: Date!`+retVar+`, $p: [String!]) { searchOffers(input: {origin: $o, destination: $d, departureDate: $dep`+ret+`, passengers: {adults: 1}, providers: $p}) {
 		offers(first: 100) { edges { node { id seatsAvailable parts { provider } } } } } }`, vars)
 	edges, _ := get(d, "searchOffers", "offers", "edges").([]any)
+	// The offer with the most seats to spare (at least 3): a hold or a
+	// renewal killed after the provider answered keeps its seats until it
+	// lapses, and the client holds again.
 	var offer any
+	most := 2.0
 	for _, e := range edges {
 		parts, _ := get(e, "node", "parts").([]any)
 		var names []string
@@ -627,11 +631,8 @@ func newSession(s *process, sc crashScenario, day int) (string, error) {
 			n, _ := get(p, "provider").(string)
 			names = append(names, n)
 		}
-		// Seats to spare: a hold killed after the provider answered keeps
-		// its seats until it lapses, and the client holds again.
-		if seats, _ := get(e, "node", "seatsAvailable").(float64); slices.Equal(names, sc.parts) && seats >= 3 {
-			offer = get(e, "node", "id")
-			break
+		if seats, _ := get(e, "node", "seatsAvailable").(float64); slices.Equal(names, sc.parts) && seats > most {
+			offer, most = get(e, "node", "id"), seats
 		}
 	}
 	if err != nil || offer == nil {
