@@ -288,6 +288,11 @@ func (s *process) start() error {
 	s.done = make(chan struct{})
 	go func() { _ = s.cmd.Wait(); closeLog(); close(s.done) }()
 	for range 400 {
+		select {
+		case <-s.done:
+			return fmt.Errorf("%w:\n%s", errDiedEarly, s.logs.String())
+		default:
+		}
 		if r, err := http.Get("http://" + s.addr + "/readyz"); err == nil {
 			r.Body.Close()
 			if r.StatusCode == http.StatusOK {
@@ -318,6 +323,10 @@ func (s *process) kill() {
 
 // errTransport is a request that got no HTTP answer: the server died.
 var errTransport = errors.New("no answer from the server")
+
+// errDiedEarly: the server exited before it was ready (one set to die at
+// a point may reach it on another server's session at its first sweep).
+var errDiedEarly = errors.New("the server exited before it was ready")
 
 func (s *process) gql(query string, vars map[string]any) (map[string]any, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
@@ -522,10 +531,20 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 		return err
 	}
 	s := &process{bin: bin, addr: addr, name: strings.NewReplacer(":", "_", "/", "_").Replace(sc.name + "_" + point), env: append(slices.Clone(env), "FAREGRAPH_TEST_CRASH_AT="+point)}
-	if err := s.start(); err != nil {
+	defer func() { s.kill() }()
+	// startLive starts s again while it dies before it is ready.
+	startLive := func() error {
+		for attempt := 0; ; attempt++ {
+			err := s.start()
+			if !errors.Is(err, errDiedEarly) || attempt >= 10 {
+				return err
+			}
+			time.Sleep(time.Duration(attempt) * 300 * time.Millisecond)
+		}
+	}
+	if err := startLive(); err != nil {
 		return err
 	}
-	defer func() { s.kill() }()
 	// On a shared database, the server's sweeper may reach the point
 	// first, resuming another server's session: then it is started again,
 	// still set to die at the point, and the checkout begins anew.
@@ -537,7 +556,7 @@ func crashOne(r *crashRun, bin string, sims simProcess, dbURL string, sc crashSc
 		// between the attempts.
 		if errors.Is(err, errTransport) && attempt < 10 && s.died(5*time.Second) {
 			time.Sleep(time.Duration(attempt) * 300 * time.Millisecond)
-			if err := s.start(); err != nil {
+			if err := startLive(); err != nil {
 				return err
 			}
 			continue
@@ -811,13 +830,31 @@ func tail(logs string) string {
 // pickAddr is a free local address, for a goroutine (freeAddr is for the
 // test's own).
 func pickAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
+	picked.Lock()
+	defer picked.Unlock()
+	for range 100 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return "", err
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		if !picked.addrs[addr] {
+			picked.addrs[addr] = true
+			return addr, nil
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return "", errors.New("no address not handed out before")
 }
+
+// picked are the addresses pickAddr handed out: never twice, since a
+// killed server's address is free until it is restarted on it, and a
+// server of another run started there would answer the first run's
+// client.
+var picked = struct {
+	sync.Mutex
+	addrs map[string]bool
+}{addrs: map[string]bool{}}
 
 // TestCrashAtRefused: the test-only kill switch is refused in production
 // and for a point the saga does not have.
