@@ -526,31 +526,28 @@ func (g *Gateway) Refund(ctx context.Context, id string, amount int64, key strin
 
 // GetRefund reads a refund (GET /refunds/{refund_id}).
 func (g *Gateway) GetRefund(ctx context.Context, refundID string) (*Refund, error) {
-	if refundID == "" || strings.ContainsAny(refundID, "/?#") {
-		return nil, fmt.Errorf("%w: refund %q", payments.ErrNotFound, refundID)
-	}
-	ctx, cancel := payments.Detach(ctx, 0)
-	defer cancel()
-	var rf Refund
-	if err := g.call(ctx, http.MethodGet, "/refunds/"+refundID, "", nil, &rf); err != nil {
-		return nil, err
-	}
-	return &rf, nil
+	return read[Refund](ctx, g, "refund", "/refunds/", refundID)
 }
 
 // Transaction reads a transaction (GET /transactions/{id}): the webhook
 // handler's source of truth for the checkout session it belongs to.
 func (g *Gateway) Transaction(ctx context.Context, id string) (*Transaction, error) {
+	return read[Transaction](ctx, g, "transaction", "/transactions/", id)
+}
+
+// read GETs the resource path+id; an id that is empty or not one path
+// segment is payments.ErrNotFound without a call.
+func read[T any](ctx context.Context, g *Gateway, kind, path, id string) (*T, error) {
 	if id == "" || strings.ContainsAny(id, "/?#") {
-		return nil, fmt.Errorf("%w: transaction %q", payments.ErrNotFound, id)
+		return nil, fmt.Errorf("%w: %s %q", payments.ErrNotFound, kind, id)
 	}
 	ctx, cancel := payments.Detach(ctx, 0)
 	defer cancel()
-	var tx Transaction
-	if err := g.call(ctx, http.MethodGet, "/transactions/"+id, "", nil, &tx); err != nil {
+	var v T
+	if err := g.call(ctx, http.MethodGet, path+id, "", nil, &v); err != nil {
 		return nil, err
 	}
-	return &tx, nil
+	return &v, nil
 }
 
 // Confirm plays Gr4vy Embed with a test card against a simulator: it puts
