@@ -125,6 +125,9 @@ type Config struct {
 	Now func() time.Time
 	// NewSearchID makes search ids; random when nil (tests fix it).
 	NewSearchID func() string
+	// WrapSearchStore, when set, wraps the database's store of search
+	// results (tests delay or fail its writes with it).
+	WrapSearchStore func(search.Store) search.Store
 
 	// MetricsToken, when set, is the bearer token GET /metrics requires,
 	// wherever it is served.
@@ -303,11 +306,15 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		go a.FX.Run(fxctx, cfg.FXRefresh)
 		a.closers = append(a.closers, stop)
 	}
+	var store search.Store = searchStore{a.searches}
+	if cfg.WrapSearchStore != nil {
+		store = cfg.WrapSearchStore(store)
+	}
 	a.Search = search.New(search.Config{
 		Rates:           a.FX.Rates,
 		Flies:           a.flies,
 		Providers:       set,
-		Store:           searchStore{a.searches},
+		Store:           store,
 		Signer:          signer,
 		Logger:          cfg.Logger,
 		ProviderTimeout: cfg.ProviderTimeout,

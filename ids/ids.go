@@ -155,6 +155,20 @@ func (s *Signer) OpenKey(typ, key string, v any) error {
 	return nil
 }
 
+// Tag is a MAC over typ and data, 22 base64url characters (128 bits of
+// HMAC-SHA256 under the Signer's key): for ids that carry their own data
+// in the clear, such as a search id's creation instant (search's ids),
+// and must not be made up. CheckTag tells whether tag is data's.
+func (s *Signer) Tag(typ, data string) string {
+	return base64.RawURLEncoding.EncodeToString(s.mac(typ, data))
+}
+
+// CheckTag reports whether tag is Tag(typ, data), in constant time.
+func (s *Signer) CheckTag(typ, data, tag string) bool {
+	mac, err := base64.RawURLEncoding.DecodeString(tag)
+	return err == nil && hmac.Equal(mac, s.mac(typ, data))
+}
+
 func (s *Signer) mac(typ, payload string) []byte {
 	h := hmac.New(sha256.New, s.key)
 	h.Write([]byte(typ))

@@ -70,3 +70,23 @@ func TestParseRefusesKeysNoDatabaseStores(t *testing.T) {
 		t.Errorf("Parse(cs_1) = %s %s %v", typ, key, err)
 	}
 }
+
+func TestTag(t *testing.T) {
+	s, _ := NewSigner(bytes.Repeat([]byte("k"), 32))
+	other, _ := NewSigner(bytes.Repeat([]byte("j"), 32))
+	tag := s.Tag("SearchID", "mh3k2-abc")
+	if len(tag) != 22 || !s.CheckTag("SearchID", "mh3k2-abc", tag) {
+		t.Fatalf("Tag = %q does not check", tag)
+	}
+	for name, ok := range map[string]bool{
+		"other data": s.CheckTag("SearchID", "mh3k3-abc", tag),
+		"other type": s.CheckTag("Offer", "mh3k2-abc", tag),
+		"other key":  other.CheckTag("SearchID", "mh3k2-abc", tag),
+		"garbage":    s.CheckTag("SearchID", "mh3k2-abc", "!!"),
+		"empty":      s.CheckTag("SearchID", "mh3k2-abc", ""),
+	} {
+		if ok {
+			t.Errorf("%s: CheckTag = true", name)
+		}
+	}
+}

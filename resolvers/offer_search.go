@@ -11,13 +11,10 @@ import (
 	"github.com/faregraph/faregraph/search"
 )
 
-// ID is handed out only once the search is stored: the result may still
-// be being written while the rest of the answer is made (Service.Start),
-// and any replica must find the search by the id a client holds.
-func (r *offerSearchResolver) ID(ctx context.Context, obj *search.Result) (string, error) {
-	if err := obj.Stored(ctx); err != nil {
-		return "", err
-	}
+// ID is handed out at once, while the result may still be being stored
+// (Service.Start): a lookup of it, on any replica, waits for the store
+// (Service.Get).
+func (r *offerSearchResolver) ID(_ context.Context, obj *search.Result) (string, error) {
 	return ids.Global(searchType, obj.ID), nil
 }
 

@@ -23,7 +23,7 @@ func (r *queryResolver) SearchOffers(ctx context.Context, in model.SearchOffersI
 		return nil, err
 	}
 	// Answered as soon as the providers are in: the result is stored
-	// meanwhile, and OfferSearch.id waits for that.
+	// meanwhile, and a lookup of its id waits for that (Service.Get).
 	res, err := r.Search.Start(ctx, req)
 	if err != nil {
 		return nil, inputErrors(ctx, err)

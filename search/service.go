@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,9 +65,17 @@ type Config struct {
 	ReuseTTL time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// NewID makes search ids; random 128-bit hex when nil. Tests set it
-	// to get the same ids (and cursors) on every run.
+	// NewID makes search ids; when nil, each id carries the instant its
+	// store began, signed (see newSearchID), so that a replica asked for it
+	// before the store landed knows to wait (StoreWait). Tests set it to
+	// get the same ids (and cursors) on every run; such ids carry no
+	// instant, and only the replica that made them waits for their store.
 	NewID func() string
+	// StoreWait bounds storing a result, retries included, from the
+	// instant its id is handed out; and it is how long after that instant
+	// a lookup that finds the id in no store keeps looking (polling the
+	// store) before it answers ErrNotFound. DefaultStoreWait when zero.
+	StoreWait time.Duration
 	// Rates are the exchange rates in force (fx.Source.Rates); the
 	// shipped ECB snapshot when nil.
 	Rates func() *fx.Rates
@@ -92,6 +102,7 @@ type Config struct {
 // flight and 512 queued, cmd/bench's memory scenario (1,000 searches at
 // once) peaked at 286 MiB RSS, whole process.
 const (
+	DefaultStoreWait   = 3 * time.Second
 	DefaultMaxInFlight = 64
 	DefaultMaxQueued   = 256
 	DefaultQueueWait   = 5 * time.Second
@@ -105,6 +116,9 @@ type Service struct {
 	// the searches waiting for one.
 	slots  chan struct{}
 	queued atomic.Int64
+
+	// storeBackoff are the pauses between attempts to store a result.
+	storeBackoff []time.Duration
 
 	mu        sync.Mutex
 	byID      map[string]*Result
@@ -132,8 +146,8 @@ func New(cfg Config) *Service {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	if cfg.NewID == nil {
-		cfg.NewID = newID
+	if cfg.StoreWait <= 0 {
+		cfg.StoreWait = DefaultStoreWait
 	}
 	if cfg.Rates == nil {
 		snap := fx.Snapshot()
@@ -148,7 +162,7 @@ func New(cfg Config) *Service {
 	if cfg.QueueWait <= 0 {
 		cfg.QueueWait = DefaultQueueWait
 	}
-	return &Service{cfg: cfg, slots: make(chan struct{}, cfg.MaxInFlight), byID: map[string]*Result{}, byKey: map[string]*Result{}}
+	return &Service{cfg: cfg, slots: make(chan struct{}, cfg.MaxInFlight), byID: map[string]*Result{}, byKey: map[string]*Result{}, storeBackoff: defaultStoreBackoff}
 }
 
 // Providers returns the names of the providers searched by default.
@@ -175,10 +189,11 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 }
 
 // Start is Search answered as soon as the slowest provider is in: the
-// result is being stored meanwhile (Result.Stored waits for it; its id
-// must not be handed out before, for another replica could not find it),
-// and each offer's id is sealed when a page first shows it (Page), once.
-// Sealing is deterministic, so an offer has the same id whoever seals it.
+// result is being stored meanwhile (Result.Stored waits for it), and each
+// offer's id is sealed when a page first shows it (Page), once. Sealing is
+// deterministic, so an offer has the same id whoever seals it. The search's
+// id may be handed out at once: Get, on this replica or another, waits for
+// a store under way (see Get).
 func (s *Service) Start(ctx context.Context, r Request) (*Result, error) {
 	r, err := Normalize(r, s.cfg.Providers.Names(), s.cfg.Now())
 	if err != nil {
@@ -290,18 +305,35 @@ func (s *Service) remember(key string, res *Result) {
 // Get returns a stored search by its id, from memory or from the store.
 // It returns ErrNotFound for an unknown id and ErrSearchExpired for one
 // past its expiry.
+//
+// A search's id is handed out while its result is still being stored
+// (Start), so Get answers only what every replica would: a result of this
+// replica still being stored is answered once the store lands; an id
+// found in no store while it is young (its store began less than
+// StoreWait ago, as the instant the id carries says) is looked for again,
+// every few milliseconds, until it lands or StoreWait has passed. A result
+// whose store failed every attempt is never answered: its id is then
+// ErrNotFound everywhere, like an unknown one (the search's offers, whose
+// ids are self-contained, can still be looked up and booked).
 func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
-	now := s.cfg.Now()
 	s.mu.Lock()
 	res := s.byID[id]
 	s.mu.Unlock()
 	if res != nil {
-		if !now.Before(res.ExpiresAt) {
-			return nil, ErrSearchExpired
+		err := res.Stored(ctx)
+		if err == nil {
+			if !s.cfg.Now().Before(res.ExpiresAt) {
+				return nil, ErrSearchExpired
+			}
+			return res, nil
 		}
-		return res, nil
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// Not stored: the store decides, as on any other replica.
 	}
-	body, err := s.cfg.Store.LoadSearch(ctx, id, now)
+	now := s.cfg.Now()
+	body, err := s.load(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -317,6 +349,93 @@ func (s *Service) Get(ctx context.Context, id string) (*Result, error) {
 	res.storeDone(nil)
 	s.remember("", res)
 	return res, nil
+}
+
+// Lookups of a young id found in no store poll it, pausing from
+// firstPoll up to maxPoll between looks. storeWaitSkew is added to
+// StoreWait for the clocks of the replica that made the id and the one
+// asked for it, which may differ by that much.
+const (
+	firstPoll     = 2 * time.Millisecond
+	maxPoll       = 100 * time.Millisecond
+	storeWaitSkew = 500 * time.Millisecond
+)
+
+// load reads id's body from the store; an id found in no store while it
+// is young is looked for again until it lands or it is no longer young.
+func (s *Service) load(ctx context.Context, id string) ([]byte, error) {
+	body, err := s.cfg.Store.LoadSearch(ctx, id, s.cfg.Now())
+	if !errors.Is(err, ErrNotFound) {
+		return body, err
+	}
+	began, ok := s.storeBegan(id)
+	if !ok {
+		return nil, err
+	}
+	limit := s.cfg.StoreWait + storeWaitSkew
+	wait := min(began.Add(limit).Sub(s.cfg.Now()), limit)
+	if wait <= 0 {
+		return nil, err
+	}
+	// A real timer: the configured clock may stand still (tests).
+	deadline := time.NewTimer(wait)
+	defer deadline.Stop()
+	pause := firstPoll
+	for {
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-deadline.C:
+			t.Stop()
+			return s.cfg.Store.LoadSearch(ctx, id, s.cfg.Now())
+		case <-t.C:
+		}
+		body, err = s.cfg.Store.LoadSearch(ctx, id, s.cfg.Now())
+		if !errors.Is(err, ErrNotFound) {
+			return body, err
+		}
+		pause = min(2*pause, maxPoll)
+	}
+}
+
+// idType is the type a search id's tag is made for (ids.Signer.Tag).
+const idType = "SearchID"
+
+// newSearchID is a search id that says when its store began:
+// "<began, milliseconds since the Unix epoch, base 36>-<128 random bits,
+// hex>-<tag>", the tag a MAC over the rest (ids.Signer.Tag), so that an id
+// cannot be made up to look young and keep a lookup polling. Without a
+// signer, 128 random bits in hex, which carry no instant.
+func (s *Service) newSearchID(began time.Time) string {
+	if s.cfg.NewID != nil {
+		return s.cfg.NewID()
+	}
+	if s.cfg.Signer == nil {
+		return newID()
+	}
+	key := strconv.FormatInt(began.UnixMilli(), 36) + "-" + newID()
+	return key + "-" + s.cfg.Signer.Tag(idType, key)
+}
+
+// storeBegan is the instant id's store began, if id says so (newSearchID)
+// and its tag is genuine.
+func (s *Service) storeBegan(id string) (time.Time, bool) {
+	if s.cfg.Signer == nil {
+		return time.Time{}, false
+	}
+	// The tag, base64url, may hold dashes; the instant and the hex do not.
+	at, rest, ok := strings.Cut(id, "-")
+	random, tag, ok2 := strings.Cut(rest, "-")
+	if !ok || !ok2 || !s.cfg.Signer.CheckTag(idType, at+"-"+random, tag) {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(at, 36, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
 }
 
 // DecodeOffer opens a signed offer id, whose payload is a
@@ -519,25 +638,48 @@ func (s *Service) run(ctx context.Context, r Request, each Progress) (*Result, e
 		own, _ := ownFares(res.Offers, res.Providers[i].Provider)
 		res.Providers[i].OfferCount = len(own)
 	}
-	res.ID = s.cfg.NewID()
+	res.ID = s.newSearchID(s.cfg.Now())
 	res.prepare(s.cfg.Signer)
-	// Stored while the first page is answered from memory; the search's
-	// id is handed out only once it is stored (Result.Stored).
+	// Stored while the answer is made from memory; a lookup of the id
+	// meanwhile waits for the store (Get).
 	go s.store(context.WithoutCancel(ctx), res)
 	return res, nil
 }
 
-// store saves res; a result that could not be saved is forgotten, so that
-// the next identical search runs again.
+// defaultStoreBackoff are the pauses between the attempts to save a
+// result: three attempts in all, well within DefaultStoreWait.
+var defaultStoreBackoff = []time.Duration{50 * time.Millisecond, 250 * time.Millisecond}
+
+// store saves res, trying again after each of s.storeBackoff while
+// StoreWait lasts; each failed attempt is logged. A result that could not
+// be saved is forgotten, so that the next identical search runs again and
+// a lookup of its id answers ErrNotFound (Get).
 func (s *Service) store(ctx context.Context, res *Result) {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.StoreWait)
+	defer cancel()
 	body, err := encodeStored(toRecord(res))
 	if err != nil {
 		err = fmt.Errorf("search: encode result: %w", err)
-	} else if err = s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err != nil {
-		err = fmt.Errorf("search: save result: %w", err)
+	}
+	for attempt := 0; err == nil; attempt++ {
+		if err = s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err == nil {
+			break
+		}
+		err = fmt.Errorf("search: save result (attempt %d): %w", attempt+1, err)
+		if attempt >= len(s.storeBackoff) || ctx.Err() != nil {
+			break
+		}
+		s.cfg.Logger.WarnContext(ctx, "search not stored, trying again", "search", res.ID, "attempt", attempt+1, "err", err)
+		t := time.NewTimer(s.storeBackoff[attempt])
+		select {
+		case <-t.C:
+			err = nil
+		case <-ctx.Done():
+			t.Stop()
+		}
 	}
 	if err != nil {
-		s.cfg.Logger.ErrorContext(ctx, "search not stored", "search", res.ID, "err", err)
+		s.cfg.Logger.ErrorContext(ctx, "search not stored: its id will be unknown", "search", res.ID, "err", err)
 		s.forget(res)
 	}
 	res.storeDone(err)
