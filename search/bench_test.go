@@ -91,3 +91,46 @@ func roundTrips(provider string, n int, day time.Time) []providers.Offer {
 	}
 	return offers
 }
+
+// BenchmarkEncodeStored is encoding BenchmarkRoundTripSearch's result for
+// the store (JSON, gzip). It asserts nothing about time.
+func BenchmarkEncodeStored(b *testing.B) {
+	signer, err := ids.NewSigner(testKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)
+	var ps []providers.Searcher
+	for _, name := range []string{"a", "b"} {
+		ps = append(ps, fakeProvider{name: name,
+			oneWay: func(q providers.Query) []providers.Offer {
+				day, _ := q.Date.Time()
+				offers := make([]providers.Offer, 12)
+				for i := range offers {
+					offers[i] = offer(name, q.Origin, q.Destination, day.Add(time.Duration(6+i)*time.Hour), int64(9000+137*i), "EUR")
+				}
+				return offers
+			},
+			roundTrips: roundTrips(name, 30, start.AddDate(0, 1, 0))})
+	}
+	set, err := providers.NewSet(nil, ps...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s := New(Config{Providers: set, Store: nopStore{}, Signer: signer, Now: func() time.Time { return start }})
+	res, err := s.Search(context.Background(), Request{Origin: "CDG", Destination: "PMI", DepartureDate: providers.Date(start.AddDate(0, 1, 0).Format(time.DateOnly)),
+		ReturnDate: providers.Date(start.AddDate(0, 1, 7).Format(time.DateOnly)), Passengers: providers.Passengers{Adults: 1}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := toRecord(res)
+	var n int
+	for b.Loop() {
+		body, err := encodeStored(rec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(body)
+	}
+	b.ReportMetric(float64(n), "bytes/body")
+}

@@ -320,3 +320,42 @@ func TestOnlyGenuineYoungIDsAreWaitedFor(t *testing.T) {
 		t.Errorf("young id never stored: looked up %d times, want it polled", n)
 	}
 }
+
+// TestStoreAfterAnswer: under AfterAnswer, a search's result is stored
+// only once the answer is written (answered) and storeAfterAnswer later,
+// or after maxStoreDefer when answered is never called; a lookup of it
+// meanwhile waits and then finds it.
+func TestStoreAfterAnswer(t *testing.T) {
+	g := newSharedStore()
+	a, b := replica(t, g, storeTestNow, nil), replica(t, g, storeTestNow, nil)
+	ctx, answered := AfterAnswer(context.Background())
+	res, err := a.Start(ctx, storeTestRequest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	onB := lookup(b, res.ID)
+	notYet(t, "the other replica", onB)
+	if n := g.saves.Load(); n != 0 {
+		t.Fatalf("stored before the answer was written")
+	}
+	answered()
+	answered() // more than once is fine
+	if got := answer(t, "the other replica", onB); got.ID != res.ID {
+		t.Errorf("found %q, want %q", got.ID, res.ID)
+	}
+
+	never, _ := AfterAnswer(context.Background())
+	r := storeTestRequest
+	r.Passengers.Adults = 2
+	began := time.Now()
+	res, err = a.Start(never, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Stored(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(began); waited < maxStoreDefer {
+		t.Errorf("stored %s after the search, want it to wait for the answer up to %s", waited, maxStoreDefer)
+	}
+}

@@ -268,6 +268,9 @@ func GraphQL(cfg Config) http.Handler {
 		base := &streamBase{ctx: r.Context(), shutdown: cfg.Shutdown, keepAlive: keepAlive}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
+		// A search's result is stored once its answer is written.
+		ctx, answered := search.AfterAnswer(ctx)
+		defer answered()
 		srv.ServeHTTP(w, r.WithContext(context.WithValue(ctx, streamBaseKey{}, base)))
 	})
 }
