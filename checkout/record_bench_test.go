@@ -1,10 +1,7 @@
 package checkout
 
 import (
-	"encoding/json"
 	"testing"
-
-	"github.com/faregraph/faregraph/records"
 )
 
 // The benchmarks of the session document's encoding and decoding, which
@@ -38,16 +35,6 @@ func BenchmarkReplayBody(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := replayBody(res); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkEncodeOfferOnly(b *testing.B) {
-	o := records.FromOffer(fixedSession().Offer)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := json.Marshal(o); err != nil {
 			b.Fatal(err)
 		}
 	}
