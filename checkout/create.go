@@ -111,7 +111,7 @@ func (s *Service) create(ctx context.Context, tenantID string, in CreateInput) (
 		if err != nil {
 			return nil, err
 		}
-		first, last, committed, err := s.answerWith(answering(ctx, "create"), sess)
+		first, last, committed, err := s.answerWith(answering(ctx, "create"), sess, row.Data)
 		if err != nil {
 			return nil, err
 		}

@@ -148,6 +148,13 @@ func paymentFromRecord(r *records.Payment) *Payment {
 // records.Version: the session's row and its bookings' rows as they are
 // written to the database, and the user errors.
 func replayRecord(res *Result) (records.Replay, error) {
+	return replayRecordWith(res, "")
+}
+
+// replayRecordWith is replayRecord with data as the session's document
+// (toRow's Data of res.Session as it stands), or, when data is "", with
+// the document encoded again.
+func replayRecordWith(res *Result, data string) (records.Replay, error) {
 	rep := records.Replay{
 		Header: records.Current(),
 		UserErrors: records.Map(res.UserErrors, func(u fault.Violation) records.UserError {
@@ -160,9 +167,14 @@ func replayRecord(res *Result) (records.Replay, error) {
 	if res.Session == nil {
 		return rep, nil
 	}
-	row, err := toRow(res.Session)
-	if err != nil {
-		return rep, err
+	var row *db.SessionRow
+	if data != "" {
+		row = rowWith(res.Session, data)
+	} else {
+		var err error
+		if row, err = toRow(res.Session); err != nil {
+			return rep, err
+		}
 	}
 	rep.Session = &records.SessionRow{
 		ID: row.ID, TenantID: row.TenantID, Status: row.Status, Version: res.Session.Version, BusyOp: row.BusyOp, BusyUntil: row.BusyUntil,

@@ -250,14 +250,20 @@ func toRow(sess *Session) (*db.SessionRow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkout: encode session %s: %w", sess.ID, err)
 	}
+	return rowWith(sess, string(data)), nil
+}
+
+// rowWith is sess's row with data, the session document toRow encodes of
+// sess as it stands, as its data column.
+func rowWith(sess *Session, data string) *db.SessionRow {
 	return &db.SessionRow{
 		ID: sess.ID, TenantID: sess.TenantID, Status: string(sess.Status), Version: sess.Version,
 		BusyOp: sess.busyOp, BusyUntil: sess.busyUntil, ReleaseDueAt: sess.releaseDue,
 		ReconcileAttempts: sess.ReconcileAttempts, ReconcileAt: sess.ReconcileAt,
-		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), PaymentGateway: paymentGateway(sess), Data: string(data), TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
+		OfferID: sess.OfferID, PaymentRef: paymentRef(sess), PaymentGateway: paymentGateway(sess), Data: data, TotalAmount: sess.Total.Amount, Currency: sess.Total.Currency,
 		GroupIdentifier: sess.GroupIdentifier, ExpiresAt: sess.ExpiresAt, HoldExpiresAt: sess.HoldExpiresAt,
 		CreatedAt: sess.CreatedAt, UpdatedAt: sess.UpdatedAt,
-	}, nil
+	}
 }
 
 // bookingCanceledBritish is how rows stored before the spelling was made
@@ -302,7 +308,7 @@ func (s *Service) move(ctx context.Context, sess *Session, from Status, event, d
 		until := s.now().Add(s.cfg.Lease)
 		sess.busyUntil = &until
 	}
-	first, last, committed, err := s.answerWith(ctx, sess)
+	first, last, committed, err := s.answerWith(ctx, sess, row.Data)
 	if err != nil {
 		return false, err
 	}
@@ -462,8 +468,10 @@ func answering(ctx context.Context, step string) context.Context {
 // answerWith returns what a write of sess in ctx also writes in its
 // transaction, before it (the lazily claimed key) and after it (the
 // answer; see answering), and the function to call with whether the
-// write applied once its transaction committed.
-func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db.Also, committed func(applied bool), err error) {
+// write applied once its transaction committed. data is the session
+// document the write stores (toRow's Data of sess as it stands), which
+// the answer holds as it is rather than encoding it again.
+func (s *Service) answerWith(ctx context.Context, sess *Session, data string) (first, last db.Also, committed func(applied bool), err error) {
 	sc, _ := ctx.Value(idemScopeKey{}).(*idemScope)
 	if sc == nil {
 		return nil, nil, func(bool) {}, nil
@@ -484,7 +492,7 @@ func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db
 		// The answer is the session as the write leaves it: at the next
 		// version.
 		sess.Version++
-		body, err = replayBody(&Result{Session: sess})
+		body, err = replayBodyWith(&Result{Session: sess}, data)
 		sess.Version--
 		if err != nil {
 			return nil, nil, nil, err
@@ -505,7 +513,14 @@ func (s *Service) answerWith(ctx context.Context, sess *Session) (first, last db
 
 // replayBody is the stored form of res (a records.Replay in JSON).
 func replayBody(res *Result) (string, error) {
-	rep, err := replayRecord(res)
+	return replayBodyWith(res, "")
+}
+
+// replayBodyWith is replayBody with data as the document of res.Session
+// (what toRow encodes of it as it stands), or, when data is "", with the
+// document encoded again.
+func replayBodyWith(res *Result, data string) (string, error) {
+	rep, err := replayRecordWith(res, data)
 	if err != nil {
 		return "", err
 	}

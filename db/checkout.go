@@ -137,8 +137,12 @@ func (Sessions) InsertSessionAlso(ctx context.Context, idb bun.IDB, row *Session
 			}
 			return fmt.Errorf("db: insert session %s: %w", row.ID, err)
 		}
-		if err := insertEvent(ctx, tx, row, "", event, ""); err != nil {
+		var w writes
+		if err := w.event(tx, row, "", event, ""); err != nil {
 			return err
+		}
+		if err := w.exec(ctx, tx); err != nil {
+			return fmt.Errorf("db: insert the event of %s: %w", row.ID, err)
 		}
 		if also != nil {
 			return also(ctx, tx)
@@ -187,14 +191,17 @@ func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *Session
 		if n, _ := res.RowsAffected(); n != 1 {
 			return nil
 		}
-		if err := writeSteps(ctx, tx, steps); err != nil {
-			return err
-		}
 		row.Version = from + 1
+		// The steps, the event and its outbox event: one statement.
+		var w writes
+		w.writeSteps(tx, steps)
 		if event != "" || fromStatus != row.Status {
-			if err := insertEvent(ctx, tx, row, fromStatus, event, detail); err != nil {
+			if err := w.event(tx, row, fromStatus, event, detail); err != nil {
 				return err
 			}
+		}
+		if err := w.exec(ctx, tx); err != nil {
+			return fmt.Errorf("db: record the steps and event of %s: %w", row.ID, err)
 		}
 		if also != nil {
 			if err := also(ctx, tx); err != nil {
@@ -210,19 +217,20 @@ func (Sessions) UpdateSessionAlso(ctx context.Context, idb bun.IDB, row *Session
 	return applied, err
 }
 
-func insertEvent(ctx context.Context, tx bun.Tx, row *SessionRow, from, event, detail string) error {
+// event adds to w the event of row's change from status from (its
+// version already bumped), and when the status changed, the outbox event
+// that tells the tenant.
+func (w *writes) event(idb bun.IDB, row *SessionRow, from, event, detail string) error {
 	if event == "" {
 		event = strings.ToLower(from + "_to_" + row.Status)
 	}
 	ev := &EventRow{SessionID: row.ID, Version: row.Version, FromStatus: from, ToStatus: row.Status, Event: event, Detail: detail, At: row.UpdatedAt}
-	if _, err := tx.NewInsert().Model(ev).Exec(ctx); err != nil {
-		return fmt.Errorf("db: insert event of %s: %w", row.ID, err)
-	}
+	w.inserts = append(w.inserts, idb.NewInsert().Model(ev))
 	if from == row.Status {
 		return nil
 	}
 	// A change of status is told to the tenant (webhooks, subscriptions).
-	return emit(ctx, tx, row.TenantID, EventSessionPrefix+strings.ToLower(row.Status), row.ID,
+	return w.emit(idb, row.TenantID, EventSessionPrefix+strings.ToLower(row.Status), row.ID,
 		map[string]any{"checkoutSessionId": row.ID, "status": row.Status, "previousStatus": from, "version": row.Version}, row.UpdatedAt)
 }
 

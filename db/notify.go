@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 )
 
 // OutboxChannel is the Postgres notification channel on which every
@@ -22,18 +20,6 @@ const OutboxChannel = "faregraph_outbox"
 // ErrNoNotifications is returned by Listen on a database that has no
 // notifications (SQLite): readers of the outbox poll it instead.
 var ErrNoNotifications = errors.New("db: this database has no LISTEN/NOTIFY")
-
-// notify sends payload on OutboxChannel in idb's transaction, on Postgres;
-// it does nothing on SQLite.
-func notify(ctx context.Context, idb bun.IDB, payload string) error {
-	if idb.Dialect().Name() != dialect.PG {
-		return nil
-	}
-	if _, err := idb.NewRaw("SELECT pg_notify(?, ?)", OutboxChannel, payload).Exec(ctx); err != nil {
-		return fmt.Errorf("db: notify %s: %w", OutboxChannel, err)
-	}
-	return nil
-}
 
 // Listen runs LISTEN on channel on a connection of its own (taken from the
 // pool for as long as it listens), calls ready once listening, then fn with

@@ -68,8 +68,21 @@ var eventTypes = EventTypes()
 // emit writes an event of type typ about subject into the outbox, in idb
 // (the transaction of the change it tells), and on Postgres notifies
 // OutboxChannel with subject in the same transaction, so that listeners
-// are woken when it commits.
+// are woken when it commits: one statement on Postgres (see writes).
 func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data map[string]any, at time.Time) error {
+	var w writes
+	if err := w.emit(idb, tenantID, typ, subject, data, at); err != nil {
+		return err
+	}
+	if err := w.exec(ctx, idb); err != nil {
+		return fmt.Errorf("db: write event %s of %s: %w", typ, subject, err)
+	}
+	return nil
+}
+
+// emit adds to w the outbox event of type typ about subject and its
+// notification (see the function emit).
+func (w *writes) emit(idb bun.IDB, tenantID, typ, subject string, data map[string]any, at time.Time) error {
 	if !slices.Contains(eventTypes, typ) {
 		// One list of names for emitters, webhook validation and the
 		// README: an event outside it could not be subscribed to.
@@ -82,10 +95,9 @@ func emit(ctx context.Context, idb bun.IDB, tenantID, typ, subject string, data 
 		return fmt.Errorf("db: encode event %s: %w", typ, err)
 	}
 	row := &OutboxRow{ID: "evt_" + hex.EncodeToString(b[:]), TenantID: tenantID, Type: typ, SubjectID: subject, Data: string(body), CreatedAt: at.UTC()}
-	if _, err := idb.NewInsert().Model(row).Exec(ctx); err != nil {
-		return fmt.Errorf("db: write event %s of %s: %w", typ, subject, err)
-	}
-	return notify(ctx, idb, subject)
+	w.inserts = append(w.inserts, idb.NewInsert().Model(row))
+	w.notify = subject
+	return nil
 }
 
 // Outbox reads the outbox.

@@ -36,19 +36,17 @@ type StepRow struct {
 	UpdatedAt      time.Time `bun:"updated_at"`
 }
 
-// writeSteps records steps in tx: a step's row is replaced by its latest
-// attempt (a renewed hold, a retried capture), keeping when it began.
-func writeSteps(ctx context.Context, tx bun.Tx, steps []StepRow) error {
-	for i := range steps {
-		_, err := tx.NewInsert().Model(&steps[i]).
-			On("CONFLICT (session_id, step, part) DO UPDATE").
-			Set("idempotency_key = EXCLUDED.idempotency_key, state = EXCLUDED.state, outcome = EXCLUDED.outcome, updated_at = EXCLUDED.updated_at").
-			Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("db: record step %s/%d of %s: %w", steps[i].Step, steps[i].Part, steps[i].SessionID, err)
-		}
+// writeSteps adds steps to w, each an INSERT ... ON CONFLICT: a step's
+// row is replaced by its latest attempt (a renewed hold, a retried
+// capture), keeping when it began. One statement writes them all: a step
+// appears at most once in steps (ON CONFLICT may not touch a row twice).
+func (w *writes) writeSteps(idb bun.IDB, steps []StepRow) {
+	if len(steps) == 0 {
+		return
 	}
-	return nil
+	w.inserts = append(w.inserts, idb.NewInsert().Model(&steps).
+		On("CONFLICT (session_id, step, part) DO UPDATE").
+		Set("idempotency_key = EXCLUDED.idempotency_key, state = EXCLUDED.state, outcome = EXCLUDED.outcome, updated_at = EXCLUDED.updated_at"))
 }
 
 // StepsOf returns the steps of a session, oldest first.

@@ -49,6 +49,10 @@ type baseline struct {
 	Ratio     float64 `json:"ratio"`
 	RatioWhat string  `json:"ratio_what"`
 	Load      string  `json:"load"`
+	// CPUPerTxMs is, for tpcb, the CPU time of one transaction in
+	// milliseconds: the local Postgres server's and its client's (pgbench,
+	// or this process for the Go loop); 0 when Postgres is not visible.
+	CPUPerTxMs float64 `json:"cpu_per_tx_ms,omitempty"`
 }
 
 // The REST shape of cachedPageQuery's answer, fields in the same order so
@@ -153,8 +157,9 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 	bl := baseline{Name: "tpcb", Unit: "tps", RatioWhat: "TPC-B transactions per checkout"}
 	if b.schema != "" {
 		if path, err := exec.LookPath("pgbench"); err == nil {
-			tps, err := pgbench(ctx, path, b.opts.databaseURL, b.schema, workers, d)
+			tps, cpu, err := pgbench(ctx, path, b.opts.databaseURL, b.schema, workers, d)
 			if err == nil {
+				bl.CPUPerTxMs = cpuPerTx(cpu, tps, d)
 				bl.Description = fmt.Sprintf("pgbench TPC-B-like (builtin tpcb-like, scale 1), %d clients, %s, on the run's Postgres schema", workers, d)
 				bl.Rate, bl.Load = tps, loadAvg()
 				return bl, nil
@@ -166,9 +171,13 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 	if url == "" {
 		url = b.srv.app.DBPath
 	}
+	cpu0 := sampleCPU()
 	tps, err := tpcbLoop(ctx, url, b.schema != "", workers, d)
 	if err != nil {
 		return bl, err
+	}
+	if c := sampleCPU().sub(cpu0); c.postgres > 0 {
+		bl.CPUPerTxMs = cpuPerTx(c.self+c.postgres, tps, d)
 	}
 	bl.Description = fmt.Sprintf("pgbench's TPC-B-like transaction (5 statements, one commit) in a Go loop through the app's driver on the same database (%s), %d clients, %s", b.database, workers, d)
 	bl.Rate, bl.Load = tps, loadAvg()
@@ -178,31 +187,54 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // pgbench initializes pgbench's tables in schema (dropped with it) and
-// runs the builtin TPC-B-like script for d with workers clients.
-func pgbench(ctx context.Context, path, base, schema string, workers int, d time.Duration) (float64, error) {
+// runs the builtin TPC-B-like script for d with workers clients. It
+// returns the transactions per second and the CPU time of the run: the
+// local Postgres server's (0 when not visible) and pgbench's own.
+func pgbench(ctx context.Context, path, base, schema string, workers int, d time.Duration) (float64, time.Duration, error) {
 	u, err := neturl.Parse(base)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	env := append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
+	var client time.Duration
 	run := func(args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, path, append(args, connString(u))...)
 		cmd.Env = env
-		return cmd.CombinedOutput()
+		out, err := cmd.CombinedOutput()
+		if cmd.ProcessState != nil {
+			client = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		}
+		return out, err
 	}
 	if out, err := run("-i", "-q", "-s", "1"); err != nil {
-		return 0, fmt.Errorf("pgbench -i: %v: %.300s", err, out)
+		return 0, 0, fmt.Errorf("pgbench -i: %v: %.300s", err, out)
 	}
 	secs := max(1, int(d/time.Second))
+	pg0 := postgresCPU()
 	out, err := run("-n", "-c", strconv.Itoa(workers), "-j", strconv.Itoa(min(workers, 2)), "-T", strconv.Itoa(secs))
 	if err != nil {
-		return 0, fmt.Errorf("pgbench: %v: %.300s", err, out)
+		return 0, 0, fmt.Errorf("pgbench: %v: %.300s", err, out)
+	}
+	var cpu time.Duration
+	if pg := postgresCPU() - pg0; pg > 0 {
+		cpu = pg + client
 	}
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {
-		return 0, fmt.Errorf("pgbench: no tps line in %.300s", out)
+		return 0, 0, fmt.Errorf("pgbench: no tps line in %.300s", out)
 	}
-	return strconv.ParseFloat(string(m[1]), 64)
+	tps, err := strconv.ParseFloat(string(m[1]), 64)
+	return tps, cpu, err
+}
+
+// cpuPerTx is cpu over the transactions of a run of d at tps, in
+// milliseconds; 0 when either is unknown.
+func cpuPerTx(cpu time.Duration, tps float64, d time.Duration) float64 {
+	n := tps * d.Seconds()
+	if cpu <= 0 || n <= 0 {
+		return 0
+	}
+	return ms(cpu) / n
 }
 
 // connString is a libpq URL without the parameters libpq does not know

@@ -125,6 +125,14 @@ type sagaResult struct {
 	CommitsPerCheckout          float64 `json:"commits_per_checkout"`
 	SingleStatementsPerCheckout float64 `json:"single_statements_per_checkout"`
 	StatementsPerCheckout       float64 `json:"statements_per_checkout"`
+	// CPU time per BOOKED checkout, in milliseconds: this process's
+	// (server, simulators and load generator together) and the local
+	// Postgres server's (0 when its processes are not visible). CPURatio
+	// is their sum over the TPC-B baseline's CPU per transaction: the
+	// TPC-B transactions one checkout costs in CPU.
+	ProcessCPUPerCheckoutMs  float64 `json:"process_cpu_per_checkout_ms"`
+	PostgresCPUPerCheckoutMs float64 `json:"postgres_cpu_per_checkout_ms"`
+	CPURatio                 float64 `json:"cpu_ratio,omitempty"`
 	// The offer pool: one-way searches made before the run.
 	PoolFirstDay     string         `json:"pool_first_day"`
 	PoolDays         int            `json:"pool_days"`
@@ -199,6 +207,9 @@ func targets(rs []*scenarioResult) []target {
 				ts = append(ts, target{Scenario: r.Name, What: "throughput / rest-bytes", Value: b.Ratio, Info: true})
 			case "tpcb":
 				ts = append(ts, goal(r.Name, "TPC-B transactions per checkout ≤ 7", b.Ratio, b.Ratio > 0 && b.Ratio <= 7))
+				if r.Saga != nil && r.Saga.CPURatio > 0 {
+					ts = append(ts, target{Scenario: r.Name, What: "TPC-B transactions per checkout, CPU", Value: r.Saga.CPURatio, Info: true})
+				}
 			}
 		}
 		switch r.Name {
@@ -313,6 +324,12 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 	fmt.Fprintf(w, "   provider     %.2f calls/checkout%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
 	fmt.Fprintf(w, "   database     %.1f transactions/checkout (%.1f commits, %.1f single statements; %.1f statements in all)\n",
 		s.TransactionsPerCheckout, s.CommitsPerCheckout, s.SingleStatementsPerCheckout, s.StatementsPerCheckout)
+	if s.PostgresCPUPerCheckoutMs > 0 {
+		fmt.Fprintf(w, "   cpu          %.1f ms/checkout: %.1f ms this process (server, simulators, load), %.1f ms Postgres\n",
+			s.ProcessCPUPerCheckoutMs+s.PostgresCPUPerCheckoutMs, s.ProcessCPUPerCheckoutMs, s.PostgresCPUPerCheckoutMs)
+	} else {
+		fmt.Fprintf(w, "   cpu          %.1f ms/checkout in this process (server, simulators, load; the database's not visible)\n", s.ProcessCPUPerCheckoutMs)
+	}
 	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
 	fmt.Fprintf(w, "   offer pool   %d offers on %d flights, %d days from %s × %d routes (%d searches in %.1fs before the run): seats for %d checkouts\n",
 		s.PoolOffers, s.PoolFlights, s.PoolDays, s.PoolFirstDay, len(sagaRoutes), s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
@@ -340,6 +357,13 @@ func writeBaselines(w io.Writer, r *scenarioResult) {
 		}
 		fmt.Fprintf(w, "   baseline     %-10s %.1f %s%s (load %s): %s\n", b.Name, b.Rate, b.Unit, lat, b.Load, b.Description)
 		fmt.Fprintf(w, "   ratio        %-10s %.3f %s\n", b.Name, b.Ratio, b.RatioWhat)
+		if b.CPUPerTxMs > 0 {
+			fmt.Fprintf(w, "   cpu          %-10s %.3f ms per transaction (Postgres and its client)\n", b.Name, b.CPUPerTxMs)
+			if s := r.Saga; s != nil && s.CPURatio > 0 {
+				fmt.Fprintf(w, "   ratio        %-10s %.1f TPC-B transactions per checkout in CPU time (%.1f ms / %.3f ms)\n",
+					"cpu", s.CPURatio, s.ProcessCPUPerCheckoutMs+s.PostgresCPUPerCheckoutMs, b.CPUPerTxMs)
+			}
+		}
 	}
 }
 

@@ -190,6 +190,9 @@ func (b *bench) sagaBaseline(ctx context.Context, rs []*scenarioResult) error {
 		if r.RPS > 0 {
 			v.Ratio = bl.Rate / r.RPS
 		}
+		if s := r.Saga; s != nil && bl.CPUPerTxMs > 0 && s.PostgresCPUPerCheckoutMs > 0 {
+			s.CPURatio = (s.ProcessCPUPerCheckoutMs + s.PostgresCPUPerCheckoutMs) / bl.CPUPerTxMs
+		}
 		r.Baselines = append(r.Baselines, v)
 	}
 	return nil
@@ -510,6 +513,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	beyond0, handed0 := pool.beyond, pool.handed
 	tx0 := b.txs.snapshot()
 	mem := startMemSampler()
+	cpu0 := sampleCPU()
 	start := time.Now()
 	deadline := start.Add(b.opts.duration)
 	timings := make([]*sagaTimings, workers)
@@ -526,6 +530,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := sampleCPU().sub(cpu0)
 	rss, heap := mem.Stop()
 	txs := b.txs.snapshot().sub(tx0)
 	if err := ctx.Err(); err != nil {
@@ -591,6 +596,8 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		s.CommitsPerCheckout = float64(txs.commits) / n
 		s.SingleStatementsPerCheckout = float64(txs.single) / n
 		s.StatementsPerCheckout = float64(txs.statements) / n
+		s.ProcessCPUPerCheckoutMs = ms(cpu.self) / n
+		s.PostgresCPUPerCheckoutMs = ms(cpu.postgres) / n
 	}
 	s.PoolHandedOut = pool.handed - handed0
 	for _, st := range steps {
