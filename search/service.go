@@ -250,6 +250,9 @@ func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress
 			pr.OfferCount = len(own)
 			progress(pr, own)
 		}
+		if err := res.Stored(ctx); err != nil {
+			return nil, err
+		}
 		return res, nil
 	}
 	res, err := s.run(ctx, r, progress, nil)
@@ -257,6 +260,11 @@ func (s *Service) SearchStream(ctx context.Context, r Request, progress Progress
 		return nil, err
 	}
 	s.remember(key, res)
+	// The last event says the search is stored (schema.graphql): the
+	// providers' offers went out already, so waiting costs them nothing.
+	if err := res.Stored(ctx); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
