@@ -584,13 +584,23 @@ type Progress func(ProviderResult, []*Offer)
 
 // run asks the providers and makes the result, then stores it in the
 // background: once after is closed (the answer is written) or
-// maxStoreDefer has passed, or at once when after is nil.
+// maxStoreDefer has passed, or at once when after is nil. It holds one of
+// the MaxInFlight slots from before the providers are asked until the
+// result is stored.
 func (s *Service) run(ctx context.Context, r Request, each Progress, after <-chan struct{}) (*Result, error) {
 	release, err := s.admit(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	// The slot is held until the result is stored (store releases it), so
+	// that MaxInFlight bounds the results in memory, stored or not, and
+	// not only the searches asking providers.
+	stored := false
+	defer func() {
+		if !stored {
+			release()
+		}
+	}()
 	start := s.cfg.Now()
 	q := providers.Query{OriginDestination: providers.OriginDestination{Origin: r.Origin, Destination: r.Destination, Date: r.DepartureDate}, Passengers: r.Passengers, Currency: r.Currency}
 	// Providers known not to fly the route are not asked: they answer NO_ROUTE.
@@ -678,7 +688,11 @@ func (s *Service) run(ctx context.Context, r Request, each Progress, after <-cha
 	// Stored while (or once) the answer is made from memory; a lookup of
 	// the id meanwhile waits for the store (Get).
 	deadline := time.Now().Add(s.cfg.StoreWait)
-	go s.store(context.WithoutCancel(ctx), res, deadline, after)
+	stored = true
+	go func() {
+		defer release()
+		s.store(context.WithoutCancel(ctx), res, deadline, after)
+	}()
 	return res, nil
 }
 

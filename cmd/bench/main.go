@@ -62,7 +62,7 @@
 // (vegeta at rate 0 with a bounded worker pool). The load generator runs
 // in the same process as the server, so both share the machine's CPUs.
 // Runtime settings come from the environment as for any Go program; when
-// it sets none, GOGC 400 and a soft memory limit of 256 MiB, as faregraph
+// it sets none, GOGC 400 and a soft memory limit of 240 MiB, as faregraph
 // sets them (GOGC=100 go run ./cmd/bench shows what garbage collection
 // costs).
 //
@@ -118,7 +118,7 @@ func main() {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(256 << 20)
+		debug.SetMemoryLimit(240 << 20)
 	}
 	opts, err := parseFlags(os.Args[1:])
 	if err != nil {
