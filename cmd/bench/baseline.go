@@ -50,8 +50,10 @@ type baseline struct {
 	RatioWhat string  `json:"ratio_what"`
 	Load      string  `json:"load"`
 	// CPUPerTxMs is, for tpcb, the CPU time of one transaction in
-	// milliseconds: the local Postgres server's and its client's (pgbench,
-	// or this process for the Go loop); 0 when Postgres is not visible.
+	// milliseconds: the baseline's own Postgres backends' (found by their
+	// application_name; not Postgres's background processes; see
+	// backendSampler) and its client's (pgbench, or this process for the
+	// Go loop); 0 when the backends are not visible.
 	CPUPerTxMs float64 `json:"cpu_per_tx_ms,omitempty"`
 }
 
@@ -152,12 +154,15 @@ func getTarget(url string) vegeta.Targeter {
 
 // tpcb measures the TPC-B-like baseline on the run's database and
 // returns it with the ratio filled in for checkouts per second rate.
+// Its CPU per transaction counts the baseline's own Postgres backends
+// (application_name b.pgTag+"-tpcb", see backendSampler) and its client.
 func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 	workers, d := b.opts.sagaWorkers, b.opts.duration
 	bl := baseline{Name: "tpcb", Unit: "tps", RatioWhat: "TPC-B transactions per checkout"}
+	tag := b.pgTag + "-tpcb"
 	if b.schema != "" {
 		if path, err := exec.LookPath("pgbench"); err == nil {
-			tps, cpu, err := pgbench(ctx, path, b.opts.databaseURL, b.schema, workers, d)
+			tps, cpu, err := b.pgbench(ctx, path, tag, workers, d)
 			if err == nil {
 				bl.CPUPerTxMs = cpuPerTx(cpu, tps, d)
 				bl.Description = fmt.Sprintf("pgbench TPC-B-like (builtin tpcb-like, scale 1), %d clients, %s, on the run's Postgres schema", workers, d)
@@ -167,17 +172,32 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 			fmt.Fprintf(os.Stderr, "bench: pgbench: %v; measuring the same transaction through the app's driver\n", err)
 		}
 	}
-	url := b.databaseURL
-	if url == "" {
-		url = b.srv.app.DBPath
+	url := b.srv.app.DBPath
+	if b.schema != "" {
+		var err error
+		if url, err = withAppName(b.databaseURL, tag); err != nil {
+			return bl, err
+		}
 	}
-	cpu0 := sampleCPU()
-	tps, err := tpcbLoop(ctx, url, b.schema != "", workers, d)
+	conn, err := db.Open(ctx, url)
 	if err != nil {
 		return bl, err
 	}
-	if c := sampleCPU().sub(cpu0); c.postgres > 0 {
-		bl.CPUPerTxMs = cpuPerTx(c.self+c.postgres, tps, d)
+	defer conn.Close()
+	postgres := b.schema != ""
+	if err := tpcbSetup(ctx, conn, postgres); err != nil {
+		return bl, err
+	}
+	pgCPU := b.startPostgresCPU(ctx, tag)
+	self0 := processCPU()
+	tps, err := tpcbRun(ctx, conn, postgres, workers, d)
+	self := processCPU() - self0
+	pg, visible := pgCPU.Stop()
+	if err != nil {
+		return bl, err
+	}
+	if visible {
+		bl.CPUPerTxMs = cpuPerTx(self+pg, tps, d)
 	}
 	bl.Description = fmt.Sprintf("pgbench's TPC-B-like transaction (5 statements, one commit) in a Go loop through the app's driver on the same database (%s), %d clients, %s", b.database, workers, d)
 	bl.Rate, bl.Load = tps, loadAvg()
@@ -186,18 +206,20 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
-// pgbench initializes pgbench's tables in schema (dropped with it) and
-// runs the builtin TPC-B-like script for d with workers clients. It
-// returns the transactions per second and the CPU time of the run: the
-// local Postgres server's (0 when not visible) and pgbench's own.
-func pgbench(ctx context.Context, path, base, schema string, workers int, d time.Duration) (float64, time.Duration, error) {
-	u, err := neturl.Parse(base)
+// pgbench initializes pgbench's tables in the run's schema (dropped with
+// it) and runs the builtin TPC-B-like script for d with workers clients,
+// its connections named tag (PGAPPNAME; not those of the initialization).
+// It returns the transactions per second and the CPU time of the run:
+// its Postgres backends' (see backendSampler) and pgbench's own; 0 when
+// the backends are not visible.
+func (b *bench) pgbench(ctx context.Context, path, tag string, workers int, d time.Duration) (float64, time.Duration, error) {
+	u, err := neturl.Parse(b.opts.databaseURL)
 	if err != nil {
 		return 0, 0, err
 	}
-	env := append(os.Environ(), "PGOPTIONS=-c search_path="+schema)
+	env := append(os.Environ(), "PGOPTIONS=-c search_path="+b.schema)
 	var client time.Duration
-	run := func(args ...string) ([]byte, error) {
+	run := func(env []string, args ...string) ([]byte, error) {
 		cmd := exec.CommandContext(ctx, path, append(args, connString(u))...)
 		cmd.Env = env
 		out, err := cmd.CombinedOutput()
@@ -206,17 +228,18 @@ func pgbench(ctx context.Context, path, base, schema string, workers int, d time
 		}
 		return out, err
 	}
-	if out, err := run("-i", "-q", "-s", "1"); err != nil {
+	if out, err := run(env, "-i", "-q", "-s", "1"); err != nil {
 		return 0, 0, fmt.Errorf("pgbench -i: %v: %.300s", err, out)
 	}
 	secs := max(1, int(d/time.Second))
-	pg0 := postgresCPU()
-	out, err := run("-n", "-c", strconv.Itoa(workers), "-j", strconv.Itoa(min(workers, 2)), "-T", strconv.Itoa(secs))
+	pgCPU := b.startPostgresCPU(ctx, tag)
+	out, err := run(append(env, "PGAPPNAME="+tag), "-n", "-c", strconv.Itoa(workers), "-j", strconv.Itoa(min(workers, 2)), "-T", strconv.Itoa(secs))
+	pg, visible := pgCPU.Stop()
 	if err != nil {
 		return 0, 0, fmt.Errorf("pgbench: %v: %.300s", err, out)
 	}
 	var cpu time.Duration
-	if pg := postgresCPU() - pg0; pg > 0 {
+	if visible {
 		cpu = pg + client
 	}
 	m := tpsLine.FindSubmatch(out)
@@ -238,12 +261,13 @@ func cpuPerTx(cpu time.Duration, tps float64, d time.Duration) float64 {
 }
 
 // connString is a libpq URL without the parameters libpq does not know
-// (search_path goes through PGOPTIONS).
+// (search_path goes through PGOPTIONS) and without application_name, which
+// would override PGAPPNAME.
 func connString(u *neturl.URL) string {
 	c := *u
 	q := c.Query()
 	for k := range q {
-		if k != "sslmode" && k != "connect_timeout" && k != "application_name" {
+		if k != "sslmode" && k != "connect_timeout" {
 			q.Del(k)
 		}
 	}
@@ -251,22 +275,11 @@ func connString(u *neturl.URL) string {
 	return c.String()
 }
 
-// tpcbLoop runs pgbench's TPC-B-like transaction (scale 1: 1 branch, 10
-// tellers, 100,000 accounts) through db.Open's driver, workers at a time
-// for d, and returns transactions per second. Postgres placeholders are
-// $n, SQLite's ?.
-func tpcbLoop(ctx context.Context, url string, postgres bool, workers int, d time.Duration) (float64, error) {
-	conn, err := db.Open(ctx, url)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
-	ph := func(n int) string {
-		if postgres {
-			return "$" + strconv.Itoa(n)
-		}
-		return "?"
-	}
+// tpcbSetup creates pgbench's tables at scale 1 (1 branch, 10 tellers,
+// 100,000 accounts) on conn, replacing any. Postgres placeholders are $n,
+// SQLite's ?.
+func tpcbSetup(ctx context.Context, conn *db.DB, postgres bool) error {
+	ph := placeholder(postgres)
 	setup := []string{
 		"DROP TABLE IF EXISTS pgbench_history", "DROP TABLE IF EXISTS pgbench_accounts",
 		"DROP TABLE IF EXISTS pgbench_tellers", "DROP TABLE IF EXISTS pgbench_branches",
@@ -278,12 +291,12 @@ func tpcbLoop(ctx context.Context, url string, postgres bool, workers int, d tim
 	}
 	for _, q := range setup {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return 0, fmt.Errorf("tpcb setup: %s: %w", q, err)
+			return fmt.Errorf("tpcb setup: %s: %w", q, err)
 		}
 	}
 	for t := 1; t <= 10; t++ {
 		if _, err := conn.ExecContext(ctx, "INSERT INTO pgbench_tellers VALUES ("+ph(1)+", 1, 0, '')", t); err != nil {
-			return 0, err
+			return err
 		}
 	}
 	var sb strings.Builder
@@ -296,11 +309,30 @@ func tpcbLoop(ctx context.Context, url string, postgres bool, workers int, d tim
 		fmt.Fprintf(&sb, "(%d, 1, 0, '')", a)
 		if a%1000 == 0 {
 			if _, err := conn.ExecContext(ctx, sb.String()); err != nil {
-				return 0, err
+				return err
 			}
 			sb.Reset()
 		}
 	}
+	return nil
+}
+
+// placeholder returns the n-th statement parameter: $n on Postgres, ? on
+// SQLite.
+func placeholder(postgres bool) func(n int) string {
+	return func(n int) string {
+		if postgres {
+			return "$" + strconv.Itoa(n)
+		}
+		return "?"
+	}
+}
+
+// tpcbRun runs pgbench's TPC-B-like transaction on the tables of
+// tpcbSetup through conn, workers at a time for d, and returns
+// transactions per second.
+func tpcbRun(ctx context.Context, conn *db.DB, postgres bool, workers int, d time.Duration) (float64, error) {
+	ph := placeholder(postgres)
 	stmts := []string{
 		"UPDATE pgbench_accounts SET abalance = abalance + " + ph(1) + " WHERE aid = " + ph(2),
 		"SELECT abalance FROM pgbench_accounts WHERE aid = " + ph(1),

@@ -52,6 +52,11 @@ func (b *bench) hostileLoad(ctx context.Context) (*scenarioResult, error) {
 		*t = k[i/len(kinds)%len(k)]
 		return nil
 	}
+	before, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
+	mem := startMemSampler()
 	var (
 		wg  sync.WaitGroup
 		bad *loadResult
@@ -62,8 +67,18 @@ func (b *bench) hostileLoad(ctx context.Context) (*scenarioResult, error) {
 	})
 	under := attack(ctx, legit)
 	wg.Wait()
+	rss, heap := mem.Stop()
+	after, err := providerCalls(ctx, b.client, b.srv.url)
+	if err != nil {
+		return nil, err
+	}
 
 	r := newScenarioResult("hostile", 1, under)
+	// Under the hostile load: its inputs are refused before any provider
+	// call, so the calls are the legitimate request's.
+	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap
+	r.ProviderCalls, r.providerCallsTotal = callsBetween(before, after)
+	r.ProviderCallsPerQuery = r.providerCallsTotal / float64(max(under.m.Requests, 1))
 	r.Description = fmt.Sprintf("roundtrip-full one at a time while %d clients send issue 7's inputs (fragment spreads 4^15, __typename ×4,900, 450 same-alias fields, 200,000 providers, a 500 KB operation name) in a loop", hostileWorkers)
 	r.Notes = append(r.Notes,
 		fmt.Sprintf("alone: p50 %.1f ms, p99 %.1f ms; under the hostile load: p50 %.1f ms, p99 %.1f ms (p99 ratio %.2f, goal ≤ 1.5)",

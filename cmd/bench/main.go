@@ -88,6 +88,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // airport time zones on machines without tzdata
+
+	"github.com/faregraph/faregraph/app"
 )
 
 // scenarioNames lists the scenarios in the order they run.
@@ -157,6 +159,9 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
+	if o.databaseURL != "" && !isPostgresURL(o.databaseURL) {
+		return o, errNotPostgres
+	}
 	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 || o.sagaWorkers <= 0 || o.memorySearches <= 0 {
 		return o, fmt.Errorf("-duration, -workers, -fanout-searches, -fanout-workers, -dedupe-requests, -memory-searches and -saga-workers must be positive")
 	}
@@ -204,8 +209,14 @@ func parseFlags(args []string) (options, error) {
 	return o, nil
 }
 
-// parseLatency parses "citizenplane=150ms,liteapi=80ms".
+// parseLatency parses "citizenplane=150ms,liteapi=80ms": durations by
+// provider name, each a provider of app.Registry (the bench's server
+// simulates all of them).
 func parseLatency(s string) (map[string]time.Duration, error) {
+	var known []string
+	for _, r := range app.Registry() {
+		known = append(known, r.Name)
+	}
 	out := map[string]time.Duration{}
 	for kv := range strings.SplitSeq(s, ",") {
 		if strings.TrimSpace(kv) == "" {
@@ -219,7 +230,11 @@ func parseLatency(s string) (map[string]time.Duration, error) {
 		if err != nil || d < 0 {
 			return nil, fmt.Errorf("-latency: %s: bad duration %q", k, v)
 		}
-		out[strings.ToLower(strings.TrimSpace(k))] = d
+		name := strings.ToLower(strings.TrimSpace(k))
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("-latency: unknown provider %q (providers: %s)", strings.TrimSpace(k), strings.Join(known, ", "))
+		}
+		out[name] = d
 	}
 	return out, nil
 }

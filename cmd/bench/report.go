@@ -126,10 +126,13 @@ type sagaResult struct {
 	SingleStatementsPerCheckout float64 `json:"single_statements_per_checkout"`
 	StatementsPerCheckout       float64 `json:"statements_per_checkout"`
 	// CPU time per BOOKED checkout, in milliseconds: this process's
-	// (server, simulators and load generator together) and the local
-	// Postgres server's (0 when its processes are not visible). CPURatio
-	// is their sum over the TPC-B baseline's CPU per transaction: the
-	// TPC-B transactions one checkout costs in CPU.
+	// (server, simulators and load generator together) and the run's
+	// Postgres backends' (the server's connections, found by their
+	// application_name; not Postgres's background processes; 0 when they
+	// are not visible: SQLite, a database on another machine; see
+	// backendSampler). CPURatio is their sum over the TPC-B baseline's
+	// CPU per transaction: the TPC-B transactions one checkout costs in
+	// CPU.
 	ProcessCPUPerCheckoutMs  float64 `json:"process_cpu_per_checkout_ms"`
 	PostgresCPUPerCheckoutMs float64 `json:"postgres_cpu_per_checkout_ms"`
 	CPURatio                 float64 `json:"cpu_ratio,omitempty"`
@@ -267,7 +270,7 @@ func (rep *report) writeText(w io.Writer) {
 		fmt.Fprintf(w, "   throughput   %.1f req/s\n", r.RPS)
 		fmt.Fprintf(w, "   latency      p50 %s  p95 %s  p99 %s\n", fmtMs(r.P50Ms), fmtMs(r.P95Ms), fmtMs(r.P99Ms))
 		fmt.Fprintf(w, "   provider     %.2f calls/query%s\n", r.ProviderCallsPerQuery, callBreakdown(r))
-		fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
+		writeMemory(w, r)
 		if f := r.Fanout; f != nil {
 			fmt.Fprintf(w, "   fan-out      p50 %s / slowest provider %s = %.3f (providers' own latency as the server saw it: p50 %s)\n",
 				fmtMs(r.P50Ms), fmtMs(f.SlowestProviderMs), f.Ratio, fmtMs(f.ServerSideSlowestP50Ms))
@@ -325,12 +328,12 @@ func writeSaga(w io.Writer, r *scenarioResult) {
 	fmt.Fprintf(w, "   database     %.1f transactions/checkout (%.1f commits, %.1f single statements; %.1f statements in all)\n",
 		s.TransactionsPerCheckout, s.CommitsPerCheckout, s.SingleStatementsPerCheckout, s.StatementsPerCheckout)
 	if s.PostgresCPUPerCheckoutMs > 0 {
-		fmt.Fprintf(w, "   cpu          %.1f ms/checkout: %.1f ms this process (server, simulators, load), %.1f ms Postgres\n",
+		fmt.Fprintf(w, "   cpu          %.1f ms/checkout: %.1f ms this process (server, simulators, load), %.1f ms the run's Postgres backends (not its background processes)\n",
 			s.ProcessCPUPerCheckoutMs+s.PostgresCPUPerCheckoutMs, s.ProcessCPUPerCheckoutMs, s.PostgresCPUPerCheckoutMs)
 	} else {
-		fmt.Fprintf(w, "   cpu          %.1f ms/checkout in this process (server, simulators, load; the database's not visible)\n", s.ProcessCPUPerCheckoutMs)
+		fmt.Fprintf(w, "   cpu          %.1f ms/checkout in this process (server, simulators, load, and SQLite when it is the database; Postgres's backends not visible)\n", s.ProcessCPUPerCheckoutMs)
 	}
-	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
+	writeMemory(w, r)
 	fmt.Fprintf(w, "   offer pool   %d offers on %d flights, %d days from %s × %d routes (%d searches in %.1fs before the run): seats for %d checkouts\n",
 		s.PoolOffers, s.PoolFlights, s.PoolDays, s.PoolFirstDay, len(sagaRoutes), s.PoolSearches, s.PoolBuildSeconds, s.PoolCapacity)
 	fmt.Fprintf(w, "                %d flights used, at most %d seats on one; %d to the last seat shown (then skipped)\n", s.FlightsUsed, s.MostSeatsOnAFlight, s.FlightsFull)
@@ -358,13 +361,21 @@ func writeBaselines(w io.Writer, r *scenarioResult) {
 		fmt.Fprintf(w, "   baseline     %-10s %.1f %s%s (load %s): %s\n", b.Name, b.Rate, b.Unit, lat, b.Load, b.Description)
 		fmt.Fprintf(w, "   ratio        %-10s %.3f %s\n", b.Name, b.Ratio, b.RatioWhat)
 		if b.CPUPerTxMs > 0 {
-			fmt.Fprintf(w, "   cpu          %-10s %.3f ms per transaction (Postgres and its client)\n", b.Name, b.CPUPerTxMs)
+			fmt.Fprintf(w, "   cpu          %-10s %.3f ms per transaction (its Postgres backends, not Postgres's background processes, and its client)\n", b.Name, b.CPUPerTxMs)
 			if s := r.Saga; s != nil && s.CPURatio > 0 {
 				fmt.Fprintf(w, "   ratio        %-10s %.1f TPC-B transactions per checkout in CPU time (%.1f ms / %.3f ms)\n",
 					"cpu", s.CPURatio, s.ProcessCPUPerCheckoutMs+s.PostgresCPUPerCheckoutMs, b.CPUPerTxMs)
 			}
 		}
 	}
+}
+
+// writeMemory writes r's peak memory, or nothing when it was not sampled.
+func writeMemory(w io.Writer, r *scenarioResult) {
+	if r.PeakRSSBytes == 0 && r.PeakHeapBytes == 0 {
+		return
+	}
+	fmt.Fprintf(w, "   peak memory  RSS %s, Go heap %s\n", mib(r.PeakRSSBytes), mib(r.PeakHeapBytes))
 }
 
 // callBreakdown lists a scenario's calls per query by provider and

@@ -513,7 +513,8 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	beyond0, handed0 := pool.beyond, pool.handed
 	tx0 := b.txs.snapshot()
 	mem := startMemSampler()
-	cpu0 := sampleCPU()
+	pgCPU := b.startPostgresCPU(ctx, b.pgTag)
+	self0 := processCPU()
 	start := time.Now()
 	deadline := start.Add(b.opts.duration)
 	timings := make([]*sagaTimings, workers)
@@ -530,7 +531,8 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := sampleCPU().sub(cpu0)
+	selfCPU := processCPU() - self0
+	postgresCPU, _ := pgCPU.Stop()
 	rss, heap := mem.Stop()
 	txs := b.txs.snapshot().sub(tx0)
 	if err := ctx.Err(); err != nil {
@@ -596,8 +598,8 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 		s.CommitsPerCheckout = float64(txs.commits) / n
 		s.SingleStatementsPerCheckout = float64(txs.single) / n
 		s.StatementsPerCheckout = float64(txs.statements) / n
-		s.ProcessCPUPerCheckoutMs = ms(cpu.self) / n
-		s.PostgresCPUPerCheckoutMs = ms(cpu.postgres) / n
+		s.ProcessCPUPerCheckoutMs = ms(selfCPU) / n
+		s.PostgresCPUPerCheckoutMs = ms(postgresCPU) / n
 	}
 	s.PoolHandedOut = pool.handed - handed0
 	for _, st := range steps {

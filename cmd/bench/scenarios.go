@@ -296,10 +296,20 @@ func (b *bench) memory(ctx context.Context) (*scenarioResult, error) {
 		next++
 		return nil
 	}
+	before, err := providerCalls(ctx, b.client, srv.url)
+	if err != nil {
+		return nil, err
+	}
 	mem := startMemSampler()
 	res := attack(ctx, load{name: "memory", targeter: lockedTargeter(targeter), pacer: maxHits(n), workers: n, timeout: memoryProviderTimeout + time.Minute})
 	rss, heap := mem.Stop()
+	after, err := providerCalls(ctx, b.client, srv.url)
+	if err != nil {
+		return nil, err
+	}
 	r := newScenarioResult("memory", n, res)
+	r.ProviderCalls, r.providerCallsTotal = callsBetween(before, after)
+	r.ProviderCallsPerQuery = r.providerCallsTotal / float64(max(res.m.Requests, 1))
 	r.Description = fmt.Sprintf("%d distinct round-trip searches CDG→PMI all in flight at once (%d departure days from %s, 1 to %d adults), latency injected: %s",
 		n, min(n, days), b.date(memoryFirstDay), (n+days-1)/days, latencyString(b.opts.latency))
 	r.PeakRSSBytes, r.PeakHeapBytes = rss, heap

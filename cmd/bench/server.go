@@ -73,6 +73,10 @@ type bench struct {
 	// own schema, which Close drops; empty on SQLite.
 	databaseURL string
 	schema      string
+	// pgTag is the application_name of the server's Postgres connections
+	// (in databaseURL), unique to the run, by which backendSampler finds
+	// their backends; empty on SQLite.
+	pgTag string
 
 	today    time.Time
 	searchID string // id of the roundtrip-full search, once run
@@ -100,6 +104,10 @@ func newBench(ctx context.Context, o options) (_ *bench, err error) {
 		b.database = "sqlite (temporary file)"
 	} else {
 		if b.databaseURL, b.schema, err = createSchema(ctx, o.databaseURL); err != nil {
+			return nil, err
+		}
+		b.pgTag = newRunTag()
+		if b.databaseURL, err = withAppName(b.databaseURL, b.pgTag); err != nil {
 			return nil, err
 		}
 		b.database = "postgres (schema " + b.schema + ", dropped at the end)"
@@ -179,6 +187,22 @@ func dropSchema(base, schema string) error {
 	defer admin.Close()
 	_, err = admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
 	return err
+}
+
+// startPostgresCPU starts following the CPU time of the run's Postgres
+// backends whose application_name is tag (b.pgTag: the servers'); nil on
+// SQLite or when the sampler cannot start (said on stderr), which Stop
+// reports as not visible.
+func (b *bench) startPostgresCPU(ctx context.Context, tag string) *backendSampler {
+	if b.schema == "" {
+		return nil
+	}
+	s, err := startBackendSampler(ctx, b.opts.databaseURL, tag)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: sampling Postgres backends' CPU: %v\n", err)
+		return nil
+	}
+	return s
 }
 
 // date returns the day n days from today, as the API writes dates.
