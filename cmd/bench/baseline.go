@@ -184,13 +184,12 @@ func (b *bench) tpcb(ctx context.Context) (baseline, error) {
 		return bl, err
 	}
 	defer conn.Close()
-	postgres := b.schema != ""
-	if err := tpcbSetup(ctx, conn, postgres); err != nil {
+	if err := tpcbSetup(ctx, conn); err != nil {
 		return bl, err
 	}
 	pgCPU := b.startPostgresCPU(ctx, tag)
 	self0 := processCPU()
-	tps, err := tpcbRun(ctx, conn, postgres, workers, d)
+	tps, err := tpcbRun(ctx, conn, workers, d)
 	self := processCPU() - self0
 	pg, visible := pgCPU.Stop()
 	if err != nil {
@@ -276,10 +275,10 @@ func connString(u *neturl.URL) string {
 }
 
 // tpcbSetup creates pgbench's tables at scale 1 (1 branch, 10 tellers,
-// 100,000 accounts) on conn, replacing any. Postgres placeholders are $n,
-// SQLite's ?.
-func tpcbSetup(ctx context.Context, conn *db.DB, postgres bool) error {
-	ph := placeholder(postgres)
+// 100,000 accounts) on conn, replacing any. Parameters are bun's ?
+// placeholders, which db.Open's bun writes into the statement's text on
+// either database.
+func tpcbSetup(ctx context.Context, conn *db.DB) error {
 	setup := []string{
 		"DROP TABLE IF EXISTS pgbench_history", "DROP TABLE IF EXISTS pgbench_accounts",
 		"DROP TABLE IF EXISTS pgbench_tellers", "DROP TABLE IF EXISTS pgbench_branches",
@@ -295,7 +294,7 @@ func tpcbSetup(ctx context.Context, conn *db.DB, postgres bool) error {
 		}
 	}
 	for t := 1; t <= 10; t++ {
-		if _, err := conn.ExecContext(ctx, "INSERT INTO pgbench_tellers VALUES ("+ph(1)+", 1, 0, '')", t); err != nil {
+		if _, err := conn.ExecContext(ctx, "INSERT INTO pgbench_tellers VALUES (?, 1, 0, '')", t); err != nil {
 			return err
 		}
 	}
@@ -317,28 +316,16 @@ func tpcbSetup(ctx context.Context, conn *db.DB, postgres bool) error {
 	return nil
 }
 
-// placeholder returns the n-th statement parameter: $n on Postgres, ? on
-// SQLite.
-func placeholder(postgres bool) func(n int) string {
-	return func(n int) string {
-		if postgres {
-			return "$" + strconv.Itoa(n)
-		}
-		return "?"
-	}
-}
-
 // tpcbRun runs pgbench's TPC-B-like transaction on the tables of
 // tpcbSetup through conn, workers at a time for d, and returns
 // transactions per second.
-func tpcbRun(ctx context.Context, conn *db.DB, postgres bool, workers int, d time.Duration) (float64, error) {
-	ph := placeholder(postgres)
+func tpcbRun(ctx context.Context, conn *db.DB, workers int, d time.Duration) (float64, error) {
 	stmts := []string{
-		"UPDATE pgbench_accounts SET abalance = abalance + " + ph(1) + " WHERE aid = " + ph(2),
-		"SELECT abalance FROM pgbench_accounts WHERE aid = " + ph(1),
-		"UPDATE pgbench_tellers SET tbalance = tbalance + " + ph(1) + " WHERE tid = " + ph(2),
-		"UPDATE pgbench_branches SET bbalance = bbalance + " + ph(1) + " WHERE bid = " + ph(2),
-		"INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (" + ph(1) + ", " + ph(2) + ", " + ph(3) + ", " + ph(4) + ", CURRENT_TIMESTAMP)",
+		"UPDATE pgbench_accounts SET abalance = abalance + ? WHERE aid = ?",
+		"SELECT abalance FROM pgbench_accounts WHERE aid = ?",
+		"UPDATE pgbench_tellers SET tbalance = tbalance + ? WHERE tid = ?",
+		"UPDATE pgbench_branches SET bbalance = bbalance + ? WHERE bid = ?",
+		"INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
 	}
 	var done atomic.Int64
 	var firstErr error

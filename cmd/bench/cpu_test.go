@@ -166,3 +166,26 @@ func TestBackendSamplerSelfNotCounted(t *testing.T) {
 		t.Fatal("a nil sampler reported CPU")
 	}
 }
+
+// TestTPCBLoop runs the Go-loop TPC-B baseline briefly on each database:
+// its statements must run through db.Open's driver on both (on Postgres
+// they once used $n, which bun does not bind).
+func TestTPCBLoop(t *testing.T) {
+	dbtest.Dialects(t, func(t *testing.T, conn *db.DB) {
+		ctx := context.Background()
+		if err := tpcbSetup(ctx, conn); err != nil {
+			t.Fatal(err)
+		}
+		tps, err := tpcbRun(ctx, conn, 2, 300*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tps <= 0 {
+			t.Fatal("no transaction")
+		}
+		var n int
+		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pgbench_history").Scan(&n); err != nil || n == 0 {
+			t.Fatalf("history rows %d, %v", n, err)
+		}
+	})
+}
