@@ -77,8 +77,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime"
@@ -86,6 +88,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 	_ "time/tzdata" // airport time zones on machines without tzdata
 
@@ -123,11 +126,16 @@ func main() {
 		debug.SetMemoryLimit(240 << 20)
 	}
 	opts, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0) // -h: the flag set printed the usage
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(2)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Interrupted or terminated, the run stops its load and still drops
+	// its Postgres schema.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -160,6 +168,9 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if o.databaseURL != "" && !isPostgresURL(o.databaseURL) {
+		if !setFlags(fs)["database-url"] {
+			return o, fmt.Errorf("$FAREGRAPH_BENCH_DATABASE_URL (the default of -database-url): %w", errNotPostgres)
+		}
 		return o, errNotPostgres
 	}
 	if o.duration <= 0 || o.workers <= 0 || o.fanoutSearches <= 0 || o.fanoutWorkers <= 0 || o.dedupeRequests <= 0 || o.sagaWorkers <= 0 || o.memorySearches <= 0 {
@@ -206,7 +217,22 @@ func parseFlags(args []string) (options, error) {
 	if o.latency, err = parseLatency(o.latencyFlag); err != nil {
 		return o, err
 	}
+	// fanout's ratio is over the slowest injected latency, and a search
+	// whose providers all time out has no ratio.
+	if slices.Contains(o.scenarios, "fanout") {
+		slowest := slices.Max(append(slices.Collect(maps.Values(o.latency)), 0))
+		if slowest <= 0 || slowest >= providerTimeout {
+			return o, fmt.Errorf("-latency: the fanout scenario needs a provider's latency above 0 and under the provider timeout (%s); the slowest is %s", providerTimeout, slowest)
+		}
+	}
 	return o, nil
+}
+
+// setFlags is the names of the flags set on fs's command line.
+func setFlags(fs *flag.FlagSet) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return set
 }
 
 // parseLatency parses "citizenplane=150ms,liteapi=80ms": durations by

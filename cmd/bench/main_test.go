@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -45,6 +47,47 @@ func TestParseFlagsLatency(t *testing.T) {
 	_, err = parseFlags([]string{"-latency", "foo=1s"})
 	if !strings.Contains(err.Error(), "citizenplane, liteapi") {
 		t.Errorf("the error does not list the providers: %v", err)
+	}
+	// fanout's ratio needs a slowest latency above 0 and under the
+	// provider timeout; other scenarios take any.
+	for _, l := range []string{"", "citizenplane=0s", "citizenplane=0s,liteapi=0s", "citizenplane=10s", "liteapi=5s"} {
+		_, err := parseFlags([]string{"-scenarios", "fanout", "-latency", l})
+		if err == nil || !strings.Contains(err.Error(), "-latency") {
+			t.Errorf("-scenarios fanout -latency %q: err %v, want one naming -latency", l, err)
+		}
+		if _, err := parseFlags([]string{"-scenarios", "memory", "-latency", l}); err != nil {
+			t.Errorf("-scenarios memory -latency %q: %v", l, err)
+		}
+	}
+}
+
+func TestParseFlagsHelpAndEnvironment(t *testing.T) {
+	t.Setenv("FAREGRAPH_BENCH_DATABASE_URL", "")
+	if _, err := parseFlags([]string{"-h"}); !errors.Is(err, flag.ErrHelp) {
+		t.Errorf("-h: err %v, want flag.ErrHelp (exit 0)", err)
+	}
+	t.Setenv("FAREGRAPH_BENCH_DATABASE_URL", "mysql://x")
+	_, err := parseFlags(nil)
+	if err == nil || !strings.Contains(err.Error(), "$FAREGRAPH_BENCH_DATABASE_URL") {
+		t.Errorf("a bad $FAREGRAPH_BENCH_DATABASE_URL: err %v, want one naming it", err)
+	}
+	_, err = parseFlags([]string{"-database-url", "mysql://x"})
+	if err == nil || strings.Contains(err.Error(), "$FAREGRAPH_BENCH_DATABASE_URL") || !strings.Contains(err.Error(), "-database-url") {
+		t.Errorf("a bad -database-url: err %v, want one naming the flag only", err)
+	}
+}
+
+func TestFanoutGoalNeedsEverySearch(t *testing.T) {
+	for _, c := range []struct {
+		success, ratio float64
+		pass           bool
+	}{{1, 1.04, true}, {1, 0, false}, {0, 0.5, false}, {0.9, 1.01, false}, {1, 1.2, false}} {
+		ts := targets([]*scenarioResult{{Name: "fanout", Success: c.success, Fanout: &fanoutResult{Ratio: c.ratio}}})
+		for _, tg := range ts {
+			if strings.HasPrefix(tg.What, "p50 / slowest") && tg.Pass != c.pass {
+				t.Errorf("success %v ratio %v: pass %v, want %v", c.success, c.ratio, tg.Pass, c.pass)
+			}
+		}
 	}
 }
 
@@ -95,7 +138,7 @@ func TestMemoryCountsProviderCalls(t *testing.T) {
 		t.Skip("starts servers")
 	}
 	t.Setenv("FAREGRAPH_BENCH_DATABASE_URL", "")
-	o, err := parseFlags([]string{"-memory-searches", "4", "-latency", "citizenplane=0s,liteapi=0s"})
+	o, err := parseFlags([]string{"-scenarios", "memory", "-memory-searches", "4", "-latency", "citizenplane=0s,liteapi=0s"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -587,7 +587,7 @@ func (b *bench) sagaRun(ctx context.Context, pool *sagaPool, variant string) (*s
 
 	s := &sagaResult{
 		Variant: variant, Started: all.started, Booked: all.booked, GraphQLRequests: all.requests,
-		SoldOut: all.soldOut, BeyondPool: pool.beyond - beyond0,
+		SoldOut: all.soldOut, BeyondPool: pool.beyond - beyond0, postgres: b.schema != "",
 		PoolOffers: len(pool.offers), PoolFlights: len(pool.seats), PoolDays: pool.days, PoolSearches: pool.searches,
 		PoolCapacity: pool.capacity, PoolFirstDay: b.date(pool.firstDay),
 		PoolBuildSeconds: pool.built.Seconds(), PoolNotOK: pool.notOK,
