@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS checkout_events_booked_late;
