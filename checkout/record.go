@@ -147,14 +147,9 @@ func paymentFromRecord(r *records.Payment) *Payment {
 // replayRecord returns what an idempotency key stores of res, at
 // records.Version: the session's row and its bookings' rows as they are
 // written to the database, and the user errors.
-func replayRecord(res *Result) (records.Replay, error) {
-	return replayRecordWith(res, "")
-}
-
-// replayRecordWith is replayRecord with data as the session's document
-// (toRow's Data of res.Session as it stands), or, when data is "", with
-// the document encoded again.
-func replayRecordWith(res *Result, data string) (records.Replay, error) {
+// data is the session's document when the caller has it (toRow's Data of
+// res.Session as it stands); "" encodes it again.
+func replayRecord(res *Result, data string) (records.Replay, error) {
 	rep := records.Replay{
 		Header: records.Current(),
 		UserErrors: records.Map(res.UserErrors, func(u fault.Violation) records.UserError {

@@ -34,7 +34,7 @@ func BenchmarkReplayBody(b *testing.B) {
 	res := fixedResult()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := replayBody(res); err != nil {
+		if _, err := replayBody(res, ""); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -61,7 +61,7 @@ func BenchmarkAnsweringWrite(b *testing.B) {
 				if !reuse {
 					data = ""
 				}
-				if _, err := replayBodyWith(res, data); err != nil {
+				if _, err := replayBody(res, data); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -77,11 +77,11 @@ func TestAnswerReusesTheDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	with, err := replayBodyWith(res, row.Data)
+	with, err := replayBody(res, row.Data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := replayBody(res)
+	again, err := replayBody(res, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // TestStoredFormats encodes a fixed value of every format checkout stores
 // and compares it with testdata/*.golden (go test -update rewrites them).
 func TestStoredFormats(t *testing.T) {
-	replay, err := replayRecord(fixedResult())
+	replay, err := replayRecord(fixedResult(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

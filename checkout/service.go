@@ -492,7 +492,7 @@ func (s *Service) answerWith(ctx context.Context, sess *Session, data string) (f
 		// The answer is the session as the write leaves it: at the next
 		// version.
 		sess.Version++
-		body, err = replayBodyWith(&Result{Session: sess}, data)
+		body, err = replayBody(&Result{Session: sess}, data)
 		sess.Version--
 		if err != nil {
 			return nil, nil, nil, err
@@ -511,16 +511,10 @@ func (s *Service) answerWith(ctx context.Context, sess *Session, data string) (f
 	}, nil
 }
 
-// replayBody is the stored form of res (a records.Replay in JSON).
-func replayBody(res *Result) (string, error) {
-	return replayBodyWith(res, "")
-}
-
-// replayBodyWith is replayBody with data as the document of res.Session
-// (what toRow encodes of it as it stands), or, when data is "", with the
-// document encoded again.
-func replayBodyWith(res *Result, data string) (string, error) {
-	rep, err := replayRecordWith(res, data)
+// replayBody is the stored form of res (a records.Replay in JSON); data
+// is as for replayRecord.
+func replayBody(res *Result, data string) (string, error) {
+	rep, err := replayRecord(res, data)
 	if err != nil {
 		return "", err
 	}
@@ -570,7 +564,7 @@ func (s *Service) idempotent(ctx context.Context, tenantID, key, op string, inpu
 			}
 			return res, err
 		}
-		body, err := replayBody(res)
+		body, err := replayBody(res, "")
 		if err != nil {
 			return nil, err
 		}

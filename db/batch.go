@@ -11,14 +11,14 @@ import (
 
 // writes is a transaction's inserts that need nothing back and that no
 // later one reads (a session's event, its outbox event, its saga steps),
-// and the outbox notification that goes with them (see notify).
+// and the outbox notifications that go with them (OutboxChannel).
 type writes struct {
 	inserts []*bun.InsertQuery
-	notify  string // the payload to notify OutboxChannel with; "" for none
+	notify  []string // the payloads to notify OutboxChannel with, one per subject
 }
 
 // exec runs w in idb's transaction. On Postgres it is one statement, each
-// insert a data-modifying WITH clause of a SELECT pg_notify (or SELECT 1):
+// insert a data-modifying WITH clause of a SELECT of the pg_notify calls:
 // one round trip, one parse, where one statement each cost a round trip
 // apiece (issue 14: 2–4 such writes follow each session update). Each
 // clause runs once, whether referenced or not, and a failing one fails
@@ -34,7 +34,7 @@ func (w writes) exec(ctx context.Context, idb bun.IDB) error {
 		}
 		return nil
 	}
-	if len(w.inserts) == 0 && w.notify == "" {
+	if len(w.inserts) == 0 && len(w.notify) == 0 {
 		return nil
 	}
 	var b strings.Builder
@@ -48,11 +48,10 @@ func (w writes) exec(ctx context.Context, idb bun.IDB) error {
 		fmt.Fprintf(&b, "w%d AS (?)", i)
 		args = append(args, q)
 	}
-	if w.notify != "" {
-		b.WriteString(" SELECT pg_notify(?, ?)")
-		args = append(args, OutboxChannel, w.notify)
-	} else {
-		b.WriteString(" SELECT 1")
+	b.WriteString(" SELECT 1")
+	for _, payload := range w.notify {
+		b.WriteString(", pg_notify(?, ?)")
+		args = append(args, OutboxChannel, payload)
 	}
 	_, err := idb.NewRaw(b.String(), args...).Exec(ctx)
 	return err

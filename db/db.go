@@ -39,13 +39,19 @@ type DB struct {
 	Postgres bool
 }
 
+// IsPostgresURL reports whether Open takes url for a Postgres database (a
+// postgres:// or postgresql:// URL) rather than an SQLite file's path.
+func IsPostgresURL(url string) bool {
+	return strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://")
+}
+
 // Open connects to url: a postgres:// or postgresql:// URL opens Postgres;
 // anything else is the path of an SQLite file (":memory:" is not allowed:
 // each connection would see its own database). SQLite runs in WAL mode with a
 // busy timeout and one connection, so concurrent writers wait their turn
 // instead of failing with "database is locked".
 func Open(ctx context.Context, url string) (*DB, error) {
-	if strings.HasPrefix(url, "postgres://") || strings.HasPrefix(url, "postgresql://") {
+	if IsPostgresURL(url) {
 		cfg, err := pgx.ParseConfig(url)
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)

@@ -96,7 +96,9 @@ func (w *writes) emit(idb bun.IDB, tenantID, typ, subject string, data map[strin
 	}
 	row := &OutboxRow{ID: "evt_" + hex.EncodeToString(b[:]), TenantID: tenantID, Type: typ, SubjectID: subject, Data: string(body), CreatedAt: at.UTC()}
 	w.inserts = append(w.inserts, idb.NewInsert().Model(row))
-	w.notify = subject
+	if !slices.Contains(w.notify, subject) {
+		w.notify = append(w.notify, subject)
+	}
 	return nil
 }
 

@@ -39,23 +39,7 @@ func BenchmarkRoundTripSearch(b *testing.B) {
 	// Every call of the clock is a minute later, so that no search is
 	// answered from an earlier identical one.
 	clock := func() time.Time { return start.Add(time.Duration(ticks.Add(1)) * time.Minute) }
-	var ps []providers.Searcher
-	for _, name := range []string{"a", "b"} {
-		ps = append(ps, fakeProvider{name: name,
-			oneWay: func(q providers.Query) []providers.Offer {
-				day, _ := q.Date.Time()
-				offers := make([]providers.Offer, 12)
-				for i := range offers {
-					offers[i] = offer(name, q.Origin, q.Destination, day.Add(time.Duration(6+i)*time.Hour), int64(9000+137*i), "EUR")
-				}
-				return offers
-			},
-			roundTrips: roundTrips(name, 30, start.AddDate(0, 1, 0))})
-	}
-	set, err := providers.NewSet(nil, ps...)
-	if err != nil {
-		b.Fatal(err)
-	}
+	set := benchProviders(b, start)
 	s := New(Config{Providers: set, Store: nopStore{}, Signer: signer, Now: clock})
 	ctx := context.Background()
 	var n int
@@ -74,6 +58,29 @@ func BenchmarkRoundTripSearch(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// benchProviders are two providers with 12 one-way fares a day each and
+// 30 round-trip fares a month after start.
+func benchProviders(b *testing.B, start time.Time) *providers.Set {
+	var ps []providers.Searcher
+	for _, name := range []string{"a", "b"} {
+		ps = append(ps, fakeProvider{name: name,
+			oneWay: func(q providers.Query) []providers.Offer {
+				day, _ := q.Date.Time()
+				offers := make([]providers.Offer, 12)
+				for i := range offers {
+					offers[i] = offer(name, q.Origin, q.Destination, day.Add(time.Duration(6+i)*time.Hour), int64(9000+137*i), "EUR")
+				}
+				return offers
+			},
+			roundTrips: roundTrips(name, 30, start.AddDate(0, 1, 0))})
+	}
+	set, err := providers.NewSet(nil, ps...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return set
 }
 
 // roundTrips are n round-trip fares of provider, out on day and back a week later.
@@ -100,23 +107,7 @@ func BenchmarkEncodeStored(b *testing.B) {
 		b.Fatal(err)
 	}
 	start := time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)
-	var ps []providers.Searcher
-	for _, name := range []string{"a", "b"} {
-		ps = append(ps, fakeProvider{name: name,
-			oneWay: func(q providers.Query) []providers.Offer {
-				day, _ := q.Date.Time()
-				offers := make([]providers.Offer, 12)
-				for i := range offers {
-					offers[i] = offer(name, q.Origin, q.Destination, day.Add(time.Duration(6+i)*time.Hour), int64(9000+137*i), "EUR")
-				}
-				return offers
-			},
-			roundTrips: roundTrips(name, 30, start.AddDate(0, 1, 0))})
-	}
-	set, err := providers.NewSet(nil, ps...)
-	if err != nil {
-		b.Fatal(err)
-	}
+	set := benchProviders(b, start)
 	s := New(Config{Providers: set, Store: nopStore{}, Signer: signer, Now: func() time.Time { return start }})
 	res, err := s.Search(context.Background(), Request{Origin: "CDG", Destination: "PMI", DepartureDate: providers.Date(start.AddDate(0, 1, 0).Format(time.DateOnly)),
 		ReturnDate: providers.Date(start.AddDate(0, 1, 7).Format(time.DateOnly)), Passengers: providers.Passengers{Adults: 1}})

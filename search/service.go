@@ -753,29 +753,37 @@ func (s *Service) store(ctx context.Context, res *Result, deadline time.Time, af
 	body, err := encodeStored(toRecord(res))
 	if err != nil {
 		err = fmt.Errorf("search: encode result: %w", err)
-	}
-	for attempt := 0; err == nil; attempt++ {
-		if err = s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body); err == nil {
-			break
-		}
-		err = fmt.Errorf("search: save result (attempt %d): %w", attempt+1, err)
-		if attempt >= len(s.storeBackoff) || ctx.Err() != nil {
-			break
-		}
-		s.cfg.Logger.WarnContext(ctx, "search not stored, trying again", "search", res.ID, "attempt", attempt+1, "err", err)
-		t := time.NewTimer(s.storeBackoff[attempt])
-		select {
-		case <-t.C:
-			err = nil
-		case <-ctx.Done():
-			t.Stop()
-		}
+	} else {
+		err = s.save(ctx, res, body)
 	}
 	if err != nil {
 		s.cfg.Logger.ErrorContext(ctx, "search not stored: its id will be unknown", "search", res.ID, "err", err)
 		s.forget(res)
 	}
 	res.storeDone(err)
+}
+
+// save saves res's body, trying again after each of s.storeBackoff while
+// ctx lasts; each failed attempt but the last is logged as a warning.
+func (s *Service) save(ctx context.Context, res *Result, body []byte) error {
+	for attempt := 1; ; attempt++ {
+		err := s.cfg.Store.SaveSearch(ctx, res.ID, res.CreatedAt, res.ExpiresAt, body)
+		if err == nil {
+			return nil
+		}
+		err = fmt.Errorf("search: save result (attempt %d): %w", attempt, err)
+		if attempt > len(s.storeBackoff) || ctx.Err() != nil {
+			return err
+		}
+		s.cfg.Logger.WarnContext(ctx, "search not stored, trying again", "search", res.ID, "attempt", attempt, "err", err)
+		t := time.NewTimer(s.storeBackoff[attempt-1])
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
 }
 
 // forget drops res from memory.

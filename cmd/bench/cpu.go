@@ -295,9 +295,3 @@ func bootTime() int64 {
 }
 
 var errNotPostgres = errors.New("-database-url must start with postgres:// or postgresql:// (leave it empty for an SQLite file)")
-
-// isPostgresURL reports whether u names a Postgres database, as db.Open
-// tells them from SQLite paths.
-func isPostgresURL(u string) bool {
-	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
-}

@@ -93,6 +93,7 @@ import (
 	_ "time/tzdata" // airport time zones on machines without tzdata
 
 	"github.com/faregraph/faregraph/app"
+	"github.com/faregraph/faregraph/db"
 )
 
 // scenarioNames lists the scenarios in the order they run.
@@ -167,7 +168,7 @@ func parseFlags(args []string) (options, error) {
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	if o.databaseURL != "" && !isPostgresURL(o.databaseURL) {
+	if o.databaseURL != "" && !db.IsPostgresURL(o.databaseURL) {
 		if !setFlags(fs)["database-url"] {
 			return o, fmt.Errorf("$FAREGRAPH_BENCH_DATABASE_URL (the default of -database-url): %w", errNotPostgres)
 		}
